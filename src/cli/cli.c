@@ -1,0 +1,190 @@
+/*
+ * cli.c — option parsing, scenario loading and safe output shared by the subcommands.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/util.h"
+
+#ifndef ENTENTE_DEFAULT_SCENARIO
+#define ENTENTE_DEFAULT_SCENARIO "scenarios/ukraine-2023.yaml"
+#endif
+
+int cli_fail(en_error *err)
+{
+    en_error_print(err, stderr);
+    int status = en_error_exit_status(err);
+    en_error_clear(err);
+    return status ? status : CLI_INTERNAL;
+}
+
+static int bad_usage(const char *command, const char *format, const char *arg)
+{
+    fprintf(stderr, "entente %s: error: ", command);
+    fprintf(stderr, format, arg);
+    fprintf(stderr, " (see 'entente %s --help')\n", command);
+    return CLI_BAD_INPUT;
+}
+
+/* Accepts "--name value" and "--name=value"; returns the value or NULL if `arg` is not --name. */
+static const char *option_value(int argc, char **argv, int *index, const char *name, int *missing)
+{
+    const char *arg = argv[*index];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0) return NULL;
+    if (arg[n] == '=') return arg + n + 1;
+    if (arg[n] != '\0') return NULL;
+    if (*index + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*index];
+}
+
+int cli_parse(int argc, char **argv, unsigned flags, cli_options *o, cli_extra_fn extra,
+              void *state)
+{
+    memset(o, 0, sizeof *o);
+    o->params = en_params_new();
+    const char *command = argv[0];
+    en_error err = EN_ERROR_INIT;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        int missing = 0;
+        const char *value;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            o->help = 1;
+            continue;
+        }
+        if (extra) {
+            int used = extra(argc, argv, i, state);
+            if (used < 0) return CLI_BAD_INPUT;
+            if (used > 0) {
+                i += used - 1;
+                continue;
+            }
+        }
+        if ((flags & CLI_OPT_MODEL) && (value = option_value(argc, argv, &i, "--model", &missing))) {
+            o->model = value;
+        } else if ((flags & CLI_OPT_PARAMS) && (value = option_value(argc, argv, &i, "--param", &missing))) {
+            if (en_params_parse(o->params, value, &err) != EN_OK) return cli_fail(&err);
+        } else if ((flags & CLI_OPT_PARAMS) && (value = option_value(argc, argv, &i, "--rounds", &missing))) {
+            en_params_set(o->params, "rounds", value, NULL);
+        } else if ((flags & CLI_OPT_PARAMS) && (value = option_value(argc, argv, &i, "--seed", &missing))) {
+            en_params_set(o->params, "seed", value, NULL);
+        } else if ((flags & CLI_OPT_PARAMS) && (value = option_value(argc, argv, &i, "--trace", &missing))) {
+            en_params_set(o->params, "trace", value, NULL);
+        } else if ((flags & CLI_OPT_FORMAT) && (value = option_value(argc, argv, &i, "--format", &missing))) {
+            if (en_output_format_parse(value, &o->format, &err) != EN_OK) return cli_fail(&err);
+        } else if ((flags & CLI_OPT_OUTPUT) &&
+                   ((value = option_value(argc, argv, &i, "-o", &missing)) ||
+                    (!missing && (value = option_value(argc, argv, &i, "--output", &missing))))) {
+            o->output = value;
+        } else if ((flags & CLI_OPT_LOAD) && (value = option_value(argc, argv, &i, "--input-format", &missing))) {
+            if (strcmp(value, "yaml") == 0) o->load.format = EN_FORMAT_YAML;
+            else if (strcmp(value, "csv") == 0) o->load.format = EN_FORMAT_CSV;
+            else if (strcmp(value, "decide") == 0) o->load.format = EN_FORMAT_DECIDE;
+            else return bad_usage(command, "unknown input format '%s' (expected yaml, csv or decide)", value);
+        } else if ((flags & CLI_OPT_LOAD) && (value = option_value(argc, argv, &i, "--scale", &missing))) {
+            char *copy = en_xstrdup(value);
+            char *comma = strchr(copy, ',');
+            int ok = comma != NULL;
+            if (ok) {
+                *comma = '\0';
+                ok = en_parse_double(copy, &o->load.scale_min) &&
+                     en_parse_double(comma + 1, &o->load.scale_max) &&
+                     o->load.scale_min < o->load.scale_max;
+            }
+            free(copy);
+            if (!ok) return bad_usage(command, "--scale '%s' is invalid (expected MIN,MAX with MIN < MAX)", value);
+            o->load.has_scale = 1;
+        } else if (missing) {
+            return bad_usage(command, "option %s needs a value", arg);
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return bad_usage(command, "unknown option '%s'", arg);
+        } else if (!o->file) {
+            o->file = arg;
+        } else {
+            return bad_usage(command, "unexpected argument '%s' (one FILE at most)", arg);
+        }
+    }
+    return 0;
+}
+
+void cli_options_free(cli_options *o)
+{
+    en_params_free(o->params);
+    o->params = NULL;
+}
+
+const char *cli_default_scenario(void)
+{
+    const char *env = getenv("ENTENTE_DEFAULT_SCENARIO");
+    if (env && *env) return env;
+    if (access(ENTENTE_DEFAULT_SCENARIO, R_OK) == 0) return ENTENTE_DEFAULT_SCENARIO;
+    return "scenarios/ukraine-2023.yaml";
+}
+
+en_scenario *cli_load(const cli_options *o, int *status)
+{
+    const char *path = o->file ? o->file : cli_default_scenario();
+    en_error err = EN_ERROR_INIT;
+    en_scenario *s = NULL;
+    if (en_scenario_load(path, &o->load, &s, &err) != EN_OK) {
+        *status = cli_fail(&err);
+        return NULL;
+    }
+    for (size_t i = 0; i < en_scenario_note_count(s); i++)
+        fprintf(stderr, "%s\n", en_scenario_note(s, i));
+    *status = CLI_OK;
+    return s;
+}
+
+static char *temporary_name(const char *path)
+{
+    return en_xprintf("%s.tmp.%ld", path, (long)getpid());
+}
+
+FILE *cli_output_open(const cli_options *o, en_error *err)
+{
+    if (!o->output || strcmp(o->output, "-") == 0) return stdout;
+    char *tmp = temporary_name(o->output);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) en_error_add(err, EN_ERROR_INPUT, o->output, 0, 0, "cannot write: %s", strerror(errno));
+    free(tmp);
+    return f;
+}
+
+int cli_output_close(const cli_options *o, FILE *file, int ok, en_error *err)
+{
+    if (file == stdout) return ok;
+    char *tmp = temporary_name(o->output);
+    int closed = fclose(file) == 0;
+    if (ok && closed && rename(tmp, o->output) == 0) {
+        free(tmp);
+        return 1;
+    }
+    if (ok) en_error_add(err, EN_ERROR_INPUT, o->output, 0, 0, "cannot write: %s", strerror(errno));
+    remove(tmp);
+    free(tmp);
+    return 0;
+}
+
+const en_model *cli_model(const char *name, const char *fallback, en_error *err)
+{
+    if (!name) name = fallback;
+    const en_model *m = en_model_find(name);
+    if (m) return m;
+    const char *names[64];
+    size_t n = 0;
+    for (size_t i = 0; i < en_model_count() && n < 64; i++) names[n++] = en_model_name(en_model_at(i));
+    const char *hint = en_suggest(name, names, n);
+    if (hint) en_error_set(err, EN_ERROR_INPUT, "unknown model '%s' (did you mean '%s'?)", name, hint);
+    else en_error_set(err, EN_ERROR_INPUT, "unknown model '%s' (see `entente models`)", name);
+    return NULL;
+}

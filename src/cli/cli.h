@@ -1,0 +1,76 @@
+/*
+ * cli.h — what the subcommands share: the command table, option parsing, loading the scenario
+ * (or the bundled default) and writing output safely (to stdout or atomically to -o FILE).
+ * The CLI holds no model logic: it parses arguments, calls libentente and prints.
+ */
+#ifndef ENTENTE_CLI_CLI_H
+#define ENTENTE_CLI_CLI_H
+
+#include <stdio.h>
+
+#include "entente.h"
+
+/* Exit statuses. */
+enum { CLI_OK = 0, CLI_INTERNAL = 1, CLI_BAD_INPUT = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} cli_command;
+
+/* Options most subcommands accept. */
+typedef struct cli_options {
+    const char *file;        /* scenario; NULL: the bundled default */
+    const char *model;       /* --model */
+    en_params *params;       /* --param NAME=VALUE, --rounds N, --seed S, --trace full */
+    en_output_format format; /* --format */
+    const char *output;      /* -o FILE */
+    en_load_options load;    /* --input-format, --scale */
+    int help;
+} cli_options;
+
+/* Flags for cli_parse: which options this subcommand takes. */
+enum {
+    CLI_OPT_MODEL = 1 << 0,
+    CLI_OPT_PARAMS = 1 << 1, /* --param, --rounds, --seed, --trace */
+    CLI_OPT_FORMAT = 1 << 2,
+    CLI_OPT_OUTPUT = 1 << 3,
+    CLI_OPT_LOAD = 1 << 4 /* --input-format, --scale */
+};
+
+/* Parses argv[1..] (argv[0] is the subcommand). Unknown options are errors. Returns 0 on
+ * success; on error prints the message and returns CLI_BAD_INPUT. `extra` may handle
+ * subcommand-specific options: it returns the number of arguments consumed (0 if not its). */
+typedef int (*cli_extra_fn)(int argc, char **argv, int index, void *state);
+int cli_parse(int argc, char **argv, unsigned flags, cli_options *options, cli_extra_fn extra,
+              void *state);
+void cli_options_free(cli_options *options);
+
+/* Path of the bundled default scenario. */
+const char *cli_default_scenario(void);
+
+/* Loads options->file (or the default), printing notes and errors. NULL on failure, with
+ * *status set to the exit status. */
+en_scenario *cli_load(const cli_options *options, int *status);
+
+/* Prints the error and returns its exit status. */
+int cli_fail(en_error *err);
+
+/* Output: cli_output_open returns stdout or a temporary file beside options->output;
+ * cli_output_close renames it into place only on success (ok != 0), so a failed run never
+ * leaves a half-written file. */
+FILE *cli_output_open(const cli_options *options, en_error *err);
+int cli_output_close(const cli_options *options, FILE *file, int ok, en_error *err);
+
+/* Looks up --model (default `fallback`), with a did-you-mean on misspellings. */
+const en_model *cli_model(const char *name, const char *fallback, en_error *err);
+
+/* Subcommands (one file each). */
+int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_models(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * cmd_compare.c — `entente compare`: every model in the registry on one scenario, forecasts
+ * side by side. Models that cannot run on the scenario are reported and left out.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+    "usage: entente compare [FILE] [--param NAME=VALUE]... [--rounds N] [--seed S]\n"
+    "                       [--format text|json|csv] [-o FILE] [--input-format F] [--scale MIN,MAX]\n\n"
+    "Runs every registered model on FILE (default: the bundled scenario) and prints their\n"
+    "forecasts per issue side by side. --param values go to every model that declares them.\n";
+
+int cmd_compare(int argc, char **argv)
+{
+    cli_options o;
+    int status = cli_parse(argc, argv, CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD,
+                           &o, NULL, NULL);
+    if (status || o.help) {
+        if (o.help) fputs(usage, stdout);
+        cli_options_free(&o);
+        return status;
+    }
+    en_scenario *s = cli_load(&o, &status);
+    if (!s) {
+        cli_options_free(&o);
+        return status;
+    }
+    size_t count = en_model_count(), done = 0;
+    en_result **results = calloc(count ? count : 1, sizeof *results);
+    en_error err = EN_ERROR_INIT;
+    for (size_t m = 0; m < count; m++) {
+        const en_model *model = en_model_at(m);
+        /* Each model gets only the parameters it declares, so one --param can target one. */
+        en_params *copy = en_params_for_model(o.params, model);
+        en_error model_err = EN_ERROR_INIT;
+        if (en_run(model, s, copy, &results[done], &model_err) == EN_OK) {
+            done++;
+        } else {
+            fprintf(stderr, "entente compare: note: model %s left out:\n", en_model_name(model));
+            en_error_print(&model_err, stderr);
+            en_error_clear(&model_err);
+        }
+        en_params_free(copy);
+    }
+    FILE *out = cli_output_open(&o, &err);
+    if (out) {
+        int ok = en_compare_write(s, results, done, o.format, out, &err) == EN_OK;
+        cli_output_close(&o, out, ok, &err);
+    }
+    for (size_t m = 0; m < done; m++) en_result_free(results[m]);
+    free(results);
+    en_scenario_free(s);
+    cli_options_free(&o);
+    return err.code == EN_OK ? CLI_OK : cli_fail(&err);
+}

@@ -1,0 +1,51 @@
+/*
+ * main.c — the `entente` command: dispatches to one subcommand per file (git-style builtins).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_command commands[] = {
+    {"run", "run one model on a scenario and print the forecast", cmd_run},
+    {"compare", "run every model on a scenario, forecasts side by side", cmd_compare},
+    {"validate", "check a scenario file and report every problem", cmd_validate},
+    {"models", "list the models with their parameters", cmd_models},
+    {"convert", "write any supported input as an entente YAML scenario", cmd_convert},
+};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: entente <command> [options] [FILE]\n\n"
+                 "entente forecasts multi-party negotiations: will the parties talk, and what\n"
+                 "deal comes out. FILE is a scenario (YAML), a stakeholder sheet (CSV) or a\n"
+                 "Decide file; without FILE the bundled Russia-Ukraine scenario is used.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'entente <command> --help' describes a command; docs/cli.md has them all.\n"
+                 "options: --help, --version\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_BAD_INPUT;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("entente %s\n", en_version());
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "entente: error: unknown command '%s' (expected one of:", argv[1]);
+    for (size_t i = 0; i < COMMAND_COUNT; i++) fprintf(stderr, " %s", commands[i].name);
+    fprintf(stderr, ")\n");
+    return CLI_BAD_INPUT;
+}

@@ -1,0 +1,113 @@
+/*
+ * error.c — the error type: located problems, chained when a loader finds several, printed in
+ * the one format the CLI uses (`FILE:LINE:COL: error: MESSAGE`).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+
+void en_error_clear(en_error *err)
+{
+    if (!err) return;
+    en_error *next = err->next;
+    while (next) {
+        en_error *after = next->next;
+        free(next);
+        next = after;
+    }
+    memset(err, 0, sizeof *err);
+}
+
+size_t en_error_count(const en_error *err)
+{
+    if (!err || err->code == EN_OK) return 0;
+    size_t n = 0;
+    for (const en_error *e = err; e; e = e->next) n++;
+    return n;
+}
+
+static en_error *slot_for_new(en_error *err)
+{
+    if (err->code == EN_OK) return err;
+    en_error *last = err;
+    size_t n = 1;
+    while (last->next) {
+        last = last->next;
+        n++;
+    }
+    if (n >= EN_ERROR_LIMIT) return NULL;
+    last->next = en_xcalloc(1, sizeof *last->next);
+    return last->next;
+}
+
+static en_status vadd(en_error *err, en_status code, const char *file, int line, int column,
+                      const char *format, va_list ap)
+{
+    if (!err) return code;
+    en_error *slot = slot_for_new(err);
+    if (!slot) return code;
+    slot->code = code;
+    vsnprintf(slot->message, sizeof slot->message, format, ap);
+    snprintf(slot->file, sizeof slot->file, "%s", file ? file : "");
+    slot->line = line;
+    slot->column = column;
+    return code;
+}
+
+en_status en_error_add(en_error *err, en_status code, const char *file, int line, int column,
+                       const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    vadd(err, code, file, line, column, format, ap);
+    va_end(ap);
+    return code;
+}
+
+en_status en_error_set(en_error *err, en_status code, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    vadd(err, code, NULL, 0, 0, format, ap);
+    va_end(ap);
+    return code;
+}
+
+void en_error_move(en_error *to, en_error *from)
+{
+    for (en_error *e = from; e && e->code != EN_OK; e = e->next) {
+        en_error_add(to, e->code, e->file, e->line, e->column, "%s", e->message);
+    }
+    en_error_clear(from);
+}
+
+void en_error_print(const en_error *err, FILE *out)
+{
+    size_t n = 0;
+    for (const en_error *e = err; e && e->code != EN_OK; e = e->next, n++) {
+        if (e->file[0] && e->line > 0)
+            fprintf(out, "%s:%d:%d: error: %s\n", e->file, e->line, e->column > 0 ? e->column : 1,
+                    e->message);
+        else if (e->file[0])
+            fprintf(out, "%s: error: %s\n", e->file, e->message);
+        else
+            fprintf(out, "entente: error: %s\n", e->message);
+    }
+    if (n >= EN_ERROR_LIMIT) fprintf(out, "entente: note: stopped after %d problems\n", EN_ERROR_LIMIT);
+}
+
+int en_error_exit_status(const en_error *err)
+{
+    if (!err || err->code == EN_OK) return 0;
+    if (err->code == EN_ERROR_INTERNAL) return 1;
+    return 2;
+}
+
+const char *en_version(void)
+{
+    return ENTENTE_VERSION_STRING;
+}

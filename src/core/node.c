@@ -1,0 +1,173 @@
+/*
+ * node.c — the ordered value tree models attach to results, and its JSON serialisation.
+ */
+#include "core/node.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+en_node *en_node_new(en_node_type type)
+{
+    en_node *node = en_xcalloc(1, sizeof *node);
+    node->type = type;
+    return node;
+}
+
+en_node *en_node_number(double value)
+{
+    en_node *node = en_node_new(EN_NODE_NUMBER);
+    node->number = value;
+    return node;
+}
+
+en_node *en_node_string(const char *text)
+{
+    en_node *node = en_node_new(EN_NODE_STRING);
+    node->string = en_xstrdup(text ? text : "");
+    return node;
+}
+
+en_node *en_node_bool(int value)
+{
+    en_node *node = en_node_new(EN_NODE_BOOL);
+    node->number = value ? 1 : 0;
+    return node;
+}
+
+void en_node_free(en_node *node)
+{
+    if (!node) return;
+    for (size_t i = 0; i < node->count; i++) {
+        en_node_free(node->items[i]);
+        if (node->keys) free(node->keys[i]);
+    }
+    free(node->items);
+    free(node->keys);
+    free(node->string);
+    free(node);
+}
+
+static void append_child(en_node *parent, const char *key, en_node *child)
+{
+    if (parent->count == parent->capacity) {
+        size_t cap = parent->capacity ? parent->capacity * 2 : 4;
+        parent->items = en_xrealloc(parent->items, cap * sizeof *parent->items);
+        if (parent->type == EN_NODE_OBJECT)
+            parent->keys = en_xrealloc(parent->keys, cap * sizeof *parent->keys);
+        parent->capacity = cap;
+    }
+    parent->items[parent->count] = child;
+    if (parent->type == EN_NODE_OBJECT) parent->keys[parent->count] = en_xstrdup(key);
+    parent->count++;
+}
+
+en_node *en_node_set(en_node *object, const char *key, en_node *child)
+{
+    for (size_t i = 0; i < object->count; i++) {
+        if (strcmp(object->keys[i], key) == 0) {
+            en_node_free(object->items[i]);
+            object->items[i] = child;
+            return child;
+        }
+    }
+    append_child(object, key, child);
+    return child;
+}
+
+en_node *en_node_push(en_node *array, en_node *child)
+{
+    append_child(array, NULL, child);
+    return child;
+}
+
+void en_node_set_number(en_node *object, const char *key, double value)
+{
+    en_node_set(object, key, en_node_number(value));
+}
+
+void en_node_set_string(en_node *object, const char *key, const char *text)
+{
+    en_node_set(object, key, en_node_string(text));
+}
+
+void en_node_push_number(en_node *array, double value)
+{
+    en_node_push(array, en_node_number(value));
+}
+
+en_node *en_node_get(const en_node *object, const char *key)
+{
+    if (!object || object->type != EN_NODE_OBJECT) return NULL;
+    for (size_t i = 0; i < object->count; i++)
+        if (strcmp(object->keys[i], key) == 0) return object->items[i];
+    return NULL;
+}
+
+void en_json_write_string(en_buffer *out, const char *text)
+{
+    en_buffer_append(out, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        switch (*p) {
+        case '"': en_buffer_puts(out, "\\\""); break;
+        case '\\': en_buffer_puts(out, "\\\\"); break;
+        case '\n': en_buffer_puts(out, "\\n"); break;
+        case '\r': en_buffer_puts(out, "\\r"); break;
+        case '\t': en_buffer_puts(out, "\\t"); break;
+        default:
+            if (*p < 0x20) en_buffer_printf(out, "\\u%04x", *p);
+            else en_buffer_append(out, (const char *)p, 1);
+        }
+    }
+    en_buffer_append(out, "\"", 1);
+}
+
+void en_json_write_number(en_buffer *out, double value)
+{
+    if (!isfinite(value)) {
+        en_buffer_puts(out, "null");
+        return;
+    }
+    char text[40];
+    en_format_double(text, sizeof text, value);
+    en_buffer_puts(out, text);
+}
+
+void en_json_write_members(en_buffer *out, const en_node *object, int leading_comma)
+{
+    if (!object) return;
+    for (size_t i = 0; i < object->count; i++) {
+        if (leading_comma || i > 0) en_buffer_puts(out, ", ");
+        en_json_write_string(out, object->keys[i]);
+        en_buffer_puts(out, ": ");
+        en_json_write_node(out, object->items[i]);
+    }
+}
+
+void en_json_write_node(en_buffer *out, const en_node *node)
+{
+    if (!node) {
+        en_buffer_puts(out, "null");
+        return;
+    }
+    switch (node->type) {
+    case EN_NODE_NULL: en_buffer_puts(out, "null"); break;
+    case EN_NODE_BOOL: en_buffer_puts(out, node->number != 0 ? "true" : "false"); break;
+    case EN_NODE_NUMBER: en_json_write_number(out, node->number); break;
+    case EN_NODE_STRING: en_json_write_string(out, node->string); break;
+    case EN_NODE_ARRAY:
+        en_buffer_puts(out, "[");
+        for (size_t i = 0; i < node->count; i++) {
+            if (i) en_buffer_puts(out, ", ");
+            en_json_write_node(out, node->items[i]);
+        }
+        en_buffer_puts(out, "]");
+        break;
+    case EN_NODE_OBJECT:
+        en_buffer_puts(out, "{");
+        en_json_write_members(out, node, 0);
+        en_buffer_puts(out, "}");
+        break;
+    }
+}

@@ -1,0 +1,340 @@
+/*
+ * scenario.c — building, copying, checking and freeing scenarios, and the public accessors.
+ * Validation here is the loader-independent contract: whatever format a scenario came from,
+ * it reaches a model only if these checks pass.
+ */
+#include "core/scenario.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+
+en_value en_value_fixed(double value, double min_valid, double max_valid)
+{
+    en_value v;
+    memset(&v, 0, sizeof v);
+    v.value = value;
+    v.kind = EN_VALUE_FIXED;
+    v.min_valid = min_valid;
+    v.max_valid = max_valid;
+    return v;
+}
+
+int en_value_is_uncertain(const en_value *value)
+{
+    return value->kind != EN_VALUE_FIXED;
+}
+
+const char *en_role_name(en_role role)
+{
+    switch (role) {
+    case EN_ROLE_PARTY: return "party";
+    case EN_ROLE_PATRON: return "patron";
+    case EN_ROLE_MEDIATOR: return "mediator";
+    case EN_ROLE_STAKEHOLDER: break;
+    }
+    return "stakeholder";
+}
+
+en_scenario *en_scenario_new(const char *path, en_input_format format)
+{
+    en_scenario *s = en_xcalloc(1, sizeof *s);
+    s->path = en_xstrdup(path ? path : "<input>");
+    s->format = format;
+    s->version = 1;
+    return s;
+}
+
+en_issue *en_scenario_add_issue(en_scenario *s)
+{
+    s->issues = en_xrealloc(s->issues, (s->issue_count + 1) * sizeof *s->issues);
+    en_issue *issue = &s->issues[s->issue_count++];
+    memset(issue, 0, sizeof *issue);
+    issue->scale_max = 100;
+    /* Actors added before this issue get an absent stance and no veto on it. */
+    for (size_t a = 0; a < s->actor_count; a++) {
+        en_actor *actor = &s->actors[a];
+        actor->stances = en_xrealloc(actor->stances, s->issue_count * sizeof *actor->stances);
+        memset(&actor->stances[s->issue_count - 1], 0, sizeof *actor->stances);
+        actor->veto = en_xrealloc(actor->veto, s->issue_count);
+        actor->veto[s->issue_count - 1] = (unsigned char)actor->veto_all;
+    }
+    return issue;
+}
+
+en_actor *en_scenario_add_actor(en_scenario *s)
+{
+    s->actors = en_xrealloc(s->actors, (s->actor_count + 1) * sizeof *s->actors);
+    en_actor *actor = &s->actors[s->actor_count++];
+    memset(actor, 0, sizeof *actor);
+    actor->patron_of = -1;
+    actor->capability = en_value_fixed(0, 0, HUGE_VAL);
+    actor->stances = en_xcalloc(s->issue_count, sizeof *actor->stances);
+    actor->veto = en_xcalloc(s->issue_count, 1);
+    return actor;
+}
+
+en_source *en_scenario_add_source(en_scenario *s)
+{
+    s->sources = en_xrealloc(s->sources, (s->source_count + 1) * sizeof *s->sources);
+    en_source *source = &s->sources[s->source_count++];
+    memset(source, 0, sizeof *source);
+    return source;
+}
+
+void en_scenario_add_note(en_scenario *s, int line, int column, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    char message[512];
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    s->notes = en_xrealloc(s->notes, (s->note_count + 1) * sizeof *s->notes);
+    if (line > 0)
+        s->notes[s->note_count++] = en_xprintf("%s:%d:%d: note: %s", s->path, line, column, message);
+    else
+        s->notes[s->note_count++] = en_xprintf("%s: note: %s", s->path, message);
+}
+
+long en_scenario_find_issue(const en_scenario *s, const char *id)
+{
+    for (size_t i = 0; i < s->issue_count; i++)
+        if (s->issues[i].id && strcmp(s->issues[i].id, id) == 0) return (long)i;
+    return -1;
+}
+
+long en_scenario_find_actor(const en_scenario *s, const char *id)
+{
+    for (size_t i = 0; i < s->actor_count; i++)
+        if (s->actors[i].id && strcmp(s->actors[i].id, id) == 0) return (long)i;
+    return -1;
+}
+
+long en_scenario_find_source(const en_scenario *s, const char *id)
+{
+    for (size_t i = 0; i < s->source_count; i++)
+        if (s->sources[i].id && strcmp(s->sources[i].id, id) == 0) return (long)i;
+    return -1;
+}
+
+static void free_stance(en_stance *stance)
+{
+    for (size_t c = 0; c < stance->cite_count; c++) free(stance->cite[c]);
+    free(stance->cite);
+    free(stance->quote);
+    free(stance->note);
+}
+
+void en_scenario_free(en_scenario *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->issue_count; i++) {
+        en_issue *issue = &s->issues[i];
+        free(issue->id);
+        free(issue->name);
+        free(issue->description);
+        for (size_t l = 0; l < issue->label_count; l++) free(issue->labels[l].text);
+        free(issue->labels);
+    }
+    for (size_t a = 0; a < s->actor_count; a++) {
+        en_actor *actor = &s->actors[a];
+        free(actor->id);
+        free(actor->name);
+        free(actor->note);
+        free(actor->veto);
+        for (size_t i = 0; i < s->issue_count; i++) free_stance(&actor->stances[i]);
+        free(actor->stances);
+    }
+    for (size_t i = 0; i < s->source_count; i++) {
+        en_source *src = &s->sources[i];
+        free(src->id);
+        free(src->file);
+        free(src->title);
+        free(src->outlet);
+        free(src->author);
+        free(src->date);
+        free(src->url);
+    }
+    for (size_t i = 0; i < s->note_count; i++) free(s->notes[i]);
+    free(s->notes);
+    free(s->sources);
+    free(s->issues);
+    free(s->actors);
+    free(s->path);
+    free(s->title);
+    free(s->date);
+    free(s->description);
+    free(s);
+}
+
+en_scenario *en_scenario_clone(const en_scenario *s)
+{
+    en_scenario *c = en_xcalloc(1, sizeof *c);
+    *c = *s;
+    c->path = en_xstrdup(s->path);
+    c->title = en_xstrdup(s->title);
+    c->date = en_xstrdup(s->date);
+    c->description = en_xstrdup(s->description);
+    c->issues = en_xcalloc(s->issue_count, sizeof *c->issues);
+    for (size_t i = 0; i < s->issue_count; i++) {
+        en_issue *to = &c->issues[i];
+        const en_issue *from = &s->issues[i];
+        *to = *from;
+        to->id = en_xstrdup(from->id);
+        to->name = en_xstrdup(from->name);
+        to->description = en_xstrdup(from->description);
+        to->labels = en_xcalloc(from->label_count, sizeof *to->labels);
+        for (size_t l = 0; l < from->label_count; l++) {
+            to->labels[l].at = from->labels[l].at;
+            to->labels[l].text = en_xstrdup(from->labels[l].text);
+        }
+    }
+    c->actors = en_xcalloc(s->actor_count, sizeof *c->actors);
+    for (size_t a = 0; a < s->actor_count; a++) {
+        en_actor *to = &c->actors[a];
+        const en_actor *from = &s->actors[a];
+        *to = *from;
+        to->id = en_xstrdup(from->id);
+        to->name = en_xstrdup(from->name);
+        to->note = en_xstrdup(from->note);
+        to->veto = en_xcalloc(s->issue_count, 1);
+        if (s->issue_count) memcpy(to->veto, from->veto, s->issue_count);
+        to->stances = en_xcalloc(s->issue_count, sizeof *to->stances);
+        for (size_t i = 0; i < s->issue_count; i++) {
+            en_stance *st = &to->stances[i];
+            const en_stance *fs = &from->stances[i];
+            *st = *fs;
+            st->quote = en_xstrdup(fs->quote);
+            st->note = en_xstrdup(fs->note);
+            st->cite = en_xcalloc(fs->cite_count, sizeof *st->cite);
+            for (size_t k = 0; k < fs->cite_count; k++) st->cite[k] = en_xstrdup(fs->cite[k]);
+        }
+    }
+    c->sources = en_xcalloc(s->source_count, sizeof *c->sources);
+    for (size_t i = 0; i < s->source_count; i++) {
+        en_source *to = &c->sources[i];
+        const en_source *from = &s->sources[i];
+        *to = *from;
+        to->id = en_xstrdup(from->id);
+        to->file = en_xstrdup(from->file);
+        to->title = en_xstrdup(from->title);
+        to->outlet = en_xstrdup(from->outlet);
+        to->author = en_xstrdup(from->author);
+        to->date = en_xstrdup(from->date);
+        to->url = en_xstrdup(from->url);
+    }
+    c->notes = en_xcalloc(s->note_count, sizeof *c->notes);
+    for (size_t i = 0; i < s->note_count; i++) c->notes[i] = en_xstrdup(s->notes[i]);
+    return c;
+}
+
+static void check_value(const en_scenario *s, const en_value *v, const char *what, en_error *err)
+{
+    const char *path = s->path;
+    int line = v->where.line, col = v->where.column;
+    if (!isfinite(v->value)) {
+        en_error_add(err, EN_ERROR_INPUT, path, line, col, "%s is not a finite number", what);
+        return;
+    }
+    if (v->value < v->min_valid || v->value > v->max_valid) {
+        if (isinf(v->max_valid))
+            en_error_add(err, EN_ERROR_INPUT, path, line, col,
+                         "%s %g is out of range (expected a number >= %g)", what, v->value,
+                         v->min_valid);
+        else
+            en_error_add(err, EN_ERROR_INPUT, path, line, col,
+                         "%s %g is out of range (expected a number in [%g, %g])", what, v->value,
+                         v->min_valid, v->max_valid);
+    }
+    if (v->kind == EN_VALUE_TRIANGULAR && !(v->low <= v->value && v->value <= v->high)) {
+        en_error_add(err, EN_ERROR_INPUT, path, line, col,
+                     "%s: uncertain value needs low <= value <= high (got low %g, value %g, high %g)",
+                     what, v->low, v->value, v->high);
+    }
+    if (v->kind == EN_VALUE_TRIANGULAR &&
+        (v->low < v->min_valid || v->high > v->max_valid)) {
+        en_error_add(err, EN_ERROR_INPUT, path, line, col,
+                     "%s: range [%g, %g] leaves the valid range [%g, %g]", what, v->low, v->high,
+                     v->min_valid, v->max_valid);
+    }
+    if (v->kind == EN_VALUE_NORMAL && !(v->sd >= 0)) {
+        en_error_add(err, EN_ERROR_INPUT, path, line, col,
+                     "%s: sd must be >= 0 (got %g)", what, v->sd);
+    }
+}
+
+en_status en_scenario_validate(const en_scenario *s, en_error *err)
+{
+    en_error local = EN_ERROR_INIT;
+    const char *path = s->path;
+    if (s->issue_count < 1)
+        en_error_add(&local, EN_ERROR_INPUT, path, 0, 0, "the scenario has no issues (expected at least one)");
+    if (s->actor_count < 2)
+        en_error_add(&local, EN_ERROR_INPUT, path, 0, 0,
+                     "the scenario has %zu actor%s (expected at least two)", s->actor_count,
+                     s->actor_count == 1 ? "" : "s");
+    for (size_t i = 0; i < s->issue_count; i++) {
+        const en_issue *issue = &s->issues[i];
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(s->issues[j].id, issue->id) == 0)
+                en_error_add(&local, EN_ERROR_INPUT, path, issue->where.line, issue->where.column,
+                             "duplicate issue id '%s' (first defined on line %d)", issue->id,
+                             s->issues[j].where.line);
+        if (!isfinite(issue->scale_min) || !isfinite(issue->scale_max) ||
+            !(issue->scale_min < issue->scale_max))
+            en_error_add(&local, EN_ERROR_INPUT, path, issue->where.line, issue->where.column,
+                         "issue '%s': scale [%g, %g] is invalid (expected finite min < max)",
+                         issue->id, issue->scale_min, issue->scale_max);
+        if (issue->has_status_quo) check_value(s, &issue->status_quo, "status_quo", &local);
+    }
+    for (size_t a = 0; a < s->actor_count; a++) {
+        const en_actor *actor = &s->actors[a];
+        for (size_t b = 0; b < a; b++)
+            if (strcmp(s->actors[b].id, actor->id) == 0)
+                en_error_add(&local, EN_ERROR_INPUT, path, actor->where.line, actor->where.column,
+                             "duplicate actor id '%s' (first defined on line %d)", actor->id,
+                             s->actors[b].where.line);
+        check_value(s, &actor->capability, "capability", &local);
+        if (actor->has_risk) check_value(s, &actor->risk, "risk", &local);
+        for (size_t i = 0; i < s->issue_count; i++) {
+            const en_stance *st = &actor->stances[i];
+            if (!st->present) continue;
+            check_value(s, &st->position, "position", &local);
+            check_value(s, &st->salience, "salience", &local);
+            if (st->has_public) check_value(s, &st->public_position, "public position", &local);
+        }
+    }
+    if (local.code != EN_OK) {
+        en_error_move(err, &local);
+        return EN_ERROR_INPUT;
+    }
+    return EN_OK;
+}
+
+double en_scenario_weight(const en_scenario *s, size_t actor, size_t issue)
+{
+    const en_actor *a = &s->actors[actor];
+    return a->capability.value * a->stances[issue].salience.value;
+}
+
+/* ---- public accessors ---- */
+
+const char *en_scenario_title(const en_scenario *s) { return s->title ? s->title : ""; }
+size_t en_scenario_issue_count(const en_scenario *s) { return s->issue_count; }
+const char *en_scenario_issue_id(const en_scenario *s, size_t i) { return s->issues[i].id; }
+const char *en_scenario_issue_name(const en_scenario *s, size_t i)
+{
+    return s->issues[i].name ? s->issues[i].name : s->issues[i].id;
+}
+size_t en_scenario_actor_count(const en_scenario *s) { return s->actor_count; }
+const char *en_scenario_actor_id(const en_scenario *s, size_t a) { return s->actors[a].id; }
+const char *en_scenario_actor_name(const en_scenario *s, size_t a)
+{
+    return s->actors[a].name ? s->actors[a].name : s->actors[a].id;
+}
+size_t en_scenario_note_count(const en_scenario *s) { return s->note_count; }
+const char *en_scenario_note(const en_scenario *s, size_t i) { return s->notes[i]; }

@@ -1,0 +1,152 @@
+/*
+ * scenario.h — the scenario in memory: issues, actors and their stances, sources, and the
+ * uncertain values any number may carry. Loaders (io/) build it, models (models/) read it,
+ * the analysis layer samples copies of it. Internal: users see only the opaque en_scenario.
+ */
+#ifndef ENTENTE_CORE_SCENARIO_H
+#define ENTENTE_CORE_SCENARIO_H
+
+#include <stddef.h>
+
+#include "entente.h"
+
+/* Where a value came from, for messages that point back into the file. */
+typedef struct en_location {
+    int line;
+    int column;
+} en_location;
+
+typedef enum en_value_kind {
+    EN_VALUE_FIXED = 0,
+    EN_VALUE_TRIANGULAR, /* {value, low, high}: mode value on [low, high] */
+    EN_VALUE_NORMAL      /* {value, sd}: normal around value, truncated to [min_valid, max_valid] */
+} en_value_kind;
+
+/* A number an analyst estimated. Models read `value` (the point estimate); Monte Carlo draws
+ * from the distribution. [min_valid, max_valid] is the range the field allows (capability >= 0,
+ * salience in [0,1], position inside the issue's scale) and bounds every draw. */
+typedef struct en_value {
+    double value;
+    en_value_kind kind;
+    double low, high; /* triangular */
+    double sd;        /* normal */
+    double min_valid, max_valid;
+    en_location where;
+} en_value;
+
+en_value en_value_fixed(double value, double min_valid, double max_valid);
+int en_value_is_uncertain(const en_value *value);
+
+typedef struct en_label {
+    double at;
+    char *text;
+} en_label;
+
+typedef struct en_issue {
+    char *id;
+    char *name;
+    char *description;
+    double scale_min, scale_max;
+    en_label *labels;
+    size_t label_count;
+    int has_status_quo;
+    en_value status_quo;
+    en_location where;
+} en_issue;
+
+typedef enum en_role {
+    EN_ROLE_STAKEHOLDER = 0,
+    EN_ROLE_PARTY,
+    EN_ROLE_PATRON,
+    EN_ROLE_MEDIATOR
+} en_role;
+
+const char *en_role_name(en_role role);
+
+/* An actor's stance on one issue. */
+typedef struct en_stance {
+    int present; /* 0: the actor takes no part in this issue */
+    en_value position;
+    en_value salience;
+    int has_public;
+    en_value public_position; /* what the actor says, when it differs from what it wants */
+    char **cite;              /* source ids */
+    size_t cite_count;
+    char *quote;
+    char *note;
+    en_location where;
+    /* Decide files give power per actor–issue row; when an actor's rows disagree, each stance
+     * keeps its own (the exchange model uses it; others use the actor's capability). Plain
+     * values: en_scenario_clone copies them with the struct. */
+    int has_power;
+    en_value power;
+} en_stance;
+
+typedef struct en_actor {
+    char *id;
+    char *name;
+    char *note;
+    en_role role;
+    en_value capability;
+    int has_risk;
+    en_value risk;
+    int veto_all;
+    unsigned char *veto; /* per issue: 1 if the actor can block a deal on it */
+    long patron_of;      /* actor index, -1 if none */
+    en_stance *stances;  /* per issue, issue_count entries */
+    en_location where;
+} en_actor;
+
+typedef struct en_source {
+    char *id;
+    char *file;
+    char *title;
+    char *outlet;
+    char *author;
+    char *date;
+    char *url;
+    en_location where;
+} en_source;
+
+struct en_scenario {
+    char *path; /* as given to the loader; used in messages */
+    en_input_format format;
+    int version;
+    char *title;
+    char *date;
+    char *description;
+    en_source *sources;
+    size_t source_count;
+    en_issue *issues;
+    size_t issue_count;
+    en_actor *actors;
+    size_t actor_count;
+    char **notes;
+    size_t note_count;
+};
+
+/* Construction helpers for loaders. */
+en_scenario *en_scenario_new(const char *path, en_input_format format);
+/* Appends an issue or actor (zeroed, stances sized to the current issue count) and returns it.
+ * Add every issue before the first actor. */
+en_issue *en_scenario_add_issue(en_scenario *scenario);
+en_actor *en_scenario_add_actor(en_scenario *scenario);
+en_source *en_scenario_add_source(en_scenario *scenario);
+void en_scenario_add_note(en_scenario *scenario, int line, int column, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+long en_scenario_find_issue(const en_scenario *scenario, const char *id);
+long en_scenario_find_actor(const en_scenario *scenario, const char *id);
+long en_scenario_find_source(const en_scenario *scenario, const char *id);
+
+/* Deep copy: Monte Carlo and sensitivity analysis change copies, never the original. */
+en_scenario *en_scenario_clone(const en_scenario *scenario);
+
+/* Checks what every loader must guarantee (ids unique, values in range and finite, references
+ * resolved, at least one issue and two actors) and reports each problem with its location. */
+en_status en_scenario_validate(const en_scenario *scenario, en_error *err);
+
+/* Voting weight of an actor on an issue: capability × salience (point values). */
+double en_scenario_weight(const en_scenario *scenario, size_t actor, size_t issue);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * util.c — checked allocation, strings, the text buffer, number parsing and the did-you-mean
+ * suggestion (Levenshtein distance) used in error messages.
+ */
+#include "core/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(size_t size)
+{
+    fprintf(stderr, "entente: out of memory (allocating %zu bytes)\n", size);
+    abort();
+}
+
+void *en_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p) out_of_memory(size);
+    return p;
+}
+
+void *en_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) out_of_memory(count * size);
+    return p;
+}
+
+void *en_xrealloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p) out_of_memory(size);
+    return p;
+}
+
+char *en_xstrdup(const char *text)
+{
+    return text ? en_xstrndup(text, strlen(text)) : NULL;
+}
+
+char *en_xstrndup(const char *text, size_t length)
+{
+    char *copy = en_xmalloc(length + 1);
+    memcpy(copy, text, length);
+    copy[length] = '\0';
+    return copy;
+}
+
+char *en_xprintf(const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(NULL, 0, format, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    char *text = en_xmalloc((size_t)n + 1);
+    va_start(ap, format);
+    vsnprintf(text, (size_t)n + 1, format, ap);
+    va_end(ap);
+    return text;
+}
+
+void en_grow(void **array, size_t *capacity, size_t needed, size_t size)
+{
+    if (needed <= *capacity) return;
+    size_t cap = *capacity ? *capacity : 8;
+    while (cap < needed) cap *= 2;
+    *array = en_xrealloc(*array, cap * size);
+    memset((char *)*array + *capacity * size, 0, (cap - *capacity) * size);
+    *capacity = cap;
+}
+
+void en_buffer_append(en_buffer *buffer, const char *text, size_t length)
+{
+    if (buffer->length + length + 1 > buffer->capacity) {
+        size_t cap = buffer->capacity ? buffer->capacity : 256;
+        while (cap < buffer->length + length + 1) cap *= 2;
+        buffer->data = en_xrealloc(buffer->data, cap);
+        buffer->capacity = cap;
+    }
+    memcpy(buffer->data + buffer->length, text, length);
+    buffer->length += length;
+    buffer->data[buffer->length] = '\0';
+}
+
+void en_buffer_puts(en_buffer *buffer, const char *text)
+{
+    en_buffer_append(buffer, text, strlen(text));
+}
+
+void en_buffer_printf(en_buffer *buffer, const char *format, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(small, sizeof small, format, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        en_buffer_append(buffer, small, (size_t)n);
+        return;
+    }
+    char *big = en_xmalloc((size_t)n + 1);
+    va_start(ap, format);
+    vsnprintf(big, (size_t)n + 1, format, ap);
+    va_end(ap);
+    en_buffer_append(buffer, big, (size_t)n);
+    free(big);
+}
+
+void en_buffer_free(en_buffer *buffer)
+{
+    free(buffer->data);
+    buffer->data = NULL;
+    buffer->length = buffer->capacity = 0;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            size_t best = diagonal + cost;
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[lb];
+}
+
+const char *en_suggest(const char *word, const char *const *candidates, size_t count)
+{
+    const char *best = NULL;
+    size_t best_distance = (size_t)-1;
+    for (size_t i = 0; i < count; i++) {
+        size_t d = edit_distance(word, candidates[i]);
+        if (d < best_distance) {
+            best_distance = d;
+            best = candidates[i];
+        }
+    }
+    /* A suggestion helps only when the word is plausibly a typo of it. */
+    size_t length = strlen(word);
+    size_t allowed = length <= 4 ? 1 : length <= 8 ? 2 : 3;
+    return best_distance <= allowed ? best : NULL;
+}
+
+int en_strcasecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+        if (ca != cb || !ca) return ca - cb;
+    }
+}
+
+int en_parse_double(const char *text, double *out)
+{
+    if (!text || !*text || isspace((unsigned char)*text)) return 0;
+    /* strtod accepts "nan", "inf" and hex floats; a scenario number is plain decimal. */
+    for (const char *p = text; *p; p++) {
+        if (!strchr("0123456789+-.eE", *p)) return 0;
+    }
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (*end || errno == ERANGE || !isfinite(value)) return 0;
+    *out = value;
+    return 1;
+}
+
+int en_parse_long(const char *text, long min, long max, long *out)
+{
+    if (!text || !*text || isspace((unsigned char)*text)) return 0;
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (*end || errno == ERANGE || value < min || value > max) return 0;
+    *out = value;
+    return 1;
+}
+
+void en_format_double(char *out, size_t size, double value)
+{
+    for (int precision = 15; precision <= 17; precision++) {
+        snprintf(out, size, "%.*g", precision, value);
+        if (strtod(out, NULL) == value) return;
+    }
+}

@@ -1,0 +1,53 @@
+/*
+ * util.h — small internal helpers shared by every layer: checked allocation, strings,
+ * a growable text buffer and the did-you-mean suggestion used in error messages.
+ */
+#ifndef ENTENTE_CORE_UTIL_H
+#define ENTENTE_CORE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Allocation failure is the one error entente does not try to recover from: it aborts with a
+ * message, so every caller can assume success. */
+void *en_xmalloc(size_t size);
+void *en_xcalloc(size_t count, size_t size);
+void *en_xrealloc(void *ptr, size_t size);
+char *en_xstrdup(const char *text);
+char *en_xstrndup(const char *text, size_t length);
+char *en_xprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grows *array (of *capacity elements of `size` bytes) so that index `needed - 1` fits. */
+void en_grow(void **array, size_t *capacity, size_t needed, size_t size);
+#define EN_GROW(array, capacity, needed) \
+    en_grow((void **)&(array), &(capacity), (needed), sizeof *(array))
+
+typedef struct en_buffer {
+    char *data;
+    size_t length;
+    size_t capacity;
+} en_buffer;
+
+void en_buffer_append(en_buffer *buffer, const char *text, size_t length);
+void en_buffer_puts(en_buffer *buffer, const char *text);
+void en_buffer_printf(en_buffer *buffer, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+void en_buffer_free(en_buffer *buffer);
+
+/* The candidate closest to `word` by edit distance, or NULL when none is close enough to be a
+ * plausible misspelling. */
+const char *en_suggest(const char *word, const char *const *candidates, size_t count);
+
+/* Case-insensitive ASCII comparison. */
+int en_strcasecmp(const char *a, const char *b);
+
+/* Parses a whole string as a finite double; returns 0 on failure (empty, trailing junk, NaN,
+ * infinity or overflow). */
+int en_parse_double(const char *text, double *out);
+/* Parses a whole string as a decimal integer in [min, max]. */
+int en_parse_long(const char *text, long min, long max, long *out);
+
+/* Shortest text that reads back as the same double ("%.17g" trimmed). */
+void en_format_double(char *out, size_t size, double value);
+
+#endif

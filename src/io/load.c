@@ -1,0 +1,129 @@
+/*
+ * load.c — en_scenario_load: reads the file, picks the loader by option, extension or content,
+ * and returns a validated scenario or every problem found.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+#include "io/decide.h"
+#include "io/load.h"
+
+en_status en_check_text(const char *data, size_t size, const char *name, en_error *err)
+{
+    size_t i = 0;
+    while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
+        i++;
+    if (i == size)
+        return en_error_add(err, EN_ERROR_INPUT, name, 0, 0,
+                            "the file is empty (expected a scenario)");
+    if (memchr(data, '\0', size)) {
+        const char *nul = memchr(data, '\0', size);
+        int line = 1, column = 1;
+        for (const char *p = data; p < nul; p++) {
+            if (*p == '\n') line++, column = 1;
+            else column++;
+        }
+        return en_error_add(err, EN_ERROR_INPUT, name, line, column,
+                            "the file contains a NUL byte (expected a text file)");
+    }
+    return EN_OK;
+}
+
+static int has_extension(const char *name, const char *ext)
+{
+    size_t ln = strlen(name), le = strlen(ext);
+    return ln > le && en_strcasecmp(name + ln - le, ext) == 0;
+}
+
+/* A Decide file's first non-blank field is a tag such as #A or '#P'. */
+static int looks_like_decide(const char *data, size_t size)
+{
+    size_t i = 0;
+    while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
+        i++;
+    if (i < size && (data[i] == '\'' || data[i] == '"')) i++;
+    return i + 1 < size && data[i] == '#' && strchr("APMDO/", data[i + 1]) != NULL;
+}
+
+static en_input_format detect(const char *data, size_t size, const char *name)
+{
+    if (looks_like_decide(data, size)) return EN_FORMAT_DECIDE;
+    if (has_extension(name, ".yaml") || has_extension(name, ".yml")) return EN_FORMAT_YAML;
+    if (has_extension(name, ".csv") || has_extension(name, ".txt") || has_extension(name, ".tsv"))
+        return EN_FORMAT_CSV;
+    return EN_FORMAT_YAML;
+}
+
+en_status en_scenario_load_buffer(const char *data, size_t size, const char *name,
+                                  const en_load_options *options, en_scenario **out,
+                                  en_error *err)
+{
+    *out = NULL;
+    en_load_options defaults = {0};
+    if (!options) options = &defaults;
+    if (!name) name = "<input>";
+    en_status st = en_check_text(data, size, name, err);
+    if (st != EN_OK) return st;
+    en_input_format format = options->format;
+    if (format == EN_FORMAT_AUTO) format = detect(data, size, name);
+    en_scenario *s = NULL;
+    switch (format) {
+    case EN_FORMAT_YAML: st = en_yaml_load(data, size, name, &s, err); break;
+    case EN_FORMAT_CSV: st = en_csv_load(data, size, name, options, &s, err); break;
+    case EN_FORMAT_DECIDE: st = en_decide_load(data, size, name, &s, err); break;
+    default: st = en_error_set(err, EN_ERROR_INTERNAL, "unknown input format"); break;
+    }
+    if (st != EN_OK) {
+        en_scenario_free(s);
+        return st;
+    }
+    if (options->has_scale && format != EN_FORMAT_CSV) {
+        en_scenario_free(s);
+        return en_error_add(err, EN_ERROR_INPUT, name, 0, 0,
+                            "--scale applies to CSV stakeholder sheets only (this file is %s)",
+                            format == EN_FORMAT_YAML ? "YAML" : "a Decide file");
+    }
+    st = en_scenario_validate(s, err);
+    if (st != EN_OK) {
+        en_scenario_free(s);
+        return st;
+    }
+    *out = s;
+    return EN_OK;
+}
+
+en_status en_scenario_load(const char *path, const en_load_options *options, en_scenario **out,
+                           en_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    en_buffer content = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (content.length + n > EN_MAX_INPUT_BYTES) {
+            fclose(f);
+            en_buffer_free(&content);
+            return en_error_add(err, EN_ERROR_INPUT, path, 0, 0,
+                                "file is larger than %u MiB (expected a scenario)",
+                                EN_MAX_INPUT_BYTES >> 20);
+        }
+        en_buffer_append(&content, chunk, n);
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        en_buffer_free(&content);
+        return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot read the file");
+    }
+    en_status st = en_scenario_load_buffer(content.data ? content.data : "", content.length,
+                                           path, options, out, err);
+    en_buffer_free(&content);
+    return st;
+}

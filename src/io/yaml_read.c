@@ -1,0 +1,365 @@
+/*
+ * yaml_read.c — typed, located reading of libfyaml nodes (see yaml_read.h). The scenario
+ * format is strict: numbers are plain decimal scalars, keys come from a fixed set, aliases are
+ * refused; every violation becomes one `FILE:LINE:COL: error:` entry.
+ */
+#include "io/yaml_read.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+
+/* libfyaml 0.7 gives positions through tokens, and only scalars have one; a collection is
+ * located at its first entry, which is where a reader looks for it. */
+en_location en_yaml_where(struct fy_node *node)
+{
+    en_location where = {0, 0};
+    for (int depth = 0; node && depth < 256; depth++) {
+        if (fy_node_is_scalar(node)) {
+            struct fy_token *token = fy_node_get_scalar_token(node);
+            const struct fy_mark *mark = token ? fy_token_start_mark(token) : NULL;
+            if (mark) {
+                where.line = mark->line + 1;
+                where.column = mark->column + 1;
+            }
+            return where;
+        }
+        void *iter = NULL;
+        if (fy_node_is_mapping(node)) {
+            struct fy_node_pair *pair = fy_node_mapping_iterate(node, &iter);
+            node = pair ? fy_node_pair_key(pair) : NULL;
+        } else if (fy_node_is_sequence(node)) {
+            node = fy_node_sequence_iterate(node, &iter);
+        } else {
+            return where;
+        }
+    }
+    return where;
+}
+
+void en_yaml_fail(en_yaml_reader *r, struct fy_node *node, const char *format, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    en_location where = en_yaml_where(node);
+    en_error_add(r->err, EN_ERROR_INPUT, r->path, where.line ? where.line : 1,
+                 where.column ? where.column : 1, "%s", message);
+    r->failed = 1;
+}
+
+static void silent_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag, (void)user, (void)buf, (void)len;
+}
+
+int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *name,
+                 en_error *err, struct fy_document **doc)
+{
+    memset(r, 0, sizeof *r);
+    r->path = name;
+    r->err = err;
+    *doc = NULL;
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = silent_output;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (!diag) {
+        en_error_set(err, EN_ERROR_INTERNAL, "cannot create the YAML diagnostics object");
+        return 0;
+    }
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
+    cfg.diag = diag;
+    *doc = fy_document_build_from_string(&cfg, data, size);
+    int reported = 0;
+    void *iter = NULL;
+    struct fy_diag_error *e;
+    while ((e = fy_diag_errors_iterate(diag, &iter))) {
+        en_error_add(err, EN_ERROR_INPUT, name, e->line + 1, e->column + 1,
+                     "invalid YAML: %s", e->msg ? e->msg : "syntax error");
+        reported = 1;
+    }
+    if (!*doc || reported) {
+        if (!reported) en_error_add(err, EN_ERROR_INPUT, name, 1, 1, "invalid YAML");
+        if (*doc) fy_document_destroy(*doc);
+        *doc = NULL;
+        fy_diag_unref(diag);
+        return 0;
+    }
+    /* The document keeps a reference to the diag; drop ours. */
+    fy_diag_unref(diag);
+    return 1;
+}
+
+int en_yaml_reject_aliases(en_yaml_reader *r, struct fy_node *node)
+{
+    if (!node) return 1;
+    if (fy_node_is_alias(node)) {
+        en_yaml_fail(r, node, "YAML aliases are not supported (write the value out in full)");
+        return 0;
+    }
+    void *iter = NULL;
+    if (fy_node_is_sequence(node)) {
+        struct fy_node *item;
+        while ((item = fy_node_sequence_iterate(node, &iter)))
+            if (!en_yaml_reject_aliases(r, item)) return 0;
+    } else if (fy_node_is_mapping(node)) {
+        struct fy_node_pair *pair;
+        while ((pair = fy_node_mapping_iterate(node, &iter))) {
+            if (!en_yaml_reject_aliases(r, fy_node_pair_key(pair))) return 0;
+            if (!en_yaml_reject_aliases(r, fy_node_pair_value(pair))) return 0;
+        }
+    }
+    return 1;
+}
+
+static int scalar_is(struct fy_node *node, const char *const *words, size_t count)
+{
+    size_t length;
+    const char *text = fy_node_get_scalar(node, &length);
+    if (!text) return 0;
+    for (size_t i = 0; i < count; i++)
+        if (strlen(words[i]) == length && memcmp(words[i], text, length) == 0) return 1;
+    return 0;
+}
+
+int en_yaml_is_null(struct fy_node *node)
+{
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+    if (!node) return 1;
+    return fy_node_is_scalar(node) && fy_node_get_style(node) == FYNS_PLAIN &&
+           scalar_is(node, nulls, 5);
+}
+
+static const char *kind_of(struct fy_node *node)
+{
+    if (!node) return "nothing";
+    if (fy_node_is_mapping(node)) return "a mapping";
+    if (fy_node_is_sequence(node)) return "a list";
+    return "a scalar";
+}
+
+int en_yaml_expect(en_yaml_reader *r, struct fy_node *node, enum fy_node_type type,
+                   const char *what, const char *expected)
+{
+    if (node && fy_node_get_type(node) == type) return 1;
+    en_yaml_fail(r, node, "%s is %s (expected %s)", what, kind_of(node), expected);
+    return 0;
+}
+
+int en_yaml_mapping(en_yaml_reader *r, struct fy_node *node, const char *what,
+                    const char *const *keys, size_t key_count, struct fy_node **values)
+{
+    for (size_t k = 0; k < key_count; k++) values[k] = NULL;
+    if (!node || !fy_node_is_mapping(node)) {
+        en_yaml_fail(r, node, "%s is %s (expected a mapping of keys to values)", what,
+                     kind_of(node));
+        return 0;
+    }
+    void *iter = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(node, &iter))) {
+        struct fy_node *key = fy_node_pair_key(pair);
+        if (!key || !fy_node_is_scalar(key)) {
+            en_yaml_fail(r, key ? key : node, "%s has a non-scalar key (expected a name)", what);
+            continue;
+        }
+        size_t length;
+        const char *text = fy_node_get_scalar(key, &length);
+        char *name = en_xstrndup(text ? text : "", length);
+        size_t k = 0;
+        while (k < key_count && strcmp(keys[k], name) != 0) k++;
+        if (k < key_count) {
+            values[k] = fy_node_pair_value(pair);
+        } else {
+            const char *hint = en_suggest(name, keys, key_count);
+            if (hint)
+                en_yaml_fail(r, key, "unknown key '%s' in %s (did you mean '%s'?)", name, what, hint);
+            else {
+                en_buffer list = {0};
+                for (size_t j = 0; j < key_count; j++) {
+                    if (j) en_buffer_puts(&list, ", ");
+                    en_buffer_puts(&list, keys[j]);
+                }
+                en_yaml_fail(r, key, "unknown key '%s' in %s (expected one of: %s)", name, what,
+                             list.data);
+                en_buffer_free(&list);
+            }
+        }
+        free(name);
+    }
+    return 1;
+}
+
+char *en_yaml_string(en_yaml_reader *r, struct fy_node *node, const char *what)
+{
+    if (en_yaml_is_null(node)) return NULL;
+    if (!fy_node_is_scalar(node)) {
+        en_yaml_fail(r, node, "%s is %s (expected text)", what, kind_of(node));
+        return NULL;
+    }
+    size_t length;
+    const char *text = fy_node_get_scalar(node, &length);
+    return en_xstrndup(text ? text : "", length);
+}
+
+char *en_yaml_required_string(en_yaml_reader *r, struct fy_node *parent, struct fy_node *node,
+                              const char *key, const char *what)
+{
+    char *text = en_yaml_string(r, node, key);
+    if (!text && (!node || en_yaml_is_null(node)))
+        en_yaml_fail(r, node ? node : parent, "%s has no %s (expected %s: TEXT)", what, key, key);
+    if (text && !*text) {
+        en_yaml_fail(r, node, "%s %s is empty (expected text)", what, key);
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+int en_yaml_number(en_yaml_reader *r, struct fy_node *node, const char *what, double *out)
+{
+    if (!node || !fy_node_is_scalar(node) || en_yaml_is_null(node)) {
+        en_yaml_fail(r, node, "%s is %s (expected a number)", what,
+                     en_yaml_is_null(node) && node && fy_node_is_scalar(node) ? "empty" : kind_of(node));
+        return 0;
+    }
+    size_t length;
+    const char *text = fy_node_get_scalar(node, &length);
+    char *copy = en_xstrndup(text ? text : "", length);
+    int ok = fy_node_get_style(node) == FYNS_PLAIN && en_parse_double(copy, out);
+    if (!ok) {
+        static const char *const specials[] = {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
+                                               "-.inf", "-.Inf", "-.INF", "+.inf", "nan", "inf"};
+        if (scalar_is(node, specials, sizeof specials / sizeof specials[0]))
+            en_yaml_fail(r, node, "%s '%s' is not a finite number (expected a number)", what, copy);
+        else if (fy_node_get_style(node) != FYNS_PLAIN)
+            en_yaml_fail(r, node, "%s is quoted text '%s' (expected a number without quotes)", what, copy);
+        else
+            en_yaml_fail(r, node, "%s '%s' is not a number (expected a finite decimal number)", what, copy);
+    }
+    free(copy);
+    return ok;
+}
+
+int en_yaml_bool(en_yaml_reader *r, struct fy_node *node, const char *what, int *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE"};
+    static const char *const no[] = {"false", "False", "FALSE"};
+    if (node && fy_node_is_scalar(node) && fy_node_get_style(node) == FYNS_PLAIN) {
+        if (scalar_is(node, yes, 3)) return *out = 1, 1;
+        if (scalar_is(node, no, 3)) return *out = 0, 1;
+    }
+    en_yaml_fail(r, node, "%s is not true or false (expected a boolean)", what);
+    return 0;
+}
+
+int en_yaml_value(en_yaml_reader *r, struct fy_node *node, const char *what, double min,
+                  double max, en_value *out)
+{
+    *out = en_value_fixed(0, min, max);
+    out->where = en_yaml_where(node);
+    if (node && fy_node_is_mapping(node)) {
+        static const char *const keys[] = {"value", "low", "high", "sd"};
+        struct fy_node *v[4];
+        char context[96];
+        snprintf(context, sizeof context, "uncertain %s", what);
+        if (!en_yaml_mapping(r, node, context, keys, 4, v)) return 0;
+        int ok = 1;
+        if (!v[0]) {
+            en_yaml_fail(r, node, "uncertain %s has no value (expected {value: X, low: L, high: H} or {value: X, sd: S})", what);
+            return 0;
+        }
+        ok &= en_yaml_number(r, v[0], what, &out->value);
+        if (v[1] || v[2]) {
+            if (v[3]) {
+                en_yaml_fail(r, v[3], "uncertain %s mixes low/high with sd (expected one form)", what);
+                return 0;
+            }
+            if (!v[1] || !v[2]) {
+                en_yaml_fail(r, node, "uncertain %s needs both low and high", what);
+                return 0;
+            }
+            ok &= en_yaml_number(r, v[1], "low", &out->low);
+            ok &= en_yaml_number(r, v[2], "high", &out->high);
+            out->kind = EN_VALUE_TRIANGULAR;
+        } else if (v[3]) {
+            ok &= en_yaml_number(r, v[3], "sd", &out->sd);
+            out->kind = EN_VALUE_NORMAL;
+        }
+        return ok;
+    }
+    return en_yaml_number(r, node, what, &out->value);
+}
+
+static void unknown_reference(en_yaml_reader *r, struct fy_node *node, const char *kind,
+                              const char *id, const char *const *ids, size_t count)
+{
+    const char *hint = en_suggest(id, ids, count);
+    if (hint) en_yaml_fail(r, node, "unknown %s '%s' (did you mean '%s'?)", kind, id, hint);
+    else en_yaml_fail(r, node, "unknown %s '%s' (expected the id of a defined %s)", kind, id, kind);
+}
+
+void en_yaml_unknown_issue(en_yaml_reader *r, struct fy_node *node, const char *id)
+{
+    const en_scenario *s = r->scenario;
+    const char **ids = en_xcalloc(s->issue_count + 1, sizeof *ids);
+    for (size_t i = 0; i < s->issue_count; i++) ids[i] = s->issues[i].id;
+    unknown_reference(r, node, "issue", id, ids, s->issue_count);
+    free(ids);
+}
+
+void en_yaml_unknown_actor(en_yaml_reader *r, struct fy_node *node, const char *id)
+{
+    const en_scenario *s = r->scenario;
+    const char **ids = en_xcalloc(s->actor_count + 1, sizeof *ids);
+    for (size_t i = 0; i < s->actor_count; i++) ids[i] = s->actors[i].id;
+    unknown_reference(r, node, "actor", id, ids, s->actor_count);
+    free(ids);
+}
+
+void en_yaml_unknown_source(en_yaml_reader *r, struct fy_node *node, const char *id)
+{
+    const en_scenario *s = r->scenario;
+    const char **ids = en_xcalloc(s->source_count + 1, sizeof *ids);
+    for (size_t i = 0; i < s->source_count; i++) ids[i] = s->sources[i].id;
+    unknown_reference(r, node, "source", id, ids, s->source_count);
+    free(ids);
+}
+
+void en_yaml_sort_errors(en_error *err)
+{
+    size_t n = en_error_count(err);
+    if (n < 2) return;
+    en_error *items = en_xmalloc(n * sizeof *items);
+    size_t k = 0;
+    for (en_error *e = err; e; e = e->next) items[k++] = *e;
+    /* Insertion sort: stable, and n is bounded by EN_ERROR_LIMIT. */
+    for (size_t i = 1; i < n; i++) {
+        en_error item = items[i];
+        size_t j = i;
+        while (j > 0 && (items[j - 1].line > item.line ||
+                         (items[j - 1].line == item.line && items[j - 1].column > item.column))) {
+            items[j] = items[j - 1];
+            j--;
+        }
+        items[j] = item;
+    }
+    en_error *e = err;
+    for (size_t i = 0; i < n; i++, e = e->next) {
+        en_error *next = e->next;
+        *e = items[i];
+        e->next = next;
+    }
+    free(items);
+}

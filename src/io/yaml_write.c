@@ -1,0 +1,173 @@
+/*
+ * yaml_write.c — writes a scenario as entente YAML (format v1), the inverse of yaml.c: every
+ * field the loader reads is written, so `convert` followed by `validate` round-trips.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/scenario.h"
+#include "core/util.h"
+#include "report/report.h"
+
+static void quoted(en_buffer *out, const char *text)
+{
+    en_buffer_puts(out, "\"");
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\') en_buffer_printf(out, "\\%c", *p);
+        else if (*p == '\n') en_buffer_puts(out, "\\n");
+        else if (*p == '\t') en_buffer_puts(out, "\\t");
+        else if (*p < 0x20) en_buffer_printf(out, "\\x%02x", *p);
+        else en_buffer_append(out, (const char *)p, 1);
+    }
+    en_buffer_puts(out, "\"");
+}
+
+static void number(en_buffer *out, double value)
+{
+    char text[40];
+    en_format_double(text, sizeof text, value);
+    en_buffer_puts(out, text);
+}
+
+static void value(en_buffer *out, const en_value *v)
+{
+    switch (v->kind) {
+    case EN_VALUE_FIXED: number(out, v->value); return;
+    case EN_VALUE_TRIANGULAR:
+        en_buffer_puts(out, "{value: ");
+        number(out, v->value);
+        en_buffer_puts(out, ", low: ");
+        number(out, v->low);
+        en_buffer_puts(out, ", high: ");
+        number(out, v->high);
+        en_buffer_puts(out, "}");
+        return;
+    case EN_VALUE_NORMAL:
+        en_buffer_puts(out, "{value: ");
+        number(out, v->value);
+        en_buffer_puts(out, ", sd: ");
+        number(out, v->sd);
+        en_buffer_puts(out, "}");
+        return;
+    }
+}
+
+static void field(en_buffer *out, const char *indent, const char *key, const char *text)
+{
+    if (!text) return;
+    en_buffer_printf(out, "%s%s: ", indent, key);
+    quoted(out, text);
+    en_buffer_puts(out, "\n");
+}
+
+en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err)
+{
+    en_buffer out = {0};
+    en_buffer_printf(&out, "# converted by entente %s from %s\nentente: 1\n", en_version(), s->path);
+    field(&out, "", "title", s->title ? s->title : "untitled");
+    if (s->date) en_buffer_printf(&out, "date: %s\n", s->date);
+    field(&out, "", "description", s->description);
+    if (s->source_count) {
+        en_buffer_puts(&out, "sources:\n");
+        for (size_t i = 0; i < s->source_count; i++) {
+            const en_source *src = &s->sources[i];
+            field(&out, "  - ", "id", src->id);
+            field(&out, "    ", "file", src->file);
+            field(&out, "    ", "title", src->title);
+            field(&out, "    ", "outlet", src->outlet);
+            field(&out, "    ", "author", src->author);
+            if (src->date) en_buffer_printf(&out, "    date: %s\n", src->date);
+            field(&out, "    ", "url", src->url);
+        }
+    }
+    en_buffer_puts(&out, "issues:\n");
+    for (size_t i = 0; i < s->issue_count; i++) {
+        const en_issue *issue = &s->issues[i];
+        en_buffer_printf(&out, "  - id: %s\n", issue->id);
+        field(&out, "    ", "name", issue->name);
+        field(&out, "    ", "description", issue->description);
+        en_buffer_puts(&out, "    scale: [");
+        number(&out, issue->scale_min);
+        en_buffer_puts(&out, ", ");
+        number(&out, issue->scale_max);
+        en_buffer_puts(&out, "]\n");
+        if (issue->label_count) {
+            en_buffer_puts(&out, "    labels:\n");
+            for (size_t l = 0; l < issue->label_count; l++) {
+                en_buffer_puts(&out, "      ");
+                number(&out, issue->labels[l].at);
+                en_buffer_puts(&out, ": ");
+                quoted(&out, issue->labels[l].text);
+                en_buffer_puts(&out, "\n");
+            }
+        }
+        if (issue->has_status_quo) {
+            en_buffer_puts(&out, "    status_quo: ");
+            value(&out, &issue->status_quo);
+            en_buffer_puts(&out, "\n");
+        }
+    }
+    en_buffer_puts(&out, "actors:\n");
+    for (size_t a = 0; a < s->actor_count; a++) {
+        const en_actor *actor = &s->actors[a];
+        en_buffer_puts(&out, "  - id: ");
+        quoted(&out, actor->id);
+        en_buffer_puts(&out, "\n");
+        field(&out, "    ", "name", actor->name);
+        if (actor->role != EN_ROLE_STAKEHOLDER) en_buffer_printf(&out, "    role: %s\n", en_role_name(actor->role));
+        en_buffer_puts(&out, "    capability: ");
+        value(&out, &actor->capability);
+        en_buffer_puts(&out, "\n");
+        if (actor->has_risk) {
+            en_buffer_puts(&out, "    risk: ");
+            value(&out, &actor->risk);
+            en_buffer_puts(&out, "\n");
+        }
+        int vetoes = 0;
+        for (size_t i = 0; i < s->issue_count; i++) vetoes += actor->veto[i];
+        if (actor->veto_all) {
+            en_buffer_puts(&out, "    veto: true\n");
+        } else if (vetoes) {
+            en_buffer_puts(&out, "    veto: [");
+            int first = 1;
+            for (size_t i = 0; i < s->issue_count; i++) {
+                if (!actor->veto[i]) continue;
+                en_buffer_printf(&out, "%s%s", first ? "" : ", ", s->issues[i].id);
+                first = 0;
+            }
+            en_buffer_puts(&out, "]\n");
+        }
+        if (actor->patron_of >= 0) {
+            en_buffer_puts(&out, "    patron_of: ");
+            quoted(&out, s->actors[actor->patron_of].id);
+            en_buffer_puts(&out, "\n");
+        }
+        field(&out, "    ", "note", actor->note);
+        en_buffer_puts(&out, "    positions:\n");
+        for (size_t i = 0; i < s->issue_count; i++) {
+            const en_stance *st = &actor->stances[i];
+            if (!st->present) continue;
+            en_buffer_printf(&out, "      %s:\n        position: ", s->issues[i].id);
+            value(&out, &st->position);
+            en_buffer_puts(&out, "\n        salience: ");
+            value(&out, &st->salience);
+            en_buffer_puts(&out, "\n");
+            if (st->has_public) {
+                en_buffer_puts(&out, "        public: ");
+                value(&out, &st->public_position);
+                en_buffer_puts(&out, "\n");
+            }
+            if (st->cite_count) {
+                en_buffer_puts(&out, "        cite: [");
+                for (size_t c = 0; c < st->cite_count; c++) {
+                    if (c) en_buffer_puts(&out, ", ");
+                    quoted(&out, st->cite[c]);
+                }
+                en_buffer_puts(&out, "]\n");
+            }
+            field(&out, "        ", "quote", st->quote);
+            field(&out, "        ", "note", st->note);
+        }
+    }
+    return en_report_flush(&out, file, err);
+}

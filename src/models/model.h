@@ -1,0 +1,55 @@
+/*
+ * model.h — the interface every model implements, and how it reads its parameters.
+ *
+ * A model is one source file defining one `const en_model` (name, one-line description,
+ * parameter table, run function) and one line in registry.c. It reads a scenario and fills a
+ * result; it never prints, parses files or knows about the CLI. Models must be reentrant: the
+ * analysis layer runs them concurrently on many threads.
+ */
+#ifndef ENTENTE_MODELS_MODEL_H
+#define ENTENTE_MODELS_MODEL_H
+
+#include "core/result.h"
+#include "core/scenario.h"
+#include "entente.h"
+
+typedef enum en_param_type {
+    EN_PARAM_NUMBER,  /* finite double in [min, max] */
+    EN_PARAM_INTEGER, /* integer in [min, max] */
+    EN_PARAM_CHOICE   /* one of the '|'-separated words of `choices` */
+} en_param_type;
+
+typedef struct en_param_def {
+    const char *name;
+    en_param_type type;
+    const char *default_value;
+    const char *description;
+    double min, max;     /* NUMBER, INTEGER */
+    const char *choices; /* CHOICE, e.g. "scholz|masad" */
+} en_param_def;
+
+/* Parameter values after checking: every declared parameter present (default or given). */
+typedef struct en_param_values en_param_values;
+double en_param_number(const en_param_values *values, const char *name);
+long en_param_integer(const en_param_values *values, const char *name);
+const char *en_param_choice(const en_param_values *values, const char *name);
+/* 1 if the user gave the parameter explicitly (not the default). */
+int en_param_given(const en_param_values *values, const char *name);
+
+typedef en_status (*en_model_run_fn)(const en_scenario *scenario, const en_param_values *params,
+                                     en_result *result, en_error *err);
+
+struct en_model {
+    const char *name;
+    const char *description;
+    const en_param_def *params;
+    size_t param_count;
+    en_model_run_fn run;
+};
+
+/* The parameters every model may receive; models that iterate declare `rounds` themselves
+ * with their own default, the others ignore it. */
+#define EN_PARAM_ROUNDS(default_text) \
+    {"rounds", EN_PARAM_INTEGER, default_text, "number of rounds to run", 0, 100000, NULL}
+
+#endif

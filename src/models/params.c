@@ -1,0 +1,259 @@
+/*
+ * params.c — model parameters: the NAME=VALUE pairs a user gives, and their checking against a
+ * model's parameter table (types, ranges, choices, did-you-mean for misspelt names).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/util.h"
+#include "models/model.h"
+#include "models/params.h"
+
+struct en_params {
+    char **names;
+    char **values;
+    size_t count;
+};
+
+en_params *en_params_new(void)
+{
+    return en_xcalloc(1, sizeof(en_params));
+}
+
+void en_params_free(en_params *p)
+{
+    if (!p) return;
+    for (size_t i = 0; i < p->count; i++) {
+        free(p->names[i]);
+        free(p->values[i]);
+    }
+    free(p->names);
+    free(p->values);
+    free(p);
+}
+
+en_params *en_params_copy(const en_params *p)
+{
+    en_params *c = en_params_new();
+    for (size_t i = 0; i < p->count; i++) en_params_set(c, p->names[i], p->values[i], NULL);
+    return c;
+}
+
+en_status en_params_set(en_params *p, const char *name, const char *value, en_error *err)
+{
+    if (!name || !*name)
+        return en_error_set(err, EN_ERROR_INPUT, "parameter name is empty (expected NAME=VALUE)");
+    for (size_t i = 0; i < p->count; i++) {
+        if (strcmp(p->names[i], name) == 0) {
+            free(p->values[i]);
+            p->values[i] = en_xstrdup(value);
+            return EN_OK;
+        }
+    }
+    p->names = en_xrealloc(p->names, (p->count + 1) * sizeof *p->names);
+    p->values = en_xrealloc(p->values, (p->count + 1) * sizeof *p->values);
+    p->names[p->count] = en_xstrdup(name);
+    p->values[p->count] = en_xstrdup(value);
+    p->count++;
+    return EN_OK;
+}
+
+en_status en_params_parse(en_params *p, const char *assignment, en_error *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return en_error_set(err, EN_ERROR_INPUT,
+                            "--param '%s' is not an assignment (expected NAME=VALUE)", assignment);
+    char *name = en_xstrndup(assignment, (size_t)(eq - assignment));
+    en_status st = en_params_set(p, name, eq + 1, err);
+    free(name);
+    return st;
+}
+
+size_t en_params_count(const en_params *p) { return p->count; }
+const char *en_params_name(const en_params *p, size_t i) { return p->names[i]; }
+const char *en_params_value(const en_params *p, size_t i) { return p->values[i]; }
+
+const char *en_params_get(const en_params *p, const char *name)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (strcmp(p->names[i], name) == 0) return p->values[i];
+    return NULL;
+}
+
+/* ---- checked values ---- */
+
+static const en_param_def universal_params[] = {
+    EN_PARAM_ROUNDS("10"),
+    {"seed", EN_PARAM_INTEGER, "1", "random seed", 0, 9007199254740991.0, NULL},
+    {"trace", EN_PARAM_CHOICE, "summary", "how much per-round detail to record", 0, 0,
+     "summary|full"},
+};
+#define UNIVERSAL_COUNT (sizeof universal_params / sizeof universal_params[0])
+
+struct en_param_values {
+    size_t count;
+    const en_param_def **defs;
+    char **text;
+    double *number;
+    int *given;
+};
+
+static int choice_matches(const char *choices, const char *value)
+{
+    size_t length = strlen(value);
+    const char *p = choices;
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t word = bar ? (size_t)(bar - p) : strlen(p);
+        if (word == length && strncmp(p, value, length) == 0) return 1;
+        if (!bar) break;
+        p = bar + 1;
+    }
+    return 0;
+}
+
+static en_status check_value(const en_param_def *def, const char *text, double *number,
+                             const char *model, en_error *err)
+{
+    switch (def->type) {
+    case EN_PARAM_NUMBER:
+        if (!en_parse_double(text, number) || *number < def->min || *number > def->max)
+            return en_error_set(err, EN_ERROR_INPUT,
+                                "model %s: parameter %s=%s is invalid (expected a number in [%g, %g])",
+                                model, def->name, text, def->min, def->max);
+        return EN_OK;
+    case EN_PARAM_INTEGER: {
+        long v;
+        if (!en_parse_long(text, (long)def->min, (long)def->max, &v))
+            return en_error_set(err, EN_ERROR_INPUT,
+                                "model %s: parameter %s=%s is invalid (expected an integer in [%.0f, %.0f])",
+                                model, def->name, text, def->min, def->max);
+        *number = (double)v;
+        return EN_OK;
+    }
+    case EN_PARAM_CHOICE:
+        if (!choice_matches(def->choices, text))
+            return en_error_set(err, EN_ERROR_INPUT,
+                                "model %s: parameter %s=%s is invalid (expected one of %s)", model,
+                                def->name, text, def->choices);
+        *number = 0;
+        return EN_OK;
+    }
+    return EN_ERROR_INTERNAL;
+}
+
+static const en_param_def *find_def(const en_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->param_count; i++)
+        if (strcmp(m->params[i].name, name) == 0) return &m->params[i];
+    return NULL;
+}
+
+static const en_param_def *find_universal(const char *name)
+{
+    for (size_t i = 0; i < UNIVERSAL_COUNT; i++)
+        if (strcmp(universal_params[i].name, name) == 0) return &universal_params[i];
+    return NULL;
+}
+
+en_status en_param_values_build(const en_model *m, const en_params *given,
+                                en_param_values **out, en_error *err)
+{
+    *out = NULL;
+    en_error local = EN_ERROR_INIT;
+    /* Names the user gave must exist: in the model's table, or be universal. */
+    for (size_t i = 0; given && i < given->count; i++) {
+        if (find_def(m, given->names[i]) || find_universal(given->names[i])) continue;
+        const char *names[64];
+        size_t n = 0;
+        for (size_t k = 0; k < m->param_count && n < 64; k++) names[n++] = m->params[k].name;
+        const char *hint = en_suggest(given->names[i], names, n);
+        if (hint)
+            en_error_set(&local, EN_ERROR_INPUT,
+                         "model %s has no parameter '%s' (did you mean '%s'?)", m->name,
+                         given->names[i], hint);
+        else
+            en_error_set(&local, EN_ERROR_INPUT,
+                         "model %s has no parameter '%s' (see `entente models`)", m->name,
+                         given->names[i]);
+    }
+    en_param_values *v = en_xcalloc(1, sizeof *v);
+    size_t total = m->param_count + UNIVERSAL_COUNT;
+    v->defs = en_xcalloc(total, sizeof *v->defs);
+    v->text = en_xcalloc(total, sizeof *v->text);
+    v->number = en_xcalloc(total, sizeof *v->number);
+    v->given = en_xcalloc(total, sizeof *v->given);
+    for (size_t i = 0; i < total; i++) {
+        const en_param_def *def =
+            i < m->param_count ? &m->params[i] : &universal_params[i - m->param_count];
+        if (i >= m->param_count && find_def(m, def->name)) continue; /* model overrides it */
+        const char *text = given ? en_params_get(given, def->name) : NULL;
+        size_t k = v->count++;
+        v->defs[k] = def;
+        v->given[k] = text != NULL;
+        if (!text) text = def->default_value;
+        v->text[k] = en_xstrdup(text);
+        check_value(def, text, &v->number[k], m->name, &local);
+    }
+    if (local.code != EN_OK) {
+        en_param_values_free(v);
+        en_error_move(err, &local);
+        return EN_ERROR_INPUT;
+    }
+    *out = v;
+    return EN_OK;
+}
+
+void en_param_values_free(en_param_values *v)
+{
+    if (!v) return;
+    for (size_t i = 0; i < v->count; i++) free(v->text[i]);
+    free(v->defs);
+    free(v->text);
+    free(v->number);
+    free(v->given);
+    free(v);
+}
+
+static size_t slot(const en_param_values *v, const char *name)
+{
+    for (size_t i = 0; i < v->count; i++)
+        if (strcmp(v->defs[i]->name, name) == 0) return i;
+    /* Asking for an undeclared parameter is a programming error in the model. */
+    fprintf(stderr, "entente: internal error: parameter '%s' is not declared\n", name);
+    abort();
+}
+
+double en_param_number(const en_param_values *v, const char *name) { return v->number[slot(v, name)]; }
+long en_param_integer(const en_param_values *v, const char *name) { return (long)v->number[slot(v, name)]; }
+const char *en_param_choice(const en_param_values *v, const char *name) { return v->text[slot(v, name)]; }
+int en_param_given(const en_param_values *v, const char *name) { return v->given[slot(v, name)]; }
+
+en_params *en_param_values_effective(const en_param_values *v, const en_model *m)
+{
+    en_params *p = en_params_new();
+    for (size_t i = 0; i < v->count; i++) {
+        int declared = find_def(m, v->defs[i]->name) != NULL;
+        if (declared || v->given[i]) en_params_set(p, v->defs[i]->name, v->text[i], NULL);
+    }
+    return p;
+}
+
+int en_params_is_numeric(const en_params *p, const en_model *m, size_t i)
+{
+    const en_param_def *def = find_def(m, p->names[i]);
+    if (!def) def = find_universal(p->names[i]);
+    return def && def->type != EN_PARAM_CHOICE;
+}
+
+en_params *en_params_for_model(const en_params *p, const en_model *m)
+{
+    en_params *subset = en_params_new();
+    for (size_t i = 0; i < p->count; i++)
+        if (find_def(m, p->names[i]) || find_universal(p->names[i]))
+            en_params_set(subset, p->names[i], p->values[i], NULL);
+    return subset;
+}

@@ -1,0 +1,21 @@
+/*
+ * report.h — internal helpers shared by the writers (text tables, JSON, CSV).
+ */
+#ifndef ENTENTE_REPORT_REPORT_H
+#define ENTENTE_REPORT_REPORT_H
+
+#include <stdio.h>
+
+#include "core/scenario.h"
+#include "core/util.h"
+#include "entente.h"
+
+const en_label *en_nearest_label(const en_issue *issue, double x);
+void en_csv_write_field(en_buffer *out, const char *text);
+void en_json_write_params(en_buffer *out, const en_params *params, const en_model *model);
+size_t en_text_width(const char *text);
+void en_text_pad(en_buffer *out, const char *text, size_t width);
+/* Writes the buffer to the file and frees it. */
+en_status en_report_flush(en_buffer *out, FILE *file, en_error *err);
+
+#endif
