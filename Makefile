@@ -40,10 +40,13 @@ fuzz:
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DENTENTE_FUZZ=ON -DENTENTE_TESTS=OFF \
 	  -DENTENTE_SANITIZE=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@for f in $(FUZZ_BUILD)/fuzz_*; do \
-	  name=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$name; \
+	@for f in $$(find $(FUZZ_BUILD) -maxdepth 1 -type f -perm -u+x -name "fuzz_*" | sort); do \
+	  name=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name; \
 	  echo "== $$name ($(FUZZ_SECONDS) s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name || exit 1; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1 \
+	    $(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name 2>$(FUZZ_BUILD)/$$name.log \
+	    || { tail -50 $(FUZZ_BUILD)/$$name.log; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|Done" $(FUZZ_BUILD)/$$name.log | tail -2; \
 	done
 
 clean:

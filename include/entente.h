@@ -13,6 +13,7 @@
 #ifndef ENTENTE_H
 #define ENTENTE_H
 
+#include <signal.h> /* sig_atomic_t: the cancel flag of en_mc_options */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -164,6 +165,87 @@ en_status en_result_write(const en_result *result, en_output_format format, FILE
 /* Writes several runs of one scenario side by side (the `compare` table). */
 en_status en_compare_write(const en_scenario *scenario, en_result *const *results, size_t count,
                            en_output_format format, FILE *out, en_error *err);
+
+/* ==== uncertainty analysis: Monte Carlo and sensitivity (src/analysis/) ======================
+ * docs/analysis.md describes the sampling scheme, the random streams, jitter, the output fields
+ * and the sensitivity method. Both analyses run any registered model through en_run. */
+
+typedef struct en_mc_result en_mc_result;
+
+/* Progress callback: `done` of `total` draws aggregated so far. */
+typedef void (*en_progress_fn)(size_t done, size_t total, void *data);
+
+typedef struct en_mc_options {
+    size_t draws;     /* number of draws, >= 1 (default 1000) */
+    uint64_t seed;    /* same seed, same output, whatever `threads` is (default 1) */
+    unsigned threads; /* worker threads; 0 (default): one per online core */
+    double jitter;    /* in [0, 1]: every capability, salience and position also moved by a
+                       * uniform share of up to ±jitter of its range, clamped (default 0) */
+    en_progress_fn progress; /* optional; called on the calling thread ~10 times a second */
+    void *progress_data;
+    /* Optional: when *cancel becomes non-zero (e.g. set by a SIGINT handler) the run stops
+     * and en_mc_run returns EN_ERROR_INTERRUPTED with the draws done so far. */
+    const volatile sig_atomic_t *cancel;
+} en_mc_options;
+
+void en_mc_options_init(en_mc_options *options);
+
+/* Monte Carlo forecast: runs `model` on `draws` sampled copies of the scenario (every uncertain
+ * value drawn from its distribution, plus jitter) in parallel and aggregates per issue. The
+ * result refers to the scenario, which must outlive it. On EN_ERROR_INTERRUPTED *out still
+ * holds the statistics of the draws done (a prefix of the draw sequence), marked interrupted.
+ * Time complexity: O(draws × cost of one model run) / threads. Memory does not grow with draws. */
+en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+                    const en_mc_options *options, en_mc_result **out, en_error *err);
+void en_mc_result_free(en_mc_result *result);
+/* Draws aggregated (draws requested unless interrupted). */
+size_t en_mc_result_draws(const en_mc_result *result);
+size_t en_mc_result_issue_count(const en_mc_result *result);
+/* Mean and quantile p in [0, 1] of the forecasts on scenario issue `issue` (NaN if none). */
+double en_mc_result_mean(const en_mc_result *result, size_t issue);
+double en_mc_result_quantile(const en_mc_result *result, size_t issue, double p);
+/* Writes the per-issue summary (docs/analysis.md has the text, JSON and CSV layouts). */
+en_status en_mc_result_write(const en_mc_result *result, en_output_format format, FILE *out,
+                             en_error *err);
+
+typedef struct en_sensitivity_result en_sensitivity_result;
+
+typedef enum en_sensitivity_input {
+    EN_INPUT_CAPABILITY = 0,
+    EN_INPUT_SALIENCE,
+    EN_INPUT_POSITION
+} en_sensitivity_input;
+
+typedef struct en_sensitivity_options {
+    double delta; /* share of each value's range to move it by, in (0, 1] (default 0.1) */
+    size_t top;   /* drivers listed per issue in text output (default 5; JSON lists all) */
+} en_sensitivity_options;
+
+void en_sensitivity_options_init(en_sensitivity_options *options);
+
+/* One-at-a-time sensitivity: for each actor × {capability, salience and position on each
+ * issue}, the forecasts with the value moved down and up by delta of its range (clamped); and
+ * the forecasts without each actor and without each actor's veto. The result refers to the
+ * scenario. Time complexity: O(actors × (2 + 4 × issues)) model runs. */
+en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
+                             const en_params *params, const en_sensitivity_options *options,
+                             en_sensitivity_result **out, en_error *err);
+void en_sensitivity_result_free(en_sensitivity_result *result);
+/* Forecast of the unchanged scenario on scenario issue `issue` (NaN if the model gave none). */
+double en_sensitivity_baseline(const en_sensitivity_result *result, size_t issue);
+/* Change of the forecast on `issue` when `actor`'s input (capability; or salience / position
+ * on `input_issue`) is moved down (*minus) and up (*plus). Returns 0 if there is no such input
+ * (the actor takes no part in input_issue). A run the model refused gives NaN. */
+int en_sensitivity_change(const en_sensitivity_result *result, size_t actor,
+                          en_sensitivity_input input, size_t input_issue, size_t issue,
+                          double *minus, double *plus);
+/* Change of the forecast on `issue` without `actor` / without its vetoes (NaN: model refused). */
+double en_sensitivity_without_actor(const en_sensitivity_result *result, size_t actor, size_t issue);
+double en_sensitivity_without_veto(const en_sensitivity_result *result, size_t actor, size_t issue);
+en_status en_sensitivity_result_write(const en_sensitivity_result *result, en_output_format format,
+                                      FILE *out, en_error *err);
+
+/* ==== end of uncertainty analysis ============================================================ */
 
 #ifdef __cplusplus
 }

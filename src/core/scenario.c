@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/util.h"
+#include "core/war.h"
 
 en_value en_value_fixed(double value, double min_valid, double max_valid)
 {
@@ -161,6 +162,7 @@ void en_scenario_free(en_scenario *s)
     }
     for (size_t i = 0; i < s->note_count; i++) free(s->notes[i]);
     free(s->notes);
+    en_war_free(s->war);
     free(s->sources);
     free(s->issues);
     free(s->actors);
@@ -229,6 +231,7 @@ en_scenario *en_scenario_clone(const en_scenario *s)
     }
     c->notes = en_xcalloc(s->note_count, sizeof *c->notes);
     for (size_t i = 0; i < s->note_count; i++) c->notes[i] = en_xstrdup(s->notes[i]);
+    c->war = en_war_clone(s->war, s);
     return c;
 }
 

@@ -123,6 +123,7 @@ struct en_scenario {
     size_t actor_count;
     char **notes;
     size_t note_count;
+    struct en_war *war; /* the `war:` section (core/war.h), NULL if the file has none */
 };
 
 /* Construction helpers for loaders. */

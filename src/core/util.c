@@ -120,26 +120,30 @@ void en_buffer_free(en_buffer *buffer)
     buffer->length = buffer->capacity = 0;
 }
 
+/* Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+ * neighbours each cost 1 ("nmae" is one step from "name"). Case-insensitive. */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64) return (size_t)-1;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    static const size_t width = 65;
+    size_t d[65 * 65];
+    for (size_t i = 0; i <= la; i++) d[i * width] = i;
+    for (size_t j = 0; j <= lb; j++) d[j] = j;
     for (size_t i = 1; i <= la; i++) {
-        size_t diagonal = row[0];
-        row[0] = i;
+        int ca = tolower((unsigned char)a[i - 1]);
         for (size_t j = 1; j <= lb; j++) {
-            size_t above = row[j];
-            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
-            size_t best = diagonal + cost;
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diagonal = above;
+            int cb = tolower((unsigned char)b[j - 1]);
+            size_t best = d[(i - 1) * width + j - 1] + (ca != cb);
+            if (d[(i - 1) * width + j] + 1 < best) best = d[(i - 1) * width + j] + 1;
+            if (d[i * width + j - 1] + 1 < best) best = d[i * width + j - 1] + 1;
+            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == cb && d[(i - 2) * width + j - 2] + 1 < best)
+                best = d[(i - 2) * width + j - 2] + 1;
+            d[i * width + j] = best;
         }
     }
-    return row[lb];
+    return d[la * width + lb];
 }
 
 const char *en_suggest(const char *word, const char *const *candidates, size_t count)

@@ -335,7 +335,7 @@ en_status en_yaml_load(const char *data, size_t size, const char *name, en_scena
     fy_document_destroy(doc);
     /* The format-independent checks (ranges, duplicate ids) run even when reading failed, so
      * one pass reports every problem; then they are put in file order. */
-    if (root) {
+    if (root && fy_node_is_mapping(root)) {
         en_error checks = EN_ERROR_INIT;
         if (en_scenario_validate(r.scenario, &checks) != EN_OK) r.failed = 1;
         en_error_move(r.err, &checks);

@@ -66,7 +66,9 @@ int en_nash_solve(const double *positions, const double *weights, const double *
         if (positions[i] - reach[i] > low) low = positions[i] - reach[i];
         if (positions[i] + reach[i] < high) high = positions[i] + reach[i];
     }
-    if (!any || !(high > low)) return 0;
+    /* An interval narrower than rounding noise is the single point d: no mutual gain. */
+    double scale = fabs(low) + fabs(high) + 1;
+    if (!any || !(high - low > 1e-12 * scale)) return 0;
     nash_problem np = {positions, weights, reach, n};
     gsl_function f = {nash_slope, &np};
     double margin = (high - low) * 1e-12;
@@ -83,8 +85,13 @@ int en_nash_solve(const double *positions, const double *weights, const double *
     }
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     gsl_root_fsolver *solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    gsl_root_fsolver_set(solver, &f, a, b);
     double root = 0.5 * (a + b);
+    if (gsl_root_fsolver_set(solver, &f, a, b) != GSL_SUCCESS) {
+        gsl_root_fsolver_free(solver);
+        gsl_set_error_handler(old);
+        *solution = root;
+        return 1;
+    }
     for (int iter = 0; iter < 200; iter++) {
         if (gsl_root_fsolver_iterate(solver) != GSL_SUCCESS) break;
         root = gsl_root_fsolver_root(solver);

@@ -1,0 +1,142 @@
+/*
+ * war.h — the `war:` section of a scenario in memory: the two belligerents, the disputed
+ * territory coordinate, the WB-1 parameters (docs/models/war.md; design note
+ * war-bargaining.md §8) as uncertain values, per-actor and per-issue parameters, and the dated
+ * timeline of scripted events. The YAML reader (io/yaml_war.c) fills it, the war simulation
+ * (analysis/war.c) reads it. Parameters live in three name tables (global, actor, issue) so the
+ * reader, the defaults, the documentation and the simulation agree on one list.
+ */
+#ifndef ENTENTE_CORE_WAR_H
+#define ENTENTE_CORE_WAR_H
+
+#include <stddef.h>
+
+#include "core/scenario.h"
+
+/* ---- dates ---- */
+
+/* Days since 1970-01-01 of an ISO date YYYY-MM-DD (proleptic Gregorian); 0 on a malformed or
+ * impossible date (then *ok = 0). */
+long en_date_days(const char *text, int *ok);
+/* Writes the ISO date of a day number into out (at least 11 bytes). */
+void en_date_format(long days, char *out, size_t size);
+
+/* ---- parameter tables ---- */
+
+typedef struct en_war_param_def {
+    const char *name;
+    double default_value;
+    double min, max;
+    int integer;
+    const char *unit;        /* for docs and messages */
+    const char *description; /* one line */
+} en_war_param_def;
+
+/* Global WB-1 parameters (war.parameters), in this order. */
+enum {
+    WP_DELTA, WP_HORIZON, WP_GAMMA, WP_CONTESTS, WP_FRONT_SPEED, WP_JUMP_RATE, WP_JUMP_SIZE,
+    WP_Z_MIN, WP_Z_MAX, WP_PRIOR_STRENGTH, WP_FORGET, WP_MEDIATOR_PULL, WP_P_TALK_OPEN,
+    WP_P_TALK_CLOSED, WP_P_TALK_MEDIATED, WP_SECRECY, WP_RENEW_A0, WP_RENEW_A1, WP_RENEW_A2,
+    WP_RENEW_HORIZON, WP_COMMITMENT_DECAY, WP_DECISIVE_WEIGHT, WP_FORTS, WP_TOLERANCE,
+    WP_COUNT
+};
+/* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored
+ * for other roles (the reader rejects them there). */
+enum {
+    WA_FLOW_COST, WA_PRIOR_Q, WA_OPTIMISM, WA_AUDIENCE_COST, WA_RENEWAL_LOSS, WA_HOLDOUT,
+    WA_RATIFY, WA_LEADER_HAZARD,
+    /* belligerents */
+    WA_POWER, WA_DEFENDER_ADVANTAGE, WA_REPLENISH, WA_DEPRECIATION, WA_BATTLE_LOSS,
+    /* patrons */
+    WA_AID_FLOW, WA_AID_STALLED, WA_FLOW_TO_STALL, WA_STALL_TO_FLOW, WA_AID_EFFECT, WA_AID_COST,
+    WA_COUNT
+};
+#define WA_FIRST_BELLIGERENT WA_POWER
+#define WA_FIRST_PATRON WA_AID_FLOW
+/* Per-issue parameters (war.issues.ID). */
+enum { WI_ETA, WI_BATTLEFIELD, WI_POWER_SHIFT, WI_GUARANTEE, WI_TOLERANCE, WI_COUNT };
+
+extern const en_war_param_def en_war_global_params[WP_COUNT];
+extern const en_war_param_def en_war_actor_params[WA_COUNT];
+extern const en_war_param_def en_war_issue_params[WI_COUNT];
+
+/* ---- timeline ---- */
+
+typedef enum en_war_event_type {
+    EN_WAR_AID,           /* patron delivers `amount` USD bn over `steps` steps, on top of its flow */
+    EN_WAR_AID_STALL,     /* patron's aid regime switches to stalled */
+    EN_WAR_AID_RESUME,    /* ... back to flowing */
+    EN_WAR_CHANNEL_CLOSE, /* a decree closes the direct talk channel */
+    EN_WAR_CHANNEL_OPEN,
+    EN_WAR_COMMITMENT,    /* public commitment of `actor` on `issue` changes by `change` (Π in [0,1]);
+                             optional `stated`: new public position */
+    EN_WAR_OFFENSIVE,     /* belligerent's effective power × (1 + boost) for `steps`;
+                             optional jump_rate during it */
+    EN_WAR_MOBILIZATION,  /* belligerent's combat power += power */
+    EN_WAR_FRONT,         /* scripted move of A's share z by `change` over `steps` */
+    EN_WAR_MEDIATION,     /* mediator active for `steps` */
+    EN_WAR_LEADER_CHANGE, /* actor's leader replaced: commitment stocks and optimism reset */
+    EN_WAR_BELIEF,        /* actor's optimism bias += change (e.g. promised support) */
+    EN_WAR_POSITION,      /* actor's private ideal on `issue` becomes `position` */
+    EN_WAR_VETO,          /* actor gains (value true) or loses a veto on `issue` */
+    EN_WAR_EVENT_TYPE_COUNT
+} en_war_event_type;
+
+extern const char *const en_war_event_names[EN_WAR_EVENT_TYPE_COUNT];
+
+typedef struct en_war_event {
+    en_war_event_type type;
+    char *date;     /* ISO date as written */
+    long day;       /* days since 1970-01-01 */
+    long actor;     /* scenario actor index, -1 if none */
+    long issue;     /* scenario issue index, -1 if none */
+    en_value amount, change, boost, position, stated, jump_rate, power;
+    int has_stated, has_jump_rate;
+    long steps;     /* duration in steps, >= 1 */
+    int value;      /* veto: 1 gain, 0 lose */
+    char *note;
+    en_location where;
+} en_war_event;
+
+/* ---- the section ---- */
+
+typedef struct en_war {
+    char *start, *end; /* ISO dates */
+    long start_day, end_day;
+    long step_days;
+    long side_a, side_b;   /* belligerents' actor indices: A (its share z) and B */
+    long territory;        /* issue index of the disputed-territory coordinate, -1 if none */
+    double zone_km2;       /* size of the disputed zone (reporting only) */
+    en_value front;        /* z0: A's initial share of the zone */
+    long *mediators;       /* actor indices */
+    size_t mediator_count;
+    en_value global[WP_COUNT];
+    /* per scenario actor: parameters, and the initial public-commitment stock per issue */
+    en_value *actor_params;   /* actor_count × WA_COUNT */
+    en_value *commitment;     /* actor_count × issue_count, Π_ik(0) in [0,1] */
+    en_value *issue_params;   /* issue_count × WI_COUNT */
+    en_war_event *events;     /* sorted by day (stable: file order within a day) */
+    size_t event_count;
+    en_location where;
+} en_war;
+
+/* A section with every parameter at its default, sized for the scenario. */
+en_war *en_war_new(const en_scenario *scenario);
+void en_war_free(en_war *war);
+en_war *en_war_clone(const en_war *war, const en_scenario *scenario);
+
+static inline en_value *en_war_actor_param(const en_war *w, size_t actor, int param)
+{
+    return &w->actor_params[actor * WA_COUNT + (size_t)param];
+}
+static inline en_value *en_war_issue_param(const en_war *w, size_t issue, int param)
+{
+    return &w->issue_params[issue * WI_COUNT + (size_t)param];
+}
+
+/* Number of steps of the run (start to end inclusive of the last partial step). */
+long en_war_step_count(const en_war *war);
+/* Step index holding `day` (0-based; may be out of [0, steps)). */
+long en_war_step_of(const en_war *war, long day);
+
+#endif
