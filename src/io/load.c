@@ -30,6 +30,31 @@ en_status en_check_text(const char *data, size_t size, const char *name, en_erro
         return en_error_add(err, EN_ERROR_INPUT, name, line, column,
                             "the file contains a NUL byte (expected a text file)");
     }
+    /* Scenario files are UTF-8 text. Checking it here also keeps malformed bytes away from
+     * the YAML parser, which can loop on them inside a directive line. */
+    int line = 1, column = 1;
+    for (size_t k = 0; k < size;) {
+        unsigned char c = (unsigned char)data[k];
+        size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        int valid = length > 0 && k + length <= size;
+        for (size_t j = 1; valid && j < length; j++)
+            valid = ((unsigned char)data[k + j] >> 6) == 0x2;
+        if (valid && length == 2) valid = c >= 0xC2; /* overlong */
+        if (valid && length == 3) {
+            unsigned char c1 = (unsigned char)data[k + 1];
+            valid = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0); /* overlong, surrogates */
+        }
+        if (valid && length == 4) {
+            unsigned char c1 = (unsigned char)data[k + 1];
+            valid = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+        }
+        if (!valid)
+            return en_error_add(err, EN_ERROR_INPUT, name, line, column,
+                                "invalid UTF-8 byte 0x%02X (expected UTF-8 text)", c);
+        if (c == '\n') line++, column = 1;
+        else column++;
+        k += length;
+    }
     return EN_OK;
 }
 

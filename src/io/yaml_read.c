@@ -93,6 +93,9 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
         if (!reported) en_error_add(err, EN_ERROR_INPUT, name, 1, 1, "invalid YAML");
         if (*doc) fy_document_destroy(*doc);
         *doc = NULL;
+        /* Turning collection off releases the collected errors (and the tokens they hold);
+         * libfyaml 0.7 does not free them when the diag object goes away. */
+        fy_diag_set_collect_errors(diag, false);
         fy_diag_unref(diag);
         return 0;
     }
