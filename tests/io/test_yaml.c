@@ -110,7 +110,7 @@ static void rejects_bad_input(void **state)
     }
     expect_error("entente: [1\n", 0, 0, "invalid YAML");
     /* found by fuzzing: a directive line with a stray byte once made the parser loop */
-    expect_error("entente: 1\ntitle: t\n% - id{ :i, sca\x96\x96ce: 0.5}\n", 3, 16, "invalid UTF-8 byte 0x96");
+    expect_error("entente: 1\ntitle: t\n% - id{ :i, sca\x96\x96" "ce: 0.5}\n", 3, 16, "invalid UTF-8 byte 0x96");
     expect_error("title: caf\xc3\n", 1, 11, "invalid UTF-8");
     expect_error("- a\n- b\n", 1, 0, "expected a mapping");
     expect_error("title: t\nissues: []\nactors: []\n", 1, 1, "format version");

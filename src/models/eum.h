@@ -1,0 +1,115 @@
+/*
+ * eum.h — internal kernels of the expected utility model (models/eum.c is the en_model).
+ *
+ * The expected utility model (EUM) of Bueno de Mesquita, as replicated by Scholz, Calbert &
+ * Smith (2011), "Unravelling Bueno de Mesquita's group decision model", J. Theoretical Politics
+ * 23(4):510–531, exists in two public replications that are different models
+ * (docs/models/eum.md, the spec in tests/golden/bdm/):
+ *
+ *   EUM_SCHOLZ  the McKibben/Masad "bdm-scholz" code (bdm1): per-voter positive parts, win
+ *               probabilities divided by an all-pairs sum, risk from each actor's own view,
+ *               offers by type priority;
+ *   EUM_MASAD   Masad's "BDM_DecisionModel_Replication" (bdm2): net-vote probabilities, risk
+ *               from each challenger's view, offers selected by the largest sender EU.
+ *
+ * The kernels work on plain arrays (capability c[], salience s[], position x[], in actor
+ * order) so they can be tested without a scenario. One call runs one round. Each variant has a
+ * straight path, which follows the reference operation order exactly (bit-identical to the
+ * goldens with glibc pow and -ffp-contract=off), and a fast path, which reorders sums (results
+ * differ from the straight path by ~1e-15 relative).
+ */
+#ifndef ENTENTE_MODELS_EUM_H
+#define ENTENTE_MODELS_EUM_H
+
+#include <stddef.h>
+
+typedef enum eum_variant { EUM_SCHOLZ = 0, EUM_MASAD = 1 } eum_variant;
+
+typedef enum eum_move_type {
+    EUM_MOVE_NONE = 0, /* masad: the selected offer left the position unchanged */
+    EUM_MOVE_CONFRONTATION,
+    EUM_MOVE_COMPROMISE,
+    EUM_MOVE_CAPITULATION
+} eum_move_type;
+
+const char *eum_move_type_name(eum_move_type type);
+
+/* What happened to one actor (the receiver) in a round. with < 0: no offer at all. */
+typedef struct eum_move {
+    long with;          /* actor index of the other side, -1 if none */
+    eum_move_type type;
+    double eu_self;     /* scholz: e_ij = E^i(i→j); masad: Ui = EU_i(j) */
+    double eu_other;    /* scholz: e_ji = E^i(j→i); masad: Uj = EU_j(i), the sender's own EU */
+    double offer_x;     /* position of the other side at the start of the round */
+    double new_position;
+    size_t n_offers;    /* masad: offers received; scholz: qualifying offers */
+} eum_move;
+
+/* Why a round could not be run. The references divide by zero in these cases. */
+typedef enum eum_status {
+    EUM_ROUND_OK = 0,
+    EUM_ROUND_CONSENSUS,      /* every actor holds one position: nothing left to negotiate */
+    EUM_ROUND_EQUAL_DANGER,   /* all danger levels / security sums equal: risk undefined */
+    EUM_ROUND_NO_INFORMATION, /* zero total vote (all weights 0, or all voters indifferent) */
+    EUM_ROUND_BAD_INPUT       /* masad: a position outside [xmin, xmax], or xmax <= xmin */
+} eum_status;
+
+/* Stop reason string used in results for a status ("consensus", "equal_danger", ...). */
+const char *eum_status_name(eum_status status);
+
+typedef struct eum_config {
+    eum_variant variant;
+    double Q;          /* weight of the status quo in the EU (1 = the paper's default) */
+    double T;          /* masad, Q < 1: weight of "better" vs "worse" status-quo outcomes */
+    double range;      /* scholz: D, max − min of the *initial* positions, fixed for the run */
+    double xmin, xmax; /* masad: the position scale (dx = xmax − xmin) */
+    int fast;          /* 1: the reordered fast path; 0: the straight reference-order path */
+} eum_config;
+
+/* Optional per-round outputs; any pointer may be NULL. Matrices are n×n, row-major [i][j],
+ * diagonal left as NAN. Only the straight path fills the *_trace fields; both fill
+ * eu_self/eu_other (the quadrant data) when asked. */
+typedef struct eum_trace {
+    double *r;         /* n: risk exponents used in the offer phase */
+    double *eu_self;   /* [i][j] EU for i of challenging j (scholz e_ij, masad pass-2 EU_i(j)) */
+    double *eu_other;  /* [i][j] EU of j challenging i (scholz e_ji as i sees it; masad EU_j(i)) */
+    /* straight path only (SPEC §3 trace files): */
+    double *danger;    /* n: scholz danger levels (r = 1) / masad security sums */
+    double *R;         /* n: scholz risk acceptance R (masad: the same quantity) */
+    double *P_risk;    /* scholz: P in the risk phase (r = 1); masad: pass-1 EU */
+    double *P;         /* scholz: P in the offer phase; masad: P_i(j) */
+    double *U1[5];     /* masad pass 1: Us, Uf, Ub, Uw, Usq */
+    double *U2[5];     /* masad pass 2 */
+    double mu1, mu2;   /* masad: mu of pass 1 (median) and pass 2 (mean) */
+} eum_trace;
+
+/* Runs one round from positions x[0..n) to x_out (may not alias x). moves[n] receives what
+ * happened to each actor. Returns EUM_ROUND_OK, or why the round cannot be run (x_out then
+ * equals x). */
+eum_status eum_round(const eum_config *cfg, size_t n, const double *c, const double *s,
+                     const double *x, double *x_out, eum_move *moves, eum_trace *trace);
+
+/* Variant kernels (eum_scholz.c, eum_masad.c, eum_masad_fast.c). */
+eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const double *c,
+                                     const double *s, const double *x, double *x_out,
+                                     eum_move *moves, eum_trace *trace);
+eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
+                                 const double *s, const double *x, double *x_out,
+                                 eum_move *moves, eum_trace *trace);
+eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const double *c,
+                                    const double *s, const double *x, double *x_out,
+                                    eum_move *moves, eum_trace *trace);
+eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c,
+                                const double *s, const double *x, double *x_out,
+                                eum_move *moves, eum_trace *trace);
+
+/* Shared helpers (eum_common.c). */
+int eum_all_equal(size_t n, const double *x);
+/* r_i = (1 − R_i/3)/(1 + R_i/3) with R_i = ((2·d_i − max) − min)/(max − min), in the
+ * references' operation order. Returns 0 if max == min (the references divide by zero). */
+int eum_risk_exponents(size_t n, const double *danger, double *R, double *r);
+/* The fast path is chosen above these sizes (below them the straight path is cheap). */
+#define EUM_FAST_MIN_SCHOLZ 24
+#define EUM_FAST_MIN_MASAD 48
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * test_eum_fast.c — property tests: the EUM fast paths (reordered sums, de-duplicated
+ * positions, prefix sums) against the straight reference-order paths on many random seeded
+ * inputs, for both variants and several Q, T. Each round both paths start from the straight
+ * path's positions, so one round's error is measured and a discrete decision that flips on a
+ * genuine near-tie cannot cascade; the straight path is the oracle (it is bit-identical to the
+ * reference implementations, see test_eum.c).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "models/eum.h"
+
+static uint64_t rng_state;
+static double uniform(void) /* splitmix64 → [0, 1) */
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
+
+typedef struct stats {
+    size_t cases, rounds, moves, stops;
+    double max_dx, max_dr;
+} stats;
+
+static void run_case(unsigned seed, eum_variant variant, stats *st)
+{
+    rng_state = seed * 7919u + (unsigned)variant;
+    size_t n = 2 + (size_t)(uniform() * 70);
+    int discrete = uniform() < 0.4; /* shared positions exercise the de-duplication */
+    double *c = malloc(n * sizeof *c), *s = malloc(n * sizeof *s), *x = malloc(n * sizeof *x);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    double *ra = malloc(n * sizeof *ra), *rb = malloc(n * sizeof *rb), *S = malloc(n * sizeof *S);
+    eum_move *ma = malloc(n * sizeof *ma), *mb = malloc(n * sizeof *mb);
+    for (size_t k = 0; k < n; k++) {
+        c[k] = uniform() < 0.05 ? 0.0 : uniform();
+        s[k] = uniform();
+        x[k] = discrete ? (double)(int)(uniform() * 7) * 10.0 : uniform() * 100.0;
+    }
+    double lo = x[0], hi = x[0];
+    for (size_t k = 0; k < n; k++) {
+        if (x[k] < lo) lo = x[k];
+        if (x[k] > hi) hi = x[k];
+    }
+    static const double Qs[] = {1.0, 0.5, 0.8};
+    eum_config cfg = {.variant = variant, .Q = Qs[seed % 3], .T = uniform(), .range = hi - lo,
+                      .xmin = 0, .xmax = 100};
+    for (int t = 0; t < 12; t++) {
+        cfg.fast = 0;
+        eum_trace ta = {.r = ra, .danger = S}, tb = {.r = rb};
+        eum_status sa = eum_round(&cfg, n, c, s, x, a, ma, &ta);
+        cfg.fast = 1;
+        eum_status sb = eum_round(&cfg, n, c, s, x, b, mb, &tb);
+        if (sa != sb)
+            fail_msg("seed %u variant %d n %zu round %d: straight %s, fast %s", seed, variant, n,
+                     t, eum_status_name(sa), eum_status_name(sb));
+        if (sa != EUM_ROUND_OK) {
+            st->stops++;
+            break;
+        }
+        /* r depends on R = (2S − max S − min S)/(max S − min S). Each EU in the danger sums S
+         * carries an absolute rounding error of a few ulp of its O(1) utilities (2 − 4·pow),
+         * whatever the order of the sums, so S is known to about n·1e-15 absolutely and
+         * R to that over max S − min S: large when the sums are nearly equal (converging
+         * actors). Allow for that, and no more. */
+        double smax = S[0], smin = S[0], sabs = 0;
+        for (size_t k = 0; k < n; k++) {
+            smax = fmax(smax, S[k]);
+            smin = fmin(smin, S[k]);
+            sabs = fmax(sabs, fabs(S[k]));
+        }
+        double r_tol = 1e-9 + 1e-14 * (double)n * (1 + sabs) / (smax - smin);
+        for (size_t k = 0; k < n; k++) {
+            double dx = fabs(a[k] - b[k]), dr = fabs(ra[k] - rb[k]);
+            if (!(dx <= 1e-9) || !(dr <= r_tol))
+                fail_msg("seed %u variant %d n %zu round %d actor %zu: x %.17g vs %.17g, r %.17g "
+                         "vs %.17g (%s/%s)",
+                         seed, variant, n, t, k, a[k], b[k], ra[k], rb[k],
+                         eum_move_type_name(ma[k].type), eum_move_type_name(mb[k].type));
+            if (dx > st->max_dx) st->max_dx = dx;
+            if (dr > st->max_dr) st->max_dr = dr;
+            assert_int_equal(ma[k].type, mb[k].type);
+            if (a[k] != x[k]) st->moves++;
+        }
+        st->rounds++;
+        memcpy(x, a, n * sizeof *x);
+    }
+    st->cases++;
+    free(c);
+    free(s);
+    free(x);
+    free(a);
+    free(b);
+    free(ra);
+    free(rb);
+    free(S);
+    free(ma);
+    free(mb);
+}
+
+static void test_random(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 2; variant++) {
+        stats st = {0};
+        for (unsigned seed = 1; seed <= 150; seed++) run_case(seed, (eum_variant)variant, &st);
+        print_message("%s: %zu cases, %zu rounds, %zu moves, %zu clean stops; max |dx| %.3g, "
+                      "max |dr| %.3g\n",
+                      variant ? "masad" : "scholz", st.cases, st.rounds, st.moves, st.stops,
+                      st.max_dx, st.max_dr);
+        assert_true(st.moves > 100);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
