@@ -309,6 +309,7 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
             check_value(s, &st->position, "position", &local);
             check_value(s, &st->salience, "salience", &local);
             if (st->has_public) check_value(s, &st->public_position, "public position", &local);
+            if (st->has_power) check_value(s, &st->power, "power", &local);
         }
     }
     if (local.code != EN_OK) {
@@ -318,10 +319,16 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
     return EN_OK;
 }
 
-double en_scenario_weight(const en_scenario *s, size_t actor, size_t issue)
+double en_stance_capability(const en_scenario *s, size_t actor, size_t issue)
 {
     const en_actor *a = &s->actors[actor];
-    return a->capability.value * a->stances[issue].salience.value;
+    const en_stance *st = &a->stances[issue];
+    return st->has_power ? st->power.value : a->capability.value;
+}
+
+double en_scenario_weight(const en_scenario *s, size_t actor, size_t issue)
+{
+    return en_stance_capability(s, actor, issue) * s->actors[actor].stances[issue].salience.value;
 }
 
 /* ---- public accessors ---- */

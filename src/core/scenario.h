@@ -75,9 +75,9 @@ typedef struct en_stance {
     char *quote;
     char *note;
     en_location where;
-    /* Decide files give power per actor–issue row; when an actor's rows disagree, each stance
-     * keeps its own (the exchange model uses it; others use the actor's capability). Plain
-     * values: en_scenario_clone copies them with the struct. */
+    /* Capability on this issue only (`power` in YAML; Decide files give power per actor–issue
+     * row). When set it replaces the actor's capability here, for every model: read it through
+     * en_scenario_weight / en_stance_capability. Plain values: cloned with the struct. */
     int has_power;
     en_value power;
 } en_stance;
@@ -147,6 +147,8 @@ en_scenario *en_scenario_clone(const en_scenario *scenario);
  * resolved, at least one issue and two actors) and reports each problem with its location. */
 en_status en_scenario_validate(const en_scenario *scenario, en_error *err);
 
+/* Capability of an actor on an issue: the stance's power when given, else the actor's. */
+double en_stance_capability(const en_scenario *scenario, size_t actor, size_t issue);
 /* Voting weight of an actor on an issue: capability × salience (point values). */
 double en_scenario_weight(const en_scenario *scenario, size_t actor, size_t issue);
 

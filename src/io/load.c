@@ -67,7 +67,7 @@ static int has_extension(const char *name, const char *ext)
 /* A Decide file's first non-blank field is a tag such as #A or '#P'. */
 static int looks_like_decide(const char *data, size_t size)
 {
-    size_t i = 0;
+    size_t i = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* byte-order mark */
     while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
         i++;
     if (i < size && (data[i] == '\'' || data[i] == '"')) i++;

@@ -24,7 +24,7 @@ static const char *const issue_keys[] = {"id", "name", "description", "scale", "
 static const char *const actor_keys[] = {"id", "name", "role", "capability", "risk", "veto",
                                          "patron_of", "positions", "note"};
 static const char *const stance_keys[] = {"position", "salience", "public", "cite", "quote",
-                                          "note"};
+                                          "note", "power"};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static int valid_id(const char *id)
@@ -209,6 +209,8 @@ static void read_positions(en_yaml_reader *r, en_actor *actor, struct fy_node *m
         if (v[3]) read_cites(r, stance, v[3]);
         stance->quote = en_yaml_string(r, v[4], "quote");
         stance->note = en_yaml_string(r, v[5], "note");
+        if (v[6] && !en_yaml_is_null(v[6]))
+            stance->has_power = en_yaml_value(r, v[6], "power", 0, HUGE_VAL, &stance->power);
     }
 }
 

@@ -157,6 +157,11 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
                 value(&out, &st->public_position);
                 en_buffer_puts(&out, "\n");
             }
+            if (st->has_power) {
+                en_buffer_puts(&out, "        power: ");
+                value(&out, &st->power);
+                en_buffer_puts(&out, "\n");
+            }
             if (st->cite_count) {
                 en_buffer_puts(&out, "        cite: [");
                 for (size_t c = 0; c < st->cite_count; c++) {

@@ -252,7 +252,7 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
         run.moves = en_xmalloc(alloc * sizeof *run.moves);
         for (size_t p = 0; p < n; p++) {
             const en_actor *a = &s->actors[ir->participants[p]];
-            run.c[p] = a->capability.value;
+            run.c[p] = en_stance_capability(s, ir->participants[p], issue);
             run.s[p] = a->stances[issue].salience.value;
             run.x[p] = a->stances[issue].position.value;
         }

@@ -8,12 +8,14 @@
 
 extern const en_model en_model_compromise;
 extern const en_model en_model_eum;
+extern const en_model en_model_exchange;
 extern const en_model en_model_median;
 extern const en_model en_model_nash;
 
 static const en_model *const registry[] = {
     &en_model_compromise,
     &en_model_eum,
+    &en_model_exchange,
     &en_model_median,
     &en_model_nash,
 };
