@@ -112,6 +112,11 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
                             "--scale applies to CSV stakeholder sheets only (this file is %s)",
                             format == EN_FORMAT_YAML ? "YAML" : "a Decide file");
     }
+    if (!s->title || !s->title[0]) { /* Decide files without #O, for instance */
+        const char *base = strrchr(name, '/');
+        free(s->title);
+        s->title = en_xstrdup(base ? base + 1 : name);
+    }
     st = en_scenario_validate(s, err);
     if (st != EN_OK) {
         en_scenario_free(s);
