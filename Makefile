@@ -21,6 +21,9 @@ demo: build
 	@./$(BUILD)/entente run
 	@echo
 	@./$(BUILD)/entente compare
+	@echo
+	@./$(BUILD)/entente report -o $(BUILD)/report.html
+	@echo "report: $(abspath $(BUILD)/report.html) (open it in any browser; no network needed)"
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -105,6 +105,8 @@ size_t en_model_count(void);
 const en_model *en_model_at(size_t index);
 const en_model *en_model_find(const char *name);
 const char *en_model_name(const en_model *model);
+/* 0 when the model does not apply to the scenario (e.g. `war` without a war: section). */
+int en_model_applies(const en_model *model, const en_scenario *scenario);
 const char *en_model_description(const en_model *model);
 size_t en_model_param_count(const en_model *model);
 /* Name, default value (as text), one-line description and accepted values ("number",

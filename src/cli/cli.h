@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "entente.h"
+#include "store/store.h"
 
 /* Exit statuses. */
 enum { CLI_OK = 0, CLI_INTERNAL = 1, CLI_BAD_INPUT = 2 };
@@ -66,11 +67,43 @@ int cli_output_close(const cli_options *options, FILE *file, int ok, en_error *e
 /* Looks up --model (default `fallback`), with a did-you-mean on misspellings. */
 const en_model *cli_model(const char *name, const char *fallback, en_error *err);
 
+/* Recording in the run store (cli_record.c): `--db FILE` or the ENTENTE_DB variable. A
+ * subcommand passes cli_record_option as (or calls it from) its cli_parse `extra` callback with
+ * a zeroed cli_record, calls cli_record_begin before the work (fails fast on a bad path) and
+ * cli_record_finish after it (one transaction; analyses give the kind and their own JSON
+ * output); each returns 0 or an exit status. Nothing happens when no store is named. */
+typedef struct cli_record {
+    const char *db;
+    en_store *store;
+    char started_at[40];
+    char *scenario_text;
+    size_t scenario_length;
+} cli_record;
+int cli_record_option(int argc, char **argv, int index, void *record);
+const char *cli_record_path(const cli_record *record);
+int cli_record_begin(cli_record *record, const cli_options *options);
+int cli_record_finish(cli_record *record, const char *command, const cli_options *options,
+                      const en_scenario *scenario, en_result *const *results, size_t count,
+                      const char *analysis_kind, const char *analysis_json);
+void cli_record_free(cli_record *record);
+/* Analyses are recorded as their own JSON output: `write` writes `result` as JSON. */
+typedef en_status (*cli_json_writer)(const void *result, FILE *out, en_error *err);
+char *cli_capture_json(cli_json_writer write, const void *result, en_error *err);
+int cli_record_analysis(cli_record *record, const char *command, const char *kind,
+                        const cli_options *options, const en_scenario *scenario,
+                        cli_json_writer write, const void *result);
+
 /* Subcommands (one file each). */
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_war(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_mc(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
 
 #endif

@@ -9,22 +9,26 @@
 
 static const char usage[] =
     "usage: entente compare [FILE] [--param NAME=VALUE]... [--rounds N] [--seed S]\n"
-    "                       [--format text|json|csv] [-o FILE] [--input-format F] [--scale MIN,MAX]\n\n"
+    "                       [--format text|json|csv] [-o FILE] [--input-format F] [--scale MIN,MAX]\n"
+    "                       [--db FILE]\n\n"
     "Runs every registered model on FILE (default: the bundled scenario) and prints their\n"
-    "forecasts per issue side by side. --param values go to every model that declares them.\n";
+    "forecasts per issue side by side. --param values go to every model that declares them.\n"
+    "--db FILE (or ENTENTE_DB) records every model's run in a run store (docs/run-store.md).\n";
 
 int cmd_compare(int argc, char **argv)
 {
     cli_options o;
+    cli_record rec = {0};
     int status = cli_parse(argc, argv, CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD,
-                           &o, NULL, NULL);
+                           &o, cli_record_option, &rec);
     if (status || o.help) {
         if (o.help) fputs(usage, stdout);
         cli_options_free(&o);
         return status;
     }
-    en_scenario *s = cli_load(&o, &status);
+    en_scenario *s = (status = cli_record_begin(&rec, &o)) ? NULL : cli_load(&o, &status);
     if (!s) {
+        cli_record_free(&rec);
         cli_options_free(&o);
         return status;
     }
@@ -33,6 +37,7 @@ int cmd_compare(int argc, char **argv)
     en_error err = EN_ERROR_INIT;
     for (size_t m = 0; m < count; m++) {
         const en_model *model = en_model_at(m);
+        if (!en_model_applies(model, s)) continue;
         /* Each model gets only the parameters it declares, so one --param can target one. */
         en_params *copy = en_params_for_model(o.params, model);
         en_error model_err = EN_ERROR_INIT;
@@ -48,11 +53,13 @@ int cmd_compare(int argc, char **argv)
     FILE *out = cli_output_open(&o, &err);
     if (out) {
         int ok = en_compare_write(s, results, done, o.format, out, &err) == EN_OK;
-        cli_output_close(&o, out, ok, &err);
+        if (cli_output_close(&o, out, ok, &err))
+            status = cli_record_finish(&rec, "compare", &o, s, results, done, NULL, NULL);
     }
+    cli_record_free(&rec);
     for (size_t m = 0; m < done; m++) en_result_free(results[m]);
     free(results);
     en_scenario_free(s);
     cli_options_free(&o);
-    return err.code == EN_OK ? CLI_OK : cli_fail(&err);
+    return err.code == EN_OK ? status : cli_fail(&err);
 }

@@ -8,19 +8,21 @@
 static const char usage[] =
     "usage: entente run [FILE] [--model NAME] [--param NAME=VALUE]... [--rounds N]\n"
     "                   [--seed S] [--trace summary|full] [--format text|json|csv] [-o FILE]\n"
-    "                   [--input-format yaml|csv|decide] [--scale MIN,MAX]\n\n"
+    "                   [--input-format yaml|csv|decide] [--scale MIN,MAX] [--db FILE]\n\n"
     "Runs one model (default: compromise) on FILE, or on the bundled Russia-Ukraine scenario\n"
     "when FILE is omitted, and prints the forecast per issue. Text output tells the story round\n"
     "by round; --format json gives every round's positions (docs/cli.md has the layout).\n"
     "--scale sets the issue range of a CSV stakeholder sheet (default: range of the positions).\n"
+    "--db FILE (or ENTENTE_DB) records the run in a run store (docs/run-store.md).\n"
     "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
 
 int cmd_run(int argc, char **argv)
 {
     cli_options o;
+    cli_record rec = {0};
     int status = cli_parse(argc, argv,
                            CLI_OPT_MODEL | CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD,
-                           &o, NULL, NULL);
+                           &o, cli_record_option, &rec);
     if (status || o.help) {
         if (o.help) fputs(usage, stdout);
         cli_options_free(&o);
@@ -32,8 +34,9 @@ int cmd_run(int argc, char **argv)
         cli_options_free(&o);
         return cli_fail(&err);
     }
-    en_scenario *s = cli_load(&o, &status);
+    en_scenario *s = (status = cli_record_begin(&rec, &o)) ? NULL : cli_load(&o, &status);
     if (!s) {
+        cli_record_free(&rec);
         cli_options_free(&o);
         return status;
     }
@@ -42,11 +45,13 @@ int cmd_run(int argc, char **argv)
         FILE *out = cli_output_open(&o, &err);
         if (out) {
             int ok = en_result_write(result, o.format, out, &err) == EN_OK;
-            cli_output_close(&o, out, ok, &err);
+            if (cli_output_close(&o, out, ok, &err))
+                status = cli_record_finish(&rec, "run", &o, s, &result, 1, NULL, NULL);
         }
     }
+    cli_record_free(&rec);
     en_result_free(result);
     en_scenario_free(s);
     cli_options_free(&o);
-    return err.code == EN_OK ? CLI_OK : cli_fail(&err);
+    return err.code == EN_OK ? status : cli_fail(&err);
 }

@@ -12,6 +12,12 @@ static const cli_command commands[] = {
     {"validate", "check a scenario file and report every problem", cmd_validate},
     {"models", "list the models with their parameters", cmd_models},
     {"convert", "write any supported input as an entente YAML scenario", cmd_convert},
+    {"war", "when a settlement beats fighting for every veto player (model WB-1)", cmd_war},
+    {"runs", "list the runs recorded in a run store (--db)", cmd_runs},
+    {"show", "print a recorded run as the command that made it did", cmd_show},
+    {"report", "write a self-contained HTML report of a scenario or recorded run", cmd_report},
+    {"mc", "Monte Carlo forecast over the scenario's uncertain values", cmd_mc},
+    {"sensitivity", "which inputs and actors move each forecast (tornado, pivotal actors)", cmd_sensitivity},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

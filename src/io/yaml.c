@@ -13,11 +13,12 @@
 #include "core/util.h"
 #include "io/load.h"
 #include "io/yaml_read.h"
+#include "io/yaml_war.h"
 
 /* ---- keys of each mapping: the contract ---- */
 
 static const char *const top_keys[] = {"entente", "title", "date", "description",
-                                       "sources", "issues", "actors"};
+                                       "sources", "issues", "actors", "war"};
 static const char *const source_keys[] = {"id", "file", "title", "outlet", "author", "date", "url"};
 static const char *const issue_keys[] = {"id", "name", "description", "scale", "labels",
                                          "status_quo"};
@@ -321,6 +322,7 @@ static void read_document(en_yaml_reader *r, struct fy_node *root)
     } else {
         en_yaml_fail(r, root, "missing actors (expected a list of at least two actors)");
     }
+    if (v[7] && !en_yaml_is_null(v[7])) en_yaml_read_war(r, v[7]); /* needs issues and actors */
 }
 
 en_status en_yaml_load(const char *data, size_t size, const char *name, en_scenario **out,
@@ -334,10 +336,11 @@ en_status en_yaml_load(const char *data, size_t size, const char *name, en_scena
     struct fy_node *root = fy_document_root(doc);
     if (!root) en_yaml_fail(&r, NULL, "the file holds no YAML document (expected a scenario)");
     else if (en_yaml_reject_aliases(&r, root)) read_document(&r, root);
+    int mapping_root = root && fy_node_is_mapping(root); /* read before the nodes are freed */
     fy_document_destroy(doc);
     /* The format-independent checks (ranges, duplicate ids) run even when reading failed, so
      * one pass reports every problem; then they are put in file order. */
-    if (root && fy_node_is_mapping(root)) {
+    if (mapping_root) {
         en_error checks = EN_ERROR_INIT;
         if (en_scenario_validate(r.scenario, &checks) != EN_OK) r.failed = 1;
         en_error_move(r.err, &checks);

@@ -318,4 +318,5 @@ const en_model en_model_eum = {
     eum_params,
     sizeof eum_params / sizeof eum_params[0],
     eum_run,
+    NULL,
 };

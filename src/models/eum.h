@@ -64,6 +64,8 @@ typedef struct eum_config {
     double range;      /* scholz: D, max − min of the *initial* positions, fixed for the run */
     double xmin, xmax; /* masad: the position scale (dx = xmax − xmin) */
     int fast;          /* 1: the reordered fast path; 0: the straight reference-order path */
+    int threads;       /* masad fast path: threads (0: one per online core); results do not
+                        * depend on it */
 } eum_config;
 
 /* Optional per-round outputs; any pointer may be NULL. Matrices are n×n, row-major [i][j],
@@ -108,6 +110,9 @@ int eum_all_equal(size_t n, const double *x);
 /* r_i = (1 − R_i/3)/(1 + R_i/3) with R_i = ((2·d_i − max) − min)/(max − min), in the
  * references' operation order. Returns 0 if max == min (the references divide by zero). */
 int eum_risk_exponents(size_t n, const double *danger, double *R, double *r);
+/* Threads the masad fast path uses for a requested count (0: online cores), 1..EUM_MAX_THREADS. */
+#define EUM_MAX_THREADS 64
+int eum_thread_count(int requested);
 /* The fast path is chosen above these sizes (below them the straight path is cheap). */
 #define EUM_FAST_MIN_SCHOLZ 24
 #define EUM_FAST_MIN_MASAD 48

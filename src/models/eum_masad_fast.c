@@ -22,11 +22,16 @@
  */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "models/eum.h"
+
+#define EUM_PAD 32 /* padding of the per-position arrays, > two wide vectors */
 
 typedef struct masad_positions {
     size_t m;
@@ -39,7 +44,28 @@ typedef struct masad_positions {
     size_t *index;  /* per actor: its position index */
     size_t *order;  /* actors sorted by position (stable) */
     double tol;     /* below this a computed denominator may be rounding noise */
+    /* bucket index of the position range: bucket(v) = ⌊(v − u_0)·scale⌋ (monotone in v), and
+     * first[b] = the first position whose bucket is ≥ b; it locates a midpoint in O(1) */
+    double scale;
+    size_t nbucket;
+    size_t *first;
 } masad_positions;
+
+static size_t bucket_of(const masad_positions *mp, double v)
+{
+    double t = (v - mp->u[0]) * mp->scale;
+    if (!(t > 0)) return 0;
+    return t >= (double)mp->nbucket ? mp->nbucket : (size_t)t;
+}
+
+/* The first position index q with 2·u_q ≥ sum (sum = u_lo + u_hi, lo < hi: the midpoint index
+ * of the denominator). Exact: the bucket's first entry is never past it. */
+static inline size_t midpoint_index(const masad_positions *mp, double sum)
+{
+    size_t q = mp->first[bucket_of(mp, 0.5 * sum)];
+    while (2 * mp->u[q] < sum) q++;
+    return q;
+}
 
 static int build_positions(masad_positions *mp, size_t n, const double *w, const double *x)
 {
@@ -78,9 +104,11 @@ static int build_positions(masad_positions *mp, size_t n, const double *w, const
         mp->count[m - 1]++;
     }
     mp->m = m;
-    mp->PW = en_xmalloc((m + 1) * sizeof *mp->PW);
-    mp->PWX = en_xmalloc((m + 1) * sizeof *mp->PWX);
-    mp->F = en_xmalloc(m * sizeof *mp->F);
+    /* padded by EUM_PAD entries (copies of the last) for the wide vector loops */
+    mp->u = en_xrealloc(mp->u, (m + EUM_PAD) * sizeof *mp->u);
+    mp->PW = en_xmalloc((m + 1 + EUM_PAD) * sizeof *mp->PW);
+    mp->PWX = en_xmalloc((m + 1 + EUM_PAD) * sizeof *mp->PWX);
+    mp->F = en_xmalloc((m + EUM_PAD) * sizeof *mp->F);
     mp->PW[0] = mp->PWX[0] = 0;
     double umax = 0;
     for (size_t q = 0; q < m; q++) {
@@ -92,6 +120,19 @@ static int build_positions(masad_positions *mp, size_t n, const double *w, const
     for (size_t q = 0; q < m; q++) {
         double y = mp->u[q];
         mp->F[q] = (y * mp->PW[q] - mp->PWX[q]) + ((WXt - mp->PWX[q + 1]) - y * (Wt - mp->PW[q + 1]));
+    }
+    for (size_t q = m; q < m + EUM_PAD; q++) {
+        mp->u[q] = mp->u[m - 1];
+        mp->F[q] = mp->F[m - 1];
+        mp->PW[q + 1] = Wt;
+        mp->PWX[q + 1] = WXt;
+    }
+    mp->nbucket = 8 * m;
+    mp->scale = m > 1 ? (double)mp->nbucket / (mp->u[m - 1] - mp->u[0]) : 0;
+    mp->first = en_xmalloc((mp->nbucket + 2) * sizeof *mp->first);
+    for (size_t b = 0, q = 0; b < mp->nbucket + 2; b++) {
+        while (q < m && bucket_of(mp, mp->u[q]) < b) q++;
+        mp->first[b] = q;
     }
     mp->tol = 64 * DBL_EPSILON * Wt * (umax > 0 ? umax : 1);
     return Wt > 0;
@@ -107,6 +148,7 @@ static void free_positions(masad_positions *mp)
     free(mp->count);
     free(mp->index);
     free(mp->order);
+    free(mp->first);
 }
 
 /* Σ_k w_k ||x_k − u_b| − |x_k − u_a|| for positions qa < qb, qm = first index in (qa, qb] with
@@ -273,6 +315,588 @@ static void utility_bulk(double r, const double *L, double *out, size_t len)
     }
 }
 
+
+/* ---- wide kernels: 8 doubles / 16 floats per vector --------------------------------------
+ * Written once with GCC vector extensions and compiled three times (AVX-512F, AVX2, baseline
+ * SSE2), picked at run time. Every lane does the same IEEE operations in the same order and
+ * nothing is contracted (-ffp-contract=off), so the three builds give bit-identical results. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double wd __attribute__((vector_size(64)));
+typedef long long wl __attribute__((vector_size(64)));
+typedef float wf __attribute__((vector_size(64)));
+typedef int wi __attribute__((vector_size(64)));
+typedef float hf __attribute__((vector_size(32)));
+#define WD 8
+#define WF 16
+#define ALWAYS static inline __attribute__((always_inline))
+
+ALWAYS wd wd_load(const double *p) { wd v; memcpy(&v, p, sizeof v); return v; }
+ALWAYS void wd_store(double *p, wd v) { memcpy(p, &v, sizeof v); }
+ALWAYS wd wd_splat(double v) { return (wd){v, v, v, v, v, v, v, v}; }
+ALWAYS wd wd_select(wl mask, wd yes, wd no) { return (wd)(((wl)yes & mask) | ((wl)no & ~mask)); }
+ALWAYS wf wf_load(const float *p) { wf v; memcpy(&v, p, sizeof v); return v; }
+ALWAYS void wf_store(float *p, wf v) { memcpy(p, &v, sizeof v); }
+ALWAYS wi wi_load(const int *p) { wi v; memcpy(&v, p, sizeof v); return v; }
+ALWAYS void wi_store(int *p, wi v) { memcpy(p, &v, sizeof v); }
+ALWAYS wf wf_splat(float v) { return (wf){v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}; }
+ALWAYS wi wi_splat(int v) { return (wi){v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}; }
+ALWAYS wf wf_select(wi mask, wf yes, wf no) { return (wf)(((wi)yes & mask) | ((wi)no & ~mask)); }
+ALWAYS int wi_any(wi mask)
+{
+    unsigned long long part[8];
+    memcpy(part, &mask, sizeof part);
+    return (part[0] | part[1] | part[2] | part[3] | part[4] | part[5] | part[6] | part[7]) != 0;
+}
+ALWAYS int wl_any(wl mask)
+{
+    unsigned long long part[8];
+    memcpy(part, &mask, sizeof part);
+    return (part[0] | part[1] | part[2] | part[3] | part[4] | part[5] | part[6] | part[7]) != 0;
+}
+/* two vectors of 8 doubles → one of 16 floats */
+ALWAYS wf wf_from(wd lo, wd hi)
+{
+    hf a = __builtin_convertvector(lo, hf), b = __builtin_convertvector(hi, hf);
+    return __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+
+/* Single-precision log for b ∈ [0, 1] (b < 1e-30 gives −200, whose exp is ~0). Relative error
+ * ~1e-7: only used to screen offers, see pass2_screen. */
+ALWAYS wf wf_log(wf b)
+{
+    wi bits = (wi)b;
+    wi e = ((bits >> 23) & 0xff) - 127;
+    wf m = (wf)((bits & 0x007fffff) | 0x3f800000); /* [1, 2) */
+    wi big = m > wf_splat(1.41421356f);
+    m = wf_select(big, m * wf_splat(0.5f), m);
+    e = e - big;
+    wf t = (m - wf_splat(1.0f)) / (m + wf_splat(1.0f)), t2 = t * t;
+    wf p = ((wf_splat(1.0f / 9) * t2 + wf_splat(1.0f / 7)) * t2 + wf_splat(1.0f / 5)) * t2;
+    p = (p + wf_splat(1.0f / 3)) * t2 + wf_splat(1.0f);
+    wf r = __builtin_convertvector(e, wf) * wf_splat(0.693147181f) + wf_splat(2.0f) * t * p;
+    return wf_select(b < wf_splat(1e-30f), wf_splat(-200.0f), r);
+}
+
+/* Single-precision exp for y ≤ 0 (clamped at −87). Relative error ~2e-7. */
+ALWAYS wf wf_exp(wf y)
+{
+    y = wf_select(y < wf_splat(-87.0f), wf_splat(-87.0f), y);
+    const wf magic = wf_splat(12582912.0f); /* 1.5·2^23 */
+    wf kf = y * wf_splat(1.44269504f) + magic;
+    wi k = (wi)kf - (wi)magic;
+    kf = kf - magic;
+    wf f = (y - kf * wf_splat(0.693145752f)) - kf * wf_splat(1.42860677e-06f);
+    wf p = wf_splat(1.0f / 720);
+    p = p * f + wf_splat(1.0f / 120);
+    p = p * f + wf_splat(1.0f / 24);
+    p = p * f + wf_splat(1.0f / 6);
+    p = p * f + wf_splat(0.5f);
+    p = p * f + wf_splat(1.0f);
+    p = p * f + wf_splat(1.0f);
+    return p * (wf)((k + 127) << 23);
+}
+
+/* First index in [first, last] with 2·u ≥ sum (it exists: 2·u[last] ≥ sum by construction). */
+static size_t first_at_least(const double *u, size_t first, size_t last, double sum)
+{
+    while (first < last) {
+        size_t mid = first + (last - first) / 2;
+        if (2 * u[mid] >= sum) last = mid;
+        else first = mid + 1;
+    }
+    return first;
+}
+
+/* P_p(q) for q ∈ [q0, q1) into P[q] (the formula of `denominator`, same operation order, eight
+ * lanes at a time; the midpoint indices are found by a monotone scalar walk first). pwm, pwxm:
+ * scratch of m + EUM_PAD. Lanes whose denominator may be rounding noise are redone by the
+ * scalar `denominator`. Returns 0 if a denominator is zero (the reference divides by zero). */
+ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_t q1, double *P,
+                           double *pwm, double *pwxm)
+{
+    const double *u = mp->u, *PW = mp->PW, *PWX = mp->PWX, *F = mp->F;
+    const wd Wt = wd_splat(PW[mp->m]), tol = wd_splat(mp->tol), two = wd_splat(2.0);
+    const wd zero = wd_splat(0.0), Fp = wd_splat(F[p]), up = wd_splat(u[p]);
+    const wl lane = {0, 1, 2, 3, 4, 5, 6, 7};
+    wl fix = {0};
+    /* left of p: lo = q, hi = p */
+    size_t e = q1 < p ? q1 : p;
+    if (q0 < e) {
+        const wd PWhi = wd_splat(PW[p]), PWXhi = wd_splat(PWX[p]);
+        for (size_t q = q0; q < e; q += WD) {
+            wd top = wd_load(F + q) - Fp;
+            if (!wl_any(top >= -tol)) { /* P = 0 for all eight: no denominator needed */
+                wd_store(P + q, zero);
+                continue;
+            }
+            for (size_t k = q; k < q + WD && k < e; k++) {
+                size_t qm = midpoint_index(mp, u[k] + u[p]);
+                pwm[k] = PW[qm];
+                pwxm[k] = PWX[qm];
+            }
+            wd uq = wd_load(u + q), sum = uq + up, L = up - uq;
+            wd PWa = wd_load(PW + q + 1), PWXa = wd_load(PWX + q + 1);
+            wd Pm = wd_load(pwm + q), PXm = wd_load(pwxm + q);
+            wd Win = PWhi - PWa;
+            wd left = sum * (Pm - PWa) - two * (PXm - PWXa);
+            wd right = two * (PWXhi - PXm) - sum * (PWhi - Pm);
+            wd bot = L * (Wt - Win) + left + right;
+            wd_store(P + q, wd_select(top > zero, top / bot, zero));
+            fix |= (top >= -tol) & ~(bot > tol) & (lane + (long long)q < (long long)e);
+        }
+    }
+    if (p >= q0 && p < q1) P[p] = 0;
+    /* right of p: lo = p, hi = q */
+    size_t b = q0 > p + 1 ? q0 : p + 1;
+    if (b < q1) {
+        const wd PWa = wd_splat(PW[p + 1]), PWXa = wd_splat(PWX[p + 1]);
+        for (size_t q = b; q < q1; q += WD) {
+            wd top = wd_load(F + q) - Fp;
+            if (!wl_any(top >= -tol)) {
+                wd_store(P + q, zero);
+                continue;
+            }
+            for (size_t k = q; k < q + WD && k < q1; k++) {
+                size_t qm = midpoint_index(mp, u[p] + u[k]);
+                pwm[k] = PW[qm];
+                pwxm[k] = PWX[qm];
+            }
+            wd uq = wd_load(u + q), sum = up + uq, L = uq - up;
+            wd PWhi = wd_load(PW + q), PWXhi = wd_load(PWX + q);
+            wd Pm = wd_load(pwm + q), PXm = wd_load(pwxm + q);
+            wd Win = PWhi - PWa;
+            wd left = sum * (Pm - PWa) - two * (PXm - PWXa);
+            wd right = two * (PWXhi - PXm) - sum * (PWhi - Pm);
+            wd bot = L * (Wt - Win) + left + right;
+            wd_store(P + q, wd_select(top > zero, top / bot, zero));
+            fix |= (top >= -tol) & ~(bot > tol) & (lane + (long long)q < (long long)q1);
+        }
+    }
+    if (!wl_any(fix)) return 1;
+    for (size_t q = q0; q < q1; q++) { /* rare: redo the doubtful lanes one by one */
+        if (q == p) continue;
+        size_t lo = q < p ? q : p, hi = q < p ? p : q;
+        double top = F[q] - F[p];
+        if (top < -mp->tol) continue;
+        size_t qm = first_at_least(u, lo + 1, hi, u[lo] + u[hi]);
+        double bot = denominator(mp, lo, hi, qm);
+        if (!(bot > 0)) return 0;
+        P[q] = (top > 0 ? top : 0) / bot;
+    }
+    return 1;
+}
+
+/* Pass 1 for target positions [q0, q1) (q0, q1 multiples of WD, or q1 = m): every sender
+ * position p in order, its win probabilities and r = 1 utilities, added to the column sums in
+ * p order — so each column's sum is the same whatever the slicing. */
+typedef struct pass1_args {
+    const masad_positions *mp;
+    double Q, T, dx, mu;
+    double *colA, *colU, *colT, *diagA, *diagU, *diagT;
+    double *P, *pwm, *pwxm; /* scratch, m + EUM_PAD */
+    size_t q0, q1;
+    int ok;
+} pass1_args;
+
+ALWAYS wd wd_abs(wd v) { return (wd)((wl)v & ~(wl)wd_splat(-0.0)); }
+
+ALWAYS void pass1_body(pass1_args *a)
+{
+    const masad_positions *mp = a->mp;
+    const size_t m = mp->m, q0 = a->q0, q1 = a->q1;
+    const double *u = mp->u;
+    const wd dx = wd_splat(a->dx), Q = wd_splat(a->Q), T = wd_splat(a->T);
+    const wd two = wd_splat(2.0), four = wd_splat(4.0), half = wd_splat(0.5),
+             quarter = wd_splat(0.25), one = wd_splat(1.0), zero = wd_splat(0.0);
+    for (size_t p = 0; p < m; p++) {
+        if (!prob_slice_body(mp, p, q0, q1, a->P, a->pwm, a->pwxm)) {
+            a->ok = 0;
+            return;
+        }
+        const wd up = wd_splat(u[p]), dmu = wd_splat(fabs(u[p] - a->mu));
+        const wd cnt = wd_splat((double)mp->count[p]);
+        for (size_t q = q0; q < q1; q += WD) {
+            /* the operations of the straight path's utilities with r = 1 (pow(v, 1) = v) */
+            wd diff = up - wd_load(u + q);
+            wd av = wd_abs(diff / dx);
+            wd bw = (dmu + wd_abs(diff)) / dx;
+            wd us = two - four * (half - half * av), uf = two - four * (half + half * av);
+            wd ub = two - four * (half - quarter * bw), uw = two - four * (half + quarter * bw);
+            wd P = wd_load(a->P + q);
+            wd A = P * us + (one - P) * uf;
+            wd tail = Q * zero - (one - Q) * (T * ub + (one - T) * uw);
+            wd_store(a->colA + q, wd_load(a->colA + q) + cnt * A);
+            wd_store(a->colU + q, wd_load(a->colU + q) + cnt * us);
+            wd_store(a->colT + q, wd_load(a->colT + q) + cnt * tail);
+            if (p >= q && p < q + WD) {
+                a->diagA[p] = A[p - q];
+                a->diagU[p] = us[p - q];
+                a->diagT[p] = tail[p - q];
+            }
+        }
+    }
+    a->ok = 1;
+}
+
+/* ---- pass 2: offers, screened in single precision ----------------------------------------
+ * An offer from sender i reaches receiver j if EU_i(j) > 0, and j keeps the largest. For every
+ * (sender, receiver) pair pass 2 evaluates EU in single precision (eu~, |eu~ − EU| < 3e-6,
+ * margin eps = 1e-4): pairs with eu~ > eps are offers, eu~ < −eps are not. A pair is a
+ * candidate — evaluated again exactly, with glibc pow as the straight path does — if its sign
+ * is in doubt (|eu~| ≤ eps) or it may be the receiver's best (eu~ > M − 3·eps, M the largest
+ * eu~ seen so far for the receiver by this thread). The exact maximum is always a candidate,
+ * so the selected offer and its EU are those of an all-exact scan, whatever the visiting order
+ * and the split over threads. Actors at the sender's own position are evaluated exactly. */
+typedef struct p2_cand {
+    unsigned t;   /* receiver, rank in position order */
+    unsigned amb; /* 1: sign in doubt, count the offer if the exact EU is > 0 */
+    size_t i;     /* sender */
+} p2_cand;
+
+typedef struct pass2_shared {
+    const masad_positions *mp;
+    size_t n, n16, m16;
+    const double *x, *s, *r;
+    const float *s_sorted;  /* n16: salience of the receiver of rank t (pads 0) */
+    const size_t *start;    /* per position: first rank there */
+    const size_t *perm;     /* sender positions in visiting order */
+    double Q, T, dx, mu, eps;
+    atomic_size_t next;
+} pass2_shared;
+
+typedef struct pass2_local {
+    pass2_shared *sh;
+    float *M;            /* n16: largest eu~ per receiver rank */
+    int *cnt;            /* n16: offers per receiver rank */
+    double *best_eu, *best_dist; /* per actor: exact best offer among this thread's senders */
+    long *best;
+    p2_cand *cand;
+    size_t ncand, capcand;
+    double *P, *pwm, *pwxm;            /* m + EUM_PAD */
+    float *Lm, *Lp, *LBm, *LBp, *D, *E, *Pf; /* m16 */
+    float *Drec, *Erec;                /* n16, when positions are shared */
+    int ok;
+} pass2_local;
+
+/* EU_i(j) from its parts, in the straight path's operation order */
+static double eu_formula(double P, double Us, double Uf, double Ub, double Uw, double Usq,
+                         double sj, double Q, double T)
+{
+    double EU = (sj * (P * Us + (1 - P) * Uf) + (1 - sj) * Us);
+    return EU - (Q * Usq - (1 - Q) * (T * Ub + (1 - T) * Uw));
+}
+
+static double exact_eu(const masad_positions *mp, const double *x, const double *s,
+                       const double *r, double Q, double T, double dx, double mu, size_t i,
+                       size_t j)
+{
+    size_t qi = mp->index[i], qj = mp->index[j];
+    double P = qi == qj ? 0.0 : probability_one(mp, qi, qj);
+    double a = fabs((x[i] - x[j]) / dx);
+    double bw = (fabs(x[i] - mu) + fabs(x[i] - x[j])) / dx;
+    return eu_formula(P, 2 - 4 * pow(0.5 - 0.5 * a, r[i]), 2 - 4 * pow(0.5 + 0.5 * a, r[i]),
+                      2 - 4 * pow(0.5 - 0.25 * bw, r[i]), 2 - 4 * pow(0.5 + 0.25 * bw, r[i]),
+                      2 - 4 * pow(0.5, r[i]), s[j], Q, T);
+}
+
+/* the selection order: larger EU, then nearer, then the earlier sender */
+static int better_offer(double eu, double dist, long i, double beu, double bdist, long bi)
+{
+    if (bi < 0) return 1;
+    if (eu != beu) return eu > beu;
+    if (dist != bdist) return dist < bdist;
+    return i < bi;
+}
+
+static void offer_exact(pass2_local *lo, size_t i, size_t j, double eu)
+{
+    const pass2_shared *sh = lo->sh;
+    double dist = fabs(sh->x[j] - sh->x[i]);
+    if (better_offer(eu, dist, (long)i, lo->best_eu[j], lo->best_dist[j], lo->best[j])) {
+        lo->best[j] = (long)i;
+        lo->best_eu[j] = eu;
+        lo->best_dist[j] = dist;
+    }
+}
+
+static void push_cand(pass2_local *lo, size_t t, size_t i, int amb)
+{
+    if (lo->ncand == lo->capcand) {
+        lo->capcand = lo->capcand ? 2 * lo->capcand : 1024;
+        lo->cand = en_xrealloc(lo->cand, lo->capcand * sizeof *lo->cand);
+    }
+    lo->cand[lo->ncand++] = (p2_cand){(unsigned)t, (unsigned)amb, i};
+}
+
+ALWAYS void pass2_body(pass2_local *lo)
+{
+    pass2_shared *sh = lo->sh;
+    const masad_positions *mp = sh->mp;
+    const size_t m = mp->m, n = sh->n, n16 = sh->n16, m16 = sh->m16;
+    const double *u = mp->u, *x = sh->x, *s = sh->s, *r = sh->r;
+    const double Q = sh->Q, T = sh->T;
+    const wd dx = wd_splat(sh->dx), half = wd_splat(0.5), quarter = wd_splat(0.25);
+    const wf two = wf_splat(2.0f), four = wf_splat(4.0f), one = wf_splat(1.0f);
+    const wf Qf = wf_splat((float)Q), Tf = wf_splat((float)T);
+    const float eps = (float)sh->eps;
+    const wf epsv = wf_splat(eps), meps = wf_splat(-eps), eps3 = wf_splat(3 * eps);
+    const wf huge = wf_splat(-1e30f), fzero = wf_splat(0.0f);
+    const int shared_positions = m < n;
+    float *D = shared_positions ? lo->Drec : lo->D, *E = shared_positions ? lo->Erec : lo->E;
+    for (;;) {
+        size_t k = atomic_fetch_add(&sh->next, 1);
+        if (k >= m) break;
+        const size_t p = sh->perm[k];
+        if (!prob_slice_body(mp, p, 0, m, lo->P, lo->pwm, lo->pwxm)) {
+            lo->ok = 0;
+            return;
+        }
+        /* per alter position: logs of the bases, and P, in single precision */
+        const wd up = wd_splat(u[p]), dmu = wd_splat(fabs(u[p] - sh->mu));
+        for (size_t q = 0; q < m; q += WF) {
+            wd d0 = up - wd_load(u + q), d1 = up - wd_load(u + q + WD);
+            wd a0 = wd_abs(d0 / dx), a1 = wd_abs(d1 / dx);
+            wf_store(lo->Lm + q, wf_log(wf_from(half - half * a0, half - half * a1)));
+            wf_store(lo->Lp + q, wf_log(wf_from(half + half * a0, half + half * a1)));
+            wf_store(lo->Pf + q, wf_from(wd_load(lo->P + q), wd_load(lo->P + q + WD)));
+            if (Q != 1) {
+                wd b0 = (dmu + wd_abs(d0)) / dx, b1 = (dmu + wd_abs(d1)) / dx;
+                wf_store(lo->LBm + q, wf_log(wf_from(half - quarter * b0, half - quarter * b1)));
+                wf_store(lo->LBp + q, wf_log(wf_from(half + quarter * b0, half + quarter * b1)));
+            }
+        }
+        const size_t t_lo = sh->start[p], t_hi = t_lo + mp->count[p];
+        for (size_t ti = t_lo; ti < t_hi; ti++) {
+            const size_t i = mp->order[ti];
+            const double ri = r[i];
+            const double usq = 2 - 4 * pow(0.5, ri);
+            const double bw0 = (fabs(x[i] - sh->mu) + 0.0) / sh->dx;
+            const double ub0 = 2 - 4 * pow(0.5 - 0.25 * bw0, ri), uw0 = 2 - 4 * pow(0.5 + 0.25 * bw0, ri);
+            const wf rv = wf_splat((float)ri), usqf = wf_splat((float)usq);
+            for (size_t q = 0; q < m; q += WF) {
+                wf us = two - four * wf_exp(rv * wf_load(lo->Lm + q));
+                wf uf = two - four * wf_exp(rv * wf_load(lo->Lp + q));
+                wf P = wf_load(lo->Pf + q);
+                wf A = P * us + (one - P) * uf;
+                wf tail = usqf;
+                if (Q != 1) {
+                    wf ub = two - four * wf_exp(rv * wf_load(lo->LBm + q));
+                    wf uw = two - four * wf_exp(rv * wf_load(lo->LBp + q));
+                    tail = Qf * usqf - (one - Qf) * (Tf * ub + (one - Tf) * uw);
+                }
+                wf_store(lo->D + q, A - us);
+                wf_store(lo->E + q, us - tail);
+            }
+            for (size_t q = m; q < m16; q++) {
+                lo->D[q] = 0;
+                lo->E[q] = -1e30f;
+            }
+            lo->D[p] = 0; /* own position: exactly, below */
+            lo->E[p] = -1e30f;
+            if (shared_positions)
+                for (size_t q = 0; q < m; q++)
+                    for (size_t t = sh->start[q]; t < sh->start[q] + mp->count[q]; t++) {
+                        lo->Drec[t] = lo->D[q];
+                        lo->Erec[t] = lo->E[q];
+                    }
+            for (size_t t = 0; t < n16; t += WF) {
+                wf eu = wf_load(sh->s_sorted + t) * wf_load(D + t) + wf_load(E + t);
+                wf M = wf_load(lo->M + t);
+                wi cand = (eu >= meps) & ((eu > M - eps3) | (eu <= epsv));
+                wf_store(lo->M + t, wf_select(eu > M, eu, M));
+                wi_store(lo->cnt + t, wi_load(lo->cnt + t) - (eu > epsv));
+                if (wi_any(cand))
+                    for (int l = 0; l < WF; l++)
+                        if (cand[l]) push_cand(lo, t + (size_t)l, i, eu[l] <= eps);
+            }
+            (void)huge;
+            (void)fzero;
+            for (size_t t = t_lo; t < t_hi; t++) { /* receivers at the sender's position */
+                size_t j = mp->order[t];
+                if (j == i) continue;
+                double eu = eu_formula(0.0, usq, usq, ub0, uw0, usq, s[j], Q, T);
+                if (!(eu > 0)) continue;
+                lo->cnt[t]++;
+                offer_exact(lo, i, j, eu);
+            }
+        }
+    }
+    for (size_t k = 0; k < lo->ncand; k++) {
+        const p2_cand *cd = &lo->cand[k];
+        size_t j = mp->order[cd->t];
+        double eu = exact_eu(mp, x, s, r, Q, T, sh->dx, sh->mu, cd->i, j);
+        if (!(eu > 0)) continue;
+        if (cd->amb) lo->cnt[cd->t]++;
+        offer_exact(lo, cd->i, j, eu);
+    }
+    lo->ok = 1;
+}
+
+#define EUM_KERNELS(suffix)                                                                   \
+    static void pass1_##suffix(void *a) { pass1_body(a); }                                  \
+    static void pass2_##suffix(void *a) { pass2_body(a); }
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+EUM_KERNELS(avx512)
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("avx2")
+EUM_KERNELS(avx2)
+#pragma GCC pop_options
+EUM_KERNELS(base)
+/* -Wpsabi stays off to the end of the file: GCC reports it there */
+
+typedef void (*eum_kernel)(void *);
+static void pick_kernels(eum_kernel *k1, eum_kernel *k2)
+{
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) {
+        *k1 = pass1_avx512;
+        *k2 = pass2_avx512;
+    } else if (__builtin_cpu_supports("avx2")) {
+        *k1 = pass1_avx2;
+        *k2 = pass2_avx2;
+    } else {
+        *k1 = pass1_base;
+        *k2 = pass2_base;
+    }
+}
+
+/* Runs fn(args + k·size) for k < count, on count threads (the caller is one of them). The
+ * results never depend on how many threads run: the kernels are written so. */
+typedef struct eum_job {
+    eum_kernel fn;
+    void *arg;
+} eum_job;
+
+static void *job_main(void *p)
+{
+    eum_job *job = p;
+    job->fn(job->arg);
+    return NULL;
+}
+
+static void run_parallel(eum_kernel fn, void *args, size_t size, int count)
+{
+    pthread_t tid[EUM_MAX_THREADS];
+    eum_job jobs[EUM_MAX_THREADS];
+    int started[EUM_MAX_THREADS] = {0};
+    for (int k = 1; k < count; k++) {
+        jobs[k] = (eum_job){fn, (char *)args + (size_t)k * size};
+        started[k] = pthread_create(&tid[k], NULL, job_main, &jobs[k]) == 0;
+        if (!started[k]) fn(jobs[k].arg); /* no thread: same work, same result */
+    }
+    fn(args);
+    for (int k = 1; k < count; k++)
+        if (started[k]) pthread_join(tid[k], NULL);
+}
+
+int eum_thread_count(int requested)
+{
+    long k = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
+    if (k < 1) k = 1;
+    if (k > EUM_MAX_THREADS) k = EUM_MAX_THREADS;
+    return (int)k;
+}
+
+/* Pass 2 screened (see pass2_body) on `threads` threads; merges the threads' best offers (a
+ * maximum under a total order, so the split does not matter) and their offer counts. */
+static eum_status pass2_screened(const masad_positions *mp, size_t n, const double *x,
+                                 const double *s, const double *r, double Q, double T, double dx,
+                                 double mu, int threads, eum_kernel kernel, long *best,
+                                 double *best_eu, size_t *offers)
+{
+    const size_t m = mp->m, n16 = (n + WF - 1) / WF * WF, m16 = (m + WF - 1) / WF * WF;
+    if ((size_t)threads > m) threads = (int)m;
+    pass2_shared sh = {.mp = mp, .n = n, .n16 = n16, .m16 = m16, .x = x, .s = s, .r = r, .Q = Q,
+                       .T = T, .dx = dx, .mu = mu};
+    sh.eps = 1e-4 * (1 + fabs(1 - Q) * (fabs(T) + fabs(1 - T)));
+    atomic_init(&sh.next, 0);
+    float *s_sorted = en_xcalloc(n16, sizeof *s_sorted);
+    for (size_t t = 0; t < n; t++) s_sorted[t] = (float)s[mp->order[t]];
+    size_t *start = en_xmalloc(m * sizeof *start);
+    for (size_t q = 0, t = 0; q < m; t += mp->count[q], q++) start[q] = t;
+    /* senders visited in a scattered order, so that few pairs set a new running maximum */
+    size_t *perm = en_xmalloc(m * sizeof *perm);
+    size_t stride = (size_t)(0.6180339887 * (double)m) | 1;
+    for (;;) {
+        size_t a = m, b = stride;
+        while (b) {
+            size_t t = a % b;
+            a = b;
+            b = t;
+        }
+        if (a == 1) break;
+        stride++;
+    }
+    for (size_t k = 0; k < m; k++) perm[k] = (size_t)(((unsigned long long)k * stride) % m);
+    sh.s_sorted = s_sorted;
+    sh.start = start;
+    sh.perm = perm;
+    pass2_local *lo = en_xcalloc((size_t)threads, sizeof *lo);
+    for (int k = 0; k < threads; k++) {
+        pass2_local *l = &lo[k];
+        l->sh = &sh;
+        l->M = en_xcalloc(n16, sizeof *l->M);
+        l->cnt = en_xcalloc(n16, sizeof *l->cnt);
+        l->best_eu = en_xcalloc(2 * n, sizeof *l->best_eu);
+        l->best_dist = l->best_eu + n;
+        l->best = en_xmalloc(n * sizeof *l->best);
+        for (size_t j = 0; j < n; j++) l->best[j] = -1;
+        l->P = en_xcalloc(3 * (m + EUM_PAD), sizeof *l->P);
+        l->pwm = l->P + m + EUM_PAD;
+        l->pwxm = l->pwm + m + EUM_PAD;
+        l->Lm = en_xcalloc(7 * m16, sizeof *l->Lm);
+        l->Lp = l->Lm + m16;
+        l->LBm = l->Lp + m16;
+        l->LBp = l->LBm + m16;
+        l->D = l->LBp + m16;
+        l->E = l->D + m16;
+        l->Pf = l->E + m16;
+        if (m < n) {
+            l->Drec = en_xcalloc(2 * n16, sizeof *l->Drec);
+            l->Erec = l->Drec + n16;
+            for (size_t t = n; t < n16; t++) l->Erec[t] = -1e30f;
+        }
+    }
+    run_parallel(kernel, lo, sizeof *lo, threads);
+    eum_status status = EUM_ROUND_OK;
+    for (int k = 0; k < threads; k++)
+        if (!lo[k].ok) status = EUM_ROUND_NO_INFORMATION;
+    for (size_t t = 0; t < n; t++) {
+        size_t j = mp->order[t];
+        double bdist = 0;
+        size_t total = 0;
+        for (int k = 0; k < threads; k++) {
+            const pass2_local *l = &lo[k];
+            total += (size_t)l->cnt[t];
+            if (l->best[j] >= 0 &&
+                better_offer(l->best_eu[j], l->best_dist[j], l->best[j], best_eu[j], bdist, best[j])) {
+                best[j] = l->best[j];
+                best_eu[j] = l->best_eu[j];
+                bdist = l->best_dist[j];
+            }
+        }
+        offers[j] = total;
+    }
+    for (int k = 0; k < threads; k++) {
+        free(lo[k].M);
+        free(lo[k].cnt);
+        free(lo[k].best_eu);
+        free(lo[k].best);
+        free(lo[k].P);
+        free(lo[k].Lm);
+        free(lo[k].Drec);
+        free(lo[k].cand);
+    }
+    free(lo);
+    free(s_sorted);
+    free(start);
+    free(perm);
+    return status;
+}
+
 eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c,
                                 const double *s, const double *x, double *x_out,
                                 eum_move *moves, eum_trace *trace)
@@ -294,9 +918,13 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
     double *Uf = en_xcalloc(4 * m2, sizeof *Uf), *Ub = Uf + m2, *Uw = Uf + 2 * m2;
     double *Lm = en_xcalloc(4 * m2, sizeof *Lm); /* log(1/2 ∓ a/2), log(1/2 ∓ bw/4) */
     double *Lp = Lm + m2, *LBm = Lm + 2 * m2, *LBp = Lm + 3 * m2;
-    double *colA = en_xcalloc(6 * m2, sizeof *colA); /* pass-1 column sums and diagonals */
-    double *colU = colA + m2, *colT = colA + 2 * m2;
-    double *diagA = colA + 3 * m2, *diagU = colA + 4 * m2, *diagT = colA + 5 * m2;
+    const size_t mp2 = m + EUM_PAD;
+    double *colA = en_xcalloc(6 * mp2, sizeof *colA); /* pass-1 column sums and diagonals */
+    double *colU = colA + mp2, *colT = colA + 2 * mp2;
+    double *diagA = colA + 3 * mp2, *diagU = colA + 4 * mp2, *diagT = colA + 5 * mp2;
+    eum_kernel kernel1, kernel2;
+    pick_kernels(&kernel1, &kernel2);
+    int threads = eum_thread_count(cfg->threads);
     double *best_eu = en_xmalloc(n * sizeof *best_eu);
     double *best_dist = en_xmalloc(n * sizeof *best_dist);
     long *best = en_xmalloc(n * sizeof *best);
@@ -312,31 +940,40 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
     for (size_t q = 1; q < m; q++)
         if (mp.F[q] < mp.F[qmed]) qmed = q;
     double mu = mp.u[qmed];
-    for (size_t p = 0; p < m; p++) {
-        if (!probability_row(&mp, p, P)) {
+    /* Column sums over sender positions p (in p order) for every target position q: the
+     * threads take slices of q, so each sum is formed the same way for any thread count. */
+    {
+        pass1_args *a1 = en_xcalloc((size_t)threads, sizeof *a1);
+        for (int k = 0; k < threads; k++) {
+            size_t q0 = (m / WD * (size_t)k / (size_t)threads) * WD;
+            size_t q1 = k + 1 == threads ? m : (m / WD * (size_t)(k + 1) / (size_t)threads) * WD;
+            a1[k] = (pass1_args){.mp = &mp, .Q = Q, .T = T, .dx = dx, .mu = mu, .colA = colA,
+                                 .colU = colU, .colT = colT, .diagA = diagA, .diagU = diagU,
+                                 .diagT = diagT, .q0 = q0, .q1 = q1, .ok = 1};
+            if (q0 < q1) {
+                a1[k].P = en_xcalloc(3 * (m + EUM_PAD), sizeof(double));
+                a1[k].pwm = a1[k].P + m + EUM_PAD;
+                a1[k].pwxm = a1[k].pwm + m + EUM_PAD;
+            }
+        }
+        int used = 0;
+        for (int k = 0; k < threads; k++) /* skip empty slices (few positions) */
+            if (a1[k].q0 < a1[k].q1) {
+                pass1_args keep = a1[k];
+                a1[k] = a1[used];
+                a1[used++] = keep;
+            }
+        run_parallel(kernel1, a1, sizeof *a1, used);
+        int ok = 1;
+        for (int k = 0; k < threads; k++) {
+            ok &= a1[k].ok;
+            free(a1[k].P);
+        }
+        free(a1);
+        if (!ok) {
             status = EUM_ROUND_NO_INFORMATION;
             goto done;
         }
-        for (size_t q = 0; q < m; q++) {
-            double a = fabs((mp.u[p] - mp.u[q]) / dx);
-            double bw = (fabs(mp.u[p] - mu) + fabs(mp.u[p] - mp.u[q])) / dx;
-            double us = 2 - 4 * (0.5 - 0.5 * a), uf = 2 - 4 * (0.5 + 0.5 * a);
-            double ub = 2 - 4 * (0.5 - 0.25 * bw), uw = 2 - 4 * (0.5 + 0.25 * bw);
-            A[q] = P[q] * us + (1 - P[q]) * uf;
-            Us[q] = us;
-            tail[q] = Q * 0.0 - (1 - Q) * (T * ub + (1 - T) * uw);
-        }
-        /* Every challenger at position p has the same EU against actor k, and it is affine
-         * in k's salience: keep per target position the column sums over challengers. */
-        double cnt = (double)mp.count[p];
-        for (size_t q = 0; q < m; q++) {
-            colA[q] += cnt * A[q];
-            colU[q] += cnt * Us[q];
-            colT[q] += cnt * tail[q];
-        }
-        diagA[p] = A[p];
-        diagU[p] = Us[p];
-        diagT[p] = tail[p];
     }
     /* S_k = Σ_{j≠k} EU_j(k): the column sums less one challenger at k's own position (k) */
     for (size_t k = 0; k < n; k++) {
@@ -359,71 +996,78 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
     }
     mu = top / bottom;
     for (size_t k = 0; k < n; k++) best[k] = -1;
-    const size_t *ord = mp.order;
-    for (size_t t0 = 0; t0 < n;) {
-        size_t p = mp.index[ord[t0]];
-        if (!probability_row(&mp, p, P)) { /* cannot happen after pass 1; kept for safety */
-            status = EUM_ROUND_NO_INFORMATION;
-            goto done;
-        }
-        for (size_t q = 0; q < m; q++) {
-            double a = fabs((mp.u[p] - mp.u[q]) / dx);
-            Lm[q] = 0.5 - 0.5 * a;
-            Lp[q] = 0.5 + 0.5 * a;
-            if (Q != 1) {
-                double bw = (fabs(mp.u[p] - mu) + fabs(mp.u[p] - mp.u[q])) / dx;
-                LBm[q] = 0.5 - 0.25 * bw;
-                LBp[q] = 0.5 + 0.25 * bw;
-            }
-        }
-        log_bulk(Lm, Lm, m2);
-        log_bulk(Lp, Lp, m2);
-        if (Q != 1) {
-            log_bulk(LBm, LBm, m2);
-            log_bulk(LBp, LBp, m2);
-        }
-        for (size_t t = t0; t < t0 + mp.count[p]; t++) {
-            size_t i = ord[t];
-            const double ri = r[i];
-            const double usq = 2 - 4 * pow(0.5, ri);
-            utility_bulk(ri, Lm, Us, m2);
-            utility_bulk(ri, Lp, Uf, m2);
-            if (Q != 1) {
-                utility_bulk(ri, LBm, Ub, m2);
-                utility_bulk(ri, LBp, Uw, m2);
+    if (!(trace && trace->eu_self)) {
+        status = pass2_screened(&mp, n, x, s, r, Q, T, dx, mu, threads, kernel2, best, best_eu,
+                                offers);
+        if (status != EUM_ROUND_OK) goto done;
+    } else {
+        /* the caller wants every EU: all pairs exactly, one thread (small issues only) */
+        const size_t *ord = mp.order;
+        for (size_t t0 = 0; t0 < n;) {
+            size_t p = mp.index[ord[t0]];
+            if (!probability_row(&mp, p, P)) { /* cannot happen after pass 1; kept for safety */
+                status = EUM_ROUND_NO_INFORMATION;
+                goto done;
             }
             for (size_t q = 0; q < m; q++) {
-                A[q] = P[q] * Us[q] + (1 - P[q]) * Uf[q];
-                tail[q] = Q == 1 ? Q * usq /* (1 − Q)·(…) is exactly 0 */
-                                 : Q * usq - (1 - Q) * (T * Ub[q] + (1 - T) * Uw[q]);
-            }
-            /* the actor's own position: a = 0, so Us = Uf = Usq exactly as in the reference */
-            A[p] = P[p] * usq + (1 - P[p]) * usq;
-            Us[p] = usq;
-            if (Q != 1) {
-                double bw = fabs(mp.u[p] - mu) / dx;
-                double ub = 2 - 4 * pow(0.5 - 0.25 * bw, ri), uw = 2 - 4 * pow(0.5 + 0.25 * bw, ri);
-                tail[p] = Q * usq - (1 - Q) * (T * ub + (1 - T) * uw);
-            }
-            for (size_t tj = 0; tj < n; tj++) {
-                size_t j = ord[tj];
-                if (j == i) continue;
-                size_t q = mp.index[j];
-                double eu = (s[j] * A[q] + (1 - s[j]) * Us[q]) - tail[q];
-                if (trace && trace->eu_self) trace->eu_self[i * n + j] = eu;
-                if (!(eu > 0)) continue;
-                offers[j]++;
-                double dist = fabs(mp.u[q] - mp.u[p]);
-                if (best[j] < 0 || eu > best_eu[j] ||
-                    (eu == best_eu[j] &&
-                     (dist < best_dist[j] || (dist == best_dist[j] && (long)i < best[j])))) {
-                    best[j] = (long)i;
-                    best_eu[j] = eu;
-                    best_dist[j] = dist;
+                double a = fabs((mp.u[p] - mp.u[q]) / dx);
+                Lm[q] = 0.5 - 0.5 * a;
+                Lp[q] = 0.5 + 0.5 * a;
+                if (Q != 1) {
+                    double bw = (fabs(mp.u[p] - mu) + fabs(mp.u[p] - mp.u[q])) / dx;
+                    LBm[q] = 0.5 - 0.25 * bw;
+                    LBp[q] = 0.5 + 0.25 * bw;
                 }
             }
+            log_bulk(Lm, Lm, m2);
+            log_bulk(Lp, Lp, m2);
+            if (Q != 1) {
+                log_bulk(LBm, LBm, m2);
+                log_bulk(LBp, LBp, m2);
+            }
+            for (size_t t = t0; t < t0 + mp.count[p]; t++) {
+                size_t i = ord[t];
+                const double ri = r[i];
+                const double usq = 2 - 4 * pow(0.5, ri);
+                utility_bulk(ri, Lm, Us, m2);
+                utility_bulk(ri, Lp, Uf, m2);
+                if (Q != 1) {
+                    utility_bulk(ri, LBm, Ub, m2);
+                    utility_bulk(ri, LBp, Uw, m2);
+                }
+                for (size_t q = 0; q < m; q++) {
+                    A[q] = P[q] * Us[q] + (1 - P[q]) * Uf[q];
+                    tail[q] = Q == 1 ? Q * usq /* (1 − Q)·(…) is exactly 0 */
+                                     : Q * usq - (1 - Q) * (T * Ub[q] + (1 - T) * Uw[q]);
+                }
+                /* the actor's own position: a = 0, so Us = Uf = Usq exactly as in the reference */
+                A[p] = P[p] * usq + (1 - P[p]) * usq;
+                Us[p] = usq;
+                if (Q != 1) {
+                    double bw = fabs(mp.u[p] - mu) / dx;
+                    double ub = 2 - 4 * pow(0.5 - 0.25 * bw, ri), uw = 2 - 4 * pow(0.5 + 0.25 * bw, ri);
+                    tail[p] = Q * usq - (1 - Q) * (T * ub + (1 - T) * uw);
+                }
+                for (size_t tj = 0; tj < n; tj++) {
+                    size_t j = ord[tj];
+                    if (j == i) continue;
+                    size_t q = mp.index[j];
+                    double eu = (s[j] * A[q] + (1 - s[j]) * Us[q]) - tail[q];
+                    if (trace && trace->eu_self) trace->eu_self[i * n + j] = eu;
+                    if (!(eu > 0)) continue;
+                    offers[j]++;
+                    double dist = fabs(mp.u[q] - mp.u[p]);
+                    if (best[j] < 0 || eu > best_eu[j] ||
+                        (eu == best_eu[j] &&
+                         (dist < best_dist[j] || (dist == best_dist[j] && (long)i < best[j])))) {
+                        best[j] = (long)i;
+                        best_eu[j] = eu;
+                        best_dist[j] = dist;
+                    }
+                }
+            }
+            t0 += mp.count[p];
         }
-        t0 += mp.count[p];
     }
     if (trace && trace->eu_self) {
         for (size_t i = 0; i < n; i++) trace->eu_self[i * n + i] = NAN;

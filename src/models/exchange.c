@@ -390,4 +390,5 @@ const en_model en_model_exchange = {
     exchange_params,
     sizeof exchange_params / sizeof exchange_params[0],
     exchange_run,
+    NULL,
 };

@@ -45,6 +45,9 @@ struct en_model {
     const en_param_def *params;
     size_t param_count;
     en_model_run_fn run;
+    /* Optional: 0 when the model does not apply to this scenario (e.g. it needs a section the
+     * scenario lacks); `compare` then leaves it out silently. NULL: applies to every scenario. */
+    int (*applies)(const en_scenario *scenario);
 };
 
 /* The parameters every model may receive; models that iterate declare `rounds` themselves

@@ -11,6 +11,7 @@ extern const en_model en_model_eum;
 extern const en_model en_model_exchange;
 extern const en_model en_model_median;
 extern const en_model en_model_nash;
+extern const en_model en_model_war;
 
 static const en_model *const registry[] = {
     &en_model_compromise,
@@ -18,6 +19,7 @@ static const en_model *const registry[] = {
     &en_model_exchange,
     &en_model_median,
     &en_model_nash,
+    &en_model_war,
 };
 
 size_t en_model_count(void) { return sizeof registry / sizeof registry[0]; }
@@ -32,6 +34,11 @@ const en_model *en_model_find(const char *name)
     for (size_t i = 0; i < en_model_count(); i++)
         if (strcmp(registry[i]->name, name) == 0) return registry[i];
     return NULL;
+}
+
+int en_model_applies(const en_model *m, const en_scenario *s)
+{
+    return !m->applies || m->applies(s);
 }
 
 const char *en_model_name(const en_model *m) { return m->name; }

@@ -1,0 +1,631 @@
+/*
+ * montecarlo.c — Monte Carlo forecasts: run any registered model on many sampled copies of a
+ * scenario, in parallel, with output that is bit-identical for a given seed whatever the
+ * number of threads.
+ *
+ * How determinism survives parallelism: the draw sequence is cut into blocks of EN_MC_BLOCK
+ * draws. Block b samples from its own generator seeded from (seed, b), so what a draw samples
+ * never depends on which thread ran it. Finished blocks wait in a small ring of slots and are
+ * merged into the statistics strictly in block order, draw by draw, so every floating-point
+ * sum is formed in draw order exactly as one thread would form it. The ring has a fixed number
+ * of slots (a worker waits rather than run ahead of the merge by more than the ring), which
+ * with fixed-size histograms keeps memory independent of the number of draws.
+ *
+ * Time complexity: O(draws × (cost of one model run + size of the scenario)) spread over the
+ * threads; memory O(threads × EN_MC_BLOCK × issues + issues × EN_MC_BINS).
+ */
+#include "analysis/montecarlo.h"
+
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/result.h"
+#include "core/util.h"
+#include "models/model.h"
+
+/* ---- random streams and sampling ------------------------------------------------------------ */
+
+uint64_t en_mc_mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+unsigned long en_mc_stream_seed(uint64_t seed, uint64_t block)
+{
+    /* GSL's generators take an unsigned long but MT19937 keeps only its low 32 bits; fold the
+     * high half in so both halves of the mixed value matter. */
+    uint64_t h = en_mc_mix64(seed ^ en_mc_mix64(block + 1));
+    return (unsigned long)((h ^ (h >> 32)) & 0xffffffffULL);
+}
+
+double en_mc_triangular_inverse(double low, double mode, double high, double u)
+{
+    double width = high - low;
+    if (!(width > 0)) return mode;
+    double split = (mode - low) / width; /* CDF at the mode */
+    if (u < split) return low + sqrt(u * width * (mode - low));
+    return high - sqrt((1 - u) * width * (high - mode));
+}
+
+static double clamp(double x, double low, double high)
+{
+    return x < low ? low : x > high ? high : x;
+}
+
+double en_mc_sample_value(const en_value *v, gsl_rng *rng)
+{
+    switch (v->kind) {
+    case EN_VALUE_TRIANGULAR:
+        return en_mc_triangular_inverse(v->low, v->value, v->high, gsl_rng_uniform(rng));
+    case EN_VALUE_NORMAL: {
+        if (!(v->sd > 0)) return v->value;
+        /* Rejection keeps the exact truncated normal; the bounded fallback only matters when
+         * the valid range holds almost none of the mass (value far outside it), where clamping
+         * is the honest answer. */
+        double x = v->value;
+        for (int t = 0; t < EN_MC_NORMAL_TRIES; t++) {
+            x = v->value + gsl_ran_gaussian_ziggurat(rng, v->sd);
+            if (x >= v->min_valid && x <= v->max_valid) return x;
+        }
+        return clamp(x, v->min_valid, v->max_valid);
+    }
+    case EN_VALUE_FIXED:
+        break;
+    }
+    return v->value;
+}
+
+/* A uniform shift of up to ±jitter × range; one variate consumed whatever the value. */
+static double jittered(double x, double range, double jitter, double min_valid, double max_valid,
+                       gsl_rng *rng)
+{
+    double shift = jitter * (2 * gsl_rng_uniform(rng) - 1) * range;
+    return clamp(x + shift, min_valid, max_valid);
+}
+
+void en_mc_sample_scenario(const en_scenario *from, en_scenario *into, gsl_rng *rng, double jitter)
+{
+    for (size_t i = 0; i < from->issue_count; i++)
+        if (from->issues[i].has_status_quo)
+            into->issues[i].status_quo.value = en_mc_sample_value(&from->issues[i].status_quo, rng);
+    for (size_t a = 0; a < from->actor_count; a++) {
+        const en_actor *fa = &from->actors[a];
+        en_actor *ta = &into->actors[a];
+        ta->capability.value = en_mc_sample_value(&fa->capability, rng);
+        if (fa->has_risk) ta->risk.value = en_mc_sample_value(&fa->risk, rng);
+        for (size_t i = 0; i < from->issue_count; i++) {
+            const en_stance *fs = &fa->stances[i];
+            en_stance *ts = &ta->stances[i];
+            if (!fs->present) continue;
+            ts->position.value = en_mc_sample_value(&fs->position, rng);
+            ts->salience.value = en_mc_sample_value(&fs->salience, rng);
+            if (fs->has_public) ts->public_position.value = en_mc_sample_value(&fs->public_position, rng);
+            if (fs->has_power) ts->power.value = en_mc_sample_value(&fs->power, rng);
+        }
+    }
+    if (!(jitter > 0)) return;
+    for (size_t a = 0; a < from->actor_count; a++) {
+        en_actor *ta = &into->actors[a];
+        /* Capability has no upper bound, so its "range" is the value itself: ±jitter relative. */
+        ta->capability.value = jittered(ta->capability.value, ta->capability.value, jitter,
+                                        ta->capability.min_valid, ta->capability.max_valid, rng);
+        for (size_t i = 0; i < from->issue_count; i++) {
+            en_stance *ts = &ta->stances[i];
+            if (!ts->present) continue;
+            const en_issue *issue = &from->issues[i];
+            ts->position.value = jittered(ts->position.value, issue->scale_max - issue->scale_min,
+                                          jitter, ts->position.min_valid, ts->position.max_valid, rng);
+            ts->salience.value = jittered(ts->salience.value,
+                                          ts->salience.max_valid - ts->salience.min_valid, jitter,
+                                          ts->salience.min_valid, ts->salience.max_valid, rng);
+        }
+    }
+}
+
+/* ---- statistics ----------------------------------------------------------------------------- */
+
+int en_mc_reason_class(const char *reason)
+{
+    static const char *const converged[] = {"closed_form", "fixed_point", "consensus", "converged",
+                                            "stable", "agreement"};
+    for (size_t k = 0; k < sizeof converged / sizeof converged[0]; k++)
+        if (strcmp(reason, converged[k]) == 0) return 0;
+    if (strcmp(reason, "rounds") == 0) return 1;
+    return 2;
+}
+
+long en_mc_nearest_label(const en_issue *issue, double x)
+{
+    long best = -1;
+    for (size_t l = 0; l < issue->label_count; l++)
+        if (best < 0 || fabs(issue->labels[l].at - x) < fabs(issue->labels[best].at - x))
+            best = (long)l;
+    return best;
+}
+
+static size_t bin_of(const en_issue *issue, double x)
+{
+    double t = (x - issue->scale_min) / (issue->scale_max - issue->scale_min);
+    if (!(t > 0)) return 0;
+    if (t >= 1) return EN_MC_BINS - 1;
+    size_t b = (size_t)(t * EN_MC_BINS);
+    return b < EN_MC_BINS ? b : EN_MC_BINS - 1;
+}
+
+static void stats_add(en_mc_issue_stats *st, const en_issue *issue, double x, double status_quo,
+                      const char *reason)
+{
+    st->count++;
+    double delta = x - st->mean;
+    st->mean += delta / (double)st->count;
+    st->m2 += delta * (x - st->mean);
+    if (st->count == 1 || x < st->min) st->min = x;
+    if (st->count == 1 || x > st->max) st->max = x;
+    st->bins[bin_of(issue, x)]++;
+    if (issue->has_status_quo) {
+        /* "Equal" tolerates rounding noise of a model landing on the status quo. */
+        double tolerance = 1e-9 * (issue->scale_max - issue->scale_min);
+        if (x < status_quo - tolerance) st->below++;
+        else if (x > status_quo + tolerance) st->above++;
+        else st->equal++;
+    }
+    long label = en_mc_nearest_label(issue, x);
+    if (label >= 0) st->label_counts[label]++;
+    switch (en_mc_reason_class(reason)) {
+    case 0: st->converged++; break;
+    case 1: st->round_limit++; break;
+    default: st->stopped_early++; break;
+    }
+    for (size_t r = 0; r < st->reason_count; r++) {
+        if (strcmp(st->reasons[r].name, reason) == 0) {
+            st->reasons[r].count++;
+            return;
+        }
+    }
+    if (st->reason_count < EN_MC_MAX_REASONS) {
+        en_mc_reason *slot = &st->reasons[st->reason_count++];
+        snprintf(slot->name, sizeof slot->name, "%s", reason);
+        slot->count = 1;
+    } else {
+        st->reason_other++;
+    }
+}
+
+double en_mc_quantile(const en_mc_result *r, size_t issue, double p)
+{
+    const en_mc_issue_stats *st = &r->issues[issue];
+    const en_issue *is = &r->scenario->issues[issue];
+    if (st->count == 0) return NAN;
+    double target = clamp(p, 0, 1) * (double)st->count;
+    double width = (is->scale_max - is->scale_min) / EN_MC_BINS;
+    double below = 0, q = st->max;
+    for (size_t b = 0; b < EN_MC_BINS; b++) {
+        if (st->bins[b] == 0) continue;
+        double c = (double)st->bins[b];
+        if (below + c >= target) {
+            /* Uniform density inside the bin: the cumulative count grows linearly across it. */
+            q = is->scale_min + ((double)b + (target - below) / c) * width;
+            break;
+        }
+        below += c;
+    }
+    return clamp(q, st->min, st->max);
+}
+
+double en_mc_sd(const en_mc_result *r, size_t issue)
+{
+    const en_mc_issue_stats *st = &r->issues[issue];
+    return st->count > 1 ? sqrt(st->m2 / (double)(st->count - 1)) : 0;
+}
+
+/* ---- the parallel engine -------------------------------------------------------------------- */
+
+enum { SLOT_FREE = 0, SLOT_BUSY, SLOT_DONE, SLOT_ABORTED };
+
+typedef struct mc_slot {
+    int state;
+    size_t block;
+    size_t count;        /* draws completed */
+    double *forecast;    /* EN_MC_BLOCK × issues; NaN: the model gave none on that issue */
+    double *status_quo;  /* EN_MC_BLOCK × issues: the draw's sampled status quo */
+    char (*reason)[64];  /* EN_MC_BLOCK × issues */
+    unsigned char *failed;
+    long failure_draw;   /* first failed draw of the block, -1 if none */
+    char failure[512];
+} mc_slot;
+
+typedef struct mc_engine {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    const en_model *model;
+    const en_scenario *scenario;
+    const en_mc_options *options;
+    en_mc_result *result;
+    size_t blocks, next_block, merged_blocks, window;
+    mc_slot *slots;
+    size_t running;      /* workers not yet finished */
+    atomic_int stop;     /* set on interrupt: workers abandon their block */
+} mc_engine;
+
+typedef struct mc_worker {
+    mc_engine *engine;
+    en_scenario *sample; /* this worker's copy, overwritten by every draw */
+    en_params *params;
+    gsl_rng *rng;
+    pthread_t thread;
+} mc_worker;
+
+static size_t block_size(const mc_engine *e, size_t block)
+{
+    size_t first = block * EN_MC_BLOCK, total = e->result->draws_requested;
+    return total - first < EN_MC_BLOCK ? total - first : EN_MC_BLOCK;
+}
+
+static void run_block(mc_worker *w, mc_slot *slot)
+{
+    mc_engine *e = w->engine;
+    const en_scenario *s = e->scenario;
+    size_t issues = s->issue_count, size = block_size(e, slot->block);
+    gsl_rng_set(w->rng, en_mc_stream_seed(e->result->seed, slot->block));
+    slot->failure_draw = -1;
+    slot->count = 0;
+    for (size_t k = 0; k < size; k++) {
+        if (atomic_load_explicit(&e->stop, memory_order_relaxed)) return;
+        en_mc_sample_scenario(s, w->sample, w->rng, e->result->jitter);
+        /* A model with randomness of its own gets a seed from the same stream, so it too is
+         * reproducible draw by draw. */
+        char seed_text[24];
+        snprintf(seed_text, sizeof seed_text, "%lu", gsl_rng_get(w->rng) >> 1);
+        en_params_set(w->params, "seed", seed_text, NULL);
+        en_result *run = NULL;
+        en_error err = EN_ERROR_INIT;
+        double *forecast = slot->forecast + k * issues;
+        for (size_t i = 0; i < issues; i++) {
+            forecast[i] = NAN;
+            slot->status_quo[k * issues + i] = w->sample->issues[i].status_quo.value;
+            slot->reason[k * issues + i][0] = '\0';
+        }
+        slot->failed[k] = 0;
+        if (en_run(e->model, w->sample, w->params, &run, &err) == EN_OK) {
+            for (size_t j = 0; j < run->issue_count; j++) {
+                size_t i = run->issues[j].issue;
+                forecast[i] = run->issues[j].forecast;
+                snprintf(slot->reason[k * issues + i], 64, "%s", run->issues[j].stop_reason);
+            }
+            en_result_free(run);
+        } else {
+            slot->failed[k] = 1;
+            if (slot->failure_draw < 0) {
+                slot->failure_draw = (long)(slot->block * EN_MC_BLOCK + k);
+                snprintf(slot->failure, sizeof slot->failure, "%s", err.message);
+            }
+        }
+        en_error_clear(&err);
+        slot->count = k + 1;
+    }
+}
+
+/* Folds a finished block into the statistics, draw by draw. Called with the lock held. */
+static void merge_slot(mc_engine *e, const mc_slot *slot)
+{
+    en_mc_result *r = e->result;
+    const en_scenario *s = e->scenario;
+    size_t issues = s->issue_count;
+    for (size_t k = 0; k < slot->count; k++) {
+        r->draws_done++;
+        if (slot->failed[k]) {
+            r->draws_failed++;
+            if (r->first_failure_draw < 0) {
+                r->first_failure_draw = slot->failure_draw;
+                snprintf(r->first_failure, sizeof r->first_failure, "%s", slot->failure);
+            }
+            continue;
+        }
+        for (size_t i = 0; i < issues; i++) {
+            double x = slot->forecast[k * issues + i];
+            if (isnan(x)) continue;
+            stats_add(&r->issues[i], &s->issues[i], x, slot->status_quo[k * issues + i],
+                      slot->reason[k * issues + i]);
+        }
+    }
+}
+
+static void merge_ready(mc_engine *e)
+{
+    for (;;) {
+        mc_slot *slot = &e->slots[e->merged_blocks % e->window];
+        if (e->merged_blocks >= e->blocks || slot->state != SLOT_DONE ||
+            slot->block != e->merged_blocks)
+            return;
+        merge_slot(e, slot);
+        slot->state = SLOT_FREE;
+        e->merged_blocks++;
+    }
+}
+
+static void *worker_main(void *data)
+{
+    mc_worker *w = data;
+    mc_engine *e = w->engine;
+    pthread_mutex_lock(&e->lock);
+    for (;;) {
+        /* Stay within the ring: block b needs slot b % window, free once b − window merged. */
+        while (!atomic_load(&e->stop) && e->next_block < e->blocks &&
+               e->next_block >= e->merged_blocks + e->window)
+            pthread_cond_wait(&e->changed, &e->lock);
+        if (atomic_load(&e->stop) || e->next_block >= e->blocks) break;
+        mc_slot *slot = &e->slots[e->next_block % e->window];
+        slot->block = e->next_block++;
+        slot->state = SLOT_BUSY;
+        pthread_mutex_unlock(&e->lock);
+        run_block(w, slot);
+        pthread_mutex_lock(&e->lock);
+        slot->state = slot->count == block_size(e, slot->block) ? SLOT_DONE : SLOT_ABORTED;
+        merge_ready(e);
+        pthread_cond_broadcast(&e->changed);
+    }
+    e->running--;
+    pthread_cond_broadcast(&e->changed);
+    pthread_mutex_unlock(&e->lock);
+    return NULL;
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* The calling thread waits here, turning the caller's cancel flag into the workers' stop flag
+ * and reporting progress about ten times a second. */
+static void supervise(mc_engine *e)
+{
+    const en_mc_options *o = e->options;
+    double last_report = monotonic_seconds();
+    pthread_mutex_lock(&e->lock);
+    while (e->running > 0) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += 50 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&e->changed, &e->lock, &until);
+        if (o->cancel && *o->cancel && !atomic_load(&e->stop)) {
+            atomic_store(&e->stop, 1);
+            pthread_cond_broadcast(&e->changed);
+        }
+        double now = monotonic_seconds();
+        if (o->progress && now - last_report >= 0.1) {
+            size_t done = e->result->draws_done;
+            last_report = now;
+            pthread_mutex_unlock(&e->lock);
+            o->progress(done, e->result->draws_requested, o->progress_data);
+            pthread_mutex_lock(&e->lock);
+        }
+    }
+    pthread_mutex_unlock(&e->lock);
+    if (o->progress) o->progress(e->result->draws_done, e->result->draws_requested, o->progress_data);
+}
+
+static unsigned default_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores >= 1 ? (unsigned)cores : 1;
+}
+
+void en_mc_options_init(en_mc_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->draws = 1000;
+    o->seed = 1;
+    o->threads = 0;
+    o->jitter = 0;
+}
+
+static en_mc_result *result_new(const en_model *model, const en_scenario *s, const en_params *params,
+                                const en_mc_options *o)
+{
+    en_mc_result *r = en_xcalloc(1, sizeof *r);
+    r->scenario = s;
+    r->model = model;
+    r->params = params ? en_params_copy(params) : en_params_new();
+    r->seed = o->seed;
+    r->jitter = o->jitter;
+    r->draws_requested = o->draws;
+    r->first_failure_draw = -1;
+    r->issue_count = s->issue_count;
+    r->issues = en_xcalloc(s->issue_count ? s->issue_count : 1, sizeof *r->issues);
+    for (size_t i = 0; i < s->issue_count; i++) {
+        r->issues[i].bins = en_xcalloc(EN_MC_BINS, sizeof *r->issues[i].bins);
+        r->issues[i].label_counts =
+            en_xcalloc(s->issues[i].label_count ? s->issues[i].label_count : 1, sizeof(size_t));
+        r->issues[i].point = NAN;
+    }
+    return r;
+}
+
+void en_mc_result_free(en_mc_result *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->issue_count; i++) {
+        free(r->issues[i].bins);
+        free(r->issues[i].label_counts);
+    }
+    free(r->issues);
+    en_params_free(r->params);
+    free(r);
+}
+
+static en_status check_options(const en_mc_options *o, en_error *err)
+{
+    if (o->draws < 1 || o->draws > 1000000000)
+        return en_error_set(err, EN_ERROR_INPUT, "draws must be in [1, 1000000000] (got %zu)", o->draws);
+    if (!(o->jitter >= 0 && o->jitter <= 1))
+        return en_error_set(err, EN_ERROR_INPUT, "jitter must be in [0, 1] (got %g)", o->jitter);
+    if (o->threads > 1024)
+        return en_error_set(err, EN_ERROR_INPUT, "threads must be in [0, 1024] (got %u)", o->threads);
+    return EN_OK;
+}
+
+/* The point-estimate run: checks the model and parameters once before any thread starts (a bad
+ * --param fails here, not in every draw) and gives the forecast reported next to the spread. */
+static en_status point_run(en_mc_result *r, const en_params *params, en_error *err)
+{
+    en_result *run = NULL;
+    en_status st = en_run(r->model, r->scenario, params, &run, err);
+    if (st != EN_OK) return st;
+    for (size_t j = 0; j < run->issue_count; j++) r->issues[run->issues[j].issue].point = run->issues[j].forecast;
+    en_result_free(run);
+    return EN_OK;
+}
+
+en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+                    const en_mc_options *options, en_mc_result **out, en_error *err)
+{
+    *out = NULL;
+    en_mc_options defaults;
+    if (!options) {
+        en_mc_options_init(&defaults);
+        options = &defaults;
+    }
+    en_status st = check_options(options, err);
+    if (st != EN_OK) return st;
+    en_mc_result *r = result_new(model, scenario, params, options);
+    /* GSL's error handler is process-wide and some models switch it off and back around their
+     * solver calls; with it off for the whole run, those concurrent switches all write "off". */
+    gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
+    st = point_run(r, r->params, err);
+    if (st != EN_OK) {
+        gsl_set_error_handler(old_handler);
+        en_mc_result_free(r);
+        return st;
+    }
+
+    mc_engine e;
+    memset(&e, 0, sizeof e);
+    e.model = model;
+    e.scenario = scenario;
+    e.options = options;
+    e.result = r;
+    e.blocks = (options->draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
+    atomic_init(&e.stop, 0);
+    size_t threads = options->threads ? options->threads : default_threads();
+    if (threads > e.blocks) threads = e.blocks;
+    e.window = 4 * threads;
+    size_t issues = scenario->issue_count ? scenario->issue_count : 1;
+    e.slots = en_xcalloc(e.window, sizeof *e.slots);
+    for (size_t k = 0; k < e.window; k++) {
+        e.slots[k].forecast = en_xmalloc(EN_MC_BLOCK * issues * sizeof(double));
+        e.slots[k].status_quo = en_xmalloc(EN_MC_BLOCK * issues * sizeof(double));
+        e.slots[k].reason = en_xmalloc(EN_MC_BLOCK * issues * sizeof *e.slots[k].reason);
+        e.slots[k].failed = en_xmalloc(EN_MC_BLOCK);
+    }
+    pthread_mutex_init(&e.lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&e.changed, &attr);
+    pthread_condattr_destroy(&attr);
+
+    mc_worker *workers = en_xcalloc(threads, sizeof *workers);
+    /* Workers block the interrupt signals so a Ctrl-C handler runs on the calling thread,
+     * which polls the cancel flag; the workers only ever see the engine's stop flag. */
+    sigset_t block_signals, old_mask;
+    sigemptyset(&block_signals);
+    sigaddset(&block_signals, SIGINT);
+    sigaddset(&block_signals, SIGTERM);
+    sigaddset(&block_signals, SIGHUP);
+    sigaddset(&block_signals, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &block_signals, &old_mask);
+    size_t started = 0;
+    for (size_t t = 0; t < threads; t++) {
+        mc_worker *w = &workers[t];
+        w->engine = &e;
+        w->sample = en_scenario_clone(scenario);
+        w->params = en_params_copy(r->params);
+        w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        pthread_mutex_lock(&e.lock);
+        e.running++;
+        pthread_mutex_unlock(&e.lock);
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+            pthread_mutex_lock(&e.lock);
+            e.running--;
+            pthread_mutex_unlock(&e.lock);
+            break;
+        }
+        started++;
+    }
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    if (started == 0) {
+        st = en_error_set(err, EN_ERROR_INTERNAL, "cannot start a worker thread: %s", strerror(errno));
+    } else {
+        supervise(&e);
+        for (size_t t = 0; t < started; t++) pthread_join(workers[t].thread, NULL);
+    }
+    for (size_t t = 0; t < threads; t++) {
+        en_scenario_free(workers[t].sample);
+        en_params_free(workers[t].params);
+        gsl_rng_free(workers[t].rng);
+    }
+    free(workers);
+    for (size_t k = 0; k < e.window; k++) {
+        free(e.slots[k].forecast);
+        free(e.slots[k].status_quo);
+        free(e.slots[k].reason);
+        free(e.slots[k].failed);
+    }
+    free(e.slots);
+    pthread_cond_destroy(&e.changed);
+    pthread_mutex_destroy(&e.lock);
+    gsl_set_error_handler(old_handler);
+    if (st != EN_OK) {
+        en_mc_result_free(r);
+        return st;
+    }
+
+    if (r->draws_done < r->draws_requested) {
+        /* Interrupted: the statistics cover the prefix of draws merged; hand them back. */
+        r->interrupted = 1;
+        *out = r;
+        return en_error_set(err, EN_ERROR_INTERRUPTED, "interrupted after %zu of %zu draws",
+                            r->draws_done, r->draws_requested);
+    }
+    if (r->draws_failed == r->draws_done) {
+        en_status code = en_error_set(err, EN_ERROR_MODEL,
+                                      "model %s failed on every draw (first, draw %ld: %s)",
+                                      model->name, r->first_failure_draw, r->first_failure);
+        en_mc_result_free(r);
+        return code;
+    }
+    *out = r;
+    return EN_OK;
+}
+
+/* ---- public accessors ----------------------------------------------------------------------- */
+
+size_t en_mc_result_draws(const en_mc_result *r) { return r->draws_done; }
+size_t en_mc_result_issue_count(const en_mc_result *r) { return r->issue_count; }
+double en_mc_result_mean(const en_mc_result *r, size_t issue)
+{
+    return r->issues[issue].count ? r->issues[issue].mean : NAN;
+}
+double en_mc_result_quantile(const en_mc_result *r, size_t issue, double p)
+{
+    return en_mc_quantile(r, issue, p);
+}

@@ -1,0 +1,142 @@
+/*
+ * war.h — the war-bargaining layer (model WB-1, docs/models/war.md; design note
+ * war-bargaining.md §8): the settlement window at one step (war_window.c), the closed forms of
+ * the bargaining theory of war (war_theory.c), the Monte Carlo simulation of a scenario's `war:`
+ * section (war.c) and its reports (war_report.c). Internal: the CLI (`entente war`) and the
+ * model adapter (models/war.c) call it; users see only `entente war` and `--model war`.
+ */
+#ifndef ENTENTE_ANALYSIS_WAR_H
+#define ENTENTE_ANALYSIS_WAR_H
+
+#include <stddef.h>
+
+#include "core/node.h"
+#include "core/scenario.h"
+#include "core/util.h"
+#include "entente.h"
+
+/* ---- closed forms (war_theory.c) ---- */
+
+/* Fearon (1995) bargaining range for A's share x in [0,1], risk-neutral: [p − c_A, p + c_B]. */
+void en_war_fearon_range(double p, double cost_a, double cost_b, double *low, double *high);
+/* Fearon with different beliefs: 1 if a deal exists, i.e. p_A − p_B <= c_A + c_B. */
+int en_war_fearon_deal_exists(double p_a, double p_b, double cost_a, double cost_b);
+/* Screening (take-it-or-leave-it offer by B, A's cost ~ U[c_lo, c_hi]): the optimal offer
+ * x* = p + (c_B − c_hi)/2 clipped to [p − c_hi, p − c_lo], and A's acceptance probability. */
+double en_war_screening_offer(double p, double cost_b, double cost_low, double cost_high,
+                              double *p_accept);
+/* Powell (2006) shifting power: δ·p1 − p0 − (1 − δ)(c_B + δ·c_A); > 0 means the declining side
+ * prefers war now to any peace (the commitment problem). */
+double en_war_powell_margin(double delta, double p0, double p1, double cost_a, double cost_b);
+/* Gambler's ruin (Smith & Stam 2004 forts): P(A takes all N forts before losing its k), A wins
+ * each battle with probability q. k may be fractional (a front between forts). */
+double en_war_gamblers_ruin(double q, double k, double n);
+
+/* ---- the window at one step (war_window.c) ---- */
+
+/* One actor whose consent a deal needs, at one step. Arrays have one entry per issue. */
+typedef struct en_war_player {
+    const double *ideal;      /* θ_ik */
+    const double *weight;     /* w_ik: salience normalised over the issues it vetoes (0 elsewhere) */
+    const double *stated;     /* s_ik: public position */
+    const double *commitment; /* Π_ik in [0,1] (0 on issues it does not veto) */
+    double audience;          /* α_i (times the secrecy factor in mediated talks) */
+    double renewal_loss;      /* L_i */
+    int renewal_side;         /* +1: fears a shift of future power toward B (A's side); −1: B's side */
+    double reservation;       /* V_i^cont + ε_i: what a deal must beat */
+} en_war_player;
+
+typedef struct en_war_frame {
+    size_t issue_count;
+    const double *low, *high;   /* issue scales */
+    const double *tolerance;    /* tol_k */
+    const double *power_shift;  /* φ_k: B's future edge gained across the whole scale */
+    const double *guarantee;    /* g_k */
+    const double *reference;    /* x_ref_k for the power shift */
+    double renewal_a0, renewal_a1, renewal_a2;
+    size_t player_count;
+    const en_war_player *players;
+} en_war_frame;
+
+/* Package utility U_i(x) = Σ_k w_ik (1 − |x_k − θ_ik| / width_k). O(issues). */
+double en_war_utility(const en_war_frame *frame, const en_war_player *player, const double *x);
+/* Audience cost AC_i(x) = α_i Σ_k Π_ik max(0, |x_k − s_ik| − tol_k) / width_k. O(issues). */
+double en_war_audience_cost(const en_war_frame *frame, const en_war_player *player, const double *x);
+/* Renewal probability the player fears: logistic(a0 + side·a1·Δq(x) − a2·G(x)). O(issues). */
+double en_war_renewal_probability(const en_war_frame *frame, int side, const double *x);
+/* Surplus of a deal over fighting on: U − AC − R − (V^cont + ε). O(issues). */
+double en_war_surplus(const en_war_frame *frame, size_t player, const double *x);
+
+/* Workspace for the window computation; reuse it across steps (not thread-safe: one per
+ * thread). */
+typedef struct en_war_window_ws en_war_window_ws;
+en_war_window_ws *en_war_window_ws_new(void);
+void en_war_window_ws_free(en_war_window_ws *ws);
+
+/* The window slack s = max_x min_i surplus_i(x) over the issue box, the maximising package
+ * (written to `package`) and the binding player (argmin at the package). Method: the maximin
+ * is a linear programme once each piecewise-linear concave surplus is written over its kink
+ * segments (incremental form); the renewal logistic is linearised at the current package and
+ * the LP re-solved (sequential LP, at most 4 passes); the reported slack is the exact minimum
+ * surplus at the best package found, so s >= 0 proves the window open. With no renewal term
+ * the result is the exact optimum. Time complexity: a bounded-variable simplex on
+ * (players) rows × (issues × (3·players + 2)) columns per pass, O(rows · columns) per pivot. */
+double en_war_window(const en_war_frame *frame, en_war_window_ws *ws, double *package,
+                     size_t *binding);
+/* The dual weights λ_i (>= 0, summing to 1 at an LP optimum) of the last en_war_window call,
+ * one per player: how much each player's demand holds the slack down. The `binding` player of
+ * en_war_window is the one with the largest weight (surpluses tie at a maximin). */
+const double *en_war_window_duals(const en_war_window_ws *ws);
+/* The interval of issue k's values that keep every surplus >= 0 with the other coordinates
+ * held at `package` (which must be in the window). Bisection; O(players · issues · 60). */
+void en_war_window_slice(const en_war_frame *frame, const double *package, size_t issue,
+                         double *low, double *high);
+/* Moves `target` toward `inside` (a package in the window) until it is in the window: the
+ * largest t in [0,1] with inside + t·(target − inside) in the window, by bisection. */
+void en_war_pull_into_window(const en_war_frame *frame, const double *inside, double *target);
+
+/* ---- the simulation (war.c) ---- */
+
+typedef void (*en_war_progress_fn)(void *data, long done, long total);
+
+typedef struct en_war_options {
+    long runs;            /* Monte Carlo runs (>= 1) */
+    unsigned long seed;   /* run r uses the stream (seed, r) */
+    int threads;          /* >= 1; output does not depend on it */
+    long from_day, to_day;/* report window (days since 1970; 0: the run's start / end) */
+    long explain_day;     /* collect the veto players' values at this day; < 0: none */
+    const char *settle_with; /* NULL or "nash": Nash inside the window; else a registered model */
+    const en_params *settle_params;
+    int window_only;      /* never sign: the window along a path where no deal is made (a
+                           * backcast of a war that went on); near misses are still counted */
+    en_war_progress_fn progress;
+    void *progress_data;
+} en_war_options;
+
+void en_war_options_init(en_war_options *options);
+
+/* Aggregated outcome of the runs. Arrays per reported step are `step_count` long. */
+typedef struct en_war_summary en_war_summary;
+
+/* Runs the Monte Carlo. Errors: no war section, a bad option (unknown --settle-with model,
+ * --explain date outside the run), interruption. Time complexity: runs × steps × one window
+ * (see en_war_window) plus one settlement per signed deal. */
+en_status en_war_simulate(const en_scenario *scenario, const en_war_options *options,
+                          en_war_summary **out, en_error *err);
+void en_war_summary_free(en_war_summary *summary);
+
+/* Forecast per issue for the model adapter: the median term of signed deals (NAN if none). */
+double en_war_summary_median_term(const en_war_summary *summary, size_t issue);
+double en_war_summary_p_deal(const en_war_summary *summary);
+
+/* ---- reports (war_report.c) ---- */
+
+/* The JSON object {"runs", "seed", "steps": [...], "deals": {...}, ...}. */
+en_node *en_war_summary_node(const en_war_summary *summary);
+/* Per-step table, deal terms, near misses and the plain-language summary. */
+void en_war_summary_text(const en_war_summary *summary, en_buffer *out);
+/* The --explain table: each veto player's value of a deal vs of fighting on, who blocks. */
+void en_war_explain_text(const en_war_summary *summary, en_buffer *out);
+en_node *en_war_explain_node(const en_war_summary *summary);
+
+#endif

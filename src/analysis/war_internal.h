@@ -1,0 +1,53 @@
+/*
+ * war_internal.h — what the war simulation (war.c) hands its reports (war_report.c): the
+ * per-run records and their aggregates. Private to src/analysis/war*.c.
+ */
+#ifndef ENTENTE_ANALYSIS_WAR_INTERNAL_H
+#define ENTENTE_ANALYSIS_WAR_INTERNAL_H
+
+#include "analysis/war.h"
+#include "core/war.h"
+
+/* Why an open window did not become a signed deal at a step. */
+enum {
+    WAR_MISS_NONE = 0,
+    WAR_MISS_CHANNEL,  /* a decree closed the channel and no talks happened */
+    WAR_MISS_PATRON,   /* the belligerents' own window was open, a patron/other veto closed it */
+    WAR_MISS_NO_TALKS, /* channel open, nobody sat down this step */
+    WAR_MISS_RATIFY,   /* talks agreed, ratification failed */
+    WAR_MISS_COUNT
+};
+
+/* Per-step state codes of a run. */
+enum { WAR_AT_WAR = 0, WAR_IN_DEAL = 1, WAR_DECIDED = 2 };
+
+struct en_war_summary {
+    const en_scenario *scenario;
+    const en_war *war;
+    long runs;
+    unsigned long seed;
+    long steps;                /* simulated steps */
+    long first, last;          /* reported step range [first, last] */
+    const char *settle_with;   /* "nash" or a model name */
+    int window_only;           /* deals were never signed (--window-only) */
+    size_t player_count;       /* veto players (actors) */
+    long *player_actor;        /* their scenario actor indices */
+    /* per run × step (index r * steps + t) */
+    float *slack;              /* window slack (all veto players); NAN once decided */
+    unsigned char *open, *state, *miss;
+    short *blocker;            /* player index binding when closed, -1 */
+    short *patron_blocker;     /* for WAR_MISS_PATRON: the player that closed it */
+    float *front, *belief_a, *belief_b, *edge;
+    /* per run */
+    long *first_deal;          /* step of the first signing, -1 */
+    double *terms;             /* run × issue: terms of the first deal */
+    long *renewed;             /* step the first deal broke, -1 */
+    int *decided;              /* 0 no, 1 A won, 2 B won */
+    /* explain (per run × player) */
+    long explain_step;         /* -1 none */
+    double *explain_reservation, *explain_deal_value, *explain_surplus;
+    short *explain_blocker;    /* per run: binding player, -1 if the run was not at war */
+    double *explain_package;   /* run × issue: the maximin package */
+};
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * cmd_war.c — `entente war`: the war-bargaining layer (model WB-1) on a scenario with a `war:`
+ * section: when is a settlement window open, will a deal be signed, on what terms, and who
+ * blocks. Parses options, runs the simulation (analysis/war.h), prints text or JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/war.h"
+#include "cli/cli.h"
+#include "core/error.h"
+#include "core/node.h"
+#include "core/util.h"
+#include "core/war.h"
+
+static const char usage[] =
+    "usage: entente war FILE [--runs N] [--seed S] [--threads T] [--from DATE --to DATE]\n"
+    "                   [--explain DATE] [--settle-with nash|MODEL] [--format text|json] [-o FILE]\n"
+    "                   [--db FILE]   (records the run in a run store: docs/run-store.md)\n\n"
+    "Runs the war-bargaining layer (WB-1, docs/models/war.md) on FILE's `war:` section: a Monte\n"
+    "Carlo of the fighting, beliefs, aid, public commitments and talks, step by step. Prints per\n"
+    "step the probability that a settlement window is open (every veto player prefers some\n"
+    "package to fighting on), its slack, P(deal signed by the date), near misses (open window,\n"
+    "no deal: channel closed by decree, patron veto, no talks, ratification), the terms of\n"
+    "signed deals, time to a deal, renewal risk, and a plain-language summary.\n\n"
+    "  --runs N          Monte Carlo runs (default 1000)\n"
+    "  --seed S          random seed (default 1); same seed, same output for any --threads\n"
+    "  --threads T       worker threads (default: number of CPUs, at most 8)\n"
+    "  --from/--to DATE  report only the steps between these dates (the run still starts at\n"
+    "                    the section's start)\n"
+    "  --explain DATE    for that date: each veto player's value of a deal vs of fighting on,\n"
+    "                    and who blocks\n"
+    "  --settle-with M   how the package inside the window is chosen: nash (default: asymmetric\n"
+    "                    Nash bargaining) or a registered model run on positions clamped into\n"
+    "                    the window (compromise, median, eum, exchange, ...)\n"
+    "  --window-only     never sign: follow the window along a path on which the war goes on\n"
+    "                    (a backcast of a war that did not end; near misses still counted)\n"
+    "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
+
+typedef struct war_cli {
+    long runs, threads;
+    unsigned long seed;
+    const char *from, *to, *explain, *settle_with;
+    int window_only;
+} war_cli;
+
+static const char *take(int argc, char **argv, int index, const char *name, int *used)
+{
+    const char *arg = argv[index];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0) return NULL;
+    if (arg[n] == '=') {
+        *used = 1;
+        return arg + n + 1;
+    }
+    if (arg[n] != '\0') return NULL;
+    if (index + 1 >= argc) {
+        *used = -1;
+        fprintf(stderr, "entente war: error: option %s needs a value (see 'entente war --help')\n", name);
+        return NULL;
+    }
+    *used = 2;
+    return argv[index + 1];
+}
+
+/* --db: recording in the run store (cli_record.c), as the JSON output. */
+static cli_record record;
+
+static en_status write_json(const void *summary, FILE *out, en_error *err)
+{
+    en_buffer text = {0};
+    en_node *node = en_war_summary_node(summary);
+    en_json_write_node(&text, node);
+    en_buffer_puts(&text, "\n");
+    en_node_free(node);
+    int ok = fwrite(text.data, 1, text.length, out) == text.length;
+    en_buffer_free(&text);
+    return ok ? EN_OK : en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
+}
+
+static int extra(int argc, char **argv, int index, void *state)
+{
+    war_cli *c = state;
+    int used = cli_record_option(argc, argv, index, &record);
+    if (used) return used;
+    const char *v;
+    if (strcmp(argv[index], "--window-only") == 0) {
+        c->window_only = 1;
+        return 1;
+    }
+    if ((v = take(argc, argv, index, "--runs", &used))) {
+        if (!en_parse_long(v, 1, 10000000, &c->runs)) {
+            fprintf(stderr, "entente war: error: --runs '%s' is invalid (expected an integer >= 1)\n", v);
+            return -1;
+        }
+    } else if (used == 0 && (v = take(argc, argv, index, "--seed", &used))) {
+        long seed;
+        if (!en_parse_long(v, 0, 2147483647L, &seed)) {
+            fprintf(stderr, "entente war: error: --seed '%s' is invalid (expected an integer >= 0)\n", v);
+            return -1;
+        }
+        c->seed = (unsigned long)seed;
+    } else if (used == 0 && (v = take(argc, argv, index, "--threads", &used))) {
+        if (!en_parse_long(v, 1, 256, &c->threads)) {
+            fprintf(stderr, "entente war: error: --threads '%s' is invalid (expected an integer in [1, 256])\n", v);
+            return -1;
+        }
+    } else if (used == 0 && (v = take(argc, argv, index, "--from", &used))) {
+        c->from = v;
+    } else if (used == 0 && (v = take(argc, argv, index, "--to", &used))) {
+        c->to = v;
+    } else if (used == 0 && (v = take(argc, argv, index, "--explain", &used))) {
+        c->explain = v;
+    } else if (used == 0 && (v = take(argc, argv, index, "--settle-with", &used))) {
+        c->settle_with = v;
+    }
+    return used;
+}
+
+static void progress(void *data, long done, long total)
+{
+    (void)data;
+    int width = 40, filled = (int)(width * done / (total ? total : 1));
+    fprintf(stderr, "\r[%.*s%*s] %ld/%ld runs", filled, "########################################",
+            width - filled, "", done, total);
+    if (done == total) fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+static int parse_day(const char *option, const char *text, long *day)
+{
+    int ok;
+    *day = en_date_days(text, &ok);
+    if (!ok) fprintf(stderr, "entente war: error: %s '%s' is invalid (expected an ISO date YYYY-MM-DD)\n", option, text);
+    return ok;
+}
+
+int cmd_war(int argc, char **argv)
+{
+    war_cli c = {1000, 0, 1, NULL, NULL, NULL, NULL, 0};
+    cli_options o;
+    int status = cli_parse(argc, argv, CLI_OPT_FORMAT | CLI_OPT_OUTPUT, &o, extra, &c);
+    if (status || o.help) {
+        if (o.help) fputs(usage, stdout);
+        cli_options_free(&o);
+        return status;
+    }
+    en_war_options wo;
+    en_war_options_init(&wo);
+    wo.runs = c.runs;
+    wo.seed = c.seed;
+    if (c.threads) wo.threads = (int)c.threads;
+    else {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        wo.threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+    }
+    wo.settle_with = c.settle_with;
+    wo.window_only = c.window_only;
+    if ((c.from && !parse_day("--from", c.from, &wo.from_day)) ||
+        (c.to && !parse_day("--to", c.to, &wo.to_day)) ||
+        (c.explain && !parse_day("--explain", c.explain, &wo.explain_day))) {
+        cli_options_free(&o);
+        return CLI_BAD_INPUT;
+    }
+    if (o.format == EN_OUTPUT_CSV) {
+        fprintf(stderr, "entente war: error: --format csv is not available (expected text or json)\n");
+        cli_options_free(&o);
+        return CLI_BAD_INPUT;
+    }
+    en_scenario *s = (status = cli_record_begin(&record, &o)) ? NULL : cli_load(&o, &status);
+    if (!s) {
+        cli_record_free(&record);
+        cli_options_free(&o);
+        return status;
+    }
+    if (isatty(STDERR_FILENO)) wo.progress = progress;
+    en_error err = EN_ERROR_INIT;
+    en_war_summary *summary = NULL;
+    if (en_war_simulate(s, &wo, &summary, &err) == EN_OK) {
+        en_buffer text = {0};
+        if (o.format == EN_OUTPUT_JSON) {
+            en_node *node = en_war_summary_node(summary);
+            en_json_write_node(&text, node);
+            en_buffer_puts(&text, "\n");
+            en_node_free(node);
+        } else if (c.explain) {
+            en_war_explain_text(summary, &text);
+        } else {
+            en_war_summary_text(summary, &text);
+        }
+        FILE *out = cli_output_open(&o, &err);
+        if (out) {
+            int ok = fwrite(text.data ? text.data : "", 1, text.length, out) == text.length;
+            if (!ok) en_error_set(&err, EN_ERROR_INTERNAL, "cannot write the output");
+            if (cli_output_close(&o, out, ok, &err))
+                status = cli_record_analysis(&record, "war", "war", &o, s, write_json, summary);
+        }
+        en_buffer_free(&text);
+    }
+    cli_record_free(&record);
+    en_war_summary_free(summary);
+    en_scenario_free(s);
+    cli_options_free(&o);
+    return err.code == EN_OK ? status : cli_fail(&err);
+}

@@ -1,0 +1,418 @@
+/*
+ * store.c — opening, migrating and writing the run store (reading is in store_load.c).
+ *
+ * Crash safety comes from SQLite, used the simple way: WAL journal, and everything a command
+ * produced written in one IMMEDIATE transaction at the end of the command. A process killed at
+ * any point leaves either the whole run or none of it. Concurrent writers serialise on the
+ * database lock; the busy timeout makes a second writer wait instead of failing.
+ */
+#include "store/store.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/result.h"
+#include "core/scenario.h"
+#include "core/util.h"
+#include "models/model.h"
+#include "models/params.h"
+#include "store/schema.h"
+#include "store/store_internal.h"
+
+/* How long a writer waits for another process's transaction before giving up. Runs are written
+ * in milliseconds, so this only matters with many concurrent writers or a slow disk. */
+enum { BUSY_TIMEOUT_MS = 60000 };
+
+en_status en_store_fail(en_store *st, en_status code, const char *what)
+{
+    return en_error_add(st->err, code, st->path, 0, 0, "run store: %s: %s", what,
+                        sqlite3_errmsg(st->db));
+}
+
+int en_store_exec(en_store *st, const char *sql)
+{
+    char *message = NULL;
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, &message);
+    if (rc != SQLITE_OK) {
+        en_error_add(st->err, EN_ERROR_INTERNAL, st->path, 0, 0, "run store: %s",
+                     message ? message : sqlite3_errstr(rc));
+    }
+    sqlite3_free(message);
+    return rc == SQLITE_OK;
+}
+
+static int schema_version(en_store *st, int *version)
+{
+    sqlite3_stmt *q = NULL;
+    *version = 0;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                           "name='schema_version'",
+                           -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    int exists = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0;
+    sqlite3_finalize(q);
+    if (!exists) return 1;
+    if (sqlite3_prepare_v2(st->db, "SELECT max(version) FROM schema_version", -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(q) == SQLITE_ROW) *version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return 1;
+}
+
+/* Brings the file to EN_STORE_SCHEMA_VERSION inside one transaction, so two processes opening a
+ * new file at once cannot both create the tables. */
+static en_status migrate(en_store *st)
+{
+    if (!en_store_exec(st, "BEGIN IMMEDIATE")) return EN_ERROR_INTERNAL;
+    int version;
+    if (!schema_version(st, &version)) {
+        en_store_exec(st, "ROLLBACK");
+        return en_store_fail(st, EN_ERROR_INTERNAL, "cannot read the schema version");
+    }
+    size_t count = sizeof en_store_migrations / sizeof en_store_migrations[0];
+    if (version > (int)count) {
+        en_store_exec(st, "ROLLBACK");
+        return en_error_add(st->err, EN_ERROR_INPUT, st->path, 0, 0,
+                            "run store: schema version %d is newer than this entente "
+                            "understands (%d): use a newer entente",
+                            version, (int)count);
+    }
+    if (version == 0 &&
+        !en_store_exec(st, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, "
+                           "applied_at TEXT NOT NULL)")) {
+        en_store_exec(st, "ROLLBACK");
+        return EN_ERROR_INTERNAL;
+    }
+    for (int v = version; v < (int)count; v++) {
+        char now[40];
+        en_store_now(now, sizeof now);
+        char *record = en_xprintf("INSERT INTO schema_version VALUES (%d, '%s')", v + 1, now);
+        int ok = en_store_exec(st, en_store_migrations[v]) && en_store_exec(st, record);
+        free(record);
+        if (!ok) {
+            en_store_exec(st, "ROLLBACK");
+            return EN_ERROR_INTERNAL;
+        }
+    }
+    return en_store_exec(st, "COMMIT") ? EN_OK : EN_ERROR_INTERNAL;
+}
+
+en_status en_store_open(const char *path, en_store **out, en_error *err)
+{
+    *out = NULL;
+    en_store *st = en_xcalloc(1, sizeof *st);
+    st->path = en_xstrdup(path);
+    st->err = err;
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "run store: cannot open: %s",
+                     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        en_store_close(st);
+        return EN_ERROR_INPUT;
+    }
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(st->db, 1);
+    en_status status = migrate(st);
+    /* WAL after the schema exists: switching needs a moment of exclusive access, which the busy
+     * handler waits for. NORMAL sync is crash-safe in WAL mode (a power cut may lose the last
+     * commit, never corrupt the file); a killed process loses nothing committed. */
+    if (status == EN_OK &&
+        !(en_store_exec(st, "PRAGMA journal_mode=WAL") &&
+          en_store_exec(st, "PRAGMA synchronous=NORMAL") &&
+          en_store_exec(st, "PRAGMA foreign_keys=ON")))
+        status = EN_ERROR_INTERNAL;
+    if (status != EN_OK) {
+        if (err->code == EN_OK) en_store_fail(st, EN_ERROR_INTERNAL, "cannot set up");
+        en_store_close(st);
+        return status;
+    }
+    st->err = NULL;
+    *out = st;
+    return EN_OK;
+}
+
+void en_store_close(en_store *st)
+{
+    if (!st) return;
+    sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}
+
+void en_store_set_commit_hook(en_store *st, void (*hook)(void *state), void *state)
+{
+    st->commit_hook = hook;
+    st->commit_hook_state = state;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+static const char *format_name(en_input_format format)
+{
+    switch (format) {
+    case EN_FORMAT_CSV: return "csv";
+    case EN_FORMAT_DECIDE: return "decide";
+    default: return "yaml";
+    }
+}
+
+/* Parameters as a JSON object of strings, in their order (en_params keeps insertion order). */
+char *en_store_params_json(const en_params *params)
+{
+    en_buffer b = {0};
+    en_buffer_puts(&b, "{");
+    for (size_t i = 0; params && i < en_params_count(params); i++) {
+        if (i) en_buffer_puts(&b, ", ");
+        en_json_write_string(&b, en_params_name(params, i));
+        en_buffer_puts(&b, ": ");
+        en_json_write_string(&b, en_params_value(params, i));
+    }
+    en_buffer_puts(&b, "}");
+    return b.data;
+}
+
+static char *node_json(const en_node *node)
+{
+    if (!node) return NULL;
+    en_buffer b = {0};
+    en_json_write_node(&b, node);
+    return b.data;
+}
+
+typedef struct statements {
+    sqlite3_stmt *result, *issue, *round, *position, *story;
+} statements;
+
+static void bind_text_or_null(sqlite3_stmt *q, int column, const char *text)
+{
+    if (text) sqlite3_bind_text(q, column, text, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(q, column);
+}
+
+/* Non-finite doubles are stored as NULL (SQLite would turn NaN into NULL anyway). */
+static void bind_double(sqlite3_stmt *q, int column, double value)
+{
+    if (isfinite(value)) sqlite3_bind_double(q, column, value);
+    else sqlite3_bind_null(q, column);
+}
+
+static int step_done(sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return rc == SQLITE_DONE;
+}
+
+static int save_result(en_store *st, statements *q, int64_t run_id, int ord, const en_result *r)
+{
+    const en_scenario *s = r->scenario;
+    char *params = en_store_params_json(r->params);
+    char *extra = node_json(r->extra);
+    sqlite3_bind_int64(q->result, 1, run_id);
+    sqlite3_bind_int(q->result, 2, ord);
+    sqlite3_bind_text(q->result, 3, r->model->name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q->result, 4, params, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(q->result, 5, extra);
+    int ok = step_done(q->result);
+    free(params);
+    free(extra);
+    if (!ok) return 0;
+    int64_t result_id = sqlite3_last_insert_rowid(st->db);
+    for (size_t i = 0; ok && i < r->issue_count; i++) {
+        const en_issue_result *ir = &r->issues[i];
+        char *issue_extra = node_json(ir->extra);
+        sqlite3_bind_int64(q->issue, 1, result_id);
+        sqlite3_bind_int(q->issue, 2, (int)i);
+        sqlite3_bind_int(q->issue, 3, (int)ir->issue);
+        sqlite3_bind_text(q->issue, 4, s->issues[ir->issue].id, -1, SQLITE_TRANSIENT);
+        bind_double(q->issue, 5, ir->forecast);
+        sqlite3_bind_text(q->issue, 6, ir->stop_reason, -1, SQLITE_TRANSIENT);
+        bind_text_or_null(q->issue, 7, issue_extra);
+        ok = step_done(q->issue);
+        free(issue_extra);
+        for (size_t k = 0; ok && k < ir->round_count; k++) {
+            const en_round *round = &ir->rounds[k];
+            char *round_extra = node_json(round->extra);
+            sqlite3_bind_int64(q->round, 1, result_id);
+            sqlite3_bind_int(q->round, 2, (int)i);
+            sqlite3_bind_int(q->round, 3, round->round);
+            bind_double(q->round, 4, round->mean);
+            bind_double(q->round, 5, round->median);
+            bind_text_or_null(q->round, 6, round_extra);
+            ok = step_done(q->round);
+            free(round_extra);
+            for (size_t p = 0; ok && p < ir->participant_count; p++) {
+                sqlite3_bind_int64(q->position, 1, result_id);
+                sqlite3_bind_int(q->position, 2, (int)i);
+                sqlite3_bind_int(q->position, 3, round->round);
+                sqlite3_bind_int(q->position, 4, (int)ir->participants[p]);
+                sqlite3_bind_text(q->position, 5, s->actors[ir->participants[p]].id, -1,
+                                  SQLITE_TRANSIENT);
+                bind_double(q->position, 6, round->positions[p]);
+                ok = step_done(q->position);
+            }
+        }
+    }
+    for (size_t k = 0; ok && k < r->story_count; k++) {
+        const en_story_line *line = &r->story[k];
+        sqlite3_bind_int64(q->story, 1, result_id);
+        sqlite3_bind_int(q->story, 2, (int)k);
+        sqlite3_bind_int(q->story, 3, line->round);
+        if (line->issue >= 0) sqlite3_bind_int64(q->story, 4, line->issue);
+        else sqlite3_bind_null(q->story, 4);
+        sqlite3_bind_text(q->story, 5, line->text, -1, SQLITE_TRANSIENT);
+        ok = step_done(q->story);
+    }
+    return ok;
+}
+
+/* The scenario row, shared by every run of the same file content (keyed by SHA-256). */
+static int save_scenario(en_store *st, const en_store_run *run, int64_t *scenario_id)
+{
+    const en_scenario *s = run->scenario;
+    char hash[65];
+    en_store_sha256(run->scenario_text, run->scenario_length, hash);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT id FROM scenario WHERE sha256 = ?", -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(q, 1, hash, -1, SQLITE_TRANSIENT);
+    int found = sqlite3_step(q) == SQLITE_ROW;
+    if (found) *scenario_id = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (found) return 1;
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO scenario (sha256, path, format, title, text) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(q, 1, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, s->path ? s->path : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 3, format_name(s->format), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, en_scenario_title(s), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(q, 5, run->scenario_text, (int)run->scenario_length, SQLITE_TRANSIENT);
+    int ok = sqlite3_step(q) == SQLITE_DONE;
+    sqlite3_finalize(q);
+    if (!ok) return 0;
+    *scenario_id = sqlite3_last_insert_rowid(st->db);
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO scenario_source VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &q,
+                           NULL) != SQLITE_OK)
+        return 0;
+    for (size_t k = 0; ok && k < s->source_count; k++) {
+        const char *text = run->source_texts ? run->source_texts[k] : NULL;
+        char source_hash[65];
+        if (text) en_store_sha256(text, strlen(text), source_hash);
+        sqlite3_bind_int64(q, 1, *scenario_id);
+        sqlite3_bind_int(q, 2, (int)k);
+        sqlite3_bind_text(q, 3, s->sources[k].id, -1, SQLITE_TRANSIENT);
+        bind_text_or_null(q, 4, s->sources[k].file);
+        bind_text_or_null(q, 5, s->sources[k].url);
+        bind_text_or_null(q, 6, text ? source_hash : NULL);
+        bind_text_or_null(q, 7, text);
+        ok = step_done(q);
+    }
+    sqlite3_finalize(q);
+    return ok;
+}
+
+static int save_run_row(en_store *st, const en_store_run *run, int64_t scenario_id, int64_t *run_id)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO run (command, scenario_id, entente_version, params, seed, "
+                           "scale_min, scale_max, started_at, finished_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    char *params = en_store_params_json(run->params);
+    const char *seed = run->params ? en_params_get(run->params, "seed") : NULL;
+    sqlite3_bind_text(q, 1, run->command, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, scenario_id);
+    sqlite3_bind_text(q, 3, en_version(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, params, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(q, 5, seed);
+    if (run->load && run->load->has_scale) {
+        sqlite3_bind_double(q, 6, run->load->scale_min);
+        sqlite3_bind_double(q, 7, run->load->scale_max);
+    }
+    sqlite3_bind_text(q, 8, run->started_at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 9, run->finished_at, -1, SQLITE_TRANSIENT);
+    int ok = sqlite3_step(q) == SQLITE_DONE;
+    sqlite3_finalize(q);
+    free(params);
+    if (ok) *run_id = sqlite3_last_insert_rowid(st->db);
+    return ok;
+}
+
+static int save_analyses(en_store *st, const en_store_run *run, int64_t run_id)
+{
+    if (!run->analysis_count) return 1;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db, "INSERT INTO analysis VALUES (?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    int ok = 1;
+    for (size_t k = 0; ok && k < run->analysis_count; k++) {
+        const char *data = run->analyses[k].json;
+        sqlite3_bind_int64(q, 1, run_id);
+        sqlite3_bind_int(q, 2, (int)k);
+        sqlite3_bind_text(q, 3, run->analyses[k].kind, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 4, data ? data : "null", -1, SQLITE_TRANSIENT);
+        ok = step_done(q);
+    }
+    sqlite3_finalize(q);
+    return ok;
+}
+
+en_status en_store_save(en_store *st, const en_store_run *run, int64_t *run_id, en_error *err)
+{
+    st->err = err;
+    *run_id = 0;
+    /* IMMEDIATE takes the write lock up front, so a concurrent writer waits here (busy
+     * timeout) rather than failing half-way with SQLITE_BUSY on its first insert. */
+    if (!en_store_exec(st, "BEGIN IMMEDIATE")) {
+        st->err = NULL;
+        return EN_ERROR_INTERNAL;
+    }
+    statements q = {0};
+    int64_t scenario_id = 0, id = 0;
+    int ok = save_scenario(st, run, &scenario_id) && save_run_row(st, run, scenario_id, &id);
+    ok = ok &&
+         sqlite3_prepare_v2(st->db, "INSERT INTO result (run_id, ord, model, params, extra) "
+                                    "VALUES (?, ?, ?, ?, ?)", -1, &q.result, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(st->db, "INSERT INTO issue_result VALUES (?, ?, ?, ?, ?, ?, ?)", -1,
+                            &q.issue, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(st->db, "INSERT INTO round VALUES (?, ?, ?, ?, ?, ?)", -1, &q.round,
+                            NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(st->db, "INSERT INTO position VALUES (?, ?, ?, ?, ?, ?)", -1,
+                            &q.position, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(st->db, "INSERT INTO story VALUES (?, ?, ?, ?, ?)", -1, &q.story,
+                            NULL) == SQLITE_OK;
+    for (size_t m = 0; ok && m < run->result_count; m++)
+        ok = save_result(st, &q, id, (int)m, run->results[m]);
+    ok = ok && save_analyses(st, run, id);
+    sqlite3_finalize(q.result);
+    sqlite3_finalize(q.issue);
+    sqlite3_finalize(q.round);
+    sqlite3_finalize(q.position);
+    sqlite3_finalize(q.story);
+    if (ok && st->commit_hook) st->commit_hook(st->commit_hook_state);
+    if (!ok) {
+        en_store_fail(st, EN_ERROR_INTERNAL, "cannot record the run");
+        en_store_exec(st, "ROLLBACK");
+        st->err = NULL;
+        return EN_ERROR_INTERNAL;
+    }
+    if (!en_store_exec(st, "COMMIT")) {
+        en_store_exec(st, "ROLLBACK");
+        st->err = NULL;
+        return EN_ERROR_INTERNAL;
+    }
+    st->err = NULL;
+    *run_id = id;
+    return EN_OK;
+}

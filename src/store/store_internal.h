@@ -1,0 +1,26 @@
+/*
+ * store_internal.h — what store.c and store_load.c share: the store handle and SQL helpers.
+ */
+#ifndef ENTENTE_STORE_STORE_INTERNAL_H
+#define ENTENTE_STORE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct en_store {
+    sqlite3 *db;
+    char *path;
+    en_error *err; /* where the current call reports problems */
+    void (*commit_hook)(void *state);
+    void *commit_hook_state;
+};
+
+/* Reports the connection's last SQLite error as `what` and returns `code`. */
+en_status en_store_fail(en_store *store, en_status code, const char *what);
+/* Runs SQL without results; on failure reports it and returns 0. */
+int en_store_exec(en_store *store, const char *sql);
+/* Parameters as a JSON object of strings, in order (malloc'd). */
+char *en_store_params_json(const en_params *params);
+
+#endif

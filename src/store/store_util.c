@@ -1,0 +1,80 @@
+/*
+ * store_util.c — what recording a run needs besides SQL: timestamps, the scenario's SHA-256
+ * (Nettle, Debian's nettle-dev: a real cryptographic hash, so a stored hash can be checked
+ * against `sha256sum FILE`), and reading the scenario and its source files.
+ */
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/scenario.h"
+#include "core/util.h"
+#include "store/store.h"
+
+void en_store_now(char *out, size_t size)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char seconds[32];
+    strftime(seconds, sizeof seconds, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, size, "%s.%03ldZ", seconds, ts.tv_nsec / 1000000L);
+}
+
+void en_store_sha256(const void *data, size_t length, char hex[65])
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, length, (const uint8_t *)data);
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+    for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+char *en_store_read_file(const char *path, size_t *length)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    en_buffer b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) en_buffer_append(&b, chunk, n);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        en_buffer_free(&b);
+        return NULL;
+    }
+    if (!b.data) en_buffer_append(&b, "", 0);
+    if (length) *length = b.length;
+    return b.data;
+}
+
+char **en_store_read_sources(const en_scenario *s)
+{
+    size_t n = s->source_count;
+    char **texts = en_xcalloc(n ? n : 1, sizeof *texts);
+    /* Source paths are relative to the scenario file's folder, as the loader documents. */
+    const char *path = s->path ? s->path : "";
+    const char *slash = strrchr(path, '/');
+    size_t dir_length = slash ? (size_t)(slash - path) + 1 : 0;
+    for (size_t k = 0; k < n; k++) {
+        const char *file = s->sources[k].file;
+        if (!file || !*file) continue;
+        char *full = file[0] == '/' ? en_xstrdup(file)
+                                    : en_xprintf("%.*s%s", (int)dir_length, path, file);
+        texts[k] = en_store_read_file(full, NULL);
+        free(full);
+    }
+    return texts;
+}
+
+void en_store_free_texts(char **texts, size_t count)
+{
+    if (!texts) return;
+    for (size_t k = 0; k < count; k++) free(texts[k]);
+    free(texts);
+}

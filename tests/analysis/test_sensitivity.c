@@ -1,0 +1,193 @@
+/*
+ * test_sensitivity.c — the one-at-a-time sensitivity analysis (src/analysis/sensitivity.c)
+ * against forecast changes of the compromise model worked out by hand: the compromise forecast
+ * is Σ c·s·x / Σ c·s, so each expected change below is that fraction written out with the
+ * moved value, minus the baseline. Also: clamping at the scale, pivotal actors (removal of
+ * the first, a middle and the last actor, with patron references), vetoes, and a run of every
+ * registered model.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analysis/sensitivity.h"
+#include "support/scenario_fixture.h"
+
+/* Weights on a: P 3·0.5 = 1.5, Q 1·0.8 = 0.8, R 2·0.3 = 0.6 (sum 2.9); on b: P 2.7, Q 0.2. */
+static const char yaml[] =
+    "entente: 1\n"
+    "title: three\n"
+    "issues:\n"
+    "  - id: a\n"
+    "    scale: [0, 10]\n"
+    "  - id: b\n"
+    "    scale: [-1, 1]\n"
+    "actors:\n"
+    "  - {id: P, capability: 3, positions: {a: {position: 2, salience: 0.5}, b: {position: -0.5, salience: 0.9}}}\n"
+    "  - {id: Q, capability: 1, veto: [b], positions: {a: {position: 7, salience: 0.8}, b: {position: 0.7, salience: 0.2}}}\n"
+    "  - {id: R, capability: 2, veto: true, patron_of: P, positions: {a: {position: 9.5, salience: 0.3}}}\n";
+
+#define BASE_A (14.3 / 2.9) /* (1.5·2 + 0.8·7 + 0.6·9.5) / 2.9 */
+#define BASE_B (-1.21 / 2.9) /* (2.7·−0.5 + 0.2·0.7) / 2.9 */
+
+static en_sensitivity_result *analyse(const en_scenario *s, const char *model, double delta)
+{
+    en_sensitivity_options o;
+    en_sensitivity_options_init(&o);
+    o.delta = delta;
+    en_sensitivity_result *r = NULL;
+    en_error err = EN_ERROR_INIT;
+    en_status st = en_sensitivity_run(en_model_find(model), s, NULL, &o, &r, &err);
+    if (st != EN_OK) en_error_print(&err, stderr);
+    assert_int_equal(st, EN_OK);
+    en_error_clear(&err);
+    return r;
+}
+
+static void assert_close(double got, double expected)
+{
+    if (!(fabs(got - expected) <= 1e-12)) fail_msg("got %.15g, expected %.15g", got, expected);
+}
+
+static void check_change(const en_sensitivity_result *r, size_t actor, en_sensitivity_input input,
+                         size_t on, size_t issue, double minus, double plus)
+{
+    double m = NAN, p = NAN;
+    assert_true(en_sensitivity_change(r, actor, input, on, issue, &m, &p));
+    assert_close(m, minus);
+    assert_close(p, plus);
+}
+
+static void test_compromise_by_hand(void **state)
+{
+    (void)state;
+    en_scenario *s = fixture_yaml(yaml);
+    en_sensitivity_result *r = analyse(s, "compromise", 0.1);
+    assert_close(en_sensitivity_baseline(r, 0), BASE_A);
+    assert_close(en_sensitivity_baseline(r, 1), BASE_B);
+    /* P's capability 3 → 2.7 / 3.3 moves both issues. */
+    check_change(r, 0, EN_INPUT_CAPABILITY, 0, 0,
+                 (2.7 * 0.5 * 2 + 5.6 + 5.7) / (1.35 + 0.8 + 0.6) - BASE_A,
+                 (3.3 * 0.5 * 2 + 5.6 + 5.7) / (1.65 + 0.8 + 0.6) - BASE_A);
+    check_change(r, 0, EN_INPUT_CAPABILITY, 0, 1,
+                 (2.7 * 0.9 * -0.5 + 0.14) / (2.43 + 0.2) - BASE_B,
+                 (3.3 * 0.9 * -0.5 + 0.14) / (2.97 + 0.2) - BASE_B);
+    /* Q's position on a ± 0.1 · 10: ± 0.8 / 2.9; nothing on b. */
+    check_change(r, 1, EN_INPUT_POSITION, 0, 0, (1.5 * 2 + 0.8 * 6 + 5.7) / 2.9 - BASE_A,
+                 (1.5 * 2 + 0.8 * 8 + 5.7) / 2.9 - BASE_A);
+    check_change(r, 1, EN_INPUT_POSITION, 0, 1, 0, 0);
+    /* R's position 9.5: down to 8.5, up clamped at the scale's 10. */
+    check_change(r, 2, EN_INPUT_POSITION, 0, 0, (3 + 5.6 + 0.6 * 8.5) / 2.9 - BASE_A,
+                 (3 + 5.6 + 0.6 * 10) / 2.9 - BASE_A);
+    /* Q's position on b: ± 0.1 · 2 = 0.2. */
+    check_change(r, 1, EN_INPUT_POSITION, 1, 1, (-1.35 + 0.2 * 0.5) / 2.9 - BASE_B,
+                 (-1.35 + 0.2 * 0.9) / 2.9 - BASE_B);
+    /* P's salience on b 0.9 → 0.8 / 1.0 (the upper bound). */
+    check_change(r, 0, EN_INPUT_SALIENCE, 1, 1, (3 * 0.8 * -0.5 + 0.14) / (2.4 + 0.2) - BASE_B,
+                 (3 * 1.0 * -0.5 + 0.14) / (3 + 0.2) - BASE_B);
+    check_change(r, 0, EN_INPUT_SALIENCE, 1, 0, 0, 0);
+    /* R takes no part in b: no such input. */
+    assert_false(en_sensitivity_change(r, 2, EN_INPUT_SALIENCE, 1, 1, NULL, NULL));
+    en_sensitivity_result_free(r);
+    en_scenario_free(s);
+}
+
+static void test_pivotal_actors_by_hand(void **state)
+{
+    (void)state;
+    en_scenario *s = fixture_yaml(yaml);
+    en_sensitivity_result *r = analyse(s, "compromise", 0.1);
+    assert_close(en_sensitivity_without_actor(r, 0, 0), (5.6 + 5.7) / 1.4 - BASE_A);
+    assert_close(en_sensitivity_without_actor(r, 0, 1), 0.7 - BASE_B);
+    assert_close(en_sensitivity_without_actor(r, 1, 0), (3 + 5.7) / 2.1 - BASE_A);
+    assert_close(en_sensitivity_without_actor(r, 1, 1), -0.5 - BASE_B);
+    assert_close(en_sensitivity_without_actor(r, 2, 0), (3 + 5.6) / 2.3 - BASE_A);
+    assert_close(en_sensitivity_without_actor(r, 2, 1), 0);
+    /* Compromise ignores vetoes: zero, reported all the same. */
+    for (size_t a = 0; a < 3; a++)
+        for (size_t i = 0; i < 2; i++) assert_true(en_sensitivity_without_veto(r, a, i) == 0);
+    assert_false(r->has_veto[0]);
+    assert_true(r->has_veto[1]);
+    assert_true(r->has_veto[2]);
+    en_sensitivity_result_free(r);
+    /* The analysis works on a copy: the scenario is untouched. */
+    assert_int_equal(s->actor_count, 3);
+    assert_string_equal(s->actors[2].id, "R");
+    assert_int_equal(s->actors[2].patron_of, 0);
+    assert_true(s->actors[2].veto_all);
+    assert_true(s->actors[2].stances[0].position.value == 9.5);
+    en_scenario_free(s);
+}
+
+static void test_delta_scales_changes(void **state)
+{
+    (void)state;
+    en_scenario *s = fixture_yaml(yaml);
+    en_sensitivity_result *r = analyse(s, "compromise", 0.25);
+    /* Q's position on a ± 2.5: linear in the position. */
+    check_change(r, 1, EN_INPUT_POSITION, 0, 0, -0.8 * 2.5 / 2.9, 0.8 * 2.5 / 2.9);
+    en_sensitivity_result_free(r);
+    en_sensitivity_options o;
+    en_sensitivity_options_init(&o);
+    o.delta = 0;
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_sensitivity_run(en_model_find("compromise"), s, NULL, &o, &r, &err), EN_ERROR_INPUT);
+    en_error_clear(&err);
+    en_scenario_free(s);
+}
+
+static char *write(const en_sensitivity_result *r, en_output_format format)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_sensitivity_result_write(r, format, f, &err), EN_OK);
+    fclose(f);
+    return text;
+}
+
+/* Every registered model, including ones added later, goes through the same path. */
+static void test_every_model(void **state)
+{
+    (void)state;
+    en_scenario *s = fixture_yaml(yaml);
+    for (size_t m = 0; m < en_model_count(); m++) {
+        const en_model *model = en_model_at(m);
+        en_sensitivity_result *r = NULL;
+        en_error err = EN_ERROR_INIT;
+        en_status st = en_sensitivity_run(model, s, NULL, NULL, &r, &err);
+        en_error_clear(&err);
+        if (st != EN_OK) continue; /* the model refuses this scenario even unchanged */
+        for (en_output_format f = EN_OUTPUT_TEXT; f <= EN_OUTPUT_CSV; f++) free(write(r, f));
+        en_sensitivity_result_free(r);
+    }
+    en_sensitivity_result *r = analyse(s, "compromise", 0.1);
+    char *json = write(r, EN_OUTPUT_JSON);
+    assert_non_null(strstr(json, "\"analysis\": \"sensitivity\""));
+    assert_non_null(strstr(json, "\"drivers\": [\n    {\"actor\": "));
+    assert_non_null(strstr(json, "\"pivotal\": ["));
+    free(json);
+    char *text = write(r, EN_OUTPUT_TEXT);
+    assert_non_null(strstr(text, "Pivotal actors"));
+    free(text);
+    en_sensitivity_result_free(r);
+    en_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compromise_by_hand),
+        cmocka_unit_test(test_pivotal_actors_by_hand),
+        cmocka_unit_test(test_delta_scales_changes),
+        cmocka_unit_test(test_every_model),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

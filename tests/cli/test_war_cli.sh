@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# test_war_cli.sh — `entente war` and `entente run --model war` end to end on the bundled 2022–2024
+# scenario: JSON layout, identical output for any thread count, --explain, --from/--to,
+# --settle-with, located errors for a bad war section, exit statuses.
+# Usage: bash test_war_cli.sh ENTENTE_BINARY REPO_ROOT
+set -u
+bin=$1
+root=$2
+scenario="$root/scenarios/ukraine-war-2022.yaml"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() { # check NAME CONDITION...
+    local name=$1
+    shift
+    if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fails=$((fails + 1)); fi
+}
+
+"$bin" war "$scenario" --runs 24 --seed 5 --threads 1 --format json >"$tmp/t1.json"
+check "war json exits 0" test $? -eq 0
+"$bin" war "$scenario" --runs 24 --seed 5 --threads 2 --format json >"$tmp/t2.json"
+check "same output with 1 and 2 threads" cmp -s "$tmp/t1.json" "$tmp/t2.json"
+check "json layout" python3 - "$tmp/t1.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["runs"] == 24 and d["seed"] == 5
+s = d["steps"][0]
+assert s["date"] == "2022-02-28"
+for k in ("p_window_open", "p_deal_by", "median_slack"):
+    assert isinstance(s[k], (int, float)), k
+assert all(0 <= x["p_window_open"] <= 1 for x in d["steps"])
+p = [x["p_deal_by"] for x in d["steps"]]
+assert p == sorted(p), "P(deal by) never falls"
+assert "terms" in d["deals"] and "territory" in d["deals"]["terms"]
+assert d["summary"].startswith("The window")
+EOF
+
+"$bin" war "$scenario" --runs 12 >"$tmp/text.txt"
+check "text ends with the summary" grep -q "^Summary: The window" "$tmp/text.txt"
+
+"$bin" war "$scenario" --runs 12 --explain 2022-04-01 >"$tmp/explain.txt"
+check "explain lists the veto players" grep -q "^  RUS " "$tmp/explain.txt"
+check "explain says who blocks" grep -q "^Who blocks" "$tmp/explain.txt"
+
+"$bin" war "$scenario" --runs 12 --from 2023-01-01 --to 2023-03-01 --format json >"$tmp/range.json"
+check "--from/--to select the steps" python3 -c "
+import json,sys; d=json.load(open('$tmp/range.json')); s=d['steps']
+assert s[0]['date'] >= '2022-12-26' and s[-1]['date'] <= '2023-03-01' and len(s) <= 10, s"
+
+"$bin" war "$scenario" --runs 6 --settle-with compromise >/dev/null
+check "--settle-with compromise" test $? -eq 0
+"$bin" war "$scenario" --runs 6 --settle-with nope >/dev/null 2>"$tmp/err.txt"
+check "--settle-with unknown model exits 2" test $? -eq 2
+"$bin" war "$scenario" --explain 2031-01-01 >/dev/null 2>&1
+check "--explain outside the run exits 2" test $? -eq 2
+"$bin" war "$scenario" --from 2022-02-30 >/dev/null 2>&1
+check "bad date exits 2" test $? -eq 2
+
+"$bin" run "$scenario" --model war --param runs=8 --format json >"$tmp/run.json"
+check "run --model war" python3 -c "
+import json; d=json.load(open('$tmp/run.json')); assert d['model']=='war' and 'war' in d and d['issues']"
+
+# a war section with an unknown event type: located error, exit 2
+sed 's/type: channel_close, actor: UKR/type: chanel_close, actor: UKR/' "$scenario" >"$tmp/bad.yaml"
+"$bin" war "$tmp/bad.yaml" --runs 2 >/dev/null 2>"$tmp/bad.txt"
+check "bad event type exits 2" test $? -eq 2
+check "bad event type located with did-you-mean" grep -qE "bad.yaml:[0-9]+:[0-9]+: error: unknown event type 'chanel_close' \(did you mean 'channel_close'\?\)" "$tmp/bad.txt"
+# a scenario without a war section
+"$bin" war "$root/scenarios/ukraine-2023.yaml" --runs 2 >/dev/null 2>"$tmp/nowar.txt"
+check "no war section is an error" grep -q "no war: section" "$tmp/nowar.txt"
+
+exit $((fails > 0))
