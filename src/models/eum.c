@@ -31,6 +31,9 @@ static const en_param_def eum_params[] = {
      "1: always the straight path (reference operation order, bit-identical); 0: fast path for "
      "large issues",
      0, 1, NULL},
+    {"threads", EN_PARAM_INTEGER, "0",
+     "masad fast path: worker threads (0: one per online core); results do not depend on it", 0,
+     64, NULL},
     {"quadrant_max", EN_PARAM_INTEGER, "200",
      "largest issue (actors) for which the quadrant (perceptual map) EU pairs are exported", 0,
      100000, NULL},
@@ -230,6 +233,7 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
                                                                               : EUM_SCHOLZ;
     base.Q = en_param_number(params, "Q");
     base.T = en_param_number(params, "T");
+    base.threads = (int)en_param_integer(params, "threads");
     long rounds = en_param_integer(params, "rounds");
     int exact = en_param_integer(params, "exact") != 0;
     long quadrant_max = en_param_integer(params, "quadrant_max");

@@ -13,12 +13,21 @@
  *     moves away, so a row costs O(m);
  *   - pass 1 (every r = 1) needs no pow, and an actor's EU against k depends on the challenger
  *     only through its position, so the security sums take O(n·m);
- *   - pass 2 needs pow(b, r) for every (sender, alter position): it is exp(r·log b), the log
- *     depends only on the two positions (shared by every sender at a position) and both are
- *     evaluated two lanes at a time by series (a few ulp); then one multiply-add per
- *     (sender, receiver) finds each receiver's best offer without storing the n×n matrix.
- * Per round: O(n log n + m² + n·m) time (m² logs, n·m exps and an O(n²) scan), O(n + m)
- * memory (O(n²) only when the caller asks for the EU matrices).
+ *   - the midpoint index comes from a bucket table over the position range (O(1), exact), and
+ *     eight-position blocks whose numerators are all negative (P = 0) skip the denominator;
+ *   - pass 2 needs pow(b, r) for every (sender, alter) pair only to find, per receiver, the
+ *     offers (EU > 0) and the best one: it is screened in single precision (16 lanes), and
+ *     only the pairs whose sign is in doubt or that may be a receiver's best are evaluated
+ *     again exactly, with glibc pow like the straight path (see pass2_body);
+ *   - both passes run on `threads` threads (eum_config.threads, 0 = online cores): pass 1 by
+ *     slices of target positions (each column sum keeps its order), pass 2 by sender positions
+ *     with per-thread best offers merged under a total order, so the output is bit-identical
+ *     for every thread count;
+ *   - the wide kernels are compiled for AVX-512F, AVX2 and baseline SSE2 and picked at run
+ *     time; with no FMA contraction all three give the same bits.
+ * Per round: O(n log n + m² + n·m) time (m² denominators and logs, n·m single-precision exps
+ * and an O(n²) vectorised scan), O(threads·(n + m)) memory (O(n²) only when the caller asks for
+ * the EU matrices, which uses the older all-exact scan on one thread).
  */
 #include <float.h>
 #include <math.h>
@@ -48,7 +57,7 @@ typedef struct masad_positions {
      * first[b] = the first position whose bucket is ≥ b; it locates a midpoint in O(1) */
     double scale;
     size_t nbucket;
-    size_t *first;
+    unsigned *first; /* (32-bit: half the cache footprint) */
 } masad_positions;
 
 static size_t bucket_of(const masad_positions *mp, double v)
@@ -132,7 +141,7 @@ static int build_positions(masad_positions *mp, size_t n, const double *w, const
     mp->first = en_xmalloc((mp->nbucket + 2) * sizeof *mp->first);
     for (size_t b = 0, q = 0; b < mp->nbucket + 2; b++) {
         while (q < m && bucket_of(mp, mp->u[q]) < b) q++;
-        mp->first[b] = q;
+        mp->first[b] = (unsigned)q;
     }
     mp->tol = 64 * DBL_EPSILON * Wt * (umax > 0 ? umax : 1);
     return Wt > 0;
@@ -320,8 +329,12 @@ static void utility_bulk(double r, const double *L, double *out, size_t len)
  * Written once with GCC vector extensions and compiled three times (AVX-512F, AVX2, baseline
  * SSE2), picked at run time. Every lane does the same IEEE operations in the same order and
  * nothing is contracted (-ffp-contract=off), so the three builds give bit-identical results. */
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#else
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 typedef double wd __attribute__((vector_size(64)));
 typedef long long wl __attribute__((vector_size(64)));
 typedef float wf __attribute__((vector_size(64)));
@@ -340,7 +353,6 @@ ALWAYS void wf_store(float *p, wf v) { memcpy(p, &v, sizeof v); }
 ALWAYS wi wi_load(const int *p) { wi v; memcpy(&v, p, sizeof v); return v; }
 ALWAYS void wi_store(int *p, wi v) { memcpy(p, &v, sizeof v); }
 ALWAYS wf wf_splat(float v) { return (wf){v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}; }
-ALWAYS wi wi_splat(int v) { return (wi){v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}; }
 ALWAYS wf wf_select(wi mask, wf yes, wf no) { return (wf)(((wi)yes & mask) | ((wi)no & ~mask)); }
 ALWAYS int wi_any(wi mask)
 {
@@ -413,8 +425,10 @@ static size_t first_at_least(const double *u, size_t first, size_t last, double 
  * scratch of m + EUM_PAD. Lanes whose denominator may be rounding noise are redone by the
  * scalar `denominator`. Returns 0 if a denominator is zero (the reference divides by zero). */
 ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_t q1, double *P,
-                           double *pwm, double *pwxm)
+                           double *pwm, double *pwxm, float *Pf)
 {
+    typedef int hi32 __attribute__((vector_size(32)));
+    const hf hzero = {0};
     const double *u = mp->u, *PW = mp->PW, *PWX = mp->PWX, *F = mp->F;
     const wd Wt = wd_splat(PW[mp->m]), tol = wd_splat(mp->tol), two = wd_splat(2.0);
     const wd zero = wd_splat(0.0), Fp = wd_splat(F[p]), up = wd_splat(u[p]);
@@ -427,7 +441,8 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
         for (size_t q = q0; q < e; q += WD) {
             wd top = wd_load(F + q) - Fp;
             if (!wl_any(top >= -tol)) { /* P = 0 for all eight: no denominator needed */
-                wd_store(P + q, zero);
+                if (Pf) memset(Pf + q, 0, WD * sizeof *Pf);
+                else wd_store(P + q, zero);
                 continue;
             }
             for (size_t k = q; k < q + WD && k < e; k++) {
@@ -442,11 +457,21 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
             wd left = sum * (Pm - PWa) - two * (PXm - PWXa);
             wd right = two * (PWXhi - PXm) - sum * (PWhi - Pm);
             wd bot = L * (Wt - Win) + left + right;
-            wd_store(P + q, wd_select(top > zero, top / bot, zero));
+            if (Pf) { /* single precision, for screening only */
+                hf t8 = __builtin_convertvector(top, hf), b8 = __builtin_convertvector(bot, hf);
+                hf v = t8 / b8;
+                hi32 pos = t8 > hzero;
+                v = (hf)((hi32)v & pos);
+                memcpy(Pf + q, &v, sizeof v);
+            } else
+                wd_store(P + q, wd_select(top > zero, top / bot, zero));
             fix |= (top >= -tol) & ~(bot > tol) & (lane + (long long)q < (long long)e);
         }
     }
-    if (p >= q0 && p < q1) P[p] = 0;
+    if (p >= q0 && p < q1) {
+        if (Pf) Pf[p] = 0;
+        else P[p] = 0;
+    }
     /* right of p: lo = p, hi = q */
     size_t b = q0 > p + 1 ? q0 : p + 1;
     if (b < q1) {
@@ -454,7 +479,8 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
         for (size_t q = b; q < q1; q += WD) {
             wd top = wd_load(F + q) - Fp;
             if (!wl_any(top >= -tol)) {
-                wd_store(P + q, zero);
+                if (Pf) memset(Pf + q, 0, WD * sizeof *Pf);
+                else wd_store(P + q, zero);
                 continue;
             }
             for (size_t k = q; k < q + WD && k < q1; k++) {
@@ -469,7 +495,14 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
             wd left = sum * (Pm - PWa) - two * (PXm - PWXa);
             wd right = two * (PWXhi - PXm) - sum * (PWhi - Pm);
             wd bot = L * (Wt - Win) + left + right;
-            wd_store(P + q, wd_select(top > zero, top / bot, zero));
+            if (Pf) { /* single precision, for screening only */
+                hf t8 = __builtin_convertvector(top, hf), b8 = __builtin_convertvector(bot, hf);
+                hf v = t8 / b8;
+                hi32 pos = t8 > hzero;
+                v = (hf)((hi32)v & pos);
+                memcpy(Pf + q, &v, sizeof v);
+            } else
+                wd_store(P + q, wd_select(top > zero, top / bot, zero));
             fix |= (top >= -tol) & ~(bot > tol) & (lane + (long long)q < (long long)q1);
         }
     }
@@ -482,7 +515,8 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
         size_t qm = first_at_least(u, lo + 1, hi, u[lo] + u[hi]);
         double bot = denominator(mp, lo, hi, qm);
         if (!(bot > 0)) return 0;
-        P[q] = (top > 0 ? top : 0) / bot;
+        if (Pf) Pf[q] = (float)((top > 0 ? top : 0) / bot);
+        else P[q] = (top > 0 ? top : 0) / bot;
     }
     return 1;
 }
@@ -510,7 +544,7 @@ ALWAYS void pass1_body(pass1_args *a)
     const wd two = wd_splat(2.0), four = wd_splat(4.0), half = wd_splat(0.5),
              quarter = wd_splat(0.25), one = wd_splat(1.0), zero = wd_splat(0.0);
     for (size_t p = 0; p < m; p++) {
-        if (!prob_slice_body(mp, p, q0, q1, a->P, a->pwm, a->pwxm)) {
+        if (!prob_slice_body(mp, p, q0, q1, a->P, a->pwm, a->pwxm, NULL)) {
             a->ok = 0;
             return;
         }
@@ -520,12 +554,15 @@ ALWAYS void pass1_body(pass1_args *a)
             /* the operations of the straight path's utilities with r = 1 (pow(v, 1) = v) */
             wd diff = up - wd_load(u + q);
             wd av = wd_abs(diff / dx);
-            wd bw = (dmu + wd_abs(diff)) / dx;
             wd us = two - four * (half - half * av), uf = two - four * (half + half * av);
-            wd ub = two - four * (half - quarter * bw), uw = two - four * (half + quarter * bw);
             wd P = wd_load(a->P + q);
             wd A = P * us + (one - P) * uf;
-            wd tail = Q * zero - (one - Q) * (T * ub + (one - T) * uw);
+            wd tail = zero; /* Q = 1: Q·0 − 0·(…) is exactly 0 */
+            if (a->Q != 1) {
+                wd bw = (dmu + wd_abs(diff)) / dx;
+                wd ub = two - four * (half - quarter * bw), uw = two - four * (half + quarter * bw);
+                tail = Q * zero - (one - Q) * (T * ub + (one - T) * uw);
+            }
             wd_store(a->colA + q, wd_load(a->colA + q) + cnt * A);
             wd_store(a->colU + q, wd_load(a->colU + q) + cnt * us);
             wd_store(a->colT + q, wd_load(a->colT + q) + cnt * tail);
@@ -558,6 +595,7 @@ typedef struct pass2_shared {
     const masad_positions *mp;
     size_t n, n16, m16;
     const double *x, *s, *r;
+    const double *usq;      /* per actor: 2 − 4·pow(0.5, r) */
     const float *s_sorted;  /* n16: salience of the receiver of rank t (pads 0) */
     const size_t *start;    /* per position: first rank there */
     const size_t *perm;     /* sender positions in visiting order */
@@ -588,16 +626,20 @@ static double eu_formula(double P, double Us, double Uf, double Ub, double Uw, d
 }
 
 static double exact_eu(const masad_positions *mp, const double *x, const double *s,
-                       const double *r, double Q, double T, double dx, double mu, size_t i,
-                       size_t j)
+                       const double *r, const double *usq, double Q, double T, double dx,
+                       double mu, size_t i, size_t j)
 {
     size_t qi = mp->index[i], qj = mp->index[j];
     double P = qi == qj ? 0.0 : probability_one(mp, qi, qj);
     double a = fabs((x[i] - x[j]) / dx);
-    double bw = (fabs(x[i] - mu) + fabs(x[i] - x[j])) / dx;
-    return eu_formula(P, 2 - 4 * pow(0.5 - 0.5 * a, r[i]), 2 - 4 * pow(0.5 + 0.5 * a, r[i]),
-                      2 - 4 * pow(0.5 - 0.25 * bw, r[i]), 2 - 4 * pow(0.5 + 0.25 * bw, r[i]),
-                      2 - 4 * pow(0.5, r[i]), s[j], Q, T);
+    double ub = 0, uw = 0; /* with Q = 1 they are multiplied by 0: skip the two pow calls */
+    if (Q != 1) {
+        double bw = (fabs(x[i] - mu) + fabs(x[i] - x[j])) / dx;
+        ub = 2 - 4 * pow(0.5 - 0.25 * bw, r[i]);
+        uw = 2 - 4 * pow(0.5 + 0.25 * bw, r[i]);
+    }
+    return eu_formula(P, 2 - 4 * pow(0.5 - 0.5 * a, r[i]), 2 - 4 * pow(0.5 + 0.5 * a, r[i]), ub,
+                      uw, usq[i], s[j], Q, T);
 }
 
 /* the selection order: larger EU, then nearer, then the earlier sender */
@@ -636,7 +678,8 @@ ALWAYS void pass2_body(pass2_local *lo)
     const size_t m = mp->m, n = sh->n, n16 = sh->n16, m16 = sh->m16;
     const double *u = mp->u, *x = sh->x, *s = sh->s, *r = sh->r;
     const double Q = sh->Q, T = sh->T;
-    const wd dx = wd_splat(sh->dx), half = wd_splat(0.5), quarter = wd_splat(0.25);
+    const wd dx = wd_splat(sh->dx), idx = wd_splat(1 / sh->dx), half = wd_splat(0.5),
+             quarter = wd_splat(0.25);
     const wf two = wf_splat(2.0f), four = wf_splat(4.0f), one = wf_splat(1.0f);
     const wf Qf = wf_splat((float)Q), Tf = wf_splat((float)T);
     const float eps = (float)sh->eps;
@@ -648,7 +691,7 @@ ALWAYS void pass2_body(pass2_local *lo)
         size_t k = atomic_fetch_add(&sh->next, 1);
         if (k >= m) break;
         const size_t p = sh->perm[k];
-        if (!prob_slice_body(mp, p, 0, m, lo->P, lo->pwm, lo->pwxm)) {
+        if (!prob_slice_body(mp, p, 0, m, lo->P, lo->pwm, lo->pwxm, lo->Pf)) {
             lo->ok = 0;
             return;
         }
@@ -656,10 +699,9 @@ ALWAYS void pass2_body(pass2_local *lo)
         const wd up = wd_splat(u[p]), dmu = wd_splat(fabs(u[p] - sh->mu));
         for (size_t q = 0; q < m; q += WF) {
             wd d0 = up - wd_load(u + q), d1 = up - wd_load(u + q + WD);
-            wd a0 = wd_abs(d0 / dx), a1 = wd_abs(d1 / dx);
+            wd a0 = wd_abs(d0 * idx), a1 = wd_abs(d1 * idx); /* screening: ×(1/dx) will do */
             wf_store(lo->Lm + q, wf_log(wf_from(half - half * a0, half - half * a1)));
             wf_store(lo->Lp + q, wf_log(wf_from(half + half * a0, half + half * a1)));
-            wf_store(lo->Pf + q, wf_from(wd_load(lo->P + q), wd_load(lo->P + q + WD)));
             if (Q != 1) {
                 wd b0 = (dmu + wd_abs(d0)) / dx, b1 = (dmu + wd_abs(d1)) / dx;
                 wf_store(lo->LBm + q, wf_log(wf_from(half - quarter * b0, half - quarter * b1)));
@@ -670,7 +712,7 @@ ALWAYS void pass2_body(pass2_local *lo)
         for (size_t ti = t_lo; ti < t_hi; ti++) {
             const size_t i = mp->order[ti];
             const double ri = r[i];
-            const double usq = 2 - 4 * pow(0.5, ri);
+            const double usq = sh->usq[i];
             const double bw0 = (fabs(x[i] - sh->mu) + 0.0) / sh->dx;
             const double ub0 = 2 - 4 * pow(0.5 - 0.25 * bw0, ri), uw0 = 2 - 4 * pow(0.5 + 0.25 * bw0, ri);
             const wf rv = wf_splat((float)ri), usqf = wf_splat((float)usq);
@@ -725,7 +767,7 @@ ALWAYS void pass2_body(pass2_local *lo)
     for (size_t k = 0; k < lo->ncand; k++) {
         const p2_cand *cd = &lo->cand[k];
         size_t j = mp->order[cd->t];
-        double eu = exact_eu(mp, x, s, r, Q, T, sh->dx, sh->mu, cd->i, j);
+        double eu = exact_eu(mp, x, s, r, sh->usq, Q, T, sh->dx, sh->mu, cd->i, j);
         if (!(eu > 0)) continue;
         if (cd->amb) lo->cnt[cd->t]++;
         offer_exact(lo, cd->i, j, eu);
@@ -736,6 +778,11 @@ ALWAYS void pass2_body(pass2_local *lo)
 #define EUM_KERNELS(suffix)                                                                   \
     static void pass1_##suffix(void *a) { pass1_body(a); }                                  \
     static void pass2_##suffix(void *a) { pass2_body(a); }
+#if defined(__clang__)
+/* clang builds (the fuzzing build) take the baseline kernels only: speed does not matter
+ * there, and clang has no per-region target pragma. */
+EUM_KERNELS(base)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f")
 EUM_KERNELS(avx512)
@@ -745,11 +792,17 @@ EUM_KERNELS(avx512)
 EUM_KERNELS(avx2)
 #pragma GCC pop_options
 EUM_KERNELS(base)
+#endif
 /* -Wpsabi stays off to the end of the file: GCC reports it there */
 
 typedef void (*eum_kernel)(void *);
 static void pick_kernels(eum_kernel *k1, eum_kernel *k2)
 {
+#if defined(__clang__)
+    *k1 = pass1_base;
+    *k2 = pass2_base;
+    return;
+#else
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) {
         *k1 = pass1_avx512;
@@ -761,6 +814,7 @@ static void pick_kernels(eum_kernel *k1, eum_kernel *k2)
         *k1 = pass1_base;
         *k2 = pass2_base;
     }
+#endif
 }
 
 /* Runs fn(args + k·size) for k < count, on count threads (the caller is one of them). The
@@ -813,6 +867,9 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
                        .T = T, .dx = dx, .mu = mu};
     sh.eps = 1e-4 * (1 + fabs(1 - Q) * (fabs(T) + fabs(1 - T)));
     atomic_init(&sh.next, 0);
+    double *usq = en_xmalloc(n * sizeof *usq);
+    for (size_t k = 0; k < n; k++) usq[k] = 2 - 4 * pow(0.5, r[k]);
+    sh.usq = usq;
     float *s_sorted = en_xcalloc(n16, sizeof *s_sorted);
     for (size_t t = 0; t < n; t++) s_sorted[t] = (float)s[mp->order[t]];
     size_t *start = en_xmalloc(m * sizeof *start);
@@ -847,13 +904,14 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
         l->P = en_xcalloc(3 * (m + EUM_PAD), sizeof *l->P);
         l->pwm = l->P + m + EUM_PAD;
         l->pwxm = l->pwm + m + EUM_PAD;
-        l->Lm = en_xcalloc(7 * m16, sizeof *l->Lm);
-        l->Lp = l->Lm + m16;
-        l->LBm = l->Lp + m16;
-        l->LBp = l->LBm + m16;
-        l->D = l->LBp + m16;
-        l->E = l->D + m16;
-        l->Pf = l->E + m16;
+        const size_t stride = m16 + EUM_PAD; /* the P loops store up to 8 past m */
+        l->Lm = en_xcalloc(7 * stride, sizeof *l->Lm);
+        l->Lp = l->Lm + stride;
+        l->LBm = l->Lp + stride;
+        l->LBp = l->LBm + stride;
+        l->D = l->LBp + stride;
+        l->E = l->D + stride;
+        l->Pf = l->E + stride;
         if (m < n) {
             l->Drec = en_xcalloc(2 * n16, sizeof *l->Drec);
             l->Erec = l->Drec + n16;
@@ -892,6 +950,7 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
     }
     free(lo);
     free(s_sorted);
+    free(usq);
     free(start);
     free(perm);
     return status;
@@ -925,6 +984,8 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
     eum_kernel kernel1, kernel2;
     pick_kernels(&kernel1, &kernel2);
     int threads = eum_thread_count(cfg->threads);
+    /* by default, small issues stay on one thread (starting threads would cost more) */
+    if (cfg->threads <= 0 && (double)n * (double)m < 2e5) threads = 1;
     double *best_eu = en_xmalloc(n * sizeof *best_eu);
     double *best_dist = en_xmalloc(n * sizeof *best_dist);
     long *best = en_xmalloc(n * sizeof *best);

@@ -123,10 +123,71 @@ static void test_random(void **state)
     }
 }
 
+/* The masad fast path splits its work over `threads` threads; the result must not depend on
+ * the split: positions, r and every move field bit-identical for 1, 2 and 3 threads (and the
+ * default), on issues with distinct and with shared positions, Q = 1 and Q < 1. */
+static void test_threads(void **state)
+{
+    (void)state;
+    for (unsigned seed = 1; seed <= 6; seed++) {
+        rng_state = 1000003u * seed;
+        size_t n = seed % 2 ? 400 + seed : 150;
+        int discrete = seed % 3 == 0;
+        double *c = malloc(n * sizeof *c), *s = malloc(n * sizeof *s), *x = malloc(n * sizeof *x);
+        for (size_t k = 0; k < n; k++) {
+            c[k] = uniform();
+            s[k] = uniform();
+            x[k] = discrete ? (double)(int)(uniform() * 9) * 12.5 : uniform() * 100.0;
+        }
+        eum_config cfg = {.variant = EUM_MASAD, .Q = seed % 4 == 1 ? 0.7 : 1.0, .T = 0.4,
+                          .xmin = 0, .xmax = 100, .fast = 1};
+        static const int counts[] = {1, 2, 3, 0};
+        double *out[4], *r[4];
+        eum_move *mv[4];
+        for (int t = 0; t < 4; t++) {
+            out[t] = malloc(n * sizeof(double));
+            r[t] = malloc(n * sizeof(double));
+            mv[t] = malloc(n * sizeof(eum_move));
+        }
+        for (int round = 0; round < 4; round++) {
+            eum_status st[4];
+            for (int t = 0; t < 4; t++) {
+                cfg.threads = counts[t];
+                eum_trace tr = {.r = r[t]};
+                st[t] = eum_round(&cfg, n, c, s, x, out[t], mv[t], &tr);
+            }
+            for (int t = 1; t < 4; t++) {
+                assert_int_equal(st[t], st[0]);
+                assert_memory_equal(out[t], out[0], n * sizeof(double));
+                if (st[0] != EUM_ROUND_OK) continue;
+                assert_memory_equal(r[t], r[0], n * sizeof(double));
+                for (size_t k = 0; k < n; k++) {
+                    assert_int_equal(mv[t][k].with, mv[0][k].with);
+                    assert_int_equal(mv[t][k].type, mv[0][k].type);
+                    assert_int_equal(mv[t][k].n_offers, mv[0][k].n_offers);
+                    assert_memory_equal(&mv[t][k].eu_self, &mv[0][k].eu_self, sizeof(double));
+                    assert_memory_equal(&mv[t][k].eu_other, &mv[0][k].eu_other, sizeof(double));
+                }
+            }
+            if (st[0] != EUM_ROUND_OK) break;
+            memcpy(x, out[0], n * sizeof *x);
+        }
+        for (int t = 0; t < 4; t++) {
+            free(out[t]);
+            free(r[t]);
+            free(mv[t]);
+        }
+        free(c);
+        free(s);
+        free(x);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
