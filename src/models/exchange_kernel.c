@@ -137,7 +137,8 @@ static double whatif(const ex_state *st, int d, const ex_umap *U, int actor, dou
     size_t m = st->m;
     double sum = st->S0[d];
     int in_u = 0;
-    const ex_uentry *items = st->arena + U->offset;
+    /* An empty map may sit at offset 0 of a not yet allocated arena. */
+    const ex_uentry *items = U->count ? st->arena + U->offset : NULL;
     for (int k = 0; k < U->count; k++) {
         int a = items[k].actor;
         if (a == actor) {
@@ -158,7 +159,7 @@ static double whatif(const ex_state *st, int d, const ex_umap *U, int actor, dou
 /* merge() of SPEC §7.3: keep, per actor, the extreme position on the far side of its start. */
 void ex_umap_merge(ex_state *st, ex_umap *U, int actor, double y, double s0)
 {
-    ex_uentry *items = st->arena + U->offset;
+    ex_uentry *items = U->count ? st->arena + U->offset : NULL;
     for (int k = 0; k < U->count; k++) {
         if (items[k].actor != actor) continue;
         double cur = items[k].value;
