@@ -127,14 +127,7 @@ static void write_json_issue(const en_mc_result *r, size_t i, en_buffer *out)
 
 static void write_json(const en_mc_result *r, en_buffer *out)
 {
-    en_buffer_puts(out, "{\"entente\": ");
-    en_json_write_string(out, en_version());
-    en_buffer_puts(out, ", \"analysis\": \"montecarlo\", \"scenario\": ");
-    en_json_write_string(out, en_scenario_title(r->scenario));
-    en_buffer_puts(out, ", \"model\": ");
-    en_json_write_string(out, r->model->name);
-    en_buffer_puts(out, ", \"params\": ");
-    en_json_write_params(out, r->params, r->model);
+    en_json_write_header(out, "montecarlo", r->scenario, r->model, r->params);
     en_buffer_printf(out, ", \"draws\": %zu, \"draws_requested\": %zu, \"seed\": %" PRIu64
                           ", \"jitter\": ",
                      r->draws_done, r->draws_requested, r->seed);

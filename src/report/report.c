@@ -71,17 +71,27 @@ void en_json_write_params(en_buffer *out, const en_params *params, const en_mode
     en_buffer_puts(out, "}");
 }
 
+void en_json_write_header(en_buffer *out, const char *analysis, const en_scenario *scenario,
+                          const en_model *model, const en_params *params)
+{
+    en_buffer_puts(out, "{\"entente\": ");
+    en_json_write_string(out, en_version());
+    if (analysis) {
+        en_buffer_puts(out, ", \"analysis\": ");
+        en_json_write_string(out, analysis);
+    }
+    en_buffer_puts(out, ", \"scenario\": ");
+    en_json_write_string(out, en_scenario_title(scenario));
+    en_buffer_puts(out, ", \"model\": ");
+    en_json_write_string(out, model->name);
+    en_buffer_puts(out, ", \"params\": ");
+    en_json_write_params(out, params, model);
+}
+
 static void write_json(const en_result *r, en_buffer *out)
 {
     const en_scenario *s = r->scenario;
-    en_buffer_puts(out, "{\"entente\": ");
-    en_json_write_string(out, en_version());
-    en_buffer_puts(out, ", \"scenario\": ");
-    en_json_write_string(out, en_scenario_title(s));
-    en_buffer_puts(out, ", \"model\": ");
-    en_json_write_string(out, r->model->name);
-    en_buffer_puts(out, ", \"params\": ");
-    en_json_write_params(out, r->params, r->model);
+    en_json_write_header(out, NULL, s, r->model, r->params);
     en_buffer_puts(out, ", \"issues\": [");
     for (size_t i = 0; i < r->issue_count; i++) {
         const en_issue_result *ir = &r->issues[i];

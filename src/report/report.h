@@ -13,6 +13,11 @@
 const en_label *en_nearest_label(const en_issue *issue, double x);
 void en_csv_write_field(en_buffer *out, const char *text);
 void en_json_write_params(en_buffer *out, const en_params *params, const en_model *model);
+/* Opens a JSON document with the fields every run-like output starts with:
+ * {"entente": VERSION, ["analysis": ANALYSIS,] "scenario": TITLE, "model": NAME, "params": {...}
+ * (no closing brace). `analysis` may be NULL. */
+void en_json_write_header(en_buffer *out, const char *analysis, const en_scenario *scenario,
+                          const en_model *model, const en_params *params);
 size_t en_text_width(const char *text);
 void en_text_pad(en_buffer *out, const char *text, size_t width);
 /* Writes the buffer to the file and frees it. */

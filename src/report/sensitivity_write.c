@@ -171,14 +171,7 @@ static void json_changes(en_buffer *out, const en_sensitivity_result *r, const d
 static void write_json(const en_sensitivity_result *r, en_buffer *out)
 {
     const en_scenario *s = r->scenario;
-    en_buffer_puts(out, "{\"entente\": ");
-    en_json_write_string(out, en_version());
-    en_buffer_puts(out, ", \"analysis\": \"sensitivity\", \"scenario\": ");
-    en_json_write_string(out, en_scenario_title(s));
-    en_buffer_puts(out, ", \"model\": ");
-    en_json_write_string(out, r->model->name);
-    en_buffer_puts(out, ", \"params\": ");
-    en_json_write_params(out, r->params, r->model);
+    en_json_write_header(out, "sensitivity", s, r->model, r->params);
     en_buffer_puts(out, ", \"delta\": ");
     en_json_write_number(out, r->delta);
     en_buffer_printf(out, ", \"failed_runs\": %zu, \"first_failure\": ", r->failed_runs);
