@@ -122,6 +122,14 @@ void cli_options_free(cli_options *o)
     o->params = NULL;
 }
 
+int cli_stop_early(cli_options *o, int *status, const char *usage)
+{
+    if (!*status && !o->help) return 0;
+    if (o->help && !*status) fputs(usage, stdout);
+    cli_options_free(o);
+    return 1;
+}
+
 const char *cli_default_scenario(void)
 {
     const char *env = getenv("ENTENTE_DEFAULT_SCENARIO");

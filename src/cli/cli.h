@@ -47,6 +47,9 @@ typedef int (*cli_extra_fn)(int argc, char **argv, int index, void *state);
 int cli_parse(int argc, char **argv, unsigned flags, cli_options *options, cli_extra_fn extra,
               void *state);
 void cli_options_free(cli_options *options);
+/* After cli_parse: on --help (prints `usage`) or a parse error, frees the options and returns 1,
+ * and the subcommand returns *status. Otherwise returns 0. */
+int cli_stop_early(cli_options *options, int *status, const char *usage);
 
 /* Path of the bundled default scenario. */
 const char *cli_default_scenario(void);

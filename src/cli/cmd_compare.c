@@ -21,11 +21,7 @@ int cmd_compare(int argc, char **argv)
     cli_record rec = {0};
     int status = cli_parse(argc, argv, CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD,
                            &o, cli_record_option, &rec);
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     en_scenario *s = (status = cli_record_begin(&rec, &o)) ? NULL : cli_load(&o, &status);
     if (!s) {
         cli_record_free(&rec);

@@ -19,11 +19,7 @@ int cmd_convert(int argc, char **argv)
         fprintf(stderr, "entente convert: error: no input FILE given (see 'entente convert --help')\n");
         status = CLI_BAD_INPUT;
     }
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     en_scenario *s = cli_load(&o, &status);
     if (!s) {
         cli_options_free(&o);

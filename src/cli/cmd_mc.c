@@ -141,11 +141,7 @@ int cmd_mc(int argc, char **argv)
     int status = cli_parse(argc, argv,
                            CLI_OPT_MODEL | CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD,
                            &o, mc_extra, &c);
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     en_error err = EN_ERROR_INIT;
     const en_model *model = cli_model(o.model, "compromise", &err);
     if (!model) {

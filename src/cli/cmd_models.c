@@ -19,11 +19,7 @@ int cmd_models(int argc, char **argv)
         fprintf(stderr, "entente models: error: unexpected argument '%s'\n", o.file);
         status = CLI_BAD_INPUT;
     }
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     for (size_t m = 0; m < en_model_count(); m++) {
         const en_model *model = en_model_at(m);
         printf("%-12s %s\n", en_model_name(model), en_model_description(model));

@@ -188,11 +188,7 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "entente report: error: --run needs --db DB (or ENTENTE_DB)\n");
         status = CLI_BAD_INPUT;
     }
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     if (c.run_id) {
         status = report_recorded(&o, &c);
         cli_options_free(&o);

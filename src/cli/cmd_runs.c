@@ -20,11 +20,7 @@ int cmd_runs(int argc, char **argv)
         fprintf(stderr, "entente runs: error: unexpected argument '%s' (see 'entente runs --help')\n", o.file);
         status = CLI_BAD_INPUT;
     }
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     cli_options_free(&o);
     const char *path = cli_record_path(&rec);
     if (!path) {

@@ -38,11 +38,7 @@ int cmd_show(int argc, char **argv)
                 o.file ? "RUN_ID must be a positive integer" : "missing RUN_ID");
         status = CLI_BAD_INPUT;
     }
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     const char *path = cli_record_path(&rec);
     if (!path) {
         fprintf(stderr, "entente show: error: no run store: give --db FILE or set ENTENTE_DB\n");

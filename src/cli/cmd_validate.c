@@ -14,11 +14,7 @@ int cmd_validate(int argc, char **argv)
 {
     cli_options o;
     int status = cli_parse(argc, argv, CLI_OPT_LOAD, &o, NULL, NULL);
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     en_scenario *s = cli_load(&o, &status);
     if (s) {
         printf("%s: ok (%zu issues, %zu actors)\n", o.file ? o.file : cli_default_scenario(),

@@ -142,11 +142,7 @@ int cmd_war(int argc, char **argv)
     war_cli c = {1000, 0, 1, NULL, NULL, NULL, NULL, 0};
     cli_options o;
     int status = cli_parse(argc, argv, CLI_OPT_FORMAT | CLI_OPT_OUTPUT, &o, extra, &c);
-    if (status || o.help) {
-        if (o.help) fputs(usage, stdout);
-        cli_options_free(&o);
-        return status;
-    }
+    if (cli_stop_early(&o, &status, usage)) return status;
     en_war_options wo;
     en_war_options_init(&wo);
     wo.runs = c.runs;
