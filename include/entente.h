@@ -116,7 +116,7 @@ void en_model_param_info(const en_model *model, size_t index, const char **name,
                          const char **accepted);
 
 /* Parameters for a run: NAME=VALUE pairs, checked against the model when it runs. The names
- * `rounds`, `seed` and `trace` (summary|full) are accepted by every model and ignored by those
+ * `rounds`, `seed` and `trace` (summary|full|none) are accepted by every model and ignored by those
  * that do not use them. */
 typedef struct en_params en_params;
 en_params *en_params_new(void);

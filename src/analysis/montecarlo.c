@@ -11,6 +11,10 @@
  * of slots (a worker waits rather than run ahead of the merge by more than the ring), which
  * with fixed-size histograms keeps memory independent of the number of draws.
  *
+ * The draws (and the point run) go through en_run with trace=none unless the user chose a trace
+ * level: only their forecasts and stop reasons are read, and the model skips its story lines and
+ * JSON extras (same forecasts, bit for bit). r->params keeps what the user gave, for the report.
+ *
  * Time complexity: O(draws × (cost of one model run + size of the scenario)) spread over the
  * threads; memory O(threads × EN_MC_BLOCK × issues + issues × EN_MC_BINS).
  */
@@ -32,6 +36,7 @@
 #include "core/result.h"
 #include "core/util.h"
 #include "models/model.h"
+#include "models/params.h"
 
 /* ---- random streams and sampling ------------------------------------------------------------ */
 
@@ -510,9 +515,11 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
     /* GSL's error handler is process-wide and some models switch it off and back around their
      * solver calls; with it off for the whole run, those concurrent switches all write "off". */
     gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
-    st = point_run(r, r->params, err);
+    en_params *run_params = en_params_forecast_only(r->params);
+    st = point_run(r, run_params, err);
     if (st != EN_OK) {
         gsl_set_error_handler(old_handler);
+        en_params_free(run_params);
         en_mc_result_free(r);
         return st;
     }
@@ -558,7 +565,7 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         mc_worker *w = &workers[t];
         w->engine = &e;
         w->sample = en_scenario_clone(scenario);
-        w->params = en_params_copy(r->params);
+        w->params = en_params_copy(run_params);
         w->rng = gsl_rng_alloc(gsl_rng_mt19937);
         pthread_mutex_lock(&e.lock);
         e.running++;
@@ -584,6 +591,7 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         gsl_rng_free(workers[t].rng);
     }
     free(workers);
+    en_params_free(run_params);
     for (size_t k = 0; k < e.window; k++) {
         free(e.slots[k].forecast);
         free(e.slots[k].status_quo);

@@ -9,6 +9,8 @@
  * are removed in turn. Every run goes through en_run on a scratch copy of the scenario that is
  * restored after each change, so the analysis works with any registered model.
  *
+ * Every run uses trace=none unless the user chose a trace level (only forecasts are read).
+ *
  * Time complexity: O(actors × (2 + 4 × issues)) model runs, plus 2 × actors.
  */
 #include "analysis/sensitivity.h"
@@ -21,6 +23,7 @@
 #include "core/result.h"
 #include "core/util.h"
 #include "models/model.h"
+#include "models/params.h"
 
 const char *en_sensitivity_input_name(en_sensitivity_input input)
 {
@@ -47,7 +50,7 @@ void en_sensitivity_options_init(en_sensitivity_options *o)
 
 typedef struct sensitivity_run {
     const en_model *model;
-    const en_params *params;
+    const en_params *params; /* r->params with trace=none unless the user set trace */
     en_sensitivity_result *result;
 } sensitivity_run;
 
@@ -185,16 +188,18 @@ en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
     r->baseline = en_xmalloc((issues ? issues : 1) * sizeof *r->baseline);
     for (size_t i = 0; i < issues; i++) r->baseline[i] = NAN;
 
+    en_params *run_params = en_params_forecast_only(r->params);
     en_result *base = NULL;
-    en_status st = en_run(model, scenario, r->params, &base, err);
+    en_status st = en_run(model, scenario, run_params, &base, err);
     if (st != EN_OK) {
+        en_params_free(run_params);
         en_sensitivity_result_free(r);
         return st;
     }
     for (size_t j = 0; j < base->issue_count; j++) r->baseline[base->issues[j].issue] = base->issues[j].forecast;
     en_result_free(base);
 
-    sensitivity_run run = {model, r->params, r};
+    sensitivity_run run = {model, run_params, r};
     en_scenario *work = en_scenario_clone(scenario);
     r->rows = en_xcalloc(actors * (1 + 2 * issues) + 1, sizeof *r->rows);
     for (size_t a = 0; a < actors; a++) {
@@ -228,6 +233,7 @@ en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
         without_veto(&run, work, a, r->without_veto + a * issues);
     }
     en_scenario_free(work);
+    en_params_free(run_params);
     *out = r;
     return EN_OK;
 }

@@ -7,7 +7,7 @@
 
 static const char usage[] =
     "usage: entente run [FILE] [--model NAME] [--param NAME=VALUE]... [--rounds N]\n"
-    "                   [--seed S] [--trace summary|full] [--format text|json|csv] [-o FILE]\n"
+    "                   [--seed S] [--trace summary|full|none] [--format text|json|csv] [-o FILE]\n"
     "                   [--input-format yaml|csv|decide] [--scale MIN,MAX] [--db FILE]\n\n"
     "Runs one model (default: compromise) on FILE, or on the bundled Russia-Ukraine scenario\n"
     "when FILE is omitted, and prints the forecast per issue. Text output tells the story round\n"

@@ -5,7 +5,9 @@
  * and `masad` (docs/models/eum.md). This file is the en_model: it runs every issue on its own
  * over the actors with a stance on it, round by round with the kernels of eum.h, and records
  * positions, risk exponents, moves, story lines, the quadrant data and, with trace=full, every
- * intermediate matrix of the round.
+ * intermediate matrix of the round. With trace=none (Monte Carlo, sensitivity) it records the
+ * positions of every round and the forecast only: the same kernels run with the same inputs,
+ * so the numbers are the same bits, without the cost of the story and the JSON extras.
  *
  * Per issue and round: O(n³) on the straight path, O(m²·n) (scholz) or O(n·m + m²) plus pow
  * calls (masad) on the fast path, m = distinct positions (see the kernels).
@@ -39,12 +41,16 @@ static const en_param_def eum_params[] = {
      100000, NULL},
 };
 
+/* The universal `trace` parameter. */
+typedef enum eum_trace_level { TRACE_NONE, TRACE_SUMMARY, TRACE_FULL } eum_trace_level;
+
 typedef struct eum_issue_run {
     const en_scenario *scenario;
     en_result *result;
     size_t issue, index, n;
     const size_t *participants;
     eum_config cfg;
+    eum_trace_level level;
     int full, quadrant;
     double *c, *s, *x, *next, *r;
     eum_move *moves;
@@ -83,6 +89,7 @@ static void record_round(eum_issue_run *run, int t)
 {
     const size_t n = run->n;
     en_round *round = en_result_add_round(run->result, run->index, run->next);
+    if (run->level == TRACE_NONE) return;
     en_node *extra = en_round_extra(round);
     en_node *r = en_node_set(extra, "r", en_node_new(EN_NODE_OBJECT));
     for (size_t k = 0; k < n; k++) en_node_set_number(r, actor_id(run, k), run->r[k]);
@@ -158,6 +165,18 @@ static const char *stop_story(const char *reason)
     return reason;
 }
 
+/* trace=none: the positions after the round that started from `x`, if an earlier round started
+ * from the same positions (bit for bit), else NULL. A round is a pure function of its starting
+ * positions (c, s and the configuration are fixed for the issue; the masad threads do not change
+ * the result), so the run has entered a cycle — often a pair of actors swapping positions — and
+ * what that round produced is what this one would: read back instead of recomputed. */
+static const double *cycle_next(const en_issue_result *ir, size_t n, const double *x)
+{
+    for (size_t k = 0; k + 1 < ir->round_count; k++)
+        if (memcmp(ir->rounds[k].positions, x, n * sizeof *x) == 0) return ir->rounds[k + 1].positions;
+    return NULL;
+}
+
 static void run_issue(eum_issue_run *run, long rounds)
 {
     const size_t n = run->n, nn = n * n;
@@ -169,12 +188,18 @@ static void run_issue(eum_issue_run *run, long rounds)
         q_other = en_xmalloc(nn * sizeof *q_other);
     }
     const char *reason = "rounds";
+    en_issue_result *ir = &run->result->issues[run->index];
     for (long t = 1; t <= rounds; t++) {
-        eum_status st = eum_round(&run->cfg, n, run->c, run->s, run->x, run->next, run->moves,
-                                  &run->trace);
-        if (st != EUM_ROUND_OK) {
-            reason = eum_status_name(st);
-            break;
+        const double *seen = run->level == TRACE_NONE ? cycle_next(ir, n, run->x) : NULL;
+        if (seen) {
+            memcpy(run->next, seen, n * sizeof *run->next);
+        } else {
+            eum_status st = eum_round(&run->cfg, n, run->c, run->s, run->x, run->next,
+                                      run->moves, &run->trace);
+            if (st != EUM_ROUND_OK) {
+                reason = eum_status_name(st);
+                break;
+            }
         }
         record_round(run, (int)t);
         if (run->quadrant) {
@@ -190,9 +215,8 @@ static void run_issue(eum_issue_run *run, long rounds)
             break;
         }
     }
-    en_issue_result *ir = &run->result->issues[run->index];
     if (have_quadrant) record_quadrant(run, q_self, q_other);
-    if (strcmp(reason, "rounds") != 0)
+    if (strcmp(reason, "rounds") != 0 && run->level != TRACE_NONE)
         en_result_say(run->result, (int)ir->round_count - 1, (long)run->issue,
                       "stops after round %zu: %s", ir->round_count - 1, stop_story(reason));
     en_result_finish_issue(run->result, run->index, ir->rounds[ir->round_count - 1].median,
@@ -237,11 +261,16 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
     long rounds = en_param_integer(params, "rounds");
     int exact = en_param_integer(params, "exact") != 0;
     long quadrant_max = en_param_integer(params, "quadrant_max");
-    int full = strcmp(en_param_choice(params, "trace"), "full") == 0;
+    const char *trace = en_param_choice(params, "trace");
+    eum_trace_level level = strcmp(trace, "full") == 0   ? TRACE_FULL
+                            : strcmp(trace, "none") == 0 ? TRACE_NONE
+                                                         : TRACE_SUMMARY;
+    int full = level == TRACE_FULL;
     if (base.variant == EUM_MASAD && check_scale(s, err) != EN_OK) return EN_ERROR_INPUT;
 
     for (size_t issue = 0; issue < s->issue_count; issue++) {
-        eum_issue_run run = {.scenario = s, .result = result, .issue = issue, .full = full};
+        eum_issue_run run = {.scenario = s, .result = result, .issue = issue, .level = level,
+                             .full = full};
         run.index = en_result_add_issue(result, issue);
         en_issue_result *ir = &result->issues[run.index];
         const size_t n = ir->participant_count, nn = n * n;
@@ -279,7 +308,7 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
             size_t fast_min = base.variant == EUM_SCHOLZ ? EUM_FAST_MIN_SCHOLZ : EUM_FAST_MIN_MASAD;
             /* trace=full needs the straight path: it is the one that keeps the matrices */
             run.cfg.fast = !exact && !full && n >= fast_min;
-            run.quadrant = (long)n <= quadrant_max;
+            run.quadrant = level != TRACE_NONE && (long)n <= quadrant_max;
             double span = is->scale_max - is->scale_min > 0 ? is->scale_max - is->scale_min : hi - lo;
             int decimals = span > 0 ? 2 - (int)floor(log10(span)) : 2;
             run.decimals = decimals < 1 ? 1 : decimals > 6 ? 6 : decimals;
@@ -299,10 +328,13 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
                 for (int u = 0; u < 5; u++) run.trace.U1[u] = at, at += nn;
                 for (int u = 0; u < 5; u++) run.trace.U2[u] = at, at += nn;
             }
-            en_node *extra = en_issue_result_extra(ir);
-            en_node_set_string(extra, "variant", base.variant == EUM_SCHOLZ ? "scholz" : "masad");
-            en_node_set_string(extra, "path", run.cfg.fast ? "fast" : "straight");
-            if (base.variant == EUM_SCHOLZ) en_node_set_number(extra, "position_range", run.cfg.range);
+            if (level != TRACE_NONE) {
+                en_node *extra = en_issue_result_extra(ir);
+                en_node_set_string(extra, "variant", base.variant == EUM_SCHOLZ ? "scholz" : "masad");
+                en_node_set_string(extra, "path", run.cfg.fast ? "fast" : "straight");
+                if (base.variant == EUM_SCHOLZ)
+                    en_node_set_number(extra, "position_range", run.cfg.range);
+            }
             run_issue(&run, rounds);
             free(run.trace_store);
         }

@@ -11,8 +11,9 @@
  *     outside [lo, hi] counts (hi − lo), weight inside |lo + hi − 2x_k|, so two prefix sums and
  *     the index of the midpoint give it in O(1); the midpoint moves monotonically as the alter
  *     moves away, so a row costs O(m);
- *   - pass 1 (every r = 1) needs no pow, and an actor's EU against k depends on the challenger
- *     only through its position, so the security sums take O(n·m);
+ *   - pass 1 (every r = 1) needs no pow, and the utilities are linear in |x_j − x_k|: the
+ *     security sums come from prefix sums plus one O(m²/2) sum of P·|u_p − u_q| over the
+ *     pairs with P > 0 (pass1_body);
  *   - the midpoint index comes from a bucket table over the position range (O(1), exact), and
  *     eight-position blocks whose numerators are all negative (P = 0) skip the denominator;
  *   - pass 2 needs pow(b, r) for every (sender, alter) pair only to find, per receiver, the
@@ -71,8 +72,11 @@ static size_t bucket_of(const masad_positions *mp, double v)
  * of the denominator). Exact: the bucket's first entry is never past it. */
 static inline size_t midpoint_index(const masad_positions *mp, double sum)
 {
+    const double *u = mp->u;
     size_t q = mp->first[bucket_of(mp, 0.5 * sum)];
-    while (2 * mp->u[q] < sum) q++;
+    /* usually no step at all (8 buckets per position): a well-predicted branch, faster
+     * than stepping without branches */
+    while (2 * u[q] < sum) q++;
     return q;
 }
 
@@ -366,6 +370,28 @@ ALWAYS int wl_any(wl mask)
     memcpy(part, &mask, sizeof part);
     return (part[0] | part[1] | part[2] | part[3] | part[4] | part[5] | part[6] | part[7]) != 0;
 }
+/* Masks from comparisons are never combined with & or | below: GCC 12 lowers such a
+ * combination (a vector of booleans) to one scalar compare per lane before the generic
+ * bodies are inlined into the AVX-512 instances (vcomiss chains in the disassembly). A single
+ * comparison used as a select mask or an integer stays one vcmpps/vcmppd; conditions are
+ * combined through selects instead. Same results either way. */
+typedef int hi32 __attribute__((vector_size(32)));
+ALWAYS wl wd_gt(wd a, wd b) { return a > b; }
+ALWAYS wl wd_not_gt(wd a, wd b) { return ~(a > b); }
+ALWAYS wl wd_ge(wd a, wd b) { return a >= b; }
+ALWAYS wl wd_lt(wd a, wd b) { return a < b; }
+/* all ones in the first min(k, 8) lanes, zeros after (loaded, not compared) */
+static const long long lanes_tab[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+ALWAYS wl lanes_below(size_t k)
+{
+    wl v;
+    memcpy(&v, lanes_tab + 8 - (k < 8 ? k : 8), sizeof v);
+    return v;
+}
+ALWAYS wi wf_gt(wf a, wf b) { return a > b; }
+ALWAYS wi wf_le(wf a, wf b) { return a <= b; }
+ALWAYS hi32 hf_gt(hf a, hf b) { return a > b; }
+
 /* two vectors of 8 doubles → one of 16 floats */
 ALWAYS wf wf_from(wd lo, wd hi)
 {
@@ -427,12 +453,11 @@ static size_t first_at_least(const double *u, size_t first, size_t last, double 
 ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_t q1, double *P,
                            double *pwm, double *pwxm, float *Pf)
 {
-    typedef int hi32 __attribute__((vector_size(32)));
     const hf hzero = {0};
     const double *u = mp->u, *PW = mp->PW, *PWX = mp->PWX, *F = mp->F;
     const wd Wt = wd_splat(PW[mp->m]), tol = wd_splat(mp->tol), two = wd_splat(2.0);
     const wd zero = wd_splat(0.0), Fp = wd_splat(F[p]), up = wd_splat(u[p]);
-    const wl lane = {0, 1, 2, 3, 4, 5, 6, 7};
+    const wd big = wd_splat(DBL_MAX);
     wl fix = {0};
     /* left of p: lo = q, hi = p */
     size_t e = q1 < p ? q1 : p;
@@ -440,7 +465,7 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
         const wd PWhi = wd_splat(PW[p]), PWXhi = wd_splat(PWX[p]);
         for (size_t q = q0; q < e; q += WD) {
             wd top = wd_load(F + q) - Fp;
-            if (!wl_any(top >= -tol)) { /* P = 0 for all eight: no denominator needed */
+            if (!wl_any(wd_ge(top, -tol))) { /* P = 0 for all eight: no denominator needed */
                 if (Pf) memset(Pf + q, 0, WD * sizeof *Pf);
                 else wd_store(P + q, zero);
                 continue;
@@ -460,12 +485,14 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
             if (Pf) { /* single precision, for screening only */
                 hf t8 = __builtin_convertvector(top, hf), b8 = __builtin_convertvector(bot, hf);
                 hf v = t8 / b8;
-                hi32 pos = t8 > hzero;
+                hi32 pos = hf_gt(t8, hzero);
                 v = (hf)((hi32)v & pos);
                 memcpy(Pf + q, &v, sizeof v);
             } else
-                wd_store(P + q, wd_select(top > zero, top / bot, zero));
-            fix |= (top >= -tol) & ~(bot > tol) & (lane + (long long)q < (long long)e);
+                wd_store(P + q, wd_select(wd_gt(top, zero), top / bot, zero));
+            /* doubtful: not top < −tol, and not bot > tol (NaN included), in range */
+            wd doubt = wd_select(wd_lt(top, -tol), big, bot);
+            fix |= wd_not_gt(doubt, tol) & lanes_below(e - q);
         }
     }
     if (p >= q0 && p < q1) {
@@ -478,7 +505,7 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
         const wd PWa = wd_splat(PW[p + 1]), PWXa = wd_splat(PWX[p + 1]);
         for (size_t q = b; q < q1; q += WD) {
             wd top = wd_load(F + q) - Fp;
-            if (!wl_any(top >= -tol)) {
+            if (!wl_any(wd_ge(top, -tol))) {
                 if (Pf) memset(Pf + q, 0, WD * sizeof *Pf);
                 else wd_store(P + q, zero);
                 continue;
@@ -498,12 +525,13 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
             if (Pf) { /* single precision, for screening only */
                 hf t8 = __builtin_convertvector(top, hf), b8 = __builtin_convertvector(bot, hf);
                 hf v = t8 / b8;
-                hi32 pos = t8 > hzero;
+                hi32 pos = hf_gt(t8, hzero);
                 v = (hf)((hi32)v & pos);
                 memcpy(Pf + q, &v, sizeof v);
             } else
-                wd_store(P + q, wd_select(top > zero, top / bot, zero));
-            fix |= (top >= -tol) & ~(bot > tol) & (lane + (long long)q < (long long)q1);
+                wd_store(P + q, wd_select(wd_gt(top, zero), top / bot, zero));
+            wd doubt = wd_select(wd_lt(top, -tol), big, bot);
+            fix |= wd_not_gt(doubt, tol) & lanes_below(q1 - q);
         }
     }
     if (!wl_any(fix)) return 1;
@@ -521,13 +549,16 @@ ALWAYS int prob_slice_body(const masad_positions *mp, size_t p, size_t q0, size_
     return 1;
 }
 
-/* Pass 1 for target positions [q0, q1) (q0, q1 multiples of WD, or q1 = m): every sender
- * position p in order, its win probabilities and r = 1 utilities, added to the column sums in
- * p order — so each column's sum is the same whatever the slicing. */
+/* Pass 1 for target positions [q0, q1) (q0, q1 multiples of WD, or q1 = m). With r = 1 the
+ * utilities are linear in a = |u_p − u_q|/dx (Us = 2a, Uf = −2a, Ub = bw, Uw = −bw), so a
+ * column sum splits into parts with closed forms from prefix sums (eum_masad_round_fast) and
+ *   X[q] = Σ_p count_p · P_p(q) · |u_p − u_q|,
+ * the only part that needs the win probabilities; P_p(q) > 0 only where F(u_q) > F(u_p), so
+ * about half the pairs, each unordered pair's denominator once. Every sender position p in
+ * order adds to X in p order — so each column's sum is the same whatever the slicing. */
 typedef struct pass1_args {
     const masad_positions *mp;
-    double Q, T, dx, mu;
-    double *colA, *colU, *colT, *diagA, *diagU, *diagT;
+    double *X;
     double *P, *pwm, *pwxm; /* scratch, m + EUM_PAD */
     size_t q0, q1;
     int ok;
@@ -540,37 +571,16 @@ ALWAYS void pass1_body(pass1_args *a)
     const masad_positions *mp = a->mp;
     const size_t m = mp->m, q0 = a->q0, q1 = a->q1;
     const double *u = mp->u;
-    const wd dx = wd_splat(a->dx), Q = wd_splat(a->Q), T = wd_splat(a->T);
-    const wd two = wd_splat(2.0), four = wd_splat(4.0), half = wd_splat(0.5),
-             quarter = wd_splat(0.25), one = wd_splat(1.0), zero = wd_splat(0.0);
     for (size_t p = 0; p < m; p++) {
         if (!prob_slice_body(mp, p, q0, q1, a->P, a->pwm, a->pwxm, NULL)) {
             a->ok = 0;
             return;
         }
-        const wd up = wd_splat(u[p]), dmu = wd_splat(fabs(u[p] - a->mu));
+        const wd up = wd_splat(u[p]);
         const wd cnt = wd_splat((double)mp->count[p]);
         for (size_t q = q0; q < q1; q += WD) {
-            /* the operations of the straight path's utilities with r = 1 (pow(v, 1) = v) */
-            wd diff = up - wd_load(u + q);
-            wd av = wd_abs(diff / dx);
-            wd us = two - four * (half - half * av), uf = two - four * (half + half * av);
             wd P = wd_load(a->P + q);
-            wd A = P * us + (one - P) * uf;
-            wd tail = zero; /* Q = 1: Q·0 − 0·(…) is exactly 0 */
-            if (a->Q != 1) {
-                wd bw = (dmu + wd_abs(diff)) / dx;
-                wd ub = two - four * (half - quarter * bw), uw = two - four * (half + quarter * bw);
-                tail = Q * zero - (one - Q) * (T * ub + (one - T) * uw);
-            }
-            wd_store(a->colA + q, wd_load(a->colA + q) + cnt * A);
-            wd_store(a->colU + q, wd_load(a->colU + q) + cnt * us);
-            wd_store(a->colT + q, wd_load(a->colT + q) + cnt * tail);
-            if (p >= q && p < q + WD) {
-                a->diagA[p] = A[p - q];
-                a->diagU[p] = us[p - q];
-                a->diagT[p] = tail[p - q];
-            }
+            wd_store(a->X + q, wd_load(a->X + q) + cnt * (P * wd_abs(up - wd_load(u + q))));
         }
     }
     a->ok = 1;
@@ -598,6 +608,8 @@ typedef struct pass2_shared {
     const double *usq;      /* per actor: 2 − 4·pow(0.5, r) */
     const float *s_sorted;  /* n16: salience of the receiver of rank t (pads 0) */
     const size_t *start;    /* per position: first rank there */
+    const unsigned *pos_of; /* per rank: its position index */
+    const double *xr;       /* per rank: its position (n16 + EUM_PAD, padded with the last) */
     const size_t *perm;     /* sender positions in visiting order */
     double Q, T, dx, mu, eps;
     atomic_size_t next;
@@ -613,7 +625,7 @@ typedef struct pass2_local {
     size_t ncand, capcand;
     double *P, *pwm, *pwxm;            /* m + EUM_PAD */
     float *Lm, *Lp, *LBm, *LBp, *D, *E, *Pf; /* m16 */
-    float *Drec, *Erec;                /* n16, when positions are shared */
+    float *Pc;                         /* n16: P by receiver rank, when positions are shared */
     int ok;
 } pass2_local;
 
@@ -683,10 +695,17 @@ ALWAYS void pass2_body(pass2_local *lo)
     const wf two = wf_splat(2.0f), four = wf_splat(4.0f), one = wf_splat(1.0f);
     const wf Qf = wf_splat((float)Q), Tf = wf_splat((float)T);
     const float eps = (float)sh->eps;
-    const wf epsv = wf_splat(eps), meps = wf_splat(-eps), eps3 = wf_splat(3 * eps);
+    const wf epsv = wf_splat(eps), eps3 = wf_splat(3 * eps);
+    const wf below_meps = wf_splat(nextafterf(-eps, -INFINITY)); /* x > it ⟺ x ≥ −eps */
     const wf huge = wf_splat(-1e30f), fzero = wf_splat(0.0f);
+    /* With shared positions (m < n) the per-alter tables are laid out by receiver rank (n
+     * columns), so the receiver scan reads them directly; else by position (m = n columns,
+     * the same order). The single-precision values are the same either way. */
     const int shared_positions = m < n;
-    float *D = shared_positions ? lo->Drec : lo->D, *E = shared_positions ? lo->Erec : lo->E;
+    const size_t ncol = shared_positions ? n : m, ncol16 = shared_positions ? n16 : m16;
+    const double *cu = shared_positions ? sh->xr : u;
+    float *D = lo->D, *E = lo->E, *Pc = shared_positions ? lo->Pc : lo->Pf;
+    (void)m16;
     for (;;) {
         size_t k = atomic_fetch_add(&sh->next, 1);
         if (k >= m) break;
@@ -695,10 +714,12 @@ ALWAYS void pass2_body(pass2_local *lo)
             lo->ok = 0;
             return;
         }
-        /* per alter position: logs of the bases, and P, in single precision */
+        if (shared_positions)
+            for (size_t t = 0; t < n; t++) Pc[t] = lo->Pf[sh->pos_of[t]];
+        /* per alter (position or rank): logs of the bases, and P, in single precision */
         const wd up = wd_splat(u[p]), dmu = wd_splat(fabs(u[p] - sh->mu));
-        for (size_t q = 0; q < m; q += WF) {
-            wd d0 = up - wd_load(u + q), d1 = up - wd_load(u + q + WD);
+        for (size_t q = 0; q < ncol; q += WF) {
+            wd d0 = up - wd_load(cu + q), d1 = up - wd_load(cu + q + WD);
             wd a0 = wd_abs(d0 * idx), a1 = wd_abs(d1 * idx); /* screening: ×(1/dx) will do */
             wf_store(lo->Lm + q, wf_log(wf_from(half - half * a0, half - half * a1)));
             wf_store(lo->Lp + q, wf_log(wf_from(half + half * a0, half + half * a1)));
@@ -716,10 +737,10 @@ ALWAYS void pass2_body(pass2_local *lo)
             const double bw0 = (fabs(x[i] - sh->mu) + 0.0) / sh->dx;
             const double ub0 = 2 - 4 * pow(0.5 - 0.25 * bw0, ri), uw0 = 2 - 4 * pow(0.5 + 0.25 * bw0, ri);
             const wf rv = wf_splat((float)ri), usqf = wf_splat((float)usq);
-            for (size_t q = 0; q < m; q += WF) {
+            for (size_t q = 0; q < ncol; q += WF) {
                 wf us = two - four * wf_exp(rv * wf_load(lo->Lm + q));
                 wf uf = two - four * wf_exp(rv * wf_load(lo->Lp + q));
-                wf P = wf_load(lo->Pf + q);
+                wf P = wf_load(Pc + q);
                 wf A = P * us + (one - P) * uf;
                 wf tail = usqf;
                 if (Q != 1) {
@@ -727,27 +748,31 @@ ALWAYS void pass2_body(pass2_local *lo)
                     wf uw = two - four * wf_exp(rv * wf_load(lo->LBp + q));
                     tail = Qf * usqf - (one - Qf) * (Tf * ub + (one - Tf) * uw);
                 }
-                wf_store(lo->D + q, A - us);
-                wf_store(lo->E + q, us - tail);
+                wf_store(D + q, A - us);
+                wf_store(E + q, us - tail);
             }
-            for (size_t q = m; q < m16; q++) {
-                lo->D[q] = 0;
-                lo->E[q] = -1e30f;
+            for (size_t q = ncol; q < ncol16; q++) {
+                D[q] = 0;
+                E[q] = -1e30f;
             }
-            lo->D[p] = 0; /* own position: exactly, below */
-            lo->E[p] = -1e30f;
+            /* own position: exactly, below */
             if (shared_positions)
-                for (size_t q = 0; q < m; q++)
-                    for (size_t t = sh->start[q]; t < sh->start[q] + mp->count[q]; t++) {
-                        lo->Drec[t] = lo->D[q];
-                        lo->Erec[t] = lo->E[q];
-                    }
+                for (size_t t = t_lo; t < t_hi; t++) {
+                    D[t] = 0;
+                    E[t] = -1e30f;
+                }
+            else {
+                D[p] = 0;
+                E[p] = -1e30f;
+            }
             for (size_t t = 0; t < n16; t += WF) {
                 wf eu = wf_load(sh->s_sorted + t) * wf_load(D + t) + wf_load(E + t);
                 wf M = wf_load(lo->M + t);
-                wi cand = (eu >= meps) & ((eu > M - eps3) | (eu <= epsv));
-                wf_store(lo->M + t, wf_select(eu > M, eu, M));
-                wi_store(lo->cnt + t, wi_load(lo->cnt + t) - (eu > epsv));
+                /* cand = eu ≥ −eps and (eu > M − 3·eps or eu ≤ eps), as one comparison: with
+                 * eu ≤ eps it is eu ≥ −eps (eu > below_meps), otherwise eu > M − 3·eps */
+                wi cand = wf_gt(eu, wf_select(wf_le(eu, epsv), below_meps, M - eps3));
+                wf_store(lo->M + t, wf_select(wf_gt(eu, M), eu, M));
+                wi_store(lo->cnt + t, wi_load(lo->cnt + t) - wf_gt(eu, epsv));
                 if (wi_any(cand))
                     for (int l = 0; l < WF; l++)
                         if (cand[l]) push_cand(lo, t + (size_t)l, i, eu[l] <= eps);
@@ -874,6 +899,12 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
     for (size_t t = 0; t < n; t++) s_sorted[t] = (float)s[mp->order[t]];
     size_t *start = en_xmalloc(m * sizeof *start);
     for (size_t q = 0, t = 0; q < m; t += mp->count[q], q++) start[q] = t;
+    unsigned *pos_of = en_xmalloc(n * sizeof *pos_of);
+    for (size_t t = 0; t < n; t++) pos_of[t] = (unsigned)mp->index[mp->order[t]];
+    sh.pos_of = pos_of;
+    double *xr = en_xmalloc((n16 + EUM_PAD) * sizeof *xr);
+    for (size_t t = 0; t < n16 + EUM_PAD; t++) xr[t] = mp->u[pos_of[t < n ? t : n - 1]];
+    sh.xr = xr;
     /* senders visited in a scattered order, so that few pairs set a new running maximum */
     size_t *perm = en_xmalloc(m * sizeof *perm);
     size_t stride = (size_t)(0.6180339887 * (double)m) | 1;
@@ -904,7 +935,8 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
         l->P = en_xcalloc(3 * (m + EUM_PAD), sizeof *l->P);
         l->pwm = l->P + m + EUM_PAD;
         l->pwxm = l->pwm + m + EUM_PAD;
-        const size_t stride = m16 + EUM_PAD; /* the P loops store up to 8 past m */
+        /* the P loops store up to 8 past m; by rank, the tables have n16 columns */
+        const size_t stride = (m < n ? n16 : m16) + EUM_PAD;
         l->Lm = en_xcalloc(7 * stride, sizeof *l->Lm);
         l->Lp = l->Lm + stride;
         l->LBm = l->Lp + stride;
@@ -912,11 +944,7 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
         l->D = l->LBp + stride;
         l->E = l->D + stride;
         l->Pf = l->E + stride;
-        if (m < n) {
-            l->Drec = en_xcalloc(2 * n16, sizeof *l->Drec);
-            l->Erec = l->Drec + n16;
-            for (size_t t = n; t < n16; t++) l->Erec[t] = -1e30f;
-        }
+        if (m < n) l->Pc = en_xcalloc(n16, sizeof *l->Pc);
     }
     run_parallel(kernel, lo, sizeof *lo, threads);
     eum_status status = EUM_ROUND_OK;
@@ -945,13 +973,15 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
         free(lo[k].best);
         free(lo[k].P);
         free(lo[k].Lm);
-        free(lo[k].Drec);
+        free(lo[k].Pc);
         free(lo[k].cand);
     }
     free(lo);
     free(s_sorted);
     free(usq);
     free(start);
+    free(pos_of);
+    free(xr);
     free(perm);
     return status;
 }
@@ -978,9 +1008,7 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
     double *Lm = en_xcalloc(4 * m2, sizeof *Lm); /* log(1/2 ∓ a/2), log(1/2 ∓ bw/4) */
     double *Lp = Lm + m2, *LBm = Lm + 2 * m2, *LBp = Lm + 3 * m2;
     const size_t mp2 = m + EUM_PAD;
-    double *colA = en_xcalloc(6 * mp2, sizeof *colA); /* pass-1 column sums and diagonals */
-    double *colU = colA + mp2, *colT = colA + 2 * mp2;
-    double *diagA = colA + 3 * mp2, *diagU = colA + 4 * mp2, *diagT = colA + 5 * mp2;
+    double *X = en_xcalloc(mp2, sizeof *X); /* pass 1: Σ_p count_p·P_p(q)·|u_p − u_q| */
     eum_kernel kernel1, kernel2;
     pick_kernels(&kernel1, &kernel2);
     int threads = eum_thread_count(cfg->threads);
@@ -1001,16 +1029,14 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
     for (size_t q = 1; q < m; q++)
         if (mp.F[q] < mp.F[qmed]) qmed = q;
     double mu = mp.u[qmed];
-    /* Column sums over sender positions p (in p order) for every target position q: the
-     * threads take slices of q, so each sum is formed the same way for any thread count. */
+    /* X over sender positions p (in p order) for every target position q: the threads take
+     * slices of q, so each sum is formed the same way for any thread count. */
     {
         pass1_args *a1 = en_xcalloc((size_t)threads, sizeof *a1);
         for (int k = 0; k < threads; k++) {
             size_t q0 = (m / WD * (size_t)k / (size_t)threads) * WD;
             size_t q1 = k + 1 == threads ? m : (m / WD * (size_t)(k + 1) / (size_t)threads) * WD;
-            a1[k] = (pass1_args){.mp = &mp, .Q = Q, .T = T, .dx = dx, .mu = mu, .colA = colA,
-                                 .colU = colU, .colT = colT, .diagA = diagA, .diagU = diagU,
-                                 .diagT = diagT, .q0 = q0, .q1 = q1, .ok = 1};
+            a1[k] = (pass1_args){.mp = &mp, .X = X, .q0 = q0, .q1 = q1, .ok = 1};
             if (q0 < q1) {
                 a1[k].P = en_xcalloc(3 * (m + EUM_PAD), sizeof(double));
                 a1[k].pwm = a1[k].P + m + EUM_PAD;
@@ -1036,11 +1062,33 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
             goto done;
         }
     }
-    /* S_k = Σ_{j≠k} EU_j(k): the column sums less one challenger at k's own position (k) */
-    for (size_t k = 0; k < n; k++) {
-        size_t q = mp.index[k];
-        S[k] = (s[k] * (colA[q] - diagA[q]) + (1 - s[k]) * (colU[q] - diagU[q])) -
-               (colT[q] - diagT[q]);
+    /* S_k = Σ_{j≠k} EU_j(k), challengers j at position p against k at q. With r = 1 and
+     * a = |u_p − u_q|/dx: Us = 2a, Uf = −2a, Usq = 0, Ub = bw, Uw = −bw with
+     * bw = (|u_p − mu| + |u_p − u_q|)/dx, so EU_j(k) = s_k·2a·(2P − 1) + (1 − s_k)·2a +
+     * (1 − Q)(2T − 1)·bw. Over all actors j (k's own term is 0 but for the bw part):
+     *   ΣUs = 2G(q)/dx,  ΣA = 4X(q)/dx − ΣUs,  Σtail = −(1 − Q)(2T − 1)(Cmu + G(q))/dx,
+     * G(q) = Σ_j |x_j − u_q| and Cmu = Σ_j |x_j − mu| from prefix sums over positions. */
+    {
+        double *PC = en_xmalloc(2 * (m + 1) * sizeof *PC), *PCU = PC + m + 1;
+        PC[0] = PCU[0] = 0;
+        for (size_t q = 0; q < m; q++) {
+            PC[q + 1] = PC[q] + (double)mp.count[q];
+            PCU[q + 1] = PCU[q] + (double)mp.count[q] * mp.u[q];
+        }
+        double Cmu = 0;
+        for (size_t q = 0; q < m; q++) Cmu += (double)mp.count[q] * fabs(mp.u[q] - mu);
+        const double tq = (1 - Q) * (2 * T - 1);
+        for (size_t k = 0; k < n; k++) {
+            size_t q = mp.index[k];
+            double y = mp.u[q];
+            double G = (y * PC[q] - PCU[q]) + ((PCU[m] - PCU[q + 1]) - y * (PC[m] - PC[q + 1]));
+            double sumU = 2 * (G / dx);
+            double sumA = 4 * (X[q] / dx) - sumU;
+            /* k's own tail, −(1 − Q)(2T − 1)·|x_k − mu|/dx, is left out */
+            double sumT = Q == 1 ? 0 : -tq * ((Cmu - fabs(y - mu)) + G) / dx;
+            S[k] = (s[k] * sumA + (1 - s[k]) * sumU) - sumT;
+        }
+        free(PC);
     }
     if (!eum_risk_exponents(n, S, NULL, r)) {
         status = EUM_ROUND_EQUAL_DANGER;
@@ -1185,7 +1233,7 @@ done:
     free(tail);
     free(Lm);
     free(Uf);
-    free(colA);
+    free(X);
     free(best_eu);
     free(best_dist);
     free(best);

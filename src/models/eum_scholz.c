@@ -12,7 +12,8 @@
  * Two paths:
  *   straight  the reference's operation order (loops k, a1, a2 for the all-pairs vote sum Z;
  *             voters in order for every N(a, b); j in order for every danger sum), so results are
- *             bit-identical to the reference. O(n³) per round.
+ *             bit-identical to the reference. O(n³) per round, O(n²) pow calls: every distinct
+ *             pow is computed once and reused (see "Why the pow caches change no bit" below).
  *   fast      positions de-duplicated; Z by the sorted sum-of-|differences| identity in O(m·n)
  *             per phase (m distinct positions), both N(a,b) and N(b,a) from one pass over the
  *             voters. Still O(m²·n) per round: the voter exponents r_k make every pair's vote a
@@ -25,19 +26,39 @@
 #include "core/util.h"
 #include "models/eum.h"
 
-/* E^p(i→j) of SPEC §1.5: P the probability that the challenger wins, dist = |x_i − x_j|,
- * r the exponent of the evaluating actor p, s_target the salience of the challenged actor
- * (its probability to resist). Scholz et al. (2011) eq. 2–3 with the (1−Q) term absent, as in
- * bdm1. The parentheses are the reference's evaluation order. */
-static double scholz_eu(double P, double dist, double D, double r, double s_target, double Q)
+/*
+ * Why the pow caches change no bit. glibc's pow is a pure function of its two arguments, so a
+ * pow whose arguments are formed by the same expression from the same values gives the same
+ * double however often it is called; computing it once and reading it back is exact as long as
+ * every sum that uses it keeps its terms and their order. And pow(x, 1.0) is x exactly (the
+ * result is representable and glibc's pow is accurate to well under one ulp; checked on 2·10⁸
+ * arguments, subnormals included), so with r = 1 — every exponent in the risk phase — the call
+ * is skipped (pow_r), as it is for pow(+0, r > 0) = +0 (a voter's distance to itself).
+ */
+static double pow_r(double x, double r)
 {
-    double Us = 2 - 4 * pow(0.5 - (0.5 * dist) / D, r);
-    double Uf = 2 - 4 * pow(0.5 + (0.5 * dist) / D, r);
-    double Usq = 2 - 4 * pow(0.5, r);
-    return (s_target * (P * Us + (1 - P) * Uf) + (1 - s_target) * Us) - Q * Usq;
+    if (r == 1.0) return x;
+    if (x == 0 && !signbit(x) && r > 0) return 0.0; /* pow(+0, y > 0) is +0 (C11 F.10.4.4) */
+    return pow(x, r);
 }
 
-/* Same with precomputed utilities (fast path: Us, Uf are shared by e_ij and e_ji). */
+/* The utilities of SPEC §1.5 seen with exponent r across a distance dist = |x_i − x_j|:
+ * success Us, failure Uf, status quo Usq = 2 − 4·0.5^r (the reference's expressions). */
+static double scholz_us(double dist, double D, double r)
+{
+    return 2 - 4 * pow_r(0.5 - (0.5 * dist) / D, r);
+}
+
+static double scholz_uf(double dist, double D, double r)
+{
+    return 2 - 4 * pow_r(0.5 + (0.5 * dist) / D, r);
+}
+
+/* E^p(i→j) of SPEC §1.5 from the utilities of the evaluating actor p (its exponent, the
+ * distance |x_i − x_j|): P the probability that the challenger wins, s_target the salience of
+ * the challenged actor (its probability to resist). Scholz et al. (2011) eq. 2–3 with the (1−Q)
+ * term absent, as in bdm1. The parentheses are the reference's evaluation order. E^i(i→j) and
+ * E^i(j→i) share dist and i's exponent, hence Us, Uf and Usq. */
 static double scholz_eu_u(double P, double Us, double Uf, double Usq, double s_target, double Q)
 {
     return (s_target * (P * Us + (1 - P) * Uf) + (1 - s_target) * Us) - Q * Usq;
@@ -112,66 +133,113 @@ static void choice_apply(const scholz_choice *ch, size_t i, const double *x, dou
 
 /* ---- straight path ---------------------------------------------------------------------- */
 
-/* P(x_a, x_b) for every ordered actor pair in the reference order (SPEC §1.3): δ_k(y) =
- * pow(|x_k − y|/D, r_k) (tabulated: pow is a pure function, so this changes no bit);
- * Z = Σ_k Σ_a1 Σ_a2 |c_k s_k (δ_k(x_a2) − δ_k(x_a1))|; N(a,b) = Σ_k max(0, c_k s_k (δ_k(x_b) −
- * δ_k(x_a))). Returns 0 if Z == 0 (the reference divides by zero). O(n³). */
-static int scholz_probabilities_straight(size_t n, const double *w, const double *x,
-                                         const double *r, double D, double *delta, double *P)
+/* rep[a]: the first actor at actor a's position (x_rep == x_a; a NaN is its own). Whatever is
+ * computed from x_a alone — |x_k − x_a|, so δ_k(x_a) and the utilities' distances, and the
+ * column of P — comes out of the same expression with the same value (for ±0 too: the
+ * distances go through fabs), so the straight path computes it for rep[a] only and reads it
+ * back for a. Actors often share positions (confrontations move one onto the other). */
+static void same_positions(size_t n, const double *x, size_t *rep)
 {
-    for (size_t k = 0; k < n; k++)
-        for (size_t a = 0; a < n; a++) delta[k * n + a] = pow(fabs(x[k] - x[a]) / D, r[k]);
+    for (size_t a = 0; a < n; a++) {
+        size_t b = 0;
+        while (b < a && !(x[b] == x[a])) b++;
+        rep[a] = b;
+    }
+}
+
+/* P(x_a, x_b) for every ordered actor pair in the reference order (SPEC §1.3): δ_k(y) =
+ * pow(|x_k − y|/D, r_k), tabulated once per phase (one pow per voter and distinct position;
+ * none when r_k = 1); Z = Σ_k Σ_a1 Σ_a2 |c_k s_k (δ_k(x_a2) − δ_k(x_a1))|; N(a,b) = Σ_k max(0,
+ * c_k s_k (δ_k(x_b) − δ_k(x_a))). Every sum adds its terms in the reference's order; the terms
+ * left out are exact zeros (see the comments). pairs: scratch of 2n² indices. Returns 0 if
+ * Z == 0 (the reference divides by zero). O(n³). */
+static int scholz_probabilities_straight(size_t n, const double *w, const double *x,
+                                         const double *r, double D, const size_t *rep,
+                                         size_t *pairs, double *delta, double *P)
+{
+    int finite = 1;
+    for (size_t k = 0; k < n; k++) {
+        double *dk = delta + k * n;
+        for (size_t a = 0; a < n; a++)
+            dk[a] = rep[a] < a ? dk[rep[a]] : pow_r(fabs(x[k] - x[a]) / D, r[k]);
+        for (size_t a = 0; a < n; a++) finite &= isfinite(dk[a]) != 0;
+        finite &= isfinite(w[k]) != 0;
+    }
+    /* Z's pairs (a1, a2) in the reference's loop order. A pair at one position adds
+     * |w_k · (+0)| = +0, which leaves Z (a sum from +0 of terms ≥ +0, so never −0) unchanged:
+     * such pairs are left out, unless some δ or w is not finite (0·∞ and ∞ − ∞ are NaN). */
+    size_t count = 0;
+    for (size_t a1 = 0; a1 < n; a1++)
+        for (size_t a2 = 0; a2 < n; a2++)
+            if (!finite || rep[a1] != rep[a2]) {
+                pairs[2 * count] = a1;
+                pairs[2 * count + 1] = a2;
+                count++;
+            }
     double Z = 0;
     for (size_t k = 0; k < n; k++) {
         const double *dk = delta + k * n;
-        for (size_t a1 = 0; a1 < n; a1++)
-            for (size_t a2 = 0; a2 < n; a2++) Z += fabs(w[k] * (dk[a2] - dk[a1]));
+        for (size_t p = 0; p < count; p++)
+            Z += fabs(w[k] * (dk[pairs[2 * p + 1]] - dk[pairs[2 * p]]));
     }
     if (!(Z != 0)) return 0;
     for (size_t a = 0; a < n; a++)
         for (size_t b = 0; b < n; b++) {
+            if (rep[a] < a || rep[b] < b) { /* same δ columns, same test below: same value */
+                P[a * n + b] = P[rep[a] * n + rep[b]];
+                continue;
+            }
             if (x[a] == x[b]) {
                 P[a * n + b] = 0.0;
                 continue;
             }
+            /* the reference adds v when v > 0; adding +0 otherwise leaves N (≥ +0) unchanged
+             * and spares the unpredictable branch */
             double N = 0;
             for (size_t k = 0; k < n; k++) {
                 double v = w[k] * (delta[k * n + b] - delta[k * n + a]);
-                if (v > 0) N += v;
+                N += v > 0 ? v : 0.0;
             }
             P[a * n + b] = N / Z;
         }
     return 1;
 }
 
-/* O(n³) per round (the P matrices); O(n²) pow calls. */
+/* O(n³) per round (the P matrices). pow calls, m = distinct positions: none in the risk phase
+ * (r = 1); in the offer phase n·m for δ and about 2n·m for the utilities. */
 eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const double *c,
                                      const double *s, const double *x, double *x_out,
                                      eum_move *moves, eum_trace *trace)
 {
     const double D = cfg->range, Q = cfg->Q;
-    double *w = en_xmalloc(n * sizeof *w);
-    double *r = en_xmalloc(n * sizeof *r);
-    double *danger = en_xmalloc(n * sizeof *danger);
-    double *R = en_xmalloc(n * sizeof *R);
-    double *delta = en_xmalloc(n * n * sizeof *delta);
-    double *P = en_xmalloc(n * n * sizeof *P);
+    const size_t nn = n * n;
+    double *w = en_xmalloc((6 * n + 2 * nn) * sizeof *w); /* one block for the doubles */
+    double *r = w + n, *danger = r + n, *R = danger + n, *us = R + n, *uf = us + n;
+    double *delta = uf + n, *P = delta + nn;
+    size_t *rep = en_xmalloc((n + 2 * nn) * sizeof *rep), *pairs = rep + n;
+    const int want_eu = trace && (trace->eu_self || trace->eu_other);
     eum_status status = EUM_ROUND_OK;
     for (size_t k = 0; k < n; k++) {
         w[k] = c[k] * s[k];
         r[k] = 1.0;
     }
+    same_positions(n, x, rep);
 
     /* Risk phase (SPEC §1.6): danger_i = Σ_{j≠i} E^i(j→i) with every r = 1 (so Usq = 0). */
-    if (!scholz_probabilities_straight(n, w, x, r, D, delta, P)) {
+    if (!scholz_probabilities_straight(n, w, x, r, D, rep, pairs, delta, P)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
     }
-    if (trace && trace->P_risk) memcpy(trace->P_risk, P, n * n * sizeof *P);
+    if (trace && trace->P_risk) memcpy(trace->P_risk, P, nn * sizeof *P);
+    const double Usq1 = 2 - 4 * pow_r(0.5, 1.0); /* 0 */
     for (size_t i = 0; i < n; i++) {
         double sum = 0;
-        for (size_t j = 0; j < n; j++)
-            if (j != i) sum += scholz_eu(P[j * n + i], fabs(x[j] - x[i]), D, 1.0, s[i], Q);
+        for (size_t j = 0; j < n; j++) {
+            if (j == i) continue;
+            double dist = fabs(x[j] - x[i]);
+            sum += scholz_eu_u(P[j * n + i], scholz_us(dist, D, 1.0), scholz_uf(dist, D, 1.0),
+                               Usq1, s[i], Q);
+        }
         danger[i] = sum;
     }
     if (trace && trace->danger) memcpy(trace->danger, danger, n * sizeof *danger);
@@ -183,38 +251,45 @@ eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const doub
     if (trace && trace->r) memcpy(trace->r, r, n * sizeof *r);
 
     /* Offer phase (SPEC §1.7) with the new exponents; decisions read round-start positions. */
-    if (!scholz_probabilities_straight(n, w, x, r, D, delta, P)) {
+    if (!scholz_probabilities_straight(n, w, x, r, D, rep, pairs, delta, P)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
     }
-    if (trace && trace->P) memcpy(trace->P, P, n * n * sizeof *P);
+    if (trace && trace->P) memcpy(trace->P, P, nn * sizeof *P);
     for (size_t i = 0; i < n; i++) {
         scholz_choice ch;
         choice_init(&ch);
+        const double Usq = 2 - 4 * pow_r(0.5, r[i]);
         for (size_t j = 0; j < n; j++) {
             if (j == i) {
                 if (trace && trace->eu_self) trace->eu_self[i * n + j] = NAN;
                 if (trace && trace->eu_other) trace->eu_other[i * n + j] = NAN;
                 continue;
             }
-            double dist = fabs(x[i] - x[j]);
-            double e_ij = scholz_eu(P[i * n + j], dist, D, r[i], s[j], Q);
-            double e_ji = scholz_eu(P[j * n + i], dist, D, r[i], s[i], Q);
+            /* actors at i's own position make no offer (they are not evaluated in bdm1; their
+             * EUs only feed the trace and the quadrant) */
+            int offers = !(x[j] == x[i]);
+            if (!offers && !want_eu) continue;
+            /* i's utilities across |x_i − x_j|: those of the first actor at x_j when it was
+             * computed in this row (it was, unless it is i itself) */
+            size_t q = rep[j];
+            if (q == j || q == i) {
+                double dist = fabs(x[i] - x[j]);
+                us[j] = scholz_us(dist, D, r[i]);
+                uf[j] = scholz_uf(dist, D, r[i]);
+                q = j;
+            }
+            double e_ij = scholz_eu_u(P[i * n + j], us[q], uf[q], Usq, s[j], Q);
+            double e_ji = scholz_eu_u(P[j * n + i], us[q], uf[q], Usq, s[i], Q);
             if (trace && trace->eu_self) trace->eu_self[i * n + j] = e_ij;
             if (trace && trace->eu_other) trace->eu_other[i * n + j] = e_ji;
-            /* actors at i's own position make no offer (they are not evaluated in bdm1; the
-             * values above only feed the trace and the quadrant) */
-            if (x[j] != x[i]) choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
+            if (offers) choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
         }
         choice_apply(&ch, i, x, x_out, &moves[i]);
     }
 done:
     free(w);
-    free(r);
-    free(danger);
-    free(R);
-    free(delta);
-    free(P);
+    free(rep);
     return status;
 }
 

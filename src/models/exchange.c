@@ -3,7 +3,8 @@
  * gain, p = 0) and its randomized variant (REX, p > 0), on any scenario. The round itself is
  * in exchange_kernel.c; this file maps scenario scales to Decide's internal 0–100 scale and
  * back, runs the rounds and repetitions, and fills the result: the per-round trace, the
- * exchanges and externalities (JSON extras) and the story lines of text output.
+ * exchanges and externalities (JSON extras) and the story lines of text output; with trace=none
+ * only the positions of every round and the forecasts (no extras, no story).
  * See docs/models/exchange.md.
  */
 #include <math.h>
@@ -220,6 +221,7 @@ typedef struct ex_run {
     ex_options options;
     long rounds;
     int full_story;
+    int positions_only; /* trace=none */
     double *outcomes; /* [round][issue] preference outcome on the issue scale, rounds + 1 */
     double *voting;   /* [round - 1][issue] voting outcome */
 } ex_run;
@@ -234,6 +236,7 @@ static void add_trace_round(ex_run *run, const ex_state *st, size_t *index,
         for (size_t a = 0; a < pb->n; a++)
             if (pb->present[a * pb->m + d]) scratch[count++] = to_scale(pb, d, x[a * pb->m + d]);
         en_round *r = en_result_add_round(run->res, index[d], scratch);
+        if (run->positions_only) continue;
         en_node *extra = en_round_extra(r);
         en_node_set_number(extra, "outcome", to_scale(pb, d, ex_outcome(st, d)));
         if (!rec) continue;
@@ -253,10 +256,9 @@ static void run_once(ex_run *run, size_t *index)
     ex_state *st = ex_state_new(&in);
     double *scratch = en_xcalloc(pb->n + 1, sizeof *scratch);
     en_node *rounds_node = NULL;
-    if (run->res) {
+    if (run->res && !run->positions_only)
         rounds_node = en_node_set(en_result_extra(run->res), "rounds", en_node_new(EN_NODE_ARRAY));
-        add_trace_round(run, st, index, NULL, scratch);
-    }
+    if (run->res) add_trace_round(run, st, index, NULL, scratch);
     for (size_t d = 0; d < pb->m; d++) run->outcomes[d] = to_scale(pb, d, ex_outcome(st, d));
     ex_round_record rec;
     memset(&rec, 0, sizeof rec);
@@ -268,6 +270,7 @@ static void run_once(ex_run *run, size_t *index)
         }
         if (!run->res) continue;
         add_trace_round(run, st, index, &rec, scratch);
+        if (run->positions_only) continue;
         en_node_push(rounds_node, round_node(run->s, (int)r, &rec));
         en_result_say(run->res, (int)r, -1,
                       "%zu exchange%s (of %ld candidates, %ld valid)",
@@ -325,6 +328,7 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
     run.options.knife_eps = en_param_number(params, "knife_edge");
     run.rounds = en_param_integer(params, "rounds");
     run.full_story = strcmp(en_param_choice(params, "trace"), "full") == 0;
+    run.positions_only = strcmp(en_param_choice(params, "trace"), "none") == 0;
     long seed = en_param_integer(params, "seed");
     long reps = en_param_integer(params, "repetitions");
     /* The equal-gain model is deterministic: repetitions would all be the same run. */
@@ -345,19 +349,21 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
     }
     gsl_rng_free(rng);
 
-    en_node *top = en_result_extra(res);
-    en_node_set_string(top, "variant", run.options.p > 0 ? "randomized equal gain (REX)"
-                                                         : "equal gain");
-    en_node_set_string(top, "exchange_scale",
-                       "exchanges are on the internal 0-100 scale: "
-                       "(value - scale_min) * 100 / (scale_max - scale_min)");
-    en_node_set_number(top, "repetitions", (double)reps);
+    if (!run.positions_only) {
+        en_node *top = en_result_extra(res);
+        en_node_set_string(top, "variant", run.options.p > 0 ? "randomized equal gain (REX)"
+                                                             : "equal gain");
+        en_node_set_string(top, "exchange_scale",
+                           "exchanges are on the internal 0-100 scale: "
+                           "(value - scale_min) * 100 / (scale_max - scale_min)");
+        en_node_set_number(top, "repetitions", (double)reps);
+    }
     for (size_t d = 0; d < m; d++) {
         const double *finals = all_outcomes + (size_t)run.rounds * m + d;
         double forecast = 0;
         for (long r = 0; r < distinct; r++) forecast += finals[(size_t)r * per_run];
         forecast /= (double)distinct;
-        if (run.options.p > 0) {
+        if (run.options.p > 0 && !run.positions_only) {
             en_node *ie = en_issue_result_extra(&res->issues[index[d]]);
             en_node *rep = en_node_set(ie, "repetitions", en_node_new(EN_NODE_OBJECT));
             en_node_set_number(rep, "count", (double)distinct);

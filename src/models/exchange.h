@@ -30,6 +30,8 @@ typedef struct ex_options {
     double salience_weight; /* end-of-round update (SPEC §8): 0.4 */
     double fixed_weight;    /* 0.1 */
     gsl_rng *rng;      /* needed when p > 0; owned by the caller (one per run: reentrant) */
+    int threads;       /* threads for candidate generation: 0 = one per online CPU, 1 = none.
+                        * Results do not depend on it; the randomized variant is serial. */
 } ex_options;
 
 void ex_options_default(ex_options *options);

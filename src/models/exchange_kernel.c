@@ -2,18 +2,20 @@
  * exchange_kernel.c — Stokman's exchange model exactly as Decide computes it (SPEC.md,
  * foarsitter/decide-exchange-model @ 51dee66), in IEEE doubles, with the deterministic tie and
  * knife-edge rules of SPEC §12, plus the randomized variant (REX, §11): the state, what-if
- * outcomes, the computation of one candidate (§5, §6, §11) and the heap of candidates. The
- * round that drives them is in exchange_round.c.
+ * outcomes, the computation of one candidate (§5, §6, §11), the compact candidate record and
+ * the selection of the best candidate. The round that drives them is in exchange_round.c.
  *
  * Speed (SPEC §14): the reference visits every remaining candidate after each execution and
  * rebuilds an outcome over all actors for each what-if. Here candidates are indexed by
  * (actor, supply issue) and (actor, demand issue), so an execution touches only the
  * candidates it affects; Σ c·s·x per issue is kept, so a what-if outcome costs O(|U| + 1);
- * and the best candidate comes from an indexed max-heap.
+ * a candidate's record is one cache line (ex_hot); and the best candidate comes from a
+ * lazily sorted run of the round's candidates plus a small heap (docs/performance.md).
  */
 #include "models/exchange_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +30,7 @@ void ex_options_default(ex_options *o)
     o->salience_weight = 0.4;
     o->fixed_weight = 0.1;
     o->rng = NULL;
+    o->threads = 0;
 }
 
 void ex_round_record_free(ex_round_record *r)
@@ -44,6 +47,9 @@ void ex_round_record_free(ex_round_record *r)
 ex_state *ex_state_new(const ex_input *in)
 {
     if (!in || in->actor_count == 0 || in->issue_count == 0) return NULL;
+    /* Update maps count actors in 16 bits, records hold issues in 16 (ex_hot); at these sizes
+     * the candidate count (n²·I²/16) would not fit in memory anyway. */
+    if (in->actor_count > 65535 || in->issue_count > 32767) return NULL;
     ex_state *st = en_xcalloc(1, sizeof *st);
     size_t n = in->actor_count, m = in->issue_count, nm = n * m;
     st->n = n;
@@ -67,6 +73,7 @@ ex_state *ex_state_new(const ex_input *in)
         for (size_t a = 0; a < n; a++)
             if (st->present[a * m + d]) st->W[d] += st->cs[a * m + d];
     st->right = en_xcalloc(nm, 1);
+    st->cur = en_xcalloc(nm, sizeof *st->cur);
     st->sup_start = en_xcalloc(nm + 1, sizeof *st->sup_start);
     st->dem_start = en_xcalloc(nm + 1, sizeof *st->dem_start);
     st->sup_end = en_xcalloc(nm, sizeof *st->sup_end);
@@ -84,7 +91,8 @@ void ex_state_free(ex_state *st)
 {
     if (!st) return;
     ex_free_candidates(st);
-    free(st->cand);
+    free(st->hot);
+    free(st->cold);
     free(st->present);
     free(st->x);
     free(st->s);
@@ -93,7 +101,9 @@ void ex_state_free(ex_state *st)
     free(st->W);
     free(st->S0);
     free(st->right);
+    free(st->cur);
     free(st->heap);
+    free(st->run);
     free(st->hpos);
     free(st->sup_start);
     free(st->dem_start);
@@ -103,6 +113,7 @@ void ex_state_free(ex_state *st)
     free(st->stamp);
     free(st->live);
     free(st->live_keys);
+    free(st->live_gain);
     free(st->arena);
     free(st->sup_list);
     free(st->dem_list);
@@ -139,7 +150,7 @@ static double whatif(const ex_state *st, int d, const ex_umap *U, int actor, dou
     int in_u = 0;
     /* An empty map may sit at offset 0 of a not yet allocated arena. */
     const ex_uentry *items = U->count ? st->arena + U->offset : NULL;
-    for (int k = 0; k < U->count; k++) {
+    for (unsigned k = 0; k < U->count; k++) {
         int a = items[k].actor;
         if (a == actor) {
             in_u = 1;
@@ -160,7 +171,7 @@ static double whatif(const ex_state *st, int d, const ex_umap *U, int actor, dou
 void ex_umap_merge(ex_state *st, ex_umap *U, int actor, double y, double s0)
 {
     ex_uentry *items = U->count ? st->arena + U->offset : NULL;
-    for (int k = 0; k < U->count; k++) {
+    for (unsigned k = 0; k < U->count; k++) {
         if (items[k].actor != actor) continue;
         double cur = items[k].value;
         items[k].value = s0 <= cur ? fmin(cur, y) : fmax(cur, y);
@@ -169,7 +180,7 @@ void ex_umap_merge(ex_state *st, ex_umap *U, int actor, double y, double s0)
     if (U->count == U->capacity) {
         /* Move to a bigger block at the arena's end (the old block is abandoned until the
          * round ends). */
-        int capacity = U->capacity ? 2 * U->capacity : 2;
+        unsigned capacity = U->capacity ? 2 * U->capacity : 2;
         if (st->arena_count + (size_t)capacity > st->arena_capacity) {
             st->arena_capacity = 2 * (st->arena_count + (size_t)capacity) + 1024;
             st->arena = en_xrealloc(st->arena, st->arena_capacity * sizeof *st->arena);
@@ -375,13 +386,117 @@ int ex_compute(const ex_state *st, const ex_options *o, ex_cand *E)
     /* Step 7. */
     if (!overshoot(st, o, E, 0)) return 0;
     if (!overshoot(st, o, E, 1)) return 0;
-    if (o->p > 0 && o->rng) randomize(st, o, E);
+    if (EX_REX(o)) randomize(st, o, E);
     return side_valid(I) && side_valid(J);
 }
 
-/* ---- the indexed max-heap of valid candidates: gain descending, generation ascending ----
- * 4-ary: half the depth of a binary heap, and a node's children share a cache line or two.
- * Entries carry their key so that sifting never touches the (large) candidate records. */
+/* ---- the compact record (exchange_internal.h) ---- */
+
+/* Loads record k into the working form; `cold`: also the outputs kept for the randomized
+ * variant (only valid when it is on). */
+void ex_load(const ex_state *st, long k, ex_cand *E, int cold)
+{
+    /* Only the inputs are set: a computation writes every output before reading it. */
+    const ex_hot *h = &st->hot[k];
+    size_t m = st->m;
+    E->p = h->p;
+    E->q = h->q;
+    E->gain = h->gain;
+    for (int u = 0; u < 2; u++) {
+        unsigned count = h->u_count[u];
+        unsigned capacity = count ? 2 : 0; /* blocks grow 2, 4, 8, ... (ex_umap_merge) */
+        while (capacity < count) capacity *= 2;
+        E->U[u].offset = h->u_offset[u];
+        E->U[u].count = count;
+        E->U[u].capacity = capacity;
+    }
+    unsigned flags = h->flags;
+    for (int a = 0; a < 2; a++) {
+        ex_side *S = &E->side[a];
+        unsigned f = flags >> (3 * a);
+        S->actor = h->actor[a];
+        S->sup = (short)(a == 0 ? h->q : h->p);
+        S->dem = (short)(a == 0 ? h->p : h->q);
+        S->X = st->cur[(size_t)S->actor * m + (size_t)S->sup];
+        S->m = h->m[a];
+        S->h_sum = h->h_sum[a];
+        S->h_any = (f & EX_HANY0) != 0;
+        S->h_pos = (f & EX_HPOS0) != 0;
+        S->h_neg = (f & EX_HNEG0) != 0;
+        S->adjusted = (flags & (a == 0 ? EX_ADJ0 : EX_ADJ1)) != 0;
+    }
+    /* Groups a (RIGHT, RIGHT) and d (LEFT, LEFT) are on the same side of both outcomes. */
+    size_t ip = (size_t)h->actor[0] * m + h->p, iq = (size_t)h->actor[0] * m + h->q;
+    E->group = st->right[ip] == st->right[iq] ? 0 : 1;
+    if (cold) {
+        const ex_cold *c = &st->cold[k];
+        E->dp = c->dp;
+        E->dq = c->dq;
+        for (int a = 0; a < 2; a++) {
+            E->side[a].y = c->y[a];
+            E->side[a].eu = c->eu[a];
+            E->side[a].n0 = c->n0[a];
+            E->side[a].n1 = c->n1[a];
+        }
+    }
+}
+
+void ex_store(ex_state *st, const ex_options *o, long k, const ex_cand *E)
+{
+    ex_hot *h = &st->hot[k];
+    unsigned flags = 0;
+    for (int a = 0; a < 2; a++) {
+        const ex_side *S = &E->side[a];
+        h->actor[a] = (unsigned short)S->actor;
+        h->m[a] = S->m;
+        h->h_sum[a] = S->h_sum;
+        flags |= (unsigned)((S->h_any ? EX_HANY0 : 0) | (S->h_pos ? EX_HPOS0 : 0) |
+                            (S->h_neg ? EX_HNEG0 : 0)) << (3 * a);
+        if (S->adjusted) flags |= a == 0 ? EX_ADJ0 : EX_ADJ1;
+    }
+    h->flags = (unsigned char)flags;
+    h->p = (unsigned short)E->p;
+    h->q = (unsigned short)E->q;
+    h->gain = E->gain;
+    for (int u = 0; u < 2; u++) {
+        h->u_offset[u] = E->U[u].offset;
+        h->u_count[u] = (unsigned short)E->U[u].count;
+    }
+    if (EX_REX(o)) {
+        ex_cold *c = &st->cold[k];
+        c->dp = E->dp;
+        c->dq = E->dq;
+        for (int a = 0; a < 2; a++) {
+            c->y[a] = E->side[a].y;
+            c->eu[a] = E->side[a].eu;
+            c->n0[a] = E->side[a].n0;
+            c->n1[a] = E->side[a].n1;
+        }
+    }
+}
+
+/* The records, aligned to cache lines (one record, one line); the first `keep` are kept. */
+ex_hot *ex_hot_realloc(ex_hot *old, size_t keep, size_t capacity)
+{
+    void *mem = NULL;
+    if (posix_memalign(&mem, 64, (capacity ? capacity : 1) * sizeof(ex_hot)) != 0)
+        mem = en_xmalloc(SIZE_MAX); /* reports the failure and exits */
+    if (old) {
+        if (keep) memcpy(mem, old, keep * sizeof(ex_hot));
+        free(old);
+    }
+    return mem;
+}
+
+/* ---- selection: a sorted run of the round's candidates plus an indexed max-heap ----
+ * Order: gain descending, generation ascending. Each live candidate has one current entry,
+ * in the run (alive[k] == EX_IN_RUN) or in the heap (EX_IN_HEAP), whose key bounds its gain
+ * from above. Gains almost only fall, and nearly every candidate dies before it is the best,
+ * so entries are corrected lazily: the run is read front to back by a cursor, dead entries
+ * are skipped there for the price of a sequential read, and only a candidate still alive when
+ * the cursor reaches it with a lower gain (or one whose gain rose) moves to the heap.
+ * The heap is 4-ary: half the depth of a binary heap, and a node's children share a cache
+ * line or two. Entries carry their key so that sifting never touches the candidate records. */
 
 static int before(const ex_heap_entry *a, const ex_heap_entry *b)
 {
@@ -392,7 +507,7 @@ static int before(const ex_heap_entry *a, const ex_heap_entry *b)
 static void heap_place(ex_state *st, size_t pos, ex_heap_entry e)
 {
     st->heap[pos] = e;
-    st->hpos[e.k] = (long)pos;
+    st->hpos[e.k] = (int)pos;
 }
 
 static size_t sift_up(ex_state *st, size_t pos)
@@ -427,24 +542,144 @@ static void sift_down(ex_state *st, size_t pos)
     heap_place(st, pos, e);
 }
 
-/* Builds the heap over the live candidates in O(count). */
-void ex_heap_build(ex_state *st)
+static void heap_push(ex_state *st, long k, double gain)
 {
-    st->heap = en_xrealloc(st->heap, (st->cand_count + 1) * sizeof *st->heap);
-    st->hpos = en_xrealloc(st->hpos, (st->cand_count + 1) * sizeof *st->hpos);
-    st->heap_count = 0;
-    for (size_t e = 0; e < st->live_count; e++) {
-        long k = st->live[e];
-        ex_heap_entry entry = {st->cand[k].gain, k};
-        st->cand[k].key = entry.gain;
-        heap_place(st, st->heap_count++, entry);
-    }
-    for (size_t pos = st->heap_count / EX_ARITY + 1; pos-- > 0;)
-        if (pos < st->heap_count) sift_down(st, pos);
+    ex_heap_entry e = {gain, (ex_index)k};
+    st->alive[k] = EX_IN_HEAP;
+    heap_place(st, st->heap_count++, e);
+    sift_up(st, st->heap_count - 1);
 }
 
+/* Orders the run (see the section comment) lazily. The live candidates (in generation order)
+ * are distributed over EX_BUCKETS buckets by the bits of their gains (positive doubles, so
+ * their bit patterns order like their values): a stable counting pass, gains descending from
+ * bucket to bucket. A bucket is sorted only when the cursor or a tie window reaches it, and
+ * first cleared of its dead and lowered entries: by then most of a low bucket has died, so
+ * little is left to sort. Empties the heap. */
+void ex_heap_build(ex_state *st)
+{
+    size_t live = st->live_count;
+    if (live + 1 > st->select_capacity) {
+        st->select_capacity = 2 * (live + 1);
+        st->heap = en_xrealloc(st->heap, st->select_capacity * sizeof *st->heap);
+        st->run = en_xrealloc(st->run, st->select_capacity * sizeof *st->run);
+    }
+    if (st->cand_count + 1 > st->hpos_capacity) {
+        st->hpos_capacity = 2 * (st->cand_count + 1);
+        st->hpos = en_xrealloc(st->hpos, st->hpos_capacity * sizeof *st->hpos);
+    }
+    st->heap_count = 0;
+    /* Bucket of a gain: (~bits(gain) - ~bits(max)) >> shift, shift fitting the range into
+     * EX_BUCKETS. */
+    uint64_t lo = UINT64_MAX, hi = 0; /* of ~bits */
+    const double *gain = st->live_gain; /* the keys, set at generation */
+    for (size_t e = 0; e < live; e++) {
+        uint64_t bits;
+        memcpy(&bits, &gain[e], sizeof bits);
+        bits = ~bits;
+        if (bits < lo) lo = bits;
+        if (bits > hi) hi = bits;
+    }
+    /* About 16 entries a bucket, at most EX_BUCKETS. */
+    size_t buckets = 16;
+    while (buckets < EX_BUCKETS && buckets * 16 < live) buckets *= 2;
+    st->bucket_count = buckets;
+    unsigned shift = 0;
+    while (live && ((hi - lo) >> shift) >= buckets) shift++;
+    size_t *start = st->bucket_start, *end = st->bucket_end;
+    memset(start, 0, (buckets + 1) * sizeof *start);
+    for (size_t e = 0; e < live; e++) {
+        uint64_t bits;
+        memcpy(&bits, &gain[e], sizeof bits);
+        start[((~bits - lo) >> shift) + 1]++;
+    }
+    for (size_t b = 0; b < buckets; b++) start[b + 1] += start[b];
+    memcpy(end, start, buckets * sizeof *end);
+    for (size_t e = 0; e < live; e++) {
+        uint64_t bits;
+        memcpy(&bits, &gain[e], sizeof bits);
+        ex_heap_entry *entry = &st->run[end[(~bits - lo) >> shift]++];
+        entry->gain = gain[e];
+        entry->k = st->live[e];
+    }
+    st->bucket = 0;
+    st->prepared = 0; /* buckets below this one are prepared */
+    st->cursor = 0;
+}
+
+static int run_order(const void *pa, const void *pb)
+{
+    const ex_heap_entry *a = pa, *b = pb;
+    return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+/* Clears bucket b of dead and stale entries, moves lowered ones to the heap and sorts the
+ * rest: gain descending, generation ascending. */
+static void prepare_bucket(ex_state *st, size_t b)
+{
+    size_t keep = st->bucket_start[b];
+    for (size_t e = st->bucket_start[b]; e < st->bucket_end[b]; e++) {
+        ex_heap_entry entry = st->run[e];
+        if (st->alive[entry.k] != EX_IN_RUN) continue;
+        double gain = st->hot[entry.k].gain;
+        if (gain != entry.gain) {
+            heap_push(st, entry.k, gain);
+            continue;
+        }
+        st->run[keep++] = entry;
+    }
+    st->bucket_end[b] = keep;
+    ex_heap_entry *first = st->run + st->bucket_start[b];
+    size_t count = keep - st->bucket_start[b];
+    if (count <= 16) {
+        for (size_t x = 1; x < count; x++) {
+            ex_heap_entry entry = first[x];
+            size_t y = x;
+            for (; y > 0 && before(&entry, &first[y - 1]); y--) first[y] = first[y - 1];
+            first[y] = entry;
+        }
+    } else {
+        qsort(first, count, sizeof *first, run_order);
+    }
+}
+
+/* Moves the cursor to the run's first live entry whose key is its gain; skips dead and stale
+ * entries, moves lowered ones to the heap. Returns 0 when the run is exhausted. */
+static int settle_run(ex_state *st)
+{
+    for (;;) {
+        if (st->bucket >= st->bucket_count) return 0;
+        if (st->bucket >= st->prepared) {
+            prepare_bucket(st, st->bucket);
+            st->prepared = st->bucket + 1;
+            st->cursor = st->bucket_start[st->bucket];
+        }
+        if (st->cursor >= st->bucket_end[st->bucket]) {
+            st->bucket++;
+            if (st->bucket < st->prepared) st->cursor = st->bucket_start[st->bucket];
+            continue;
+        }
+        const ex_heap_entry *entry = &st->run[st->cursor];
+        if (st->alive[entry->k] != EX_IN_RUN) {
+            st->cursor++;
+            continue;
+        }
+        double gain = st->hot[entry->k].gain;
+        if (gain != entry->gain) {
+            st->cursor++;
+            heap_push(st, entry->k, gain);
+            continue;
+        }
+        return 1;
+    }
+}
+
+/* Takes candidate k out of the selection (executed or invalid). A run entry just dies. */
 void ex_heap_remove(ex_state *st, long k)
 {
+    unsigned char where = st->alive[k];
+    st->alive[k] = 0;
+    if (where != EX_IN_HEAP) return;
     size_t pos = (size_t)st->hpos[k];
     st->hpos[k] = -1;
     size_t last = --st->heap_count;
@@ -453,25 +688,21 @@ void ex_heap_remove(ex_state *st, long k)
     sift_down(st, sift_up(st, pos));
 }
 
-/* Removes the root (a dead candidate). */
-static void heap_pop_root(ex_state *st)
+/* After a recomputation that kept the candidate valid. A gain above the previous one moves
+ * up at once (to the heap, for a run entry, whose key it may exceed); a lower one is left for
+ * later: the entry's key then overstates the gain, which select_best corrects when the entry
+ * reaches the front. Most recomputations lower the gain, so most cost nothing here. */
+void ex_heap_update(ex_state *st, long k, double old_gain)
 {
-    st->hpos[st->heap[0].k] = -1;
-    size_t last = --st->heap_count;
-    if (last == 0) return;
-    heap_place(st, 0, st->heap[last]);
-    sift_down(st, 0);
-}
-
-/* After a recomputation. A higher gain moves up at once; a lower one is left for later: the
- * entry's key then overstates the gain, which select_best corrects when the entry reaches the
- * top. Most recomputations lower the gain, so most cost nothing here. */
-void ex_heap_update(ex_state *st, long k)
-{
-    ex_cand *E = &st->cand[k];
-    if (E->gain > E->key) {
-        size_t pos = (size_t)st->hpos[k];
-        E->key = st->heap[pos].gain = E->gain;
+    double gain = st->hot[k].gain;
+    if (!(gain > old_gain)) return;
+    if (st->alive[k] == EX_IN_RUN) {
+        heap_push(st, k, gain); /* its run entry is now stale: skipped by the cursor */
+        return;
+    }
+    size_t pos = (size_t)st->hpos[k];
+    if (gain > st->heap[pos].gain) {
+        st->heap[pos].gain = gain;
         sift_up(st, pos);
     }
 }
@@ -491,39 +722,68 @@ void ex_scratch_reserve(ex_state *st, size_t needed)
  * checked against its true gain. Returns -1 when no valid candidate is left. */
 long ex_select_best(ex_state *st, double tol, long *ties)
 {
-    for (;;) {
-        if (st->heap_count == 0) return -1;
+    int in_run = settle_run(st);
+    /* Settle the heap's root. */
+    while (st->heap_count > 0) {
         long k = st->heap[0].k;
-        if (!st->alive[k]) {
-            heap_pop_root(st);
-            continue;
-        }
-        double gain = st->cand[k].gain;
+        double gain = st->hot[k].gain;
         if (gain != st->heap[0].gain) {
-            st->heap[0].gain = st->cand[k].key = gain;
+            st->heap[0].gain = gain;
             sift_down(st, 0);
             continue;
         }
         break;
     }
-    double threshold = st->heap[0].gain - tol;
-    long best = st->heap[0].k;
+    int in_heap = st->heap_count > 0;
+    if (!in_run && !in_heap) return -1;
+    double top;
+    if (in_run && in_heap)
+        top = fmax(st->run[st->cursor].gain, st->heap[0].gain);
+    else
+        top = in_run ? st->run[st->cursor].gain : st->heap[0].gain;
+    double threshold = top - tol;
+    long best = -1;
     long count = 0;
-    ex_scratch_reserve(st, EX_ARITY * st->heap_count + 1);
-    size_t top = 0;
-    st->scratch[top++] = 0;
-    while (top > 0) {
-        size_t pos = (size_t)st->scratch[--top];
-        if (!(st->heap[pos].gain >= threshold)) continue;
-        long k = st->heap[pos].k;
-        if (st->alive[k] && st->cand[k].gain >= threshold) {
-            count++;
-            if (k < best) best = k;
+    /* The run's entries in the window: from the cursor on, bucket by bucket (preparing the
+     * ones reached) while the keys stay in the window. */
+    if (in_run) {
+        size_t b = st->bucket, e = st->cursor;
+        for (;;) {
+            if (e >= st->bucket_end[b]) {
+                if (++b >= st->bucket_count) break;
+                if (b >= st->prepared) {
+                    prepare_bucket(st, b);
+                    st->prepared = b + 1;
+                }
+                e = st->bucket_start[b];
+                continue;
+            }
+            const ex_heap_entry *entry = &st->run[e++];
+            if (!(entry->gain >= threshold)) break;
+            long k = entry->k;
+            if (st->alive[k] == EX_IN_RUN && st->hot[k].gain >= threshold) {
+                count++;
+                if (best < 0 || k < best) best = k;
+            }
         }
-        for (size_t c = EX_ARITY * pos + 1; c <= EX_ARITY * pos + EX_ARITY && c < st->heap_count; c++)
-            st->scratch[top++] = (long)c;
+    }
+    if (st->heap_count > 0) {
+        ex_scratch_reserve(st, EX_ARITY * st->heap_count + 1);
+        size_t top_index = 0;
+        st->scratch[top_index++] = 0;
+        while (top_index > 0) {
+            size_t pos = (size_t)st->scratch[--top_index];
+            if (!(st->heap[pos].gain >= threshold)) continue;
+            long k = st->heap[pos].k;
+            if (st->hot[k].gain >= threshold) {
+                count++;
+                if (best < 0 || k < best) best = k;
+            }
+            for (size_t c = EX_ARITY * pos + 1;
+                 c <= EX_ARITY * pos + EX_ARITY && c < st->heap_count; c++)
+                st->scratch[top_index++] = (ex_index)c;
+        }
     }
     if (count > 1) (*ties)++;
     return best;
 }
-

@@ -2,36 +2,46 @@
  * exchange_round.c — one round of the exchange model (SPEC §3): candidate generation (§4), the
  * index of candidates by (actor, supply issue) and (actor, demand issue), the selection loop
  * with its recomputations (§7), externalities (§10) and the end-of-round update (§8). The
- * per-candidate arithmetic is in exchange_kernel.c.
+ * per-candidate arithmetic is in exchange_kernel.c. Generation may use several threads (see
+ * generation_threads); everything else is serial.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "models/exchange_internal.h"
 
 /* ---- candidate generation (SPEC §4) ---- */
 
-static void grow_candidates(ex_state *st)
-{
-    size_t capacity = st->cand_capacity ? 2 * st->cand_capacity : 4096;
-    st->cand = en_xrealloc(st->cand, capacity * sizeof *st->cand);
-    st->cand_capacity = capacity;
-    st->alive = en_xrealloc(st->alive, capacity * sizeof *st->alive);
-    st->stamp = en_xrealloc(st->stamp, capacity * sizeof *st->stamp);
-}
+/* One generator: a run of issue pairs, generated into records from `k` on, with its own list
+ * of valid candidates. Generators touch disjoint records, so several can run at once. */
+typedef struct ex_gen {
+    ex_state *st;
+    const ex_options *o;
+    size_t pair_begin, pair_end; /* pair index: (p, q), p < q, in issue order */
+    long k;
+    long total, valid, skipped;
+    ex_index *live;
+    unsigned *live_keys;
+    double *live_gain;
+    size_t live_count, live_capacity;
+    int *group; /* 4 × n actors */
+} ex_gen;
 
-static void add_candidate(ex_state *st, const ex_options *o, int u, int v, int p, int q,
-                          int group, ex_round_record *rec)
+static void add_candidate(ex_gen *g, int u, int v, int p, int q)
 {
+    ex_state *st = g->st;
     size_t m = st->m;
     size_t up = (size_t)u * m + (size_t)p, uq = (size_t)u * m + (size_t)q;
     size_t vp = (size_t)v * m + (size_t)p, vq = (size_t)v * m + (size_t)q;
     /* Inputs that crash the reference (SPEC §1.4): a zero salience makes the role ratio
      * divide by zero; a zero weight on the supply issue makes the move formula 0/0. */
     if (!(st->s[up] > 0 && st->s[uq] > 0 && st->s[vp] > 0 && st->s[vq] > 0)) {
-        st->skipped++;
+        g->skipped++;
         return;
     }
     /* Roles (SPEC §4.3): i is the actor that cares relatively more about p. */
@@ -42,18 +52,16 @@ static void add_candidate(ex_state *st, const ex_options *o, int u, int v, int p
     }
     size_t iq = (size_t)i * m + (size_t)q, jp = (size_t)j * m + (size_t)p;
     if (!(st->c[iq] > 0 && st->c[jp] > 0)) {
-        st->skipped++;
+        g->skipped++;
         return;
     }
-    if (st->cand_count == st->cand_capacity) grow_candidates(st);
-    long k = (long)st->cand_count++;
-    ex_cand *E = &st->cand[k];
+    long k = g->k++;
+    ex_cand work, *E = &work;
     memset(E, 0, sizeof *E);
     st->alive[k] = 0;
     st->stamp[k] = 0;
     E->p = p;
     E->q = q;
-    E->group = group;
     ex_side *I = &E->side[0], *J = &E->side[1];
     I->actor = i;
     I->sup = (short)q;
@@ -64,50 +72,237 @@ static void add_candidate(ex_state *st, const ex_options *o, int u, int v, int p
     J->dem = (short)q;
     J->X = st->x[jp];
     I->h_pos = I->h_neg = J->h_pos = J->h_neg = 1;
-    if (rec) rec->candidates_total++;
-    if (ex_compute(st, o, E)) {
-        st->alive[k] = 1;
-        if (rec) rec->candidates_valid_initially++;
-        if (st->live_count == st->live_capacity) {
-            st->live_capacity = st->live_capacity ? 2 * st->live_capacity : 4096;
-            st->live = en_xrealloc(st->live, st->live_capacity * sizeof *st->live);
-            st->live_keys = en_xrealloc(st->live_keys, 4 * st->live_capacity * sizeof *st->live_keys);
+    g->total++;
+    int valid = ex_compute(st, g->o, E);
+    ex_store(st, g->o, k, E);
+    if (valid) {
+        st->alive[k] = EX_IN_RUN;
+        g->valid++;
+        if (g->live_count == g->live_capacity) {
+            g->live_capacity = g->live_capacity ? 2 * g->live_capacity : 4096;
+            g->live = en_xrealloc(g->live, g->live_capacity * sizeof *g->live);
+            g->live_keys = en_xrealloc(g->live_keys, 4 * g->live_capacity * sizeof *g->live_keys);
+            g->live_gain = en_xrealloc(g->live_gain, g->live_capacity * sizeof *g->live_gain);
         }
-        unsigned *key = &st->live_keys[4 * st->live_count];
+        unsigned *key = &g->live_keys[4 * g->live_count];
         key[0] = (unsigned)iq;
         key[1] = (unsigned)jp;
         key[2] = (unsigned)((size_t)i * m + (size_t)p);
         key[3] = (unsigned)((size_t)j * m + (size_t)q);
-        st->live[st->live_count++] = k;
+        g->live_gain[g->live_count] = E->gain;
+        g->live[g->live_count++] = (ex_index)k;
     }
+}
+
+/* The four groups of issue pair (p, q), in actor order (SPEC §4.2). */
+static void pair_groups(const ex_state *st, size_t p, size_t q, int *group[4], size_t count[4])
+{
+    size_t n = st->n, m = st->m;
+    memset(count, 0, 4 * sizeof *count);
+    for (size_t a = 0; a < n; a++) {
+        if (!st->present[a * m + p] || !st->present[a * m + q]) continue;
+        int rp = st->right[a * m + p], rq = st->right[a * m + q];
+        /* a: right-right, b: left-right, c: right-left, d: left-left */
+        int g = rp && rq ? 0 : !rp && rq ? 1 : rp && !rq ? 2 : 3;
+        group[g][count[g]++] = (int)a;
+    }
+}
+
+static void pair_of(size_t m, size_t index, size_t *p, size_t *q)
+{
+    size_t first = 0; /* index of (p, p + 1) */
+    for (*p = 0; index >= first + (m - 1 - *p); (*p)++) first += m - 1 - *p;
+    *q = *p + 1 + (index - first);
+}
+
+static void *generate_run(void *arg)
+{
+    ex_gen *g = arg;
+    const ex_state *st = g->st;
+    size_t n = st->n, m = st->m;
+    int *group[4];
+    size_t count[4];
+    for (int x = 0; x < 4; x++) group[x] = g->group + (size_t)x * n;
+    if (g->pair_begin >= g->pair_end) return NULL;
+    size_t p, q;
+    pair_of(m, g->pair_begin, &p, &q);
+    for (size_t index = g->pair_begin; index < g->pair_end; index++) {
+        pair_groups(st, p, q, group, count);
+        for (size_t x = 0; x < count[0]; x++)
+            for (size_t y = 0; y < count[3]; y++)
+                add_candidate(g, group[0][x], group[3][y], (int)p, (int)q);
+        for (size_t x = 0; x < count[1]; x++)
+            for (size_t y = 0; y < count[2]; y++)
+                add_candidate(g, group[1][x], group[2][y], (int)p, (int)q);
+        if (++q == m) {
+            p++;
+            q = p + 1;
+        }
+    }
+    return NULL;
+}
+
+/* How many candidates pair (p, q) makes (its skipped pairs left out, as add_candidate does). */
+static size_t pair_candidates(const ex_state *st, size_t p, size_t q, int *group[4])
+{
+    size_t m = st->m, count[4], total = 0;
+    pair_groups(st, p, q, group, count);
+    /* The usual case: every saliences and power on p and q positive, nothing skipped. */
+    int all_positive = 1;
+    for (int g = 0; g < 4 && all_positive; g++)
+        for (size_t a = 0; a < count[g]; a++) {
+            size_t u = (size_t)group[g][a];
+            if (!(st->s[u * m + p] > 0 && st->s[u * m + q] > 0 && st->c[u * m + p] > 0 &&
+                  st->c[u * m + q] > 0)) {
+                all_positive = 0;
+                break;
+            }
+        }
+    if (all_positive) return count[0] * count[3] + count[1] * count[2];
+    for (int x = 0; x < 2; x++) {
+        const int *A = group[x == 0 ? 0 : 1], *B = group[x == 0 ? 3 : 2];
+        size_t ca = count[x == 0 ? 0 : 1], cb = count[x == 0 ? 3 : 2];
+        for (size_t a = 0; a < ca; a++) {
+            for (size_t b = 0; b < cb; b++) {
+                size_t u = (size_t)A[a], v = (size_t)B[b];
+                double sup = st->s[u * m + p], suq = st->s[u * m + q];
+                double svp = st->s[v * m + p], svq = st->s[v * m + q];
+                if (!(sup > 0 && suq > 0 && svp > 0 && svq > 0)) continue;
+                size_t i = u, j = v;
+                if (sup / suq < svp / svq) {
+                    i = v;
+                    j = u;
+                }
+                if (st->c[i * m + q] > 0 && st->c[j * m + p] > 0) total++;
+            }
+        }
+    }
+    return total;
+}
+
+/* Candidate generation may run on several threads: each takes a run of issue pairs, and the
+ * record index (the generation index, SPEC §4.2) where its run starts is known beforehand
+ * from exact counts, so every candidate lands where serial generation would put it, with the
+ * same bits (each computation depends only on its candidate). The randomized variant stays
+ * serial: its computations draw from one generator, in generation order. */
+static int generation_threads(const ex_options *o, size_t candidates)
+{
+    if (EX_REX(o) || candidates < 20000) return 1;
+    int threads = o->threads;
+    if (threads <= 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus > 0 ? (int)cpus : 1;
+    }
+    if (threads > EX_MAX_THREADS) threads = EX_MAX_THREADS;
+    return threads;
 }
 
 static void generate(ex_state *st, const ex_options *o, ex_round_record *rec)
 {
-    size_t n = st->n, m = st->m;
-    ex_scratch_reserve(st, 4 * n + 4);
+    size_t n = st->n, m = st->m, pairs = m * (m - 1) / 2;
+    size_t *per_pair = en_xmalloc((pairs + 1) * sizeof *per_pair);
+    int *buffer = en_xmalloc(4 * n * EX_MAX_THREADS * sizeof *buffer);
     int *group[4];
-    size_t count[4];
-    int *buffer = en_xmalloc(4 * n * sizeof *buffer);
-    for (int g = 0; g < 4; g++) group[g] = buffer + (size_t)g * n;
-    for (size_t p = 0; p < m; p++) {
-        for (size_t q = p + 1; q < m; q++) {
-            memset(count, 0, sizeof count);
-            for (size_t a = 0; a < n; a++) {
-                if (!st->present[a * m + p] || !st->present[a * m + q]) continue;
-                int rp = st->right[a * m + p], rq = st->right[a * m + q];
-                /* a: right-right, b: left-right, c: right-left, d: left-left */
-                int g = rp && rq ? 0 : !rp && rq ? 1 : rp && !rq ? 2 : 3;
-                group[g][count[g]++] = (int)a;
+    for (int x = 0; x < 4; x++) group[x] = buffer + (size_t)x * n;
+    size_t total = 0;
+    {
+        size_t p = 0, q = 1;
+        for (size_t index = 0; index < pairs; index++) {
+            per_pair[index] = pair_candidates(st, p, q, group);
+            total += per_pair[index];
+            if (++q == m) {
+                p++;
+                q = p + 1;
             }
-            for (size_t x = 0; x < count[0]; x++)
-                for (size_t y = 0; y < count[3]; y++)
-                    add_candidate(st, o, group[0][x], group[3][y], (int)p, (int)q, 0, rec);
-            for (size_t x = 0; x < count[1]; x++)
-                for (size_t y = 0; y < count[2]; y++)
-                    add_candidate(st, o, group[1][x], group[2][y], (int)p, (int)q, 1, rec);
         }
     }
+    if (total >= UINT32_MAX) {
+        fprintf(stderr, "entente: exchange model: %zu candidates in a round, more than supported\n",
+                total);
+        abort();
+    }
+    /* One allocation of the right size rather than doubling: fewer pages to fault in. */
+    if (total > st->cand_capacity) {
+        st->hot = ex_hot_realloc(st->hot, 0, total);
+        st->alive = en_xrealloc(st->alive, total * sizeof *st->alive);
+        st->stamp = en_xrealloc(st->stamp, total * sizeof *st->stamp);
+        st->cand_capacity = total;
+    }
+    if (EX_REX(o) && st->cold_capacity < st->cand_capacity) {
+        st->cold_capacity = st->cand_capacity;
+        st->cold = en_xrealloc(st->cold, st->cold_capacity * sizeof *st->cold);
+    }
+    int threads = generation_threads(o, total);
+    ex_gen gen[EX_MAX_THREADS];
+    memset(gen, 0, sizeof gen);
+    /* Runs of about equal candidate counts. */
+    size_t index = 0, done = 0;
+    for (int t = 0; t < threads; t++) {
+        ex_gen *g = &gen[t];
+        g->st = st;
+        g->o = o;
+        g->group = buffer + (size_t)t * 4 * n;
+        g->pair_begin = index;
+        g->k = (long)done;
+        size_t goal = total * (size_t)(t + 1) / (size_t)threads;
+        while (index < pairs && (t == threads - 1 || done + per_pair[index] <= goal))
+            done += per_pair[index++];
+        g->pair_end = index;
+        /* Reuse the state's lists for the first run. */
+        if (t == 0) {
+            g->live = st->live;
+            g->live_keys = st->live_keys;
+            g->live_gain = st->live_gain;
+            g->live_capacity = st->live_capacity;
+        }
+    }
+    pthread_t thread[EX_MAX_THREADS];
+    int started[EX_MAX_THREADS] = {0};
+    for (int t = 1; t < threads; t++)
+        started[t] = pthread_create(&thread[t], NULL, generate_run, &gen[t]) == 0;
+    generate_run(&gen[0]);
+    for (int t = 1; t < threads; t++) {
+        if (started[t]) pthread_join(thread[t], NULL);
+        else generate_run(&gen[t]); /* no thread: run it here */
+    }
+    /* Concatenate the runs' lists, in generation order. */
+    st->live = gen[0].live;
+    st->live_keys = gen[0].live_keys;
+    st->live_gain = gen[0].live_gain;
+    st->live_capacity = gen[0].live_capacity;
+    st->live_count = gen[0].live_count;
+    st->cand_count = (size_t)gen[threads - 1].k;
+    long skipped = gen[0].skipped, all = gen[0].total, valid = gen[0].valid;
+    for (int t = 1; t < threads; t++) {
+        ex_gen *g = &gen[t];
+        size_t need = st->live_count + g->live_count;
+        if (need > st->live_capacity) {
+            st->live_capacity = 2 * need;
+            st->live = en_xrealloc(st->live, st->live_capacity * sizeof *st->live);
+            st->live_keys = en_xrealloc(st->live_keys, 4 * st->live_capacity * sizeof *st->live_keys);
+            st->live_gain = en_xrealloc(st->live_gain, st->live_capacity * sizeof *st->live_gain);
+        }
+        if (g->live_count) {
+            memcpy(st->live + st->live_count, g->live, g->live_count * sizeof *g->live);
+            memcpy(st->live_keys + 4 * st->live_count, g->live_keys,
+                   4 * g->live_count * sizeof *g->live_keys);
+            memcpy(st->live_gain + st->live_count, g->live_gain,
+                   g->live_count * sizeof *g->live_gain);
+        }
+        st->live_count = need;
+        skipped += g->skipped;
+        all += g->total;
+        valid += g->valid;
+        free(g->live);
+        free(g->live_keys);
+        free(g->live_gain);
+    }
+    st->skipped += skipped;
+    if (rec) {
+        rec->candidates_total += all;
+        rec->candidates_valid_initially += valid;
+    }
+    free(per_pair);
     free(buffer);
 }
 
@@ -129,8 +324,11 @@ static void build_index(ex_state *st)
         st->sup_start[k + 1] += st->sup_start[k];
         st->dem_start[k + 1] += st->dem_start[k];
     }
-    st->sup_list = en_xrealloc(st->sup_list, (2 * live + 1) * sizeof *st->sup_list);
-    st->dem_list = en_xrealloc(st->dem_list, (2 * live + 1) * sizeof *st->dem_list);
+    if (2 * live + 1 > st->list_capacity) {
+        st->list_capacity = 2 * (2 * live + 1);
+        st->sup_list = en_xrealloc(st->sup_list, st->list_capacity * sizeof *st->sup_list);
+        st->dem_list = en_xrealloc(st->dem_list, st->list_capacity * sizeof *st->dem_list);
+    }
     memcpy(st->sup_end, st->sup_start, nm * sizeof *st->sup_end);
     memcpy(st->dem_end, st->dem_start, nm * sizeof *st->dem_end);
     for (size_t e = 0; e < live; e++) {
@@ -147,7 +345,7 @@ static void build_index(ex_state *st)
 
 /* Appends the live, not yet collected candidates of one index list to the scratch buffer, and
  * drops the dead ones from the list as it goes (order is kept, so visits stay deterministic). */
-static size_t collect(ex_state *st, const size_t *start, size_t *end, long *list, size_t key,
+static size_t collect(ex_state *st, const size_t *start, size_t *end, ex_index *list, size_t key,
                       size_t at)
 {
     size_t keep = start[key];
@@ -169,6 +367,10 @@ static void apply_execution(ex_state *st, const ex_options *o, const ex_cand *X)
     const ex_side *XI = &X->side[0], *XJ = &X->side[1];
     int alpha = XI->actor, beta = XJ->actor, qx = XI->sup, px = XI->dem;
     st->visit++;
+    /* The two sides' new positions: what every live candidate of these actor–issues now
+     * starts from. */
+    st->cur[(size_t)alpha * m + (size_t)qx] = XI->y;
+    st->cur[(size_t)beta * m + (size_t)px] = XJ->y;
     size_t k_sa = (size_t)alpha * m + (size_t)qx, k_sb = (size_t)beta * m + (size_t)px;
     size_t k_db = (size_t)beta * m + (size_t)qx, k_da = (size_t)alpha * m + (size_t)px;
     ex_scratch_reserve(st, (st->sup_end[k_sa] - st->sup_start[k_sa]) +
@@ -184,25 +386,23 @@ static void apply_execution(ex_state *st, const ex_options *o, const ex_cand *X)
      * candidate itself and X, so any fixed order gives the same equal-gain result; this one
      * (list order, fixed by generation) also keeps REX's draws reproducible. */
     for (size_t e = 0; e < count; e++) {
-        /* The affected candidates lie scattered over a large array: fetch ahead. */
+        /* The affected candidates lie scattered over a large array: fetch their records
+         * ahead, and once a record has arrived, the update maps it points to. */
+        if (e + 2 * EX_PREFETCH < count) __builtin_prefetch(&st->hot[st->scratch[e + 2 * EX_PREFETCH]]);
         if (e + EX_PREFETCH < count) {
-            const char *ahead = (const char *)&st->cand[st->scratch[e + EX_PREFETCH]];
-            __builtin_prefetch(ahead);
-            __builtin_prefetch(ahead + 64);
-            __builtin_prefetch(ahead + 128);
+            const ex_hot *ahead = &st->hot[st->scratch[e + EX_PREFETCH]];
+            for (int u = 0; u < 2; u++)
+                if (ahead->u_count[u]) __builtin_prefetch(st->arena + ahead->u_offset[u]);
         }
         long k = st->scratch[e];
-        ex_cand *E = &st->cand[k];
+        ex_cand work, *E = &work;
+        ex_load(st, k, E, 0);
         int matched[2] = {0, 0}, recompute = 0;
         for (int s = 0; s < 2; s++) {
             ex_side *S = &E->side[s];
-            if (S->actor == alpha && S->sup == qx) {
-                S->X = XI->y;
+            /* S->X came from st->cur: the new position already. */
+            if ((S->actor == alpha && S->sup == qx) || (S->actor == beta && S->sup == px))
                 matched[s] = 1;
-            } else if (S->actor == beta && S->sup == px) {
-                S->X = XJ->y;
-                matched[s] = 1;
-            }
         }
         if (matched[0] || matched[1]) {
             recompute = 1;
@@ -226,11 +426,12 @@ static void apply_execution(ex_state *st, const ex_options *o, const ex_cand *X)
             }
         }
         if (!recompute) continue;
+        double old_gain = E->gain;
         if (ex_compute(st, o, E)) {
-            ex_heap_update(st, k);
+            ex_store(st, o, k, E);
+            ex_heap_update(st, k, old_gain);
         } else {
-            st->alive[k] = 0;
-            ex_heap_remove(st, k);
+            ex_heap_remove(st, k); /* dead: its record is never read again */
         }
     }
 }
@@ -328,6 +529,7 @@ void ex_round(ex_state *st, const ex_options *o, ex_round_record *rec)
         if (rec) rec->outcome[d] = O;
         for (size_t a = 0; a < n; a++) st->right[a * m + d] = !(st->x[a * m + d] <= O);
     }
+    memcpy(st->cur, st->x, nm * sizeof *st->cur);
     /* 3: candidates. */
     ex_free_candidates(st);
     st->skipped = 0;
@@ -343,14 +545,21 @@ void ex_round(ex_state *st, const ex_options *o, ex_round_record *rec)
         long k = ex_select_best(st, o->tie_tol, &ties);
         if (k < 0) break;
         ex_heap_remove(st, k);
-        ex_cand *X = &st->cand[k];
-        st->alive[k] = 0;
         if (st->realized_count == st->realized_capacity) {
             st->realized_capacity = st->realized_capacity ? 2 * st->realized_capacity : 64;
             st->realized =
                 en_xrealloc(st->realized, st->realized_capacity * sizeof *st->realized);
         }
-        st->realized[st->realized_count++] = k;
+        ex_cand *X = &st->realized[st->realized_count++];
+        /* The record holds the inputs and the gain; the reported outputs come back by
+         * recomputing (equal gain: same inputs, same result, nothing drawn) or were kept
+         * (randomized variant). */
+        if (EX_REX(o)) {
+            ex_load(st, k, X, 1);
+        } else {
+            ex_load(st, k, X, 0);
+            ex_compute(st, o, X);
+        }
         if (rec) record_exchange(st, X, k, rec);
         apply_execution(st, o, X);
     }
@@ -360,7 +569,7 @@ void ex_round(ex_state *st, const ex_options *o, ex_round_record *rec)
     memcpy(next, st->x, nm * sizeof *next);
     if (rec) memcpy(rec->voting_position, st->x, nm * sizeof *next);
     for (size_t r = 0; r < st->realized_count; r++) {
-        const ex_cand *X = &st->cand[st->realized[r]];
+        const ex_cand *X = &st->realized[r];
         for (int s = 0; s < 2; s++) {
             const ex_side *S = &X->side[s];
             size_t idx = (size_t)S->actor * m + (size_t)S->sup;

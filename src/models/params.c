@@ -72,6 +72,13 @@ en_status en_params_parse(en_params *p, const char *assignment, en_error *err)
     return st;
 }
 
+en_params *en_params_forecast_only(const en_params *p)
+{
+    en_params *c = p ? en_params_copy(p) : en_params_new();
+    if (!en_params_get(c, "trace")) en_params_set(c, "trace", "none", NULL);
+    return c;
+}
+
 size_t en_params_count(const en_params *p) { return p->count; }
 const char *en_params_name(const en_params *p, size_t i) { return p->names[i]; }
 const char *en_params_value(const en_params *p, size_t i) { return p->values[i]; }
@@ -88,8 +95,10 @@ const char *en_params_get(const en_params *p, const char *name)
 static const en_param_def universal_params[] = {
     EN_PARAM_ROUNDS("10"),
     {"seed", EN_PARAM_INTEGER, "1", "random seed", 0, 9007199254740991.0, NULL},
-    {"trace", EN_PARAM_CHOICE, "summary", "how much per-round detail to record", 0, 0,
-     "summary|full"},
+    {"trace", EN_PARAM_CHOICE, "summary",
+     "how much per-round detail to record (none: positions and forecast only, no story lines "
+     "or extras; mc and sensitivity use it unless told otherwise)",
+     0, 0, "summary|full|none"},
 };
 #define UNIVERSAL_COUNT (sizeof universal_params / sizeof universal_params[0])
 

@@ -11,6 +11,9 @@ size_t en_params_count(const en_params *params);
 const char *en_params_name(const en_params *params, size_t index);
 const char *en_params_value(const en_params *params, size_t index);
 const char *en_params_get(const en_params *params, const char *name);
+/* A copy of `params` for runs of which only the forecasts are read (Monte Carlo draws,
+ * sensitivity runs): trace=none, unless the caller set `trace` itself. */
+en_params *en_params_forecast_only(const en_params *params);
 /* 1 if the parameter is a number or integer for this model (written unquoted in JSON). */
 int en_params_is_numeric(const en_params *params, const en_model *model, size_t index);
 
