@@ -17,16 +17,17 @@
  *   - the midpoint index comes from a bucket table over the position range (O(1), exact), and
  *     eight-position blocks whose numerators are all negative (P = 0) skip the denominator;
  *   - pass 2 needs pow(b, r) for every (sender, alter) pair only to find, per receiver, the
- *     offers (EU > 0) and the best one: it is screened in single precision (16 lanes), and
- *     only the pairs whose sign is in doubt or that may be a receiver's best are evaluated
- *     again exactly, with glibc pow like the straight path (see pass2_body);
+ *     offers (EU > 0) and the best one: it is screened in single precision (16 lanes) with a
+ *     margin relative to the size of the EU's parts, and only the pairs whose sign is in
+ *     doubt or that may be a receiver's best are evaluated again exactly, with glibc pow like
+ *     the straight path (see pass2_body);
  *   - both passes run on `threads` threads (eum_config.threads, 0 = online cores): pass 1 by
  *     slices of target positions (each column sum keeps its order), pass 2 by sender positions
  *     with per-thread best offers merged under a total order, so the output is bit-identical
  *     for every thread count;
  *   - the wide kernels are compiled for AVX-512F, AVX2 and baseline SSE2 and picked at run
  *     time; with no FMA contraction all three give the same bits.
- * Per round: O(n log n + m² + n·m) time (m² denominators and logs, n·m single-precision exps
+ * Per round: O(n log n + m² + n·m) time (m² denominators and logs, n·m single-precision expm1s
  * and an O(n²) vectorised scan), O(threads·(n + m)) memory (O(n²) only when the caller asks for
  * the EU matrices, which uses the older all-exact scan on one thread).
  */
@@ -390,6 +391,7 @@ ALWAYS wl lanes_below(size_t k)
 }
 ALWAYS wi wf_gt(wf a, wf b) { return a > b; }
 ALWAYS wi wf_le(wf a, wf b) { return a <= b; }
+ALWAYS wi wf_lt(wf a, wf b) { return a < b; }
 ALWAYS hi32 hf_gt(hf a, hf b) { return a > b; }
 
 /* two vectors of 8 doubles → one of 16 floats */
@@ -433,6 +435,33 @@ ALWAYS wf wf_exp(wf y)
     p = p * f + wf_splat(1.0f);
     p = p * f + wf_splat(1.0f);
     return p * (wf)((k + 127) << 23);
+}
+
+/* log(1 + v) in single precision, for v = 2b − 1 ∈ [−1, 1] given also as u = 2b (both rounded
+ * from the double base b): log u · v/(u − 1), which keeps a relative error of a few ulp when u
+ * is near 1 (Goldberg's correction; u = 1 gives v). u = 0 gives −200. */
+ALWAYS wf wf_log1p(wf u, wf v)
+{
+    wf l = wf_log(u) * (v / (u - wf_splat(1.0f)));
+    return wf_select(u == wf_splat(1.0f), v, l);
+}
+
+/* exp(y) − 1 in single precision for y ≤ 1.4 with a small relative error: the Taylor series
+ * below |y| < ln2/2 (truncation < 2e-8 relative), exp(y) − 1 above (|result| ≥ 0.29, so
+ * wf_exp's error stays ~1e-6 relative). */
+ALWAYS wf wf_expm1(wf y)
+{
+    wf p = wf_splat(1.0f / 40320);
+    p = p * y + wf_splat(1.0f / 5040);
+    p = p * y + wf_splat(1.0f / 720);
+    p = p * y + wf_splat(1.0f / 120);
+    p = p * y + wf_splat(1.0f / 24);
+    p = p * y + wf_splat(1.0f / 6);
+    p = p * y + wf_splat(0.5f);
+    p = p * y + wf_splat(1.0f);
+    wf small = p * y;
+    wf ay = (wf)((wi)y & ~(wi)wf_splat(-0.0f));
+    return wf_select(ay < wf_splat(0.34657359f), small, wf_exp(y) - wf_splat(1.0f));
 }
 
 /* First index in [first, last] with 2·u ≥ sum (it exists: 2·u[last] ≥ sum by construction). */
@@ -588,17 +617,26 @@ ALWAYS void pass1_body(pass1_args *a)
 
 /* ---- pass 2: offers, screened in single precision ----------------------------------------
  * An offer from sender i reaches receiver j if EU_i(j) > 0, and j keeps the largest. For every
- * (sender, receiver) pair pass 2 evaluates EU in single precision (eu~, |eu~ − EU| < 3e-6,
- * margin eps = 1e-4): pairs with eu~ > eps are offers, eu~ < −eps are not. A pair is a
- * candidate — evaluated again exactly, with glibc pow as the straight path does — if its sign
- * is in doubt (|eu~| ≤ eps) or it may be the receiver's best (eu~ > M − 3·eps, M the largest
- * eu~ seen so far for the receiver by this thread). The exact maximum is always a candidate,
- * so the selected offer and its EU are those of an all-exact scan, whatever the visiting order
- * and the split over threads. Actors at the sender's own position are evaluated exactly. */
+ * (sender, receiver) pair pass 2 evaluates EU in single precision as eu~ = s_j·D + E, from
+ * parts that each carry a small relative error (utilities as usq + d, d from expm1/log1p; see
+ * the sender loop), with a bound |eu~ − EU| ≤ s_j·G + H (EU as the exact path computes it):
+ * G, H are δ = 3e-5 times the sizes of the parts (the single-precision errors are ~5e-7
+ * relative; an all-pairs check on random and clustered issues found at most 1.6 % of δ), and
+ * H adds η (2e-14 times the terms' scale; ≥ 10× the exact path's own rounding, < 2e-15 at
+ * Q = 1). With lo/hi = eu~ ∓ bound: lo > 0 is an offer, hi ≤ 0 is not. A pair is a candidate
+ * — evaluated again exactly, with glibc pow as the straight path does — if its sign is in
+ * doubt (lo ≤ 0 < hi) or it may be the receiver's best (hi ≥ M, M the largest lo seen so far
+ * for the receiver by this thread, ≥ 0; before the exact pass, such candidates with hi below
+ * the final M are dropped). The exact maximum is always a candidate, so the selected offer and
+ * its EU are those of an all-exact scan, whatever the visiting order and the split over
+ * threads. The margin is relative because once actors cluster most EU are small (|EU| < 1e-4
+ * for 60 % of the pairs): an absolute margin put them all in doubt. Actors at the sender's own
+ * position are evaluated exactly. */
 typedef struct p2_cand {
     unsigned t;   /* receiver, rank in position order */
+    unsigned i;   /* sender */
+    float hi;     /* upper bound of its EU */
     unsigned amb; /* 1: sign in doubt, count the offer if the exact EU is > 0 */
-    size_t i;     /* sender */
 } p2_cand;
 
 typedef struct pass2_shared {
@@ -611,20 +649,21 @@ typedef struct pass2_shared {
     const unsigned *pos_of; /* per rank: its position index */
     const double *xr;       /* per rank: its position (n16 + EUM_PAD, padded with the last) */
     const size_t *perm;     /* sender positions in visiting order */
-    double Q, T, dx, mu, eps;
+    double Q, T, dx, mu;
+    float delta, eta; /* screening error bound: relative part, absolute part */
     atomic_size_t next;
 } pass2_shared;
 
 typedef struct pass2_local {
     pass2_shared *sh;
-    float *M;            /* n16: largest eu~ per receiver rank */
+    float *M;            /* n16: largest lower bound eu~ − bound per receiver rank (≥ 0) */
     int *cnt;            /* n16: offers per receiver rank */
     double *best_eu, *best_dist; /* per actor: exact best offer among this thread's senders */
     long *best;
     p2_cand *cand;
     size_t ncand, capcand;
     double *P, *pwm, *pwxm;            /* m + EUM_PAD */
-    float *Lm, *Lp, *LBm, *LBp, *D, *E, *Pf; /* m16 */
+    float *Lm, *Lp, *LBm, *LBp, *D, *E, *G, *H, *Pf; /* m16 */
     float *Pc;                         /* n16: P by receiver rank, when positions are shared */
     int ok;
 } pass2_local;
@@ -674,13 +713,13 @@ static void offer_exact(pass2_local *lo, size_t i, size_t j, double eu)
     }
 }
 
-static void push_cand(pass2_local *lo, size_t t, size_t i, int amb)
+static void push_cand(pass2_local *lo, size_t t, size_t i, float hi, int amb)
 {
     if (lo->ncand == lo->capcand) {
         lo->capcand = lo->capcand ? 2 * lo->capcand : 1024;
         lo->cand = en_xrealloc(lo->cand, lo->capcand * sizeof *lo->cand);
     }
-    lo->cand[lo->ncand++] = (p2_cand){(unsigned)t, (unsigned)amb, i};
+    lo->cand[lo->ncand++] = (p2_cand){(unsigned)t, (unsigned)i, hi, (unsigned)amb};
 }
 
 ALWAYS void pass2_body(pass2_local *lo)
@@ -690,21 +729,17 @@ ALWAYS void pass2_body(pass2_local *lo)
     const size_t m = mp->m, n = sh->n, n16 = sh->n16, m16 = sh->m16;
     const double *u = mp->u, *x = sh->x, *s = sh->s, *r = sh->r;
     const double Q = sh->Q, T = sh->T;
-    const wd dx = wd_splat(sh->dx), idx = wd_splat(1 / sh->dx), half = wd_splat(0.5),
+    const wd dx = wd_splat(sh->dx), half = wd_splat(0.5),
              quarter = wd_splat(0.25);
-    const wf two = wf_splat(2.0f), four = wf_splat(4.0f), one = wf_splat(1.0f);
-    const wf Qf = wf_splat((float)Q), Tf = wf_splat((float)T);
-    const float eps = (float)sh->eps;
-    const wf epsv = wf_splat(eps), eps3 = wf_splat(3 * eps);
-    const wf below_meps = wf_splat(nextafterf(-eps, -INFINITY)); /* x > it ⟺ x ≥ −eps */
-    const wf huge = wf_splat(-1e30f), fzero = wf_splat(0.0f);
+    const wf one = wf_splat(1.0f), Tf = wf_splat((float)T);
+    const wf tiny = wf_splat(FLT_TRUE_MIN), fzero = wf_splat(0.0f);
     /* With shared positions (m < n) the per-alter tables are laid out by receiver rank (n
      * columns), so the receiver scan reads them directly; else by position (m = n columns,
      * the same order). The single-precision values are the same either way. */
     const int shared_positions = m < n;
     const size_t ncol = shared_positions ? n : m, ncol16 = shared_positions ? n16 : m16;
     const double *cu = shared_positions ? sh->xr : u;
-    float *D = lo->D, *E = lo->E, *Pc = shared_positions ? lo->Pc : lo->Pf;
+    float *D = lo->D, *E_ = lo->E, *G = lo->G, *H = lo->H, *Pc = shared_positions ? lo->Pc : lo->Pf;
     (void)m16;
     for (;;) {
         size_t k = atomic_fetch_add(&sh->next, 1);
@@ -716,17 +751,27 @@ ALWAYS void pass2_body(pass2_local *lo)
         }
         if (shared_positions)
             for (size_t t = 0; t < n; t++) Pc[t] = lo->Pf[sh->pos_of[t]];
-        /* per alter (position or rank): logs of the bases, and P, in single precision */
-        const wd up = wd_splat(u[p]), dmu = wd_splat(fabs(u[p] - sh->mu));
+        /* per alter (position or rank): log1p(2b − 1) of the bases b, and P, in single
+         * precision (bases formed in double, so 2b is accurate even for b near 0) */
+        const wd up = wd_splat(u[p]), dmu = wd_splat(fabs(u[p] - sh->mu)), two_d = wd_splat(2.0),
+                 one_d = wd_splat(1.0);
         for (size_t q = 0; q < ncol; q += WF) {
             wd d0 = up - wd_load(cu + q), d1 = up - wd_load(cu + q + WD);
-            wd a0 = wd_abs(d0 * idx), a1 = wd_abs(d1 * idx); /* screening: ×(1/dx) will do */
-            wf_store(lo->Lm + q, wf_log(wf_from(half - half * a0, half - half * a1)));
-            wf_store(lo->Lp + q, wf_log(wf_from(half + half * a0, half + half * a1)));
+            /* the bases as the exact path forms them, bit for bit: their rounding is then no
+             * part of the error bound (it matters when a base is near 0) */
+            wd a0 = wd_abs(d0 / dx), a1 = wd_abs(d1 / dx);
+            wd m0 = two_d * (half - half * a0), m1 = two_d * (half - half * a1);
+            wd p0 = two_d * (half + half * a0), p1 = two_d * (half + half * a1);
+            wf_store(lo->Lm + q, wf_log1p(wf_from(m0, m1), wf_from(m0 - one_d, m1 - one_d)));
+            wf_store(lo->Lp + q, wf_log1p(wf_from(p0, p1), wf_from(p0 - one_d, p1 - one_d)));
             if (Q != 1) {
                 wd b0 = (dmu + wd_abs(d0)) / dx, b1 = (dmu + wd_abs(d1)) / dx;
-                wf_store(lo->LBm + q, wf_log(wf_from(half - quarter * b0, half - quarter * b1)));
-                wf_store(lo->LBp + q, wf_log(wf_from(half + quarter * b0, half + quarter * b1)));
+                wd bm0 = two_d * (half - quarter * b0), bm1 = two_d * (half - quarter * b1);
+                wd bp0 = two_d * (half + quarter * b0), bp1 = two_d * (half + quarter * b1);
+                wf_store(lo->LBm + q,
+                         wf_log1p(wf_from(bm0, bm1), wf_from(bm0 - one_d, bm1 - one_d)));
+                wf_store(lo->LBp + q,
+                         wf_log1p(wf_from(bp0, bp1), wf_from(bp0 - one_d, bp1 - one_d)));
             }
         }
         const size_t t_lo = sh->start[p], t_hi = t_lo + mp->count[p];
@@ -736,49 +781,70 @@ ALWAYS void pass2_body(pass2_local *lo)
             const double usq = sh->usq[i];
             const double bw0 = (fabs(x[i] - sh->mu) + 0.0) / sh->dx;
             const double ub0 = 2 - 4 * pow(0.5 - 0.25 * bw0, ri), uw0 = 2 - 4 * pow(0.5 + 0.25 * bw0, ri);
-            const wf rv = wf_splat((float)ri), usqf = wf_splat((float)usq);
+            /* Each utility is usq + d with d = −c4·expm1(r·log1p(2b − 1)), c4 = 4·0.5^r = 2 − usq,
+             * so that EU = s·D + E with
+             *   D = (1 − P)(dF − dS) ≤ 0,  E = dS + (1 − Q)(2·usq + T·dB + (1 − T)·dW),
+             * every part computed to a small relative error. Bound on |eu~ − EU| (EU as the
+             * exact path computes it): s·G + H with G = δ·|dF − dS|, H = δ·(dS + |1 − Q|·(…)) + η
+             * (δ: relative, single precision; η: the exact path's own rounding). */
+            const wf rv = wf_splat((float)ri), c4 = wf_splat((float)(4 * pow(0.5, ri)));
+            const wf usq2 = wf_splat((float)(2 * usq)), ausq2 = wf_splat((float)fabs(2 * usq));
+            const wf omQ = wf_splat((float)(1 - Q)), aomQ = wf_splat((float)fabs(1 - Q));
+            const wf omT = wf_splat((float)(1 - T)), aT = wf_splat((float)fabs(T)),
+                     aomT = wf_splat((float)fabs(1 - T));
+            const wf delta = wf_splat(sh->delta), eta = wf_splat(sh->eta);
             for (size_t q = 0; q < ncol; q += WF) {
-                wf us = two - four * wf_exp(rv * wf_load(lo->Lm + q));
-                wf uf = two - four * wf_exp(rv * wf_load(lo->Lp + q));
+                wf eS = wf_expm1(rv * wf_load(lo->Lm + q)); /* ≤ 0 */
+                wf eF = wf_expm1(rv * wf_load(lo->Lp + q)); /* ≥ 0 */
+                wf M1 = c4 * (eF - eS);                     /* |dF − dS| */
                 wf P = wf_load(Pc + q);
-                wf A = P * us + (one - P) * uf;
-                wf tail = usqf;
+                wf dS = fzero - c4 * eS;
+                wf E = dS, M0 = dS;
                 if (Q != 1) {
-                    wf ub = two - four * wf_exp(rv * wf_load(lo->LBm + q));
-                    wf uw = two - four * wf_exp(rv * wf_load(lo->LBp + q));
-                    tail = Qf * usqf - (one - Qf) * (Tf * ub + (one - Tf) * uw);
+                    wf dB = fzero - c4 * wf_expm1(rv * wf_load(lo->LBm + q));
+                    wf dW = fzero - c4 * wf_expm1(rv * wf_load(lo->LBp + q));
+                    E = dS + omQ * (usq2 + (Tf * dB + omT * dW));
+                    const wi nosign = ~(wi)wf_splat(-0.0f);
+                    wf adB = (wf)((wi)dB & nosign), adW = (wf)((wi)dW & nosign);
+                    M0 = dS + aomQ * (ausq2 + (aT * adB + aomT * adW));
                 }
-                wf_store(D + q, A - us);
-                wf_store(E + q, us - tail);
+                wf_store(D + q, fzero - (one - P) * M1);
+                wf_store(E_ + q, E);
+                wf_store(G + q, delta * M1);
+                wf_store(H + q, delta * M0 + eta);
             }
             for (size_t q = ncol; q < ncol16; q++) {
                 D[q] = 0;
-                E[q] = -1e30f;
+                E_[q] = -1e30f;
+                G[q] = H[q] = 0;
             }
             /* own position: exactly, below */
             if (shared_positions)
                 for (size_t t = t_lo; t < t_hi; t++) {
                     D[t] = 0;
-                    E[t] = -1e30f;
+                    E_[t] = -1e30f;
+                    G[t] = H[t] = 0;
                 }
             else {
                 D[p] = 0;
-                E[p] = -1e30f;
+                E_[p] = -1e30f;
+                G[p] = H[p] = 0;
             }
             for (size_t t = 0; t < n16; t += WF) {
-                wf eu = wf_load(sh->s_sorted + t) * wf_load(D + t) + wf_load(E + t);
-                wf M = wf_load(lo->M + t);
-                /* cand = eu ≥ −eps and (eu > M − 3·eps or eu ≤ eps), as one comparison: with
-                 * eu ≤ eps it is eu ≥ −eps (eu > below_meps), otherwise eu > M − 3·eps */
-                wi cand = wf_gt(eu, wf_select(wf_le(eu, epsv), below_meps, M - eps3));
-                wf_store(lo->M + t, wf_select(wf_gt(eu, M), eu, M));
-                wi_store(lo->cnt + t, wi_load(lo->cnt + t) - wf_gt(eu, epsv));
+                wf sj = wf_load(sh->s_sorted + t);
+                wf eu = sj * wf_load(D + t) + wf_load(E_ + t);
+                wf er = sj * wf_load(G + t) + wf_load(H + t);
+                wf hi = eu + er, lw = eu - er;
+                wf M = wf_load(lo->M + t); /* largest lower bound so far (≥ 0) */
+                /* cand = hi > 0 and (lw ≤ 0 or hi ≥ M), as one comparison: the threshold is
+                 * the smallest positive float when the sign is in doubt, else M */
+                wi cand = ~wf_lt(hi, wf_select(wf_le(lw, fzero), tiny, M));
+                wf_store(lo->M + t, wf_select(wf_gt(lw, M), lw, M));
+                wi_store(lo->cnt + t, wi_load(lo->cnt + t) - wf_gt(lw, fzero));
                 if (wi_any(cand))
                     for (int l = 0; l < WF; l++)
-                        if (cand[l]) push_cand(lo, t + (size_t)l, i, eu[l] <= eps);
+                        if (cand[l]) push_cand(lo, t + (size_t)l, i, hi[l], lw[l] <= 0);
             }
-            (void)huge;
-            (void)fzero;
             for (size_t t = t_lo; t < t_hi; t++) { /* receivers at the sender's position */
                 size_t j = mp->order[t];
                 if (j == i) continue;
@@ -789,8 +855,11 @@ ALWAYS void pass2_body(pass2_local *lo)
             }
         }
     }
+    /* A candidate kept only as a possible best is dropped if its upper bound is below the
+     * final M of its receiver (a lower bound of this thread's best EU for it). */
     for (size_t k = 0; k < lo->ncand; k++) {
         const p2_cand *cd = &lo->cand[k];
+        if (!cd->amb && cd->hi < lo->M[cd->t]) continue;
         size_t j = mp->order[cd->t];
         double eu = exact_eu(mp, x, s, r, sh->usq, Q, T, sh->dx, sh->mu, cd->i, j);
         if (!(eu > 0)) continue;
@@ -890,7 +959,12 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
     if ((size_t)threads > m) threads = (int)m;
     pass2_shared sh = {.mp = mp, .n = n, .n16 = n16, .m16 = m16, .x = x, .s = s, .r = r, .Q = Q,
                        .T = T, .dx = dx, .mu = mu};
-    sh.eps = 1e-4 * (1 + fabs(1 - Q) * (fabs(T) + fabs(1 - T)));
+    /* δ: ~60 times the single-precision error of the parts (log, expm1, P, the products and
+     * sums; all-pairs checks found at most 5e-7 relative); η: over ten times the exact path's
+     * own rounding (glibc pow < 1 ulp, then about ten roundings of terms ≤ 1 in size with
+     * Q = 1: < 2e-15; the terms scale with 1 + |Q| + |1 − Q|·(|T| + |1 − T|)) */
+    sh.delta = 3e-5f;
+    sh.eta = (float)(2e-14 * (1 + fabs(Q) + fabs(1 - Q) * (fabs(T) + fabs(1 - T))));
     atomic_init(&sh.next, 0);
     double *usq = en_xmalloc(n * sizeof *usq);
     for (size_t k = 0; k < n; k++) usq[k] = 2 - 4 * pow(0.5, r[k]);
@@ -937,13 +1011,15 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
         l->pwxm = l->pwm + m + EUM_PAD;
         /* the P loops store up to 8 past m; by rank, the tables have n16 columns */
         const size_t stride = (m < n ? n16 : m16) + EUM_PAD;
-        l->Lm = en_xcalloc(7 * stride, sizeof *l->Lm);
+        l->Lm = en_xcalloc(9 * stride, sizeof *l->Lm);
         l->Lp = l->Lm + stride;
         l->LBm = l->Lp + stride;
         l->LBp = l->LBm + stride;
         l->D = l->LBp + stride;
         l->E = l->D + stride;
-        l->Pf = l->E + stride;
+        l->G = l->E + stride;
+        l->H = l->G + stride;
+        l->Pf = l->H + stride;
         if (m < n) l->Pc = en_xcalloc(n16, sizeof *l->Pc);
     }
     run_parallel(kernel, lo, sizeof *lo, threads);
