@@ -30,6 +30,10 @@
  * Per round: O(n log n + m² + n·m) time (m² denominators and logs, n·m single-precision expm1s
  * and an O(n²) vectorised scan), O(threads·(n + m)) memory (O(n²) only when the caller asks for
  * the EU matrices, which uses the older all-exact scan on one thread).
+ *
+ * Why one file of ~1,300 lines: the wide kernels are one body compiled three times for
+ * different targets (EUM_KERNELS), and they inline the static helpers above them; splitting
+ * the helpers into another translation unit would stop that inlining per target.
  */
 #include <float.h>
 #include <math.h>
