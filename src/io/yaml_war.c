@@ -136,6 +136,8 @@ static void read_param_map(en_yaml_reader *r, struct fy_node *node, const char *
     size_t n = 0;
     for (size_t k = 0; k < count; k++) keys[n++] = defs[k].name;
     for (size_t k = 0; k < extra_count; k++) keys[n++] = extra[k];
+    /* Callers look at param_nodes even when the value is not a mapping: clear them first. */
+    for (size_t k = 0; param_nodes && k < count; k++) param_nodes[k] = NULL;
     if (!en_yaml_mapping(r, node, what, keys, n, v)) return;
     for (size_t k = 0; k < count; k++) {
         if (param_nodes) param_nodes[k] = v[k];
@@ -177,7 +179,7 @@ static void read_actor_section(en_yaml_reader *r, en_war *w, struct fy_node *map
         long a = read_actor_ref(r, fy_node_pair_key(pair), "actor id");
         if (a < 0) continue;
         static const char *const extra[] = {"commitment"};
-        struct fy_node *extra_values[1] = {NULL}, *nodes[WA_COUNT];
+        struct fy_node *extra_values[1] = {NULL}, *nodes[WA_COUNT] = {NULL};
         read_param_map(r, fy_node_pair_value(pair), "war actor parameters", en_war_actor_params,
                        WA_COUNT, en_war_actor_param(w, (size_t)a, 0), extra, 1, extra_values, nodes);
         if (extra_values[0]) read_commitments(r, w, (size_t)a, extra_values[0]);
