@@ -107,6 +107,11 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
 
 /* Shared helpers (eum_common.c). */
 int eum_all_equal(size_t n, const double *x);
+
+/* masad's resolution of receiver i's selected offer from j (SPEC §2.7 table): fills mv's type
+ * and new position from Ui (i's EU of challenging j) and Uj (j's EU of challenging i). Shared
+ * by the straight and the fast path so the rule lives in one place. */
+void eum_masad_resolve(eum_move *mv, double xi, double xj, double Ui, double Uj);
 /* r_i = (1 − R_i/3)/(1 + R_i/3) with R_i = ((2·d_i − max) − min)/(max − min), in the
  * references' operation order. Returns 0 if max == min (the references divide by zero). */
 int eum_risk_exponents(size_t n, const double *danger, double *R, double *r);

@@ -28,6 +28,22 @@ const char *eum_status_name(eum_status status)
     }
 }
 
+void eum_masad_resolve(eum_move *mv, double xi, double xj, double Ui, double Uj)
+{
+    mv->type = EUM_MOVE_NONE;
+    mv->new_position = xi;
+    if (Ui > 0 && Ui < Uj) {
+        mv->type = EUM_MOVE_CONFRONTATION;
+        mv->new_position = xj;
+    } else if (Ui < 0 && fabs(Ui) < Uj) {
+        mv->type = EUM_MOVE_COMPROMISE;
+        mv->new_position = xi + (xj - xi) * fabs(Ui / Uj);
+    } else if (Ui < 0 && fabs(Ui) > Uj) {
+        mv->type = EUM_MOVE_CAPITULATION;
+        mv->new_position = xj;
+    }
+}
+
 int eum_all_equal(size_t n, const double *x)
 {
     for (size_t k = 1; k < n; k++)

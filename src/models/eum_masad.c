@@ -189,18 +189,7 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
         mv->eu_other = Uj;
         mv->offer_x = x[j];
         mv->n_offers = count;
-        mv->type = EUM_MOVE_NONE;
-        mv->new_position = x[i];
-        if (Ui > 0 && Ui < Uj) {
-            mv->type = EUM_MOVE_CONFRONTATION;
-            mv->new_position = x[j];
-        } else if (Ui < 0 && fabs(Ui) < Uj) {
-            mv->type = EUM_MOVE_COMPROMISE;
-            mv->new_position = x[i] + (x[j] - x[i]) * fabs(Ui / Uj);
-        } else if (Ui < 0 && fabs(Ui) > Uj) {
-            mv->type = EUM_MOVE_CAPITULATION;
-            mv->new_position = x[j];
-        }
+        eum_masad_resolve(mv, x[i], x[j], Ui, Uj);
         x_out[i] = mv->new_position;
     }
 done:
