@@ -89,6 +89,12 @@ int cli_record_finish(cli_record *record, const char *command, const cli_options
                       const en_scenario *scenario, en_result *const *results, size_t count,
                       const char *analysis_kind, const char *analysis_json);
 void cli_record_free(cli_record *record);
+
+/* The start every model-running subcommand shares: looks up --model (default compromise),
+ * opens the run store if asked (cli_record_begin) and loads the scenario. On failure prints the
+ * problem, frees the options and the record, sets *status and returns NULL. */
+en_scenario *cli_start_model_run(cli_options *options, cli_record *record,
+                                 const en_model **model, int *status);
 /* Analyses are recorded as their own JSON output: `write` writes `result` as JSON. */
 typedef en_status (*cli_json_writer)(const void *result, FILE *out, en_error *err);
 char *cli_capture_json(cli_json_writer write, const void *result, en_error *err);

@@ -98,6 +98,21 @@ int cli_record_finish(cli_record *rec, const char *command, const cli_options *o
     return CLI_OK;
 }
 
+en_scenario *cli_start_model_run(cli_options *o, cli_record *record, const en_model **model,
+                                 int *status)
+{
+    en_error err = EN_ERROR_INIT;
+    *model = cli_model(o->model, "compromise", &err);
+    en_scenario *s = NULL;
+    if (!*model) *status = cli_fail(&err);
+    else if (!(*status = cli_record_begin(record, o))) s = cli_load(o, status);
+    if (!s) {
+        cli_record_free(record);
+        cli_options_free(o);
+    }
+    return s;
+}
+
 void cli_record_free(cli_record *rec)
 {
     en_store_close(rec->store);

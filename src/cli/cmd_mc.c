@@ -142,18 +142,10 @@ int cmd_mc(int argc, char **argv)
                            CLI_OPT_MODEL | CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD,
                            &o, mc_extra, &c);
     if (cli_stop_early(&o, &status, usage)) return status;
+    const en_model *model;
+    en_scenario *s = cli_start_model_run(&o, &c.record, &model, &status);
+    if (!s) return status;
     en_error err = EN_ERROR_INIT;
-    const en_model *model = cli_model(o.model, "compromise", &err);
-    if (!model) {
-        cli_options_free(&o);
-        return cli_fail(&err);
-    }
-    en_scenario *s = (status = cli_record_begin(&c.record, &o)) ? NULL : cli_load(&o, &status);
-    if (!s) {
-        cli_record_free(&c.record);
-        cli_options_free(&o);
-        return status;
-    }
     progress_state progress = {0};
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
     if (!c.quiet && isatty(STDERR_FILENO)) {

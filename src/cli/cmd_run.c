@@ -24,18 +24,10 @@ int cmd_run(int argc, char **argv)
                            CLI_OPT_MODEL | CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD,
                            &o, cli_record_option, &rec);
     if (cli_stop_early(&o, &status, usage)) return status;
+    const en_model *model;
+    en_scenario *s = cli_start_model_run(&o, &rec, &model, &status);
+    if (!s) return status;
     en_error err = EN_ERROR_INIT;
-    const en_model *model = cli_model(o.model, "compromise", &err);
-    if (!model) {
-        cli_options_free(&o);
-        return cli_fail(&err);
-    }
-    en_scenario *s = (status = cli_record_begin(&rec, &o)) ? NULL : cli_load(&o, &status);
-    if (!s) {
-        cli_record_free(&rec);
-        cli_options_free(&o);
-        return status;
-    }
     en_result *result = NULL;
     if (en_run(model, s, o.params, &result, &err) == EN_OK) {
         FILE *out = cli_output_open(&o, &err);

@@ -71,18 +71,10 @@ int cmd_sensitivity(int argc, char **argv)
                            CLI_OPT_MODEL | CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD,
                            &o, sensitivity_extra, &options);
     if (cli_stop_early(&o, &status, usage)) return status;
+    const en_model *model;
+    en_scenario *s = cli_start_model_run(&o, &record, &model, &status);
+    if (!s) return status;
     en_error err = EN_ERROR_INIT;
-    const en_model *model = cli_model(o.model, "compromise", &err);
-    if (!model) {
-        cli_options_free(&o);
-        return cli_fail(&err);
-    }
-    en_scenario *s = (status = cli_record_begin(&record, &o)) ? NULL : cli_load(&o, &status);
-    if (!s) {
-        cli_record_free(&record);
-        cli_options_free(&o);
-        return status;
-    }
     en_sensitivity_result *result = NULL;
     if (en_sensitivity_run(model, s, o.params, &options, &result, &err) == EN_OK) {
         FILE *out = cli_output_open(&o, &err);

@@ -229,14 +229,6 @@ static void write_text(const en_mc_result *r, en_buffer *out)
     }
 }
 
-static void csv_number(en_buffer *out, double x)
-{
-    en_buffer_puts(out, ",");
-    if (isnan(x)) return;
-    char text[40];
-    en_format_double(text, sizeof text, x);
-    en_buffer_puts(out, text);
-}
 
 static void write_csv(const en_mc_result *r, en_buffer *out)
 {
@@ -249,24 +241,24 @@ static void write_csv(const en_mc_result *r, en_buffer *out)
         int any = st->count > 0;
         en_csv_write_field(out, is->id);
         en_buffer_printf(out, ",%zu", st->count);
-        csv_number(out, st->point);
-        csv_number(out, any ? st->mean : NAN);
-        csv_number(out, any ? en_mc_sd(r, i) : NAN);
-        csv_number(out, any ? st->min : NAN);
-        csv_number(out, any ? st->max : NAN);
-        for (size_t q = 0; q < QUANTILE_COUNT; q++) csv_number(out, en_mc_quantile(r, i, quantile_levels[q]));
-        csv_number(out, is->has_status_quo ? share(st->below, st->count) : NAN);
-        csv_number(out, is->has_status_quo ? share(st->equal, st->count) : NAN);
-        csv_number(out, is->has_status_quo ? share(st->above, st->count) : NAN);
-        csv_number(out, share(st->converged, st->count));
-        csv_number(out, share(st->round_limit, st->count));
-        csv_number(out, share(st->stopped_early, st->count));
+        en_csv_write_number(out, st->point, 1);
+        en_csv_write_number(out, any ? st->mean : NAN, 1);
+        en_csv_write_number(out, any ? en_mc_sd(r, i) : NAN, 1);
+        en_csv_write_number(out, any ? st->min : NAN, 1);
+        en_csv_write_number(out, any ? st->max : NAN, 1);
+        for (size_t q = 0; q < QUANTILE_COUNT; q++) en_csv_write_number(out, en_mc_quantile(r, i, quantile_levels[q]), 1);
+        en_csv_write_number(out, is->has_status_quo ? share(st->below, st->count) : NAN, 1);
+        en_csv_write_number(out, is->has_status_quo ? share(st->equal, st->count) : NAN, 1);
+        en_csv_write_number(out, is->has_status_quo ? share(st->above, st->count) : NAN, 1);
+        en_csv_write_number(out, share(st->converged, st->count), 1);
+        en_csv_write_number(out, share(st->round_limit, st->count), 1);
+        en_csv_write_number(out, share(st->stopped_early, st->count), 1);
         long best = modal_label(st, is);
         if (best >= 0 && any) {
-            csv_number(out, is->labels[best].at);
+            en_csv_write_number(out, is->labels[best].at, 1);
             en_buffer_puts(out, ",");
             en_csv_write_field(out, is->labels[best].text);
-            csv_number(out, share(st->label_counts[best], st->count));
+            en_csv_write_number(out, share(st->label_counts[best], st->count), 1);
         } else {
             en_buffer_puts(out, ",,,");
         }

@@ -47,8 +47,10 @@ void en_csv_write_field(en_buffer *out, const char *text)
     en_buffer_puts(out, "\"");
 }
 
-static void csv_number(en_buffer *out, double value)
+void en_csv_write_number(en_buffer *out, double value, int leading_comma)
 {
+    if (leading_comma) en_buffer_puts(out, ",");
+    if (isnan(value)) return;
     char text[40];
     en_format_double(text, sizeof text, value);
     en_buffer_puts(out, text);
@@ -161,7 +163,7 @@ static void write_csv(const en_result *r, en_buffer *out)
                 en_buffer_printf(out, ",%d,", ir->rounds[k].round);
                 en_csv_write_field(out, s->actors[ir->participants[p]].id);
                 en_buffer_puts(out, ",");
-                csv_number(out, ir->rounds[k].positions[p]);
+                en_csv_write_number(out, ir->rounds[k].positions[p], 0);
                 en_buffer_puts(out, "\n");
             }
         }

@@ -12,6 +12,9 @@
 
 const en_label *en_nearest_label(const en_issue *issue, double x);
 void en_csv_write_field(en_buffer *out, const char *text);
+/* A CSV number (read back exactly); with `leading_comma` preceded by a comma. NaN stands for
+ * "no value" and writes an empty field. */
+void en_csv_write_number(en_buffer *out, double value, int leading_comma);
 void en_json_write_params(en_buffer *out, const en_params *params, const en_model *model);
 /* Opens a JSON document with the fields every run-like output starts with:
  * {"entente": VERSION, ["analysis": ANALYSIS,] "scenario": TITLE, "model": NAME, "params": {...}

@@ -218,14 +218,6 @@ static void write_json(const en_sensitivity_result *r, en_buffer *out)
     en_buffer_puts(out, "\n]}\n");
 }
 
-static void csv_number(en_buffer *out, double x)
-{
-    en_buffer_puts(out, ",");
-    if (isnan(x)) return;
-    char text[40];
-    en_format_double(text, sizeof text, x);
-    en_buffer_puts(out, text);
-}
 
 /* One row per (kind, actor, input, issue): kind "input" for the one-at-a-time moves, with the
  * changes at -delta and +delta; "without_actor" / "without_veto" with the change in change_low. */
@@ -242,11 +234,11 @@ static void write_csv(const en_sensitivity_result *r, en_buffer *out)
             if (row->on_issue >= 0) en_csv_write_field(out, s->issues[row->on_issue].id);
             en_buffer_puts(out, ",");
             en_csv_write_field(out, s->issues[i].id);
-            csv_number(out, r->baseline[i]);
-            csv_number(out, row->low);
-            csv_number(out, row->high);
-            csv_number(out, row->minus[i]);
-            csv_number(out, row->plus[i]);
+            en_csv_write_number(out, r->baseline[i], 1);
+            en_csv_write_number(out, row->low, 1);
+            en_csv_write_number(out, row->high, 1);
+            en_csv_write_number(out, row->minus[i], 1);
+            en_csv_write_number(out, row->plus[i], 1);
             en_buffer_puts(out, "\n");
         }
     }
@@ -258,9 +250,9 @@ static void write_csv(const en_sensitivity_result *r, en_buffer *out)
                 en_csv_write_field(out, s->actors[a].id);
                 en_buffer_puts(out, ",,,");
                 en_csv_write_field(out, s->issues[i].id);
-                csv_number(out, r->baseline[i]);
+                en_csv_write_number(out, r->baseline[i], 1);
                 en_buffer_puts(out, ",,");
-                csv_number(out, changes[a * s->issue_count + i]);
+                en_csv_write_number(out, changes[a * s->issue_count + i], 1);
                 en_buffer_puts(out, ",\n");
             }
         }
