@@ -152,13 +152,25 @@ double en_weighted_median(const double *x, const double *w, size_t n)
     double total = 0;
     for (size_t k = 0; k < n; k++) total += w[k];
     int unweighted = !(total > 0);
-    weighted_point *points = en_xmalloc(n * sizeof *points);
+    /* Called for every round of every issue (Monte Carlo runs: millions of times on issues of
+     * a few actors), so small issues sort on the stack by insertion. */
+    weighted_point small[32];
+    weighted_point *points = n <= 32 ? small : en_xmalloc(n * sizeof *points);
     for (size_t k = 0; k < n; k++) {
         points[k].x = x[k];
         points[k].w = unweighted ? 1.0 : w[k];
     }
     if (unweighted) total = (double)n;
-    qsort(points, n, sizeof *points, by_position);
+    if (n <= 32) {
+        for (size_t a = 1; a < n; a++) {
+            weighted_point v = points[a];
+            size_t b = a;
+            for (; b > 0 && by_position(&points[b - 1], &v) > 0; b--) points[b] = points[b - 1];
+            points[b] = v;
+        }
+    } else {
+        qsort(points, n, sizeof *points, by_position);
+    }
     /* F(p) = Σ w|x − p| is minimised where the cumulative weight first reaches half the total.
      * If it reaches exactly half at a position, F is flat up to the next position: a tie. */
     double cumulative = 0, half = total / 2;
@@ -179,7 +191,7 @@ double en_weighted_median(const double *x, const double *w, size_t n)
         }
         break;
     }
-    free(points);
+    if (points != small) free(points);
     return median;
 }
 

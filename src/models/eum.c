@@ -6,8 +6,9 @@
  * over the actors with a stance on it, round by round with the kernels of eum.h, and records
  * positions, risk exponents, moves, story lines, the quadrant data and, with trace=full, every
  * intermediate matrix of the round. With trace=none (Monte Carlo, sensitivity) it records the
- * positions of every round and the forecast only: the same kernels run with the same inputs,
- * so the numbers are the same bits, without the cost of the story and the JSON extras.
+ * positions of every round and the forecast only, without the cost of the story and the JSON
+ * extras; with the same path (`path=straight` or `fast`) the numbers are the same bits as with
+ * trace=summary. Under path=auto, trace=none runs scholz on the fast path at every size.
  *
  * Per issue and round: O(n³) on the straight path, O(m²·n) (scholz) or O(n·m + m²) plus pow
  * calls (masad) on the fast path, m = distinct positions (see the kernels).
@@ -29,10 +30,11 @@ static const en_param_def eum_params[] = {
      "masad, Q < 1: probability that the status quo turns out better rather than worse", 0, 1,
      NULL},
     EN_PARAM_ROUNDS("10"),
-    {"exact", EN_PARAM_INTEGER, "0",
-     "1: always the straight path (reference operation order, bit-identical); 0: fast path for "
-     "large issues",
-     0, 1, NULL},
+    {"path", EN_PARAM_CHOICE, "auto",
+     "straight: reference operation order, bit-identical to the published code; fast: reordered "
+     "sums, within ~1e-14; auto: fast for large issues, and for scholz at every size with "
+     "trace=none (Monte Carlo, sensitivity)",
+     0, 0, "auto|straight|fast"},
     {"threads", EN_PARAM_INTEGER, "0",
      "masad fast path: worker threads (0: one per online core); results do not depend on it", 0,
      64, NULL},
@@ -259,7 +261,7 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
     base.T = en_param_number(params, "T");
     base.threads = (int)en_param_integer(params, "threads");
     long rounds = en_param_integer(params, "rounds");
-    int exact = en_param_integer(params, "exact") != 0;
+    const char *path = en_param_choice(params, "path");
     long quadrant_max = en_param_integer(params, "quadrant_max");
     const char *trace = en_param_choice(params, "trace");
     eum_trace_level level = strcmp(trace, "full") == 0   ? TRACE_FULL
@@ -305,9 +307,16 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
             run.cfg.range = hi - lo; /* scholz: D from the initial positions, fixed */
             run.cfg.xmin = is->scale_min;
             run.cfg.xmax = is->scale_max;
+            /* trace=full needs the straight path: it is the one that keeps the matrices. The
+             * scholz fast path is cheaper at every size (exp/log over arrays instead of pow),
+             * but `run` keeps the reference's bits where they are affordable; runs that are
+             * one of thousands (trace=none) take the fast path. masad's fast path only pays
+             * off on large issues. */
             size_t fast_min = base.variant == EUM_SCHOLZ ? EUM_FAST_MIN_SCHOLZ : EUM_FAST_MIN_MASAD;
-            /* trace=full needs the straight path: it is the one that keeps the matrices */
-            run.cfg.fast = !exact && !full && n >= fast_min;
+            int fast = strcmp(path, "fast") == 0 ||
+                       (strcmp(path, "auto") == 0 &&
+                        (n >= fast_min || (level == TRACE_NONE && base.variant == EUM_SCHOLZ)));
+            run.cfg.fast = fast && !full;
             run.quadrant = level != TRACE_NONE && (long)n <= quadrant_max;
             double span = is->scale_max - is->scale_min > 0 ? is->scale_max - is->scale_min : hi - lo;
             int decimals = span > 0 ? 2 - (int)floor(log10(span)) : 2;

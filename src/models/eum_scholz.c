@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "core/vmath.h"
 #include "models/eum.h"
 
 /*
@@ -295,111 +296,172 @@ done:
 
 /* ---- fast path -------------------------------------------------------------------------- */
 
-typedef struct position_set {
-    size_t m;          /* distinct positions */
-    double *u;         /* ascending */
-    size_t *count;     /* actors at u[q] */
-    size_t *index;     /* per actor: its q */
-} position_set;
+/* The round's tables, indexed by the m distinct positions (ascending). Everything the round
+ * computes from a pair of actors depends on their positions only, except through the actors'
+ * weights, saliences and exponents, so it is tabulated per position pair once. */
+typedef struct scholz_fast {
+    size_t m;
+    double *u;        /* [m] distinct positions, ascending */
+    size_t *count;    /* [m] actors at u[q] */
+    size_t *index;    /* [n] per actor: the q of its position */
+    double *w, *r, *danger; /* [n] */
+    double *wpos;     /* [m] Σ w_k over the actors at u[q] */
+    double *dd;       /* [m][m] |u_p − u_q| / D */
+    double *coef;     /* [m][m] Z's rank weights for a voter at u_p (see scholz_z_weights) */
+    double *P;        /* [m][m] */
+    double *B;        /* [m][m] upper triangle: Σ_v w_v |δ_v(b) − δ_v(a)| */
+    double *col;      /* [m] Σ_v w_v δ_v(q) */
+    double *logs;     /* [3][m(m−1)/2] log(d/D), log(1/2 − d/2D), log(1/2 + d/2D), pairs p < q */
+    double *pw;       /* [3][n][m] offer phase, actor i across u_q: δ_i = (d/D)^r_i,
+                       * (1/2 − d/2D)^r_i, (1/2 + d/2D)^r_i */
+    void *head, *block; /* allocations, NULL when on the stack */
+} scholz_fast;
 
-static int compare_double(const void *a, const void *b)
+typedef struct keyed_actor {
+    double x;
+    size_t k;
+} keyed_actor;
+
+static int by_x(const void *a, const void *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    double xa = ((const keyed_actor *)a)->x, xb = ((const keyed_actor *)b)->x;
+    return (xa > xb) - (xa < xb);
 }
 
-static void position_set_build(position_set *ps, size_t n, const double *x)
+/* A small issue's tables fit here; the round then allocates nothing. */
+#define SCHOLZ_FAST_STACK 4096
+
+/* Sizes of the three parts of the scratch, in bytes: keyed actors and indices (known before
+ * the positions are de-duplicated), the m-sized tables. */
+static size_t scholz_fast_head(size_t n)
 {
-    double *sorted = en_xmalloc(n * sizeof *sorted);
-    memcpy(sorted, x, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, compare_double);
-    ps->u = en_xmalloc(n * sizeof *ps->u);
-    ps->count = en_xcalloc(n, sizeof *ps->count);
-    ps->index = en_xmalloc(n * sizeof *ps->index);
-    ps->m = 0;
-    for (size_t k = 0; k < n; k++)
-        if (ps->m == 0 || sorted[k] != ps->u[ps->m - 1]) ps->u[ps->m++] = sorted[k];
-    for (size_t k = 0; k < n; k++) {
-        /* binary search: u is strictly ascending */
-        size_t lo = 0, hi = ps->m;
-        while (hi - lo > 1) {
-            size_t mid = (lo + hi) / 2;
-            if (ps->u[mid] <= x[k]) lo = mid;
-            else hi = mid;
+    return n * sizeof(keyed_actor) + 2 * n * sizeof(size_t) + n * sizeof(double);
+}
+
+static size_t scholz_fast_tables(size_t n, size_t m)
+{
+    return (4 * n + 2 * m + 4 * m * m + 3 * (m * (m - 1) / 2) + 3 * n * m) * sizeof(double);
+}
+
+/* De-duplicates the positions (an insertion sort for the small issues of a scenario — the
+ * Monte Carlo case, where a whole round costs about a microsecond — qsort above) and carves
+ * the tables out of `stack` if they fit, else out of one allocation. */
+static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, double *stack)
+{
+    const size_t head = scholz_fast_head(n), worst = head + scholz_fast_tables(n, n);
+    char *base = worst <= SCHOLZ_FAST_STACK * sizeof(double) ? (char *)stack : en_xmalloc(head);
+    keyed_actor *keyed = (keyed_actor *)base;
+    sf->count = (size_t *)(keyed + n);
+    sf->index = sf->count + n;
+    double *u = (double *)(sf->index + n);
+    sf->u = u;
+    for (size_t k = 0; k < n; k++) keyed[k] = (keyed_actor){x[k], k};
+    if (n <= 32) {
+        for (size_t a = 1; a < n; a++) {
+            keyed_actor v = keyed[a];
+            size_t b = a;
+            for (; b > 0 && keyed[b - 1].x > v.x; b--) keyed[b] = keyed[b - 1];
+            keyed[b] = v;
         }
-        ps->index[k] = lo;
-        ps->count[lo]++;
+    } else {
+        qsort(keyed, n, sizeof *keyed, by_x);
     }
-    free(sorted);
-}
-
-static void position_set_free(position_set *ps)
-{
-    free(ps->u);
-    free(ps->count);
-    free(ps->index);
-}
-
-/* P[qa*m + qb] for distinct positions. δ is tabulated per position ([q][k], voters
- * contiguous); Z = Σ_k w_k Σ_{a1,a2} |δ_k(x_a2) − δ_k(x_a1)| uses, per voter, the identity
- * Σ_{a1,a2}|u_a2 − u_a1| = 2 Σ_m (2m − n − 1) u_(m) over the values in ascending order; δ_k
- * increases with the distance to x_k, so that order is a merge outwards from x_k (O(m) per
- * voter, no sort). N(a,b) and N(b,a) come from one pass: with v_k = w_k (δ_k(b) − δ_k(a)),
- * A = Σ v_k and B = Σ |v_k|, N(a,b) = (B + A)/2 and N(b,a) = (B − A)/2.
- * O(m·n) for Z, O(m²·n) for the pairs. Returns 0 if Z == 0. */
-static int scholz_probabilities_fast(size_t n, const double *w, const double *x,
-                                     const double *r, double D, const position_set *ps,
-                                     double *delta, double *P)
-{
-    const size_t m = ps->m;
-    for (size_t q = 0; q < m; q++)
-        for (size_t k = 0; k < n; k++) {
-            double d = fabs(x[k] - ps->u[q]) / D;
-            delta[q * n + k] = r[k] == 1.0 ? d : pow(d, r[k]); /* pow(d, 1) == d exactly */
+    size_t m = 0;
+    for (size_t a = 0; a < n; a++) {
+        if (m == 0 || keyed[a].x != u[m - 1]) {
+            u[m] = keyed[a].x;
+            sf->count[m++] = 0;
         }
-    double Z = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (w[k] == 0) continue;
-        /* merge outwards from x_k: left candidates q < qk, right candidates q ≥ qk */
-        size_t qk = ps->index[k];
-        long left = (long)qk - 1;
-        size_t right = qk, rank = 0; /* actors placed so far */
-        double sum = 0;
+        sf->index[keyed[a].k] = m - 1;
+        sf->count[m - 1]++;
+    }
+    sf->m = m;
+    const size_t mm = m * m, pairs = m * (m - 1) / 2;
+    double *d = base == (char *)stack ? (double *)(base + head)
+                                      : en_xmalloc(scholz_fast_tables(n, m));
+    sf->head = base == (char *)stack ? NULL : base;
+    sf->block = base == (char *)stack ? NULL : d;
+    sf->w = d, d += n;
+    sf->r = d, d += n;
+    sf->danger = d, d += n;
+    sf->wpos = d, d += m;
+    sf->col = d, d += m;
+    sf->dd = d, d += mm;
+    sf->coef = d, d += mm;
+    sf->P = d, d += mm;
+    sf->B = d, d += mm;
+    sf->logs = d, d += 3 * pairs;
+    sf->pw = d;
+}
+
+static void scholz_fast_free(scholz_fast *sf)
+{
+    free(sf->head);
+    free(sf->block);
+}
+
+/* Z = Σ_v w_v Σ_{a1,a2} |δ_v(x_a2) − δ_v(x_a1)| over all actor pairs uses, per voter, the
+ * identity Σ_{a1,a2}|y_a2 − y_a1| = 2 Σ_i (2i − n − 1) y_(i) over the values in ascending order.
+ * δ_v increases with the distance to the voter's position whatever its exponent, so the order
+ * depends on that position only: a merge outwards from u_p ranks the positions, and the cnt
+ * actors at u_q (ranks rank+1 .. rank+cnt) weigh coef[p][q] = cnt·(2·rank + cnt − n). Then
+ * Z = 2 Σ_v w_v Σ_q coef[p_v][q]·δ_v(u_q) in both phases. O(m²). */
+static void scholz_z_weights(size_t n, scholz_fast *sf)
+{
+    const size_t m = sf->m;
+    const double *u = sf->u;
+    for (size_t p = 0; p < m; p++) {
+        double *coef = sf->coef + p * m;
+        long left = (long)p - 1;
+        size_t right = p, rank = 0;
         while (left >= 0 || right < m) {
             size_t q;
             if (right >= m) q = (size_t)left--;
             else if (left < 0) q = right++;
-            else if (ps->u[qk] - ps->u[left] < ps->u[right] - ps->u[qk]) q = (size_t)left--;
+            else if (u[p] - u[left] < u[right] - u[p]) q = (size_t)left--;
             else q = right++;
-            double cnt = (double)ps->count[q];
-            /* ranks rank+1 .. rank+cnt: Σ (2m − n − 1) = cnt·(2·rank + cnt − n) */
-            sum += delta[q * n + k] * (cnt * (2.0 * (double)rank + cnt - (double)n));
-            rank += ps->count[q];
+            double cnt = (double)sf->count[q];
+            coef[q] = cnt * (2.0 * (double)rank + cnt - (double)n);
+            rank += sf->count[q];
         }
-        Z += w[k] * 2.0 * sum;
+    }
+}
+
+/* P[a*m + b] for distinct positions, from the voters' rows δ_v(u_q) (rows[v*m + q]), their
+ * weights and positions (pos[v]; NULL: voter v sits at u_v). With A = Σ_v w_v (δ_v(b) − δ_v(a))
+ * = col[b] − col[a] and B = Σ_v w_v |δ_v(b) − δ_v(a)| (w ≥ 0), the votes for a over b are
+ * N(a,b) = Σ_v max(0, w_v (δ_v(b) − δ_v(a))) = (B + A)/2 and N(b,a) = (B − A)/2. O(m²·voters).
+ * Returns 0 if Z == 0. */
+static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, const double *weight,
+                                     const double *rows, const size_t *pos)
+{
+    const size_t m = sf->m;
+    double *col = sf->col, *B = sf->B, *P = sf->P;
+    double Z = 0;
+    memset(col, 0, m * sizeof *col);
+    memset(B, 0, m * m * sizeof *B);
+    for (size_t v = 0; v < voters; v++) {
+        const double wv = weight[v];
+        if (wv == 0) continue;
+        const double *row = rows + v * m, *coef = sf->coef + (pos ? pos[v] : v) * m;
+        double z = 0;
+        for (size_t q = 0; q < m; q++) {
+            col[q] += wv * row[q];
+            z += coef[q] * row[q];
+        }
+        Z += wv * 2.0 * z;
+        for (size_t a = 0; a + 1 < m; a++) {
+            const double ra = row[a];
+            double *Ba = B + a * m;
+            for (size_t b = a + 1; b < m; b++) Ba[b] += wv * fabs(row[b] - ra);
+        }
     }
     if (!(Z != 0)) return 0;
     for (size_t a = 0; a < m; a++) {
         P[a * m + a] = 0.0;
-        const double *da = delta + a * n;
         for (size_t b = a + 1; b < m; b++) {
-            const double *db = delta + b * n;
-            double A0 = 0, A1 = 0, B0 = 0, B1 = 0;
-            size_t k = 0;
-            for (; k + 1 < n; k += 2) {
-                double v0 = w[k] * (db[k] - da[k]), v1 = w[k + 1] * (db[k + 1] - da[k + 1]);
-                A0 += v0;
-                A1 += v1;
-                B0 += fabs(v0);
-                B1 += fabs(v1);
-            }
-            if (k < n) {
-                double v0 = w[k] * (db[k] - da[k]);
-                A0 += v0;
-                B0 += fabs(v0);
-            }
-            double A = A0 + A1, B = B0 + B1;
-            double nab = (B + A) / 2, nba = (B - A) / 2;
+            double A = col[b] - col[a], Bab = B[a * m + b];
+            double nab = (Bab + A) / 2, nba = (Bab - A) / 2;
             P[a * m + b] = (nab > 0 ? nab : 0) / Z;
             P[b * m + a] = (nba > 0 ? nba : 0) / Z;
         }
@@ -407,40 +469,87 @@ static int scholz_probabilities_fast(size_t n, const double *w, const double *x,
     return 1;
 }
 
-/* O(m²·n + n²) per round, m = distinct positions; O(m·n + n²) pow calls. */
+/* The offer phase's powers. Every base is a function of a pair of positions and every exponent
+ * an actor's r, so pow(b, r) is exp(r·log b): the logs once per unordered pair of distinct
+ * positions (3·m(m−1)/2), then 3·n·m exps, both over whole arrays (core/vmath.h: four lanes at a
+ * time where the CPU allows). Against pow the relative error is about |r·log b|·2⁻⁵³ plus the
+ * few ulp of exp and log (≤ 1e-14 for distances down to 1e-12 of the range). At an actor's own
+ * position: δ = exp(−∞) = 0 = pow(0, r) (r ∈ [1/2, 2] > 0) and both utility bases are 1/2, so
+ * the last two tables also hold 0.5^r_i for Usq. */
+static void scholz_offer_powers(size_t n, scholz_fast *sf)
+{
+    const size_t m = sf->m, pairs = m * (m - 1) / 2;
+    double *L1 = sf->logs, *L2 = L1 + pairs, *L3 = L2 + pairs;
+    size_t at = 0;
+    for (size_t p = 0; p < m; p++)
+        for (size_t q = p + 1; q < m; q++, at++) {
+            double dd = sf->dd[p * m + q];
+            L1[at] = dd;
+            L2[at] = 0.5 - 0.5 * dd;
+            L3[at] = 0.5 + 0.5 * dd;
+        }
+    en_log_array(sf->logs, 3 * pairs);
+    const double log_half = log(0.5);
+    double *E1 = sf->pw, *E2 = E1 + n * m, *E3 = E2 + n * m;
+    for (size_t i = 0; i < n; i++) {
+        const size_t qi = sf->index[i];
+        const double ri = sf->r[i];
+        for (size_t q = 0; q < m; q++) {
+            size_t k = i * m + q;
+            if (q == qi) {
+                E1[k] = -INFINITY;
+                E2[k] = E3[k] = ri * log_half;
+                continue;
+            }
+            size_t lo = q < qi ? q : qi, hi = q < qi ? qi : q;
+            size_t pair = lo * m - lo * (lo + 1) / 2 + (hi - lo - 1);
+            E1[k] = ri * L1[pair];
+            E2[k] = ri * L2[pair];
+            E3[k] = ri * L3[pair];
+        }
+    }
+    en_exp_array(sf->pw, 3 * n * m);
+}
+
+/* O(m²·n + n·m) per round, m = distinct positions; 3·n·m exps and 3·m(m−1)/2 logs. */
 eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
                                  const double *s, const double *x, double *x_out,
                                  eum_move *moves, eum_trace *trace)
 {
     const double D = cfg->range, Q = cfg->Q;
-    position_set ps;
-    position_set_build(&ps, n, x);
-    const size_t m = ps.m;
-    double *w = en_xmalloc(n * sizeof *w);
-    double *r = en_xmalloc(n * sizeof *r);
-    double *danger = en_xmalloc(n * sizeof *danger);
-    double *delta = en_xmalloc(m * n * sizeof *delta);
-    double *P = en_xmalloc(m * m * sizeof *P);
+    scholz_fast sf;
+    double stack[SCHOLZ_FAST_STACK];
+    scholz_fast_build(&sf, n, x, stack);
+    const size_t m = sf.m;
+    double *const w = sf.w, *const r = sf.r, *const danger = sf.danger, *const P = sf.P;
     eum_status status = EUM_ROUND_OK;
+    memset(sf.wpos, 0, m * sizeof *sf.wpos);
     for (size_t k = 0; k < n; k++) {
         w[k] = c[k] * s[k];
-        r[k] = 1.0;
+        sf.wpos[sf.index[k]] += w[k];
     }
-    /* Risk phase, r = 1: Us = 2 − 4(1/2 − d/2D) and Uf = 2 − 4(1/2 + d/2D), no pow needed. */
-    if (!scholz_probabilities_fast(n, w, x, r, D, &ps, delta, P)) {
+    for (size_t p = 0; p < m; p++) {
+        sf.dd[p * m + p] = 0.0;
+        for (size_t q = p + 1; q < m; q++)
+            sf.dd[p * m + q] = sf.dd[q * m + p] = (sf.u[q] - sf.u[p]) / D;
+    }
+    scholz_z_weights(n, &sf);
+
+    /* Risk phase, r = 1: δ_v(u_q) = |u_p − u_q|/D for a voter at u_p, so the voters at one
+     * position vote as one with their summed weight; Us = 2 − 4(1/2 − d/2D) = 2d/D and
+     * Uf = −2d/D. The actors at u_q are alike as challengers of i: they enter i's danger
+     * count[q] times. */
+    if (!scholz_probabilities_fast(&sf, m, sf.wpos, sf.dd, NULL)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
         double sum = 0;
-        size_t qi = ps.index[i];
-        for (size_t j = 0; j < n; j++) {
-            size_t qj = ps.index[j];
-            if (qj == qi) continue; /* contributes exactly 0 */
-            double dist = fabs(x[j] - x[i]);
-            double Us = 2 - 4 * (0.5 - (0.5 * dist) / D);
-            double Uf = 2 - 4 * (0.5 + (0.5 * dist) / D);
-            sum += scholz_eu_u(P[qj * m + qi], Us, Uf, 0.0, s[i], Q);
+        const size_t qi = sf.index[i];
+        for (size_t q = 0; q < m; q++) {
+            if (q == qi) continue; /* contributes exactly 0 */
+            double d2 = 2 * sf.dd[qi * m + q];
+            sum += (double)sf.count[q] * scholz_eu_u(P[q * m + qi], d2, -d2, 0.0, s[i], Q);
         }
         danger[i] = sum;
     }
@@ -450,17 +559,20 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
     }
     if (trace && trace->r) memcpy(trace->r, r, n * sizeof *r);
 
-    if (!scholz_probabilities_fast(n, w, x, r, D, &ps, delta, P)) {
+    scholz_offer_powers(n, &sf);
+    if (!scholz_probabilities_fast(&sf, n, w, sf.pw, sf.index)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
     }
+    const double *half_minus = sf.pw + n * m, *half_plus = half_minus + n * m;
     for (size_t i = 0; i < n; i++) {
         scholz_choice ch;
         choice_init(&ch);
-        size_t qi = ps.index[i];
-        double Usq = 2 - 4 * pow(0.5, r[i]);
+        const size_t qi = sf.index[i];
+        const double *bs = half_minus + i * m, *bf = half_plus + i * m;
+        const double Usq = 2 - 4 * bs[qi];
         for (size_t j = 0; j < n; j++) {
-            size_t qj = ps.index[j];
+            const size_t qj = sf.index[j];
             if (qj == qi) {
                 if (trace && trace->eu_self) /* P = 0, dist = 0: Us = Uf = Usq */
                     trace->eu_self[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[j], Q);
@@ -468,10 +580,8 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
                     trace->eu_other[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[i], Q);
                 continue;
             }
-            double dist = fabs(x[i] - x[j]);
             /* e_ij and e_ji share the distance and i's exponent, hence Us and Uf */
-            double Us = 2 - 4 * pow(0.5 - (0.5 * dist) / D, r[i]);
-            double Uf = 2 - 4 * pow(0.5 + (0.5 * dist) / D, r[i]);
+            const double Us = 2 - 4 * bs[qj], Uf = 2 - 4 * bf[qj];
             double e_ij = scholz_eu_u(P[qi * m + qj], Us, Uf, Usq, s[j], Q);
             double e_ji = scholz_eu_u(P[qj * m + qi], Us, Uf, Usq, s[i], Q);
             if (trace && trace->eu_self) trace->eu_self[i * n + j] = e_ij;
@@ -481,11 +591,6 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
         choice_apply(&ch, i, x, x_out, &moves[i]);
     }
 done:
-    position_set_free(&ps);
-    free(w);
-    free(r);
-    free(danger);
-    free(delta);
-    free(P);
+    scholz_fast_free(&sf);
     return status;
 }
