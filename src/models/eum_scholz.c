@@ -311,7 +311,7 @@ typedef struct scholz_fast {
     double *P;        /* [m][m] */
     double *B;        /* [m][m] upper triangle: Σ_v w_v |δ_v(b) − δ_v(a)| */
     double *col;      /* [m] Σ_v w_v δ_v(q) */
-    double *logs;     /* [3][m(m−1)/2] log(d/D), log(1/2 − d/2D), log(1/2 + d/2D), pairs p < q */
+    double *logs;     /* [3][m][m] log(d/D), log(1/2 − d/2D), log(1/2 + d/2D) */
     double *pw;       /* [3][n][m] offer phase, actor i across u_q: δ_i = (d/D)^r_i,
                        * (1/2 − d/2D)^r_i, (1/2 + d/2D)^r_i */
     void *head, *block; /* allocations, NULL when on the stack */
@@ -340,7 +340,7 @@ static size_t scholz_fast_head(size_t n)
 
 static size_t scholz_fast_tables(size_t n, size_t m)
 {
-    return (4 * n + 2 * m + 4 * m * m + 3 * (m * (m - 1) / 2) + 3 * n * m) * sizeof(double);
+    return (4 * n + 2 * m + 7 * m * m + 3 * n * m) * sizeof(double);
 }
 
 /* De-duplicates the positions (an insertion sort for the small issues of a scenario — the
@@ -376,7 +376,7 @@ static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, double
         sf->count[m - 1]++;
     }
     sf->m = m;
-    const size_t mm = m * m, pairs = m * (m - 1) / 2;
+    const size_t mm = m * m;
     double *d = base == (char *)stack ? (double *)(base + head)
                                       : en_xmalloc(scholz_fast_tables(n, m));
     sf->head = base == (char *)stack ? NULL : base;
@@ -390,7 +390,7 @@ static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, double
     sf->coef = d, d += mm;
     sf->P = d, d += mm;
     sf->B = d, d += mm;
-    sf->logs = d, d += 3 * pairs;
+    sf->logs = d, d += 3 * mm;
     sf->pw = d;
 }
 
@@ -457,13 +457,14 @@ static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, const doubl
         }
     }
     if (!(Z != 0)) return 0;
+    const double half_over_Z = 0.5 / Z;
     for (size_t a = 0; a < m; a++) {
         P[a * m + a] = 0.0;
         for (size_t b = a + 1; b < m; b++) {
             double A = col[b] - col[a], Bab = B[a * m + b];
-            double nab = (Bab + A) / 2, nba = (Bab - A) / 2;
-            P[a * m + b] = (nab > 0 ? nab : 0) / Z;
-            P[b * m + a] = (nba > 0 ? nba : 0) / Z;
+            double nab = Bab + A, nba = Bab - A;
+            P[a * m + b] = (nab > 0 ? nab : 0) * half_over_Z;
+            P[b * m + a] = (nba > 0 ? nba : 0) * half_over_Z;
         }
     }
     return 1;
@@ -474,41 +475,43 @@ static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, const doubl
  * positions (3·m(m−1)/2), then 3·n·m exps, both over whole arrays (core/vmath.h: four lanes at a
  * time where the CPU allows). Against pow the relative error is about |r·log b|·2⁻⁵³ plus the
  * few ulp of exp and log (≤ 1e-14 for distances down to 1e-12 of the range). At an actor's own
- * position: δ = exp(−∞) = 0 = pow(0, r) (r ∈ [1/2, 2] > 0) and both utility bases are 1/2, so
- * the last two tables also hold 0.5^r_i for Usq. */
+ * position δ = pow(0, r) = 0 (r ∈ [1/2, 2] > 0; set after the exps, as libmvec handles an
+ * argument of −∞ on a slow path) and both utility bases are 1/2, so the last two tables also
+ * hold 0.5^r_i for Usq. */
 static void scholz_offer_powers(size_t n, scholz_fast *sf)
 {
-    const size_t m = sf->m, pairs = m * (m - 1) / 2;
-    double *L1 = sf->logs, *L2 = L1 + pairs, *L3 = L2 + pairs;
+    const size_t m = sf->m, mm = m * m, pairs = m * (m - 1) / 2;
+    /* the bases of the pairs p < q, packed, in the exps' space (3·n·m ≥ 3·pairs) */
+    double *packed = sf->pw;
     size_t at = 0;
     for (size_t p = 0; p < m; p++)
         for (size_t q = p + 1; q < m; q++, at++) {
             double dd = sf->dd[p * m + q];
-            L1[at] = dd;
-            L2[at] = 0.5 - 0.5 * dd;
-            L3[at] = 0.5 + 0.5 * dd;
+            packed[at] = dd;
+            packed[pairs + at] = 0.5 - 0.5 * dd;
+            packed[2 * pairs + at] = 0.5 + 0.5 * dd;
         }
-    en_log_array(sf->logs, 3 * pairs);
+    en_log_array(packed, 3 * pairs);
     const double log_half = log(0.5);
-    double *E1 = sf->pw, *E2 = E1 + n * m, *E3 = E2 + n * m;
-    for (size_t i = 0; i < n; i++) {
-        const size_t qi = sf->index[i];
-        const double ri = sf->r[i];
-        for (size_t q = 0; q < m; q++) {
-            size_t k = i * m + q;
-            if (q == qi) {
-                E1[k] = -INFINITY;
-                E2[k] = E3[k] = ri * log_half;
-                continue;
-            }
-            size_t lo = q < qi ? q : qi, hi = q < qi ? qi : q;
-            size_t pair = lo * m - lo * (lo + 1) / 2 + (hi - lo - 1);
-            E1[k] = ri * L1[pair];
-            E2[k] = ri * L2[pair];
-            E3[k] = ri * L3[pair];
+    for (size_t t = 0; t < 3; t++) {
+        double *L = sf->logs + t * mm;
+        const double *from = packed + t * pairs;
+        at = 0;
+        for (size_t p = 0; p < m; p++) {
+            L[p * m + p] = t == 0 ? 0.0 : log_half;
+            for (size_t q = p + 1; q < m; q++, at++) L[p * m + q] = L[q * m + p] = from[at];
+        }
+    }
+    for (size_t t = 0; t < 3; t++) {
+        const double *L = sf->logs + t * mm;
+        double *E = sf->pw + t * n * m;
+        for (size_t i = 0; i < n; i++) {
+            const double ri = sf->r[i], *row = L + sf->index[i] * m;
+            for (size_t q = 0; q < m; q++) E[i * m + q] = ri * row[q];
         }
     }
     en_exp_array(sf->pw, 3 * n * m);
+    for (size_t i = 0; i < n; i++) sf->pw[i * m + sf->index[i]] = 0.0;
 }
 
 /* O(m²·n + n·m) per round, m = distinct positions; 3·n·m exps and 3·m(m−1)/2 logs. */
@@ -528,10 +531,11 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
         w[k] = c[k] * s[k];
         sf.wpos[sf.index[k]] += w[k];
     }
+    const double inv_D = 1 / D;
     for (size_t p = 0; p < m; p++) {
         sf.dd[p * m + p] = 0.0;
         for (size_t q = p + 1; q < m; q++)
-            sf.dd[p * m + q] = sf.dd[q * m + p] = (sf.u[q] - sf.u[p]) / D;
+            sf.dd[p * m + q] = sf.dd[q * m + p] = (sf.u[q] - sf.u[p]) * inv_D;
     }
     scholz_z_weights(n, &sf);
 
