@@ -64,6 +64,9 @@ typedef struct eum_config {
     double range;      /* scholz: D, max − min of the *initial* positions, fixed for the run */
     double xmin, xmax; /* masad: the position scale (dx = xmax − xmin) */
     int fast;          /* 1: the reordered fast path; 0: the straight reference-order path */
+    int array_powers;  /* scholz fast path: the offer phase's powers as exp(r·log b) over whole
+                        * arrays (core/vmath.h; ~1e-14 relative, 3× cheaper: Monte Carlo draws)
+                        * instead of glibc pow (the straight path's bits) */
     int threads;       /* masad fast path: threads (0: one per online core); results do not
                         * depend on it */
 } eum_config;

@@ -14,10 +14,14 @@
  *             voters in order for every N(a, b); j in order for every danger sum), so results are
  *             bit-identical to the reference. O(n³) per round, O(n²) pow calls: every distinct
  *             pow is computed once and reused (see "Why the pow caches change no bit" below).
- *   fast      positions de-duplicated; Z by the sorted sum-of-|differences| identity in O(m·n)
- *             per phase (m distinct positions), both N(a,b) and N(b,a) from one pass over the
+ *   fast      positions de-duplicated (m distinct) and what depends on a pair of actors only
+ *             through their positions tabulated per position pair; Z by the sorted
+ *             sum-of-|differences| identity, both N(a,b) and N(b,a) from one pass over the
  *             voters. Still O(m²·n) per round: the voter exponents r_k make every pair's vote a
- *             genuine n-term sum. Differs from the straight path by ~1e-15 relative.
+ *             genuine n-term sum. Differs from the straight path by ~1e-15 relative. With
+ *             array_powers (path=vector, Monte Carlo draws) the offer phase's powers are
+ *             exp(r·log b) over whole arrays instead of pow: ~1e-14, three times cheaper on the
+ *             small issues of a scenario.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -309,8 +313,7 @@ typedef struct scholz_fast {
     double *dd;       /* [m][m] |u_p − u_q| / D */
     double *coef;     /* [m][m] Z's rank weights for a voter at u_p (see scholz_z_weights) */
     double *P;        /* [m][m] */
-    double *B;        /* [m][m] upper triangle: Σ_v w_v |δ_v(b) − δ_v(a)| */
-    double *col;      /* [m] Σ_v w_v δ_v(q) */
+    double *B;        /* [m][m] for a < b: B(a,b) above the diagonal, A(a,b) below */
     double *logs;     /* [3][m][m] log(d/D), log(1/2 − d/2D), log(1/2 + d/2D) */
     double *pw;       /* [3][n][m] offer phase, actor i across u_q: δ_i = (d/D)^r_i,
                        * (1/2 − d/2D)^r_i, (1/2 + d/2D)^r_i */
@@ -340,7 +343,7 @@ static size_t scholz_fast_head(size_t n)
 
 static size_t scholz_fast_tables(size_t n, size_t m)
 {
-    return (4 * n + 2 * m + 7 * m * m + 3 * n * m) * sizeof(double);
+    return (4 * n + m + 7 * m * m + 3 * n * m) * sizeof(double);
 }
 
 /* De-duplicates the positions (an insertion sort for the small issues of a scenario — the
@@ -385,7 +388,6 @@ static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, double
     sf->r = d, d += n;
     sf->danger = d, d += n;
     sf->wpos = d, d += m;
-    sf->col = d, d += m;
     sf->dd = d, d += mm;
     sf->coef = d, d += mm;
     sf->P = d, d += mm;
@@ -429,58 +431,79 @@ static void scholz_z_weights(size_t n, scholz_fast *sf)
 
 /* P[a*m + b] for distinct positions, from the voters' rows δ_v(u_q) (rows[v*m + q]), their
  * weights and positions (pos[v]; NULL: voter v sits at u_v). With A = Σ_v w_v (δ_v(b) − δ_v(a))
- * = col[b] − col[a] and B = Σ_v w_v |δ_v(b) − δ_v(a)| (w ≥ 0), the votes for a over b are
- * N(a,b) = Σ_v max(0, w_v (δ_v(b) − δ_v(a))) = (B + A)/2 and N(b,a) = (B − A)/2. O(m²·voters).
- * Returns 0 if Z == 0. */
+ * and B = Σ_v |w_v (δ_v(b) − δ_v(a))|, the votes for a over b are N(a,b) = Σ_v max(0,
+ * w_v (δ_v(b) − δ_v(a))) = (B + A)/2 and N(b,a) = (B − A)/2: both directions from one pass.
+ * (A as a difference of column sums Σ_v w_v δ_v would be cheaper but cancels: on a 50-actor
+ * issue it multiplied the drift from the straight path by ten.) O(m²·voters). Returns 0 if
+ * Z == 0. */
 static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, const double *weight,
                                      const double *rows, const size_t *pos)
 {
     const size_t m = sf->m;
-    double *col = sf->col, *B = sf->B, *P = sf->P;
+    double *B = sf->B, *P = sf->P;
     double Z = 0;
-    memset(col, 0, m * sizeof *col);
     memset(B, 0, m * m * sizeof *B);
     for (size_t v = 0; v < voters; v++) {
         const double wv = weight[v];
         if (wv == 0) continue;
         const double *row = rows + v * m, *coef = sf->coef + (pos ? pos[v] : v) * m;
         double z = 0;
-        for (size_t q = 0; q < m; q++) {
-            col[q] += wv * row[q];
-            z += coef[q] * row[q];
-        }
+        for (size_t q = 0; q < m; q++) z += coef[q] * row[q];
         Z += wv * 2.0 * z;
         for (size_t a = 0; a + 1 < m; a++) {
             const double ra = row[a];
             double *Ba = B + a * m;
-            for (size_t b = a + 1; b < m; b++) Ba[b] += wv * fabs(row[b] - ra);
+            for (size_t b = a + 1; b < m; b++) {
+                double vote = wv * (row[b] - ra);
+                Ba[b] += fabs(vote);
+                B[b * m + a] += vote; /* A(a, b), in the lower triangle */
+            }
         }
     }
     if (!(Z != 0)) return 0;
-    const double half_over_Z = 0.5 / Z;
+    const double Z2 = 2 * Z; /* x/(2Z) = (x/2)/Z exactly */
     for (size_t a = 0; a < m; a++) {
         P[a * m + a] = 0.0;
         for (size_t b = a + 1; b < m; b++) {
-            double A = col[b] - col[a], Bab = B[a * m + b];
+            double A = B[b * m + a], Bab = B[a * m + b];
             double nab = Bab + A, nba = Bab - A;
-            P[a * m + b] = (nab > 0 ? nab : 0) * half_over_Z;
-            P[b * m + a] = (nba > 0 ? nba : 0) * half_over_Z;
+            P[a * m + b] = (nab > 0 ? nab : 0) / Z2;
+            P[b * m + a] = (nba > 0 ? nba : 0) / Z2;
         }
     }
     return 1;
 }
 
-/* The offer phase's powers. Every base is a function of a pair of positions and every exponent
- * an actor's r, so pow(b, r) is exp(r·log b): the logs once per unordered pair of distinct
- * positions (3·m(m−1)/2), then 3·n·m exps, both over whole arrays (core/vmath.h: four lanes at a
- * time where the CPU allows). Against pow the relative error is about |r·log b|·2⁻⁵³ plus the
- * few ulp of exp and log (≤ 1e-14 for distances down to 1e-12 of the range). At an actor's own
- * position δ = pow(0, r) = 0 (r ∈ [1/2, 2] > 0; set after the exps, as libmvec handles an
- * argument of −∞ on a slow path) and both utility bases are 1/2, so the last two tables also
- * hold 0.5^r_i for Usq. */
-static void scholz_offer_powers(size_t n, scholz_fast *sf)
+/* The offer phase's powers. Every base is a function of a pair of positions — d/D, 1/2 − d/2D,
+ * 1/2 + d/2D, formed as the straight path forms them — and every exponent an actor's r.
+ *
+ * With glibc pow (the default) each power is the straight path's bits: 3·n·(m−1) + n calls.
+ * With array_powers (Monte Carlo draws) pow(b, r) is exp(r·log b): the logs once per unordered
+ * pair of distinct positions (3·m(m−1)/2), then 3·n·m exps, both over whole arrays (core/vmath.h:
+ * four lanes at a time where the CPU allows), about a third of the cost. Against pow the relative
+ * error is about |r·log b|·2⁻⁵³ plus the few ulp of exp and log (≤ 1e-14 for distances down to
+ * 1e-12 of the range); over a 50-round run of a chaotic issue (synth-50) that is ~10× the
+ * pow version's drift from the straight path, so `run` keeps pow.
+ *
+ * At an actor's own position δ = pow(0, r) = 0 (r ∈ [1/2, 2] > 0; set after the exps, as
+ * libmvec handles an argument of −∞ on a slow path) and both utility bases are 1/2, so the last
+ * two tables also hold 0.5^r_i for Usq. */
+static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
 {
     const size_t m = sf->m, mm = m * m, pairs = m * (m - 1) / 2;
+    if (!array_powers) {
+        double *E1 = sf->pw, *E2 = E1 + n * m, *E3 = E2 + n * m;
+        for (size_t i = 0; i < n; i++) {
+            const double ri = sf->r[i], *dd = sf->dd + sf->index[i] * m;
+            for (size_t q = 0; q < m; q++) {
+                size_t k = i * m + q;
+                E1[k] = q == sf->index[i] ? 0.0 : pow(dd[q], ri);
+                E2[k] = pow(0.5 - 0.5 * dd[q], ri);
+                E3[k] = q == sf->index[i] ? E2[k] : pow(0.5 + 0.5 * dd[q], ri);
+            }
+        }
+        return;
+    }
     /* the bases of the pairs p < q, packed, in the exps' space (3·n·m ≥ 3·pairs) */
     double *packed = sf->pw;
     size_t at = 0;
@@ -531,18 +554,18 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
         w[k] = c[k] * s[k];
         sf.wpos[sf.index[k]] += w[k];
     }
-    const double inv_D = 1 / D;
     for (size_t p = 0; p < m; p++) {
         sf.dd[p * m + p] = 0.0;
         for (size_t q = p + 1; q < m; q++)
-            sf.dd[p * m + q] = sf.dd[q * m + p] = (sf.u[q] - sf.u[p]) * inv_D;
+            sf.dd[p * m + q] = sf.dd[q * m + p] = (sf.u[q] - sf.u[p]) / D;
     }
     scholz_z_weights(n, &sf);
 
     /* Risk phase, r = 1: δ_v(u_q) = |u_p − u_q|/D for a voter at u_p, so the voters at one
-     * position vote as one with their summed weight; Us = 2 − 4(1/2 − d/2D) = 2d/D and
-     * Uf = −2d/D. The actors at u_q are alike as challengers of i: they enter i's danger
-     * count[q] times. */
+     * position vote as one with their summed weight; Us = 2 − 4(1/2 − d/2D) and
+     * Uf = 2 − 4(1/2 + d/2D) need no pow. The danger sums run over the actors in order, as
+     * the straight path's do: r divides by the spread of the dangers, which amplifies their
+     * rounding (summing per position instead made a 50-actor issue drift six times further). */
     if (!scholz_probabilities_fast(&sf, m, sf.wpos, sf.dd, NULL)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
@@ -550,10 +573,12 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
     for (size_t i = 0; i < n; i++) {
         double sum = 0;
         const size_t qi = sf.index[i];
-        for (size_t q = 0; q < m; q++) {
-            if (q == qi) continue; /* contributes exactly 0 */
-            double d2 = 2 * sf.dd[qi * m + q];
-            sum += (double)sf.count[q] * scholz_eu_u(P[q * m + qi], d2, -d2, 0.0, s[i], Q);
+        for (size_t j = 0; j < n; j++) {
+            const size_t qj = sf.index[j];
+            if (qj == qi) continue; /* contributes exactly 0 */
+            const double dd = sf.dd[qi * m + qj];
+            const double Us = 2 - 4 * (0.5 - 0.5 * dd), Uf = 2 - 4 * (0.5 + 0.5 * dd);
+            sum += scholz_eu_u(P[qj * m + qi], Us, Uf, 0.0, s[i], Q);
         }
         danger[i] = sum;
     }
@@ -563,7 +588,7 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
     }
     if (trace && trace->r) memcpy(trace->r, r, n * sizeof *r);
 
-    scholz_offer_powers(n, &sf);
+    scholz_offer_powers(n, &sf, cfg->array_powers);
     if (!scholz_probabilities_fast(&sf, n, w, sf.pw, sf.index)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;

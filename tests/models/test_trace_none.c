@@ -1,12 +1,13 @@
 /*
  * test_trace_none.c — the `trace=none` level: a run records every round's positions, the
  * forecast and the stop reason, bit for bit those of trace=summary on the same path, and nothing
- * else (no story lines, no JSON extras); eum's path=auto then means the fast path at every size. eum on the BDM sheets (whose summary runs test_eum_api checks against
- * the goldens) and on the bundled scenario, both variants, including runs that stop at a fixed
- * point and runs that end in a cycle (which trace=none reads back instead of recomputing);
- * exchange, deterministic and randomized. Monte Carlo and sensitivity, which run their models
- * with trace=none unless told otherwise, give the same statistics as with trace=summary (and
- * path=fast for eum).
+ * else (no story lines, no JSON extras); eum's path=auto then means scholz's vector path at
+ * every size. eum on the BDM sheets (whose summary runs test_eum_api checks against the
+ * goldens) and on the bundled scenario, both variants and every path, including runs that stop
+ * at a fixed point and runs that end in a cycle (which trace=none reads back instead of
+ * recomputing); exchange, deterministic and randomized. Monte Carlo and sensitivity, which run
+ * their models with trace=none unless told otherwise, give the same statistics as with
+ * trace=summary (and path=vector for eum).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -98,13 +99,13 @@ static void check_model(const en_scenario *s, const char *model, const char *con
     en_result_free(none);
 }
 
-/* path=auto under trace=none is scholz's fast path at every size: the same bits as
- * trace=summary with path=fast. */
-static void check_auto_is_fast(const en_scenario *s, const char *rounds)
+/* path=auto under trace=none is scholz's vector path at every size: the same bits as
+ * trace=summary with path=vector. */
+static void check_auto_is_vector(const en_scenario *s, const char *rounds)
 {
-    const char *const fast[] = {rounds, "path=fast", NULL};
+    const char *const vector[] = {rounds, "path=vector", NULL};
     const char *const automatic[] = {rounds, NULL};
-    en_result *summary = run_with(s, "eum", fast, "summary");
+    en_result *summary = run_with(s, "eum", vector, "summary");
     en_result *none = run_with(s, "eum", automatic, "none");
     assert_true(expect_same_forecasts(summary, none) > 0);
     en_result_free(summary);
@@ -118,13 +119,15 @@ static void test_eum_bdm_sheets(void **state)
                                   "tests/data/bdm/ChinaData.csv"};
     const char *const straight[] = {"rounds=50", "path=straight", NULL};
     const char *const fast[] = {"rounds=50", "path=fast", NULL};
+    const char *const vector[] = {"rounds=50", "path=vector", NULL};
     const char *const masad[] = {"rounds=50", "variant=masad", NULL};
     for (size_t k = 0; k < sizeof sheets / sizeof sheets[0]; k++) {
         en_scenario *s = load(sheets[k]);
         check_model(s, "eum", straight);
         check_model(s, "eum", fast);
+        check_model(s, "eum", vector);
         check_model(s, "eum", masad);
-        check_auto_is_fast(s, "rounds=50");
+        check_auto_is_vector(s, "rounds=50");
         en_scenario_free(s);
     }
 }
@@ -136,11 +139,13 @@ static void test_eum_bundled_scenario(void **state)
     /* with 20 rounds or more several issues end in a two-round cycle */
     const char *const scholz[] = {"rounds=40", "path=straight", NULL};
     const char *const fast[] = {"rounds=40", "path=fast", NULL};
+    const char *const vector[] = {"rounds=40", "path=vector", NULL};
     const char *const masad[] = {"rounds=40", "variant=masad", "Q=0.5", "T=0.5", NULL};
     check_model(s, "eum", scholz);
     check_model(s, "eum", fast);
+    check_model(s, "eum", vector);
     check_model(s, "eum", masad);
-    check_auto_is_fast(s, "rounds=40");
+    check_auto_is_vector(s, "rounds=40");
     /* a cycle found: the last rounds repeat earlier ones, and trace=none still matches */
     en_result *none = run_with(s, "eum", scholz, "none");
     int cycles = 0;
@@ -216,8 +221,8 @@ static void test_analyses_unchanged(void **state)
         en_params_set(rounds, "rounds", "20", NULL);
         en_params_set(summary, "rounds", "20", NULL);
         en_params_set(summary, "trace", "summary", NULL);
-        /* trace=none runs eum's fast path at every size (path=auto): compare like with like */
-        if (strcmp(models[m], "eum") == 0) en_params_set(summary, "path", "fast", NULL);
+        /* trace=none runs eum's vector path at every size (path=auto): compare like with like */
+        if (strcmp(models[m], "eum") == 0) en_params_set(summary, "path", "vector", NULL);
         char *a = mc_json(s, models[m], rounds), *b = mc_json(s, models[m], summary);
         if (strcmp(a, b) != 0) fail_msg("mc %s: trace=none and trace=summary differ", models[m]);
         free(a);
