@@ -302,21 +302,24 @@ done:
 
 /* The round's tables, indexed by the m distinct positions (ascending). Everything the round
  * computes from a pair of actors depends on their positions only, except through the actors'
- * weights, saliences and exponents, so it is tabulated per position pair once. */
+ * weights, saliences and exponents, so it is tabulated per position pair once. The voters'
+ * δ tables are transposed ([position][voter], rows padded to an even length with zero weights)
+ * so that a pair's vote is a run over contiguous voters, two lanes at a time. */
 typedef struct scholz_fast {
-    size_t m;
+    size_t m, mp, np; /* distinct positions; m and n rounded up to even */
     double *u;        /* [m] distinct positions, ascending */
     size_t *count;    /* [m] actors at u[q] */
     size_t *index;    /* [n] per actor: the q of its position */
-    double *w, *r, *danger; /* [n] */
-    double *wpos;     /* [m] Σ w_k over the actors at u[q] */
+    double *w;        /* [np] c·s, zero-padded */
+    double *r, *danger; /* [n] */
+    double *wpos;     /* [mp] Σ w_k over the actors at u[q], zero-padded */
     double *dd;       /* [m][m] |u_p − u_q| / D */
+    double *risk;     /* [m][mp] the risk phase's δ_p(u_q) = dd[p][q], voters p = positions */
     double *coef;     /* [m][m] Z's rank weights for a voter at u_p (see scholz_z_weights) */
     double *P;        /* [m][m] */
-    double *B;        /* [m][m] for a < b: B(a,b) above the diagonal, A(a,b) below */
     double *logs;     /* [3][m][m] log(d/D), log(1/2 − d/2D), log(1/2 + d/2D) */
-    double *pw;       /* [3][n][m] offer phase, actor i across u_q: δ_i = (d/D)^r_i,
-                       * (1/2 − d/2D)^r_i, (1/2 + d/2D)^r_i */
+    double *pw;       /* offer phase: [m][np] δ_i(u_q) = (d/D)^r_i, then [2][n][m] actor i
+                       * across u_q: (1/2 − d/2D)^r_i, (1/2 + d/2D)^r_i */
     void *head, *block; /* allocations, NULL when on the stack */
 } scholz_fast;
 
@@ -334,8 +337,13 @@ static int by_x(const void *a, const void *b)
 /* A small issue's tables fit here; the round then allocates nothing. */
 #define SCHOLZ_FAST_STACK 4096
 
-/* Sizes of the three parts of the scratch, in bytes: keyed actors and indices (known before
- * the positions are de-duplicated), the m-sized tables. */
+static size_t round_even(size_t k)
+{
+    return k + (k & 1);
+}
+
+/* Sizes of the two parts of the scratch, in bytes: keyed actors and indices (known before the
+ * positions are de-duplicated), the m-sized tables. */
 static size_t scholz_fast_head(size_t n)
 {
     return n * sizeof(keyed_actor) + 2 * n * sizeof(size_t) + n * sizeof(double);
@@ -343,7 +351,8 @@ static size_t scholz_fast_head(size_t n)
 
 static size_t scholz_fast_tables(size_t n, size_t m)
 {
-    return (4 * n + m + 7 * m * m + 3 * n * m) * sizeof(double);
+    const size_t np = round_even(n), mp = round_even(m);
+    return (np + 2 * n + mp + 6 * m * m + m * mp + m * np + 2 * n * m) * sizeof(double);
 }
 
 /* De-duplicates the positions (an insertion sort for the small issues of a scenario — the
@@ -379,19 +388,21 @@ static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, double
         sf->count[m - 1]++;
     }
     sf->m = m;
+    sf->mp = round_even(m);
+    sf->np = round_even(n);
     const size_t mm = m * m;
     double *d = base == (char *)stack ? (double *)(base + head)
                                       : en_xmalloc(scholz_fast_tables(n, m));
     sf->head = base == (char *)stack ? NULL : base;
     sf->block = base == (char *)stack ? NULL : d;
-    sf->w = d, d += n;
+    sf->w = d, d += sf->np;
     sf->r = d, d += n;
     sf->danger = d, d += n;
-    sf->wpos = d, d += m;
+    sf->wpos = d, d += sf->mp;
     sf->dd = d, d += mm;
+    sf->risk = d, d += m * sf->mp;
     sf->coef = d, d += mm;
     sf->P = d, d += mm;
-    sf->B = d, d += mm;
     sf->logs = d, d += 3 * mm;
     sf->pw = d;
 }
@@ -429,44 +440,60 @@ static void scholz_z_weights(size_t n, scholz_fast *sf)
     }
 }
 
-/* P[a*m + b] for distinct positions, from the voters' rows δ_v(u_q) (rows[v*m + q]), their
- * weights and positions (pos[v]; NULL: voter v sits at u_v). With A = Σ_v w_v (δ_v(b) − δ_v(a))
- * and B = Σ_v |w_v (δ_v(b) − δ_v(a))|, the votes for a over b are N(a,b) = Σ_v max(0,
- * w_v (δ_v(b) − δ_v(a))) = (B + A)/2 and N(b,a) = (B − A)/2: both directions from one pass.
- * (A as a difference of column sums Σ_v w_v δ_v would be cheaper but cancels: on a 50-actor
- * issue it multiplied the drift from the straight path by ten.) O(m²·voters). Returns 0 if
- * Z == 0. */
-static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, const double *weight,
-                                     const double *rows, const size_t *pos)
+/* Two doubles, one SSE2 register on x86-64 (NEON on arm64); GCC and clang lower the
+ * arithmetic lane by lane with IEEE semantics, so the bits do not depend on the target. */
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2i __attribute__((vector_size(16)));
+
+static v2d load2(const double *p)
+{
+    v2d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static v2d abs2(v2d v)
+{
+    const v2i magnitude = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+    return (v2d)((v2i)v & magnitude);
+}
+
+/* P[a*m + b] for distinct positions, from the voters' δ tables T[q*stride + v] = δ_v(u_q)
+ * (stride even; weight[v] = 0 on the padding), their weights and positions (pos[v]; NULL:
+ * voter v sits at u_v). With A = Σ_v w_v (δ_v(b) − δ_v(a)) and B = Σ_v |w_v (δ_v(b) −
+ * δ_v(a))|, the votes for a over b are N(a,b) = Σ_v max(0, w_v (δ_v(b) − δ_v(a))) = (B + A)/2
+ * and N(b,a) = (B − A)/2: both directions from one run over the voters, two lanes at a time
+ * (the lanes sum the even and the odd voters). A as a difference of column sums Σ_v w_v δ_v
+ * would be cheaper but cancels. O(m²·voters). Returns 0 if Z == 0. */
+static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, size_t stride,
+                                     const double *weight, const double *T, const size_t *pos)
 {
     const size_t m = sf->m;
-    double *B = sf->B, *P = sf->P;
+    double *P = sf->P;
     double Z = 0;
-    memset(B, 0, m * m * sizeof *B);
     for (size_t v = 0; v < voters; v++) {
         const double wv = weight[v];
         if (wv == 0) continue;
-        const double *row = rows + v * m, *coef = sf->coef + (pos ? pos[v] : v) * m;
+        const double *coef = sf->coef + (pos ? pos[v] : v) * m;
         double z = 0;
-        for (size_t q = 0; q < m; q++) z += coef[q] * row[q];
+        for (size_t q = 0; q < m; q++) z += coef[q] * T[q * stride + v];
         Z += wv * 2.0 * z;
-        for (size_t a = 0; a + 1 < m; a++) {
-            const double ra = row[a];
-            double *Ba = B + a * m;
-            for (size_t b = a + 1; b < m; b++) {
-                double vote = wv * (row[b] - ra);
-                Ba[b] += fabs(vote);
-                B[b * m + a] += vote; /* A(a, b), in the lower triangle */
-            }
-        }
     }
     if (!(Z != 0)) return 0;
     const double Z2 = 2 * Z; /* x/(2Z) = (x/2)/Z exactly */
     for (size_t a = 0; a < m; a++) {
         P[a * m + a] = 0.0;
+        const double *ta = T + a * stride;
         for (size_t b = a + 1; b < m; b++) {
-            double A = B[b * m + a], Bab = B[a * m + b];
-            double nab = Bab + A, nba = Bab - A;
+            const double *tb = T + b * stride;
+            v2d A = {0, 0}, B = {0, 0};
+            for (size_t k = 0; k < stride; k += 2) {
+                v2d vote = load2(weight + k) * (load2(tb + k) - load2(ta + k));
+                A += vote;
+                B += abs2(vote);
+            }
+            double sum_a = A[0] + A[1], sum_b = B[0] + B[1];
+            double nab = sum_b + sum_a, nba = sum_b - sum_a;
             P[a * m + b] = (nab > 0 ? nab : 0) / Z2;
             P[b * m + a] = (nba > 0 ? nba : 0) / Z2;
         }
@@ -490,21 +517,23 @@ static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, const doubl
  * two tables also hold 0.5^r_i for Usq. */
 static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
 {
-    const size_t m = sf->m, mm = m * m, pairs = m * (m - 1) / 2;
+    const size_t m = sf->m, mm = m * m, np = sf->np, pairs = m * (m - 1) / 2;
+    double *E1 = sf->pw, *E2 = E1 + m * np, *E3 = E2 + n * m;
     if (!array_powers) {
-        double *E1 = sf->pw, *E2 = E1 + n * m, *E3 = E2 + n * m;
         for (size_t i = 0; i < n; i++) {
-            const double ri = sf->r[i], *dd = sf->dd + sf->index[i] * m;
+            const size_t qi = sf->index[i];
+            const double ri = sf->r[i], *dd = sf->dd + qi * m;
             for (size_t q = 0; q < m; q++) {
-                size_t k = i * m + q;
-                E1[k] = q == sf->index[i] ? 0.0 : pow(dd[q], ri);
-                E2[k] = pow(0.5 - 0.5 * dd[q], ri);
-                E3[k] = q == sf->index[i] ? E2[k] : pow(0.5 + 0.5 * dd[q], ri);
+                E1[q * np + i] = q == qi ? 0.0 : pow(dd[q], ri);
+                E2[i * m + q] = pow(0.5 - 0.5 * dd[q], ri);
+                E3[i * m + q] = q == qi ? E2[i * m + q] : pow(0.5 + 0.5 * dd[q], ri);
             }
         }
+        for (size_t q = 0; q < m; q++)
+            for (size_t i = n; i < np; i++) E1[q * np + i] = 0.0;
         return;
     }
-    /* the bases of the pairs p < q, packed, in the exps' space (3·n·m ≥ 3·pairs) */
+    /* the bases of the pairs p < q, packed, in the exps' space (m·np + 2·n·m ≥ 3·pairs) */
     double *packed = sf->pw;
     size_t at = 0;
     for (size_t p = 0; p < m; p++)
@@ -525,16 +554,24 @@ static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
             for (size_t q = p + 1; q < m; q++, at++) L[p * m + q] = L[q * m + p] = from[at];
         }
     }
-    for (size_t t = 0; t < 3; t++) {
-        const double *L = sf->logs + t * mm;
-        double *E = sf->pw + t * n * m;
-        for (size_t i = 0; i < n; i++) {
-            const double ri = sf->r[i], *row = L + sf->index[i] * m;
-            for (size_t q = 0; q < m; q++) E[i * m + q] = ri * row[q];
+    /* the exps' arguments r_i·log b; L is symmetric, so row q_i of a table is also its column */
+    const double *L1 = sf->logs, *L2 = L1 + mm, *L3 = L2 + mm;
+    for (size_t i = 0; i < n; i++) {
+        const double ri = sf->r[i];
+        const double *l1 = L1 + sf->index[i] * m, *l2 = L2 + sf->index[i] * m,
+                     *l3 = L3 + sf->index[i] * m;
+        for (size_t q = 0; q < m; q++) {
+            E1[q * np + i] = ri * l1[q];
+            E2[i * m + q] = ri * l2[q];
+            E3[i * m + q] = ri * l3[q];
         }
     }
-    en_exp_array(sf->pw, 3 * n * m);
-    for (size_t i = 0; i < n; i++) sf->pw[i * m + sf->index[i]] = 0.0;
+    for (size_t q = 0; q < m; q++)
+        for (size_t i = n; i < np; i++) E1[q * np + i] = 0.0;
+    en_exp_array(sf->pw, m * np + 2 * n * m);
+    for (size_t q = 0; q < m; q++)
+        for (size_t i = n; i < np; i++) E1[q * np + i] = 0.0;
+    for (size_t i = 0; i < n; i++) E1[sf->index[i] * np + i] = 0.0;
 }
 
 /* O(m²·n + n·m) per round, m = distinct positions; 3·n·m exps and 3·m(m−1)/2 logs. */
@@ -549,16 +586,17 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
     const size_t m = sf.m;
     double *const w = sf.w, *const r = sf.r, *const danger = sf.danger, *const P = sf.P;
     eum_status status = EUM_ROUND_OK;
-    memset(sf.wpos, 0, m * sizeof *sf.wpos);
-    for (size_t k = 0; k < n; k++) {
-        w[k] = c[k] * s[k];
-        sf.wpos[sf.index[k]] += w[k];
-    }
+    const size_t mp = sf.mp, np = sf.np;
+    memset(sf.wpos, 0, mp * sizeof *sf.wpos);
+    for (size_t k = 0; k < np; k++) w[k] = k < n ? c[k] * s[k] : 0.0;
+    for (size_t k = 0; k < n; k++) sf.wpos[sf.index[k]] += w[k];
     for (size_t p = 0; p < m; p++) {
         sf.dd[p * m + p] = 0.0;
         for (size_t q = p + 1; q < m; q++)
             sf.dd[p * m + q] = sf.dd[q * m + p] = (sf.u[q] - sf.u[p]) / D;
     }
+    for (size_t q = 0; q < m; q++)
+        for (size_t p = 0; p < mp; p++) sf.risk[q * mp + p] = p < m ? sf.dd[q * m + p] : 0.0;
     scholz_z_weights(n, &sf);
 
     /* Risk phase, r = 1: δ_v(u_q) = |u_p − u_q|/D for a voter at u_p, so the voters at one
@@ -566,7 +604,7 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
      * Uf = 2 − 4(1/2 + d/2D) need no pow. The danger sums run over the actors in order, as
      * the straight path's do: r divides by the spread of the dangers, which amplifies their
      * rounding (summing per position instead made a 50-actor issue drift six times further). */
-    if (!scholz_probabilities_fast(&sf, m, sf.wpos, sf.dd, NULL)) {
+    if (!scholz_probabilities_fast(&sf, m, mp, sf.wpos, sf.risk, NULL)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
     }
@@ -589,11 +627,11 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
     if (trace && trace->r) memcpy(trace->r, r, n * sizeof *r);
 
     scholz_offer_powers(n, &sf, cfg->array_powers);
-    if (!scholz_probabilities_fast(&sf, n, w, sf.pw, sf.index)) {
+    if (!scholz_probabilities_fast(&sf, n, np, w, sf.pw, sf.index)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
     }
-    const double *half_minus = sf.pw + n * m, *half_plus = half_minus + n * m;
+    const double *half_minus = sf.pw + m * np, *half_plus = half_minus + n * m;
     for (size_t i = 0; i < n; i++) {
         scholz_choice ch;
         choice_init(&ch);
