@@ -632,6 +632,8 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
         goto done;
     }
     const double *half_minus = sf.pw + m * np, *half_plus = half_minus + n * m;
+    double *const eu_self = trace ? trace->eu_self : NULL;
+    double *const eu_other = trace ? trace->eu_other : NULL;
     for (size_t i = 0; i < n; i++) {
         scholz_choice ch;
         choice_init(&ch);
@@ -641,18 +643,18 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
         for (size_t j = 0; j < n; j++) {
             const size_t qj = sf.index[j];
             if (qj == qi) {
-                if (trace && trace->eu_self) /* P = 0, dist = 0: Us = Uf = Usq */
-                    trace->eu_self[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[j], Q);
-                if (trace && trace->eu_other)
-                    trace->eu_other[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[i], Q);
+                if (eu_self) /* P = 0, dist = 0: Us = Uf = Usq */
+                    eu_self[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[j], Q);
+                if (eu_other)
+                    eu_other[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[i], Q);
                 continue;
             }
             /* e_ij and e_ji share the distance and i's exponent, hence Us and Uf */
             const double Us = 2 - 4 * bs[qj], Uf = 2 - 4 * bf[qj];
             double e_ij = scholz_eu_u(P[qi * m + qj], Us, Uf, Usq, s[j], Q);
             double e_ji = scholz_eu_u(P[qj * m + qi], Us, Uf, Usq, s[i], Q);
-            if (trace && trace->eu_self) trace->eu_self[i * n + j] = e_ij;
-            if (trace && trace->eu_other) trace->eu_other[i * n + j] = e_ji;
+            if (eu_self) eu_self[i * n + j] = e_ij;
+            if (eu_other) eu_other[i * n + j] = e_ji;
             choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
         }
         choice_apply(&ch, i, x, x_out, &moves[i]);
