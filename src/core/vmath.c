@@ -58,24 +58,28 @@ void en_vmath_allow_vector(int allow)
 #endif
 }
 
-void en_exp_array(double *x, size_t n)
+/* x[k] = f(x[k]): the vector kernel where available, else the scalar function. */
+static void apply(double *x, size_t n, void (*vector)(double *, size_t), double (*scalar)(double))
 {
-#if defined(ENTENTE_HAVE_MVEC) && defined(__x86_64__)
-    if (en_vmath_vector()) {
-        exp_avx2(x, n);
+    if (vector && en_vmath_vector()) {
+        vector(x, n);
         return;
     }
+    for (size_t k = 0; k < n; k++) x[k] = scalar(x[k]);
+}
+
+#if defined(ENTENTE_HAVE_MVEC) && defined(__x86_64__)
+#define VECTOR(kernel) kernel
+#else
+#define VECTOR(kernel) NULL
 #endif
-    for (size_t k = 0; k < n; k++) x[k] = exp(x[k]);
+
+void en_exp_array(double *x, size_t n)
+{
+    apply(x, n, VECTOR(exp_avx2), exp);
 }
 
 void en_log_array(double *x, size_t n)
 {
-#if defined(ENTENTE_HAVE_MVEC) && defined(__x86_64__)
-    if (en_vmath_vector()) {
-        log_avx2(x, n);
-        return;
-    }
-#endif
-    for (size_t k = 0; k < n; k++) x[k] = log(x[k]);
+    apply(x, n, VECTOR(log_avx2), log);
 }
