@@ -1,12 +1,16 @@
 /*
- * war_internal.h — what the war simulation (war.c) hands its reports (war_report.c): the
- * per-run records and their aggregates. Private to src/analysis/war*.c.
+ * war_internal.h — what the parts of the war simulation share: the set-up common to all runs
+ * (war.c builds it, war_run.c reads it), one run, and the per-run records and their aggregates
+ * that the reports (war_report.c) read. Private to src/analysis/war*.c.
  */
 #ifndef ENTENTE_ANALYSIS_WAR_INTERNAL_H
 #define ENTENTE_ANALYSIS_WAR_INTERNAL_H
 
+#include <pthread.h>
+
 #include "analysis/war.h"
 #include "core/war.h"
+#include "models/model.h"
 
 /* Why an open window did not become a signed deal at a step. */
 enum {
@@ -49,5 +53,34 @@ struct en_war_summary {
     short *explain_blocker;    /* per run: binding player, -1 if the run was not at war */
     double *explain_package;   /* run × issue: the maximin package */
 };
+
+/* The set-up shared by all runs (read-only during the runs, but for the progress fields). */
+typedef struct war_setup {
+    const en_scenario *s;
+    const en_war *w;
+    const en_war_options *o;
+    const en_model *settle_model;
+    size_t na, ni;
+    long steps;
+    size_t np;             /* veto players */
+    long *player_actor;    /* actor index per player */
+    int *player_side;      /* +1 A's side, −1 B's side, 0 neither */
+    size_t nb;             /* patrons of a belligerent */
+    long *patron_actor;
+    size_t a_player, b_player;
+    double *status_quo;    /* per issue */
+    double *low, *high;    /* per issue */
+    en_war_summary *sum;
+    /* progress */
+    pthread_mutex_t lock;
+    long next_run, done;
+} war_setup;
+
+/* One run's drawn parameters, state and scratch (war_run.c); one per worker thread, reused. */
+typedef struct war_run war_run;
+war_run *war_run_new(const war_setup *su);
+void war_run_free(war_run *r);
+/* Simulates run `run` and writes its rows of su->sum. */
+void war_run_one(war_run *r, const war_setup *su, long run);
 
 #endif
