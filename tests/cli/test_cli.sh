@@ -5,18 +5,8 @@
 set -u
 entente=$1
 root=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect STATUS CMD...: runs CMD, checks its exit status; keeps stdout/stderr in $tmp/out, $tmp/err
-expect() {
-  local want=$1; shift
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want: $(head -3 "$tmp/err")"
-}
+# tmp, fail, expect STATUS CMD..., finish MESSAGE
+source "$(dirname "$0")/../lib/cli.bash"
 
 expect 0 "$entente" --version
 grep -q '^entente [0-9]' "$tmp/out" || fail "--version prints no version"
@@ -100,5 +90,4 @@ for f in json csv text; do
   grep -qiE '\bnan\b|\binf\b' "$tmp/out" && fail "compare --format $f printed nan/inf"
 done
 
-if [ "$failures" -ne 0 ]; then echo "$failures failure(s)" >&2; exit 1; fi
-echo "all CLI checks passed"
+finish "all CLI checks passed"

@@ -6,17 +6,8 @@
 set -u
 entente=$1
 root=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-expect() {
-  local want=$1; shift
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want: $(head -3 "$tmp/err")"
-}
+# tmp, fail, expect STATUS CMD..., finish MESSAGE
+source "$(dirname "$0")/../lib/cli.bash"
 
 # json_check FILE PYTHON-EXPRESSION: the expression over `d` (the parsed document) must hold
 json_check() {
@@ -96,8 +87,4 @@ expect 2 "$entente" sensitivity --delta 0
 expect 2 "$entente" sensitivity --delta 2
 expect 2 "$entente" sensitivity --top 0
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "ok"
+finish "ok"

@@ -7,11 +7,9 @@
 set -euo pipefail
 entente=$1
 repo=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# tmp, fail, expect STATUS CMD..., finish MESSAGE
+source "$(dirname "$0")/../lib/cli.bash"
 db="$tmp/runs.db"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 same() { cmp -s "$1" "$2" || { fail "$3"; diff "$1" "$2" | head -5 >&2; }; }
 
 # 1. run: recorded once per format, shown back in the same format.
@@ -86,5 +84,4 @@ set -e
 "$entente" report --db "$db" --run 1 -o "$tmp/report.html" 2>/dev/null
 grep -q '<script id="entente-data" type="application/json">' "$tmp/report.html" || fail "report --db has no data"
 
-if [ "$failures" -gt 0 ]; then echo "$failures failed"; exit 1; fi
-echo "run store CLI checks passed ($id runs)"
+finish "run store CLI checks passed ($id runs)"

@@ -1,0 +1,21 @@
+# cli.bash — what the shell tests share (sourced, not a test: the CMake glob takes *.sh only).
+# Sets tmp (a scratch directory removed on exit) and failures; fail MESSAGE counts a failure;
+# expect STATUS CMD... runs CMD and checks its exit status, keeping stdout and stderr in
+# $tmp/out and $tmp/err; finish MESSAGE exits 1 if anything failed, else prints MESSAGE.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+expect() {
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want: $(head -3 "$tmp/err")"
+}
+
+finish() {
+  if [ "$failures" -ne 0 ]; then echo "$failures failure(s)" >&2; exit 1; fi
+  echo "$1"
+}
