@@ -13,9 +13,10 @@
 #if defined(ENTENTE_HAVE_MVEC) && defined(__x86_64__)
 #include <immintrin.h>
 
-/* libmvec's AVX2 variants (glibc ≥ 2.22, vector function ABI names). */
-__m256d _ZGVdN4v_exp(__m256d x);
-__m256d _ZGVdN4v_log(__m256d x);
+/* libmvec's AVX2 variants (glibc ≥ 2.22, vector function ABI names). Declared for the AVX2
+ * target: they take and return ymm registers (clang refuses the call otherwise). */
+__attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_exp(__m256d x);
+__attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_log(__m256d x);
 
 #define VMATH_KERNEL(name, vector_fn, pad)                                                     \
     __attribute__((target("avx2,fma"))) static void name(double *x, size_t n)                 \
