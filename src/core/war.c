@@ -161,6 +161,17 @@ en_war *en_war_new(const en_scenario *s)
     return w;
 }
 
+void en_war_event_clear(en_war_event *e)
+{
+    free(e->date);
+    free(e->note);
+    for (size_t c = 0; c < e->cite_count; c++) free(e->cite[c]);
+    free(e->cite);
+    e->date = e->note = NULL;
+    e->cite = NULL;
+    e->cite_count = 0;
+}
+
 void en_war_free(en_war *w)
 {
     if (!w) return;
@@ -170,10 +181,7 @@ void en_war_free(en_war *w)
     free(w->actor_params);
     free(w->commitment);
     free(w->issue_params);
-    for (size_t e = 0; e < w->event_count; e++) {
-        free(w->events[e].date);
-        free(w->events[e].note);
-    }
+    for (size_t e = 0; e < w->event_count; e++) en_war_event_clear(&w->events[e]);
     free(w->events);
     free(w);
 }
@@ -201,6 +209,12 @@ en_war *en_war_clone(const en_war *w, const en_scenario *s)
     for (size_t e = 0; e < w->event_count; e++) {
         c->events[e].date = w->events[e].date ? en_xstrdup(w->events[e].date) : NULL;
         c->events[e].note = w->events[e].note ? en_xstrdup(w->events[e].note) : NULL;
+        c->events[e].cite = NULL;
+        if (w->events[e].cite_count) {
+            c->events[e].cite = en_xcalloc(w->events[e].cite_count, sizeof *c->events[e].cite);
+            for (size_t k = 0; k < w->events[e].cite_count; k++)
+                c->events[e].cite[k] = en_xstrdup(w->events[e].cite[k]);
+        }
     }
     return c;
 }

@@ -2,9 +2,10 @@
  * war.h — the `war:` section of a scenario in memory: the two belligerents, the disputed
  * territory coordinate, the WB-1 parameters (docs/models/war.md; design note
  * war-bargaining.md §8) as uncertain values, per-actor and per-issue parameters, and the dated
- * timeline of scripted events. The YAML reader (io/yaml_war.c) fills it, the war simulation
- * (analysis/war.c) reads it. Parameters live in three name tables (global, actor, issue) so the
- * reader, the defaults, the documentation and the simulation agree on one list.
+ * timeline of scripted events. The YAML reader (io/yaml_war.c) fills it, the YAML writer
+ * (io/yaml_write_war.c) writes it back for `convert`, the war simulation (analysis/war.c) reads
+ * it. Parameters live in three name tables (global, actor, issue) so the reader, the writer,
+ * the defaults, the documentation and the simulation agree on one list.
  */
 #ifndef ENTENTE_CORE_WAR_H
 #define ENTENTE_CORE_WAR_H
@@ -91,9 +92,13 @@ typedef struct en_war_event {
     long actor;     /* scenario actor index, -1 if none */
     long issue;     /* scenario issue index, -1 if none */
     en_value amount, change, boost, position, stated, jump_rate, power;
-    int has_stated, has_jump_rate;
+    /* Optional keys whose absence the value alone cannot show (a commitment event may give
+     * `stated` without `change`); the YAML writer needs them to write back what was read. */
+    int has_change, has_stated, has_jump_rate;
     long steps;     /* duration in steps, >= 1 */
     int value;      /* veto: 1 gain, 0 lose */
+    char **cite;    /* source ids, kept so that a converted scenario still cites them */
+    size_t cite_count;
     char *note;
     en_location where;
 } en_war_event;
@@ -123,6 +128,8 @@ typedef struct en_war {
 /* A section with every parameter at its default, sized for the scenario. */
 en_war *en_war_new(const en_scenario *scenario);
 void en_war_free(en_war *war);
+/* Frees what one event owns (date, note, cites) and leaves it empty. */
+void en_war_event_clear(en_war_event *event);
 en_war *en_war_clone(const en_war *war, const en_scenario *scenario);
 
 static inline en_value *en_war_actor_param(const en_war *w, size_t actor, int param)

@@ -1,7 +1,8 @@
 /*
- * yaml_war.c — reads the `war:` section of a scenario (docs/scenario-war.md): run dates, the two
- * belligerents, the territory coordinate, WB-1 parameters from the tables in core/war.c (every
- * number may be an uncertain value), per-actor and per-issue parameters, and the timeline.
+ * yaml_war.c — reads the `war:` section of a scenario (docs/scenario-format.md, "The war
+ * section"): run dates, the two belligerents, the territory coordinate, WB-1 parameters from the
+ * tables in core/war.c (every number may be an uncertain value), per-actor and per-issue
+ * parameters, and the timeline.
  * Every problem is reported at its line and column; unknown keys and event types get a
  * did-you-mean; event dates outside the run are errors. Nothing here runs the model.
  */
@@ -209,23 +210,28 @@ static void read_issue_section(en_yaml_reader *r, en_war *w, struct fy_node *map
     }
 }
 
-static void read_cites(en_yaml_reader *r, struct fy_node *node)
+/* One cited source id, checked against the scenario's sources and kept on the event (the
+ * simulation ignores cites; convert writes them back). */
+static void read_cite(en_yaml_reader *r, struct fy_node *node, en_war_event *ev)
+{
+    char *id = en_yaml_string(r, node, "cite");
+    if (!id) return;
+    if (en_scenario_find_source(r->scenario, id) < 0) en_yaml_unknown_source(r, node, id);
+    ev->cite = en_xrealloc(ev->cite, (ev->cite_count + 1) * sizeof *ev->cite);
+    ev->cite[ev->cite_count++] = id;
+}
+
+static void read_cites(en_yaml_reader *r, struct fy_node *node, en_war_event *ev)
 {
     if (en_yaml_is_null(node)) return;
     if (fy_node_is_scalar(node)) {
-        char *id = en_yaml_string(r, node, "cite");
-        if (id && en_scenario_find_source(r->scenario, id) < 0) en_yaml_unknown_source(r, node, id);
-        free(id);
+        read_cite(r, node, ev);
         return;
     }
     if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "cite", "a list of source ids")) return;
     void *iter = NULL;
     struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(node, &iter))) {
-        char *id = en_yaml_string(r, item, "cite");
-        if (id && en_scenario_find_source(r->scenario, id) < 0) en_yaml_unknown_source(r, item, id);
-        free(id);
-    }
+    while ((item = fy_node_sequence_iterate(node, &iter))) read_cite(r, item, ev);
 }
 
 static int event_type_of(en_yaml_reader *r, struct fy_node *node, en_war_event_type *type)
@@ -350,7 +356,8 @@ static void read_event(en_yaml_reader *r, en_war *w, struct fy_node *item)
     }
     if (v[E_CHANGE]) {
         /* Ranges: a commitment stock and a front share live in [0, 1], a belief bias in [-1, 1]. */
-        ok &= checked_value(r, v[E_CHANGE], "change", -1, 1, &ev.change);
+        ev.has_change = checked_value(r, v[E_CHANGE], "change", -1, 1, &ev.change);
+        ok &= ev.has_change;
     }
     if (v[E_BOOST]) ok &= checked_value(r, v[E_BOOST], "boost", -1, HUGE_VAL, &ev.boost);
     if (v[E_JUMP_RATE]) {
@@ -369,11 +376,10 @@ static void read_event(en_yaml_reader *r, en_war *w, struct fy_node *item)
         en_yaml_fail(r, item, "commitment event needs change or stated (or both)");
         ok = 0;
     }
-    if (v[E_CITE]) read_cites(r, v[E_CITE]);
+    if (v[E_CITE]) read_cites(r, v[E_CITE], &ev);
     ev.note = en_yaml_string(r, v[E_NOTE], "note");
     if (!ok) {
-        free(ev.date);
-        free(ev.note);
+        en_war_event_clear(&ev);
         return;
     }
     w->events = en_xrealloc(w->events, (w->event_count + 1) * sizeof *w->events);

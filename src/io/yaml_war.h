@@ -1,6 +1,6 @@
 /*
- * yaml_war.h — the reader of the scenario format's `war:` section (docs/scenario-war.md), called
- * by the YAML loader once issues and actors are read.
+ * yaml_war.h — the reader of the scenario format's `war:` section (docs/scenario-format.md,
+ * "The war section"), called by the YAML loader once issues and actors are read.
  */
 #ifndef ENTENTE_IO_YAML_WAR_H
 #define ENTENTE_IO_YAML_WAR_H

@@ -1,15 +1,17 @@
 /*
  * yaml_write.c — writes a scenario as entente YAML (format v1), the inverse of yaml.c: every
- * field the loader reads is written, so `convert` followed by `validate` round-trips.
+ * field the loader reads is written, so `convert` followed by `validate` round-trips. The war
+ * section has its own writer (yaml_write_war.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/scenario.h"
 #include "core/util.h"
+#include "io/yaml_write.h"
 #include "report/report.h"
 
-static void quoted(en_buffer *out, const char *text)
+void en_yaml_write_quoted(en_buffer *out, const char *text)
 {
     en_buffer_puts(out, "\"");
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
@@ -22,31 +24,31 @@ static void quoted(en_buffer *out, const char *text)
     en_buffer_puts(out, "\"");
 }
 
-static void number(en_buffer *out, double value)
+void en_yaml_write_number(en_buffer *out, double value)
 {
     char text[40];
     en_format_double(text, sizeof text, value);
     en_buffer_puts(out, text);
 }
 
-static void value(en_buffer *out, const en_value *v)
+void en_yaml_write_value(en_buffer *out, const en_value *v)
 {
     switch (v->kind) {
-    case EN_VALUE_FIXED: number(out, v->value); return;
+    case EN_VALUE_FIXED: en_yaml_write_number(out, v->value); return;
     case EN_VALUE_TRIANGULAR:
         en_buffer_puts(out, "{value: ");
-        number(out, v->value);
+        en_yaml_write_number(out, v->value);
         en_buffer_puts(out, ", low: ");
-        number(out, v->low);
+        en_yaml_write_number(out, v->low);
         en_buffer_puts(out, ", high: ");
-        number(out, v->high);
+        en_yaml_write_number(out, v->high);
         en_buffer_puts(out, "}");
         return;
     case EN_VALUE_NORMAL:
         en_buffer_puts(out, "{value: ");
-        number(out, v->value);
+        en_yaml_write_number(out, v->value);
         en_buffer_puts(out, ", sd: ");
-        number(out, v->sd);
+        en_yaml_write_number(out, v->sd);
         en_buffer_puts(out, "}");
         return;
     }
@@ -56,7 +58,7 @@ static void field(en_buffer *out, const char *indent, const char *key, const cha
 {
     if (!text) return;
     en_buffer_printf(out, "%s%s: ", indent, key);
-    quoted(out, text);
+    en_yaml_write_quoted(out, text);
     en_buffer_puts(out, "\n");
 }
 
@@ -87,23 +89,23 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
         field(&out, "    ", "name", issue->name);
         field(&out, "    ", "description", issue->description);
         en_buffer_puts(&out, "    scale: [");
-        number(&out, issue->scale_min);
+        en_yaml_write_number(&out, issue->scale_min);
         en_buffer_puts(&out, ", ");
-        number(&out, issue->scale_max);
+        en_yaml_write_number(&out, issue->scale_max);
         en_buffer_puts(&out, "]\n");
         if (issue->label_count) {
             en_buffer_puts(&out, "    labels:\n");
             for (size_t l = 0; l < issue->label_count; l++) {
                 en_buffer_puts(&out, "      ");
-                number(&out, issue->labels[l].at);
+                en_yaml_write_number(&out, issue->labels[l].at);
                 en_buffer_puts(&out, ": ");
-                quoted(&out, issue->labels[l].text);
+                en_yaml_write_quoted(&out, issue->labels[l].text);
                 en_buffer_puts(&out, "\n");
             }
         }
         if (issue->has_status_quo) {
             en_buffer_puts(&out, "    status_quo: ");
-            value(&out, &issue->status_quo);
+            en_yaml_write_value(&out, &issue->status_quo);
             en_buffer_puts(&out, "\n");
         }
     }
@@ -111,16 +113,16 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
     for (size_t a = 0; a < s->actor_count; a++) {
         const en_actor *actor = &s->actors[a];
         en_buffer_puts(&out, "  - id: ");
-        quoted(&out, actor->id);
+        en_yaml_write_quoted(&out, actor->id);
         en_buffer_puts(&out, "\n");
         field(&out, "    ", "name", actor->name);
         if (actor->role != EN_ROLE_STAKEHOLDER) en_buffer_printf(&out, "    role: %s\n", en_role_name(actor->role));
         en_buffer_puts(&out, "    capability: ");
-        value(&out, &actor->capability);
+        en_yaml_write_value(&out, &actor->capability);
         en_buffer_puts(&out, "\n");
         if (actor->has_risk) {
             en_buffer_puts(&out, "    risk: ");
-            value(&out, &actor->risk);
+            en_yaml_write_value(&out, &actor->risk);
             en_buffer_puts(&out, "\n");
         }
         int vetoes = 0;
@@ -139,7 +141,7 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
         }
         if (actor->patron_of >= 0) {
             en_buffer_puts(&out, "    patron_of: ");
-            quoted(&out, s->actors[actor->patron_of].id);
+            en_yaml_write_quoted(&out, s->actors[actor->patron_of].id);
             en_buffer_puts(&out, "\n");
         }
         field(&out, "    ", "note", actor->note);
@@ -148,25 +150,25 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
             const en_stance *st = &actor->stances[i];
             if (!st->present) continue;
             en_buffer_printf(&out, "      %s:\n        position: ", s->issues[i].id);
-            value(&out, &st->position);
+            en_yaml_write_value(&out, &st->position);
             en_buffer_puts(&out, "\n        salience: ");
-            value(&out, &st->salience);
+            en_yaml_write_value(&out, &st->salience);
             en_buffer_puts(&out, "\n");
             if (st->has_public) {
                 en_buffer_puts(&out, "        public: ");
-                value(&out, &st->public_position);
+                en_yaml_write_value(&out, &st->public_position);
                 en_buffer_puts(&out, "\n");
             }
             if (st->has_power) {
                 en_buffer_puts(&out, "        power: ");
-                value(&out, &st->power);
+                en_yaml_write_value(&out, &st->power);
                 en_buffer_puts(&out, "\n");
             }
             if (st->cite_count) {
                 en_buffer_puts(&out, "        cite: [");
                 for (size_t c = 0; c < st->cite_count; c++) {
                     if (c) en_buffer_puts(&out, ", ");
-                    quoted(&out, st->cite[c]);
+                    en_yaml_write_quoted(&out, st->cite[c]);
                 }
                 en_buffer_puts(&out, "]\n");
             }
@@ -174,5 +176,6 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
             field(&out, "        ", "note", st->note);
         }
     }
+    en_yaml_write_war(&out, s);
     return en_report_flush(&out, file, err);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_war_cli.sh — `entente war` and `entente run --model war` end to end on the bundled 2022–2024
 # scenario: JSON layout, identical output for any thread count, --explain, --from/--to,
-# --settle-with, located errors for a bad war section, exit statuses.
+# --settle-with, located errors for a bad war section, exit statuses; `convert` keeps the war
+# section (the converted file gives the same output for the same seed).
 # Usage: bash test_war_cli.sh ENTENTE_BINARY REPO_ROOT
 set -u
 bin=$1
@@ -34,6 +35,16 @@ assert p == sorted(p), "P(deal by) never falls"
 assert "terms" in d["deals"] and "territory" in d["deals"]["terms"]
 assert d["summary"].startswith("The window")
 EOF
+
+# convert keeps the war section: the converted file gives the same war, seed for seed
+"$bin" convert "$scenario" -o "$tmp/converted.yaml"
+check "convert exits 0" test $? -eq 0
+check "converted file has the war section" grep -q "^war:" "$tmp/converted.yaml"
+"$bin" war "$tmp/converted.yaml" --runs 24 --seed 5 --threads 1 --format json >"$tmp/converted.json"
+check "converted scenario: same war json" cmp -s "$tmp/t1.json" "$tmp/converted.json"
+"$bin" war "$scenario" --runs 12 --seed 9 --explain 2022-04-01 >"$tmp/explain_original.txt"
+"$bin" war "$tmp/converted.yaml" --runs 12 --seed 9 --explain 2022-04-01 >"$tmp/explain_converted.txt"
+check "converted scenario: same war text and --explain" cmp -s "$tmp/explain_original.txt" "$tmp/explain_converted.txt"
 
 "$bin" war "$scenario" --runs 12 >"$tmp/text.txt"
 check "text ends with the summary" grep -q "^Summary: The window" "$tmp/text.txt"
