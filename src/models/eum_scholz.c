@@ -313,11 +313,11 @@ typedef struct scholz_fast {
     double *w;        /* [np] c·s, zero-padded */
     double *r, *danger; /* [n] */
     double *wpos;     /* [mp] Σ w_k over the actors at u[q], zero-padded */
-    double *dd;       /* [m][m] |u_p − u_q| / D */
-    double *risk;     /* [m][mp] the risk phase's δ_p(u_q) = dd[p][q], voters p = positions */
+    double *dd;       /* [m][mp] |u_p − u_q| / D, zero-padded: also the risk phase's voter
+                       * table δ_p(u_q), the voters being the positions */
     double *coef;     /* [m][m] Z's rank weights for a voter at u_p (see scholz_z_weights) */
     double *P;        /* [m][m] */
-    double *logs;     /* [3][m][m] log(d/D), log(1/2 − d/2D), log(1/2 + d/2D) */
+    double *logs;     /* [3][m][m] log(d/D), log(1/2 − d/2D), log(1/2 + d/2D) (array_powers) */
     double *pw;       /* offer phase: [m][np] δ_i(u_q) = (d/D)^r_i, then [2][n][m] actor i
                        * across u_q: (1/2 − d/2D)^r_i, (1/2 + d/2D)^r_i */
     void *head, *block; /* allocations, NULL when on the stack */
@@ -349,18 +349,20 @@ static size_t scholz_fast_head(size_t n)
     return n * sizeof(keyed_actor) + 2 * n * sizeof(size_t) + n * sizeof(double);
 }
 
-static size_t scholz_fast_tables(size_t n, size_t m)
+static size_t scholz_fast_tables(size_t n, size_t m, int array_powers)
 {
     const size_t np = round_even(n), mp = round_even(m);
-    return (np + 2 * n + mp + 6 * m * m + m * mp + m * np + 2 * n * m) * sizeof(double);
+    return (np + 2 * n + mp + m * mp + (array_powers ? 5 : 2) * m * m + m * np + 2 * n * m) *
+           sizeof(double);
 }
 
 /* De-duplicates the positions (an insertion sort for the small issues of a scenario — the
  * Monte Carlo case, where a whole round costs about a microsecond — qsort above) and carves
  * the tables out of `stack` if they fit, else out of one allocation. */
-static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, double *stack)
+static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, int array_powers,
+                              double *stack)
 {
-    const size_t head = scholz_fast_head(n), worst = head + scholz_fast_tables(n, n);
+    const size_t head = scholz_fast_head(n), worst = head + scholz_fast_tables(n, n, array_powers);
     char *base = worst <= SCHOLZ_FAST_STACK * sizeof(double) ? (char *)stack : en_xmalloc(head);
     keyed_actor *keyed = (keyed_actor *)base;
     sf->count = (size_t *)(keyed + n);
@@ -392,18 +394,17 @@ static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, double
     sf->np = round_even(n);
     const size_t mm = m * m;
     double *d = base == (char *)stack ? (double *)(base + head)
-                                      : en_xmalloc(scholz_fast_tables(n, m));
+                                      : en_xmalloc(scholz_fast_tables(n, m, array_powers));
     sf->head = base == (char *)stack ? NULL : base;
     sf->block = base == (char *)stack ? NULL : d;
     sf->w = d, d += sf->np;
     sf->r = d, d += n;
     sf->danger = d, d += n;
     sf->wpos = d, d += sf->mp;
-    sf->dd = d, d += mm;
-    sf->risk = d, d += m * sf->mp;
+    sf->dd = d, d += m * sf->mp;
     sf->coef = d, d += mm;
     sf->P = d, d += mm;
-    sf->logs = d, d += 3 * mm;
+    sf->logs = array_powers ? d : NULL, d += array_powers ? 3 * mm : 0;
     sf->pw = d;
 }
 
@@ -522,7 +523,7 @@ static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
     if (!array_powers) {
         for (size_t i = 0; i < n; i++) {
             const size_t qi = sf->index[i];
-            const double ri = sf->r[i], *dd = sf->dd + qi * m;
+            const double ri = sf->r[i], *dd = sf->dd + qi * sf->mp;
             for (size_t q = 0; q < m; q++) {
                 E1[q * np + i] = q == qi ? 0.0 : pow(dd[q], ri);
                 E2[i * m + q] = pow(0.5 - 0.5 * dd[q], ri);
@@ -538,7 +539,7 @@ static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
     size_t at = 0;
     for (size_t p = 0; p < m; p++)
         for (size_t q = p + 1; q < m; q++, at++) {
-            double dd = sf->dd[p * m + q];
+            double dd = sf->dd[p * sf->mp + q];
             packed[at] = dd;
             packed[pairs + at] = 0.5 - 0.5 * dd;
             packed[2 * pairs + at] = 0.5 + 0.5 * dd;
@@ -582,7 +583,7 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
     const double D = cfg->range, Q = cfg->Q;
     scholz_fast sf;
     double stack[SCHOLZ_FAST_STACK];
-    scholz_fast_build(&sf, n, x, stack);
+    scholz_fast_build(&sf, n, x, cfg->array_powers, stack);
     const size_t m = sf.m;
     double *const w = sf.w, *const r = sf.r, *const danger = sf.danger, *const P = sf.P;
     eum_status status = EUM_ROUND_OK;
@@ -591,12 +592,11 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
     for (size_t k = 0; k < np; k++) w[k] = k < n ? c[k] * s[k] : 0.0;
     for (size_t k = 0; k < n; k++) sf.wpos[sf.index[k]] += w[k];
     for (size_t p = 0; p < m; p++) {
-        sf.dd[p * m + p] = 0.0;
+        sf.dd[p * mp + p] = 0.0;
         for (size_t q = p + 1; q < m; q++)
-            sf.dd[p * m + q] = sf.dd[q * m + p] = (sf.u[q] - sf.u[p]) / D;
+            sf.dd[p * mp + q] = sf.dd[q * mp + p] = (sf.u[q] - sf.u[p]) / D;
+        for (size_t q = m; q < mp; q++) sf.dd[p * mp + q] = 0.0;
     }
-    for (size_t q = 0; q < m; q++)
-        for (size_t p = 0; p < mp; p++) sf.risk[q * mp + p] = p < m ? sf.dd[q * m + p] : 0.0;
     scholz_z_weights(n, &sf);
 
     /* Risk phase, r = 1: δ_v(u_q) = |u_p − u_q|/D for a voter at u_p, so the voters at one
@@ -604,7 +604,7 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
      * Uf = 2 − 4(1/2 + d/2D) need no pow. The danger sums run over the actors in order, as
      * the straight path's do: r divides by the spread of the dangers, which amplifies their
      * rounding (summing per position instead made a 50-actor issue drift six times further). */
-    if (!scholz_probabilities_fast(&sf, m, mp, sf.wpos, sf.risk, NULL)) {
+    if (!scholz_probabilities_fast(&sf, m, mp, sf.wpos, sf.dd, NULL)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
     }
@@ -614,7 +614,7 @@ eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *
         for (size_t j = 0; j < n; j++) {
             const size_t qj = sf.index[j];
             if (qj == qi) continue; /* contributes exactly 0 */
-            const double dd = sf.dd[qi * m + qj];
+            const double dd = sf.dd[qi * mp + qj];
             const double Us = 2 - 4 * (0.5 - 0.5 * dd), Uf = 2 - 4 * (0.5 + 0.5 * dd);
             sum += scholz_eu_u(P[qj * m + qi], Us, Uf, 0.0, s[i], Q);
         }
