@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -45,11 +46,23 @@ en_round *en_result_add_round(en_result *r, size_t index, const double *position
 {
     en_issue_result *ir = &r->issues[index];
     EN_GROW(ir->rounds, ir->round_capacity, ir->round_count + 1);
+    size_t n = ir->participant_count, stride = n ? n : 1;
+    if (ir->round_count + 1 > ir->position_capacity) {
+        size_t capacity = ir->position_capacity ? 2 * ir->position_capacity : 16;
+        /* positions may be an earlier round's (a caller repeating it): keep it readable */
+        uintptr_t old = (uintptr_t)ir->position_store, at = (uintptr_t)positions;
+        int inside = old && at >= old && at < old + ir->round_count * stride * sizeof(double);
+        size_t offset = inside ? (at - old) / sizeof(double) : 0;
+        ir->position_store = en_xrealloc(ir->position_store, capacity * stride * sizeof(double));
+        if (inside) positions = ir->position_store + offset;
+        ir->position_capacity = capacity;
+        for (size_t k = 0; k < ir->round_count; k++)
+            ir->rounds[k].positions = ir->position_store + k * stride;
+    }
     en_round *round = &ir->rounds[ir->round_count];
     memset(round, 0, sizeof *round);
     round->round = (int)ir->round_count;
-    size_t n = ir->participant_count;
-    round->positions = en_xmalloc((n ? n : 1) * sizeof *round->positions);
+    round->positions = ir->position_store + ir->round_count * stride;
     if (n) memcpy(round->positions, positions, n * sizeof *positions);
     round->mean = en_weighted_mean(positions, ir->weights, n);
     round->median = en_weighted_median(positions, ir->weights, n);
@@ -103,10 +116,8 @@ void en_result_free(en_result *r)
     if (!r) return;
     for (size_t i = 0; i < r->issue_count; i++) {
         en_issue_result *ir = &r->issues[i];
-        for (size_t k = 0; k < ir->round_count; k++) {
-            free(ir->rounds[k].positions);
-            en_node_free(ir->rounds[k].extra);
-        }
+        for (size_t k = 0; k < ir->round_count; k++) en_node_free(ir->rounds[k].extra);
+        free(ir->position_store);
         free(ir->rounds);
         free(ir->participants);
         free(ir->weights);

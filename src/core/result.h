@@ -26,6 +26,9 @@ typedef struct en_issue_result {
     double *weights;            /* capability × salience of each participant */
     en_round *rounds;
     size_t round_count, round_capacity;
+    double *position_store;     /* every round's positions, one block (rounds[k].positions
+                                 * points into it): one allocation per doubling, not per round */
+    size_t position_capacity;   /* rounds the store holds */
     double forecast;
     char stop_reason[64];
     en_node *extra;             /* model-specific fields of this issue, or NULL */
@@ -57,7 +60,8 @@ en_result *en_result_new(const en_scenario *scenario, const en_model *model,
 size_t en_result_add_issue(en_result *result, size_t issue);
 
 /* Appends a round with the given positions (one per participant); computes mean and median
- * with the issue's weights. Returns the round. */
+ * with the issue's weights. Returns the round. Like the returned pointer, the rounds' positions
+ * pointers are valid until the next call for the issue (the block behind them may move). */
 en_round *en_result_add_round(en_result *result, size_t index, const double *positions);
 
 /* Sets the forecast and stop reason of an issue. */
