@@ -575,7 +575,8 @@ static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
     for (size_t i = 0; i < n; i++) E1[sf->index[i] * np + i] = 0.0;
 }
 
-/* O(m²·n + n·m) per round, m = distinct positions; 3·n·m exps and 3·m(m−1)/2 logs. */
+/* O(m²·n + n²) per round, m = distinct positions; about 3·n·m pow calls, or with array_powers
+ * 3·n·m exps and 3·m(m−1)/2 logs. */
 eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
                                  const double *s, const double *x, double *x_out,
                                  eum_move *moves, eum_trace *trace)
