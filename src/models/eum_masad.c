@@ -19,16 +19,25 @@
 #include "core/util.h"
 #include "models/eum.h"
 
-/* Utilities of actor i (exponent r) against alter j, SPEC §2.2: Us, Uf, Ub, Uw, Usq. */
-static void masad_utilities(double xi, double xj, double mu, double dx, double r, double U[5])
+/* pow(x, r), skipping the call in pass 1 where every r is 1: glibc's pow(x, 1.0) is x exactly
+ * (see eum_scholz.c, "Why the pow caches change no bit"), so the bits are the reference's. */
+static double pow_r(double x, double r)
+{
+    return r == 1.0 ? x : pow(x, r);
+}
+
+/* Utilities of actor i (exponent r) against alter j, SPEC §2.2: Us, Uf, Ub, Uw; Usq = 2 − 4·0.5^r
+ * depends on i alone and is passed in. */
+static void masad_utilities(double xi, double xj, double mu, double dx, double r, double Usq,
+                            double U[5])
 {
     double a = fabs((xi - xj) / dx);
     double bw = (fabs(xi - mu) + fabs(xi - xj)) / dx;
-    U[0] = 2 - 4 * pow(0.5 - 0.5 * a, r);
-    U[1] = 2 - 4 * pow(0.5 + 0.5 * a, r);
-    U[2] = 2 - 4 * pow(0.5 - 0.25 * bw, r);
-    U[3] = 2 - 4 * pow(0.5 + 0.25 * bw, r);
-    U[4] = 2 - 4 * pow(0.5, r);
+    U[0] = 2 - 4 * pow_r(0.5 - 0.5 * a, r);
+    U[1] = 2 - 4 * pow_r(0.5 + 0.5 * a, r);
+    U[2] = 2 - 4 * pow_r(0.5 - 0.25 * bw, r);
+    U[3] = 2 - 4 * pow_r(0.5 + 0.25 * bw, r);
+    U[4] = Usq;
 }
 
 /* EU of i challenging j from i's view, SPEC §2.4 (Scholz et al. 2011 eq. 2 with the sign of
@@ -69,6 +78,8 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
     double *R = en_xmalloc(n * sizeof *R);
     double *P = en_xmalloc(n * n * sizeof *P);
     double *EU = en_xmalloc(n * n * sizeof *EU);
+    double (*row)[5] = en_xmalloc(n * sizeof *row); /* pass 2: i's utilities against each j */
+    size_t *rep = en_xmalloc(n * sizeof *rep);      /* first actor at each actor's position */
     eum_status status = EUM_ROUND_OK;
     double U[5];
     for (size_t k = 0; k < n; k++) {
@@ -105,7 +116,8 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
     /* Pass 1: r = 1, mu = median. */
     double mu = masad_vote(n, w, x, dx);
     if (trace) trace->mu1 = mu;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        const double Usq = 2 - 4 * pow_r(0.5, r[i]);
         for (size_t j = 0; j < n; j++) {
             if (i == j) {
                 EU[i * n + j] = NAN;
@@ -113,11 +125,12 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
                     if (trace && trace->U1[u]) trace->U1[u][i * n + j] = NAN;
                 continue;
             }
-            masad_utilities(x[i], x[j], mu, dx, r[i], U);
+            masad_utilities(x[i], x[j], mu, dx, r[i], Usq, U);
             for (int u = 0; u < 5; u++)
                 if (trace && trace->U1[u]) trace->U1[u][i * n + j] = U[u];
             EU[i * n + j] = masad_eu(P[i * n + j], U, s[j], Q, T);
         }
+    }
     if (trace && trace->P_risk) memcpy(trace->P_risk, EU, n * n * sizeof *EU);
 
     /* Risk (SPEC §2.5): S_k = Σ_{j≠k} EU_j(k), each challenger's own pass-1 EU. */
@@ -143,18 +156,33 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
     }
     mu = top / bottom;
     if (trace) trace->mu2 = mu;
-    for (size_t i = 0; i < n; i++)
+    /* An alter j at the position of an earlier alter q gives i the same bases, so the same
+     * utilities (bit for bit: the same pow of the same arguments): computed once per distinct
+     * position (actors share positions after confrontations). */
+    for (size_t j = 0; j < n; j++) {
+        rep[j] = j;
+        for (size_t q = 0; q < j; q++)
+            if (x[q] == x[j]) {
+                rep[j] = q;
+                break;
+            }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const double Usq = 2 - 4 * pow_r(0.5, r[i]);
         for (size_t j = 0; j < n; j++) {
             if (i == j) {
                 for (int u = 0; u < 5; u++)
                     if (trace && trace->U2[u]) trace->U2[u][i * n + j] = NAN;
                 continue;
             }
-            masad_utilities(x[i], x[j], mu, dx, r[i], U);
+            if (rep[j] < j && rep[j] != i) memcpy(U, row[rep[j]], sizeof U);
+            else masad_utilities(x[i], x[j], mu, dx, r[i], Usq, U);
+            memcpy(row[j], U, sizeof U);
             for (int u = 0; u < 5; u++)
                 if (trace && trace->U2[u]) trace->U2[u][i * n + j] = U[u];
             EU[i * n + j] = masad_eu(P[i * n + j], U, s[j], Q, T);
         }
+    }
     if (trace && trace->eu_self) memcpy(trace->eu_self, EU, n * n * sizeof *EU);
     if (trace && trace->eu_other)
         for (size_t i = 0; i < n; i++)
@@ -199,5 +227,7 @@ done:
     free(R);
     free(P);
     free(EU);
+    free(row);
+    free(rep);
     return status;
 }
