@@ -30,6 +30,10 @@ static const en_param_def eum_params[] = {
      "masad, Q < 1: probability that the status quo turns out better rather than worse", 0, 1,
      NULL},
     EN_PARAM_ROUNDS("10"),
+    {"exact", EN_PARAM_INTEGER, "0",
+     "1: always the straight path (reference operation order, bit-identical), whatever `path` "
+     "says; 0: as `path` chooses",
+     0, 1, NULL},
     {"path", EN_PARAM_CHOICE, "auto",
      "straight: reference operation order, bit-identical to the published code; fast: reordered "
      "sums (~1e-15 per round); vector: scholz's fast path with its powers as exp(r log b) over "
@@ -263,7 +267,7 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
     base.T = en_param_number(params, "T");
     base.threads = (int)en_param_integer(params, "threads");
     long rounds = en_param_integer(params, "rounds");
-    const char *path = en_param_choice(params, "path");
+    const char *path = en_param_integer(params, "exact") ? "straight" : en_param_choice(params, "path");
     long quadrant_max = en_param_integer(params, "quadrant_max");
     const char *trace = en_param_choice(params, "trace");
     eum_trace_level level = strcmp(trace, "full") == 0   ? TRACE_FULL

@@ -122,10 +122,18 @@ static void test_exact_and_fast_agree(void **state)
 {
     (void)state;
     const char *fast[] = {"rounds=10", "variant=masad", NULL};
-    const char *exact[] = {"rounds=10", "variant=masad", "path=straight", NULL};
+    const char *exact[] = {"rounds=10", "variant=masad", "exact=1", NULL};
     en_result *a = run_csv("synth-100.csv", fast), *b = run_csv("synth-100.csv", exact);
     assert_string_equal(en_node_get(a->issues[0].extra, "path")->string, "fast");
     assert_string_equal(en_node_get(b->issues[0].extra, "path")->string, "straight");
+    /* exact=1 wins over any path; path=straight is the same */
+    const char *overridden[] = {"rounds=1", "exact=1", "path=vector", NULL};
+    const char *straight[] = {"rounds=1", "path=straight", NULL};
+    en_result *c = run_csv("synth-100.csv", overridden), *d = run_csv("synth-100.csv", straight);
+    assert_string_equal(en_node_get(c->issues[0].extra, "path")->string, "straight");
+    assert_string_equal(en_node_get(d->issues[0].extra, "path")->string, "straight");
+    finish(c);
+    finish(d);
     assert_int_equal(en_result_round_count(a, 0), en_result_round_count(b, 0));
     for (size_t t = 0; t < en_result_round_count(a, 0); t++)
         for (size_t k = 0; k < 100; k++) {
