@@ -200,11 +200,14 @@ static void test_threads_bit_identical(void **state)
     if (en_model_find("exchange")) check_thread_identity("exchange", 130, 0);
 }
 
-/* eum's Monte Carlo draws run the fast path (trace=none, path=auto): its rounds agree with the
- * reference-order path to ~1e-14, but a draw whose trajectory passes a near-tie may end
- * elsewhere, so the oracle is statistical: the same draws on path=straight give the same
- * distribution. Measured with 2,000 draws and seeds 1–3: means within 0.011 and quantiles
- * within 1.5 histogram bins on the 0–100 scales; allowed: 0.1 and 4 bins (0.1). */
+/* eum's Monte Carlo draws run the vector path (trace=none, path=auto): its rounds agree with
+ * the reference-order path to ~1e-14, but a draw whose trajectory passes a near-tie may end
+ * elsewhere, so the oracle is statistical: the same draws with exact=1 give the same
+ * distribution. Compared by the largest gap between the two empirical CDFs over the 4000-bin
+ * histograms, i.e. the share of draws that ended in another place (Kolmogorov–Smirnov distance):
+ * measured ≤ 0.4 % (4 of 1,000 draws) for seeds 1–6 and 11; allowed 1.5 %. Also means within
+ * 0.1 % of the scale. (Quantiles are no good oracle here: one moved draw can shift a quantile
+ * that falls in a sparse stretch of the distribution by several bins.) */
 static void test_eum_fast_draws_match_reference(void **state)
 {
     (void)state;
@@ -221,21 +224,26 @@ static void test_eum_fast_draws_match_reference(void **state)
     for (int k = 0; k < 2; k++) {
         en_params *p = en_params_new();
         assert_int_equal(en_params_parse(p, "rounds=20", &err), EN_OK);
-        if (k == 1) assert_int_equal(en_params_parse(p, "path=straight", &err), EN_OK);
+        if (k == 1) assert_int_equal(en_params_parse(p, "exact=1", &err), EN_OK);
         assert_int_equal(en_mc_run(en_model_find("eum"), s, p, &o, &r[k], &err), EN_OK);
         en_params_free(p);
     }
-    const double levels[] = {0.05, 0.25, 0.5, 0.75, 0.95};
     for (size_t i = 0; i < s->issue_count; i++) {
+        const en_mc_issue_stats *a = &r[0]->issues[i], *b = &r[1]->issues[i];
+        assert_int_equal(a->count, b->count);
         double span = s->issues[i].scale_max - s->issues[i].scale_min;
         double dm = fabs(en_mc_result_mean(r[0], i) - en_mc_result_mean(r[1], i));
         if (!(dm <= 1e-3 * span)) fail_msg("issue %zu: mean differs by %g", i, dm);
-        for (size_t q = 0; q < 5; q++) {
-            double dq = fabs(en_mc_result_quantile(r[0], i, levels[q]) -
-                             en_mc_result_quantile(r[1], i, levels[q]));
-            if (!(dq <= 4 * span / EN_MC_BINS))
-                fail_msg("issue %zu quantile %g differs by %g", i, levels[q], dq);
+        uint64_t ca = 0, cb = 0, gap = 0;
+        for (size_t bin = 0; bin < EN_MC_BINS; bin++) {
+            ca += a->bins[bin];
+            cb += b->bins[bin];
+            uint64_t d = ca > cb ? ca - cb : cb - ca;
+            if (d > gap) gap = d;
         }
+        if (!((double)gap <= 0.015 * (double)a->count))
+            fail_msg("issue %zu: %llu of %zu draws ended elsewhere", i, (unsigned long long)gap,
+                     a->count);
     }
     en_mc_result_free(r[0]);
     en_mc_result_free(r[1]);
