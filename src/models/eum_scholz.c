@@ -441,6 +441,15 @@ static void scholz_z_weights(size_t n, scholz_fast *sf)
     }
 }
 
+/* On x86-64 the fast round is also compiled for AVX2 and picked at load time (an ifunc): the
+ * three-operand VEX forms save about 4 % of the instructions of a Monte Carlo draw. Without FMA
+ * contraction (-ffp-contract=off) both clones give the same bits. */
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define SCHOLZ_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SCHOLZ_CLONES
+#endif
+
 /* Two doubles, one SSE2 register on x86-64 (NEON on arm64); GCC and clang lower the
  * arithmetic lane by lane with IEEE semantics, so the bits do not depend on the target. */
 typedef double v2d __attribute__((vector_size(16)));
@@ -466,7 +475,7 @@ static v2d abs2(v2d v)
  * and N(b,a) = (B − A)/2: both directions from one run over the voters, two lanes at a time
  * (the lanes sum the even and the odd voters). A as a difference of column sums Σ_v w_v δ_v
  * would be cheaper but cancels. O(m²·voters). Returns 0 if Z == 0. */
-static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, size_t stride,
+SCHOLZ_CLONES static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, size_t stride,
                                      const double *weight, const double *T, const size_t *pos)
 {
     const size_t m = sf->m;
@@ -577,9 +586,9 @@ static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
 
 /* O(m²·n + n²) per round, m = distinct positions; about 3·n·m pow calls, or with array_powers
  * 3·n·m exps and 3·m(m−1)/2 logs. */
-eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
-                                 const double *s, const double *x, double *x_out,
-                                 eum_move *moves, eum_trace *trace)
+SCHOLZ_CLONES eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
+                                               const double *s, const double *x, double *x_out,
+                                               eum_move *moves, eum_trace *trace)
 {
     const double D = cfg->range, Q = cfg->Q;
     scholz_fast sf;
