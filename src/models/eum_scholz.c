@@ -586,9 +586,9 @@ static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
 
 /* O(m²·n + n²) per round, m = distinct positions; about 3·n·m pow calls, or with array_powers
  * 3·n·m exps and 3·m(m−1)/2 logs. */
-SCHOLZ_CLONES eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
-                                               const double *s, const double *x, double *x_out,
-                                               eum_move *moves, eum_trace *trace)
+SCHOLZ_CLONES static eum_status scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
+                                                  const double *s, const double *x, double *x_out,
+                                                  eum_move *moves, eum_trace *trace)
 {
     const double D = cfg->range, Q = cfg->Q;
     scholz_fast sf;
@@ -672,4 +672,12 @@ SCHOLZ_CLONES eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, 
 done:
     scholz_fast_free(&sf);
     return status;
+}
+
+/* The clones are static: clang emits the dispatcher of a target_clones function only for calls
+ * in its own file. */
+eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c, const double *s,
+                                 const double *x, double *x_out, eum_move *moves, eum_trace *trace)
+{
+    return scholz_round_fast(cfg, n, c, s, x, x_out, moves, trace);
 }

@@ -137,7 +137,7 @@ static void test_exact_and_fast_agree(void **state)
     assert_int_equal(en_result_round_count(a, 0), en_result_round_count(b, 0));
     for (size_t t = 0; t < en_result_round_count(a, 0); t++)
         for (size_t k = 0; k < 100; k++) {
-            double xa, xb;
+            double xa = NAN, xb = NAN;
             assert_true(en_result_position(a, 0, t, k, &xa) && en_result_position(b, 0, t, k, &xb));
             assert_true(fabs(xa - xb) <= 1e-9);
         }
