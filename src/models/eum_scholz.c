@@ -426,17 +426,17 @@ static void scholz_z_weights(size_t n, scholz_fast *sf)
     const double *u = sf->u;
     for (size_t p = 0; p < m; p++) {
         double *coef = sf->coef + p * m;
-        long left = (long)p - 1;
-        size_t right = p, rank = 0;
-        while (left >= 0 || right < m) {
+        /* left: one past the next candidate on the left; the nearer side first, the right one
+         * on a tie. The weights are small integers, exact in integer arithmetic. */
+        size_t left = p, right = p;
+        long rank = 0;
+        for (size_t step = 0; step < m; step++) {
             size_t q;
-            if (right >= m) q = (size_t)left--;
-            else if (left < 0) q = right++;
-            else if (u[p] - u[left] < u[right] - u[p]) q = (size_t)left--;
-            else q = right++;
-            double cnt = (double)sf->count[q];
-            coef[q] = cnt * (2.0 * (double)rank + cnt - (double)n);
-            rank += sf->count[q];
+            if (right < m && (left == 0 || u[right] - u[p] <= u[p] - u[left - 1])) q = right++;
+            else q = --left;
+            long cnt = (long)sf->count[q];
+            coef[q] = (double)(cnt * (2 * rank + cnt - (long)n));
+            rank += cnt;
         }
     }
 }
