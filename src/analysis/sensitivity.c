@@ -71,6 +71,12 @@ static void forecast_change(sensitivity_run *run, const en_scenario *s, double *
     for (size_t j = 0; j < out->issue_count; j++) {
         size_t i = out->issues[j].issue;
         change[i] = out->issues[j].forecast - r->baseline[i];
+        /* Below 1e-9 of the issue's range a change is rounding carried through the rounds (the
+         * models are held to 1e-9; eum's vector path differs from the reference by ~1e-14 a
+         * round), not an effect of the input: reported as none. */
+        const en_issue *is = &r->scenario->issues[i];
+        double range = is->scale_max - is->scale_min > 0 ? is->scale_max - is->scale_min : 1;
+        if (fabs(change[i]) <= 1e-9 * range) change[i] = 0;
     }
     en_result_free(out);
 }
