@@ -181,10 +181,38 @@ static void test_every_model(void **state)
     en_scenario_free(s);
 }
 
+/* A change within 1e-9 of the issue's range is rounding, reported as 0: actor T's weight is
+ * 1e-12 of the others', so moving its position by 10 (10 % of the range) moves the compromise
+ * by ~5e-12 (< 1e-7 = 1e-9 · 100); moving S's position moves it by 5 (kept). */
+static void test_noise_floor(void **state)
+{
+    (void)state;
+    static const char tiny[] =
+        "entente: 1\n"
+        "title: tiny\n"
+        "issues:\n"
+        "  - {id: a, scale: [0, 100]}\n"
+        "actors:\n"
+        "  - {id: S, capability: 1, positions: {a: {position: 0, salience: 1}}}\n"
+        "  - {id: U, capability: 1, positions: {a: {position: 100, salience: 1}}}\n"
+        "  - {id: T, capability: 1e-12, positions: {a: {position: 50, salience: 1}}}\n";
+    en_scenario *s = fixture_yaml(tiny);
+    en_sensitivity_result *r = analyse(s, "compromise", 0.1);
+    double m = NAN, p = NAN;
+    assert_true(en_sensitivity_change(r, 2, EN_INPUT_POSITION, 0, 0, &m, &p));
+    assert_true(m == 0 && p == 0);
+    assert_true(en_sensitivity_change(r, 0, EN_INPUT_POSITION, 0, 0, &m, &p));
+    assert_true(m == 0);            /* clamped at the scale's bottom: no move */
+    assert_close(p, 10.0 / 2 * (2 / (2 + 1e-12)));
+    en_sensitivity_result_free(r);
+    en_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compromise_by_hand),
+        cmocka_unit_test(test_noise_floor),
         cmocka_unit_test(test_pivotal_actors_by_hand),
         cmocka_unit_test(test_delta_scales_changes),
         cmocka_unit_test(test_every_model),
