@@ -313,11 +313,11 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
             run.cfg.range = hi - lo; /* scholz: D from the initial positions, fixed */
             run.cfg.xmin = is->scale_min;
             run.cfg.xmax = is->scale_max;
-            /* trace=full needs the straight path: it is the one that keeps the matrices. The
-             * scholz fast path is cheaper at every size (exp/log over arrays instead of pow),
-             * but `run` keeps the reference's bits where they are affordable; runs that are
-             * one of thousands (trace=none) take the fast path. masad's fast path only pays
-             * off on large issues. */
+            /* trace=full needs the straight path: it is the one that keeps the matrices.
+             * scholz's vector path (the fast path with its powers over arrays) is the cheapest
+             * at every size, but `run` keeps the reference's bits where they are affordable;
+             * runs that are one of thousands (trace=none: Monte Carlo, sensitivity) take it.
+             * masad's fast path only pays off on large issues. */
             size_t fast_min = base.variant == EUM_SCHOLZ ? EUM_FAST_MIN_SCHOLZ : EUM_FAST_MIN_MASAD;
             int vector = strcmp(path, "vector") == 0 ||
                          (strcmp(path, "auto") == 0 && level == TRACE_NONE &&
