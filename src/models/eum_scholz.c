@@ -87,8 +87,9 @@ static void choice_init(scholz_choice *ch)
     ch->count = 0;
 }
 
-static void choice_offer(scholz_choice *ch, size_t j, double xi, double xj, double e_ij,
-                         double e_ji)
+/* Inlined into the offer loops: it runs for every ordered pair of a round. */
+static inline __attribute__((always_inline)) void
+choice_offer(scholz_choice *ch, size_t j, double xi, double xj, double e_ij, double e_ji)
 {
     if (e_ji > e_ij && e_ij > 0) {
         double dist = fabs(xi - xj);
