@@ -108,6 +108,11 @@ const char *en_model_name(const en_model *model);
 /* 0 when the model does not apply to the scenario (e.g. `war` without a war: section). */
 int en_model_applies(const en_model *model, const en_scenario *scenario);
 const char *en_model_description(const en_model *model);
+
+/* The name of the model entente forecasts with when the user names none (`entente forecast`):
+ * chosen by accuracy on outcome data (docs/validation.md). Never NULL; a registered model.
+ * Time complexity: O(1). */
+const char *en_default_forecaster(void);
 size_t en_model_param_count(const en_model *model);
 /* Name, default value (as text), one-line description and accepted values ("number",
  * "integer >= 1", "scholz|masad", ...) of a model parameter. */
