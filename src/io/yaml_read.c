@@ -58,6 +58,19 @@ static void silent_output(struct fy_diag *diag, void *user, const char *buf, siz
     (void)diag, (void)user, (void)buf, (void)len;
 }
 
+/* The location of a parser event's token (1-based), or {0, 0} when it has none. */
+static en_location event_where(struct fy_event *event)
+{
+    en_location where = {0, 0};
+    struct fy_token *token = event ? fy_event_get_token(event) : NULL;
+    const struct fy_mark *mark = token ? fy_token_start_mark(token) : NULL;
+    if (mark) {
+        where.line = mark->line + 1;
+        where.column = mark->column + 1;
+    }
+    return where;
+}
+
 int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *name,
                  en_error *err, struct fy_document **doc)
 {
@@ -80,25 +93,46 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
     cfg.diag = diag;
-    *doc = fy_document_build_from_string(&cfg, data, size);
+    /* A parser rather than fy_document_build_from_string: a scenario is one document, and
+     * whatever follows the first one must be seen to be refused, not silently dropped. */
+    struct fy_parser *parser = fy_parser_create(&cfg);
     int reported = 0;
+    if (parser && fy_parser_set_string(parser, data, size) == 0) {
+        *doc = fy_parse_load_document(parser);
+        if (*doc) {
+            struct fy_event *next = fy_parser_parse(parser);
+            if (next && next->type == FYET_DOCUMENT_START) {
+                en_location where = event_where(next);
+                en_error_add(err, EN_ERROR_INPUT, name, where.line ? where.line : 1,
+                             where.column ? where.column : 1,
+                             "a second YAML document (expected one scenario per file; "
+                             "remove this '---' and what follows, or split the file)");
+                reported = 1;
+            }
+            if (next) fy_parser_event_free(parser, next);
+        }
+    }
     void *iter = NULL;
     struct fy_diag_error *e;
     while ((e = fy_diag_errors_iterate(diag, &iter))) {
-        en_error_add(err, EN_ERROR_INPUT, name, e->line + 1, e->column + 1,
-                     "invalid YAML: %s", e->msg ? e->msg : "syntax error");
+        /* libfyaml's diagnostic positions are already 1-based (unlike its marks). */
+        en_error_add(err, EN_ERROR_INPUT, name, e->line > 0 ? e->line : 1,
+                     e->column > 0 ? e->column : 1, "invalid YAML: %s",
+                     e->msg ? e->msg : "syntax error");
         reported = 1;
     }
     if (!*doc || reported) {
         if (!reported) en_error_add(err, EN_ERROR_INPUT, name, 1, 1, "invalid YAML");
         if (*doc) fy_document_destroy(*doc);
         *doc = NULL;
+        if (parser) fy_parser_destroy(parser);
         /* Turning collection off releases the collected errors (and the tokens they hold);
          * libfyaml 0.7 does not free them when the diag object goes away. */
         fy_diag_set_collect_errors(diag, false);
         fy_diag_unref(diag);
         return 0;
     }
+    fy_parser_destroy(parser);
     /* The document keeps a reference to the diag; drop ours. */
     fy_diag_unref(diag);
     return 1;
@@ -110,6 +144,28 @@ int en_yaml_reject_aliases(en_yaml_reader *r, struct fy_node *node)
     if (fy_node_is_alias(node)) {
         en_yaml_fail(r, node, "YAML aliases are not supported (write the value out in full)");
         return 0;
+    }
+    /* Values are read by the plain core schema (a plain 12 is a number, quoted text is text):
+     * an explicit tag (!!str 12, !custom x) would silently mean something else, so it is
+     * refused where it stands. */
+    size_t tag_length = 0;
+    const char *tag = fy_node_get_tag(node, &tag_length);
+    if (tag && tag_length) {
+        struct fy_token *token = fy_node_get_tag_token(node);
+        const struct fy_mark *mark = token ? fy_token_start_mark(token) : NULL;
+        size_t written_length = 0;
+        const char *written = token ? fy_token_get_text(token, &written_length) : NULL;
+        if (written && written_length) tag = written, tag_length = written_length;
+        char *text = en_xstrndup(tag, tag_length > 64 ? 64 : tag_length);
+        const char *message = "explicit YAML tag '%s' is not supported (expected plain values: "
+                              "numbers unquoted, text plain or quoted)";
+        if (mark)
+            en_error_add(r->err, EN_ERROR_INPUT, r->path, mark->line + 1, mark->column + 1,
+                         message, text);
+        else
+            en_yaml_fail(r, node, message, text);
+        r->failed = 1; /* reported; reading goes on to find further problems */
+        free(text);
     }
     void *iter = NULL;
     if (fy_node_is_sequence(node)) {

@@ -25,7 +25,8 @@ void en_yaml_fail(en_yaml_reader *r, struct fy_node *node, const char *format, .
     __attribute__((format(printf, 3, 4)));
 en_location en_yaml_where(struct fy_node *node);
 
-/* Rejects anchors' aliases anywhere under root (they could expand without bound). */
+/* Rejects anchors' aliases anywhere under root (they could expand without bound) and explicit
+ * tags such as !!str or !local (values are read by the plain core schema only). */
 int en_yaml_reject_aliases(en_yaml_reader *r, struct fy_node *root);
 
 int en_yaml_is_null(struct fy_node *node);
