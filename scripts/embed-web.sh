@@ -26,8 +26,28 @@ if [ "$stale" = 1 ]; then
   }
 fi
 
+# Vega's expression interpreter (vega-interpreter, an ES module) as a classic script: with it
+# the charts run without eval, so the page's Content-Security-Policy can forbid eval and allow
+# only the page's own scripts (by hash). Its one import comes from the Vega global, and its one
+# export becomes window.ententeExpressionInterpreter.
+interpreter="$web/node_modules/vega-interpreter/build/vega-interpreter.js"
+[ -f "$interpreter" ] || { echo "entente: error: $interpreter is missing (npm ci in $web)" >&2; exit 1; }
+grep -q "^import { ascending, isString, DisallowedObjectProperties } from 'vega-util';$" "$interpreter" &&
+  grep -q '^export { expression as expressionInterpreter };$' "$interpreter" || {
+  echo "entente: error: $interpreter has an unexpected import or export line (new vega-interpreter version?)" >&2
+  exit 1
+}
+interpreter_script=$(mktemp)
+trap 'rm -f "$interpreter_script"' EXIT
+{
+  echo "(function () {"
+  sed -e "s/^import { ascending, isString, DisallowedObjectProperties } from 'vega-util';\$/var ascending = vega.ascending, isString = vega.isString, DisallowedObjectProperties = vega.DisallowedObjectProperties;/" \
+      -e 's/^export { expression as expressionInterpreter };$/window.ententeExpressionInterpreter = expression;/' "$interpreter"
+  echo "})();"
+} > "$interpreter_script"
+
 # Each file is inlined in a <script> element: one containing "</script" would end it early.
-for f in "${files[@]/#/$web/node_modules/}" "$web/report.js"; do
+for f in "${files[@]/#/$web/node_modules/}" "$web/report.js" "$interpreter_script"; do
   if grep -qi '</script' "$f"; then echo "entente: error: $f contains '</script' and cannot be inlined" >&2; exit 1; fi
 done
 
@@ -45,6 +65,11 @@ tmp="$out.tmp.$$"
     echo ", 0x00};"
     echo "const size_t ${names[$i]}_size = sizeof ${names[$i]} - 1;"
   done
+  version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$web/node_modules/vega-interpreter/package.json" | head -n1)
+  echo "const char en_asset_vega_interpreter_version[] = \"$version\";"
+  echo "const unsigned char en_asset_vega_interpreter[] = {"
+  xxd -i < "$interpreter_script"
+  echo ", 0x00};"
   # The report's own page code (web/report.js, web/report.css): project sources, not fetched.
   for own in report_js:report.js report_css:report.css; do
     echo "const unsigned char en_asset_${own%%:*}[] = {"

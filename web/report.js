@@ -29,6 +29,10 @@
   }
   window.addEventListener('error', function (e) { noteError('script error: ' + e.message); });
   window.addEventListener('unhandledrejection', function (e) { noteError('unhandled: ' + e.reason); });
+  /* The page's policy allows only its own scripts: anything it blocks is reported. */
+  document.addEventListener('securitypolicyviolation', function (e) {
+    noteError('blocked by the page\'s security policy: ' + e.violatedDirective + ' ' + (e.blockedURI || ''));
+  });
   var consoleError = console.error;
   console.error = function () {
     noteError('console.error: ' + Array.prototype.join.call(arguments, ' '));
@@ -40,7 +44,10 @@
     if (started && pending === 0 && errors.length === 0) document.body.setAttribute('data-status', 'ready');
   }
 
-  /* ---- small DOM helpers ---- */
+  /* ---- small DOM helpers ----
+   * Every string from the scenario, a store or a source file is data: it is only ever set as
+   * text (textContent, text nodes) or as a plain attribute value, never parsed as markup, and
+   * links to outside the page are made only for http(s) addresses (safeUrl). */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     if (attrs) Object.keys(attrs).forEach(function (k) {
@@ -49,6 +56,13 @@
     });
     (children || []).forEach(function (c) { if (c) node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
     return node;
+  }
+  /* The address if it is an absolute http or https URL, else null (javascript:, data: ...). */
+  function safeUrl(text) {
+    if (typeof text !== 'string') return null;
+    var url;
+    try { url = new URL(text); } catch (e) { return null; }
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
   }
   function fmt(x, digits) {
     if (x === null || x === undefined || typeof x !== 'number' || !isFinite(x)) return 'n/a';
@@ -75,6 +89,9 @@
     pending++;
     vegaEmbed(div, spec, {
       renderer: 'svg',
+      /* Vega's expression interpreter instead of generated code: the page forbids eval. */
+      ast: true,
+      expr: window.ententeExpressionInterpreter,
       actions: {export: true, source: false, compiled: false, editor: false},
       downloadFileName: 'entente-' + name
     }).then(function () {
@@ -495,7 +512,9 @@
       var meta = [src.outlet, src.author, src.date].filter(Boolean).join(' · ');
       var summary = el('summary', null, [el('b', {text: '[' + src.id + '] '}), src.title || src.file || '', meta ? ' — ' + meta : '']);
       var d = el('details', {'class': 'source', id: 'source-' + src.id}, [summary]);
-      if (src.url) d.appendChild(el('p', null, ['original: ', el('a', {href: src.url, rel: 'noopener noreferrer', text: src.url})]));
+      var url = safeUrl(src.url);
+      if (url) d.appendChild(el('p', null, ['original: ', el('a', {href: url, rel: 'noopener noreferrer', text: src.url})]));
+      else if (src.url) d.appendChild(el('p', null, ['original (not an http(s) address, not linked): ', src.url]));
       if (src.text !== null && src.text !== undefined) d.appendChild(el('pre', {text: src.text}));
       else d.appendChild(el('p', {'class': 'gap', text: 'text not available (file ' + (src.file || 'none') + ' could not be read)'}));
       s.appendChild(d);

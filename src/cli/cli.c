@@ -4,8 +4,10 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -158,12 +160,81 @@ static char *temporary_name(const char *path)
     return en_xprintf("%s.tmp.%ld", path, (long)getpid());
 }
 
+/* The output written in place (a device, a FIFO): it has no temporary file to rename. One
+ * output is open at a time, so one variable is enough. */
+static FILE *direct_output;
+
+static FILE *output_error(const char *path, en_error *err, const char *format, const char *detail)
+{
+    en_error_add(err, EN_ERROR_INPUT, path, 0, 0, format, detail);
+    return NULL;
+}
+
+/* -o FILE: a regular file (or a new one) is written to a temporary file beside it and renamed
+ * over it on success, keeping the old file's permissions, so a failed run leaves it as it was;
+ * a device or FIFO (/dev/null, /dev/stdout, a named pipe) is written in place, since renaming
+ * over it would replace the device with a file; a symbolic link, a directory or a file the
+ * user may not write is refused. */
 FILE *cli_output_open(const cli_options *o, en_error *err)
 {
+    direct_output = NULL;
     if (!o->output || strcmp(o->output, "-") == 0) return stdout;
-    char *tmp = temporary_name(o->output);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) en_error_add(err, EN_ERROR_INPUT, o->output, 0, 0, "cannot write: %s", strerror(errno));
+    const char *path = o->output;
+    struct stat st;
+    int exists = lstat(path, &st) == 0;
+    if (!exists && errno != ENOENT) return output_error(path, err, "cannot write: %s", strerror(errno));
+    if (exists && S_ISLNK(st.st_mode))
+        return output_error(path, err, "%s", "is a symbolic link; refusing to replace it with a "
+                                              "file (write to the file it points to instead)");
+    if (exists && S_ISDIR(st.st_mode))
+        return output_error(path, err, "%s", "is a directory (expected a file name)");
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* A device, FIFO or socket: written through. O_NONBLOCK is not used: a FIFO waits for
+         * its reader, as a shell redirection would. */
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) return output_error(path, err, "cannot write: %s", strerror(errno));
+        FILE *f = fdopen(fd, "wb");
+        if (!f) {
+            close(fd);
+            return output_error(path, err, "cannot write: %s", strerror(errno));
+        }
+        direct_output = f;
+        return f;
+    }
+    /* access() says yes to root for any file: a file without write permission bits is
+     * read-only to everyone here, as the user meant it. */
+    if (exists && (access(path, W_OK) != 0 || (st.st_mode & 0222) == 0))
+        return output_error(path, err, "%s", "is read-only; refusing to replace it (make it "
+                                              "writable or choose another name)");
+    char *tmp = temporary_name(path);
+    /* O_EXCL: never follows a link planted at the temporary name. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EEXIST) { /* left over from a killed run of this same process id */
+        unlink(tmp);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    }
+    if (fd < 0) {
+        free(tmp);
+        return output_error(path, err, "cannot write: %s", strerror(errno));
+    }
+    if (exists) {
+        /* Keep the replaced file's permissions (and owner, where allowed). */
+        if (fchown(fd, st.st_uid, st.st_gid) != 0) { /* not ours to give away: keep ours */ }
+        if (fchmod(fd, st.st_mode & 07777) != 0) {
+            int saved = errno;
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return output_error(path, err, "cannot keep the file's permissions: %s", strerror(saved));
+        }
+    }
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return output_error(path, err, "cannot write: %s", strerror(errno));
+    }
     free(tmp);
     return f;
 }
@@ -171,6 +242,12 @@ FILE *cli_output_open(const cli_options *o, en_error *err)
 int cli_output_close(const cli_options *o, FILE *file, int ok, en_error *err)
 {
     if (file == stdout) return ok;
+    if (file == direct_output) {
+        direct_output = NULL;
+        int closed = fclose(file) == 0;
+        if (ok && !closed) en_error_add(err, EN_ERROR_INPUT, o->output, 0, 0, "cannot write: %s", strerror(errno));
+        return ok && closed;
+    }
     char *tmp = temporary_name(o->output);
     int closed = fclose(file) == 0;
     if (ok && closed && rename(tmp, o->output) == 0) {

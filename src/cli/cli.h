@@ -61,9 +61,11 @@ en_scenario *cli_load(const cli_options *options, int *status);
 /* Prints the error and returns its exit status. */
 int cli_fail(en_error *err);
 
-/* Output: cli_output_open returns stdout or a temporary file beside options->output;
- * cli_output_close renames it into place only on success (ok != 0), so a failed run never
- * leaves a half-written file. */
+/* Output: cli_output_open returns stdout (no -o, or -o -), the device or FIFO named by -o
+ * (written in place), or a temporary file beside a regular or new -o file, which
+ * cli_output_close renames into place only on success (ok != 0), keeping the old file's mode,
+ * so a failed run never leaves a half-written file. A symbolic link, directory or read-only
+ * file is refused (NULL and an error naming the file). */
 FILE *cli_output_open(const cli_options *options, en_error *err);
 int cli_output_close(const cli_options *options, FILE *file, int ok, en_error *err);
 

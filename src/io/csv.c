@@ -190,6 +190,7 @@ en_status en_csv_load(const char *data, size_t size, const char *name,
     }
     en_scenario *s = en_scenario_new(name, EN_FORMAT_CSV);
     int index_of[COL_COUNT] = {-1, -1, -1, -1};
+    size_t header_count = row.count;
     for (size_t c = 0; c < row.count; c++) {
         int kind = column_kind(row.fields[c].text);
         if (kind >= 0 && index_of[kind] < 0) {
@@ -233,6 +234,19 @@ en_status en_csv_load(const char *data, size_t size, const char *name,
             en_error_add(&local, EN_ERROR_INPUT, name, row.line, col,
                          "row has %zu field%s (expected at least %d: Actor, Capability, Position, Salience)",
                          row.count, row.count == 1 ? "" : "s", needed);
+            free_row(&row);
+            continue;
+        }
+        /* A value beyond the header's columns has no column to go to: refused rather than
+         * dropped (empty trailing fields, as spreadsheets export them, are fine). */
+        size_t extra = header_count;
+        while (extra < row.count && !row.fields[extra].text[0]) extra++;
+        if (extra < row.count) {
+            en_error_add(&local, EN_ERROR_INPUT, name, row.line, row.fields[extra].column,
+                         "row has a value in field %zu, beyond the header's %zu column%s "
+                         "(expected Actor, Capability, Position, Salience; quote a value that "
+                         "holds the delimiter)", extra + 1, header_count,
+                         header_count == 1 ? "" : "s");
             free_row(&row);
             continue;
         }

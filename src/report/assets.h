@@ -10,6 +10,10 @@
 
 extern const unsigned char en_asset_vega[], en_asset_vega_lite[], en_asset_vega_embed[];
 extern const size_t en_asset_vega_size, en_asset_vega_lite_size, en_asset_vega_embed_size;
+/* Vega's expression interpreter as a classic script (scripts/embed-web.sh), so the charts need
+ * no eval; it sets window.ententeExpressionInterpreter. */
+extern const unsigned char en_asset_vega_interpreter[];
+extern const char en_asset_vega_interpreter_version[];
 /* The report's own script and style sheet (web/report.js, web/report.css). */
 extern const unsigned char en_asset_report_js[], en_asset_report_css[];
 extern const char en_asset_vega_version[], en_asset_vega_lite_version[], en_asset_vega_embed_version[];

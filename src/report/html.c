@@ -5,12 +5,21 @@
  * draws everything in the browser.
  *
  * Why the browser draws: Vega-Lite is a JavaScript library; generating the specs next to the
- * data in one script keeps the C side to serialisation. Safety: every '<' inside the embedded
- * JSON is written as \u003c, so no text from a scenario or source can close the <script> that
- * holds it; a Content-Security-Policy forbids any network access from the page.
+ * data in one script keeps the C side to serialisation.
+ *
+ * Safety (the page is mailed around; the scenario came from someone else): every string from a
+ * scenario, a store or a source file is data. In the embedded JSON, '<', '>', '&', U+2028 and
+ * U+2029 are written as \u escapes, so no text can close the <script> that holds it or start a
+ * comment; the page script sets every label as text and links only http(s) addresses; and a
+ * Content-Security-Policy allows exactly the page's own inlined scripts, by their SHA-256
+ * hashes, with no eval (Vega runs its expression interpreter) and no network access, so an
+ * injection that slipped through would still not run.
  */
 #include "report/html.h"
 
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,15 +33,26 @@
 #include "report/assets.h"
 #include "report/report.h"
 
-/* Appends JSON text so that it is safe inside <script>: '<' only occurs in JSON strings, where
- * \u003c means the same character. */
-static void append_script_safe(en_buffer *out, const char *json, size_t length)
+void en_html_append_script_safe(en_buffer *out, const char *json, size_t length)
 {
     size_t start = 0;
     for (size_t k = 0; k < length; k++) {
-        if (json[k] != '<') continue;
+        const unsigned char c = (unsigned char)json[k];
+        const char *escape = NULL;
+        size_t skip = 1;
+        if (c == '<') escape = "\\u003c";
+        else if (c == '>') escape = "\\u003e";
+        else if (c == '&') escape = "\\u0026";
+        else if (c == 0xE2 && k + 2 < length && (unsigned char)json[k + 1] == 0x80 &&
+                 ((unsigned char)json[k + 2] == 0xA8 || (unsigned char)json[k + 2] == 0xA9)) {
+            /* U+2028 and U+2029 end a line in older JavaScript parsers. */
+            escape = (unsigned char)json[k + 2] == 0xA8 ? "\\u2028" : "\\u2029";
+            skip = 3;
+        }
+        if (!escape) continue;
         en_buffer_append(out, json + start, k - start);
-        en_buffer_puts(out, "\\u003c");
+        en_buffer_puts(out, escape);
+        k += skip - 1;
         start = k + 1;
     }
     en_buffer_append(out, json + start, length - start);
@@ -200,7 +220,7 @@ static en_status write_result(en_buffer *out, const en_result *r, en_error *err)
     fclose(m);
     if (st == EN_OK) {
         while (size && (text[size - 1] == '\n' || text[size - 1] == ' ')) size--;
-        append_script_safe(out, text, size);
+        en_buffer_append(out, text, size);
     }
     free(text);
     return st;
@@ -235,17 +255,57 @@ static void write_data(en_buffer *json, const en_html_input *in, en_error *err, 
         const char *doc = in->analysis_json[k];
         size_t n = strlen(doc);
         while (n && (doc[n - 1] == '\n' || doc[n - 1] == ' ')) n--;
-        append_script_safe(json, doc, n);
+        en_buffer_append(json, doc, n);
         en_buffer_puts(json, "}");
     }
     en_buffer_puts(json, "]}");
 }
 
-static void inline_script(en_buffer *out, const unsigned char *code, const char *what)
+/* The CSP source for a script's text: 'sha256-BASE64' of exactly the bytes between the tags. */
+static void script_hash(en_buffer *out, const char *code)
 {
-    en_buffer_printf(out, "<script>/* %s */\n", what);
-    en_buffer_puts(out, (const char *)code);
-    en_buffer_puts(out, "\n</script>\n");
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(code), (const uint8_t *)code);
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+    char encoded[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+    base64_encode_raw(encoded, SHA256_DIGEST_SIZE, digest);
+    encoded[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
+    en_buffer_printf(out, " 'sha256-%s'", encoded);
+}
+
+/* The page's scripts, in order; the CSP names each by hash. */
+static const struct {
+    const unsigned char *code;
+    const char *what;
+} page_scripts[] = {
+    {en_asset_vega, "Vega"},
+    {en_asset_vega_lite, "Vega-Lite"},
+    {en_asset_vega_embed, "vega-embed"},
+    {en_asset_vega_interpreter, "vega-interpreter"},
+    {en_asset_report_js, "entente report"},
+};
+#define PAGE_SCRIPT_COUNT (sizeof page_scripts / sizeof page_scripts[0])
+
+/* The scripts never change while the program runs: their policy is computed once. */
+static en_buffer policy;
+static pthread_once_t policy_once = PTHREAD_ONCE_INIT;
+
+static void compute_policy(void)
+{
+    en_buffer_puts(&policy, "default-src 'none'; script-src");
+    for (size_t k = 0; k < PAGE_SCRIPT_COUNT; k++)
+        script_hash(&policy, (const char *)page_scripts[k].code);
+    /* Vega and vega-embed set inline styles on the elements they draw. */
+    en_buffer_puts(&policy, "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+                            "base-uri 'none'; form-action 'none'");
+}
+
+void en_html_content_security_policy(en_buffer *out)
+{
+    pthread_once(&policy_once, compute_policy);
+    en_buffer_append(out, policy.data, policy.length);
 }
 
 en_status en_html_write(const en_html_input *in, FILE *file, en_error *err)
@@ -261,9 +321,9 @@ en_status en_html_write(const en_html_input *in, FILE *file, en_error *err)
     en_buffer out = {0};
     en_buffer_puts(&out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                         "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
-                         "img-src data: blob:; font-src data:\">\n<title>entente — ");
+                         "<meta http-equiv=\"Content-Security-Policy\" content=\"");
+    en_html_content_security_policy(&out);
+    en_buffer_puts(&out, "\">\n<title>entente — ");
     html_escape(&out, en_scenario_title(in->scenario));
     en_buffer_puts(&out, "</title>\n<style>\n");
     en_buffer_puts(&out, (const char *)en_asset_report_css);
@@ -275,17 +335,20 @@ en_status en_html_write(const en_html_input *in, FILE *file, en_error *err)
                          "charts with JavaScript; please enable it.</p></noscript>\n"
                          "<ul id=\"entente-errors\"></ul>\n</main>\n"
                          "<footer><p class=\"note\" style=\"padding: 0 28px\">Charts: Vega ");
-    en_buffer_printf(&out, "%s, Vega-Lite %s, vega-embed %s (BSD-3-Clause), embedded. Each chart's "
-                           "menu saves it as SVG or PNG.</p></footer>\n",
-                     en_asset_vega_version, en_asset_vega_lite_version, en_asset_vega_embed_version);
+    en_buffer_printf(&out, "%s, Vega-Lite %s, vega-embed %s, vega-interpreter %s (BSD-3-Clause), "
+                           "embedded. Each chart's menu saves it as SVG or PNG.</p></footer>\n",
+                     en_asset_vega_version, en_asset_vega_lite_version, en_asset_vega_embed_version,
+                     en_asset_vega_interpreter_version);
     en_buffer_puts(&out, "<script id=\"entente-data\" type=\"application/json\">");
-    en_buffer_append(&out, json.data, json.length);
+    en_html_append_script_safe(&out, json.data ? json.data : "", json.length);
     en_buffer_free(&json);
     en_buffer_puts(&out, "</script>\n");
-    inline_script(&out, en_asset_vega, "Vega");
-    inline_script(&out, en_asset_vega_lite, "Vega-Lite");
-    inline_script(&out, en_asset_vega_embed, "vega-embed");
-    inline_script(&out, en_asset_report_js, "entente report");
+    /* Each script's text is exactly the asset, so its hash in the policy matches. */
+    for (size_t k = 0; k < PAGE_SCRIPT_COUNT; k++) {
+        en_buffer_printf(&out, "<!-- %s -->\n<script>", page_scripts[k].what);
+        en_buffer_puts(&out, (const char *)page_scripts[k].code);
+        en_buffer_puts(&out, "</script>\n");
+    }
     en_buffer_puts(&out, "</body>\n</html>\n");
     return en_report_flush(&out, file, err);
 }

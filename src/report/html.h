@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "core/util.h"
 #include "entente.h"
 
 typedef struct en_html_input {
@@ -22,7 +23,19 @@ typedef struct en_html_input {
     const char *origin; /* where the data comes from, e.g. "scenario file x.yaml" */
 } en_html_input;
 
-/* Writes the page to `out`. */
+/* Writes the page to `out`.
+ * Errors: EN_ERROR_INTERNAL when writing fails (nothing partial is written by this function).
+ * Time complexity: O(size of the data and of the inlined scripts). */
 en_status en_html_write(const en_html_input *input, FILE *out, en_error *err);
+
+/* Appends `length` bytes of JSON text to `out` so that it is inert inside an HTML <script>
+ * element: '<', '>', '&', U+2028 and U+2029 become \u escapes (they only occur inside JSON
+ * strings, where the escape means the same character), so the text can neither close the
+ * element nor open a comment. Time complexity: O(length). */
+void en_html_append_script_safe(en_buffer *out, const char *json, size_t length);
+
+/* Appends the page's Content-Security-Policy: no network, no eval, and only the page's own
+ * inlined scripts, each named by its SHA-256 hash. Time complexity: O(size of the scripts). */
+void en_html_content_security_policy(en_buffer *out);
 
 #endif

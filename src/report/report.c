@@ -33,13 +33,27 @@ const en_label *en_nearest_label(const en_issue *issue, double x)
     return best;
 }
 
+/* A cell a spreadsheet would read as a formula: it starts with =, +, -, @, TAB or CR (OWASP,
+ * "CSV Injection"), and is not a plain decimal number such as -3.5 or +2, which stays a number. */
+static int formula_like(const char *text)
+{
+    if (!text[0] || !strchr("=+-@\t\r", text[0])) return 0;
+    double number;
+    return !en_parse_double(text, &number);
+}
+
 void en_csv_write_field(en_buffer *out, const char *text)
 {
+    /* Names come from other people's files: a leading ' makes the cell text in every
+     * spreadsheet, so `=cmd|' /C calc'!A0` is shown, never evaluated. */
+    const char *guard = formula_like(text) ? "'" : "";
     if (!strpbrk(text, ",\"\n\r")) {
+        en_buffer_puts(out, guard);
         en_buffer_puts(out, text);
         return;
     }
     en_buffer_puts(out, "\"");
+    en_buffer_puts(out, guard);
     for (const char *p = text; *p; p++) {
         if (*p == '"') en_buffer_puts(out, "\"\"");
         else en_buffer_append(out, p, 1);

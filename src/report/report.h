@@ -11,6 +11,9 @@
 #include "entente.h"
 
 const en_label *en_nearest_label(const en_issue *issue, double x);
+/* Appends one CSV field: quoted when it holds a comma, quote or line end; a text that starts with
+ * =, +, -, @, TAB or CR and is not a plain number gets a leading ' (formula neutralisation,
+ * docs/cli.md). Time complexity: O(length of text). */
 void en_csv_write_field(en_buffer *out, const char *text);
 /* A CSV number (read back exactly); with `leading_comma` preceded by a comma. NaN stands for
  * "no value" and writes an empty field. */
