@@ -14,7 +14,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENTENTE_WERROR=ON >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
@@ -29,7 +29,7 @@ test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 sanitize: deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENTENTE_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENTENTE_SANITIZE=ON -DENTENTE_WERROR=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
@@ -41,7 +41,7 @@ bench: build
 fuzz: 
 	@ENTENTE_WITH_FUZZ=1 bash scripts/install-deps.sh
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DENTENTE_FUZZ=ON -DENTENTE_TESTS=OFF \
-	  -DENTENTE_SANITIZE=ON >/dev/null
+	  -DENTENTE_SANITIZE=ON -DENTENTE_WERROR=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@for f in $$(find $(FUZZ_BUILD) -maxdepth 1 -type f -perm -u+x -name "fuzz_*" | sort); do \
 	  name=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name; \
