@@ -3,10 +3,14 @@
 BUILD       ?= build
 ASAN_BUILD  ?= build-asan
 FUZZ_BUILD  ?= build-fuzz
+TSAN_BUILD  ?= build-tsan
+PREFIX      ?= /usr/local
+# The tests that run threads (Monte Carlo, the war window, the parallel model kernels).
+TSAN_TESTS  ?= test_montecarlo|test_war|test_eum_fast|test_exchange|test_trace_none|test_mc|test_war_cli
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build demo test sanitize bench fuzz clean
+.PHONY: all deps build demo test sanitize bench fuzz clean tsan install
 
 all: build
 
@@ -14,7 +18,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENTENTE_WERROR=ON >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
@@ -29,10 +33,22 @@ test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 sanitize: deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENTENTE_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DENTENTE_SANITIZE=ON -DENTENTE_WERROR=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# The libraries, entente.h, entente.pc, the man page and the CLI under $(PREFIX) (DESTDIR for
+# staged installs: make install PREFIX=/usr DESTDIR=/tmp/stage).
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# ThreadSanitizer over the threaded tests.
+tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENTENTE_TSAN=ON -DENTENTE_WERROR=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS)
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --test-dir $(TSAN_BUILD) --output-on-failure -j $(JOBS) -R '^($(TSAN_TESTS))$$'
 
 bench: build
 	@cmake --build $(BUILD) --target benchmarks -j $(JOBS)
@@ -41,7 +57,7 @@ bench: build
 fuzz: 
 	@ENTENTE_WITH_FUZZ=1 bash scripts/install-deps.sh
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DENTENTE_FUZZ=ON -DENTENTE_TESTS=OFF \
-	  -DENTENTE_SANITIZE=ON >/dev/null
+	  -DENTENTE_SANITIZE=ON -DENTENTE_WERROR=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@for f in $$(find $(FUZZ_BUILD) -maxdepth 1 -type f -perm -u+x -name "fuzz_*" | sort); do \
 	  name=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name; \
@@ -53,4 +69,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)

@@ -22,6 +22,21 @@
 extern "C" {
 #endif
 
+/* The version of this header. en_version() and en_version_number() give the library's, which
+ * a program linked against the shared library may find newer (never older in the major). */
+#define ENTENTE_VERSION_MAJOR 0
+#define ENTENTE_VERSION_MINOR 1
+#define ENTENTE_VERSION_PATCH 0
+/* MAJOR·10000 + MINOR·100 + PATCH, comparable with en_version_number(). */
+#define ENTENTE_VERSION_NUMBER \
+    (ENTENTE_VERSION_MAJOR * 10000 + ENTENTE_VERSION_MINOR * 100 + ENTENTE_VERSION_PATCH)
+
+/* Everything declared in this header is exported from libentente.so; the library is built with
+ * -fvisibility=hidden, so nothing else is. */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility push(default)
+#endif
+
 /* ---- errors ------------------------------------------------------------------------------ */
 
 typedef enum en_status {
@@ -53,7 +68,12 @@ void en_error_print(const en_error *err, FILE *out);
 /* Exit status the CLI uses for this error: 0, 1 or 2. */
 int en_error_exit_status(const en_error *err);
 
+/* The library's version as "MAJOR.MINOR.PATCH". Static storage; never NULL. Time complexity: O(1). */
 const char *en_version(void);
+/* The library's version as MAJOR·10000 + MINOR·100 + PATCH (see ENTENTE_VERSION_NUMBER), for a
+ * program to check at run time that the shared library it loaded is recent enough.
+ * Time complexity: O(1). */
+int en_version_number(void);
 
 /* ---- scenarios --------------------------------------------------------------------------- */
 
@@ -256,5 +276,8 @@ en_status en_sensitivity_result_write(const en_sensitivity_result *result, en_ou
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility pop
 #endif
 #endif /* ENTENTE_H */

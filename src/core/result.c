@@ -185,11 +185,11 @@ double en_weighted_median(const double *x, const double *w, size_t n)
     /* F(p) = Σ w|x − p| is minimised where the cumulative weight first reaches half the total.
      * If it reaches exactly half at a position, F is flat up to the next position: a tie. */
     double cumulative = 0, half = total / 2;
-    double median = points[n - 1].x;
+    double median = 0; /* set at k = n − 1 at the latest: the last position is the fallback */
     for (size_t k = 0; k < n; k++) {
         cumulative += points[k].w;
         if (k + 1 < n && points[k + 1].x == points[k].x) continue;
-        if (cumulative < half) continue;
+        if (cumulative < half && k + 1 < n) continue;
         median = points[k].x;
         if (cumulative == half) {
             size_t next = k + 1;

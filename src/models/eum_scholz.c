@@ -24,6 +24,7 @@
  *             small issues of a scenario.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,10 +82,11 @@ typedef struct scholz_choice {
     size_t count;
 } scholz_choice;
 
+/* Every field set, though only those of a chosen offer are read: the compiler cannot see that
+ * conf_* and comp_* are written whenever conf and comp become >= 0. */
 static void choice_init(scholz_choice *ch)
 {
-    ch->conf = ch->comp = -1;
-    ch->count = 0;
+    *ch = (scholz_choice){.conf = -1, .comp = -1};
 }
 
 /* Inlined into the offer loops: it runs for every ordered pair of a round. */
@@ -335,8 +337,17 @@ static int by_x(const void *a, const void *b)
     return (xa > xb) - (xa < xb);
 }
 
-/* A small issue's tables fit here; the round then allocates nothing. */
+/* A small issue's tables fit here; the round then allocates nothing. Each kind of object has
+ * an array of its own type: carving size_t indices or structs out of a double array would read
+ * objects through an lvalue of another type (C11 6.5p7, strict aliasing). */
+#define SCHOLZ_STACK_ACTORS 32
 #define SCHOLZ_FAST_STACK 4096
+typedef struct scholz_stack {
+    keyed_actor keyed[SCHOLZ_STACK_ACTORS];
+    size_t count[SCHOLZ_STACK_ACTORS], index[SCHOLZ_STACK_ACTORS];
+    double u[SCHOLZ_STACK_ACTORS];
+    double tables[SCHOLZ_FAST_STACK];
+} scholz_stack;
 
 static size_t round_even(size_t k)
 {
@@ -358,18 +369,30 @@ static size_t scholz_fast_tables(size_t n, size_t m, int array_powers)
 }
 
 /* De-duplicates the positions (an insertion sort for the small issues of a scenario — the
- * Monte Carlo case, where a whole round costs about a microsecond — qsort above) and carves
- * the tables out of `stack` if they fit, else out of one allocation. */
+ * Monte Carlo case, where a whole round costs about a microsecond — qsort above) and takes
+ * the tables from `stack` if they fit, else from two allocations (malloc'd memory takes the
+ * type of what is stored in it, so one block may hold the actors, indices and positions). */
 static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, int array_powers,
-                              double *stack)
+                              scholz_stack *stack)
 {
-    const size_t head = scholz_fast_head(n), worst = head + scholz_fast_tables(n, n, array_powers);
-    char *base = worst <= SCHOLZ_FAST_STACK * sizeof(double) ? (char *)stack : en_xmalloc(head);
-    keyed_actor *keyed = (keyed_actor *)base;
-    sf->count = (size_t *)(keyed + n);
-    sf->index = sf->count + n;
-    double *u = (double *)(sf->index + n);
-    sf->u = u;
+    const int on_stack = n <= SCHOLZ_STACK_ACTORS &&
+                         scholz_fast_tables(n, n, array_powers) <= sizeof stack->tables;
+    keyed_actor *keyed;
+    if (on_stack) {
+        keyed = stack->keyed;
+        sf->count = stack->count;
+        sf->index = stack->index;
+        sf->u = stack->u;
+        sf->head = NULL;
+    } else {
+        char *base = en_xmalloc(scholz_fast_head(n));
+        keyed = (keyed_actor *)base;
+        sf->count = (size_t *)(keyed + n);
+        sf->index = sf->count + n;
+        sf->u = (double *)(sf->index + n);
+        sf->head = base;
+    }
+    double *u = sf->u;
     for (size_t k = 0; k < n; k++) keyed[k] = (keyed_actor){x[k], k};
     if (n <= 32) {
         for (size_t a = 1; a < n; a++) {
@@ -394,10 +417,8 @@ static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, int ar
     sf->mp = round_even(m);
     sf->np = round_even(n);
     const size_t mm = m * m;
-    double *d = base == (char *)stack ? (double *)(base + head)
-                                      : en_xmalloc(scholz_fast_tables(n, m, array_powers));
-    sf->head = base == (char *)stack ? NULL : base;
-    sf->block = base == (char *)stack ? NULL : d;
+    double *d = on_stack ? stack->tables : en_xmalloc(scholz_fast_tables(n, m, array_powers));
+    sf->block = on_stack ? NULL : d;
     sf->w = d, d += sf->np;
     sf->r = d, d += n;
     sf->danger = d, d += n;
@@ -442,14 +463,17 @@ static void scholz_z_weights(size_t n, scholz_fast *sf)
     }
 }
 
-/* On x86-64 the fast round is also compiled for AVX2 and picked at load time (an ifunc): the
- * three-operand VEX forms save about 4 % of the instructions of a Monte Carlo draw. Without FMA
- * contraction (-ffp-contract=off) both clones give the same bits. */
+/* On x86-64 the fast round is also compiled for AVX2 and chosen once, at the first round, by
+ * what the CPU supports (scholz_round_fast_choose): the three-operand VEX forms save about 4 %
+ * of the instructions of a Monte Carlo draw. Without FMA contraction (-ffp-contract=off) both
+ * versions give the same bits. The two versions are the same always-inlined body
+ * (SCHOLZ_BODY) under two target attributes. An ifunc (target_clones) would choose the same
+ * way, but its resolver runs before the program's sanitizer runtimes start and crashes
+ * ThreadSanitizer builds. */
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define SCHOLZ_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SCHOLZ_CLONES
+#define SCHOLZ_AVX2 1
 #endif
+#define SCHOLZ_BODY static inline __attribute__((always_inline))
 
 /* Two doubles, one SSE2 register on x86-64 (NEON on arm64); GCC and clang lower the
  * arithmetic lane by lane with IEEE semantics, so the bits do not depend on the target. */
@@ -476,8 +500,9 @@ static v2d abs2(v2d v)
  * and N(b,a) = (B − A)/2: both directions from one run over the voters, two lanes at a time
  * (the lanes sum the even and the odd voters). A as a difference of column sums Σ_v w_v δ_v
  * would be cheaper but cancels. O(m²·voters). Returns 0 if Z == 0. */
-SCHOLZ_CLONES static int scholz_probabilities_fast(scholz_fast *sf, size_t voters, size_t stride,
-                                     const double *weight, const double *T, const size_t *pos)
+SCHOLZ_BODY int scholz_probabilities_fast(scholz_fast *sf, size_t voters, size_t stride,
+                                          const double *weight, const double *T,
+                                          const size_t *pos)
 {
     const size_t m = sf->m;
     double *P = sf->P;
@@ -587,14 +612,14 @@ static void scholz_offer_powers(size_t n, scholz_fast *sf, int array_powers)
 
 /* O(m²·n + n²) per round, m = distinct positions; about 3·n·m pow calls, or with array_powers
  * 3·n·m exps and 3·m(m−1)/2 logs. */
-SCHOLZ_CLONES static eum_status scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
-                                                  const double *s, const double *x, double *x_out,
-                                                  eum_move *moves, eum_trace *trace)
+SCHOLZ_BODY eum_status scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
+                                         const double *s, const double *x, double *x_out,
+                                         eum_move *moves, eum_trace *trace)
 {
     const double D = cfg->range, Q = cfg->Q;
     scholz_fast sf;
-    double stack[SCHOLZ_FAST_STACK];
-    scholz_fast_build(&sf, n, x, cfg->array_powers, stack);
+    scholz_stack stack;
+    scholz_fast_build(&sf, n, x, cfg->array_powers, &stack);
     const size_t m = sf.m;
     double *const w = sf.w, *const r = sf.r, *const danger = sf.danger, *const P = sf.P;
     eum_status status = EUM_ROUND_OK;
@@ -675,10 +700,44 @@ done:
     return status;
 }
 
-/* The clones are static: clang emits the dispatcher of a target_clones function only for calls
- * in its own file. */
+typedef eum_status (*scholz_round_fn)(const eum_config *, size_t, const double *,
+                                      const double *, const double *, double *, eum_move *,
+                                      eum_trace *);
+
+static eum_status scholz_round_fast_generic(const eum_config *cfg, size_t n, const double *c,
+                                            const double *s, const double *x, double *x_out,
+                                            eum_move *moves, eum_trace *trace)
+{
+    return scholz_round_fast(cfg, n, c, s, x, x_out, moves, trace);
+}
+
+#ifdef SCHOLZ_AVX2
+__attribute__((target("avx2"))) static eum_status
+scholz_round_fast_avx2(const eum_config *cfg, size_t n, const double *c, const double *s,
+                       const double *x, double *x_out, eum_move *moves, eum_trace *trace)
+{
+    return scholz_round_fast(cfg, n, c, s, x, x_out, moves, trace);
+}
+#endif
+
+/* The version for this CPU. Threads that race on the first call store the same pointer; the
+ * atomic makes that race defined behaviour. */
+static scholz_round_fn scholz_round_fast_choose(void)
+{
+    static _Atomic(scholz_round_fn) chosen;
+    scholz_round_fn fn = atomic_load_explicit(&chosen, memory_order_relaxed);
+    if (fn) return fn;
+    fn = scholz_round_fast_generic;
+#ifdef SCHOLZ_AVX2
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) fn = scholz_round_fast_avx2;
+#endif
+    atomic_store_explicit(&chosen, fn, memory_order_relaxed);
+    return fn;
+}
+
 eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c, const double *s,
                                  const double *x, double *x_out, eum_move *moves, eum_trace *trace)
 {
-    return scholz_round_fast(cfg, n, c, s, x, x_out, moves, trace);
+    return scholz_round_fast_choose()(cfg, n, c, s, x, x_out, moves, trace);
 }

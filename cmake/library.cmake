@@ -1,0 +1,55 @@
+# library.cmake — libentente as an installable library: the shared library (versioned SONAME,
+# only the public API exported) built from the static library's objects, `make install`
+# (libraries, include/entente.h, entente.pc, the man page, the CLI). Included from the top-level
+# CMakeLists.txt after the entente_lib and entente targets are defined.
+include(GNUInstallDirs)
+
+# The header's ENTENTE_VERSION_* macros and the project version are one version.
+file(STRINGS ${PROJECT_SOURCE_DIR}/include/entente.h ENTENTE_HEADER_VERSION
+     REGEX "^#define ENTENTE_VERSION_(MAJOR|MINOR|PATCH) ")
+string(REGEX REPLACE "[^;]*MAJOR ([0-9]+)[^;]*;[^;]*MINOR ([0-9]+)[^;]*;[^;]*PATCH ([0-9]+).*"
+       "\\1.\\2.\\3" ENTENTE_HEADER_VERSION "${ENTENTE_HEADER_VERSION}")
+if(NOT ENTENTE_HEADER_VERSION STREQUAL PROJECT_VERSION)
+  message(FATAL_ERROR "entente: include/entente.h says version ${ENTENTE_HEADER_VERSION}, "
+                      "CMakeLists.txt ${PROJECT_VERSION}: change both together.")
+endif()
+
+# One compilation serves both libraries: position-independent, every symbol hidden unless
+# include/entente.h declares it (its `#pragma GCC visibility push(default)`).
+set_target_properties(entente_lib PROPERTIES POSITION_INDEPENDENT_CODE ON
+                                             C_VISIBILITY_PRESET hidden)
+
+add_library(entente_shared SHARED $<TARGET_OBJECTS:entente_lib>)
+# The ABI promise (docs/library.md): within one SOVERSION functions are added, never changed
+# or removed.
+set_target_properties(entente_shared PROPERTIES OUTPUT_NAME entente
+                                                VERSION ${PROJECT_VERSION}
+                                                SOVERSION ${PROJECT_VERSION_MAJOR})
+target_include_directories(entente_shared PUBLIC ${PROJECT_SOURCE_DIR}/include)
+target_link_libraries(entente_shared PRIVATE PkgConfig::FYAML PkgConfig::GSL PkgConfig::SQLITE3
+                                             PkgConfig::NETTLE Threads::Threads m)
+if(MVEC_LIBRARY AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  target_link_libraries(entente_shared PRIVATE ${MVEC_LIBRARY})
+endif()
+# A second fence behind the visibility: only en_ names can leave the library, and the
+# dependencies' symbols are never re-exported.
+target_link_options(entente_shared PRIVATE
+  -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/entente.map -Wl,--no-undefined)
+set_property(TARGET entente_shared APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/entente.map)
+
+# pkg-config: a program needs only -lentente against the shared library; the static one
+# (`pkg-config --static`) also needs the dependencies.
+set(ENTENTE_PC_LIBS_PRIVATE "-lm -pthread")
+if(MVEC_LIBRARY AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  set(ENTENTE_PC_LIBS_PRIVATE "${ENTENTE_PC_LIBS_PRIVATE} -lmvec")
+endif()
+file(RELATIVE_PATH ENTENTE_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/entente.pc.in ${CMAKE_BINARY_DIR}/entente.pc @ONLY)
+
+install(TARGETS entente_shared entente_lib
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS entente RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/include/entente.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${CMAKE_BINARY_DIR}/entente.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/entente.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# test_install.sh — `cmake --install` into a staged prefix (DESTDIR + PREFIX), then a program
+# built with nothing but `pkg-config --cflags --libs entente` runs the expected utility model on
+# ExampleActors and must print the reference implementation's positions (the golden trajectory
+# tests/models/test_eum.c uses) bit for bit — against the shared and against the static library.
+# libentente.so must carry a versioned SONAME and export exactly the functions entente.h declares,
+# all en_-prefixed. Usage: test_install.sh ENTENTE_BINARY SOURCE_DIR
+set -euo pipefail
+build=$(cd "$(dirname "$1")" && pwd)
+src=$2
+for tool in pkg-config python3 nm readelf cc; do
+  command -v "$tool" >/dev/null || { echo "skipped: $tool not installed"; exit 77; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+DESTDIR="$tmp/stage" cmake --install "$build" --prefix /opt/entente >"$tmp/install.log"
+prefix="$tmp/stage/opt/entente"
+libdir=$(dirname "$(find "$prefix" -name entente.pc)")/..
+libdir=$(cd "$libdir" && pwd)
+for f in bin/entente include/entente.h share/man/man1/entente.1; do
+  [ -f "$prefix/$f" ] || fail "$f not installed"
+done
+for f in libentente.a libentente.so pkgconfig/entente.pc; do
+  [ -e "$libdir/$f" ] || fail "$libdir/$f not installed"
+done
+soname=$(readelf -d "$libdir/libentente.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[[ "$soname" =~ ^libentente\.so\.[0-9]+$ ]] || fail "SONAME '$soname' is not versioned"
+[ -e "$libdir/$soname" ] || fail "$soname not installed"
+
+# Exports: exactly the functions the header declares.
+nm -D --defined-only "$libdir/libentente.so" | awk '{print $3}' | sort -u >"$tmp/exported"
+grep -v '^en_' "$tmp/exported" && fail "libentente.so exports names without the en_ prefix (above)"
+grep -oE '\ben_[a-z0-9_]+[[:space:]]*\(' "$prefix/include/entente.h" | tr -d '( ' | sort -u >"$tmp/declared"
+comm -3 "$tmp/exported" "$tmp/declared" | sed 's/^\t/declared, not exported: /' >"$tmp/diff"
+[ -s "$tmp/diff" ] && { cat "$tmp/diff" >&2; fail "exports differ from include/entente.h"; }
+echo "exports: $(wc -l <"$tmp/exported") en_ functions, as declared in entente.h; SONAME $soname"
+
+# A sanitizer build's library needs the program built with the same runtime.
+extra=()
+grep -q '^ENTENTE_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && extra=(-fsanitize=address,undefined)
+grep -q '^ENTENTE_TSAN:BOOL=ON' "$build/CMakeCache.txt" && extra=(-fsanitize=thread)
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+golden="$src/tests/golden/bdm/bdm1__ExampleActors.json"
+scenario="$src/tests/data/bdm/ExampleActors.csv"
+
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror "${extra[@]}" -o "$tmp/eum_shared" \
+  "$src/tests/install/eum_positions.c" $(pkg-config --cflags --libs entente)
+LD_LIBRARY_PATH="$libdir" ldd "$tmp/eum_shared" >"$tmp/ldd"
+grep -q "$libdir/$soname" "$tmp/ldd" || fail "the program does not load the installed $soname"
+LD_LIBRARY_PATH="$libdir" "$tmp/eum_shared" "$scenario" >"$tmp/shared.csv"
+python3 "$src/tests/install/golden_positions.py" "$golden" 10 <"$tmp/shared.csv"
+
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror "${extra[@]}" -o "$tmp/eum_static" \
+  "$src/tests/install/eum_positions.c" -static-libgcc \
+  $(pkg-config --cflags entente) "$libdir/libentente.a" $(pkg-config --static --libs-only-l entente | sed 's/-lentente//')
+"$tmp/eum_static" "$scenario" >"$tmp/static.csv"
+python3 "$src/tests/install/golden_positions.py" "$golden" 10 <"$tmp/static.csv"
+echo "ok: installed library, pkg-config, SONAME and exports"
