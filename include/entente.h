@@ -83,7 +83,8 @@ typedef enum en_input_format {
     EN_FORMAT_AUTO = 0, /* by content and extension */
     EN_FORMAT_YAML,     /* entente scenario v1 */
     EN_FORMAT_CSV,      /* the BDM stakeholder sheet: Actor,Capability,Position,Salience */
-    EN_FORMAT_DECIDE    /* the Decide #A/#P/#M/#D file */
+    EN_FORMAT_DECIDE,   /* the Decide #A/#P/#M/#D file */
+    EN_FORMAT_DEU       /* a DEU outcome table (TAB-separated; one scenario per proposal) */
 } en_input_format;
 
 typedef struct en_load_options {
@@ -101,6 +102,21 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
                                   const en_load_options *options, en_scenario **out,
                                   en_error *err);
 void en_scenario_free(en_scenario *scenario);
+
+/* Loads every scenario a file holds: a DEU table gives one per proposal, every other format
+ * one. On success *out is an array of *count scenarios (free each, then the array with free);
+ * on failure *out is NULL and err holds every problem. en_scenario_load on a DEU table with
+ * several proposals fails and names this function's users (`entente backtest`).
+ * Time complexity: O(file size) plus the loader's own. */
+en_status en_scenario_load_all(const char *path, const en_load_options *options,
+                               en_scenario ***out, size_t *count, en_error *err);
+en_status en_scenario_load_all_buffer(const char *data, size_t size, const char *name,
+                                      const en_load_options *options, en_scenario ***out,
+                                      size_t *count, en_error *err);
+/* Number of issues with a recorded outcome (`outcome:`), and issue `issue`'s outcome: returns
+ * 1 and sets *value when the issue has one. Time complexity: O(issues) / O(1). */
+size_t en_scenario_outcome_count(const en_scenario *scenario);
+int en_scenario_issue_outcome(const en_scenario *scenario, size_t issue, double *value);
 
 const char *en_scenario_title(const en_scenario *scenario);
 size_t en_scenario_issue_count(const en_scenario *scenario);

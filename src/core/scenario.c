@@ -122,6 +122,33 @@ long en_scenario_find_source(const en_scenario *s, const char *id)
     return -1;
 }
 
+static void en_decision_free(en_decision *d)
+{
+    free(d->id);
+    free(d->procedure);
+    free(d->voting_rule);
+    free(d->body);
+    free(d->instrument);
+    free(d->introduced);
+    free(d->adopted);
+    free(d->agenda_setter);
+    free(d->parliament);
+    memset(d, 0, sizeof *d);
+}
+
+static void en_decision_copy(en_decision *to, const en_decision *from)
+{
+    to->id = en_xstrdup(from->id);
+    to->procedure = en_xstrdup(from->procedure);
+    to->voting_rule = en_xstrdup(from->voting_rule);
+    to->body = en_xstrdup(from->body);
+    to->instrument = en_xstrdup(from->instrument);
+    to->introduced = en_xstrdup(from->introduced);
+    to->adopted = en_xstrdup(from->adopted);
+    to->agenda_setter = en_xstrdup(from->agenda_setter);
+    to->parliament = en_xstrdup(from->parliament);
+}
+
 static void free_stance(en_stance *stance)
 {
     for (size_t c = 0; c < stance->cite_count; c++) free(stance->cite[c]);
@@ -138,6 +165,11 @@ void en_scenario_free(en_scenario *s)
         free(issue->id);
         free(issue->name);
         free(issue->description);
+        free(issue->voting_rule);
+        free(issue->outcome.date);
+        free(issue->outcome.note);
+        for (size_t c = 0; c < issue->outcome.cite_count; c++) free(issue->outcome.cite[c]);
+        free(issue->outcome.cite);
         for (size_t l = 0; l < issue->label_count; l++) free(issue->labels[l].text);
         free(issue->labels);
     }
@@ -163,6 +195,7 @@ void en_scenario_free(en_scenario *s)
     for (size_t i = 0; i < s->note_count; i++) free(s->notes[i]);
     free(s->notes);
     en_war_free(s->war);
+    en_decision_free(&s->decision);
     free(s->sources);
     free(s->issues);
     free(s->actors);
@@ -189,6 +222,12 @@ en_scenario *en_scenario_clone(const en_scenario *s)
         to->id = en_xstrdup(from->id);
         to->name = en_xstrdup(from->name);
         to->description = en_xstrdup(from->description);
+        to->voting_rule = en_xstrdup(from->voting_rule);
+        to->outcome.date = en_xstrdup(from->outcome.date);
+        to->outcome.note = en_xstrdup(from->outcome.note);
+        to->outcome.cite = en_xcalloc(from->outcome.cite_count, sizeof *to->outcome.cite);
+        for (size_t k = 0; k < from->outcome.cite_count; k++)
+            to->outcome.cite[k] = en_xstrdup(from->outcome.cite[k]);
         to->labels = en_xcalloc(from->label_count, sizeof *to->labels);
         for (size_t l = 0; l < from->label_count; l++) {
             to->labels[l].at = from->labels[l].at;
@@ -232,6 +271,7 @@ en_scenario *en_scenario_clone(const en_scenario *s)
     c->notes = en_xcalloc(s->note_count, sizeof *c->notes);
     for (size_t i = 0; i < s->note_count; i++) c->notes[i] = en_xstrdup(s->notes[i]);
     c->war = en_war_clone(s->war, s);
+    en_decision_copy(&c->decision, &s->decision);
     return c;
 }
 
@@ -293,6 +333,7 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
                          "issue '%s': scale [%g, %g] is invalid (expected finite min < max)",
                          issue->id, issue->scale_min, issue->scale_max);
         if (issue->has_status_quo) check_value(s, &issue->status_quo, "status_quo", &local);
+        if (issue->has_outcome) check_value(s, &issue->outcome.value, "outcome", &local);
     }
     for (size_t a = 0; a < s->actor_count; a++) {
         const en_actor *actor = &s->actors[a];
@@ -317,6 +358,27 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
         return EN_ERROR_INPUT;
     }
     return EN_OK;
+}
+
+const char *en_issue_voting_rule(const en_scenario *s, size_t issue)
+{
+    return s->issues[issue].voting_rule ? s->issues[issue].voting_rule : s->decision.voting_rule;
+}
+
+int en_scenario_blocks(const en_scenario *s, size_t actor, size_t issue)
+{
+    const en_actor *a = &s->actors[actor];
+    if (a->veto[issue]) return 1;
+    const en_decision *d = &s->decision;
+    if (d->agenda_setter && strcmp(d->agenda_setter, a->id) == 0) return 1;
+    if (d->parliament && strcmp(d->parliament, a->id) == 0)
+        return d->procedure && strcmp(d->procedure, "codecision") == 0;
+    const char *rule = en_issue_voting_rule(s, issue);
+    if (!rule || strcmp(rule, "unanimity") != 0) return 0;
+    if (a->has_votes) return 1;
+    for (size_t b = 0; b < s->actor_count; b++) /* no formal votes: every actor votes */
+        if (s->actors[b].has_votes) return 0;
+    return 1;
 }
 
 double en_stance_capability(const en_scenario *s, size_t actor, size_t issue)
@@ -346,5 +408,19 @@ const char *en_scenario_actor_name(const en_scenario *s, size_t a)
 {
     return s->actors[a].name ? s->actors[a].name : s->actors[a].id;
 }
+size_t en_scenario_outcome_count(const en_scenario *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->issue_count; i++) n += s->issues[i].has_outcome != 0;
+    return n;
+}
+
+int en_scenario_issue_outcome(const en_scenario *s, size_t issue, double *value)
+{
+    if (issue >= s->issue_count || !s->issues[issue].has_outcome) return 0;
+    *value = s->issues[issue].outcome.value.value;
+    return 1;
+}
+
 size_t en_scenario_note_count(const en_scenario *s) { return s->note_count; }
 const char *en_scenario_note(const en_scenario *s, size_t i) { return s->notes[i]; }

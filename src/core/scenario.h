@@ -42,6 +42,16 @@ typedef struct en_label {
     char *text;
 } en_label;
 
+/* What happened on an issue (`outcome:`): where the adopted decision sits on the issue's scale,
+ * when, and the sources saying so. Used to score forecasts (`entente backtest`). */
+typedef struct en_outcome {
+    en_value value;
+    char *date;  /* ISO date, or NULL */
+    char **cite; /* source ids */
+    size_t cite_count;
+    char *note;
+} en_outcome;
+
 typedef struct en_issue {
     char *id;
     char *name;
@@ -52,6 +62,9 @@ typedef struct en_issue {
     int has_status_quo;
     en_value status_quo;
     en_location where;
+    int has_outcome;
+    en_outcome outcome;
+    char *voting_rule; /* "qmv" | "unanimity" | "majority" on this issue, NULL: the decision's */
 } en_issue;
 
 typedef enum en_role {
@@ -93,6 +106,9 @@ typedef struct en_actor {
     int veto_all;
     unsigned char *veto; /* per issue: 1 if the actor can block a deal on it */
     long patron_of;      /* actor index, -1 if none */
+    int has_votes;       /* formal voting weight under the decision rule (`votes:`), e.g. Council
+                          * votes under qualified majority; models that use it say so */
+    double votes;
     en_stance *stances;  /* per issue, issue_count entries */
     en_location where;
 } en_actor;
@@ -107,6 +123,21 @@ typedef struct en_source {
     char *url;
     en_location where;
 } en_source;
+
+/* How the decision is taken (`decision:`), when known: the procedure and voting rule models
+ * with institutional weights read (DEU data carry them; docs/scenario-format.md). Every field
+ * may be NULL. */
+typedef struct en_decision {
+    char *id;            /* the case's identifier in its source data (DEU: the proposal id) */
+    char *procedure;     /* "codecision" | "consultation" | "other" */
+    char *voting_rule;   /* "qmv" | "unanimity" | "majority" */
+    char *body;          /* the body that votes (DEU: the Council formation) */
+    char *instrument;    /* the legal instrument (DEU: Reg, Dir, Dec) */
+    char *introduced;    /* ISO date the proposal was made */
+    char *adopted;       /* ISO date the decision was adopted */
+    char *agenda_setter; /* actor id of the agenda setter (DEU: the Commission) */
+    char *parliament;    /* actor id of the co-legislator (DEU: the European Parliament) */
+} en_decision;
 
 struct en_scenario {
     char *path; /* as given to the loader; used in messages */
@@ -124,6 +155,7 @@ struct en_scenario {
     char **notes;
     size_t note_count;
     struct en_war *war; /* the `war:` section (core/war.h), NULL if the file has none */
+    en_decision decision;
 };
 
 /* Construction helpers for loaders. */
@@ -146,6 +178,14 @@ en_scenario *en_scenario_clone(const en_scenario *scenario);
 /* Checks what every loader must guarantee (ids unique, values in range and finite, references
  * resolved, at least one issue and two actors) and reports each problem with its location. */
 en_status en_scenario_validate(const en_scenario *scenario, en_error *err);
+
+/* The voting rule on an issue: the issue's own, else the decision's, else NULL. */
+const char *en_issue_voting_rule(const en_scenario *scenario, size_t issue);
+/* Whether an actor can block a deal on an issue: its own veto, or the decision rule's
+ * (unanimity: every voter; codecision: the parliament; the agenda setter always, since it can
+ * withdraw its proposal). 0 when the scenario says nothing about the decision and the actor
+ * has no veto. */
+int en_scenario_blocks(const en_scenario *scenario, size_t actor, size_t issue);
 
 /* Capability of an actor on an issue: the stance's power when given, else the actor's. */
 double en_stance_capability(const en_scenario *scenario, size_t actor, size_t issue);

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "io/decide.h"
+#include "io/deu.h"
 #include "io/load.h"
 
 en_status en_check_text(const char *data, size_t size, const char *name, en_error *err)
@@ -77,6 +78,7 @@ static int looks_like_decide(const char *data, size_t size)
 static en_input_format detect(const char *data, size_t size, const char *name)
 {
     if (looks_like_decide(data, size)) return EN_FORMAT_DECIDE;
+    if (en_deu_detect(data, size)) return EN_FORMAT_DEU;
     if (has_extension(name, ".yaml") || has_extension(name, ".yml")) return EN_FORMAT_YAML;
     if (has_extension(name, ".csv") || has_extension(name, ".txt") || has_extension(name, ".tsv"))
         return EN_FORMAT_CSV;
@@ -100,6 +102,20 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
     case EN_FORMAT_YAML: st = en_yaml_load(data, size, name, &s, err); break;
     case EN_FORMAT_CSV: st = en_csv_load(data, size, name, options, &s, err); break;
     case EN_FORMAT_DECIDE: st = en_decide_load(data, size, name, &s, err); break;
+    case EN_FORMAT_DEU: {
+        en_scenario **all = NULL;
+        size_t count = 0;
+        st = en_deu_load(data, size, name, &all, &count, err);
+        if (st == EN_OK && count == 1) s = all[0];
+        else if (st == EN_OK) {
+            for (size_t k = 0; k < count; k++) en_scenario_free(all[k]);
+            st = en_error_add(err, EN_ERROR_INPUT, name, 0, 0,
+                              "the DEU table holds %zu proposals (expected one here; "
+                              "`entente backtest` reads them all)", count);
+        }
+        free(all);
+        break;
+    }
     default: st = en_error_set(err, EN_ERROR_INTERNAL, "unknown input format"); break;
     }
     if (st != EN_OK) {
@@ -110,7 +126,7 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
         en_scenario_free(s);
         return en_error_add(err, EN_ERROR_INPUT, name, 0, 0,
                             "--scale applies to CSV stakeholder sheets only (this file is %s)",
-                            format == EN_FORMAT_YAML ? "YAML" : "a Decide file");
+                            format == EN_FORMAT_YAML ? "YAML" : format == EN_FORMAT_DEU ? "a DEU table" : "a Decide file");
     }
     if (!s->title || !s->title[0]) { /* Decide files without #O, for instance */
         const char *base = strrchr(name, '/');
@@ -124,6 +140,79 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
     }
     *out = s;
     return EN_OK;
+}
+
+en_status en_scenario_load_all_buffer(const char *data, size_t size, const char *name,
+                                      const en_load_options *options, en_scenario ***out,
+                                      size_t *count, en_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    if (!name) name = "<input>";
+    en_load_options defaults = {0};
+    if (!options) options = &defaults;
+    en_input_format format = options->format;
+    if (format == EN_FORMAT_AUTO) {
+        en_status st = en_check_text(data, size, name, err);
+        if (st != EN_OK) return st;
+        format = detect(data, size, name);
+    }
+    if (format == EN_FORMAT_DEU) {
+        en_status st = en_check_text(data, size, name, err);
+        if (st != EN_OK) return st;
+        if (options->has_scale)
+            return en_error_add(err, EN_ERROR_INPUT, name, 0, 0,
+                                "--scale applies to CSV stakeholder sheets only (this file is a DEU table)");
+        return en_deu_load(data, size, name, out, count, err);
+    }
+    en_scenario *s = NULL;
+    en_status st = en_scenario_load_buffer(data, size, name, options, &s, err);
+    if (st != EN_OK) return st;
+    *out = en_xcalloc(1, sizeof **out);
+    (*out)[0] = s;
+    *count = 1;
+    return EN_OK;
+}
+
+/* Reads a whole file (at most EN_MAX_INPUT_BYTES) into `content`. */
+static en_status read_file(const char *path, en_buffer *content, en_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (content->length + n > EN_MAX_INPUT_BYTES) {
+            fclose(f);
+            en_buffer_free(content);
+            return en_error_add(err, EN_ERROR_INPUT, path, 0, 0,
+                                "file is larger than %u MiB (expected a scenario)",
+                                EN_MAX_INPUT_BYTES >> 20);
+        }
+        en_buffer_append(content, chunk, n);
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        en_buffer_free(content);
+        return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot read the file");
+    }
+    return EN_OK;
+}
+
+en_status en_scenario_load_all(const char *path, const en_load_options *options,
+                               en_scenario ***out, size_t *count, en_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    en_buffer content = {0};
+    en_status st = read_file(path, &content, err);
+    if (st != EN_OK) return st;
+    st = en_scenario_load_all_buffer(content.data ? content.data : "", content.length, path,
+                                     options, out, count, err);
+    en_buffer_free(&content);
+    return st;
 }
 
 en_status en_scenario_load(const char *path, const en_load_options *options, en_scenario **out,

@@ -18,12 +18,16 @@
 /* ---- keys of each mapping: the contract ---- */
 
 static const char *const top_keys[] = {"entente", "title", "date", "description",
-                                       "sources", "issues", "actors", "war"};
+                                       "sources", "issues", "actors", "war", "decision"};
 static const char *const source_keys[] = {"id", "file", "title", "outlet", "author", "date", "url"};
 static const char *const issue_keys[] = {"id", "name", "description", "scale", "labels",
-                                         "status_quo"};
+                                         "status_quo", "outcome", "voting_rule"};
 static const char *const actor_keys[] = {"id", "name", "role", "capability", "risk", "veto",
-                                         "patron_of", "positions", "note"};
+                                         "patron_of", "positions", "note", "votes"};
+static const char *const outcome_keys[] = {"value", "date", "cite", "note"};
+static const char *const decision_keys[] = {"id", "procedure", "voting_rule", "body", "instrument",
+                                            "introduced", "adopted", "agenda_setter",
+                                            "parliament"};
 static const char *const stance_keys[] = {"position", "salience", "public", "cite", "quote",
                                           "note", "power"};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -48,6 +52,91 @@ static int valid_date(const char *text)
 }
 
 /* ---- sections ---- */
+
+/* A word among `choices` ('|'-separated), or NULL with an error. */
+static char *read_choice(en_yaml_reader *r, struct fy_node *node, const char *what,
+                         const char *choices)
+{
+    char *text = en_yaml_string(r, node, what);
+    if (!text) return NULL;
+    size_t n = strlen(text);
+    for (const char *p = choices; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t word = bar ? (size_t)(bar - p) : strlen(p);
+        if (word == n && strncmp(p, text, n) == 0) return text;
+        p += word + (bar ? 1 : 0);
+    }
+    en_yaml_fail(r, node, "%s '%s' is unknown (expected one of %s)", what, text, choices);
+    free(text);
+    return NULL;
+}
+
+static const char voting_rules[] = "qmv|unanimity|majority";
+
+static char *read_date(en_yaml_reader *r, struct fy_node *node, const char *what)
+{
+    char *text = en_yaml_string(r, node, what);
+    if (text && !valid_date(text)) {
+        en_yaml_fail(r, node, "%s '%s' is invalid (expected an ISO date YYYY-MM-DD)", what, text);
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static char **read_source_ids(en_yaml_reader *r, struct fy_node *node, size_t *count);
+
+/* outcome: NUMBER or {value, date, cite, note}. */
+static void read_outcome(en_yaml_reader *r, en_issue *issue, struct fy_node *node)
+{
+    if (en_yaml_is_null(node)) return;
+    if (fy_node_is_scalar(node)) {
+        issue->has_outcome = en_yaml_value(r, node, "outcome", issue->scale_min, issue->scale_max,
+                                           &issue->outcome.value);
+        return;
+    }
+    struct fy_node *v[COUNT(outcome_keys)];
+    if (!en_yaml_mapping(r, node, "outcome", outcome_keys, COUNT(outcome_keys), v)) return;
+    if (!v[0]) {
+        en_yaml_fail(r, node, "outcome has no value (expected value: NUMBER inside the scale)");
+        return;
+    }
+    double x;
+    if (!en_yaml_number(r, v[0], "outcome value", &x)) return;
+    issue->outcome.value = en_value_fixed(x, issue->scale_min, issue->scale_max);
+    issue->outcome.value.where = en_yaml_where(v[0]);
+    issue->has_outcome = 1;
+    if (v[1]) issue->outcome.date = read_date(r, v[1], "outcome date");
+    if (v[2]) issue->outcome.cite = read_source_ids(r, v[2], &issue->outcome.cite_count);
+    issue->outcome.note = en_yaml_string(r, v[3], "outcome note");
+}
+
+static void read_decision(en_yaml_reader *r, struct fy_node *node)
+{
+    struct fy_node *v[COUNT(decision_keys)];
+    if (!en_yaml_mapping(r, node, "decision", decision_keys, COUNT(decision_keys), v)) return;
+    en_decision *d = &r->scenario->decision;
+    d->id = en_yaml_string(r, v[0], "decision id");
+    if (v[1]) d->procedure = read_choice(r, v[1], "procedure", "codecision|consultation|other");
+    if (v[2]) d->voting_rule = read_choice(r, v[2], "voting_rule", voting_rules);
+    d->body = en_yaml_string(r, v[3], "body");
+    d->instrument = en_yaml_string(r, v[4], "instrument");
+    if (v[5]) d->introduced = read_date(r, v[5], "introduced");
+    if (v[6]) d->adopted = read_date(r, v[6], "adopted");
+    char *ids[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        struct fy_node *n = v[7 + k];
+        if (!n) continue;
+        ids[k] = en_yaml_string(r, n, k ? "parliament" : "agenda_setter");
+        if (ids[k] && en_scenario_find_actor(r->scenario, ids[k]) < 0) {
+            en_yaml_unknown_actor(r, n, ids[k]);
+            free(ids[k]);
+            ids[k] = NULL;
+        }
+    }
+    d->agenda_setter = ids[0];
+    d->parliament = ids[1];
+}
 
 static void read_sources(en_yaml_reader *r, struct fy_node *list)
 {
@@ -149,6 +238,8 @@ static void read_issues(en_yaml_reader *r, struct fy_node *list)
             issue->has_status_quo = en_yaml_value(r, v[5], "status_quo", issue->scale_min,
                                                   issue->scale_max, &issue->status_quo);
         }
+        if (v[6]) read_outcome(r, issue, v[6]);
+        if (v[7]) issue->voting_rule = read_choice(r, v[7], "voting_rule", voting_rules);
     }
 }
 
@@ -174,6 +265,31 @@ static void read_cites(en_yaml_reader *r, en_stance *stance, struct fy_node *nod
         if (en_scenario_find_source(r->scenario, id) < 0) en_yaml_unknown_source(r, item, id);
         stance->cite[stance->cite_count++] = id;
     }
+}
+
+/* cite: ID or [ID, ...], each a declared source. */
+static char **read_source_ids(en_yaml_reader *r, struct fy_node *node, size_t *count)
+{
+    *count = 0;
+    if (en_yaml_is_null(node)) return NULL;
+    if (!fy_node_is_scalar(node) &&
+        !en_yaml_expect(r, node, FYNT_SEQUENCE, "cite", "a list of source ids"))
+        return NULL;
+    int n = fy_node_is_scalar(node) ? 1 : fy_node_sequence_item_count(node);
+    char **ids = en_xcalloc((size_t)(n > 0 ? n : 1), sizeof *ids);
+    void *iter = NULL;
+    struct fy_node *item;
+    while (fy_node_is_scalar(node) ? (*count == 0 && (item = node)) :
+                                     (item = fy_node_sequence_iterate(node, &iter)) != NULL) {
+        char *id = en_yaml_string(r, item, "cite");
+        if (!id) {
+            if (fy_node_is_scalar(node)) break;
+            continue;
+        }
+        if (en_scenario_find_source(r->scenario, id) < 0) en_yaml_unknown_source(r, item, id);
+        ids[(*count)++] = id;
+    }
+    return ids;
 }
 
 static void read_positions(en_yaml_reader *r, en_actor *actor, struct fy_node *map)
@@ -273,6 +389,14 @@ static void read_actors(en_yaml_reader *r, struct fy_node *list, struct fy_node 
         patron_nodes[index] = v[6] && !en_yaml_is_null(v[6]) ? v[6] : NULL;
         if (v[7]) read_positions(r, actor, v[7]);
         actor->note = en_yaml_string(r, v[8], "note");
+        if (v[9] && !en_yaml_is_null(v[9])) {
+            double votes;
+            if (en_yaml_number(r, v[9], "votes", &votes)) {
+                if (!(votes >= 0) || !isfinite(votes))
+                    en_yaml_fail(r, v[9], "votes %g is out of range (expected a number >= 0)", votes);
+                else actor->has_votes = 1, actor->votes = votes;
+            }
+        }
     }
 }
 
@@ -323,6 +447,7 @@ static void read_document(en_yaml_reader *r, struct fy_node *root)
         en_yaml_fail(r, root, "missing actors (expected a list of at least two actors)");
     }
     if (v[7] && !en_yaml_is_null(v[7])) en_yaml_read_war(r, v[7]); /* needs issues and actors */
+    if (v[8] && !en_yaml_is_null(v[8])) read_decision(r, v[8]);    /* needs actors */
 }
 
 en_status en_yaml_load(const char *data, size_t size, const char *name, en_scenario **out,

@@ -108,6 +108,26 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
             en_yaml_write_value(&out, &issue->status_quo);
             en_buffer_puts(&out, "\n");
         }
+        if (issue->voting_rule) en_buffer_printf(&out, "    voting_rule: %s\n", issue->voting_rule);
+        if (issue->has_outcome) {
+            const en_outcome *o = &issue->outcome;
+            en_buffer_puts(&out, "    outcome: {value: ");
+            en_yaml_write_number(&out, o->value.value);
+            if (o->date) en_buffer_printf(&out, ", date: %s", o->date);
+            if (o->cite_count) {
+                en_buffer_puts(&out, ", cite: [");
+                for (size_t c = 0; c < o->cite_count; c++) {
+                    if (c) en_buffer_puts(&out, ", ");
+                    en_yaml_write_quoted(&out, o->cite[c]);
+                }
+                en_buffer_puts(&out, "]");
+            }
+            if (o->note) {
+                en_buffer_puts(&out, ", note: ");
+                en_yaml_write_quoted(&out, o->note);
+            }
+            en_buffer_puts(&out, "}\n");
+        }
     }
     en_buffer_puts(&out, "actors:\n");
     for (size_t a = 0; a < s->actor_count; a++) {
@@ -145,6 +165,11 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
             en_buffer_puts(&out, "\n");
         }
         field(&out, "    ", "note", actor->note);
+        if (actor->has_votes) {
+            en_buffer_puts(&out, "    votes: ");
+            en_yaml_write_number(&out, actor->votes);
+            en_buffer_puts(&out, "\n");
+        }
         en_buffer_puts(&out, "    positions:\n");
         for (size_t i = 0; i < s->issue_count; i++) {
             const en_stance *st = &actor->stances[i];
@@ -177,5 +202,19 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
         }
     }
     en_yaml_write_war(&out, s);
+    const en_decision *d = &s->decision;
+    if (d->id || d->procedure || d->voting_rule || d->body || d->instrument || d->introduced ||
+        d->adopted || d->agenda_setter || d->parliament) {
+        en_buffer_puts(&out, "decision:\n");
+        field(&out, "  ", "id", d->id);
+        if (d->procedure) en_buffer_printf(&out, "  procedure: %s\n", d->procedure);
+        if (d->voting_rule) en_buffer_printf(&out, "  voting_rule: %s\n", d->voting_rule);
+        field(&out, "  ", "body", d->body);
+        field(&out, "  ", "instrument", d->instrument);
+        if (d->introduced) en_buffer_printf(&out, "  introduced: %s\n", d->introduced);
+        if (d->adopted) en_buffer_printf(&out, "  adopted: %s\n", d->adopted);
+        field(&out, "  ", "agenda_setter", d->agenda_setter);
+        field(&out, "  ", "parliament", d->parliament);
+    }
     return en_report_flush(&out, file, err);
 }

@@ -4,6 +4,12 @@
  * weights w = capability × salience, and disagreement point d = the issue's status quo (the
  * compromise when the issue has none) or, with disagreement=worst, each actor's worst end of
  * the scale. When no outcome improves on d for every actor the solution is d itself.
+ * Who holds the status quo (blockers=rule, the default): only the actors who can block a deal
+ * (en_scenario_blocks: their own veto, the agenda setter, the parliament under codecision,
+ * every voter under unanimity) keep the status quo as their disagreement value; the others
+ * cannot refuse a deal the blockers accept, so their disagreement value is their worst end of
+ * the scale. When nobody on the issue can block, every actor is treated as a blocker (the
+ * scenario says nothing about the decision rule). blockers=all: every actor, as before.
  * Time complexity: O(n log(1/ε)) per issue.
  */
 #include <math.h>
@@ -22,10 +28,14 @@ static const char *nash_issue(const en_scenario *s, const en_param_values *param
     const double *x = ir->rounds[0].positions;
     size_t n = ir->participant_count;
     int worst = strcmp(en_param_choice(params, "disagreement"), "worst") == 0;
+    int by_rule = strcmp(en_param_choice(params, "blockers"), "rule") == 0;
+    size_t blockers = 0;
+    for (size_t i = 0; i < n && by_rule; i++)
+        blockers += en_scenario_blocks(s, ir->participants[i], ir->issue) != 0;
     double d = issue->has_status_quo ? issue->status_quo.value : ir->rounds[0].mean;
     double *reach = en_xmalloc((n ? n : 1) * sizeof *reach);
     for (size_t i = 0; i < n; i++) {
-        if (worst) {
+        if (worst || (by_rule && blockers && !en_scenario_blocks(s, ir->participants[i], ir->issue))) {
             double to_min = x[i] - issue->scale_min, to_max = issue->scale_max - x[i];
             reach[i] = to_min > to_max ? to_min : to_max;
         } else {
@@ -56,6 +66,9 @@ static const en_param_def nash_params[] = {
     {"disagreement", EN_PARAM_CHOICE, "status_quo",
      "disagreement point: the status quo (compromise if none) or each actor's worst scale end",
      0, 0, "status_quo|worst"},
+    {"blockers", EN_PARAM_CHOICE, "rule",
+     "who keeps the status quo as disagreement value: those who can block (rule) or everyone (all)",
+     0, 0, "rule|all"},
 };
 
 const en_model en_model_nash = {
