@@ -13,7 +13,10 @@
 #include "analysis/forecast_internal.h"
 #include "core/util.h"
 
+/* A player accepts a package it strictly prefers to no agreement: surplus > FC_ACCEPT_TOL.
+ * The smallest change aims FC_MARGIN past indifference so that the changed package is accepted. */
 #define FC_ACCEPT_TOL 1e-12
+#define FC_MARGIN 1e-9
 
 /* ---- frame ---- */
 
@@ -353,7 +356,7 @@ double fc_maximin(const fc_frame *f, fc_lp *lp, double *package)
 void fc_pull_into_winset(const fc_frame *f, const double *from, const double *inside, double *out)
 {
     size_t ni = f->issue_count;
-    if (min_surplus(f, from) >= -FC_ACCEPT_TOL) {
+    if (min_surplus(f, from) > FC_ACCEPT_TOL) {
         memcpy(out, from, ni * sizeof *out);
         return;
     }
@@ -361,7 +364,7 @@ void fc_pull_into_winset(const fc_frame *f, const double *from, const double *in
     for (int it = 0; it < 60; it++) {
         double mid = 0.5 * (lo + hi);
         for (size_t k = 0; k < ni; k++) out[k] = from[k] + mid * (inside[k] - from[k]);
-        if (min_surplus(f, out) >= 0) hi = mid;
+        if (min_surplus(f, out) > FC_ACCEPT_TOL) hi = mid;
         else lo = mid;
     }
     for (size_t k = 0; k < ni; k++) out[k] = from[k] + hi * (inside[k] - from[k]);
@@ -391,8 +394,8 @@ int fc_smallest_change(const fc_frame *f, size_t q, const double *y, double *out
     size_t ni = f->issue_count;
     const fc_player *p = &f->players[q];
     memcpy(out, y, ni * sizeof *out);
-    double deficit = -fc_surplus(f, q, y);
-    if (deficit <= 0) return 1;
+    if (fc_surplus(f, q, y) > FC_ACCEPT_TOL) return 1;
+    double deficit = FC_MARGIN - fc_surplus(f, q, y);
     piece *pieces = en_xcalloc(ni * 8 + 1, sizeof *pieces);
     size_t count = 0;
     for (size_t k = 0; k < ni; k++) {
@@ -435,5 +438,5 @@ int fc_smallest_change(const fc_frame *f, size_t q, const double *y, double *out
         if (out[k] < f->low[k]) out[k] = f->low[k];
         if (out[k] > f->high[k]) out[k] = f->high[k];
     }
-    return fc_surplus(f, q, out) >= -1e-9;
+    return fc_surplus(f, q, out) > FC_ACCEPT_TOL;
 }

@@ -231,12 +231,12 @@ static void *draw_worker(void *data)
             unsigned char flags = DRAW_OK;
             int all = 1;
             for (size_t q = 0; q < np; q++) {
-                int no = fc_surplus(&frame, q, f) < -FC_TOL;
+                int no = fc_surplus(&frame, q, f) <= FC_TOL;
                 c->reject[d * np + q] = (unsigned char)no;
                 all &= !no;
             }
             if (all) flags |= DRAW_ACCEPTED | DRAW_WINSET | DRAW_AGREED;
-            else if (fc_maximin(&frame, lp, package) >= -FC_TOL) {
+            else if (fc_maximin(&frame, lp, package) > FC_TOL) {
                 flags |= DRAW_WINSET;
                 if (c->mediation) flags |= DRAW_AGREED;
             }
@@ -350,10 +350,10 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     double *package = en_xcalloc(ni + 1, sizeof *package), *proposal = en_xcalloc(ni + 1, sizeof *proposal);
     fc_lp *lp = fc_lp_new();
     int accepted = 1;
-    for (size_t q = 0; q < np; q++) accepted &= fc_surplus(&frame, q, point) >= -FC_TOL;
+    for (size_t q = 0; q < np; q++) accepted &= fc_surplus(&frame, q, point) > FC_TOL;
     answer->forecast_accepted_point = accepted;
     double best = fc_maximin(&frame, lp, package);
-    answer->winset_empty_point = best < -FC_TOL;
+    answer->winset_empty_point = !(best > FC_TOL);
     if (!accepted && !answer->winset_empty_point && mediation) fc_pull_into_winset(&frame, point, package, proposal);
     else memcpy(proposal, point, ni * sizeof *point);
     answer->model_rejected_by = en_xcalloc(pn->count + 1, sizeof *answer->model_rejected_by);
@@ -362,7 +362,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         const double *x = answers + m * ni;
         int usable = 1;
         for (size_t k = 0; k < ni; k++) usable &= !isnan(x[k]);
-        for (size_t q = 0; q < np; q++) flag[q] = usable && fc_surplus(&frame, q, x) < -FC_TOL;
+        for (size_t q = 0; q < np; q++) flag[q] = usable && fc_surplus(&frame, q, x) <= FC_TOL;
         answer->model_rejected_by[m] = join_ids(raw, &frame, flag);
     }
 
@@ -454,7 +454,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     double *changed = en_xcalloc(ni + 1, sizeof *changed);
     for (size_t q = 0; q < np; q++) {
         double surplus = fc_surplus(&frame, q, point);
-        if (rejects[q] == 0 && surplus >= -FC_TOL) continue;
+        if (rejects[q] == 0 && surplus > FC_TOL) continue;
         fc_blocker *b = &answer->blockers[answer->blocker_count++];
         b->actor = en_xstrdup(raw->actors[frame.players[q].actor].id);
         b->share = (double)rejects[q] / (double)ok;
@@ -462,7 +462,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         b->changed = en_xcalloc(ni + 1, sizeof *b->changed);
         b->wins = fc_smallest_change(&frame, q, point, changed);
         memcpy(b->changed, changed, ni * sizeof *changed);
-        for (size_t r = 0; r < np; r++) flag[r] = r != q && fc_surplus(&frame, r, changed) < -FC_TOL;
+        for (size_t r = 0; r < np; r++) flag[r] = r != q && fc_surplus(&frame, r, changed) <= FC_TOL;
         b->loses = join_ids(raw, &frame, flag);
     }
     qsort(answer->blockers, answer->blocker_count, sizeof *answer->blockers, by_share);

@@ -72,7 +72,8 @@ void fc_frame_free(fc_frame *frame);
  * scales:  S_p(y) = Σ_k w_k (r_k − |y_k − x'_k|)/W_k − Σ_k a_k max(0, |y_k − π_k| − |q_k − π_k|)/W_k
  * (the audience cost is paid for backing down: for a deal further from the public stance than
  * no agreement is).
- * The player accepts y when S_p(y) >= 0. Time complexity: O(I). */
+ * The player accepts y when it strictly prefers it: S_p(y) > 1e-12 (no agreement itself has
+ * S = 0, so a win-set that holds only the status quo counts as empty). Time complexity: O(I). */
 double fc_surplus(const fc_frame *frame, size_t p, const double *y);
 
 /* Workspace of the win-set search (one per thread). */
@@ -83,8 +84,8 @@ void fc_lp_free(fc_lp *lp);
 /* The package that maximises the smallest surplus of the veto players over the issue box
  * (a linear programme in the incremental form over every player's kinks, solved by a
  * bounded-variable simplex). Writes it to `package` and returns that smallest surplus (exact,
- * evaluated at the package): >= 0 iff some package is acceptable to every veto player (the
- * win-set is not empty). Without players: any package; returns +inf and writes the midpoints.
+ * evaluated at the package): > 0 iff some package is strictly preferred to no agreement by every
+ * veto player (the win-set is not empty). Without players: any package; returns +inf and writes the midpoints.
  * Time complexity: a simplex on P rows × (1 + I × (3P + 1)) columns, O(P × columns) a pivot. */
 double fc_maximin(const fc_frame *frame, fc_lp *lp, double *package);
 
@@ -96,6 +97,7 @@ void fc_pull_into_winset(const fc_frame *frame, const double *from, const double
 /* The smallest change of package y (in the sum of moves as shares of each scale) that makes
  * player p accept it, other players ignored: a fractional knapsack over the pieces on which
  * p's surplus rises, steepest first (exact: the surplus is concave and separable by issue).
+ * The change goes 1e-9 past indifference.
  * Writes the changed package to `out`; returns 1 if found, 0 if no package wins p over (then
  * `out` is p's best package). Time complexity: O(I log I). */
 int fc_smallest_change(const fc_frame *frame, size_t p, const double *y, double *out);
@@ -123,7 +125,8 @@ typedef struct fc_change {
     double number;
     char *actor;      /* ids as written (resolved against the scenario by fc_whatif_apply) */
     char *issue;
-    int column;       /* 1-based column of the change in the expression */
+    int column;       /* 1-based columns in the expression: the change, its actor, issue, value */
+    int actor_column, issue_column, value_column;
 } fc_change;
 
 typedef struct fc_whatif {

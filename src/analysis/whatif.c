@@ -98,15 +98,16 @@ static int parse_change(parser *p, fc_change *c)
         at = p->at;
         c->actor = read_id(p, "an actor id after 'drop'");
         if (!c->actor) return 0;
-        c->column = (int)at + 1;
+        c->actor_column = (int)at + 1;
         skip_space(p);
         if (t[p->at] && t[p->at] != ';') return fail(p, p->at, "unexpected text after 'drop %s' (expected ';' or the end)", c->actor);
         return 1;
     }
     char *parts[3] = {NULL, NULL, NULL};
     size_t count = 0;
-    size_t field_at = p->at;
+    size_t field_at = p->at, part_at[3] = {0, 0, 0};
     for (;;) {
+        skip_space(p);
         field_at = p->at;
         char *id = read_id(p, count == 0 ? "an actor or issue id, or 'drop'" : "a field or issue id");
         if (!id) goto bad;
@@ -115,6 +116,7 @@ static int parse_change(parser *p, fc_change *c)
             fail(p, field_at, "too many parts (expected ACTOR.ISSUE.FIELD, ACTOR.FIELD or ISSUE.status_quo)%s", NULL);
             goto bad;
         }
+        part_at[count] = field_at;
         parts[count++] = id;
         if (t[p->at] != '.') break;
         p->at++;
@@ -136,8 +138,10 @@ static int parse_change(parser *p, fc_change *c)
     const char *field = parts[count - 1];
     if (count == 2 && strcmp(field, "veto") == 0) {
         c->actor = parts[0], parts[0] = NULL;
+        c->actor_column = (int)part_at[0] + 1;
         size_t value_at;
         char *value = read_rest(p, &value_at);
+        c->issue_column = c->value_column = (int)value_at + 1;
         if (op == '=') {
             if (strcmp(value, "all") == 0 || strcmp(value, "true") == 0) c->kind = FC_VETO_ALL;
             else if (strcmp(value, "none") == 0 || strcmp(value, "false") == 0) c->kind = FC_VETO_NONE;
@@ -180,9 +184,12 @@ static int parse_change(parser *p, fc_change *c)
     if (count == 3) c->actor = parts[0], c->issue = parts[1], parts[0] = parts[1] = NULL;
     else if (f == FC_FIELD_STATUS_QUO) c->issue = parts[0], parts[0] = NULL;
     else c->actor = parts[0], parts[0] = NULL;
+    c->actor_column = (int)part_at[0] + 1;
+    c->issue_column = (int)part_at[count == 3 ? 1 : 0] + 1;
     for (size_t k = 0; k < 3; k++) free(parts[k]);
     size_t value_at;
     char *value = read_rest(p, &value_at);
+    c->value_column = (int)value_at + 1;
     if (!*value) {
         free(value);
         return fail(p, value_at, "the change ends early (expected a number after '%s')", op == '=' ? "=" : op == '+' ? "+=" : "-=");
@@ -258,7 +265,7 @@ static long find_actor(const en_scenario *s, const fc_change *c, const char *ori
     const char **ids = en_xcalloc(s->actor_count + 1, sizeof *ids);
     for (size_t k = 0; k < s->actor_count; k++) ids[k] = s->actors[k].id;
     const char *near = en_suggest(c->actor, ids, s->actor_count);
-    en_error_add(err, EN_ERROR_INPUT, origin, 1, c->column, "unknown actor '%s'%s%s%s", c->actor,
+    en_error_add(err, EN_ERROR_INPUT, origin, 1, c->actor_column, "unknown actor '%s'%s%s%s", c->actor,
                  near ? " (did you mean '" : " (expected an actor id of the scenario)", near ? near : "", near ? "'?)" : "");
     free(ids);
     return -1;
@@ -271,7 +278,7 @@ static long find_issue(const en_scenario *s, const fc_change *c, const char *ori
     const char **ids = en_xcalloc(s->issue_count + 1, sizeof *ids);
     for (size_t k = 0; k < s->issue_count; k++) ids[k] = s->issues[k].id;
     const char *near = en_suggest(c->issue, ids, s->issue_count);
-    en_error_add(err, EN_ERROR_INPUT, origin, 1, c->column, "unknown issue '%s'%s%s%s", c->issue,
+    en_error_add(err, EN_ERROR_INPUT, origin, 1, c->issue_column, "unknown issue '%s'%s%s%s", c->issue,
                  near ? " (did you mean '" : " (expected an issue id of the scenario)", near ? near : "", near ? "'?)" : "");
     free(ids);
     return -1;
@@ -284,9 +291,9 @@ static en_status set_value(en_value *v, const fc_change *c, const char *what, co
     double to = c->op == '=' ? c->number : c->op == '+' ? v->value + c->number : v->value - c->number;
     if (!isfinite(to) || to < v->min_valid || to > v->max_valid) {
         if (isinf(v->max_valid))
-            return en_error_add(err, EN_ERROR_INPUT, origin, 1, c->column,
+            return en_error_add(err, EN_ERROR_INPUT, origin, 1, c->value_column,
                                 "%s would be %g, out of range (expected a number >= %g)", what, to, v->min_valid);
-        return en_error_add(err, EN_ERROR_INPUT, origin, 1, c->column,
+        return en_error_add(err, EN_ERROR_INPUT, origin, 1, c->value_column,
                             "%s would be %g, out of range (expected a number in [%g, %g])", what, to,
                             v->min_valid, v->max_valid);
     }
