@@ -290,6 +290,53 @@ en_status en_sensitivity_result_write(const en_sensitivity_result *result, en_ou
 
 /* ==== end of uncertainty analysis ============================================================ */
 
+
+/* ==== the forecast: one answer (src/analysis/forecast*.c; docs/models/forecast.md) ==========
+ * What deal (the default forecaster, en_default_forecaster, on the effective scenario: patrons
+ * and public stances applied), with an 80% interval over Monte Carlo draws and the models'
+ * disagreement; will they agree (every veto player prefers the package to no agreement); who
+ * blocks and the smallest change that wins each blocker over; the inputs that move the answer;
+ * and, with a war: section, when (the war layer). Independent of the order of actors and issues
+ * in the file; the same seed gives the same bytes whatever the thread count. */
+
+typedef struct en_forecast_result en_forecast_result;
+
+typedef struct en_forecast_options {
+    size_t draws;         /* Monte Carlo draws, >= 1 (default 10000) */
+    uint64_t seed;        /* default 1 */
+    unsigned threads;     /* 0 (default): one per online core; never changes the output */
+    double patron_weight; /* λ in [0, 1]: how far a client weighs its patrons (default 0.5) */
+    double audience_cost; /* α >= 0: the cost of moving away from a public stance (default 0.5) */
+    int mediation;        /* 1 (default): a mediator in the scenario proposes the nearest
+                           * package every veto player accepts; 0: only the forecast counts */
+    double delta;         /* drivers: share of each input's range it is moved by (default 0.1) */
+    size_t drivers;       /* drivers listed (default 5) */
+    long war_runs;        /* runs of the war layer for "when" (default 1000) */
+} en_forecast_options;
+
+void en_forecast_options_init(en_forecast_options *options);
+
+/* Computes the answer for `scenario` and for each --what-if expression (`what_ifs`, may be
+ * NULL when what_if_count is 0). `params` go to the default forecaster (may be NULL). Errors:
+ * bad options, a what-if that does not parse or names an unknown actor/issue (located as
+ * "--what-if:1:COL"), a model that refuses the scenario. The result refers to the scenario.
+ * Time complexity: (1 + what-ifs) × draws × (one run of the default forecaster + O(P × I), plus
+ * a small linear programme where the forecast package is rejected and a mediator takes part),
+ * plus one run of each model and O(A × I) runs for the drivers. */
+en_status en_forecast_run(const en_scenario *scenario, const en_params *params,
+                          const en_forecast_options *options, const char *const *what_ifs,
+                          size_t what_if_count, en_forecast_result **out, en_error *err);
+void en_forecast_result_free(en_forecast_result *result);
+/* P(agreement) of the base case. */
+double en_forecast_p_agreement(const en_forecast_result *result);
+/* Forecast and 80% interval on scenario issue `issue` (index in the file's order). */
+double en_forecast_value(const en_forecast_result *result, size_t issue, double *low, double *high);
+/* Text (plain words first), JSON (docs/cli.md) or CSV. */
+en_status en_forecast_write(const en_forecast_result *result, en_output_format format, FILE *out,
+                            en_error *err);
+
+/* ==== end of the forecast ==================================================================== */
+
 #ifdef __cplusplus
 }
 #endif

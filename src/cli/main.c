@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     {"report", "write a self-contained HTML report of a scenario or recorded run", cmd_report},
     {"mc", "Monte Carlo forecast over the scenario's uncertain values", cmd_mc},
     {"sensitivity", "which inputs and actors move each forecast (tornado, pivotal actors)", cmd_sensitivity},
+    {"forecast", "one answer: what deal, will they agree, who blocks, what would change it, when", cmd_forecast},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,763 @@
+/*
+ * forecast.c — `entente forecast`: one answer to "will they agree, on what, who blocks, how sure"
+ * (docs/models/forecast.md). The default forecaster (en_default_forecaster, run through the
+ * registry) on the effective scenario (patrons and public stances counted, forecast_scenario.c)
+ * gives the deal; Monte Carlo draws of the uncertain values and the other models' answers give
+ * its 80% interval; the veto players' acceptance (acceptance.c) gives P(agreement), the blockers
+ * and the smallest change that wins each over; one-at-a-time moves of the inputs give the
+ * drivers; the war layer, where the scenario has a war: section, gives the "when".
+ *
+ * Order independence: everything is computed on a copy in canonical order (issues and actors
+ * sorted by id), and each uncertain value draws its random number from a counter-based stream
+ * keyed by its actor id, issue id and field (splitmix64 of seed, key and draw), so neither the
+ * order of the file nor the thread count changes a single bit. What-if cases reuse the same
+ * keys: an unchanged value gets the same draw in every case (common random numbers).
+ */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/forecast_internal.h"
+#include "analysis/montecarlo.h"
+#include "analysis/war.h"
+#include "core/error.h"
+#include "core/result.h"
+#include "core/util.h"
+#include "models/model.h"
+#include "models/params.h"
+
+#define FC_TOL 1e-12
+
+void en_forecast_options_init(en_forecast_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->draws = 10000;
+    o->seed = 1;
+    o->threads = 0;
+    o->patron_weight = 0.5;
+    o->audience_cost = 0.5;
+    o->mediation = 1;
+    o->delta = 0.1;
+    o->drivers = 5;
+    o->war_runs = 1000;
+}
+
+/* ---- counter-based sampling ---- */
+
+typedef enum slot_field { SLOT_STATUS_QUO, SLOT_CAPABILITY, SLOT_POSITION, SLOT_SALIENCE, SLOT_PUBLIC, SLOT_POWER } slot_field;
+
+typedef struct sample_slot {
+    slot_field field;
+    long actor, issue;
+    uint64_t key;
+} sample_slot;
+
+static uint64_t fnv1a(uint64_t h, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) h = (h ^ *p) * 0x100000001b3ULL;
+    return (h ^ 0x1f) * 0x100000001b3ULL;
+}
+
+static uint64_t slot_key(const char *actor, const char *issue, const char *field)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv1a(h, actor ? actor : "");
+    h = fnv1a(h, issue ? issue : "");
+    return fnv1a(h, field);
+}
+
+static en_value *slot_value(en_scenario *s, const sample_slot *slot)
+{
+    switch (slot->field) {
+    case SLOT_STATUS_QUO: return &s->issues[slot->issue].status_quo;
+    case SLOT_CAPABILITY: return &s->actors[slot->actor].capability;
+    case SLOT_POSITION: return &s->actors[slot->actor].stances[slot->issue].position;
+    case SLOT_SALIENCE: return &s->actors[slot->actor].stances[slot->issue].salience;
+    case SLOT_PUBLIC: return &s->actors[slot->actor].stances[slot->issue].public_position;
+    case SLOT_POWER: break;
+    }
+    return &s->actors[slot->actor].stances[slot->issue].power;
+}
+
+static void add_slot(sample_slot **slots, size_t *count, size_t *capacity, const en_value *v, slot_field field,
+                     long actor, long issue, const en_scenario *s)
+{
+    if (!en_value_is_uncertain(v)) return;
+    static const char *const names[] = {"status_quo", "capability", "position", "salience", "public", "power"};
+    EN_GROW(*slots, *capacity, *count + 1);
+    sample_slot *slot = &(*slots)[(*count)++];
+    slot->field = field, slot->actor = actor, slot->issue = issue;
+    slot->key = slot_key(actor >= 0 ? s->actors[actor].id : NULL, issue >= 0 ? s->issues[issue].id : NULL, names[field]);
+}
+
+static sample_slot *collect_slots(const en_scenario *s, size_t *count)
+{
+    sample_slot *slots = NULL;
+    size_t capacity = 0;
+    *count = 0;
+    for (size_t k = 0; k < s->issue_count; k++)
+        if (s->issues[k].has_status_quo) add_slot(&slots, count, &capacity, &s->issues[k].status_quo, SLOT_STATUS_QUO, -1, (long)k, s);
+    for (size_t a = 0; a < s->actor_count; a++) {
+        const en_actor *actor = &s->actors[a];
+        add_slot(&slots, count, &capacity, &actor->capability, SLOT_CAPABILITY, (long)a, -1, s);
+        for (size_t k = 0; k < s->issue_count; k++) {
+            const en_stance *st = &actor->stances[k];
+            if (!st->present) continue;
+            add_slot(&slots, count, &capacity, &st->position, SLOT_POSITION, (long)a, (long)k, s);
+            add_slot(&slots, count, &capacity, &st->salience, SLOT_SALIENCE, (long)a, (long)k, s);
+            if (st->has_public) add_slot(&slots, count, &capacity, &st->public_position, SLOT_PUBLIC, (long)a, (long)k, s);
+            if (st->has_power) add_slot(&slots, count, &capacity, &st->power, SLOT_POWER, (long)a, (long)k, s);
+        }
+    }
+    return slots;
+}
+
+static double unit_variate(uint64_t seed, uint64_t key, uint64_t draw)
+{
+    uint64_t x = en_mc_mix64(en_mc_mix64(seed) ^ key);
+    x = en_mc_mix64(x + (draw + 1) * 0x9E3779B97F4A7C15ULL);
+    return ((double)(x >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/* One draw of v at uniform variate u by inversion: the triangle's CDF, or the normal's CDF
+ * restricted to the valid range. */
+static double sample_at(const en_value *v, double u)
+{
+    double x = v->value;
+    if (v->kind == EN_VALUE_TRIANGULAR) x = en_mc_triangular_inverse(v->low, v->value, v->high, u);
+    else if (v->kind == EN_VALUE_NORMAL && v->sd > 0) {
+        double a = isfinite(v->min_valid) ? gsl_cdf_ugaussian_P((v->min_valid - v->value) / v->sd) : 0;
+        double b = isfinite(v->max_valid) ? gsl_cdf_ugaussian_P((v->max_valid - v->value) / v->sd) : 1;
+        double p = a + u * (b - a);
+        if (p <= 0) p = 1e-300;
+        if (p >= 1) p = 1 - 1e-16;
+        x = v->value + v->sd * gsl_cdf_ugaussian_Pinv(p);
+    }
+    if (x < v->min_valid) x = v->min_valid;
+    if (x > v->max_valid) x = v->max_valid;
+    return x;
+}
+
+/* ---- one case (the base or a what-if) ---- */
+
+typedef struct fc_case {
+    const en_scenario *raw;   /* canonical point scenario */
+    const en_model *model;
+    const en_params *params;  /* forecast-only parameters */
+    const en_forecast_options *o;
+    int mediation;
+    sample_slot *slots;
+    size_t slot_count;
+    size_t draws, ni, np;
+    double *forecast;         /* draws × ni */
+    unsigned char *reject;    /* draws × np */
+    unsigned char *flags;     /* per draw: 1 ok, 2 forecast accepted, 4 win-set, 8 proposal accepted */
+    pthread_mutex_t lock;
+    size_t next_block;
+    size_t failed;
+    long first_failed;
+    char first_failure[512];
+} fc_case;
+
+enum { DRAW_OK = 1, DRAW_ACCEPTED = 2, DRAW_WINSET = 4, DRAW_AGREED = 8 };
+
+/* Runs the model on `eff` and writes each issue's forecast (NAN where none). */
+static en_status run_model(const en_model *model, const en_scenario *eff, const en_params *params,
+                           double *forecast, en_error *err)
+{
+    for (size_t k = 0; k < eff->issue_count; k++) forecast[k] = NAN;
+    en_result *r = NULL;
+    en_status st = en_run(model, eff, params, &r, err);
+    if (st != EN_OK) return st;
+    for (size_t j = 0; j < r->issue_count; j++) forecast[r->issues[j].issue] = r->issues[j].forecast;
+    en_result_free(r);
+    return EN_OK;
+}
+
+static void *draw_worker(void *data)
+{
+    fc_case *c = data;
+    const en_scenario *base = c->raw;
+    en_scenario *raw = en_scenario_clone(base), *eff = en_scenario_clone(base);
+    size_t ni = c->ni, np = c->np;
+    double *preference = en_xcalloc(base->actor_count * ni + 1, sizeof *preference);
+    double *package = en_xcalloc(ni + 1, sizeof *package), *proposal = en_xcalloc(ni + 1, sizeof *proposal);
+    fc_frame frame;
+    fc_frame_init(&frame, base, NULL, c->o->audience_cost);
+    fc_lp *lp = fc_lp_new();
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        size_t block = c->next_block++;
+        pthread_mutex_unlock(&c->lock);
+        size_t first = block * EN_MC_BLOCK;
+        if (first >= c->draws) break;
+        size_t last = first + EN_MC_BLOCK < c->draws ? first + EN_MC_BLOCK : c->draws;
+        for (size_t d = first; d < last; d++) {
+            for (size_t n = 0; n < c->slot_count; n++) {
+                const sample_slot *slot = &c->slots[n];
+                double u = unit_variate(c->o->seed, slot->key, d);
+                double x = sample_at(slot_value((en_scenario *)base, slot), u);
+                slot_value(raw, slot)->value = x;
+                slot_value(eff, slot)->value = x;
+            }
+            fc_effective(raw, c->o->patron_weight, c->o->audience_cost, eff, preference);
+            en_params *params = en_params_copy(c->params);
+            char seed_text[32];
+            snprintf(seed_text, sizeof seed_text, "%llu",
+                     (unsigned long long)(en_mc_mix64(c->o->seed ^ en_mc_mix64(d + 1)) >> 11));
+            en_params_set(params, "seed", seed_text, NULL);
+            en_error err = EN_ERROR_INIT;
+            double *f = c->forecast + d * ni;
+            en_status st = run_model(c->model, eff, params, f, &err);
+            en_params_free(params);
+            int missing = 0;
+            for (size_t k = 0; k < ni; k++) missing |= isnan(f[k]);
+            if (st != EN_OK || missing) {
+                pthread_mutex_lock(&c->lock);
+                c->failed++;
+                if (c->first_failed < 0 || (long)d < c->first_failed) {
+                    c->first_failed = (long)d;
+                    snprintf(c->first_failure, sizeof c->first_failure, "%s",
+                             st != EN_OK ? err.message : "the model gave no forecast on an issue");
+                }
+                pthread_mutex_unlock(&c->lock);
+                en_error_clear(&err);
+                continue;
+            }
+            fc_frame_update(&frame, raw, preference, c->o->audience_cost);
+            unsigned char flags = DRAW_OK;
+            int all = 1;
+            for (size_t q = 0; q < np; q++) {
+                int no = fc_surplus(&frame, q, f) <= FC_TOL;
+                c->reject[d * np + q] = (unsigned char)no;
+                all &= !no;
+            }
+            if (all) flags |= DRAW_ACCEPTED | DRAW_WINSET | DRAW_AGREED;
+            else if (fc_maximin(&frame, lp, package) > FC_TOL) {
+                flags |= DRAW_WINSET;
+                if (c->mediation) flags |= DRAW_AGREED;
+            }
+            c->flags[d] = flags;
+        }
+    }
+    fc_lp_free(lp);
+    fc_frame_free(&frame);
+    free(preference);
+    free(package);
+    free(proposal);
+    en_scenario_free(raw);
+    en_scenario_free(eff);
+    return NULL;
+}
+
+static unsigned thread_count(unsigned asked)
+{
+    if (asked) return asked;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Quantile p of sorted values (linear interpolation between order statistics). */
+static double quantile(const double *sorted, size_t n, double p)
+{
+    if (n == 0) return NAN;
+    double h = p * (double)(n - 1);
+    size_t i = (size_t)floor(h);
+    if (i + 1 >= n) return sorted[n - 1];
+    return sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]);
+}
+
+static int has_mediator(const en_scenario *s)
+{
+    for (size_t a = 0; a < s->actor_count; a++)
+        if (s->actors[a].role == EN_ROLE_MEDIATOR) return 1;
+    return 0;
+}
+
+static char *join_ids(const en_scenario *s, const fc_frame *f, const unsigned char *flag)
+{
+    en_buffer b = {0};
+    en_buffer_puts(&b, "");
+    for (size_t q = 0; q < f->player_count; q++)
+        if (flag[q]) en_buffer_printf(&b, "%s%s", b.length ? ", " : "", s->actors[f->players[q].actor].id);
+    return b.data;
+}
+
+typedef struct panel {
+    const en_model **models;
+    size_t count;
+} panel;
+
+static int by_share(const void *a, const void *b)
+{
+    const fc_blocker *x = a, *y = b;
+    if (x->share != y->share) return x->share > y->share ? -1 : 1;
+    return strcmp(x->actor, y->actor);
+}
+
+/* Computes one case's answer into `answer`. */
+static en_status compute_case(const en_scenario *raw, const en_model *model, const en_params *params,
+                              const panel *pn, const en_forecast_options *o, const size_t *issue_from,
+                              const en_scenario *original, fc_answer *answer, char ***notes, size_t *note_count,
+                              en_error *err)
+{
+    memset(answer, 0, sizeof *answer);
+    size_t ni = raw->issue_count, na = raw->actor_count;
+    en_scenario *eff = en_scenario_clone(raw);
+    double *preference = en_xcalloc(na * ni + 1, sizeof *preference);
+    fc_effective(raw, o->patron_weight, o->audience_cost, eff, preference);
+    double *point = en_xcalloc(ni + 1, sizeof *point);
+    en_status st = run_model(model, eff, params, point, err);
+    if (st != EN_OK) {
+        free(point), free(preference), en_scenario_free(eff);
+        return st;
+    }
+    for (size_t k = 0; k < ni; k++)
+        if (isnan(point[k])) {
+            free(point), free(preference), en_scenario_free(eff);
+            return en_error_set(err, EN_ERROR_MODEL, "model '%s' gave no forecast on issue '%s'",
+                                en_model_name(model), raw->issues[k].id);
+        }
+    /* The panel: every model's answer on the same effective scenario. */
+    double *answers = en_xcalloc(pn->count * ni + 1, sizeof *answers);
+    for (size_t m = 0; m < pn->count; m++) {
+        en_error merr = EN_ERROR_INIT;
+        if (pn->models[m] == model) memcpy(answers + m * ni, point, ni * sizeof *point);
+        else {
+            en_params *own = en_params_for_model(params, pn->models[m]);
+            if (run_model(pn->models[m], eff, own, answers + m * ni, &merr) != EN_OK) {
+                for (size_t k = 0; k < ni; k++) answers[m * ni + k] = NAN;
+                en_error_clear(&merr);
+            }
+            en_params_free(own);
+        }
+    }
+    /* Acceptance at the point estimate. */
+    fc_frame frame;
+    fc_frame_init(&frame, raw, preference, o->audience_cost);
+    size_t np = frame.player_count;
+    answer->veto_player_count = np;
+    int mediation = o->mediation && has_mediator(raw);
+    double *package = en_xcalloc(ni + 1, sizeof *package), *proposal = en_xcalloc(ni + 1, sizeof *proposal);
+    fc_lp *lp = fc_lp_new();
+    int accepted = 1;
+    for (size_t q = 0; q < np; q++) accepted &= fc_surplus(&frame, q, point) > FC_TOL;
+    answer->forecast_accepted_point = accepted;
+    double best = fc_maximin(&frame, lp, package);
+    answer->winset_empty_point = !(best > FC_TOL);
+    if (!accepted && !answer->winset_empty_point && mediation) fc_pull_into_winset(&frame, point, package, proposal);
+    else memcpy(proposal, point, ni * sizeof *point);
+    answer->model_rejected_by = en_xcalloc(pn->count + 1, sizeof *answer->model_rejected_by);
+    unsigned char *flag = en_xcalloc(np + 1, 1);
+    for (size_t m = 0; m < pn->count; m++) {
+        const double *x = answers + m * ni;
+        int usable = 1;
+        for (size_t k = 0; k < ni; k++) usable &= !isnan(x[k]);
+        for (size_t q = 0; q < np; q++) flag[q] = usable && fc_surplus(&frame, q, x) <= FC_TOL;
+        answer->model_rejected_by[m] = join_ids(raw, &frame, flag);
+    }
+
+    /* Monte Carlo. */
+    fc_case c;
+    memset(&c, 0, sizeof c);
+    c.raw = raw, c.model = model, c.params = params, c.o = o, c.mediation = mediation;
+    c.slots = collect_slots(raw, &c.slot_count);
+    c.draws = o->draws, c.ni = ni, c.np = np;
+    c.forecast = en_xcalloc(c.draws * ni + 1, sizeof *c.forecast);
+    c.reject = en_xcalloc(c.draws * np + 1, 1);
+    c.flags = en_xcalloc(c.draws + 1, 1);
+    c.first_failed = -1;
+    pthread_mutex_init(&c.lock, NULL);
+    unsigned threads = thread_count(o->threads);
+    size_t blocks = (c.draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
+    if (threads > blocks) threads = (unsigned)blocks;
+    pthread_t *ids = en_xcalloc(threads + 1, sizeof *ids);
+    for (unsigned t = 1; t < threads; t++) pthread_create(&ids[t], NULL, draw_worker, &c);
+    draw_worker(&c);
+    for (unsigned t = 1; t < threads; t++) pthread_join(ids[t], NULL);
+    free(ids);
+    pthread_mutex_destroy(&c.lock);
+    size_t ok = 0, acc = 0, win = 0, agreed = 0;
+    size_t *rejects = en_xcalloc(np + 1, sizeof *rejects);
+    for (size_t d = 0; d < c.draws; d++) {
+        if (!(c.flags[d] & DRAW_OK)) continue;
+        ok++;
+        acc += (c.flags[d] & DRAW_ACCEPTED) != 0;
+        win += (c.flags[d] & DRAW_WINSET) != 0;
+        agreed += (c.flags[d] & DRAW_AGREED) != 0;
+        for (size_t q = 0; q < np; q++) rejects[q] += c.reject[d * np + q];
+    }
+    if (c.failed) {
+        EN_GROW(*notes, *note_count, *note_count + 1);
+        (*notes)[(*note_count)++] = en_xprintf("%zu of %zu draws were left out: the model refused them (first, draw %ld: %s)",
+                                               c.failed, c.draws, c.first_failed, c.first_failure);
+    }
+    if (ok == 0) {
+        en_status code = en_error_set(err, EN_ERROR_MODEL, "no Monte Carlo draw gave a forecast (first failure: %s)", c.first_failure);
+        free(c.forecast), free(c.reject), free(c.flags), free(c.slots), free(rejects);
+        free(flag), free(package), free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+        free(answers), free(point), free(preference), en_scenario_free(eff);
+        return code;
+    }
+    answer->draws = ok;
+    answer->p_forecast_accepted = (double)acc / (double)ok;
+    answer->p_winset = (double)win / (double)ok;
+    answer->p_agreement = (double)agreed / (double)ok;
+    /* Issues: intervals from the draws and from the mixture over the panel. */
+    answer->issue_count = ni;
+    answer->issues = en_xcalloc(ni + 1, sizeof *answer->issues);
+    double *values = en_xcalloc(ok * (pn->count + 1) + 1, sizeof *values);
+    for (size_t k = 0; k < ni; k++) {
+        fc_issue *is = &answer->issues[k];
+        const en_issue *issue = &raw->issues[k];
+        is->id = en_xstrdup(issue->id);
+        is->original = issue_from ? issue_from[k] : k;
+        if (original && issue_from) is->original = issue_from[k];
+        is->forecast = point[k];
+        is->no_agreement = issue->has_status_quo ? issue->status_quo.value : NAN;
+        is->proposal = proposal[k];
+        is->models = en_xcalloc(pn->count + 1, sizeof *is->models);
+        for (size_t m = 0; m < pn->count; m++) is->models[m] = answers[m * ni + k];
+        size_t n = 0;
+        for (size_t d = 0; d < c.draws; d++)
+            if (c.flags[d] & DRAW_OK) values[n++] = c.forecast[d * ni + k];
+        qsort(values, n, sizeof *values, cmp_double);
+        is->mc_lo = quantile(values, n, 0.1);
+        is->mc_hi = quantile(values, n, 0.9);
+        /* Mixture: each model's answer carries the default forecaster's spread (equal weights). */
+        n = 0;
+        for (size_t m = 0; m < pn->count; m++) {
+            double shift = answers[m * ni + k] - point[k];
+            if (isnan(shift)) continue;
+            for (size_t d = 0; d < c.draws; d++) {
+                if (!(c.flags[d] & DRAW_OK)) continue;
+                double x = c.forecast[d * ni + k] + shift;
+                values[n++] = x < issue->scale_min ? issue->scale_min : x > issue->scale_max ? issue->scale_max : x;
+            }
+        }
+        qsort(values, n, sizeof *values, cmp_double);
+        is->lo = quantile(values, n, 0.1);
+        is->hi = quantile(values, n, 0.9);
+    }
+    free(values);
+    /* Blockers: veto players that reject the forecast package in some draw or at the point. */
+    answer->blockers = en_xcalloc(np + 1, sizeof *answer->blockers);
+    double *changed = en_xcalloc(ni + 1, sizeof *changed);
+    for (size_t q = 0; q < np; q++) {
+        double surplus = fc_surplus(&frame, q, point);
+        if (rejects[q] == 0 && surplus > FC_TOL) continue;
+        fc_blocker *b = &answer->blockers[answer->blocker_count++];
+        b->actor = en_xstrdup(raw->actors[frame.players[q].actor].id);
+        b->share = (double)rejects[q] / (double)ok;
+        b->surplus = surplus;
+        b->changed = en_xcalloc(ni + 1, sizeof *b->changed);
+        b->wins = fc_smallest_change(&frame, q, point, changed);
+        memcpy(b->changed, changed, ni * sizeof *changed);
+        for (size_t r = 0; r < np; r++) flag[r] = r != q && fc_surplus(&frame, r, changed) <= FC_TOL;
+        b->loses = join_ids(raw, &frame, flag);
+    }
+    qsort(answer->blockers, answer->blocker_count, sizeof *answer->blockers, by_share);
+    free(changed);
+    free(rejects);
+    free(c.forecast), free(c.reject), free(c.flags), free(c.slots);
+    free(flag), free(package), free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+    free(answers), free(point), free(preference), en_scenario_free(eff);
+    return EN_OK;
+}
+
+static void answer_free(fc_answer *a, size_t panel_count)
+{
+    for (size_t k = 0; k < a->issue_count; k++) free(a->issues[k].id), free(a->issues[k].models);
+    free(a->issues);
+    for (size_t b = 0; b < a->blocker_count; b++)
+        free(a->blockers[b].actor), free(a->blockers[b].changed), free(a->blockers[b].loses);
+    free(a->blockers);
+    if (a->model_rejected_by)
+        for (size_t m = 0; m < panel_count; m++) free(a->model_rejected_by[m]);
+    free(a->model_rejected_by);
+}
+
+/* ---- drivers ---- */
+
+static int by_score(const void *a, const void *b)
+{
+    const fc_driver *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return strcmp(x->input, y->input);
+}
+
+typedef struct driver_run {
+    const en_model *model;
+    const en_params *params;
+    const en_forecast_options *o;
+    en_scenario *raw, *eff;
+    const double *base;
+    fc_driver *list;
+    size_t count, capacity;
+} driver_run;
+
+/* Moves one input (a slot: field, actor, issue) to `low` and `high` in turn, in the raw
+ * scenario and its effective copy, re-running the forecast; keeps the direction with the larger
+ * effect on any issue (as a share of its scale). */
+static void try_input(driver_run *r, slot_field field, long actor, long issue, double low, double high)
+{
+    static const char *const names[] = {"status_quo", "capability", "position", "salience", "public", "power"};
+    size_t ni = r->raw->issue_count;
+    sample_slot slot = {field, actor, issue, 0};
+    en_value *v = slot_value(r->raw, &slot), *mirror = slot_value(r->eff, &slot);
+    double saved = v->value;
+    double *f = en_xcalloc(ni + 1, sizeof *f);
+    fc_driver best = {0};
+    best.score = -1;
+    const char *best_issue = NULL;
+    for (int side = 0; side < 2; side++) {
+        double moved = side == 0 ? low : high;
+        if (moved == saved) continue;
+        v->value = moved;
+        mirror->value = moved;
+        fc_effective(r->raw, r->o->patron_weight, r->o->audience_cost, r->eff, NULL);
+        en_error err = EN_ERROR_INIT;
+        if (run_model(r->model, r->eff, r->params, f, &err) != EN_OK) {
+            en_error_clear(&err);
+            continue;
+        }
+        for (size_t k = 0; k < ni; k++) {
+            if (isnan(f[k])) continue;
+            double width = r->raw->issues[k].scale_max - r->raw->issues[k].scale_min;
+            double effect = f[k] - r->base[k];
+            double score = fabs(effect) / width;
+            if (score <= 1e-9) continue;
+            if (score > best.score) {
+                best.score = score, best.effect = effect, best.from = r->base[k], best.to = f[k];
+                best.value = saved, best.moved = moved, best_issue = r->raw->issues[k].id;
+            }
+        }
+    }
+    v->value = saved;
+    mirror->value = saved;
+    fc_effective(r->raw, r->o->patron_weight, r->o->audience_cost, r->eff, NULL);
+    free(f);
+    if (best.score < 0) return;
+    EN_GROW(r->list, r->capacity, r->count + 1);
+    fc_driver *d = &r->list[r->count++];
+    *d = best;
+    const char *actor_id = actor >= 0 ? r->raw->actors[actor].id : NULL;
+    const char *issue_id = issue >= 0 ? r->raw->issues[issue].id : NULL;
+    d->issue = en_xstrdup(best_issue);
+    d->actor = actor_id ? en_xstrdup(actor_id) : NULL;
+    d->issue_input = issue_id ? en_xstrdup(issue_id) : NULL;
+    d->field = en_xstrdup(names[field]);
+    d->input = en_xprintf("%s%s%s%s%s", actor_id ? actor_id : "", actor_id ? "." : "", issue_id ? issue_id : "",
+                          issue_id ? "." : "", names[field]);
+}
+
+static void compute_drivers(const en_scenario *canonical, const en_model *model, const en_params *params,
+                            const en_forecast_options *o, const fc_answer *base, en_forecast_result *out)
+{
+    size_t ni = canonical->issue_count;
+    driver_run r = {0};
+    r.model = model, r.params = params, r.o = o;
+    r.raw = en_scenario_clone(canonical);
+    r.eff = en_scenario_clone(canonical);
+    double *f = en_xcalloc(ni + 1, sizeof *f);
+    for (size_t k = 0; k < ni; k++) f[k] = base->issues[k].forecast;
+    r.base = f;
+    double dl = o->delta;
+    for (size_t k = 0; k < ni; k++) {
+        const en_issue *issue = &canonical->issues[k];
+        double w = issue->scale_max - issue->scale_min;
+        if (!issue->has_status_quo) continue;
+        double x = issue->status_quo.value;
+        try_input(&r, SLOT_STATUS_QUO, -1, (long)k, fmax(issue->scale_min, x - dl * w), fmin(issue->scale_max, x + dl * w));
+    }
+    for (size_t a = 0; a < canonical->actor_count; a++) {
+        const en_actor *actor = &canonical->actors[a];
+        double c = actor->capability.value;
+        try_input(&r, SLOT_CAPABILITY, (long)a, -1, fmax(0, c - dl * c), c + dl * c);
+        for (size_t k = 0; k < ni; k++) {
+            const en_stance *st = &actor->stances[k];
+            if (!st->present) continue;
+            const en_issue *issue = &canonical->issues[k];
+            double w = issue->scale_max - issue->scale_min, x = st->position.value, s = st->salience.value;
+            try_input(&r, SLOT_POSITION, (long)a, (long)k, fmax(issue->scale_min, x - dl * w), fmin(issue->scale_max, x + dl * w));
+            try_input(&r, SLOT_SALIENCE, (long)a, (long)k, fmax(0, s - dl), fmin(1, s + dl));
+            if (st->has_public) {
+                double p = st->public_position.value;
+                try_input(&r, SLOT_PUBLIC, (long)a, (long)k, fmax(issue->scale_min, p - dl * w), fmin(issue->scale_max, p + dl * w));
+            }
+        }
+    }
+    qsort(r.list, r.count, sizeof *r.list, by_score);
+    size_t keep = r.count < o->drivers ? r.count : o->drivers;
+    for (size_t k = keep; k < r.count; k++) {
+        free(r.list[k].input), free(r.list[k].actor), free(r.list[k].issue_input);
+        free(r.list[k].field), free(r.list[k].issue);
+    }
+    out->drivers = r.list;
+    out->driver_count = keep;
+    free(f);
+    en_scenario_free(r.raw);
+    en_scenario_free(r.eff);
+}
+
+/* ---- the war layer's "when" ---- */
+
+static void compute_war(const en_scenario *s, const en_forecast_options *o, en_forecast_result *out)
+{
+    en_war_options wo;
+    en_war_options_init(&wo);
+    wo.runs = o->war_runs;
+    wo.seed = (unsigned long)o->seed;
+    wo.threads = (int)thread_count(o->threads);
+    en_war_summary *summary = NULL;
+    en_error err = EN_ERROR_INIT;
+    if (en_war_simulate(s, &wo, &summary, &err) != EN_OK) {
+        EN_GROW(out->notes, out->note_count, out->note_count + 1);
+        out->notes[out->note_count++] = en_xprintf("the war layer did not run: %s", err.message);
+        en_error_clear(&err);
+        return;
+    }
+    out->war = en_war_summary_node(summary);
+    en_node *text = en_node_get(out->war, "summary");
+    out->war_summary = en_xstrdup(text && text->type == EN_NODE_STRING ? text->string : "");
+    en_war_summary_free(summary);
+}
+
+/* ---- entry point ---- */
+
+en_status en_forecast_run(const en_scenario *s, const en_params *params, const en_forecast_options *options,
+                          const char *const *what_ifs, size_t what_if_count, en_forecast_result **out,
+                          en_error *err)
+{
+    *out = NULL;
+    en_forecast_options o;
+    if (options) o = *options;
+    else en_forecast_options_init(&o);
+    if (o.draws < 1 || o.draws > 10000000)
+        return en_error_set(err, EN_ERROR_INPUT, "draws must be in [1, 10000000] (got %zu)", o.draws);
+    if (!(o.patron_weight >= 0 && o.patron_weight <= 1))
+        return en_error_set(err, EN_ERROR_INPUT, "patron weight must be in [0, 1] (got %g)", o.patron_weight);
+    if (!(o.audience_cost >= 0 && o.audience_cost <= 100))
+        return en_error_set(err, EN_ERROR_INPUT, "audience cost must be in [0, 100] (got %g)", o.audience_cost);
+    if (!(o.delta > 0 && o.delta <= 1)) return en_error_set(err, EN_ERROR_INPUT, "delta must be in (0, 1] (got %g)", o.delta);
+    if (o.war_runs < 1) return en_error_set(err, EN_ERROR_INPUT, "war runs must be >= 1");
+    const char *name = en_default_forecaster();
+    const en_model *model = en_model_find(name);
+    if (!model) return en_error_set(err, EN_ERROR_INTERNAL, "the default forecaster '%s' is not registered", name);
+    /* What-ifs: parsed and checked before any work. */
+    size_t ni = s->issue_count;
+    size_t *issue_from = en_xcalloc(ni + 1, sizeof *issue_from);
+    en_scenario *canonical = fc_canonical_copy(s, issue_from);
+    en_scenario **cases = en_xcalloc(what_if_count + 1, sizeof *cases);
+    for (size_t w = 0; w < what_if_count; w++) {
+        char origin[64];
+        snprintf(origin, sizeof origin, what_if_count > 1 ? "--what-if #%zu" : "--what-if", w + 1);
+        fc_whatif *parsed = NULL;
+        en_status st = fc_whatif_parse(what_ifs[w], origin, &parsed, err);
+        if (st == EN_OK) {
+            cases[w] = en_scenario_clone(canonical);
+            st = fc_whatif_apply(parsed, origin, cases[w], err);
+        }
+        fc_whatif_free(parsed);
+        if (st != EN_OK) {
+            for (size_t k = 0; k <= w; k++) en_scenario_free(cases[k]);
+            free(cases), free(issue_from), en_scenario_free(canonical);
+            return st;
+        }
+    }
+    en_forecast_result *r = en_xcalloc(1, sizeof *r);
+    r->scenario = s;
+    r->options = o;
+    r->model = en_xstrdup(name);
+    r->canonical = canonical;
+    r->has_mediator = has_mediator(canonical) && o.mediation;
+    for (size_t k = 0; k < ni; k++) r->has_status_quo |= canonical->issues[k].has_status_quo;
+    en_params *run_params = en_params_forecast_only(params);
+    en_params *model_params = en_params_for_model(run_params, model);
+    /* The panel: the default first, then every other model that applies, in registry order. */
+    panel pn = {en_xcalloc(en_model_count() + 1, sizeof *pn.models), 0};
+    pn.models[pn.count++] = model;
+    for (size_t m = 0; m < en_model_count(); m++) {
+        const en_model *other = en_model_at(m);
+        if (other != model && en_model_applies(other, canonical)) pn.models[pn.count++] = other;
+    }
+    r->panel_count = pn.count;
+    r->panel = en_xcalloc(pn.count + 1, sizeof *r->panel);
+    for (size_t m = 0; m < pn.count; m++) r->panel[m] = en_xstrdup(en_model_name(pn.models[m]));
+    en_status st = compute_case(canonical, model, model_params, &pn, &o, issue_from, s, &r->base, &r->notes,
+                                &r->note_count, err);
+    if (st == EN_OK) compute_drivers(canonical, model, model_params, &o, &r->base, r);
+    if (st == EN_OK && what_if_count) {
+        r->what_ifs = en_xcalloc(what_if_count, sizeof *r->what_ifs);
+        for (size_t w = 0; w < what_if_count && st == EN_OK; w++) {
+            r->what_ifs[w].text = en_xstrdup(what_ifs[w]);
+            r->what_if_count = w + 1;
+            /* A dropped actor changes nothing in the issue order. */
+            st = compute_case(cases[w], model, model_params, &pn, &o, issue_from, s, &r->what_ifs[w].answer,
+                              &r->notes, &r->note_count, err);
+        }
+    }
+    if (st == EN_OK && s->war) compute_war(s, &o, r);
+    for (size_t w = 0; w < what_if_count; w++) en_scenario_free(cases[w]);
+    free(cases);
+    free(issue_from);
+    free(pn.models);
+    en_params_free(model_params);
+    en_params_free(run_params);
+    if (st != EN_OK) {
+        en_forecast_result_free(r);
+        return st;
+    }
+    *out = r;
+    return EN_OK;
+}
+
+void en_forecast_result_free(en_forecast_result *r)
+{
+    if (!r) return;
+    answer_free(&r->base, r->panel_count);
+    for (size_t w = 0; w < r->what_if_count; w++) {
+        free(r->what_ifs[w].text);
+        answer_free(&r->what_ifs[w].answer, r->panel_count);
+    }
+    free(r->what_ifs);
+    for (size_t d = 0; d < r->driver_count; d++) {
+        free(r->drivers[d].input), free(r->drivers[d].actor), free(r->drivers[d].issue_input);
+        free(r->drivers[d].field), free(r->drivers[d].issue);
+    }
+    free(r->drivers);
+    for (size_t m = 0; m < r->panel_count; m++) free(r->panel[m]);
+    free(r->panel);
+    for (size_t n = 0; n < r->note_count; n++) free(r->notes[n]);
+    free(r->notes);
+    en_node_free(r->war);
+    free(r->war_summary);
+    free(r->model);
+    en_scenario_free(r->canonical);
+    free(r);
+}
+
+double en_forecast_p_agreement(const en_forecast_result *r) { return r->base.p_agreement; }
+
+double en_forecast_value(const en_forecast_result *r, size_t issue, double *low, double *high)
+{
+    for (size_t k = 0; k < r->base.issue_count; k++) {
+        const fc_issue *is = &r->base.issues[k];
+        if (is->original != issue) continue;
+        if (low) *low = is->lo;
+        if (high) *high = is->hi;
+        return is->forecast;
+    }
+    if (low) *low = NAN;
+    if (high) *high = NAN;
+    return NAN;
+}

@@ -1,0 +1,220 @@
+/*
+ * forecast_internal.h — the parts of `entente forecast` (docs/models/forecast.md) shared by the
+ * analysis files that compute it (forecast_scenario.c: canonical order and the effective
+ * scenario; acceptance.c: veto players' acceptance, the win-set and the smallest change that
+ * wins a blocker over; whatif.c: the --what-if language; forecast.c: the whole answer), its
+ * writers (report/forecast_write.c) and the tests. Users see only the opaque
+ * en_forecast_result of entente.h.
+ */
+#ifndef ENTENTE_ANALYSIS_FORECAST_INTERNAL_H
+#define ENTENTE_ANALYSIS_FORECAST_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/node.h"
+#include "core/scenario.h"
+#include "entente.h"
+
+/* ---- canonical order and the effective scenario (forecast_scenario.c) ---- */
+
+/* A copy of `s` with issues and actors sorted by id (byte order) and the `war:` section left
+ * out (the war layer runs on the scenario as given), `patron_of` renumbered. Every computation
+ * of the forecast runs on this copy, so no answer depends on the order of the file.
+ * `issue_from` (may be NULL) receives, per canonical issue, its index in `s`.
+ * Time complexity: O(A log A + I log I + A × I). */
+en_scenario *fc_canonical_copy(const en_scenario *s, size_t *issue_from);
+
+/* Actor `a` left out: the actor is removed and references to it (patron_of) cleared. */
+void fc_drop_actor(en_scenario *s, size_t a);
+
+/* Writes into eff (a clone of raw) the effective bargaining positions and into `preference`
+ * (actor × issue, may be NULL) each actor's effective preferred position:
+ *   patrons:  x'_jk = (1 − Σ_p ω_pjk) x_jk + Σ_p ω_pjk x_pk,
+ *             ω_pjk = λ c_pk s_pk / (c_jk s_jk + Σ_q c_qk s_qk)   (p, q: patrons of client j)
+ *   public:   x̃_jk = (x'_jk + α π_jk) / (1 + α) where a public position π_jk is given, else x'_jk
+ * with λ = patron_weight, α = audience_cost (docs/models/forecast.md). Only positions change.
+ * Time complexity: O(A × I). */
+void fc_effective(const en_scenario *raw, double patron_weight, double audience_cost,
+                  en_scenario *eff, double *preference);
+
+/* ---- acceptance (acceptance.c) ---- */
+
+/* One veto player as the acceptance step sees it: per issue (0 where it has no veto or no
+ * stance) its weight w_k = salience, its preferred position x'_k, its audience weight
+ * a_k = α × salience where a public position π_k is given, and the distance r_k from x'_k to
+ * the no-agreement outcome (the status quo, or the far end of the scale when none is given). */
+typedef struct fc_player {
+    size_t actor;  /* canonical actor index */
+    double *weight, *ideal, *audience, *stated, *reach;
+    double *free_band; /* |q_k − π_k|: a deal no further from π_k than no agreement costs nothing */
+} fc_player;
+
+typedef struct fc_frame {
+    size_t issue_count;
+    const double *low, *high; /* scales */
+    double *no_agreement;     /* per issue: the status quo, NAN where none is given */
+    size_t player_count;
+    fc_player *players;
+} fc_frame;
+
+/* Builds the frame of the veto players of `raw` (a canonical scenario; `preference` from
+ * fc_effective) with audience cost α. Players are the actors with a veto on at least one issue
+ * they take part in, in actor order. Time complexity: O(A × I). */
+void fc_frame_init(fc_frame *frame, const en_scenario *raw, const double *preference,
+                   double audience_cost);
+/* Refreshes the numbers of an initialised frame for another draw of the same scenario shape. */
+void fc_frame_update(fc_frame *frame, const en_scenario *raw, const double *preference,
+                     double audience_cost);
+void fc_frame_free(fc_frame *frame);
+
+/* Surplus of player p from package y over no agreement, in salience-weighted shares of the
+ * scales:  S_p(y) = Σ_k w_k (r_k − |y_k − x'_k|)/W_k − Σ_k a_k max(0, |y_k − π_k| − |q_k − π_k|)/W_k
+ * (the audience cost is paid for backing down: for a deal further from the public stance than
+ * no agreement is).
+ * The player accepts y when it strictly prefers it: S_p(y) > 1e-12 (no agreement itself has
+ * S = 0, so a win-set that holds only the status quo counts as empty). Time complexity: O(I). */
+double fc_surplus(const fc_frame *frame, size_t p, const double *y);
+
+/* Workspace of the win-set search (one per thread). */
+typedef struct fc_lp fc_lp;
+fc_lp *fc_lp_new(void);
+void fc_lp_free(fc_lp *lp);
+
+/* The package that maximises the smallest surplus of the veto players over the issue box
+ * (a linear programme in the incremental form over every player's kinks, solved by a
+ * bounded-variable simplex). Writes it to `package` and returns that smallest surplus (exact,
+ * evaluated at the package): > 0 iff some package is strictly preferred to no agreement by every
+ * veto player (the win-set is not empty). Without players: any package; returns +inf and writes the midpoints.
+ * Time complexity: a simplex on P rows × (1 + I × (3P + 1)) columns, O(P × columns) a pivot. */
+double fc_maximin(const fc_frame *frame, fc_lp *lp, double *package);
+
+/* The mediator's proposal: the point nearest `from` on the segment from `from` to `inside`
+ * (a package acceptable to all) that every veto player accepts, by bisection (the smallest
+ * surplus is concave along the segment). Writes it to `out`. Time complexity: O(60 × P × I). */
+void fc_pull_into_winset(const fc_frame *frame, const double *from, const double *inside, double *out);
+
+/* The smallest change of package y (in the sum of moves as shares of each scale) that makes
+ * player p accept it, other players ignored: a fractional knapsack over the pieces on which
+ * p's surplus rises, steepest first (exact: the surplus is concave and separable by issue).
+ * The change goes 1e-9 past indifference.
+ * Writes the changed package to `out`; returns 1 if found, 0 if no package wins p over (then
+ * `out` is p's best package). Time complexity: O(I log I). */
+int fc_smallest_change(const fc_frame *frame, size_t p, const double *y, double *out);
+
+/* ---- what-if changes (whatif.c) ---- */
+
+typedef enum fc_change_kind {
+    FC_SET,       /* a number: position, public, salience, power, capability, status_quo */
+    FC_DROP,      /* drop ACTOR */
+    FC_VETO_ADD,  /* ACTOR.veto+=ISSUE */
+    FC_VETO_DEL,  /* ACTOR.veto-=ISSUE */
+    FC_VETO_ALL,  /* ACTOR.veto=all */
+    FC_VETO_NONE  /* ACTOR.veto=none */
+} fc_change_kind;
+
+typedef enum fc_field {
+    FC_FIELD_POSITION, FC_FIELD_PUBLIC, FC_FIELD_SALIENCE, FC_FIELD_POWER,
+    FC_FIELD_CAPABILITY, FC_FIELD_STATUS_QUO, FC_FIELD_NONE
+} fc_field;
+
+typedef struct fc_change {
+    fc_change_kind kind;
+    fc_field field;
+    char op;          /* '=', '+' or '-' for FC_SET */
+    double number;
+    char *actor;      /* ids as written (resolved against the scenario by fc_whatif_apply) */
+    char *issue;
+    int column;       /* 1-based columns in the expression: the change, its actor, issue, value */
+    int actor_column, issue_column, value_column;
+} fc_change;
+
+typedef struct fc_whatif {
+    char *text;       /* the expression as given */
+    fc_change *changes;
+    size_t change_count;
+} fc_whatif;
+
+/* Parses one --what-if expression: changes separated by ';' —
+ *   ACTOR.ISSUE.(position|public|salience|power)(=|+=|-=)NUMBER
+ *   ACTOR.capability(=|+=|-=)NUMBER      ISSUE.status_quo(=|+=|-=)NUMBER
+ *   drop ACTOR      ACTOR.veto(+=|-=)ISSUE      ACTOR.veto=(all|none)
+ * Errors name `origin` (e.g. "--what-if"), line 1 and the column. Time complexity: O(length). */
+en_status fc_whatif_parse(const char *text, const char *origin, fc_whatif **out, en_error *err);
+/* Applies the changes to `s` (the scenario as loaded), checking ids (with a did-you-mean) and
+ * ranges; errors are located in the expression. Time complexity: O(changes × (A + I)). */
+en_status fc_whatif_apply(const fc_whatif *whatif, const char *origin, en_scenario *s, en_error *err);
+void fc_whatif_free(fc_whatif *whatif);
+
+/* ---- the answer (forecast.c) ---- */
+
+typedef struct fc_issue {
+    char *id;
+    size_t original;      /* index in the scenario as loaded (issues are listed in file order) */
+    double forecast;      /* default forecaster on the effective point scenario */
+    double lo, hi;        /* 80% interval: Monte Carlo × model disagreement */
+    double mc_lo, mc_hi;  /* 80% interval of the default forecaster's draws alone */
+    double no_agreement;  /* status quo (NAN: none given) */
+    double proposal;      /* the mediator's proposal at the point estimate (= forecast if accepted) */
+    double *models;       /* per panel model: its answer */
+} fc_issue;
+
+typedef struct fc_blocker {
+    char *actor;
+    double share;         /* draws in which it rejects the forecast package */
+    double surplus;       /* at the point estimate */
+    int wins;             /* a change wins it over */
+    double *changed;      /* per issue (canonical): the package after the smallest change */
+    char *loses;          /* veto players the change loses, comma-separated ("" none) */
+} fc_blocker;
+
+typedef struct fc_driver {
+    char *input;          /* "RUS.nato.salience" */
+    char *actor, *issue_input, *field;
+    double value, moved;  /* point value and moved value */
+    char *issue;          /* the issue it moves most */
+    double from, to;      /* that issue's forecast before and after */
+    double effect;        /* to − from */
+    double score;         /* |effect| / scale width */
+} fc_driver;
+
+typedef struct fc_answer {
+    size_t draws;
+    double p_agreement;        /* the proposed package accepted by every veto player */
+    double p_forecast_accepted;/* the forecast package itself accepted */
+    double p_winset;           /* some package acceptable to all */
+    int winset_empty_point;    /* at the point estimate */
+    int forecast_accepted_point;
+    fc_issue *issues;          /* canonical issue order */
+    size_t issue_count;
+    fc_blocker *blockers;      /* sorted: share desc, then id */
+    size_t blocker_count;
+    size_t veto_player_count;
+    char **model_rejected_by;  /* per panel model: veto players rejecting its answer ("" none) */
+} fc_answer;
+
+typedef struct fc_whatif_answer {
+    char *text;
+    fc_answer answer;
+} fc_whatif_answer;
+
+struct en_forecast_result {
+    const en_scenario *scenario; /* as loaded */
+    en_forecast_options options;
+    char *model;                 /* default forecaster */
+    char **panel;                /* models of the panel (default first, then registry order) */
+    size_t panel_count;
+    int has_mediator, has_status_quo;
+    fc_answer base;
+    fc_driver *drivers;
+    size_t driver_count;
+    fc_whatif_answer *what_ifs;
+    size_t what_if_count;
+    en_node *war;                /* the war layer's summary node, NULL without a war: section */
+    char *war_summary;
+    char **notes;
+    size_t note_count;
+    en_scenario *canonical;      /* point scenario, canonical order (labels, scales) */
+};
+
+#endif

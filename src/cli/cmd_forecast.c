@@ -1,0 +1,161 @@
+/*
+ * cmd_forecast.c — `entente forecast`: one answer to "will they agree, on what, who blocks, how
+ * sure" (docs/cli.md, docs/models/forecast.md), with --what-if changes shown beside the base case.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/util.h"
+
+static const char usage[] =
+    "usage: entente forecast [FILE] [--what-if EXPR]... [--draws N] [--seed S] [--threads T]\n"
+    "                        [--patron-weight W] [--audience-cost A] [--no-mediation] [--war-runs N]\n"
+    "                        [--param NAME=VALUE]... [--format text|json|csv] [-o FILE]\n"
+    "                        [--input-format yaml|csv|decide] [--scale MIN,MAX] [--db FILE]\n\n"
+    "One answer for FILE (default: the bundled Russia-Ukraine scenario), in plain words first:\n"
+    "what deal (the default forecaster, with an 80% interval over the uncertain values and the\n"
+    "models' disagreement, and each model's distance from it), will they agree (P(agreement):\n"
+    "every veto player prefers the package to no agreement), who blocks and the smallest change\n"
+    "that wins each blocker over, what would change it (the inputs that move the forecast most)\n"
+    "and, with a war: section, when (the war layer). docs/models/forecast.md has the method.\n\n"
+    "  --what-if EXPR     a change to the scenario, shown beside the base case; repeatable; several\n"
+    "                     changes in one EXPR are separated by ';':\n"
+    "                       ACTOR.ISSUE.position|public|salience|power (=|+=|-=) NUMBER\n"
+    "                       ACTOR.capability (=|+=|-=) NUMBER     ISSUE.status_quo (=|+=|-=) NUMBER\n"
+    "                       drop ACTOR     ACTOR.veto+=ISSUE     ACTOR.veto-=ISSUE     ACTOR.veto=all|none\n"
+    "                     e.g. --what-if UKR.talks.public=50  --what-if \"drop USA\"\n"
+    "  --draws N          Monte Carlo draws (default 10000)\n"
+    "  --seed S           integer in [0, 2^53-1] (default 1); same seed, same output, any --threads\n"
+    "  --threads T        worker threads (default: one per online core)\n"
+    "  --patron-weight W  how far a client weighs its patrons' positions, in [0, 1] (default 0.5)\n"
+    "  --audience-cost A  cost of moving away from a public stance, >= 0 (default 0.5)\n"
+    "  --no-mediation     a mediator in the scenario proposes nothing (only the forecast counts)\n"
+    "  --war-runs N       runs of the war layer for \"when\" (default 1000)\n"
+    "  --param NAME=VALUE goes to the default forecaster\n"
+    "  --db FILE          record the answer in a run store (or ENTENTE_DB; docs/run-store.md)\n";
+
+typedef struct forecast_cli {
+    en_forecast_options options;
+    const char **what_ifs;
+    size_t what_if_count, what_if_capacity;
+    cli_record record;
+} forecast_cli;
+
+static int bad_value(const char *option, const char *value, const char *expected)
+{
+    fprintf(stderr, "entente forecast: error: %s '%s' is invalid (expected %s) (see 'entente forecast --help')\n",
+            option, value, expected);
+    return -1;
+}
+
+static int forecast_extra(int argc, char **argv, int index, void *state)
+{
+    forecast_cli *c = state;
+    int used_by_record = cli_record_option(argc, argv, index, &c->record);
+    if (used_by_record) return used_by_record;
+    const char *arg = argv[index];
+    if (strcmp(arg, "--no-mediation") == 0) {
+        c->options.mediation = 0;
+        return 1;
+    }
+    static const char *const names[] = {"--what-if", "--draws", "--seed", "--threads", "--patron-weight",
+                                        "--audience-cost", "--war-runs"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t n = strlen(names[k]);
+        if (strncmp(arg, names[k], n) != 0 || (arg[n] != '\0' && arg[n] != '=')) continue;
+        const char *value = arg[n] == '=' ? arg + n + 1 : index + 1 < argc ? argv[index + 1] : NULL;
+        int used = arg[n] == '=' ? 1 : 2;
+        if (!value) {
+            fprintf(stderr, "entente forecast: error: option %s needs a value (see 'entente forecast --help')\n", arg);
+            return -1;
+        }
+        long number;
+        double real;
+        switch (k) {
+        case 0:
+            EN_GROW(c->what_ifs, c->what_if_capacity, c->what_if_count + 1);
+            c->what_ifs[c->what_if_count++] = value;
+            break;
+        case 1:
+            if (!en_parse_long(value, 1, 10000000L, &number)) return bad_value(names[k], value, "an integer in [1, 10000000]");
+            c->options.draws = (size_t)number;
+            break;
+        case 2:
+            if (!en_parse_long(value, 0, 9007199254740991L, &number))
+                return bad_value(names[k], value, "an integer in [0, 9007199254740991]");
+            c->options.seed = (uint64_t)number;
+            break;
+        case 3:
+            if (!en_parse_long(value, 1, 1024, &number)) return bad_value(names[k], value, "an integer in [1, 1024]");
+            c->options.threads = (unsigned)number;
+            break;
+        case 4:
+            if (!en_parse_double(value, &real) || real < 0 || real > 1) return bad_value(names[k], value, "a number in [0, 1]");
+            c->options.patron_weight = real;
+            break;
+        case 5:
+            if (!en_parse_double(value, &real) || real < 0 || real > 100) return bad_value(names[k], value, "a number in [0, 100]");
+            c->options.audience_cost = real;
+            break;
+        default:
+            if (!en_parse_long(value, 1, 1000000L, &number)) return bad_value(names[k], value, "an integer in [1, 1000000]");
+            c->options.war_runs = number;
+            break;
+        }
+        return used;
+    }
+    return 0;
+}
+
+static en_status write_json(const void *result, FILE *out, en_error *err)
+{
+    return en_forecast_write(result, EN_OUTPUT_JSON, out, err);
+}
+
+int cmd_forecast(int argc, char **argv)
+{
+    forecast_cli c;
+    memset(&c, 0, sizeof c);
+    en_forecast_options_init(&c.options);
+    cli_options o;
+    int status = cli_parse(argc, argv, CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD, &o,
+                           forecast_extra, &c);
+    if (cli_stop_early(&o, &status, usage)) {
+        free(c.what_ifs);
+        return status;
+    }
+    int record_status = cli_record_begin(&c.record, &o);
+    if (record_status != CLI_OK) {
+        cli_record_free(&c.record);
+        free(c.what_ifs);
+        cli_options_free(&o);
+        return record_status;
+    }
+    en_scenario *s = cli_load(&o, &status);
+    if (!s) {
+        cli_record_free(&c.record);
+        free(c.what_ifs);
+        cli_options_free(&o);
+        return status;
+    }
+    en_error err = EN_ERROR_INIT;
+    en_forecast_result *result = NULL;
+    int exit_status = CLI_OK;
+    if (en_forecast_run(s, o.params, &c.options, c.what_ifs, c.what_if_count, &result, &err) == EN_OK) {
+        FILE *out = cli_output_open(&o, &err);
+        if (out) {
+            int ok = en_forecast_write(result, o.format, out, &err) == EN_OK;
+            if (cli_output_close(&o, out, ok, &err))
+                exit_status = cli_record_analysis(&c.record, "forecast", "forecast", &o, s, write_json, result);
+        }
+    }
+    en_forecast_result_free(result);
+    cli_record_free(&c.record);
+    en_scenario_free(s);
+    free(c.what_ifs);
+    cli_options_free(&o);
+    if (err.code != EN_OK) return cli_fail(&err);
+    return exit_status;
+}
