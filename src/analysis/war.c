@@ -81,7 +81,10 @@ void en_war_summary_free(en_war_summary *m)
                     m->patron_blocker, m->front, m->belief_a, m->belief_b, m->edge,
                     m->first_deal, m->terms, m->renewed, m->decided, m->explain_reservation,
                     m->explain_deal_value, m->explain_surplus, m->explain_blocker,
-                    m->explain_package};
+                    m->explain_package, m->deal_kind, m->cause_actor, m->pressure,
+                    m->patron_actor, m->explain_offer, m->explain_accept, m->explain_type_low,
+                    m->explain_rejections, m->explain_patron, m->explain_pressure,
+                    m->deal_by_days};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
     free(m);
 }
@@ -131,6 +134,19 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
         if ((long)a != w->side_a && (long)a != w->side_b && can_veto(s, w, (long)a))
             su.player_actor[su.np++] = (long)a;
     for (size_t p = 0; p < su.np; p++) su.player_side[p] = side_of(s, w, su.player_actor[p]);
+    su.a_player = 0, su.b_player = 1;
+    su.began_day = w->began ? w->began_day : w->start_day;
+    su.as_of_step = -1;
+    su.as_of_day = o->as_of_day;
+    if (o->as_of_day) {
+        if (o->as_of_day < w->start_day || o->as_of_day > w->end_day) {
+            free(su.player_actor);
+            free(su.player_side);
+            return en_error_set(err, EN_ERROR_INPUT, "--as-of date is outside the run (%s to %s)", w->start, w->end);
+        }
+        su.as_of_step = en_war_step_of(w, o->as_of_day);
+        if (!o->from_day) first = su.as_of_step;
+    }
     su.patron_actor = en_xcalloc(su.na + 1, sizeof *su.patron_actor);
     for (size_t a = 0; a < su.na; a++) {
         const en_actor *actor = &s->actors[a];
@@ -170,6 +186,27 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
     m->renewed = en_xcalloc((size_t)o->runs, sizeof *m->renewed);
     m->decided = en_xcalloc((size_t)o->runs, sizeof *m->decided);
     m->explain_step = explain_step;
+    m->as_of_step = su.as_of_step;
+    m->deal_kind = en_xcalloc((size_t)o->runs, 1);
+    m->cause_actor = en_xcalloc(cells, sizeof *m->cause_actor);
+    m->pressure = en_xcalloc(cells, 1);
+    m->patron_count = su.nb;
+    m->patron_actor = en_xcalloc(su.nb + 1, sizeof *m->patron_actor);
+    memcpy(m->patron_actor, su.patron_actor, su.nb * sizeof *m->patron_actor);
+    for (size_t i = 0; i < o->deal_by_count; i++)
+        if (o->deal_by_days[i] < w->start_day || o->deal_by_days[i] > w->end_day) {
+            en_war_summary_free(m);
+            free(su.player_actor);
+            free(su.player_side);
+            free(su.patron_actor);
+            free(su.status_quo);
+            free(su.low);
+            free(su.high);
+            return en_error_set(err, EN_ERROR_INPUT, "--deal-by date is outside the run (%s to %s)", w->start, w->end);
+        }
+    m->deal_by_count = o->deal_by_count;
+    m->deal_by_days = en_xcalloc(o->deal_by_count + 1, sizeof *m->deal_by_days);
+    if (o->deal_by_count) memcpy(m->deal_by_days, o->deal_by_days, o->deal_by_count * sizeof *m->deal_by_days);
     if (explain_step >= 0) {
         size_t n = (size_t)o->runs * su.np;
         m->explain_reservation = en_xcalloc(n, sizeof(double));
@@ -180,6 +217,13 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
         m->explain_package = en_xcalloc((size_t)o->runs * (su.ni + 1), sizeof(double));
         for (size_t i = 0; i < n; i++)
             m->explain_reservation[i] = m->explain_deal_value[i] = m->explain_surplus[i] = NAN;
+        m->explain_offer = en_xcalloc((size_t)o->runs, sizeof(double));
+        m->explain_accept = en_xcalloc((size_t)o->runs, 1);
+        for (long r = 0; r < o->runs; r++) m->explain_offer[r] = NAN, m->explain_accept[r] = -1;
+        m->explain_type_low = en_xcalloc((size_t)o->runs * 2, sizeof(double));
+        m->explain_rejections = en_xcalloc((size_t)o->runs, sizeof(double));
+        m->explain_patron = en_xcalloc((size_t)o->runs * (su.nb + 1), sizeof(double));
+        m->explain_pressure = en_xcalloc((size_t)o->runs * (su.nb + 1), sizeof(double));
     }
     su.sum = m;
     pthread_mutex_init(&su.lock, NULL);
@@ -229,5 +273,17 @@ double en_war_summary_p_deal(const en_war_summary *m)
 {
     long n = 0;
     for (long r = 0; r < m->runs; r++) n += m->first_deal[r] >= 0;
+    return (double)n / (double)m->runs;
+}
+
+const char *const en_war_kind_names[EN_WAR_KIND_COUNT] = {"any", "settlement", "ceasefire",
+                                                          "victors_ceasefire"};
+
+double en_war_summary_p_deal_by(const en_war_summary *m, long day, int kind)
+{
+    long step = en_war_step_of(m->war, day), n = 0;
+    for (long r = 0; r < m->runs; r++)
+        n += m->first_deal[r] >= 0 && m->first_deal[r] <= step &&
+             (kind == EN_WAR_KIND_ANY || m->deal_kind[r] == kind);
     return (double)n / (double)m->runs;
 }

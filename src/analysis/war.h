@@ -111,7 +111,18 @@ typedef struct en_war_options {
                            * backcast of a war that went on); near misses are still counted */
     en_war_progress_fn progress;
     void *progress_data;
+    /* WB-2 (0 / NULL: off, so callers that zero the struct keep WB-1's behaviour of options) */
+    long as_of_day;       /* forecast from this day: events after it are ignored unless
+                           * `scheduled`; no deal and no decisive end before it (history) */
+    const long *deal_by_days; /* report P(deal by each of these days) */
+    size_t deal_by_count;
 } en_war_options;
+
+/* Kinds of deal (WB-2): a comprehensive settlement of the window, a bare ceasefire at the
+ * line (every other issue at its status quo), a victor's ceasefire sealing a decisive front. */
+enum { EN_WAR_KIND_ANY = 0, EN_WAR_KIND_SETTLEMENT = 1, EN_WAR_KIND_CEASEFIRE = 2,
+       EN_WAR_KIND_VICTOR = 3, EN_WAR_KIND_COUNT = 4 };
+extern const char *const en_war_kind_names[EN_WAR_KIND_COUNT];
 
 void en_war_options_init(en_war_options *options);
 
@@ -128,6 +139,16 @@ void en_war_summary_free(en_war_summary *summary);
 /* Forecast per issue for the model adapter: the median term of signed deals (NAN if none). */
 double en_war_summary_median_term(const en_war_summary *summary, size_t issue);
 double en_war_summary_p_deal(const en_war_summary *summary);
+/* P(a first deal of `kind` (EN_WAR_KIND_ANY: any) is signed on or before `day`), over all runs.
+ * O(runs). */
+double en_war_summary_p_deal_by(const en_war_summary *summary, long day, int kind);
+
+/* Screening offer of the protocol (Fearon 1995 §"risk-return"; Powell 2004): the proposer
+ * splits a total surplus `total` (measured with the receiver's type at 0) and believes the
+ * receiver's type (the extra it needs) is uniform on [low, high]; the receiver accepts y iff its
+ * type <= y. Returns y* = argmax (total − y)·P(type <= y), clipped to [low, high], and writes
+ * P(accept) to *p_accept; with low = high the offer is `low` and P = 1. O(1). */
+double en_war_screen(double total, double low, double high, double *p_accept);
 
 /* ---- reports (war_report.c) ---- */
 

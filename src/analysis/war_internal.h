@@ -19,6 +19,10 @@ enum {
     WAR_MISS_PATRON,   /* the belligerents' own window was open, a patron/other veto closed it */
     WAR_MISS_NO_TALKS, /* channel open, nobody sat down this step */
     WAR_MISS_RATIFY,   /* talks agreed, ratification failed */
+    /* WB-2 */
+    WAR_MISS_REJECTED, /* an offer was made under private information and rejected (screening) */
+    WAR_MISS_NO_OFFER, /* the proposer's belief made fighting on better than any offer it would make */
+    WAR_MISS_PRESSURE, /* the belligerents' window was closed by a patron's pressure on its client */
     WAR_MISS_COUNT
 };
 
@@ -52,6 +56,23 @@ struct en_war_summary {
     double *explain_reservation, *explain_deal_value, *explain_surplus;
     short *explain_blocker;    /* per run: binding player, -1 if the run was not at war */
     double *explain_package;   /* run × issue: the maximin package */
+    /* WB-2 */
+    long as_of_step;           /* -1: none; steps before it are history (no deal is signed) */
+    unsigned char *deal_kind;  /* per run: EN_WAR_KIND_* of the first deal (0 none) */
+    short *cause_actor;        /* per run × step: scenario actor behind the miss (rejecting side,
+                                * failed ratifier, pressing patron), -1 */
+    signed char *pressure;     /* per run × step: +1 a patron's pressure opened the window, −1 closed it */
+    size_t patron_count;       /* patrons of a belligerent */
+    long *patron_actor;        /* their actor indices */
+    /* explain (per run): the talks at the explain step */
+    double *explain_offer;     /* offered surplus y*, NAN if no offer */
+    signed char *explain_accept; /* -1 no offer, 0 rejected, 1 accepted */
+    double *explain_type_low;  /* run × 2: the other side's lower bound on A's / B's type */
+    double *explain_rejections;/* run: offers rejected so far */
+    double *explain_patron;    /* run × patron: the patron's surplus at the package and its pressure */
+    double *explain_pressure;  /* run × patron: change of its client's reservation */
+    long *deal_by_days;        /* --deal-by */
+    size_t deal_by_count;
 };
 
 /* The set-up shared by all runs (read-only during the runs, but for the progress fields). */
@@ -70,6 +91,9 @@ typedef struct war_setup {
     size_t a_player, b_player;
     double *status_quo;    /* per issue */
     double *low, *high;    /* per issue */
+    long as_of_step;       /* -1 none */
+    long began_day;        /* the fighting began (the talks ramp counts from it) */
+    long as_of_day;
     en_war_summary *sum;
     /* progress */
     pthread_mutex_t lock;

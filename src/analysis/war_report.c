@@ -43,6 +43,8 @@ typedef struct step_stats {
     double slack_median, slack_p10, slack_p90;
     double front, edge, belief_a, belief_b;
     double miss[WAR_MISS_COUNT];
+    double p_kind[EN_WAR_KIND_COUNT]; /* P(first deal of the kind by the date) */
+    double closed_by_patron, opened_by_patron;
 } step_stats;
 
 static void stats_at(const en_war_summary *m, long t, double *buffer, step_stats *st)
@@ -58,6 +60,9 @@ static void stats_at(const en_war_summary *m, long t, double *buffer, step_stats
             st->p_open += m->open[at];
         }
         st->p_deal_by += m->first_deal[r] >= 0 && m->first_deal[r] <= t;
+        if (m->first_deal[r] >= 0 && m->first_deal[r] <= t) st->p_kind[m->deal_kind[r]] += 1;
+        st->closed_by_patron += m->pressure[at] < 0;
+        st->opened_by_patron += m->pressure[at] > 0;
         st->p_in_force += m->state[at] == WAR_IN_DEAL;
         st->p_decided += m->state[at] == WAR_DECIDED;
         st->front += m->front[at];
@@ -71,6 +76,8 @@ static void stats_at(const en_war_summary *m, long t, double *buffer, step_stats
     st->p_open_all /= runs, st->p_deal_by /= runs, st->p_in_force /= runs, st->p_decided /= runs;
     st->front /= runs, st->edge /= runs, st->belief_a /= runs, st->belief_b /= runs;
     for (int c = 0; c < WAR_MISS_COUNT; c++) st->miss[c] /= runs;
+    for (int k = 0; k < EN_WAR_KIND_COUNT; k++) st->p_kind[k] /= runs;
+    st->closed_by_patron /= runs, st->opened_by_patron /= runs;
     qsort(buffer, n, sizeof *buffer, compare_double);
     st->slack_median = quantile(buffer, n, 0.5);
     st->slack_p10 = quantile(buffer, n, 0.1);
@@ -83,7 +90,9 @@ static const char *actor_label(const en_war_summary *m, long player)
 }
 
 static const char *const miss_names[WAR_MISS_COUNT] = {"none", "channel_closed", "patron_veto",
-                                                       "no_talks", "ratification_failed"};
+                                                       "no_talks", "ratification_failed",
+                                                       "offer_rejected", "no_offer",
+                                                       "patron_pressure"};
 
 /* ---- deals and blockers ---- */
 
@@ -226,6 +235,145 @@ static void write_summary(const en_war_summary *m, const deal_stats *d, en_buffe
     free(buffer);
 }
 
+/* ---- WB-2: why open windows fail, kinds of deal, P(deal by given dates) ---- */
+
+/* Counts over the reported (run, step) cells at war: near misses by cause, and per actor the
+ * misses it caused (rejections, failed ratifications, a patron's pressure). */
+typedef struct why_stats {
+    double cells;                 /* reported cells at war */
+    double miss[WAR_MISS_COUNT];  /* shares of those cells */
+    double *by_actor;             /* actor × cause: share of the cause's cells */
+    double opened;                /* cells a patron's pressure opened */
+    double *opened_by;            /* actor: share of `opened` */
+} why_stats;
+
+static void why_of(const en_war_summary *m, why_stats *w)
+{
+    size_t na = m->scenario->actor_count;
+    memset(w, 0, sizeof *w);
+    w->by_actor = en_xcalloc((na + 1) * WAR_MISS_COUNT, sizeof(double));
+    w->opened_by = en_xcalloc(na + 1, sizeof(double));
+    double count[WAR_MISS_COUNT] = {0};
+    for (long r = 0; r < m->runs; r++)
+        for (long t = m->first; t <= m->last; t++) {
+            size_t at = (size_t)r * (size_t)m->steps + (size_t)t;
+            if (m->state[at] != WAR_AT_WAR) continue;
+            w->cells += 1;
+            int c = m->miss[at];
+            count[c] += 1;
+            if (m->cause_actor[at] >= 0 && m->pressure[at] <= 0)
+                w->by_actor[(size_t)m->cause_actor[at] * WAR_MISS_COUNT + (size_t)c] += 1;
+            if (m->pressure[at] > 0) {
+                w->opened += 1;
+                if (m->cause_actor[at] >= 0) w->opened_by[m->cause_actor[at]] += 1;
+            }
+        }
+    for (int c = 0; c < WAR_MISS_COUNT; c++) {
+        for (size_t a = 0; a < na; a++)
+            if (count[c] > 0) w->by_actor[a * WAR_MISS_COUNT + (size_t)c] /= count[c];
+        w->miss[c] = w->cells > 0 ? count[c] / w->cells : 0;
+    }
+    for (size_t a = 0; a < na; a++)
+        if (w->opened > 0) w->opened_by[a] /= w->opened;
+    if (w->cells > 0) w->opened /= w->cells;
+}
+
+static void why_free(why_stats *w)
+{
+    free(w->by_actor);
+    free(w->opened_by);
+}
+
+static void why_json(const en_war_summary *m, en_node *root)
+{
+    const en_scenario *s = m->scenario;
+    why_stats w;
+    why_of(m, &w);
+    en_node *why = en_node_set(root, "why_no_deal", en_node_new(EN_NODE_OBJECT));
+    en_node_set_number(why, "cells_at_war", w.cells);
+    en_node *shares = en_node_set(why, "share_of_steps_at_war", en_node_new(EN_NODE_OBJECT));
+    for (int c = 1; c < WAR_MISS_COUNT; c++) en_node_set_number(shares, miss_names[c], w.miss[c]);
+    en_node *who = en_node_set(why, "by_actor", en_node_new(EN_NODE_OBJECT));
+    static const int named[] = {WAR_MISS_REJECTED, WAR_MISS_NO_OFFER, WAR_MISS_RATIFY, WAR_MISS_PRESSURE};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        en_node *row = en_node_set(who, miss_names[named[i]], en_node_new(EN_NODE_OBJECT));
+        for (size_t a = 0; a < s->actor_count; a++)
+            if (w.by_actor[a * WAR_MISS_COUNT + (size_t)named[i]] > 0)
+                en_node_set_number(row, s->actors[a].id, w.by_actor[a * WAR_MISS_COUNT + (size_t)named[i]]);
+    }
+    en_node_set_number(why, "share_opened_by_patron_pressure", w.opened);
+    en_node *opened = en_node_set(why, "opened_by", en_node_new(EN_NODE_OBJECT));
+    for (size_t a = 0; a < s->actor_count; a++)
+        if (w.opened_by[a] > 0) en_node_set_number(opened, s->actors[a].id, w.opened_by[a]);
+    why_free(&w);
+    en_node *kinds = en_node_set(root, "deal_kinds", en_node_new(EN_NODE_OBJECT));
+    long last_day = m->war->start_day + m->last * m->war->step_days;
+    for (int k = 1; k < EN_WAR_KIND_COUNT; k++)
+        en_node_set_number(kinds, en_war_kind_names[k], en_war_summary_p_deal_by(m, last_day, k));
+    if (m->as_of_step >= 0) {
+        char date[16];
+        en_date_format(m->war->start_day + m->as_of_step * m->war->step_days, date, sizeof date);
+        en_node_set_string(root, "as_of_step", date);
+    }
+    if (m->deal_by_count) {
+        en_node *list = en_node_set(root, "deal_by", en_node_new(EN_NODE_ARRAY));
+        for (size_t i = 0; i < m->deal_by_count; i++) {
+            char date[16];
+            en_date_format(m->deal_by_days[i], date, sizeof date);
+            en_node *row = en_node_push(list, en_node_new(EN_NODE_OBJECT));
+            en_node_set_string(row, "date", date);
+            en_node_set_number(row, "p_deal", en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_ANY));
+            for (int k = 1; k < EN_WAR_KIND_COUNT; k++)
+                en_node_set_number(row, en_war_kind_names[k], en_war_summary_p_deal_by(m, m->deal_by_days[i], k));
+        }
+    }
+}
+
+static void why_text(const en_war_summary *m, en_buffer *out)
+{
+    const en_scenario *s = m->scenario;
+    why_stats w;
+    why_of(m, &w);
+    long last_day = m->war->start_day + m->last * m->war->step_days;
+    en_buffer_puts(out, "Kinds of deal (first deal, by the last reported date):");
+    for (int k = 1; k < EN_WAR_KIND_COUNT; k++)
+        en_buffer_printf(out, " %s %.2f", en_war_kind_names[k], en_war_summary_p_deal_by(m, last_day, k));
+    en_buffer_puts(out, "\nWhy no deal at a step at war (share of run-steps at war):");
+    for (int c = 1; c < WAR_MISS_COUNT; c++)
+        if (w.miss[c] > 0) en_buffer_printf(out, " %s %.3f", miss_names[c], w.miss[c]);
+    en_buffer_puts(out, "\n");
+    static const int named[] = {WAR_MISS_REJECTED, WAR_MISS_NO_OFFER, WAR_MISS_RATIFY, WAR_MISS_PRESSURE};
+    static const char *const label[] = {"offers rejected by", "no acceptable offer from", "ratification failed in",
+                                        "window closed by the pressure of"};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        if (!(w.miss[named[i]] > 0)) continue;
+        en_buffer_printf(out, "  %s:", label[i]);
+        for (size_t a = 0; a < s->actor_count; a++)
+            if (w.by_actor[a * WAR_MISS_COUNT + (size_t)named[i]] > 0)
+                en_buffer_printf(out, " %s %.0f%%", s->actors[a].id, 100 * w.by_actor[a * WAR_MISS_COUNT + (size_t)named[i]]);
+        en_buffer_puts(out, "\n");
+    }
+    if (w.opened > 0) {
+        en_buffer_printf(out, "  window opened by a patron's pressure in %.3f of run-steps at war:", w.opened);
+        for (size_t a = 0; a < s->actor_count; a++)
+            if (w.opened_by[a] > 0) en_buffer_printf(out, " %s %.0f%%", s->actors[a].id, 100 * w.opened_by[a]);
+        en_buffer_puts(out, "\n");
+    }
+    why_free(&w);
+    if (m->deal_by_count) {
+        en_buffer_puts(out, "P(deal by)   date         any  settlement  ceasefire  victor's\n");
+        for (size_t i = 0; i < m->deal_by_count; i++) {
+            char date[16];
+            en_date_format(m->deal_by_days[i], date, sizeof date);
+            en_buffer_printf(out, "             %s  %5.3f  %10.3f  %9.3f  %8.3f\n", date,
+                             en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_ANY),
+                             en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_SETTLEMENT),
+                             en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_CEASEFIRE),
+                             en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_VICTOR));
+        }
+    }
+}
+
 /* ---- JSON ---- */
 
 en_node *en_war_summary_node(const en_war_summary *m)
@@ -263,6 +411,10 @@ en_node *en_war_summary_node(const en_war_summary *m)
         en_node_set_number(row, "mean_belief_b", st.belief_b);
         en_node *miss = en_node_set(row, "near_miss", en_node_new(EN_NODE_OBJECT));
         for (int c = 1; c < WAR_MISS_COUNT; c++) en_node_set_number(miss, miss_names[c], st.miss[c]);
+        en_node *kinds = en_node_set(row, "p_deal_by_kind", en_node_new(EN_NODE_OBJECT));
+        for (int k = 1; k < EN_WAR_KIND_COUNT; k++) en_node_set_number(kinds, en_war_kind_names[k], st.p_kind[k]);
+        en_node_set_number(row, "p_closed_by_patron_pressure", st.closed_by_patron);
+        en_node_set_number(row, "p_opened_by_patron_pressure", st.opened_by_patron);
     }
     free(buffer);
     deal_stats d;
@@ -297,6 +449,7 @@ en_node *en_war_summary_node(const en_war_summary *m)
         en_node_set_number(blockers, actor_label(m, (long)p), d.blocked[p]);
         if (d.patron_blocked[p] > 0) en_node_set_number(patron, actor_label(m, (long)p), d.patron_blocked[p]);
     }
+    why_json(m, root);
     en_buffer summary = {0};
     write_summary(m, &d, &summary);
     en_node_set_string(root, "summary", summary.data ? summary.data : "");
@@ -377,6 +530,7 @@ void en_war_summary_text(const en_war_summary *m, en_buffer *out)
             }
         en_buffer_puts(out, "\n");
     }
+    why_text(m, out);
     en_buffer_puts(out, "\nSummary: ");
     write_summary(m, &d, out);
     en_buffer_puts(out, "\n");
@@ -388,6 +542,50 @@ void en_war_summary_text(const en_war_summary *m, en_buffer *out)
 }
 
 /* ---- explain ---- */
+
+/* WB-2 talks at the explain step, over the runs at war then. */
+typedef struct explain_talks {
+    double offers, accepted, rejected, mean_offer, rejections, type_low[2];
+    double *patron_surplus, *patron_push; /* per patron: means */
+} explain_talks;
+
+static void explain_talks_of(const en_war_summary *m, explain_talks *e)
+{
+    memset(e, 0, sizeof *e);
+    e->patron_surplus = en_xcalloc(m->patron_count + 1, sizeof(double));
+    e->patron_push = en_xcalloc(m->patron_count + 1, sizeof(double));
+    double at_war = 0;
+    for (long r = 0; r < m->runs; r++) {
+        if (m->explain_blocker[r] == -2) continue;
+        at_war += 1;
+        if (m->explain_accept[r] >= 0) {
+            e->offers += 1;
+            e->mean_offer += m->explain_offer[r];
+            e->accepted += m->explain_accept[r] == 1;
+            e->rejected += m->explain_accept[r] == 0;
+        }
+        e->rejections += m->explain_rejections[r];
+        e->type_low[0] += m->explain_type_low[(size_t)r * 2];
+        e->type_low[1] += m->explain_type_low[(size_t)r * 2 + 1];
+        for (size_t b = 0; b < m->patron_count; b++) {
+            e->patron_surplus[b] += m->explain_patron[(size_t)r * m->patron_count + b];
+            e->patron_push[b] += m->explain_pressure[(size_t)r * m->patron_count + b];
+        }
+    }
+    if (e->offers > 0) e->mean_offer /= e->offers;
+    else e->mean_offer = NAN;
+    if (at_war > 0) {
+        e->offers /= at_war, e->accepted /= at_war, e->rejected /= at_war, e->rejections /= at_war;
+        e->type_low[0] /= at_war, e->type_low[1] /= at_war;
+        for (size_t b = 0; b < m->patron_count; b++) e->patron_surplus[b] /= at_war, e->patron_push[b] /= at_war;
+    }
+}
+
+static void explain_talks_free(explain_talks *e)
+{
+    free(e->patron_surplus);
+    free(e->patron_push);
+}
 
 typedef struct explain_row {
     double reservation, deal_value, surplus, p_negative, p_binding;
@@ -448,6 +646,26 @@ en_node *en_war_explain_node(const en_war_summary *m)
     if (worst >= 0) en_node_set_string(root, "blocks", actor_label(m, worst));
     else en_node_set(root, "blocks", en_node_new(EN_NODE_NULL));
     free(rows);
+    explain_talks e;
+    explain_talks_of(m, &e);
+    en_node *talks = en_node_set(root, "talks", en_node_new(EN_NODE_OBJECT));
+    en_node_set_number(talks, "p_offer", e.offers);
+    en_node_set_number(talks, "p_accepted", e.accepted);
+    en_node_set_number(talks, "p_rejected", e.rejected);
+    en_node_set_number(talks, "mean_offered_surplus", e.mean_offer);
+    en_node_set_number(talks, "mean_rejections_so_far", e.rejections);
+    en_node_set_number(talks, "mean_belief_low_type_a", e.type_low[0]);
+    en_node_set_number(talks, "mean_belief_low_type_b", e.type_low[1]);
+    en_node *pat = en_node_set(root, "patron_pressure", en_node_new(EN_NODE_ARRAY));
+    for (size_t b = 0; b < m->patron_count; b++) {
+        en_node *row = en_node_push(pat, en_node_new(EN_NODE_OBJECT));
+        const en_actor *a = &m->scenario->actors[m->patron_actor[b]];
+        en_node_set_string(row, "patron", a->id);
+        en_node_set_string(row, "client", m->scenario->actors[a->patron_of].id);
+        en_node_set_number(row, "surplus_of_deal", e.patron_surplus[b]);
+        en_node_set_number(row, "client_reservation_change", e.patron_push[b]);
+    }
+    explain_talks_free(&e);
     return root;
 }
 
@@ -477,4 +695,15 @@ void en_war_explain_text(const en_war_summary *m, en_buffer *out)
     else
         en_buffer_puts(out, "Who blocks: nobody — the window is open in every run on that date\n");
     free(rows);
+    explain_talks e;
+    explain_talks_of(m, &e);
+    en_buffer_printf(out, "Talks that step: an offer in %.0f%% of runs (accepted %.0f%%, rejected %.0f%%; mean surplus offered %+.3f);\n"
+                          "  offers rejected so far (mean per run) %.2f; the other side's lower bound on A's type %+.3f, on B's %+.3f\n",
+                     100 * e.offers, 100 * e.accepted, 100 * e.rejected, e.mean_offer, e.rejections, e.type_low[0], e.type_low[1]);
+    for (size_t b = 0; b < m->patron_count; b++) {
+        const en_actor *a = &m->scenario->actors[m->patron_actor[b]];
+        en_buffer_printf(out, "Patron %s: surplus of the deal on the table %+.3f -> %s presses %s (its reservation %+.3f)\n", a->id,
+                         e.patron_surplus[b], a->id, m->scenario->actors[a->patron_of].id, e.patron_push[b]);
+    }
+    explain_talks_free(&e);
 }

@@ -61,6 +61,20 @@ struct war_run {
     double *reservation;  /* np */
     double *package, *deal, *scratch, *outcome, *ideal_a, *ideal_b; /* ni */
     double *settle_pos, *settle_w, *settle_reach;
+    /* WB-2 state */
+    double theta[2];      /* (1) private resolve types of A and B: extra reservation */
+    double type_low[2];   /* (1) the other side's lower bound on A's / B's type (screening) */
+    double chill;         /* (5) channel chill in [0, 1] */
+    double *harden;       /* (5) per actor: hold-out added by its rejections, decaying */
+    double *culpable;     /* (7) per actor: the current leader's culpability */
+    double *lweight;      /* (7) np × ni: weights scaled by 1 + culpability */
+    double *push;         /* (6) per player: reservation change from patrons' pressure */
+    double *patron_surplus, *patron_push; /* (6) per patron */
+    double *pweight;      /* (6) ni: a patron's weights over every issue it cares about */
+    double *ceasefire;    /* ni: the bare-ceasefire package */
+    int have_package;     /* r->package holds the last maximin package of this run */
+    long rejections;
+    double rate;          /* step_days / rate_days (1: rates are per step) */
 };
 
 war_run *war_run_new(const war_setup *su)
@@ -100,6 +114,14 @@ war_run *war_run_new(const war_setup *su)
     r->settle_pos = en_xcalloc(np, sizeof(double));
     r->settle_w = en_xcalloc(np, sizeof(double));
     r->settle_reach = en_xcalloc(np, sizeof(double));
+    r->harden = en_xcalloc(na + 1, sizeof(double));
+    r->culpable = en_xcalloc(na + 1, sizeof(double));
+    r->lweight = en_xcalloc(np * ni + 1, sizeof(double));
+    r->push = en_xcalloc(np, sizeof(double));
+    r->patron_surplus = en_xcalloc(nb, sizeof(double));
+    r->patron_push = en_xcalloc(nb, sizeof(double));
+    r->pweight = en_xcalloc(ni + 1, sizeof(double));
+    r->ceasefire = en_xcalloc(ni + 1, sizeof(double));
     return r;
 }
 
@@ -112,7 +134,9 @@ void war_run_free(war_run *r)
                     r->capability, r->veto, r->stalled, r->flow_now, r->extra_aid, r->front_shift, r->alpha,
                     r->beta, r->weight, r->tolerance, r->power_shift, r->guarantee, r->reference,
                     r->players, r->reservation, r->package, r->deal, r->scratch, r->outcome,
-                    r->ideal_a, r->ideal_b, r->settle_pos, r->settle_w, r->settle_reach};
+                    r->ideal_a, r->ideal_b, r->settle_pos, r->settle_w, r->settle_reach,
+                    r->harden, r->culpable, r->lweight, r->push, r->patron_surplus, r->patron_push,
+                    r->pweight, r->ceasefire};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
     free(r);
 }
@@ -135,6 +159,47 @@ static void set_weights(war_run *r, const war_setup *su)
                                             ? r->salience[(size_t)a * su->ni + k] / total
                                             : 0;
     }
+}
+
+/* Time step (WB-2): when `rate_days` is set, the per-step numbers of the file are stated for
+ * rate_days and are converted to the run's step of step_days (ratio ρ): probabilities per step
+ * p → 1 − (1 − p)^ρ, kept shares λ → λ^ρ, flows and drifts × ρ, horizons in steps ÷ ρ. Event
+ * durations (`steps`) are converted when they are applied. */
+static double per_step_p(double p, double rho) { return 1 - pow(1 - clamp(p, 0, 1), rho); }
+
+static void convert_rates(war_run *r, const war_setup *su)
+{
+    double rd = r->global[WP_RATE_DAYS];
+    r->rate = rd > 0 ? (double)su->w->step_days / rd : 1;
+    double rho = r->rate;
+    if (rho == 1) return;
+    static const int probs[] = {WP_JUMP_RATE, WP_MEDIATOR_PULL, WP_P_TALK_OPEN, WP_P_TALK_CLOSED,
+                                WP_P_TALK_MEDIATED};
+    for (size_t i = 0; i < sizeof probs / sizeof probs[0]; i++)
+        r->global[probs[i]] = per_step_p(r->global[probs[i]], rho);
+    static const int kept[] = {WP_DELTA, WP_FORGET, WP_COMMITMENT_DECAY, WP_CHILL_DECAY};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        r->global[kept[i]] = pow(r->global[kept[i]], rho);
+    r->global[WP_FRONT_SPEED] *= rho;
+    r->global[WP_HORIZON] = fmax(1, floor(r->global[WP_HORIZON] / rho + 0.5));
+    r->global[WP_RENEW_HORIZON] = fmax(1, r->global[WP_RENEW_HORIZON] / rho);
+    r->global[WP_CONTESTS] = fmax(1, floor(r->global[WP_CONTESTS] * rho + 0.5));
+    for (size_t a = 0; a < su->na; a++) {
+        static const int aprobs[] = {WA_LEADER_HAZARD, WA_FLOW_TO_STALL, WA_STALL_TO_FLOW, WA_DEPRECIATION};
+        for (size_t i = 0; i < sizeof aprobs / sizeof aprobs[0]; i++)
+            AP(r, su, a, aprobs[i]) = per_step_p(AP(r, su, a, aprobs[i]), rho);
+        static const int flows[] = {WA_FLOW_COST, WA_REPLENISH, WA_BATTLE_LOSS, WA_AID_FLOW,
+                                    WA_AID_STALLED, WA_WAR_BENEFIT};
+        for (size_t i = 0; i < sizeof flows / sizeof flows[0]; i++) AP(r, su, a, flows[i]) *= rho;
+    }
+}
+
+/* An event's duration in the run's steps (converted when rates are stated for rate_days). */
+static long event_steps(const war_run *r, const en_war_event *e)
+{
+    if (r->rate == 1) return e->steps;
+    long n = (long)floor((double)e->steps / r->rate + 0.5);
+    return n < 1 ? 1 : n;
 }
 
 /* Draws the run's parameters and sets the initial state. */
@@ -190,6 +255,20 @@ static void run_init(war_run *r, const war_setup *su, long run)
     }
     r->mediator_until = -1;
     r->channel_closed = 0;
+    /* WB-2 */
+    double sigma = r->global[WP_PRIVATE_INFO];
+    for (int i = 0; i < 2; i++) {
+        r->theta[i] = sigma > 0 ? sigma * (2 * gsl_rng_uniform(r->rng) - 1) : 0;
+        r->type_low[i] = -sigma;
+    }
+    r->chill = 0;
+    r->rejections = 0;
+    r->have_package = 0;
+    for (size_t a = 0; a < su->na; a++) {
+        r->harden[a] = 0;
+        r->culpable[a] = AP(r, su, a, WA_CULPABILITY);
+    }
+    convert_rates(r, su);
 }
 
 /* Contest success function: A's per-contest win probability. */
@@ -232,8 +311,9 @@ static void apply_event(war_run *r, const war_setup *su, const en_war_event *e, 
         size_t b = patron_index(su, e->actor);
         if (b == (size_t)-1) break;
         double amount = draw_value(&e->amount, r->rng);
-        for (long u = t; u < t + e->steps && u < steps; u++)
-            r->extra_aid[b * ((size_t)steps + 1) + (size_t)u] += amount / (double)e->steps;
+        long n = event_steps(r, e);
+        for (long u = t; u < t + n && u < steps; u++)
+            r->extra_aid[b * ((size_t)steps + 1) + (size_t)u] += amount / (double)n;
         break;
     }
     case EN_WAR_AID_STALL:
@@ -253,7 +333,7 @@ static void apply_event(war_run *r, const war_setup *su, const en_war_event *e, 
     }
     case EN_WAR_OFFENSIVE:
         r->boost[side] = fmax(0, 1 + draw_value(&e->boost, r->rng));
-        r->boost_until[side] = t + e->steps;
+        r->boost_until[side] = t + event_steps(r, e);
         r->jump_override[side] = e->has_jump_rate ? draw_value(&e->jump_rate, r->rng) : -1;
         break;
     case EN_WAR_MOBILIZATION:
@@ -261,16 +341,19 @@ static void apply_event(war_run *r, const war_setup *su, const en_war_event *e, 
         break;
     case EN_WAR_FRONT: {
         double change = draw_value(&e->change, r->rng);
-        for (long u = t; u < t + e->steps && u < steps; u++)
-            r->front_shift[u] += change / (double)e->steps;
+        long n = event_steps(r, e);
+        for (long u = t; u < t + n && u < steps; u++)
+            r->front_shift[u] += change / (double)n;
         break;
     }
     case EN_WAR_MEDIATION:
-        if (t + e->steps > r->mediator_until) r->mediator_until = t + e->steps;
+        if (t + event_steps(r, e) > r->mediator_until) r->mediator_until = t + event_steps(r, e);
         break;
     case EN_WAR_LEADER_CHANGE:
         for (size_t k = 0; k < ni; k++) r->commitment[(size_t)e->actor * ni + k] = 0;
         AP(r, su, e->actor, WA_OPTIMISM) = 0;
+        r->culpable[e->actor] = 0; /* the new leader did not start the war (Croco 2011) */
+        r->harden[e->actor] = 0;
         break;
     case EN_WAR_BELIEF:
         AP(r, su, e->actor, WA_OPTIMISM) += draw_value(&e->change, r->rng);
@@ -307,17 +390,79 @@ static void war_outcome(const war_run *r, const war_setup *su, double z, double 
     }
 }
 
-/* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε. */
-static size_t build_players(war_run *r, const war_setup *su, double z, long t, int belligerents_only)
+/* V^cont of actor a with weights `weight` (§8.4): own belief → projected front → expected
+ * package, discounted, minus the costs of fighting on (plus a patron's gain from the war). */
+static double continuation(war_run *r, const war_setup *su, long a, const double *weight, double z)
 {
-    const en_war *w = su->w;
-    size_t ni = su->ni, n = 0;
+    size_t ni = su->ni;
     double delta = r->global[WP_DELTA];
     long horizon = (long)r->global[WP_HORIZON];
     double dh = pow(delta, (double)horizon);
     double annuity = delta < 1 ? (1 - dh) / (1 - delta) : (double)horizon;
     double jump = r->global[WP_JUMP_RATE] * r->global[WP_JUMP_SIZE];
     double decisive = r->global[WP_DECISIVE_WEIGHT], forts = r->global[WP_FORTS];
+    en_war_player pl = {&r->ideal[(size_t)a * ni], weight, NULL, NULL, 0, 0, 0, 0};
+    en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                        r->reference, 0, 0, 0, 1, &pl};
+    double q = belief(r, su, a);
+    double zhat = clamp(z + (double)horizon * (r->global[WP_FRONT_SPEED] + jump) * (2 * q - 1), 0, 1);
+    war_outcome(r, su, zhat, r->outcome);
+    double value = dh * en_war_utility(&one, &pl, r->outcome);
+    if (decisive > 0) {
+        double win = en_war_gamblers_ruin(q, z * forts, forts);
+        double fought = win * en_war_utility(&one, &pl, r->ideal_a) +
+                        (1 - win) * en_war_utility(&one, &pl, r->ideal_b);
+        value = (1 - decisive) * value + decisive * dh * fought;
+    }
+    value -= AP(r, su, a, WA_FLOW_COST) * annuity;
+    size_t b = patron_index(su, a);
+    if (b != (size_t)-1) {
+        value -= AP(r, su, a, WA_AID_COST) * r->flow_now[b] * annuity;
+        value += AP(r, su, a, WA_WAR_BENEFIT) * annuity;
+    }
+    return value;
+}
+
+/* (6) Patrons with stakes and leverage (Werner 2000; Salehyan 2010; Fang, Johnson & Leeds
+ * 2014): each patron of a belligerent values the package on EVERY issue it holds a stance on
+ * (salience-normalised) against its own value of the war going on; its client's reservation
+ * moves by −leverage × that surplus (a patron that gains from the deal presses to settle, one
+ * that loses presses to fight on and backs it with support). The package judged is the last
+ * maximin package of the run (the deal on the table); before there is one, the status quo. */
+static void patron_pressure(war_run *r, const war_setup *su, double z)
+{
+    size_t ni = su->ni;
+    const double *x = r->have_package ? r->package : su->status_quo;
+    for (size_t p = 0; p < su->np; p++) r->push[p] = 0;
+    for (size_t b = 0; b < su->nb; b++) {
+        long a = su->patron_actor[b];
+        r->patron_surplus[b] = r->patron_push[b] = 0;
+        double lev = AP(r, su, a, WA_LEVERAGE);
+        if (!(lev > 0)) continue;
+        double total = 0;
+        for (size_t k = 0; k < ni; k++) total += r->salience[(size_t)a * ni + k];
+        if (!(total > 0)) continue;
+        for (size_t k = 0; k < ni; k++) r->pweight[k] = r->salience[(size_t)a * ni + k] / total;
+        en_war_player pl = {&r->ideal[(size_t)a * ni], r->pweight, NULL, NULL, 0, 0, 0, 0};
+        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                            r->reference, 0, 0, 0, 1, &pl};
+        double surplus = en_war_utility(&one, &pl, x) - continuation(r, su, a, r->pweight, z);
+        r->patron_surplus[b] = surplus;
+        r->patron_push[b] = -lev * surplus;
+        long client = su->s->actors[a].patron_of;
+        size_t cp = client == su->w->side_a ? su->a_player : su->b_player;
+        r->push[cp] += r->patron_push[b];
+    }
+}
+
+/* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
+ * hardening of rejections (5), the private type (1), patrons' pressure (6) and, for a culpable
+ * leader (7), the leader's utility (1 + ψ)U − ψ of a deal (Goemans 2000: settling short of the
+ * aims is punished, fighting on keeps the chance of resurrection). */
+static size_t build_players(war_run *r, const war_setup *su, double z, long t, int belligerents_only)
+{
+    const en_war *w = su->w;
+    size_t ni = su->ni, n = 0;
     int mediated = t < r->mediator_until;
     for (size_t k = 0; k < ni; k++) {
         r->ideal_a[k] = r->ideal[(size_t)w->side_a * ni + k];
@@ -334,23 +479,18 @@ static size_t build_players(war_run *r, const war_setup *su, double z, long t, i
         pl->audience = AP(r, su, a, WA_AUDIENCE_COST) * (mediated ? r->global[WP_SECRECY] : 1);
         pl->renewal_loss = AP(r, su, a, WA_RENEWAL_LOSS);
         pl->renewal_side = su->player_side[p];
-        /* V^cont: own belief → projected front → expected package, discounted, minus costs */
-        double q = belief(r, su, a);
-        double zhat = clamp(z + (double)horizon * (r->global[WP_FRONT_SPEED] + jump) * (2 * q - 1), 0, 1);
-        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
-                            r->reference, 0, 0, 0, 1, pl};
-        war_outcome(r, su, zhat, r->outcome);
-        double value = dh * en_war_utility(&one, pl, r->outcome);
-        if (decisive > 0) {
-            double win = en_war_gamblers_ruin(q, z * forts, forts);
-            double fought = win * en_war_utility(&one, pl, r->ideal_a) +
-                            (1 - win) * en_war_utility(&one, pl, r->ideal_b);
-            value = (1 - decisive) * value + decisive * dh * fought;
+        double value = continuation(r, su, a, pl->weight, z);
+        value += AP(r, su, a, WA_HOLDOUT) + r->harden[a] + r->push[p];
+        if (a == w->side_a) value += r->theta[0];
+        else if (a == w->side_b) value += r->theta[1];
+        double psi = r->culpable[a];
+        if (psi > 0) {
+            double *lw = &r->lweight[p * ni];
+            for (size_t k = 0; k < ni; k++) lw[k] = (1 + psi) * pl->weight[k];
+            pl->weight = lw;
+            value += psi;
         }
-        value -= AP(r, su, a, WA_FLOW_COST) * annuity;
-        size_t b = patron_index(su, a);
-        if (b != (size_t)-1) value -= AP(r, su, a, WA_AID_COST) * r->flow_now[b] * annuity;
-        pl->reservation = value + AP(r, su, a, WA_HOLDOUT);
+        pl->reservation = value;
         r->reservation[n] = pl->reservation;
         n++;
     }
@@ -439,6 +579,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
     sum->first_deal[run] = -1;
     sum->renewed[run] = -1;
     sum->decided[run] = 0;
+    sum->deal_kind[run] = 0;
     double rho_deal = 0;
     size_t at0 = (size_t)run * (size_t)steps;
     for (long t = 0; t < steps; t++) {
@@ -451,8 +592,10 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         }
         /* 1. scripted events of this step */
         while (next_event < w->event_count && en_war_step_of(w, w->events[next_event].day) <= t) {
-            apply_event(r, su, &w->events[next_event], t);
-            next_event++;
+            const en_war_event *e = &w->events[next_event++];
+            /* --as-of: what was not known then is not used, unless it was scheduled */
+            if (su->as_of_step >= 0 && e->day > su->as_of_day && !e->scheduled) continue;
+            apply_event(r, su, e, t);
         }
         for (int i = 0; i < 2; i++)
             if (r->boost_until[i] >= 0 && t >= r->boost_until[i]) {
@@ -516,9 +659,25 @@ void war_run_one(war_run *r, const war_setup *su, long run)
                     r->beta[a] = (1 - mean) * n;
                 }
             }
-            if (z <= r->global[WP_Z_MIN]) decided = 2;
-            else if (z >= r->global[WP_Z_MAX]) decided = 1;
-            if (decided) sum->decided[run] = decided;
+            if (t < su->as_of_step) {
+                /* history: the war was still going on at the forecast date */
+                double eps = 1e-9;
+                z = clamp(z, r->global[WP_Z_MIN] + eps, r->global[WP_Z_MAX] - eps);
+            } else if (z <= r->global[WP_Z_MIN]) {
+                decided = 2;
+            } else if (z >= r->global[WP_Z_MAX]) {
+                decided = 1;
+            }
+            if (decided) {
+                sum->decided[run] = decided;
+                /* a victor's ceasefire: the decisive front imposes terms the loser signs */
+                if (sum->first_deal[run] < 0 && !su->o->window_only &&
+                    gsl_rng_uniform(r->rng) < r->global[WP_VICTOR_SIGNS]) {
+                    sum->first_deal[run] = t;
+                    sum->deal_kind[run] = EN_WAR_KIND_VICTOR;
+                    war_outcome(r, su, decided == 1 ? 1 : 0, &sum->terms[(size_t)run * ni]);
+                }
+            }
         }
         /* leadership changes */
         for (size_t p = 0; p < su->np; p++) {
@@ -527,11 +686,18 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             if (h > 0 && gsl_rng_uniform(r->rng) < h) {
                 for (size_t k = 0; k < ni; k++) r->commitment[(size_t)a * ni + k] = 0;
                 AP(r, su, a, WA_OPTIMISM) = 0;
+                r->culpable[a] = 0;
+                r->harden[a] = 0;
             }
         }
-        /* 7. public commitments decay */
+        /* 7. public commitments decay, and with them the hardening of rejections; the chill
+         * of the channel thaws */
         double decay = r->global[WP_COMMITMENT_DECAY];
         for (size_t k = 0; k < su->na * ni; k++) r->commitment[k] *= decay;
+        for (size_t a = 0; a < su->na; a++) r->harden[a] *= decay;
+        r->chill *= r->global[WP_CHILL_DECAY];
+        sum->cause_actor[at] = -1;
+        sum->pressure[at] = 0;
         sum->front[at] = (float)z;
         sum->edge[at] = (float)q;
         sum->belief_a[at] = (float)belief(r, su, w->side_a);
@@ -545,16 +711,44 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             sum->open[at] = 0;
             continue;
         }
-        /* 8. the window */
+        /* 8. the window, with the patrons' pressure on their clients (6) */
+        patron_pressure(r, su, z);
         size_t np = build_players(r, su, z, t, 0);
         en_war_frame f = frame_of(r, su, np);
         size_t binding = 0;
         double slack = en_war_window(&f, r->ws, r->package, &binding);
+        r->have_package = 1;
         int open = slack >= 0;
+        /* Did a patron's pressure decide it? First order through the LP duals (the slack falls
+         * by λ_i per unit of player i's reservation), confirmed by a re-solve without it. */
+        long presser = -1;
+        {
+            const double *dual = en_war_window_duals(r->ws);
+            double effect = 0, best = 0;
+            for (size_t p = 0; p < np; p++) effect += dual[p] * r->push[p];
+            for (size_t b = 0; b < su->nb; b++) {
+                long client = su->s->actors[su->patron_actor[b]].patron_of;
+                size_t cp = client == w->side_a ? su->a_player : su->b_player;
+                double part = dual[cp] * r->patron_push[b];
+                if ((open ? -part : part) > best) best = open ? -part : part, presser = (long)b;
+            }
+            int flips = open ? slack + effect < 0 : slack + effect >= 0;
+            if (presser >= 0 && flips) {
+                for (size_t p = 0; p < np; p++) r->players[p].reservation -= r->push[p];
+                memcpy(r->scratch, r->package, ni * sizeof *r->scratch);
+                double bare = en_war_window(&f, r->ws, r->scratch, NULL);
+                for (size_t p = 0; p < np; p++) r->players[p].reservation += r->push[p];
+                if ((bare >= 0) != open) {
+                    sum->pressure[at] = (signed char)(open ? 1 : -1);
+                    sum->cause_actor[at] = (short)su->patron_actor[presser];
+                }
+            }
+        }
         sum->slack[at] = (float)slack;
         sum->open[at] = (unsigned char)open;
         if (!open) sum->blocker[at] = (short)binding;
-        if (t == sum->explain_step) {
+        int explain = t == sum->explain_step;
+        if (explain) {
             size_t base = (size_t)run * su->np;
             for (size_t p = 0; p < np; p++) {
                 const en_war_player *pl = &r->players[p];
@@ -566,6 +760,13 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             }
             sum->explain_blocker[run] = (short)(open ? -1 : (long)binding);
             for (size_t k = 0; k < ni; k++) sum->explain_package[(size_t)run * ni + k] = r->package[k];
+            sum->explain_type_low[(size_t)run * 2] = r->type_low[0];
+            sum->explain_type_low[(size_t)run * 2 + 1] = r->type_low[1];
+            sum->explain_rejections[run] = (double)r->rejections;
+            for (size_t b = 0; b < su->nb; b++) {
+                sum->explain_patron[(size_t)run * su->nb + b] = r->patron_surplus[b];
+                sum->explain_pressure[(size_t)run * su->nb + b] = r->patron_push[b];
+            }
         }
         if (in_deal) {
             sum->state[at] = WAR_IN_DEAL;
@@ -577,43 +778,117 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             continue;
         }
         sum->state[at] = WAR_AT_WAR;
-        /* 9. talks */
+        /* 9. talks: the channel's hazard, its rise after the fighting began (8) and its chill
+         * after failures (5) */
         int mediated = t < r->mediator_until;
         double p_talk = r->channel_closed ? r->global[WP_P_TALK_CLOSED]
                         : mediated        ? r->global[WP_P_TALK_MEDIATED]
                                           : r->global[WP_P_TALK_OPEN];
+        double ramp = r->global[WP_TALK_RAMP_DAYS];
+        if (ramp > 0) {
+            double days = (double)(w->start_day + t * w->step_days - su->began_day) + (double)w->step_days;
+            p_talk *= days > 0 ? 1 - exp(-days / ramp) : 0;
+        }
+        p_talk *= 1 - r->chill;
+        int kind = EN_WAR_KIND_SETTLEMENT;
+        const double *offer = NULL;
+        en_war_frame fb;
         if (!open) {
             /* near miss by a patron: the belligerents alone had a window */
             memcpy(r->scratch, r->package, ni * sizeof *r->scratch);
             size_t nbel = build_players(r, su, z, t, 1);
-            en_war_frame fb = frame_of(r, su, nbel);
+            fb = frame_of(r, su, nbel);
             if (en_war_window(&fb, r->ws, r->scratch, NULL) >= 0) {
                 sum->miss[at] = WAR_MISS_PATRON;
                 sum->patron_blocker[at] = (short)binding;
             }
-            continue;
+            if (sum->pressure[at] < 0) sum->miss[at] = WAR_MISS_PRESSURE;
+            /* a bare ceasefire at the line: every other issue stays at its status quo, so only
+             * the belligerents' consent is needed */
+            if (r->global[WP_CEASEFIRE] > 0) {
+                war_outcome(r, su, z, r->outcome);
+                for (size_t k = 0; k < ni; k++)
+                    r->ceasefire[k] = (long)k == w->territory ? r->outcome[k] : su->status_quo[k];
+                int ok = 1;
+                for (size_t p = 0; p < nbel && ok; p++) ok = en_war_surplus(&fb, p, r->ceasefire) >= 0;
+                if (ok) {
+                    kind = EN_WAR_KIND_CEASEFIRE;
+                    offer = r->ceasefire;
+                }
+            }
+            if (!offer) continue;
         }
+        if (t < su->as_of_step) continue; /* history: no deal was signed before the forecast date */
         int talks = gsl_rng_uniform(r->rng) < p_talk;
         if (!talks || su->o->window_only) {
-            sum->miss[at] = r->channel_closed ? WAR_MISS_CHANNEL : WAR_MISS_NO_TALKS;
+            if (sum->miss[at] == WAR_MISS_NONE)
+                sum->miss[at] = r->channel_closed ? WAR_MISS_CHANNEL : WAR_MISS_NO_TALKS;
             continue;
         }
-        settle(r, su, &f, r->deal);
+        const en_war_frame *fd = kind == EN_WAR_KIND_SETTLEMENT ? &f : &fb;
+        if (kind == EN_WAR_KIND_SETTLEMENT) settle(r, su, &f, r->deal);
+        else memcpy(r->deal, offer, ni * sizeof *r->deal);
+        /* (1) the offer under private information: a belligerent, drawn at random, proposes;
+         * it splits the surplus at the package believing the other's type uniform on
+         * [type_low, private_info]; a rejection is informative (screening, Powell 2004) */
+        int proposer = gsl_rng_uniform(r->rng) < 0.5 ? 0 : 1, receiver = 1 - proposer;
+        size_t pp = proposer == 0 ? su->a_player : su->b_player;
+        size_t rp = receiver == 0 ? su->a_player : su->b_player;
+        double s_prop = en_war_surplus(fd, pp, r->deal);
+        double s_recv0 = en_war_surplus(fd, rp, r->deal) + r->theta[receiver];
+        double sigma = r->global[WP_PRIVATE_INFO];
+        double p_accept;
+        double y = en_war_screen(s_prop + s_recv0, r->type_low[receiver], sigma, &p_accept);
+        long rejecter = su->player_actor[rp];
+        if (explain) sum->explain_offer[run] = y;
+        if (sigma > 0 && s_prop + s_recv0 - y < 0) {
+            /* every offer the receiver might take costs the proposer more than fighting on */
+            sum->miss[at] = WAR_MISS_NO_OFFER;
+            sum->cause_actor[at] = (short)su->player_actor[pp];
+            if (explain) sum->explain_accept[run] = -1, sum->explain_offer[run] = NAN;
+            continue;
+        }
+        if (sigma > 0 && r->theta[receiver] > y) {
+            r->type_low[receiver] = fmax(r->type_low[receiver], y);
+            r->rejections++;
+            r->chill = fmin(1, r->chill + r->global[WP_CHILL]);
+            r->harden[rejecter] += r->global[WP_HARDEN];
+            sum->miss[at] = WAR_MISS_REJECTED;
+            sum->cause_actor[at] = (short)rejecter;
+            if (explain) sum->explain_accept[run] = 0;
+            continue;
+        }
+        if (explain) sum->explain_accept[run] = 1;
+        /* (5) public ratification: signing is public, so the audience cost counts in full
+         * (secrecy helped the talks, not the signing; Putnam 1988, Kurizaki 2007) */
         int ratified = 1;
-        for (size_t p = 0; p < su->np; p++) {
-            double pr = AP(r, su, su->player_actor[p], WA_RATIFY);
-            if (pr < 1 && gsl_rng_uniform(r->rng) >= pr) ratified = 0;
+        long failed = -1;
+        for (size_t p = 0; p < fd->player_count; p++) {
+            long a = su->player_actor[p]; /* belligerents come first in both frames */
+            double pr = AP(r, su, a, WA_RATIFY);
+            en_war_player public_view = fd->players[p];
+            public_view.audience = AP(r, su, a, WA_AUDIENCE_COST);
+            double ac = en_war_audience_cost(fd, &public_view, r->deal);
+            pr *= exp(-r->global[WP_RATIFY_AUDIENCE] * ac);
+            if (pr < 1 && gsl_rng_uniform(r->rng) >= pr) {
+                ratified = 0;
+                if (failed < 0) failed = a;
+            }
         }
         if (!ratified) {
             sum->miss[at] = WAR_MISS_RATIFY;
+            sum->cause_actor[at] = (short)failed;
+            r->chill = fmin(1, r->chill + r->global[WP_CHILL]);
+            r->harden[failed] += r->global[WP_HARDEN];
             continue;
         }
         in_deal = 1;
         sum->state[at] = WAR_IN_DEAL;
-        double ra = en_war_renewal_probability(&f, 1, r->deal), rb = en_war_renewal_probability(&f, -1, r->deal);
+        double ra = en_war_renewal_probability(fd, 1, r->deal), rb = en_war_renewal_probability(fd, -1, r->deal);
         rho_deal = 1 - (1 - ra) * (1 - rb);
         if (sum->first_deal[run] < 0) {
             sum->first_deal[run] = t;
+            sum->deal_kind[run] = (unsigned char)kind;
             memcpy(&sum->terms[(size_t)run * ni], r->deal, ni * sizeof *r->deal);
         }
     }

@@ -61,3 +61,17 @@ double en_war_gamblers_ruin(double q, double k, double n)
     }
     return (1 - pow(r, k)) / (1 - pow(r, n));
 }
+
+double en_war_screen(double total, double low, double high, double *p_accept)
+{
+    /* max over y of (total − y)(y − low)/(high − low): y* = (total + low)/2, in [low, high] */
+    if (!(high > low)) {
+        if (p_accept) *p_accept = 1;
+        return low;
+    }
+    double y = 0.5 * (total + low);
+    if (y < low) y = low;
+    if (y > high) y = high;
+    if (p_accept) *p_accept = (y - low) / (high - low);
+    return y;
+}

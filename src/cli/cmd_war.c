@@ -18,6 +18,7 @@
 static const char usage[] =
     "usage: entente war FILE [--runs N] [--seed S] [--threads T] [--from DATE --to DATE]\n"
     "                   [--explain DATE] [--settle-with nash|MODEL] [--format text|json] [-o FILE]\n"
+    "                   [--as-of DATE] [--deal-by DATE[,DATE...]]\n"
     "                   [--db FILE]   (records the run in a run store: docs/run-store.md)\n\n"
     "Runs the war-bargaining layer (WB-1, docs/models/war.md) on FILE's `war:` section: a Monte\n"
     "Carlo of the fighting, beliefs, aid, public commitments and talks, step by step. Prints per\n"
@@ -37,6 +38,11 @@ static const char usage[] =
     "                    the window (compromise, median, eum, exchange, ...)\n"
     "  --window-only     never sign: follow the window along a path on which the war goes on\n"
     "                    (a backcast of a war that did not end; near misses still counted)\n"
+    "  --as-of DATE      forecast from DATE: only timeline events up to DATE are used (and\n"
+    "                    later ones marked scheduled: true); no deal or decisive end before it;\n"
+    "                    the report starts at DATE unless --from is given\n"
+    "  --deal-by DATE[,DATE...]  print P(deal signed by each date), in total and per kind\n"
+    "                    (settlement, ceasefire, victor's ceasefire); may be repeated\n"
     "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
 
 typedef struct war_cli {
@@ -44,7 +50,39 @@ typedef struct war_cli {
     unsigned long seed;
     const char *from, *to, *explain, *settle_with;
     int window_only;
+    const char *as_of;
+    long deal_by[64];
+    size_t deal_by_count;
 } war_cli;
+
+/* --deal-by: a comma-separated list of ISO dates, appended to c->deal_by. */
+static int add_deal_by(war_cli *c, const char *list)
+{
+    const char *p = list;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char date[16];
+        int ok = 0;
+        if (n < sizeof date) {
+            memcpy(date, p, n);
+            date[n] = '\0';
+            long day = en_date_days(date, &ok);
+            if (ok && c->deal_by_count < sizeof c->deal_by / sizeof c->deal_by[0]) c->deal_by[c->deal_by_count++] = day;
+            else if (ok) {
+                fprintf(stderr, "entente war: error: --deal-by takes at most 64 dates\n");
+                return 0;
+            }
+        }
+        if (!ok) {
+            fprintf(stderr, "entente war: error: --deal-by '%s' is invalid (expected ISO dates YYYY-MM-DD separated by commas)\n", list);
+            return 0;
+        }
+        if (!end) break;
+        p = end + 1;
+    }
+    return 1;
+}
 
 static const char *take(int argc, char **argv, int index, const char *name, int *used)
 {
@@ -115,6 +153,10 @@ static int extra(int argc, char **argv, int index, void *state)
         c->explain = v;
     } else if (used == 0 && (v = take(argc, argv, index, "--settle-with", &used))) {
         c->settle_with = v;
+    } else if (used == 0 && (v = take(argc, argv, index, "--as-of", &used))) {
+        c->as_of = v;
+    } else if (used == 0 && (v = take(argc, argv, index, "--deal-by", &used))) {
+        if (!add_deal_by(c, v)) return -1;
     }
     return used;
 }
@@ -139,7 +181,10 @@ static int parse_day(const char *option, const char *text, long *day)
 
 int cmd_war(int argc, char **argv)
 {
-    war_cli c = {1000, 0, 1, NULL, NULL, NULL, NULL, 0};
+    war_cli c;
+    memset(&c, 0, sizeof c);
+    c.runs = 1000;
+    c.seed = 1;
     cli_options o;
     int status = cli_parse(argc, argv, CLI_OPT_FORMAT | CLI_OPT_OUTPUT, &o, extra, &c);
     if (cli_stop_early(&o, &status, usage)) return status;
@@ -154,9 +199,12 @@ int cmd_war(int argc, char **argv)
     }
     wo.settle_with = c.settle_with;
     wo.window_only = c.window_only;
+    wo.deal_by_days = c.deal_by;
+    wo.deal_by_count = c.deal_by_count;
     if ((c.from && !parse_day("--from", c.from, &wo.from_day)) ||
         (c.to && !parse_day("--to", c.to, &wo.to_day)) ||
-        (c.explain && !parse_day("--explain", c.explain, &wo.explain_day))) {
+        (c.explain && !parse_day("--explain", c.explain, &wo.explain_day)) ||
+        (c.as_of && !parse_day("--as-of", c.as_of, &wo.as_of_day))) {
         cli_options_free(&o);
         return CLI_BAD_INPUT;
     }

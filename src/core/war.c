@@ -39,6 +39,15 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_DECISIVE_WEIGHT] = {"decisive_weight", 0, 0, 1, 0, "-", "weight of the fought-to-a-decision branch in the value of fighting on"},
     [WP_FORTS] = {"forts", 10, 1, 1000, 0, "forts", "N of the gambler's-ruin front (Smith-Stam forts) for the decisive branch"},
     [WP_TOLERANCE] = {"tolerance", 10, 0, BIG, 0, "issue points", "default latitude around a stated position before audience costs bite"},
+    [WP_PRIVATE_INFO] = {"private_info", 0.1, 0, 1, 0, "utility", "half-width of each belligerent's private resolve type; offers screen against it (0: complete information)"},
+    [WP_TALK_RAMP_DAYS] = {"talk_ramp_days", 60, 0, 100000, 0, "days", "time constant of the talks hazard's rise after the fighting began (0: no ramp)"},
+    [WP_CHILL] = {"chill", 0.5, 0, 1, 0, "-", "chill of the channel after a rejected offer or failed ratification (talks hazard x (1 - chill))"},
+    [WP_CHILL_DECAY] = {"chill_decay", 0.9, 0, 1, 0, "per step", "share of the channel chill kept per step"},
+    [WP_HARDEN] = {"harden", 0.02, 0, 1, 0, "utility", "hold-out premium a side adds when it rejects an offer or its ratifiers fail (decays like commitments)"},
+    [WP_CEASEFIRE] = {"ceasefire", 1, 0, 1, 1, "switch", "1: when no settlement is possible, a bare ceasefire at the current line is tried"},
+    [WP_VICTOR_SIGNS] = {"victor_signs", 0.5, 0, 1, 0, "-", "probability that a decisive front is sealed by a signed victor's ceasefire"},
+    [WP_RATIFY_AUDIENCE] = {"ratify_audience", 1, 0, BIG, 0, "-", "P(ratify) = ratify x exp(-ratify_audience x the deal's public audience cost) (0: off)"},
+    [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
 };
 
 const en_war_param_def en_war_actor_params[WA_COUNT] = {
@@ -50,6 +59,7 @@ const en_war_param_def en_war_actor_params[WA_COUNT] = {
     [WA_HOLDOUT] = {"holdout", 0, 0, BIG, 0, "utility", "eps_i: hold-out premium"},
     [WA_RATIFY] = {"ratify", 1, 0, 1, 0, "per deal", "p_ratify_i: probability the actor's ratifiers approve a deal"},
     [WA_LEADER_HAZARD] = {"leader_hazard", 0, 0, 1, 0, "per step", "h_L: hazard of a leadership change"},
+    [WA_CULPABILITY] = {"culpability", 0, 0, BIG, 0, "-", "psi_i: the leader's personal loss per unit of utility a deal gives up (reset by a leader change)"},
     [WA_POWER] = {"power", 1, 0, BIG, 0, "index", "K0: initial combat power"},
     [WA_DEFENDER_ADVANTAGE] = {"defender_advantage", 1, 0, BIG, 0, "multiplier", "omega_i: contest multiplier"},
     [WA_REPLENISH] = {"replenish", 0.01, 0, BIG, 0, "index/step", "g_i: own replenishment"},
@@ -61,6 +71,8 @@ const en_war_param_def en_war_actor_params[WA_COUNT] = {
     [WA_STALL_TO_FLOW] = {"stall_to_flow", 0.04, 0, 1, 0, "per step", "Markov switch probability stalled -> flowing"},
     [WA_AID_EFFECT] = {"aid_effect", 0.02, 0, BIG, 0, "index per USD bn", "e_k: combat power per USD bn of aid"},
     [WA_AID_COST] = {"aid_cost", 0, 0, BIG, 0, "utility per USD bn", "patron's cost of the aid it expects to give while fighting on"},
+    [WA_LEVERAGE] = {"leverage", 0.5, 0, BIG, 0, "-", "weight of the patron's own surplus in its client's reservation (pressure to settle or to fight on; 0: none)"},
+    [WA_WAR_BENEFIT] = {"war_benefit", 0, 0, BIG, 0, "utility/step", "patron's per-step gain from the war going on (attrition of the enemy, precedent)"},
 };
 
 const en_war_param_def en_war_issue_params[WI_COUNT] = {
@@ -177,6 +189,7 @@ void en_war_free(en_war *w)
     if (!w) return;
     free(w->start);
     free(w->end);
+    free(w->began);
     free(w->mediators);
     free(w->actor_params);
     free(w->commitment);
@@ -201,6 +214,7 @@ en_war *en_war_clone(const en_war *w, const en_scenario *s)
     *c = *w;
     c->start = w->start ? en_xstrdup(w->start) : NULL;
     c->end = w->end ? en_xstrdup(w->end) : NULL;
+    c->began = w->began ? en_xstrdup(w->began) : NULL;
     c->mediators = copy_array(w->mediators, w->mediator_count * sizeof *w->mediators);
     c->actor_params = copy_array(w->actor_params, na * WA_COUNT * sizeof *w->actor_params);
     c->commitment = copy_array(w->commitment, na * ni * sizeof *w->commitment);

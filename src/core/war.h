@@ -39,6 +39,16 @@ enum {
     WP_Z_MIN, WP_Z_MAX, WP_PRIOR_STRENGTH, WP_FORGET, WP_MEDIATOR_PULL, WP_P_TALK_OPEN,
     WP_P_TALK_CLOSED, WP_P_TALK_MEDIATED, WP_SECRECY, WP_RENEW_A0, WP_RENEW_A1, WP_RENEW_A2,
     WP_RENEW_HORIZON, WP_COMMITMENT_DECAY, WP_DECISIVE_WEIGHT, WP_FORTS, WP_TOLERANCE,
+    /* WB-2 (docs/models/war.md, "WB-2"): each has a value that switches it off */
+    WP_PRIVATE_INFO,   /* (1) half-width of a belligerent's private resolve type; 0: off */
+    WP_TALK_RAMP_DAYS, /* (8) time constant of the talks hazard's ramp after onset; 0: off */
+    WP_CHILL,          /* (5) channel chill added by a rejected offer / failed ratification */
+    WP_CHILL_DECAY,    /* (5) share of the chill kept per step */
+    WP_HARDEN,         /* (5) hold-out premium a rejecting side adds; 0: off */
+    WP_CEASEFIRE,      /* kinds: 1 a bare ceasefire at the line is tried when no settlement is */
+    WP_VICTOR_SIGNS,   /* kinds: probability a decisive front is sealed by a signed ceasefire */
+    WP_RATE_DAYS,      /* time step: days the per-step rates are stated for; 0: step_days */
+    WP_RATIFY_AUDIENCE,/* (5) weight of the public audience cost in P(ratify); 0: off */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored
@@ -46,10 +56,13 @@ enum {
 enum {
     WA_FLOW_COST, WA_PRIOR_Q, WA_OPTIMISM, WA_AUDIENCE_COST, WA_RENEWAL_LOSS, WA_HOLDOUT,
     WA_RATIFY, WA_LEADER_HAZARD,
+    WA_CULPABILITY, /* (7) leader culpability psi (Goemans 2000; Croco 2011); 0: off */
     /* belligerents */
     WA_POWER, WA_DEFENDER_ADVANTAGE, WA_REPLENISH, WA_DEPRECIATION, WA_BATTLE_LOSS,
     /* patrons */
     WA_AID_FLOW, WA_AID_STALLED, WA_FLOW_TO_STALL, WA_STALL_TO_FLOW, WA_AID_EFFECT, WA_AID_COST,
+    WA_LEVERAGE,    /* (6) weight of the patron's own stake in its client's bargaining; 0: off */
+    WA_WAR_BENEFIT, /* (6) patron's per-step gain from the war going on (attrition of the enemy) */
     WA_COUNT
 };
 #define WA_FIRST_BELLIGERENT WA_POWER
@@ -95,6 +108,7 @@ typedef struct en_war_event {
     /* Optional keys whose absence the value alone cannot show (a commitment event may give
      * `stated` without `change`); the YAML writer needs them to write back what was read. */
     int has_change, has_stated, has_jump_rate;
+    int scheduled;  /* known in advance: kept after --as-of (an election, a transfer of office) */
     long steps;     /* duration in steps, >= 1 */
     int value;      /* veto: 1 gain, 0 lose */
     char **cite;    /* source ids, kept so that a converted scenario still cites them */
@@ -108,6 +122,8 @@ typedef struct en_war_event {
 typedef struct en_war {
     char *start, *end; /* ISO dates */
     long start_day, end_day;
+    char *began;           /* ISO date the fighting began (NULL: start); the talks ramp counts from it */
+    long began_day;
     long step_days;
     long side_a, side_b;   /* belligerents' actor indices: A (its share z) and B */
     long territory;        /* issue index of the disputed-territory coordinate, -1 if none */

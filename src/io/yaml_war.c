@@ -19,18 +19,18 @@
 
 static const char *const war_keys[] = {"start", "end", "step_days", "belligerents", "territory",
                                        "zone_km2", "front", "mediators", "parameters",
-                                       "actors", "issues", "timeline"};
+                                       "actors", "issues", "timeline", "began"};
 enum { K_START, K_END, K_STEP, K_BELLIGERENTS, K_TERRITORY, K_ZONE, K_FRONT, K_MEDIATORS,
-       K_PARAMETERS, K_ACTORS, K_ISSUES, K_TIMELINE };
+       K_PARAMETERS, K_ACTORS, K_ISSUES, K_TIMELINE, K_BEGAN };
 
 /* Event keys; which ones each type needs (R) or accepts (O). */
 static const char *const event_keys[] = {"date", "type", "actor", "issue", "amount", "steps",
                                          "change", "boost", "position", "stated", "jump_rate",
-                                         "power", "value", "note", "cite"};
+                                         "power", "value", "note", "cite", "scheduled"};
 enum { E_DATE, E_TYPE, E_ACTOR, E_ISSUE, E_AMOUNT, E_STEPS, E_CHANGE, E_BOOST, E_POSITION,
-       E_STATED, E_JUMP_RATE, E_POWER, E_VALUE, E_NOTE, E_CITE, E_KEY_COUNT };
+       E_STATED, E_JUMP_RATE, E_POWER, E_VALUE, E_NOTE, E_CITE, E_SCHEDULED, E_KEY_COUNT };
 #define R(k) (1u << (k))
-#define COMMON (R(E_DATE) | R(E_TYPE) | R(E_NOTE) | R(E_CITE))
+#define COMMON (R(E_DATE) | R(E_TYPE) | R(E_NOTE) | R(E_CITE) | R(E_SCHEDULED))
 static const struct {
     unsigned required, allowed;
 } event_rules[EN_WAR_EVENT_TYPE_COUNT] = {
@@ -281,7 +281,8 @@ static void read_event(en_yaml_reader *r, en_war *w, struct fy_node *item)
     } else {
         ev.day = read_date(r, v[E_DATE], "event date", &ev.date);
         if (ev.day == LONG_MIN) ok = 0;
-        else if (w->start && w->end && (ev.day < w->start_day || ev.day > w->end_day)) {
+        else if (w->start && w->end && ev.day > w->end_day) {
+            /* events before start are history: they fold into the state at the first step */
             en_yaml_fail(r, v[E_DATE], "event date %s is outside the run (%s to %s)", ev.date,
                          w->start, w->end);
             ok = 0;
@@ -372,6 +373,7 @@ static void read_event(en_yaml_reader *r, en_war *w, struct fy_node *item)
         ok &= ev.has_stated;
     }
     if (v[E_VALUE]) ok &= en_yaml_bool(r, v[E_VALUE], "value", &ev.value);
+    if (v[E_SCHEDULED]) ok &= en_yaml_bool(r, v[E_SCHEDULED], "scheduled", &ev.scheduled);
     if (ev.type == EN_WAR_COMMITMENT && !v[E_CHANGE] && !v[E_STATED]) {
         en_yaml_fail(r, item, "commitment event needs change or stated (or both)");
         ok = 0;
@@ -475,6 +477,17 @@ void en_yaml_read_war(en_yaml_reader *r, struct fy_node *node)
     if (w->start && w->end && w->start_day != LONG_MIN && w->end_day != LONG_MIN &&
         w->end_day <= w->start_day)
         en_yaml_fail(r, v[K_END], "end %s is not after start %s", w->end, w->start);
+    if (v[K_BEGAN] && !en_yaml_is_null(v[K_BEGAN])) {
+        w->began_day = read_date(r, v[K_BEGAN], "began", &w->began);
+        if (w->began && w->start && w->began_day != LONG_MIN && w->start_day != LONG_MIN &&
+            w->began_day > w->start_day)
+            en_yaml_fail(r, v[K_BEGAN], "began %s is after start %s (expected the day the fighting began, on or before start)",
+                         w->began, w->start);
+        if (w->began_day == LONG_MIN) {
+            free(w->began);
+            w->began = NULL;
+        }
+    }
     if (w->start_day == LONG_MIN || w->end_day == LONG_MIN) { /* bad dates: skip the range checks */
         free(w->start), free(w->end);
         w->start = w->end = NULL;

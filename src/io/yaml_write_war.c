@@ -148,6 +148,7 @@ static void write_event(en_buffer *out, const en_war_event *e, const en_scenario
     if (e->has_stated) event_value(out, "stated", &e->stated);
     if (e->has_jump_rate) event_value(out, "jump_rate", &e->jump_rate);
     if (e->steps != 1) en_buffer_printf(out, ", steps: %ld", e->steps); /* 1 is the default */
+    if (e->scheduled) en_buffer_puts(out, ", scheduled: true");
     if (e->cite_count) {
         en_buffer_puts(out, ", cite: [");
         for (size_t c = 0; c < e->cite_count; c++) {
@@ -173,6 +174,7 @@ void en_yaml_write_war(en_buffer *out, const en_scenario *s)
     if (w->start) en_buffer_printf(out, "  start: %s\n", w->start);
     if (w->end) en_buffer_printf(out, "  end: %s\n", w->end);
     en_buffer_printf(out, "  step_days: %ld\n", w->step_days);
+    if (w->began) en_buffer_printf(out, "  began: %s\n", w->began);
     if (w->side_a >= 0 && w->side_b >= 0) {
         en_buffer_puts(out, "  belligerents: [");
         en_yaml_write_quoted(out, s->actors[w->side_a].id);
