@@ -16,6 +16,11 @@
 #include "core/util.h"
 #include "models/smp.h"
 
+#if defined(__GNUC__) && !defined(__clang__)
+/* Element-wise loops only (no reassociated sums: the SIMD lanes give the same doubles). */
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
+#endif
+
 #define SMP_COALITION_FLOOR 1e-8  /* a coalition's strength before anyone votes */
 #define SMP_CHALLENGE_FLOOR 1e-10 /* the same for the two sides of a challenge */
 #define SMP_MIN_GAIN 1e-5         /* smallest expected gain worth a challenge */
@@ -135,11 +140,11 @@ typedef struct smp_work {
     double *salience_squares; /* n: Σ_k s_ik² */
     double *effective_power;  /* n: S_i × c_i */
     /* the current state */
-    double *x, *ideal, *distance, *risk;
+    double *x, *ideal, *distance, *distance_t, *risk; /* distance_t: transposed */
     /* scratch */
     double *C, *P, *p, *q, *ct, *u;
     size_t election_capacity; /* options the scratch holds */
-    double *rh, *uh_i, *uh_m, *own_utility, *sq_utility, *delta;
+    double *rh, *uh_i, *uh_m, *sq_utility, *delta, *third_party_vote;
     smp_rng rng;
 } smp_work;
 
@@ -157,18 +162,29 @@ static void ensure_election(smp_work *w, size_t options)
     w->election_capacity = cap;
 }
 
-/* Coalition strengths C (q × q) from voters' utilities u (voters × q, row per voter). */
+/* Coalition strengths C (q × q) from voters' utilities ut (q × voters: row per option, so
+ * that the sum over voters reads memory in order). */
 static void coalitions(const smp_work *w, size_t voters, size_t q, const double *weight,
-                       const double *u, double *C)
+                       const double *ut, double *C)
 {
     int rule = w->config->voting_rule;
     for (size_t i = 0; i < q; i++) {
+        const double *ui = &ut[i * voters];
         for (size_t j = 0; j < i; j++) {
+            const double *uj = &ut[j * voters];
             double cij = SMP_COALITION_FLOOR, cji = SMP_COALITION_FLOOR;
-            for (size_t k = 0; k < voters; k++) {
-                double v = vote(rule, weight[k], u[k * q + i], u[k * q + j]);
-                if (v > 0) cij += v;
-                if (v < 0) cji -= v;
+            if (rule == SMP_VR_PROP) {
+                for (size_t k = 0; k < voters; k++) {
+                    double v = weight[k] * (ui[k] - uj[k]);
+                    if (v > 0) cij += v;
+                    if (v < 0) cji -= v;
+                }
+            } else {
+                for (size_t k = 0; k < voters; k++) {
+                    double v = vote(rule, weight[k], ui[k], uj[k]);
+                    if (v > 0) cij += v;
+                    if (v < 0) cji -= v;
+                }
             }
             C[i * q + j] = cij;
             C[j * q + i] = cji;
@@ -295,7 +311,7 @@ static en_status condorcet(smp_work *w, size_t q, const double *C, const double 
     }
 }
 
-/* The election over q options given voters' utilities w->u (n × q), capability weights. */
+/* The election over q options given voters' utilities w->u (q × n), capability weights. */
 static en_status elect(smp_work *w, size_t q, const double *weight, en_error *err)
 {
     coalitions(w, w->n, q, weight, w->u, w->C);
@@ -311,7 +327,7 @@ static void compute_distances(smp_work *w)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < d; k++) w->delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
-            w->distance[i * n + j] =
+            w->distance[i * n + j] = w->distance_t[j * n + i] =
                 weighted_distance(w->delta, &w->salience[i * d], d, w->salience_squares[i]);
         }
 }
@@ -322,7 +338,7 @@ static en_status compute_risk(smp_work *w, en_error *err)
     size_t n = w->n;
     ensure_election(w, n);
     for (size_t k = 0; k < n; k++)
-        for (size_t j = 0; j < n; j++) w->u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
+        for (size_t j = 0; j < n; j++) w->u[j * n + k] = scalar_utility(w->distance[k * n + j], 0);
     en_status st = elect(w, n, w->capability, err);
     if (st != EN_OK) return st;
     double pmin = 1.0, pmax = 0.0;
@@ -373,12 +389,14 @@ static void perspective(smp_work *w, size_t h, size_t i)
 }
 
 /* h's estimate (perspective set up by perspective(w, h, i)) of i's chance of beating j and of
- * i's expected gain from challenging j. */
+ * i's expected gain from challenging j. First every third party's vote (independent of each
+ * other, so the loop runs in SIMD lanes), then the two sides' sums in KTAB's order. A term of
+ * +0.0 leaves a positive sum unchanged, which keeps the sums free of branches and exact. */
 static void challenge(const smp_work *w, size_t i, size_t j, double *phi, double *gain)
 {
     size_t n = w->n;
     const smp_config *c = w->config;
-    const double *rh = w->rh, *U_i = w->uh_i, *U_m = w->uh_m;
+    const double *rh = w->rh, *U_i = w->uh_i, *U_m = w->uh_m, *power = w->effective_power;
     double u_ii = U_i[i];
     double u_ij = scalar_utility(w->distance[i * n + j], rh[i]);
     double u_ji = U_i[j];
@@ -386,44 +404,58 @@ static void challenge(const smp_work *w, size_t i, size_t j, double *phi, double
     double eu_sq = u_ii + u_ij;
     double u_victory = u_ii + u_ii;
     double u_loss = u_ij + u_ij;
-    double a = vote(c->voting_rule, w->effective_power[i], u_ii, u_ij);
-    double b = vote(c->voting_rule, w->effective_power[j], u_ji, u_jj);
+    double a = vote(c->voting_rule, power[i], u_ii, u_ij);
+    double b = vote(c->voting_rule, power[j], u_ji, u_jj);
     double chij = SMP_CHALLENGE_FLOOR, chji = SMP_CHALLENGE_FLOOR;
     if (a > 0) chij += a;
     if (a < 0) chji -= a;
     if (b > 0) chij += b;
     if (b < 0) chji -= b;
-    double ci0 = chij, cj0 = chji;
-    for (size_t m = 0; m < n; m++) {
-        if (m == i || m == j) continue;
-        double wm = w->effective_power[m];
-        double ui = U_i[m];
-        double uj = scalar_utility(w->distance[m * n + j], rh[m]);
-        double um = U_m[m];
-        double v0 = vote(c->voting_rule, wm, ui, uj);
-        double cni = v0 > 0 ? ci0 + v0 : ci0;
-        double cnj = v0 < 0 ? cj0 - v0 : cj0;
-        double pi = cni / (cni + cnj);
-        double join_i_win, join_i_lose, join_j_lose, join_j_win;
-        switch (c->third_party_commit) {
-        case SMP_TPC_FULL_COMMIT:
-            join_i_win = (ui + ui) + ui, join_i_lose = (uj + uj) + uj;
-            join_j_lose = (ui + ui) + ui, join_j_win = (uj + uj) + uj;
-            break;
-        case SMP_TPC_NO_COMMIT:
-            join_i_win = (ui + ui) + um, join_i_lose = (uj + uj) + um;
-            join_j_lose = (ui + ui) + um, join_j_win = (uj + uj) + um;
-            break;
-        default:
-            join_i_win = (ui + ui) + um, join_i_lose = (uj + uj) + uj;
-            join_j_lose = (ui + ui) + ui, join_j_win = (uj + uj) + um;
-            break;
+    const double ci0 = chij, cj0 = chji;
+    const double *dj = &w->distance_t[j * n];
+    double *vm = w->third_party_vote;
+    /* which utility completes each outcome: 0 = the side's own (3u), 1 = the third party's (2u + um) */
+    const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
+    const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
+    if (c->voting_rule == SMP_VR_PROP) {
+        for (size_t m = 0; m < n; m++) {
+            double wm = power[m], ui = U_i[m], um = U_m[m];
+            double dm = dj[m], r = rh[m];
+            double uj = (1 - dm) * (1 + (dm <= 1 ? dm : 1.0) * r);
+            double v0 = wm * (ui - uj);
+            double cni = ci0 + (v0 > 0 ? v0 : 0.0);
+            double cnj = cj0 - (v0 < 0 ? v0 : 0.0);
+            double pi = cni / (cni + cnj);
+            double join_i_win = (ui + ui) + (full ? ui : um);
+            double join_i_lose = (uj + uj) + (none ? um : uj);
+            double join_j_lose = (ui + ui) + (none ? um : ui);
+            double join_j_win = (uj + uj) + (full ? uj : um);
+            double e_i = pi * join_i_win + (1.0 - pi) * join_i_lose;
+            double e_j = pi * join_j_lose + (1.0 - pi) * join_j_win;
+            vm[m] = wm * (e_i - e_j);
         }
-        double e_i = pi * join_i_win + (1.0 - pi) * join_i_lose;
-        double e_j = pi * join_j_lose + (1.0 - pi) * join_j_win;
-        double vm = vote(c->voting_rule, wm, e_i, e_j);
-        if (vm > 0) chij += vm;
-        if (vm < 0) chji -= vm;
+    } else {
+        for (size_t m = 0; m < n; m++) {
+            double wm = power[m], ui = U_i[m], um = U_m[m];
+            double uj = scalar_utility(dj[m], rh[m]);
+            double v0 = vote(c->voting_rule, wm, ui, uj);
+            double cni = v0 > 0 ? ci0 + v0 : ci0;
+            double cnj = v0 < 0 ? cj0 - v0 : cj0;
+            double pi = cni / (cni + cnj);
+            double join_i_win = (ui + ui) + (full ? ui : um);
+            double join_i_lose = (uj + uj) + (none ? um : uj);
+            double join_j_lose = (ui + ui) + (none ? um : ui);
+            double join_j_win = (uj + uj) + (full ? uj : um);
+            double e_i = pi * join_i_win + (1.0 - pi) * join_i_lose;
+            double e_j = pi * join_j_lose + (1.0 - pi) * join_j_win;
+            vm[m] = vote(c->voting_rule, wm, e_i, e_j);
+        }
+    }
+    vm[i] = vm[j] = 0.0; /* the principals are not third parties */
+    for (size_t m = 0; m < n; m++) {
+        double v = vm[m];
+        chij += v > 0 ? v : 0.0;
+        chji -= v < 0 ? v : 0.0;
     }
     double p_win = chij / (chij + chji);
     double p_lose = chji / (chij + chji);
@@ -510,7 +542,7 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
     ensure_election(w, count);
     for (size_t k = 0; k < n; k++)
         for (size_t u = 0; u < count; u++)
-            w->u[k * count + u] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
+            w->u[u * n + k] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
     en_status st = elect(w, count, w->capability, err);
     if (st == EN_OK)
         for (size_t a = 0; a < n; a++) out[a] = w->p[class_of[a]];
@@ -635,7 +667,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             ensure_election(w, q);
             for (size_t a = 0; a < n; a++)
                 for (size_t o = 0; o < q; o++)
-                    w->u[a * q + o] = queue[o] < 0 ? w->sq_utility[a] : bu[(size_t)queue[o] * n + a];
+                    w->u[o * n + a] = queue[o] < 0 ? w->sq_utility[a] : bu[(size_t)queue[o] * n + a];
             st = elect(w, q, w->capability, err);
             if (st != EN_OK) break;
             size_t pick = 0;
@@ -751,10 +783,12 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.x = en_xmalloc(n * d * sizeof(double));
     w.ideal = en_xmalloc(n * d * sizeof(double));
     w.distance = en_xmalloc(n * n * sizeof(double));
+    w.distance_t = en_xmalloc(n * n * sizeof(double));
     w.risk = en_xmalloc(n * sizeof(double));
     w.rh = en_xmalloc(n * sizeof(double));
     w.uh_i = en_xmalloc(n * sizeof(double));
     w.uh_m = en_xmalloc(n * sizeof(double));
+    w.third_party_vote = en_xmalloc(n * sizeof(double));
     w.sq_utility = en_xmalloc(n * sizeof(double));
     w.delta = en_xmalloc(d * sizeof(double));
     smp_rng_seed(&w.rng, config->seed);
@@ -817,8 +851,8 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     }
     free(next_x);
     free(w.salience_total), free(w.salience_squares), free(w.effective_power);
-    free(w.x), free(w.ideal), free(w.distance), free(w.risk);
-    free(w.rh), free(w.uh_i), free(w.uh_m), free(w.sq_utility), free(w.delta);
+    free(w.x), free(w.ideal), free(w.distance), free(w.distance_t), free(w.risk);
+    free(w.rh), free(w.uh_i), free(w.uh_m), free(w.third_party_vote), free(w.sq_utility), free(w.delta);
     free(w.C), free(w.P), free(w.p), free(w.q), free(w.ct), free(w.u);
     if (st != EN_OK) smp_output_free(out);
     return st;
