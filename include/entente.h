@@ -84,7 +84,9 @@ typedef enum en_input_format {
     EN_FORMAT_YAML,     /* entente scenario v1 */
     EN_FORMAT_CSV,      /* the BDM stakeholder sheet: Actor,Capability,Position,Salience */
     EN_FORMAT_DECIDE,   /* the Decide #A/#P/#M/#D file */
-    EN_FORMAT_DEU       /* a DEU outcome table (TAB-separated; one scenario per proposal) */
+    EN_FORMAT_DEU,      /* a DEU outcome table (TAB-separated; one scenario per proposal) */
+    EN_FORMAT_KTAB_CSV, /* KTAB's SMP CSV input (scenario line, header, one line per actor) */
+    EN_FORMAT_KTAB_XML  /* KTAB's SMP XML input (<Scenario>) */
 } en_input_format;
 
 typedef struct en_load_options {

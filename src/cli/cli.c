@@ -92,7 +92,9 @@ int cli_parse(int argc, char **argv, unsigned flags, cli_options *o, cli_extra_f
             else if (strcmp(value, "csv") == 0) o->load.format = EN_FORMAT_CSV;
             else if (strcmp(value, "decide") == 0) o->load.format = EN_FORMAT_DECIDE;
             else if (strcmp(value, "deu") == 0) o->load.format = EN_FORMAT_DEU;
-            else return bad_usage(command, "unknown input format '%s' (expected yaml, csv, decide or deu)", value);
+            else if (strcmp(value, "ktab-csv") == 0) o->load.format = EN_FORMAT_KTAB_CSV;
+            else if (strcmp(value, "ktab-xml") == 0) o->load.format = EN_FORMAT_KTAB_XML;
+            else return bad_usage(command, "unknown input format '%s' (expected yaml, csv, decide, deu, ktab-csv or ktab-xml)", value);
         } else if ((flags & CLI_OPT_LOAD) && (value = option_value(argc, argv, &i, "--scale", &missing))) {
             char *copy = en_xstrdup(value);
             char *comma = strchr(copy, ',');

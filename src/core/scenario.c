@@ -101,6 +101,27 @@ void en_scenario_add_note(en_scenario *s, int line, int column, const char *form
         s->notes[s->note_count++] = en_xprintf("%s: note: %s", s->path, message);
 }
 
+void en_scenario_add_setting(en_scenario *s, const char *name, const char *value)
+{
+    for (size_t i = 0; i < s->setting_count; i++)
+        if (strcmp(s->setting_names[i], name) == 0) {
+            free(s->setting_values[i]);
+            s->setting_values[i] = en_xstrdup(value);
+            return;
+        }
+    s->setting_names = en_xrealloc(s->setting_names, (s->setting_count + 1) * sizeof *s->setting_names);
+    s->setting_values = en_xrealloc(s->setting_values, (s->setting_count + 1) * sizeof *s->setting_values);
+    s->setting_names[s->setting_count] = en_xstrdup(name);
+    s->setting_values[s->setting_count++] = en_xstrdup(value);
+}
+
+const char *en_scenario_setting(const en_scenario *s, const char *name)
+{
+    for (size_t i = 0; i < s->setting_count; i++)
+        if (strcmp(s->setting_names[i], name) == 0) return s->setting_values[i];
+    return NULL;
+}
+
 long en_scenario_find_issue(const en_scenario *s, const char *id)
 {
     for (size_t i = 0; i < s->issue_count; i++)
@@ -172,6 +193,7 @@ void en_scenario_free(en_scenario *s)
         free(issue->outcome.cite);
         for (size_t l = 0; l < issue->label_count; l++) free(issue->labels[l].text);
         free(issue->labels);
+        free(issue->space);
     }
     for (size_t a = 0; a < s->actor_count; a++) {
         en_actor *actor = &s->actors[a];
@@ -196,6 +218,12 @@ void en_scenario_free(en_scenario *s)
     free(s->notes);
     en_war_free(s->war);
     en_decision_free(&s->decision);
+    for (size_t i = 0; i < s->setting_count; i++) free(s->setting_names[i]), free(s->setting_values[i]);
+    free(s->setting_names);
+    free(s->setting_values);
+    for (size_t i = 0; i < s->accommodation_count; i++)
+        free(s->accommodation[i].actor), free(s->accommodation[i].reference);
+    free(s->accommodation);
     free(s->sources);
     free(s->issues);
     free(s->actors);
@@ -228,6 +256,7 @@ en_scenario *en_scenario_clone(const en_scenario *s)
         to->outcome.cite = en_xcalloc(from->outcome.cite_count, sizeof *to->outcome.cite);
         for (size_t k = 0; k < from->outcome.cite_count; k++)
             to->outcome.cite[k] = en_xstrdup(from->outcome.cite[k]);
+        to->space = en_xstrdup(from->space);
         to->labels = en_xcalloc(from->label_count, sizeof *to->labels);
         for (size_t l = 0; l < from->label_count; l++) {
             to->labels[l].at = from->labels[l].at;
@@ -272,6 +301,18 @@ en_scenario *en_scenario_clone(const en_scenario *s)
     for (size_t i = 0; i < s->note_count; i++) c->notes[i] = en_xstrdup(s->notes[i]);
     c->war = en_war_clone(s->war, s);
     en_decision_copy(&c->decision, &s->decision);
+    c->setting_names = en_xcalloc(s->setting_count + 1, sizeof *c->setting_names);
+    c->setting_values = en_xcalloc(s->setting_count + 1, sizeof *c->setting_values);
+    for (size_t i = 0; i < s->setting_count; i++) {
+        c->setting_names[i] = en_xstrdup(s->setting_names[i]);
+        c->setting_values[i] = en_xstrdup(s->setting_values[i]);
+    }
+    c->accommodation = en_xcalloc(s->accommodation_count + 1, sizeof *c->accommodation);
+    for (size_t i = 0; i < s->accommodation_count; i++) {
+        c->accommodation[i] = s->accommodation[i];
+        c->accommodation[i].actor = en_xstrdup(s->accommodation[i].actor);
+        c->accommodation[i].reference = en_xstrdup(s->accommodation[i].reference);
+    }
     return c;
 }
 

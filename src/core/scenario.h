@@ -65,6 +65,9 @@ typedef struct en_issue {
     int has_outcome;
     en_outcome outcome;
     char *voting_rule; /* "qmv" | "unanimity" | "majority" on this issue, NULL: the decision's */
+    /* Id of the multi-dimensional space this issue is one dimension of (issues sharing it are
+     * bargained over jointly by spatial models such as smp); NULL: a space of its own. */
+    char *space;
 } en_issue;
 
 typedef enum en_role {
@@ -138,6 +141,16 @@ typedef struct en_decision {
     char *agenda_setter; /* actor id of the agenda setter (DEU: the Commission) */
     char *parliament;    /* actor id of the co-legislator (DEU: the European Parliament) */
 } en_decision;
+/* How far `actor`'s ideal point follows `reference`'s position from round to round (KTAB's
+ * accommodation or ideal-adjustment matrix entry A(actor, reference), in [0,1]). Unlisted
+ * pairs are 1 for an actor on itself and 0 otherwise. By actor id, so that copies with an
+ * actor removed stay consistent. */
+typedef struct en_accommodation {
+    char *actor;
+    char *reference;
+    double value;
+    en_location where;
+} en_accommodation;
 
 struct en_scenario {
     char *path; /* as given to the loader; used in messages */
@@ -156,6 +169,13 @@ struct en_scenario {
     size_t note_count;
     struct en_war *war; /* the `war:` section (core/war.h), NULL if the file has none */
     en_decision decision;
+    /* Model settings the input file carries (KTAB XML's <ModelParameters> and <prngSeed>) as
+     * NAME=VALUE text: a model applies those it declares unless the user sets them. */
+    char **setting_names;
+    char **setting_values;
+    size_t setting_count;
+    en_accommodation *accommodation;
+    size_t accommodation_count;
 };
 
 /* Construction helpers for loaders. */
@@ -167,6 +187,11 @@ en_actor *en_scenario_add_actor(en_scenario *scenario);
 en_source *en_scenario_add_source(en_scenario *scenario);
 void en_scenario_add_note(en_scenario *scenario, int line, int column, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Appends a model setting (NAME=VALUE text), replacing an earlier one of the same name. */
+void en_scenario_add_setting(en_scenario *scenario, const char *name, const char *value);
+/* The setting's text, NULL if the file gives none. */
+const char *en_scenario_setting(const en_scenario *scenario, const char *name);
 
 long en_scenario_find_issue(const en_scenario *scenario, const char *id);
 long en_scenario_find_actor(const en_scenario *scenario, const char *id);

@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "io/decide.h"
 #include "io/deu.h"
+#include "io/ktab.h"
 #include "io/load.h"
 
 en_status en_check_text(const char *data, size_t size, const char *name, en_error *err)
@@ -79,6 +80,8 @@ static en_input_format detect(const char *data, size_t size, const char *name)
 {
     if (looks_like_decide(data, size)) return EN_FORMAT_DECIDE;
     if (en_deu_detect(data, size)) return EN_FORMAT_DEU;
+    if (en_ktab_xml_detect(data, size)) return EN_FORMAT_KTAB_XML;
+    if (has_extension(name, ".csv") && en_ktab_csv_detect(data, size)) return EN_FORMAT_KTAB_CSV;
     if (has_extension(name, ".yaml") || has_extension(name, ".yml")) return EN_FORMAT_YAML;
     if (has_extension(name, ".csv") || has_extension(name, ".txt") || has_extension(name, ".tsv"))
         return EN_FORMAT_CSV;
@@ -116,6 +119,8 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
         free(all);
         break;
     }
+    case EN_FORMAT_KTAB_CSV: st = en_ktab_csv_load(data, size, name, &s, err); break;
+    case EN_FORMAT_KTAB_XML: st = en_ktab_xml_load(data, size, name, &s, err); break;
     default: st = en_error_set(err, EN_ERROR_INTERNAL, "unknown input format"); break;
     }
     if (st != EN_OK) {
@@ -126,7 +131,10 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
         en_scenario_free(s);
         return en_error_add(err, EN_ERROR_INPUT, name, 0, 0,
                             "--scale applies to CSV stakeholder sheets only (this file is %s)",
-                            format == EN_FORMAT_YAML ? "YAML" : format == EN_FORMAT_DEU ? "a DEU table" : "a Decide file");
+                            format == EN_FORMAT_YAML     ? "YAML"
+                            : format == EN_FORMAT_DECIDE ? "a Decide file"
+                            : format == EN_FORMAT_DEU    ? "a DEU table"
+                                                         : "a KTAB file");
     }
     if (!s->title || !s->title[0]) { /* Decide files without #O, for instance */
         const char *base = strrchr(name, '/');

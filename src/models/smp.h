@@ -1,0 +1,92 @@
+/*
+ * smp.h — the engine of the `smp` model: the spatial model of politics of the KAPSARC Toolkit
+ * for Behavioral Analysis (KTAB), on one multi-dimensional space with positions and saliences
+ * on [0,1]. smp_engine.c runs the bargaining rounds; smp.c maps scenarios onto it and fills
+ * the result. docs/models/smp.md states the equations and the papers behind them.
+ */
+#ifndef ENTENTE_MODELS_SMP_H
+#define ENTENTE_MODELS_SMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "entente.h"
+
+/* The nine model options, numbered as KTAB numbers them. */
+enum { SMP_VPM_LINEAR, SMP_VPM_SQUARE, SMP_VPM_QUARTIC, SMP_VPM_OCTIC, SMP_VPM_BINARY };
+enum { SMP_PCE_CONDITIONAL, SMP_PCE_MARKOV_INCENTIVE, SMP_PCE_MARKOV_UNIFORM };
+enum { SMP_STM_DETERMINISTIC, SMP_STM_STOCHASTIC };
+enum { SMP_VR_BINARY, SMP_VR_PROP_BIN, SMP_VR_PROP, SMP_VR_PROP_CBC, SMP_VR_CUBIC, SMP_VR_ASYM_PROSP };
+enum { SMP_BIGR_NONE, SMP_BIGR_ONE_THIRD, SMP_BIGR_HALF, SMP_BIGR_TWO_THIRDS, SMP_BIGR_FULL };
+enum { SMP_RANGE_MIN, SMP_RANGE_MID, SMP_RANGE_MAX };
+enum { SMP_TPC_NO_COMMIT, SMP_TPC_SEMI_COMMIT, SMP_TPC_FULL_COMMIT };
+enum { SMP_IVB_S1P1, SMP_IVB_S2P2, SMP_IVB_S2PMAX };
+enum { SMP_BM_INIT_ONLY, SMP_BM_INIT_RCVR, SMP_BM_PW_COMP };
+
+typedef struct smp_config {
+    int victory_prob_model, pce_model, state_transitions, voting_rule, bigr_adjust, bigr_range,
+        third_party_commit, inter_vec_bargain, bargain_model;
+    int min_rounds, max_rounds;  /* KTAB: 2 and 100 */
+    double min_delta_ratio;      /* KTAB: 0.02 */
+    uint64_t seed;               /* stochastic transitions only */
+    int record;                  /* 1: keep bargains, queue winners and win probabilities */
+} smp_config;
+
+/* KTAB's defaults (SPEC of KTAB 3b5b063): Linear, Conditional, Deterministic, Prop, OneThird,
+ * Mid, SemiCommit, S2P2, InitOnlyInterp; 2..100 rounds; 0.02; seed 0xD67CC16FE69C185C. */
+void smp_config_default(smp_config *config);
+
+typedef struct smp_input {
+    size_t n, d;
+    const double *capability;    /* n, > 0 (0 allowed: the actor never votes) */
+    const double *position;      /* n × d, row per actor, on [0,1] */
+    const double *salience;      /* n × d, each in [0,1], row sum <= 1 */
+    const double *accommodation; /* n × n, row i = how i's ideal follows positions; NULL = identity */
+} smp_input;
+
+/* One proposal made in a round: `initiator` challenged `receiver`. */
+typedef struct smp_bargain {
+    int initiator, receiver;
+    double win_probability; /* the initiator's estimate that it beats the receiver */
+    double gain;            /* the initiator's expected gain from the challenge */
+    double *init_position;  /* d: where the initiator would move */
+    double *rcvr_position;  /* d: where the receiver would move */
+} smp_bargain;
+
+typedef struct smp_turn {
+    size_t bargain_count;
+    smp_bargain *bargains;
+    int *winner;        /* n: index into bargains of the bargain that won actor k's queue, -1 = its status quo */
+    double *winner_probability; /* n: that bargain's probability in k's queue election */
+    double change_ratio; /* the stop rule's dist(t-1,t) / (dist(0,1) + 1e-4) */
+} smp_turn;
+
+typedef struct smp_output {
+    size_t n, d;
+    size_t state_count;   /* states 0..state_count-1; the last is the stop turn */
+    double *positions;    /* state_count × n × d */
+    double *win_probability; /* state_count × n (record only) */
+    smp_turn *turns;      /* state_count entries; turns[0] is empty (record only) */
+    const char *stop_reason; /* "quiet" or "rounds" */
+} smp_output;
+
+/* Runs the bargaining rounds from the input positions until KTAB's stop rule holds.
+ * Errors: EN_ERROR_MODEL when a Markov election does not converge in 1000 iterations;
+ * EN_ERROR_INTERNAL on inconsistent input (n < 2, d < 1).
+ * Time complexity: O(rounds × n² × (n + d)) for the default options (each actor weighs every
+ * target against every third party); queue elections add O(Σ_k q_k² × n) for queue sizes q_k. */
+en_status smp_solve(const smp_input *input, const smp_config *config, smp_output *out,
+                    en_error *err);
+void smp_output_free(smp_output *out);
+
+/* KTAB's random numbers: mt19937_64 followed by KTAB's quadratic transform, as a uniform on
+ * [0,1]. Exposed for tests. Time complexity: O(1) amortised per draw. */
+typedef struct smp_rng {
+    uint64_t state[312];
+    size_t index;
+} smp_rng;
+void smp_rng_seed(smp_rng *rng, uint64_t seed);
+uint64_t smp_rng_next(smp_rng *rng); /* the raw mt19937_64 output */
+double smp_rng_uniform(smp_rng *rng);
+
+#endif
