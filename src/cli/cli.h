@@ -117,5 +117,6 @@ int cmd_report(int argc, char **argv);
 int cmd_mc(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
 
 #endif

@@ -201,6 +201,8 @@ void en_scenario_free(en_scenario *s)
         free(actor->name);
         free(actor->note);
         free(actor->veto);
+        for (size_t k = 0; k < actor->alias_count; k++) free(actor->aliases[k]);
+        free(actor->aliases);
         for (size_t i = 0; i < s->issue_count; i++) free_stance(&actor->stances[i]);
         free(actor->stances);
     }
@@ -271,6 +273,8 @@ en_scenario *en_scenario_clone(const en_scenario *s)
         to->id = en_xstrdup(from->id);
         to->name = en_xstrdup(from->name);
         to->note = en_xstrdup(from->note);
+        to->aliases = en_xcalloc(from->alias_count, sizeof *to->aliases);
+        for (size_t k = 0; k < from->alias_count; k++) to->aliases[k] = en_xstrdup(from->aliases[k]);
         to->veto = en_xcalloc(s->issue_count, 1);
         if (s->issue_count) memcpy(to->veto, from->veto, s->issue_count);
         to->stances = en_xcalloc(s->issue_count, sizeof *to->stances);

@@ -114,6 +114,10 @@ typedef struct en_actor {
     double votes;
     en_stance *stances;  /* per issue, issue_count entries */
     en_location where;
+    /* Other names of the actor in the news (`aliases:`): officials, capitals, institutions;
+     * `entente evidence` resolves speakers through them. */
+    char **aliases;
+    size_t alias_count;
 } en_actor;
 
 typedef struct en_source {

@@ -23,7 +23,7 @@ static const char *const source_keys[] = {"id", "file", "title", "outlet", "auth
 static const char *const issue_keys[] = {"id", "name", "description", "scale", "labels",
                                          "status_quo", "outcome", "voting_rule"};
 static const char *const actor_keys[] = {"id", "name", "role", "capability", "risk", "veto",
-                                         "patron_of", "positions", "note", "votes"};
+                                         "patron_of", "positions", "note", "votes", "aliases"};
 static const char *const outcome_keys[] = {"value", "date", "cite", "note"};
 static const char *const decision_keys[] = {"id", "procedure", "voting_rule", "body", "instrument",
                                             "introduced", "adopted", "agenda_setter",
@@ -356,6 +356,26 @@ static void read_veto(en_yaml_reader *r, en_actor *actor, struct fy_node *node)
     }
 }
 
+/* aliases: a list of names ("Kremlin", "Peskov") the news uses for the actor. */
+static void read_aliases(en_yaml_reader *r, en_actor *actor, struct fy_node *node)
+{
+    if (en_yaml_is_null(node)) return;
+    if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "aliases", "a list of names")) return;
+    actor->aliases = en_xcalloc((size_t)fy_node_sequence_item_count(node) + 1, sizeof *actor->aliases);
+    void *iter = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(node, &iter))) {
+        char *name = en_yaml_string(r, item, "alias");
+        if (!name) continue;
+        if (!*name) {
+            en_yaml_fail(r, item, "empty alias (expected a name)");
+            free(name);
+            continue;
+        }
+        actor->aliases[actor->alias_count++] = name;
+    }
+}
+
 static const char *const role_names[] = {"stakeholder", "party", "patron", "mediator"};
 
 static void read_actors(en_yaml_reader *r, struct fy_node *list, struct fy_node **patron_nodes)
@@ -397,6 +417,7 @@ static void read_actors(en_yaml_reader *r, struct fy_node *list, struct fy_node 
                 else actor->has_votes = 1, actor->votes = votes;
             }
         }
+        if (v[10]) read_aliases(r, actor, v[10]);
     }
 }
 

@@ -170,6 +170,14 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
             en_yaml_write_number(&out, actor->votes);
             en_buffer_puts(&out, "\n");
         }
+        if (actor->alias_count) {
+            en_buffer_puts(&out, "    aliases: [");
+            for (size_t k = 0; k < actor->alias_count; k++) {
+                if (k) en_buffer_puts(&out, ", ");
+                en_yaml_write_quoted(&out, actor->aliases[k]);
+            }
+            en_buffer_puts(&out, "]\n");
+        }
         en_buffer_puts(&out, "    positions:\n");
         for (size_t i = 0; i < s->issue_count; i++) {
             const en_stance *st = &actor->stances[i];

@@ -1,0 +1,24 @@
+/*
+ * evidence_score.h — `entente evidence --score LABELS.json`: the extractor's statements
+ * against hand labels in the schema of the labelling conventions (docs/evidence.md).
+ */
+#ifndef ENTENTE_CLI_EVIDENCE_SCORE_H
+#define ENTENTE_CLI_EVIDENCE_SCORE_H
+
+#include <stdio.h>
+
+#include "evidence/evidence.h"
+
+typedef struct ev_score {
+    size_t gold, predicted, matched, attributed; /* statements (AUTHOR claims left out) */
+    size_t gold_stance, predicted_stance, stance_hits;
+    size_t kind_hits, articles;
+} ev_score;
+
+/* Scores the articles whose file names the labels list (the others are ignored) and prints a
+ * summary, then every miss, to `out`. Errors: unreadable or malformed labels (EN_ERROR_INPUT).
+ * Time complexity: O(statements^2) per article. */
+en_status ev_score_labels(const char *labels_path, ev_article *const *articles, size_t count,
+                          FILE *out, ev_score *score, en_error *err);
+
+#endif

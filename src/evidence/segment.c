@@ -1,0 +1,291 @@
+/*
+ * segment.c — an article's text into paragraphs and sentences. ICU's sentence break iterator
+ * (UAX #29 rules) finds the candidate breaks; two corrections follow: a break inside an open
+ * quotation is no break (a quoted passage of several sentences is one statement), and neither
+ * is a break right after a title abbreviation ("Gen. Valery Zaluzhny"). Leading paragraphs
+ * without final punctuation are the headline and subheadline; an "Author:" line and what
+ * follows it are the byline.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/utypes.h>
+
+#include "core/error.h"
+#include "evidence/rules.h"
+
+/* ---- reading ---- */
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid (overlong, surrogate, >U+10FFFF). */
+static size_t utf8_length(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    if (c < 0x80) return 1;
+    size_t n;
+    unsigned int cp;
+    if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
+    else return 0;
+    if (avail < n) return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+    return n;
+}
+
+en_status ev_article_from_text(const char *name, const char *text, size_t size, ev_article **out,
+                               en_error *err)
+{
+    *out = NULL;
+    int line = 1, column = 1, printable = 0;
+    for (size_t i = 0; i < size;) {
+        const unsigned char *p = (const unsigned char *)text + i;
+        if (*p == 0)
+            return en_error_add(err, EN_ERROR_INPUT, name, line, column,
+                                "NUL byte: this is not a text file (expected plain UTF-8 text)");
+        size_t n = utf8_length(p, size - i);
+        if (n == 0)
+            return en_error_add(err, EN_ERROR_INPUT, name, line, column,
+                                "invalid UTF-8 byte 0x%02X (expected plain UTF-8 text)", *p);
+        if (n == 1 && *p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+            return en_error_add(err, EN_ERROR_INPUT, name, line, column,
+                                "control character 0x%02X: this is not a text file (expected plain UTF-8 text)",
+                                *p);
+        if (*p == '\n') line++, column = 1;
+        else column++;
+        if (!(n == 1 && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))) printable = 1;
+        i += n;
+    }
+    if (!printable)
+        return en_error_add(err, EN_ERROR_INPUT, name, 1, 1,
+                            "the article is empty (expected the text of a news article)");
+    ev_article *a = en_xcalloc(1, sizeof *a);
+    a->path = en_xstrdup(name);
+    const char *slash = strrchr(name, '/');
+    a->name = en_xstrdup(slash ? slash + 1 : name);
+    a->text = en_xstrndup(text, size);
+    a->size = size;
+    *out = a;
+    return EN_OK;
+}
+
+en_status ev_article_read(const char *path, ev_article **out, en_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open the article");
+    en_buffer b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) en_buffer_append(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        en_buffer_free(&b);
+        return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot read the article");
+    }
+    en_status status = ev_article_from_text(path, b.data ? b.data : "", b.length, out, err);
+    en_buffer_free(&b);
+    return status;
+}
+
+void ev_article_free(ev_article *a)
+{
+    if (!a) return;
+    for (size_t i = 0; i < a->statement_count; i++) {
+        ev_statement *s = &a->statements[i];
+        free(s->speaker), free(s->actor), free(s->via), free(s->target);
+    }
+    free(a->statements);
+    free(a->sentences);
+    free(a->author), free(a->path), free(a->name), free(a->text);
+    free(a);
+}
+
+/* ---- quotations ---- */
+
+static int starts(const char *text, size_t i, size_t end, const char *mark)
+{
+    size_t n = strlen(mark);
+    return i + n <= end && memcmp(text + i, mark, n) == 0;
+}
+
+size_t ev_find_quotes(const char *text, size_t start, size_t end, ev_span *spans, size_t max)
+{
+    size_t count = 0, open_at = 0;
+    int open = 0;
+    for (size_t i = start; i < end;) {
+        size_t step = 1;
+        int opener = 0, closer = 0;
+        if (starts(text, i, end, "“")) opener = 1, step = 3;
+        else if (starts(text, i, end, "”")) closer = 1, step = 3;
+        else if (starts(text, i, end, "«")) opener = 1, step = 2;
+        else if (starts(text, i, end, "»")) closer = 1, step = 2;
+        else if (text[i] == '"') {
+            /* a straight quote opens after a space or at the start, closes otherwise */
+            if (!open && (i == start || text[i - 1] == ' ' || text[i - 1] == '(' || text[i - 1] == '\n'))
+                opener = 1;
+            else if (open) closer = 1;
+        }
+        if (opener && !open) open = 1, open_at = i + step;
+        else if (closer && open) {
+            open = 0;
+            if (count < max) spans[count] = (ev_span){open_at, i};
+            count++;
+        }
+        i += step;
+    }
+    return count < max ? count : max;
+}
+
+/* 1 if a quotation opened in [start, end) is still open at end. */
+static int quote_open_at(const char *text, size_t start, size_t end)
+{
+    int open = 0;
+    for (size_t i = start; i < end;) {
+        size_t step = 1;
+        if (starts(text, i, end, "“") || starts(text, i, end, "«")) open = 1, step = starts(text, i, end, "“") ? 3 : 2;
+        else if (starts(text, i, end, "”") || starts(text, i, end, "»")) open = 0, step = starts(text, i, end, "”") ? 3 : 2;
+        else if (text[i] == '"') {
+            if (!open && (i == start || text[i - 1] == ' ' || text[i - 1] == '(')) open = 1;
+            else if (open) open = 0;
+        }
+        i += step;
+    }
+    return open;
+}
+
+/* ---- sentences ---- */
+
+static int is_space_at(const char *t, size_t i, size_t end)
+{
+    return t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n' ||
+           (i + 1 < end && (unsigned char)t[i] == 0xC2 && (unsigned char)t[i + 1] == 0xA0);
+}
+
+static size_t trim_end(const char *t, size_t start, size_t end)
+{
+    while (end > start) {
+        if (t[end - 1] == ' ' || t[end - 1] == '\t' || t[end - 1] == '\r' || t[end - 1] == '\n') end--;
+        else if (end - start >= 2 && (unsigned char)t[end - 2] == 0xC2 && (unsigned char)t[end - 1] == 0xA0) end -= 2;
+        else break;
+    }
+    return end;
+}
+
+static size_t trim_start(const char *t, size_t start, size_t end)
+{
+    while (start < end && is_space_at(t, start, end)) start += (unsigned char)t[start] == 0xC2 ? 2 : 1;
+    return start;
+}
+
+/* 1 if the sentence ends with a title abbreviation ("... Gen.") */
+static int ends_with_abbrev(const ev_rules *rules, const char *t, size_t start, size_t end)
+{
+    if (end == start || t[end - 1] != '.') return 0;
+    size_t w = end - 1;
+    while (w > start && t[w - 1] != ' ' && t[w - 1] != '\n') w--;
+    return ev_is_abbrev(rules, t + w, end - w);
+}
+
+static void add_sentence(ev_article *a, size_t *cap, ev_span span, size_t paragraph)
+{
+    en_grow((void **)&a->sentences, cap, a->sentence_count + 1, sizeof *a->sentences);
+    a->sentences[a->sentence_count++] = (ev_sentence){span, paragraph, EV_BODY};
+}
+
+/* ICU sentence breaks of one paragraph, then the merges. */
+static en_status split_paragraph(ev_article *a, const ev_rules *rules, size_t start, size_t end,
+                                 size_t paragraph, size_t *cap, en_error *err)
+{
+    /* UTF-16 copy with a map from each code unit to its byte offset */
+    size_t bytes = end - start;
+    UChar *u = en_xmalloc((bytes + 1) * sizeof *u);
+    size_t *map = en_xmalloc((bytes + 2) * sizeof *map);
+    size_t n = 0;
+    for (size_t i = start; i < end;) {
+        const unsigned char *p = (const unsigned char *)a->text + i;
+        size_t len = utf8_length(p, end - i);
+        if (len == 0) len = 1; /* validated already; defensive */
+        unsigned int cp = len == 1 ? p[0] : len == 2 ? (p[0] & 0x1Fu) : len == 3 ? (p[0] & 0x0Fu) : (p[0] & 0x07u);
+        for (size_t k = 1; k < len; k++) cp = (cp << 6) | (p[k] & 0x3Fu);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            map[n] = i, u[n++] = (UChar)(0xD800 + (cp >> 10));
+            map[n] = i, u[n++] = (UChar)(0xDC00 + (cp & 0x3FF));
+        } else {
+            map[n] = i, u[n++] = (UChar)cp;
+        }
+        i += len;
+    }
+    map[n] = end;
+    UErrorCode status = U_ZERO_ERROR;
+    UBreakIterator *it = ubrk_open(UBRK_SENTENCE, "en_US", u, (int32_t)n, &status);
+    if (U_FAILURE(status)) {
+        free(u), free(map);
+        return en_error_set(err, EN_ERROR_INTERNAL, "ICU sentence break iterator: %s", u_errorName(status));
+    }
+    size_t pending = (size_t)-1; /* start of a sentence being merged */
+    int32_t from = ubrk_first(it);
+    for (int32_t to = ubrk_next(it); to != UBRK_DONE; from = to, to = ubrk_next(it)) {
+        size_t s = map[from], e = map[to];
+        if (pending == (size_t)-1) pending = s;
+        size_t te = trim_end(a->text, pending, e);
+        int last = (size_t)to >= n;
+        if (!last && (quote_open_at(a->text, pending, te) || ends_with_abbrev(rules, a->text, pending, te)))
+            continue; /* merge with the next piece */
+        size_t ts = trim_start(a->text, pending, te);
+        if (te > ts) add_sentence(a, cap, (ev_span){ts, te}, paragraph);
+        pending = (size_t)-1;
+    }
+    ubrk_close(it);
+    free(u), free(map);
+    return EN_OK;
+}
+
+static int ends_with_punctuation(const char *t, size_t start, size_t end)
+{
+    end = trim_end(t, start, end);
+    if (end == start) return 0;
+    char c = t[end - 1];
+    if (c == '.' || c == '?' || c == '!' || c == '"' || c == ':') return 1;
+    return starts(t, end >= 3 ? end - 3 : start, end, "”") || starts(t, end >= 2 ? end - 2 : start, end, "»");
+}
+
+en_status ev_segment(ev_article *a, const ev_rules *rules, en_error *err)
+{
+    size_t cap = 0, paragraph = 0;
+    int in_lead = 1, lead_count = 0, byline = 0;
+    for (size_t i = 0; i < a->size;) {
+        const char *eol = memchr(a->text + i, '\n', a->size - i);
+        size_t end = eol ? (size_t)(eol - a->text) : a->size;
+        size_t s = trim_start(a->text, i, end), e = trim_end(a->text, i, end);
+        if (e > s) {
+            size_t first = a->sentence_count;
+            ev_location where = EV_BODY;
+            if (e - s > 7 && memcmp(a->text + s, "Author:", 7) == 0) {
+                byline = 1;
+                size_t ns = trim_start(a->text, s + 7, e);
+                if (!a->author && e > ns) a->author = en_xstrndup(a->text + ns, e - ns);
+            }
+            if (byline) where = EV_BYLINE;
+            else if (in_lead && !ends_with_punctuation(a->text, s, e) && lead_count < 2)
+                where = lead_count++ == 0 ? EV_HEADLINE : EV_SUBHEADLINE;
+            else in_lead = 0;
+            if (where == EV_HEADLINE || where == EV_SUBHEADLINE) add_sentence(a, &cap, (ev_span){s, e}, paragraph);
+            else {
+                en_status st = split_paragraph(a, rules, s, e, paragraph, &cap, err);
+                if (st != EN_OK) return st;
+            }
+            for (size_t k = first; k < a->sentence_count; k++) a->sentences[k].location = where;
+            paragraph++;
+        }
+        i = end + 1;
+    }
+    return EN_OK;
+}
