@@ -26,11 +26,8 @@ set_target_properties(entente_shared PROPERTIES OUTPUT_NAME entente
                                                 VERSION ${PROJECT_VERSION}
                                                 SOVERSION ${PROJECT_VERSION_MAJOR})
 target_include_directories(entente_shared PUBLIC ${PROJECT_SOURCE_DIR}/include)
-target_link_libraries(entente_shared PRIVATE PkgConfig::FYAML PkgConfig::GSL PkgConfig::SQLITE3
-                                             PkgConfig::NETTLE Threads::Threads m)
-if(MVEC_LIBRARY AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
-  target_link_libraries(entente_shared PRIVATE ${MVEC_LIBRARY})
-endif()
+# Whatever the static library links (every dependency any layer adds), the shared one links too.
+target_link_libraries(entente_shared PRIVATE $<TARGET_PROPERTY:entente_lib,INTERFACE_LINK_LIBRARIES>)
 # A second fence behind the visibility: only en_ names can leave the library, and the
 # dependencies' symbols are never re-exported.
 target_link_options(entente_shared PRIVATE
