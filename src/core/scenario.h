@@ -106,6 +106,7 @@ typedef struct en_source {
     char *date;
     char *url;
     en_location where;
+    en_location file_where; /* the `file:` value, for errors about the file; {0, 0} if unknown */
 } en_source;
 
 struct en_scenario {
