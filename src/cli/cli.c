@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/scenario.h"
 #include "core/util.h"
+#include "io/sources.h"
 
 #ifndef ENTENTE_DEFAULT_SCENARIO
 #define ENTENTE_DEFAULT_SCENARIO "scenarios/ukraine-2023.yaml"
@@ -108,6 +110,8 @@ int cli_parse(int argc, char **argv, unsigned flags, cli_options *o, cli_extra_f
             free(copy);
             if (!ok) return bad_usage(command, "--scale '%s' is invalid (expected MIN,MAX with MIN < MAX)", value);
             o->load.has_scale = 1;
+        } else if ((flags & CLI_OPT_LOAD) && (value = option_value(argc, argv, &i, "--sources-dir", &missing))) {
+            o->sources_dir = value;
         } else if (missing) {
             return bad_usage(command, "option %s needs a value", arg);
         } else if (arg[0] == '-' && arg[1] != '\0') {
@@ -156,6 +160,27 @@ en_scenario *cli_load(const cli_options *o, int *status)
         fprintf(stderr, "%s\n", en_scenario_note(s, i));
     *status = CLI_OK;
     return s;
+}
+
+char **cli_read_sources(const cli_options *o, const en_scenario *s, int *status)
+{
+    char **texts = NULL;
+    en_error err = EN_ERROR_INIT;
+    *status = CLI_OK;
+    if (en_sources_read(s, o->sources_dir, &texts, &err) != EN_OK) {
+        en_sources_free(texts, s->source_count);
+        *status = cli_fail(&err);
+        return NULL;
+    }
+    for (size_t k = 0; k < s->source_count; k++) {
+        const en_source *src = &s->sources[k];
+        if (!src->file || !src->file[0] || texts[k]) continue;
+        en_location where = src->file_where.line ? src->file_where : src->where;
+        fprintf(stderr, "%s:%d:%d: note: source '%s': file '%s' not found (no text for it in "
+                        "the report or the run store)\n",
+                s->path ? s->path : "<input>", where.line, where.column, src->id, src->file);
+    }
+    return texts;
 }
 
 static char *temporary_name(const char *path)

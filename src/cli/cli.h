@@ -28,6 +28,8 @@ typedef struct cli_options {
     en_output_format format; /* --format */
     const char *output;      /* -o FILE */
     en_load_options load;    /* --input-format, --scale */
+    const char *sources_dir; /* --sources-dir: where `sources[].file` may point (default: the
+                                scenario's folder) */
     int help;
 } cli_options;
 
@@ -37,7 +39,7 @@ enum {
     CLI_OPT_PARAMS = 1 << 1, /* --param, --rounds, --seed, --trace */
     CLI_OPT_FORMAT = 1 << 2,
     CLI_OPT_OUTPUT = 1 << 3,
-    CLI_OPT_LOAD = 1 << 4 /* --input-format, --scale */
+    CLI_OPT_LOAD = 1 << 4 /* --input-format, --scale, --sources-dir */
 };
 
 /* Parses argv[1..] (argv[0] is the subcommand). Unknown options are errors. Returns 0 on
@@ -68,6 +70,11 @@ int cli_fail(en_error *err);
  * file is refused (NULL and an error naming the file). */
 FILE *cli_output_open(const cli_options *options, en_error *err);
 int cli_output_close(const cli_options *options, FILE *file, int ok, en_error *err);
+
+/* The texts of the scenario's sources for the report and the run store (io/sources.h), read
+ * from --sources-dir or the scenario's folder; on a refused or unreadable file, prints every
+ * problem and returns NULL with *status set to the exit status. */
+char **cli_read_sources(const cli_options *options, const en_scenario *scenario, int *status);
 
 /* Looks up --model (default `fallback`), with a did-you-mean on misspellings. */
 const en_model *cli_model(const char *name, const char *fallback, en_error *err);

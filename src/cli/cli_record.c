@@ -74,7 +74,9 @@ int cli_record_finish(cli_record *rec, const char *command, const cli_options *o
     }
     char finished[40];
     en_store_now(finished, sizeof finished);
-    char **sources = en_store_read_sources(s);
+    int status = CLI_OK;
+    char **sources = cli_read_sources(o, s, &status);
+    if (!sources) return status;
     en_store_run run = {
         .command = command,
         .scenario = s,

@@ -16,7 +16,7 @@
 static const char usage[] =
     "usage: entente report [FILE] [-o FILE.html] [--model NAME] [--mc-draws N] [--seed S]\n"
     "                      [--no-sensitivity] [--param NAME=VALUE]... [--rounds N]\n"
-    "                      [--input-format yaml|csv|decide] [--scale MIN,MAX]\n"
+    "                      [--input-format yaml|csv|decide] [--scale MIN,MAX] [--sources-dir DIR]\n"
     "       entente report --db DB --run ID [-o FILE.html]\n\n"
     "Writes one self-contained HTML report (no network needed to open it): the scenario's\n"
     "actors x issues table with citations linking to the embedded source texts, the forecast\n"
@@ -26,7 +26,8 @@ static const char usage[] =
     "every model runs; --model (default compromise) is the model of the Monte Carlo (--mc-draws,\n"
     "default 1000, 0 for none; --seed, default 1) and the sensitivity analysis. With --db and\n"
     "--run the report shows recorded run ID instead (docs/run-store.md). docs/report.md tells\n"
-    "what each part shows.\n";
+    "what each part shows. Cited source files must be regular UTF-8 text files inside the\n"
+    "scenario's folder, or inside DIR with --sources-dir DIR.\n";
 
 typedef struct report_cli {
     cli_record record; /* --db */
@@ -199,19 +200,25 @@ int cmd_report(int argc, char **argv)
         cli_options_free(&o);
         return status;
     }
+    /* The cited texts first: a refused file stops the report before any model runs. */
+    char **sources = cli_read_sources(&o, s, &status);
+    if (!sources) {
+        en_scenario_free(s);
+        cli_options_free(&o);
+        return status;
+    }
     en_error err = EN_ERROR_INIT;
     en_result **results = en_xcalloc(en_model_count() + 1, sizeof *results);
     size_t done = run_models(s, o.params, results);
     analyses a = {{0}, {0}, 0};
     run_analyses(s, &o, &c, &a, &err);
     if (err.code == EN_OK) {
-        char **sources = en_store_read_sources(s);
         char *origin = en_xprintf("scenario file %s", o.file ? o.file : cli_default_scenario());
         en_html_input in = {s, results, done, sources, a.kinds, (const char *const *)a.json, a.count, origin};
         write_page(&o, &in, &err);
         free(origin);
-        en_store_free_texts(sources, s->source_count);
     }
+    en_store_free_texts(sources, s->source_count);
     for (size_t k = 0; k < a.count; k++) free(a.json[k]);
     for (size_t m = 0; m < done; m++) en_result_free(results[m]);
     free(results);

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,10 +356,50 @@ static void check_value(const en_scenario *s, const en_value *v, const char *wha
     }
 }
 
+/* For duplicate detection: ids sorted with their position, ties by position. */
+typedef struct id_entry {
+    const char *id;
+    size_t index;
+} id_entry;
+
+static int compare_id_entry(const void *x, const void *y)
+{
+    const id_entry *a = x, *b = y;
+    int c = strcmp(a->id, b->id);
+    if (c) return c;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* first[k] = the index of the first item with the same id as item k (k itself when unique):
+ * a sort instead of comparing every pair, so a sheet of a million actors is checked in
+ * O(n log n). `ids` are read with the given stride from `base`. */
+static size_t *first_with_same_id(const void *base, size_t count, size_t stride, size_t id_offset)
+{
+    size_t *first = en_xcalloc(count ? count : 1, sizeof *first);
+    id_entry *entries = en_xcalloc(count ? count : 1, sizeof *entries);
+    for (size_t k = 0; k < count; k++) {
+        const char *id = *(const char *const *)((const char *)base + k * stride + id_offset);
+        entries[k].id = id ? id : "";
+        entries[k].index = k;
+    }
+    qsort(entries, count, sizeof *entries, compare_id_entry);
+    for (size_t k = 0; k < count; k++) {
+        size_t head = k > 0 && strcmp(entries[k].id, entries[k - 1].id) == 0
+                          ? first[entries[k - 1].index] : entries[k].index;
+        first[entries[k].index] = head;
+    }
+    free(entries);
+    return first;
+}
+
 en_status en_scenario_validate(const en_scenario *s, en_error *err)
 {
     en_error local = EN_ERROR_INIT;
     const char *path = s->path;
+    size_t *issue_first = first_with_same_id(s->issues, s->issue_count, sizeof *s->issues,
+                                             offsetof(en_issue, id));
+    size_t *actor_first = first_with_same_id(s->actors, s->actor_count, sizeof *s->actors,
+                                             offsetof(en_actor, id));
     if (s->issue_count < 1)
         en_error_add(&local, EN_ERROR_INPUT, path, 0, 0, "the scenario has no issues (expected at least one)");
     if (s->actor_count < 2)
@@ -367,11 +408,10 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
                      s->actor_count == 1 ? "" : "s");
     for (size_t i = 0; i < s->issue_count; i++) {
         const en_issue *issue = &s->issues[i];
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(s->issues[j].id, issue->id) == 0)
-                en_error_add(&local, EN_ERROR_INPUT, path, issue->where.line, issue->where.column,
-                             "duplicate issue id '%s' (first defined on line %d)", issue->id,
-                             s->issues[j].where.line);
+        if (issue_first[i] != i)
+            en_error_add(&local, EN_ERROR_INPUT, path, issue->where.line, issue->where.column,
+                         "duplicate issue id '%s' (first defined on line %d)", issue->id,
+                         s->issues[issue_first[i]].where.line);
         if (!isfinite(issue->scale_min) || !isfinite(issue->scale_max) ||
             !(issue->scale_min < issue->scale_max))
             en_error_add(&local, EN_ERROR_INPUT, path, issue->where.line, issue->where.column,
@@ -382,11 +422,10 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
     }
     for (size_t a = 0; a < s->actor_count; a++) {
         const en_actor *actor = &s->actors[a];
-        for (size_t b = 0; b < a; b++)
-            if (strcmp(s->actors[b].id, actor->id) == 0)
-                en_error_add(&local, EN_ERROR_INPUT, path, actor->where.line, actor->where.column,
-                             "duplicate actor id '%s' (first defined on line %d)", actor->id,
-                             s->actors[b].where.line);
+        if (actor_first[a] != a)
+            en_error_add(&local, EN_ERROR_INPUT, path, actor->where.line, actor->where.column,
+                         "duplicate actor id '%s' (first defined on line %d)", actor->id,
+                         s->actors[actor_first[a]].where.line);
         check_value(s, &actor->capability, "capability", &local);
         if (actor->has_risk) check_value(s, &actor->risk, "risk", &local);
         for (size_t i = 0; i < s->issue_count; i++) {
@@ -398,6 +437,8 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
             if (st->has_power) check_value(s, &st->power, "power", &local);
         }
     }
+    free(issue_first);
+    free(actor_first);
     if (local.code != EN_OK) {
         en_error_move(err, &local);
         return EN_ERROR_INPUT;

@@ -129,6 +129,7 @@ typedef struct en_source {
     char *date;
     char *url;
     en_location where;
+    en_location file_where; /* the `file:` value, for errors about the file; {0, 0} if unknown */
 } en_source;
 
 /* How the decision is taken (`decision:`), when known: the procedure and voting rule models

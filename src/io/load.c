@@ -101,6 +101,12 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
     en_input_format format = options->format;
     if (format == EN_FORMAT_AUTO) format = detect(data, size, name);
     en_scenario *s = NULL;
+    if (format == EN_FORMAT_YAML && size > EN_MAX_YAML_BYTES)
+        return en_error_add(err, EN_ERROR_INPUT, name, 0, 0,
+                            "YAML scenario of %.1f MiB is larger than the limit of %u MiB "
+                            "(a YAML file is read into memory as a tree about 70 times its "
+                            "size; split the scenario, or give a one-issue stakeholder sheet as CSV)",
+                            (double)size / (1024.0 * 1024.0), EN_MAX_YAML_BYTES >> 20);
     switch (format) {
     case EN_FORMAT_YAML: st = en_yaml_load(data, size, name, &s, err); break;
     case EN_FORMAT_CSV: st = en_csv_load(data, size, name, options, &s, err); break;

@@ -150,6 +150,7 @@ static void read_sources(en_yaml_reader *r, struct fy_node *list)
         src->where = en_yaml_where(item);
         src->id = en_yaml_required_string(r, item, v[0], "id", "source");
         src->file = en_yaml_required_string(r, item, v[1], "file", "source");
+        if (v[1]) src->file_where = en_yaml_where(v[1]);
         src->title = en_yaml_string(r, v[2], "title");
         src->outlet = en_yaml_string(r, v[3], "outlet");
         src->author = en_yaml_string(r, v[4], "author");

@@ -91,7 +91,7 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     fy_diag_set_collect_errors(diag, true);
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
-    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE | FYPCF_DISABLE_ACCELERATORS;
     cfg.diag = diag;
     /* A parser rather than fy_document_build_from_string: a scenario is one document, and
      * whatever follows the first one must be seen to be refused, not silently dropped. */

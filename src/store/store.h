@@ -95,9 +95,9 @@ void en_store_sha256(const void *data, size_t length, char hex[65]);
 /* Reads a whole file (binary-safe, NUL-terminated); NULL if unreadable. */
 char *en_store_read_file(const char *path, size_t *length);
 
-/* Texts of the scenario's sources, read relative to the scenario file's folder (or the path as
- * given when absolute); an entry is NULL when the file cannot be read. Free with
- * en_store_free_texts. */
+/* Texts of the scenario's sources, read by en_sources_read (io/sources.h: inside the scenario
+ * file's folder, regular UTF-8 files of bounded size); an entry is NULL when the file cannot or
+ * may not be read. Free with en_store_free_texts. Time complexity: O(total size of the files). */
 char **en_store_read_sources(const en_scenario *scenario);
 void en_store_free_texts(char **texts, size_t count);
 

@@ -11,6 +11,8 @@
 
 #include "core/scenario.h"
 #include "core/util.h"
+#include "io/load.h"
+#include "io/sources.h"
 #include "store/store.h"
 
 void en_store_now(char *out, size_t size)
@@ -41,7 +43,14 @@ char *en_store_read_file(const char *path, size_t *length)
     en_buffer b = {0};
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) en_buffer_append(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.length + n > EN_MAX_INPUT_BYTES) { /* the loader refuses it anyway */
+            fclose(f);
+            en_buffer_free(&b);
+            return NULL;
+        }
+        en_buffer_append(&b, chunk, n);
+    }
     int failed = ferror(f);
     fclose(f);
     if (failed) {
@@ -55,20 +64,11 @@ char *en_store_read_file(const char *path, size_t *length)
 
 char **en_store_read_sources(const en_scenario *s)
 {
-    size_t n = s->source_count;
-    char **texts = en_xcalloc(n ? n : 1, sizeof *texts);
-    /* Source paths are relative to the scenario file's folder, as the loader documents. */
-    const char *path = s->path ? s->path : "";
-    const char *slash = strrchr(path, '/');
-    size_t dir_length = slash ? (size_t)(slash - path) + 1 : 0;
-    for (size_t k = 0; k < n; k++) {
-        const char *file = s->sources[k].file;
-        if (!file || !*file) continue;
-        char *full = file[0] == '/' ? en_xstrdup(file)
-                                    : en_xprintf("%.*s%s", (int)dir_length, path, file);
-        texts[k] = en_store_read_file(full, NULL);
-        free(full);
-    }
+    /* The confined reader (io/sources.c); a source it refuses is simply not read here. */
+    char **texts = NULL;
+    en_error ignored = EN_ERROR_INIT;
+    en_sources_read(s, NULL, &texts, &ignored);
+    en_error_clear(&ignored);
     return texts;
 }
 

@@ -1,0 +1,36 @@
+/*
+ * sources.h — reading the texts a scenario cites (`sources[].file`), safely: the scenario comes
+ * from someone else, so a `file:` entry may name /etc/passwd, ../../secret, a FIFO or
+ * /dev/zero. Only regular UTF-8 text files inside the scenario's folder (or a folder the user
+ * names) of at most EN_MAX_SOURCE_BYTES are read; anything else is an error at the `file:` line.
+ */
+#ifndef ENTENTE_IO_SOURCES_H
+#define ENTENTE_IO_SOURCES_H
+
+#include <stddef.h>
+
+#include "core/scenario.h"
+#include "entente.h"
+
+/* Largest source text entente reads (a news article or a report, not a data dump). */
+#define EN_MAX_SOURCE_BYTES (16u * 1024u * 1024u)
+
+/* Reads `path` as a text file: opened without following a final symbolic link and without
+ * blocking (a FIFO or device is refused at once, never waited on or read without end), it must
+ * be a regular file of at most `limit` bytes. On success *text is a new NUL-terminated string
+ * and *length its size. Errors (EN_ERROR_INPUT, one entry naming `shown` at `where`): cannot
+ * open, not a regular file, too large, read error. Time complexity: O(file size). */
+en_status en_read_regular_file(const char *path, size_t limit, const char *shown,
+                               en_location where, char **text, size_t *length, en_error *err);
+
+/* The texts of the scenario's sources, in order: *texts gets source_count entries (NULL where a
+ * source names no file or its file does not exist). Each `file:` is resolved against `folder` (NULL: the folder of the
+ * scenario file) and must stay inside it after symbolic links are resolved, be a regular file
+ * of at most EN_MAX_SOURCE_BYTES, and hold UTF-8 text without NUL bytes. Every problem is
+ * reported (EN_ERROR_INPUT) at the scenario file's `file:` line; entries that failed are NULL.
+ * Free with en_sources_free. Time complexity: O(total size of the files). */
+en_status en_sources_read(const en_scenario *scenario, const char *folder, char ***texts,
+                          en_error *err);
+void en_sources_free(char **texts, size_t count);
+
+#endif
