@@ -398,9 +398,16 @@ static void test_simulation_clone_and_explain(void **state)
     o.settle_with = "nope";
     assert_int_equal(en_war_simulate(c, &o, &m, &err), EN_ERROR_INPUT);
     en_error_clear(&err);
-    /* --settle-with compromise signs deals inside the window too */
+    /* --settle-with compromise signs deals inside the window too: deals are signed (every
+     * run of this scenario opens the window) and each issue's median term is a number on the
+     * issue's scale [0, 100] */
     o.settle_with = "compromise";
     assert_int_equal(en_war_simulate(c, &o, &m, &err), EN_OK);
+    assert_true(en_war_summary_p_deal(m) > 0);
+    for (size_t i = 0; i < en_scenario_issue_count(c); i++) {
+        double term = en_war_summary_median_term(m, i);
+        assert_true(term >= 0 && term <= 100);
+    }
     en_war_summary_free(m);
     en_scenario_free(c);
     en_scenario_free(s);
