@@ -1,6 +1,6 @@
 /*
- * test_war.c — the war-bargaining layer (WB-1) against closed forms and hand computations of
- * the design note war-bargaining.md §8.11: Fearon's bargaining range (closed form and the
+ * test_war.c — the war-bargaining layer (WB-1) against closed forms and hand computations
+ * (docs/models/war.md, "Theory: the closed forms" and "Tests"): Fearon's bargaining range (closed form and the
  * window LP on the one-issue case), mutual optimism, the screening optimum (closed form and a
  * brute-force check of B's payoff), Powell's commitment condition, the gambler's ruin
  * P = 0.7317 (q = 0.55, k = 5, N = 10); the window LP against a grid search; the monotonicity

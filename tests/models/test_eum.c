@@ -32,7 +32,8 @@ static eum_config golden_config(const eum_golden *g, int fast)
 }
 
 /* Runs the kernel over every round of golden `name`. tolerance 0: exact equality. Rounds after
- * `loose_after` are only checked for the move types (SPEC §3: bdm1__ExampleActors is chaotic).
+ * `loose_after` are only checked for the move types (docs/models/eum.md, "Straight and fast paths":
+ * bdm1__ExampleActors is chaotic).
  * restart: every round starts from the golden's previous positions instead of our own (isolates
  * one round's error). r_tolerance: for r, see test_golden_fast_close. Returns the number of
  * rounds compared. */
@@ -138,7 +139,8 @@ static void test_golden_straight_exact(void **state)
 }
 
 /* The fast path reorders sums. Positions, mean, median and the moves' EUs stay within 1e-9 of
- * the reference over whole trajectories (SPEC §3; bdm1__ExampleActors only up to round 40).
+ * the reference over whole trajectories (docs/models/eum.md, "Straight and fast paths"; bdm1__ExampleActors only up to
+ * round 40).
  * r is checked to 1e-9 round by round from the reference's positions: over a whole trajectory it
  * can drift further, because late in a converging run the danger / security sums are nearly
  * equal and R = (2S − max − min)/(max − min) amplifies a 5e-12 position difference (bdm2 synth-50:
@@ -360,7 +362,7 @@ static void test_degenerate(void **state)
     assert_int_equal(one_round(EUM_MASAD, 1, 2, c6, s6, x6, next), EUM_ROUND_BAD_INPUT);
 }
 
-/* Two actors (NOTES §3): scholz — one confrontation, then consensus; masad — fixed point. */
+/* Two actors (docs/models/eum.md, "Small and degenerate cases"): scholz — one confrontation, then consensus; masad — fixed point. */
 static void test_two_actors(void **state)
 {
     (void)state;
