@@ -21,7 +21,9 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENTENTE_WERROR=ON >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# The demo builds quietly (one progress line; the log in $(BUILD)/build.log), then answers.
+demo: deps
+	@bash scripts/quiet-build.sh $(BUILD) $(JOBS) entente -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENTENTE_WERROR=ON
 	@./$(BUILD)/entente run
 	@echo
 	@./$(BUILD)/entente compare

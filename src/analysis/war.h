@@ -1,6 +1,5 @@
 /*
- * war.h — the war-bargaining layer (model WB-1, docs/models/war.md; design note
- * war-bargaining.md §8): the settlement window at one step (war_window.c), the closed forms of
+ * war.h — the war-bargaining layer (model WB-1, docs/models/war.md): the settlement window at one step (war_window.c), the closed forms of
  * the bargaining theory of war (war_theory.c), the Monte Carlo simulation of a scenario's `war:`
  * section (war.c) and its reports (war_report.c). Internal: the CLI (`entente war`) and the
  * model adapter (models/war.c) call it; users see only `entente war` and `--model war`.

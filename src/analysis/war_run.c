@@ -1,6 +1,6 @@
 /*
- * war_run.c — one run of the WB-1 simulation (design note war-bargaining.md §8; the model and
- * its deviations are documented in docs/models/war.md). A run walks the scenario's war from
+ * war_run.c — one run of the WB-1 simulation (docs/models/war.md, "One run", which states the
+ * model and its deviations). A run walks the scenario's war from
  * `start` to `end` in steps of `step_days`:
  *   1 scripted events; 2 patrons' aid regimes (Markov switch); 3 combat power and the contest
  *   success function (Hirshleifer 1989, Public Choice 63); 4 battle draw and breakthroughs;

@@ -1,6 +1,6 @@
 /*
  * war_theory.c — closed forms of the bargaining theory of war used by WB-1 and by its tests
- * (design note war-bargaining.md §1–§3, re-derived there in one notation):
+ * (stated in docs/models/war.md, "Theory: the closed forms"):
  *   Fearon, "Rationalist Explanations for War", International Organization 49(3), 1995;
  *   Powell, "War as a Commitment Problem", International Organization 60(1), 2006;
  *   Smith & Stam, "Bargaining and the Nature of War", Journal of Conflict Resolution 48(6), 2004.

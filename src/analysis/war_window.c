@@ -1,6 +1,6 @@
 /*
- * war_window.c — the settlement window of WB-1 at one step (design note war-bargaining.md §7,
- * §8.5–§8.6): W_t = {x : U_i(x) − AC_i(x) − R_i(x) >= V_i^cont + ε_i for every veto player i},
+ * war_window.c — the settlement window of WB-1 at one step (docs/models/war.md,
+ * "One run" step 7 and "The window computation"): W_t = {x : U_i(x) − AC_i(x) − R_i(x) >= V_i^cont + ε_i for every veto player i},
  * its slack s_t = max_x min_i [...], the maximising package, the slice of the window along one
  * issue and the pull of a package into the window.
  *

@@ -1,7 +1,7 @@
 /*
  * war.c — the war section's parameter tables (names, defaults, valid ranges, units), its
- * construction, copy and release, and ISO date arithmetic. Defaults are the WB-1 values of the
- * design note (war-bargaining.md §8.8); those marked illustrative there are not calibrated.
+ * construction, copy and release, and ISO date arithmetic. Defaults are WB-1's values
+ * (docs/scenario-format.md lists them); those marked illustrative are not calibrated.
  */
 #include "core/war.h"
 

@@ -1,7 +1,6 @@
 /*
  * war.h — the `war:` section of a scenario in memory: the two belligerents, the disputed
- * territory coordinate, the WB-1 parameters (docs/models/war.md; design note
- * war-bargaining.md §8) as uncertain values, per-actor and per-issue parameters, and the dated
+ * territory coordinate, the WB-1 parameters (docs/models/war.md) as uncertain values, per-actor and per-issue parameters, and the dated
  * timeline of scripted events. The YAML reader (io/yaml_war.c) fills it, the YAML writer
  * (io/yaml_write_war.c) writes it back for `convert`, the war simulation (analysis/war.c) reads
  * it. Parameters live in three name tables (global, actor, issue) so the reader, the writer,

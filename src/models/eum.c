@@ -119,7 +119,7 @@ static void record_round(eum_issue_run *run, int t)
                       run->decimals, run->x[k], run->decimals, mv->new_position);
     }
     if (!run->full) return;
-    /* trace=full: the matrices of the reference trace files (SPEC §3) */
+    /* trace=full: the matrices of the reference trace files (docs/models/eum.md, "Output") */
     const eum_trace *tr = &run->trace;
     if (run->cfg.variant == EUM_SCHOLZ) {
         en_node_set(extra, "P_r1", matrix_node(tr->P_risk, n));

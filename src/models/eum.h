@@ -78,7 +78,7 @@ typedef struct eum_trace {
     double *r;         /* n: risk exponents used in the offer phase */
     double *eu_self;   /* [i][j] EU for i of challenging j (scholz e_ij, masad pass-2 EU_i(j)) */
     double *eu_other;  /* [i][j] EU of j challenging i (scholz e_ji as i sees it; masad EU_j(i)) */
-    /* straight path only (SPEC §3 trace files): */
+    /* straight path only (the trace files: docs/models/eum.md, "Output"): */
     double *danger;    /* n: scholz danger levels (r = 1) / masad security sums */
     double *R;         /* n: scholz risk acceptance R (masad: the same quantity) */
     double *P_risk;    /* scholz: P in the risk phase (r = 1); masad: pass-1 EU */
@@ -111,7 +111,7 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
 /* Shared helpers (eum_common.c). */
 int eum_all_equal(size_t n, const double *x);
 
-/* masad's resolution of receiver i's selected offer from j (SPEC §2.7 table): fills mv's type
+/* masad's resolution of receiver i's selected offer from j (docs/models/eum.md, "Variant masad"): fills mv's type
  * and new position from Ui (i's EU of challenging j) and Uj (j's EU of challenging i). Shared
  * by the straight and the fast path so the rule lives in one place. */
 void eum_masad_resolve(eum_move *mv, double xi, double xj, double Ui, double Uj);

@@ -1,7 +1,8 @@
 /*
  * eum_masad.c — one round of the "masad" EUM variant, straight path: D. Masad's replication of
  * Scholz, Calbert & Smith (2011), J. Theoretical Politics 23(4):510–531 (reference "bdm2",
- * GroupDecisionModel.py; SPEC §2), in the reference's operation order, so that results are
+ * GroupDecisionModel.py; docs/models/eum.md, "Variant masad", whose equations the
+ * comments below refer to), in the reference's operation order, so that results are
  * bit-identical to it. This is the oracle for the fast path in eum_masad_fast.c.
  *
  * A round: pass 1 with every r = 1 and mu = the median (vote); risk exponents from the sum of
@@ -26,7 +27,7 @@ static double pow_r(double x, double r)
     return r == 1.0 ? x : pow(x, r);
 }
 
-/* Utilities of actor i (exponent r) against alter j, SPEC §2.2: Us, Uf, Ub, Uw; Usq = 2 − 4·0.5^r
+/* Utilities of actor i (exponent r) against alter j ("Variant masad"): Us, Uf, Ub, Uw; Usq = 2 − 4·0.5^r
  * depends on i alone and is passed in. */
 static void masad_utilities(double xi, double xj, double mu, double dx, double r, double Usq,
                             double U[5])
@@ -40,7 +41,7 @@ static void masad_utilities(double xi, double xj, double mu, double dx, double r
     U[4] = Usq;
 }
 
-/* EU of i challenging j from i's view, SPEC §2.4 (Scholz et al. 2011 eq. 2 with the sign of
+/* EU of i challenging j from i's view ("Variant masad"; Scholz et al. 2011 eq. 2 with the sign of
  * the (1−Q) term flipped, as in bdm2). s_j is the challenged actor's salience. */
 static double masad_eu(double P, const double U[5], double s_j, double Q, double T)
 {
@@ -48,7 +49,7 @@ static double masad_eu(double P, const double U[5], double s_j, double Q, double
     return eu - (Q * U[4] - (1 - Q) * (T * U[2] + (1 - T) * U[3]));
 }
 
-/* vote(), SPEC §2.6: x_j of the first ordered pair (j, k) with the largest
+/* vote() ("Variant masad"): x_j of the first ordered pair (j, k) with the largest
  * v(j,k) = Σ_i w_i ((|x_i − x_k| − |x_i − x_j|)/dx), i.e. the weighted median. O(n³). */
 static double masad_vote(size_t n, const double *w, const double *x, double dx)
 {
@@ -87,7 +88,7 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
         r[k] = 1.0;
     }
 
-    /* Win probabilities (SPEC §2.3): the positive part of the net weighted margin. They depend
+    /* Win probabilities ("Variant masad"): the positive part of the net weighted margin. They depend
      * on neither r nor mu, so pass 2 reuses them. */
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
@@ -133,7 +134,7 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
     }
     if (trace && trace->P_risk) memcpy(trace->P_risk, EU, n * n * sizeof *EU);
 
-    /* Risk (SPEC §2.5): S_k = Σ_{j≠k} EU_j(k), each challenger's own pass-1 EU. */
+    /* Risk ("Variant masad"): S_k = Σ_{j≠k} EU_j(k), each challenger's own pass-1 EU. */
     for (size_t k = 0; k < n; k++) {
         double sum = 0;
         for (size_t j = 0; j < n; j++)
@@ -188,7 +189,7 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < n; j++) trace->eu_other[i * n + j] = EU[j * n + i];
 
-    /* Offers (SPEC §2.7): sender j → receiver i when EU_j(i) > 0. Receiver i takes the largest
+    /* Offers ("Variant masad"): sender j → receiver i when EU_j(i) > 0. Receiver i takes the largest
      * EU, then the first with the smallest distance; only that offer is examined. */
     for (size_t i = 0; i < n; i++) {
         double umax = 0;

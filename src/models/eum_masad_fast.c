@@ -1,9 +1,9 @@
 /*
- * eum_masad_fast.c — one round of the "masad" EUM variant (bdm2, SPEC §2; Scholz, Calbert &
+ * eum_masad_fast.c — one round of the "masad" EUM variant (bdm2, docs/models/eum.md "Variant masad"; Scholz, Calbert &
  * Smith 2011, J. Theoretical Politics 23(4):510–531), fast path. Same model as eum_masad.c,
  * sums reordered; agrees with the straight path to ~1e-15 relative.
  *
- * What makes it fast (SPEC §5):
+ * What makes it fast (docs/models/eum.md, "Straight and fast paths"):
  *   - everything that depends only on positions is computed per distinct position (m of them);
  *   - F(y) = Σ_k w_k |x_k − y| at every position by sorting and prefix sums, so the win
  *     probability's numerator F(x_j) − F(x_i) is O(1), the median is argmin F;

@@ -1,6 +1,6 @@
 /*
  * eum_masad_fast_positions.c — the masad fast path's per-position tables (distinct positions,
- * prefix sums of the weights, F, the bucket index of the midpoints; SPEC §5) and the win
+ * prefix sums of the weights, F, the bucket index of the midpoints; docs/models/eum.md, "Straight and fast paths") and the win
  * probabilities computed from them in double precision: the denominator in O(1), a sender
  * position's row in O(m), one probability in O(log m). The wide kernels compute the same
  * denominators lane-wise (eum_masad_fast_kernels.c); the round is in eum_masad_fast.c.

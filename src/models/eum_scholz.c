@@ -1,7 +1,8 @@
 /*
  * eum_scholz.c — one round of the "scholz" EUM variant: the McKibben/Masad replication of
  * Scholz, Calbert & Smith (2011), J. Theoretical Politics 23(4):510–531 (reference "bdm1",
- * bdm_scholz_model.py; SPEC §1 in tests/golden/bdm/../anchors).
+ * bdm_scholz_model.py). The equations are in docs/models/eum.md, "Variant scholz"; the
+ * sections cited below are that page's.
  *
  * A round is a risk phase (every r = 1; danger levels from each actor's own view; new r) and
  * an offer phase (with the new r: each actor i evaluates, for each j at another position, its
@@ -48,7 +49,7 @@ static double pow_r(double x, double r)
     return pow(x, r);
 }
 
-/* The utilities of SPEC §1.5 seen with exponent r across a distance dist = |x_i − x_j|:
+/* The utilities of "Variant scholz" seen with exponent r across a distance dist = |x_i − x_j|:
  * success Us, failure Uf, status quo Usq = 2 − 4·0.5^r (the reference's expressions). */
 static double scholz_us(double dist, double D, double r)
 {
@@ -60,7 +61,7 @@ static double scholz_uf(double dist, double D, double r)
     return 2 - 4 * pow_r(0.5 + (0.5 * dist) / D, r);
 }
 
-/* E^p(i→j) of SPEC §1.5 from the utilities of the evaluating actor p (its exponent, the
+/* E^p(i→j) of "Variant scholz" from the utilities of the evaluating actor p (its exponent, the
  * distance |x_i − x_j|): P the probability that the challenger wins, s_target the salience of
  * the challenged actor (its probability to resist). Scholz et al. (2011) eq. 2–3 with the (1−Q)
  * term absent, as in bdm1. The parentheses are the reference's evaluation order. E^i(i→j) and
@@ -70,7 +71,8 @@ static double scholz_eu_u(double P, double Us, double Uf, double Usq, double s_t
     return (s_target * (P * Us + (1 - P) * Uf) + (1 - s_target) * Us) - Q * Usq;
 }
 
-/* The offer phase's decision for receiver i, given its pair EUs against each j (SPEC §1.7):
+/* The offer phase's decision for receiver i, given its pair EUs against each j ("Variant
+ * scholz", offer phase):
  * confrontations it loses (e_ji > e_ij > 0) win over compromises (e_ji > 0 > e_ij,
  * e_ji > |e_ij|); among confrontations the nearest, among compromises the smallest key
  * K = (|e_ij|x_i + |e_ji|x_j)/(|e_ij| + |e_ji|); the first in j order on ties. Capitulation is
@@ -155,7 +157,7 @@ static void same_positions(size_t n, const double *x, size_t *rep)
     }
 }
 
-/* P(x_a, x_b) for every ordered actor pair in the reference order (SPEC §1.3): δ_k(y) =
+/* P(x_a, x_b) for every ordered actor pair in the reference order ("Variant scholz"): δ_k(y) =
  * pow(|x_k − y|/D, r_k), tabulated once per phase (one pow per voter and distinct position;
  * none when r_k = 1); Z = Σ_k Σ_a1 Σ_a2 |c_k s_k (δ_k(x_a2) − δ_k(x_a1))|; N(a,b) = Σ_k max(0,
  * c_k s_k (δ_k(x_b) − δ_k(x_a))). Every sum adds its terms in the reference's order; the terms
@@ -233,7 +235,7 @@ eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const doub
     }
     same_positions(n, x, rep);
 
-    /* Risk phase (SPEC §1.6): danger_i = Σ_{j≠i} E^i(j→i) with every r = 1 (so Usq = 0). */
+    /* Risk phase ("Variant scholz"): danger_i = Σ_{j≠i} E^i(j→i) with every r = 1 (so Usq = 0). */
     if (!scholz_probabilities_straight(n, w, x, r, D, rep, pairs, delta, P)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
@@ -258,7 +260,7 @@ eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const doub
     if (trace && trace->R) memcpy(trace->R, R, n * sizeof *R);
     if (trace && trace->r) memcpy(trace->r, r, n * sizeof *r);
 
-    /* Offer phase (SPEC §1.7) with the new exponents; decisions read round-start positions. */
+    /* Offer phase ("Variant scholz") with the new exponents; decisions read round-start positions. */
     if (!scholz_probabilities_straight(n, w, x, r, D, rep, pairs, delta, P)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;

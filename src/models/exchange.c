@@ -35,7 +35,7 @@ static const en_param_def exchange_params[] = {
      0, 1, NULL},
     {"knife_edge", EN_PARAM_NUMBER, "1e-9",
      "an issue outcome this close to the demander's position counts as reached: the supplier "
-     "cannot move (SPEC §12.2)",
+     "cannot move (docs/models/exchange.md §12.2)",
      0, 1, NULL},
 };
 

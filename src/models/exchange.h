@@ -3,8 +3,8 @@
  * plain arrays, independent of scenarios and results so that tests and benchmarks can drive it
  * directly. exchange_kernel.c implements it; exchange.c adapts it to the model interface.
  *
- * All positions are on the internal 0–100 scale of the reference implementation (Decide,
- * SPEC.md §1.2): the caller maps each issue's scale onto [0, 100] before and back after.
+ * All positions are on the internal 0–100 scale of the reference implementation (Decide;
+ * docs/models/exchange.md §1.2): the caller maps each issue's scale onto [0, 100] before and back after.
  * Arrays indexed by actor and issue are row-major: [actor * issue_count + issue].
  */
 #ifndef ENTENTE_MODELS_EXCHANGE_H
@@ -25,9 +25,9 @@ typedef struct ex_input {
 
 typedef struct ex_options {
     double p;          /* randomized variant (REX) when > 0; 0 = equal gain */
-    double tie_tol;    /* gains within this of the best are tied (SPEC §12.1): 1e-12 */
-    double knife_eps;  /* knife edge of the overshoot check (SPEC §12.2): 1e-9 */
-    double salience_weight; /* end-of-round update (SPEC §8): 0.4 */
+    double tie_tol;    /* gains within this of the best are tied (exchange.md §12.1): 1e-12 */
+    double knife_eps;  /* knife edge of the overshoot check (exchange.md §12.2): 1e-9 */
+    double salience_weight; /* end-of-round update (exchange.md §8): 0.4 */
     double fixed_weight;    /* 0.1 */
     gsl_rng *rng;      /* needed when p > 0; owned by the caller (one per run: reentrant) */
     int threads;       /* threads for candidate generation: 0 = one per online CPU, 1 = none.
@@ -44,7 +44,7 @@ typedef struct ex_side_record {
     int adjusted; /* the outcome-overshoot check cut this side's move back (sticky) */
 } ex_side_record;
 
-/* Externality sums (SPEC §10) for one actor or one exchange. */
+/* Externality sums (exchange.md §10) for one actor or one exchange. */
 typedef struct ex_externality {
     double inner_positive, inner_negative, outer_positive, outer_negative, own;
 } ex_externality;
@@ -52,7 +52,7 @@ typedef struct ex_externality {
 typedef struct ex_exchange_record {
     int p, q;   /* the issue pair, p before q in issue order; i supplies q, j supplies p */
     int group;  /* 0: groups a×d (right-right with left-left); 1: b×c */
-    long generation; /* generation index within the round (SPEC §4.2) */
+    long generation; /* generation index within the round (exchange.md §4.2) */
     double gain, dp, dq;
     ex_side_record i, j;
     ex_externality ext; /* summed over the non-exchanging actors, own = the gain */
@@ -62,7 +62,7 @@ typedef struct ex_exchange_record {
 typedef struct ex_round_record {
     long candidates_total;
     long candidates_valid_initially;
-    long candidates_skipped; /* pairs left out because a salience or power is 0 (SPEC §1.4) */
+    long candidates_skipped; /* pairs left out because a salience or power is 0 (exchange.md §1.4) */
     long tie_events;         /* selections with more than one candidate in the tie window */
     double *outcome;         /* preference outcome at the round's start, per issue */
     double *voting_outcome;  /* after the exchanges, per issue */
@@ -80,7 +80,7 @@ typedef struct ex_state ex_state;
 ex_state *ex_state_new(const ex_input *input);
 void ex_state_free(ex_state *state);
 
-/* Runs one round (SPEC §3): candidates, selection loop, end-of-round update. `record` may be
+/* Runs one round (exchange.md §3): candidates, selection loop, end-of-round update. `record` may be
  * NULL (benchmarks); otherwise it is filled (and must start zeroed or freed). */
 void ex_round(ex_state *state, const ex_options *options, ex_round_record *record);
 

@@ -11,10 +11,10 @@
 
 #include "models/exchange.h"
 
-/* Thresholds of SPEC §5 step 6. */
+/* Thresholds of exchange.md §5 step 6. */
 #define EX_MOVE_MIN 1e-10
 #define EX_GAIN_MIN 1e-10
-/* Doubles can land a full move on 100.00000000000001 where Decimal lands on 100 (SPEC §12.3). */
+/* Doubles can land a full move on 100.00000000000001 where Decimal lands on 100 (exchange.md §12.3). */
 #define EX_SLACK 1e-9
 /* The recomputation loop prefetches the update maps this many candidates ahead, and the
  * candidate records twice as far. */
@@ -30,7 +30,7 @@
 /* At most this many buckets in the selection run (ex_heap_build). */
 #define EX_BUCKETS 4096
 
-/* One side of a candidate (SPEC §4.3): the actor, the issue it supplies (moves on) and the one
+/* One side of a candidate (exchange.md §4.3): the actor, the issue it supplies (moves on) and the one
  * it demands. Its move history H is kept as the committed prefix (count, sum, sign flags) plus
  * the last entry, which is always `m`: the reference only ever appends, or deletes the last
  * entry right before appending a new one, or replaces the last entry. */
@@ -60,7 +60,7 @@ typedef struct ex_uentry {
     double value;
 } ex_uentry;
 
-/* The update map U[issue] of a candidate (SPEC §7.3): positions of third actors that earlier
+/* The update map U[issue] of a candidate (exchange.md §7.3): positions of third actors that earlier
  * exchanges in the round moved on this candidate's issues. Small, so a plain array, kept in
  * the round's arena (st->arena, from `offset`): no allocation per candidate. */
 typedef struct ex_umap {
@@ -91,8 +91,8 @@ typedef struct ex_cand {
  * line, where the working form takes 216 bytes: the recomputation loop misses the cache on
  * almost every candidate, so the line count is what sets its speed. The rest is derived:
  * the current position X of a live candidate's side is the actor's current position on its
- * supply issue (every execution moves all live candidates of that actor and issue, SPEC
- * §7.3a), kept per actor × issue in ex_state.cur; the group follows from the sides; a map's
+ * supply issue (every execution moves all live candidates of that actor and issue, docs/models/exchange.md
+ * §7.3 (a)), kept per actor × issue in ex_state.cur; the group follows from the sides; a map's
  * capacity from its count. The outputs that are only reported for executed candidates
  * (targets y, eu, nbs_0/nbs_1, dp, dq) are not kept: equal gain recomputes them at execution
  * (a computation is a pure function of this record and the round's constants); the

@@ -1,11 +1,12 @@
 /*
- * exchange_kernel.c — Stokman's exchange model exactly as Decide computes it (SPEC.md,
- * foarsitter/decide-exchange-model @ 51dee66), in IEEE doubles, with the deterministic tie and
- * knife-edge rules of SPEC §12, plus the randomized variant (REX, §11): the state, what-if
+ * exchange_kernel.c — Stokman's exchange model exactly as Decide computes it
+ * (foarsitter/decide-exchange-model @ 51dee66; the rules are stated in docs/models/exchange.md,
+ * whose sections the § numbers below cite), in IEEE doubles, with the deterministic tie and
+ * knife-edge rules of §12, plus the randomized variant (REX, §11): the state, what-if
  * outcomes, the computation of one candidate (§5, §6, §11), the compact candidate record and
  * the selection of the best candidate. The round that drives them is in exchange_round.c.
  *
- * Speed (SPEC §14): the reference visits every remaining candidate after each execution and
+ * Speed (§14): the reference visits every remaining candidate after each execution and
  * rebuilds an outcome over all actors for each what-if. Here candidates are indexed by
  * (actor, supply issue) and (actor, demand issue), so an execution touches only the
  * candidates it affects; Σ c·s·x per issue is kept, so a what-if outcome costs O(|U| + 1);
@@ -124,7 +125,7 @@ void ex_state_free(ex_state *st)
 
 const double *ex_positions(const ex_state *st) { return st->x; }
 
-/* Σ c·s·x / Σ c·s in actor order over the given positions (SPEC §2). */
+/* Σ c·s·x / Σ c·s in actor order over the given positions (exchange.md §2). */
 double ex_outcome_of(const ex_state *st, const double *x, size_t d)
 {
     if (st->W[d] == 0) return 0;
@@ -136,7 +137,7 @@ double ex_outcome_of(const ex_state *st, const double *x, size_t d)
 
 double ex_outcome(const ex_state *st, size_t issue) { return ex_outcome_of(st, st->x, issue); }
 
-/* ---- what-if outcomes (SPEC §2, §6) ---- */
+/* ---- what-if outcomes (exchange.md §2, §6) ---- */
 
 /* The outcome of issue d with round-start positions, U applied and `actor` at `value`. When
  * `actor_wins`, the actor's value overrides an entry of its own in U (n0, n1); otherwise U's
@@ -167,7 +168,7 @@ static double whatif(const ex_state *st, int d, const ex_umap *U, int actor, dou
 }
 
 
-/* merge() of SPEC §7.3: keep, per actor, the extreme position on the far side of its start. */
+/* merge() of exchange.md §7.3: keep, per actor, the extreme position on the far side of its start. */
 void ex_umap_merge(ex_state *st, ex_umap *U, int actor, double y, double s0)
 {
     ex_uentry *items = U->count ? st->arena + U->offset : NULL;
@@ -198,9 +199,9 @@ void ex_umap_merge(ex_state *st, ex_umap *U, int actor, double y, double s0)
     U->count++;
 }
 
-/* ---- candidate computation (SPEC §5, §6, §11) ---- */
+/* ---- candidate computation (exchange.md §5, §6, §11) ---- */
 
-/* Keeps the last history entry and opens a new one (a supply-matched side, SPEC §7.3a). */
+/* Keeps the last history entry and opens a new one (a supply-matched side, exchange.md §7.3 (a)). */
 void ex_hist_commit(ex_side *S)
 {
     S->h_sum += S->m;
@@ -230,7 +231,7 @@ static void set_move(ex_side *S, double move)
     if (S->y < 0) S->y = 0;
 }
 
-/* Outcome-overshoot check with A = side[a] as supplier (SPEC §6 and the knife edge §12.2).
+/* Outcome-overshoot check with A = side[a] as supplier (exchange.md §6 and the knife edge §12.2).
  * Returns 0 when the knife edge stopped both sides. */
 static int overshoot(const ex_state *st, const ex_options *o, ex_cand *E, int a)
 {
@@ -262,14 +263,14 @@ static int overshoot(const ex_state *st, const ex_options *o, ex_cand *E, int a)
     set_move(A, mA);
     set_move(O, mO);
     E->gain = fabs(rO * S_SUP(O) - rA * S_DEM(O));
-    E->dp = rA; /* the reference stores the cut-back's shifts this way round (SPEC §13) */
+    E->dp = rA; /* the reference stores the cut-back's shifts this way round (exchange.md §13) */
     E->dq = rO;
     A->n1 = whatif(st, da, Ua, A->actor, A->y, 1);
     A->adjusted = 1;
     return 1;
 }
 
-/* The randomized gain of REX (SPEC §11), with the two suspected defects fixed: moves are
+/* The randomized gain of REX (exchange.md §11), with the two suspected defects fixed: moves are
  * signed once, by the direction rule, and a cut-back move is the cut-back distance. */
 static void randomize(const ex_state *st, const ex_options *o, ex_cand *E)
 {
@@ -349,7 +350,7 @@ static void randomize(const ex_state *st, const ex_options *o, ex_cand *E)
     }
 }
 
-/* SPEC §5 steps 1–7 (and §11 when p > 0). Returns the candidate's validity. */
+/* exchange.md §5 steps 1–7 (and §11 when p > 0). Returns the candidate's validity. */
 int ex_compute(const ex_state *st, const ex_options *o, ex_cand *E)
 {
     ex_side *I = &E->side[0], *J = &E->side[1];
@@ -715,7 +716,7 @@ void ex_scratch_reserve(ex_state *st, size_t needed)
     }
 }
 
-/* SPEC §12.1: among the candidates within tie_tol of the best gain, the first generated.
+/* exchange.md §12.1: among the candidates within tie_tol of the best gain, the first generated.
  * Heap keys are upper bounds of the gains (exact for the root once it is settled): dead
  * entries are dropped and overstated keys corrected at the root until the root is exact, so
  * its key is the best valid gain; then every entry whose key reaches the tie window is

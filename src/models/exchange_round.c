@@ -1,5 +1,5 @@
 /*
- * exchange_round.c — one round of the exchange model (SPEC §3): candidate generation (§4), the
+ * exchange_round.c — one round of the exchange model (docs/models/exchange.md §3): candidate generation (§4), the
  * index of candidates by (actor, supply issue) and (actor, demand issue), the selection loop
  * with its recomputations (§7), externalities (§10) and the end-of-round update (§8). The
  * per-candidate arithmetic is in exchange_kernel.c. Generation may use several threads (see
@@ -15,7 +15,7 @@
 #include "core/util.h"
 #include "models/exchange_internal.h"
 
-/* ---- candidate generation (SPEC §4) ---- */
+/* ---- candidate generation (exchange.md §4) ---- */
 
 /* One generator: a run of issue pairs, generated into records from `k` on, with its own list
  * of valid candidates. Generators touch disjoint records, so several can run at once. */
@@ -38,13 +38,13 @@ static void add_candidate(ex_gen *g, int u, int v, int p, int q)
     size_t m = st->m;
     size_t up = (size_t)u * m + (size_t)p, uq = (size_t)u * m + (size_t)q;
     size_t vp = (size_t)v * m + (size_t)p, vq = (size_t)v * m + (size_t)q;
-    /* Inputs that crash the reference (SPEC §1.4): a zero salience makes the role ratio
+    /* Inputs that crash the reference (exchange.md §1.4): a zero salience makes the role ratio
      * divide by zero; a zero weight on the supply issue makes the move formula 0/0. */
     if (!(st->s[up] > 0 && st->s[uq] > 0 && st->s[vp] > 0 && st->s[vq] > 0)) {
         g->skipped++;
         return;
     }
-    /* Roles (SPEC §4.3): i is the actor that cares relatively more about p. */
+    /* Roles (exchange.md §4.3): i is the actor that cares relatively more about p. */
     int i = u, j = v;
     if (st->s[up] / st->s[uq] < st->s[vp] / st->s[vq]) {
         i = v;
@@ -94,7 +94,7 @@ static void add_candidate(ex_gen *g, int u, int v, int p, int q)
     }
 }
 
-/* The four groups of issue pair (p, q), in actor order (SPEC §4.2). */
+/* The four groups of issue pair (p, q), in actor order (exchange.md §4.2). */
 static void pair_groups(const ex_state *st, size_t p, size_t q, int *group[4], size_t count[4])
 {
     size_t n = st->n, m = st->m;
@@ -181,7 +181,7 @@ static size_t pair_candidates(const ex_state *st, size_t p, size_t q, int *group
 }
 
 /* Candidate generation may run on several threads: each takes a run of issue pairs, and the
- * record index (the generation index, SPEC §4.2) where its run starts is known beforehand
+ * record index (the generation index, exchange.md §4.2) where its run starts is known beforehand
  * from exact counts, so every candidate lands where serial generation would put it, with the
  * same bits (each computation depends only on its candidate). The randomized variant stays
  * serial: its computations draw from one generator, in generation order. */
@@ -307,7 +307,7 @@ static void generate(ex_state *st, const ex_options *o, ex_round_record *rec)
 }
 
 /* Index of the live candidates by (actor, supply issue) and (actor, demand issue), so that an
- * execution reaches exactly the candidates SPEC §7.3 recomputes. */
+ * execution reaches exactly the candidates exchange.md §7.3 recomputes. */
 static void build_index(ex_state *st)
 {
     size_t nm = st->n * st->m, live = st->live_count;
@@ -341,7 +341,7 @@ static void build_index(ex_state *st)
     }
 }
 
-/* ---- executing a candidate and recomputing the ones it affects (SPEC §7.3) ---- */
+/* ---- executing a candidate and recomputing the ones it affects (exchange.md §7.3) ---- */
 
 /* Appends the live, not yet collected candidates of one index list to the scratch buffer, and
  * drops the dead ones from the list as it goes (order is kept, so visits stay deterministic). */
@@ -436,7 +436,7 @@ static void apply_execution(ex_state *st, const ex_options *o, const ex_cand *X)
     }
 }
 
-/* Externalities of an executed exchange for the other actors (SPEC §10). */
+/* Externalities of an executed exchange for the other actors (exchange.md §10). */
 static void externalities(const ex_state *st, const ex_cand *X, ex_exchange_record *xr,
                           ex_externality *actor_ext)
 {
@@ -507,7 +507,7 @@ static void record_exchange(const ex_state *st, const ex_cand *X, long generatio
     externalities(st, X, xr, rec->actor_ext);
 }
 
-/* ---- one round (SPEC §3) ---- */
+/* ---- one round (exchange.md §3) ---- */
 
 void ex_round(ex_state *st, const ex_options *o, ex_round_record *rec)
 {
@@ -564,7 +564,7 @@ void ex_round(ex_state *st, const ex_options *o, ex_round_record *rec)
         apply_execution(st, o, X);
     }
     if (rec) rec->tie_events = ties;
-    /* 5: voting positions, voting outcome, new start positions (SPEC §8). */
+    /* 5: voting positions, voting outcome, new start positions (exchange.md §8). */
     double *next = en_xmalloc(nm * sizeof *next);
     memcpy(next, st->x, nm * sizeof *next);
     if (rec) memcpy(rec->voting_position, st->x, nm * sizeof *next);

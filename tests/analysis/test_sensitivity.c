@@ -158,6 +158,13 @@ static void test_every_model(void **state)
 {
     (void)state;
     en_scenario *s = fixture_yaml(yaml);
+    size_t checked = 0;
+    char yaml_without_q[sizeof yaml];
+    const char *q = strstr(yaml, "  - {id: Q"), *after = strstr(yaml, "  - {id: R");
+    assert_non_null(q);
+    assert_non_null(after);
+    snprintf(yaml_without_q, sizeof yaml_without_q, "%.*s%s", (int)(q - yaml), yaml, after);
+    en_scenario *s_without_q = fixture_yaml(yaml_without_q);
     for (size_t m = 0; m < en_model_count(); m++) {
         const en_model *model = en_model_at(m);
         en_sensitivity_result *r = NULL;
@@ -165,9 +172,31 @@ static void test_every_model(void **state)
         en_status st = en_sensitivity_run(model, s, NULL, NULL, &r, &err);
         en_error_clear(&err);
         if (st != EN_OK) continue; /* the model refuses this scenario even unchanged */
+        /* Oracles: the model run directly on the scenario, and on the scenario written
+         * without actor Q (nobody refers to Q), give the baseline and the change without Q. */
+        en_result *direct = NULL, *without = NULL;
+        assert_int_equal(en_run(model, s, NULL, &direct, &err), EN_OK);
+        assert_int_equal(en_run(model, s_without_q, NULL, &without, &err), EN_OK);
+        for (size_t i = 0; i < 2; i++) {
+            double base = en_sensitivity_baseline(r, i), range = i == 0 ? 10 : 2;
+            if (!(base == en_result_forecast(direct, i)))
+                fail_msg("%s issue %zu: baseline %.17g, run %.17g", en_model_name(model), i,
+                         base, en_result_forecast(direct, i));
+            double change = en_result_forecast(without, i) - base;
+            double reported = en_sensitivity_without_actor(r, 1, i);
+            /* changes within 1e-9 of the range are reported as 0 */
+            if (!(fabs(reported - change) <= 1e-9 * range))
+                fail_msg("%s issue %zu: without Q %.17g, direct %.17g", en_model_name(model), i,
+                         reported, change);
+        }
+        en_result_free(direct);
+        en_result_free(without);
         for (en_output_format f = EN_OUTPUT_TEXT; f <= EN_OUTPUT_CSV; f++) free(write(r, f));
         en_sensitivity_result_free(r);
+        checked++;
     }
+    assert_true(checked >= 5);
+    en_scenario_free(s_without_q);
     en_sensitivity_result *r = analyse(s, "compromise", 0.1);
     char *json = write(r, EN_OUTPUT_JSON);
     assert_non_null(strstr(json, "\"analysis\": \"sensitivity\""));

@@ -1,6 +1,6 @@
 /*
- * test_war.c — the war-bargaining layer (WB-1) against closed forms and hand computations of
- * the design note war-bargaining.md §8.11: Fearon's bargaining range (closed form and the
+ * test_war.c — the war-bargaining layer (WB-1) against closed forms and hand computations
+ * (docs/models/war.md, "Theory: the closed forms" and "Tests"): Fearon's bargaining range (closed form and the
  * window LP on the one-issue case), mutual optimism, the screening optimum (closed form and a
  * brute-force check of B's payoff), Powell's commitment condition, the gambler's ruin
  * P = 0.7317 (q = 0.55, k = 5, N = 10); the window LP against a grid search; the monotonicity
@@ -398,9 +398,16 @@ static void test_simulation_clone_and_explain(void **state)
     o.settle_with = "nope";
     assert_int_equal(en_war_simulate(c, &o, &m, &err), EN_ERROR_INPUT);
     en_error_clear(&err);
-    /* --settle-with compromise signs deals inside the window too */
+    /* --settle-with compromise signs deals inside the window too: deals are signed (every
+     * run of this scenario opens the window) and each issue's median term is a number on the
+     * issue's scale [0, 100] */
     o.settle_with = "compromise";
     assert_int_equal(en_war_simulate(c, &o, &m, &err), EN_OK);
+    assert_true(en_war_summary_p_deal(m) > 0);
+    for (size_t i = 0; i < en_scenario_issue_count(c); i++) {
+        double term = en_war_summary_median_term(m, i);
+        assert_true(term >= 0 && term <= 100);
+    }
     en_war_summary_free(m);
     en_scenario_free(c);
     en_scenario_free(s);

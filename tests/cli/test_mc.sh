@@ -65,7 +65,8 @@ json_check "$tmp/good.json" 'd["draws"] == 64'
 
 # Ctrl-C: partial results, labelled, exit 130
 if command -v timeout >/dev/null; then
-  timeout --preserve-status -s INT 1 "$entente" mc --model nash --draws 50000000 --format json \
+  # 3 s: long enough for the handler to be installed in a slow (ThreadSanitizer) build
+  timeout --preserve-status -s INT 3 "$entente" mc --model nash --draws 50000000 --format json \
     >"$tmp/int.json" 2>"$tmp/int.err"
   got=$?
   [ "$got" = 130 ] || fail "interrupted mc exited $got, expected 130: $(head -2 "$tmp/int.err")"

@@ -2,7 +2,8 @@
 # test_install.sh — `cmake --install` into a staged prefix (DESTDIR + PREFIX), then a program
 # built with nothing but `pkg-config --cflags --libs entente` runs the expected utility model on
 # ExampleActors and must print the reference implementation's positions (the golden trajectory
-# tests/models/test_eum.c uses) bit for bit — against the shared and against the static library.
+# tests/models/test_eum.c uses) bit for bit — against the shared and against the static library,
+# and so must `import entente` (python/) finding the installed library by pkg-config.
 # libentente.so must carry a versioned SONAME and export exactly the functions entente.h declares,
 # all en_-prefixed. Usage: test_install.sh ENTENTE_BINARY SOURCE_DIR
 set -euo pipefail
@@ -59,4 +60,15 @@ cc -std=c11 -Wall -Wextra -Werror "${extra[@]}" -o "$tmp/eum_static" \
   $(pkg-config --cflags entente) "$libdir/libentente.a" $(pkg-config --static --libs-only-l entente | sed 's/-lentente//')
 "$tmp/eum_static" "$scenario" >"$tmp/static.csv"
 python3 "$src/tests/install/golden_positions.py" "$golden" 10 <"$tmp/static.csv"
+
+# The Python package finds the installed library through pkg-config alone.
+if [ ${#extra[@]} -eq 0 ]; then
+  (unset ENTENTE_LIBRARY; cd "$tmp" && PYTHONPATH="$src/python" python3 -c '
+import sys, entente, entente._lib as l
+assert l.lib._name.startswith(sys.argv[1]), l.lib._name
+r = entente.run(sys.argv[2], model="eum", rounds=10)
+for p in r.positions: print("%d,%s,%r" % (p.round, p.actor, p.position))
+' "$libdir" "$scenario") >"$tmp/python.csv"
+  python3 "$src/tests/install/golden_positions.py" "$golden" 10 <"$tmp/python.csv"
+fi
 echo "ok: installed library, pkg-config, SONAME and exports"

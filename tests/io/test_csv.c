@@ -40,7 +40,7 @@ static void example_actors(void **state)
 }
 
 /* The bdm2 copy has saliences on 0–100 and CR line ends; divided by 100 it gives the same
- * doubles as the bdm1 copy (SPEC §0.1). */
+ * doubles as the bdm1 copy (docs/models/eum.md, "Small and degenerate cases"). */
 static void percent_salience_and_cr_line_ends(void **state)
 {
     (void)state;

@@ -32,7 +32,8 @@ static eum_config golden_config(const eum_golden *g, int fast)
 }
 
 /* Runs the kernel over every round of golden `name`. tolerance 0: exact equality. Rounds after
- * `loose_after` are only checked for the move types (SPEC §3: bdm1__ExampleActors is chaotic).
+ * `loose_after` are only checked for the move types (docs/models/eum.md, "Straight and fast paths":
+ * bdm1__ExampleActors is chaotic).
  * restart: every round starts from the golden's previous positions instead of our own (isolates
  * one round's error). r_tolerance: for r, see test_golden_fast_close. Returns the number of
  * rounds compared. */
@@ -89,10 +90,12 @@ static size_t check_golden_ex(const char *name, int fast, double tolerance, size
             if (strcmp(eum_move_type_name(mv->type), gm->type) != 0)
                 fail_msg("%s round %zu %s: move %s vs %s", name, t, g->names[gm->actor],
                          eum_move_type_name(mv->type), gm->type);
-            /* on exact EU ties the partner may be another actor at the same position */
-            assert_true(mv->with >= 0);
-            assert_true(g->x[0] == g->x[0]);
+            /* on exact EU ties the partner may be another actor at the same position; the
+             * straight path, which breaks ties in the reference's order, names the same one */
+            assert_true(mv->with >= 0 && (size_t)mv->with < n);
+            assert_true(gm->with >= 0 && (size_t)gm->with < n);
             assert_true(x[mv->with] == x[gm->with]);
+            if (tol == 0) assert_int_equal(mv->with, gm->with);
             if (tol == 0) {
                 assert_true(mv->eu_self == gm->eu_self && mv->eu_other == gm->eu_other);
                 assert_true(mv->new_position == gm->new_position);
@@ -136,7 +139,8 @@ static void test_golden_straight_exact(void **state)
 }
 
 /* The fast path reorders sums. Positions, mean, median and the moves' EUs stay within 1e-9 of
- * the reference over whole trajectories (SPEC §3; bdm1__ExampleActors only up to round 40).
+ * the reference over whole trajectories (docs/models/eum.md, "Straight and fast paths"; bdm1__ExampleActors only up to
+ * round 40).
  * r is checked to 1e-9 round by round from the reference's positions: over a whole trajectory it
  * can drift further, because late in a converging run the danger / security sums are nearly
  * equal and R = (2S − max − min)/(max − min) amplifies a 5e-12 position difference (bdm2 synth-50:
@@ -287,8 +291,19 @@ static void test_trace_matrices(void **state)
 
 /* ---- degenerate input: the references divide by zero, entente stops cleanly ----------- */
 
+static eum_status round_moves(eum_variant variant, int fast, size_t n, const double *c,
+                              const double *s, const double *x, double *next, eum_move *moves);
+
 static eum_status one_round(eum_variant variant, int fast, size_t n, const double *c,
                             const double *s, const double *x, double *next)
+{
+    eum_move moves[16];
+    return round_moves(variant, fast, n, c, s, x, next, moves);
+}
+
+/* One round of the kernel on (c, s, x), the range spanned by x; every new position finite. */
+static eum_status round_moves(eum_variant variant, int fast, size_t n, const double *c,
+                              const double *s, const double *x, double *next, eum_move *moves)
 {
     double lo = x[0], hi = x[0];
     for (size_t k = 0; k < n; k++) {
@@ -297,7 +312,6 @@ static eum_status one_round(eum_variant variant, int fast, size_t n, const doubl
     }
     eum_config cfg = {.variant = variant, .Q = 1, .T = 1, .range = hi - lo, .xmin = 0,
                       .xmax = 10, .fast = fast};
-    eum_move moves[16];
     eum_status st = eum_round(&cfg, n, c, s, x, next, moves, NULL);
     for (size_t k = 0; k < n; k++) assert_true(isfinite(next[k]));
     return st;
@@ -325,10 +339,22 @@ static void test_degenerate(void **state)
             const double c4[] = {0, 0, 0}, s4[] = {1, 1, 1}, x4[] = {2, 8, 5};
             assert_int_equal(one_round(variant, fast, 3, c4, s4, x4, next),
                              EUM_ROUND_NO_INFORMATION);
-            /* one actor without salience or capability: runs */
+            /* one actor without capability (1), one without salience (2): the round runs.
+             * Actor 2 never resists (s = 0), so whoever challenges it gets its success
+             * utility for sure: E^2(j→2) = Us − Q·Usq > E^2(2→j) whenever j resists at all
+             * (s_j > 0, P < 1, Uf < Us). Every offer it takes is thus a confrontation it
+             * loses, and it moves exactly onto its challenger. */
             const double c5[] = {1, 0, 2, 1}, s5[] = {0.5, 0.7, 0, 0.9}, x5[] = {1, 3, 6, 9};
-            eum_status st = one_round(variant, fast, 4, c5, s5, x5, next);
-            assert_true(st == EUM_ROUND_OK || st == EUM_ROUND_EQUAL_DANGER);
+            eum_move m5[4];
+            assert_int_equal(round_moves(variant, fast, 4, c5, s5, x5, next, m5), EUM_ROUND_OK);
+            assert_int_equal(m5[2].type, EUM_MOVE_CONFRONTATION);
+            assert_true(m5[2].eu_other > m5[2].eu_self && m5[2].eu_self > 0);
+            assert_true(m5[2].with >= 0 && m5[2].with < 4 && m5[2].with != 2);
+            assert_true(next[2] == x5[m5[2].with]);
+            /* the straight and the fast path agree on every new position */
+            double other[4];
+            assert_int_equal(one_round(variant, !fast, 4, c5, s5, x5, other), EUM_ROUND_OK);
+            for (size_t k = 0; k < 4; k++) assert_true(next[k] == other[k]);
         }
     /* masad: positions outside the scale are rejected, not turned into NaN */
     const double c6[] = {1, 1}, s6[] = {0.5, 0.5}, x6[] = {-1, 5};
@@ -336,7 +362,7 @@ static void test_degenerate(void **state)
     assert_int_equal(one_round(EUM_MASAD, 1, 2, c6, s6, x6, next), EUM_ROUND_BAD_INPUT);
 }
 
-/* Two actors (NOTES §3): scholz — one confrontation, then consensus; masad — fixed point. */
+/* Two actors (docs/models/eum.md, "Small and degenerate cases"): scholz — one confrontation, then consensus; masad — fixed point. */
 static void test_two_actors(void **state)
 {
     (void)state;

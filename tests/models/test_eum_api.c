@@ -102,7 +102,8 @@ static void test_example_actors_masad(void **state)
 static void test_stop_reasons(void **state)
 {
     (void)state;
-    /* Sultan under scholz: nobody ever has a qualifying offer (NOTES §5.1) */
+    /* Sultan under scholz: nobody ever has a qualifying offer (docs/models/eum.md, "Small and degenerate
+     * cases") */
     const char *params[] = {"rounds=30", NULL};
     en_result *result = run_csv("Sultan.csv", params);
     assert_string_equal(en_result_stop_reason(result, 0), "fixed_point");

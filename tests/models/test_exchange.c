@@ -277,7 +277,7 @@ static void scale_mapping(void **state)
     en_scenario_free(s);
 }
 
-/* Zero salience or power would divide by zero in Decide (SPEC §1.4): skipped, not a crash. */
+/* Zero salience or power would divide by zero in Decide (exchange.md §1.4): skipped, not a crash. */
 static void zero_weights_are_skipped(void **state)
 {
     (void)state;

@@ -1,6 +1,6 @@
 /*
  * eum_golden.h — test helper: loads a BDM golden trajectory (tests/golden/bdm/NAME.json, written
- * by running the reference Python implementations; see the SPEC that comes with them) into
+ * by running the reference Python implementations named in docs/models/eum.md) into
  * plain arrays, so the EUM tests can feed the kernels the golden's exact inputs and compare
  * every round.
  */

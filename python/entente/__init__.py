@@ -1,0 +1,515 @@
+"""entente — forecasting multi-party negotiations from Python.
+
+A thin layer over libentente (the C library behind the `entente` command): the same models,
+the same numbers, the CLI's names.
+
+    import entente
+    s = entente.load("scenario.yaml")          # or a BDM stakeholder CSV, a Decide file
+    r = entente.run(s, model="eum", rounds=10)  # any registered model; **params as --param
+    r.forecasts                                  # {issue id: forecast}
+    r.positions                                  # [Position(issue, round, actor, position), ...]
+    r.to_pandas()                                # the same as a tidy DataFrame (pandas installed)
+
+Errors in the input raise entente.InputError, whose str() is `FILE:LINE:COL: error: MESSAGE`
+and whose .problems lists every problem found. docs/python.md has the whole tour.
+"""
+import ctypes
+from collections import namedtuple
+
+from . import _lib
+from ._lib import lib
+
+__all__ = [
+    "Error", "InputError", "ModelError", "Problem", "Scenario", "Model", "Param", "Result",
+    "Position", "Comparison", "MonteCarlo", "Sensitivity",
+    "load", "loads", "models", "run", "compare", "mc", "sensitivity", "war",
+    "version", "library_version",
+]
+
+__version__ = "0.1.0"
+
+# ---- errors --------------------------------------------------------------------------------
+
+Problem = namedtuple("Problem", "file line column message")
+Problem.__doc__ = "One problem the library found, located where known (line/column 0: unknown)."
+
+_INPUT, _MODEL, _INTERRUPTED = 2, 3, 4
+
+
+class Error(Exception):
+    """An error reported by libentente. .problems: every Problem (the first is also .file,
+    .line, .column, .message); .code: the library's en_status."""
+
+    def __init__(self, code, problems):
+        self.code = code
+        self.problems = problems
+        first = problems[0] if problems else Problem("", 0, 0, "unknown error")
+        self.file, self.line, self.column, self.message = first
+        super().__init__("\n".join(_format_problem(p) for p in problems) or first.message)
+
+
+class InputError(Error, ValueError):
+    """Bad input: a scenario, a parameter or an option the library rejected (CLI exit 2)."""
+
+
+class ModelError(InputError):
+    """The model cannot run on this input (reported like bad input)."""
+
+
+def _format_problem(p):
+    if p.file:
+        where = p.file + (f":{p.line}" if p.line else "") + (f":{p.column}" if p.column else "")
+        return f"{where}: error: {p.message}"
+    return f"error: {p.message}"
+
+
+def _raise(status, err):
+    problems = []
+    node = ctypes.pointer(err)
+    while node:
+        e = node.contents
+        problems.append(Problem(e.file.decode(errors="replace"), e.line, e.column,
+                                e.message.decode(errors="replace")))
+        node = e.next
+    lib.en_error_clear(ctypes.byref(err))
+    cls = {_INPUT: InputError, _MODEL: ModelError}.get(status, Error)
+    raise cls(status, problems)
+
+
+def _check(status, err):
+    if status != 0:
+        _raise(status, err)
+    lib.en_error_clear(ctypes.byref(err))
+
+
+def _text(b):
+    return None if b is None else b.decode()
+
+
+def _write(fn, *args):
+    """Runs a writer `fn(*args, FILE *out, en_error *err)` into memory; returns the text."""
+    buf, size = ctypes.c_void_p(), ctypes.c_size_t()
+    out = _lib.libc.open_memstream(ctypes.byref(buf), ctypes.byref(size))
+    if not out:
+        raise MemoryError("open_memstream failed")
+    err = _lib._Error()
+    status = fn(*args, out, ctypes.byref(err))
+    _lib.libc.fclose(out)
+    text = ctypes.string_at(buf, size.value).decode() if buf else ""
+    _lib.libc.free(buf)
+    _check(status, err)
+    return text
+
+
+_FORMATS = {"text": 0, "json": 1, "csv": 2}
+
+
+def _format(name):
+    try:
+        return _FORMATS[name]
+    except KeyError:
+        raise InputError(_INPUT, [Problem("", 0, 0, f"unknown format '{name}' (text|json|csv)")])
+
+
+def version():
+    """The loaded library's version string ("MAJOR.MINOR.PATCH")."""
+    return _text(lib.en_version())
+
+
+def library_version():
+    """The loaded library's version as MAJOR*10000 + MINOR*100 + PATCH."""
+    return lib.en_version_number()
+
+
+# ---- scenarios -----------------------------------------------------------------------------
+
+_INPUT_FORMATS = {None: 0, "auto": 0, "yaml": 1, "csv": 2, "decide": 3}
+
+
+class Scenario:
+    """A loaded scenario (owns the C object). .title, .issues and .actors (ids), .issue_names,
+    .actor_names, .notes (the loader's notes, `FILE:LINE:COL: note: ...`)."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        h = handle
+        self.title = _text(lib.en_scenario_title(h))
+        self.issues = [_text(lib.en_scenario_issue_id(h, i))
+                       for i in range(lib.en_scenario_issue_count(h))]
+        self.issue_names = [_text(lib.en_scenario_issue_name(h, i))
+                            for i in range(len(self.issues))]
+        self.actors = [_text(lib.en_scenario_actor_id(h, a))
+                       for a in range(lib.en_scenario_actor_count(h))]
+        self.actor_names = [_text(lib.en_scenario_actor_name(h, a))
+                            for a in range(len(self.actors))]
+        self.notes = [_text(lib.en_scenario_note(h, k))
+                      for k in range(lib.en_scenario_note_count(h))]
+
+    def __del__(self):
+        if getattr(self, "_handle", None):
+            lib.en_scenario_free(self._handle)
+            self._handle = None
+
+    def __repr__(self):
+        return f"<entente.Scenario {self.title!r}: {len(self.actors)} actors, " \
+               f"{len(self.issues)} issues>"
+
+    def to_yaml(self):
+        """The scenario as entente YAML (what `entente convert` writes)."""
+        return _write(lib.en_scenario_write_yaml, self._handle)
+
+
+def _load_options(format, scale):
+    if format not in _INPUT_FORMATS:
+        raise InputError(_INPUT, [Problem("", 0, 0,
+                         f"unknown input format '{format}' (auto|yaml|csv|decide)")])
+    opts = _lib._LoadOptions(_INPUT_FORMATS[format], 0, 0.0, 0.0)
+    if scale is not None:
+        opts.has_scale, opts.scale_min, opts.scale_max = 1, float(scale[0]), float(scale[1])
+    return opts
+
+
+def load(path, format=None, scale=None):
+    """Loads a scenario file: entente YAML, a BDM stakeholder CSV or a Decide file (format
+    None/"auto": by content and extension). scale=(min, max): the CSV position scale.
+    Raises InputError with every problem found (file:line:col)."""
+    opts = _load_options(format, scale)
+    handle, err = ctypes.c_void_p(), _lib._Error()
+    _check(lib.en_scenario_load(str(path).encode(), ctypes.byref(opts), ctypes.byref(handle),
+                                ctypes.byref(err)), err)
+    return Scenario(handle.value)
+
+
+def loads(text, name="<string>", format=None, scale=None):
+    """Loads a scenario from a string (or bytes); `name` stands for the file in messages."""
+    data = text.encode() if isinstance(text, str) else bytes(text)
+    opts = _load_options(format, scale)
+    handle, err = ctypes.c_void_p(), _lib._Error()
+    _check(lib.en_scenario_load_buffer(data, len(data), name.encode(), ctypes.byref(opts),
+                                       ctypes.byref(handle), ctypes.byref(err)), err)
+    return Scenario(handle.value)
+
+
+def _scenario(s):
+    return s if isinstance(s, Scenario) else load(s)
+
+
+# ---- models and parameters -----------------------------------------------------------------
+
+Param = namedtuple("Param", "name default description accepted")
+Model = namedtuple("Model", "name description params")
+
+
+def _model_info(m):
+    params = []
+    for k in range(lib.en_model_param_count(m)):
+        out = [ctypes.c_char_p() for _ in range(4)]
+        lib.en_model_param_info(m, k, *[ctypes.byref(o) for o in out])
+        params.append(Param(*[_text(o.value) for o in out]))
+    return Model(_text(lib.en_model_name(m)), _text(lib.en_model_description(m)), params)
+
+
+def models():
+    """Every registered model as Model(name, description, params=[Param(name, default,
+    description, accepted)]), as `entente models` lists them."""
+    return [_model_info(lib.en_model_at(k)) for k in range(lib.en_model_count())]
+
+
+def _model(name):
+    m = lib.en_model_find(str(name).encode())
+    if not m:
+        names = ", ".join(x.name for x in models())
+        raise InputError(_INPUT, [Problem("", 0, 0, f"unknown model '{name}' ({names})")])
+    return m
+
+
+def _param_text(value):
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+class _Params:
+    """An en_params built from keyword arguments (the --param names)."""
+
+    def __init__(self, params):
+        self.handle = lib.en_params_new()
+        if not self.handle:
+            raise MemoryError("en_params_new")
+        for name, value in params.items():
+            if value is None:
+                continue
+            err = _lib._Error()
+            _check(lib.en_params_set(self.handle, name.encode(), _param_text(value).encode(),
+                                     ctypes.byref(err)), err)
+
+    def __del__(self):
+        if getattr(self, "handle", None):
+            lib.en_params_free(self.handle)
+            self.handle = None
+
+
+# ---- runs ----------------------------------------------------------------------------------
+
+Position = namedtuple("Position", "issue round actor position")
+
+
+class Result:
+    """One model run. .model, .scenario, .issues (ids, in result order), .forecasts {issue:
+    forecast}, .stop_reasons {issue: why the model stopped}, .rounds {issue: [{actor: position}
+    per round, round 0 = the input]}, .positions (tidy rows). .text()/.json()/.csv() give
+    exactly what `entente run --format ...` prints; .to_pandas() and .array(issue) give a
+    DataFrame / numpy array when those are installed."""
+
+    def __init__(self, handle, scenario, model):
+        self._handle, self.scenario, self.model = handle, scenario, model
+        h, s = handle, scenario
+        self.issues, self.forecasts, self.stop_reasons, self.rounds = [], {}, {}, {}
+        x = ctypes.c_double()
+        for i in range(lib.en_result_issue_count(h)):
+            issue = s.issues[lib.en_result_issue(h, i)]
+            self.issues.append(issue)
+            self.forecasts[issue] = lib.en_result_forecast(h, i)
+            self.stop_reasons[issue] = _text(lib.en_result_stop_reason(h, i))
+            rounds = []
+            for t in range(lib.en_result_round_count(h, i)):
+                row = {}
+                for a, actor in enumerate(s.actors):
+                    if lib.en_result_position(h, i, t, a, ctypes.byref(x)):
+                        row[actor] = x.value
+                rounds.append(row)
+            self.rounds[issue] = rounds
+
+    def __del__(self):
+        if getattr(self, "_handle", None):
+            lib.en_result_free(self._handle)
+            self._handle = None
+
+    def __repr__(self):
+        return f"<entente.Result {self.model}: {self.forecasts}>"
+
+    @property
+    def positions(self):
+        """Every actor's position on every issue in every round: [Position(issue, round,
+        actor, position)], the rows of `--format csv`."""
+        return [Position(issue, t, actor, x)
+                for issue in self.issues
+                for t, row in enumerate(self.rounds[issue])
+                for actor, x in row.items()]
+
+    def write(self, format="text"):
+        return _write(lib.en_result_write, self._handle, _format(format))
+
+    def text(self):
+        return self.write("text")
+
+    def json(self):
+        return self.write("json")
+
+    def csv(self):
+        return self.write("csv")
+
+    def to_pandas(self):
+        """The positions as a tidy DataFrame: columns issue, round, actor, position."""
+        import pandas
+        return pandas.DataFrame(self.positions, columns=list(Position._fields))
+
+    def array(self, issue):
+        """numpy array [round, actor] of the positions on `issue` (NaN: no position), actors
+        in scenario order."""
+        import numpy
+        rounds = self.rounds[issue]
+        return numpy.array([[row.get(a, numpy.nan) for a in self.scenario.actors]
+                            for row in rounds], dtype=float)
+
+
+def _run(scenario, model, params):
+    s = _scenario(scenario)
+    m = _model(model)
+    p = _Params(params)
+    handle, err = ctypes.c_void_p(), _lib._Error()
+    _check(lib.en_run(m, s._handle, p.handle, ctypes.byref(handle), ctypes.byref(err)), err)
+    return Result(handle.value, s, _text(lib.en_model_name(m)))
+
+
+def run(scenario, model="eum", rounds=None, **params):
+    """Runs one model: entente.run(scenario, model="eum", rounds=10, Q=0.5). scenario is a
+    Scenario or a path; params are the model's --param names (entente.models() lists them).
+    Raises InputError (bad scenario or parameter) or ModelError."""
+    return _run(scenario, model, dict(params, rounds=rounds))
+
+
+class Comparison:
+    """Several models on one scenario (`entente compare`). .results {model: Result},
+    .forecasts {issue: {model: forecast}}; .text()/.json()/.csv() as the CLI prints them;
+    .to_pandas(): a DataFrame indexed by issue, one column per model."""
+
+    def __init__(self, scenario, results):
+        self.scenario, self.results = scenario, results
+        self.forecasts = {}
+        for name, r in results.items():
+            for issue, value in r.forecasts.items():
+                self.forecasts.setdefault(issue, {})[name] = value
+
+    def write(self, format="text"):
+        handles = [r._handle for r in self.results.values()]
+        array = (ctypes.c_void_p * len(handles))(*handles)
+        return _write(lib.en_compare_write, self.scenario._handle, array, len(handles),
+                      _format(format))
+
+    def text(self):
+        return self.write("text")
+
+    def json(self):
+        return self.write("json")
+
+    def csv(self):
+        return self.write("csv")
+
+    def to_pandas(self):
+        import pandas
+        return pandas.DataFrame.from_dict(self.forecasts, orient="index")
+
+
+def compare(scenario, models=None, **params):
+    """Runs several models (default: every model that applies to the scenario, as `entente
+    compare` does) with the same params (each model takes the ones it declares)."""
+    s = _scenario(scenario)
+    if models is None:
+        models = [m.name for m in globals()["models"]()
+                  if lib.en_model_applies(_model(m.name), s._handle)]
+    results = {}
+    for name in models:
+        declared = {p.name for p in _model_info(_model(name)).params} | {"rounds", "seed", "trace"}
+        results[name] = _run(s, name, {k: v for k, v in params.items() if k in declared})
+    return Comparison(s, results)
+
+
+def war(scenario, runs=None, seed=None, threads=None, settle_with=None, **params):
+    """The war-bargaining layer (docs/models/war.md) on a scenario with a `war:` section,
+    through its registered model `war`: the terms of the settlement per issue (.forecasts),
+    why each issue stopped ("deal", ...), and .text() — the CLI's account with the window's
+    summary and P(deal)."""
+    return _run(scenario, "war", dict(params, runs=runs, seed=seed, threads=threads,
+                                      settle_with=settle_with))
+
+
+# ---- uncertainty ---------------------------------------------------------------------------
+
+class MonteCarlo:
+    """A Monte Carlo forecast (`entente mc`). .draws, .mean {issue: mean}, .quantile(issue, p),
+    .quantiles {issue: {p: value}} for the p asked for; .text()/.json()/.csv();
+    .to_pandas(): one row per issue."""
+
+    def __init__(self, handle, scenario, model, probabilities):
+        self._handle, self.scenario, self.model = handle, scenario, model
+        self.draws = lib.en_mc_result_draws(handle)
+        self.mean, self.quantiles = {}, {}
+        for i, issue in enumerate(scenario.issues):
+            self.mean[issue] = lib.en_mc_result_mean(handle, i)
+            self.quantiles[issue] = {p: lib.en_mc_result_quantile(handle, i, p)
+                                     for p in probabilities}
+
+    def __del__(self):
+        if getattr(self, "_handle", None):
+            lib.en_mc_result_free(self._handle)
+            self._handle = None
+
+    def quantile(self, issue, p):
+        return lib.en_mc_result_quantile(self._handle, self.scenario.issues.index(issue), p)
+
+    def write(self, format="text"):
+        return _write(lib.en_mc_result_write, self._handle, _format(format))
+
+    def text(self):
+        return self.write("text")
+
+    def json(self):
+        return self.write("json")
+
+    def csv(self):
+        return self.write("csv")
+
+    def to_pandas(self):
+        import pandas
+        rows = [dict(issue=i, mean=self.mean[i], **{f"q{p:g}": v for p, v in
+                                                     self.quantiles[i].items()})
+                for i in self.scenario.issues]
+        return pandas.DataFrame(rows).set_index("issue")
+
+
+def mc(scenario, model="eum", draws=1000, seed=1, threads=0, jitter=0.0,
+       quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), **params):
+    """Monte Carlo over the scenario's uncertain values (`entente mc`): `draws` runs of `model`
+    on sampled copies; same seed, same numbers whatever `threads` is."""
+    s = _scenario(scenario)
+    m = _model(model)
+    p = _Params(params)
+    opts = _lib._McOptions()
+    lib.en_mc_options_init(ctypes.byref(opts))
+    opts.draws, opts.seed, opts.threads, opts.jitter = draws, seed, threads, jitter
+    handle, err = ctypes.c_void_p(), _lib._Error()
+    _check(lib.en_mc_run(m, s._handle, p.handle, ctypes.byref(opts), ctypes.byref(handle),
+                         ctypes.byref(err)), err)
+    return MonteCarlo(handle.value, s, _text(lib.en_model_name(m)), quantiles)
+
+
+class Sensitivity:
+    """One-at-a-time sensitivity (`entente sensitivity`). .baseline {issue: forecast};
+    .change(actor, input, issue, input_issue=None) -> (minus, plus) with input one of
+    "capability", "salience", "position"; .without_actor(actor, issue),
+    .without_veto(actor, issue); .text()/.json()/.csv()."""
+
+    _INPUTS = {"capability": 0, "salience": 1, "position": 2}
+
+    def __init__(self, handle, scenario, model):
+        self._handle, self.scenario, self.model = handle, scenario, model
+        self.baseline = {issue: lib.en_sensitivity_baseline(handle, i)
+                         for i, issue in enumerate(scenario.issues)}
+
+    def __del__(self):
+        if getattr(self, "_handle", None):
+            lib.en_sensitivity_result_free(self._handle)
+            self._handle = None
+
+    def change(self, actor, input, issue, input_issue=None):
+        s = self.scenario
+        minus, plus = ctypes.c_double(), ctypes.c_double()
+        ok = lib.en_sensitivity_change(self._handle, s.actors.index(actor), self._INPUTS[input],
+                                       s.issues.index(input_issue or issue),
+                                       s.issues.index(issue), ctypes.byref(minus),
+                                       ctypes.byref(plus))
+        return (minus.value, plus.value) if ok else None
+
+    def without_actor(self, actor, issue):
+        return lib.en_sensitivity_without_actor(self._handle, self.scenario.actors.index(actor),
+                                                self.scenario.issues.index(issue))
+
+    def without_veto(self, actor, issue):
+        return lib.en_sensitivity_without_veto(self._handle, self.scenario.actors.index(actor),
+                                               self.scenario.issues.index(issue))
+
+    def write(self, format="text"):
+        return _write(lib.en_sensitivity_result_write, self._handle, _format(format))
+
+    def text(self):
+        return self.write("text")
+
+    def json(self):
+        return self.write("json")
+
+
+def sensitivity(scenario, model="eum", delta=0.1, top=5, **params):
+    """Which estimates drive the forecast (`entente sensitivity`)."""
+    s = _scenario(scenario)
+    m = _model(model)
+    p = _Params(params)
+    opts = _lib._SensitivityOptions()
+    lib.en_sensitivity_options_init(ctypes.byref(opts))
+    opts.delta, opts.top = delta, top
+    handle, err = ctypes.c_void_p(), _lib._Error()
+    _check(lib.en_sensitivity_run(m, s._handle, p.handle, ctypes.byref(opts),
+                                  ctypes.byref(handle), ctypes.byref(err)), err)
+    return Sensitivity(handle.value, s, _text(lib.en_model_name(m)))

@@ -1,0 +1,167 @@
+"""_lib.py — loads libentente.so and declares the C functions of include/entente.h that the
+package calls (ctypes: no compiler is needed to install the package, only the library).
+
+Where the library is found, first match wins:
+  1. the ENTENTE_LIBRARY environment variable (a path to libentente.so[.N]);
+  2. the libdir pkg-config reports for `entente` (after `make install`);
+  3. the dynamic loader's own search (ld.so.conf, LD_LIBRARY_PATH).
+"""
+import ctypes
+import ctypes.util
+import os
+import subprocess
+
+SONAME = "libentente.so.0"
+
+
+class _Error(ctypes.Structure):
+    pass
+
+
+# struct en_error of entente.h: code, message[512], file[512], line, column, next.
+_Error._fields_ = [
+    ("code", ctypes.c_int),
+    ("message", ctypes.c_char * 512),
+    ("file", ctypes.c_char * 512),
+    ("line", ctypes.c_int),
+    ("column", ctypes.c_int),
+    ("next", ctypes.POINTER(_Error)),
+]
+
+
+class _LoadOptions(ctypes.Structure):
+    _fields_ = [
+        ("format", ctypes.c_int),
+        ("has_scale", ctypes.c_int),
+        ("scale_min", ctypes.c_double),
+        ("scale_max", ctypes.c_double),
+    ]
+
+
+class _McOptions(ctypes.Structure):
+    _fields_ = [
+        ("draws", ctypes.c_size_t),
+        ("seed", ctypes.c_uint64),
+        ("threads", ctypes.c_uint),
+        ("jitter", ctypes.c_double),
+        ("progress", ctypes.c_void_p),
+        ("progress_data", ctypes.c_void_p),
+        ("cancel", ctypes.c_void_p),
+    ]
+
+
+class _SensitivityOptions(ctypes.Structure):
+    _fields_ = [("delta", ctypes.c_double), ("top", ctypes.c_size_t)]
+
+
+def _candidates():
+    path = os.environ.get("ENTENTE_LIBRARY")
+    if path:
+        yield path
+        return
+    try:
+        libdir = subprocess.run(["pkg-config", "--variable=libdir", "entente"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        if libdir:
+            yield os.path.join(libdir, SONAME)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    yield SONAME
+    found = ctypes.util.find_library("entente")
+    if found:
+        yield found
+
+
+def _open():
+    tried = []
+    for path in _candidates():
+        try:
+            return ctypes.CDLL(path)
+        except OSError as e:
+            tried.append(f"{path}: {e}")
+    raise ImportError("entente: cannot load libentente (install it with `make install`, or set "
+                      "ENTENTE_LIBRARY to the path of libentente.so); tried:\n  " +
+                      "\n  ".join(tried))
+
+
+lib = _open()
+libc = ctypes.CDLL(None)
+
+P = ctypes.c_void_p
+ERR = ctypes.POINTER(_Error)
+SIZE = ctypes.c_size_t
+DBL = ctypes.c_double
+INT = ctypes.c_int
+STR = ctypes.c_char_p
+
+# name: (return type, argument types)
+_SIGNATURES = {
+    "en_error_clear": (None, [ERR]),
+    "en_version": (STR, []),
+    "en_version_number": (INT, []),
+    "en_scenario_load": (INT, [STR, ctypes.POINTER(_LoadOptions), ctypes.POINTER(P), ERR]),
+    "en_scenario_load_buffer": (INT, [STR, SIZE, STR, ctypes.POINTER(_LoadOptions),
+                                      ctypes.POINTER(P), ERR]),
+    "en_scenario_free": (None, [P]),
+    "en_scenario_title": (STR, [P]),
+    "en_scenario_issue_count": (SIZE, [P]),
+    "en_scenario_issue_id": (STR, [P, SIZE]),
+    "en_scenario_issue_name": (STR, [P, SIZE]),
+    "en_scenario_actor_count": (SIZE, [P]),
+    "en_scenario_actor_id": (STR, [P, SIZE]),
+    "en_scenario_actor_name": (STR, [P, SIZE]),
+    "en_scenario_note_count": (SIZE, [P]),
+    "en_scenario_note": (STR, [P, SIZE]),
+    "en_scenario_write_yaml": (INT, [P, P, ERR]),
+    "en_model_count": (SIZE, []),
+    "en_model_at": (P, [SIZE]),
+    "en_model_find": (P, [STR]),
+    "en_model_name": (STR, [P]),
+    "en_model_applies": (INT, [P, P]),
+    "en_model_description": (STR, [P]),
+    "en_model_param_count": (SIZE, [P]),
+    "en_model_param_info": (None, [P, SIZE, ctypes.POINTER(STR), ctypes.POINTER(STR),
+                                   ctypes.POINTER(STR), ctypes.POINTER(STR)]),
+    "en_default_forecaster": (STR, []),
+    "en_params_new": (P, []),
+    "en_params_free": (None, [P]),
+    "en_params_set": (INT, [P, STR, STR, ERR]),
+    "en_run": (INT, [P, P, P, ctypes.POINTER(P), ERR]),
+    "en_result_free": (None, [P]),
+    "en_result_issue_count": (SIZE, [P]),
+    "en_result_issue": (SIZE, [P, SIZE]),
+    "en_result_forecast": (DBL, [P, SIZE]),
+    "en_result_round_count": (SIZE, [P, SIZE]),
+    "en_result_stop_reason": (STR, [P, SIZE]),
+    "en_result_position": (INT, [P, SIZE, SIZE, SIZE, ctypes.POINTER(DBL)]),
+    "en_result_write": (INT, [P, INT, P, ERR]),
+    "en_compare_write": (INT, [P, ctypes.POINTER(P), SIZE, INT, P, ERR]),
+    "en_mc_options_init": (None, [ctypes.POINTER(_McOptions)]),
+    "en_mc_run": (INT, [P, P, P, ctypes.POINTER(_McOptions), ctypes.POINTER(P), ERR]),
+    "en_mc_result_free": (None, [P]),
+    "en_mc_result_draws": (SIZE, [P]),
+    "en_mc_result_issue_count": (SIZE, [P]),
+    "en_mc_result_mean": (DBL, [P, SIZE]),
+    "en_mc_result_quantile": (DBL, [P, SIZE, DBL]),
+    "en_mc_result_write": (INT, [P, INT, P, ERR]),
+    "en_sensitivity_options_init": (None, [ctypes.POINTER(_SensitivityOptions)]),
+    "en_sensitivity_run": (INT, [P, P, P, ctypes.POINTER(_SensitivityOptions),
+                                 ctypes.POINTER(P), ERR]),
+    "en_sensitivity_result_free": (None, [P]),
+    "en_sensitivity_baseline": (DBL, [P, SIZE]),
+    "en_sensitivity_change": (INT, [P, SIZE, INT, SIZE, SIZE, ctypes.POINTER(DBL),
+                                    ctypes.POINTER(DBL)]),
+    "en_sensitivity_without_actor": (DBL, [P, SIZE, SIZE]),
+    "en_sensitivity_without_veto": (DBL, [P, SIZE, SIZE]),
+    "en_sensitivity_result_write": (INT, [P, INT, P, ERR]),
+}
+
+for _name, (_restype, _argtypes) in _SIGNATURES.items():
+    _f = getattr(lib, _name)
+    _f.restype = _restype
+    _f.argtypes = _argtypes
+
+libc.open_memstream.restype = P
+libc.open_memstream.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(SIZE)]
+libc.fclose.argtypes = [P]
+libc.free.argtypes = [P]
