@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     {"report", "write a self-contained HTML report of a scenario or recorded run", cmd_report},
     {"mc", "Monte Carlo forecast over the scenario's uncertain values", cmd_mc},
     {"sensitivity", "which inputs and actors move each forecast (tornado, pivotal actors)", cmd_sensitivity},
+    {"backtest", "score models against recorded outcomes (scenarios, DEU tables); --fit", cmd_backtest},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
