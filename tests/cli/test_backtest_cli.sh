@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# test_backtest.sh — `entente backtest`: the compromise row against an independent awk
+# test_backtest_cli.sh — `entente backtest`: the compromise row against an independent awk
 # computation (on the bundled DEU-format test table, and on the DEU III development table when
 # it sits beside the repository), the JSON contract's keys, bad input, and outcome round trips
 # through convert.
-# usage: test_backtest.sh ENTENTE_BINARY REPO_ROOT
+# usage: test_backtest_cli.sh ENTENTE_BINARY REPO_ROOT
 set -u
 entente=$1
 root=$2
