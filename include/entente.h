@@ -338,6 +338,49 @@ en_status en_forecast_write(const en_forecast_result *result, en_output_format f
                             en_error *err);
 
 /* ==== end of the forecast ==================================================================== */
+/* ==== accuracy on recorded outcomes: backtest (src/analysis/backtest.c) ======================
+ * docs/validation.md describes the scores, the bootstrap and the cross-validated fit. */
+
+typedef struct en_backtest en_backtest;
+
+typedef struct en_backtest_options {
+    const char *const *models; /* model names to score; NULL: compromise, the default forecaster
+                                * and every other registered model that applies */
+    size_t model_count;
+    const en_params *params;   /* --param values, each given to the models that declare it */
+    uint64_t seed;             /* bootstrap and fold assignment (default 1) */
+    size_t resamples;          /* bootstrap resamples (default 2000) */
+    size_t min_actors;         /* an issue is scored when it has an outcome and at least this many
+                                * actors with salience > 0 (default 3) */
+    int fit;                   /* also fit the procedural compromise's weights by cross-validation
+                                * grouped by scenario */
+    size_t folds;              /* folds of that cross-validation (default 10) */
+} en_backtest_options;
+
+void en_backtest_options_init(en_backtest_options *options);
+
+/* Runs the models on every scenario and scores each forecast on every issue with an outcome:
+ * MAE, median absolute error, RMSE, share within 10 % of the scale, a 95 % bootstrap interval of
+ * the MAE resampling scenarios, and the paired MAE difference from `compromise`. The result
+ * refers to the scenarios, which must outlive it. Fails (EN_ERROR_INPUT) when no issue has an
+ * outcome, or with the model's error when a model cannot run on a scenario.
+ * Time complexity: O(scenarios × cost of each model + resamples × issues × models). */
+en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
+                          const en_backtest_options *options, en_backtest **out, en_error *err);
+void en_backtest_free(en_backtest *backtest);
+size_t en_backtest_issue_count(const en_backtest *backtest);
+size_t en_backtest_model_count(const en_backtest *backtest);
+const char *en_backtest_model_name(const en_backtest *backtest, size_t model);
+double en_backtest_mae(const en_backtest *backtest, size_t model);
+/* Forecast of model `model` on scored issue `index` (en_backtest_issue_count of them). */
+double en_backtest_forecast(const en_backtest *backtest, size_t model, size_t index);
+/* Cross-validated MAE of the fitted procedural compromise (NaN without options.fit). */
+double en_backtest_cv_mae(const en_backtest *backtest);
+/* Text table, JSON (docs/cli.md has the contract) or CSV (one row per issue and model). */
+en_status en_backtest_write(const en_backtest *backtest, en_output_format format, FILE *out,
+                            en_error *err);
+
+/* ==== end of backtest ======================================================================== */
 
 #ifdef __cplusplus
 }

@@ -125,5 +125,6 @@ int cmd_mc(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
 
 #endif

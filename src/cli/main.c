@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"sensitivity", "which inputs and actors move each forecast (tornado, pivotal actors)", cmd_sensitivity},
     {"forecast", "one answer: what deal, will they agree, who blocks, what would change it, when", cmd_forecast},
     {"evidence", "who said what about talks in news articles, attributed and with stances", cmd_evidence},
+    {"backtest", "score models against recorded outcomes (scenarios, DEU tables); --fit", cmd_backtest},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -321,9 +321,10 @@ static int read_row(reader *r, const field *fields, const int *named, const size
         const field *fp = &fields[actor_p[a]], *fs = &fields[actor_s[a]];
         row->position_column[a] = fp->column;
         row->salience_column[a] = fs->column;
-        if (read_score(r, fp, "position", &row->position[a]) <= 0) row->position[a] = NAN;
+        int has_position = read_score(r, fp, "position", &row->position[a]);
+        if (has_position <= 0) row->position[a] = NAN;
         if (read_score(r, fs, "salience", &row->salience[a]) <= 0) row->salience[a] = NAN;
-        if (isnan(row->position[a]) && row->salience[a] > 0)
+        if (has_position == 0 && row->salience[a] > 0)
             fail(r, fs->column, "salience %g without a position (expected a position in column %d)",
                  row->salience[a], fp->column);
     }

@@ -16,9 +16,9 @@ typedef struct en_procedural_weights {
 } en_procedural_weights;
 
 /* The fitted defaults (docs/validation.md). */
-#define EN_PROCEDURAL_DEFAULT_SALIENCE_POWER "3"
-#define EN_PROCEDURAL_DEFAULT_SETTER "3"
-#define EN_PROCEDURAL_DEFAULT_PARLIAMENT_COD "2"
+#define EN_PROCEDURAL_DEFAULT_SALIENCE_POWER "4"
+#define EN_PROCEDURAL_DEFAULT_SETTER "4"
+#define EN_PROCEDURAL_DEFAULT_PARLIAMENT_COD "3"
 
 /* The forecast on scenario issue `issue`: Σ w_i x_i / Σ w_i over the actors taking part,
  * summed in the order of actor ids (docs/models/procedural.md). The plain mean when every

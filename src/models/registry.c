@@ -14,6 +14,7 @@ extern const en_model en_model_nash;
 extern const en_model en_model_war;
 extern const en_model en_model_procedural;
 extern const en_model en_model_smp;
+extern const en_model en_model_ensemble;
 
 static const en_model *const registry[] = {
     &en_model_compromise,
@@ -24,6 +25,7 @@ static const en_model *const registry[] = {
     &en_model_war,
     &en_model_procedural,
     &en_model_smp,
+    &en_model_ensemble,
 };
 
 size_t en_model_count(void) { return sizeof registry / sizeof registry[0]; }

@@ -1,0 +1,121 @@
+/*
+ * ensemble.c — entente's default forecaster: a weighted mean of two models that err
+ * differently, the procedural compromise (procedural.c: a weighted mean of positions with
+ * procedural weights) and Stokman's exchange model (exchange.c: actors trade support across
+ * issues; Stokman & Van Oosten 1994). Combining forecasts of different models cuts the error
+ * of each (Bates & Granger 1969; Clemen 1989):
+ *     x = (1 − λ) · procedural + λ · exchange,
+ * with λ (weight_exchange) and the procedural weights chosen by `entente backtest --fit` on
+ * outcome data (docs/validation.md). The exchange model runs on a copy of the scenario with
+ * the actors in the order of their ids, and the procedural compromise sums in that order, so
+ * the forecast does not depend on the order of lines in the file (the exchange model's own
+ * tie rules do). Works on any scenario: without a `decision:` section the procedural part is
+ * the compromise with salience^β weights. docs/models/ensemble.md has the details.
+ * Time complexity: one exchange run plus O(n log n) per issue.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "models/baseline.h"
+#include "models/ensemble.h"
+#include "models/procedural.h"
+
+extern const en_model en_model_exchange;
+
+static int by_id(const void *a, const void *b)
+{
+    const en_actor *x = a, *y = b;
+    return strcmp(x->id, y->id);
+}
+
+en_scenario *en_scenario_canonical(const en_scenario *s)
+{
+    en_scenario shallow = *s;
+    shallow.war = NULL; /* the war layer refers to actors by index; no model here reads it */
+    en_scenario *c = en_scenario_clone(&shallow);
+    /* patron_of refers by index: carry it as the patron's old index through the sort. */
+    size_t n = c->actor_count;
+    long *old_index_of_new = en_xmalloc((n ? n : 1) * sizeof *old_index_of_new);
+    for (size_t a = 0; a < n; a++) c->actors[a].where.column = (int)a; /* tag (restored below) */
+    qsort(c->actors, n, sizeof *c->actors, by_id);
+    long *new_index_of_old = en_xmalloc((n ? n : 1) * sizeof *new_index_of_old);
+    for (size_t a = 0; a < n; a++) {
+        old_index_of_new[a] = c->actors[a].where.column;
+        new_index_of_old[old_index_of_new[a]] = (long)a;
+    }
+    for (size_t a = 0; a < n; a++) {
+        c->actors[a].where = s->actors[old_index_of_new[a]].where;
+        if (c->actors[a].patron_of >= 0) c->actors[a].patron_of = new_index_of_old[c->actors[a].patron_of];
+    }
+    free(old_index_of_new);
+    free(new_index_of_old);
+    return c;
+}
+
+en_status en_ensemble_exchange(const en_scenario *s, double *forecast, en_error *err)
+{
+    en_scenario *canonical = en_scenario_canonical(s);
+    en_params *params = en_params_new();
+    en_params_set(params, "trace", "none", NULL);
+    en_result *result = NULL;
+    en_status st = en_run(&en_model_exchange, canonical, params, &result, err);
+    en_params_free(params);
+    if (st == EN_OK) {
+        for (size_t i = 0; i < s->issue_count; i++) forecast[i] = 0;
+        for (size_t r = 0; r < result->issue_count; r++)
+            forecast[result->issues[r].issue] = result->issues[r].forecast;
+    }
+    en_result_free(result);
+    en_scenario_free(canonical);
+    return st;
+}
+
+static en_status ensemble_run(const en_scenario *s, const en_param_values *params,
+                              en_result *result, en_error *err)
+{
+    double lambda = en_param_number(params, "weight_exchange");
+    en_procedural_weights k;
+    en_procedural_weights_read(params, &k);
+    double *exchange = en_xcalloc(s->issue_count ? s->issue_count : 1, sizeof *exchange);
+    en_status st = lambda > 0 ? en_ensemble_exchange(s, exchange, err) : EN_OK;
+    double *x = en_xmalloc((s->actor_count ? s->actor_count : 1) * sizeof *x);
+    for (size_t issue = 0; issue < s->issue_count && st == EN_OK; issue++) {
+        size_t index = en_result_add_issue(result, issue);
+        en_issue_result *ir = &result->issues[index];
+        for (size_t p = 0; p < ir->participant_count; p++)
+            x[p] = s->actors[ir->participants[p]].stances[issue].position.value;
+        en_result_add_round(result, index, x);
+        double procedural = en_procedural_forecast(s, issue, &k);
+        double forecast = lambda > 0 ? (1 - lambda) * procedural + lambda * exchange[issue] : procedural;
+        if (ir->participant_count == 0) forecast = procedural;
+        en_result_finish_issue(result, index, forecast, "closed_form");
+        en_node *extra = en_issue_result_extra(ir);
+        en_node_set_number(extra, "procedural", procedural);
+        if (lambda > 0) en_node_set_number(extra, "exchange", exchange[issue]);
+    }
+    free(x);
+    free(exchange);
+    return st;
+}
+
+static const en_param_def ensemble_params[] = {
+    {"weight_exchange", EN_PARAM_NUMBER, EN_ENSEMBLE_DEFAULT_WEIGHT_EXCHANGE,
+     "weight of the exchange model's forecast (the procedural compromise gets the rest)", 0, 1, NULL},
+    {"salience_power", EN_PARAM_NUMBER, EN_PROCEDURAL_DEFAULT_SALIENCE_POWER,
+     "procedural part: exponent of salience in the weights", 0, 10, NULL},
+    {"setter", EN_PARAM_NUMBER, EN_PROCEDURAL_DEFAULT_SETTER,
+     "procedural part: weight factor of the agenda setter", 0, 1000, NULL},
+    {"parliament_codecision", EN_PARAM_NUMBER, EN_PROCEDURAL_DEFAULT_PARLIAMENT_COD,
+     "procedural part: weight factor of the parliament under codecision", 0, 1000, NULL},
+    {"parliament_consultation", EN_PARAM_NUMBER, "1",
+     "procedural part: weight factor of the parliament under consultation", 0, 1000, NULL},
+    {"votes", EN_PARAM_CHOICE, "use", "procedural part: use formal votes or ignore them", 0, 0,
+     "use|ignore"},
+};
+
+const en_model en_model_ensemble = {
+    "ensemble",
+    "default forecaster: weighted mean of the procedural compromise and the exchange model",
+    ensemble_params, sizeof ensemble_params / sizeof ensemble_params[0], ensemble_run, NULL,
+};

@@ -1,0 +1,22 @@
+/*
+ * ensemble.h — the default forecaster's parts, shared with the backtest's fit: the exchange
+ * model's forecasts on a canonical (id-ordered) copy of a scenario.
+ */
+#ifndef ENTENTE_MODELS_ENSEMBLE_H
+#define ENTENTE_MODELS_ENSEMBLE_H
+
+#include "models/model.h"
+
+/* The fitted default of λ (docs/validation.md). */
+#define EN_ENSEMBLE_DEFAULT_WEIGHT_EXCHANGE "0.3"
+
+/* A copy of the scenario with its actors sorted by id (patron links remapped, no war
+ * section): the same scenario whatever order its file listed the actors in.
+ * Time complexity: O(size of the scenario + n log n). */
+en_scenario *en_scenario_canonical(const en_scenario *scenario);
+/* The exchange model's forecast on every issue of `scenario` (forecast[issue_count]), run on
+ * the canonical copy with default parameters. Errors are the model's.
+ * Time complexity: one exchange run. */
+en_status en_ensemble_exchange(const en_scenario *scenario, double *forecast, en_error *err);
+
+#endif
