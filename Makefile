@@ -18,6 +18,10 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
+	@./$(BUILD)/entente forecast
+	@echo
+	@./$(BUILD)/entente forecast --what-if UKR.talks.public=50 --draws 2000 | sed -n '/^What if/,$$p'
+	@echo
 	@./$(BUILD)/entente run
 	@echo
 	@./$(BUILD)/entente compare
