@@ -24,6 +24,10 @@ build: deps
 # The demo builds quietly (one progress line; the log in $(BUILD)/build.log), then answers.
 demo: deps
 	@bash scripts/quiet-build.sh $(BUILD) $(JOBS) entente -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENTENTE_WERROR=ON
+	@./$(BUILD)/entente forecast
+	@echo
+	@./$(BUILD)/entente forecast --what-if UKR.talks.public=50 --draws 2000 | sed -n '/^What if/,$$p'
+	@echo
 	@./$(BUILD)/entente run
 	@echo
 	@./$(BUILD)/entente compare

@@ -337,6 +337,18 @@ double en_forecast_value(const en_forecast_result *result, size_t issue, double 
 en_status en_forecast_write(const en_forecast_result *result, en_output_format format, FILE *out,
                             en_error *err);
 
+/* The effective scenario the forecast runs its models on: a copy of `scenario` in which each
+ * client weighs its patrons' positions (weight patron_weight in [0, 1]) and each public stance
+ * pulls the actor's bargaining position toward it (audience_cost >= 0); docs/models/forecast.md.
+ * Free with en_scenario_free. Time complexity: O(actors² × issues). */
+en_scenario *en_scenario_effective(const en_scenario *scenario, double patron_weight, double audience_cost);
+/* The veto players of `scenario` that would reject the package `result` forecasts (each issue
+ * the result has no forecast on counts as no agreement), judged as the forecast judges them;
+ * writes their ids, comma-separated, to `out` and returns how many there are.
+ * Time complexity: O(actors² × issues). */
+size_t en_veto_rejections(const en_scenario *scenario, const en_result *result, double patron_weight,
+                          double audience_cost, char *out, size_t size);
+
 /* ==== end of the forecast ==================================================================== */
 /* ==== accuracy on recorded outcomes: backtest (src/analysis/backtest.c) ======================
  * docs/validation.md describes the scores, the bootstrap and the cross-validated fit. */

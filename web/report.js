@@ -123,6 +123,45 @@
   document.getElementById('subtitle').textContent =
     (S.date ? S.date + ' · ' : '') + D.origin + ' · entente ' + D.entente + ' · generated ' + D.generated;
 
+  /* ---- 0. the answer (entente forecast): five points in plain words, phone-width ---- */
+  (function () {
+    var doc = (D.analyses || []).filter(function (a) { return a.kind === 'forecast'; })[0];
+    if (!doc) return;
+    var f = doc.data;
+    var s = section('answer', 'The answer',
+      'entente forecast: the default forecaster (' + f.model + ') on the effective scenario, ' + f.draws +
+      ' Monte Carlo draws; docs/models/forecast.md explains each step.');
+    s.setAttribute('class', 'answer');
+    var paragraphs = {};
+    String(f.summary || '').split('\n\n').forEach(function (p) {
+      var colon = p.indexOf(': ');
+      if (colon > 0) paragraphs[p.slice(0, colon)] = p.slice(colon + 2).trim();
+    });
+    function point(head, body) {
+      var box = el('div', {'class': 'answer-point'}, [el('h3', {text: head})]);
+      if (body) box.appendChild(el('p', {text: body}));
+      s.appendChild(box);
+      return box;
+    }
+    var deal = point('What deal', null);
+    var list = el('ul', {'class': 'answer-deal'});
+    f.issues.forEach(function (i) {
+      var name = issueById[i.id] ? issueById[i.id].name || i.id : i.id;
+      list.appendChild(el('li', {'data-issue': i.id}, [
+        el('b', {text: name + ': '}), fmt(i.forecast, 1),
+        i.label ? ' — “' + i.label + '”' : '',
+        el('span', {'class': 'interval', text: ' (80%: ' + fmt(i.interval[0], 1) + '–' + fmt(i.interval[1], 1) + ')'})]));
+    });
+    deal.appendChild(list);
+    var agree = point('Will they agree', null);
+    agree.appendChild(el('p', {'class': 'answer-p', text: 'P(agreement) = ' + fmt(f.p_agreement, 2)}));
+    var rest = (paragraphs['Will they agree'] || '').replace(/^P\(agreement\) = [0-9.]+\.\s*/, '');
+    if (rest) agree.appendChild(el('p', {text: rest}));
+    point('Who blocks', paragraphs['Who blocks'] || '');
+    point('What would change it', paragraphs['What would change it'] || '');
+    point('When', paragraphs['When'] || '');
+  })();
+
   /* ---- 1. scenario: actors × issues with citations ---- */
   (function () {
     var s = section('scenario', 'Scenario',

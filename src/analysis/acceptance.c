@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis/forecast_internal.h"
+#include "core/result.h"
 #include "core/util.h"
 
 /* A player accepts a package it strictly prefers to no agreement: surplus > FC_ACCEPT_TOL.
@@ -439,4 +440,41 @@ int fc_smallest_change(const fc_frame *f, size_t q, const double *y, double *out
         if (out[k] > f->high[k]) out[k] = f->high[k];
     }
     return fc_surplus(f, q, out) > FC_ACCEPT_TOL;
+}
+
+size_t en_veto_rejections(const en_scenario *s, const en_result *result, double patron_weight,
+                          double audience_cost, char *out, size_t size)
+{
+    size_t ni = s->issue_count;
+    double *preference = en_xcalloc(s->actor_count * ni + 1, sizeof *preference);
+    en_scenario *eff = en_scenario_clone(s);
+    fc_effective(s, patron_weight, audience_cost, eff, preference);
+    en_scenario_free(eff);
+    fc_frame f;
+    fc_frame_init(&f, s, preference, audience_cost);
+    double *package = en_xcalloc(ni + 1, sizeof *package);
+    for (size_t k = 0; k < ni; k++) {
+        const en_issue *issue = &s->issues[k];
+        package[k] = issue->has_status_quo ? issue->status_quo.value : NAN;
+    }
+    for (size_t j = 0; j < result->issue_count; j++) package[result->issues[j].issue] = result->issues[j].forecast;
+    size_t count = 0, used = 0;
+    if (size) out[0] = '\0';
+    for (size_t q = 0; q < f.player_count; q++) {
+        /* An issue with neither a forecast nor a status quo leaves the player where it would be
+         * without agreement there. */
+        double *y = en_xcalloc(ni + 1, sizeof *y);
+        for (size_t k = 0; k < ni; k++) y[k] = isnan(package[k]) ? f.players[q].ideal[k] : package[k];
+        if (fc_surplus(&f, q, y) <= FC_ACCEPT_TOL) {
+            const char *id = s->actors[f.players[q].actor].id;
+            int n = snprintf(out + used, used < size ? size - used : 0, "%s%s", count ? ", " : "", id);
+            if (n > 0) used += (size_t)n;
+            count++;
+        }
+        free(y);
+    }
+    free(package);
+    fc_frame_free(&f);
+    free(preference);
+    return count;
 }

@@ -145,3 +145,10 @@ void fc_effective(const en_scenario *raw, double patron_weight, double audience_
         }
     }
 }
+
+en_scenario *en_scenario_effective(const en_scenario *s, double patron_weight, double audience_cost)
+{
+    en_scenario *eff = en_scenario_clone(s);
+    fc_effective(s, patron_weight, audience_cost, eff, NULL);
+    return eff;
+}

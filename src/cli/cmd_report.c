@@ -75,8 +75,8 @@ static en_status sensitivity_json(const void *r, FILE *out, en_error *err)
 }
 
 typedef struct analyses {
-    const char *kinds[4];
-    char *json[4];
+    const char *kinds[5];
+    char *json[5];
     size_t count;
 } analyses;
 
@@ -100,9 +100,28 @@ static size_t run_models(const en_scenario *s, const en_params *params, en_resul
     return done;
 }
 
+static en_status forecast_json(const void *r, FILE *out, en_error *err)
+{
+    return en_forecast_write(r, EN_OUTPUT_JSON, out, err);
+}
+
 static void run_analyses(const en_scenario *s, const cli_options *o, const report_cli *c,
                          analyses *a, en_error *err)
 {
+    /* The answer first: the forecast of the default forecaster (10,000 draws, --seed). */
+    en_forecast_options fo;
+    en_forecast_options_init(&fo);
+    fo.seed = (uint64_t)c->seed;
+    en_forecast_result *forecast = NULL;
+    if (en_forecast_run(s, NULL, &fo, NULL, 0, &forecast, err) == EN_OK) {
+        char *json = cli_capture_json(forecast_json, forecast, err);
+        if (json) {
+            a->kinds[a->count] = "forecast";
+            a->json[a->count++] = json;
+        }
+    }
+    en_forecast_result_free(forecast);
+    if (err->code != EN_OK) return;
     const en_model *model = cli_model(o->model, "compromise", err);
     if (!model) return;
     en_params *params = en_params_for_model(o->params, model);
@@ -156,7 +175,7 @@ static int report_recorded(const cli_options *o, report_cli *c)
     const char *path = cli_record_path(&c->record);
     if (en_store_open(path, &store, &err) == EN_OK && en_store_load(store, c->run_id, &l, &err) == EN_OK) {
         analyses a = {{0}, {0}, 0};
-        for (size_t k = 0; k < l->analysis_count && a.count < 4; k++) {
+        for (size_t k = 0; k < l->analysis_count && a.count < 5; k++) {
             a.kinds[a.count] = l->analysis_kinds[k];
             a.json[a.count++] = en_xstrdup(l->analysis_json[k]);
         }

@@ -20,6 +20,48 @@ static double forecast_of(const en_result *r, size_t issue, int *found)
     return 0;
 }
 
+/* What the numbers mean: per issue, each scale label nearest to some model's forecast, with the
+ * models whose forecast it is nearest to. */
+static void write_labels(en_buffer *out, const en_scenario *s, en_result *const *results, size_t count)
+{
+    int any = 0;
+    for (size_t i = 0; i < s->issue_count; i++) {
+        const en_issue *issue = &s->issues[i];
+        if (!issue->label_count) continue;
+        if (!any) en_buffer_puts(out, "\nNearest scale labels:\n");
+        any = 1;
+        en_buffer_printf(out, "  %s:", issue->id);
+        int first_label = 1;
+        for (size_t l = 0; l < issue->label_count; l++) {
+            int listed = 0;
+            for (size_t m = 0; m < count; m++) {
+                int found;
+                double x = forecast_of(results[m], i, &found);
+                if (!found || en_nearest_label(issue, x) != &issue->labels[l]) continue;
+                if (!listed) en_buffer_printf(out, "%s \"%s\" (", first_label ? "" : ";", issue->labels[l].text);
+                en_buffer_printf(out, "%s%s", listed ? ", " : "", results[m]->model->name);
+                listed = 1;
+                first_label = 0;
+            }
+            if (listed) en_buffer_puts(out, ")");
+        }
+        en_buffer_puts(out, "\n");
+    }
+}
+
+/* The answers a veto player would reject, judged as `entente forecast` judges them. */
+static void write_vetoes(en_buffer *out, const en_scenario *s, en_result *const *results, size_t count)
+{
+    int any = 0;
+    for (size_t m = 0; m < count; m++) {
+        char ids[1024];
+        if (!en_veto_rejections(s, results[m], 0.5, 0.5, ids, sizeof ids)) continue;
+        if (!any) en_buffer_puts(out, "\nAnswers a veto player would reject (it prefers no agreement; see 'entente forecast'):\n");
+        en_buffer_printf(out, "  %s: rejected by %s\n", results[m]->model->name, ids);
+        any = 1;
+    }
+}
+
 en_status en_compare_write(const en_scenario *s, en_result *const *results, size_t count,
                            en_output_format format, FILE *file, en_error *err)
 {
@@ -95,6 +137,8 @@ en_status en_compare_write(const en_scenario *s, en_result *const *results, size
             }
             en_buffer_puts(&out, "\n");
         }
+        write_labels(&out, s, results, count);
+        write_vetoes(&out, s, results, count);
     }
     return en_report_flush(&out, file, err);
 }

@@ -52,6 +52,11 @@ check_page() {
   if grep -q '<ul id="entente-errors"><li' "$dom"; then
     fail "$name: the page recorded errors: $(grep -o '<ul id="entente-errors">.*</ul>' "$dom" | head -c 600)"
   fi
+  # The first section is the answer of `entente forecast` when the report was made from a scenario.
+  if [ "${answer_first:-0}" = 1 ]; then
+    [ "$(grep -o '<section id="[a-z]*"' "$dom" | head -1)" = '<section id="answer"' ] || fail "$name: the first section is not 'The answer'"
+    grep -q 'class="answer-deal"' "$dom" || fail "$name: the answer lists no deal"
+  fi
   if grep -q 'data-error=' "$dom"; then fail "$name: a chart failed: $(grep -o 'data-error="[^"]*"' "$dom" | head -3)"; fi
   local charts
   charts=$(grep -o '<div class="chart[ "][^>]*data-chart="[^"]*"' "$dom" | sed 's/.*data-chart="\([^"]*\)"/\1/' | sort)
@@ -84,7 +89,7 @@ if "$entente" models | grep -q '^ *eum\b'; then expected+=(quadrant); fi
 if grep -qiE '<script[^>]+src=|<link[^>]+href=' "$tmp/file.html"; then fail "the page refers to external files"; fi
 grep -q "Content-Security-Policy\" content=\"default-src 'none'" "$tmp/file.html" || fail "no network-denying policy"
 render "$tmp/file.html" "$tmp/file.dom" "$PWD/report-screenshot.png"
-check_page "report FILE" "$tmp/file.dom" "${expected[@]}"
+answer_first=1 check_page "report FILE" "$tmp/file.dom" "${expected[@]}"
 head -c 8 "$PWD/report-screenshot.png" | od -An -c | grep -q 'P   N   G' || fail "no PNG screenshot"
 echo "screenshot: $PWD/report-screenshot.png"
 
