@@ -261,11 +261,11 @@ static void why_of(const en_war_summary *m, why_stats *w)
             w->cells += 1;
             int c = m->miss[at];
             count[c] += 1;
-            if (m->cause_actor[at] >= 0 && m->pressure[at] <= 0)
+            if (m->cause_actor[at] >= 0)
                 w->by_actor[(size_t)m->cause_actor[at] * WAR_MISS_COUNT + (size_t)c] += 1;
             if (m->pressure[at] > 0) {
                 w->opened += 1;
-                if (m->cause_actor[at] >= 0) w->opened_by[m->cause_actor[at]] += 1;
+                if (m->pressure_actor[at] >= 0) w->opened_by[m->pressure_actor[at]] += 1;
             }
         }
     for (int c = 0; c < WAR_MISS_COUNT; c++) {

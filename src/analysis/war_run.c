@@ -712,6 +712,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         r->chill *= r->global[WP_CHILL_DECAY];
         sum->cause_actor[at] = -1;
         sum->pressure[at] = 0;
+        sum->pressure_actor[at] = -1;
         sum->front[at] = (float)z;
         sum->edge[at] = (float)q;
         sum->belief_a[at] = (float)belief(r, su, w->side_a);
@@ -754,7 +755,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
                 for (size_t p = 0; p < np; p++) r->players[p].reservation += r->push[p];
                 if ((bare >= 0) != open) {
                     sum->pressure[at] = (signed char)(open ? 1 : -1);
-                    sum->cause_actor[at] = (short)su->patron_actor[presser];
+                    sum->pressure_actor[at] = (short)su->patron_actor[presser];
+                    if (!open) sum->cause_actor[at] = (short)su->patron_actor[presser];
                 }
             }
         }

@@ -347,7 +347,7 @@ static void test_patron_pressure(void **state)
     long opened = 0;
     for (long r = 0; r < m->runs; r++) {
         size_t at = (size_t)r * (size_t)m->steps + 1;
-        opened += m->pressure[at] > 0 && m->cause_actor[at] == 2;
+        opened += m->pressure[at] > 0 && m->pressure_actor[at] == 2;
     }
     assert_int_equal(opened, m->runs);
     en_war_summary_free(m);
