@@ -81,7 +81,7 @@ void en_war_summary_free(en_war_summary *m)
                     m->patron_blocker, m->front, m->belief_a, m->belief_b, m->edge,
                     m->first_deal, m->terms, m->renewed, m->decided, m->explain_reservation,
                     m->explain_deal_value, m->explain_surplus, m->explain_blocker,
-                    m->explain_package, m->deal_kind, m->cause_actor, m->pressure,
+                    m->explain_package, m->deal_kind, m->cause_actor, m->pressure, m->pressure_actor,
                     m->patron_actor, m->explain_offer, m->explain_accept, m->explain_type_low,
                     m->explain_rejections, m->explain_patron, m->explain_pressure,
                     m->deal_by_days};
@@ -190,6 +190,7 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
     m->deal_kind = en_xcalloc((size_t)o->runs, 1);
     m->cause_actor = en_xcalloc(cells, sizeof *m->cause_actor);
     m->pressure = en_xcalloc(cells, 1);
+    m->pressure_actor = en_xcalloc(cells, sizeof *m->pressure_actor);
     m->patron_count = su.nb;
     m->patron_actor = en_xcalloc(su.nb + 1, sizeof *m->patron_actor);
     memcpy(m->patron_actor, su.patron_actor, su.nb * sizeof *m->patron_actor);

@@ -62,6 +62,7 @@ struct en_war_summary {
     short *cause_actor;        /* per run × step: scenario actor behind the miss (rejecting side,
                                 * failed ratifier, pressing patron), -1 */
     signed char *pressure;     /* per run × step: +1 a patron's pressure opened the window, −1 closed it */
+    short *pressure_actor;     /* per run × step: the patron whose pressure did it, -1 */
     size_t patron_count;       /* patrons of a belligerent */
     long *patron_actor;        /* their actor indices */
     /* explain (per run): the talks at the explain step */

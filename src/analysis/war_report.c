@@ -261,11 +261,11 @@ static void why_of(const en_war_summary *m, why_stats *w)
             w->cells += 1;
             int c = m->miss[at];
             count[c] += 1;
-            if (m->cause_actor[at] >= 0 && m->pressure[at] <= 0)
+            if (m->cause_actor[at] >= 0)
                 w->by_actor[(size_t)m->cause_actor[at] * WAR_MISS_COUNT + (size_t)c] += 1;
             if (m->pressure[at] > 0) {
                 w->opened += 1;
-                if (m->cause_actor[at] >= 0) w->opened_by[m->cause_actor[at]] += 1;
+                if (m->pressure_actor[at] >= 0) w->opened_by[m->pressure_actor[at]] += 1;
             }
         }
     for (int c = 0; c < WAR_MISS_COUNT; c++) {
@@ -697,9 +697,11 @@ void en_war_explain_text(const en_war_summary *m, en_buffer *out)
     free(rows);
     explain_talks e;
     explain_talks_of(m, &e);
-    en_buffer_printf(out, "Talks that step: an offer in %.0f%% of runs (accepted %.0f%%, rejected %.0f%%; mean surplus offered %+.3f);\n"
-                          "  offers rejected so far (mean per run) %.2f; the other side's lower bound on A's type %+.3f, on B's %+.3f\n",
-                     100 * e.offers, 100 * e.accepted, 100 * e.rejected, e.mean_offer, e.rejections, e.type_low[0], e.type_low[1]);
+    en_buffer_printf(out, "Talks that step: an offer in %.0f%% of runs (accepted %.0f%%, rejected %.0f%%",
+                     100 * e.offers, 100 * e.accepted, 100 * e.rejected);
+    if (isfinite(e.mean_offer)) en_buffer_printf(out, "; mean surplus offered to the receiver %+.3f", e.mean_offer);
+    en_buffer_printf(out, ");\n  offers rejected so far (mean per run) %.2f; the other side's lower bound on A's type %+.3f, on B's %+.3f\n",
+                     e.rejections, e.type_low[0], e.type_low[1]);
     for (size_t b = 0; b < m->patron_count; b++) {
         const en_actor *a = &m->scenario->actors[m->patron_actor[b]];
         en_buffer_printf(out, "Patron %s: surplus of the deal on the table %+.3f -> %s presses %s (its reservation %+.3f)\n", a->id,

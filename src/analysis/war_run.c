@@ -71,6 +71,7 @@ struct war_run {
     double *push;         /* (6) per player: reservation change from patrons' pressure */
     double *patron_surplus, *patron_push; /* (6) per patron */
     double *pweight;      /* (6) ni: a patron's weights over every issue it cares about */
+    double *pideal;       /* (6) ni: its ideals (status quo where it holds no stance) */
     double *ceasefire;    /* ni: the bare-ceasefire package */
     int have_package;     /* r->package holds the last maximin package of this run */
     long rejections;
@@ -121,6 +122,7 @@ war_run *war_run_new(const war_setup *su)
     r->patron_surplus = en_xcalloc(nb, sizeof(double));
     r->patron_push = en_xcalloc(nb, sizeof(double));
     r->pweight = en_xcalloc(ni + 1, sizeof(double));
+    r->pideal = en_xcalloc(ni + 1, sizeof(double));
     r->ceasefire = en_xcalloc(ni + 1, sizeof(double));
     return r;
 }
@@ -136,7 +138,7 @@ void war_run_free(war_run *r)
                     r->players, r->reservation, r->package, r->deal, r->scratch, r->outcome,
                     r->ideal_a, r->ideal_b, r->settle_pos, r->settle_w, r->settle_reach,
                     r->harden, r->culpable, r->lweight, r->push, r->patron_surplus, r->patron_push,
-                    r->pweight, r->ceasefire};
+                    r->pweight, r->pideal, r->ceasefire};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
     free(r);
 }
@@ -392,7 +394,8 @@ static void war_outcome(const war_run *r, const war_setup *su, double z, double 
 
 /* V^cont of actor a with weights `weight` (§8.4): own belief → projected front → expected
  * package, discounted, minus the costs of fighting on (plus a patron's gain from the war). */
-static double continuation(war_run *r, const war_setup *su, long a, const double *weight, double z)
+static double continuation(war_run *r, const war_setup *su, long a, const double *ideal,
+                           const double *weight, double z)
 {
     size_t ni = su->ni;
     double delta = r->global[WP_DELTA];
@@ -401,7 +404,7 @@ static double continuation(war_run *r, const war_setup *su, long a, const double
     double annuity = delta < 1 ? (1 - dh) / (1 - delta) : (double)horizon;
     double jump = r->global[WP_JUMP_RATE] * r->global[WP_JUMP_SIZE];
     double decisive = r->global[WP_DECISIVE_WEIGHT], forts = r->global[WP_FORTS];
-    en_war_player pl = {&r->ideal[(size_t)a * ni], weight, NULL, NULL, 0, 0, 0, 0};
+    en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
     en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
                         r->reference, 0, 0, 0, 1, &pl};
     double q = belief(r, su, a);
@@ -434,6 +437,10 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
     size_t ni = su->ni;
     const double *x = r->have_package ? r->package : su->status_quo;
     for (size_t p = 0; p < su->np; p++) r->push[p] = 0;
+    for (size_t k = 0; k < ni; k++) { /* the decisive branch of V^cont reads them */
+        r->ideal_a[k] = r->ideal[(size_t)su->w->side_a * ni + k];
+        r->ideal_b[k] = r->ideal[(size_t)su->w->side_b * ni + k];
+    }
     for (size_t b = 0; b < su->nb; b++) {
         long a = su->patron_actor[b];
         r->patron_surplus[b] = r->patron_push[b] = 0;
@@ -442,11 +449,18 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
         double total = 0;
         for (size_t k = 0; k < ni; k++) total += r->salience[(size_t)a * ni + k];
         if (!(total > 0)) continue;
-        for (size_t k = 0; k < ni; k++) r->pweight[k] = r->salience[(size_t)a * ni + k] / total;
-        en_war_player pl = {&r->ideal[(size_t)a * ni], r->pweight, NULL, NULL, 0, 0, 0, 0};
+        /* issues the patron holds no stance on weigh 0 (their ideal is undefined) */
+        for (size_t k = 0; k < ni; k++) {
+            double ideal = r->ideal[(size_t)a * ni + k];
+            int has = su->s->actors[a].stances[k].present && isfinite(ideal);
+            r->pweight[k] = has ? r->salience[(size_t)a * ni + k] / total : 0;
+            r->pideal[k] = has ? ideal : su->status_quo[k];
+        }
+        en_war_player pl = {r->pideal, r->pweight, NULL, NULL, 0, 0, 0, 0};
         en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
                             r->reference, 0, 0, 0, 1, &pl};
-        double surplus = en_war_utility(&one, &pl, x) - continuation(r, su, a, r->pweight, z);
+        double surplus = en_war_utility(&one, &pl, x) - continuation(r, su, a, r->pideal, r->pweight, z);
+        if (!isfinite(surplus)) surplus = 0;
         r->patron_surplus[b] = surplus;
         r->patron_push[b] = -lev * surplus;
         long client = su->s->actors[a].patron_of;
@@ -479,7 +493,7 @@ static size_t build_players(war_run *r, const war_setup *su, double z, long t, i
         pl->audience = AP(r, su, a, WA_AUDIENCE_COST) * (mediated ? r->global[WP_SECRECY] : 1);
         pl->renewal_loss = AP(r, su, a, WA_RENEWAL_LOSS);
         pl->renewal_side = su->player_side[p];
-        double value = continuation(r, su, a, pl->weight, z);
+        double value = continuation(r, su, a, pl->ideal, pl->weight, z);
         value += AP(r, su, a, WA_HOLDOUT) + r->harden[a] + r->push[p];
         if (a == w->side_a) value += r->theta[0];
         else if (a == w->side_b) value += r->theta[1];
@@ -698,6 +712,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         r->chill *= r->global[WP_CHILL_DECAY];
         sum->cause_actor[at] = -1;
         sum->pressure[at] = 0;
+        sum->pressure_actor[at] = -1;
         sum->front[at] = (float)z;
         sum->edge[at] = (float)q;
         sum->belief_a[at] = (float)belief(r, su, w->side_a);
@@ -740,7 +755,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
                 for (size_t p = 0; p < np; p++) r->players[p].reservation += r->push[p];
                 if ((bare >= 0) != open) {
                     sum->pressure[at] = (signed char)(open ? 1 : -1);
-                    sum->cause_actor[at] = (short)su->patron_actor[presser];
+                    sum->pressure_actor[at] = (short)su->patron_actor[presser];
+                    if (!open) sum->cause_actor[at] = (short)su->patron_actor[presser];
                 }
             }
         }

@@ -33,7 +33,8 @@ static double width_of(const en_war_frame *f, size_t k)
 static double issue_value(const en_war_frame *f, const en_war_player *p, size_t k, double x)
 {
     double width = width_of(f, k);
-    double value = p->weight[k] * (1 - fabs(x - p->ideal[k]) / width);
+    /* an issue the player does not weigh adds nothing (its ideal may be undefined there) */
+    double value = p->weight[k] != 0 ? p->weight[k] * (1 - fabs(x - p->ideal[k]) / width) : 0;
     if (p->audience > 0 && p->commitment[k] > 0) {
         double over = fabs(x - p->stated[k]) - f->tolerance[k];
         if (over > 0) value -= p->audience * p->commitment[k] * over / width;
@@ -45,7 +46,7 @@ double en_war_utility(const en_war_frame *f, const en_war_player *p, const doubl
 {
     double u = 0;
     for (size_t k = 0; k < f->issue_count; k++)
-        u += p->weight[k] * (1 - fabs(x[k] - p->ideal[k]) / width_of(f, k));
+        if (p->weight[k] != 0) u += p->weight[k] * (1 - fabs(x[k] - p->ideal[k]) / width_of(f, k));
     return u;
 }
 

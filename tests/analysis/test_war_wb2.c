@@ -1,0 +1,523 @@
+/*
+ * test_war_wb2.c — the WB-2 mechanisms of the war layer (docs/models/war.md, "WB-2") against
+ * hand derivations on a one-issue war where everything is known in closed form: A's share of a
+ * frozen front z = 0.5, linear utilities that sum to 1, so the total surplus of any package is
+ * C = (1 − δ^H) + (κ_A + κ_B)(1 − δ^H)/(1 − δ), less the private types.
+ *   (1) screening: the offer rule against Fearon's closed form and brute force, and P(deal at
+ *       the first step) against a numerical integral over both types;
+ *   (8) the talks ramp: P(deal at step 0) = 1 − exp(−days/ramp);
+ *   (5) channel chill (P(talks at step 1) = p(1 − chill·p)), hardening, public ratification;
+ *   (6) a patron's pressure closes a window and opens one, and is named;
+ *   (7) a culpable leader's slack (closed form) and its reset by a leader change;
+ *   kinds of deal (bare ceasefire, victor's ceasefire); --as-of and scheduled events;
+ *   rate_days (same output at the stated step, same P(deal by a date) at a daily step).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analysis/war.h"
+#include "analysis/war_internal.h"
+#include "core/scenario.h"
+#include "core/war.h"
+
+#define RUNS 4000
+
+/* A one-issue war, A's share on a frozen front; `params` (global parameters), `actor_params`
+ * ("A: {...}, P: {...}" entries merged into the defaults below), extra actors, extra keys of the
+ * war section and a timeline are spliced in. */
+static void merge_actor(char *out, size_t size, const char *actor_params, const char *id)
+{
+    /* the entry "ID: {...}" of actor_params, without its braces, or "" */
+    out[0] = '\0';
+    if (!actor_params) return;
+    char key[16];
+    snprintf(key, sizeof key, "%s: {", id);
+    const char *at = strstr(actor_params, key);
+    if (!at) return;
+    at += strlen(key);
+    const char *end = at;
+    int depth = 1;
+    while (*end && depth) {
+        if (*end == '{') depth++;
+        if (*end == '}') depth--;
+        if (depth) end++;
+    }
+    snprintf(out, size, ", %.*s", (int)(end - at), at);
+}
+
+static en_scenario *scenario(const char *params, const char *actor_params, const char *extra_actors,
+                             const char *extra_war, const char *timeline)
+{
+    char a_params[512], b_params[512], p_params[512];
+    merge_actor(a_params, sizeof a_params, actor_params, "A");
+    merge_actor(b_params, sizeof b_params, actor_params, "B");
+    merge_actor(p_params, sizeof p_params, actor_params, "P");
+    /* defaults that switch the WB-2 mechanisms and the noise off, unless `params` sets them */
+    static const char *const defaults[] = {"front_speed: 0", "jump_rate: 0", "decisive_weight: 0",
+                                           "p_talk_mediated: 0", "p_talk_closed: 0", "talk_ramp_days: 0",
+                                           "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
+                                           "victor_signs: 0"};
+    char globals[1024] = "";
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
+        char key[64];
+        snprintf(key, sizeof key, " %.*s", (int)(strchr(defaults[i], ':') - defaults[i] + 1), defaults[i]);
+        if (params && strstr(params, key)) continue;
+        size_t used = strlen(globals);
+        snprintf(globals + used, sizeof globals - used, "%s%s", used ? ", " : "", defaults[i]);
+    }
+    char others[600] = "";
+    if (p_params[0]) snprintf(others, sizeof others, ", P: {%s}", p_params + 2);
+    char text[8192];
+    snprintf(text, sizeof text,
+             "entente: 1\n"
+             "title: one-issue war\n"
+             "issues:\n"
+             "  - {id: land, scale: [0, 100], status_quo: 50}\n"
+             "  - {id: bloc, scale: [0, 100], status_quo: 20}\n"
+             "actors:\n"
+             "  - {id: A, role: party, capability: 50, positions: {land: {position: 0, salience: 1}, bloc: {position: 0, salience: 0.0001}}}\n"
+             "  - {id: B, role: party, capability: 50, positions: {land: {position: 100, salience: 1}, bloc: {position: 100, salience: 0.0001}}}\n"
+             "%s"
+             "war:\n"
+             "  start: 2022-01-01\n"
+             "  end: 2022-06-30\n"
+             "  belligerents: [A, B]\n"
+             "  territory: land\n"
+             "  front: 0.5\n"
+             "%s"
+             "  parameters: {%s%s}\n"
+             "  issues: {bloc: {battlefield: 0}}\n"
+             "  actors: {A: {flow_cost: 0.003, prior_q: 0.5%s%s}, B: {flow_cost: 0.003, prior_q: 0.5%s%s}%s}\n"
+             "%s",
+             extra_actors ? extra_actors : "", extra_war ? extra_war : "", globals, params ? params : "",
+             strstr(a_params, "ratify:") ? "" : ", ratify: 1", a_params,
+             strstr(b_params, "ratify:") ? "" : ", ratify: 1", b_params, others, timeline ? timeline : "");
+    en_scenario *s = NULL;
+    en_error err = EN_ERROR_INIT;
+    en_status st = en_scenario_load_buffer(text, strlen(text), "wb2.yaml", NULL, &s, &err);
+    if (st != EN_OK) en_error_print(&err, stderr);
+    en_error_clear(&err);
+    assert_int_equal(st, EN_OK);
+    return s;
+}
+
+static en_war_summary *simulate(const en_scenario *s, long runs, int window_only, long as_of_day)
+{
+    en_war_options o;
+    en_war_options_init(&o);
+    o.runs = runs;
+    o.seed = 11;
+    o.threads = 2;
+    o.window_only = window_only;
+    o.as_of_day = as_of_day;
+    en_war_summary *m = NULL;
+    en_error err = EN_ERROR_INIT;
+    en_status st = en_war_simulate(s, &o, &m, &err);
+    if (st != EN_OK) en_error_print(&err, stderr);
+    assert_int_equal(st, EN_OK);
+    return m;
+}
+
+static double share_deal_at(const en_war_summary *m, long step)
+{
+    long n = 0;
+    for (long r = 0; r < m->runs; r++) n += m->first_deal[r] == step;
+    return (double)n / (double)m->runs;
+}
+
+static double share_miss_at(const en_war_summary *m, long step, int miss)
+{
+    long n = 0;
+    for (long r = 0; r < m->runs; r++) n += m->miss[(size_t)r * (size_t)m->steps + (size_t)step] == miss;
+    return (double)n / (double)m->runs;
+}
+
+static double share_open_at(const en_war_summary *m, long step)
+{
+    long n = 0;
+    for (long r = 0; r < m->runs; r++) n += m->open[(size_t)r * (size_t)m->steps + (size_t)step];
+    return (double)n / (double)m->runs;
+}
+
+/* |observed − expected| within 4 binomial standard errors (and a floor for p near 0 or 1). */
+static void assert_share(double observed, double expected, long n)
+{
+    double se = sqrt(expected * (1 - expected) / (double)n);
+    if (fabs(observed - expected) > 4 * se + 1e-3) {
+        fprintf(stderr, "observed %.4f, expected %.4f (se %.4f)\n", observed, expected, se);
+        fail();
+    }
+}
+
+/* C: total surplus of the one-issue war at the defaults δ = 0.995, H = 26 and κ = 0.003 each. */
+static double total_surplus(void)
+{
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    return (1 - dh) + 0.006 * annuity;
+}
+
+/* ---- (1) screening ---- */
+
+static void test_screen_closed_form(void **state)
+{
+    (void)state;
+    /* Fearon's case (p = 0.5, c_B = 0.1, c_A ~ U[0, 0.3]) in the protocol's terms: with A's
+     * reservation estimated at p, the type is −c_A ∈ [−0.3, 0] and the total surplus c_B = 0.1. */
+    double p_fearon, p_protocol;
+    double x = en_war_screening_offer(0.5, 0.1, 0.0, 0.3, &p_fearon);
+    double y = en_war_screen(0.1, -0.3, 0.0, &p_protocol);
+    assert_true(fabs((0.5 + y) - x) < 1e-12); /* offer x = estimate + y = 0.40 */
+    assert_true(fabs(p_protocol - 2.0 / 3.0) < 1e-12);
+    assert_true(fabs(p_protocol - p_fearon) < 1e-12);
+    /* brute force over offers y: the proposer's expected surplus (T − y)·P(type <= y) */
+    double total = 0.05, lo = -0.2, hi = 0.2, best = -1, best_y = 0;
+    for (int i = 0; i <= 40000; i++) {
+        double yy = lo + (hi - lo) * i / 40000.0;
+        double v = (total - yy) * (yy - lo) / (hi - lo);
+        if (v > best) best = v, best_y = yy;
+    }
+    double p;
+    y = en_war_screen(total, lo, hi, &p);
+    assert_true(fabs(y - best_y) < 1e-4);
+    assert_true(fabs(p - (y - lo) / (hi - lo)) < 1e-12);
+    /* complete information: the offer is accepted for sure; more surplus, more acceptance */
+    en_war_screen(0.1, 0, 0, &p);
+    assert_true(p == 1);
+    double p1, p2;
+    en_war_screen(0.0, -0.2, 0.2, &p1);
+    en_war_screen(0.2, -0.2, 0.2, &p2);
+    assert_true(p1 < p2 && p1 > 0);
+    en_war_screen(0.7, -0.2, 0.2, &p2);
+    assert_true(p2 == 1);
+}
+
+/* P(deal at step 0) by a numerical integral over both types: the proposer (type θ_P) offers
+ * y* = clip((C − θ_P − σ)/2, −σ, σ) if C − θ_P >= y*, and the receiver accepts iff θ_R <= y*. */
+static double p_first_deal(double c, double sigma)
+{
+    int n = 20000;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+        double theta_p = -sigma + 2 * sigma * (i + 0.5) / n;
+        double y = 0.5 * (c - theta_p - sigma);
+        if (y < -sigma) y = -sigma;
+        if (y > sigma) y = sigma;
+        if (c - theta_p - y < 0) continue;
+        total += (y + sigma) / (2 * sigma);
+    }
+    return total / n;
+}
+
+static void test_screening_protocol(void **state)
+{
+    (void)state;
+    double c = total_surplus();
+    /* complete information: every open window with talks signs */
+    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL, NULL, NULL);
+    en_war_summary *m = simulate(s, 500, 0, 0);
+    assert_true(share_deal_at(m, 0) == 1.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* private information: P(deal | talks, open window) < 1, as the integral says */
+    double sigmas[2] = {0.3, 0.15};
+    double last = 0;
+    for (int i = 0; i < 2; i++) {
+        char params[128];
+        snprintf(params, sizeof params, ", p_talk_open: 1, private_info: %g", sigmas[i]);
+        s = scenario(params, NULL, NULL, NULL, NULL);
+        m = simulate(s, RUNS, 0, 0);
+        double expected = p_first_deal(c, sigmas[i]);
+        assert_true(expected < 1);
+        assert_share(share_deal_at(m, 0), expected, RUNS);
+        assert_true(share_miss_at(m, 0, WAR_MISS_REJECTED) + share_miss_at(m, 0, WAR_MISS_NO_OFFER) > 0.05);
+        /* less uncertainty relative to the same slack: more deals */
+        assert_true(share_deal_at(m, 0) > last);
+        last = share_deal_at(m, 0);
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
+/* ---- (8) base rates: the talks ramp ---- */
+
+static void test_talk_ramp(void **state)
+{
+    (void)state;
+    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0, talk_ramp_days: 60", NULL, NULL, NULL, NULL);
+    en_war_summary *m = simulate(s, RUNS, 0, 0);
+    assert_share(share_deal_at(m, 0), 1 - exp(-7.0 / 60.0), RUNS);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* the fighting began 30 days before the run starts */
+    s = scenario(", p_talk_open: 1, private_info: 0, talk_ramp_days: 60", NULL, NULL, "  began: 2021-12-02\n", NULL);
+    m = simulate(s, RUNS, 0, 0);
+    assert_share(share_deal_at(m, 0), 1 - exp(-37.0 / 60.0), RUNS);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+}
+
+/* ---- (5) ratification with memory ---- */
+
+static void test_chill_and_harden(void **state)
+{
+    (void)state;
+    /* A's ratifiers never approve; after a failure the channel is chilled by 0.5, no thaw */
+    en_scenario *s = scenario(", p_talk_open: 0.6, private_info: 0, chill: 0.5, chill_decay: 1", ", A: {ratify: 0}",
+                              NULL, NULL, NULL);
+    en_war_summary *m = simulate(s, RUNS, 0, 0);
+    assert_share(share_miss_at(m, 0, WAR_MISS_RATIFY), 0.6, RUNS);
+    assert_share(share_miss_at(m, 1, WAR_MISS_RATIFY), 0.6 * (1 - 0.5 * 0.6), RUNS);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* hardening: a failed ratification adds 1 to A's hold-out, which shuts the window */
+    s = scenario(", p_talk_open: 1, private_info: 0, harden: 1", ", A: {ratify: 0}", NULL, NULL, NULL);
+    m = simulate(s, 200, 0, 0);
+    assert_true(share_open_at(m, 0) == 1.0);
+    assert_true(share_open_at(m, 1) == 0.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    s = scenario(", p_talk_open: 1, private_info: 0, harden: 0", ", A: {ratify: 0}", NULL, NULL, NULL);
+    m = simulate(s, 200, 0, 0);
+    assert_true(share_open_at(m, 1) == 1.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* public ratification: a deal far from A's public line (stated 0, fully committed) fails
+     * with probability 1 − exp(−AC); without the term it always passes */
+    s = scenario(", p_talk_open: 1, private_info: 0, ratify_audience: 1, tolerance: 0",
+                 ", A: {audience_cost: 0.0001, commitment: {land: 1}}", NULL, NULL, NULL);
+    m = simulate(s, 200, 0, 0);
+    double signed_with = share_deal_at(m, 0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    assert_true(signed_with == 1.0); /* negligible audience cost: exp(−1e-4·0.5) ≈ 1 */
+    s = scenario(", p_talk_open: 1, private_info: 0, ratify_audience: 100000, tolerance: 0",
+                 ", A: {audience_cost: 0.0001, commitment: {land: 1}}", NULL, NULL, NULL);
+    m = simulate(s, 400, 0, 0);
+    assert_true(share_deal_at(m, 0) < 0.5);
+    assert_true(share_miss_at(m, 0, WAR_MISS_RATIFY) > 0.5);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+}
+
+/* ---- (6) patrons with stakes and leverage ---- */
+
+static const char patron_actor[] =
+    "  - {id: P, role: patron, patron_of: A, capability: 30, positions: {land: {position: 0, salience: 1}}}\n";
+
+static void test_patron_pressure(void **state)
+{
+    (void)state;
+    /* P gains 0.05 a step from the war going on: it presses A to fight on and shuts the window */
+    en_scenario *s = scenario(", p_talk_open: 0, private_info: 0", ", P: {leverage: 1, war_benefit: 0.05}",
+                              patron_actor, NULL, NULL);
+    en_war_summary *m = simulate(s, 100, 1, 0);
+    assert_true(share_open_at(m, 1) == 0.0);
+    long named = 0;
+    for (long r = 0; r < m->runs; r++) {
+        size_t at = (size_t)r * (size_t)m->steps + 1;
+        named += m->pressure[at] < 0 && m->cause_actor[at] == 2 && m->miss[at] == WAR_MISS_PRESSURE;
+    }
+    assert_int_equal(named, m->runs);
+    en_buffer text = {0};
+    en_war_summary_text(m, &text);
+    assert_non_null(strstr(text.data, "window closed by the pressure of: P 100%"));
+    en_buffer_free(&text);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* no leverage: the belligerents' window stays open */
+    s = scenario(", p_talk_open: 0, private_info: 0", ", P: {leverage: 0, war_benefit: 0.05}", patron_actor, NULL, NULL);
+    m = simulate(s, 100, 1, 0);
+    assert_true(share_open_at(m, 1) == 1.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* A holds out for more than the war is worth (window shut); P pays dearly for its aid and
+     * presses A to settle: the window opens, and P is named */
+    s = scenario(", p_talk_open: 0, private_info: 0", ", A: {holdout: 0.4}, P: {leverage: 1, aid_cost: 0.1, flow_to_stall: 0}",
+                 patron_actor, NULL, NULL);
+    m = simulate(s, 100, 1, 0);
+    assert_true(share_open_at(m, 1) == 1.0);
+    long opened = 0;
+    for (long r = 0; r < m->runs; r++) {
+        size_t at = (size_t)r * (size_t)m->steps + 1;
+        opened += m->pressure[at] > 0 && m->pressure_actor[at] == 2;
+    }
+    assert_int_equal(opened, m->runs);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    s = scenario(", p_talk_open: 0, private_info: 0", ", A: {holdout: 0.4}, P: {leverage: 0, aid_cost: 0.1, flow_to_stall: 0}",
+                 patron_actor, NULL, NULL);
+    m = simulate(s, 100, 1, 0);
+    assert_true(share_open_at(m, 1) == 0.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+}
+
+/* ---- (7) leaders with culpability ---- */
+
+static void test_culpability(void **state)
+{
+    (void)state;
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    /* V_A = V_B = δ^H·0.5 − κ·annuity (the frozen front gives each half the land); bloc's
+     * negligible salience is ignored (it changes V and U alike by < 1e-4) */
+    double v = dh * 0.5 - 0.003 * annuity, psi = 1;
+    double u = (1 - v + v) / (2 + psi); /* B's share at the maximin of (1+ψ)(1−u) − ψ − V_A = u − V_B */
+    double expected = u - v;
+    en_scenario *s = scenario(", p_talk_open: 0, private_info: 0", ", A: {culpability: 1}", NULL, NULL,
+                              "  timeline:\n    - {date: 2022-02-01, type: leader_change, actor: A}\n");
+    en_war_summary *m = simulate(s, 8, 1, 0);
+    assert_true(fabs(m->slack[0] - expected) < 2e-3);
+    assert_true(fabs(m->slack[10] - (0.5 - v)) < 2e-3); /* after the change: no culpability */
+    assert_true(m->slack[0] < m->slack[10]);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+}
+
+/* ---- kinds of deal ---- */
+
+static void test_kinds(void **state)
+{
+    (void)state;
+    /* a patron vetoes bloc and gains from the war: no settlement; a bare ceasefire at the line
+     * leaves bloc at its status quo, so only the belligerents decide */
+    static const char veto_patron[] =
+        "  - {id: P, role: patron, patron_of: A, capability: 30, veto: [bloc], positions: {bloc: {position: 0, salience: 1}}}\n";
+    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0, ceasefire: 1", ", P: {leverage: 0, war_benefit: 0.05}",
+                              veto_patron, NULL, NULL);
+    en_war_summary *m = simulate(s, 200, 0, 0);
+    assert_true(share_open_at(m, 0) == 0.0);
+    long end = en_date_days("2022-06-30", &(int){0});
+    assert_true(en_war_summary_p_deal_by(m, end, EN_WAR_KIND_CEASEFIRE) == 1.0);
+    assert_true(en_war_summary_p_deal_by(m, end, EN_WAR_KIND_SETTLEMENT) == 0.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    s = scenario(", p_talk_open: 1, private_info: 0, ceasefire: 0", ", P: {leverage: 0, war_benefit: 0.05}",
+                 veto_patron, NULL, NULL);
+    m = simulate(s, 200, 0, 0);
+    assert_true(en_war_summary_p_deal_by(m, end, EN_WAR_KIND_ANY) == 0.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* a victor's ceasefire: B far stronger, a fast front; every decided run signs */
+    s = scenario(", p_talk_open: 0, private_info: 0, front_speed: 0.05, victor_signs: 1", ", A: {power: 0.1}, B: {power: 5}",
+                 NULL, NULL, NULL);
+    m = simulate(s, 200, 0, 0);
+    long decided = 0;
+    for (long r = 0; r < m->runs; r++) decided += m->decided[r] != 0;
+    assert_true(decided > 150);
+    assert_true(fabs(en_war_summary_p_deal_by(m, end, EN_WAR_KIND_VICTOR) - (double)decided / 200.0) < 1e-12);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+}
+
+/* ---- forecasting from a date ---- */
+
+static void test_as_of(void **state)
+{
+    (void)state;
+    int ok;
+    long as_of = en_date_days("2022-01-20", &ok); /* step 2 */
+    const char *closing = "  timeline:\n    - {date: 2022-01-29, type: channel_close, actor: A%s}\n";
+    char timeline[256];
+    snprintf(timeline, sizeof timeline, closing, "");
+    en_scenario *s = scenario(", p_talk_open: 0.3, private_info: 0", NULL, NULL, NULL, timeline);
+    /* the closing was not known on 2022-01-20: deals go on after it */
+    en_war_summary *m = simulate(s, 400, 0, as_of);
+    long before = 0, after = 0;
+    for (long r = 0; r < m->runs; r++) {
+        before += m->first_deal[r] >= 0 && m->first_deal[r] < 2;
+        after += m->first_deal[r] > 4;
+    }
+    assert_int_equal(before, 0);
+    assert_true(after > 0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* without --as-of, or with the closing scheduled, no deal after it */
+    snprintf(timeline, sizeof timeline, closing, ", scheduled: true");
+    s = scenario(", p_talk_open: 0.3, private_info: 0", NULL, NULL, NULL, timeline);
+    m = simulate(s, 400, 0, as_of);
+    after = 0;
+    for (long r = 0; r < m->runs; r++) after += m->first_deal[r] > 4;
+    assert_int_equal(after, 0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* history before start folds into the first step */
+    s = scenario(", p_talk_open: 0.3, private_info: 0", NULL, NULL, NULL,
+                 "  timeline:\n    - {date: 2021-11-01, type: channel_close, actor: A}\n");
+    m = simulate(s, 100, 0, 0);
+    assert_true(en_war_summary_p_deal(m) == 0.0);
+    en_war_summary_free(m);
+    /* an --as-of date outside the run is an input error */
+    en_war_options o;
+    en_war_options_init(&o);
+    o.as_of_day = en_date_days("2023-01-01", &ok);
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_ERROR_INPUT);
+    en_error_clear(&err);
+    en_scenario_free(s);
+}
+
+/* ---- the time step ---- */
+
+static void test_rate_days(void **state)
+{
+    (void)state;
+    int ok;
+    long start = en_date_days("2022-01-01", &ok);
+    /* stated for 7 days at a 7-day step: bit-identical to the same file without rate_days */
+    en_scenario *a = scenario(", p_talk_open: 0.2, private_info: 0.1", NULL, NULL, NULL, NULL);
+    en_scenario *b = scenario(", p_talk_open: 0.2, private_info: 0.1, rate_days: 7", NULL, NULL, NULL, NULL);
+    en_war_summary *ma = simulate(a, 300, 0, 0), *mb = simulate(b, 300, 0, 0);
+    for (long r = 0; r < 300; r++) assert_int_equal(ma->first_deal[r], mb->first_deal[r]);
+    en_war_summary_free(ma), en_war_summary_free(mb);
+    en_scenario_free(a), en_scenario_free(b);
+    /* a daily step with weekly rates: P(deal by day 27) = 1 − 0.8^4 either way */
+    a = scenario(", p_talk_open: 0.2, private_info: 0, rate_days: 7", NULL, NULL, "  step_days: 7\n", NULL);
+    b = scenario(", p_talk_open: 0.2, private_info: 0, rate_days: 7", NULL, NULL, "  step_days: 1\n", NULL);
+    ma = simulate(a, RUNS, 0, 0);
+    mb = simulate(b, RUNS, 0, 0);
+    double expected = 1 - pow(0.8, 4);
+    assert_share(en_war_summary_p_deal_by(ma, start + 27, EN_WAR_KIND_ANY), expected, RUNS);
+    assert_share(en_war_summary_p_deal_by(mb, start + 27, EN_WAR_KIND_ANY), expected, RUNS);
+    en_war_summary_free(ma), en_war_summary_free(mb);
+    en_scenario_free(a), en_scenario_free(b);
+}
+
+/* ---- the reader ---- */
+
+static void test_reader(void **state)
+{
+    (void)state;
+    const char *bad = "entente: 1\ntitle: t\nissues:\n  - {id: land, scale: [0, 100]}\n"
+                      "actors:\n  - {id: A, positions: {land: {position: 0, salience: 1}}}\n"
+                      "  - {id: B, positions: {land: {position: 100, salience: 1}}}\n"
+                      "war:\n  start: 2022-01-01\n  end: 2022-06-30\n  began: 2022-02-01\n  belligerents: [A, B]\n"
+                      "  territory: land\n";
+    en_scenario *s = NULL;
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_scenario_load_buffer(bad, strlen(bad), "bad.yaml", NULL, &s, &err), EN_ERROR_INPUT);
+    int found = 0;
+    for (const en_error *e = &err; e; e = e->next) found |= strstr(e->message, "began 2022-02-01 is after start 2022-01-01") != NULL;
+    if (!found) en_error_print(&err, stderr);
+    assert_true(found);
+    en_error_clear(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_screen_closed_form), cmocka_unit_test(test_screening_protocol),
+        cmocka_unit_test(test_talk_ramp),          cmocka_unit_test(test_chill_and_harden),
+        cmocka_unit_test(test_patron_pressure),    cmocka_unit_test(test_culpability),
+        cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
+        cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
