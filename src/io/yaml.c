@@ -12,16 +12,18 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "io/load.h"
+#include "io/yaml_space.h"
 #include "io/yaml_read.h"
 #include "io/yaml_war.h"
 
 /* ---- keys of each mapping: the contract ---- */
 
 static const char *const top_keys[] = {"entente", "title", "date", "description",
-                                       "sources", "issues", "actors", "war"};
+                                       "sources", "issues", "actors", "war",
+                                       "settings", "accommodation"};
 static const char *const source_keys[] = {"id", "file", "title", "outlet", "author", "date", "url"};
 static const char *const issue_keys[] = {"id", "name", "description", "scale", "labels",
-                                         "status_quo"};
+                                         "status_quo", "space"};
 static const char *const actor_keys[] = {"id", "name", "role", "capability", "risk", "veto",
                                          "patron_of", "positions", "note"};
 static const char *const stance_keys[] = {"position", "salience", "public", "cite", "quote",
@@ -148,6 +150,12 @@ static void read_issues(en_yaml_reader *r, struct fy_node *list)
         if (v[5] && !en_yaml_is_null(v[5])) {
             issue->has_status_quo = en_yaml_value(r, v[5], "status_quo", issue->scale_min,
                                                   issue->scale_max, &issue->status_quo);
+        }
+        if (v[6]) {
+            issue->space = en_yaml_string(r, v[6], "space");
+            if (issue->space && !valid_id(issue->space))
+                en_yaml_fail(r, v[6], "space '%s' is invalid (expected letters, digits, _ or -)",
+                             issue->space);
         }
     }
 }
@@ -323,6 +331,8 @@ static void read_document(en_yaml_reader *r, struct fy_node *root)
         en_yaml_fail(r, root, "missing actors (expected a list of at least two actors)");
     }
     if (v[7] && !en_yaml_is_null(v[7])) en_yaml_read_war(r, v[7]); /* needs issues and actors */
+    if (v[8]) en_yaml_read_settings(r, v[8]);
+    if (v[9]) en_yaml_read_accommodation(r, v[9]); /* needs actors */
 }
 
 en_status en_yaml_load(const char *data, size_t size, const char *name, en_scenario **out,
