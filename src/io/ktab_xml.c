@@ -29,8 +29,9 @@ typedef struct kxml {
     en_error *err;
 } kxml;
 
-/* libxml2 keeps lines but not columns: find the element's start tag on its line. */
-static int column_of(const kxml *x, int line, const char *tag)
+/* libxml2 keeps lines but not columns: find the element's start tag on its line (the
+ * `skip`+1-th one, for same-named siblings sharing the line). */
+static int column_nth(const kxml *x, int line, const char *tag, int skip)
 {
     if (line <= 0) return 0;
     const char *p = x->data, *end = x->data + x->size;
@@ -43,8 +44,23 @@ static int column_of(const kxml *x, int line, const char *tag)
     if (!eol) eol = end;
     size_t tl = strlen(tag);
     for (const char *q = p; q + tl + 1 <= eol; q++)
-        if (*q == '<' && strncmp(q + 1, tag, tl) == 0) return (int)(q - p) + 1;
+        if (*q == '<' && strncmp(q + 1, tag, tl) == 0 && skip-- == 0) return (int)(q - p) + 1;
     return 1;
+}
+
+static int column_of(const kxml *x, int line, const char *tag)
+{
+    return column_nth(x, line, tag, 0);
+}
+
+static int node_column(const kxml *x, const xmlNode *node)
+{
+    int line = (int)xmlGetLineNo(node), skip = 0;
+    for (const xmlNode *p = node->prev; p; p = p->prev)
+        if (p->type == XML_ELEMENT_NODE && (int)xmlGetLineNo(p) == line &&
+            strcmp((const char *)p->name, (const char *)node->name) == 0)
+            skip++;
+    return column_nth(x, line, (const char *)node->name, skip);
 }
 
 static void fail(const kxml *x, const xmlNode *node, const char *format, ...)
@@ -58,8 +74,8 @@ static void fail(const kxml *x, const xmlNode *node, const char *format, ...)
     va_end(ap);
     int line = node ? (int)xmlGetLineNo(node) : 0;
     if (line < 0) line = 0;
-    en_error_add(x->err, EN_ERROR_INPUT, x->name, line,
-                 node ? column_of(x, line, (const char *)node->name) : 0, "%s", message);
+    en_error_add(x->err, EN_ERROR_INPUT, x->name, line, node ? node_column(x, node) : 0, "%s",
+                 message);
 }
 
 static int is_element(const xmlNode *n, const char *name)
@@ -225,7 +241,7 @@ static void read_actor(const kxml *x, const xmlNode *node, en_scenario *s, size_
                 en_value *slot = which == 0 ? &st->position : &st->salience;
                 *slot = which == 0 ? en_value_fixed(v, 0, 100) : en_value_fixed(v / 100.0, 0, 1);
                 slot->where.line = (int)xmlGetLineNo(e);
-                slot->where.column = column_of(x, slot->where.line, tags[which]);
+                slot->where.column = node_column(x, e);
                 if (which == 0) st->where = slot->where;
                 else total += v;
             }
@@ -378,7 +394,7 @@ en_status en_ktab_xml_load(const char *data, size_t size, const char *name, en_s
         issue->scale_max = 100;
         issue->space = en_xstrdup(EN_KTAB_SPACE);
         issue->where.line = (int)xmlGetLineNo(d);
-        issue->where.column = column_of(&x, issue->where.line, "dName");
+        issue->where.column = node_column(&x, d);
     }
     if (s->issue_count == 0) {
         fail(&x, dims, "<Dimensions> has no <dName> (expected at least one dimension)");
