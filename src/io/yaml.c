@@ -12,16 +12,18 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "io/load.h"
+#include "io/yaml_space.h"
 #include "io/yaml_read.h"
 #include "io/yaml_war.h"
 
 /* ---- keys of each mapping: the contract ---- */
 
 static const char *const top_keys[] = {"entente", "title", "date", "description",
-                                       "sources", "issues", "actors", "war", "decision"};
+                                       "sources", "issues", "actors", "war", "decision",
+                                       "settings", "accommodation"};
 static const char *const source_keys[] = {"id", "file", "title", "outlet", "author", "date", "url"};
 static const char *const issue_keys[] = {"id", "name", "description", "scale", "labels",
-                                         "status_quo", "outcome", "voting_rule"};
+                                         "status_quo", "outcome", "voting_rule", "space"};
 static const char *const actor_keys[] = {"id", "name", "role", "capability", "risk", "veto",
                                          "patron_of", "positions", "note", "votes", "aliases"};
 static const char *const outcome_keys[] = {"value", "date", "cite", "note"};
@@ -241,6 +243,12 @@ static void read_issues(en_yaml_reader *r, struct fy_node *list)
         }
         if (v[6]) read_outcome(r, issue, v[6]);
         if (v[7]) issue->voting_rule = read_choice(r, v[7], "voting_rule", voting_rules);
+        if (v[8]) {
+            issue->space = en_yaml_string(r, v[8], "space");
+            if (issue->space && !valid_id(issue->space))
+                en_yaml_fail(r, v[8], "space '%s' is invalid (expected letters, digits, _ or -)",
+                             issue->space);
+        }
     }
 }
 
@@ -470,6 +478,8 @@ static void read_document(en_yaml_reader *r, struct fy_node *root)
     }
     if (v[7] && !en_yaml_is_null(v[7])) en_yaml_read_war(r, v[7]); /* needs issues and actors */
     if (v[8] && !en_yaml_is_null(v[8])) read_decision(r, v[8]);    /* needs actors */
+    if (v[9]) en_yaml_read_settings(r, v[9]);
+    if (v[10]) en_yaml_read_accommodation(r, v[10]); /* needs actors */
 }
 
 en_status en_yaml_load(const char *data, size_t size, const char *name, en_scenario **out,

@@ -3,11 +3,14 @@
  * field the loader reads is written, so `convert` followed by `validate` round-trips. The war
  * section has its own writer (yaml_write_war.c).
  */
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/scenario.h"
 #include "core/util.h"
+#include "io/yaml_space.h"
 #include "io/yaml_write.h"
 #include "report/report.h"
 
@@ -62,8 +65,48 @@ static void field(en_buffer *out, const char *indent, const char *key, const cha
     en_buffer_puts(out, "\n");
 }
 
+/* Issue ids from other formats (a KTAB dimension is named by a column header such as
+ * "  XYZ Position") are made into YAML ids: other characters become '_', a number is added
+ * where two would clash; the original text stays as the issue's name. */
+static en_scenario *with_yaml_ids(const en_scenario *s)
+{
+    int fine = 1;
+    for (size_t i = 0; i < s->issue_count && fine; i++) fine = en_yaml_valid_id(s->issues[i].id);
+    if (fine) return NULL;
+    en_scenario *c = en_scenario_clone(s);
+    for (size_t i = 0; i < c->issue_count; i++) {
+        en_issue *is = &c->issues[i];
+        if (en_yaml_valid_id(is->id)) continue;
+        en_buffer id = {0};
+        const char *p = is->id;
+        while (*p == ' ' || *p == '\t') p++;
+        for (; *p; p++) {
+            int keep = isalnum((unsigned char)*p) || *p == '_' || *p == '-';
+            if (keep || (id.length && id.data[id.length - 1] != '_')) en_buffer_append(&id, keep ? p : "_", 1);
+        }
+        while (id.length && id.data[id.length - 1] == '_') id.data[--id.length] = '\0';
+        if (!id.length) en_buffer_puts(&id, "issue");
+        char *base = en_xstrdup(id.data);
+        for (int k = 2; en_scenario_find_issue(c, id.data) >= 0; k++) {
+            en_buffer_free(&id);
+            en_buffer_printf(&id, "%s_%d", base, k);
+        }
+        free(base);
+        if (!is->name) is->name = en_xstrdup(is->id);
+        free(is->id);
+        is->id = id.data;
+    }
+    return c;
+}
+
 en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err)
 {
+    en_scenario *renamed = with_yaml_ids(s);
+    if (renamed) {
+        en_status st = en_scenario_write_yaml(renamed, file, err);
+        en_scenario_free(renamed);
+        return st;
+    }
     en_buffer out = {0};
     en_buffer_printf(&out, "# converted by entente %s from %s\nentente: 1\n", en_version(), s->path);
     field(&out, "", "title", s->title ? s->title : "untitled");
@@ -128,6 +171,7 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
             }
             en_buffer_puts(&out, "}\n");
         }
+        if (issue->space) en_buffer_printf(&out, "    space: %s\n", issue->space);
     }
     en_buffer_puts(&out, "actors:\n");
     for (size_t a = 0; a < s->actor_count; a++) {
@@ -223,6 +267,26 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
         if (d->adopted) en_buffer_printf(&out, "  adopted: %s\n", d->adopted);
         field(&out, "  ", "agenda_setter", d->agenda_setter);
         field(&out, "  ", "parliament", d->parliament);
+    }
+    if (s->setting_count) {
+        en_buffer_puts(&out, "settings:\n");
+        for (size_t i = 0; i < s->setting_count; i++) {
+            en_buffer_printf(&out, "  %s: ", s->setting_names[i]);
+            en_yaml_write_quoted(&out, s->setting_values[i]);
+            en_buffer_puts(&out, "\n");
+        }
+    }
+    if (s->accommodation_count) {
+        en_buffer_puts(&out, "accommodation:\n");
+        for (size_t i = 0; i < s->accommodation_count; i++) {
+            en_buffer_puts(&out, "  - {actor: ");
+            en_yaml_write_quoted(&out, s->accommodation[i].actor);
+            en_buffer_puts(&out, ", reference: ");
+            en_yaml_write_quoted(&out, s->accommodation[i].reference);
+            en_buffer_puts(&out, ", value: ");
+            en_yaml_write_number(&out, s->accommodation[i].value);
+            en_buffer_puts(&out, "}\n");
+        }
     }
     return en_report_flush(&out, file, err);
 }

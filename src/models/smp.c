@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,9 +132,13 @@ static en_status read_config(const en_scenario *s, const en_param_values *params
             return en_error_add(err, EN_ERROR_INPUT, s->path, 0, 0,
                                 "seed '%s' is not a whole number from 0 to 2^64-1", file_seed);
         c->seed = (uint64_t)v;
-        en_params_set(result->params, "seed", file_seed, NULL);
     }
     c->record = strcmp(en_param_choice(params, "trace"), "none") != 0;
+    if (c->record) { /* exactly: the parameter table would print it as a double */
+        char text[32];
+        snprintf(text, sizeof text, "%llu", (unsigned long long)c->seed);
+        en_node_set_string(en_result_extra(result), "prng_seed", text);
+    }
     return EN_OK;
 }
 

@@ -581,11 +581,14 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         if (target < 0) continue;
         size_t j = (size_t)target;
         first_of[i] = (long)count;
+        /* The receiver's version of the bargain. [KTAB quirk] KTAB interpolates it with the
+         * second value of the receiver's challenge estimate, which is the expected gain of
+         * the challenge to the initiator (as the receiver sees it), not the probability. */
         double phi_j = 0;
         if (c->bargain_model != SMP_BM_INIT_ONLY) {
-            double gain;
+            double p_receiver_view;
             perspective(w, j, i);
-            challenge(w, i, j, &phi_j, &gain);
+            challenge(w, i, j, &p_receiver_view, &phi_j);
         }
         for (size_t v = 0; v < per_actor; v++) {
             smp_bargain *b = &bargains[count];

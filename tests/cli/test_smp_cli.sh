@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# test_smp_cli.sh — KTAB inputs through the command line: `run --model smp --format json` on a
+# KTAB CSV gives one issue per dimension named as in KTAB and KTAB's final positions (values
+# from tests/golden/ktab, KTAB's own run); XML parameters are reported; defective KTAB files
+# exit 2 with file:line:col; `convert` writes YAML that validates and runs to the same result.
+# usage: test_smp_cli.sh ENTENTE_BINARY REPO_ROOT
+set -u
+entente=$1
+root=$2
+source "$(dirname "$0")/../lib/cli.bash"
+inputs=$root/tests/golden/ktab/inputs
+
+expect 0 "$entente" run "$inputs/dummyData-a040.csv" --model smp --format json
+grep -q '"issues": \[{"id": "  XYZ Position"' "$tmp/out" || fail "a040: issue id is not KTAB's dimension name"
+# turn 20 (KTAB's stop turn, the last round) of Act-1001 and Act-1040 in KTAB's golden run
+grep -q '{"round": 20, "positions": {"Act-1001": 60.150000000000006,' "$tmp/out" || fail "a040: last round is not KTAB's turn 20"
+grep -q '"Act-1040": 59.96}' "$tmp/out" || fail "a040: Act-1040's final position differs from KTAB's"
+grep -q '{"round": 21' "$tmp/out" && fail "a040: more rounds than KTAB's stop turn"
+
+expect 0 "$entente" run "$inputs/p_vpm.xml" --model smp --format json
+grep -q '"victory_prob_model": "binary"' "$tmp/out" || fail "XML <ModelParameters> not reported"
+grep -q '"prng_seed": "3707583219545544125"' "$tmp/out" || fail "XML <prngSeed> not reported"
+
+expect 2 "$entente" run "$inputs/smpExample.xml" --model smp
+grep -q 'smpExample.xml:32:9: error: <dCoord>' "$tmp/err" || fail "empty dCoord not located: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && fail "error run wrote to stdout"
+printf 'S,d,3,1\nActor,Description,Power,P,S\nA,a,1,10,10\nB,b,x,20,10\nC,c,1,30,10\n' > "$tmp/bad.csv"
+expect 2 "$entente" run "$tmp/bad.csv" --model smp
+grep -q 'bad.csv:4:5: error: capability' "$tmp/err" || fail "bad capability not located: $(cat "$tmp/err")"
+
+expect 0 "$entente" convert "$inputs/smpExample-det.xml" -o "$tmp/det.yaml"
+expect 0 "$entente" validate "$tmp/det.yaml"
+expect 0 "$entente" run "$tmp/det.yaml" --model smp --format csv
+cp "$tmp/out" "$tmp/from-yaml.csv"
+expect 0 "$entente" run "$inputs/smpExample-det.xml" --model smp --format csv
+cmp -s "$tmp/out" "$tmp/from-yaml.csv" || fail "converted YAML does not reproduce the XML run"
+
+finish "smp cli: ok"
