@@ -274,16 +274,16 @@ static const char *find_actor(const ctx *x, size_t start, size_t end, const char
                     best = ac->id, best_kind = "scenario", best_at = p, best_len = n;
             }
         }
-        if (best) goto done; /* the scenario's names come first */
     }
+    /* the gazetteer only where it names something earlier than the scenario does (the
+     * scenario's names win ties) */
     for (size_t i = 0; i < x->r->gazetteer_count; i++) {
         const ev_entry *e = &x->r->gazetteer[i];
         size_t p = find_word(t, start, end, start, e->surface, e->surface_len);
         if (p == (size_t)-1) continue;
-        if (p < best_at || (p == best_at && e->surface_len > best_len))
+        if (p < best_at || (p == best_at && e->surface_len > best_len && !(best_kind && !strcmp(best_kind, "scenario"))))
             best = e->value, best_kind = e->kind, best_at = p, best_len = e->surface_len;
     }
-done:
     if (kind) *kind = best_kind;
     if (at) *at = best_at;
     if (len) *len = best_len;
@@ -377,6 +377,8 @@ static subject find_subject(const ev_rules *r, const sentence_ctx *c, size_t ct,
     /* auxiliaries, adverbs and negations between subject and cue */
     while (i > 0) {
         const char *k = kind_of(r, c, i - 1);
+        /* "begun to signal": "to" is a preposition elsewhere */
+        if (tok_is(c, i - 1, "to") && i >= 2 && kind_is(kind_of(r, c, i - 2), "aux")) k = "aux";
         if (kind_is(k, "aux")) {
             if (is_be(c, i - 1) && i == ct) be = 1;
             i--;
