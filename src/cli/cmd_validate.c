@@ -4,11 +4,15 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "core/scenario.h"
+#include "io/citations.h"
 
 static const char usage[] =
     "usage: entente validate [FILE] [--input-format yaml|csv|decide] [--scale MIN,MAX]\n\n"
     "Checks FILE (default: the bundled scenario) and reports every problem as\n"
-    "FILE:LINE:COL: error: what is wrong (what was expected). Exit status 0 if valid, 2 if not.\n";
+    "FILE:LINE:COL: error: what is wrong (what was expected). Exit status 0 if valid, 2 if not.\n"
+    "Every quote a stance cites must be in a cited source's file (white space and quotation\n"
+    "marks aside).\n";
 
 int cmd_validate(int argc, char **argv)
 {
@@ -16,6 +20,12 @@ int cmd_validate(int argc, char **argv)
     int status = cli_parse(argc, argv, CLI_OPT_LOAD, &o, NULL, NULL);
     if (cli_stop_early(&o, &status, usage)) return status;
     en_scenario *s = cli_load(&o, &status);
+    en_error citations = EN_ERROR_INIT;
+    if (s && en_scenario_check_citations(s, &citations) != EN_OK) {
+        status = cli_fail(&citations);
+        en_scenario_free(s);
+        s = NULL;
+    }
     if (s) {
         printf("%s: ok (%zu issues, %zu actors)\n", o.file ? o.file : cli_default_scenario(),
                en_scenario_issue_count(s), en_scenario_actor_count(s));

@@ -3,7 +3,8 @@
  * they lie in the same sentence; within a sentence pairs are made one to one, preferring pairs
  * whose cue spans overlap, then pairs with the same actor. Statement detection counts matched
  * pairs; speaker→actor attribution counts matched pairs with the same actor; stance on talks
- * counts matched pairs with the same stance and target among the statements that have one.
+ * counts matched pairs with the same stance and target among the statements that have one (a
+ * pair target "A-B" equals "B-A").
  * Statements of the author (actor AUTHOR) are left out on both sides.
  */
 #include "cli/evidence_score.h"
@@ -54,6 +55,17 @@ static int same(const char *a, const char *b)
 {
     if (!a && !b) return 1;
     return a && b && strcmp(a, b) == 0;
+}
+
+/* Targets: a pair "A-B" is the talks between A and B, whichever comes first. */
+static int same_target(const char *a, const char *b)
+{
+    if (same(a, b)) return 1;
+    if (!a || !b) return 0;
+    const char *da = strchr(a, '-'), *db = strchr(b, '-');
+    if (!da || !db || strlen(a) != strlen(b)) return 0;
+    size_t la = (size_t)(da - a), lb = (size_t)(db - b);
+    return !strncmp(a, db + 1, la) && strlen(db + 1) == la && !strncmp(b, da + 1, lb) && strlen(da + 1) == lb;
 }
 
 static int overlap(ev_span a, ev_span b)
@@ -140,7 +152,7 @@ static void score_article(const en_node *labels, const ev_article *a, FILE *out,
                     p->actor ? p->actor : "unresolved", p->speaker);
         if (same(g[i].kind, p->kind)) sc->kind_hits++;
         if (has_stance(g[i].stance) && has_stance(p->stance) && same(g[i].stance, p->stance) &&
-            same(g[i].target, p->target))
+            same_target(g[i].target, p->target))
             sc->stance_hits++;
         else if (has_stance(g[i].stance) || has_stance(p->stance))
             fprintf(out, "  stance     %s gold %s %s, extracted %s %s (%s)\n", g[i].id, g[i].stance,
