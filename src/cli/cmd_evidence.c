@@ -25,6 +25,7 @@ static const char usage[] =
     "                   yaml (citation fragments per actor for a scenario), text (a table)\n"
     "  -o FILE          write there instead of standard output (only if all went well)\n"
     "  --score LABELS   score the statements against hand labels (docs/evidence.md)\n"
+    "  --label-id A=B   when scoring, the labels call actor A (of the scenario) B; repeatable\n"
     "Exit status 0 on success, 2 on bad input (unreadable, empty, binary or non-UTF-8 text).\n";
 
 static int bad(const char *msg, const char *arg)
@@ -40,27 +41,29 @@ int cmd_evidence(int argc, char **argv)
     const char *scenario_path = NULL, *labels = NULL, *format_name = "json";
     cli_options o = {0};
     const char **files = calloc((size_t)argc + 1, sizeof *files);
-    size_t nfiles = 0;
+    const char **renames = calloc((size_t)argc + 1, sizeof *renames);
+    size_t nfiles = 0, nrenames = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has_value = i + 1 < argc;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(usage, stdout);
-            free(files);
+            free(files), free(renames);
             return CLI_OK;
         } else if (!strcmp(a, "--scenario") || !strcmp(a, "--format") || !strcmp(a, "-o") ||
-                   !strcmp(a, "--score")) {
+                   !strcmp(a, "--score") || !strcmp(a, "--label-id")) {
             if (!has_value) {
-                free(files);
+                free(files), free(renames);
                 return bad("%s needs a value", a);
             }
             const char *v = argv[++i];
             if (!strcmp(a, "--scenario")) scenario_path = v;
             else if (!strcmp(a, "--format")) format_name = v;
             else if (!strcmp(a, "-o")) o.output = v;
+            else if (!strcmp(a, "--label-id")) renames[nrenames++] = v;
             else labels = v;
         } else if (a[0] == '-' && a[1]) {
-            free(files);
+            free(files), free(renames);
             return bad("unknown option '%s'", a);
         } else {
             files[nfiles++] = a;
@@ -72,11 +75,11 @@ int cmd_evidence(int argc, char **argv)
     else if (!strcmp(format_name, "yaml")) format = EV_FORMAT_YAML;
     else if (!strcmp(format_name, "text")) format = EV_FORMAT_TEXT;
     else {
-        free(files);
+        free(files), free(renames);
         return bad("unknown format '%s' (expected json, jsonl, yaml or text)", format_name);
     }
     if (!nfiles) {
-        free(files);
+        free(files), free(renames);
         return bad("%s", "no article given (expected one or more text files)");
     }
     en_error err = EN_ERROR_INIT;
@@ -101,7 +104,7 @@ int cmd_evidence(int argc, char **argv)
     int ok = 1;
     if (labels) {
         ev_score score;
-        ok = ev_score_labels(labels, articles, nfiles, out, &score, &err) == EN_OK;
+        ok = ev_score_labels(labels, articles, nfiles, renames, nrenames, out, &score, &err) == EN_OK;
     } else {
         en_buffer b = {0};
         ev_write(&b, articles, nfiles, format, scenario);
@@ -118,5 +121,6 @@ done:
     ev_rules_free(rules);
     en_scenario_free(scenario);
     free(files);
+    free(renames);
     return status;
 }

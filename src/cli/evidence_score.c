@@ -3,7 +3,8 @@
  * they lie in the same sentence; within a sentence pairs are made one to one, preferring pairs
  * whose cue spans overlap, then pairs with the same actor. Statement detection counts matched
  * pairs; speaker→actor attribution counts matched pairs with the same actor; stance on talks
- * counts matched pairs with the same stance and target among the statements that have one.
+ * counts matched pairs with the same stance and target among the statements that have one (a
+ * pair target "A-B" equals "B-A").
  * Statements of the author (actor AUTHOR) are left out on both sides.
  */
 #include "cli/evidence_score.h"
@@ -37,10 +38,34 @@ typedef struct gold {
     const char *actor, *stance, *target, *kind, *id;
 } gold;
 
+static const char *const *renames_;
+static size_t rename_count_;
+
+/* The labels' id of an extracted actor id. */
+static const char *label_id(const char *actor)
+{
+    if (!actor) return NULL;
+    size_t n = strlen(actor);
+    for (size_t i = 0; i < rename_count_; i++)
+        if (!strncmp(renames_[i], actor, n) && renames_[i][n] == '=') return renames_[i] + n + 1;
+    return actor;
+}
+
 static int same(const char *a, const char *b)
 {
     if (!a && !b) return 1;
     return a && b && strcmp(a, b) == 0;
+}
+
+/* Targets: a pair "A-B" is the talks between A and B, whichever comes first. */
+static int same_target(const char *a, const char *b)
+{
+    if (same(a, b)) return 1;
+    if (!a || !b) return 0;
+    const char *da = strchr(a, '-'), *db = strchr(b, '-');
+    if (!da || !db || strlen(a) != strlen(b)) return 0;
+    size_t la = (size_t)(da - a), lb = (size_t)(db - b);
+    return !strncmp(a, db + 1, la) && strlen(db + 1) == la && !strncmp(b, da + 1, lb) && strlen(da + 1) == lb;
 }
 
 static int overlap(ev_span a, ev_span b)
@@ -97,7 +122,7 @@ static void score_article(const en_node *labels, const ev_article *a, FILE *out,
                 if (!overlap(ps, g[i].sentence)) continue;
                 int score = 0;
                 if (g[i].has_cue && p->has_cue && overlap(g[i].cue, p->cue)) score += 4;
-                if (same(g[i].actor, p->actor)) score += 2;
+                if (same(g[i].actor, label_id(p->actor))) score += 2;
                 if ((g[i].has_cue != 0) == (p->has_cue != 0)) score += 1;
                 if (score != want) continue;
                 pred_of[i] = (long)j, gold_of[j] = (long)i;
@@ -121,13 +146,13 @@ static void score_article(const en_node *labels, const ev_article *a, FILE *out,
         }
         const ev_statement *p = &a->statements[pred_of[i]];
         sc->matched++;
-        if (same(g[i].actor, p->actor)) sc->attributed++;
+        if (same(g[i].actor, label_id(p->actor))) sc->attributed++;
         else
             fprintf(out, "  actor      %s gold %s, extracted %s (%s)\n", g[i].id, g[i].actor ? g[i].actor : "null",
                     p->actor ? p->actor : "unresolved", p->speaker);
         if (same(g[i].kind, p->kind)) sc->kind_hits++;
         if (has_stance(g[i].stance) && has_stance(p->stance) && same(g[i].stance, p->stance) &&
-            same(g[i].target, p->target))
+            same_target(g[i].target, p->target))
             sc->stance_hits++;
         else if (has_stance(g[i].stance) || has_stance(p->stance))
             fprintf(out, "  stance     %s gold %s %s, extracted %s %s (%s)\n", g[i].id, g[i].stance,
@@ -152,9 +177,14 @@ static double f1(double p, double r)
     return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
 }
 
-en_status ev_score_labels(const char *path, ev_article *const *articles, size_t count, FILE *out,
-                          ev_score *sc, en_error *err)
+en_status ev_score_labels(const char *path, ev_article *const *articles, size_t count,
+                          const char *const *renames, size_t rename_count, FILE *out, ev_score *sc,
+                          en_error *err)
 {
+    renames_ = renames, rename_count_ = rename_count;
+    for (size_t i = 0; i < rename_count; i++)
+        if (!strchr(renames[i], '=') || renames[i][0] == '=')
+            return en_error_set(err, EN_ERROR_INPUT, "--label-id '%s' (expected EXTRACTED=LABEL, e.g. USC=USA_CONGRESS)", renames[i]);
     memset(sc, 0, sizeof *sc);
     FILE *f = fopen(path, "rb");
     if (!f) return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open the labels");

@@ -16,9 +16,11 @@ typedef struct ev_score {
 } ev_score;
 
 /* Scores the articles whose file names the labels list (the others are ignored) and prints a
- * summary, then every miss, to `out`. Errors: unreadable or malformed labels (EN_ERROR_INPUT).
+ * summary, then every miss, to `out`. `renames` ("USC=USA_CONGRESS", `rename_count` of them)
+ * name an extracted actor id by the labels' id for the same actor. Errors: unreadable or malformed labels (EN_ERROR_INPUT).
  * Time complexity: O(statements^2) per article. */
 en_status ev_score_labels(const char *labels_path, ev_article *const *articles, size_t count,
-                          FILE *out, ev_score *score, en_error *err);
+                          const char *const *renames, size_t rename_count, FILE *out,
+                          ev_score *score, en_error *err);
 
 #endif

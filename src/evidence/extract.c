@@ -274,16 +274,16 @@ static const char *find_actor(const ctx *x, size_t start, size_t end, const char
                     best = ac->id, best_kind = "scenario", best_at = p, best_len = n;
             }
         }
-        if (best) goto done; /* the scenario's names come first */
     }
+    /* the gazetteer only where it names something earlier than the scenario does (the
+     * scenario's names win ties) */
     for (size_t i = 0; i < x->r->gazetteer_count; i++) {
         const ev_entry *e = &x->r->gazetteer[i];
         size_t p = find_word(t, start, end, start, e->surface, e->surface_len);
         if (p == (size_t)-1) continue;
-        if (p < best_at || (p == best_at && e->surface_len > best_len))
+        if (p < best_at || (p == best_at && e->surface_len > best_len && !(best_kind && !strcmp(best_kind, "scenario"))))
             best = e->value, best_kind = e->kind, best_at = p, best_len = e->surface_len;
     }
-done:
     if (kind) *kind = best_kind;
     if (at) *at = best_at;
     if (len) *len = best_len;
@@ -377,6 +377,8 @@ static subject find_subject(const ev_rules *r, const sentence_ctx *c, size_t ct,
     /* auxiliaries, adverbs and negations between subject and cue */
     while (i > 0) {
         const char *k = kind_of(r, c, i - 1);
+        /* "begun to signal": "to" is a preposition elsewhere */
+        if (tok_is(c, i - 1, "to") && i >= 2 && kind_is(kind_of(r, c, i - 2), "aux")) k = "aux";
         if (kind_is(k, "aux")) {
             if (is_be(c, i - 1) && i == ct) be = 1;
             i--;
@@ -1200,7 +1202,20 @@ static void do_sentence(ctx *x, size_t si)
     free(c.tok);
 }
 
-/* Parties to the talks: the scenario's, else the two states most named in the article. */
+/* A state (ISO code) named by token i, through the scenario or the gazetteer, or NULL. */
+static const char *state_at(const ctx *x, const sentence_ctx *c, size_t i)
+{
+    if (i >= c->count || !c->tok[i].cap) return NULL;
+    const char *kind;
+    size_t at, len;
+    const char *who = find_actor(x, c->tok[i].s, c->tok[i].e, &kind, &at, &len);
+    if (!who || !kind || (strcmp(kind, "place") != 0 && strcmp(kind, "scenario") != 0)) return NULL;
+    return who;
+}
+
+/* Parties to the talks: the scenario's, else the two states the article names most often as
+ * the counterpart of a talks word ("talks with Russia": 2) or right before one ("push Ukraine
+ * to negotiate": 1), in order of first mention. */
 static void choose_parties(ctx *x)
 {
     if (x->sc) {
@@ -1211,37 +1226,56 @@ static void choose_parties(ctx *x)
             }
     }
     if (!x->parties[0] || !x->parties[1]) {
+        x->parties[0] = x->parties[1] = NULL;
         const char *ids[64];
-        size_t counts[64], firsts[64], n = 0;
-        for (size_t g = 0; g < x->r->gazetteer_count; g++) {
-            const ev_entry *e = &x->r->gazetteer[g];
-            if (strcmp(e->kind, "place") != 0 || strlen(e->value) != 3) continue;
-            size_t from = 0, hits = 0, first = (size_t)-1;
-            for (;;) {
-                size_t p = find_word(x->a->text, 0, x->a->size, from, e->surface, e->surface_len);
-                if (p == (size_t)-1) break;
-                if (first == (size_t)-1) first = p;
-                hits++;
-                from = p + e->surface_len;
+        size_t score[64], first[64], n = 0;
+        for (size_t si = 0; si < x->a->sentence_count; si++) {
+            sentence_ctx c = {.t = x->a->text, .start = x->a->sentences[si].span.start,
+                              .end = x->a->sentences[si].span.end};
+            tokenize(&c);
+            for (size_t i = 0; i < c.count; i++) {
+                if (!kind_is(kind_of(x->r, &c, i), "talks")) continue;
+                const char *hit[4] = {0};
+                size_t weight[4] = {0}, at[4] = {0}, nh = 0;
+                for (size_t k = i + 1; k < c.count && k <= i + 4; k++) {
+                    if (!tok_is(&c, k, "with") && !tok_is(&c, k, "between")) continue;
+                    for (size_t m = k + 1; m < c.count && m <= k + 5 && nh < 3; m++) {
+                        const char *st = state_at(x, &c, m);
+                        if (st) hit[nh] = st, weight[nh] = 2, at[nh++] = c.tok[m].s;
+                        if (is_clause_punct(&c, m)) break;
+                    }
+                    break;
+                }
+                for (size_t k = i; k-- > 0 && k + 4 >= i;) {
+                    const char *st = state_at(x, &c, k);
+                    if (st) {
+                        hit[nh] = st, weight[nh] = 1, at[nh++] = c.tok[k].s;
+                        break;
+                    }
+                }
+                for (size_t h = 0; h < nh; h++) {
+                    size_t k = 0;
+                    while (k < n && strcmp(ids[k], hit[h]) != 0) k++;
+                    if (k == n && n < 64) ids[n] = hit[h], score[n] = 0, first[n] = at[h], n++;
+                    if (k < n) {
+                        score[k] += weight[h];
+                        if (at[h] < first[k]) first[k] = at[h];
+                    }
+                }
             }
-            if (!hits) continue;
-            size_t k = 0;
-            while (k < n && strcmp(ids[k], e->value) != 0) k++;
-            if (k == n && n < 64) ids[n] = e->value, counts[n] = 0, firsts[n] = first, n++;
-            if (k < n) {
-                counts[k] += hits;
-                if (first < firsts[k]) firsts[k] = first;
-            }
+            free(c.tok);
         }
         size_t best[2] = {(size_t)-1, (size_t)-1};
         for (size_t k = 0; k < n; k++) {
-            if (best[0] == (size_t)-1 || counts[k] > counts[best[0]]) best[1] = best[0], best[0] = k;
-            else if (best[1] == (size_t)-1 || counts[k] > counts[best[1]]) best[1] = k;
+            if (best[0] == (size_t)-1 || score[k] > score[best[0]]) best[1] = best[0], best[0] = k;
+            else if (best[1] == (size_t)-1 || score[k] > score[best[1]]) best[1] = k;
         }
         if (best[1] != (size_t)-1) {
             size_t p = best[0], q = best[1];
-            if (firsts[q] < firsts[p]) p = best[1], q = best[0];
+            if (first[q] < first[p]) p = best[1], q = best[0];
             x->parties[0] = ids[p], x->parties[1] = ids[q];
+        } else if (best[0] != (size_t)-1) {
+            x->parties[0] = ids[best[0]]; /* one side named: the other stays unknown */
         }
     }
     if (x->parties[0] && x->parties[1]) x->pair = en_xprintf("%s-%s", x->parties[0], x->parties[1]);
