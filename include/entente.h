@@ -314,6 +314,7 @@ typedef struct en_forecast_options {
     double delta;         /* drivers: share of each input's range it is moved by (default 0.1) */
     size_t drivers;       /* drivers listed (default 5) */
     long war_runs;        /* runs of the war layer for "when" (default 1000) */
+    const char *model;    /* the forecaster; NULL (default): en_default_forecaster() */
 } en_forecast_options;
 
 void en_forecast_options_init(en_forecast_options *options);

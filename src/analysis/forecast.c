@@ -650,8 +650,9 @@ en_status en_forecast_run(const en_scenario *s, const en_params *params, const e
         return en_error_set(err, EN_ERROR_INPUT, "audience cost must be in [0, 100] (got %g)", o.audience_cost);
     if (!(o.delta > 0 && o.delta <= 1)) return en_error_set(err, EN_ERROR_INPUT, "delta must be in (0, 1] (got %g)", o.delta);
     if (o.war_runs < 1) return en_error_set(err, EN_ERROR_INPUT, "war runs must be >= 1");
-    const char *name = en_default_forecaster();
+    const char *name = o.model ? o.model : en_default_forecaster();
     const en_model *model = en_model_find(name);
+    if (!model && o.model) return en_error_set(err, EN_ERROR_INPUT, "unknown model '%s' (see 'entente models')", name);
     if (!model) return en_error_set(err, EN_ERROR_INTERNAL, "the default forecaster '%s' is not registered", name);
     /* What-ifs: parsed and checked before any work. */
     size_t ni = s->issue_count;

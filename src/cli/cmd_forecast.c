@@ -33,7 +33,8 @@ static const char usage[] =
     "  --audience-cost A  cost of moving away from a public stance, >= 0 (default 0.5)\n"
     "  --no-mediation     a mediator in the scenario proposes nothing (only the forecast counts)\n"
     "  --war-runs N       runs of the war layer for \"when\" (default 1000)\n"
-    "  --param NAME=VALUE goes to the default forecaster\n"
+    "  --model NAME       forecast with NAME instead of the default forecaster ('entente models')\n"
+    "  --param NAME=VALUE goes to the forecaster\n"
     "  --db FILE          record the answer in a run store (or ENTENTE_DB; docs/run-store.md)\n";
 
 typedef struct forecast_cli {
@@ -120,8 +121,9 @@ int cmd_forecast(int argc, char **argv)
     memset(&c, 0, sizeof c);
     en_forecast_options_init(&c.options);
     cli_options o;
-    int status = cli_parse(argc, argv, CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD, &o,
+    int status = cli_parse(argc, argv, CLI_OPT_MODEL | CLI_OPT_PARAMS | CLI_OPT_FORMAT | CLI_OPT_OUTPUT | CLI_OPT_LOAD, &o,
                            forecast_extra, &c);
+    c.options.model = o.model; /* NULL: the default forecaster */
     if (cli_stop_early(&o, &status, usage)) {
         free(c.what_ifs);
         return status;

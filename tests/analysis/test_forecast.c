@@ -89,6 +89,7 @@ static en_forecast_result *forecast(const en_scenario *s, size_t draws, unsigned
     o.draws = draws;
     o.threads = threads;
     o.war_runs = 50;
+    o.model = "compromise"; /* the hand computations are the compromise's */
     en_forecast_result *r = NULL;
     en_error err = EN_ERROR_INIT;
     en_status st = en_forecast_run(s, NULL, &o, what_ifs, count, &r, &err);

@@ -117,6 +117,6 @@ expect 2 "$bin" validate "$tmp/sc/ukraine-2023.yaml"
 grep -q "ukraine-2023.yaml:[0-9]*:[0-9]*: error: UKR on '.*': the quote is not in the cited source (s004, s003)" "$tmp/err" || fail "tampered quote: $(cat "$tmp/err")"
 rm "$tmp/sc/sources/004_d8a70d7fb850631b.txt"
 expect 2 "$bin" validate "$tmp/sc/ukraine-2023.yaml"
-grep -q "source 's004': cannot read its file" "$tmp/err" || fail "missing source file: $(cat "$tmp/err")"
+grep -q "note: source 's004': file 'sources/004_d8a70d7fb850631b.txt' not found" "$tmp/err" || fail "missing source file: $(cat "$tmp/err")"
 
 finish "evidence cli ok"
