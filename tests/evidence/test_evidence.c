@@ -312,6 +312,25 @@ static void scenario_aliases_resolve_first(void **state)
     en_scenario_free(s);
 }
 
+static void inverted_subject_kremlin_and_interview_credit(void **state)
+{
+    (void)state;
+    ev_article *a = run("“We will keep supporting Ukraine,” said Secretary of State Antony Blinken.\n"
+                        "The talks, according to the Kremlin, are impossible.\n"
+                        "In an interview with CNN, Kuleba said Ukraine is open to talks with Russia.\n");
+    assert_int_equal(a->statement_count, 3);
+    assert_string_equal(a->statements[0].actor, "USA");
+    assert_string_equal(a->statements[0].speaker, "Antony Blinken");
+    assert_non_null(strstr(a->statements[0].rules, "subject_inverted"));
+    assert_string_equal(a->statements[1].actor, "RUS");
+    assert_string_equal(a->statements[1].stance, "closed");
+    assert_string_equal(a->statements[2].actor, "UKR");
+    assert_string_equal(a->statements[2].via, "CNN");
+    assert_string_equal(a->statements[2].stance, "open");
+    assert_string_equal(a->statements[2].target, "RUS");
+    ev_article_free(a);
+}
+
 /* ---- bad input ---- */
 
 static void bad_input_is_located(void **state)
@@ -388,6 +407,7 @@ int main(void)
         cmocka_unit_test(decision_closes_talks_towards_the_other_party),
         cmocka_unit_test(not_now_is_conditional_and_wont_push_is_open),
         cmocka_unit_test(scenario_aliases_resolve_first),
+        cmocka_unit_test(inverted_subject_kremlin_and_interview_credit),
         cmocka_unit_test(bad_input_is_located),
         cmocka_unit_test(spans_of_the_bundled_sources),
     };
