@@ -331,6 +331,32 @@ static void inverted_subject_kremlin_and_interview_credit(void **state)
     ev_article_free(a);
 }
 
+/* Constructions common in the news beyond the development articles, one stance rule each. */
+static void rejection_hosting_table_and_no_negotiations(void **state)
+{
+    (void)state;
+    ev_article *a = run("Putin has repeatedly said Russia is ready for talks but Ukraine must accept the “new territorial realities.”\n"
+                        "Ukraine’s foreign minister Dmytro Kuleba rejected any talks with Moscow.\n"
+                        "Turkish President Recep Tayyip Erdogan offered to host peace talks between Russia and Ukraine.\n"
+                        "The Kremlin said on Tuesday that it saw no basis for talks.\n"
+                        "China urged both sides to return to the negotiating table.\n"
+                        "“There can be no negotiations with terrorists,” Podolyak wrote on Telegram.\n");
+    static const char *const want[][4] = {
+        {"RUS", "conditional", "UKR", "stance:k_ready_but"}, {"UKR", "closed", "RUS", "stance:c_reject"},
+        {"TUR", "pushes_for", NULL, "stance:p_host"},       {"RUS", "closed", "UKR", "stance:c_no_talks"},
+        {"CHN", "pushes_for", NULL, "stance:p_table"},      {"UKR", "closed", "RUS", "stance:c_no_talks"}};
+    assert_int_equal(a->statement_count, 6);
+    for (size_t i = 0; i < 6; i++) {
+        const ev_statement *s = &a->statements[i];
+        assert_string_equal(s->actor, want[i][0]);
+        assert_string_equal(s->stance, want[i][1]);
+        if (want[i][2]) assert_string_equal(s->target, want[i][2]);
+        else assert_true(!strcmp(s->target, "UKR-RUS") || !strcmp(s->target, "RUS-UKR"));
+        assert_non_null(strstr(s->rules, want[i][3]));
+    }
+    ev_article_free(a);
+}
+
 /* ---- bad input ---- */
 
 static void bad_input_is_located(void **state)
@@ -408,6 +434,7 @@ int main(void)
         cmocka_unit_test(not_now_is_conditional_and_wont_push_is_open),
         cmocka_unit_test(scenario_aliases_resolve_first),
         cmocka_unit_test(inverted_subject_kremlin_and_interview_credit),
+        cmocka_unit_test(rejection_hosting_table_and_no_negotiations),
         cmocka_unit_test(bad_input_is_located),
         cmocka_unit_test(spans_of_the_bundled_sources),
     };
