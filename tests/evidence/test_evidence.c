@@ -357,6 +357,26 @@ static void rejection_hosting_table_and_no_negotiations(void **state)
     ev_article_free(a);
 }
 
+/* "as long as" makes a refusal conditional; a plain refusal is closed; "for as long as it
+ * takes" is about support, not talks. */
+static void refusals_plain_and_conditional(void **state)
+{
+    (void)state;
+    ev_article *a = run("Peskov told reporters that Moscow would not negotiate with Kyiv as long as the decree was in force.\n"
+                        "Ukraine will not negotiate with Putin, Zelensky said.\n"
+                        "Biden said Washington would support Kyiv “for as long as it takes.”\n");
+    assert_int_equal(a->statement_count, 3);
+    assert_string_equal(a->statements[0].stance, "conditional");
+    assert_string_equal(a->statements[0].target, "UKR");
+    assert_string_equal(a->statements[1].actor, "UKR");
+    assert_true(a->statements[1].trailing);
+    assert_string_equal(a->statements[1].stance, "closed");
+    assert_non_null(strstr(a->statements[1].rules, "stance:c_not_negotiate"));
+    assert_string_equal(a->statements[1].target, "RUS");
+    assert_string_equal(a->statements[2].stance, "n/a");
+    ev_article_free(a);
+}
+
 /* ---- bad input ---- */
 
 static void bad_input_is_located(void **state)
@@ -435,6 +455,7 @@ int main(void)
         cmocka_unit_test(scenario_aliases_resolve_first),
         cmocka_unit_test(inverted_subject_kremlin_and_interview_credit),
         cmocka_unit_test(rejection_hosting_table_and_no_negotiations),
+        cmocka_unit_test(refusals_plain_and_conditional),
         cmocka_unit_test(bad_input_is_located),
         cmocka_unit_test(spans_of_the_bundled_sources),
     };
