@@ -82,6 +82,7 @@ typedef struct ev_rules ev_rules;
 /* Compiles the bundled rules (data/evidence). Errors (a bad pattern in the data) go to err.
  * Returns NULL on error. Time complexity: O(total size of the rule files). */
 ev_rules *ev_rules_load(en_error *err);
+/* Frees the rules (NULL is allowed). Time complexity: O(number of rules). */
 void ev_rules_free(ev_rules *rules);
 
 /* Reads an article: plain UTF-8 text. Empty files, NUL bytes and invalid UTF-8 are errors with
@@ -91,6 +92,7 @@ en_status ev_article_read(const char *path, ev_article **out, en_error *err);
 /* The same from memory (`name` is used in messages). */
 en_status ev_article_from_text(const char *name, const char *text, size_t size, ev_article **out,
                                en_error *err);
+/* Frees an article and its statements (NULL is allowed). Time complexity: O(statements). */
 void ev_article_free(ev_article *article);
 
 /* Splits the article into paragraphs and sentences (ICU sentence breaks, merged inside

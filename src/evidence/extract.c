@@ -501,8 +501,9 @@ static void set_actor(resolved *v, const char *actor)
 /* The tail of capitalised, non-title tokens of a phrase: a person's name. */
 static int name_part(const ctx *x, const sentence_ctx *c, size_t first, size_t last, size_t *ns)
 {
-    for (size_t k = first; k <= last; k++)
-        if (kind_is(kind_of(x->r, c, k), "prep")) return 0; /* "a close aide to Zelensky" */
+    /* "a close aide to Zelensky" is no name; "Secretary of State Antony Blinken" is */
+    for (size_t k = first + 1; k <= last; k++)
+        if (kind_is(kind_of(x->r, c, k), "prep") && !c->tok[k - 1].cap) return 0;
     size_t i = last + 1;
     while (i > first) {
         size_t k = i - 1;
@@ -843,6 +844,13 @@ static const char *sentence_via(ctx *x, const sentence_ctx *c)
             const char *o = find_outlet(x->r, c->t, c->tok[i + 1].e, lim, &at, &len);
             if (o) return o;
         }
+        if ((tok_is(c, i, "interview") && tok_is(c, i + 1, "with")) ||
+            (tok_is(c, i, "comments") && tok_is(c, i + 1, "to")) ||
+            (tok_is(c, i, "speaking") && tok_is(c, i + 1, "to"))) {
+            size_t lim = c->tok[i + 1].e + 40 < c->end ? c->tok[i + 1].e + 40 : c->end;
+            const char *o = find_outlet(x->r, c->t, c->tok[i + 1].e, lim, &at, &len);
+            if (o && at <= c->tok[i + 1].e + 5) return o;
+        }
         if (tok_is(c, i, "quoted") || tok_is(c, i, "cited")) {
             const char *o = find_outlet(x->r, c->t, c->start, c->tok[i].s, &at, &len);
             if (o) return o;
@@ -1015,9 +1023,18 @@ static void do_sentence(ctx *x, size_t si)
         /* trailing attribution: "..., the sources said." */
         int trailing = 0;
         if (sj.type != SUBJ_SHARED && sj.after_clause && sj.type != SUBJ_INVERTED && sj.first > 0 && speechlike) {
+            /* what follows the cue is adverbial ("last month", "in an interview with Fox News"),
+             * not a reported clause: no auxiliary, no "that" */
             size_t k = (size_t)ce + 1, words = 0;
-            while (k < c.count && !is_clause_punct(&c, k) && !c.tok[k].quote && words <= 8) words++, k++;
-            if ((k >= c.count || (is_clause_punct(&c, k) && !tok_char(&c, k, ":"))) && words <= 8) trailing = 1;
+            int clause = 0;
+            while (k < c.count && !is_clause_punct(&c, k) && !c.tok[k].quote && words <= 8) {
+                if (tok_is(&c, k, "that") || (kind_is(kind_of(x->r, &c, k), "aux") && !tok_is(&c, k, "to") &&
+                                             !tok_is(&c, k, "later") && !tok_is(&c, k, "first") && !tok_is(&c, k, "again")))
+                    clause = 1;
+                words++, k++;
+            }
+            if ((k >= c.count || (is_clause_punct(&c, k) && !tok_char(&c, k, ":"))) && words <= 8 && !clause)
+                trailing = 1;
         }
         if (sj.type == SUBJ_INVERTED) trailing = 1;
         if (sj.type == SUBJ_NP && sj.first == 0 && !is_close_quote(&c, 0)) trailing = 0;
@@ -1070,7 +1087,9 @@ static void do_sentence(ctx *x, size_t si)
         if (!np_right(x->r, &c, i + 2, &last)) continue;
         size_t at, len;
         if (find_outlet(x->r, c.t, c.tok[i + 2].s, c.tok[last].e, &at, &len)) continue;
-        if (tok_is(&c, i + 2, "a") || tok_is(&c, i + 2, "the")) continue; /* "according to a report" */
+        char head[32];
+        head_word(&c, last, head, sizeof head);
+        if (!strcmp(head, "report") || !strcmp(head, "reports")) continue; /* "according to a report" */
         subject s2 = {.type = SUBJ_NP, .first = i + 2, .last = last};
         ev_statement *st = new_statement(x, si);
         resolved v = resolve(x, &c, &s2, (long)(st - a->statements));
@@ -1171,7 +1190,9 @@ static void do_sentence(ctx *x, size_t si)
     /* a sentence that is one quotation and nothing else continues the previous quotation */
     int any = 0;
     for (size_t i = first_statement; i < end_statement; i++) any |= !a->statements[i].dropped;
-    if (!any && c.quote_count >= 1 && si > 0 && a->sentences[si - 1].paragraph == sen->paragraph) {
+    /* the previous sentence may close the paragraph before: a quotation going on in a new
+     * paragraph is the same speaker's */
+    if (!any && c.quote_count >= 1 && si > 0 && a->sentences[si - 1].location == EV_BODY) {
         size_t q0 = c.quotes[0].start, qe = c.quotes[c.quote_count - 1].end;
         int whole = q0 <= c.start + 3 && qe + 4 >= c.end;
         long prev = -1;

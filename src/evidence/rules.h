@@ -46,9 +46,10 @@ struct ev_rules {
 /* The npwords kind of a lower-case word (det, mod, head, prep, aux, neg, pron, sub) or NULL;
  * `extra` receives the third column when not NULL. Time complexity: O(words). */
 const char *ev_word_kind(const ev_rules *rules, const char *word, size_t len, const char **extra);
-/* 1 if the word (with its final period) is a title abbreviation such as "Gen.". */
+/* 1 if the word (with its final period) is a title abbreviation such as "Gen.".
+ * Time complexity: O(titles). */
 int ev_is_abbrev(const ev_rules *rules, const char *word, size_t len);
-/* 1 if the word is part of a title or role ("President", "Minister"). */
+/* 1 if the word is part of a title or role ("President", "Minister"). Time complexity: O(titles). */
 int ev_is_role(const ev_rules *rules, const char *word, size_t len);
 /* Runs a compiled pattern on text[start, end) from `from`; on a match sets *ms, *me and
  * returns 1. Time complexity: that of the pattern (PCRE2, with its default match limits). */

@@ -77,6 +77,8 @@ expect 0 "$entente" run "$tmp/example.yaml" --format csv
 cp "$tmp/out" "$tmp/a.csv"
 expect 0 "$entente" run "$root/tests/data/bdm/ExampleActors.csv" --format csv
 cmp -s "$tmp/out" "$tmp/a.csv" || fail "converted CSV forecasts differently"
+# the converted file cites its sources by the same relative paths; validate reads them
+cp -r "$root/scenarios/sources" "$tmp/sources"
 expect 0 "$entente" convert "$root/scenarios/ukraine-2023.yaml" -o "$tmp/u.yaml"
 expect 0 "$entente" validate "$tmp/u.yaml"
 expect 0 "$entente" compare "$tmp/u.yaml" --format csv

@@ -312,6 +312,71 @@ static void scenario_aliases_resolve_first(void **state)
     en_scenario_free(s);
 }
 
+static void inverted_subject_kremlin_and_interview_credit(void **state)
+{
+    (void)state;
+    ev_article *a = run("“We will keep supporting Ukraine,” said Secretary of State Antony Blinken.\n"
+                        "The talks, according to the Kremlin, are impossible.\n"
+                        "In an interview with CNN, Kuleba said Ukraine is open to talks with Russia.\n");
+    assert_int_equal(a->statement_count, 3);
+    assert_string_equal(a->statements[0].actor, "USA");
+    assert_string_equal(a->statements[0].speaker, "Antony Blinken");
+    assert_non_null(strstr(a->statements[0].rules, "subject_inverted"));
+    assert_string_equal(a->statements[1].actor, "RUS");
+    assert_string_equal(a->statements[1].stance, "closed");
+    assert_string_equal(a->statements[2].actor, "UKR");
+    assert_string_equal(a->statements[2].via, "CNN");
+    assert_string_equal(a->statements[2].stance, "open");
+    assert_string_equal(a->statements[2].target, "RUS");
+    ev_article_free(a);
+}
+
+/* Constructions common in the news beyond the development articles, one stance rule each. */
+static void rejection_hosting_table_and_no_negotiations(void **state)
+{
+    (void)state;
+    ev_article *a = run("Putin has repeatedly said Russia is ready for talks but Ukraine must accept the “new territorial realities.”\n"
+                        "Ukraine’s foreign minister Dmytro Kuleba rejected any talks with Moscow.\n"
+                        "Turkish President Recep Tayyip Erdogan offered to host peace talks between Russia and Ukraine.\n"
+                        "The Kremlin said on Tuesday that it saw no basis for talks.\n"
+                        "China urged both sides to return to the negotiating table.\n"
+                        "“There can be no negotiations with terrorists,” Podolyak wrote on Telegram.\n");
+    static const char *const want[][4] = {
+        {"RUS", "conditional", "UKR", "stance:k_ready_but"}, {"UKR", "closed", "RUS", "stance:c_reject"},
+        {"TUR", "pushes_for", NULL, "stance:p_host"},       {"RUS", "closed", "UKR", "stance:c_no_talks"},
+        {"CHN", "pushes_for", NULL, "stance:p_table"},      {"UKR", "closed", "RUS", "stance:c_no_talks"}};
+    assert_int_equal(a->statement_count, 6);
+    for (size_t i = 0; i < 6; i++) {
+        const ev_statement *s = &a->statements[i];
+        assert_string_equal(s->actor, want[i][0]);
+        assert_string_equal(s->stance, want[i][1]);
+        if (want[i][2]) assert_string_equal(s->target, want[i][2]);
+        else assert_true(!strcmp(s->target, "UKR-RUS") || !strcmp(s->target, "RUS-UKR"));
+        assert_non_null(strstr(s->rules, want[i][3]));
+    }
+    ev_article_free(a);
+}
+
+/* "as long as" makes a refusal conditional; a plain refusal is closed; "for as long as it
+ * takes" is about support, not talks. */
+static void refusals_plain_and_conditional(void **state)
+{
+    (void)state;
+    ev_article *a = run("Peskov told reporters that Moscow would not negotiate with Kyiv as long as the decree was in force.\n"
+                        "Ukraine will not negotiate with Putin, Zelensky said.\n"
+                        "Biden said Washington would support Kyiv “for as long as it takes.”\n");
+    assert_int_equal(a->statement_count, 3);
+    assert_string_equal(a->statements[0].stance, "conditional");
+    assert_string_equal(a->statements[0].target, "UKR");
+    assert_string_equal(a->statements[1].actor, "UKR");
+    assert_true(a->statements[1].trailing);
+    assert_string_equal(a->statements[1].stance, "closed");
+    assert_non_null(strstr(a->statements[1].rules, "stance:c_not_negotiate"));
+    assert_string_equal(a->statements[1].target, "RUS");
+    assert_string_equal(a->statements[2].stance, "n/a");
+    ev_article_free(a);
+}
+
 /* ---- bad input ---- */
 
 static void bad_input_is_located(void **state)
@@ -388,6 +453,9 @@ int main(void)
         cmocka_unit_test(decision_closes_talks_towards_the_other_party),
         cmocka_unit_test(not_now_is_conditional_and_wont_push_is_open),
         cmocka_unit_test(scenario_aliases_resolve_first),
+        cmocka_unit_test(inverted_subject_kremlin_and_interview_credit),
+        cmocka_unit_test(rejection_hosting_table_and_no_negotiations),
+        cmocka_unit_test(refusals_plain_and_conditional),
         cmocka_unit_test(bad_input_is_located),
         cmocka_unit_test(spans_of_the_bundled_sources),
     };
