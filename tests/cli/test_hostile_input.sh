@@ -104,6 +104,17 @@ with_source sources/missing.txt >"$tmp/case/missing.yaml"
 expect 0 "$entente" validate "$tmp/case/missing.yaml"
 grep -q "missing.yaml:6:11: note: source 's1': file 'sources/missing.txt' not found" "$tmp/err" || fail "missing source: no note: $(cat "$tmp/err")"
 
+# Numbers that would mean nothing: an issue nobody takes a position on, or where every weight
+# (capability x salience) is zero, is refused at the issue instead of given 0.00 or a midpoint.
+printf 'entente: 1\ntitle: z\nissues:\n  - {id: i, scale: [0, 10]}\n  - {id: j, scale: [0, 10]}\n  - {id: k, scale: [0, 10]}\nactors:\n  - {id: A, capability: 1, positions: {i: {position: 2, salience: 0}, j: {position: 2, salience: 0.5}}}\n  - {id: B, capability: 1, positions: {i: {position: 6, salience: 0}, j: {position: 8, salience: 0.5}}}\n' >"$tmp/zero.yaml"
+expect 2 "$entente" compare "$tmp/zero.yaml"
+grep -q "zero.yaml:4:6: error: issue 'i': every actor's weight on it (capability x salience) is zero" "$tmp/err" || fail "zero-weight issue: $(cat "$tmp/err")"
+grep -q "zero.yaml:6:6: error: issue 'k': no actor takes a position on it" "$tmp/err" || fail "issue without positions: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && fail "compare printed forecasts for a refused scenario"
+printf 'Actor,Capability,Position,Salience\nA,0,10,50\nB,0,20,50\n' >"$tmp/zero.csv"
+expect 2 "$entente" run "$tmp/zero.csv"
+grep -q "every actor's weight on it" "$tmp/err" || fail "zero-capability sheet: $(cat "$tmp/err")"
+
 # CSV: a row with a value beyond the header's columns is refused at that value.
 printf 'Actor,Capability,Position,Salience\nA,1,10,50\nB,1,20,50,oops\nC,2,30,60,,\n' >"$tmp/extra.csv"
 expect 2 "$entente" validate "$tmp/extra.csv"
