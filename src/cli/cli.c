@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/scenario.h"
+#include "core/terminal.h"
 #include "core/util.h"
 #include "io/sources.h"
 
@@ -156,8 +157,11 @@ en_scenario *cli_load(const cli_options *o, int *status)
         *status = cli_fail(&err);
         return NULL;
     }
-    for (size_t i = 0; i < en_scenario_note_count(s); i++)
-        fprintf(stderr, "%s\n", en_scenario_note(s, i));
+    for (size_t i = 0; i < en_scenario_note_count(s); i++) {
+        const char *note = en_scenario_note(s, i);
+        en_write_text(stderr, note, strlen(note));
+        fputc('\n', stderr);
+    }
     *status = CLI_OK;
     return s;
 }
@@ -176,9 +180,12 @@ char **cli_read_sources(const cli_options *o, const en_scenario *s, int *status)
         const en_source *src = &s->sources[k];
         if (!src->file || !src->file[0] || texts[k]) continue;
         en_location where = src->file_where.line ? src->file_where : src->where;
-        fprintf(stderr, "%s:%d:%d: note: source '%s': file '%s' not found (no text for it in "
-                        "the report or the run store)\n",
-                s->path ? s->path : "<input>", where.line, where.column, src->id, src->file);
+        en_buffer note = {0};
+        en_buffer_printf(&note, "%s:%d:%d: note: source '%s': file '%s' not found (no text for it "
+                                "in the report or the run store)\n",
+                         s->path ? s->path : "<input>", where.line, where.column, src->id, src->file);
+        en_write_text(stderr, note.data, note.length);
+        en_buffer_free(&note);
     }
     return texts;
 }

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "core/node.h"
+#include "core/terminal.h"
 #include "core/util.h"
 
 static const char usage[] =
@@ -22,7 +23,7 @@ static en_status write_analysis(const en_store_loaded *l, FILE *out, en_error *e
     en_buffer b = {0};
     for (size_t k = 0; k < l->analysis_count; k++) en_buffer_puts(&b, l->analysis_json[k]);
     size_t n = b.length;
-    int ok = !n || fwrite(b.data, 1, n, out) == n;
+    int ok = !n || en_write_text(out, b.data, n);
     en_buffer_free(&b);
     return ok ? EN_OK : en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
 }

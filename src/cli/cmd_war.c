@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "core/node.h"
+#include "core/terminal.h"
 #include "core/util.h"
 #include "core/war.h"
 
@@ -113,7 +114,7 @@ static en_status write_json(const void *summary, FILE *out, en_error *err)
     en_json_write_node(&text, node);
     en_buffer_puts(&text, "\n");
     en_node_free(node);
-    int ok = fwrite(text.data, 1, text.length, out) == text.length;
+    int ok = en_write_text(out, text.data ? text.data : "", text.length);
     en_buffer_free(&text);
     return ok ? EN_OK : en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
 }
@@ -236,7 +237,7 @@ int cmd_war(int argc, char **argv)
         }
         FILE *out = cli_output_open(&o, &err);
         if (out) {
-            int ok = fwrite(text.data ? text.data : "", 1, text.length, out) == text.length;
+            int ok = en_write_text(out, text.data ? text.data : "", text.length);
             if (!ok) en_error_set(&err, EN_ERROR_INTERNAL, "cannot write the output");
             if (cli_output_close(&o, out, ok, &err))
                 status = cli_record_analysis(&record, "war", "war", &o, s, write_json, summary);

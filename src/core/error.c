@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/terminal.h"
 #include "core/util.h"
 
 void en_error_clear(en_error *err)
@@ -89,13 +90,17 @@ void en_error_print(const en_error *err, FILE *out)
 {
     size_t n = 0;
     for (const en_error *e = err; e && e->code != EN_OK; e = e->next, n++) {
+        /* Messages quote names from the input: on a terminal their control codes are shown. */
+        en_buffer line = {0};
         if (e->file[0] && e->line > 0)
-            fprintf(out, "%s:%d:%d: error: %s\n", e->file, e->line, e->column > 0 ? e->column : 1,
-                    e->message);
+            en_buffer_printf(&line, "%s:%d:%d: error: %s\n", e->file, e->line,
+                             e->column > 0 ? e->column : 1, e->message);
         else if (e->file[0])
-            fprintf(out, "%s: error: %s\n", e->file, e->message);
+            en_buffer_printf(&line, "%s: error: %s\n", e->file, e->message);
         else
-            fprintf(out, "entente: error: %s\n", e->message);
+            en_buffer_printf(&line, "entente: error: %s\n", e->message);
+        en_write_text(out, line.data, line.length);
+        en_buffer_free(&line);
     }
     if (n >= EN_ERROR_LIMIT) fprintf(out, "entente: note: stopped after %d problems\n", EN_ERROR_LIMIT);
 }

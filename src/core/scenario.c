@@ -437,6 +437,29 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
             if (st->has_power) check_value(s, &st->power, "power", &local);
         }
     }
+    /* An issue no model can say anything about is refused rather than given a made-up
+     * number: nobody takes a position on it, or every position has zero weight (capability,
+     * or power on the issue, times salience), which leaves each model a 0/0 to resolve its
+     * own way (0, the midpoint, the lowest position...). Point values are checked. */
+    for (size_t i = 0; i < s->issue_count && s->actor_count > 0; i++) {
+        const en_issue *issue = &s->issues[i];
+        size_t stances = 0, weighted = 0;
+        for (size_t a = 0; a < s->actor_count; a++) {
+            if (!s->actors[a].stances || !s->actors[a].stances[i].present) continue;
+            stances++;
+            if (en_scenario_weight(s, a, i) > 0) weighted++;
+        }
+        if (stances == 0)
+            en_error_add(&local, EN_ERROR_INPUT, path, issue->where.line, issue->where.column,
+                         "issue '%s': no actor takes a position on it, so there is nothing to "
+                         "forecast (expected at least one actor with a position on it, or "
+                         "remove the issue)", issue->id);
+        else if (weighted == 0)
+            en_error_add(&local, EN_ERROR_INPUT, path, issue->where.line, issue->where.column,
+                         "issue '%s': every actor's weight on it (capability x salience) is "
+                         "zero, so no model can weigh the positions (expected at least one "
+                         "actor with capability > 0 and salience > 0 on it)", issue->id);
+    }
     free(issue_first);
     free(actor_first);
     if (local.code != EN_OK) {

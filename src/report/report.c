@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/node.h"
 #include "core/result.h"
+#include "core/terminal.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -246,7 +247,8 @@ static void write_text(const en_result *r, en_buffer *out)
 en_status en_report_flush(en_buffer *out, FILE *file, en_error *err)
 {
     size_t n = out->length;
-    if (n && fwrite(out->data, 1, n, file) != n) {
+    /* On a terminal, control codes from names and notes are shown, not obeyed. */
+    if (n && !en_write_text(file, out->data, n)) {
         en_buffer_free(out);
         return en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
     }

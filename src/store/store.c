@@ -63,11 +63,72 @@ static int schema_version(en_store *st, int *version)
     return 1;
 }
 
+/* One integer query; -1 when it fails. */
+static long long query_int(en_store *st, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    long long value = -1;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        value = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return value;
+}
+
+/* Whether the open file may be used as a run store: one entente made (its application_id), one
+ * made by an entente from before the id was set (its schema_version table, no other id), or an
+ * empty database (a new file). Anything else belongs to another program: entente must not add
+ * its tables to it or switch it to WAL. Runs inside migrate's transaction. */
+static en_status check_ownership(en_store *st, int *adopt)
+{
+    *adopt = 0;
+    long long id = query_int(st, "PRAGMA application_id");
+    if (id == EN_STORE_APPLICATION_ID) return EN_OK;
+    if (id < 0)
+        return en_error_add(st->err, EN_ERROR_INPUT, st->path, 0, 0,
+                            "run store: cannot read the file as SQLite: %s (expected an entente "
+                            "run store or a new file name)", sqlite3_errmsg(st->db));
+    if (id != 0)
+        return en_error_add(st->err, EN_ERROR_INPUT, st->path, 0, 0,
+                            "run store: this SQLite file belongs to another program "
+                            "(application_id 0x%08llX, entente's is 0x%08X); refusing to add "
+                            "tables to it (expected an entente run store or a new file name)",
+                            (unsigned long long)id & 0xFFFFFFFFull, EN_STORE_APPLICATION_ID);
+    long long objects = query_int(st, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'");
+    long long ours = query_int(st, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'");
+    if (objects == 0 || ours == 1) {
+        *adopt = 1; /* a new file, or an entente store from before the id was set */
+        return EN_OK;
+    }
+    return en_error_add(st->err, EN_ERROR_INPUT, st->path, 0, 0,
+                        "run store: this SQLite file holds %lld tables or indexes that are not "
+                        "an entente run store; refusing to add tables to it (expected an entente "
+                        "run store or a new file name)", objects);
+}
+
 /* Brings the file to EN_STORE_SCHEMA_VERSION inside one transaction, so two processes opening a
  * new file at once cannot both create the tables. */
 static en_status migrate(en_store *st)
 {
-    if (!en_store_exec(st, "BEGIN IMMEDIATE")) return EN_ERROR_INTERNAL;
+    /* The first statement reads the file: a file that is not SQLite at all fails here. */
+    int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return en_error_add(st->err, rc == SQLITE_NOTADB ? EN_ERROR_INPUT : EN_ERROR_INTERNAL,
+                            st->path, 0, 0, "run store: cannot open: %s (expected an entente run "
+                            "store or a new file name)", sqlite3_errmsg(st->db));
+    int adopt = 0;
+    if (check_ownership(st, &adopt) != EN_OK) {
+        en_store_exec(st, "ROLLBACK");
+        return EN_ERROR_INPUT;
+    }
+    if (adopt) {
+        char *pragma = en_xprintf("PRAGMA application_id=%d", (int)EN_STORE_APPLICATION_ID);
+        int ok = en_store_exec(st, pragma);
+        free(pragma);
+        if (!ok) {
+            en_store_exec(st, "ROLLBACK");
+            return en_store_fail(st, EN_ERROR_INTERNAL, "cannot mark the file as an entente run store");
+        }
+    }
     int version;
     if (!schema_version(st, &version)) {
         en_store_exec(st, "ROLLBACK");

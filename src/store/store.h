@@ -21,6 +21,9 @@
 
 /* Schema version this build writes; older files are migrated on open, newer ones refused. */
 #define EN_STORE_SCHEMA_VERSION 1
+/* SQLite's application_id of every run store entente creates ('ENTE'): a file with another id,
+ * or with tables of its own and no entente schema, is refused rather than written to. */
+#define EN_STORE_APPLICATION_ID 0x454E5445
 
 typedef struct en_store en_store;
 

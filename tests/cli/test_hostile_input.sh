@@ -104,6 +104,17 @@ with_source sources/missing.txt >"$tmp/case/missing.yaml"
 expect 0 "$entente" validate "$tmp/case/missing.yaml"
 grep -q "missing.yaml:6:11: note: source 's1': file 'sources/missing.txt' not found" "$tmp/err" || fail "missing source: no note: $(cat "$tmp/err")"
 
+# Numbers that would mean nothing: an issue nobody takes a position on, or where every weight
+# (capability x salience) is zero, is refused at the issue instead of given 0.00 or a midpoint.
+printf 'entente: 1\ntitle: z\nissues:\n  - {id: i, scale: [0, 10]}\n  - {id: j, scale: [0, 10]}\n  - {id: k, scale: [0, 10]}\nactors:\n  - {id: A, capability: 1, positions: {i: {position: 2, salience: 0}, j: {position: 2, salience: 0.5}}}\n  - {id: B, capability: 1, positions: {i: {position: 6, salience: 0}, j: {position: 8, salience: 0.5}}}\n' >"$tmp/zero.yaml"
+expect 2 "$entente" compare "$tmp/zero.yaml"
+grep -q "zero.yaml:4:6: error: issue 'i': every actor's weight on it (capability x salience) is zero" "$tmp/err" || fail "zero-weight issue: $(cat "$tmp/err")"
+grep -q "zero.yaml:6:6: error: issue 'k': no actor takes a position on it" "$tmp/err" || fail "issue without positions: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && fail "compare printed forecasts for a refused scenario"
+printf 'Actor,Capability,Position,Salience\nA,0,10,50\nB,0,20,50\n' >"$tmp/zero.csv"
+expect 2 "$entente" run "$tmp/zero.csv"
+grep -q "every actor's weight on it" "$tmp/err" || fail "zero-capability sheet: $(cat "$tmp/err")"
+
 # CSV: a row with a value beyond the header's columns is refused at that value.
 printf 'Actor,Capability,Position,Salience\nA,1,10,50\nB,1,20,50,oops\nC,2,30,60,,\n' >"$tmp/extra.csv"
 expect 2 "$entente" validate "$tmp/extra.csv"
@@ -152,5 +163,24 @@ grep -q forecast "$tmp/out" || fail "-o - does not write to standard output"
 ls "$tmp/o" | grep -q '\.tmp\.' && fail "-o left a temporary file: $(ls "$tmp/o")"
 expect 0 "$entente" run -o "$tmp/o/new.txt"
 [ "$(stat -c %a "$tmp/o/new.txt")" = "$(printf '%o' $((0666 & ~$(umask))))" ] || fail "-o new file mode $(stat -c %a "$tmp/o/new.txt")"
+
+# Terminal codes in names: shown in caret notation on a terminal (script(1) gives the command a
+# pseudo-terminal), passed through unchanged to a pipe or file.
+printf 'Actor,Capability,Position,Salience\n"Evil\033]0;PWNED\007\033[2J",1,10,50\n"B\302\23331m",1,20,50\n' >"$tmp/escape.csv"
+expect 0 "$entente" run "$tmp/escape.csv" --format csv
+grep -q $'Evil\033]0;PWNED\007\033\[2J' "$tmp/out" || fail "a pipe did not get the name byte for byte"
+if command -v script >/dev/null 2>&1; then
+  script -qec "'$entente' run '$tmp/escape.csv' --format csv" /dev/null >"$tmp/tty.out" 2>&1
+  grep -q $'\033' "$tmp/tty.out" && fail "an escape code reached the terminal: $(cat -v "$tmp/tty.out" | head -3)"
+  grep -q $'\302\233' "$tmp/tty.out" && fail "a C1 control reached the terminal"
+  grep -q 'issue,0,Evil^\[\]0;PWNED^G^\[\[2J,10' "$tmp/tty.out" || fail "the name is not shown in caret notation: $(cat -v "$tmp/tty.out" | head -3)"
+  grep -q 'issue,0,B<U+009B>31m,20' "$tmp/tty.out" || fail "the C1 code is not shown as <U+009B>"
+  printf 'entente: 1\ntitle: t\nissues:\n  - {id: i, scale: [0, 10]}\nactors:\n  - {id: A, capability: 1, positions: {i: {position: 2, salience: 0.5}}}\n  - {id: B, capability: 1, patron_of: "X\\e[2J", positions: {i: {position: 8, salience: 0.5}}}\n' >"$tmp/escape.yaml"
+  script -qec "'$entente' validate '$tmp/escape.yaml'" /dev/null >"$tmp/tty.err" 2>&1
+  grep -q $'\033' "$tmp/tty.err" && fail "an escape code in an error message reached the terminal"
+  grep -q "unknown actor 'X^\[\[2J'" "$tmp/tty.err" || fail "error message not filtered: $(cat -v "$tmp/tty.err")"
+else
+  echo "note: script(1) not found; terminal filtering not checked"
+fi
 
 finish "hostile input checks passed"

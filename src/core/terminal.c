@@ -1,0 +1,46 @@
+/*
+ * terminal.c — filtering terminal control codes out of text shown on a terminal (terminal.h).
+ */
+#include "core/terminal.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+void en_terminal_filter(en_buffer *out, const char *text, size_t length)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    size_t start = 0;
+    for (size_t k = 0; k < length; k++) {
+        unsigned char c = p[k];
+        int c0 = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F;
+        int c1 = c == 0xC2 && k + 1 < length && p[k + 1] >= 0x80 && p[k + 1] <= 0x9F;
+        if (!c0 && !c1) continue;
+        en_buffer_append(out, text + start, k - start);
+        if (c0) {
+            char caret[3] = {'^', (char)(c == 0x7F ? '?' : c + 0x40), '\0'};
+            en_buffer_puts(out, caret);
+        } else {
+            en_buffer_printf(out, "<U+%04X>", (unsigned)p[k + 1]);
+            k++;
+        }
+        start = k + 1;
+    }
+    en_buffer_append(out, text + start, length - start);
+}
+
+int en_is_terminal(FILE *file)
+{
+    int fd = file ? fileno(file) : -1;
+    return fd >= 0 && isatty(fd);
+}
+
+int en_write_text(FILE *file, const char *text, size_t length)
+{
+    if (!length) return 1;
+    if (!en_is_terminal(file)) return fwrite(text, 1, length, file) == length;
+    en_buffer safe = {0};
+    en_terminal_filter(&safe, text, length);
+    int ok = fwrite(safe.data, 1, safe.length, file) == safe.length;
+    en_buffer_free(&safe);
+    return ok;
+}

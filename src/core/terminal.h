@@ -1,0 +1,27 @@
+/*
+ * terminal.h — text bound for a terminal without the terminal codes hidden in it. Names,
+ * labels and notes come from other people's files; written raw to a terminal, an ESC sequence
+ * in an actor's name could recolour, retitle, clear or (on some terminals) program the screen.
+ * Output to files and pipes is left byte for byte as it is.
+ */
+#ifndef ENTENTE_CORE_TERMINAL_H
+#define ENTENTE_CORE_TERMINAL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/util.h"
+
+/* Appends `text` with every control character except newline and tab made visible: C0 codes
+ * and DEL in caret notation (ESC as ^[, CR as ^M, DEL as ^?), C1 codes (U+0080–U+009F, which
+ * some terminals obey like ESC sequences) as <U+009B> and so on. Time complexity: O(length). */
+void en_terminal_filter(en_buffer *out, const char *text, size_t length);
+
+/* Whether `file` is a terminal. */
+int en_is_terminal(FILE *file);
+
+/* Writes `length` bytes to `file`, filtered when it is a terminal. Returns 1 on success.
+ * Time complexity: O(length). */
+int en_write_text(FILE *file, const char *text, size_t length);
+
+#endif
