@@ -42,6 +42,11 @@ head -1 "$tmp/out" | grep -q '^scenario,issue,outcome,model,forecast,error$' || 
 expect 0 "$entente" backtest "$root/tests/data/deu/anomalies.tsv" --fit --folds 2 --resamples 50
 grep -q 'cross-validated MAE' "$tmp/out" || fail "--fit prints no cross-validated MAE"
 
+# validate checks a whole DEU table
+expect 0 "$entente" validate "$root/tests/data/deu/anomalies.tsv"
+grep -q 'ok (2 scenarios, 4 issues, 3 with outcomes)' "$tmp/out" || fail "validate on a DEU table: $(cat "$tmp/out")"
+grep -q 'anomalies.tsv:5:1: note: proposal id .a04163.' "$tmp/err" || fail "no note on the mistyped proposal id"
+
 # bad input
 expect 2 "$entente" backtest
 expect 2 "$entente" backtest "$root/tests/data/deu/anomalies.tsv" --models nosuch
