@@ -370,6 +370,7 @@ typedef struct en_backtest_options {
     size_t folds;              /* folds of that cross-validation (default 10) */
 } en_backtest_options;
 
+/* Fills the defaults above. Time complexity: O(1). */
 void en_backtest_options_init(en_backtest_options *options);
 
 /* Runs the models on every scenario and scores each forecast on every issue with an outcome:
@@ -381,6 +382,7 @@ void en_backtest_options_init(en_backtest_options *options);
 en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
                           const en_backtest_options *options, en_backtest **out, en_error *err);
 void en_backtest_free(en_backtest *backtest);
+/* Accessors (indices must be in range). Time complexity: O(1) each. */
 size_t en_backtest_issue_count(const en_backtest *backtest);
 size_t en_backtest_model_count(const en_backtest *backtest);
 const char *en_backtest_model_name(const en_backtest *backtest, size_t model);
@@ -389,7 +391,8 @@ double en_backtest_mae(const en_backtest *backtest, size_t model);
 double en_backtest_forecast(const en_backtest *backtest, size_t model, size_t index);
 /* Cross-validated MAE of the fitted procedural compromise (NaN without options.fit). */
 double en_backtest_cv_mae(const en_backtest *backtest);
-/* Text table, JSON (docs/cli.md has the contract) or CSV (one row per issue and model). */
+/* Text table, JSON (docs/cli.md has the contract) or CSV (one row per issue and model). Errors:
+ * EN_ERROR_INPUT when the output cannot be written. Time complexity: O(issues × models). */
 en_status en_backtest_write(const en_backtest *backtest, en_output_format format, FILE *out,
                             en_error *err);
 

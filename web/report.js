@@ -502,6 +502,28 @@
   })();
 
   (function () {
+    /* Recorded `entente backtest` runs: accuracy against recorded outcomes (docs/validation.md). */
+    var list = analyses('backtest');
+    if (!list.length) return;
+    var s = section('backtest', 'Backtest: accuracy on recorded outcomes',
+      'Mean absolute error of each model on the issues with recorded outcomes, with 95% bootstrap intervals resampling scenarios, and the paired difference from the compromise model (negative: more accurate).');
+    list.forEach(function (a) {
+      var b = a.data;
+      s.appendChild(el('p', {'class': 'note', text: b.issues.length + ' issues in ' + b.scenarios + ' scenarios; ' + b.resamples + ' resamples, seed ' + b.seed + '; default forecaster: ' + b['default']}));
+      var head = el('tr', null, ['model', 'n', 'MAE', '95% CI', 'median', 'RMSE', 'within 10', 'vs compromise', '95% CI'].map(function (h) { return el('th', {text: h}); }));
+      var rows = b.models.map(function (m) {
+        var cells = [m.model + (m.model === b['default'] ? ' (default)' : ''), String(m.n), fmt(m.mae),
+                     '[' + fmt(m.mae_ci95[0]) + ', ' + fmt(m.mae_ci95[1]) + ']', fmt(m.median_ae), fmt(m.rmse),
+                     fmt(100 * m.within10, 1) + '%', m.model === 'compromise' ? '–' : fmt(m.diff_vs_compromise),
+                     m.model === 'compromise' ? '–' : '[' + fmt(m.diff_ci95[0]) + ', ' + fmt(m.diff_ci95[1]) + ']'];
+        return el('tr', null, cells.map(function (c) { return el('td', {text: c}); }));
+      });
+      s.appendChild(el('table', {'class': 'backtest'}, [el('thead', null, [head]), el('tbody', null, rows)]));
+      if (b.fit) s.appendChild(el('p', {'class': 'note', text: 'fit (' + b.fit.folds + '-fold cross-validation grouped by scenario): cross-validated MAE ' + fmt(b.fit.cv_mae) + ' [' + fmt(b.fit.cv_mae_ci95[0]) + ', ' + fmt(b.fit.cv_mae_ci95[1]) + '], difference from compromise ' + fmt(b.fit.cv_diff_vs_compromise) + ' [' + fmt(b.fit.cv_diff_ci95[0]) + ', ' + fmt(b.fit.cv_diff_ci95[1]) + ']'}));
+    });
+  })();
+
+  (function () {
     var s = section('war', 'War layer',
       'Probability that the settlement window is open, and that a deal is signed by each date, with the timeline\'s events (dashed; hover for what happened).');
     /* War-layer summaries: recorded `war` runs (analysis documents) and the war model's result extra. */

@@ -14,14 +14,17 @@
 static const char usage[] =
     "usage: entente backtest FILE... [--models NAME,NAME,...] [--param NAME=VALUE]...\n"
     "                        [--format text|json|csv] [-o FILE] [--seed S] [--resamples N]\n"
-    "                        [--min-actors N] [--fit] [--folds K] [--input-format F]\n\n"
+    "                        [--min-actors N] [--fit] [--folds K] [--input-format F]\n"
+    "                        [--db FILE]\n\n"
     "Runs models on every issue with a recorded outcome in the FILEs (scenarios with outcome:,\n"
     "DEU tables) and reports per model the mean, median and root-mean-square absolute error,\n"
     "the share within 10%% of the scale, a 95%% bootstrap interval resampling scenarios and the\n"
     "paired difference from compromise. --models picks the rows (compromise is always one);\n"
     "default: every model that applies. --fit also chooses the procedural model's weights by\n"
     "K-fold cross-validation grouped by scenario (default K = 10) and prints the --param line\n"
-    "to use them. An issue counts when at least --min-actors actors (default 3) take part.\n";
+    "to use them. An issue counts when at least --min-actors actors (default 3) take part.\n"
+    "--db FILE (or ENTENTE_DB) records the backtest (its JSON) in a run store, with the first\n"
+    "FILE as the run's scenario.\n";
 
 typedef struct backtest_state {
     const char **files;
@@ -30,6 +33,7 @@ typedef struct backtest_state {
     size_t resamples, min_actors, folds;
     int fit;
     int bad;
+    cli_record record;
 } backtest_state;
 
 static int number_option(int argc, char **argv, int index, const char *name, size_t *value,
@@ -61,7 +65,8 @@ static int extra(int argc, char **argv, int index, void *data)
 {
     backtest_state *st = data;
     const char *arg = argv[index];
-    int used;
+    int used = cli_record_option(argc, argv, index, &st->record);
+    if (used) return used;
     if ((used = number_option(argc, argv, index, "--resamples", &st->resamples, &st->bad))) return used;
     if ((used = number_option(argc, argv, index, "--min-actors", &st->min_actors, &st->bad))) return used;
     if ((used = number_option(argc, argv, index, "--folds", &st->folds, &st->bad))) return used;
@@ -87,6 +92,11 @@ static int extra(int argc, char **argv, int index, void *data)
     return 0;
 }
 
+static en_status write_json(const void *backtest, FILE *out, en_error *err)
+{
+    return en_backtest_write(backtest, EN_OUTPUT_JSON, out, err);
+}
+
 int cmd_backtest(int argc, char **argv)
 {
     cli_options o;
@@ -102,6 +112,14 @@ int cmd_backtest(int argc, char **argv)
     if (cli_stop_early(&o, &status, usage)) {
         free(st.files);
         free(st.models);
+        return status;
+    }
+    o.file = st.files[0]; /* the run store keeps the first file as the run's scenario */
+    if ((status = cli_record_begin(&st.record, &o)) != CLI_OK) {
+        cli_record_free(&st.record);
+        free(st.files);
+        free(st.models);
+        cli_options_free(&o);
         return status;
     }
     en_error err = EN_ERROR_INIT;
@@ -144,9 +162,12 @@ int cmd_backtest(int argc, char **argv)
         FILE *out = cli_output_open(&o, &err);
         if (out) {
             int ok = en_backtest_write(bt, o.format, out, &err) == EN_OK;
-            cli_output_close(&o, out, ok, &err);
+            if (cli_output_close(&o, out, ok, &err))
+                status = cli_record_analysis(&st.record, "backtest", "backtest", &o, all[0],
+                                             write_json, bt);
         }
     }
+    cli_record_free(&st.record);
     en_backtest_free(bt);
     for (size_t k = 0; k < count; k++) en_scenario_free(all[k]);
     free(all);
@@ -154,5 +175,5 @@ int cmd_backtest(int argc, char **argv)
     free(st.files);
     free(st.models);
     cli_options_free(&o);
-    return err.code == EN_OK ? CLI_OK : cli_fail(&err);
+    return err.code == EN_OK ? status : cli_fail(&err);
 }

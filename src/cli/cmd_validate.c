@@ -2,6 +2,7 @@
  * cmd_validate.c — `entente validate`: load and check a scenario without running anything.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "core/scenario.h"
@@ -14,6 +15,7 @@ static const char usage[] =
     "Checks FILE (default: the bundled scenario) and the source files it cites (regular UTF-8\n"
     "text files inside its folder, or inside DIR) and reports every problem as\n"
     "FILE:LINE:COL: error: what is wrong (what was expected). Exit status 0 if valid, 2 if not.\n"
+    "A DEU table is checked as a whole (one scenario per proposal).\n"
     "Every quote a stance cites must be in a cited source's file (white space and quotation\n"
     "marks aside).\n";
 
@@ -22,6 +24,28 @@ int cmd_validate(int argc, char **argv)
     cli_options o;
     int status = cli_parse(argc, argv, CLI_OPT_LOAD, &o, NULL, NULL);
     if (cli_stop_early(&o, &status, usage)) return status;
+    const char *path = o.file ? o.file : cli_default_scenario();
+    en_scenario **all = NULL;
+    size_t count = 0;
+    en_error err = EN_ERROR_INIT;
+    /* Several scenarios in one file (a DEU table): check them all, summarise. */
+    if (en_scenario_load_all(path, &o.load, &all, &count, &err) == EN_OK && count > 1) {
+        size_t issues = 0, outcomes = 0;
+        for (size_t k = 0; k < count; k++) {
+            for (size_t i = 0; i < en_scenario_note_count(all[k]); i++)
+                fprintf(stderr, "%s\n", en_scenario_note(all[k], i));
+            issues += en_scenario_issue_count(all[k]);
+            outcomes += en_scenario_outcome_count(all[k]);
+            en_scenario_free(all[k]);
+        }
+        free(all);
+        printf("%s: ok (%zu scenarios, %zu issues, %zu with outcomes)\n", path, count, issues, outcomes);
+        cli_options_free(&o);
+        return CLI_OK;
+    }
+    for (size_t k = 0; k < count; k++) en_scenario_free(all[k]);
+    free(all);
+    en_error_clear(&err);
     en_scenario *s = cli_load(&o, &status);
     char **sources = s ? cli_read_sources(&o, s, &status) : NULL;
     if (s && !sources) {

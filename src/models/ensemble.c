@@ -10,7 +10,8 @@
  * the actors in the order of their ids, and the procedural compromise sums in that order, so
  * the forecast does not depend on the order of lines in the file (the exchange model's own
  * tie rules do). Works on any scenario: without a `decision:` section the procedural part is
- * the compromise with salience^β weights. docs/models/ensemble.md has the details.
+ * the compromise with salience^β weights; if the exchange model refuses the scenario the
+ * forecast is the procedural part alone (result extra `exchange_refused` says why). docs/models/ensemble.md has the details.
  * Time complexity: one exchange run plus O(n log n) per issue.
  */
 #include <stdlib.h>
@@ -78,7 +79,18 @@ static en_status ensemble_run(const en_scenario *s, const en_param_values *param
     en_procedural_weights k;
     en_procedural_weights_read(params, &k);
     double *exchange = en_xcalloc(s->issue_count ? s->issue_count : 1, sizeof *exchange);
-    en_status st = lambda > 0 ? en_ensemble_exchange(s, exchange, err) : EN_OK;
+    en_status st = EN_OK;
+    if (lambda > 0) {
+        /* A scenario the exchange model refuses still gets a forecast: the procedural part
+         * alone, and the result says why. */
+        en_error exchange_err = EN_ERROR_INIT;
+        if (en_ensemble_exchange(s, exchange, &exchange_err) != EN_OK) {
+            en_node_set_string(en_result_extra(result), "exchange_refused", exchange_err.message);
+            lambda = 0;
+        }
+        en_error_clear(&exchange_err);
+    }
+    (void)err;
     double *x = en_xmalloc((s->actor_count ? s->actor_count : 1) * sizeof *x);
     for (size_t issue = 0; issue < s->issue_count && st == EN_OK; issue++) {
         size_t index = en_result_add_issue(result, issue);

@@ -217,6 +217,7 @@ static const char *format_name(en_input_format format)
     switch (format) {
     case EN_FORMAT_CSV: return "csv";
     case EN_FORMAT_DECIDE: return "decide";
+    case EN_FORMAT_DEU: return "deu";
     default: return "yaml";
     }
 }

@@ -228,6 +228,7 @@ en_status en_store_load(en_store *st, int64_t run_id, en_store_loaded **out, en_
     const char *format = (const char *)sqlite3_column_text(q, 6);
     load.format = strcmp(format, "csv") == 0      ? EN_FORMAT_CSV
                   : strcmp(format, "decide") == 0 ? EN_FORMAT_DECIDE
+                  : strcmp(format, "deu") == 0    ? EN_FORMAT_DEU
                                                   : EN_FORMAT_YAML;
     if (sqlite3_column_type(q, 8) != SQLITE_NULL) {
         load.has_scale = 1;
@@ -235,8 +236,24 @@ en_status en_store_load(en_store *st, int64_t run_id, en_store_loaded **out, en_
         load.scale_max = sqlite3_column_double(q, 9);
     }
     int64_t scenario_id = sqlite3_column_int64(q, 10);
-    status = en_scenario_load_buffer(sqlite3_column_blob(q, 7), (size_t)sqlite3_column_bytes(q, 7),
-                                     (const char *)sqlite3_column_text(q, 5), &load, &l->scenario, err);
+    if (load.format == EN_FORMAT_DEU) {
+        /* A DEU table holds one scenario per proposal; a run records the first (backtest keeps
+         * every proposal's forecasts in its analysis document). */
+        en_scenario **all = NULL;
+        size_t count = 0;
+        status = en_scenario_load_all_buffer(sqlite3_column_blob(q, 7),
+                                             (size_t)sqlite3_column_bytes(q, 7),
+                                             (const char *)sqlite3_column_text(q, 5), &load, &all,
+                                             &count, err);
+        if (status == EN_OK) {
+            l->scenario = all[0];
+            for (size_t k = 1; k < count; k++) en_scenario_free(all[k]);
+            free(all);
+        }
+    } else {
+        status = en_scenario_load_buffer(sqlite3_column_blob(q, 7), (size_t)sqlite3_column_bytes(q, 7),
+                                         (const char *)sqlite3_column_text(q, 5), &load, &l->scenario, err);
+    }
     sqlite3_finalize(q);
     q = NULL;
     if (status == EN_OK) status = load_extras(st, l, scenario_id);

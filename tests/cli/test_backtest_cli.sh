@@ -42,6 +42,21 @@ head -1 "$tmp/out" | grep -q '^scenario,issue,outcome,model,forecast,error$' || 
 expect 0 "$entente" backtest "$root/tests/data/deu/anomalies.tsv" --fit --folds 2 --resamples 50
 grep -q 'cross-validated MAE' "$tmp/out" || fail "--fit prints no cross-validated MAE"
 
+# validate checks a whole DEU table
+expect 0 "$entente" validate "$root/tests/data/deu/anomalies.tsv"
+grep -q 'ok (2 scenarios, 4 issues, 3 with outcomes)' "$tmp/out" || fail "validate on a DEU table: $(cat "$tmp/out")"
+grep -q 'anomalies.tsv:5:1: note: proposal id .a04163.' "$tmp/err" || fail "no note on the mistyped proposal id"
+
+# recorded in a run store, shown and reported like other analyses
+expect 0 "$entente" backtest "$root/tests/data/deu/anomalies.tsv" --resamples 50 --db "$tmp/runs.db"
+expect 0 "$entente" runs --db "$tmp/runs.db"
+grep -q 'backtest' "$tmp/out" || fail "runs does not list the backtest"
+expect 0 "$entente" show 1 --db "$tmp/runs.db" --format json
+grep -q '"analysis": "backtest"' "$tmp/out" || fail "show does not print the recorded backtest"
+grep -q '"mae": 8.348997493734332' "$tmp/out" || fail "recorded backtest differs"
+expect 0 "$entente" report --db "$tmp/runs.db" --run 1 -o "$tmp/r.html"
+grep -q '"kind": *"backtest"' "$tmp/r.html" || fail "the report does not carry the backtest"
+
 # bad input
 expect 2 "$entente" backtest
 expect 2 "$entente" backtest "$root/tests/data/deu/anomalies.tsv" --models nosuch
