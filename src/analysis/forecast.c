@@ -304,6 +304,8 @@ static int by_share(const void *a, const void *b)
     return strcmp(x->actor, y->actor);
 }
 
+static double answer_proposal(const fc_answer *a, size_t k) { return a->issues[k].proposal; }
+
 /* Computes one case's answer into `answer`. */
 static en_status compute_case(const en_scenario *raw, const en_model *model, const en_params *params,
                               const panel *pn, const en_forecast_options *o, const size_t *issue_from,
@@ -464,6 +466,34 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         memcpy(b->changed, changed, ni * sizeof *changed);
         for (size_t r = 0; r < np; r++) flag[r] = r != q && fc_surplus(&frame, r, changed) <= FC_TOL;
         b->loses = join_ids(raw, &frame, flag);
+    }
+    /* A nearer proposal than the segment's: win the blockers over one after another by their
+     * smallest changes (in actor order, at most P passes); kept when every veto player accepts it
+     * and it is nearer the forecast (sum of moves in shares of each scale). */
+    if (mediation && !accepted && !answer->winset_empty_point) {
+        double *y = en_xcalloc(ni + 1, sizeof *y), *next = en_xcalloc(ni + 1, sizeof *next);
+        memcpy(y, point, ni * sizeof *y);
+        int all = 0;
+        for (size_t pass = 0; pass < np && !all; pass++) {
+            all = 1;
+            for (size_t q = 0; q < np; q++) {
+                if (fc_surplus(&frame, q, y) > FC_TOL) continue;
+                all = 0;
+                if (fc_smallest_change(&frame, q, y, next)) memcpy(y, next, ni * sizeof *y);
+            }
+        }
+        all = 1;
+        for (size_t q = 0; q < np; q++) all &= fc_surplus(&frame, q, y) > FC_TOL;
+        double far_seq = 0, far_seg = 0;
+        for (size_t k = 0; k < ni; k++) {
+            double width = raw->issues[k].scale_max - raw->issues[k].scale_min;
+            far_seq += fabs(y[k] - point[k]) / width;
+            far_seg += fabs(answer_proposal(answer, k) - point[k]) / width;
+        }
+        if (all && far_seq < far_seg)
+            for (size_t k = 0; k < ni; k++) answer->issues[k].proposal = y[k];
+        free(y);
+        free(next);
     }
     qsort(answer->blockers, answer->blocker_count, sizeof *answer->blockers, by_share);
     free(changed);
