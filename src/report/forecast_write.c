@@ -99,7 +99,8 @@ static void plain_answer(const en_forecast_result *r, en_buffer *out)
             en_buffer_puts(out, " (No issue has a status quo: no agreement counts as each player's worst outcome.)");
     }
     en_buffer_puts(out, "\n\nWho blocks: ");
-    if (a->blocker_count == 0) en_buffer_puts(out, "nobody: every veto player accepts the forecast package in every draw.");
+    if (a->veto_player_count == 0) en_buffer_puts(out, "nobody: no actor holds a veto.");
+    else if (a->blocker_count == 0) en_buffer_puts(out, "nobody: every veto player accepts the forecast package in every draw.");
     for (size_t b = 0; b < a->blocker_count; b++) {
         const fc_blocker *bl = &a->blockers[b];
         en_buffer_printf(out, "%s%s rejects the forecast package in %.0f%% of draws", b ? " " : "", bl->actor, 100 * bl->share);
