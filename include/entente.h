@@ -317,6 +317,7 @@ typedef struct en_forecast_options {
     const char *model;    /* the forecaster; NULL (default): en_default_forecaster() */
 } en_forecast_options;
 
+/* Fills `options` with the defaults above. Time complexity: O(1). */
 void en_forecast_options_init(en_forecast_options *options);
 
 /* Computes the answer for `scenario` and for each --what-if expression (`what_ifs`, may be
@@ -330,11 +331,13 @@ en_status en_forecast_run(const en_scenario *scenario, const en_params *params,
                           const en_forecast_options *options, const char *const *what_ifs,
                           size_t what_if_count, en_forecast_result **out, en_error *err);
 void en_forecast_result_free(en_forecast_result *result);
-/* P(agreement) of the base case. */
+/* P(agreement) of the base case. Time complexity: O(1). */
 double en_forecast_p_agreement(const en_forecast_result *result);
-/* Forecast and 80% interval on scenario issue `issue` (index in the file's order). */
+/* Forecast and 80% interval (*low, *high; may be NULL) on scenario issue `issue` (index in the
+ * file's order); NaN for an index out of range. Time complexity: O(issues). */
 double en_forecast_value(const en_forecast_result *result, size_t issue, double *low, double *high);
-/* Text (plain words first), JSON (docs/cli.md) or CSV. */
+/* Text (plain words first), JSON (docs/cli.md) or CSV; errors: the stream fails.
+ * Time complexity: O(issues × (models + blockers) + drivers + what-ifs × issues). */
 en_status en_forecast_write(const en_forecast_result *result, en_output_format format, FILE *out,
                             en_error *err);
 

@@ -184,7 +184,7 @@ static void *draw_worker(void *data)
     en_scenario *raw = en_scenario_clone(base), *eff = en_scenario_clone(base);
     size_t ni = c->ni, np = c->np;
     double *preference = en_xcalloc(base->actor_count * ni + 1, sizeof *preference);
-    double *package = en_xcalloc(ni + 1, sizeof *package), *proposal = en_xcalloc(ni + 1, sizeof *proposal);
+    double *package = en_xcalloc(ni + 1, sizeof *package);
     fc_frame frame;
     fc_frame_init(&frame, base, NULL, c->o->audience_cost);
     fc_lp *lp = fc_lp_new();
@@ -247,7 +247,6 @@ static void *draw_worker(void *data)
     fc_frame_free(&frame);
     free(preference);
     free(package);
-    free(proposal);
     en_scenario_free(raw);
     en_scenario_free(eff);
     return NULL;
@@ -304,11 +303,14 @@ static int by_share(const void *a, const void *b)
     return strcmp(x->actor, y->actor);
 }
 
-/* Computes one case's answer into `answer`. */
+static double answer_proposal(const fc_answer *a, size_t k) { return a->issues[k].proposal; }
+
+/* Computes one case's answer into `answer`: the point forecast and the panel, acceptance at the
+ * point estimates, the Monte Carlo draws (threads), the intervals, the blockers and the
+ * mediator's proposal. `raw` is a canonical scenario. */
 static en_status compute_case(const en_scenario *raw, const en_model *model, const en_params *params,
                               const panel *pn, const en_forecast_options *o, const size_t *issue_from,
-                              const en_scenario *original, fc_answer *answer, char ***notes, size_t *note_count,
-                              en_error *err)
+                              fc_answer *answer, char ***notes, size_t *note_count, en_error *err)
 {
     memset(answer, 0, sizeof *answer);
     size_t ni = raw->issue_count, na = raw->actor_count;
@@ -421,7 +423,6 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         const en_issue *issue = &raw->issues[k];
         is->id = en_xstrdup(issue->id);
         is->original = issue_from ? issue_from[k] : k;
-        if (original && issue_from) is->original = issue_from[k];
         is->forecast = point[k];
         is->no_agreement = issue->has_status_quo ? issue->status_quo.value : NAN;
         is->proposal = proposal[k];
@@ -464,6 +465,34 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         memcpy(b->changed, changed, ni * sizeof *changed);
         for (size_t r = 0; r < np; r++) flag[r] = r != q && fc_surplus(&frame, r, changed) <= FC_TOL;
         b->loses = join_ids(raw, &frame, flag);
+    }
+    /* A nearer proposal than the segment's: win the blockers over one after another by their
+     * smallest changes (in actor order, at most P passes); kept when every veto player accepts it
+     * and it is nearer the forecast (sum of moves in shares of each scale). */
+    if (mediation && !accepted && !answer->winset_empty_point) {
+        double *y = en_xcalloc(ni + 1, sizeof *y), *next = en_xcalloc(ni + 1, sizeof *next);
+        memcpy(y, point, ni * sizeof *y);
+        int all = 0;
+        for (size_t pass = 0; pass < np && !all; pass++) {
+            all = 1;
+            for (size_t q = 0; q < np; q++) {
+                if (fc_surplus(&frame, q, y) > FC_TOL) continue;
+                all = 0;
+                if (fc_smallest_change(&frame, q, y, next)) memcpy(y, next, ni * sizeof *y);
+            }
+        }
+        all = 1;
+        for (size_t q = 0; q < np; q++) all &= fc_surplus(&frame, q, y) > FC_TOL;
+        double far_seq = 0, far_seg = 0;
+        for (size_t k = 0; k < ni; k++) {
+            double width = raw->issues[k].scale_max - raw->issues[k].scale_min;
+            far_seq += fabs(y[k] - point[k]) / width;
+            far_seg += fabs(answer_proposal(answer, k) - point[k]) / width;
+        }
+        if (all && far_seq < far_seg)
+            for (size_t k = 0; k < ni; k++) answer->issues[k].proposal = y[k];
+        free(y);
+        free(next);
     }
     qsort(answer->blockers, answer->blocker_count, sizeof *answer->blockers, by_share);
     free(changed);
@@ -694,7 +723,7 @@ en_status en_forecast_run(const en_scenario *s, const en_params *params, const e
     r->panel_count = pn.count;
     r->panel = en_xcalloc(pn.count + 1, sizeof *r->panel);
     for (size_t m = 0; m < pn.count; m++) r->panel[m] = en_xstrdup(en_model_name(pn.models[m]));
-    en_status st = compute_case(canonical, model, model_params, &pn, &o, issue_from, s, &r->base, &r->notes,
+    en_status st = compute_case(canonical, model, model_params, &pn, &o, issue_from, &r->base, &r->notes,
                                 &r->note_count, err);
     if (st == EN_OK) compute_drivers(canonical, model, model_params, &o, &r->base, r);
     if (st == EN_OK && what_if_count) {
@@ -703,7 +732,7 @@ en_status en_forecast_run(const en_scenario *s, const en_params *params, const e
             r->what_ifs[w].text = en_xstrdup(what_ifs[w]);
             r->what_if_count = w + 1;
             /* A dropped actor changes nothing in the issue order. */
-            st = compute_case(cases[w], model, model_params, &pn, &o, issue_from, s, &r->what_ifs[w].answer,
+            st = compute_case(cases[w], model, model_params, &pn, &o, issue_from, &r->what_ifs[w].answer,
                               &r->notes, &r->note_count, err);
         }
     }

@@ -42,25 +42,27 @@ static void plain_answer(const en_forecast_result *r, en_buffer *out)
 {
     const fc_answer *a = &r->base;
     size_t *order = file_order(a);
-    en_buffer_puts(out, "What deal: ");
+    en_buffer_puts(out, "What deal:");
     for (size_t n = 0; n < a->issue_count; n++) {
         size_t k = order[n];
         const fc_issue *is = &a->issues[k];
-        en_buffer_printf(out, "%s%s ", n ? "; " : "", is->id);
+        en_buffer_printf(out, "\n  %s ", is->id);
         put_labelled(out, issue_of(r, k), is->forecast);
         en_buffer_puts(out, ", 80% between ");
         put_number(out, issue_of(r, k), is->lo);
         en_buffer_puts(out, " and ");
         put_number(out, issue_of(r, k), is->hi);
     }
-    en_buffer_printf(out, ".\n\nWill they agree: P(agreement) = %.2f. ", a->p_agreement);
+    en_buffer_printf(out, "\n\nWill they agree: P(agreement) = %.2f. ", a->p_agreement);
     if (a->veto_player_count == 0) {
         en_buffer_puts(out, "No actor holds a veto, so nothing stands in the way of the forecast package.");
     } else {
         en_buffer_printf(out, "The forecast package is acceptable to all %zu veto players in %.0f%% of draws",
                          a->veto_player_count, 100 * a->p_forecast_accepted);
         if (r->has_mediator && a->p_agreement > a->p_forecast_accepted)
-            en_buffer_printf(out, "; a mediator proposing the nearest package they all accept raises that to %.0f%%",
+            en_buffer_printf(out, "; some package is acceptable to all of them in %.0f%% of draws, and a mediator "
+                                  "proposing the one nearest the forecast puts it on the table, so P(agreement) is "
+                                  "that share (an upper bound: --no-mediation gives the lower one)",
                              100 * a->p_agreement);
         else if (!r->has_mediator && a->p_winset > a->p_forecast_accepted)
             en_buffer_printf(out, "; some other package would be acceptable to all in %.0f%% (no mediator to propose it)",
@@ -80,21 +82,25 @@ static void plain_answer(const en_forecast_result *r, en_buffer *out)
             en_buffer_puts(out, any ? " (the status quo)." : "the status quo (none is given in the scenario).");
         } else if (!a->forecast_accepted_point && r->has_mediator) {
             en_buffer_puts(out, " At the point estimates the mediator's proposal is ");
-            int any = 0;
+            int any = 0, same = 0;
             for (size_t n = 0; n < a->issue_count; n++) {
                 const fc_issue *is = &a->issues[order[n]];
-                if (fabs(is->proposal - is->forecast) < 1e-9) continue;
+                if (fabs(is->proposal - is->forecast) < 1e-9) {
+                    same = 1;
+                    continue;
+                }
                 en_buffer_printf(out, "%s%s ", any ? ", " : "", is->id);
                 put_labelled(out, issue_of(r, order[n]), is->proposal);
                 any = 1;
             }
-            en_buffer_puts(out, any ? ", the rest as forecast." : "the forecast.");
+            en_buffer_puts(out, !any ? "the forecast." : same ? ", the rest as forecast." : ".");
         }
         if (!r->has_status_quo)
             en_buffer_puts(out, " (No issue has a status quo: no agreement counts as each player's worst outcome.)");
     }
     en_buffer_puts(out, "\n\nWho blocks: ");
-    if (a->blocker_count == 0) en_buffer_puts(out, "nobody: every veto player accepts the forecast package in every draw.");
+    if (a->veto_player_count == 0) en_buffer_puts(out, "nobody: no actor holds a veto.");
+    else if (a->blocker_count == 0) en_buffer_puts(out, "nobody: every veto player accepts the forecast package in every draw.");
     for (size_t b = 0; b < a->blocker_count; b++) {
         const fc_blocker *bl = &a->blockers[b];
         en_buffer_printf(out, "%s%s rejects the forecast package in %.0f%% of draws", b ? " " : "", bl->actor, 100 * bl->share);

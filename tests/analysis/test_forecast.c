@@ -132,7 +132,10 @@ static void test_two_veto_players_forecast(void **state)
     en_scenario_free(s);
 }
 
-/* With a mediator the package proposed is the forecast moved toward (20, 16.25) until P accepts. */
+/* With a mediator a package is proposed. Two candidates: the forecast moved along the segment
+ * toward the maximin package (20, 16.25) until P accepts, and P's smallest change (a: 45.625 →
+ * about 43.5, which Q still accepts); the nearer is proposed. Segment: S_P(t) ×100 is linear in
+ * t (a >= 20, b <= 60 all along): s0 at t = 0, s1 = 0.8·30 + 0.2·(10 − 43.75) = 17.25 at t = 1. */
 static void test_mediator_proposal(void **state)
 {
     (void)state;
@@ -143,13 +146,22 @@ static void test_mediator_proposal(void **state)
     const fc_answer *a = &r->base;
     assert_near(a->p_agreement, 1, 0);
     double fa = a->issues[0].forecast, fb = a->issues[1].forecast;
-    /* On the segment from f to (20, 16.25): S_P(t) ×100 = 0.8(30 − (fa − 20)(1 − t)) +
-     * 0.2(10 − (60 − fb(1 − t) − 16.25t)) is linear in t while a >= 20 and b <= 60: solve S_P = 0. */
+    assert_near(fa, (0.8 * 20 + 0.3 * 40 + 0.5 * 90) / 1.6, 1e-12); /* the mediator is not on a */
+    /* M's weight 0.05 at 50 on b: fb = (12 + 6 + 2.5)/0.85; P's surplus there (×100): */
+    assert_near(fb, 20.5 / 0.85, 1e-12);
     double s0 = 0.8 * (30 - (fa - 20)) + 0.2 * (10 - (60 - fb));
-    double s1 = 0.8 * 30 + 0.2 * (10 - (60 - 16.25));
-    double t = -s0 / (s1 - s0);
-    assert_near(a->issues[0].proposal, fa + t * (20 - fa), 1e-9);
-    assert_near(a->issues[1].proposal, fb + t * (16.25 - fb), 1e-9);
+    assert_near(a->issues[0].proposal, fa + s0 / 0.8, 1e-6); /* P's smallest change, on a */
+    assert_near(a->issues[1].proposal, fb, 0);
+    /* The segment candidate, by hand: nearer the maximin package, but further from the forecast. */
+    fc_frame f;
+    fc_frame_init(&f, s, NULL, 0);
+    double from[2] = {fa, fb}, inside[2] = {20, 16.25}, out[2];
+    fc_pull_into_winset(&f, from, inside, out);
+    double t = -s0 / (17.25 - s0);
+    assert_true(t * ((fa - 20) + (fb - 16.25)) > -s0 / 0.8);
+    assert_near(out[0], fa + t * (20 - fa), 1e-9);
+    assert_near(out[1], fb + t * (16.25 - fb), 1e-9);
+    fc_frame_free(&f);
     en_forecast_result_free(r);
     en_scenario_free(s);
     free(yaml);

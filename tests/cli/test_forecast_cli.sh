@@ -48,6 +48,41 @@ head -1 "$tmp/out" | grep -qx 'case,kind,name,issue,value,low,high,label' || fai
 grep -q '^base,p_agreement,' "$tmp/out" || fail "CSV has no p_agreement row"
 grep -q '^base,forecast,[a-z_]*,territory,' "$tmp/out" || fail "CSV has no forecast row"
 
+# the order of actors and issues in the file changes nothing: the bundled scenario converted, its
+# issue and actor blocks reversed; the answers agree to the bit (issues are listed in file order)
+"$entente" convert scenarios/ukraine-2023.yaml -o "$tmp/conv.yaml" 2>/dev/null || fail "convert failed"
+python3 - "$tmp/conv.yaml" "$tmp/reversed.yaml" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+out, i = [], 0
+while i < len(lines):
+    out.append(lines[i])
+    if lines[i] in ("issues:", "actors:"):
+        blocks, i = [], i + 1
+        while i < len(lines) and (lines[i].startswith("  ") or lines[i] == ""):
+            if lines[i].startswith("  - "): blocks.append([])
+            blocks[-1].append(lines[i]); i += 1
+        for b in reversed(blocks): out.extend(b)
+        continue
+    i += 1
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out))
+PY
+"$entente" forecast "$tmp/conv.yaml" --draws 400 --format json --what-if UKR.talks.public=50 >"$tmp/a.json" 2>/dev/null || fail "forecast of the converted file failed"
+"$entente" forecast "$tmp/reversed.yaml" --draws 400 --format json --what-if UKR.talks.public=50 --threads 1 >"$tmp/b.json" 2>/dev/null || fail "forecast of the reversed file failed"
+head -c 300 "$tmp/reversed.yaml" >/dev/null
+grep -m1 -A1 '^actors:' "$tmp/reversed.yaml" | grep -q 'TUR' || fail "the reversed file does not start with TUR"
+python3 - "$tmp/a.json" "$tmp/b.json" <<'PY' || fail "reversing actors and issues changed the answer"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+def canon(d):
+    d = dict(d); d.pop("summary", None)
+    d["issues"] = sorted(d["issues"], key=lambda i: i["id"])
+    d["what_if"] = [dict(w, issues=sorted(w["issues"], key=lambda i: i["id"])) for w in d["what_if"]]
+    return d
+assert [i["id"] for i in a["issues"]] == list(reversed([i["id"] for i in b["issues"]]))
+sys.exit(0 if canon(a) == canon(b) else 1)
+PY
+
 # bad what-ifs: located, exit 2, nothing written
 expect 2 "$entente" forecast --draws 10 --what-if "USA.veto-=guarantes" -o "$tmp/never.txt"
 grep -q "^--what-if:1:11: error: unknown issue 'guarantes' (did you mean 'guarantees'?)" "$tmp/err" || fail "what-if error not located: $(cat "$tmp/err")"
