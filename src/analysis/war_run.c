@@ -734,6 +734,15 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         double slack = en_war_window(&f, r->ws, r->package, &binding);
         r->have_package = 1;
         int open = slack >= 0;
+        /* LP duality: if no player but the belligerents holds the slack down (dual weight 0),
+         * dropping the others' rows leaves the optimum unchanged, so the belligerents' own
+         * window is closed too and needs no second LP below */
+        double others_dual = 0;
+        {
+            const double *dual = en_war_window_duals(r->ws);
+            for (size_t p = 0; p < np; p++)
+                if (p != su->a_player && p != su->b_player) others_dual += dual[p];
+        }
         /* Did a patron's pressure decide it? First order through the LP duals (the slack falls
          * by λ_i per unit of player i's reservation), confirmed by a re-solve without it. */
         long presser = -1;
@@ -814,7 +823,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             memcpy(r->scratch, r->package, ni * sizeof *r->scratch);
             size_t nbel = build_players(r, su, z, t, 1);
             fb = frame_of(r, su, nbel);
-            if (en_war_window(&fb, r->ws, r->scratch, NULL) >= 0) {
+            if (others_dual > 1e-9 && en_war_window(&fb, r->ws, r->scratch, NULL) >= 0) {
                 sum->miss[at] = WAR_MISS_PATRON;
                 sum->patron_blocker[at] = (short)binding;
             }
