@@ -187,6 +187,8 @@ static void month_of(const en_war_summary *m, long t, char *out, size_t size)
     snprintf(out, size, "%s %.4s", months[(month >= 1 && month <= 12) ? month - 1 : 0], date);
 }
 
+static void why_clause(const en_war_summary *m, en_buffer *out);
+
 static void write_summary(const en_war_summary *m, const deal_stats *d, en_buffer *out)
 {
     long n = m->last - m->first + 1;
@@ -230,6 +232,7 @@ static void write_summary(const en_war_summary *m, const deal_stats *d, en_buffe
         en_buffer_printf(out, "; what blocks it most: %s (binding in %.0f%% of closed run-steps)",
                          en_scenario_actor_name(m->scenario, (size_t)m->player_actor[worst]),
                          100 * d->blocked[worst]);
+    why_clause(m, out);
     en_buffer_puts(out, ".");
     free(p_open);
     free(buffer);
@@ -282,6 +285,46 @@ static void why_free(why_stats *w)
 {
     free(w->by_actor);
     free(w->opened_by);
+}
+
+/* The summary's "why": the commonest reason a step at war ended without a deal while a deal
+ * was possible, and the actor most often behind it. */
+static void why_clause(const en_war_summary *m, en_buffer *out)
+{
+    static const char *const plain[WAR_MISS_COUNT] = {
+        "", "the channel closed by decree", "a patron's veto", "no talks that week",
+        "ratification failing", "offers rejected under private information",
+        "no offer worth making", "a patron's pressure on its client"};
+    why_stats w;
+    why_of(m, &w);
+    int top = 0;
+    for (int c = 1; c < WAR_MISS_COUNT; c++)
+        if (w.miss[c] > w.miss[top] || top == 0) top = w.miss[c] > 0 ? c : top;
+    if (top > 0) {
+        en_buffer_printf(out, "; when a deal was possible but none came, the commonest reason was %s (%.0f%% of steps at war)",
+                         plain[top], 100 * w.miss[top]);
+        long who = -1;
+        for (size_t a = 0; a < m->scenario->actor_count; a++)
+            if (w.by_actor[a * WAR_MISS_COUNT + (size_t)top] > 0 &&
+                (who < 0 || w.by_actor[a * WAR_MISS_COUNT + (size_t)top] > w.by_actor[(size_t)who * WAR_MISS_COUNT + (size_t)top]))
+                who = (long)a;
+        if (who >= 0)
+            en_buffer_printf(out, ", mostly %s", en_scenario_actor_name(m->scenario, (size_t)who));
+        int second = 0;
+        for (int c = 1; c < WAR_MISS_COUNT; c++)
+            if (c != top && w.miss[c] > 0 && (second == 0 || w.miss[c] > w.miss[second])) second = c;
+        if (second > 0) {
+            en_buffer_printf(out, ", then %s (%.0f%%", plain[second], 100 * w.miss[second]);
+            who = -1;
+            for (size_t a = 0; a < m->scenario->actor_count; a++)
+                if (w.by_actor[a * WAR_MISS_COUNT + (size_t)second] > 0 &&
+                    (who < 0 || w.by_actor[a * WAR_MISS_COUNT + (size_t)second] > w.by_actor[(size_t)who * WAR_MISS_COUNT + (size_t)second]))
+                    who = (long)a;
+            if (who >= 0) en_buffer_printf(out, ", mostly %s", en_scenario_actor_name(m->scenario, (size_t)who));
+            en_buffer_puts(out, ")");
+        }
+    }
+    why_free(&w);
 }
 
 static void why_json(const en_war_summary *m, en_node *root)

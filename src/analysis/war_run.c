@@ -75,6 +75,7 @@ struct war_run {
     double *ceasefire;    /* ni: the bare-ceasefire package */
     int have_package;     /* r->package holds the last maximin package of this run */
     long rejections;
+    double q_shift;       /* (4) mean edge along the announced power path minus today's */
     double rate;          /* step_days / rate_days (1: rates are per step) */
 };
 
@@ -265,6 +266,7 @@ static void run_init(war_run *r, const war_setup *su, long run)
     }
     r->chill = 0;
     r->rejections = 0;
+    r->q_shift = 0;
     r->have_package = 0;
     for (size_t a = 0; a < su->na; a++) {
         r->harden[a] = 0;
@@ -407,7 +409,7 @@ static double continuation(war_run *r, const war_setup *su, long a, const double
     en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
     en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
                         r->reference, 0, 0, 0, 1, &pl};
-    double q = belief(r, su, a);
+    double q = clamp(belief(r, su, a) + r->q_shift, 0.001, 0.999);
     double zhat = clamp(z + (double)horizon * (r->global[WP_FRONT_SPEED] + jump) * (2 * q - 1), 0, 1);
     war_outcome(r, su, zhat, r->outcome);
     double value = dh * en_war_utility(&one, &pl, r->outcome);
@@ -424,6 +426,53 @@ static double continuation(war_run *r, const war_setup *su, long a, const double
         value += AP(r, su, a, WA_WAR_BENEFIT) * annuity;
     }
     return value;
+}
+
+/* (4) Beliefs about future power (Werner 2000; Slantchev 2003): aid that is announced — the
+ * patrons' current regimes and the `aid` packages already scheduled — is public, so each side
+ * expects the edge to follow the power path it implies over the horizon:
+ * K_i(h+1) = (1 − d_i) K_i(h) + g_i + Σ e_b a_b(t+h) − l_i·(expected share of contests lost),
+ * q(h) the contest function without temporary offensive boosts. Each belief q̂_i is moved by
+ * the mean of q(1..H) minus q(0): the side learns the edge from the battles, and adds the
+ * change the announced aid will make to it. */
+static double csf(const war_run *r, const war_setup *su, double ka, double kb)
+{
+    ka *= AP(r, su, su->w->side_a, WA_DEFENDER_ADVANTAGE);
+    kb *= AP(r, su, su->w->side_b, WA_DEFENDER_ADVANTAGE);
+    double g = r->global[WP_GAMMA];
+    if (g == 0 || (!(ka > 0) && !(kb > 0))) return 0.5;
+    if (!(kb > 0)) return 1;
+    if (!(ka > 0)) return 0;
+    return 1 / (1 + exp(g * (log(kb) - log(ka))));
+}
+
+static void project_power(war_run *r, const war_setup *su, long t)
+{
+    r->q_shift = 0;
+    if (!(r->global[WP_AID_FORESIGHT] > 0)) return;
+    const en_war *w = su->w;
+    long horizon = (long)r->global[WP_HORIZON], steps = su->steps;
+    long sides[2] = {w->side_a, w->side_b};
+    double k[2] = {r->power[0], r->power[1]};
+    double q0 = csf(r, su, k[0], k[1]), total = 0;
+    for (long h = 1; h <= horizon; h++) {
+        double q = csf(r, su, k[0], k[1]);
+        double aid[2] = {0, 0};
+        for (size_t b = 0; b < su->nb; b++) {
+            long a = su->patron_actor[b];
+            double flow = r->stalled[b] ? AP(r, su, a, WA_AID_STALLED) : AP(r, su, a, WA_AID_FLOW);
+            if (t + h < steps) flow += r->extra_aid[b * ((size_t)steps + 1) + (size_t)(t + h)];
+            aid[su->s->actors[a].patron_of == w->side_a ? 0 : 1] += AP(r, su, a, WA_AID_EFFECT) * flow;
+        }
+        for (int i = 0; i < 2; i++) {
+            double lost = i == 0 ? 1 - q : q;
+            k[i] = (1 - AP(r, su, sides[i], WA_DEPRECIATION)) * k[i] + AP(r, su, sides[i], WA_REPLENISH) +
+                   aid[i] - AP(r, su, sides[i], WA_BATTLE_LOSS) * lost;
+            if (k[i] < 0) k[i] = 0;
+        }
+        total += csf(r, su, k[0], k[1]);
+    }
+    r->q_shift = total / (double)horizon - q0;
 }
 
 /* (6) Patrons with stakes and leverage (Werner 2000; Salehyan 2010; Fang, Johnson & Leeds
@@ -726,7 +775,9 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             sum->open[at] = 0;
             continue;
         }
-        /* 8. the window, with the patrons' pressure on their clients (6) */
+        /* 8. the window, with announced aid in the expected edge (4) and the patrons' pressure
+         * on their clients (6) */
+        project_power(r, su, t);
         patron_pressure(r, su, z);
         size_t np = build_players(r, su, z, t, 0);
         en_war_frame f = frame_of(r, su, np);
@@ -734,6 +785,15 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         double slack = en_war_window(&f, r->ws, r->package, &binding);
         r->have_package = 1;
         int open = slack >= 0;
+        /* LP duality: if no player but the belligerents holds the slack down (dual weight 0),
+         * dropping the others' rows leaves the optimum unchanged, so the belligerents' own
+         * window is closed too and needs no second LP below */
+        double others_dual = 0;
+        {
+            const double *dual = en_war_window_duals(r->ws);
+            for (size_t p = 0; p < np; p++)
+                if (p != su->a_player && p != su->b_player) others_dual += dual[p];
+        }
         /* Did a patron's pressure decide it? First order through the LP duals (the slack falls
          * by λ_i per unit of player i's reservation), confirmed by a re-solve without it. */
         long presser = -1;
@@ -814,7 +874,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             memcpy(r->scratch, r->package, ni * sizeof *r->scratch);
             size_t nbel = build_players(r, su, z, t, 1);
             fb = frame_of(r, su, nbel);
-            if (en_war_window(&fb, r->ws, r->scratch, NULL) >= 0) {
+            if (others_dual > 1e-9 && en_war_window(&fb, r->ws, r->scratch, NULL) >= 0) {
                 sum->miss[at] = WAR_MISS_PATRON;
                 sum->patron_blocker[at] = (short)binding;
             }

@@ -8,6 +8,7 @@
  *   (8) the talks ramp: P(deal at step 0) = 1 − exp(−days/ramp);
  *   (5) channel chill (P(talks at step 1) = p(1 − chill·p)), hardening, public ratification;
  *   (6) a patron's pressure closes a window and opens one, and is named;
+ *   (4) the value of fighting on along the power path of announced aid (hand recursion);
  *   (7) a culpable leader's slack (closed form) and its reset by a leader change;
  *   kinds of deal (bare ceasefire, victor's ceasefire); --as-of and scheduled events;
  *   rate_days (same output at the stated step, same P(deal by a date) at a daily step).
@@ -381,6 +382,54 @@ static void test_culpability(void **state)
     en_scenario_free(s);
 }
 
+/* ---- (4) beliefs about future power ---- */
+
+static void test_aid_foresight(void **state)
+{
+    (void)state;
+    /* P gives A 1 USD bn a step at 0.05 power per bn: after step 0's update K_A = 0.99 + 0.01 +
+     * 0.05 = 1.05, K_B = 1; along the horizon K_A(h) = 0.99 K_A(h−1) + 0.06, K_B stays 1. */
+    double ka = 1.05, q0 = ka / (ka + 1), mean = 0;
+    for (int h = 1; h <= 26; h++) {
+        ka = 0.99 * ka + 0.06;
+        mean += ka / (ka + 1);
+    }
+    double shift = mean / 26 - q0;
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    static const char patron[] =
+        "  - {id: P, role: patron, patron_of: A, capability: 30, positions: {land: {position: 0, salience: 1}}}\n";
+    for (int on = 0; on <= 1; on++) {
+        char params[200];
+        snprintf(params, sizeof params, ", p_talk_open: 0, private_info: 0, front_speed: 0.01, prior_strength: 1000000, forget: 1, aid_foresight: %d", on);
+        en_scenario *s = scenario(params, ", P: {leverage: 0, aid_flow: 1, aid_effect: 0.05, flow_to_stall: 0}", patron, NULL, NULL);
+        en_war_options o;
+        en_war_options_init(&o);
+        o.runs = 20;
+        o.window_only = 1;
+        int ok;
+        o.explain_day = en_date_days("2022-01-01", &ok);
+        en_war_summary *m = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        for (long r = 0; r < m->runs; r++) {
+            /* the front and A's learned belief after step 0's battle, as recorded */
+            double z = m->front[(size_t)r * (size_t)m->steps], q = m->belief_a[(size_t)r * (size_t)m->steps];
+            double zhat = z + 26 * 0.01 * (2 * (q + (on ? shift : 0)) - 1);
+            /* A's land weight is 1/1.0001; bloc (weight 1e-4/1.0001) stays at 20, worth 0.8 to A */
+            double u = (zhat + 0.0001 * 0.8) / 1.0001;
+            double expected = dh * u - 0.003 * annuity;
+            double v = m->explain_reservation[(size_t)r * m->player_count + 0];
+            if (fabs(v - expected) > 2e-4) {
+                fprintf(stderr, "foresight %d: reservation %.6f, expected %.6f (shift %.5f)\n", on, v, expected, shift);
+                fail();
+            }
+        }
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+    assert_true(shift > 0.02); /* the announced aid moves A's expected edge */
+}
+
 /* ---- kinds of deal ---- */
 
 static void test_kinds(void **state)
@@ -516,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_screen_closed_form), cmocka_unit_test(test_screening_protocol),
         cmocka_unit_test(test_talk_ramp),          cmocka_unit_test(test_chill_and_harden),
         cmocka_unit_test(test_patron_pressure),    cmocka_unit_test(test_culpability),
+        cmocka_unit_test(test_aid_foresight),
         cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
     };

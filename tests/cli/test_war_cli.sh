@@ -80,4 +80,54 @@ check "bad event type located with did-you-mean" grep -qE "bad.yaml:[0-9]+:[0-9]
 "$bin" war "$root/scenarios/ukraine-2023.yaml" --runs 2 >/dev/null 2>"$tmp/nowar.txt"
 check "no war section is an error" grep -q "no war: section" "$tmp/nowar.txt"
 
+# WB-2: the bundled backcast signs in spring 2022 in a minority of runs and says why; fields
+# are added, none renamed; --deal-by, --as-of, scheduled events, located errors
+"$bin" war "$scenario" --runs 300 --seed 3 --threads 2 --deal-by 2022-05-31,2022-12-31 --format json >"$tmp/wb2.json"
+check "WB-2 json: spring minority, kinds, why, deal_by" python3 - "$tmp/wb2.json" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["steps"][0]
+for k in ("date", "p_window_open", "p_window_open_all_runs", "p_deal_by", "median_slack", "near_miss"):
+    assert k in s, k
+for k in ("deals", "blockers", "patron_vetoes", "decisive", "summary"):
+    assert k in d, k
+assert set(s["p_deal_by_kind"]) == {"settlement", "ceasefire", "victors_ceasefire"}
+assert {"offer_rejected", "no_offer", "patron_pressure"} <= set(s["near_miss"])
+spring = d["deal_by"][0]
+assert spring["date"] == "2022-05-31" and spring["p_deal"] < 0.5, spring
+assert abs(spring["p_deal"] - (spring["settlement"] + spring["ceasefire"] + spring["victors_ceasefire"])) < 1e-9
+assert d["steps"][0]["p_deal_by"] < 0.06, "near zero in the first week"
+assert "ratification_failed" in d["why_no_deal"]["by_actor"] and d["why_no_deal"]["by_actor"]["ratification_failed"]
+assert "commonest reason" in d["summary"]
+EOF2
+"$bin" war "$scenario" --runs 50 --deal-by 2022-05-31 >"$tmp/wb2.txt"
+check "--deal-by text table" grep -q "^             2022-05-31 " "$tmp/wb2.txt"
+check "text names why" grep -q "^Why no deal at a step at war" "$tmp/wb2.txt"
+"$bin" war "$scenario" --runs 50 --explain 2022-04-11 >"$tmp/wb2x.txt"
+check "--explain shows talks and patron pressure" grep -q "^Patron USA: surplus of the deal on the table" "$tmp/wb2x.txt"
+check "--explain shows offers" grep -q "^Talks that step: an offer in" "$tmp/wb2x.txt"
+"$bin" war "$scenario" --runs 50 --as-of 2022-06-01 --format json >"$tmp/asof.json"
+check "--as-of: report starts at the date, no deal before it" python3 -c "
+import json; d=json.load(open('$tmp/asof.json')); s=d['steps']
+assert '2022-05-26' <= s[0]['date'] <= '2022-06-01' and s[0]['p_deal_by'] <= 0.3, s[0]"
+"$bin" war "$scenario" --runs 2 --deal-by 2022-13-01 >/dev/null 2>&1
+check "bad --deal-by exits 2" test $? -eq 2
+"$bin" war "$scenario" --runs 2 --deal-by 2031-01-01 >/dev/null 2>&1
+check "--deal-by outside the run exits 2" test $? -eq 2
+"$bin" war "$scenario" --runs 2 --as-of 2019-01-01 >/dev/null 2>&1
+check "--as-of outside the run exits 2" test $? -eq 2
+sed 's/^  began: 2022-02-24 .*/  began: 2022-03-24/' "$scenario" >"$tmp/began.yaml"
+"$bin" war "$tmp/began.yaml" --runs 2 >/dev/null 2>"$tmp/began.txt"
+check "began after start: located error" grep -qE "began.yaml:[0-9]+:[0-9]+: error: began 2022-03-24 is after start 2022-02-28" "$tmp/began.txt"
+sed 's/type: channel_close, actor: UKR,/type: channel_close, actor: UKR, scheduled: maybe,/' "$scenario" >"$tmp/sched.yaml"
+"$bin" war "$tmp/sched.yaml" --runs 2 >/dev/null 2>"$tmp/sched.txt"
+check "bad scheduled exits 2" test $? -eq 2
+sed 's/type: channel_close, actor: UKR,/type: channel_close, actor: UKR, scheduled: true,/' "$scenario" >"$tmp/sched2.yaml"
+"$bin" convert "$tmp/sched2.yaml" -o "$tmp/sched2c.yaml"
+check "convert keeps scheduled and began" sh -c "grep -q 'scheduled: true' '$tmp/sched2c.yaml' && grep -q '^  began: 2022-02-24' '$tmp/sched2c.yaml'"
+for war in falklands-1982 bosnia-1995 kosovo-1999 october-1973; do
+    "$bin" war "$root/scenarios/wars/$war.yaml" --runs 20 --as-of "$(sed -n 's/^date: //p' "$root/scenarios/wars/$war.yaml")" >/dev/null
+    check "validation war $war runs" test $? -eq 0
+done
+
 exit $((fails > 0))

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""war-ablation.py — switches the WB-2 mechanisms of the war layer off one at a time on a
+war scenario (default: the bundled Ukraine backcast) and prints P(deal by given dates) for each
+variant as a markdown table (docs/case-ukraine.md, "What carries the result").
+
+Usage: python3 scripts/war-ablation.py ENTENTE_BINARY [SCENARIO] [--runs N]
+"""
+import json, os, subprocess, sys, tempfile
+
+# name, global parameters, per-actor parameters (applied to every patron listed)
+VARIANTS = [
+    ("WB-2 defaults", {}, {}),
+    ("(1) no private information (private_info 0)", {"private_info": 0}, {}),
+    ("(8) no talks ramp (talk_ramp_days 0)", {"talk_ramp_days": 0}, {}),
+    ("(4) no aid foresight (aid_foresight 0)", {"aid_foresight": 0}, {}),
+    ("(5) no memory (chill 0, harden 0)", {"chill": 0, "harden": 0}, {}),
+    ("(5) no public ratification term (ratify_audience 0)", {"ratify_audience": 0}, {}),
+    ("ratify default back to 1 (patrons)", {}, {"ratify": 1}),
+    ("(6) no patron leverage (leverage 0)", {}, {"leverage": 0}),
+    ("kinds: no bare ceasefire, no victor's (ceasefire 0, victor_signs 0)", {"ceasefire": 0, "victor_signs": 0}, {}),
+    ("all WB-2 mechanisms off (WB-1)", {"private_info": 0, "talk_ramp_days": 0, "chill": 0, "harden": 0, "aid_foresight": 0,
+                                        "ratify_audience": 0, "ceasefire": 0, "victor_signs": 0},
+     {"ratify": 1, "leverage": 0}),
+]
+
+def patch(text, globals_, patrons, patron_ids):
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        out.append(line)
+        if line == "  parameters:":
+            out += [f"    {k}: {v}" for k, v in globals_.items()]
+        for pid in patron_ids:
+            if line == f"    {pid}:":
+                out += [f"      {k}: {v}" for k, v in patrons.items()]
+    return "\n".join(out)
+
+def main():
+    args = sys.argv[1:]
+    if not args: sys.exit(__doc__)
+    binary = args[0]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    scenario = args[1] if len(args) > 1 and not args[1].startswith("--") else os.path.join(root, "scenarios", "ukraine-war-2022.yaml")
+    runs = args[args.index("--runs") + 1] if "--runs" in args else "2000"
+    text = open(scenario).read()
+    patron_ids = ["USA", "EUR"]
+    dates = ["2022-03-31", "2022-05-31", "2022-12-31", "2024-12-30"]
+    print("| variant | P(deal by 31 Mar 2022) | by 31 May 2022 | by 31 Dec 2022 | by end 2024 | main reason an open window failed |")
+    print("|---|---|---|---|---|---|")
+    for name, g, p in VARIANTS:
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, dir=os.path.dirname(scenario)) as f:
+            f.write(patch(text, g, p, patron_ids))
+            path = f.name
+        try:
+            cmd = [binary, "war", path, "--runs", runs, "--seed", "1", "--threads", "2", "--format", "json",
+                   "--deal-by", ",".join(dates)]
+            d = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        finally:
+            os.unlink(path)
+        ps = [x["p_deal"] for x in d["deal_by"]]
+        shares = d["why_no_deal"]["share_of_steps_at_war"]
+        top = max(shares, key=shares.get)
+        print(f"| {name} | {ps[0]:.2f} | {ps[1]:.2f} | {ps[2]:.2f} | {ps[3]:.2f} | {top} ({shares[top]:.3f} of steps at war) |")
+
+main()
