@@ -44,6 +44,7 @@ if(MVEC_LIBRARY AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
   set(ENTENTE_PC_LIBS_PRIVATE "${ENTENTE_PC_LIBS_PRIVATE} -lmvec")
 endif()
 file(RELATIVE_PATH ENTENTE_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+string(REGEX REPLACE "/$" "" ENTENTE_PC_TO_PREFIX "${ENTENTE_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/entente.pc.in ${CMAKE_BINARY_DIR}/entente.pc @ONLY)
 
 install(TARGETS entente_shared entente_lib
