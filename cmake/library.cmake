@@ -34,7 +34,12 @@ endif()
 # A second fence behind the visibility: only en_ names can leave the library, and the
 # dependencies' symbols are never re-exported.
 target_link_options(entente_shared PRIVATE
-  -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/entente.map -Wl,--no-undefined)
+  -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/entente.map)
+# Every symbol resolved at link time, except in instrumented builds: clang leaves the sanitizer
+# and fuzzer runtimes to the executable.
+if(NOT ENTENTE_SANITIZE AND NOT ENTENTE_TSAN AND NOT ENTENTE_FUZZ)
+  target_link_options(entente_shared PRIVATE -Wl,--no-undefined)
+endif()
 set_property(TARGET entente_shared APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/entente.map)
 
 # pkg-config: a program needs only -lentente against the shared library; the static one
