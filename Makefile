@@ -10,7 +10,7 @@ TSAN_TESTS  ?= test_montecarlo|test_war|test_eum_fast|test_exchange|test_trace_n
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build demo test sanitize bench fuzz clean tsan install
+.PHONY: all deps build demo test sanitize bench fuzz clean tsan install cppcheck
 
 all: build
 
@@ -55,6 +55,13 @@ tsan: deps
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --test-dir $(TSAN_BUILD) --output-on-failure -j $(JOBS) -R '^($(TSAN_TESTS))$$'
+
+# Static analysis: cppcheck's warnings (uninitialised reads, pointer casts between incompatible
+# types, ...) fail the target.
+cppcheck:
+	@ENTENTE_EXTRA_PACKAGES="$${ENTENTE_EXTRA_PACKAGES:-} cppcheck" bash scripts/install-deps.sh
+	@cppcheck --std=c11 --enable=warning,portability --error-exitcode=1 -q -j $(JOBS) \
+	  -D__GNUC__ -D__x86_64__ -Isrc -Iinclude --suppress=missingIncludeSystem src
 
 bench: build
 	@cmake --build $(BUILD) --target benchmarks -j $(JOBS)

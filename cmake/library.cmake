@@ -31,7 +31,12 @@ target_link_libraries(entente_shared PRIVATE $<TARGET_PROPERTY:entente_lib,INTER
 # A second fence behind the visibility: only en_ names can leave the library, and the
 # dependencies' symbols are never re-exported.
 target_link_options(entente_shared PRIVATE
-  -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/entente.map -Wl,--no-undefined)
+  -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/entente.map)
+# Every symbol resolved at link time, except in instrumented builds: clang leaves the sanitizer
+# and fuzzer runtimes to the executable.
+if(NOT ENTENTE_SANITIZE AND NOT ENTENTE_TSAN AND NOT ENTENTE_FUZZ)
+  target_link_options(entente_shared PRIVATE -Wl,--no-undefined)
+endif()
 set_property(TARGET entente_shared APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/entente.map)
 
 # pkg-config: a program needs only -lentente against the shared library; the static one
@@ -41,6 +46,7 @@ if(MVEC_LIBRARY AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
   set(ENTENTE_PC_LIBS_PRIVATE "${ENTENTE_PC_LIBS_PRIVATE} -lmvec")
 endif()
 file(RELATIVE_PATH ENTENTE_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+string(REGEX REPLACE "/$" "" ENTENTE_PC_TO_PREFIX "${ENTENTE_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/entente.pc.in ${CMAKE_BINARY_DIR}/entente.pc @ONLY)
 
 install(TARGETS entente_shared entente_lib

@@ -387,11 +387,14 @@ static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, int ar
         sf->u = stack->u;
         sf->head = NULL;
     } else {
+        /* one block: n keyed actors, 2n indices, n positions (all 8-byte aligned) */
         char *base = en_xmalloc(scholz_fast_head(n));
-        keyed = (keyed_actor *)base;
-        sf->count = (size_t *)(keyed + n);
+        void *counts = base + n * sizeof(keyed_actor);
+        void *positions = base + n * sizeof(keyed_actor) + 2 * n * sizeof(size_t);
+        keyed = (keyed_actor *)(void *)base;
+        sf->count = counts;
         sf->index = sf->count + n;
-        sf->u = (double *)(sf->index + n);
+        sf->u = positions;
         sf->head = base;
     }
     double *u = sf->u;

@@ -20,7 +20,7 @@ export PYTHONPATH="$src/python${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECO
 if grep -q '^ENTENTE_SANITIZE:BOOL=ON' "$build/CMakeCache.txt"; then
   cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
   export LD_PRELOAD="$("$cc" -print-file-name=libasan.so) $("$cc" -print-file-name=libubsan.so)"
-  export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 elif grep -q '^ENTENTE_TSAN:BOOL=ON' "$build/CMakeCache.txt"; then
   cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
   export LD_PRELOAD="$("$cc" -print-file-name=libtsan.so)"

@@ -328,9 +328,10 @@ static void test_sigkill_at_random_moments(void **state)
     en_error created_err = EN_ERROR_INIT;
     assert_int_equal(en_store_open(f->db, &created, &created_err), EN_OK);
     en_store_close(created);
-    /* At least five kills, and more (with longer lives) until one run got stored: on a loaded
-     * machine a child may not get through a save in its first few lives. */
-    for (int attempt = 0; attempt < 5 || (attempt < 40 && query(f->db, "SELECT count(*) FROM run") == 0);
+    /* Five kills, and more (each later) until some run has been stored: on a loaded machine
+     * the first children may die before their first commit. */
+    for (int attempt = 0;
+         attempt < 5 || (attempt < 60 && query(f->db, "SELECT count(*) FROM run") == 0);
          attempt++) {
         fflush(NULL);
         pid_t child = fork();
@@ -341,7 +342,7 @@ static void test_sigkill_at_random_moments(void **state)
             if (en_store_open(f->db, &cs, &cerr) != EN_OK) _exit(2);
             for (;;) save(f, cs, "run", &r, 1);
         }
-        struct timespec delay = {0, 20000000L + 20000000L * attempt};
+        struct timespec delay = {0, 20000000L + 7000000L * attempt};
         nanosleep(&delay, NULL);
         assert_int_equal(kill(child, SIGKILL), 0);
         int wstatus;
