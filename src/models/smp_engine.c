@@ -466,7 +466,15 @@ static void challenge(const smp_work *w, size_t i, size_t j, double *phi, double
     *gain = eu_challenge - eu_sq;
 }
 
-static double round4(double x) { return (double)(int)(0.5 + x * 10000.0) / 10000.0; }
+/* KTAB's rounding of bargain positions to 4 decimals (truncation after adding 0.5); values
+ * outside any position's range (impossible with finite input) are left alone rather than
+ * overflow the int. */
+static double round4(double x)
+{
+    double y = 0.5 + x * 10000.0;
+    if (!(y > -2e9 && y < 2e9)) return x;
+    return (double)(int)y / 10000.0;
+}
 
 /* The bargain positions when i challenges j and i's chance is phi. */
 static void interpolate(const smp_work *w, size_t i, size_t j, double phi, double *bi, double *bj)
