@@ -114,5 +114,6 @@ int cmd_show(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_mc(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     {"report", "write a self-contained HTML report of a scenario or recorded run", cmd_report},
     {"mc", "Monte Carlo forecast over the scenario's uncertain values", cmd_mc},
     {"sensitivity", "which inputs and actors move each forecast (tornado, pivotal actors)", cmd_sensitivity},
+    {"trace", "why every actor moved, round by round, in a spatial model run (CSV)", cmd_trace},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
