@@ -207,6 +207,11 @@ en_status en_output_format_parse(const char *name, en_output_format *out, en_err
 /* Writes one run in the given format (see docs/cli.md for the layouts). */
 en_status en_result_write(const en_result *result, en_output_format format, FILE *out,
                           en_error *err);
+/* Writes the round-by-round record of a spatial model run (smp: every round's positions,
+ * winning probabilities, bargains and queue winners) as one CSV table (docs/cli.md, `entente
+ * trace`). Errors: EN_ERROR_INPUT when the result holds no such record (another model, or
+ * trace=none). Time complexity: O(rounds × issues × (actors + bargains)). */
+en_status en_result_write_trace_csv(const en_result *result, FILE *out, en_error *err);
 /* Writes several runs of one scenario side by side (the `compare` table). */
 en_status en_compare_write(const en_scenario *scenario, en_result *const *results, size_t count,
                            en_output_format format, FILE *out, en_error *err);

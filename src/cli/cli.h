@@ -126,5 +126,6 @@ int cmd_sensitivity(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif

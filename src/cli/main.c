@@ -21,6 +21,7 @@ static const cli_command commands[] = {
     {"forecast", "one answer: what deal, will they agree, who blocks, what would change it, when", cmd_forecast},
     {"evidence", "who said what about talks in news articles, attributed and with stances", cmd_evidence},
     {"backtest", "score models against recorded outcomes (scenarios, DEU tables); --fit", cmd_backtest},
+    {"trace", "why every actor moved, round by round, in a spatial model run (CSV)", cmd_trace},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

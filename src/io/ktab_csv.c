@@ -153,17 +153,18 @@ en_status en_ktab_csv_load(const char *data, size_t size, const char *name, en_s
         goto done;
     }
     const kcsv_line *head = &lines[0];
-    double v;
+    double v = 0;
     if (parse_number(&head->fields[2], 1, "number of actors", &v, name, &local) &&
         (v != floor(v) || v < 3 || v > 250))
         en_error_add(&local, EN_ERROR_INPUT, name, 1, head->fields[2].column,
                      "number of actors %g is out of range (expected a whole number from 3 to 250)", v);
-    actors = (long)v;
+    actors = v >= 3 && v <= 250 ? (long)v : 0;
+    v = 0;
     if (parse_number(&head->fields[3], 1, "number of dimensions", &v, name, &local) &&
         (v != floor(v) || v < 1 || v > 10000))
         en_error_add(&local, EN_ERROR_INPUT, name, 1, head->fields[3].column,
                      "number of dimensions %g is out of range (expected a whole number >= 1)", v);
-    dims = (long)v;
+    dims = v >= 1 && v <= 10000 ? (long)v : 0;
     if (strlen(head->fields[0].text) > 512)
         en_error_add(&local, EN_ERROR_INPUT, name, 1, 1,
                      "scenario name has %zu characters (expected at most 512)", strlen(head->fields[0].text));

@@ -160,6 +160,41 @@ static en_node *position_node(const double *x, const smp_space *sp, const en_sce
     return o;
 }
 
+/* Per issue and round, the actors that moved and the bargain that moved them (`moves`: what
+ * the HTML report shows as "why did this actor move"). */
+static void record_moves(const en_scenario *s, const smp_space *sp, const size_t *actor,
+                         const smp_output *o, en_result *result, size_t index0)
+{
+    size_t n = o->n, d = o->d;
+    for (size_t t = 1; o->turns && t < o->state_count; t++) {
+        const smp_turn *turn = &o->turns[t];
+        for (size_t k = 0; k < d; k++) {
+            const en_issue *is = &s->issues[sp->issues[k]];
+            double lo = is->scale_min, span = is->scale_max - is->scale_min;
+            en_node *moves = NULL;
+            for (size_t a = 0; a < n; a++) {
+                if (turn->winner[a] < 0) continue;
+                const smp_bargain *b = &turn->bargains[turn->winner[a]];
+                double from = lo + o->positions[((t - 1) * n + a) * d + k] * span;
+                double to = lo + o->positions[(t * n + a) * d + k] * span;
+                if (!moves)
+                    moves = en_node_set(en_round_extra(&result->issues[index0 + k].rounds[t]),
+                                        "moves", en_node_new(EN_NODE_ARRAY));
+                en_node *m = en_node_push(moves, en_node_new(EN_NODE_OBJECT));
+                int initiated = (size_t)b->initiator == a;
+                en_node_set_string(m, "actor", s->actors[actor[a]].id);
+                en_node_set_string(m, "type", initiated ? "its challenge accepted" : "accepted a challenge");
+                en_node_set_string(m, "with", s->actors[actor[initiated ? b->receiver : b->initiator]].id);
+                en_node_set_number(m, "bargain", turn->winner[a]);
+                en_node_set_number(m, "from", from);
+                en_node_set_number(m, "to", to);
+                en_node_set_number(m, "initiator_win_probability", b->win_probability);
+                en_node_set_number(m, "queue_probability", turn->winner_probability[a]);
+            }
+        }
+    }
+}
+
 static void record_trace(const en_scenario *s, const smp_space *sp, const size_t *actor,
                          const smp_output *o, en_result *result)
 {
@@ -338,6 +373,7 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
         }
         if (config->record && n >= 2) {
             record_trace(s, sp, actor, &o, result);
+            record_moves(s, sp, actor, &o, result, index0);
             tell_story(s, sp, actor, &o, result);
         }
     }

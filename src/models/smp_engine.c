@@ -162,32 +162,65 @@ static void ensure_election(smp_work *w, size_t options)
     w->election_capacity = cap;
 }
 
-/* Coalition strengths C (q × q) from voters' utilities ut (q × voters: row per option, so
- * that the sum over voters reads memory in order). */
+/* Two doubles in one SIMD register (GCC/clang vector extension; SSE2 on x86-64). Element-wise
+ * IEEE operations give each lane exactly the scalar result. */
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2i __attribute__((vector_size(16)));
+
+static inline v2d load2(const double *p)
+{
+    v2d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void store2(double *p, v2d v) { memcpy(p, &v, sizeof v); }
+
+/* mask ? a : b, lane by lane (mask lanes all ones or all zeros, as comparisons give) */
+static inline v2d select2(v2i mask, v2d a, v2d b)
+{
+    v2i r = ((v2i)a & mask) | ((v2i)b & ~mask);
+    return (v2d)r;
+}
+
+/* Coalition strengths C (q × q) from voters' utilities u (voters × q, row per voter). For
+ * each option i the sums against every j < i advance together voter by voter: each pair's sum
+ * still adds its voters in ascending order (exactly KTAB's sums), while the pairs fill SIMD
+ * lanes. Adding +0.0 leaves a positive sum unchanged, so the sums need no branches. */
 static void coalitions(const smp_work *w, size_t voters, size_t q, const double *weight,
-                       const double *ut, double *C)
+                       const double *u, double *C)
 {
     int rule = w->config->voting_rule;
+    double *pro = w->q, *con = w->ct; /* q entries each */
     for (size_t i = 0; i < q; i++) {
-        const double *ui = &ut[i * voters];
-        for (size_t j = 0; j < i; j++) {
-            const double *uj = &ut[j * voters];
-            double cij = SMP_COALITION_FLOOR, cji = SMP_COALITION_FLOOR;
+        for (size_t j = 0; j < i; j++) pro[j] = con[j] = SMP_COALITION_FLOOR;
+        for (size_t k = 0; k < voters; k++) {
+            const double *row = &u[k * q];
+            double wk = weight[k], uki = row[i];
             if (rule == SMP_VR_PROP) {
-                for (size_t k = 0; k < voters; k++) {
-                    double v = weight[k] * (ui[k] - uj[k]);
-                    if (v > 0) cij += v;
-                    if (v < 0) cji -= v;
+                size_t j = 0;
+                const v2d wv = {wk, wk}, uv = {uki, uki}, zero = {0.0, 0.0};
+                for (; j + 2 <= i; j += 2) {
+                    v2d v = wv * (uv - load2(&row[j]));
+                    store2(&pro[j], load2(&pro[j]) + select2(v > zero, v, zero));
+                    store2(&con[j], load2(&con[j]) - select2(v < zero, v, zero));
+                }
+                for (; j < i; j++) {
+                    double v = wk * (uki - row[j]);
+                    pro[j] += v > 0 ? v : 0.0;
+                    con[j] -= v < 0 ? v : 0.0;
                 }
             } else {
-                for (size_t k = 0; k < voters; k++) {
-                    double v = vote(rule, weight[k], ui[k], uj[k]);
-                    if (v > 0) cij += v;
-                    if (v < 0) cji -= v;
+                for (size_t j = 0; j < i; j++) {
+                    double v = vote(rule, wk, uki, row[j]);
+                    pro[j] += v > 0 ? v : 0.0;
+                    con[j] -= v < 0 ? v : 0.0;
                 }
             }
-            C[i * q + j] = cij;
-            C[j * q + i] = cji;
+        }
+        for (size_t j = 0; j < i; j++) {
+            C[i * q + j] = pro[j];
+            C[j * q + i] = con[j];
         }
         C[i * q + i] = SMP_COALITION_FLOOR;
     }
@@ -311,7 +344,7 @@ static en_status condorcet(smp_work *w, size_t q, const double *C, const double 
     }
 }
 
-/* The election over q options given voters' utilities w->u (q × n), capability weights. */
+/* The election over q options given voters' utilities w->u (n × q), capability weights. */
 static en_status elect(smp_work *w, size_t q, const double *weight, en_error *err)
 {
     coalitions(w, w->n, q, weight, w->u, w->C);
@@ -338,7 +371,7 @@ static en_status compute_risk(smp_work *w, en_error *err)
     size_t n = w->n;
     ensure_election(w, n);
     for (size_t k = 0; k < n; k++)
-        for (size_t j = 0; j < n; j++) w->u[j * n + k] = scalar_utility(w->distance[k * n + j], 0);
+        for (size_t j = 0; j < n; j++) w->u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
     en_status st = elect(w, n, w->capability, err);
     if (st != EN_OK) return st;
     double pmin = 1.0, pmax = 0.0;
@@ -418,7 +451,27 @@ static void challenge(const smp_work *w, size_t i, size_t j, double *phi, double
     const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
     const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
     if (c->voting_rule == SMP_VR_PROP) {
-        for (size_t m = 0; m < n; m++) {
+        size_t m = 0;
+        /* two lanes at a time: the same operations as the scalar loop below, lane by lane */
+        const v2d one = {1.0, 1.0}, zero = {0.0, 0.0};
+        const v2d ci = {ci0, ci0}, cj = {cj0, cj0};
+        for (; m + 2 <= n; m += 2) {
+            v2d wm = load2(&power[m]), ui = load2(&U_i[m]), um = load2(&U_m[m]);
+            v2d dm = load2(&dj[m]), r = load2(&rh[m]);
+            v2d uj = (one - dm) * (one + select2(dm <= one, dm, one) * r);
+            v2d v0 = wm * (ui - uj);
+            v2d cni = ci + select2(v0 > zero, v0, zero);
+            v2d cnj = cj - select2(v0 < zero, v0, zero);
+            v2d pi = cni / (cni + cnj);
+            v2d join_i_win = (ui + ui) + (full ? ui : um);
+            v2d join_i_lose = (uj + uj) + (none ? um : uj);
+            v2d join_j_lose = (ui + ui) + (none ? um : ui);
+            v2d join_j_win = (uj + uj) + (full ? uj : um);
+            v2d e_i = pi * join_i_win + (one - pi) * join_i_lose;
+            v2d e_j = pi * join_j_lose + (one - pi) * join_j_win;
+            store2(&vm[m], wm * (e_i - e_j));
+        }
+        for (; m < n; m++) {
             double wm = power[m], ui = U_i[m], um = U_m[m];
             double dm = dj[m], r = rh[m];
             double uj = (1 - dm) * (1 + (dm <= 1 ? dm : 1.0) * r);
@@ -466,7 +519,15 @@ static void challenge(const smp_work *w, size_t i, size_t j, double *phi, double
     *gain = eu_challenge - eu_sq;
 }
 
-static double round4(double x) { return (double)(int)(0.5 + x * 10000.0) / 10000.0; }
+/* KTAB's rounding of bargain positions to 4 decimals (truncation after adding 0.5); values
+ * outside any position's range (impossible with finite input) are left alone rather than
+ * overflow the int. */
+static double round4(double x)
+{
+    double y = 0.5 + x * 10000.0;
+    if (!(y > -2e9 && y < 2e9)) return x;
+    return (double)(int)y / 10000.0;
+}
 
 /* The bargain positions when i challenges j and i's chance is phi. */
 static void interpolate(const smp_work *w, size_t i, size_t j, double phi, double *bi, double *bj)
@@ -542,7 +603,7 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
     ensure_election(w, count);
     for (size_t k = 0; k < n; k++)
         for (size_t u = 0; u < count; u++)
-            w->u[u * n + k] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
+            w->u[k * count + u] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
     en_status st = elect(w, count, w->capability, err);
     if (st == EN_OK)
         for (size_t a = 0; a < n; a++) out[a] = w->p[class_of[a]];
@@ -611,19 +672,23 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     }
     free(bi);
 
-    /* Every actor's utility of every bargain: the mean utility of the configuration it makes. */
-    double *T = en_xmalloc(n * n * sizeof *T); /* true utilities U^a(a, m) */
+    /* Every actor's utility of every bargain: the mean utility of the configuration it makes.
+     * Tt holds the true utilities transposed (Tt[m][a] = U^a(a, m)) so that all voters' sums
+     * advance together, each still adding its terms in KTAB's order. */
+    double *Tt = en_xmalloc(n * n * sizeof *Tt);
     for (size_t a = 0; a < n; a++) {
         double s = 0.0;
         for (size_t m = 0; m < n; m++) {
-            T[a * n + m] = scalar_utility(w->distance[a * n + m], w->risk[a]);
-            s += T[a * n + m];
+            double t = scalar_utility(w->distance[a * n + m], w->risk[a]);
+            Tt[m * n + a] = t;
+            s += t;
         }
         w->sq_utility[a] = s / (double)n;
     }
     double *bu = en_xmalloc((count ? count : 1) * n * sizeof *bu);
     for (size_t b = 0; b < count; b++) {
         size_t I = (size_t)bargains[b].initiator, J = (size_t)bargains[b].receiver;
+        double *sum = &bu[b * n];
         for (size_t a = 0; a < n; a++) {
             const double *ideal = &w->ideal[a * d];
             for (size_t k = 0; k < d; k++) w->delta[k] = ideal[k] - bargains[b].init_position[k];
@@ -635,13 +700,16 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             double s = 0.0;
             s += ui;
             s += ur;
-            const double *row = &T[a * n];
-            for (size_t m = 0; m < n; m++)
-                if (m != I && m != J) s += row[m];
-            bu[b * n + a] = s / (double)n;
+            sum[a] = s;
         }
+        for (size_t m = 0; m < n; m++) {
+            if (m == I || m == J) continue;
+            const double *row = &Tt[m * n];
+            for (size_t a = 0; a < n; a++) sum[a] += row[a];
+        }
+        for (size_t a = 0; a < n; a++) sum[a] = sum[a] / (double)n;
     }
-    free(T);
+    free(Tt);
 
     /* Each actor's queue, canonical order: by initiator, the status quo before own proposals. */
     long *queue = en_xmalloc((n * per_actor + 1) * sizeof *queue);
@@ -670,7 +738,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             ensure_election(w, q);
             for (size_t a = 0; a < n; a++)
                 for (size_t o = 0; o < q; o++)
-                    w->u[o * n + a] = queue[o] < 0 ? w->sq_utility[a] : bu[(size_t)queue[o] * n + a];
+                    w->u[a * q + o] = queue[o] < 0 ? w->sq_utility[a] : bu[(size_t)queue[o] * n + a];
             st = elect(w, q, w->capability, err);
             if (st != EN_OK) break;
             size_t pick = 0;

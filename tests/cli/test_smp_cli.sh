@@ -35,4 +35,16 @@ cp "$tmp/out" "$tmp/from-yaml.csv"
 expect 0 "$entente" run "$inputs/smpExample-det.xml" --model smp --format csv
 cmp -s "$tmp/out" "$tmp/from-yaml.csv" || fail "converted YAML does not reproduce the XML run"
 
+# trace: the round-1 challenge of SActor-00 (KTAB's log: target SActor-06, prob 0.7643)
+expect 0 "$entente" trace "$inputs/dummyData_3Dim.csv" -o "$tmp/trace.csv"
+head -1 "$tmp/trace.csv" | grep -q '^space,round,record,actor,counterpart,bargain,issue,value$' || fail "trace header"
+grep -q '^ktab,1,bargain_win_probability,SActor-00,SActor-06,0,,0.7643' "$tmp/trace.csv" || fail "trace: round-1 bargain of SActor-00"
+grep -q '^ktab,10,position,SActor-06,,,Pstn3,' "$tmp/trace.csv" || fail "trace: no positions of the stop turn"
+grep -q '^ktab,11,' "$tmp/trace.csv" && fail "trace: rounds after the stop turn"
+expect 2 "$entente" trace "$inputs/dummyData_3Dim.csv" --model compromise
+
+# the HTML report explains moves from the smp record
+expect 0 "$entente" report "$inputs/dummyData_3Dim.csv" --model smp --no-sensitivity --mc-draws 10 -o "$tmp/r.html"
+grep -q 'accepted a challenge' "$tmp/r.html" || fail "report: no smp moves for why-did-it-move"
+
 finish "smp cli: ok"

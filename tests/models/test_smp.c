@@ -297,6 +297,44 @@ static void spaces_are_bargained_jointly(void **state)
     en_scenario_free(s);
 }
 
+/* Round 1 of dummyData_3Dim against KTAB's verbose log (dummyData_3Dim.turn1-trace.txt): each
+ * actor's target, its expected gain (3 decimals) and its chance of winning (4 decimals). */
+static void turn1_challenges_match_ktab_log(void **state)
+{
+    (void)state;
+    char *log = slurp(fixture_path("tests/golden/ktab/dummyData_3Dim.turn1-trace.txt"));
+    en_scenario *s = load_input("dummyData_3Dim.csv");
+    en_result *r = fixture_run(s, "smp", NULL);
+    en_node *round1 = en_node_get(en_node_get(r->extra, "spaces")->items[0], "rounds")->items[1];
+    en_node *bargains = en_node_get(round1, "bargains");
+    size_t seen = 0;
+    for (const char *p = strstr(log, "In turn 0 actor "); p; p = strstr(p + 1, "In turn 0 actor ")) {
+        int actor, target;
+        double worth, prob;
+        assert_int_equal(sscanf(p, "In turn 0 actor %d has most advantageous target %d worth %lf",
+                                &actor, &target, &worth), 3);
+        const char *est = strstr(p, "Est by ");
+        assert_non_null(est);
+        assert_int_equal(sscanf(est, "Est by %*d of prob %lf", &prob), 1);
+        int found = 0;
+        for (size_t b = 0; b < bargains->count; b++) {
+            en_node *bg = bargains->items[b];
+            if (strcmp(en_node_get(bg, "initiator")->string, s->actors[actor].id) != 0) continue;
+            found = 1;
+            assert_string_equal(en_node_get(bg, "receiver")->string, s->actors[target].id);
+            assert_float_equal(en_node_get(bg, "initiator_gain")->number, worth, 0.0005 + 1e-12);
+            assert_float_equal(en_node_get(bg, "initiator_win_probability")->number, prob, 0.00005 + 1e-12);
+        }
+        assert_true(found);
+        seen++;
+    }
+    assert_int_equal(seen, 7);
+    assert_int_equal(bargains->count, 7);
+    en_result_free(r);
+    en_scenario_free(s);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +346,7 @@ int main(void)
         cmocka_unit_test(stochastic_is_reproducible),
         cmocka_unit_test(two_actor_bargain_by_hand),
         cmocka_unit_test(spaces_are_bargained_jointly),
+        cmocka_unit_test(turn1_challenges_match_ktab_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
