@@ -314,8 +314,9 @@ typedef struct en_forecast_options {
     unsigned threads;     /* 0 (default): one per online core; never changes the output */
     double patron_weight; /* λ in [0, 1]: how far a client weighs its patrons (default 0.5) */
     double audience_cost; /* α >= 0: the cost of moving away from a public stance (default 0.5) */
-    int mediation;        /* 1 (default): a mediator in the scenario proposes the nearest
-                           * package every veto player accepts; 0: only the forecast counts */
+    int mediation;        /* 1: a mediator in the scenario proposes the nearest package every
+                           * veto player accepts (an upper bound of P(agreement)); 0 (default):
+                           * only the forecast package counts */
     double delta;         /* drivers: share of each input's range it is moved by (default 0.1) */
     size_t drivers;       /* drivers listed (default 5) */
     long war_runs;        /* runs of the war layer for "when" (default 1000) */

@@ -39,7 +39,7 @@ void en_forecast_options_init(en_forecast_options *o)
     o->threads = 0;
     o->patron_weight = 0.5;
     o->audience_cost = 0.5;
-    o->mediation = 1;
+    o->mediation = 0; /* P(agreement) is the forecast package's acceptance unless asked */
     o->delta = 0.1;
     o->drivers = 5;
     o->war_runs = 1000;

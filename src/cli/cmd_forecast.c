@@ -11,7 +11,7 @@
 
 static const char usage[] =
     "usage: entente forecast [FILE] [--what-if EXPR]... [--draws N] [--seed S] [--threads T]\n"
-    "                        [--patron-weight W] [--audience-cost A] [--no-mediation] [--war-runs N]\n"
+    "                        [--patron-weight W] [--audience-cost A] [--mediation] [--war-runs N]\n"
     "                        [--param NAME=VALUE]... [--format text|json|csv] [-o FILE]\n"
     "                        [--input-format yaml|csv|decide] [--scale MIN,MAX] [--db FILE]\n\n"
     "One answer for FILE (default: the bundled Russia-Ukraine scenario), in plain words first:\n"
@@ -31,7 +31,9 @@ static const char usage[] =
     "  --threads T        worker threads (default: one per online core)\n"
     "  --patron-weight W  how far a client weighs its patrons' positions, in [0, 1] (default 0.5)\n"
     "  --audience-cost A  cost of moving away from a public stance, >= 0 (default 0.5)\n"
-    "  --no-mediation     a mediator in the scenario proposes nothing (only the forecast counts)\n"
+    "  --mediation        a mediator in the scenario proposes the package nearest the forecast that\n"
+    "                     every veto player accepts (P(agreement) then an upper bound; default: off,\n"
+    "                     P(agreement) is the forecast package's acceptance)\n"
     "  --war-runs N       runs of the war layer for \"when\" (default 1000)\n"
     "  --model NAME       forecast with NAME instead of the default forecaster ('entente models')\n"
     "  --param NAME=VALUE goes to the forecaster\n"
@@ -57,8 +59,8 @@ static int forecast_extra(int argc, char **argv, int index, void *state)
     int used_by_record = cli_record_option(argc, argv, index, &c->record);
     if (used_by_record) return used_by_record;
     const char *arg = argv[index];
-    if (strcmp(arg, "--no-mediation") == 0) {
-        c->options.mediation = 0;
+    if (strcmp(arg, "--mediation") == 0 || strcmp(arg, "--no-mediation") == 0) {
+        c->options.mediation = strcmp(arg, "--mediation") == 0;
         return 1;
     }
     static const char *const names[] = {"--what-if", "--draws", "--seed", "--threads", "--patron-weight",

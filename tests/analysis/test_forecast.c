@@ -90,6 +90,7 @@ static en_forecast_result *forecast(const en_scenario *s, size_t draws, unsigned
     o.threads = threads;
     o.war_runs = 50;
     o.model = "compromise"; /* the hand computations are the compromise's */
+    o.mediation = 1;        /* ... and let a mediator, where there is one, propose */
     en_forecast_result *r = NULL;
     en_error err = EN_ERROR_INIT;
     en_status st = en_forecast_run(s, NULL, &o, what_ifs, count, &r, &err);
