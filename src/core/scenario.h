@@ -193,9 +193,10 @@ en_source *en_scenario_add_source(en_scenario *scenario);
 void en_scenario_add_note(en_scenario *scenario, int line, int column, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Appends a model setting (NAME=VALUE text), replacing an earlier one of the same name. */
+/* Appends a model setting (NAME=VALUE text), replacing an earlier one of the same name.
+ * Time complexity: O(settings). */
 void en_scenario_add_setting(en_scenario *scenario, const char *name, const char *value);
-/* The setting's text, NULL if the file gives none. */
+/* The setting's text, NULL if the file gives none. Time complexity: O(settings). */
 const char *en_scenario_setting(const en_scenario *scenario, const char *name);
 
 long en_scenario_find_issue(const en_scenario *scenario, const char *id);

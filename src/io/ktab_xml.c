@@ -367,6 +367,12 @@ en_status en_ktab_xml_load(const char *data, size_t size, const char *name, en_s
     xmlFreeParserCtxt(ctxt);
     en_scenario *s = en_scenario_new(name, EN_FORMAT_KTAB_XML);
     xmlNode *root = xmlDocGetRootElement(doc);
+    if (doc->intSubset || doc->extSubset) {
+        /* KTAB files have none; refusing them keeps entity expansion (and its blow-ups) out */
+        fail(&x, (xmlNode *)(doc->intSubset ? doc->intSubset : doc->extSubset),
+             "the file has a document type declaration (expected a plain <Scenario> document)");
+        goto done;
+    }
     if (!is_element(root, "Scenario")) {
         fail(&x, root, "the root element is <%s> (expected <Scenario>)",
              root ? (const char *)root->name : "");

@@ -33,7 +33,8 @@ typedef struct smp_config {
 } smp_config;
 
 /* KTAB's defaults (SPEC of KTAB 3b5b063): Linear, Conditional, Deterministic, Prop, OneThird,
- * Mid, SemiCommit, S2P2, InitOnlyInterp; 2..100 rounds; 0.02; seed 0xD67CC16FE69C185C. */
+ * Mid, SemiCommit, S2P2, InitOnlyInterp; 2..100 rounds; 0.02; seed 0xD67CC16FE69C185C.
+ * Time complexity: O(1). */
 void smp_config_default(smp_config *config);
 
 typedef struct smp_input {
@@ -77,6 +78,7 @@ typedef struct smp_output {
  * target against every third party); queue elections add O(Σ_k q_k² × n) for queue sizes q_k. */
 en_status smp_solve(const smp_input *input, const smp_config *config, smp_output *out,
                     en_error *err);
+/* Releases what smp_solve filled (NULL or an emptied output allowed). Time complexity: O(rounds). */
 void smp_output_free(smp_output *out);
 
 /* KTAB's random numbers: mt19937_64 followed by KTAB's quadratic transform, as a uniform on

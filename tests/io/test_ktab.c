@@ -180,6 +180,9 @@ static void xml_errors_are_located(void **state)
     expect_xml_error("<capability>3</capability>", "<capability>0</capability>", 17, 0,
                      "capability> is 0");
     expect_xml_error("<BargnModel>PWCompInterp</BargnModel>", "", 5, 3, "has no <BargnModel>");
+    expect_xml_error("<?xml version=\"1.0\"?>\n",
+                     "<?xml version=\"1.0\"?>\n<!DOCTYPE Scenario [<!ENTITY a \"aaaa\">]>", 0, 0,
+                     "document type declaration");
 }
 
 static void shipped_sample_with_empty_coordinate(void **state)
