@@ -7,8 +7,9 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-    "usage: entente convert FILE [-o OUT.yaml] [--input-format yaml|csv|decide] [--scale MIN,MAX]\n\n"
+    "usage: entente convert FILE [-o OUT.yaml] [--input-format F] [--scale MIN,MAX]\n\n"
     "Reads FILE in any supported format and writes it as an entente scenario (YAML, format v1)\n"
+    "--input-format F forces the input format: yaml, csv, decide, deu, ktab-csv or ktab-xml.\n"
     "to OUT.yaml or standard output.\n";
 
 int cmd_convert(int argc, char **argv)

@@ -13,7 +13,7 @@ static const char usage[] =
     "usage: entente forecast [FILE] [--what-if EXPR]... [--draws N] [--seed S] [--threads T]\n"
     "                        [--patron-weight W] [--audience-cost A] [--mediation] [--war-runs N]\n"
     "                        [--param NAME=VALUE]... [--format text|json|csv] [-o FILE]\n"
-    "                        [--input-format yaml|csv|decide] [--scale MIN,MAX] [--db FILE]\n\n"
+    "                        [--input-format F] [--scale MIN,MAX] [--db FILE]\n\n"
     "One answer for FILE (default: the bundled Russia-Ukraine scenario), in plain words first:\n"
     "what deal (the default forecaster, with an 80% interval over the uncertain values and the\n"
     "models' disagreement, and each model's distance from it), will they agree (P(agreement):\n"
@@ -37,6 +37,7 @@ static const char usage[] =
     "  --war-runs N       runs of the war layer for \"when\" (default 1000)\n"
     "  --model NAME       forecast with NAME instead of the default forecaster ('entente models')\n"
     "  --param NAME=VALUE goes to the forecaster\n"
+    "--input-format F forces the input format: yaml, csv, decide, deu, ktab-csv or ktab-xml.\n"
     "  --db FILE          record the answer in a run store (or ENTENTE_DB; docs/run-store.md)\n";
 
 typedef struct forecast_cli {

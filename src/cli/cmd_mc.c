@@ -14,7 +14,7 @@
 static const char usage[] =
     "usage: entente mc [FILE] [--model NAME] [--draws N] [--seed S] [--threads T] [--jitter F]\n"
     "                  [--quiet] [--param NAME=VALUE]... [--rounds N] [--format text|json|csv]\n"
-    "                  [-o FILE] [--input-format yaml|csv|decide] [--scale MIN,MAX] [--db FILE]\n\n"
+    "                  [-o FILE] [--input-format F] [--scale MIN,MAX] [--db FILE]\n\n"
     "Runs one model (default: compromise) on N sampled copies of FILE (default: the bundled\n"
     "Russia-Ukraine scenario). Each draw samples every uncertain value ({value, low, high}:\n"
     "triangular; {value, sd}: normal truncated to the valid range) and, with --jitter F, moves\n"
@@ -31,6 +31,7 @@ static const char usage[] =
     "  --db FILE     record the analysis in a run store (or ENTENTE_DB; docs/run-store.md)\n"
     "Model options (--param, --rounds) go to every draw; the model's own seed is derived per\n"
     "draw from S. Exit status: 0 ok, 2 bad input, 1 internal error, 130 interrupted (the\n"
+    "--input-format F forces the input format: yaml, csv, decide, deu, ktab-csv or ktab-xml.\n"
     "partial results are still written, marked as such).\n";
 
 typedef struct mc_cli {

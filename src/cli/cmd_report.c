@@ -16,7 +16,7 @@
 static const char usage[] =
     "usage: entente report [FILE] [-o FILE.html] [--model NAME] [--mc-draws N] [--seed S]\n"
     "                      [--no-sensitivity] [--param NAME=VALUE]... [--rounds N]\n"
-    "                      [--input-format yaml|csv|decide] [--scale MIN,MAX] [--sources-dir DIR]\n"
+    "                      [--input-format F] [--scale MIN,MAX] [--sources-dir DIR]\n"
     "       entente report --db DB --run ID [-o FILE.html]\n\n"
     "Writes one self-contained HTML report (no network needed to open it): the scenario's\n"
     "actors x issues table with citations linking to the embedded source texts, the forecast\n"
@@ -27,6 +27,7 @@ static const char usage[] =
     "default 1000, 0 for none; --seed, default 1) and the sensitivity analysis. With --db and\n"
     "--run the report shows recorded run ID instead (docs/run-store.md). docs/report.md tells\n"
     "what each part shows. Cited source files must be regular UTF-8 text files inside the\n"
+    "--input-format F forces the input format: yaml, csv, decide, deu, ktab-csv or ktab-xml.\n"
     "scenario's folder, or inside DIR with --sources-dir DIR.\n";
 
 typedef struct report_cli {

@@ -8,12 +8,13 @@
 static const char usage[] =
     "usage: entente run [FILE] [--model NAME] [--param NAME=VALUE]... [--rounds N]\n"
     "                   [--seed S] [--trace summary|full|none] [--format text|json|csv] [-o FILE]\n"
-    "                   [--input-format yaml|csv|decide] [--scale MIN,MAX] [--db FILE]\n\n"
+    "                   [--input-format F] [--scale MIN,MAX] [--db FILE]\n\n"
     "Runs one model (default: compromise) on FILE, or on the bundled Russia-Ukraine scenario\n"
     "when FILE is omitted, and prints the forecast per issue. Text output tells the story round\n"
     "by round; --format json gives every round's positions (docs/cli.md has the layout).\n"
     "--scale sets the issue range of a CSV stakeholder sheet (default: range of the positions).\n"
     "--db FILE (or ENTENTE_DB) records the run in a run store (docs/run-store.md).\n"
+    "--input-format F forces the input format: yaml, csv, decide, deu, ktab-csv or ktab-xml.\n"
     "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
 
 int cmd_run(int argc, char **argv)
