@@ -84,19 +84,7 @@ en_scenario *fc_canonical_copy(const en_scenario *s, size_t *issue_from)
 
 void fc_drop_actor(en_scenario *s, size_t a)
 {
-    en_actor *gone = &s->actors[a];
-    free(gone->id);
-    free(gone->name);
-    free(gone->note);
-    free(gone->veto);
-    for (size_t i = 0; i < s->issue_count; i++) {
-        en_stance *st = &gone->stances[i];
-        for (size_t c = 0; c < st->cite_count; c++) free(st->cite[c]);
-        free(st->cite);
-        free(st->quote);
-        free(st->note);
-    }
-    free(gone->stances);
+    en_actor_clear(&s->actors[a], s->issue_count);
     memmove(&s->actors[a], &s->actors[a + 1], (s->actor_count - a - 1) * sizeof *s->actors);
     s->actor_count--;
     for (size_t k = 0; k < s->actor_count; k++) {

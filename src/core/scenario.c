@@ -179,6 +179,19 @@ static void free_stance(en_stance *stance)
     free(stance->note);
 }
 
+void en_actor_clear(en_actor *actor, size_t issue_count)
+{
+    free(actor->id);
+    free(actor->name);
+    free(actor->note);
+    free(actor->veto);
+    for (size_t k = 0; k < actor->alias_count; k++) free(actor->aliases[k]);
+    free(actor->aliases);
+    for (size_t i = 0; i < issue_count; i++) free_stance(&actor->stances[i]);
+    free(actor->stances);
+    memset(actor, 0, sizeof *actor);
+}
+
 void en_scenario_free(en_scenario *s)
 {
     if (!s) return;
@@ -196,17 +209,7 @@ void en_scenario_free(en_scenario *s)
         free(issue->labels);
         free(issue->space);
     }
-    for (size_t a = 0; a < s->actor_count; a++) {
-        en_actor *actor = &s->actors[a];
-        free(actor->id);
-        free(actor->name);
-        free(actor->note);
-        free(actor->veto);
-        for (size_t k = 0; k < actor->alias_count; k++) free(actor->aliases[k]);
-        free(actor->aliases);
-        for (size_t i = 0; i < s->issue_count; i++) free_stance(&actor->stances[i]);
-        free(actor->stances);
-    }
+    for (size_t a = 0; a < s->actor_count; a++) en_actor_clear(&s->actors[a], s->issue_count);
     for (size_t i = 0; i < s->source_count; i++) {
         en_source *src = &s->sources[i];
         free(src->id);

@@ -205,6 +205,9 @@ long en_scenario_find_source(const en_scenario *scenario, const char *id);
 
 /* Deep copy: Monte Carlo and sensitivity analysis change copies, never the original. */
 en_scenario *en_scenario_clone(const en_scenario *scenario);
+/* Frees everything one actor owns (ids, aliases, vetoes, stances over `issue_count` issues) and
+ * zeroes it; for code that removes an actor from a scenario. Time complexity: O(issues). */
+void en_actor_clear(en_actor *actor, size_t issue_count);
 
 /* Checks what every loader must guarantee (ids unique, values in range and finite, references
  * resolved, at least one issue and two actors) and reports each problem with its location. */

@@ -31,7 +31,8 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 mkdir -p "$tmp/case/sources"
 # A source text that tries to end the data block and run a script, and to open a comment.
-printf 'Reported: </script><script>document.title="PWNED-SOURCE"</script> <!-- <script>x()</script>\n' \
+# It also holds the hostile quote the scenario cites, so the scenario passes validate's citation check.
+printf 'Reported: </script><script>document.title="PWNED-SOURCE"</script> <!-- <script>x()</script>\nSaid: </script><script>alert(4)</script>\n' \
   >"$tmp/case/sources/evil.txt"
 cat >"$tmp/case/evil.yaml" <<'YAML'
 entente: 1
