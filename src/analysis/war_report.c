@@ -508,7 +508,7 @@ void en_war_summary_text(const en_war_summary *m, en_buffer *out)
 {
     const en_scenario *s = m->scenario;
     const en_war *w = m->war;
-    en_buffer_printf(out, "War-bargaining forecast (WB-1): %s\n", en_scenario_title(s));
+    en_buffer_printf(out, "War-bargaining forecast (WB-2): %s\n", en_scenario_title(s));
     char from[16], to[16];
     step_date(m, m->first, from, sizeof from);
     step_date(m, m->last, to, sizeof to);

@@ -10,6 +10,12 @@
  *   9 talks, the package (asymmetric Nash inside the window, or a registered model on positions
  *   clamped into it) and ratification; 10 renewal hazard of a signed deal (Powell 2006, Walter
  *   1997: shifts of future power raise it, guarantees lower it).
+ * WB-2 (docs/models/war.md, "WB-2") adds: private resolve types and screening offers (Fearon
+ * 1995, Powell 2004); a talks hazard that rises after the fighting began (base rates); public
+ * ratification, a channel chilled and positions hardened by failures (Putnam 1988, Fearon 1994);
+ * patrons that press their clients by their own stakes (Werner 2000, Fang, Johnson & Leeds
+ * 2014); beliefs along announced aid paths; culpable leaders (Goemans 2000, Croco 2011); bare
+ * and victor's ceasefires; --as-of; rates restated for any step length.
  * Every uncertain value of the scenario is drawn once per run, from the run's own stream seeded
  * by (seed, run), and the run writes only its own rows of the summary, so the output does not
  * depend on which thread ran it (war.c). One run: steps × (one window LP + O(actors × issues)).
