@@ -82,6 +82,7 @@ struct war_run {
     int have_package;     /* r->package holds the last maximin package of this run */
     long rejections;
     double q_shift;       /* (4) mean edge along the announced power path minus today's */
+    double credibility;   /* (2) weight of guarantees in the renewal risk, in [0, 1] */
     double rate;          /* step_days / rate_days (1: rates are per step) */
 };
 
@@ -273,6 +274,7 @@ static void run_init(war_run *r, const war_setup *su, long run)
     r->chill = 0;
     r->rejections = 0;
     r->q_shift = 0;
+    r->credibility = 1;
     r->have_package = 0;
     for (size_t a = 0; a < su->na; a++) {
         r->harden[a] = 0;
@@ -481,6 +483,15 @@ static void project_power(war_run *r, const war_setup *su, long t)
     r->q_shift = total / (double)horizon - q0;
 }
 
+/* A patron of A that holds a stance on an issue carrying a guarantee: a guarantor. */
+static int is_guarantor(const war_run *r, const war_setup *su, long a)
+{
+    if (su->s->actors[a].patron_of != su->w->side_a) return 0;
+    for (size_t k = 0; k < su->ni; k++)
+        if (r->guarantee[k] > 0 && su->s->actors[a].stances[k].present) return 1;
+    return 0;
+}
+
 /* (6) Patrons with stakes and leverage (Werner 2000; Salehyan 2010; Fang, Johnson & Leeds
  * 2014): each patron of a belligerent values the package on EVERY issue it holds a stance on
  * (salience-normalised) against its own value of the war going on; its client's reservation
@@ -491,6 +502,9 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
 {
     size_t ni = su->ni;
     const double *x = r->have_package ? r->package : su->status_quo;
+    int credible = r->global[WP_GUARANTEE_CREDIBILITY] > 0;
+    double cred_sum = 0;
+    long guarantors = 0;
     for (size_t p = 0; p < su->np; p++) r->push[p] = 0;
     for (size_t k = 0; k < ni; k++) { /* the decisive branch of V^cont reads them */
         r->ideal_a[k] = r->ideal[(size_t)su->w->side_a * ni + k];
@@ -500,7 +514,8 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
         long a = su->patron_actor[b];
         r->patron_surplus[b] = r->patron_push[b] = 0;
         double lev = AP(r, su, a, WA_LEVERAGE);
-        if (!(lev > 0)) continue;
+        int guarantor = credible && is_guarantor(r, su, a);
+        if (!(lev > 0) && !guarantor) continue;
         double total = 0;
         for (size_t k = 0; k < ni; k++) total += r->salience[(size_t)a * ni + k];
         if (!(total > 0)) continue;
@@ -517,11 +532,23 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
         double surplus = en_war_utility(&one, &pl, x) - continuation(r, su, a, r->pideal, r->pweight, z);
         if (!isfinite(surplus)) surplus = 0;
         r->patron_surplus[b] = surplus;
+        if (guarantor) {
+            /* (2) Walter (2002): a guarantee is worth what its guarantor would do. It enforces
+             * a deal it gains from, up to the cost of fighting for it over the horizon. */
+            double delta = r->global[WP_DELTA], horizon = r->global[WP_HORIZON];
+            double annuity = delta < 1 ? (1 - pow(delta, horizon)) / (1 - delta) : horizon;
+            double cost = AP(r, su, a, WA_FLOW_COST) * annuity;
+            cred_sum += surplus <= 0 ? 0 : cost > 0 ? fmin(1, surplus / cost) : 1;
+            guarantors++;
+        }
+        if (!(lev > 0)) continue;
         r->patron_push[b] = -lev * surplus;
         long client = su->s->actors[a].patron_of;
         size_t cp = client == su->w->side_a ? su->a_player : su->b_player;
         r->push[cp] += r->patron_push[b];
     }
+    /* no guarantor: a guarantee nobody would enforce is worth nothing */
+    r->credibility = !credible ? 1 : guarantors ? cred_sum / (double)guarantors : 0;
 }
 
 /* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
@@ -570,7 +597,7 @@ static en_war_frame frame_of(war_run *r, const war_setup *su, size_t players)
 {
     en_war_frame f = {su->ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
                       r->reference, r->global[WP_RENEW_A0], r->global[WP_RENEW_A1],
-                      r->global[WP_RENEW_A2], players, r->players};
+                      r->global[WP_RENEW_A2] * r->credibility, players, r->players};
     return f;
 }
 
