@@ -83,6 +83,7 @@ struct war_run {
     long rejections;
     double q_shift;       /* (4) mean edge along the announced power path minus today's */
     double credibility;   /* (2) weight of guarantees in the renewal risk, in [0, 1] */
+    double dh, annuity;   /* δ^H and (1 − δ^H)/(1 − δ) of the run (after rate conversion) */
     double rate;          /* step_days / rate_days (1: rates are per step) */
 };
 
@@ -281,6 +282,9 @@ static void run_init(war_run *r, const war_setup *su, long run)
         r->culpable[a] = AP(r, su, a, WA_CULPABILITY);
     }
     convert_rates(r, su);
+    double delta = r->global[WP_DELTA], horizon = (double)(long)r->global[WP_HORIZON];
+    r->dh = pow(delta, horizon);
+    r->annuity = delta < 1 ? (1 - r->dh) / (1 - delta) : horizon;
 }
 
 /* Contest success function: A's per-contest win probability. */
@@ -408,10 +412,8 @@ static double continuation(war_run *r, const war_setup *su, long a, const double
                            const double *weight, double z)
 {
     size_t ni = su->ni;
-    double delta = r->global[WP_DELTA];
     long horizon = (long)r->global[WP_HORIZON];
-    double dh = pow(delta, (double)horizon);
-    double annuity = delta < 1 ? (1 - dh) / (1 - delta) : (double)horizon;
+    double dh = r->dh, annuity = r->annuity;
     double jump = r->global[WP_JUMP_RATE] * r->global[WP_JUMP_SIZE];
     double decisive = r->global[WP_DECISIVE_WEIGHT], forts = r->global[WP_FORTS];
     en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
@@ -451,6 +453,7 @@ static double csf(const war_run *r, const war_setup *su, double ka, double kb)
     if (g == 0 || (!(ka > 0) && !(kb > 0))) return 0.5;
     if (!(kb > 0)) return 1;
     if (!(ka > 0)) return 0;
+    if (g == 1) return ka / (ka + kb); /* the Tullock ratio, without exp and log */
     return 1 / (1 + exp(g * (log(kb) - log(ka))));
 }
 
@@ -535,9 +538,7 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
         if (guarantor) {
             /* (2) Walter (2002): a guarantee is worth what its guarantor would do. It enforces
              * a deal it gains from, up to the cost of fighting for it over the horizon. */
-            double delta = r->global[WP_DELTA], horizon = r->global[WP_HORIZON];
-            double annuity = delta < 1 ? (1 - pow(delta, horizon)) / (1 - delta) : horizon;
-            double cost = AP(r, su, a, WA_FLOW_COST) * annuity;
+            double cost = AP(r, su, a, WA_FLOW_COST) * r->annuity;
             cred_sum += surplus <= 0 ? 0 : cost > 0 ? fmin(1, surplus / cost) : 1;
             guarantors++;
         }
