@@ -356,7 +356,7 @@ static void why_json(const en_war_summary *m, en_node *root)
     if (m->as_of_step >= 0) {
         char date[16];
         en_date_format(m->war->start_day + m->as_of_step * m->war->step_days, date, sizeof date);
-        en_node_set_string(root, "as_of_step", date);
+        en_node_set_string(root, "as_of", date); /* the first step of the forecast */
     }
     if (m->deal_by_count) {
         en_node *list = en_node_set(root, "deal_by", en_node_new(EN_NODE_ARRAY));
