@@ -356,7 +356,7 @@ static void why_json(const en_war_summary *m, en_node *root)
     if (m->as_of_step >= 0) {
         char date[16];
         en_date_format(m->war->start_day + m->as_of_step * m->war->step_days, date, sizeof date);
-        en_node_set_string(root, "as_of_step", date);
+        en_node_set_string(root, "as_of", date); /* the first step of the forecast */
     }
     if (m->deal_by_count) {
         en_node *list = en_node_set(root, "deal_by", en_node_new(EN_NODE_ARRAY));
@@ -508,7 +508,7 @@ void en_war_summary_text(const en_war_summary *m, en_buffer *out)
 {
     const en_scenario *s = m->scenario;
     const en_war *w = m->war;
-    en_buffer_printf(out, "War-bargaining forecast (WB-1): %s\n", en_scenario_title(s));
+    en_buffer_printf(out, "War-bargaining forecast (WB-2): %s\n", en_scenario_title(s));
     char from[16], to[16];
     step_date(m, m->first, from, sizeof from);
     step_date(m, m->last, to, sizeof to);

@@ -10,6 +10,12 @@
  *   9 talks, the package (asymmetric Nash inside the window, or a registered model on positions
  *   clamped into it) and ratification; 10 renewal hazard of a signed deal (Powell 2006, Walter
  *   1997: shifts of future power raise it, guarantees lower it).
+ * WB-2 (docs/models/war.md, "WB-2") adds: private resolve types and screening offers (Fearon
+ * 1995, Powell 2004); a talks hazard that rises after the fighting began (base rates); public
+ * ratification, a channel chilled and positions hardened by failures (Putnam 1988, Fearon 1994);
+ * patrons that press their clients by their own stakes (Werner 2000, Fang, Johnson & Leeds
+ * 2014); beliefs along announced aid paths; culpable leaders (Goemans 2000, Croco 2011); bare
+ * and victor's ceasefires; --as-of; rates restated for any step length.
  * Every uncertain value of the scenario is drawn once per run, from the run's own stream seeded
  * by (seed, run), and the run writes only its own rows of the summary, so the output does not
  * depend on which thread ran it (war.c). One run: steps × (one window LP + O(actors × issues)).
@@ -76,6 +82,8 @@ struct war_run {
     int have_package;     /* r->package holds the last maximin package of this run */
     long rejections;
     double q_shift;       /* (4) mean edge along the announced power path minus today's */
+    double credibility;   /* (2) weight of guarantees in the renewal risk, in [0, 1] */
+    double dh, annuity;   /* δ^H and (1 − δ^H)/(1 − δ) of the run (after rate conversion) */
     double rate;          /* step_days / rate_days (1: rates are per step) */
 };
 
@@ -267,12 +275,16 @@ static void run_init(war_run *r, const war_setup *su, long run)
     r->chill = 0;
     r->rejections = 0;
     r->q_shift = 0;
+    r->credibility = 1;
     r->have_package = 0;
     for (size_t a = 0; a < su->na; a++) {
         r->harden[a] = 0;
         r->culpable[a] = AP(r, su, a, WA_CULPABILITY);
     }
     convert_rates(r, su);
+    double delta = r->global[WP_DELTA], horizon = (double)(long)r->global[WP_HORIZON];
+    r->dh = pow(delta, horizon);
+    r->annuity = delta < 1 ? (1 - r->dh) / (1 - delta) : horizon;
 }
 
 /* Contest success function: A's per-contest win probability. */
@@ -400,10 +412,8 @@ static double continuation(war_run *r, const war_setup *su, long a, const double
                            const double *weight, double z)
 {
     size_t ni = su->ni;
-    double delta = r->global[WP_DELTA];
     long horizon = (long)r->global[WP_HORIZON];
-    double dh = pow(delta, (double)horizon);
-    double annuity = delta < 1 ? (1 - dh) / (1 - delta) : (double)horizon;
+    double dh = r->dh, annuity = r->annuity;
     double jump = r->global[WP_JUMP_RATE] * r->global[WP_JUMP_SIZE];
     double decisive = r->global[WP_DECISIVE_WEIGHT], forts = r->global[WP_FORTS];
     en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
@@ -443,6 +453,7 @@ static double csf(const war_run *r, const war_setup *su, double ka, double kb)
     if (g == 0 || (!(ka > 0) && !(kb > 0))) return 0.5;
     if (!(kb > 0)) return 1;
     if (!(ka > 0)) return 0;
+    if (g == 1) return ka / (ka + kb); /* the Tullock ratio, without exp and log */
     return 1 / (1 + exp(g * (log(kb) - log(ka))));
 }
 
@@ -475,6 +486,15 @@ static void project_power(war_run *r, const war_setup *su, long t)
     r->q_shift = total / (double)horizon - q0;
 }
 
+/* A patron of A that holds a stance on an issue carrying a guarantee: a guarantor. */
+static int is_guarantor(const war_run *r, const war_setup *su, long a)
+{
+    if (su->s->actors[a].patron_of != su->w->side_a) return 0;
+    for (size_t k = 0; k < su->ni; k++)
+        if (r->guarantee[k] > 0 && su->s->actors[a].stances[k].present) return 1;
+    return 0;
+}
+
 /* (6) Patrons with stakes and leverage (Werner 2000; Salehyan 2010; Fang, Johnson & Leeds
  * 2014): each patron of a belligerent values the package on EVERY issue it holds a stance on
  * (salience-normalised) against its own value of the war going on; its client's reservation
@@ -485,6 +505,9 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
 {
     size_t ni = su->ni;
     const double *x = r->have_package ? r->package : su->status_quo;
+    int credible = r->global[WP_GUARANTEE_CREDIBILITY] > 0;
+    double cred_sum = 0;
+    long guarantors = 0;
     for (size_t p = 0; p < su->np; p++) r->push[p] = 0;
     for (size_t k = 0; k < ni; k++) { /* the decisive branch of V^cont reads them */
         r->ideal_a[k] = r->ideal[(size_t)su->w->side_a * ni + k];
@@ -494,7 +517,8 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
         long a = su->patron_actor[b];
         r->patron_surplus[b] = r->patron_push[b] = 0;
         double lev = AP(r, su, a, WA_LEVERAGE);
-        if (!(lev > 0)) continue;
+        int guarantor = credible && is_guarantor(r, su, a);
+        if (!(lev > 0) && !guarantor) continue;
         double total = 0;
         for (size_t k = 0; k < ni; k++) total += r->salience[(size_t)a * ni + k];
         if (!(total > 0)) continue;
@@ -511,11 +535,21 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
         double surplus = en_war_utility(&one, &pl, x) - continuation(r, su, a, r->pideal, r->pweight, z);
         if (!isfinite(surplus)) surplus = 0;
         r->patron_surplus[b] = surplus;
+        if (guarantor) {
+            /* (2) Walter (2002): a guarantee is worth what its guarantor would do. It enforces
+             * a deal it gains from, up to the cost of fighting for it over the horizon. */
+            double cost = AP(r, su, a, WA_FLOW_COST) * r->annuity;
+            cred_sum += surplus <= 0 ? 0 : cost > 0 ? fmin(1, surplus / cost) : 1;
+            guarantors++;
+        }
+        if (!(lev > 0)) continue;
         r->patron_push[b] = -lev * surplus;
         long client = su->s->actors[a].patron_of;
         size_t cp = client == su->w->side_a ? su->a_player : su->b_player;
         r->push[cp] += r->patron_push[b];
     }
+    /* no guarantor: a guarantee nobody would enforce is worth nothing */
+    r->credibility = !credible ? 1 : guarantors ? cred_sum / (double)guarantors : 0;
 }
 
 /* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
@@ -564,7 +598,7 @@ static en_war_frame frame_of(war_run *r, const war_setup *su, size_t players)
 {
     en_war_frame f = {su->ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
                       r->reference, r->global[WP_RENEW_A0], r->global[WP_RENEW_A1],
-                      r->global[WP_RENEW_A2], players, r->players};
+                      r->global[WP_RENEW_A2] * r->credibility, players, r->players};
     return f;
 }
 

@@ -1,5 +1,5 @@
 /*
- * cmd_war.c — `entente war`: the war-bargaining layer (model WB-1) on a scenario with a `war:`
+ * cmd_war.c — `entente war`: the war-bargaining layer (model WB-1 with the WB-2 mechanisms) on a scenario with a `war:`
  * section: when is a settlement window open, will a deal be signed, on what terms, and who
  * blocks. Parses options, runs the simulation (analysis/war.h), prints text or JSON.
  */
@@ -21,7 +21,7 @@ static const char usage[] =
     "                   [--explain DATE] [--settle-with nash|MODEL] [--format text|json] [-o FILE]\n"
     "                   [--as-of DATE] [--deal-by DATE[,DATE...]]\n"
     "                   [--db FILE]   (records the run in a run store: docs/run-store.md)\n\n"
-    "Runs the war-bargaining layer (WB-1, docs/models/war.md) on FILE's `war:` section: a Monte\n"
+    "Runs the war-bargaining layer (WB-2, docs/models/war.md) on FILE's `war:` section: a Monte\n"
     "Carlo of the fighting, beliefs, aid, public commitments and talks, step by step. Prints per\n"
     "step the probability that a settlement window is open (every veto player prefers some\n"
     "package to fighting on), its slack, P(deal signed by the date), near misses (open window,\n"

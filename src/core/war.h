@@ -49,6 +49,7 @@ enum {
     WP_RATE_DAYS,      /* time step: days the per-step rates are stated for; 0: step_days */
     WP_RATIFY_AUDIENCE,/* (5) weight of the public audience cost in P(ratify); 0: off */
     WP_AID_FORESIGHT,  /* (4) 1: the value of fighting on projects power along announced aid; 0: off */
+    WP_GUARANTEE_CREDIBILITY, /* (2) 1: guarantees count as much as the guarantors would enforce them; 0: at face value */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored

@@ -8,6 +8,7 @@
  *   (8) the talks ramp: P(deal at step 0) = 1 − exp(−days/ramp);
  *   (5) channel chill (P(talks at step 1) = p(1 − chill·p)), hardening, public ratification;
  *   (6) a patron's pressure closes a window and opens one, and is named;
+ *   (2) a guarantee weighted by its guarantor's stake (hand logistic at the package);
  *   (4) the value of fighting on along the power path of announced aid (hand recursion);
  *   (7) a culpable leader's slack (closed form) and its reset by a leader change;
  *   kinds of deal (bare ceasefire, victor's ceasefire); --as-of and scheduled events;
@@ -30,6 +31,9 @@
 #include "core/war.h"
 
 #define RUNS 4000
+
+/* Extra per-issue parameters of `bloc` in the next scenario() (", guarantee: 1"). */
+static const char *bloc_extra = "";
 
 /* A one-issue war, A's share on a frozen front; `params` (global parameters), `actor_params`
  * ("A: {...}, P: {...}" entries merged into the defaults below), extra actors, extra keys of the
@@ -95,10 +99,11 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
              "  front: 0.5\n"
              "%s"
              "  parameters: {%s%s}\n"
-             "  issues: {bloc: {battlefield: 0}}\n"
+             "  issues: {bloc: {battlefield: 0%s}}\n"
              "  actors: {A: {flow_cost: 0.003, prior_q: 0.5%s%s}, B: {flow_cost: 0.003, prior_q: 0.5%s%s}%s}\n"
              "%s",
              extra_actors ? extra_actors : "", extra_war ? extra_war : "", globals, params ? params : "",
+             bloc_extra,
              strstr(a_params, "ratify:") ? "" : ", ratify: 1", a_params,
              strstr(b_params, "ratify:") ? "" : ", ratify: 1", b_params, others, timeline ? timeline : "");
     en_scenario *s = NULL;
@@ -361,6 +366,56 @@ static void test_patron_pressure(void **state)
     en_scenario_free(s);
 }
 
+/* ---- (2) guarantees worth what the guarantor would do ---- */
+
+static double logistic(double y) { return 1 / (1 + exp(-y)); }
+
+static void test_guarantee_credibility(void **state)
+{
+    (void)state;
+    /* bloc carries a guarantee (g = 1); P, a patron of A that wants bloc high, is its guarantor.
+     * A fears renewal (L = 0.5): R_A = 0.5·logistic(−3 − 3·c·x_bloc/100), c = the guarantor's
+     * credibility min(1, surplus / (flow_cost · annuity)), 0 if it loses from the deal. */
+    static const char guarantor[] =
+        "  - {id: P, role: patron, patron_of: A, capability: 30, positions: {bloc: {position: 100, salience: 1}}}\n";
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995), cost = 0.003 * annuity;
+    const char *benefits[2] = {"0", "0.05"}; /* 0.05 a step: P prefers the war, c = 0 */
+    for (int credible = 0; credible <= 1; credible++)
+        for (int i = 0; i < 2; i++) {
+            char params[160], actors[160];
+            snprintf(params, sizeof params, ", p_talk_open: 0, private_info: 0, guarantee_credibility: %d", credible);
+            snprintf(actors, sizeof actors, ", A: {renewal_loss: 0.5}, P: {leverage: 0, war_benefit: %s}", benefits[i]);
+            bloc_extra = ", guarantee: 1";
+            en_scenario *s = scenario(params, actors, guarantor, NULL, NULL);
+            bloc_extra = "";
+            en_war_options o;
+            en_war_options_init(&o);
+            o.runs = 10;
+            o.window_only = 1;
+            int ok;
+            o.explain_day = en_date_days("2022-01-15", &ok);
+            en_war_summary *m = NULL;
+            en_error err = EN_ERROR_INIT;
+            assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+            for (long r = 0; r < m->runs; r++) {
+                double surplus = m->explain_patron[(size_t)r * m->patron_count];
+                double c = !credible ? 1 : surplus <= 0 ? 0 : fmin(1, surplus / cost);
+                if (credible && i == 1) assert_true(c == 0);
+                if (credible && i == 0) assert_true(c == 1);
+                const double *x = &m->explain_package[(size_t)r * 2];
+                double u = ((1 - x[0] / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001;
+                double expected = u - 0.5 * logistic(-3 - 3 * c * x[1] / 100);
+                double v = m->explain_deal_value[(size_t)r * m->player_count];
+                if (fabs(v - expected) > 1e-9) {
+                    fprintf(stderr, "credible %d case %d: deal value %.9f, expected %.9f (c %g)\n", credible, i, v, expected, c);
+                    fail();
+                }
+            }
+            en_war_summary_free(m);
+            en_scenario_free(s);
+        }
+}
+
 /* ---- (7) leaders with culpability ---- */
 
 static void test_culpability(void **state)
@@ -565,7 +620,7 @@ int main(void)
         cmocka_unit_test(test_screen_closed_form), cmocka_unit_test(test_screening_protocol),
         cmocka_unit_test(test_talk_ramp),          cmocka_unit_test(test_chill_and_harden),
         cmocka_unit_test(test_patron_pressure),    cmocka_unit_test(test_culpability),
-        cmocka_unit_test(test_aid_foresight),
+        cmocka_unit_test(test_aid_foresight),      cmocka_unit_test(test_guarantee_credibility),
         cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
     };
