@@ -541,6 +541,15 @@ def sensitivity(scenario, model="eum", delta=0.1, top=5, **params):
     return Sensitivity(handle.value, s, _text(lib.en_model_name(m)))
 
 
+def _whole(name, value, low, high):
+    """Checks a whole-number option before it reaches an unsigned C field (where -1 would wrap
+    round to a huge count)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(_INPUT, [Problem("", 0, 0, f"{name}={value!r} is invalid (expected a "
+                                                    f"whole number in [{low}, {high}])")])
+    return value
+
+
 # ---- the forecast: one answer --------------------------------------------------------------
 
 class Forecast:
@@ -605,9 +614,11 @@ def forecast(scenario, what_if=(), draws=10000, seed=1, threads=0, model=None,
     p = _Params(params)
     opts = _lib._ForecastOptions()
     lib.en_forecast_options_init(ctypes.byref(opts))
-    opts.draws, opts.seed, opts.threads = int(draws), int(seed), int(threads)
+    opts.draws = _whole("draws", draws, 1, 10000000)
+    opts.seed = _whole("seed", seed, 0, 2**53 - 1)
+    opts.threads = _whole("threads", threads, 0, 1024)
     opts.patron_weight, opts.audience_cost = float(patron_weight), float(audience_cost)
-    opts.mediation, opts.war_runs = 1 if mediation else 0, int(war_runs)
+    opts.mediation, opts.war_runs = 1 if mediation else 0, _whole("war_runs", war_runs, 1, 1000000)
     name = None
     if model is not None:
         name = str(model).encode()
@@ -713,9 +724,10 @@ def backtest(files_or_scenarios, models=None, seed=1, resamples=2000, fit=False,
     if names is not None:
         opts.models, opts.model_count = ctypes.cast(names, ctypes.POINTER(ctypes.c_char_p)), \
             len(models)
-    opts.params, opts.seed = p.handle, int(seed)
-    opts.resamples, opts.min_actors = int(resamples), int(min_actors)
-    opts.fit, opts.folds = 1 if fit else 0, int(folds)
+    opts.params, opts.seed = p.handle, _whole("seed", seed, 0, 2147483647)
+    opts.resamples = _whole("resamples", resamples, 1, 100000000)
+    opts.min_actors = _whole("min_actors", min_actors, 1, 100000000)
+    opts.fit, opts.folds = 1 if fit else 0, _whole("folds", folds, 1, 100000000)
     array = (ctypes.c_void_p * len(scenarios))(*[s._handle for s in scenarios])
     handle, err = ctypes.c_void_p(), _lib._Error()
     _check(lib.en_backtest_run(array, len(scenarios), ctypes.byref(opts), ctypes.byref(handle),

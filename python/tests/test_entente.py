@@ -320,6 +320,9 @@ def test_forecast_bad_what_if_raises_with_its_column():
     assert (e.value.file, e.value.line, e.value.column) == ("--what-if #2", 1, 1)
     with pytest.raises(entente.InputError, match="unknown model"):
         entente.forecast(UKRAINE, model="nope", draws=5)
+    for bad in (0, -1, 2.5):  # never wrapped round into a huge unsigned count
+        with pytest.raises(entente.InputError, match="draws"):
+            entente.forecast(UKRAINE, draws=bad)
 
 
 THREE = """entente: 1
@@ -383,6 +386,8 @@ def test_backtest_mae_by_hand(tmp_path):
 def test_backtest_without_outcomes_raises():
     with pytest.raises(entente.InputError, match="outcome"):
         entente.backtest(EXAMPLE, models=["median"], resamples=10)
+    with pytest.raises(entente.InputError, match="resamples"):
+        entente.backtest(EXAMPLE, resamples=-1)
 
 
 DEU3 = "/work/shared/validation/deu3/deu3-dev.tsv"
