@@ -14,6 +14,7 @@ Errors in the input raise entente.InputError, whose str() is `FILE:LINE:COL: err
 and whose .problems lists every problem found. docs/python.md has the whole tour.
 """
 import ctypes
+import json as _json
 from collections import namedtuple
 
 from . import _lib
@@ -21,8 +22,9 @@ from ._lib import lib
 
 __all__ = [
     "Error", "InputError", "ModelError", "Problem", "Scenario", "Model", "Param", "Result",
-    "Position", "Comparison", "MonteCarlo", "Sensitivity",
-    "load", "loads", "models", "run", "compare", "mc", "sensitivity", "war",
+    "Position", "Comparison", "MonteCarlo", "Sensitivity", "Forecast", "Backtest",
+    "load", "loads", "load_all", "models", "run", "compare", "mc", "sensitivity", "war",
+    "forecast", "backtest",
     "version", "library_version",
 ]
 
@@ -123,7 +125,8 @@ def library_version():
 
 # ---- scenarios -----------------------------------------------------------------------------
 
-_INPUT_FORMATS = {None: 0, "auto": 0, "yaml": 1, "csv": 2, "decide": 3}
+_INPUT_FORMATS = {None: 0, "auto": 0, "yaml": 1, "csv": 2, "decide": 3, "deu": 4, "ktab-csv": 5,
+                  "ktab-xml": 6}
 
 
 class Scenario:
@@ -154,6 +157,15 @@ class Scenario:
         return f"<entente.Scenario {self.title!r}: {len(self.actors)} actors, " \
                f"{len(self.issues)} issues>"
 
+    @property
+    def outcomes(self):
+        """{issue id: recorded outcome} for the issues with an `outcome:` (or a DEU outcome)."""
+        x, out = ctypes.c_double(), {}
+        for i, issue in enumerate(self.issues):
+            if lib.en_scenario_issue_outcome(self._handle, i, ctypes.byref(x)):
+                out[issue] = x.value
+        return out
+
     def to_yaml(self):
         """The scenario as entente YAML (what `entente convert` writes)."""
         return _write(lib.en_scenario_write_yaml, self._handle)
@@ -162,7 +174,8 @@ class Scenario:
 def _load_options(format, scale):
     if format not in _INPUT_FORMATS:
         raise InputError(_INPUT, [Problem("", 0, 0,
-                         f"unknown input format '{format}' (auto|yaml|csv|decide)")])
+                         f"unknown input format '{format}' "
+                         "(auto|yaml|csv|decide|deu|ktab-csv|ktab-xml)")])
     opts = _lib._LoadOptions(_INPUT_FORMATS[format], 0, 0.0, 0.0)
     if scale is not None:
         opts.has_scale, opts.scale_min, opts.scale_max = 1, float(scale[0]), float(scale[1])
@@ -188,6 +201,19 @@ def loads(text, name="<string>", format=None, scale=None):
     _check(lib.en_scenario_load_buffer(data, len(data), name.encode(), ctypes.byref(opts),
                                        ctypes.byref(handle), ctypes.byref(err)), err)
     return Scenario(handle.value)
+
+
+def load_all(path, format=None, scale=None):
+    """Every scenario a file holds, as a list: a DEU outcome table gives one per proposal,
+    any other format one (what `entente backtest` reads). Raises InputError like load()."""
+    opts = _load_options(format, scale)
+    array, count, err = ctypes.POINTER(ctypes.c_void_p)(), ctypes.c_size_t(), _lib._Error()
+    _check(lib.en_scenario_load_all(str(path).encode(), ctypes.byref(opts), ctypes.byref(array),
+                                    ctypes.byref(count), ctypes.byref(err)), err)
+    # Each Scenario owns its C object from here on; the array itself is the caller's to free.
+    scenarios = [Scenario(array[k]) for k in range(count.value)]
+    _lib.libc.free(ctypes.cast(array, ctypes.c_void_p))
+    return scenarios
 
 
 def _scenario(s):
@@ -513,3 +539,201 @@ def sensitivity(scenario, model="eum", delta=0.1, top=5, **params):
     _check(lib.en_sensitivity_run(m, s._handle, p.handle, ctypes.byref(opts),
                                   ctypes.byref(handle), ctypes.byref(err)), err)
     return Sensitivity(handle.value, s, _text(lib.en_model_name(m)))
+
+
+def _whole(name, value, low, high):
+    """Checks a whole-number option before it reaches an unsigned C field (where -1 would wrap
+    round to a huge count)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(_INPUT, [Problem("", 0, 0, f"{name}={value!r} is invalid (expected a "
+                                                    f"whole number in [{low}, {high}])")])
+    return value
+
+
+# ---- the forecast: one answer --------------------------------------------------------------
+
+class Forecast:
+    """`entente forecast`'s answer. .p_agreement (the base case), .forecasts {issue: forecast},
+    .intervals {issue: (low, high)} (the 80% interval), .model (the forecaster), .data (the JSON
+    document parsed: blockers, drivers, what_if cases, ...), .what_if (data["what_if"]);
+    .text()/.json()/.csv() give exactly what `entente forecast --format ...` prints."""
+
+    def __init__(self, handle, scenario):
+        self._handle, self.scenario = handle, scenario
+        self.p_agreement = lib.en_forecast_p_agreement(handle)
+        self.forecasts, self.intervals = {}, {}
+        low, high = ctypes.c_double(), ctypes.c_double()
+        for i, issue in enumerate(scenario.issues):
+            self.forecasts[issue] = lib.en_forecast_value(handle, i, ctypes.byref(low),
+                                                          ctypes.byref(high))
+            self.intervals[issue] = (low.value, high.value)
+        self.data = _json.loads(self.json())
+        self.model = self.data.get("model")
+        self.what_if = self.data.get("what_if", [])
+
+    def __del__(self):
+        if getattr(self, "_handle", None):
+            lib.en_forecast_result_free(self._handle)
+            self._handle = None
+
+    def __repr__(self):
+        return f"<entente.Forecast {self.model}: P(agreement)={self.p_agreement:g}, " \
+               f"{self.forecasts}>"
+
+    def write(self, format="text"):
+        return _write(lib.en_forecast_write, self._handle, _format(format))
+
+    def text(self):
+        return self.write("text")
+
+    def json(self):
+        return self.write("json")
+
+    def csv(self):
+        return self.write("csv")
+
+    def to_pandas(self):
+        """One row per issue: forecast, low, high (the 80% interval)."""
+        import pandas
+        rows = [dict(issue=i, forecast=self.forecasts[i], low=self.intervals[i][0],
+                     high=self.intervals[i][1]) for i in self.scenario.issues]
+        return pandas.DataFrame(rows).set_index("issue")
+
+
+def forecast(scenario, what_if=(), draws=10000, seed=1, threads=0, model=None,
+             patron_weight=0.5, audience_cost=0.5, mediation=False, war_runs=1000, **params):
+    """One answer for a scenario (`entente forecast`): what deal, will they agree, who blocks,
+    what would change it and, with a war: section, when. what_if: a list of --what-if
+    expressions (a single string is one expression); model: the forecaster (None: the default
+    forecaster); params go to the forecaster. Raises InputError (file:line:col; a bad what-if
+    as --what-if:LINE:COL, or --what-if #N:LINE:COL with several) or ModelError."""
+    s = _scenario(scenario)
+    if isinstance(what_if, (str, bytes)):
+        what_if = [what_if]
+    exprs = [w.encode() if isinstance(w, str) else bytes(w) for w in what_if]
+    p = _Params(params)
+    opts = _lib._ForecastOptions()
+    lib.en_forecast_options_init(ctypes.byref(opts))
+    opts.draws = _whole("draws", draws, 1, 10000000)
+    opts.seed = _whole("seed", seed, 0, 2**53 - 1)
+    opts.threads = _whole("threads", threads, 0, 1024)
+    opts.patron_weight, opts.audience_cost = float(patron_weight), float(audience_cost)
+    opts.mediation, opts.war_runs = 1 if mediation else 0, _whole("war_runs", war_runs, 1, 1000000)
+    name = None
+    if model is not None:
+        name = str(model).encode()
+        _model(model)  # an unknown name raises here, with the list of models
+        opts.model = name
+    array = (ctypes.c_char_p * max(len(exprs), 1))(*exprs)
+    handle, err = ctypes.c_void_p(), _lib._Error()
+    _check(lib.en_forecast_run(s._handle, p.handle, ctypes.byref(opts), array, len(exprs),
+                               ctypes.byref(handle), ctypes.byref(err)), err)
+    result = Forecast(handle.value, s)
+    result._params = p  # kept with the result, which may refer to them
+    return result
+
+
+# ---- accuracy on recorded outcomes ---------------------------------------------------------
+
+class Backtest:
+    """`entente backtest`'s scores. .models (names, compromise first), .mae {model: MAE},
+    .scores {model: {n, mae, median_ae, rmse, within10, mae_ci95, diff_vs_compromise,
+    diff_ci95}}, .issues (the scored issues: scenario, issue, outcome, forecasts), .cv_mae (NaN
+    without fit), .fit (the fit section or None), .data (the JSON document parsed);
+    .text()/.json()/.csv() exactly as the CLI prints them; .to_pandas(): the issues table."""
+
+    def __init__(self, handle, scenarios, array):
+        # the result refers to the scenarios and to the array of their handles
+        self._handle, self.scenarios, self._array = handle, scenarios, array
+        h = handle
+        self.models = [_text(lib.en_backtest_model_name(h, m))
+                       for m in range(lib.en_backtest_model_count(h))]
+        self.mae = {name: lib.en_backtest_mae(h, m) for m, name in enumerate(self.models)}
+        self.cv_mae = lib.en_backtest_cv_mae(h)
+        self.data = _json.loads(self.json())
+        self.scores = {row["model"]: {k: v for k, v in row.items() if k != "model"}
+                       for row in self.data["models"]}
+        self.issues = self.data["issues"]
+        self.fit = self.data.get("fit")
+
+    def __del__(self):
+        if getattr(self, "_handle", None):
+            lib.en_backtest_free(self._handle)
+            self._handle = None
+
+    def __repr__(self):
+        return f"<entente.Backtest {len(self.issues)} issues: MAE {self.mae}>"
+
+    def forecast(self, model, index):
+        """Model `model`'s forecast on scored issue `index` (the order of .issues)."""
+        return lib.en_backtest_forecast(self._handle, self.models.index(model), index)
+
+    def write(self, format="text"):
+        return _write(lib.en_backtest_write, self._handle, _format(format))
+
+    def text(self):
+        return self.write("text")
+
+    def json(self):
+        return self.write("json")
+
+    def csv(self):
+        return self.write("csv")
+
+    def to_pandas(self):
+        """The scored issues: columns scenario, issue, outcome, one per model (its forecast)
+        and cv_forecast after fit=True."""
+        import pandas
+        rows = []
+        for row in self.issues:
+            r = dict(scenario=row["scenario"], issue=row["issue"], outcome=row["outcome"])
+            r.update(row["forecasts"])
+            if "cv_forecast" in row:
+                r["cv_forecast"] = row["cv_forecast"]
+            rows.append(r)
+        return pandas.DataFrame(rows)
+
+
+def backtest(files_or_scenarios, models=None, seed=1, resamples=2000, fit=False, folds=10,
+             min_actors=3, format=None, **params):
+    """Scores models against recorded outcomes (`entente backtest`). files_or_scenarios: a path,
+    a Scenario, or a list of them (paths are read with load_all, so a DEU table gives one
+    scenario per proposal; format as in load()). models: names (None: compromise, the default
+    forecaster and every other model that applies); params go to every model that declares
+    them; seed seeds the bootstrap and the folds (and is passed on as the CLI's --seed is).
+    Raises InputError (bad file, no issue with an outcome) or ModelError."""
+    items = files_or_scenarios
+    if isinstance(items, (str, bytes, Scenario)) or hasattr(items, "__fspath__"):
+        items = [items]
+    scenarios = []
+    for item in items:
+        scenarios.extend([item] if isinstance(item, Scenario) else load_all(item, format=format))
+    if not scenarios:
+        raise InputError(_INPUT, [Problem("", 0, 0, "no scenario given (expected files with "
+                                                    "outcomes)")])
+    names = None
+    if models is not None:
+        if isinstance(models, str):
+            models = [m for m in models.split(",") if m]
+        for m in models:
+            _model(m)
+        names = (ctypes.c_char_p * len(models))(*[str(m).encode() for m in models])
+    p = _Params(dict(params, seed=seed))
+    opts = _lib._BacktestOptions()
+    lib.en_backtest_options_init(ctypes.byref(opts))
+    if names is not None:
+        opts.models, opts.model_count = ctypes.cast(names, ctypes.POINTER(ctypes.c_char_p)), \
+            len(models)
+    opts.params, opts.seed = p.handle, _whole("seed", seed, 0, 2147483647)
+    opts.resamples = _whole("resamples", resamples, 1, 100000000)
+    opts.min_actors = _whole("min_actors", min_actors, 1, 100000000)
+    opts.fit, opts.folds = 1 if fit else 0, _whole("folds", folds, 1, 100000000)
+    array = (ctypes.c_void_p * len(scenarios))(*[s._handle for s in scenarios])
+    handle, err = ctypes.c_void_p(), _lib._Error()
+    _check(lib.en_backtest_run(array, len(scenarios), ctypes.byref(opts), ctypes.byref(handle),
+                               ctypes.byref(err)), err)
+    # The C result keeps a pointer to the array itself (not a copy), as well as to the
+    # scenarios: both live as long as the Backtest.
+    result = Backtest(handle.value, scenarios, array)
+    result._params = p
+    return result

@@ -54,6 +54,36 @@ class _SensitivityOptions(ctypes.Structure):
     _fields_ = [("delta", ctypes.c_double), ("top", ctypes.c_size_t)]
 
 
+# struct en_forecast_options of entente.h, field for field (ctypes pads as the C compiler does).
+class _ForecastOptions(ctypes.Structure):
+    _fields_ = [
+        ("draws", ctypes.c_size_t),
+        ("seed", ctypes.c_uint64),
+        ("threads", ctypes.c_uint),
+        ("patron_weight", ctypes.c_double),
+        ("audience_cost", ctypes.c_double),
+        ("mediation", ctypes.c_int),
+        ("delta", ctypes.c_double),
+        ("drivers", ctypes.c_size_t),
+        ("war_runs", ctypes.c_long),
+        ("model", ctypes.c_char_p),
+    ]
+
+
+# struct en_backtest_options of entente.h.
+class _BacktestOptions(ctypes.Structure):
+    _fields_ = [
+        ("models", ctypes.POINTER(ctypes.c_char_p)),
+        ("model_count", ctypes.c_size_t),
+        ("params", ctypes.c_void_p),
+        ("seed", ctypes.c_uint64),
+        ("resamples", ctypes.c_size_t),
+        ("min_actors", ctypes.c_size_t),
+        ("fit", ctypes.c_int),
+        ("folds", ctypes.c_size_t),
+    ]
+
+
 def _candidates():
     path = os.environ.get("ENTENTE_LIBRARY")
     if path:
@@ -154,6 +184,28 @@ _SIGNATURES = {
     "en_sensitivity_without_actor": (DBL, [P, SIZE, SIZE]),
     "en_sensitivity_without_veto": (DBL, [P, SIZE, SIZE]),
     "en_sensitivity_result_write": (INT, [P, INT, P, ERR]),
+    "en_scenario_load_all": (INT, [STR, ctypes.POINTER(_LoadOptions),
+                                   ctypes.POINTER(ctypes.POINTER(P)), ctypes.POINTER(SIZE), ERR]),
+    "en_scenario_outcome_count": (SIZE, [P]),
+    "en_scenario_issue_outcome": (INT, [P, SIZE, ctypes.POINTER(DBL)]),
+    "en_forecast_options_init": (None, [ctypes.POINTER(_ForecastOptions)]),
+    "en_forecast_run": (INT, [P, P, ctypes.POINTER(_ForecastOptions),
+                              ctypes.POINTER(STR), SIZE, ctypes.POINTER(P), ERR]),
+    "en_forecast_result_free": (None, [P]),
+    "en_forecast_p_agreement": (DBL, [P]),
+    "en_forecast_value": (DBL, [P, SIZE, ctypes.POINTER(DBL), ctypes.POINTER(DBL)]),
+    "en_forecast_write": (INT, [P, INT, P, ERR]),
+    "en_backtest_options_init": (None, [ctypes.POINTER(_BacktestOptions)]),
+    "en_backtest_run": (INT, [ctypes.POINTER(P), SIZE, ctypes.POINTER(_BacktestOptions),
+                              ctypes.POINTER(P), ERR]),
+    "en_backtest_free": (None, [P]),
+    "en_backtest_issue_count": (SIZE, [P]),
+    "en_backtest_model_count": (SIZE, [P]),
+    "en_backtest_model_name": (STR, [P, SIZE]),
+    "en_backtest_mae": (DBL, [P, SIZE]),
+    "en_backtest_forecast": (DBL, [P, SIZE, SIZE]),
+    "en_backtest_cv_mae": (DBL, [P]),
+    "en_backtest_write": (INT, [P, INT, P, ERR]),
 }
 
 for _name, (_restype, _argtypes) in _SIGNATURES.items():

@@ -14,6 +14,7 @@ if [ -z "$python" ]; then
   echo "SKIP: no python3 with pytest (apt-get install python3-pytest)"; exit 77
 fi
 export ENTENTE_LIBRARY="$build/libentente.so" ENTENTE_SOURCE_DIR="$src"
+export ENTENTE_BINARY="$build/$(basename "$1")"
 export PYTHONPATH="$src/python${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECODE=1
 # A sanitizer build's library needs its runtime loaded first into the interpreter (which is
 # not instrumented, so leak checking is off: the interpreter's own allocations would count).
