@@ -385,7 +385,7 @@ void en_backtest_options_init(en_backtest_options *options);
 /* Runs the models on every scenario and scores each forecast on every issue with an outcome:
  * MAE, median absolute error, RMSE, share within 10 % of the scale, a 95 % bootstrap interval of
  * the MAE resampling scenarios, and the paired MAE difference from `compromise`. The result
- * refers to the scenarios, which must outlive it. Fails (EN_ERROR_INPUT) when no issue has an
+ * refers to the scenarios (not to the array), which must outlive it. Fails (EN_ERROR_INPUT) when no issue has an
  * outcome, or with the model's error when a model cannot run on a scenario.
  * Time complexity: O(scenarios × cost of each model + resamples × issues × models). */
 en_status en_backtest_run(en_scenario *const *scenarios, size_t count,

@@ -145,7 +145,8 @@ en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
     en_backtest_options_init(&defaults);
     if (!options) options = &defaults;
     en_backtest *bt = en_xcalloc(1, sizeof *bt);
-    bt->scenarios = scenarios;
+    bt->scenarios = en_xcalloc(count ? count : 1, sizeof *bt->scenarios);
+    for (size_t k = 0; k < count; k++) bt->scenarios[k] = scenarios[k];
     bt->scenario_count = count;
     bt->resamples = options->resamples ? options->resamples : 2000;
     bt->seed = options->seed;
@@ -236,6 +237,7 @@ void en_backtest_free(en_backtest *bt)
     free(bt->forecast);
     free(bt->stats);
     en_backtest_fit_free(bt->fit);
+    free(bt->scenarios);
     free(bt);
 }
 

@@ -40,7 +40,7 @@ typedef struct en_backtest_fit {
 } en_backtest_fit;
 
 struct en_backtest {
-    en_scenario *const *scenarios;
+    en_scenario **scenarios; /* a copy of the caller's array (the scenarios themselves are theirs) */
     size_t scenario_count;
     char **models;        /* model names, in row order; compromise first */
     size_t model_count;
