@@ -891,7 +891,7 @@ static void do_sentence(ctx *x, size_t si)
         x->last_outlet = en_xstrdup(svia);
     }
     size_t first_statement = a->statement_count;
-    cue_hit hits[64];
+    cue_hit hits[64] = {{0}};
     size_t nh = find_cues(x, &c, hits, 64);
     for (size_t h = 0; h < nh; h++) {
         const ev_cue_rule *rule = hits[h].rule;
@@ -1248,8 +1248,8 @@ static void choose_parties(ctx *x)
     }
     if (!x->parties[0] || !x->parties[1]) {
         x->parties[0] = x->parties[1] = NULL;
-        const char *ids[64];
-        size_t score[64], first[64], n = 0;
+        const char *ids[64] = {0}; /* zeroed only to spare readers (and cppcheck) the proof */
+        size_t score[64] = {0}, first[64] = {0}, n = 0;
         for (size_t si = 0; si < x->a->sentence_count; si++) {
             sentence_ctx c = {.t = x->a->text, .start = x->a->sentences[si].span.start,
                               .end = x->a->sentences[si].span.end};
