@@ -388,7 +388,7 @@ static void apply_event(war_run *r, const war_setup *su, const en_war_event *e, 
     }
 }
 
-/* The package war is expected to deliver when A holds share z of the zone (§8.4). */
+/* The package war is expected to deliver when A holds share z of the zone (docs/models/war.md, 'One run', step 6). */
 static void war_outcome(const war_run *r, const war_setup *su, double z, double *x)
 {
     const en_war *w = su->w;
@@ -406,7 +406,7 @@ static void war_outcome(const war_run *r, const war_setup *su, double z, double 
     }
 }
 
-/* V^cont of actor a with weights `weight` (§8.4): own belief → projected front → expected
+/* V^cont of actor a with weights `weight` (docs/models/war.md, 'One run', step 6): own belief → projected front → expected
  * package, discounted, minus the costs of fighting on (plus a patron's gain from the war). */
 static double continuation(war_run *r, const war_setup *su, long a, const double *ideal,
                            const double *weight, double z)
@@ -602,7 +602,7 @@ static en_war_frame frame_of(war_run *r, const war_setup *su, size_t players)
     return f;
 }
 
-/* Picks the deal inside the window (§8.7); `r->package` is the maximin package (in the window). */
+/* Picks the deal inside the window (docs/models/war.md, 'The package inside the window'); `r->package` is the maximin package (in the window). */
 static void settle(war_run *r, const war_setup *su, const en_war_frame *f, double *deal)
 {
     size_t ni = su->ni;
