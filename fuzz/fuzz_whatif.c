@@ -33,7 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fc_whatif *w = NULL;
     if (fc_whatif_parse(text, "--what-if", &w, &err) == EN_OK) {
         en_scenario *c = en_scenario_clone(s);
-        if (fc_whatif_apply(w, "--what-if", c, &err) == EN_OK && en_scenario_validate(c, &err) != EN_OK) abort();
+        if (fc_whatif_apply(w, "--what-if", c, &err) == EN_OK) {
+            if (en_scenario_validate(c, &err) != EN_OK) abort(); /* apply must refuse what is invalid */
+        } else if (err.line != 1 || err.column < 1) {
+            abort(); /* a refusal must say where */
+        }
         en_scenario_free(c);
         fc_whatif_free(w);
     } else if (err.code == EN_OK || err.line != 1 || err.column < 1) {

@@ -384,5 +384,14 @@ en_status fc_whatif_apply(const fc_whatif *w, const char *origin, en_scenario *s
         }
         }
     }
+    /* A change may leave a scenario no model can read (every weight on an issue zero, say): that
+     * is the what-if's error, said at the what-if, never a made-up forecast. */
+    en_error check = EN_ERROR_INIT;
+    if (en_scenario_validate(s, &check) != EN_OK) {
+        en_status st = en_error_add(err, EN_ERROR_INPUT, origin, 1, 1,
+                                    "after this change the scenario is not valid: %s", check.message);
+        en_error_clear(&check);
+        return st;
+    }
     return EN_OK;
 }

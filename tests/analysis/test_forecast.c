@@ -374,6 +374,9 @@ static void test_what_if_errors(void **state)
         {"drop USA RUS", 10, "unexpected text after 'drop USA'"},
         {"'UKR.talks.public=5", 1, "unterminated quote"},
         {"territory.capability=3", 1, "unknown actor 'territory'"},
+        /* every weight zero: no model can read it, so it is the what-if's error */
+        {"UKR.capability=0; RUS.capability=0; USA.capability=0; USC.capability=0; EUR.capability=0; "
+         "NATO.capability=0; TUR.capability=0", 1, "after this change the scenario is not valid"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         en_forecast_options o;
