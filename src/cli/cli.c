@@ -308,3 +308,29 @@ const en_model *cli_model(const char *name, const char *fallback, en_error *err)
     else en_error_set(err, EN_ERROR_INPUT, "unknown model '%s' (see `entente models`)", name);
     return NULL;
 }
+
+int cli_named_value(int argc, char **argv, int index, const char *command, const char *const *names,
+                    size_t count, size_t *which, const char **value)
+{
+    const char *arg = argv[index];
+    for (size_t k = 0; k < count; k++) {
+        size_t n = strlen(names[k]);
+        if (strncmp(arg, names[k], n) != 0 || (arg[n] != '\0' && arg[n] != '=')) continue;
+        *which = k;
+        *value = arg[n] == '=' ? arg + n + 1 : index + 1 < argc ? argv[index + 1] : NULL;
+        if (!*value) {
+            fprintf(stderr, "entente %s: error: option %s needs a value (see 'entente %s --help')\n",
+                    command, arg, command);
+            return -1;
+        }
+        return arg[n] == '=' ? 1 : 2;
+    }
+    return 0;
+}
+
+int cli_bad_value(const char *command, const char *option, const char *value, const char *expected)
+{
+    fprintf(stderr, "entente %s: error: %s '%s' is invalid (expected %s) (see 'entente %s --help')\n",
+            command, option, value, expected, command);
+    return -1;
+}

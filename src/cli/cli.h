@@ -92,6 +92,15 @@ typedef struct cli_record {
     size_t scenario_length;
 } cli_record;
 int cli_record_option(int argc, char **argv, int index, void *record);
+
+/* For a subcommand's `extra` callback: whether argv[index] is one of `names` ("--draws" or
+ * "--draws=N"). Returns the arguments it takes (1 or 2) with *which the name's index and *value
+ * its value, 0 if it is none of them, -1 (after saying so on stderr) if its value is missing. */
+int cli_named_value(int argc, char **argv, int index, const char *command, const char *const *names,
+                    size_t count, size_t *which, const char **value);
+/* Says that `option`'s `value` is not what was `expected` (stderr); returns -1 for an `extra`
+ * callback to pass on. */
+int cli_bad_value(const char *command, const char *option, const char *value, const char *expected);
 const char *cli_record_path(const cli_record *record);
 int cli_record_begin(cli_record *record, const cli_options *options);
 int cli_record_finish(cli_record *record, const char *command, const cli_options *options,

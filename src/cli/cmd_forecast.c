@@ -47,13 +47,6 @@ typedef struct forecast_cli {
     cli_record record;
 } forecast_cli;
 
-static int bad_value(const char *option, const char *value, const char *expected)
-{
-    fprintf(stderr, "entente forecast: error: %s '%s' is invalid (expected %s) (see 'entente forecast --help')\n",
-            option, value, expected);
-    return -1;
-}
-
 static int forecast_extra(int argc, char **argv, int index, void *state)
 {
     forecast_cli *c = state;
@@ -66,15 +59,11 @@ static int forecast_extra(int argc, char **argv, int index, void *state)
     }
     static const char *const names[] = {"--what-if", "--draws", "--seed", "--threads", "--patron-weight",
                                         "--audience-cost", "--war-runs"};
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        size_t n = strlen(names[k]);
-        if (strncmp(arg, names[k], n) != 0 || (arg[n] != '\0' && arg[n] != '=')) continue;
-        const char *value = arg[n] == '=' ? arg + n + 1 : index + 1 < argc ? argv[index + 1] : NULL;
-        int used = arg[n] == '=' ? 1 : 2;
-        if (!value) {
-            fprintf(stderr, "entente forecast: error: option %s needs a value (see 'entente forecast --help')\n", arg);
-            return -1;
-        }
+    size_t k;
+    const char *value;
+    int used = cli_named_value(argc, argv, index, "forecast", names, sizeof names / sizeof names[0], &k, &value);
+    if (used < 0) return -1;
+    if (used > 0) {
         long number;
         double real;
         switch (k) {
@@ -83,28 +72,28 @@ static int forecast_extra(int argc, char **argv, int index, void *state)
             c->what_ifs[c->what_if_count++] = value;
             break;
         case 1:
-            if (!en_parse_long(value, 1, 10000000L, &number)) return bad_value(names[k], value, "an integer in [1, 10000000]");
+            if (!en_parse_long(value, 1, 10000000L, &number)) return cli_bad_value("forecast", names[k], value, "an integer in [1, 10000000]");
             c->options.draws = (size_t)number;
             break;
         case 2:
             if (!en_parse_long(value, 0, 9007199254740991L, &number))
-                return bad_value(names[k], value, "an integer in [0, 9007199254740991]");
+                return cli_bad_value("forecast", names[k], value, "an integer in [0, 9007199254740991]");
             c->options.seed = (uint64_t)number;
             break;
         case 3:
-            if (!en_parse_long(value, 1, 1024, &number)) return bad_value(names[k], value, "an integer in [1, 1024]");
+            if (!en_parse_long(value, 1, 1024, &number)) return cli_bad_value("forecast", names[k], value, "an integer in [1, 1024]");
             c->options.threads = (unsigned)number;
             break;
         case 4:
-            if (!en_parse_double(value, &real) || real < 0 || real > 1) return bad_value(names[k], value, "a number in [0, 1]");
+            if (!en_parse_double(value, &real) || real < 0 || real > 1) return cli_bad_value("forecast", names[k], value, "a number in [0, 1]");
             c->options.patron_weight = real;
             break;
         case 5:
-            if (!en_parse_double(value, &real) || real < 0 || real > 100) return bad_value(names[k], value, "a number in [0, 100]");
+            if (!en_parse_double(value, &real) || real < 0 || real > 100) return cli_bad_value("forecast", names[k], value, "a number in [0, 100]");
             c->options.audience_cost = real;
             break;
         default:
-            if (!en_parse_long(value, 1, 1000000L, &number)) return bad_value(names[k], value, "an integer in [1, 1000000]");
+            if (!en_parse_long(value, 1, 1000000L, &number)) return cli_bad_value("forecast", names[k], value, "an integer in [1, 1000000]");
             c->options.war_runs = number;
             break;
         }

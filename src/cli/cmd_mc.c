@@ -45,13 +45,6 @@ static en_status write_json(const void *result, FILE *out, en_error *err)
     return en_mc_result_write(result, EN_OUTPUT_JSON, out, err);
 }
 
-static int bad_value(const char *option, const char *value, const char *expected)
-{
-    fprintf(stderr, "entente mc: error: %s '%s' is invalid (expected %s) (see 'entente mc --help')\n",
-            option, value, expected);
-    return -1;
-}
-
 /* Handles the options only `mc` has; returns the arguments used, 0 if not ours, -1 on error. */
 static int mc_extra(int argc, char **argv, int index, void *state)
 {
@@ -64,36 +57,32 @@ static int mc_extra(int argc, char **argv, int index, void *state)
         c->quiet = 1;
         return 1;
     }
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        size_t n = strlen(names[k]);
-        if (strncmp(arg, names[k], n) != 0 || (arg[n] != '\0' && arg[n] != '=')) continue;
-        const char *value = arg[n] == '=' ? arg + n + 1 : index + 1 < argc ? argv[index + 1] : NULL;
-        int used = arg[n] == '=' ? 1 : 2;
-        if (!value) {
-            fprintf(stderr, "entente mc: error: option %s needs a value (see 'entente mc --help')\n", arg);
-            return -1;
-        }
+    size_t k;
+    const char *value;
+    int used = cli_named_value(argc, argv, index, "mc", names, sizeof names / sizeof names[0], &k, &value);
+    if (used < 0) return -1;
+    if (used > 0) {
         long number;
         double real;
         switch (k) {
         case 0:
             if (!en_parse_long(value, 1, 1000000000L, &number))
-                return bad_value(names[k], value, "an integer in [1, 1000000000]");
+                return cli_bad_value("mc", names[k], value, "an integer in [1, 1000000000]");
             c->options.draws = (size_t)number;
             break;
         case 1:
             if (!en_parse_long(value, 0, 9007199254740991L, &number))
-                return bad_value(names[k], value, "an integer in [0, 9007199254740991]");
+                return cli_bad_value("mc", names[k], value, "an integer in [0, 9007199254740991]");
             c->options.seed = (uint64_t)number;
             break;
         case 2:
             if (!en_parse_long(value, 1, 1024, &number))
-                return bad_value(names[k], value, "an integer in [1, 1024]");
+                return cli_bad_value("mc", names[k], value, "an integer in [1, 1024]");
             c->options.threads = (unsigned)number;
             break;
         default:
             if (!en_parse_double(value, &real) || real < 0 || real > 1)
-                return bad_value(names[k], value, "a number in [0, 1]");
+                return cli_bad_value("mc", names[k], value, "a number in [0, 1]");
             c->options.jitter = real;
             break;
         }
