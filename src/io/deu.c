@@ -467,6 +467,13 @@ en_status en_deu_load(const char *data, size_t size, const char *name, en_scenar
             for (size_t k = 0; k < n; k++) {
                 const field *f = &fields[k];
                 if (f->length < 2 || f->text[0] != 'p') continue;
+                int again = 0; /* the same p<actor> column earlier in the header */
+                for (size_t e = 0; e < k && !again; e++)
+                    again = fields[e].length == f->length && memcmp(fields[e].text, f->text, f->length) == 0;
+                if (again) {
+                    fail(&r, f->column, "column '%.*s' appears twice", (int)f->length, f->text);
+                    continue;
+                }
                 for (size_t j = 0; j < n; j++) {
                     const field *g = &fields[j];
                     if (g->length != f->length || g->text[0] != 's' ||

@@ -126,6 +126,13 @@ static void errors_are_located(void **state)
     assert_true(fixture_error_has(&err, 2, 0, "procedure 'SYN'"));
     assert_true(fixture_error_has(&err, 2, 0, "'31-02-03' is not a date"));
     en_error_clear(&err);
+    /* an actor's p<code> column twice: an error at the second (it made two actors of one) */
+    snprintf(text, sizeof text, "isnr\tout\tpcom\tscom\tpep\tsep\tpep\n");
+    assert_int_equal(en_scenario_load_all_buffer(text, strlen(text), "t.tsv", NULL, &all, &count, &err),
+                     EN_ERROR_INPUT);
+    assert_true(fixture_error_has(&err, 1, (int)strlen("isnr\tout\tpcom\tscom\tpep\tsep\t") + 1,
+                                  "column 'pep' appears twice"));
+    en_error_clear(&err);
     /* one proposal through en_scenario_load_buffer works; the auto-detection finds the format */
     snprintf(text, sizeof text, "%s\"x1\"\t\"x1i1\"\t\"CNS\"\t\"Unan\"\t\"01-02-03\"\t10\t20\t50\t50\t\t20\n", header);
     assert_int_equal(en_scenario_load_buffer(text, strlen(text), "t.txt", NULL, &s, &err), EN_OK);
