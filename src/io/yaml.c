@@ -4,7 +4,7 @@
  * column, misspelt keys get a did-you-mean, and loading goes on to find further problems.
  */
 #include <ctype.h>
-#include <libfyaml.h>
+#include "io/ytree.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +56,7 @@ static int valid_date(const char *text)
 /* ---- sections ---- */
 
 /* A word among `choices` ('|'-separated), or NULL with an error. */
-static char *read_choice(en_yaml_reader *r, struct fy_node *node, const char *what,
+static char *read_choice(en_yaml_reader *r, en_ynode *node, const char *what,
                          const char *choices)
 {
     char *text = en_yaml_string(r, node, what);
@@ -75,7 +75,7 @@ static char *read_choice(en_yaml_reader *r, struct fy_node *node, const char *wh
 
 static const char voting_rules[] = "qmv|unanimity|majority";
 
-static char *read_date(en_yaml_reader *r, struct fy_node *node, const char *what)
+static char *read_date(en_yaml_reader *r, en_ynode *node, const char *what)
 {
     char *text = en_yaml_string(r, node, what);
     if (text && !valid_date(text)) {
@@ -86,18 +86,18 @@ static char *read_date(en_yaml_reader *r, struct fy_node *node, const char *what
     return text;
 }
 
-static char **read_source_ids(en_yaml_reader *r, struct fy_node *node, size_t *count);
+static char **read_source_ids(en_yaml_reader *r, en_ynode *node, size_t *count);
 
 /* outcome: NUMBER or {value, date, cite, note}. */
-static void read_outcome(en_yaml_reader *r, en_issue *issue, struct fy_node *node)
+static void read_outcome(en_yaml_reader *r, en_issue *issue, en_ynode *node)
 {
     if (en_yaml_is_null(node)) return;
-    if (fy_node_is_scalar(node)) {
+    if (en_ynode_is_scalar(node)) {
         issue->has_outcome = en_yaml_value(r, node, "outcome", issue->scale_min, issue->scale_max,
                                            &issue->outcome.value);
         return;
     }
-    struct fy_node *v[COUNT(outcome_keys)];
+    en_ynode *v[COUNT(outcome_keys)];
     if (!en_yaml_mapping(r, node, "outcome", outcome_keys, COUNT(outcome_keys), v)) return;
     if (!v[0]) {
         en_yaml_fail(r, node, "outcome has no value (expected value: NUMBER inside the scale)");
@@ -113,9 +113,9 @@ static void read_outcome(en_yaml_reader *r, en_issue *issue, struct fy_node *nod
     issue->outcome.note = en_yaml_string(r, v[3], "outcome note");
 }
 
-static void read_decision(en_yaml_reader *r, struct fy_node *node)
+static void read_decision(en_yaml_reader *r, en_ynode *node)
 {
-    struct fy_node *v[COUNT(decision_keys)];
+    en_ynode *v[COUNT(decision_keys)];
     if (!en_yaml_mapping(r, node, "decision", decision_keys, COUNT(decision_keys), v)) return;
     en_decision *d = &r->scenario->decision;
     d->id = en_yaml_string(r, v[0], "decision id");
@@ -127,7 +127,7 @@ static void read_decision(en_yaml_reader *r, struct fy_node *node)
     if (v[6]) d->adopted = read_date(r, v[6], "adopted");
     char *ids[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++) {
-        struct fy_node *n = v[7 + k];
+        en_ynode *n = v[7 + k];
         if (!n) continue;
         ids[k] = en_yaml_string(r, n, k ? "parliament" : "agenda_setter");
         if (ids[k] && en_scenario_find_actor(r->scenario, ids[k]) < 0) {
@@ -140,13 +140,13 @@ static void read_decision(en_yaml_reader *r, struct fy_node *node)
     d->parliament = ids[1];
 }
 
-static void read_sources(en_yaml_reader *r, struct fy_node *list)
+static void read_sources(en_yaml_reader *r, en_ynode *list)
 {
-    if (!en_yaml_expect(r, list, FYNT_SEQUENCE, "sources", "a list of sources")) return;
+    if (!en_yaml_expect(r, list, EN_YNODE_SEQUENCE, "sources", "a list of sources")) return;
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(list, &iter))) {
-        struct fy_node *v[COUNT(source_keys)];
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(list, &iter))) {
+        en_ynode *v[COUNT(source_keys)];
         if (!en_yaml_mapping(r, item, "source", source_keys, COUNT(source_keys), v)) continue;
         en_source *src = en_scenario_add_source(r->scenario);
         src->where = en_yaml_where(item);
@@ -172,14 +172,14 @@ static void read_sources(en_yaml_reader *r, struct fy_node *list)
     }
 }
 
-static void read_labels(en_yaml_reader *r, en_issue *issue, struct fy_node *map)
+static void read_labels(en_yaml_reader *r, en_issue *issue, en_ynode *map)
 {
-    if (!en_yaml_expect(r, map, FYNT_MAPPING, "labels", "a mapping from scale points to text"))
+    if (!en_yaml_expect(r, map, EN_YNODE_MAPPING, "labels", "a mapping from scale points to text"))
         return;
     void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(map, &iter))) {
-        struct fy_node *key = fy_node_pair_key(pair), *value = fy_node_pair_value(pair);
+    en_ynode_pair *pair;
+    while ((pair = en_ynode_mapping_iterate(map, &iter))) {
+        en_ynode *key = en_ynode_pair_key(pair), *value = en_ynode_pair_value(pair);
         double at;
         if (!en_yaml_number(r, key, "label key", &at)) continue;
         char *text = en_yaml_string(r, value, "label");
@@ -197,17 +197,17 @@ static void read_labels(en_yaml_reader *r, en_issue *issue, struct fy_node *map)
     }
 }
 
-static void read_scale(en_yaml_reader *r, en_issue *issue, struct fy_node *node)
+static void read_scale(en_yaml_reader *r, en_issue *issue, en_ynode *node)
 {
-    if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "scale", "[min, max]")) return;
-    if (fy_node_sequence_item_count(node) != 2) {
+    if (!en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "scale", "[min, max]")) return;
+    if (en_ynode_sequence_item_count(node) != 2) {
         en_yaml_fail(r, node, "scale has %d entries (expected [min, max])",
-                     fy_node_sequence_item_count(node));
+                     en_ynode_sequence_item_count(node));
         return;
     }
     double lo, hi;
-    int ok = en_yaml_number(r, fy_node_sequence_get_by_index(node, 0), "scale min", &lo);
-    ok &= en_yaml_number(r, fy_node_sequence_get_by_index(node, 1), "scale max", &hi);
+    int ok = en_yaml_number(r, en_ynode_sequence_get_by_index(node, 0), "scale min", &lo);
+    ok &= en_yaml_number(r, en_ynode_sequence_get_by_index(node, 1), "scale max", &hi);
     if (!ok) return;
     if (!(lo < hi)) {
         en_yaml_fail(r, node, "scale [%g, %g] is empty (expected min < max)", lo, hi);
@@ -217,13 +217,13 @@ static void read_scale(en_yaml_reader *r, en_issue *issue, struct fy_node *node)
     issue->scale_max = hi;
 }
 
-static void read_issues(en_yaml_reader *r, struct fy_node *list)
+static void read_issues(en_yaml_reader *r, en_ynode *list)
 {
-    if (!en_yaml_expect(r, list, FYNT_SEQUENCE, "issues", "a list of issues")) return;
+    if (!en_yaml_expect(r, list, EN_YNODE_SEQUENCE, "issues", "a list of issues")) return;
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(list, &iter))) {
-        struct fy_node *v[COUNT(issue_keys)];
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(list, &iter))) {
+        en_ynode *v[COUNT(issue_keys)];
         if (!en_yaml_mapping(r, item, "issue", issue_keys, COUNT(issue_keys), v)) continue;
         en_issue *issue = en_scenario_add_issue(r->scenario);
         issue->where = en_yaml_where(item);
@@ -252,10 +252,10 @@ static void read_issues(en_yaml_reader *r, struct fy_node *list)
     }
 }
 
-static void read_cites(en_yaml_reader *r, en_stance *stance, struct fy_node *node)
+static void read_cites(en_yaml_reader *r, en_stance *stance, en_ynode *node)
 {
     if (en_yaml_is_null(node)) return;
-    if (fy_node_is_scalar(node)) { /* a single id is accepted without brackets */
+    if (en_ynode_is_scalar(node)) { /* a single id is accepted without brackets */
         char *id = en_yaml_string(r, node, "cite");
         if (!id) return;
         stance->cite = en_xcalloc(1, sizeof *stance->cite);
@@ -263,12 +263,12 @@ static void read_cites(en_yaml_reader *r, en_stance *stance, struct fy_node *nod
         if (en_scenario_find_source(r->scenario, id) < 0) en_yaml_unknown_source(r, node, id);
         return;
     }
-    if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "cite", "a list of source ids")) return;
-    int n = fy_node_sequence_item_count(node);
+    if (!en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "cite", "a list of source ids")) return;
+    int n = en_ynode_sequence_item_count(node);
     stance->cite = en_xcalloc((size_t)(n > 0 ? n : 1), sizeof *stance->cite);
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(node, &iter))) {
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(node, &iter))) {
         char *id = en_yaml_string(r, item, "cite");
         if (!id) continue;
         if (en_scenario_find_source(r->scenario, id) < 0) en_yaml_unknown_source(r, item, id);
@@ -277,22 +277,22 @@ static void read_cites(en_yaml_reader *r, en_stance *stance, struct fy_node *nod
 }
 
 /* cite: ID or [ID, ...], each a declared source. */
-static char **read_source_ids(en_yaml_reader *r, struct fy_node *node, size_t *count)
+static char **read_source_ids(en_yaml_reader *r, en_ynode *node, size_t *count)
 {
     *count = 0;
     if (en_yaml_is_null(node)) return NULL;
-    if (!fy_node_is_scalar(node) &&
-        !en_yaml_expect(r, node, FYNT_SEQUENCE, "cite", "a list of source ids"))
+    if (!en_ynode_is_scalar(node) &&
+        !en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "cite", "a list of source ids"))
         return NULL;
-    int n = fy_node_is_scalar(node) ? 1 : fy_node_sequence_item_count(node);
+    int n = en_ynode_is_scalar(node) ? 1 : en_ynode_sequence_item_count(node);
     char **ids = en_xcalloc((size_t)(n > 0 ? n : 1), sizeof *ids);
     void *iter = NULL;
-    struct fy_node *item;
-    while (fy_node_is_scalar(node) ? (*count == 0 && (item = node)) :
-                                     (item = fy_node_sequence_iterate(node, &iter)) != NULL) {
+    en_ynode *item;
+    while (en_ynode_is_scalar(node) ? (*count == 0 && (item = node)) :
+                                     (item = en_ynode_sequence_iterate(node, &iter)) != NULL) {
         char *id = en_yaml_string(r, item, "cite");
         if (!id) {
-            if (fy_node_is_scalar(node)) break;
+            if (en_ynode_is_scalar(node)) break;
             continue;
         }
         if (en_scenario_find_source(r->scenario, id) < 0) en_yaml_unknown_source(r, item, id);
@@ -301,15 +301,15 @@ static char **read_source_ids(en_yaml_reader *r, struct fy_node *node, size_t *c
     return ids;
 }
 
-static void read_positions(en_yaml_reader *r, en_actor *actor, struct fy_node *map)
+static void read_positions(en_yaml_reader *r, en_actor *actor, en_ynode *map)
 {
-    if (!en_yaml_expect(r, map, FYNT_MAPPING, "positions", "a mapping from issue ids to stances"))
+    if (!en_yaml_expect(r, map, EN_YNODE_MAPPING, "positions", "a mapping from issue ids to stances"))
         return;
     en_scenario *s = r->scenario;
     void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(map, &iter))) {
-        struct fy_node *key = fy_node_pair_key(pair), *value = fy_node_pair_value(pair);
+    en_ynode_pair *pair;
+    while ((pair = en_ynode_mapping_iterate(map, &iter))) {
+        en_ynode *key = en_ynode_pair_key(pair), *value = en_ynode_pair_value(pair);
         char *issue_id = en_yaml_string(r, key, "issue id");
         if (!issue_id) continue;
         long issue = en_scenario_find_issue(s, issue_id);
@@ -321,7 +321,7 @@ static void read_positions(en_yaml_reader *r, en_actor *actor, struct fy_node *m
         free(issue_id);
         en_stance *stance = &actor->stances[issue];
         const en_issue *is = &s->issues[issue];
-        struct fy_node *v[COUNT(stance_keys)];
+        en_ynode *v[COUNT(stance_keys)];
         if (!en_yaml_mapping(r, value, "stance", stance_keys, COUNT(stance_keys), v)) continue;
         stance->present = 1;
         stance->where = en_yaml_where(value);
@@ -340,22 +340,22 @@ static void read_positions(en_yaml_reader *r, en_actor *actor, struct fy_node *m
     }
 }
 
-static void read_veto(en_yaml_reader *r, en_actor *actor, struct fy_node *node)
+static void read_veto(en_yaml_reader *r, en_actor *actor, en_ynode *node)
 {
     en_scenario *s = r->scenario;
     if (en_yaml_is_null(node)) return;
-    if (fy_node_is_scalar(node)) {
+    if (en_ynode_is_scalar(node)) {
         int flag;
         if (!en_yaml_bool(r, node, "veto", &flag)) return;
         actor->veto_all = flag;
         for (size_t i = 0; i < s->issue_count; i++) actor->veto[i] = (unsigned char)flag;
         return;
     }
-    if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "veto", "true, false or a list of issue ids"))
+    if (!en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "veto", "true, false or a list of issue ids"))
         return;
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(node, &iter))) {
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(node, &iter))) {
         char *id = en_yaml_string(r, item, "veto");
         if (!id) continue;
         long issue = en_scenario_find_issue(s, id);
@@ -366,14 +366,14 @@ static void read_veto(en_yaml_reader *r, en_actor *actor, struct fy_node *node)
 }
 
 /* aliases: a list of names ("Kremlin", "Peskov") the news uses for the actor. */
-static void read_aliases(en_yaml_reader *r, en_actor *actor, struct fy_node *node)
+static void read_aliases(en_yaml_reader *r, en_actor *actor, en_ynode *node)
 {
     if (en_yaml_is_null(node)) return;
-    if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "aliases", "a list of names")) return;
-    actor->aliases = en_xcalloc((size_t)fy_node_sequence_item_count(node) + 1, sizeof *actor->aliases);
+    if (!en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "aliases", "a list of names")) return;
+    actor->aliases = en_xcalloc((size_t)en_ynode_sequence_item_count(node) + 1, sizeof *actor->aliases);
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(node, &iter))) {
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(node, &iter))) {
         char *name = en_yaml_string(r, item, "alias");
         if (!name) continue;
         if (!*name) {
@@ -387,13 +387,13 @@ static void read_aliases(en_yaml_reader *r, en_actor *actor, struct fy_node *nod
 
 static const char *const role_names[] = {"stakeholder", "party", "patron", "mediator"};
 
-static void read_actors(en_yaml_reader *r, struct fy_node *list, struct fy_node **patron_nodes)
+static void read_actors(en_yaml_reader *r, en_ynode *list, en_ynode **patron_nodes)
 {
-    if (!en_yaml_expect(r, list, FYNT_SEQUENCE, "actors", "a list of actors")) return;
+    if (!en_yaml_expect(r, list, EN_YNODE_SEQUENCE, "actors", "a list of actors")) return;
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(list, &iter))) {
-        struct fy_node *v[COUNT(actor_keys)];
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(list, &iter))) {
+        en_ynode *v[COUNT(actor_keys)];
         if (!en_yaml_mapping(r, item, "actor", actor_keys, COUNT(actor_keys), v)) continue;
         en_actor *actor = en_scenario_add_actor(r->scenario);
         size_t index = r->scenario->actor_count - 1;
@@ -431,7 +431,7 @@ static void read_actors(en_yaml_reader *r, struct fy_node *list, struct fy_node 
 }
 
 /* patron_of may name an actor defined later in the file, so it is resolved at the end. */
-static void resolve_patrons(en_yaml_reader *r, struct fy_node **patron_nodes)
+static void resolve_patrons(en_yaml_reader *r, en_ynode **patron_nodes)
 {
     en_scenario *s = r->scenario;
     for (size_t a = 0; a < s->actor_count; a++) {
@@ -447,9 +447,9 @@ static void resolve_patrons(en_yaml_reader *r, struct fy_node **patron_nodes)
     }
 }
 
-static void read_document(en_yaml_reader *r, struct fy_node *root)
+static void read_document(en_yaml_reader *r, en_ynode *root)
 {
-    struct fy_node *v[COUNT(top_keys)];
+    en_ynode *v[COUNT(top_keys)];
     if (!en_yaml_mapping(r, root, "scenario", top_keys, COUNT(top_keys), v)) return;
     en_scenario *s = r->scenario;
     if (!v[0]) {
@@ -468,8 +468,8 @@ static void read_document(en_yaml_reader *r, struct fy_node *root)
     if (v[5]) read_issues(r, v[5]);
     else en_yaml_fail(r, root, "missing issues (expected a list of at least one issue)");
     if (v[6]) {
-        size_t n = fy_node_is_sequence(v[6]) ? (size_t)fy_node_sequence_item_count(v[6]) : 0;
-        struct fy_node **patrons = en_xcalloc(n + 1, sizeof *patrons);
+        size_t n = en_ynode_is_sequence(v[6]) ? (size_t)en_ynode_sequence_item_count(v[6]) : 0;
+        en_ynode **patrons = en_xcalloc(n + 1, sizeof *patrons);
         read_actors(r, v[6], patrons);
         resolve_patrons(r, patrons);
         free(patrons);
@@ -487,14 +487,14 @@ en_status en_yaml_load(const char *data, size_t size, const char *name, en_scena
 {
     *out = NULL;
     en_yaml_reader r;
-    struct fy_document *doc = NULL;
+    en_ytree *doc = NULL;
     if (!en_yaml_open(&r, data, size, name, err, &doc)) return EN_ERROR_INPUT;
     r.scenario = en_scenario_new(name, EN_FORMAT_YAML);
-    struct fy_node *root = fy_document_root(doc);
+    en_ynode *root = en_ytree_root(doc);
     if (!root) en_yaml_fail(&r, NULL, "the file holds no YAML document (expected a scenario)");
     else if (en_yaml_reject_aliases(&r, root)) read_document(&r, root);
-    int mapping_root = root && fy_node_is_mapping(root); /* read before the nodes are freed */
-    fy_document_destroy(doc);
+    int mapping_root = root && en_ynode_is_mapping(root); /* read before the nodes are freed */
+    en_ytree_free(doc);
     /* The format-independent checks (ranges, duplicate ids) run even when reading failed, so
      * one pass reports every problem; then they are put in file order. */
     if (mapping_root) {

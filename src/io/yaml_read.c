@@ -9,38 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfyaml.h>
+
 #include "core/error.h"
 #include "core/util.h"
 
-/* libfyaml 0.7 gives positions through tokens, and only scalars have one; a collection is
- * located at its first entry, which is where a reader looks for it. */
-en_location en_yaml_where(struct fy_node *node)
+/* The tree keeps each node's position: a scalar's own, a collection's first scalar (libfyaml
+ * 0.7 gives positions through tokens, and only scalars have one), where a reader looks. */
+en_location en_yaml_where(en_ynode *node)
 {
-    en_location where = {0, 0};
-    for (int depth = 0; node && depth < 256; depth++) {
-        if (fy_node_is_scalar(node)) {
-            struct fy_token *token = fy_node_get_scalar_token(node);
-            const struct fy_mark *mark = token ? fy_token_start_mark(token) : NULL;
-            if (mark) {
-                where.line = mark->line + 1;
-                where.column = mark->column + 1;
-            }
-            return where;
-        }
-        void *iter = NULL;
-        if (fy_node_is_mapping(node)) {
-            struct fy_node_pair *pair = fy_node_mapping_iterate(node, &iter);
-            node = pair ? fy_node_pair_key(pair) : NULL;
-        } else if (fy_node_is_sequence(node)) {
-            node = fy_node_sequence_iterate(node, &iter);
-        } else {
-            return where;
-        }
-    }
+    en_location where = {en_ynode_line(node), en_ynode_column(node)};
     return where;
 }
 
-void en_yaml_fail(en_yaml_reader *r, struct fy_node *node, const char *format, ...)
+void en_yaml_fail(en_yaml_reader *r, en_ynode *node, const char *format, ...)
 {
     char message[512];
     va_list ap;
@@ -72,7 +54,7 @@ static en_location event_where(struct fy_event *event)
 }
 
 int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *name,
-                 en_error *err, struct fy_document **doc)
+                 en_error *err, en_ytree **doc)
 {
     memset(r, 0, sizeof *r);
     r->path = name;
@@ -93,12 +75,14 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE | FYPCF_DISABLE_ACCELERATORS;
     cfg.diag = diag;
-    /* A parser rather than fy_document_build_from_string: a scenario is one document, and
-     * whatever follows the first one must be seen to be refused, not silently dropped. */
+    /* The compact tree is built from the parser's events (libfyaml's own document tree costs
+     * about 70 times the file). A scenario is one document, and whatever follows the first
+     * one must be seen to be refused, not silently dropped. */
     struct fy_parser *parser = fy_parser_create(&cfg);
     int reported = 0;
     if (parser && fy_parser_set_string(parser, data, size) == 0) {
-        *doc = fy_parse_load_document(parser);
+        en_ytree_problem problem;
+        *doc = en_ytree_build(parser, &problem);
         if (*doc) {
             struct fy_event *next = fy_parser_parse(parser);
             if (next && next->type == FYET_DOCUMENT_START) {
@@ -110,6 +94,11 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
                 reported = 1;
             }
             if (next) fy_parser_event_free(parser, next);
+        } else if (problem.message[0]) {
+            en_error_add(err, EN_ERROR_INPUT, name, problem.line > 0 ? problem.line : 1,
+                         problem.column > 0 ? problem.column : 1, "invalid YAML: %s",
+                         problem.message);
+            reported = 1;
         }
     }
     void *iter = NULL;
@@ -121,125 +110,103 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
                      e->msg ? e->msg : "syntax error");
         reported = 1;
     }
+    if (parser) fy_parser_destroy(parser);
+    /* Turning collection off releases the collected errors (and the tokens they hold);
+     * libfyaml 0.7 does not free them when the diag object goes away. */
+    fy_diag_set_collect_errors(diag, false);
+    fy_diag_unref(diag);
     if (!*doc || reported) {
         if (!reported) en_error_add(err, EN_ERROR_INPUT, name, 1, 1, "invalid YAML");
-        if (*doc) fy_document_destroy(*doc);
+        en_ytree_free(*doc);
         *doc = NULL;
-        if (parser) fy_parser_destroy(parser);
-        /* Turning collection off releases the collected errors (and the tokens they hold);
-         * libfyaml 0.7 does not free them when the diag object goes away. */
-        fy_diag_set_collect_errors(diag, false);
-        fy_diag_unref(diag);
         return 0;
     }
-    fy_parser_destroy(parser);
-    /* The document keeps a reference to the diag; drop ours. */
-    fy_diag_unref(diag);
     return 1;
 }
 
-int en_yaml_reject_aliases(en_yaml_reader *r, struct fy_node *node)
+int en_yaml_reject_aliases(en_yaml_reader *r, en_ynode *root)
 {
-    if (!node) return 1;
-    if (fy_node_is_alias(node)) {
-        en_yaml_fail(r, node, "YAML aliases are not supported (write the value out in full)");
-        return 0;
-    }
+    if (!root) return 1;
     /* Values are read by the plain core schema (a plain 12 is a number, quoted text is text):
      * an explicit tag (!!str 12, !custom x) would silently mean something else, so it is
-     * refused where it stands. */
-    size_t tag_length = 0;
-    const char *tag = fy_node_get_tag(node, &tag_length);
-    if (tag && tag_length) {
-        struct fy_token *token = fy_node_get_tag_token(node);
-        const struct fy_mark *mark = token ? fy_token_start_mark(token) : NULL;
-        size_t written_length = 0;
-        const char *written = token ? fy_token_get_text(token, &written_length) : NULL;
-        if (written && written_length) tag = written, tag_length = written_length;
-        char *text = en_xstrndup(tag, tag_length > 64 ? 64 : tag_length);
-        const char *message = "explicit YAML tag '%s' is not supported (expected plain values: "
-                              "numbers unquoted, text plain or quoted)";
-        if (mark)
-            en_error_add(r->err, EN_ERROR_INPUT, r->path, mark->line + 1, mark->column + 1,
-                         message, text);
-        else
-            en_yaml_fail(r, node, message, text);
-        r->failed = 1; /* reported; reading goes on to find further problems */
-        free(text);
+     * refused where it stands. The tree lists the tags met before the first alias, in file
+     * order; reading goes on after a tag to find further problems, not after an alias. */
+    const en_ytree *tree = en_ynode_tree(root);
+    for (size_t k = 0; k < tree->tag_count; k++) {
+        const en_ytag *tag = &tree->tags[k];
+        en_error_add(r->err, EN_ERROR_INPUT, r->path, tag->line ? tag->line : 1,
+                     tag->column ? tag->column : 1,
+                     "explicit YAML tag '%s' is not supported (expected plain values: "
+                     "numbers unquoted, text plain or quoted)", tag->text);
+        r->failed = 1;
     }
-    void *iter = NULL;
-    if (fy_node_is_sequence(node)) {
-        struct fy_node *item;
-        while ((item = fy_node_sequence_iterate(node, &iter)))
-            if (!en_yaml_reject_aliases(r, item)) return 0;
-    } else if (fy_node_is_mapping(node)) {
-        struct fy_node_pair *pair;
-        while ((pair = fy_node_mapping_iterate(node, &iter))) {
-            if (!en_yaml_reject_aliases(r, fy_node_pair_key(pair))) return 0;
-            if (!en_yaml_reject_aliases(r, fy_node_pair_value(pair))) return 0;
-        }
+    if (tree->alias_line) {
+        en_error_add(r->err, EN_ERROR_INPUT, r->path, tree->alias_line, tree->alias_column,
+                     "YAML aliases are not supported (write the value out in full)");
+        r->failed = 1;
+        return 0;
     }
     return 1;
 }
 
-static int scalar_is(struct fy_node *node, const char *const *words, size_t count)
+static int scalar_is(en_ynode *node, const char *const *words, size_t count)
 {
     size_t length;
-    const char *text = fy_node_get_scalar(node, &length);
+    const char *text = en_ynode_get_scalar(node, &length);
     if (!text) return 0;
     for (size_t i = 0; i < count; i++)
         if (strlen(words[i]) == length && memcmp(words[i], text, length) == 0) return 1;
     return 0;
 }
 
-int en_yaml_is_null(struct fy_node *node)
+int en_yaml_is_null(en_ynode *node)
 {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
     if (!node) return 1;
-    return fy_node_is_scalar(node) && fy_node_get_style(node) == FYNS_PLAIN &&
+    return en_ynode_is_scalar(node) && en_ynode_get_style(node) == EN_YSTYLE_PLAIN &&
            scalar_is(node, nulls, 5);
 }
 
-static const char *kind_of(struct fy_node *node)
+static const char *kind_of(en_ynode *node)
 {
     if (!node) return "nothing";
-    if (fy_node_is_mapping(node)) return "a mapping";
-    if (fy_node_is_sequence(node)) return "a list";
+    if (en_ynode_is_mapping(node)) return "a mapping";
+    if (en_ynode_is_sequence(node)) return "a list";
     return "a scalar";
 }
 
-int en_yaml_expect(en_yaml_reader *r, struct fy_node *node, enum fy_node_type type,
+int en_yaml_expect(en_yaml_reader *r, en_ynode *node, en_ynode_type type,
                    const char *what, const char *expected)
 {
-    if (node && fy_node_get_type(node) == type) return 1;
+    if (node && en_ynode_get_type(node) == type) return 1;
     en_yaml_fail(r, node, "%s is %s (expected %s)", what, kind_of(node), expected);
     return 0;
 }
 
-int en_yaml_mapping(en_yaml_reader *r, struct fy_node *node, const char *what,
-                    const char *const *keys, size_t key_count, struct fy_node **values)
+int en_yaml_mapping(en_yaml_reader *r, en_ynode *node, const char *what,
+                    const char *const *keys, size_t key_count, en_ynode **values)
 {
     for (size_t k = 0; k < key_count; k++) values[k] = NULL;
-    if (!node || !fy_node_is_mapping(node)) {
+    if (!node || !en_ynode_is_mapping(node)) {
         en_yaml_fail(r, node, "%s is %s (expected a mapping of keys to values)", what,
                      kind_of(node));
         return 0;
     }
     void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(node, &iter))) {
-        struct fy_node *key = fy_node_pair_key(pair);
-        if (!key || !fy_node_is_scalar(key)) {
+    en_ynode_pair *pair;
+    while ((pair = en_ynode_mapping_iterate(node, &iter))) {
+        en_ynode *key = en_ynode_pair_key(pair);
+        if (!key || !en_ynode_is_scalar(key)) {
             en_yaml_fail(r, key ? key : node, "%s has a non-scalar key (expected a name)", what);
             continue;
         }
         size_t length;
-        const char *text = fy_node_get_scalar(key, &length);
+        const char *text = en_ynode_get_scalar(key, &length);
         char *name = en_xstrndup(text ? text : "", length);
         size_t k = 0;
         while (k < key_count && strcmp(keys[k], name) != 0) k++;
         if (k < key_count) {
-            values[k] = fy_node_pair_value(pair);
+            values[k] = en_ynode_pair_value(pair);
         } else {
             const char *hint = en_suggest(name, keys, key_count);
             if (hint)
@@ -260,19 +227,19 @@ int en_yaml_mapping(en_yaml_reader *r, struct fy_node *node, const char *what,
     return 1;
 }
 
-char *en_yaml_string(en_yaml_reader *r, struct fy_node *node, const char *what)
+char *en_yaml_string(en_yaml_reader *r, en_ynode *node, const char *what)
 {
     if (en_yaml_is_null(node)) return NULL;
-    if (!fy_node_is_scalar(node)) {
+    if (!en_ynode_is_scalar(node)) {
         en_yaml_fail(r, node, "%s is %s (expected text)", what, kind_of(node));
         return NULL;
     }
     size_t length;
-    const char *text = fy_node_get_scalar(node, &length);
+    const char *text = en_ynode_get_scalar(node, &length);
     return en_xstrndup(text ? text : "", length);
 }
 
-char *en_yaml_required_string(en_yaml_reader *r, struct fy_node *parent, struct fy_node *node,
+char *en_yaml_required_string(en_yaml_reader *r, en_ynode *parent, en_ynode *node,
                               const char *key, const char *what)
 {
     char *text = en_yaml_string(r, node, key);
@@ -286,23 +253,23 @@ char *en_yaml_required_string(en_yaml_reader *r, struct fy_node *parent, struct 
     return text;
 }
 
-int en_yaml_number(en_yaml_reader *r, struct fy_node *node, const char *what, double *out)
+int en_yaml_number(en_yaml_reader *r, en_ynode *node, const char *what, double *out)
 {
-    if (!node || !fy_node_is_scalar(node) || en_yaml_is_null(node)) {
+    if (!node || !en_ynode_is_scalar(node) || en_yaml_is_null(node)) {
         en_yaml_fail(r, node, "%s is %s (expected a number)", what,
-                     en_yaml_is_null(node) && node && fy_node_is_scalar(node) ? "empty" : kind_of(node));
+                     en_yaml_is_null(node) && node && en_ynode_is_scalar(node) ? "empty" : kind_of(node));
         return 0;
     }
     size_t length;
-    const char *text = fy_node_get_scalar(node, &length);
+    const char *text = en_ynode_get_scalar(node, &length);
     char *copy = en_xstrndup(text ? text : "", length);
-    int ok = fy_node_get_style(node) == FYNS_PLAIN && en_parse_double(copy, out);
+    int ok = en_ynode_get_style(node) == EN_YSTYLE_PLAIN && en_parse_double(copy, out);
     if (!ok) {
         static const char *const specials[] = {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
                                                "-.inf", "-.Inf", "-.INF", "+.inf", "nan", "inf"};
         if (scalar_is(node, specials, sizeof specials / sizeof specials[0]))
             en_yaml_fail(r, node, "%s '%s' is not a finite number (expected a number)", what, copy);
-        else if (fy_node_get_style(node) != FYNS_PLAIN)
+        else if (en_ynode_get_style(node) != EN_YSTYLE_PLAIN)
             en_yaml_fail(r, node, "%s is quoted text '%s' (expected a number without quotes)", what, copy);
         else
             en_yaml_fail(r, node, "%s '%s' is not a number (expected a finite decimal number)", what, copy);
@@ -311,11 +278,11 @@ int en_yaml_number(en_yaml_reader *r, struct fy_node *node, const char *what, do
     return ok;
 }
 
-int en_yaml_bool(en_yaml_reader *r, struct fy_node *node, const char *what, int *out)
+int en_yaml_bool(en_yaml_reader *r, en_ynode *node, const char *what, int *out)
 {
     static const char *const yes[] = {"true", "True", "TRUE"};
     static const char *const no[] = {"false", "False", "FALSE"};
-    if (node && fy_node_is_scalar(node) && fy_node_get_style(node) == FYNS_PLAIN) {
+    if (node && en_ynode_is_scalar(node) && en_ynode_get_style(node) == EN_YSTYLE_PLAIN) {
         if (scalar_is(node, yes, 3)) return *out = 1, 1;
         if (scalar_is(node, no, 3)) return *out = 0, 1;
     }
@@ -323,14 +290,14 @@ int en_yaml_bool(en_yaml_reader *r, struct fy_node *node, const char *what, int 
     return 0;
 }
 
-int en_yaml_value(en_yaml_reader *r, struct fy_node *node, const char *what, double min,
+int en_yaml_value(en_yaml_reader *r, en_ynode *node, const char *what, double min,
                   double max, en_value *out)
 {
     *out = en_value_fixed(0, min, max);
     out->where = en_yaml_where(node);
-    if (node && fy_node_is_mapping(node)) {
+    if (node && en_ynode_is_mapping(node)) {
         static const char *const keys[] = {"value", "low", "high", "sd"};
-        struct fy_node *v[4];
+        en_ynode *v[4];
         char context[96];
         snprintf(context, sizeof context, "uncertain %s", what);
         if (!en_yaml_mapping(r, node, context, keys, 4, v)) return 0;
@@ -361,7 +328,7 @@ int en_yaml_value(en_yaml_reader *r, struct fy_node *node, const char *what, dou
     return en_yaml_number(r, node, what, &out->value);
 }
 
-static void unknown_reference(en_yaml_reader *r, struct fy_node *node, const char *kind,
+static void unknown_reference(en_yaml_reader *r, en_ynode *node, const char *kind,
                               const char *id, const char *const *ids, size_t count)
 {
     const char *hint = en_suggest(id, ids, count);
@@ -369,7 +336,7 @@ static void unknown_reference(en_yaml_reader *r, struct fy_node *node, const cha
     else en_yaml_fail(r, node, "unknown %s '%s' (expected the id of a defined %s)", kind, id, kind);
 }
 
-void en_yaml_unknown_issue(en_yaml_reader *r, struct fy_node *node, const char *id)
+void en_yaml_unknown_issue(en_yaml_reader *r, en_ynode *node, const char *id)
 {
     const en_scenario *s = r->scenario;
     const char **ids = en_xcalloc(s->issue_count + 1, sizeof *ids);
@@ -378,7 +345,7 @@ void en_yaml_unknown_issue(en_yaml_reader *r, struct fy_node *node, const char *
     free(ids);
 }
 
-void en_yaml_unknown_actor(en_yaml_reader *r, struct fy_node *node, const char *id)
+void en_yaml_unknown_actor(en_yaml_reader *r, en_ynode *node, const char *id)
 {
     const en_scenario *s = r->scenario;
     const char **ids = en_xcalloc(s->actor_count + 1, sizeof *ids);
@@ -387,7 +354,7 @@ void en_yaml_unknown_actor(en_yaml_reader *r, struct fy_node *node, const char *
     free(ids);
 }
 
-void en_yaml_unknown_source(en_yaml_reader *r, struct fy_node *node, const char *id)
+void en_yaml_unknown_source(en_yaml_reader *r, en_ynode *node, const char *id)
 {
     const en_scenario *s = r->scenario;
     const char **ids = en_xcalloc(s->source_count + 1, sizeof *ids);

@@ -18,14 +18,14 @@ int en_yaml_valid_id(const char *id)
     return 1;
 }
 
-void en_yaml_read_settings(en_yaml_reader *r, struct fy_node *map)
+void en_yaml_read_settings(en_yaml_reader *r, en_ynode *map)
 {
-    if (!en_yaml_expect(r, map, FYNT_MAPPING, "settings", "a mapping from setting names to values"))
+    if (!en_yaml_expect(r, map, EN_YNODE_MAPPING, "settings", "a mapping from setting names to values"))
         return;
     void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(map, &iter))) {
-        struct fy_node *key = fy_node_pair_key(pair), *value = fy_node_pair_value(pair);
+    en_ynode_pair *pair;
+    while ((pair = en_ynode_mapping_iterate(map, &iter))) {
+        en_ynode *key = en_ynode_pair_key(pair), *value = en_ynode_pair_value(pair);
         char *name = en_yaml_string(r, key, "setting name");
         char *text = en_yaml_string(r, value, "setting value");
         if (name && text) {
@@ -40,16 +40,16 @@ void en_yaml_read_settings(en_yaml_reader *r, struct fy_node *map)
 
 static const char *const accommodation_keys[] = {"actor", "reference", "value"};
 
-void en_yaml_read_accommodation(en_yaml_reader *r, struct fy_node *list)
+void en_yaml_read_accommodation(en_yaml_reader *r, en_ynode *list)
 {
-    if (!en_yaml_expect(r, list, FYNT_SEQUENCE, "accommodation",
+    if (!en_yaml_expect(r, list, EN_YNODE_SEQUENCE, "accommodation",
                         "a list of {actor, reference, value}"))
         return;
     en_scenario *s = r->scenario;
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(list, &iter))) {
-        struct fy_node *v[3];
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(list, &iter))) {
+        en_ynode *v[3];
         if (!en_yaml_mapping(r, item, "accommodation entry", accommodation_keys, 3, v)) continue;
         char *actor = en_yaml_required_string(r, item, v[0], "actor", "accommodation entry");
         char *reference = en_yaml_required_string(r, item, v[1], "reference", "accommodation entry");

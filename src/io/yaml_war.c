@@ -51,7 +51,7 @@ static const struct {
 };
 
 /* Reads an actor reference; -1 (reported) when unknown. */
-static long read_actor_ref(en_yaml_reader *r, struct fy_node *node, const char *what)
+static long read_actor_ref(en_yaml_reader *r, en_ynode *node, const char *what)
 {
     char *id = en_yaml_string(r, node, what);
     if (!id) {
@@ -64,7 +64,7 @@ static long read_actor_ref(en_yaml_reader *r, struct fy_node *node, const char *
     return a;
 }
 
-static long read_issue_ref(en_yaml_reader *r, struct fy_node *node, const char *what)
+static long read_issue_ref(en_yaml_reader *r, en_ynode *node, const char *what)
 {
     char *id = en_yaml_string(r, node, what);
     if (!id) {
@@ -77,7 +77,7 @@ static long read_issue_ref(en_yaml_reader *r, struct fy_node *node, const char *
     return i;
 }
 
-static long read_date(en_yaml_reader *r, struct fy_node *node, const char *what, char **text)
+static long read_date(en_yaml_reader *r, en_ynode *node, const char *what, char **text)
 {
     *text = en_yaml_string(r, node, what);
     int ok = 0;
@@ -90,7 +90,7 @@ static long read_date(en_yaml_reader *r, struct fy_node *node, const char *what,
 
 /* en_yaml_value plus the range check the scenario validator does for stances: the war section
  * is not part of en_scenario_validate, so its values are checked here, where their node is. */
-static int checked_value(en_yaml_reader *r, struct fy_node *node, const char *what, double min,
+static int checked_value(en_yaml_reader *r, en_ynode *node, const char *what, double min,
                          double max, en_value *out)
 {
     if (!en_yaml_value(r, node, what, min, max, out)) return 0;
@@ -110,7 +110,7 @@ static int checked_value(en_yaml_reader *r, struct fy_node *node, const char *wh
 }
 
 /* A value checked against a parameter definition (range; integer if required). */
-static int read_param(en_yaml_reader *r, struct fy_node *node, const en_war_param_def *def,
+static int read_param(en_yaml_reader *r, en_ynode *node, const en_war_param_def *def,
                       en_value *out)
 {
     if (!checked_value(r, node, def->name, def->min, def->max, out)) return 0;
@@ -127,13 +127,13 @@ static int read_param(en_yaml_reader *r, struct fy_node *node, const en_war_para
 
 /* Reads a mapping NAME: VALUE whose names come from a parameter table (plus `extra` keys the
  * caller handles, returned in extra_values). */
-static void read_param_map(en_yaml_reader *r, struct fy_node *node, const char *what,
+static void read_param_map(en_yaml_reader *r, en_ynode *node, const char *what,
                            const en_war_param_def *defs, size_t count, en_value *values,
                            const char *const *extra, size_t extra_count,
-                           struct fy_node **extra_values, struct fy_node **param_nodes)
+                           en_ynode **extra_values, en_ynode **param_nodes)
 {
     const char *keys[WA_COUNT + WP_COUNT + 4];
-    struct fy_node *v[WA_COUNT + WP_COUNT + 4];
+    en_ynode *v[WA_COUNT + WP_COUNT + 4];
     size_t n = 0;
     for (size_t k = 0; k < count; k++) keys[n++] = defs[k].name;
     for (size_t k = 0; k < extra_count; k++) keys[n++] = extra[k];
@@ -155,33 +155,33 @@ static int is_patron_of_side(const en_scenario *s, const en_war *w, long a)
            is_belligerent(w, s->actors[a].patron_of);
 }
 
-static void read_commitments(en_yaml_reader *r, en_war *w, size_t actor, struct fy_node *map)
+static void read_commitments(en_yaml_reader *r, en_war *w, size_t actor, en_ynode *map)
 {
-    if (!en_yaml_expect(r, map, FYNT_MAPPING, "commitment", "a mapping from issue ids to stocks in [0, 1]"))
+    if (!en_yaml_expect(r, map, EN_YNODE_MAPPING, "commitment", "a mapping from issue ids to stocks in [0, 1]"))
         return;
     void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(map, &iter))) {
-        long issue = read_issue_ref(r, fy_node_pair_key(pair), "issue id");
+    en_ynode_pair *pair;
+    while ((pair = en_ynode_mapping_iterate(map, &iter))) {
+        long issue = read_issue_ref(r, en_ynode_pair_key(pair), "issue id");
         if (issue < 0) continue;
-        checked_value(r, fy_node_pair_value(pair), "commitment", 0, 1,
+        checked_value(r, en_ynode_pair_value(pair), "commitment", 0, 1,
                       &w->commitment[actor * r->scenario->issue_count + (size_t)issue]);
     }
 }
 
-static void read_actor_section(en_yaml_reader *r, en_war *w, struct fy_node *map)
+static void read_actor_section(en_yaml_reader *r, en_war *w, en_ynode *map)
 {
-    if (!en_yaml_expect(r, map, FYNT_MAPPING, "war actors", "a mapping from actor ids to parameters"))
+    if (!en_yaml_expect(r, map, EN_YNODE_MAPPING, "war actors", "a mapping from actor ids to parameters"))
         return;
     const en_scenario *s = r->scenario;
     void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(map, &iter))) {
-        long a = read_actor_ref(r, fy_node_pair_key(pair), "actor id");
+    en_ynode_pair *pair;
+    while ((pair = en_ynode_mapping_iterate(map, &iter))) {
+        long a = read_actor_ref(r, en_ynode_pair_key(pair), "actor id");
         if (a < 0) continue;
         static const char *const extra[] = {"commitment"};
-        struct fy_node *extra_values[1] = {NULL}, *nodes[WA_COUNT] = {NULL};
-        read_param_map(r, fy_node_pair_value(pair), "war actor parameters", en_war_actor_params,
+        en_ynode *extra_values[1] = {NULL}, *nodes[WA_COUNT] = {NULL};
+        read_param_map(r, en_ynode_pair_value(pair), "war actor parameters", en_war_actor_params,
                        WA_COUNT, en_war_actor_param(w, (size_t)a, 0), extra, 1, extra_values, nodes);
         if (extra_values[0]) read_commitments(r, w, (size_t)a, extra_values[0]);
         if (w->side_a < 0 || w->side_b < 0) continue; /* roles unknown: already reported */
@@ -196,23 +196,23 @@ static void read_actor_section(en_yaml_reader *r, en_war *w, struct fy_node *map
     }
 }
 
-static void read_issue_section(en_yaml_reader *r, en_war *w, struct fy_node *map)
+static void read_issue_section(en_yaml_reader *r, en_war *w, en_ynode *map)
 {
-    if (!en_yaml_expect(r, map, FYNT_MAPPING, "war issues", "a mapping from issue ids to parameters"))
+    if (!en_yaml_expect(r, map, EN_YNODE_MAPPING, "war issues", "a mapping from issue ids to parameters"))
         return;
     void *iter = NULL;
-    struct fy_node_pair *pair;
-    while ((pair = fy_node_mapping_iterate(map, &iter))) {
-        long i = read_issue_ref(r, fy_node_pair_key(pair), "issue id");
+    en_ynode_pair *pair;
+    while ((pair = en_ynode_mapping_iterate(map, &iter))) {
+        long i = read_issue_ref(r, en_ynode_pair_key(pair), "issue id");
         if (i < 0) continue;
-        read_param_map(r, fy_node_pair_value(pair), "war issue parameters", en_war_issue_params,
+        read_param_map(r, en_ynode_pair_value(pair), "war issue parameters", en_war_issue_params,
                        WI_COUNT, en_war_issue_param(w, (size_t)i, 0), NULL, 0, NULL, NULL);
     }
 }
 
 /* One cited source id, checked against the scenario's sources and kept on the event (the
  * simulation ignores cites; convert writes them back). */
-static void read_cite(en_yaml_reader *r, struct fy_node *node, en_war_event *ev)
+static void read_cite(en_yaml_reader *r, en_ynode *node, en_war_event *ev)
 {
     char *id = en_yaml_string(r, node, "cite");
     if (!id) return;
@@ -221,20 +221,20 @@ static void read_cite(en_yaml_reader *r, struct fy_node *node, en_war_event *ev)
     ev->cite[ev->cite_count++] = id;
 }
 
-static void read_cites(en_yaml_reader *r, struct fy_node *node, en_war_event *ev)
+static void read_cites(en_yaml_reader *r, en_ynode *node, en_war_event *ev)
 {
     if (en_yaml_is_null(node)) return;
-    if (fy_node_is_scalar(node)) {
+    if (en_ynode_is_scalar(node)) {
         read_cite(r, node, ev);
         return;
     }
-    if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "cite", "a list of source ids")) return;
+    if (!en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "cite", "a list of source ids")) return;
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(node, &iter))) read_cite(r, item, ev);
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(node, &iter))) read_cite(r, item, ev);
 }
 
-static int event_type_of(en_yaml_reader *r, struct fy_node *node, en_war_event_type *type)
+static int event_type_of(en_yaml_reader *r, en_ynode *node, en_war_event_type *type)
 {
     char *name = en_yaml_string(r, node, "event type");
     if (!name) {
@@ -262,10 +262,10 @@ static int event_type_of(en_yaml_reader *r, struct fy_node *node, en_war_event_t
     return 0;
 }
 
-static void read_event(en_yaml_reader *r, en_war *w, struct fy_node *item)
+static void read_event(en_yaml_reader *r, en_war *w, en_ynode *item)
 {
     const en_scenario *s = r->scenario;
-    struct fy_node *v[E_KEY_COUNT];
+    en_ynode *v[E_KEY_COUNT];
     if (!en_yaml_mapping(r, item, "event", event_keys, E_KEY_COUNT, v)) return;
     en_war_event ev;
     memset(&ev, 0, sizeof ev);
@@ -388,12 +388,12 @@ static void read_event(en_yaml_reader *r, en_war *w, struct fy_node *item)
     w->events[w->event_count++] = ev;
 }
 
-static void read_timeline(en_yaml_reader *r, en_war *w, struct fy_node *list)
+static void read_timeline(en_yaml_reader *r, en_war *w, en_ynode *list)
 {
-    if (!en_yaml_expect(r, list, FYNT_SEQUENCE, "timeline", "a list of dated events")) return;
+    if (!en_yaml_expect(r, list, EN_YNODE_SEQUENCE, "timeline", "a list of dated events")) return;
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(list, &iter))) read_event(r, w, item);
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(list, &iter))) read_event(r, w, item);
     /* Stable insertion sort by day: events of one day keep file order. */
     for (size_t i = 1; i < w->event_count; i++) {
         en_war_event e = w->events[i];
@@ -406,16 +406,16 @@ static void read_timeline(en_yaml_reader *r, en_war *w, struct fy_node *list)
     }
 }
 
-static void read_belligerents(en_yaml_reader *r, en_war *w, struct fy_node *node)
+static void read_belligerents(en_yaml_reader *r, en_war *w, en_ynode *node)
 {
-    if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "belligerents", "[A, B]: two actor ids")) return;
-    if (fy_node_sequence_item_count(node) != 2) {
+    if (!en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "belligerents", "[A, B]: two actor ids")) return;
+    if (en_ynode_sequence_item_count(node) != 2) {
         en_yaml_fail(r, node, "belligerents has %d entries (expected two actor ids [A, B])",
-                     fy_node_sequence_item_count(node));
+                     en_ynode_sequence_item_count(node));
         return;
     }
-    w->side_a = read_actor_ref(r, fy_node_sequence_get_by_index(node, 0), "belligerent");
-    w->side_b = read_actor_ref(r, fy_node_sequence_get_by_index(node, 1), "belligerent");
+    w->side_a = read_actor_ref(r, en_ynode_sequence_get_by_index(node, 0), "belligerent");
+    w->side_b = read_actor_ref(r, en_ynode_sequence_get_by_index(node, 1), "belligerent");
     if (w->side_a >= 0 && w->side_a == w->side_b) {
         en_yaml_fail(r, node, "belligerents names '%s' twice (expected two different actors)",
                      r->scenario->actors[w->side_a].id);
@@ -423,12 +423,12 @@ static void read_belligerents(en_yaml_reader *r, en_war *w, struct fy_node *node
     }
 }
 
-static void read_mediators(en_yaml_reader *r, en_war *w, struct fy_node *node)
+static void read_mediators(en_yaml_reader *r, en_war *w, en_ynode *node)
 {
-    if (!en_yaml_expect(r, node, FYNT_SEQUENCE, "mediators", "a list of actor ids")) return;
+    if (!en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "mediators", "a list of actor ids")) return;
     void *iter = NULL;
-    struct fy_node *item;
-    while ((item = fy_node_sequence_iterate(node, &iter))) {
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(node, &iter))) {
         long a = read_actor_ref(r, item, "mediator");
         if (a < 0) continue;
         if (is_belligerent(w, a)) {
@@ -442,7 +442,7 @@ static void read_mediators(en_yaml_reader *r, en_war *w, struct fy_node *node)
 
 /* What the simulation relies on: both belligerents state an ideal on every issue, and they
  * differ on the territory coordinate (its direction follows from their ideals). */
-static void check_belligerents(en_yaml_reader *r, en_war *w, struct fy_node *node)
+static void check_belligerents(en_yaml_reader *r, en_war *w, en_ynode *node)
 {
     const en_scenario *s = r->scenario;
     if (w->side_a < 0 || w->side_b < 0) return;
@@ -462,10 +462,10 @@ static void check_belligerents(en_yaml_reader *r, en_war *w, struct fy_node *nod
     }
 }
 
-void en_yaml_read_war(en_yaml_reader *r, struct fy_node *node)
+void en_yaml_read_war(en_yaml_reader *r, en_ynode *node)
 {
     en_scenario *s = r->scenario;
-    struct fy_node *v[COUNT(war_keys)];
+    en_ynode *v[COUNT(war_keys)];
     if (!en_yaml_mapping(r, node, "war", war_keys, COUNT(war_keys), v)) return;
     if (s->war) en_war_free(s->war);
     en_war *w = s->war = en_war_new(s);

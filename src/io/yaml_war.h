@@ -8,6 +8,6 @@
 #include "io/yaml_read.h"
 
 /* Reads `node` into r->scenario->war, reporting every problem with its line and column. */
-void en_yaml_read_war(en_yaml_reader *r, struct fy_node *node);
+void en_yaml_read_war(en_yaml_reader *r, en_ynode *node);
 
 #endif

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <libfyaml.h>
+#include "io/ytree.h"
 
 #include "core/result.h"
 #include "models/eum.h"
@@ -160,24 +160,24 @@ static void test_golden_fast_close(void **state)
 /* ---- round-1 trace matrices ------------------------------------------------------------- */
 
 /* Reads key (a vector or an n×n matrix with null diagonal) of a trace file into out. */
-static int trace_values(struct fy_node *root, const char *path, double *out, size_t n)
+static int trace_values(en_ynode *root, const char *path, double *out, size_t n)
 {
-    struct fy_node *node = fy_node_by_path(root, path, FY_NT, FYNWF_DONT_FOLLOW);
+    en_ynode *node = en_ynode_by_path(root, path, EN_YNT, EN_YNWF_DONT_FOLLOW);
     if (!node) return 0;
-    size_t count = (size_t)fy_node_sequence_item_count(node);
+    size_t count = (size_t)en_ynode_sequence_item_count(node);
     if (count != n) return 0;
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
-        struct fy_node *item = fy_node_sequence_get_by_index(node, (int)i);
-        if (fy_node_is_sequence(item)) {
+        en_ynode *item = en_ynode_sequence_get_by_index(node, (int)i);
+        if (en_ynode_is_sequence(item)) {
             for (size_t j = 0; j < n; j++) {
                 size_t len;
-                const char *t = fy_node_get_scalar(fy_node_sequence_get_by_index(item, (int)j), &len);
+                const char *t = en_ynode_get_scalar(en_ynode_sequence_get_by_index(item, (int)j), &len);
                 out[at++] = (t && len == 4 && memcmp(t, "null", 4) == 0) ? NAN : strtod(t, NULL);
             }
         } else {
             size_t len;
-            const char *t = fy_node_get_scalar(item, &len);
+            const char *t = en_ynode_get_scalar(item, &len);
             out[at++] = strtod(t, NULL);
         }
     }
@@ -206,9 +206,9 @@ static void check_trace(const char *trace_name, const char *golden_name, double 
     assert_non_null(g);
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/golden/bdm/%s", ENTENTE_SOURCE_DIR, trace_name);
-    struct fy_document *doc = fy_document_build_from_file(NULL, path);
+    en_ytree *doc = en_ytree_load_file(path);
     assert_non_null(doc);
-    struct fy_node *root = fy_document_root(doc);
+    en_ynode *root = en_ytree_root(doc);
     const size_t n = g->n, nn = n * n;
     eum_config cfg = golden_config(g, 0);
     cfg.Q = Q;
@@ -261,18 +261,18 @@ static void check_trace(const char *trace_name, const char *golden_name, double 
             assert_true(trace_values(root, key, want, n));
             expect_same(trace_name, key, want, tr.U2[u], nn);
         }
-        struct fy_node *mu = fy_node_by_path(root, "/mu_pass2", FY_NT, FYNWF_DONT_FOLLOW);
-        assert_true(strtod(fy_node_get_scalar(mu, &(size_t){0}), NULL) == tr.mu2);
-        mu = fy_node_by_path(root, "/mu_pass1", FY_NT, FYNWF_DONT_FOLLOW);
-        assert_true(strtod(fy_node_get_scalar(mu, &(size_t){0}), NULL) == tr.mu1);
+        en_ynode *mu = en_ynode_by_path(root, "/mu_pass2", EN_YNT, EN_YNWF_DONT_FOLLOW);
+        assert_true(strtod(en_ynode_get_scalar(mu, &(size_t){0}), NULL) == tr.mu2);
+        mu = en_ynode_by_path(root, "/mu_pass1", EN_YNT, EN_YNWF_DONT_FOLLOW);
+        assert_true(strtod(en_ynode_get_scalar(mu, &(size_t){0}), NULL) == tr.mu1);
     }
     /* positions after the round */
-    struct fy_node *after = fy_node_by_path(root, "/positions_after", FY_NT, FYNWF_DONT_FOLLOW);
+    en_ynode *after = en_ynode_by_path(root, "/positions_after", EN_YNT, EN_YNWF_DONT_FOLLOW);
     for (size_t k = 0; k < n; k++) {
-        struct fy_node *v = fy_node_mapping_lookup_by_string(after, g->names[k], FY_NT);
-        assert_true(strtod(fy_node_get_scalar(v, &(size_t){0}), NULL) == next[k]);
+        en_ynode *v = en_ynode_mapping_lookup_by_string(after, g->names[k], EN_YNT);
+        assert_true(strtod(en_ynode_get_scalar(v, &(size_t){0}), NULL) == next[k]);
     }
-    fy_document_destroy(doc);
+    en_ytree_free(doc);
     free(buf);
     free(want);
     free(moves);

@@ -5,7 +5,7 @@
  * guards, and the reproducibility of the randomized variant (same seed → same run, also when
  * runs execute concurrently on several threads).
  */
-#include <libfyaml.h>
+#include "io/ytree.h"
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -26,17 +26,17 @@
 
 /* ---- reading the golden JSON with libfyaml ---- */
 
-static struct fy_node *get(struct fy_node *node, const char *key)
+static en_ynode *get(en_ynode *node, const char *key)
 {
-    struct fy_node *v = node ? fy_node_mapping_lookup_by_string(node, key, FY_NT) : NULL;
+    en_ynode *v = node ? en_ynode_mapping_lookup_by_string(node, key, EN_YNT) : NULL;
     if (!v) fail_msg("golden file: no key '%s'", key);
     return v;
 }
 
-static double num(struct fy_node *node)
+static double num(en_ynode *node)
 {
     size_t len;
-    const char *text = fy_node_get_scalar(node, &len);
+    const char *text = en_ynode_get_scalar(node, &len);
     char buffer[64];
     if (!text || len >= sizeof buffer) fail_msg("golden file: not a number");
     memcpy(buffer, text, len);
@@ -44,10 +44,10 @@ static double num(struct fy_node *node)
     return strtod(buffer, NULL);
 }
 
-static int str_is(struct fy_node *node, const char *expected)
+static int str_is(en_ynode *node, const char *expected)
 {
     size_t len;
-    const char *text = fy_node_get_scalar(node, &len);
+    const char *text = en_ynode_get_scalar(node, &len);
     return text && len == strlen(expected) && memcmp(text, expected, len) == 0;
 }
 
@@ -87,17 +87,17 @@ static long participant(const en_scenario *s, const en_issue_result *ir, const c
 /* Compares positions {actor: value} with the result's round and, when `voting`, with the
  * round's voting_positions extra. */
 static void compare_positions(const en_scenario *s, const en_issue_result *ir, int round,
-                              struct fy_node *positions, const en_node *voting)
+                              en_ynode *positions, const en_node *voting)
 {
-    int count = fy_node_mapping_item_count(positions);
+    int count = en_ynode_mapping_item_count(positions);
     assert_int_equal(count, (int)ir->participant_count);
     for (int k = 0; k < count; k++) {
-        struct fy_node_pair *pair = fy_node_mapping_get_by_index(positions, k);
+        en_ynode_pair *pair = en_ynode_mapping_get_by_index(positions, k);
         size_t len;
-        const char *id = fy_node_get_scalar(fy_node_pair_key(pair), &len);
+        const char *id = en_ynode_get_scalar(en_ynode_pair_key(pair), &len);
         long p = participant(s, ir, id, len);
         if (p < 0) fail_msg("actor %.*s is not a participant", (int)len, id);
-        double expected = num(fy_node_pair_value(pair));
+        double expected = num(en_ynode_pair_value(pair));
         if (voting) {
             char key[256];
             snprintf(key, sizeof key, "%.*s", (int)len, id);
@@ -118,22 +118,22 @@ static void check_golden(const char *data, const char *golden)
         fail_msg("%s did not load", data);
     }
     en_result *r = fixture_run(s, "exchange", NULL);
-    struct fy_document *doc = fy_document_build_from_file(NULL, fixture_path(golden));
+    en_ytree *doc = en_ytree_load_file(fixture_path(golden));
     assert_non_null(doc);
-    struct fy_node *root = fy_document_root(doc);
-    struct fy_node *rounds = get(root, "rounds");
-    struct fy_node *xrounds = get(root, "exchanges_per_round");
-    int round_count = fy_node_sequence_item_count(rounds);
+    en_ynode *root = en_ytree_root(doc);
+    en_ynode *rounds = get(root, "rounds");
+    en_ynode *xrounds = get(root, "exchanges_per_round");
+    int round_count = en_ynode_sequence_item_count(rounds);
     assert_int_equal(round_count, 10);
     const en_node *my_rounds = en_node_get(r->extra, "rounds");
     assert_non_null(my_rounds);
     assert_int_equal(my_rounds->count, (size_t)round_count);
     long ties = 0;
     for (int k = 0; k < round_count; k++) {
-        struct fy_node *issues = get(fy_node_sequence_get_by_index(rounds, k), "issues");
+        en_ynode *issues = get(en_ynode_sequence_get_by_index(rounds, k), "issues");
         for (size_t i = 0; i < r->issue_count; i++) {
             const en_issue_result *ir = &r->issues[i];
-            struct fy_node *gi = get(issues, s->issues[ir->issue].id);
+            en_ynode *gi = get(issues, s->issues[ir->issue].id);
             /* Golden rounds[k] = the start of round k+1 = our round k; voting = our round k+1. */
             compare_positions(s, ir, k, get(gi, "positions"), NULL);
             close_to(num(get(gi, "outcome_weighted_mean")), ir->rounds[k].mean, &max_outcome_dev,
@@ -145,22 +145,22 @@ static void check_golden(const char *data, const char *golden)
                      &max_outcome_dev, "voting outcome", k + 1);
         }
         /* The exchanges: counts, sequence, positions (internal 0–100 scale). */
-        struct fy_node *gx = fy_node_sequence_get_by_index(xrounds, k);
+        en_ynode *gx = en_ynode_sequence_get_by_index(xrounds, k);
         const en_node *mx = my_rounds->items[k];
         assert_int_equal((long)node_num(mx, "candidates_total"), (long)num(get(gx, "candidates_total")));
         assert_int_equal((long)node_num(mx, "candidates_valid_initially"),
                          (long)num(get(gx, "candidates_valid_initially")));
         assert_int_equal((long)node_num(mx, "count"), (long)num(get(gx, "count")));
         ties += (long)node_num(mx, "tie_events");
-        struct fy_node *glist = get(gx, "exchanges");
+        en_ynode *glist = get(gx, "exchanges");
         const en_node *mlist = en_node_get(mx, "exchanges");
-        assert_int_equal(mlist->count, (size_t)fy_node_sequence_item_count(glist));
+        assert_int_equal(mlist->count, (size_t)en_ynode_sequence_item_count(glist));
         for (size_t e = 0; e < mlist->count; e++) {
-            struct fy_node *ge = fy_node_sequence_get_by_index(glist, (int)e);
+            en_ynode *ge = en_ynode_sequence_get_by_index(glist, (int)e);
             const en_node *me = mlist->items[e];
             static const char *const sides[] = {"i", "j"};
             for (int sd = 0; sd < 2; sd++) {
-                struct fy_node *gs = get(ge, sides[sd]);
+                en_ynode *gs = get(ge, sides[sd]);
                 const en_node *ms = en_node_get(me, sides[sd]);
                 if (!str_is(get(gs, "actor"), node_str(ms, "actor")) ||
                     !str_is(get(gs, "supply_issue"), node_str(ms, "supply_issue")))
@@ -177,10 +177,10 @@ static void check_golden(const char *data, const char *golden)
         }
     }
     /* Final preference = our last round. */
-    struct fy_node *final = get(root, "final_preference");
+    en_ynode *final = get(root, "final_preference");
     for (size_t i = 0; i < r->issue_count; i++) {
         const en_issue_result *ir = &r->issues[i];
-        struct fy_node *gi = get(final, s->issues[ir->issue].id);
+        en_ynode *gi = get(final, s->issues[ir->issue].id);
         compare_positions(s, ir, round_count, get(gi, "positions"), NULL);
         close_to(num(get(gi, "outcome_weighted_mean")), ir->forecast, &max_outcome_dev, "forecast",
                  round_count);
@@ -188,7 +188,7 @@ static void check_golden(const char *data, const char *golden)
     assert_int_equal(ties, (long)num(get(root, "tie_events")));
     print_message("%s: 10 rounds match; max |position dev| %.2e, max |outcome dev| %.2e\n", golden,
                   max_position_dev, max_outcome_dev);
-    fy_document_destroy(doc);
+    en_ytree_free(doc);
     en_result_free(r);
     en_scenario_free(s);
 }

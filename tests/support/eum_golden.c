@@ -4,7 +4,7 @@
 #include "support/eum_golden.h"
 
 #include <dirent.h>
-#include <libfyaml.h>
+#include "io/ytree.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +13,24 @@
 #define ENTENTE_SOURCE_DIR "."
 #endif
 
-static struct fy_node *get(struct fy_node *node, const char *key)
+static en_ynode *get(en_ynode *node, const char *key)
 {
-    return node ? fy_node_mapping_lookup_by_string(node, key, FY_NT) : NULL;
+    return node ? en_ynode_mapping_lookup_by_string(node, key, EN_YNT) : NULL;
 }
 
-static int is_null(struct fy_node *node)
+static int is_null(en_ynode *node)
 {
     if (!node) return 1;
-    if (!fy_node_is_scalar(node)) return 0;
+    if (!en_ynode_is_scalar(node)) return 0;
     size_t len;
-    const char *text = fy_node_get_scalar(node, &len);
+    const char *text = en_ynode_get_scalar(node, &len);
     return text == NULL || (len == 4 && memcmp(text, "null", 4) == 0);
 }
 
-static double number(struct fy_node *node)
+static double number(en_ynode *node)
 {
     size_t len;
-    const char *text = node ? fy_node_get_scalar(node, &len) : NULL;
+    const char *text = node ? en_ynode_get_scalar(node, &len) : NULL;
     if (!text) return 0;
     char buffer[64];
     if (len >= sizeof buffer) len = sizeof buffer - 1;
@@ -39,17 +39,17 @@ static double number(struct fy_node *node)
     return strtod(buffer, NULL);
 }
 
-static void text(struct fy_node *node, char *out, size_t size)
+static void text(en_ynode *node, char *out, size_t size)
 {
     size_t len = 0;
-    const char *t = node ? fy_node_get_scalar(node, &len) : NULL;
+    const char *t = node ? en_ynode_get_scalar(node, &len) : NULL;
     if (!t) len = 0;
     if (len >= size) len = size - 1;
     if (len) memcpy(out, t, len);
     out[len] = 0;
 }
 
-static long actor_index(const eum_golden *g, struct fy_node *node)
+static long actor_index(const eum_golden *g, en_ynode *node)
 {
     char name[256];
     text(node, name, sizeof name);
@@ -59,15 +59,15 @@ static long actor_index(const eum_golden *g, struct fy_node *node)
 }
 
 /* a mapping actor → number, into out[n] */
-static int per_actor(const eum_golden *g, struct fy_node *map, double *out)
+static int per_actor(const eum_golden *g, en_ynode *map, double *out)
 {
-    int count = fy_node_mapping_item_count(map);
+    int count = en_ynode_mapping_item_count(map);
     if (count != (int)g->n) return 0;
     for (int p = 0; p < count; p++) {
-        struct fy_node_pair *pair = fy_node_mapping_get_by_index(map, p);
-        long k = actor_index(g, fy_node_pair_key(pair));
+        en_ynode_pair *pair = en_ynode_mapping_get_by_index(map, p);
+        long k = actor_index(g, en_ynode_pair_key(pair));
         if (k < 0) return 0;
-        out[k] = number(fy_node_pair_value(pair));
+        out[k] = number(en_ynode_pair_value(pair));
     }
     return 1;
 }
@@ -76,21 +76,21 @@ eum_golden *eum_golden_load(const char *name)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/golden/bdm/%s", ENTENTE_SOURCE_DIR, name);
-    struct fy_document *doc = fy_document_build_from_file(NULL, path);
+    en_ytree *doc = en_ytree_load_file(path);
     if (!doc) return NULL;
-    struct fy_node *root = fy_document_root(doc);
+    en_ynode *root = en_ytree_root(doc);
     eum_golden *g = calloc(1, sizeof *g);
     char impl[16];
     text(get(root, "implementation"), impl, sizeof impl);
     g->masad = strcmp(impl, "bdm2") == 0;
-    struct fy_node *inputs = get(root, "inputs");
-    g->n = (size_t)fy_node_sequence_item_count(inputs);
+    en_ynode *inputs = get(root, "inputs");
+    g->n = (size_t)en_ynode_sequence_item_count(inputs);
     g->names = calloc(g->n, sizeof *g->names);
     g->c = calloc(g->n, sizeof *g->c);
     g->x = calloc(g->n, sizeof *g->x);
     g->s = calloc(g->n, sizeof *g->s);
     for (size_t k = 0; k < g->n; k++) {
-        struct fy_node *item = fy_node_sequence_get_by_index(inputs, (int)k);
+        en_ynode *item = en_ynode_sequence_get_by_index(inputs, (int)k);
         char buffer[256];
         text(get(item, "actor"), buffer, sizeof buffer);
         g->names[k] = strdup(buffer);
@@ -98,35 +98,35 @@ eum_golden *eum_golden_load(const char *name)
         g->x[k] = number(get(item, "x"));
         g->s[k] = number(get(item, "s"));
     }
-    struct fy_node *params = get(root, "params");
+    en_ynode *params = get(root, "params");
     g->Q = number(get(params, "Q"));
     g->T = get(params, "T") ? number(get(params, "T")) : 1.0;
     g->xmin = number(get(params, "xmin"));
     g->xmax = number(get(params, "xmax"));
     g->range = number(get(params, "position_range"));
-    struct fy_node *term = get(root, "terminated_by_error");
+    en_ynode *term = get(root, "terminated_by_error");
     g->terminated_round = is_null(term) ? -1 : (int)number(get(term, "round"));
-    struct fy_node *rounds = get(root, "rounds");
-    g->round_count = (size_t)fy_node_sequence_item_count(rounds);
+    en_ynode *rounds = get(root, "rounds");
+    g->round_count = (size_t)en_ynode_sequence_item_count(rounds);
     g->rounds = calloc(g->round_count, sizeof *g->rounds);
     int ok = 1;
     for (size_t t = 0; t < g->round_count && ok; t++) {
-        struct fy_node *item = fy_node_sequence_get_by_index(rounds, (int)t);
+        en_ynode *item = en_ynode_sequence_get_by_index(rounds, (int)t);
         eum_golden_round *gr = &g->rounds[t];
         gr->x = calloc(g->n, sizeof *gr->x);
         ok = per_actor(g, get(item, "positions"), gr->x);
         gr->mean = number(get(item, "mean"));
         gr->median = number(get(item, "median"));
-        struct fy_node *r = get(item, "r");
+        en_ynode *r = get(item, "r");
         if (!is_null(r)) {
             gr->r = calloc(g->n, sizeof *gr->r);
             ok = ok && per_actor(g, r, gr->r);
         }
-        struct fy_node *moves = get(item, "moves");
-        int count = moves ? fy_node_sequence_item_count(moves) : 0;
+        en_ynode *moves = get(item, "moves");
+        int count = moves ? en_ynode_sequence_item_count(moves) : 0;
         gr->moves = calloc((size_t)count + 1, sizeof *gr->moves);
         for (int k = 0; k < count && ok; k++) {
-            struct fy_node *mv = fy_node_sequence_get_by_index(moves, k);
+            en_ynode *mv = en_ynode_sequence_get_by_index(moves, k);
             eum_golden_move *gm = &gr->moves[gr->move_count++];
             long a = actor_index(g, get(mv, "actor"));
             ok = a >= 0;
@@ -138,7 +138,7 @@ eum_golden *eum_golden_load(const char *name)
             gm->new_position = number(get(mv, "new_position"));
         }
     }
-    fy_document_destroy(doc);
+    en_ytree_free(doc);
     if (!ok) {
         eum_golden_free(g);
         return NULL;
