@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "analysis/war.h"
+#include "war/war.h"
 #include "core/war.h"
 #include "entente.h"
 

@@ -407,6 +407,89 @@ en_status en_backtest_write(const en_backtest *backtest, en_output_format format
 
 /* ==== end of backtest ======================================================================== */
 
+/* ==== the war-bargaining layer (src/war/) ====================================================
+ * docs/models/war.md states the model (the settlement window, the protocol of talks, offers and
+ * ratification, the WB-2 mechanisms); docs/cli.md the `entente war` command whose output these
+ * writers produce. The layer runs on a scenario's `war:` section; it is also the registered
+ * model `war` (en_model_find("war"); see en_war_register). */
+
+typedef struct en_war_summary en_war_summary;
+
+/* Progress callback of the war Monte Carlo: `done` of `total` runs finished. */
+typedef void (*en_war_progress_fn)(void *data, long done, long total);
+
+typedef struct en_war_options {
+    long runs;            /* Monte Carlo runs (>= 1; default 1000) */
+    unsigned long seed;   /* run r uses the stream (seed, r) (default 1) */
+    int threads;          /* >= 1 (default 1); the output does not depend on it */
+    long from_day, to_day;/* report window (days since 1970-01-01; 0: the run's start / end) */
+    long explain_day;     /* collect the veto players' values at this day; < 0 (default): none */
+    const char *settle_with; /* NULL or "nash": Nash inside the window; else a registered model */
+    const en_params *settle_params; /* parameters of that model (NULL: its defaults) */
+    int window_only;      /* never sign: the window along a path where no deal is made (a
+                           * backcast of a war that went on); near misses are still counted */
+    en_war_progress_fn progress; /* optional */
+    void *progress_data;
+    /* (0 / NULL: off, so callers that zero the struct keep the WB-1 behaviour of options) */
+    long as_of_day;       /* forecast from this day: events after it are ignored unless
+                           * `scheduled`; no deal and no decisive end before it (history) */
+    const long *deal_by_days; /* report P(deal by each of these days) */
+    size_t deal_by_count;
+} en_war_options;
+
+/* Kinds of deal: a comprehensive settlement of the window, a bare ceasefire at the line (every
+ * other issue at its status quo), a victor's ceasefire sealing a decisive front. */
+enum { EN_WAR_KIND_ANY = 0, EN_WAR_KIND_SETTLEMENT = 1, EN_WAR_KIND_CEASEFIRE = 2,
+       EN_WAR_KIND_VICTOR = 3, EN_WAR_KIND_COUNT = 4 };
+/* The name of a kind in the outputs ("any", "settlement", "ceasefire", "victors_ceasefire"); NULL out of
+ * range. Time complexity: O(1). */
+const char *en_war_kind_name(int kind);
+
+/* Days since 1970-01-01 of an ISO date YYYY-MM-DD (proleptic Gregorian), for the day options
+ * above; 0 with *ok = 0 on a malformed or impossible date. Time complexity: O(length). */
+long en_date_days(const char *text, int *ok);
+
+/* Sets every option to its default (above). Time complexity: O(1). */
+void en_war_options_init(en_war_options *options);
+
+/* Runs the war Monte Carlo on `scenario`'s war: section; *out receives the summary (free it with
+ * en_war_summary_free; it refers to the scenario, which must outlive it). Errors: EN_ERROR_INPUT
+ * for no war section or a bad option (unknown settle_with model, explain day outside the run,
+ * as_of day outside the war), EN_ERROR_INTERRUPTED. Same seed, same output for any thread count.
+ * Time complexity: runs × steps × one window LP (players × issues² per pivot) plus one
+ * settlement per signed deal, spread over the threads. */
+en_status en_war_simulate(const en_scenario *scenario, const en_war_options *options,
+                          en_war_summary **out, en_error *err);
+void en_war_summary_free(en_war_summary *summary);
+
+/* Per issue: the median term of the signed deals (NaN if no run signed one). O(runs log runs). */
+double en_war_summary_median_term(const en_war_summary *summary, size_t issue);
+/* Share of runs in which a deal was signed by the end. O(1). */
+double en_war_summary_p_deal(const en_war_summary *summary);
+/* P(a first deal of `kind` (EN_WAR_KIND_ANY: any) is signed on or before `day`) over all runs.
+ * Time complexity: O(runs). */
+double en_war_summary_p_deal_by(const en_war_summary *summary, long day, int kind);
+
+/* Writes the summary: text (per-step table, deal terms, near misses, the plain-language summary)
+ * or JSON (docs/cli.md has the fields). Errors: EN_ERROR_INPUT for CSV (no such layout),
+ * EN_ERROR_INTERNAL when `out` cannot be written. Time complexity: O(steps × issues + runs). */
+en_status en_war_summary_write(const en_war_summary *summary, en_output_format format, FILE *out,
+                               en_error *err);
+/* Writes the explanation of the options' explain_day (each veto player's value of a deal vs of
+ * fighting on, offers, beliefs, who blocks): text, or JSON (the summary's "explain" object).
+ * Errors as en_war_summary_write. Time complexity: O(players × issues). */
+en_status en_war_explain_write(const en_war_summary *summary, en_output_format format, FILE *out,
+                               en_error *err);
+
+/* Makes the model `war` available to en_model_find, en_model_count and en_model_at in its place
+ * in the registry. The shared library does this when it is loaded, and so does any program that
+ * links the war module; a program linking the static library that looks the model up by name
+ * without calling any en_war_ function calls it once first. Idempotent; not thread-safe (call it
+ * before starting threads). Time complexity: O(models). */
+void en_war_register(void);
+
+/* ==== end of the war-bargaining layer ======================================================== */
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,7 +22,7 @@
 
 #include "analysis/forecast_internal.h"
 #include "analysis/montecarlo.h"
-#include "analysis/war.h"
+#include "war/war.h"
 #include "core/error.h"
 #include "core/result.h"
 #include "core/util.h"

@@ -1,20 +1,17 @@
 /*
  * cmd_war.c — `entente war`: the war-bargaining layer (model WB-1 with the WB-2 mechanisms) on a scenario with a `war:`
  * section: when is a settlement window open, will a deal be signed, on what terms, and who
- * blocks. Parses options, runs the simulation (analysis/war.h), prints text or JSON.
+ * blocks. Parses options, runs the simulation through the public API (entente.h: en_war_*),
+ * prints text or JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/war.h"
 #include "cli/cli.h"
-#include "core/error.h"
-#include "core/node.h"
-#include "core/terminal.h"
 #include "core/util.h"
-#include "core/war.h"
+#include "entente.h"
 
 static const char usage[] =
     "usage: entente war FILE [--runs N] [--seed S] [--threads T] [--from DATE --to DATE]\n"
@@ -109,14 +106,7 @@ static cli_record record;
 
 static en_status write_json(const void *summary, FILE *out, en_error *err)
 {
-    en_buffer text = {0};
-    en_node *node = en_war_summary_node(summary);
-    en_json_write_node(&text, node);
-    en_buffer_puts(&text, "\n");
-    en_node_free(node);
-    int ok = en_write_text(out, text.data ? text.data : "", text.length);
-    en_buffer_free(&text);
-    return ok ? EN_OK : en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
+    return en_war_summary_write(summary, EN_OUTPUT_JSON, out, err);
 }
 
 static int extra(int argc, char **argv, int index, void *state)
@@ -224,25 +214,14 @@ int cmd_war(int argc, char **argv)
     en_error err = EN_ERROR_INIT;
     en_war_summary *summary = NULL;
     if (en_war_simulate(s, &wo, &summary, &err) == EN_OK) {
-        en_buffer text = {0};
-        if (o.format == EN_OUTPUT_JSON) {
-            en_node *node = en_war_summary_node(summary);
-            en_json_write_node(&text, node);
-            en_buffer_puts(&text, "\n");
-            en_node_free(node);
-        } else if (c.explain) {
-            en_war_explain_text(summary, &text);
-        } else {
-            en_war_summary_text(summary, &text);
-        }
         FILE *out = cli_output_open(&o, &err);
         if (out) {
-            int ok = en_write_text(out, text.data ? text.data : "", text.length);
-            if (!ok) en_error_set(&err, EN_ERROR_INTERNAL, "cannot write the output");
-            if (cli_output_close(&o, out, ok, &err))
+            en_status wst = c.explain && o.format != EN_OUTPUT_JSON
+                                ? en_war_explain_write(summary, EN_OUTPUT_TEXT, out, &err)
+                                : en_war_summary_write(summary, o.format, out, &err);
+            if (cli_output_close(&o, out, wst == EN_OK, &err))
                 status = cli_record_analysis(&record, "war", "war", &o, s, write_json, summary);
         }
-        en_buffer_free(&text);
     }
     cli_record_free(&record);
     en_war_summary_free(summary);

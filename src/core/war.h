@@ -2,7 +2,7 @@
  * war.h — the `war:` section of a scenario in memory: the two belligerents, the disputed
  * territory coordinate, the WB-1 parameters (docs/models/war.md) as uncertain values, per-actor and per-issue parameters, and the dated
  * timeline of scripted events. The YAML reader (io/yaml_war.c) fills it, the YAML writer
- * (io/yaml_write_war.c) writes it back for `convert`, the war simulation (analysis/war.c) reads
+ * (io/yaml_write_war.c) writes it back for `convert`, the war simulation (src/war/) reads
  * it. Parameters live in three name tables (global, actor, issue) so the reader, the writer,
  * the defaults, the documentation and the simulation agree on one list.
  */

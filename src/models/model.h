@@ -50,6 +50,12 @@ struct en_model {
     int (*applies)(const en_scenario *scenario);
 };
 
+/* Fills the registry's place reserved for a model defined above the models layer (the war
+ * module's `war`: en_war_register), by name; before that the model is absent from en_model_find,
+ * en_model_count and en_model_at. Returns 1 when a place had that name, else 0. Not thread-safe:
+ * called once at start-up. Time complexity: O(models). */
+int en_model_provide(const en_model *model);
+
 /* The parameters every model may receive; models that iterate declare `rounds` themselves
  * with their own default, the others ignore it. */
 #define EN_PARAM_ROUNDS(default_text) \

@@ -11,34 +11,58 @@ extern const en_model en_model_eum;
 extern const en_model en_model_exchange;
 extern const en_model en_model_median;
 extern const en_model en_model_nash;
-extern const en_model en_model_war;
 extern const en_model en_model_procedural;
 extern const en_model en_model_smp;
 extern const en_model en_model_ensemble;
 
-static const en_model *const registry[] = {
+/* A model defined above this layer (the war module, src/war/) holds its place in the list with a
+ * placeholder (a name, no run function) until the module fills it through en_model_provide;
+ * until then it is absent from every lookup, and the registry's order (and so every listing)
+ * is the same either way. */
+static const en_model war_placeholder = {"war", NULL, NULL, 0, NULL, NULL};
+
+static const en_model *registry[] = {
     &en_model_compromise,
     &en_model_eum,
     &en_model_exchange,
     &en_model_median,
     &en_model_nash,
-    &en_model_war,
+    &war_placeholder, /* provided by src/war/war_model.c (en_war_register) */
     &en_model_procedural,
     &en_model_smp,
     &en_model_ensemble,
 };
 
-size_t en_model_count(void) { return sizeof registry / sizeof registry[0]; }
+#define REGISTRY_SLOTS (sizeof registry / sizeof registry[0])
+
+int en_model_provide(const en_model *model)
+{
+    for (size_t i = 0; i < REGISTRY_SLOTS; i++)
+        if (!registry[i]->run && strcmp(registry[i]->name, model->name) == 0) {
+            registry[i] = model;
+            return 1;
+        }
+    return 0;
+}
+
+size_t en_model_count(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < REGISTRY_SLOTS; i++) n += registry[i]->run != NULL;
+    return n;
+}
 
 const en_model *en_model_at(size_t index)
 {
-    return index < en_model_count() ? registry[index] : NULL;
+    for (size_t i = 0; i < REGISTRY_SLOTS; i++)
+        if (registry[i]->run && index-- == 0) return registry[i];
+    return NULL;
 }
 
 const en_model *en_model_find(const char *name)
 {
-    for (size_t i = 0; i < en_model_count(); i++)
-        if (strcmp(registry[i]->name, name) == 0) return registry[i];
+    for (size_t i = 0; i < REGISTRY_SLOTS; i++)
+        if (registry[i]->run && strcmp(registry[i]->name, name) == 0) return registry[i];
     return NULL;
 }
 

@@ -8,7 +8,7 @@
  */
 #include <math.h>
 
-#include "analysis/war.h"
+#include "war/war.h"
 
 void en_war_fearon_range(double p, double cost_a, double cost_b, double *low, double *high)
 {

@@ -1,11 +1,13 @@
 /*
- * war.h — the war-bargaining layer (model WB-1, docs/models/war.md): the settlement window at one step (war_window.c), the closed forms of
- * the bargaining theory of war (war_theory.c), the Monte Carlo simulation of a scenario's `war:`
- * section (war.c) and its reports (war_report.c). Internal: the CLI (`entente war`) and the
- * model adapter (models/war.c) call it; users see only `entente war` and `--model war`.
+ * war.h — the war module's internals (docs/models/war.md): the settlement window at one step
+ * (war_window.c), the closed forms of the bargaining theory of war (war_theory.c), and what the
+ * simulation (war_sim.c, war_run.c) offers the rest of the library beyond the public API of
+ * include/entente.h (the summary as a JSON node for forecast and the reports). The module sits
+ * between the models and the analyses: core <- io <- models <- war <- analysis; its model `war`
+ * enters the registry through en_war_register (war_model.c), so models/ names nothing of it.
  */
-#ifndef ENTENTE_ANALYSIS_WAR_H
-#define ENTENTE_ANALYSIS_WAR_H
+#ifndef ENTENTE_WAR_WAR_H
+#define ENTENTE_WAR_WAR_H
 
 #include <stddef.h>
 
@@ -94,53 +96,10 @@ void en_war_window_slice(const en_war_frame *frame, const double *package, size_
  * largest t in [0,1] with inside + t·(target − inside) in the window, by bisection. */
 void en_war_pull_into_window(const en_war_frame *frame, const double *inside, double *target);
 
-/* ---- the simulation (war.c) ---- */
+/* ---- the simulation (war_sim.c; the options and the summary are public: entente.h) ---- */
 
-typedef void (*en_war_progress_fn)(void *data, long done, long total);
-
-typedef struct en_war_options {
-    long runs;            /* Monte Carlo runs (>= 1) */
-    unsigned long seed;   /* run r uses the stream (seed, r) */
-    int threads;          /* >= 1; output does not depend on it */
-    long from_day, to_day;/* report window (days since 1970; 0: the run's start / end) */
-    long explain_day;     /* collect the veto players' values at this day; < 0: none */
-    const char *settle_with; /* NULL or "nash": Nash inside the window; else a registered model */
-    const en_params *settle_params;
-    int window_only;      /* never sign: the window along a path where no deal is made (a
-                           * backcast of a war that went on); near misses are still counted */
-    en_war_progress_fn progress;
-    void *progress_data;
-    /* WB-2 (0 / NULL: off, so callers that zero the struct keep WB-1's behaviour of options) */
-    long as_of_day;       /* forecast from this day: events after it are ignored unless
-                           * `scheduled`; no deal and no decisive end before it (history) */
-    const long *deal_by_days; /* report P(deal by each of these days) */
-    size_t deal_by_count;
-} en_war_options;
-
-/* Kinds of deal (WB-2): a comprehensive settlement of the window, a bare ceasefire at the
- * line (every other issue at its status quo), a victor's ceasefire sealing a decisive front. */
-enum { EN_WAR_KIND_ANY = 0, EN_WAR_KIND_SETTLEMENT = 1, EN_WAR_KIND_CEASEFIRE = 2,
-       EN_WAR_KIND_VICTOR = 3, EN_WAR_KIND_COUNT = 4 };
+/* The kinds' names (en_war_kind_name). */
 extern const char *const en_war_kind_names[EN_WAR_KIND_COUNT];
-
-void en_war_options_init(en_war_options *options);
-
-/* Aggregated outcome of the runs. Arrays per reported step are `step_count` long. */
-typedef struct en_war_summary en_war_summary;
-
-/* Runs the Monte Carlo. Errors: no war section, a bad option (unknown --settle-with model,
- * --explain date outside the run), interruption. Time complexity: runs × steps × one window
- * (see en_war_window) plus one settlement per signed deal. */
-en_status en_war_simulate(const en_scenario *scenario, const en_war_options *options,
-                          en_war_summary **out, en_error *err);
-void en_war_summary_free(en_war_summary *summary);
-
-/* Forecast per issue for the model adapter: the median term of signed deals (NAN if none). */
-double en_war_summary_median_term(const en_war_summary *summary, size_t issue);
-double en_war_summary_p_deal(const en_war_summary *summary);
-/* P(a first deal of `kind` (EN_WAR_KIND_ANY: any) is signed on or before `day`), over all runs.
- * O(runs). */
-double en_war_summary_p_deal_by(const en_war_summary *summary, long day, int kind);
 
 /* Screening offer of the protocol (Fearon 1995 §"risk-return"; Powell 2004): the proposer
  * splits a total surplus `total` (measured with the receiver's type at 0) and believes the

@@ -1,14 +1,14 @@
 /*
  * war_internal.h — what the parts of the war simulation share: the set-up common to all runs
  * (war.c builds it, war_run.c reads it), one run, and the per-run records and their aggregates
- * that the reports (war_report.c) read. Private to src/analysis/war*.c.
+ * that the reports (war_report.c) read. Private to src/war/.
  */
-#ifndef ENTENTE_ANALYSIS_WAR_INTERNAL_H
-#define ENTENTE_ANALYSIS_WAR_INTERNAL_H
+#ifndef ENTENTE_WAR_WAR_INTERNAL_H
+#define ENTENTE_WAR_WAR_INTERNAL_H
 
 #include <pthread.h>
 
-#include "analysis/war.h"
+#include "war/war.h"
 #include "core/war.h"
 #include "models/model.h"
 

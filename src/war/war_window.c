@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/war.h"
+#include "war/war.h"
 #include "core/util.h"
 
 /* ---- the surplus of one player ---- */

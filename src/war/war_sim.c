@@ -1,5 +1,5 @@
 /*
- * war.c — the Monte Carlo driver of the war-bargaining layer WB-1 (docs/models/war.md): checks
+ * war_sim.c — the Monte Carlo driver of the war-bargaining layer WB-1 (docs/models/war.md): checks
  * the options, sets up what all runs share (the veto players — belligerents first, then every
  * actor that can ever veto — the patrons, the issues' scales), allocates the per-run × step
  * summary, and hands runs (war_run.c) to worker threads one at a time. Run r draws from its own
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/war_internal.h"
+#include "war/war_internal.h"
 #include "core/error.h"
 #include "core/util.h"
 #include "core/war.h"
@@ -20,6 +20,7 @@
 
 void en_war_options_init(en_war_options *o)
 {
+    en_war_register(); /* whoever uses the module has its model too (war_model.c) */
     memset(o, 0, sizeof *o);
     o->runs = 1000;
     o->seed = 1;
@@ -279,6 +280,11 @@ double en_war_summary_p_deal(const en_war_summary *m)
 
 const char *const en_war_kind_names[EN_WAR_KIND_COUNT] = {"any", "settlement", "ceasefire",
                                                           "victors_ceasefire"};
+
+const char *en_war_kind_name(int kind)
+{
+    return kind >= 0 && kind < EN_WAR_KIND_COUNT ? en_war_kind_names[kind] : NULL;
+}
 
 double en_war_summary_p_deal_by(const en_war_summary *m, long day, int kind)
 {

@@ -1,17 +1,20 @@
 /*
- * war.c — model `war`: the war-bargaining layer WB-1 (docs/models/war.md) behind the common
+ * war_model.c — model `war`: the war-bargaining layer (docs/models/war.md) behind the common
  * model interface, so `entente run FILE --model war` works like any model. It runs the Monte
- * Carlo of analysis/war.h on the scenario's `war:` section and reports, per issue, the median
+ * Carlo of war_sim.c on the scenario's `war:` section and reports, per issue, the median
  * term of the signed deals (stop reason "deal"), or the status quo (the compromise when none)
  * when no run signs a deal (stop reason "no_deal"). The full war summary (steps, deals, near
  * misses, who blocks) goes into the result's extra fields, so JSON output carries it.
+ * The models layer lies below this module, so the registry cannot name the model: it keeps the
+ * model's place and en_war_register fills it (at load time through a constructor, and from
+ * en_war_options_init, so any program that links the module has the model).
  * Time complexity: that of en_war_simulate (runs × steps × one window LP).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/war.h"
+#include "war/war.h"
 #include "core/util.h"
 #include "models/model.h"
 
@@ -74,8 +77,20 @@ static int war_applies(const en_scenario *s)
     return s->war != NULL;
 }
 
-const en_model en_model_war = {
+static const en_model en_model_war = {
     "war",
     "war-bargaining layer WB-1: settlement window, deal timing and terms (needs a war: section)",
     war_params, sizeof war_params / sizeof war_params[0], war_run, war_applies,
 };
+
+void en_war_register(void)
+{
+    (void)en_model_provide(&en_model_war);
+}
+
+/* The shared library, and every program whose link pulls this module in, registers the model
+ * before main. */
+__attribute__((constructor)) static void war_register_at_load(void)
+{
+    en_war_register();
+}

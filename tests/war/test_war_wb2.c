@@ -25,8 +25,8 @@
 
 #include <cmocka.h>
 
-#include "analysis/war.h"
-#include "analysis/war_internal.h"
+#include "war/war.h"
+#include "war/war_internal.h"
 #include "core/scenario.h"
 #include "core/war.h"
 

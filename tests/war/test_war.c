@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "analysis/war.h"
+#include "war/war.h"
 #include "core/scenario.h"
 #include "core/war.h"
 

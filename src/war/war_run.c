@@ -27,8 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/montecarlo.h"
-#include "analysis/war_internal.h"
+#include "core/sample.h"
+#include "war/war_internal.h"
 #include "core/error.h"
 #include "core/util.h"
 #include "core/war.h"

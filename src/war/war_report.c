@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/war_internal.h"
+#include "war/war_internal.h"
+#include "core/error.h"
+#include "core/node.h"
+#include "core/terminal.h"
 #include "core/util.h"
 
 static int compare_double(const void *a, const void *b)
@@ -751,4 +754,44 @@ void en_war_explain_text(const en_war_summary *m, en_buffer *out)
                          e.patron_surplus[b], a->id, m->scenario->actors[a->patron_of].id, e.patron_push[b]);
     }
     explain_talks_free(&e);
+}
+
+/* ---- the public writers (entente.h) ---- */
+
+static en_status write_buffer(en_buffer *text, FILE *out, en_error *err)
+{
+    int ok = en_write_text(out, text->data ? text->data : "", text->length);
+    en_buffer_free(text);
+    return ok ? EN_OK : en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
+}
+
+static en_status write_node(en_node *node, FILE *out, en_error *err)
+{
+    en_buffer text = {0};
+    en_json_write_node(&text, node);
+    en_buffer_puts(&text, "\n");
+    en_node_free(node);
+    return write_buffer(&text, out, err);
+}
+
+en_status en_war_summary_write(const en_war_summary *summary, en_output_format format, FILE *out,
+                               en_error *err)
+{
+    if (format == EN_OUTPUT_CSV)
+        return en_error_set(err, EN_ERROR_INPUT, "the war summary has no CSV layout (expected text or json)");
+    if (format == EN_OUTPUT_JSON) return write_node(en_war_summary_node(summary), out, err);
+    en_buffer text = {0};
+    en_war_summary_text(summary, &text);
+    return write_buffer(&text, out, err);
+}
+
+en_status en_war_explain_write(const en_war_summary *summary, en_output_format format, FILE *out,
+                               en_error *err)
+{
+    if (format == EN_OUTPUT_CSV)
+        return en_error_set(err, EN_ERROR_INPUT, "the war explanation has no CSV layout (expected text or json)");
+    if (format == EN_OUTPUT_JSON) return write_node(en_war_explain_node(summary), out, err);
+    en_buffer text = {0};
+    en_war_explain_text(summary, &text);
+    return write_buffer(&text, out, err);
 }
