@@ -73,7 +73,9 @@ struct fx_state {
     size_t cand_count, cand_capacity;
     double *tree; /* tournament tree: leaves at [leaves + e] */
     size_t leaves, tree_capacity;
-    size_t *sup_start, *dem_start, *sup_fill, *dem_fill; /* CSR over actor × issue */
+    /* CSR over actor × issue; after the build, *_fill is each list's end, which moves down as
+     * dead entries are dropped */
+    size_t *sup_start, *dem_start, *sup_fill, *dem_fill;
     unsigned *sup_list, *dem_list, *stamp, *scratch;
     size_t list_capacity;
     unsigned visit;
@@ -250,19 +252,51 @@ static void set_move(fx_side *S, double move)
     if (S->y < 0) S->y = 0;
 }
 
-/* §6 with side a as supplier; 0 when the knife edge (§12.2) stops the exchange. */
+/* The sum Σ c·s·x of issue d over round-start positions with U applied, leaving out `actor`'s
+ * own entry (*in_u: whether it has one). whatif() adds the actor's term last, so the what-if
+ * outcomes n0 and n1 of §6 share this prefix bit for bit. */
+static double prefix_without(const fx_state *st, int d, const fx_umap *U, int actor, int *in_u)
+{
+    size_t m = st->m;
+    double sum = st->S0[d];
+    *in_u = 0;
+    const fx_entry *items = U->count ? st->arena + U->offset : NULL;
+    for (unsigned k = 0; k < U->count; k++) {
+        int a = items[k].actor;
+        if (a == actor) {
+            *in_u = 1;
+            continue;
+        }
+        size_t idx = (size_t)a * m + (size_t)d;
+        sum += st->cs[idx] * (items[k].value - st->x[idx]);
+    }
+    return sum;
+}
+
+/* §6 with side a as supplier; 0 when the knife edge (§12.2) stops the exchange. n0, n1 and
+ * n0' are whatif() of the reference, formed from one pass over U: the same sums in the same
+ * order (n0' is n0 unless the actor has an entry in U, whose value then wins). */
 static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
 {
     fx_side *A = &E->side[a], *O = &E->side[1 - a];
     int da = A->sup;
     const fx_umap *Ua = umap_of(E, da);
     double t = O->D;
-    double n0 = whatif(st, da, Ua, A->actor, A->X, 1);
-    double n1 = whatif(st, da, Ua, A->actor, A->y, 1);
+    double Wa = st->W[da];
+    double n0, n1, n0p;
+    int in_u = 0;
+    size_t ia = (size_t)A->actor * st->m + (size_t)da;
+    if (Wa == 0) {
+        n0 = n1 = 0;
+    } else {
+        double prefix = prefix_without(st, da, Ua, A->actor, &in_u);
+        n0 = (prefix + st->cs[ia] * (A->X - st->x[ia])) / Wa;
+        n1 = (prefix + st->cs[ia] * (A->y - st->x[ia])) / Wa;
+    }
     if (fabs(n0 - t) <= knife_eps && n1 != n0) return 0;
     if ((t >= n0 && t >= n1) || (t <= n0 && t <= n1)) return 1;
-    double n0p = whatif(st, da, Ua, A->actor, A->X, 0);
-    double Wa = st->W[da], Wo = st->W[O->sup];
+    n0p = in_u ? whatif(st, da, Ua, A->actor, A->X, 0) : n0;
+    double Wo = st->W[O->sup];
     double mA = fabs(Wa * (t - n0p) / (A->c_sup * A->s_sup));
     double rA = mA * A->s_sup * A->c_sup / Wa;
     double rO = rA * (A->s_sup + O->s_dem) / (A->s_dem + O->s_sup);
@@ -279,6 +313,11 @@ static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
 static int compute(const fx_state *st, double knife_eps, fx_cand *E)
 {
     fx_side *I = &E->side[0], *J = &E->side[1];
+    /* Step 3 fixes each move's sign before any arithmetic (toward the partner's position; a
+     * zero move is invalid anyway): a side whose committed history has the other sign fails
+     * step 6 whatever the size of the move. */
+    if (I->h_any && !(I->X > J->D ? I->h_neg : I->h_pos)) return 0;
+    if (J->h_any && !(J->X > I->D ? J->h_neg : J->h_pos)) return 0;
     double s_ip = I->s_dem, s_iq = I->s_sup, s_jp = J->s_sup, s_jq = J->s_dem;
     double c_iq = I->c_sup, c_jp = J->c_sup;
     double Wp = st->W[E->p], Wq = st->W[E->q];
@@ -476,15 +515,21 @@ static long select_best(const fx_state *st, double tol)
 
 /* ---- executing a candidate (§7.3) ---- */
 
-static size_t collect(fx_state *st, const size_t *start, const unsigned *list, size_t key,
+/* Appends the live candidates of one index list not yet collected for this execution, and
+ * drops the dead ones from the list (its end moves down; the order is kept). */
+static size_t collect(fx_state *st, const size_t *start, size_t *end, unsigned *list, size_t key,
                       size_t at)
 {
-    for (size_t e = start[key]; e < start[key + 1]; e++) {
+    size_t keep = start[key];
+    for (size_t e = start[key]; e < end[key]; e++) {
         unsigned k = list[e];
-        if (st->tree[st->leaves + k] == FX_DEAD || st->stamp[k] == st->visit) continue;
+        if (st->tree[st->leaves + k] == FX_DEAD) continue;
+        list[keep++] = k;
+        if (st->stamp[k] == st->visit) continue;
         st->stamp[k] = st->visit;
         st->scratch[at++] = k;
     }
+    end[key] = keep;
     return at;
 }
 
@@ -501,10 +546,10 @@ static void execute(fx_state *st, const ex_options *o, size_t chosen)
     st->cur[k_sa] = y_alpha;
     st->cur[k_sb] = y_beta;
     size_t count = 0;
-    count = collect(st, st->sup_start, st->sup_list, k_sa, count);
-    count = collect(st, st->sup_start, st->sup_list, k_sb, count);
-    count = collect(st, st->dem_start, st->dem_list, k_db, count);
-    count = collect(st, st->dem_start, st->dem_list, k_da, count);
+    count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sa, count);
+    count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sb, count);
+    count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_db, count);
+    count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_da, count);
     for (size_t e = 0; e < count; e++) {
         unsigned k = st->scratch[e];
         fx_cand *E = &st->cand[k];
