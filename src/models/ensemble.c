@@ -56,9 +56,16 @@ en_scenario *en_scenario_canonical(const en_scenario *s)
 
 en_status en_ensemble_exchange(const en_scenario *s, double *forecast, en_error *err)
 {
+    return en_ensemble_exchange_path(s, "auto", forecast, err);
+}
+
+en_status en_ensemble_exchange_path(const en_scenario *s, const char *path, double *forecast,
+                                    en_error *err)
+{
     en_scenario *canonical = en_scenario_canonical(s);
     en_params *params = en_params_new();
     en_params_set(params, "trace", "none", NULL);
+    en_params_set(params, "path", path, NULL);
     en_result *result = NULL;
     en_status st = en_run(&en_model_exchange, canonical, params, &result, err);
     en_params_free(params);
@@ -84,7 +91,8 @@ static en_status ensemble_run(const en_scenario *s, const en_param_values *param
         /* A scenario the exchange model refuses still gets a forecast: the procedural part
          * alone, and the result says why. */
         en_error exchange_err = EN_ERROR_INIT;
-        if (en_ensemble_exchange(s, exchange, &exchange_err) != EN_OK) {
+        if (en_ensemble_exchange_path(s, en_param_choice(params, "exchange_path"), exchange,
+                                      &exchange_err) != EN_OK) {
             en_node_set_string(en_result_extra(result), "exchange_refused", exchange_err.message);
             lambda = 0;
         }
@@ -124,6 +132,10 @@ static const en_param_def ensemble_params[] = {
      "procedural part: weight factor of the parliament under consultation", 0, 1000, NULL},
     {"votes", EN_PARAM_CHOICE, "use", "procedural part: use formal votes or ignore them", 0, 0,
      "use|ignore"},
+    {"exchange_path", EN_PARAM_CHOICE, "auto",
+     "exchange part: the exchange model's path (auto: its fast Monte Carlo path; reference: the "
+     "reference kernel; the same forecasts bit for bit)",
+     0, 0, "auto|reference|fast"},
 };
 
 const en_model en_model_ensemble = {

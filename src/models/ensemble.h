@@ -18,5 +18,9 @@ en_scenario *en_scenario_canonical(const en_scenario *scenario);
  * the canonical copy with default parameters. Errors are the model's.
  * Time complexity: one exchange run. */
 en_status en_ensemble_exchange(const en_scenario *scenario, double *forecast, en_error *err);
+/* The same with the exchange model's `path` parameter (auto, reference or fast: the same
+ * forecasts bit for bit, docs/models/exchange.md "Fast path"). Time complexity: one exchange run. */
+en_status en_ensemble_exchange_path(const en_scenario *scenario, const char *path,
+                                    double *forecast, en_error *err);
 
 #endif

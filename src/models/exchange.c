@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "models/exchange.h"
+#include "models/exchange_fast.h"
 #include "models/model.h"
 
 static const en_param_def exchange_params[] = {
@@ -37,6 +38,11 @@ static const en_param_def exchange_params[] = {
      "an issue outcome this close to the demander's position counts as reached: the supplier "
      "cannot move (docs/models/exchange.md §12.2)",
      0, 1, NULL},
+    {"path", EN_PARAM_CHOICE, "auto",
+     "reference: the reference kernel (round records, every variant); fast: the Monte Carlo "
+     "kernel, same positions bit for bit, equal gain with trace=none only; auto: fast where it "
+     "applies (equal gain, trace=none: Monte Carlo, sensitivity and forecast draws)",
+     0, 0, "auto|reference|fast"},
 };
 
 /* The scenario in the kernel's terms. */
@@ -222,6 +228,7 @@ typedef struct ex_run {
     long rounds;
     int full_story;
     int positions_only; /* trace=none */
+    int fast;           /* path=fast (exchange_fast.h): positions only, equal gain */
     double *outcomes; /* [round][issue] preference outcome on the issue scale, rounds + 1 */
     double *voting;   /* [round - 1][issue] voting outcome */
 } ex_run;
@@ -249,8 +256,37 @@ static void add_trace_round(ex_run *run, const ex_state *st, size_t *index,
     }
 }
 
+/* The fast path's run (trace=none, equal gain): the positions of every round and the
+ * preference outcomes, as run_once records them, without round records. */
+static void run_fast(ex_run *run, size_t *index)
+{
+    const ex_problem *pb = run->pb;
+    ex_input in = {pb->n, pb->m, pb->present, pb->position, pb->salience, pb->power};
+    fx_state *st = fx_state_new(&in);
+    double *scratch = en_xcalloc(pb->n + 1, sizeof *scratch);
+    for (long r = 0; r <= run->rounds; r++) {
+        if (r > 0) fx_round(st, &run->options);
+        const double *x = fx_positions(st);
+        for (size_t d = 0; d < pb->m; d++) {
+            run->outcomes[(size_t)r * pb->m + d] = to_scale(pb, d, fx_outcome(st, d));
+            if (!run->res) continue;
+            size_t count = 0;
+            for (size_t a = 0; a < pb->n; a++)
+                if (pb->present[a * pb->m + d])
+                    scratch[count++] = to_scale(pb, d, x[a * pb->m + d]);
+            en_result_add_round(run->res, index[d], scratch);
+        }
+    }
+    free(scratch);
+    fx_state_free(st);
+}
+
 static void run_once(ex_run *run, size_t *index)
 {
+    if (run->fast) {
+        run_fast(run, index);
+        return;
+    }
     const ex_problem *pb = run->pb;
     ex_input in = {pb->n, pb->m, pb->present, pb->position, pb->salience, pb->power};
     ex_state *st = ex_state_new(&in);
@@ -329,6 +365,14 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
     run.rounds = en_param_integer(params, "rounds");
     run.full_story = strcmp(en_param_choice(params, "trace"), "full") == 0;
     run.positions_only = strcmp(en_param_choice(params, "trace"), "none") == 0;
+    const char *path = en_param_choice(params, "path");
+    if (strcmp(path, "fast") == 0 && !(run.positions_only && run.options.p == 0)) {
+        problem_free(&pb);
+        return en_error_set(err, EN_ERROR_MODEL,
+                            "model exchange: path=fast needs trace=none and p=0 (it keeps no "
+                            "round records and runs the equal-gain model only)");
+    }
+    run.fast = run.positions_only && run.options.p == 0 && strcmp(path, "reference") != 0;
     long seed = en_param_integer(params, "seed");
     long reps = en_param_integer(params, "repetitions");
     /* The equal-gain model is deterministic: repetitions would all be the same run. */

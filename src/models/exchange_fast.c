@@ -1,0 +1,624 @@
+/*
+ * exchange_fast.c — the exchange model's fast path (exchange_fast.h): equal-gain rounds with
+ * the reference kernel's arithmetic, operation for operation, so the positions are the same
+ * bits, but organised for the many small runs of a Monte Carlo. The § numbers cite
+ * docs/models/exchange.md; exchange_kernel.c and exchange_round.c are the reference this file
+ * must agree with (tests/models/test_exchange_fast.c checks it on random draws).
+ *
+ * What differs from the reference kernel, and why the result cannot:
+ * - Candidate records are kept whole (sides with their fixed salience, power and target copied
+ *   in), so a recomputation reads one record instead of unpacking a compact one and looking
+ *   the constants up. The arithmetic is the same expressions in the same order.
+ * - The executed candidate is not recomputed at execution: its record already holds the
+ *   output of its last computation, whose inputs have not changed since (an execution that
+ *   changes them recomputes it, §7.3), and a computation is a pure function of them.
+ * - The selection (§7, ties §12.1) is a tournament tree over the live candidates in
+ *   generation order: the root is the best gain; the leftmost leaf within the tie window is
+ *   the first generated of the tied candidates. The same choice as the reference's sorted run
+ *   and heap, which also pick the smallest generation index among gains ≥ best − tolerance.
+ * - Recomputations after an execution are visited in another order; each depends only on
+ *   its own candidate and the execution (§7.3), so the order does not matter for equal gain.
+ * - No round records (exchanges, externalities, counts), and buffers are reused across rounds.
+ */
+#include "models/exchange_fast.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+/* Thresholds of §5 step 6 and the bounds slack of §12.3, as in exchange_internal.h. */
+#define FX_MOVE_MIN 1e-10
+#define FX_GAIN_MIN 1e-10
+#define FX_SLACK 1e-9
+#define FX_DEAD (-HUGE_VAL) /* tree value of an executed or invalid candidate (gains are ≥ 0) */
+
+typedef struct fx_side {
+    double X;                   /* current position on the supply issue */
+    double m, y;                /* last move (the uncommitted history entry), voting position */
+    double h_sum;               /* sum of the committed history entries */
+    double s_sup, s_dem, c_sup; /* salience on both issues, power on the supply issue */
+    double D;                   /* own round-start position on the demand issue */
+    double start;               /* round-start position on the supply issue */
+    int actor, sup, dem;
+    unsigned char h_any, h_pos, h_neg;
+} fx_side;
+
+typedef struct fx_umap {
+    unsigned offset, count, capacity;
+} fx_umap;
+
+typedef struct fx_entry {
+    int actor;
+    double value;
+} fx_entry;
+
+typedef struct fx_cand {
+    fx_side side[2]; /* [0] = i (supplies q), [1] = j (supplies p) */
+    double gain;
+    /* The moves and gain of steps 1–5 at the last computation: they depend only on the sides'
+     * positions, which an execution that merely extends the update maps leaves unchanged. */
+    double pre_m[2], pre_gain;
+    int p, q;
+    fx_umap U[2]; /* [0]: issue p, [1]: issue q */
+} fx_cand;
+
+struct fx_state {
+    size_t n, m;
+    unsigned char *present, *right;
+    double *x, *s, *c, *cs, *W, *S0, *cur, *next;
+    fx_cand *cand;
+    size_t cand_count, cand_capacity;
+    double *tree; /* tournament tree: leaves at [leaves + e] */
+    size_t leaves, tree_capacity;
+    /* CSR over actor × issue; after the build, *_fill is each list's end, which moves down as
+     * dead entries are dropped */
+    size_t *sup_start, *dem_start, *sup_fill, *dem_fill;
+    unsigned *sup_list, *dem_list, *stamp, *scratch;
+    size_t list_capacity;
+    unsigned visit;
+    fx_entry *arena;
+    size_t arena_count, arena_capacity;
+    int *group;          /* 4 × n */
+    size_t *realized;    /* executed candidates of the round, in order */
+    size_t realized_count;
+};
+
+fx_state *fx_state_new(const ex_input *in)
+{
+    if (!in || in->actor_count == 0 || in->issue_count == 0) return NULL;
+    if (in->actor_count > 65535 || in->issue_count > 32767) return NULL;
+    fx_state *st = en_xcalloc(1, sizeof *st);
+    size_t n = in->actor_count, m = in->issue_count, nm = n * m;
+    st->n = n;
+    st->m = m;
+    st->present = en_xmalloc(nm);
+    memcpy(st->present, in->present, nm);
+    st->right = en_xcalloc(nm, 1);
+    st->x = en_xcalloc(nm, sizeof *st->x);
+    st->s = en_xcalloc(nm, sizeof *st->s);
+    st->c = en_xcalloc(nm, sizeof *st->c);
+    st->cs = en_xcalloc(nm, sizeof *st->cs);
+    st->cur = en_xcalloc(nm, sizeof *st->cur);
+    st->next = en_xcalloc(nm, sizeof *st->next);
+    for (size_t k = 0; k < nm; k++) {
+        if (!st->present[k]) continue;
+        st->x[k] = in->position[k];
+        st->s[k] = in->salience[k];
+        st->c[k] = in->power[k];
+        st->cs[k] = st->c[k] * st->s[k];
+    }
+    st->W = en_xcalloc(m, sizeof *st->W);
+    st->S0 = en_xcalloc(m, sizeof *st->S0);
+    for (size_t d = 0; d < m; d++)
+        for (size_t a = 0; a < n; a++)
+            if (st->present[a * m + d]) st->W[d] += st->cs[a * m + d];
+    st->sup_start = en_xcalloc(nm + 1, sizeof *st->sup_start);
+    st->dem_start = en_xcalloc(nm + 1, sizeof *st->dem_start);
+    st->sup_fill = en_xcalloc(nm, sizeof *st->sup_fill);
+    st->dem_fill = en_xcalloc(nm, sizeof *st->dem_fill);
+    st->group = en_xcalloc(4 * n, sizeof *st->group);
+    return st;
+}
+
+void fx_state_free(fx_state *st)
+{
+    if (!st) return;
+    free(st->present);
+    free(st->right);
+    free(st->x);
+    free(st->s);
+    free(st->c);
+    free(st->cs);
+    free(st->W);
+    free(st->S0);
+    free(st->cur);
+    free(st->next);
+    free(st->cand);
+    free(st->tree);
+    free(st->sup_start);
+    free(st->dem_start);
+    free(st->sup_fill);
+    free(st->dem_fill);
+    free(st->sup_list);
+    free(st->dem_list);
+    free(st->stamp);
+    free(st->scratch);
+    free(st->arena);
+    free(st->group);
+    free(st->realized);
+    free(st);
+}
+
+const double *fx_positions(const fx_state *st) { return st->x; }
+
+/* §2 in actor order, as ex_outcome_of. */
+static double outcome_of(const fx_state *st, const double *x, size_t d)
+{
+    if (st->W[d] == 0) return 0;
+    double sum = 0;
+    for (size_t a = 0; a < st->n; a++)
+        if (st->present[a * st->m + d]) sum += st->cs[a * st->m + d] * x[a * st->m + d];
+    return sum / st->W[d];
+}
+
+double fx_outcome(const fx_state *st, size_t issue) { return outcome_of(st, st->x, issue); }
+
+/* ---- one candidate: §5, §6 (the reference's ex_compute, overshoot, whatif) ---- */
+
+static fx_umap *umap_of(fx_cand *E, int issue) { return issue == E->p ? &E->U[0] : &E->U[1]; }
+
+/* What-if outcome of issue d: round-start positions, U applied, `actor` at `value` (its own
+ * U entry wins over it unless actor_wins). */
+static double whatif(const fx_state *st, int d, const fx_umap *U, int actor, double value,
+                     int actor_wins)
+{
+    if (st->W[d] == 0) return 0;
+    size_t m = st->m;
+    double sum = st->S0[d];
+    int in_u = 0;
+    /* An empty map may come before the arena is allocated. */
+    const fx_entry *items = U->count ? st->arena + U->offset : NULL;
+    for (unsigned k = 0; k < U->count; k++) {
+        int a = items[k].actor;
+        if (a == actor) {
+            in_u = 1;
+            if (actor_wins) continue;
+        }
+        size_t idx = (size_t)a * m + (size_t)d;
+        sum += st->cs[idx] * (items[k].value - st->x[idx]);
+    }
+    if (actor_wins || !in_u) {
+        size_t idx = (size_t)actor * m + (size_t)d;
+        sum += st->cs[idx] * (value - st->x[idx]);
+    }
+    return sum / st->W[d];
+}
+
+static void umap_merge(fx_state *st, fx_umap *U, int actor, double y, double s0)
+{
+    fx_entry *items = U->count ? st->arena + U->offset : NULL;
+    for (unsigned k = 0; k < U->count; k++) {
+        if (items[k].actor != actor) continue;
+        double cur = items[k].value;
+        items[k].value = s0 <= cur ? fmin(cur, y) : fmax(cur, y);
+        return;
+    }
+    if (U->count == U->capacity) {
+        unsigned capacity = U->capacity ? 2 * U->capacity : 2;
+        if (st->arena_count + (size_t)capacity > st->arena_capacity) {
+            st->arena_capacity = 2 * (st->arena_count + (size_t)capacity) + 256;
+            st->arena = en_xrealloc(st->arena, st->arena_capacity * sizeof *st->arena);
+        }
+        if (U->count)
+            memcpy(st->arena + st->arena_count, st->arena + U->offset,
+                   (size_t)U->count * sizeof *st->arena);
+        U->offset = (unsigned)st->arena_count;
+        U->capacity = capacity;
+        st->arena_count += (size_t)capacity;
+        items = st->arena + U->offset;
+    }
+    items[U->count].actor = actor;
+    items[U->count].value = y;
+    U->count++;
+}
+
+static void hist_commit(fx_side *S)
+{
+    S->h_sum += S->m;
+    S->h_any = 1;
+    if (!(S->m > 0)) S->h_pos = 0;
+    if (!(S->m < 0)) S->h_neg = 0;
+}
+
+static int side_valid(const fx_side *S)
+{
+    double am = fabs(S->m);
+    if (!(am > FX_MOVE_MIN && am <= 100 + FX_SLACK)) return 0;
+    double y = S->X + S->m;
+    if (!(y >= -FX_SLACK && y <= 100 + FX_SLACK)) return 0;
+    if (!(S->h_sum + S->m <= 100 + FX_SLACK)) return 0;
+    if (S->m > 0) return !S->h_any || S->h_pos;
+    return !S->h_any || S->h_neg;
+}
+
+static void set_move(fx_side *S, double move)
+{
+    S->m = move;
+    S->y = S->X + move;
+    if (S->y > 100) S->y = 100;
+    if (S->y < 0) S->y = 0;
+}
+
+/* The sum Σ c·s·x of issue d over round-start positions with U applied, leaving out `actor`'s
+ * own entry (*in_u: whether it has one). whatif() adds the actor's term last, so the what-if
+ * outcomes n0 and n1 of §6 share this prefix bit for bit. */
+static double prefix_without(const fx_state *st, int d, const fx_umap *U, int actor, int *in_u)
+{
+    size_t m = st->m;
+    double sum = st->S0[d];
+    *in_u = 0;
+    const fx_entry *items = U->count ? st->arena + U->offset : NULL;
+    for (unsigned k = 0; k < U->count; k++) {
+        int a = items[k].actor;
+        if (a == actor) {
+            *in_u = 1;
+            continue;
+        }
+        size_t idx = (size_t)a * m + (size_t)d;
+        sum += st->cs[idx] * (items[k].value - st->x[idx]);
+    }
+    return sum;
+}
+
+/* §6 with side a as supplier; 0 when the knife edge (§12.2) stops the exchange. n0, n1 and
+ * n0' are whatif() of the reference, formed from one pass over U: the same sums in the same
+ * order (n0' is n0 unless the actor has an entry in U, whose value then wins). */
+static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
+{
+    fx_side *A = &E->side[a], *O = &E->side[1 - a];
+    int da = A->sup;
+    const fx_umap *Ua = umap_of(E, da);
+    double t = O->D;
+    double Wa = st->W[da];
+    double n0, n1, n0p;
+    int in_u = 0;
+    size_t ia = (size_t)A->actor * st->m + (size_t)da;
+    if (Wa == 0) {
+        n0 = n1 = 0;
+    } else {
+        double prefix = prefix_without(st, da, Ua, A->actor, &in_u);
+        n0 = (prefix + st->cs[ia] * (A->X - st->x[ia])) / Wa;
+        n1 = (prefix + st->cs[ia] * (A->y - st->x[ia])) / Wa;
+    }
+    if (fabs(n0 - t) <= knife_eps && n1 != n0) return 0;
+    if ((t >= n0 && t >= n1) || (t <= n0 && t <= n1)) return 1;
+    n0p = in_u ? whatif(st, da, Ua, A->actor, A->X, 0) : n0;
+    double Wo = st->W[O->sup];
+    double mA = fabs(Wa * (t - n0p) / (A->c_sup * A->s_sup));
+    double rA = mA * A->s_sup * A->c_sup / Wa;
+    double rO = rA * (A->s_sup + O->s_dem) / (A->s_dem + O->s_sup);
+    double mO = fabs(rO * Wo / (O->c_sup * O->s_sup));
+    if (O->X > A->D) mO = -mO;
+    if (A->X > t) mA = -mA;
+    set_move(A, mA);
+    set_move(O, mO);
+    E->gain = fabs(rO * O->s_sup - rA * O->s_dem);
+    return 1;
+}
+
+/* §5 steps 1–7 (equal gain). Returns the candidate's validity. */
+static int compute(const fx_state *st, double knife_eps, fx_cand *E)
+{
+    fx_side *I = &E->side[0], *J = &E->side[1];
+    /* Step 3 fixes each move's sign before any arithmetic (toward the partner's position; a
+     * zero move is invalid anyway): a side whose committed history has the other sign fails
+     * step 6 whatever the size of the move. */
+    if (I->h_any && !(I->X > J->D ? I->h_neg : I->h_pos)) return 0;
+    if (J->h_any && !(J->X > I->D ? J->h_neg : J->h_pos)) return 0;
+    double s_ip = I->s_dem, s_iq = I->s_sup, s_jp = J->s_sup, s_jq = J->s_dem;
+    double c_iq = I->c_sup, c_jp = J->c_sup;
+    double Wp = st->W[E->p], Wq = st->W[E->q];
+    double mj = fabs(I->D - J->X);
+    double dp = mj * s_jp * c_jp / Wp;
+    double dq = dp * (s_ip + s_jp) / (s_iq + s_jq);
+    double mi = dq * Wq / (c_iq * s_iq);
+    double full_i = fabs(J->D - I->X);
+    if (mi > full_i) {
+        mi = full_i;
+        dq = mi * s_iq * c_iq / Wq;
+        dp = dq * (s_iq + s_jq) / (s_ip + s_jp);
+        mj = dp * Wp / (c_jp * s_jp);
+    }
+    if (I->X > J->D) mi = -mi;
+    if (J->X > I->D) mj = -mj;
+    set_move(I, mi);
+    set_move(J, mj);
+    double gain = fabs(dq * s_iq - dp * s_ip);
+    E->gain = gain;
+    if (!(side_valid(I) && side_valid(J) && gain >= FX_GAIN_MIN)) return 0;
+    E->pre_m[0] = mi;
+    E->pre_m[1] = mj;
+    E->pre_gain = gain;
+    if (!overshoot(st, knife_eps, E, 0)) return 0;
+    if (!overshoot(st, knife_eps, E, 1)) return 0;
+    return side_valid(I) && side_valid(J);
+}
+
+/* compute() for a live candidate whose positions and histories have not changed since its
+ * last computation, only its update maps: steps 1–6 would give the same moves, gain and
+ * verdict (valid: the candidate is live), so only step 7 runs again. */
+static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E)
+{
+    fx_side *I = &E->side[0], *J = &E->side[1];
+    set_move(I, E->pre_m[0]);
+    set_move(J, E->pre_m[1]);
+    E->gain = E->pre_gain;
+    if (!overshoot(st, knife_eps, E, 0)) return 0;
+    if (!overshoot(st, knife_eps, E, 1)) return 0;
+    return side_valid(I) && side_valid(J);
+}
+
+/* ---- generation (§4) ---- */
+
+static void init_side(const fx_state *st, fx_side *S, int actor, int sup, int dem)
+{
+    size_t m = st->m, ks = (size_t)actor * m + (size_t)sup, kd = (size_t)actor * m + (size_t)dem;
+    memset(S, 0, sizeof *S);
+    S->actor = actor;
+    S->sup = sup;
+    S->dem = dem;
+    S->X = st->x[ks];
+    S->start = st->x[ks];
+    S->D = st->x[kd];
+    S->s_sup = st->s[ks];
+    S->s_dem = st->s[kd];
+    S->c_sup = st->c[ks];
+    S->h_pos = S->h_neg = 1;
+}
+
+static void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, int q)
+{
+    size_t m = st->m;
+    size_t up = (size_t)u * m + (size_t)p, uq = (size_t)u * m + (size_t)q;
+    size_t vp = (size_t)v * m + (size_t)p, vq = (size_t)v * m + (size_t)q;
+    /* §1.4: pairs the reference would divide by zero on are skipped. */
+    if (!(st->s[up] > 0 && st->s[uq] > 0 && st->s[vp] > 0 && st->s[vq] > 0)) return;
+    int i = u, j = v;
+    if (st->s[up] / st->s[uq] < st->s[vp] / st->s[vq]) {
+        i = v;
+        j = u;
+    }
+    if (!(st->c[(size_t)i * m + (size_t)q] > 0 && st->c[(size_t)j * m + (size_t)p] > 0)) return;
+    if (st->cand_count == st->cand_capacity) {
+        st->cand_capacity = st->cand_capacity ? 2 * st->cand_capacity : 256;
+        st->cand = en_xrealloc(st->cand, st->cand_capacity * sizeof *st->cand);
+    }
+    fx_cand *E = &st->cand[st->cand_count];
+    E->p = p;
+    E->q = q;
+    E->gain = 0;
+    memset(E->U, 0, sizeof E->U);
+    init_side(st, &E->side[0], i, q, p);
+    init_side(st, &E->side[1], j, p, q);
+    /* Only valid candidates are kept; generation order is their order in the array. */
+    if (compute(st, knife_eps, E)) st->cand_count++;
+}
+
+static void generate(fx_state *st, double knife_eps)
+{
+    size_t n = st->n, m = st->m;
+    int *group[4];
+    size_t count[4];
+    for (int g = 0; g < 4; g++) group[g] = st->group + (size_t)g * n;
+    st->cand_count = 0;
+    for (size_t p = 0; p < m; p++) {
+        for (size_t q = p + 1; q < m; q++) {
+            memset(count, 0, sizeof count);
+            for (size_t a = 0; a < n; a++) {
+                if (!st->present[a * m + p] || !st->present[a * m + q]) continue;
+                int rp = st->right[a * m + p], rq = st->right[a * m + q];
+                int g = rp && rq ? 0 : !rp && rq ? 1 : rp && !rq ? 2 : 3;
+                group[g][count[g]++] = (int)a;
+            }
+            for (size_t x = 0; x < count[0]; x++)
+                for (size_t y = 0; y < count[3]; y++)
+                    add_candidate(st, knife_eps, group[0][x], group[3][y], (int)p, (int)q);
+            for (size_t x = 0; x < count[1]; x++)
+                for (size_t y = 0; y < count[2]; y++)
+                    add_candidate(st, knife_eps, group[1][x], group[2][y], (int)p, (int)q);
+        }
+    }
+}
+
+/* ---- the index by (actor, supply issue) and (actor, demand issue) ---- */
+
+static void build_index(fx_state *st)
+{
+    size_t nm = st->n * st->m, count = st->cand_count, m = st->m;
+    memset(st->sup_start, 0, (nm + 1) * sizeof *st->sup_start);
+    memset(st->dem_start, 0, (nm + 1) * sizeof *st->dem_start);
+    for (size_t e = 0; e < count; e++) {
+        const fx_cand *E = &st->cand[e];
+        for (int s = 0; s < 2; s++) {
+            const fx_side *S = &E->side[s];
+            st->sup_start[(size_t)S->actor * m + (size_t)S->sup + 1]++;
+            st->dem_start[(size_t)S->actor * m + (size_t)S->dem + 1]++;
+        }
+    }
+    for (size_t k = 0; k < nm; k++) {
+        st->sup_start[k + 1] += st->sup_start[k];
+        st->dem_start[k + 1] += st->dem_start[k];
+    }
+    if (2 * count + 1 > st->list_capacity) {
+        st->list_capacity = 2 * (2 * count + 1);
+        st->sup_list = en_xrealloc(st->sup_list, st->list_capacity * sizeof *st->sup_list);
+        st->dem_list = en_xrealloc(st->dem_list, st->list_capacity * sizeof *st->dem_list);
+        st->scratch = en_xrealloc(st->scratch, st->list_capacity * sizeof *st->scratch);
+    }
+    memcpy(st->sup_fill, st->sup_start, nm * sizeof *st->sup_fill);
+    memcpy(st->dem_fill, st->dem_start, nm * sizeof *st->dem_fill);
+    for (size_t e = 0; e < count; e++) {
+        const fx_cand *E = &st->cand[e];
+        for (int s = 0; s < 2; s++) {
+            const fx_side *S = &E->side[s];
+            st->sup_list[st->sup_fill[(size_t)S->actor * m + (size_t)S->sup]++] = (unsigned)e;
+            st->dem_list[st->dem_fill[(size_t)S->actor * m + (size_t)S->dem]++] = (unsigned)e;
+        }
+    }
+    /* stamp: one per candidate, zeroed with the visit counter */
+    st->stamp = en_xrealloc(st->stamp, (count + 1) * sizeof *st->stamp);
+    memset(st->stamp, 0, (count + 1) * sizeof *st->stamp);
+    st->visit = 0;
+}
+
+/* ---- selection: tournament tree of gains over the candidates in generation order ---- */
+
+static void tree_build(fx_state *st)
+{
+    size_t leaves = 1;
+    while (leaves < st->cand_count) leaves *= 2;
+    st->leaves = leaves;
+    if (2 * leaves > st->tree_capacity) {
+        st->tree_capacity = 2 * leaves;
+        st->tree = en_xrealloc(st->tree, st->tree_capacity * sizeof *st->tree);
+    }
+    double *t = st->tree;
+    for (size_t e = 0; e < leaves; e++) t[leaves + e] = e < st->cand_count ? st->cand[e].gain : FX_DEAD;
+    for (size_t k = leaves - 1; k >= 1; k--) t[k] = t[2 * k] > t[2 * k + 1] ? t[2 * k] : t[2 * k + 1];
+}
+
+static void tree_set(fx_state *st, size_t e, double value)
+{
+    double *t = st->tree;
+    size_t k = st->leaves + e;
+    t[k] = value;
+    for (k /= 2; k >= 1; k /= 2) {
+        double best = t[2 * k] > t[2 * k + 1] ? t[2 * k] : t[2 * k + 1];
+        if (t[k] == best) break; /* unchanged above */
+        t[k] = best;
+    }
+}
+
+/* §7, §12.1: the first generated among the live candidates with gain ≥ best − tol; -1 if none. */
+static long select_best(const fx_state *st, double tol)
+{
+    const double *t = st->tree;
+    if (st->cand_count == 0 || t[1] == FX_DEAD) return -1;
+    double threshold = t[1] - tol;
+    size_t k = 1;
+    while (k < st->leaves) k = t[2 * k] >= threshold ? 2 * k : 2 * k + 1;
+    return (long)(k - st->leaves);
+}
+
+/* ---- executing a candidate (§7.3) ---- */
+
+/* Appends the live candidates of one index list not yet collected for this execution, and
+ * drops the dead ones from the list (its end moves down; the order is kept). */
+static size_t collect(fx_state *st, const size_t *start, size_t *end, unsigned *list, size_t key,
+                      size_t at)
+{
+    size_t keep = start[key];
+    for (size_t e = start[key]; e < end[key]; e++) {
+        unsigned k = list[e];
+        if (st->tree[st->leaves + k] == FX_DEAD) continue;
+        list[keep++] = k;
+        if (st->stamp[k] == st->visit) continue;
+        st->stamp[k] = st->visit;
+        st->scratch[at++] = k;
+    }
+    end[key] = keep;
+    return at;
+}
+
+static void execute(fx_state *st, const ex_options *o, size_t chosen)
+{
+    size_t m = st->m;
+    const fx_cand *X = &st->cand[chosen];
+    const fx_side *XI = &X->side[0], *XJ = &X->side[1];
+    int alpha = XI->actor, beta = XJ->actor, qx = XI->sup, px = XI->dem;
+    double y_alpha = XI->y, y_beta = XJ->y, start_alpha = XI->start, start_beta = XJ->start;
+    st->visit++;
+    size_t k_sa = (size_t)alpha * m + (size_t)qx, k_sb = (size_t)beta * m + (size_t)px;
+    size_t k_db = (size_t)beta * m + (size_t)qx, k_da = (size_t)alpha * m + (size_t)px;
+    st->cur[k_sa] = y_alpha;
+    st->cur[k_sb] = y_beta;
+    size_t count = 0;
+    count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sa, count);
+    count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sb, count);
+    count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_db, count);
+    count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_da, count);
+    for (size_t e = 0; e < count; e++) {
+        unsigned k = st->scratch[e];
+        fx_cand *E = &st->cand[k];
+        int matched = 0;
+        for (int s = 0; s < 2; s++) {
+            fx_side *S = &E->side[s];
+            /* Supply match: the side moves to its new position and keeps its history (the
+             * new move is appended); the other side's last entry is replaced by the
+             * recomputation. Other sides' positions are unchanged. */
+            if ((S->actor == alpha && S->sup == qx) || (S->actor == beta && S->sup == px)) {
+                S->X = st->cur[(size_t)S->actor * m + (size_t)S->sup];
+                hist_commit(S);
+                matched = 1;
+            }
+        }
+        for (int s = 0; s < 2; s++) {
+            if (E->side[s].actor == beta && E->side[s].dem == qx) {
+                umap_merge(st, umap_of(E, qx), alpha, y_alpha, start_alpha);
+                break;
+            }
+        }
+        for (int s = 0; s < 2; s++) {
+            if (E->side[s].actor == alpha && E->side[s].dem == px) {
+                umap_merge(st, umap_of(E, px), beta, y_beta, start_beta);
+                break;
+            }
+        }
+        /* Every collected candidate matched one of the four keys: it is recomputed. */
+        int valid = matched ? compute(st, o->knife_eps, E) : compute_maps_changed(st, o->knife_eps, E);
+        tree_set(st, k, valid ? E->gain : FX_DEAD);
+    }
+}
+
+void fx_round(fx_state *st, const ex_options *o)
+{
+    size_t n = st->n, m = st->m, nm = n * m;
+    for (size_t d = 0; d < m; d++) {
+        double O = outcome_of(st, st->x, d);
+        double sum = 0;
+        for (size_t a = 0; a < n; a++)
+            if (st->present[a * m + d]) sum += st->cs[a * m + d] * st->x[a * m + d];
+        st->S0[d] = sum;
+        for (size_t a = 0; a < n; a++) st->right[a * m + d] = !(st->x[a * m + d] <= O);
+    }
+    memcpy(st->cur, st->x, nm * sizeof *st->cur);
+    st->arena_count = 0;
+    generate(st, o->knife_eps);
+    build_index(st);
+    tree_build(st);
+    st->realized = en_xrealloc(st->realized, (st->cand_count + 1) * sizeof *st->realized);
+    st->realized_count = 0;
+    for (;;) {
+        long k = select_best(st, o->tie_tol);
+        if (k < 0) break;
+        tree_set(st, (size_t)k, FX_DEAD);
+        st->realized[st->realized_count++] = (size_t)k;
+        execute(st, o, (size_t)k);
+    }
+    /* §8: voting positions become new positions, in execution order. */
+    memcpy(st->next, st->x, nm * sizeof *st->next);
+    for (size_t r = 0; r < st->realized_count; r++) {
+        const fx_cand *X = &st->cand[st->realized[r]];
+        for (int s = 0; s < 2; s++) {
+            const fx_side *S = &X->side[s];
+            size_t idx = (size_t)S->actor * m + (size_t)S->sup;
+            double sal = st->s[idx], y = S->y, x0 = S->start;
+            double keep = (1 - sal) * o->salience_weight;
+            st->next[idx] = keep * y + o->fixed_weight * y + (1 - keep - o->fixed_weight) * x0;
+        }
+    }
+    memcpy(st->x, st->next, nm * sizeof *st->x);
+}
