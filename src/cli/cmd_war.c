@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "analysis/war.h"
-#include "cli/cli.h"
+#include "cli.h"
 #include "core/error.h"
 #include "core/node.h"
 #include "core/terminal.h"
