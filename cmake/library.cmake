@@ -56,3 +56,15 @@ install(TARGETS entente RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/include/entente.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES ${CMAKE_BINARY_DIR}/entente.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/entente.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+# The public headers entente.h includes (include/entente/*.h).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/entente DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        FILES_MATCHING PATTERN "*.h")
+# The bundled scenarios (the default of `entente forecast` and friends, their cited sources and
+# the war cases). The installed binary finds them relative to its own folder, so a staged or
+# moved install works; the configured prefix is the second place it looks.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/entente/scenarios)
+file(RELATIVE_PATH ENTENTE_BIN_TO_DATADIR "/p/${CMAKE_INSTALL_BINDIR}" "/p/${CMAKE_INSTALL_DATADIR}")
+target_compile_definitions(entente PRIVATE
+  ENTENTE_BIN_TO_DATADIR="${ENTENTE_BIN_TO_DATADIR}"
+  ENTENTE_INSTALLED_SCENARIO="${CMAKE_INSTALL_FULL_DATADIR}/entente/scenarios/ukraine-2023.yaml")

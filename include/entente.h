@@ -496,4 +496,14 @@ void en_war_register(void);
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop
 #endif
+
+/* ==== the rest of the public API, one header per concern (each may also be included alone):
+ * the run store, the HTML report, news evidence, scenario sources, value trees and helpers. */
+#include "entente/node.h"
+#include "entente/store.h"
+#include "entente/report.h"
+#include "entente/evidence.h"
+#include "entente/sources.h"
+#include "entente/util.h"
+
 #endif /* ENTENTE_H */

@@ -1,20 +1,18 @@
 /*
  * cli.c — option parsing, scenario loading and safe output shared by the subcommands.
  */
-#include "cli/cli.h"
+/* realpath */
+#define _XOPEN_SOURCE 700
+#include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/error.h"
-#include "core/scenario.h"
-#include "core/terminal.h"
-#include "core/util.h"
-#include "io/sources.h"
 
 #ifndef ENTENTE_DEFAULT_SCENARIO
 #define ENTENTE_DEFAULT_SCENARIO "scenarios/ukraine-2023.yaml"
@@ -99,7 +97,7 @@ int cli_parse(int argc, char **argv, unsigned flags, cli_options *o, cli_extra_f
             else if (strcmp(value, "ktab-xml") == 0) o->load.format = EN_FORMAT_KTAB_XML;
             else return bad_usage(command, "unknown input format '%s' (expected yaml, csv, decide, deu, ktab-csv or ktab-xml)", value);
         } else if ((flags & CLI_OPT_LOAD) && (value = option_value(argc, argv, &i, "--scale", &missing))) {
-            char *copy = en_xstrdup(value);
+            char *copy = cli_xstrdup(value);
             char *comma = strchr(copy, ',');
             int ok = comma != NULL;
             if (ok) {
@@ -140,11 +138,41 @@ int cli_stop_early(cli_options *o, int *status, const char *usage)
     return 1;
 }
 
+/* The bundled scenario beside an installed binary: BINDIR/ENTENTE_BIN_TO_DATADIR/entente/
+ * scenarios/ukraine-2023.yaml, found from the binary's own path so that an installed tree
+ * still works after it is moved (or was installed with DESTDIR). NULL when not there. */
+static const char *installed_scenario(void)
+{
+#ifdef ENTENTE_BIN_TO_DATADIR
+    static char path[PATH_MAX];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return NULL;
+    *slash = '\0';
+    char candidate[4096];
+    int m = snprintf(candidate, sizeof candidate, "%s/%s/entente/scenarios/ukraine-2023.yaml", exe,
+                     ENTENTE_BIN_TO_DATADIR);
+    /* Resolved, so that messages name PREFIX/share/... rather than PREFIX/bin/../share/... */
+    if (m > 0 && (size_t)m < sizeof candidate && access(candidate, R_OK) == 0 &&
+        realpath(candidate, path))
+        return path;
+#endif
+    return NULL;
+}
+
 const char *cli_default_scenario(void)
 {
     const char *env = getenv("ENTENTE_DEFAULT_SCENARIO");
     if (env && *env) return env;
+    const char *installed = installed_scenario();
+    if (installed) return installed;
     if (access(ENTENTE_DEFAULT_SCENARIO, R_OK) == 0) return ENTENTE_DEFAULT_SCENARIO;
+#ifdef ENTENTE_INSTALLED_SCENARIO
+    if (access(ENTENTE_INSTALLED_SCENARIO, R_OK) == 0) return ENTENTE_INSTALLED_SCENARIO;
+#endif
     return "scenarios/ukraine-2023.yaml";
 }
 
@@ -172,27 +200,29 @@ char **cli_read_sources(const cli_options *o, const en_scenario *s, int *status)
     en_error err = EN_ERROR_INIT;
     *status = CLI_OK;
     if (en_sources_read(s, o->sources_dir, &texts, &err) != EN_OK) {
-        en_sources_free(texts, s->source_count);
+        en_sources_free(texts, en_scenario_source_count(s));
         *status = cli_fail(&err);
         return NULL;
     }
-    for (size_t k = 0; k < s->source_count; k++) {
-        const en_source *src = &s->sources[k];
-        if (!src->file || !src->file[0] || texts[k]) continue;
-        en_location where = src->file_where.line ? src->file_where : src->where;
-        en_buffer note = {0};
-        en_buffer_printf(&note, "%s:%d:%d: note: source '%s': file '%s' not found (no text for it "
-                                "in the report or the run store)\n",
-                         s->path ? s->path : "<input>", where.line, where.column, src->id, src->file);
-        en_write_text(stderr, note.data, note.length);
-        en_buffer_free(&note);
+    for (size_t k = 0; k < en_scenario_source_count(s); k++) {
+        const char *file = en_scenario_source_file(s, k);
+        if (!file || !file[0] || texts[k]) continue;
+        int line, column;
+        en_scenario_source_location(s, k, &line, &column);
+        const char *path = en_scenario_path(s);
+        char *note = cli_xprintf("%s:%d:%d: note: source '%s': file '%s' not found (no text for it "
+                                 "in the report or the run store)\n",
+                                 path[0] ? path : "<input>", line, column,
+                                 en_scenario_source_id(s, k), file);
+        en_write_text(stderr, note, strlen(note));
+        free(note);
     }
     return texts;
 }
 
 static char *temporary_name(const char *path)
 {
-    return en_xprintf("%s.tmp.%ld", path, (long)getpid());
+    return cli_xprintf("%s.tmp.%ld", path, (long)getpid());
 }
 
 /* The output written in place (a device, a FIFO): it has no temporary file to rename. One

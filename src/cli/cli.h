@@ -1,7 +1,8 @@
 /*
  * cli.h — what the subcommands share: the command table, option parsing, loading the scenario
  * (or the bundled default) and writing output safely (to stdout or atomically to -o FILE).
- * The CLI holds no model logic: it parses arguments, calls libentente and prints.
+ * The CLI holds no model logic: it parses arguments, calls libentente and prints. It is built
+ * against the public API only (include/): its include path holds include/ and src/cli/.
  */
 #ifndef ENTENTE_CLI_CLI_H
 #define ENTENTE_CLI_CLI_H
@@ -9,7 +10,14 @@
 #include <stdio.h>
 
 #include "entente.h"
-#include "store/store.h"
+
+/* Allocation for the command itself (cli_alloc.c): the command cannot go on without the
+ * memory, so these print "entente: out of memory" and exit with status 1 when it runs out. */
+void *cli_xmalloc(size_t size);
+void *cli_xcalloc(size_t count, size_t size);
+void *cli_xrealloc(void *ptr, size_t size);
+char *cli_xstrdup(const char *text);
+char *cli_xprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /* Exit statuses. */
 enum { CLI_OK = 0, CLI_INTERNAL = 1, CLI_BAD_INPUT = 2 };
@@ -53,7 +61,10 @@ void cli_options_free(cli_options *options);
  * and the subcommand returns *status. Otherwise returns 0. */
 int cli_stop_early(cli_options *options, int *status, const char *usage);
 
-/* Path of the bundled default scenario. */
+/* Path of the bundled default scenario: $ENTENTE_DEFAULT_SCENARIO when set; else the installed
+ * copy found relative to the binary (BINDIR/../share/entente/scenarios); else the source
+ * tree's (a binary in the build tree); else the copy at the configured prefix; else scenarios/
+ * in the current folder. */
 const char *cli_default_scenario(void);
 
 /* Loads options->file (or the default), printing notes and errors. NULL on failure, with

@@ -7,10 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "core/error.h"
-#include "core/scenario.h"
-#include "store/json_read.h"
+#include "cli.h"
 
 int cli_record_option(int argc, char **argv, int index, void *state)
 {
@@ -94,7 +91,7 @@ int cli_record_finish(cli_record *rec, const char *command, const cli_options *o
     };
     int64_t id = 0;
     en_status st = en_store_save(rec->store, &run, &id, &err);
-    en_store_free_texts(sources, s->source_count);
+    en_store_free_texts(sources, en_scenario_source_count(s));
     if (st != EN_OK) return cli_fail(&err);
     fprintf(stderr, "entente: recorded run %lld in %s\n", (long long)id, cli_record_path(rec));
     return CLI_OK;

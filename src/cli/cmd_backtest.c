@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "core/util.h"
-#include "models/params.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente backtest FILE... [--models NAME,NAME,...] [--param NAME=VALUE]...\n"
@@ -81,11 +79,11 @@ static int extra(int argc, char **argv, int index, void *data)
             return -1;
         }
         free(st->models);
-        st->models = en_xstrdup(value);
+        st->models = cli_xstrdup(value);
         return arg[8] == '=' ? 1 : 2;
     }
     if (arg[0] != '-' || arg[1] == '\0') {
-        st->files = en_xrealloc(st->files, (st->file_count + 1) * sizeof *st->files);
+        st->files = cli_xrealloc(st->files, (st->file_count + 1) * sizeof *st->files);
         st->files[st->file_count++] = arg;
         return 1;
     }
@@ -129,7 +127,7 @@ int cmd_backtest(int argc, char **argv)
         en_scenario **some = NULL;
         size_t n = 0;
         if (en_scenario_load_all(st.files[f], &o.load, &some, &n, &err) != EN_OK) break;
-        all = en_xrealloc(all, (count + n + 1) * sizeof *all);
+        all = cli_xrealloc(all, (count + n + 1) * sizeof *all);
         memcpy(all + count, some, n * sizeof *some);
         count += n;
         free(some);
@@ -138,7 +136,7 @@ int cmd_backtest(int argc, char **argv)
     size_t name_count = 0;
     if (st.models) {
         for (char *p = strtok(st.models, ","); p; p = strtok(NULL, ",")) {
-            names = en_xrealloc(names, (name_count + 1) * sizeof *names);
+            names = cli_xrealloc(names, (name_count + 1) * sizeof *names);
             names[name_count++] = p;
         }
     }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente compare [FILE] [--param NAME=VALUE]... [--rounds N] [--seed S]\n"

@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente convert FILE [-o OUT.yaml] [--input-format F] [--scale MIN,MAX]\n\n"

@@ -7,10 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/evidence_score.h"
-#include "core/error.h"
-#include "evidence/evidence.h"
+#include "cli.h"
+#include "evidence_score.h"
 
 static const char usage[] =
     "usage: entente evidence ARTICLE... [--scenario FILE] [--format json|jsonl|yaml|text]\n"
@@ -69,11 +67,11 @@ int cmd_evidence(int argc, char **argv)
             files[nfiles++] = a;
         }
     }
-    ev_format format;
-    if (!strcmp(format_name, "json")) format = EV_FORMAT_JSON;
-    else if (!strcmp(format_name, "jsonl")) format = EV_FORMAT_JSONL;
-    else if (!strcmp(format_name, "yaml")) format = EV_FORMAT_YAML;
-    else if (!strcmp(format_name, "text")) format = EV_FORMAT_TEXT;
+    en_ev_format format;
+    if (!strcmp(format_name, "json")) format = EN_EV_FORMAT_JSON;
+    else if (!strcmp(format_name, "jsonl")) format = EN_EV_FORMAT_JSONL;
+    else if (!strcmp(format_name, "yaml")) format = EN_EV_FORMAT_YAML;
+    else if (!strcmp(format_name, "text")) format = EN_EV_FORMAT_TEXT;
     else {
         free(files), free(renames);
         return bad("unknown format '%s' (expected json, jsonl, yaml or text)", format_name);
@@ -84,17 +82,17 @@ int cmd_evidence(int argc, char **argv)
     }
     en_error err = EN_ERROR_INIT;
     en_scenario *scenario = NULL;
-    ev_rules *rules = NULL;
-    ev_article **articles = calloc(nfiles, sizeof *articles);
+    en_ev_rules *rules = NULL;
+    en_ev_article **articles = calloc(nfiles, sizeof *articles);
     int status = CLI_OK;
     if (scenario_path && en_scenario_load(scenario_path, NULL, &scenario, &err) != EN_OK) goto fail;
-    rules = ev_rules_load(&err);
+    rules = en_ev_rules_load(&err);
     if (!rules) goto fail;
     for (size_t k = 0; k < nfiles; k++) {
-        if (ev_article_read(files[k], &articles[k], &err) != EN_OK) goto fail;
-        if (ev_segment(articles[k], rules, &err) != EN_OK) goto fail;
-        if (ev_extract(articles[k], rules, scenario, &err) != EN_OK) goto fail;
-        if (ev_check_spans(articles[k]) != 0) {
+        if (en_ev_article_read(files[k], &articles[k], &err) != EN_OK) goto fail;
+        if (en_ev_segment(articles[k], rules, &err) != EN_OK) goto fail;
+        if (en_ev_extract(articles[k], rules, scenario, &err) != EN_OK) goto fail;
+        if (en_ev_check_spans(articles[k]) != 0) {
             en_error_set(&err, EN_ERROR_INTERNAL, "%s: an extracted span is not a substring of the article", files[k]);
             goto fail;
         }
@@ -103,22 +101,19 @@ int cmd_evidence(int argc, char **argv)
     if (!out) goto fail;
     int ok = 1;
     if (labels) {
-        ev_score score;
-        ok = ev_score_labels(labels, articles, nfiles, renames, nrenames, out, &score, &err) == EN_OK;
+        cli_evidence_score score;
+        ok = cli_evidence_score_labels(labels, articles, nfiles, renames, nrenames, out, &score, &err) == EN_OK;
     } else {
-        en_buffer b = {0};
-        ev_write(&b, articles, nfiles, format, scenario);
-        if (b.length) ok = fwrite(b.data, 1, b.length, out) == b.length;
-        en_buffer_free(&b);
+        ok = en_ev_write_file(out, articles, nfiles, format, scenario, &err) == EN_OK;
     }
     if (!cli_output_close(&o, out, ok, &err) || !ok) goto fail;
     goto done;
 fail:
     status = cli_fail(&err);
 done:
-    for (size_t k = 0; k < nfiles; k++) ev_article_free(articles[k]);
+    for (size_t k = 0; k < nfiles; k++) en_ev_article_free(articles[k]);
     free(articles);
-    ev_rules_free(rules);
+    en_ev_rules_free(rules);
     en_scenario_free(scenario);
     free(files);
     free(renames);

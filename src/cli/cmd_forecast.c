@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "core/util.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente forecast [FILE] [--what-if EXPR]... [--draws N] [--seed S] [--threads T]\n"
@@ -68,7 +67,10 @@ static int forecast_extra(int argc, char **argv, int index, void *state)
         double real;
         switch (k) {
         case 0:
-            EN_GROW(c->what_ifs, c->what_if_capacity, c->what_if_count + 1);
+            if (c->what_if_count == c->what_if_capacity) {
+                c->what_if_capacity = c->what_if_capacity ? 2 * c->what_if_capacity : 4;
+                c->what_ifs = cli_xrealloc(c->what_ifs, c->what_if_capacity * sizeof *c->what_ifs);
+            }
             c->what_ifs[c->what_if_count++] = value;
             break;
         case 1:

@@ -8,8 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "core/util.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente mc [FILE] [--model NAME] [--draws N] [--seed S] [--threads T] [--jitter F]\n"

@@ -7,11 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "core/node.h"
-#include "core/scenario.h"
-#include "core/util.h"
-#include "report/html.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente report [FILE] [-o FILE.html] [--model NAME] [--mc-draws N] [--seed S]\n"
@@ -178,9 +174,9 @@ static int report_recorded(const cli_options *o, report_cli *c)
         analyses a = {{0}, {0}, 0};
         for (size_t k = 0; k < l->analysis_count && a.count < 5; k++) {
             a.kinds[a.count] = l->analysis_kinds[k];
-            a.json[a.count++] = en_xstrdup(l->analysis_json[k]);
+            a.json[a.count++] = cli_xstrdup(l->analysis_json[k]);
         }
-        char *origin = en_xprintf("run %ld (%s, %s) of %s", c->run_id, l->command, l->started_at, path);
+        char *origin = cli_xprintf("run %ld (%s, %s) of %s", c->run_id, l->command, l->started_at, path);
         en_html_input in = {l->scenario, l->results, l->result_count, l->source_texts,
                             a.kinds, (const char *const *)a.json, a.count, origin};
         write_page(o, &in, &err);
@@ -228,17 +224,17 @@ int cmd_report(int argc, char **argv)
         return status;
     }
     en_error err = EN_ERROR_INIT;
-    en_result **results = en_xcalloc(en_model_count() + 1, sizeof *results);
+    en_result **results = cli_xcalloc(en_model_count() + 1, sizeof *results);
     size_t done = run_models(s, o.params, results);
     analyses a = {{0}, {0}, 0};
     run_analyses(s, &o, &c, &a, &err);
     if (err.code == EN_OK) {
-        char *origin = en_xprintf("scenario file %s", o.file ? o.file : cli_default_scenario());
+        char *origin = cli_xprintf("scenario file %s", o.file ? o.file : cli_default_scenario());
         en_html_input in = {s, results, done, sources, a.kinds, (const char *const *)a.json, a.count, origin};
         write_page(&o, &in, &err);
         free(origin);
     }
-    en_store_free_texts(sources, s->source_count);
+    en_store_free_texts(sources, en_scenario_source_count(s));
     for (size_t k = 0; k < a.count; k++) free(a.json[k]);
     for (size_t m = 0; m < done; m++) en_result_free(results[m]);
     free(results);

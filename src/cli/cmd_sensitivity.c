@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "core/util.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente sensitivity [FILE] [--model NAME] [--delta D] [--top N]\n"

@@ -6,11 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "core/error.h"
-#include "core/node.h"
-#include "core/terminal.h"
-#include "core/util.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente show RUN_ID [--db FILE] [--format text|json|csv] [-o FILE]\n\n"
@@ -20,11 +16,11 @@ static const char usage[] =
 
 static en_status write_analysis(const en_store_loaded *l, FILE *out, en_error *err)
 {
-    en_buffer b = {0};
-    for (size_t k = 0; k < l->analysis_count; k++) en_buffer_puts(&b, l->analysis_json[k]);
-    size_t n = b.length;
-    int ok = !n || en_write_text(out, b.data, n);
-    en_buffer_free(&b);
+    int ok = 1;
+    for (size_t k = 0; k < l->analysis_count && ok; k++) {
+        size_t n = strlen(l->analysis_json[k]);
+        ok = !n || en_write_text(out, l->analysis_json[k], n);
+    }
     return ok ? EN_OK : en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
 }
 

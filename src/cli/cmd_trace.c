@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente trace [FILE] [--model smp] [--param NAME=VALUE]... [--rounds N] [--seed S]\n"

@@ -4,10 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli/cli.h"
-#include "core/scenario.h"
-#include "io/citations.h"
-#include "io/sources.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: entente validate [FILE] [--input-format yaml|csv|decide|deu|ktab-csv|ktab-xml]\n"
@@ -55,12 +52,12 @@ int cmd_validate(int argc, char **argv)
     en_error citations = EN_ERROR_INIT;
     if (s && en_scenario_check_citations(s, sources, &citations) != EN_OK) {
         status = cli_fail(&citations);
-        en_sources_free(sources, s->source_count);
+        en_sources_free(sources, en_scenario_source_count(s));
         en_scenario_free(s);
         s = NULL;
     }
     if (s) {
-        en_sources_free(sources, s->source_count);
+        en_sources_free(sources, en_scenario_source_count(s));
         printf("%s: ok (%zu issues, %zu actors)\n", o.file ? o.file : cli_default_scenario(),
                en_scenario_issue_count(s), en_scenario_actor_count(s));
         en_scenario_free(s);

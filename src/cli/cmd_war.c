@@ -9,8 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "core/util.h"
+#include "cli.h"
 #include "entente.h"
 
 static const char usage[] =

@@ -7,13 +7,13 @@
  * pair target "A-B" equals "B-A").
  * Statements of the author (actor AUTHOR) are left out on both sides.
  */
-#include "cli/evidence_score.h"
+#include "evidence_score.h"
+
+#include "cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/error.h"
-#include "store/json_read.h"
 
 static const char *str(const en_node *obj, const char *key)
 {
@@ -33,7 +33,7 @@ static size_t find_in(const char *text, size_t from, size_t to, const char *need
 
 typedef struct gold {
     const en_node *node;
-    ev_span sentence, cue;
+    en_ev_span sentence, cue;
     int has_cue;
     const char *actor, *stance, *target, *kind, *id;
 } gold;
@@ -68,7 +68,7 @@ static int same_target(const char *a, const char *b)
     return !strncmp(a, db + 1, la) && strlen(db + 1) == la && !strncmp(b, da + 1, lb) && strlen(da + 1) == lb;
 }
 
-static int overlap(ev_span a, ev_span b)
+static int overlap(en_ev_span a, en_ev_span b)
 {
     return a.start < b.end && b.start < a.end;
 }
@@ -78,11 +78,11 @@ static int has_stance(const char *s)
     return s && strcmp(s, "n/a") != 0;
 }
 
-static void score_article(const en_node *labels, const ev_article *a, FILE *out, ev_score *sc)
+static void score_article(const en_node *labels, const en_ev_article *a, FILE *out, cli_evidence_score *sc)
 {
     const en_node *list = en_node_get(labels, "statements");
     size_t ng = list && list->type == EN_NODE_ARRAY ? list->count : 0;
-    gold *g = en_xcalloc(ng + 1, sizeof *g);
+    gold *g = cli_xcalloc(ng + 1, sizeof *g);
     size_t kept = 0;
     for (size_t i = 0; i < ng; i++) {
         const en_node *s = list->items[i];
@@ -97,14 +97,14 @@ static void score_article(const en_node *labels, const ev_article *a, FILE *out,
         gold *x = &g[kept++];
         x->node = s;
         x->id = str(s, "id");
-        x->sentence = (ev_span){at, at + strlen(sentence)};
+        x->sentence = (en_ev_span){at, at + strlen(sentence)};
         x->actor = actor;
         x->stance = str(s, "stance_on_talks");
         x->target = str(s, "target");
         x->kind = str(s, "kind");
         const char *cue = str(s, "cue");
         size_t c = cue ? find_in(a->text, x->sentence.start, x->sentence.end, cue) : (size_t)-1;
-        if (c != (size_t)-1) x->has_cue = 1, x->cue = (ev_span){c, c + strlen(cue)};
+        if (c != (size_t)-1) x->has_cue = 1, x->cue = (en_ev_span){c, c + strlen(cue)};
     }
     size_t np = a->statement_count;
     long *gold_of = malloc((np + 1) * sizeof *gold_of);
@@ -116,9 +116,9 @@ static void score_article(const en_node *labels, const ev_article *a, FILE *out,
         for (size_t i = 0; i < kept; i++) {
             if (pred_of[i] >= 0) continue;
             for (size_t j = 0; j < np; j++) {
-                const ev_statement *p = &a->statements[j];
+                const en_ev_statement *p = &a->statements[j];
                 if (gold_of[j] >= 0 || (p->actor && !strcmp(p->actor, "AUTHOR"))) continue;
-                ev_span ps = a->sentences[p->sentence].span;
+                en_ev_span ps = a->sentences[p->sentence].span;
                 if (!overlap(ps, g[i].sentence)) continue;
                 int score = 0;
                 if (g[i].has_cue && p->has_cue && overlap(g[i].cue, p->cue)) score += 4;
@@ -144,7 +144,7 @@ static void score_article(const en_node *labels, const ev_article *a, FILE *out,
                     str(g[i].node, "cue") ? str(g[i].node, "cue") : "(none)");
             continue;
         }
-        const ev_statement *p = &a->statements[pred_of[i]];
+        const en_ev_statement *p = &a->statements[pred_of[i]];
         sc->matched++;
         if (same(g[i].actor, label_id(p->actor))) sc->attributed++;
         else
@@ -159,7 +159,7 @@ static void score_article(const en_node *labels, const ev_article *a, FILE *out,
                     g[i].target ? g[i].target : "-", p->stance, p->target ? p->target : "-", p->id);
     }
     for (size_t j = 0; j < np; j++) {
-        const ev_statement *p = &a->statements[j];
+        const en_ev_statement *p = &a->statements[j];
         if (gold_of[j] >= 0 || (p->actor && !strcmp(p->actor, "AUTHOR"))) continue;
         fprintf(out, "  extra      %s %-12s %s [%.*s]\n", p->id, p->actor ? p->actor : "unresolved", p->speaker,
                 p->has_cue ? (int)(p->cue.end - p->cue.start) : 0, p->has_cue ? a->text + p->cue.start : "");
@@ -177,8 +177,8 @@ static double f1(double p, double r)
     return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
 }
 
-en_status ev_score_labels(const char *path, ev_article *const *articles, size_t count,
-                          const char *const *renames, size_t rename_count, FILE *out, ev_score *sc,
+en_status cli_evidence_score_labels(const char *path, en_ev_article *const *articles, size_t count,
+                          const char *const *renames, size_t rename_count, FILE *out, cli_evidence_score *sc,
                           en_error *err)
 {
     renames_ = renames, rename_count_ = rename_count;
@@ -186,16 +186,10 @@ en_status ev_score_labels(const char *path, ev_article *const *articles, size_t 
         if (!strchr(renames[i], '=') || renames[i][0] == '=')
             return en_error_set(err, EN_ERROR_INPUT, "--label-id '%s' (expected EXTRACTED=LABEL, e.g. USC=USA_CONGRESS)", renames[i]);
     memset(sc, 0, sizeof *sc);
-    FILE *f = fopen(path, "rb");
-    if (!f) return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open the labels");
-    en_buffer b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) en_buffer_append(&b, chunk, n);
-    fclose(f);
-    en_buffer_append(&b, "", 0);
-    en_node *root = b.data ? en_json_parse(b.data) : NULL;
-    en_buffer_free(&b);
+    char *text = en_store_read_file(path, NULL);
+    if (!text) return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open the labels");
+    en_node *root = en_json_parse(text);
+    free(text);
     if (!root || root->type != EN_NODE_ARRAY) {
         en_node_free(root);
         return en_error_add(err, EN_ERROR_INPUT, path, 1, 1,

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 static const cli_command commands[] = {
     {"run", "run one model on a scenario and print the forecast", cmd_run},

@@ -11,33 +11,12 @@
 #include <stddef.h>
 
 #include "core/util.h"
-
-typedef enum en_node_type {
-    EN_NODE_NULL,
-    EN_NODE_BOOL,
-    EN_NODE_NUMBER,
-    EN_NODE_STRING,
-    EN_NODE_ARRAY,
-    EN_NODE_OBJECT
-} en_node_type;
-
-typedef struct en_node en_node;
-struct en_node {
-    en_node_type type;
-    double number; /* also the bool */
-    char *string;
-    /* children of an array or object; `keys` only for objects */
-    en_node **items;
-    char **keys;
-    size_t count;
-    size_t capacity;
-};
+#include "entente/node.h"
 
 en_node *en_node_new(en_node_type type);
 en_node *en_node_number(double value);
 en_node *en_node_string(const char *text);
 en_node *en_node_bool(int value);
-void en_node_free(en_node *node);
 
 /* Object and array building; they take ownership of `child` and return it. */
 en_node *en_node_set(en_node *object, const char *key, en_node *child);
@@ -46,8 +25,6 @@ en_node *en_node_push(en_node *array, en_node *child);
 void en_node_set_number(en_node *object, const char *key, double value);
 void en_node_set_string(en_node *object, const char *key, const char *text);
 void en_node_push_number(en_node *array, double value);
-
-en_node *en_node_get(const en_node *object, const char *key);
 
 /* JSON serialisation. Non-finite numbers become null: output never contains NaN. */
 void en_json_write_string(en_buffer *out, const char *text);

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "models/model.h"
 
 en_result *en_result_new(const en_scenario *scenario, const en_model *model,
                          const en_params *params)

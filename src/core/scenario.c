@@ -536,3 +536,24 @@ int en_scenario_issue_outcome(const en_scenario *s, size_t issue, double *value)
 
 size_t en_scenario_note_count(const en_scenario *s) { return s->note_count; }
 const char *en_scenario_note(const en_scenario *s, size_t i) { return s->notes[i]; }
+
+/* ---- the scenario's sources (include/entente/sources.h) ---------------------------------- */
+
+const char *en_scenario_path(const en_scenario *s) { return s->path ? s->path : ""; }
+
+size_t en_scenario_source_count(const en_scenario *s) { return s->source_count; }
+
+const char *en_scenario_source_id(const en_scenario *s, size_t index) { return s->sources[index].id; }
+
+const char *en_scenario_source_file(const en_scenario *s, size_t index)
+{
+    return s->sources[index].file;
+}
+
+void en_scenario_source_location(const en_scenario *s, size_t index, int *line, int *column)
+{
+    const en_source *src = &s->sources[index];
+    en_location where = src->file_where.line ? src->file_where : src->where;
+    *line = where.line;
+    *column = where.column;
+}

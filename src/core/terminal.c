@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "core/error.h"
+
 void en_terminal_filter(en_buffer *out, const char *text, size_t length)
 {
     const unsigned char *p = (const unsigned char *)text;
@@ -43,4 +45,17 @@ int en_write_text(FILE *file, const char *text, size_t length)
     int ok = fwrite(safe.data, 1, safe.length, file) == safe.length;
     en_buffer_free(&safe);
     return ok;
+}
+
+en_status en_buffer_flush(en_buffer *out, FILE *file, en_error *err)
+{
+    size_t n = out->length;
+    /* On a terminal, control codes from names and notes are shown, not obeyed. */
+    if (n && !en_write_text(file, out->data, n)) {
+        en_buffer_free(out);
+        return en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
+    }
+    en_buffer_free(out);
+    if (fflush(file) != 0) return en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
+    return EN_OK;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/util.h"
+#include "entente.h"
 
 /* Appends `text` with every control character except newline and tab made visible: C0 codes
  * and DEL in caret notation (ESC as ^[, CR as ^M, DEL as ^?), C1 codes (U+0080–U+009F, which
@@ -20,8 +21,11 @@ void en_terminal_filter(en_buffer *out, const char *text, size_t length);
 /* Whether `file` is a terminal. */
 int en_is_terminal(FILE *file);
 
-/* Writes `length` bytes to `file`, filtered when it is a terminal. Returns 1 on success.
- * Time complexity: O(length). */
-int en_write_text(FILE *file, const char *text, size_t length);
+/* en_write_text (filtered when the file is a terminal) is public: include/entente/util.h. */
+
+/* Writes the buffer to `file` (filtered as en_write_text filters), flushes it and frees the
+ * buffer whatever happens. Errors: EN_ERROR_INTERNAL "cannot write the output" when writing or
+ * flushing fails. Time complexity: O(length). */
+en_status en_buffer_flush(en_buffer *out, FILE *file, en_error *err);
 
 #endif

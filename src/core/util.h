@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "entente/util.h"
+
 /* Allocation failure is the one error entente does not try to recover from: it aborts with a
  * message, so every caller can assume success. */
 void *en_xmalloc(size_t size);
@@ -34,18 +36,10 @@ void en_buffer_printf(en_buffer *buffer, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 void en_buffer_free(en_buffer *buffer);
 
-/* The candidate closest to `word` by edit distance, or NULL when none is close enough to be a
- * plausible misspelling. */
-const char *en_suggest(const char *word, const char *const *candidates, size_t count);
-
 /* Case-insensitive ASCII comparison. */
 int en_strcasecmp(const char *a, const char *b);
 
-/* Parses a whole string as a finite double; returns 0 on failure (empty, trailing junk, NaN,
- * infinity or overflow). */
-int en_parse_double(const char *text, double *out);
-/* Parses a whole string as a decimal integer in [min, max]. */
-int en_parse_long(const char *text, long min, long max, long *out);
+/* en_suggest, en_parse_double and en_parse_long are public: include/entente/util.h. */
 
 /* Shortest text that reads back as the same double ("%.17g" trimmed). */
 void en_format_double(char *out, size_t size, double value);

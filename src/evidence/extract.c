@@ -35,7 +35,7 @@ typedef struct sentence_ctx {
     size_t start, end;
     token *tok;
     size_t count;
-    ev_span quotes[32];
+    en_ev_span quotes[32];
     size_t quote_count;
 } sentence_ctx;
 
@@ -146,10 +146,10 @@ static int is_clause_punct(const sentence_ctx *c, size_t i)
            tok_char(c, i, "!") || tok_char(c, i, "?") || tok_char(c, i, ":");
 }
 
-static const char *kind_of(const ev_rules *r, const sentence_ctx *c, size_t i)
+static const char *kind_of(const en_ev_rules *r, const sentence_ctx *c, size_t i)
 {
     if (i >= c->count || !c->tok[i].word) return NULL;
-    return ev_word_kind(r, c->t + c->tok[i].s, c->tok[i].e - c->tok[i].s, NULL);
+    return en_ev_word_kind(r, c->t + c->tok[i].s, c->tok[i].e - c->tok[i].s, NULL);
 }
 
 static int kind_is(const char *kind, const char *want)
@@ -158,7 +158,7 @@ static int kind_is(const char *kind, const char *want)
 }
 
 /* A token that may stand in a speaker's noun phrase. */
-static int np_token(const ev_rules *r, const sentence_ctx *c, size_t i)
+static int np_token(const en_ev_rules *r, const sentence_ctx *c, size_t i)
 {
     if (i >= c->count || !c->tok[i].word || c->tok[i].quote) return 0;
     const char *k = kind_of(r, c, i);
@@ -174,7 +174,7 @@ static int first_token_at(const sentence_ctx *c, size_t pos)
     return (int)c->count;
 }
 
-static void add_rule(ev_statement *s, const char *rule)
+static void add_rule(en_ev_statement *s, const char *rule)
 {
     size_t used = strlen(s->rules);
     if (used + strlen(rule) + 2 >= sizeof s->rules) return;
@@ -213,9 +213,9 @@ typedef struct person {
 } person;
 
 typedef struct ctx {
-    const ev_rules *r;
+    const en_ev_rules *r;
     const en_scenario *sc;
-    ev_article *a;
+    en_ev_article *a;
     size_t cap;
     person *people;
     size_t people_count;
@@ -237,13 +237,13 @@ static void remember_person(ctx *x, const char *name, const char *actor)
 }
 
 /* First outlet named in t[start, end): its canonical name and position, or NULL. */
-static const char *find_outlet(const ev_rules *r, const char *t, size_t start, size_t end,
+static const char *find_outlet(const en_ev_rules *r, const char *t, size_t start, size_t end,
                                size_t *at, size_t *len)
 {
     const char *best = NULL;
     size_t best_at = (size_t)-1, best_len = 0;
     for (size_t i = 0; i < r->outlet_count; i++) {
-        const ev_entry *e = &r->outlets[i];
+        const en_ev_entry *e = &r->outlets[i];
         size_t p = find_word(t, start, end, start, e->surface, e->surface_len);
         if (p == (size_t)-1) continue;
         if (p < best_at || (p == best_at && e->surface_len > best_len))
@@ -278,7 +278,7 @@ static const char *find_actor(const ctx *x, size_t start, size_t end, const char
     /* the gazetteer only where it names something earlier than the scenario does (the
      * scenario's names win ties) */
     for (size_t i = 0; i < x->r->gazetteer_count; i++) {
-        const ev_entry *e = &x->r->gazetteer[i];
+        const en_ev_entry *e = &x->r->gazetteer[i];
         size_t p = find_word(t, start, end, start, e->surface, e->surface_len);
         if (p == (size_t)-1) continue;
         if (p < best_at || (p == best_at && e->surface_len > best_len && !(best_kind && !strcmp(best_kind, "scenario"))))
@@ -311,7 +311,7 @@ typedef struct subject {
 } subject;
 
 /* Scans a noun phrase leftwards ending at token `last`; returns 1 and its first token. */
-static int np_left(const ev_rules *r, const sentence_ctx *c, size_t last, size_t *first)
+static int np_left(const en_ev_rules *r, const sentence_ctx *c, size_t last, size_t *first)
 {
     if (!np_token(r, c, last)) return 0;
     const char *lk = kind_of(r, c, last);
@@ -332,7 +332,7 @@ static int np_left(const ev_rules *r, const sentence_ctx *c, size_t last, size_t
     return 1;
 }
 
-static int np_right(const ev_rules *r, const sentence_ctx *c, size_t first, size_t *last)
+static int np_right(const en_ev_rules *r, const sentence_ctx *c, size_t first, size_t *last)
 {
     size_t i = first;
     if (!np_token(r, c, i)) return 0;
@@ -352,7 +352,7 @@ static int is_be(const sentence_ctx *c, size_t i)
            tok_is(c, i, "been") || tok_is(c, i, "being") || tok_is(c, i, "be");
 }
 
-static void mark_preceding(const ev_rules *r, const sentence_ctx *c, subject *sj)
+static void mark_preceding(const en_ev_rules *r, const sentence_ctx *c, subject *sj)
 {
     if (sj->first == 0) {
         sj->after_clause = 1;
@@ -368,7 +368,7 @@ static void mark_preceding(const ev_rules *r, const sentence_ctx *c, subject *sj
 }
 
 /* Finds the subject of the cue whose first token is `ct` and last token `ce`. */
-static subject find_subject(const ev_rules *r, const sentence_ctx *c, size_t ct, size_t ce,
+static subject find_subject(const en_ev_rules *r, const sentence_ctx *c, size_t ct, size_t ce,
                             const char *cls)
 {
     subject sj = {0};
@@ -510,7 +510,7 @@ static int name_part(const ctx *x, const sentence_ctx *c, size_t first, size_t l
         if (!c->tok[k].cap || c->tok[k].quote) break;
         const char *kd = kind_of(x->r, c, k);
         if (kd) break;
-        if (ev_is_role(x->r, c->t + c->tok[k].s, c->tok[k].e - c->tok[k].s)) break;
+        if (en_ev_is_role(x->r, c->t + c->tok[k].s, c->tok[k].e - c->tok[k].s)) break;
         i--;
     }
     if (i > last) return 0;
@@ -545,16 +545,16 @@ static void head_word(const sentence_ctx *c, size_t last, char *out, size_t size
 static resolved resolve(ctx *x, const sentence_ctx *c, const subject *sj, long before)
 {
     resolved v = {0};
-    const ev_rules *r = x->r;
+    const en_ev_rules *r = x->r;
     head_word(c, sj->last, v.head, sizeof v.head);
     size_t s = c->tok[sj->first].s, e = c->tok[sj->last].e;
-    ev_article *a = x->a;
+    en_ev_article *a = x->a;
     if (sj->type == SUBJ_PRONOUN) {
         const char *extra = NULL;
-        ev_word_kind(r, c->t + c->tok[sj->first].s, c->tok[sj->first].e - c->tok[sj->first].s, &extra);
+        en_ev_word_kind(r, c->t + c->tok[sj->first].s, c->tok[sj->first].e - c->tok[sj->first].s, &extra);
         int singular = extra && strcmp(extra, "1") == 0;
         for (long i = before - 1; i >= 0; i--) {
-            ev_statement *p = &a->statements[i];
+            en_ev_statement *p = &a->statements[i];
             if (p->dropped) continue;
             if (singular ? p->is_person : (p->plural && !p->is_person)) {
                 v.speaker = en_xstrdup(p->speaker);
@@ -584,7 +584,7 @@ static resolved resolve(ctx *x, const sentence_ctx *c, const subject *sj, long b
             }
         } else {
             for (long i = before - 1; i >= 0; i--) {
-                ev_statement *p = &a->statements[i];
+                en_ev_statement *p = &a->statements[i];
                 if (p->dropped || strcmp(p->head, v.head) != 0) continue;
                 v.speaker = en_xstrdup(p->speaker);
                 set_actor(&v, p->actor);
@@ -662,11 +662,11 @@ static resolved resolve(ctx *x, const sentence_ctx *c, const subject *sj, long b
 
 /* ---- statements ---- */
 
-static ev_statement *new_statement(ctx *x, size_t sentence)
+static en_ev_statement *new_statement(ctx *x, size_t sentence)
 {
-    ev_article *a = x->a;
+    en_ev_article *a = x->a;
     en_grow((void **)&a->statements, &x->cap, a->statement_count + 1, sizeof *a->statements);
-    ev_statement *s = &a->statements[a->statement_count++];
+    en_ev_statement *s = &a->statements[a->statement_count++];
     memset(s, 0, sizeof *s);
     s->sentence = sentence;
     s->nested_in = s->continues = -1;
@@ -694,19 +694,19 @@ static int special_actor(const char *actor)
 }
 
 /* Stance on talks from the stance lexicon; returns 1 if a rule fired. */
-static int read_stance(ctx *x, ev_statement *st, size_t s, size_t e)
+static int read_stance(ctx *x, en_ev_statement *st, size_t s, size_t e)
 {
     if (special_actor(st->actor) || e <= s) return 0;
     const char *t = x->a->text;
     int party = is_party(x, st->actor);
     for (size_t i = 0; i < x->r->stance_count; i++) {
-        const ev_stance_rule *rule = &x->r->stances[i];
+        const en_ev_stance_rule *rule = &x->r->stances[i];
         if (!strcmp(rule->speaker, "party") && !party) continue;
         if (!strcmp(rule->speaker, "own") && !party && !(st->kind && !strcmp(st->kind, "decision"))) continue;
         if (!strcmp(rule->speaker, "third") && party) continue;
         size_t from = s, ms, me;
         int hit = 0;
-        while (from < e && ev_match(x->r, rule->re, t, s, e, from, &ms, &me)) {
+        while (from < e && en_ev_match(x->r, rule->re, t, s, e, from, &ms, &me)) {
             if (ms >= s) {
                 hit = 1;
                 break;
@@ -741,16 +741,16 @@ static int read_stance(ctx *x, ev_statement *st, size_t s, size_t e)
     return 0;
 }
 
-static void read_issues(ctx *x, ev_statement *st)
+static void read_issues(ctx *x, en_ev_statement *st)
 {
     const char *t = x->a->text;
     size_t s = st->content.start, e = st->content.end;
     if (e <= s) return;
-    for (size_t i = 0; i < x->r->issue_count && st->issue_count < EV_MAX_ISSUES; i++) {
-        const ev_issue_rule *rule = &x->r->issues[i];
+    for (size_t i = 0; i < x->r->issue_count && st->issue_count < EN_EV_MAX_ISSUES; i++) {
+        const en_ev_issue_rule *rule = &x->r->issues[i];
         size_t ms, me;
-        if (!ev_match(x->r, rule->re, t, s, e, s, &ms, &me) || ms < s) continue;
-        ev_issue_position *p = &st->issues[st->issue_count++];
+        if (!en_ev_match(x->r, rule->re, t, s, e, s, &ms, &me) || ms < s) continue;
+        en_ev_issue_position *p = &st->issues[st->issue_count++];
         p->issue = rule->id;
         p->rule = rule->id;
         p->position = st->content;
@@ -769,7 +769,7 @@ static void read_issues(ctx *x, ev_statement *st)
 
 /* Outlet credited after a cue: "told CNN", "in an interview with Fox News", "in comments to
  * The Economist". Extends the cue over "told OUTLET". */
-static void find_via(ctx *x, const sentence_ctx *c, ev_statement *st, size_t ce)
+static void find_via(ctx *x, const sentence_ctx *c, en_ev_statement *st, size_t ce)
 {
     const char *t = c->t;
     size_t limit = c->tok[ce].e + 90 < c->end ? c->tok[ce].e + 90 : c->end;
@@ -802,7 +802,7 @@ static void find_via(ctx *x, const sentence_ctx *c, ev_statement *st, size_t ce)
 
 typedef struct cue_hit {
     size_t s, e;
-    const ev_cue_rule *rule;
+    const en_ev_cue_rule *rule;
 } cue_hit;
 
 static int cmp_hit(const void *pa, const void *pb)
@@ -817,7 +817,7 @@ static size_t find_cues(ctx *x, const sentence_ctx *c, cue_hit *hits, size_t max
     size_t n = 0;
     for (size_t i = 0; i < x->r->cue_count; i++) {
         size_t from = c->start, ms, me;
-        while (from < c->end && ev_match(x->r, x->r->cues[i].re, c->t, c->start, c->end, from, &ms, &me)) {
+        while (from < c->end && en_ev_match(x->r, x->r->cues[i].re, c->t, c->start, c->end, from, &ms, &me)) {
             if (me <= ms) break;
             if (!in_quotes(c, ms) && n < max) hits[n++] = (cue_hit){ms, me, &x->r->cues[i]};
             from = me;
@@ -859,10 +859,10 @@ static const char *sentence_via(ctx *x, const sentence_ctx *c)
     return NULL;
 }
 
-static void finish_kind(ctx *x, ev_statement *st, const char *cls)
+static void finish_kind(ctx *x, en_ev_statement *st, const char *cls)
 {
     const char *t = x->a->text;
-    st->quote_count = ev_find_quotes(t, st->content.start, st->content.end, st->quotes, EV_MAX_QUOTES);
+    st->quote_count = en_ev_find_quotes(t, st->content.start, st->content.end, st->quotes, EN_EV_MAX_QUOTES);
     int clause = 0;
     for (size_t q = 0; q < st->quote_count; q++) {
         int words = 1;
@@ -879,11 +879,11 @@ static void finish_kind(ctx *x, ev_statement *st, const char *cls)
 /* One sentence: cues, subjects, statements, contents, nesting. */
 static void do_sentence(ctx *x, size_t si)
 {
-    ev_article *a = x->a;
-    ev_sentence *sen = &a->sentences[si];
-    if (sen->location == EV_BYLINE) return;
+    en_ev_article *a = x->a;
+    en_ev_sentence *sen = &a->sentences[si];
+    if (sen->location == EN_EV_BYLINE) return;
     sentence_ctx c = {.t = a->text, .start = sen->span.start, .end = sen->span.end};
-    c.quote_count = ev_find_quotes(c.t, c.start, c.end, c.quotes, 32);
+    c.quote_count = en_ev_find_quotes(c.t, c.start, c.end, c.quotes, 32);
     tokenize(&c);
     const char *svia = sentence_via(x, &c);
     if (svia) {
@@ -894,14 +894,14 @@ static void do_sentence(ctx *x, size_t si)
     cue_hit hits[64] = {{0}};
     size_t nh = find_cues(x, &c, hits, 64);
     for (size_t h = 0; h < nh; h++) {
-        const ev_cue_rule *rule = hits[h].rule;
+        const en_ev_cue_rule *rule = hits[h].rule;
         if (!strcmp(rule->cls, "via")) continue;
         int ct = first_token_at(&c, hits[h].s);
         int ce = ct;
         while ((size_t)ce + 1 < c.count && c.tok[ce + 1].e <= hits[h].e) ce++;
         if ((size_t)ct >= c.count) continue;
         /* headline cues are capitalised ("Says"); in running text a capitalised cue is a name */
-        if (c.tok[ct].cap && sen->location == EV_BODY && ct > 0) continue;
+        if (c.tok[ct].cap && sen->location == EN_EV_BODY && ct > 0) continue;
         /* a cue word that is also a speaker noun, followed by an auxiliary, is the noun:
          * "Recent reports have revealed" */
         if (ct == ce && kind_is(kind_of(x->r, &c, (size_t)ct), "head") &&
@@ -923,9 +923,9 @@ static void do_sentence(ctx *x, size_t si)
             sj = find_subject(x->r, &c, (size_t)ct, (size_t)ce, rule->cls);
         }
         if (sj.type == SUBJ_NONE || sj.negated) continue;
-        ev_statement *st = new_statement(x, si);
+        en_ev_statement *st = new_statement(x, si);
         add_rule(st, rule->id);
-        st->cue = (ev_span){hits[h].s, hits[h].e};
+        st->cue = (en_ev_span){hits[h].s, hits[h].e};
         st->has_cue = 1;
         st->cameo = rule->cameo;
         add_rule(st, sj.rule);
@@ -939,13 +939,13 @@ static void do_sentence(ctx *x, size_t si)
                     break;
                 }
             if (prev >= 0) {
-                ev_statement *p = &a->statements[prev];
+                en_ev_statement *p = &a->statements[prev];
                 st->speaker = en_xstrdup(p->speaker);
                 st->actor = p->actor ? en_xstrdup(p->actor) : NULL;
                 st->is_person = p->is_person, st->plural = p->plural;
                 memcpy(st->head, p->head, sizeof st->head);
                 st->conjoined = 1;
-                st->anchor = (ev_span){c.tok[ct > 0 ? ct - 1 : 0].s, hits[h].e};
+                st->anchor = (en_ev_span){c.tok[ct > 0 ? ct - 1 : 0].s, hits[h].e};
                 if (p->via) st->via = en_xstrdup(p->via);
             } else {
                 int found = 0;
@@ -958,7 +958,7 @@ static void do_sentence(ctx *x, size_t si)
                         st->speaker = v.speaker, st->actor = v.actor_owned;
                         st->is_person = v.is_person, st->plural = v.plural;
                         memcpy(st->head, v.head, sizeof st->head);
-                        st->mention = (ev_span){c.tok[first].s, c.tok[i - 2].e};
+                        st->mention = (en_ev_span){c.tok[first].s, c.tok[i - 2].e};
                         st->has_mention = 1;
                         add_rule(st, "subject_relative_antecedent");
                         add_rule(st, v.rule);
@@ -976,7 +976,7 @@ static void do_sentence(ctx *x, size_t si)
                     if (!who) continue;
                     st->speaker = en_xstrndup(c.t + c.tok[i].s, c.tok[i].e - c.tok[i].s);
                     st->actor = en_xstrdup(who);
-                    st->mention = (ev_span){c.tok[i].s, c.tok[i].e};
+                    st->mention = (en_ev_span){c.tok[i].s, c.tok[i].e};
                     st->has_mention = 1;
                     add_rule(st, "subject_clause_start_actor");
                     found = 1;
@@ -985,7 +985,7 @@ static void do_sentence(ctx *x, size_t si)
                     st->dropped = 1;
                     continue;
                 }
-                st->anchor = (ev_span){hits[h].s, hits[h].e};
+                st->anchor = (en_ev_span){hits[h].s, hits[h].e};
                 st->conjoined = 1;
             }
         } else {
@@ -997,9 +997,9 @@ static void do_sentence(ctx *x, size_t si)
             add_rule(st, v.rule);
             size_t ms = c.tok[sj.first].s, me = c.tok[sj.last].e;
             if (sj.has_appos && !sj.relative_appos) me = c.tok[sj.appos_last].e;
-            st->mention = (ev_span){ms, me};
+            st->mention = (en_ev_span){ms, me};
             st->has_mention = 1;
-            st->anchor = (ev_span){ms < hits[h].s ? ms : hits[h].s, me > hits[h].e ? me : hits[h].e};
+            st->anchor = (en_ev_span){ms < hits[h].s ? ms : hits[h].s, me > hits[h].e ? me : hits[h].e};
             if (sj.has_appos && st->actor && !strcmp(st->actor, "MEDIA")) {
                 /* "The NBC report, which cited unnamed US officials, said" */
                 for (size_t k = sj.appos_first; k + 1 <= sj.appos_last; k++)
@@ -1050,7 +1050,7 @@ static void do_sentence(ctx *x, size_t si)
             size_t cs = trim_span_start(c.t, region, st->anchor.start);
             size_t cend = trim_span_end(c.t, cs, st->anchor.start);
             if (sj.type == SUBJ_INVERTED) cend = trim_span_end(c.t, cs, hits[h].s);
-            st->content = (ev_span){cs, cend};
+            st->content = (en_ev_span){cs, cend};
             add_rule(st, "content_before_attribution");
         } else {
             size_t cs = hits[h].e;
@@ -1070,7 +1070,7 @@ static void do_sentence(ctx *x, size_t si)
                 add_rule(st, "content_subordinate_clause");
             }
             cs = trim_span_start(c.t, cs, cend);
-            st->content = (ev_span){cs, trim_span_end(c.t, cs, cend)};
+            st->content = (en_ev_span){cs, trim_span_end(c.t, cs, cend)};
         }
         if (!st->via) find_via(x, &c, st, (size_t)ce);
         if (!st->via && svia && strcmp(st->actor ? st->actor : "", "MEDIA") != 0) {
@@ -1091,7 +1091,7 @@ static void do_sentence(ctx *x, size_t si)
         head_word(&c, last, head, sizeof head);
         if (!strcmp(head, "report") || !strcmp(head, "reports")) continue; /* "according to a report" */
         subject s2 = {.type = SUBJ_NP, .first = i + 2, .last = last};
-        ev_statement *st = new_statement(x, si);
+        en_ev_statement *st = new_statement(x, si);
         resolved v = resolve(x, &c, &s2, (long)(st - a->statements));
         st->speaker = v.speaker, st->actor = v.actor_owned;
         st->is_person = v.is_person, st->plural = v.plural;
@@ -1102,23 +1102,23 @@ static void do_sentence(ctx *x, size_t si)
         }
         add_rule(st, "according_to_actor");
         add_rule(st, v.rule);
-        st->cue = (ev_span){c.tok[i].s, c.tok[i + 1].e};
+        st->cue = (en_ev_span){c.tok[i].s, c.tok[i + 1].e};
         st->has_cue = 1;
         st->cameo = "010";
-        st->mention = (ev_span){c.tok[i + 2].s, c.tok[last].e};
+        st->mention = (en_ev_span){c.tok[i + 2].s, c.tok[last].e};
         st->has_mention = 1;
-        st->anchor = (ev_span){c.tok[i].s, c.tok[last].e};
-        st->content = (ev_span){c.start, c.end};
+        st->anchor = (en_ev_span){c.tok[i].s, c.tok[last].e};
+        st->content = (en_ev_span){c.start, c.end};
         st->trailing = 1; /* what it says surrounds it; it contains nothing */
         st->cls = "speech";
     }
     /* nesting, in order of position */
     size_t end_statement = a->statement_count;
     for (size_t i = first_statement; i < end_statement; i++) {
-        ev_statement *t = &a->statements[i];
+        en_ev_statement *t = &a->statements[i];
         if (t->dropped) continue;
         for (size_t j = first_statement; j < end_statement; j++) {
-            ev_statement *s = &a->statements[j];
+            en_ev_statement *s = &a->statements[j];
             if (j == i || s->dropped || s->trailing || t->dropped) continue;
             if (!(t->cue.start >= s->content.start && t->cue.start < s->content.end)) continue;
             if (t->conjoined == 1) {
@@ -1138,11 +1138,11 @@ static void do_sentence(ctx *x, size_t si)
         }
     }
     for (size_t i = first_statement; i < end_statement; i++) {
-        ev_statement *o = &a->statements[i];
+        en_ev_statement *o = &a->statements[i];
         if (o->dropped || !o->trailing || !o->actor || o->has_mention == 0) continue;
         if (strcmp(o->actor, "MEDIA") != 0 && strcmp(o->actor, "ANON") != 0) continue;
         for (size_t j = first_statement; j < end_statement; j++) {
-            ev_statement *s = &a->statements[j];
+            en_ev_statement *s = &a->statements[j];
             if (j == i || s->dropped || s->nested_in >= 0) continue;
             if (s->cue.start >= o->content.start && s->cue.start < o->content.end) {
                 s->nested_in = (long)i;
@@ -1152,7 +1152,7 @@ static void do_sentence(ctx *x, size_t si)
     }
     /* kind, stance, issues, outlets of nested statements */
     for (size_t i = first_statement; i < end_statement; i++) {
-        ev_statement *st = &a->statements[i];
+        en_ev_statement *st = &a->statements[i];
         if (st->dropped) continue;
         finish_kind(x, st, st->cls);
         if (st->nested_in >= 0 && !st->via) st->via = en_xstrdup(a->statements[st->nested_in].speaker);
@@ -1192,7 +1192,7 @@ static void do_sentence(ctx *x, size_t si)
     for (size_t i = first_statement; i < end_statement; i++) any |= !a->statements[i].dropped;
     /* the previous sentence may close the paragraph before: a quotation going on in a new
      * paragraph is the same speaker's */
-    if (!any && c.quote_count >= 1 && si > 0 && a->sentences[si - 1].location == EV_BODY) {
+    if (!any && c.quote_count >= 1 && si > 0 && a->sentences[si - 1].location == EN_EV_BODY) {
         size_t q0 = c.quotes[0].start, qe = c.quotes[c.quote_count - 1].end;
         int whole = q0 <= c.start + 3 && qe + 4 >= c.end;
         long prev = -1;
@@ -1202,8 +1202,8 @@ static void do_sentence(ctx *x, size_t si)
             break;
         }
         if (whole && prev >= 0 && a->statements[prev].quote_count > 0) {
-            ev_statement *p = &a->statements[prev];
-            ev_statement *st = new_statement(x, si);
+            en_ev_statement *p = &a->statements[prev];
+            en_ev_statement *st = new_statement(x, si);
             p = &a->statements[prev];
             st->speaker = en_xstrdup(p->speaker);
             st->actor = p->actor ? en_xstrdup(p->actor) : NULL;
@@ -1211,8 +1211,8 @@ static void do_sentence(ctx *x, size_t si)
             st->is_person = p->is_person, st->plural = p->plural;
             memcpy(st->head, p->head, sizeof st->head);
             st->continues = prev;
-            st->content = (ev_span){c.quotes[0].start, qe};
-            st->anchor = (ev_span){c.start, c.start};
+            st->content = (en_ev_span){c.quotes[0].start, qe};
+            st->anchor = (en_ev_span){c.start, c.start};
             add_rule(st, "continuation_quote_sentence");
             finish_kind(x, st, "speech");
             st->kind = "direct_quote";
@@ -1302,7 +1302,7 @@ static void choose_parties(ctx *x)
     if (x->parties[0] && x->parties[1]) x->pair = en_xprintf("%s-%s", x->parties[0], x->parties[1]);
 }
 
-en_status ev_extract(ev_article *a, const ev_rules *rules, const en_scenario *scenario, en_error *err)
+en_status en_ev_extract(en_ev_article *a, const en_ev_rules *rules, const en_scenario *scenario, en_error *err)
 {
     (void)err;
     ctx x = {.r = rules, .sc = scenario, .a = a};
@@ -1322,7 +1322,7 @@ en_status ev_extract(ev_article *a, const ev_rules *rules, const en_scenario *sc
     prefix[plen] = 0;
     size_t w = 0;
     for (size_t i = 0; i < a->statement_count; i++) {
-        ev_statement *s = &a->statements[i];
+        en_ev_statement *s = &a->statements[i];
         if (s->dropped) {
             free(s->speaker), free(s->actor), free(s->via), free(s->target);
             continue;
@@ -1343,22 +1343,22 @@ en_status ev_extract(ev_article *a, const ev_rules *rules, const en_scenario *sc
     return EN_OK;
 }
 
-static int on_boundary(const ev_article *a, size_t pos)
+static int on_boundary(const en_ev_article *a, size_t pos)
 {
     return pos <= a->size && (pos == a->size || ((unsigned char)a->text[pos] & 0xC0) != 0x80);
 }
 
-static int span_ok(const ev_article *a, ev_span s)
+static int span_ok(const en_ev_article *a, en_ev_span s)
 {
     return s.start <= s.end && s.end <= a->size && on_boundary(a, s.start) && on_boundary(a, s.end);
 }
 
-int ev_check_spans(const ev_article *a)
+int en_ev_check_spans(const en_ev_article *a)
 {
     for (size_t i = 0; i < a->sentence_count; i++)
         if (!span_ok(a, a->sentences[i].span)) return 1;
     for (size_t i = 0; i < a->statement_count; i++) {
-        const ev_statement *s = &a->statements[i];
+        const en_ev_statement *s = &a->statements[i];
         if (!span_ok(a, s->content)) return 1;
         if (s->has_cue && !span_ok(a, s->cue)) return 1;
         if (s->has_mention && !span_ok(a, s->mention)) return 1;

@@ -11,10 +11,10 @@
 #include "evidence/data.h"
 
 /* Splits the lines of a rule file into fields; calls `row` for each data line. */
-typedef int (*row_fn)(ev_rules *rules, char **fields, size_t count, const char *file, int line,
+typedef int (*row_fn)(en_ev_rules *rules, char **fields, size_t count, const char *file, int line,
                       en_error *err);
 
-static int read_table(ev_rules *rules, const char *text, const char *file, size_t min_fields,
+static int read_table(en_ev_rules *rules, const char *text, const char *file, size_t min_fields,
                       row_fn row, en_error *err)
 {
     int line = 0;
@@ -67,11 +67,11 @@ static pcre2_code *compile(const char *pattern, int bounded, const char *file, i
     return re;
 }
 
-static int cue_row(ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
+static int cue_row(en_ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
 {
     (void)n;
     r->cues = en_xrealloc(r->cues, (r->cue_count + 1) * sizeof *r->cues);
-    ev_cue_rule *c = &r->cues[r->cue_count];
+    en_ev_cue_rule *c = &r->cues[r->cue_count];
     memset(c, 0, sizeof *c);
     c->re = compile(f[3], 1, file, line, err);
     if (!c->re) return 0;
@@ -82,11 +82,11 @@ static int cue_row(ev_rules *r, char **f, size_t n, const char *file, int line, 
     return 1;
 }
 
-static int stance_row(ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
+static int stance_row(en_ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
 {
     (void)n;
     r->stances = en_xrealloc(r->stances, (r->stance_count + 1) * sizeof *r->stances);
-    ev_stance_rule *s = &r->stances[r->stance_count];
+    en_ev_stance_rule *s = &r->stances[r->stance_count];
     memset(s, 0, sizeof *s);
     s->re = compile(f[5], 0, file, line, err);
     if (!s->re) return 0;
@@ -99,11 +99,11 @@ static int stance_row(ev_rules *r, char **f, size_t n, const char *file, int lin
     return 1;
 }
 
-static int issue_row(ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
+static int issue_row(en_ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
 {
     (void)n;
     r->issues = en_xrealloc(r->issues, (r->issue_count + 1) * sizeof *r->issues);
-    ev_issue_rule *s = &r->issues[r->issue_count];
+    en_ev_issue_rule *s = &r->issues[r->issue_count];
     memset(s, 0, sizeof *s);
     s->re = compile(f[2], 0, file, line, err);
     if (!s->re) return 0;
@@ -113,39 +113,39 @@ static int issue_row(ev_rules *r, char **f, size_t n, const char *file, int line
     return 1;
 }
 
-static void add_entry(ev_entry **list, size_t *count, const char *kind, const char *surface,
+static void add_entry(en_ev_entry **list, size_t *count, const char *kind, const char *surface,
                       const char *value)
 {
     *list = en_xrealloc(*list, (*count + 1) * sizeof **list);
-    ev_entry *e = &(*list)[(*count)++];
+    en_ev_entry *e = &(*list)[(*count)++];
     e->kind = en_xstrdup(kind ? kind : "");
     e->surface = en_xstrdup(surface);
     e->surface_len = strlen(surface);
     e->value = en_xstrdup(value ? value : "");
 }
 
-static int title_row(ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
+static int title_row(en_ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
 {
     (void)n, (void)file, (void)line, (void)err;
     add_entry(&r->titles, &r->title_count, f[0], f[1], NULL);
     return 1;
 }
 
-static int outlet_row(ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
+static int outlet_row(en_ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
 {
     (void)n, (void)file, (void)line, (void)err;
     add_entry(&r->outlets, &r->outlet_count, "outlet", f[0], f[1]);
     return 1;
 }
 
-static int word_row(ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
+static int word_row(en_ev_rules *r, char **f, size_t n, const char *file, int line, en_error *err)
 {
     (void)file, (void)line, (void)err;
     add_entry(&r->words, &r->word_count, f[0], f[1], n > 2 ? f[2] : NULL);
     return 1;
 }
 
-static int gazetteer_row(ev_rules *r, char **f, size_t n, const char *file, int line,
+static int gazetteer_row(en_ev_rules *r, char **f, size_t n, const char *file, int line,
                          en_error *err)
 {
     (void)n, (void)file, (void)line, (void)err;
@@ -153,9 +153,9 @@ static int gazetteer_row(ev_rules *r, char **f, size_t n, const char *file, int 
     return 1;
 }
 
-ev_rules *ev_rules_load(en_error *err)
+en_ev_rules *en_ev_rules_load(en_error *err)
 {
-    ev_rules *r = en_xcalloc(1, sizeof *r);
+    en_ev_rules *r = en_xcalloc(1, sizeof *r);
     int ok = read_table(r, en_evidence_cues, "data/evidence/cues.tsv", 4, cue_row, err) &&
              read_table(r, en_evidence_stances, "data/evidence/stances.tsv", 6, stance_row, err) &&
              read_table(r, en_evidence_issues, "data/evidence/issues.tsv", 3, issue_row, err) &&
@@ -166,25 +166,25 @@ ev_rules *ev_rules_load(en_error *err)
                         err);
     r->match = pcre2_match_data_create(8, NULL);
     if (!ok) {
-        ev_rules_free(r);
+        en_ev_rules_free(r);
         return NULL;
     }
     return r;
 }
 
-static void free_entries(ev_entry *list, size_t count)
+static void free_entries(en_ev_entry *list, size_t count)
 {
     for (size_t i = 0; i < count; i++) free(list[i].kind), free(list[i].surface), free(list[i].value);
     free(list);
 }
 
-void ev_rules_free(ev_rules *r)
+void en_ev_rules_free(en_ev_rules *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->cue_count; i++)
         free(r->cues[i].id), free(r->cues[i].cls), free(r->cues[i].cameo), pcre2_code_free(r->cues[i].re);
     for (size_t i = 0; i < r->stance_count; i++) {
-        ev_stance_rule *s = &r->stances[i];
+        en_ev_stance_rule *s = &r->stances[i];
         free(s->id), free(s->stance), free(s->cameo), free(s->speaker), free(s->target);
         pcre2_code_free(s->re);
     }
@@ -199,10 +199,10 @@ void ev_rules_free(ev_rules *r)
     free(r);
 }
 
-const char *ev_word_kind(const ev_rules *r, const char *word, size_t len, const char **extra)
+const char *en_ev_word_kind(const en_ev_rules *r, const char *word, size_t len, const char **extra)
 {
     for (size_t i = 0; i < r->word_count; i++) {
-        const ev_entry *e = &r->words[i];
+        const en_ev_entry *e = &r->words[i];
         if (e->surface_len != len) continue;
         int same = 1;
         for (size_t k = 0; k < len && same; k++) {
@@ -218,7 +218,7 @@ const char *ev_word_kind(const ev_rules *r, const char *word, size_t len, const 
     return NULL;
 }
 
-static int title_is(const ev_rules *r, const char *kind, const char *word, size_t len)
+static int title_is(const en_ev_rules *r, const char *kind, const char *word, size_t len)
 {
     for (size_t i = 0; i < r->title_count; i++)
         if (r->titles[i].surface_len == len && memcmp(r->titles[i].surface, word, len) == 0 &&
@@ -227,17 +227,17 @@ static int title_is(const ev_rules *r, const char *kind, const char *word, size_
     return 0;
 }
 
-int ev_is_abbrev(const ev_rules *r, const char *word, size_t len)
+int en_ev_is_abbrev(const en_ev_rules *r, const char *word, size_t len)
 {
     return title_is(r, "abbrev", word, len);
 }
 
-int ev_is_role(const ev_rules *r, const char *word, size_t len)
+int en_ev_is_role(const en_ev_rules *r, const char *word, size_t len)
 {
     return title_is(r, "role", word, len);
 }
 
-int ev_match(const ev_rules *r, const pcre2_code *re, const char *text, size_t start, size_t end,
+int en_ev_match(const en_ev_rules *r, const pcre2_code *re, const char *text, size_t start, size_t end,
              size_t from, size_t *ms, size_t *me)
 {
     (void)start;

@@ -38,7 +38,7 @@ static size_t utf8_length(const unsigned char *p, size_t avail)
     return n;
 }
 
-en_status ev_article_from_text(const char *name, const char *text, size_t size, ev_article **out,
+en_status en_ev_article_from_text(const char *name, const char *text, size_t size, en_ev_article **out,
                                en_error *err)
 {
     *out = NULL;
@@ -64,7 +64,7 @@ en_status ev_article_from_text(const char *name, const char *text, size_t size, 
     if (!printable)
         return en_error_add(err, EN_ERROR_INPUT, name, 1, 1,
                             "the article is empty (expected the text of a news article)");
-    ev_article *a = en_xcalloc(1, sizeof *a);
+    en_ev_article *a = en_xcalloc(1, sizeof *a);
     a->path = en_xstrdup(name);
     const char *slash = strrchr(name, '/');
     a->name = en_xstrdup(slash ? slash + 1 : name);
@@ -74,7 +74,7 @@ en_status ev_article_from_text(const char *name, const char *text, size_t size, 
     return EN_OK;
 }
 
-en_status ev_article_read(const char *path, ev_article **out, en_error *err)
+en_status en_ev_article_read(const char *path, en_ev_article **out, en_error *err)
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
@@ -89,16 +89,16 @@ en_status ev_article_read(const char *path, ev_article **out, en_error *err)
         en_buffer_free(&b);
         return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot read the article");
     }
-    en_status status = ev_article_from_text(path, b.data ? b.data : "", b.length, out, err);
+    en_status status = en_ev_article_from_text(path, b.data ? b.data : "", b.length, out, err);
     en_buffer_free(&b);
     return status;
 }
 
-void ev_article_free(ev_article *a)
+void en_ev_article_free(en_ev_article *a)
 {
     if (!a) return;
     for (size_t i = 0; i < a->statement_count; i++) {
-        ev_statement *s = &a->statements[i];
+        en_ev_statement *s = &a->statements[i];
         free(s->speaker), free(s->actor), free(s->via), free(s->target);
     }
     free(a->statements);
@@ -115,7 +115,7 @@ static int starts(const char *text, size_t i, size_t end, const char *mark)
     return i + n <= end && memcmp(text + i, mark, n) == 0;
 }
 
-size_t ev_find_quotes(const char *text, size_t start, size_t end, ev_span *spans, size_t max)
+size_t en_ev_find_quotes(const char *text, size_t start, size_t end, en_ev_span *spans, size_t max)
 {
     size_t count = 0, open_at = 0;
     int open = 0;
@@ -135,7 +135,7 @@ size_t ev_find_quotes(const char *text, size_t start, size_t end, ev_span *spans
         if (opener && !open) open = 1, open_at = i + step;
         else if (closer && open) {
             open = 0;
-            if (count < max) spans[count] = (ev_span){open_at, i};
+            if (count < max) spans[count] = (en_ev_span){open_at, i};
             count++;
         }
         i += step;
@@ -185,22 +185,22 @@ static size_t trim_start(const char *t, size_t start, size_t end)
 }
 
 /* 1 if the sentence ends with a title abbreviation ("... Gen.") */
-static int ends_with_abbrev(const ev_rules *rules, const char *t, size_t start, size_t end)
+static int ends_with_abbrev(const en_ev_rules *rules, const char *t, size_t start, size_t end)
 {
     if (end == start || t[end - 1] != '.') return 0;
     size_t w = end - 1;
     while (w > start && t[w - 1] != ' ' && t[w - 1] != '\n') w--;
-    return ev_is_abbrev(rules, t + w, end - w);
+    return en_ev_is_abbrev(rules, t + w, end - w);
 }
 
-static void add_sentence(ev_article *a, size_t *cap, ev_span span, size_t paragraph)
+static void add_sentence(en_ev_article *a, size_t *cap, en_ev_span span, size_t paragraph)
 {
     en_grow((void **)&a->sentences, cap, a->sentence_count + 1, sizeof *a->sentences);
-    a->sentences[a->sentence_count++] = (ev_sentence){span, paragraph, EV_BODY};
+    a->sentences[a->sentence_count++] = (en_ev_sentence){span, paragraph, EN_EV_BODY};
 }
 
 /* ICU sentence breaks of one paragraph, then the merges. */
-static en_status split_paragraph(ev_article *a, const ev_rules *rules, size_t start, size_t end,
+static en_status split_paragraph(en_ev_article *a, const en_ev_rules *rules, size_t start, size_t end,
                                  size_t paragraph, size_t *cap, en_error *err)
 {
     /* UTF-16 copy with a map from each code unit to its byte offset */
@@ -240,7 +240,7 @@ static en_status split_paragraph(ev_article *a, const ev_rules *rules, size_t st
         if (!last && (quote_open_at(a->text, pending, te) || ends_with_abbrev(rules, a->text, pending, te)))
             continue; /* merge with the next piece */
         size_t ts = trim_start(a->text, pending, te);
-        if (te > ts) add_sentence(a, cap, (ev_span){ts, te}, paragraph);
+        if (te > ts) add_sentence(a, cap, (en_ev_span){ts, te}, paragraph);
         pending = (size_t)-1;
     }
     ubrk_close(it);
@@ -257,7 +257,7 @@ static int ends_with_punctuation(const char *t, size_t start, size_t end)
     return starts(t, end >= 3 ? end - 3 : start, end, "”") || starts(t, end >= 2 ? end - 2 : start, end, "»");
 }
 
-en_status ev_segment(ev_article *a, const ev_rules *rules, en_error *err)
+en_status en_ev_segment(en_ev_article *a, const en_ev_rules *rules, en_error *err)
 {
     size_t cap = 0, paragraph = 0;
     int in_lead = 1, lead_count = 0, byline = 0;
@@ -267,17 +267,17 @@ en_status ev_segment(ev_article *a, const ev_rules *rules, en_error *err)
         size_t s = trim_start(a->text, i, end), e = trim_end(a->text, i, end);
         if (e > s) {
             size_t first = a->sentence_count;
-            ev_location where = EV_BODY;
+            en_ev_location where = EN_EV_BODY;
             if (e - s > 7 && memcmp(a->text + s, "Author:", 7) == 0) {
                 byline = 1;
                 size_t ns = trim_start(a->text, s + 7, e);
                 if (!a->author && e > ns) a->author = en_xstrndup(a->text + ns, e - ns);
             }
-            if (byline) where = EV_BYLINE;
+            if (byline) where = EN_EV_BYLINE;
             else if (in_lead && !ends_with_punctuation(a->text, s, e) && lead_count < 2)
-                where = lead_count++ == 0 ? EV_HEADLINE : EV_SUBHEADLINE;
+                where = lead_count++ == 0 ? EN_EV_HEADLINE : EN_EV_SUBHEADLINE;
             else in_lead = 0;
-            if (where == EV_HEADLINE || where == EV_SUBHEADLINE) add_sentence(a, &cap, (ev_span){s, e}, paragraph);
+            if (where == EN_EV_HEADLINE || where == EN_EV_SUBHEADLINE) add_sentence(a, &cap, (en_ev_span){s, e}, paragraph);
             else {
                 en_status st = split_paragraph(a, rules, s, e, paragraph, &cap, err);
                 if (st != EN_OK) return st;

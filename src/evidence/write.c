@@ -3,16 +3,18 @@
  * hand-labelling conventions plus byte offsets), JSON Lines (one statement per line), YAML
  * citation fragments per actor ready to paste into a scenario, and plain text.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/node.h"
 #include "evidence/evidence.h"
 
-static const char *location_name(ev_location l)
+static const char *location_name(en_ev_location l)
 {
-    return l == EV_HEADLINE ? "headline" : l == EV_SUBHEADLINE ? "subheadline" : l == EV_BYLINE ? "byline" : "body";
+    return l == EN_EV_HEADLINE ? "headline" : l == EN_EV_SUBHEADLINE ? "subheadline" : l == EN_EV_BYLINE ? "byline" : "body";
 }
 
 static void key(en_buffer *o, const char *k, int *first)
@@ -23,7 +25,7 @@ static void key(en_buffer *o, const char *k, int *first)
     en_buffer_puts(o, ": ");
 }
 
-static void str_span(en_buffer *o, const char *t, ev_span s)
+static void str_span(en_buffer *o, const char *t, en_ev_span s)
 {
     char *copy = en_xstrndup(t + s.start, s.end - s.start);
     en_json_write_string(o, copy);
@@ -37,10 +39,10 @@ static void opt_string(en_buffer *o, const char *k, const char *v, int *first)
     else en_buffer_puts(o, "null");
 }
 
-static void write_statement(en_buffer *o, const ev_article *a, const ev_statement *s, int with_file)
+static void write_statement(en_buffer *o, const en_ev_article *a, const en_ev_statement *s, int with_file)
 {
     const char *t = a->text;
-    const ev_sentence *sen = &a->sentences[s->sentence];
+    const en_ev_sentence *sen = &a->sentences[s->sentence];
     int f = 1;
     en_buffer_puts(o, "{");
     if (with_file) opt_string(o, "file", a->name, &f);
@@ -86,7 +88,7 @@ static void write_statement(en_buffer *o, const ev_article *a, const ev_statemen
     key(o, "issues", &f);
     en_buffer_puts(o, "[");
     for (size_t q = 0; q < s->issue_count; q++) {
-        const ev_issue_position *p = &s->issues[q];
+        const en_ev_issue_position *p = &s->issues[q];
         en_buffer_puts(o, q ? ", {" : "{");
         int g = 1;
         opt_string(o, "issue", p->issue, &g);
@@ -125,7 +127,7 @@ static void yaml_quoted(en_buffer *o, const char *t, size_t n)
     en_buffer_puts(o, "\"");
 }
 
-static const char *source_id(const en_scenario *sc, const ev_article *a)
+static const char *source_id(const en_scenario *sc, const en_ev_article *a)
 {
     if (!sc) return NULL;
     for (size_t i = 0; i < sc->source_count; i++) {
@@ -137,17 +139,17 @@ static const char *source_id(const en_scenario *sc, const ev_article *a)
     return NULL;
 }
 
-static void write_yaml(en_buffer *o, ev_article *const *articles, size_t count, const en_scenario *sc)
+static void write_yaml(en_buffer *o, en_ev_article *const *articles, size_t count, const en_scenario *sc)
 {
     en_buffer_puts(o, "# Citation fragments from `entente evidence`: paste under an actor's position\n"
                       "# (cite, quote and note are the scenario format's keys); each quote is verbatim.\n");
     for (size_t k = 0; k < count; k++) {
-        const ev_article *a = articles[k];
+        const en_ev_article *a = articles[k];
         const char *src = source_id(sc, a);
         en_buffer_printf(o, "%s:\n", a->name);
         /* actors in order of first statement */
         for (size_t i = 0; i < a->statement_count; i++) {
-            const ev_statement *s = &a->statements[i];
+            const en_ev_statement *s = &a->statements[i];
             const char *actor = s->actor ? s->actor : "unresolved";
             int seen = 0;
             for (size_t j = 0; j < i && !seen; j++)
@@ -155,9 +157,9 @@ static void write_yaml(en_buffer *o, ev_article *const *articles, size_t count, 
             if (seen) continue;
             en_buffer_printf(o, "  %s:\n", actor);
             for (size_t j = i; j < a->statement_count; j++) {
-                const ev_statement *u = &a->statements[j];
+                const en_ev_statement *u = &a->statements[j];
                 if (strcmp(u->actor ? u->actor : "unresolved", actor) != 0) continue;
-                ev_span q = u->content;
+                en_ev_span q = u->content;
                 for (size_t p = 0; p < u->quote_count; p++)
                     if (u->quotes[p].end - u->quotes[p].start > 12) {
                         q = u->quotes[p];
@@ -182,13 +184,13 @@ static void write_yaml(en_buffer *o, ev_article *const *articles, size_t count, 
     }
 }
 
-static void write_text(en_buffer *o, ev_article *const *articles, size_t count)
+static void write_text(en_buffer *o, en_ev_article *const *articles, size_t count)
 {
     for (size_t k = 0; k < count; k++) {
-        const ev_article *a = articles[k];
+        const en_ev_article *a = articles[k];
         en_buffer_printf(o, "%s: %zu sentences, %zu statements\n", a->name, a->sentence_count, a->statement_count);
         for (size_t i = 0; i < a->statement_count; i++) {
-            const ev_statement *s = &a->statements[i];
+            const en_ev_statement *s = &a->statements[i];
             en_buffer_printf(o, "  %-7s %-12s %-12s %-34.34s", s->id, s->actor ? s->actor : "?", s->kind, s->speaker);
             if (s->has_cue) en_buffer_printf(o, " [%.*s]", (int)(s->cue.end - s->cue.start), a->text + s->cue.start);
             if (strcmp(s->stance, "n/a") != 0) en_buffer_printf(o, " %s->%s", s->stance, s->target ? s->target : "?");
@@ -200,17 +202,17 @@ static void write_text(en_buffer *o, ev_article *const *articles, size_t count)
     }
 }
 
-void ev_write(en_buffer *o, ev_article *const *articles, size_t count, ev_format format, const en_scenario *sc)
+void en_ev_write(en_buffer *o, en_ev_article *const *articles, size_t count, en_ev_format format, const en_scenario *sc)
 {
-    if (format == EV_FORMAT_YAML) {
+    if (format == EN_EV_FORMAT_YAML) {
         write_yaml(o, articles, count, sc);
         return;
     }
-    if (format == EV_FORMAT_TEXT) {
+    if (format == EN_EV_FORMAT_TEXT) {
         write_text(o, articles, count);
         return;
     }
-    if (format == EV_FORMAT_JSONL) {
+    if (format == EN_EV_FORMAT_JSONL) {
         for (size_t k = 0; k < count; k++)
             for (size_t i = 0; i < articles[k]->statement_count; i++) {
                 write_statement(o, articles[k], &articles[k]->statements[i], 1);
@@ -220,7 +222,7 @@ void ev_write(en_buffer *o, ev_article *const *articles, size_t count, ev_format
     }
     en_buffer_puts(o, "[\n");
     for (size_t k = 0; k < count; k++) {
-        const ev_article *a = articles[k];
+        const en_ev_article *a = articles[k];
         en_buffer_puts(o, k ? ",\n{\"file\": " : "{\"file\": ");
         en_json_write_string(o, a->name);
         en_buffer_puts(o, ", \"author\": ");
@@ -234,4 +236,15 @@ void ev_write(en_buffer *o, ev_article *const *articles, size_t count, ev_format
         en_buffer_puts(o, "]}");
     }
     en_buffer_puts(o, "\n]\n");
+}
+
+en_status en_ev_write_file(FILE *out, en_ev_article *const *articles, size_t count,
+                           en_ev_format format, const en_scenario *scenario, en_error *err)
+{
+    en_buffer b = {0};
+    en_ev_write(&b, articles, count, format, scenario);
+    int ok = !b.length || fwrite(b.data, 1, b.length, out) == b.length;
+    en_buffer_free(&b);
+    if (!ok) return en_error_set(err, EN_ERROR_INTERNAL, "cannot write the statements: %s", strerror(errno));
+    return EN_OK;
 }

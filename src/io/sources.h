@@ -11,6 +11,7 @@
 
 #include "core/scenario.h"
 #include "entente.h"
+#include "entente/sources.h"
 
 /* Largest source text entente reads (a news article or a report, not a data dump). */
 #define EN_MAX_SOURCE_BYTES (16u * 1024u * 1024u)
@@ -23,14 +24,6 @@
 en_status en_read_regular_file(const char *path, size_t limit, const char *shown,
                                en_location where, char **text, size_t *length, en_error *err);
 
-/* The texts of the scenario's sources, in order: *texts gets source_count entries (NULL where a
- * source names no file or its file does not exist). Each `file:` is resolved against `folder` (NULL: the folder of the
- * scenario file) and must stay inside it after symbolic links are resolved, be a regular file
- * of at most EN_MAX_SOURCE_BYTES, and hold UTF-8 text without NUL bytes. Every problem is
- * reported (EN_ERROR_INPUT) at the scenario file's `file:` line; entries that failed are NULL.
- * Free with en_sources_free. Time complexity: O(total size of the files). */
-en_status en_sources_read(const en_scenario *scenario, const char *folder, char ***texts,
-                          en_error *err);
-void en_sources_free(char **texts, size_t count);
+/* en_sources_read and en_sources_free are public: include/entente/sources.h. */
 
 #endif

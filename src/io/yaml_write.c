@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "core/scenario.h"
+#include "core/terminal.h"
 #include "core/util.h"
 #include "io/yaml_space.h"
 #include "io/yaml_write.h"
-#include "report/report.h"
 
 void en_yaml_write_quoted(en_buffer *out, const char *text)
 {
@@ -288,5 +288,5 @@ en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err
             en_buffer_puts(&out, "}\n");
         }
     }
-    return en_report_flush(&out, file, err);
+    return en_buffer_flush(&out, file, err);
 }

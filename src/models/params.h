@@ -10,7 +10,7 @@
 size_t en_params_count(const en_params *params);
 const char *en_params_name(const en_params *params, size_t index);
 const char *en_params_value(const en_params *params, size_t index);
-const char *en_params_get(const en_params *params, const char *name);
+/* en_params_get is public: include/entente/util.h. */
 /* A copy of `params` for runs of which only the forecasts are read (Monte Carlo draws,
  * sensitivity runs): trace=none, unless the caller set `trace` itself. */
 en_params *en_params_forecast_only(const en_params *params);

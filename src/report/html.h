@@ -10,23 +10,7 @@
 
 #include "core/util.h"
 #include "entente.h"
-
-typedef struct en_html_input {
-    const en_scenario *scenario;
-    en_result *const *results; /* one per model, all of `scenario` */
-    size_t result_count;
-    char *const *source_texts; /* per scenario source; NULL entries where unavailable */
-    /* Analyses as their own JSON documents (Monte Carlo, sensitivity, war layer). */
-    const char *const *analysis_kinds;
-    const char *const *analysis_json;
-    size_t analysis_count;
-    const char *origin; /* where the data comes from, e.g. "scenario file x.yaml" */
-} en_html_input;
-
-/* Writes the page to `out`.
- * Errors: EN_ERROR_INTERNAL when writing fails (nothing partial is written by this function).
- * Time complexity: O(size of the data and of the inlined scripts). */
-en_status en_html_write(const en_html_input *input, FILE *out, en_error *err);
+#include "entente/report.h"
 
 /* Appends `length` bytes of JSON text to `out` so that it is inert inside an HTML <script>
  * element: '<', '>', '&', U+2028 and U+2029 become \u escapes (they only occur inside JSON

@@ -246,15 +246,7 @@ static void write_text(const en_result *r, en_buffer *out)
 
 en_status en_report_flush(en_buffer *out, FILE *file, en_error *err)
 {
-    size_t n = out->length;
-    /* On a terminal, control codes from names and notes are shown, not obeyed. */
-    if (n && !en_write_text(file, out->data, n)) {
-        en_buffer_free(out);
-        return en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
-    }
-    en_buffer_free(out);
-    if (fflush(file) != 0) return en_error_set(err, EN_ERROR_INTERNAL, "cannot write the output");
-    return EN_OK;
+    return en_buffer_flush(out, file, err);
 }
 
 en_status en_result_write(const en_result *r, en_output_format format, FILE *file, en_error *err)

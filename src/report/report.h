@@ -26,7 +26,7 @@ void en_json_write_header(en_buffer *out, const char *analysis, const en_scenari
                           const en_model *model, const en_params *params);
 size_t en_text_width(const char *text);
 void en_text_pad(en_buffer *out, const char *text, size_t width);
-/* Writes the buffer to the file and frees it. */
+/* Writes the buffer to the file and frees it (en_buffer_flush, core/terminal.h). */
 en_status en_report_flush(en_buffer *out, FILE *file, en_error *err);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include "core/node.h"
 
-/* Parses one JSON value (surrounding white space allowed); NULL on any syntax error. */
-en_node *en_json_parse(const char *text);
+/* en_json_parse (include/entente/node.h) is defined in json_read.c. */
+#include "entente/node.h"
 
 #endif

@@ -4,8 +4,10 @@
 # ExampleActors and must print the reference implementation's positions (the golden trajectory
 # tests/models/test_eum.c uses) bit for bit — against the shared and against the static library,
 # and so must `import entente` (python/) finding the installed library by pkg-config.
-# libentente.so must carry a versioned SONAME and export exactly the functions entente.h declares,
-# all en_-prefixed. Usage: test_install.sh ENTENTE_BINARY SOURCE_DIR
+# libentente.so must carry a versioned SONAME and export exactly the functions the public headers
+# (entente.h and the include/entente/ headers it includes) declare, all en_-prefixed. The
+# installed CLI must find its bundled scenario under PREFIX/share/entente with the source tree's
+# copy out of reach. Usage: test_install.sh ENTENTE_BINARY SOURCE_DIR
 set -euo pipefail
 build=$(cd "$(dirname "$1")" && pwd)
 src=$2
@@ -20,7 +22,9 @@ DESTDIR="$tmp/stage" cmake --install "$build" --prefix /opt/entente >"$tmp/insta
 prefix="$tmp/stage/opt/entente"
 libdir=$(dirname "$(find "$prefix" -name entente.pc)")/..
 libdir=$(cd "$libdir" && pwd)
-for f in bin/entente include/entente.h share/man/man1/entente.1; do
+for f in bin/entente include/entente.h include/entente/store.h include/entente/report.h \
+         include/entente/evidence.h include/entente/node.h include/entente/sources.h \
+         include/entente/util.h share/man/man1/entente.1 share/entente/scenarios/ukraine-2023.yaml; do
   [ -f "$prefix/$f" ] || fail "$f not installed"
 done
 for f in libentente.a libentente.so pkgconfig/entente.pc; do
@@ -33,10 +37,45 @@ soname=$(readelf -d "$libdir/libentente.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\
 # Exports: exactly the functions the header declares.
 nm -D --defined-only "$libdir/libentente.so" | awk '{print $3}' | sort -u >"$tmp/exported"
 grep -v '^en_' "$tmp/exported" && fail "libentente.so exports names without the en_ prefix (above)"
-grep -oE '\ben_[a-z0-9_]+[[:space:]]*\(' "$prefix/include/entente.h" | tr -d '( ' | sort -u >"$tmp/declared"
+cat "$prefix/include/entente.h" "$prefix"/include/entente/*.h |
+  grep -oE '\ben_[a-z0-9_]+[[:space:]]*\(' | tr -d '( ' | sort -u >"$tmp/declared"
 comm -3 "$tmp/exported" "$tmp/declared" | sed 's/^\t/declared, not exported: /' >"$tmp/diff"
-[ -s "$tmp/diff" ] && { cat "$tmp/diff" >&2; fail "exports differ from include/entente.h"; }
-echo "exports: $(wc -l <"$tmp/exported") en_ functions, as declared in entente.h; SONAME $soname"
+[ -s "$tmp/diff" ] && { cat "$tmp/diff" >&2; fail "exports differ from the public headers"; }
+echo "exports: $(wc -l <"$tmp/exported") en_ functions, as declared in the public headers; SONAME $soname"
+
+# Every public header compiles on its own (entente.h first or not).
+for h in "$prefix"/include/entente.h "$prefix"/include/entente/*.h; do
+  rel=${h#"$prefix/include/"}
+  printf '#include "%s"\nint main(void) { return en_version_number() > 0 ? 0 : 1; }\n' "$rel" >"$tmp/one.c"
+  cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$prefix/include" "$tmp/one.c" ||
+    fail "$rel does not compile alone"
+done
+
+# The installed CLI's default scenario is the installed copy. The tree is moved to another
+# prefix (so the configured one does not exist either), ENTENTE_DEFAULT_SCENARIO is unset and,
+# where a private mount namespace can be had (root, as in CI), the source tree's scenarios/ is
+# hidden under an empty tmpfs: `entente validate` and `entente forecast` with no FILE must still
+# work, and from PREFIX/share/entente/scenarios.
+moved="$tmp/moved"
+mkdir -p "$moved"
+cp -a "$prefix/." "$moved/"
+hide() { "$@"; }
+if unshare -m sh -c 'mount -t tmpfs none "$1"' sh "$src/scenarios" 2>/dev/null; then
+  hide() {
+    unshare -m sh -c 'mount -t tmpfs none "$1/scenarios" && [ ! -e "$1/scenarios/ukraine-2023.yaml" ] &&
+                      shift && exec "$@"' sh "$src" "$@"
+  }
+  echo "default scenario: checked with the source tree's scenarios/ hidden"
+fi
+out=$(cd "$tmp" && hide env -u ENTENTE_DEFAULT_SCENARIO "$moved/bin/entente" validate 2>&1) ||
+  fail "installed 'entente validate' (no FILE) failed: $out"
+case "$out" in "$moved/share/entente/scenarios/ukraine-2023.yaml: ok"*) ;;
+  *) fail "installed 'entente validate' did not use the installed scenario: $out" ;; esac
+(cd "$tmp" && hide env -u ENTENTE_DEFAULT_SCENARIO "$moved/bin/entente" forecast --draws 50 \
+   --war-runs 20 --threads 1 --format json >"$tmp/forecast.json") ||
+  fail "installed 'entente forecast' (no FILE) failed"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["issues"]) == 8 and d["scenario"]' "$tmp/forecast.json" ||
+  fail "installed 'entente forecast' wrote no JSON"
 
 # A sanitizer build's library needs the program built with the same runtime.
 extra=()
