@@ -625,7 +625,7 @@ static void page_html(en_buffer *out)
     en_buffer_puts(out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>entente workbench</title>\n"
+        "<title>entente workbench</title>\n<link rel=\"icon\" href=\"data:,\">\n"
         "<link rel=\"stylesheet\" href=\"/assets/report.css\">\n"
         "<link rel=\"stylesheet\" href=\"/assets/serve.css\">\n</head>\n"
         "<body data-status=\"loading\">\n"

@@ -19,6 +19,7 @@
 #include "core/node.h"
 #include "core/scenario.h"
 #include "core/util.h"
+#include "io/load.h"
 #include "io/yaml_read.h"
 #include "store/json_read.h"
 
@@ -149,6 +150,8 @@ char *en_serve_yaml_to_json(const char *text, size_t length, const char *name, e
 {
     struct fy_document *doc = NULL;
     en_yaml_reader reader;
+    /* Malformed bytes never reach the YAML parser (it can loop on them in a directive line). */
+    if (en_check_text(text, length, name, err) != EN_OK) return NULL;
     if (!en_yaml_open(&reader, text, length, name, err, &doc)) return NULL;
     struct fy_node *root = fy_document_root(doc);
     if (root && !en_yaml_reject_aliases(&reader, root)) {
@@ -197,6 +200,9 @@ static int plain_ok(const char *text)
     if (looks_like_number(text)) return 0;
     if (strchr("-?:,[]{}#&*!|>'\"%@` ", text[0])) return 0;
     if (text[n - 1] == ' ') return 0;
+    /* Characters some YAML readers take as line breaks or a byte-order mark: quoted. */
+    if (strstr(text, "\xC2\x85") || strstr(text, "\xE2\x80\xA8") || strstr(text, "\xE2\x80\xA9") || strstr(text, "\xEF\xBB\xBF"))
+        return 0;
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)text[k];
         if (c < 0x20 || c == 0x7f) return 0;
@@ -324,8 +330,11 @@ static int depth_ok(const en_node *n, int depth)
 
 char *en_serve_json_to_yaml(const char *json, size_t length, en_error *err)
 {
+    en_error check = EN_ERROR_INIT;
+    int text_ok = en_check_text(json, length, "scenario", &check) == EN_OK;
+    en_error_clear(&check);
     char *text = en_xstrndup(json, length);
-    en_node *root = strlen(text) == length ? en_json_parse(text) : NULL;
+    en_node *root = text_ok && strlen(text) == length ? en_json_parse(text) : NULL;
     free(text);
     if (!root || root->type != EN_NODE_OBJECT) {
         en_node_free(root);
@@ -339,6 +348,7 @@ char *en_serve_json_to_yaml(const char *json, size_t length, en_error *err)
         return NULL;
     }
     en_buffer out = {0};
+    if (root->count == 0) en_buffer_puts(&out, "{}\n");
     yaml_block(&out, root, 0, 0);
     en_buffer_puts(&out, "");
     en_node_free(root);
@@ -426,7 +436,8 @@ char *en_serve_locate(const char *text, size_t length, int line, int column)
     en_error err = EN_ERROR_INIT;
     struct fy_document *doc = NULL;
     en_yaml_reader reader;
-    if (!en_yaml_open(&reader, text, length, "scenario", &err, &doc)) {
+    if (en_check_text(text, length, "scenario", &err) != EN_OK ||
+        !en_yaml_open(&reader, text, length, "scenario", &err, &doc)) {
         en_error_clear(&err);
         return NULL;
     }
