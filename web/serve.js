@@ -455,10 +455,31 @@
     var main = document.getElementById('workbench');
     var commands = ['forecast', 'run', 'compare', 'mc', 'sensitivity', 'war', 'backtest'];
     var pick = el('select', {id: 'run-command'}, commands.map(function (c) { return el('option', {value: c, text: c}); }));
-    var models = el('select', {id: 'run-model'}, ['', 'compromise', 'median', 'nash', 'eum', 'exchange', 'smp', 'ensemble'].map(function (m) { return el('option', {value: m, text: m || '(default model)'}); }));
+    var models = el('select', {id: 'run-model'}, [el('option', {value: '', text: '(default model)'})]);
+    api('GET', '/api/models').then(function (r) {
+      (r.data.models || []).forEach(function (m) { models.appendChild(el('option', {value: m.name, title: m.description, text: m.name})); });
+    });
+    var recorded = el('select', {id: 'open-run'}, [el('option', {value: '', text: 'a recorded run…'})]);
+    function listRecorded() {
+      api('GET', '/api/recorded').then(function (r) {
+        if (r.status !== 200 || !r.data.store) { recorded.style.display = 'none'; return; }
+        while (recorded.options.length > 1) recorded.remove(1);
+        (r.data.runs || []).forEach(function (x) { recorded.appendChild(el('option', {value: String(x.id), text: x.id + ' ' + x.line})); });
+      });
+    }
+    listRecorded();
+    recorded.addEventListener('focus', listRecorded);
+    recorded.addEventListener('change', function () {
+      if (!recorded.value) return;
+      api('POST', '/api/open', {run: Number(recorded.value)}).then(function (r) {
+        if (r.status === 200) load(r.data);
+        else showMessages(r.data.messages || [{message: r.data.error}]);
+      });
+    });
     var bar = el('progress', {id: 'progress-bar', max: '1', value: '0'});
     var toolbar = el('section', {id: 'toolbar'}, [
       el('label', {'class': 'pick'}, ['open ', el('input', {type: 'file', id: 'open-file', accept: '.yaml,.yml,.csv,.txt,.xml,.tsv'})]),
+      recorded,
       el('span', {id: 'validity', text: ''}),
       el('button', {id: 'save-button', type: 'button', text: 'Save'}),
       el('span', {id: 'save-status'})

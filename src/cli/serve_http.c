@@ -472,6 +472,71 @@ static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, 
     return api_scenario(server, c);
 }
 
+/* GET /api/models: the registered models, as `entente models` lists them. */
+static enum MHD_Result api_models(struct MHD_Connection *c)
+{
+    en_buffer out = {0};
+    en_buffer_puts(&out, "{\"default\": ");
+    en_json_write_string(&out, en_default_forecaster());
+    en_buffer_puts(&out, ", \"models\": [");
+    for (size_t k = 0; k < en_model_count(); k++) {
+        const en_model *m = en_model_at(k);
+        en_buffer_puts(&out, k ? ", {\"name\": " : "{\"name\": ");
+        en_json_write_string(&out, en_model_name(m));
+        en_buffer_puts(&out, ", \"description\": ");
+        en_json_write_string(&out, en_model_description(m));
+        en_buffer_puts(&out, "}");
+    }
+    en_buffer_puts(&out, "]}\n");
+    enum MHD_Result r = answer_json(c, 200, &out);
+    en_buffer_free(&out);
+    return r;
+}
+
+/* GET /api/recorded: the runs of the --db store, one line each as `entente runs` prints them. */
+static enum MHD_Result api_recorded(serve_server *server, struct MHD_Connection *c)
+{
+    if (!server->db) {
+        static const char none[] = "{\"store\": false, \"runs\": []}\n";
+        return answer(c, 200, "application/json; charset=utf-8", none, sizeof none - 1, NULL);
+    }
+    en_error err = EN_ERROR_INIT;
+    en_store *store = NULL;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *stream = open_memstream(&text, &size);
+    int ok = stream && en_store_open(server->db, &store, &err) == EN_OK && en_store_list(store, stream, &err) == EN_OK;
+    en_store_close(store);
+    if (stream) fclose(stream);
+    if (!ok) {
+        free(text);
+        enum MHD_Result r = answer_error(c, 500, err.message[0] ? err.message : "cannot read the run store");
+        en_error_clear(&err);
+        return r;
+    }
+    en_buffer out = {0};
+    en_buffer_puts(&out, "{\"store\": true, \"runs\": [");
+    int first = 1;
+    char *line = text, *next;
+    for (int header = 1; line && *line; line = next, header = 0) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        char *end = NULL;
+        long long id = strtoll(line, &end, 10);
+        if (header || end == line || id <= 0) continue;
+        en_buffer_printf(&out, "%s{\"id\": %lld, \"line\": ", first ? "" : ", ", id);
+        while (*end == ' ') end++;
+        en_json_write_string(&out, end);
+        en_buffer_puts(&out, "}");
+        first = 0;
+    }
+    en_buffer_puts(&out, "]}\n");
+    free(text);
+    enum MHD_Result r = answer_json(c, 200, &out);
+    en_buffer_free(&out);
+    return r;
+}
+
 /* The answer of a finished run: the command's JSON (200) or its error with located messages. */
 static enum MHD_Result job_result(serve_server *server, struct MHD_Connection *c, serve_job *job)
 {
@@ -750,6 +815,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     const char *path = url + 4;
     if (strcmp(path, "/scenario") == 0) return get ? api_scenario(server, c) : answer_error(c, 405, "use GET");
+    if (strcmp(path, "/models") == 0) return get ? api_models(c) : answer_error(c, 405, "use GET");
+    if (strcmp(path, "/recorded") == 0) return get ? api_recorded(server, c) : answer_error(c, 405, "use GET");
     if (strcmp(path, "/validate") == 0) return post ? api_validate(server, c, r) : answer_error(c, 405, "use POST");
     if (strcmp(path, "/run") == 0) return post ? api_run(server, c, r) : answer_error(c, 405, "use POST");
     if (strcmp(path, "/save") == 0) return post ? api_save(server, c, r) : answer_error(c, 405, "use POST");

@@ -73,6 +73,25 @@ function check(cond, message) { if (!cond) throw new Error(message); }
     await page.keyboard.type(oldCap);
     await page.waitForFunction(c => !document.querySelector(c + '.invalid'), {}, cap);
 
+    /* A block pasted from a spreadsheet fills the cells from the one it is pasted into. */
+    const pasteAt = 'td.cell[data-path="/actors/2/positions/territory/position"] input';
+    const next = '/actors/2/positions/territory/public', below = '/actors/3/positions/territory/position';
+    const keep = await page.$$eval('td.cell input', l => l.map(x => [x.getAttribute('data-path'), x.value]));
+    await page.$eval(pasteAt, e => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '41\t42\n43\t\n');
+      e.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    });
+    const value = p => page.$eval(`td.cell[data-path="${p}"] input`, e => e.value);
+    check(await value('/actors/2/positions/territory/position') === '41' && await value(next) === '42' && await value(below) === '43',
+          'paste did not fill the block: ' + [await value('/actors/2/positions/territory/position'), await value(next), await value(below)]);
+    /* Put the values back as they were (typed, as a user would). */
+    for (const [p, v] of keep.filter(([p]) => p === '/actors/2/positions/territory/position' || p === next || p === below)) {
+      await page.click(`td.cell[data-path="${p}"] input`, {clickCount: 3});
+      if (v) await page.keyboard.type(v); else await page.keyboard.press('Backspace');
+    }
+    await page.waitForSelector('body[data-validated="1"]');
+
     /* Save and reload: the same table. */
     const table = () => page.$$eval('td.cell input', l => l.map(x => x.getAttribute('data-path') + '=' + x.value).join('\n'));
     const saved = await table();

@@ -143,6 +143,18 @@ python3 -c "import json; a=json.load(open('$tmp/scenario.json'))['document']; b=
 # Recorded in the run store.
 "$entente" runs --db "$tmp/runs.db" >"$tmp/runs.txt" 2>&1
 grep -q forecast "$tmp/runs.txt" && grep -q compare "$tmp/runs.txt" || fail "runs not recorded: $(head -5 "$tmp/runs.txt")"
+call GET /api/recorded
+[ "$code" = 200 ] || fail "GET /api/recorded: $code"
+[ "$(json "len(d['runs'])")" = "$(tail -n +2 "$tmp/runs.txt" | grep -c .)" ] || fail "recorded runs: $(head -c 300 "$tmp/body") vs $(cat "$tmp/runs.txt")"
+first=$(json "d['runs'][0]['id']")
+printf '{"run": %s}' "$first" >"$tmp/req"
+call POST /api/open "$tmp/req"
+[ "$code" = 200 ] && [ "$(json "d['name']")" = "run-$first.yaml" ] || fail "open a recorded run: $code $(head -c 200 "$tmp/body")"
+[ "$(json "d['validation']['valid']")" = True ] || fail "the recorded run's scenario does not validate"
+call GET /api/models
+[ "$(json "d['default'] in [m['name'] for m in d['models']]")" = True ] || fail "GET /api/models: $(head -c 200 "$tmp/body")"
+[ "$(json "','.join(m['name'] for m in d['models'])")" = "$("$entente" models | awk '/^[a-z]/ {print $1}' | paste -sd,)" ] ||
+  fail "GET /api/models differs from entente models: $(head -c 300 "$tmp/body")"
 
 # Hostile requests: each a 4xx with a message, and the server still answers afterwards.
 head -c 70000 /dev/zero | tr '\0' 'a' >"$tmp/big"
@@ -207,5 +219,10 @@ start timeout "$scenario" --max-run-seconds 1
 printf '{"command": "mc", "options": {"draws": 50000000, "threads": 1}}' >"$tmp/req"
 call POST /api/run "$tmp/req"
 [ "$code" = 504 ] || fail "a run past --max-run-seconds answered $code, expected 504"
+
+# Every server stopped cleanly (under the sanitizers: no error, no leak).
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+pids=()
+if grep -l "Sanitizer\|runtime error" "$tmp"/*.err >/dev/null 2>&1; then fail "sanitizer report: $(grep -h -A5 "Sanitizer\|runtime error" "$tmp"/*.err | head -20)"; fi
 
 finish "serve: API, token/origin checks, runs equal to the CLI, validation, save, limits and hostile requests all hold"

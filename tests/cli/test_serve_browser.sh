@@ -29,4 +29,6 @@ shots=${ENTENTE_SCREENSHOTS:-}
 NODE_PATH="$root/web/node_modules" ENTENTE_CHROMIUM="$browser" timeout 300 node "$(dirname "$0")/serve_browser.js" "$url" "$shots" ||
   fail "the workbench in chromium: see above"
 kill -0 $pid || fail "the server died"
+kill $pid; wait $pid 2>/dev/null
+grep -q "Sanitizer\|runtime error" "$tmp/serve.err" && fail "sanitizer report: $(head -20 "$tmp/serve.err")"
 finish "serve in chromium: forecast, salience change, message on the cell, save and reload, names as text"
