@@ -152,13 +152,13 @@
     holder.appendChild(el('div', {'class': 'scroll'}, [el('table', {id: 'issues-table'}, [el('thead', null, [ih]), ib])]));
 
     holder.appendChild(el('h2', {text: 'Actors'}));
-    holder.appendChild(el('p', {'class': 'note', text: 'Per issue: position, public stance (where it differs) and salience. Uncertain values as "45 [30–60]" (value [low–high]). Veto: true, false or issue ids. Paste a block from a spreadsheet into any cell.'}));
+    holder.appendChild(el('p', {'class': 'note', text: 'Per issue: position, public stance (where it differs), salience and the sources cited (ids, comma-separated; hover for the quote). Uncertain values as "45 [30–60]" (value [low–high]). Veto: true, false or issue ids. Paste a block from a spreadsheet into any cell.'}));
     var h1 = el('tr', null, [el('th', {rowspan: '2', text: 'id'}), el('th', {rowspan: '2', text: 'name'}), el('th', {rowspan: '2', text: 'role'}),
                              el('th', {rowspan: '2', text: 'capability'}), el('th', {rowspan: '2', text: 'veto'}), el('th', {rowspan: '2', text: 'patron of'})]);
     var h2 = el('tr');
     issues.forEach(function (is) {
-      h1.appendChild(el('th', {colspan: '3', title: C.scaleNote({labels: is.labels ? Object.keys(is.labels).map(function (k) { return {at: k, text: is.labels[k]}; }) : []}), text: is.id}));
-      ['position', 'public', 'salience'].forEach(function (f) { h2.appendChild(el('th', {'class': 'sub', text: f})); });
+      h1.appendChild(el('th', {colspan: '4', title: C.scaleNote({labels: is.labels ? Object.keys(is.labels).map(function (k) { return {at: k, text: is.labels[k]}; }) : []}), text: is.id}));
+      ['position', 'public', 'salience', 'cite'].forEach(function (f) { h2.appendChild(el('th', {'class': 'sub', text: f})); });
     });
     var body = el('tbody');
     actors.forEach(function (a, r) {
@@ -171,9 +171,9 @@
       tr.appendChild(input(ptr(['actors', r, 'veto']), a.veto, 'list', r, col++, cells, function (v) { setIn(a, 'veto', v); }));
       tr.appendChild(input(ptr(['actors', r, 'patron_of']), a.patron_of, 'list', r, col++, cells, function (v) { setIn(a, 'patron_of', Array.isArray(v) && v.length === 1 ? v[0] : v); }));
       issues.forEach(function (is) {
-        ['position', 'public', 'salience'].forEach(function (f) {
+        ['position', 'public', 'salience', 'cite'].forEach(function (f) {
           var st = a.positions && a.positions[is.id];
-          var td = input(ptr(['actors', r, 'positions', is.id, f]), st ? st[f] : undefined, 'number', r, col++, cells, function (v) {
+          var td = input(ptr(['actors', r, 'positions', is.id, f]), st ? st[f] : undefined, f === 'cite' ? 'list' : 'number', r, col++, cells, function (v) {
             a.positions = a.positions || {};
             if (!a.positions[is.id]) {
               if (v === undefined) return;
@@ -182,6 +182,7 @@
             setIn(a.positions[is.id], f, v);
           });
           if (!st) td.classList.add('absent');
+          if (f === 'cite' && st && (st.quote || st.note)) td.title = st.quote || st.note;
           tr.appendChild(td);
         });
       });
@@ -231,7 +232,8 @@
         td.title = m.message;
         td.appendChild(el('div', {'class': 'cell-message', text: m.message}));
       }
-      list.appendChild(el('li', {text: (m.line ? 'line ' + m.line + ':' + m.column + ': ' : '') + m.message}));
+      /* The place as the table shows it (the line of the YAML the table converts to means little here). */
+      list.appendChild(el('li', {text: (m.path ? m.path.slice(1).replace(/\//g, ' › ') + ': ' : (m.line ? m.file + ':' + m.line + ':' + m.column + ': ' : '')) + m.message}));
     });
   }
 

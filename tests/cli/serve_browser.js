@@ -69,6 +69,10 @@ function check(cond, message) { if (!cond) throw new Error(message); }
     await page.waitForSelector(cap + '.invalid');
     const message = await page.$eval(cap + ' .cell-message', e => e.textContent);
     check(/not a number/.test(message), 'the message on the cell is not the validation message: ' + message);
+    if (shots) {
+      await page.$eval('#actors-table', e => e.scrollIntoView());
+      await page.screenshot({path: shots + '/serve-table-1400.png', fullPage: false});
+    }
     await page.click(cap + ' input', {clickCount: 3});
     await page.keyboard.type(oldCap);
     await page.waitForFunction(c => !document.querySelector(c + '.invalid'), {}, cap);
