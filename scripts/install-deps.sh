@@ -3,7 +3,7 @@
 # Uses sudo when not root. Safe to run repeatedly: a no-op once everything is there.
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config libfyaml-dev libgsl-dev libcmocka-dev libsqlite3-dev nettle-dev xxd libicu-dev libpcre2-dev libxml2-dev)
+packages=(build-essential cmake pkg-config libfyaml-dev libgsl-dev libcmocka-dev libsqlite3-dev nettle-dev xxd libicu-dev libpcre2-dev libxml2-dev libmicrohttpd-dev)
 # The HTML report's chart libraries come from the npm registry at build time (web/); Debian's
 # npm does. A machine with Node from elsewhere (its package ships npm) is left alone.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

@@ -78,23 +78,16 @@
   function gap(parent, text) { parent.appendChild(el('p', {'class': 'gap', text: text})); }
 
   /* ---- charts ---- */
-  var VL = 'https://vega.github.io/schema/vega-lite/v6.json'; /* identifier only: nothing is fetched */
+  var Charts = window.ententeCharts; /* web/charts.js, shared with `entente serve` */
   function chart(parent, name, title, spec) {
     var box = el('div', {'class': 'chart-box'});
     if (title) box.appendChild(el('h3', {text: title}));
     var div = el('div', {'class': 'chart', 'data-chart': name});
     box.appendChild(div);
     parent.appendChild(box);
-    spec.$schema = VL;
     pending++;
-    vegaEmbed(div, spec, {
-      renderer: 'svg',
-      /* Vega's expression interpreter instead of generated code: the page forbids eval. */
-      ast: true,
-      expr: window.ententeExpressionInterpreter,
-      actions: {export: true, source: false, compiled: false, editor: false},
-      downloadFileName: 'entente-' + name
-    }).then(function () {
+    /* web/charts.js: vega-embed with Vega's expression interpreter (the page forbids eval). */
+    Charts.embed(div, spec, name).then(function () {
       div.setAttribute('data-rendered', '1');
       finishOne();
     }).catch(function (e) {
@@ -114,8 +107,10 @@
   S.issues.forEach(function (i) { issueById[i.id] = i; });
   S.actors.forEach(function (a) { actorById[a.id] = a; });
   function actorName(id) { return actorById[id] ? actorById[id].name : id; }
-  /* One colour per actor across every chart, in scenario order. */
-  var actorColor = {field: 'actor', type: 'nominal', scale: {domain: S.actors.map(function (a) { return a.name; })}};
+  /* One colour (and, past 20 actors, shape) per actor across every chart, in scenario order. */
+  var actorNames = S.actors.map(function (a) { return a.name; });
+  var actorColor = Charts.actorColor(actorNames);
+  function width(wanted) { return Charts.fitWidth(document.getElementById('content'), wanted); }
 
   /* ---- header ---- */
   document.title = 'entente — ' + S.title;
@@ -219,18 +214,8 @@
       });
       body.appendChild(tr);
     });
-    s.appendChild(el('table', null, [el('thead', null, [head]), body]));
-    chart(s, 'forecasts', 'Forecast as a share of each issue\'s scale', {
-      width: 560, height: {step: 26}, data: {values: rows},
-      mark: {type: 'point', filled: true, size: 90},
-      encoding: {
-        x: {field: 'share', type: 'quantitative', scale: {domain: [0, 1]}, title: 'forecast (0 = scale min, 1 = scale max)'},
-        y: {field: 'issue', type: 'nominal', title: null},
-        color: {field: 'model', type: 'nominal'},
-        shape: {field: 'model', type: 'nominal'},
-        tooltip: [{field: 'issue'}, {field: 'model'}, {field: 'forecast', format: '.3f'}, {field: 'label', title: 'nearest label'}]
-      }
-    });
+    s.appendChild(el('div', {'class': 'scroll'}, [el('table', null, [el('thead', null, [head]), body])]));
+    chart(s, 'forecasts', 'Forecast as a share of each issue\'s scale', Charts.forecasts(rows, width(760)));
   })();
 
   /* ---- why did an actor move: from the model extras and the story ---- */
@@ -322,14 +307,15 @@
         });
         /* data-explained: points with a recorded reason (the browser test checks eum has some). */
         var div = chart(grid, 'trajectory-' + ir.id, (issue.name || ir.id) + ' — ' + m.model, {
-          width: 440, height: 240,
+          width: width(440), height: 240,
           layer: [{
             data: {values: rows},
             mark: {type: 'line', point: true},
             encoding: {
               x: {field: 'round', type: 'quantitative', axis: {tickMinStep: 1}},
-              y: {field: 'position', type: 'quantitative', scale: {domain: issue.scale}},
+              y: {field: 'position', type: 'quantitative', scale: {domain: issue.scale}, axis: Charts.scaleAxis(issue, 'position')},
               color: actorColor,
+              shape: Charts.actorShape(actorNames),
               tooltip: [{field: 'actor'}, {field: 'round'}, {field: 'position', format: '.3f'}, {field: 'why'}]
             }
           }, {
@@ -339,6 +325,7 @@
           }]
         });
         div.setAttribute('data-model', m.model);
+        if (Charts.scaleNote(issue)) div.parentNode.appendChild(el('p', {'class': 'scale-note', text: 'scale: ' + Charts.scaleNote(issue)}));
         div.setAttribute('data-explained', String(explained));
       });
     }
@@ -372,7 +359,8 @@
       if (r && typeof r.forecast === 'number')
         layers.push({data: {values: [{forecast: r.forecast}]}, mark: {type: 'rule', strokeDash: [6, 4], color: '#333'},
                      encoding: {x: {field: 'forecast', type: 'quantitative'}}});
-      chart(grid, 'power-' + i.id, i.name || i.id, {width: 420, height: 200, layer: layers});
+      var powerDiv = chart(grid, 'power-' + i.id, i.name || i.id, {width: width(420), height: 200, layer: layers});
+      if (Charts.scaleNote(i)) powerDiv.parentNode.appendChild(el('p', {'class': 'scale-note', text: 'scale: ' + Charts.scaleNote(i)}));
     });
   })();
 
@@ -403,20 +391,9 @@
       var row = ir.quadrant[pickActor.value] || {};
       var rows = Object.keys(row).map(function (j) { return {other: actorName(j), eu_self: row[j][0], eu_other: row[j][1]}; })
         .filter(function (p) { return typeof p.eu_self === 'number' && typeof p.eu_other === 'number'; });
-      chart(holder, 'quadrant', actorName(pickActor.value) + ' on ' + ir.id + ' (' + eum.model + ')', {
-        width: 520, height: 380,
-        layer: [
-          {data: {values: [{v: 0}]}, mark: {type: 'rule', color: '#999'}, encoding: {x: {field: 'v', type: 'quantitative'}}},
-          {data: {values: [{v: 0}]}, mark: {type: 'rule', color: '#999'}, encoding: {y: {field: 'v', type: 'quantitative'}}},
-          {data: {values: rows}, mark: {type: 'point', filled: true, size: 70},
-           encoding: {x: {field: 'eu_self', type: 'quantitative', title: 'EU of challenging (chosen actor)'},
-                      y: {field: 'eu_other', type: 'quantitative', title: 'EU of being challenged (other actor)'},
-                      color: {field: 'other', type: 'nominal', legend: null},
-                      tooltip: [{field: 'other'}, {field: 'eu_self', format: '.4f'}, {field: 'eu_other', format: '.4f'}]}},
-          {data: {values: rows}, mark: {type: 'text', dx: 6, align: 'left', fontSize: 10},
-           encoding: {x: {field: 'eu_self', type: 'quantitative'}, y: {field: 'eu_other', type: 'quantitative'}, text: {field: 'other'}}}
-        ]
-      });
+      rows.forEach(function (p) { p.label = p.other; });
+      chart(holder, 'quadrant', actorName(pickActor.value) + ' on ' + ir.id + ' (' + eum.model + ')',
+            Charts.quadrant(rows, width(520), 380));
     }
     pickIssue.addEventListener('change', function () { fillActors(); draw(); });
     pickActor.addEventListener('change', draw);
@@ -435,34 +412,7 @@
     list.forEach(function (a, k) {
       var mc = a.data;
       s.appendChild(el('p', {'class': 'note', text: 'model ' + mc.model + ', ' + mc.draws + ' draws, seed ' + mc.seed + (mc.interrupted ? ' (interrupted)' : '')}));
-      var rows = [];
-      mc.issues.forEach(function (i) {
-        var h = i.histogram, width = (h.max - h.min) / h.bins;
-        h.counts.forEach(function (c, b) {
-          rows.push({issue: i.id, kind: 'bin', from: h.min + b * width, to: h.min + (b + 1) * width, share: i.draws ? c / i.draws : 0, count: c});
-        });
-        rows.push({issue: i.id, kind: 'point', at: i.point});
-        rows.push({issue: i.id, kind: 'median', at: i.median});
-      });
-      chart(s, 'montecarlo-' + k, null, {
-        data: {values: rows},
-        facet: {field: 'issue', type: 'nominal', title: null},
-        columns: 3,
-        spec: {
-          width: 300, height: 140,
-          layer: [
-            {transform: [{filter: 'datum.kind === "bin"'}], mark: 'bar',
-             encoding: {x: {field: 'from', type: 'quantitative', title: 'forecast'}, x2: {field: 'to'},
-                        y: {field: 'share', type: 'quantitative', title: 'share of draws'},
-                        tooltip: [{field: 'from', format: '.2f'}, {field: 'to', format: '.2f'}, {field: 'count'}]}},
-            {transform: [{filter: 'datum.kind !== "bin"'}], mark: {type: 'rule', color: '#b3261e'},
-             encoding: {x: {field: 'at', type: 'quantitative'},
-                        strokeDash: {field: 'kind', type: 'nominal', scale: {domain: ['median', 'point'], range: [[1, 0], [5, 3]]}},
-                        tooltip: [{field: 'kind'}, {field: 'at', format: '.3f'}]}}
-          ]
-        },
-        resolve: {scale: {x: 'independent', y: 'independent'}}
-      });
+      chart(s, 'montecarlo-' + k, null, Charts.montecarlo(mc, width(1100)));
     });
   })();
 
@@ -472,32 +422,9 @@
     var list = analyses('sensitivity');
     if (!list.length) return gap(s, 'No sensitivity analysis in this report (entente report runs one unless --no-sensitivity; recorded `sensitivity` runs carry theirs).');
     list.forEach(function (a, k) {
-      var se = a.data, rows = [];
-      s.appendChild(el('p', {'class': 'note', text: 'model ' + se.model + ', δ = ' + se.delta + ' of each value\'s range'}));
-      se.issues.forEach(function (i) {
-        i.drivers.slice().sort(function (x, y) { return (y.swing || 0) - (x.swing || 0); }).slice(0, 10).forEach(function (d) {
-          var name = actorName(d.actor) + ' ' + d.input + (d.on_issue && d.on_issue !== i.id ? ' on ' + d.on_issue : '');
-          rows.push({issue: i.id, driver: name, side: '−δ', change: d.change_low, swing: d.swing || 0});
-          rows.push({issue: i.id, driver: name, side: '+δ', change: d.change_high, swing: d.swing || 0});
-        });
-      });
-      rows = rows.filter(function (r) { return typeof r.change === 'number'; });
-      chart(s, 'sensitivity-' + k, null, {
-        data: {values: rows},
-        facet: {field: 'issue', type: 'nominal', title: null},
-        columns: 2,
-        spec: {
-          width: 280, height: {step: 14},
-          mark: 'bar',
-          encoding: {
-            y: {field: 'driver', type: 'nominal', sort: {field: 'swing', op: 'max', order: 'descending'}, title: null},
-            x: {field: 'change', type: 'quantitative', title: 'change of the forecast'},
-            color: {field: 'side', type: 'nominal', scale: {domain: ['−δ', '+δ'], range: ['#c0504d', '#4f81bd']}},
-            tooltip: [{field: 'driver'}, {field: 'side'}, {field: 'change', format: '+.3f'}]
-          }
-        },
-        resolve: {scale: {y: 'independent', x: 'independent'}}
-      });
+      var se = a.data;
+      s.appendChild(el('p', {'class': 'note', text: 'model ' + se.model + ', δ = ' + se.delta + ' of each value\'s range; each row names the input first, then the actor'}));
+      chart(s, 'sensitivity-' + k, null, Charts.sensitivity(se, width(1000), actorName));
     });
   })();
 
@@ -542,15 +469,12 @@
       });
       if (w.deals && typeof w.deals.p_signed === 'number')
         s.appendChild(el('p', {'class': 'note', text: d.label + ': ' + w.runs + ' runs, seed ' + w.seed + '; P(deal signed by ' + w.end + ') = ' + fmt(w.deals.p_signed, 3)}));
-      var layers = [{data: {values: rows}, mark: {type: 'line'},
-                     encoding: {x: {field: 'date', type: 'temporal', title: null},
-                                y: {field: 'value', type: 'quantitative', scale: {domain: [0, 1]}, title: 'probability'},
-                                color: {field: 'series', type: 'nominal', title: null},
-                                tooltip: [{field: 'date', type: 'temporal'}, {field: 'series'}, {field: 'value', format: '.3f'}]}}];
-      if (events.length)
-        layers.push({data: {values: events}, mark: {type: 'rule', strokeDash: [3, 3], color: '#777'},
-                     encoding: {x: {field: 'date', type: 'temporal'}, tooltip: [{field: 'date', type: 'temporal'}, {field: 'text', title: 'event'}]}});
-      chart(s, 'war-' + k, d.label, {width: 900, height: 280, layer: layers});
+      chart(s, 'war-' + k, d.label, Charts.war(rows, events, width(1000)));
+      if (events.length) {
+        var ol = el('ol', {'class': 'events'});
+        events.forEach(function (e) { ol.appendChild(el('li', {text: e.date + ' ' + e.text})); });
+        s.appendChild(el('details', null, [el('summary', {text: 'timeline events (numbered on the chart)'}), ol]));
+      }
     });
   })();
 

@@ -147,5 +147,6 @@ int cmd_forecast(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -121,6 +122,17 @@ static void show_progress(size_t done, size_t total, void *data)
     p->drawn = 1;
 }
 
+/* `DONE TOTAL` lines on the descriptor ENTENTE_PROGRESS_FD names: how `entente serve` follows a
+ * run it started (src/cli/serve_jobs.c). */
+static void report_progress(size_t done, size_t total, void *data)
+{
+    char line[64];
+    int n = snprintf(line, sizeof line, "%zu %zu\n", done, total);
+    if (n > 0 && write(*(int *)data, line, (size_t)n) < 0) {
+        /* the server stopped listening: nothing to tell */
+    }
+}
+
 int cmd_mc(int argc, char **argv)
 {
     mc_cli c;
@@ -137,7 +149,14 @@ int cmd_mc(int argc, char **argv)
     en_error err = EN_ERROR_INIT;
     progress_state progress = {0};
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
-    if (!c.quiet && isatty(STDERR_FILENO)) {
+    long progress_fd = -1;
+    const char *progress_env = getenv("ENTENTE_PROGRESS_FD");
+    if (progress_env && en_parse_long(progress_env, 3, 1023, &progress_fd)) {
+        static int fd;
+        fd = (int)progress_fd;
+        c.options.progress = report_progress;
+        c.options.progress_data = &fd;
+    } else if (!c.quiet && isatty(STDERR_FILENO)) {
         c.options.progress = show_progress;
         c.options.progress_data = &progress;
     }

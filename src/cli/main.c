@@ -22,6 +22,7 @@ static const cli_command commands[] = {
     {"evidence", "who said what about talks in news articles, attributed and with stances", cmd_evidence},
     {"backtest", "score models against recorded outcomes (scenarios, DEU tables); --fit", cmd_backtest},
     {"trace", "why every actor moved, round by round, in a spatial model run (CSV)", cmd_trace},
+    {"serve", "the browser workbench: edit a scenario in a table, run it, see the charts", cmd_serve},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

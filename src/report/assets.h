@@ -16,6 +16,9 @@ extern const unsigned char en_asset_vega_interpreter[];
 extern const char en_asset_vega_interpreter_version[];
 /* The report's own script and style sheet (web/report.js, web/report.css). */
 extern const unsigned char en_asset_report_js[], en_asset_report_css[];
+/* The charts the report and the workbench share (web/charts.js), and the workbench's own page
+ * code (web/serve.js, web/serve.css; `entente serve`). */
+extern const unsigned char en_asset_charts_js[], en_asset_serve_js[], en_asset_serve_css[];
 extern const char en_asset_vega_version[], en_asset_vega_lite_version[], en_asset_vega_embed_version[];
 
 #endif

@@ -1,0 +1,89 @@
+/*
+ * fuzz_serve_request.c — libFuzzer target for what `entente serve` reads from a client
+ * (src/serve/): the POST /api/run body, the scenario document converted to YAML and back, and
+ * the locating of a message in a scenario. The first byte picks the parser. Beyond "no crash,
+ * no leak": a parsed run request never carries an option that names a file or the run store,
+ * a failure is always reported, and a document survives JSON -> YAML -> JSON unchanged.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/node.h"
+#include "serve/serve.h"
+#include "store/json_read.h"
+
+static int same_node(const en_node *a, const en_node *b)
+{
+    if (!a || !b) return a == b;
+    if (a->type != b->type || a->count != b->count) return 0;
+    if (a->type == EN_NODE_NUMBER || a->type == EN_NODE_BOOL) return a->number == b->number;
+    if (a->type == EN_NODE_STRING) return strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0;
+    for (size_t k = 0; k < a->count; k++) {
+        if (a->type == EN_NODE_OBJECT && strcmp(a->keys[k], b->keys[k]) != 0) return 0;
+        if (!same_node(a->items[k], b->items[k])) return 0;
+    }
+    return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1) return 0;
+    const char *text = (const char *)data + 1;
+    size_t length = size - 1;
+    en_error err = EN_ERROR_INIT;
+    switch (data[0] % 4) {
+    case 0: {
+        en_serve_run_request r;
+        if (en_serve_run_request_parse(text, length, &r, &err) == EN_OK) {
+            if (r.argc < 1 || !r.argv || r.argv[r.argc]) abort();
+            for (int k = 1; k < r.argc; k++)
+                if (strcmp(r.argv[k], "--db") == 0 || strcmp(r.argv[k], "--output") == 0 || strcmp(r.argv[k], "--o") == 0 ||
+                    strcmp(r.argv[k], "--sources-dir") == 0 || strcmp(r.argv[k], "--format") == 0)
+                    if (k == 1 || strncmp(r.argv[k - 1], "--", 2) != 0 || k % 2 == 1) abort();
+            en_serve_run_request_free(&r);
+        } else if (err.code == EN_OK) {
+            abort(); /* a refusal must say why */
+        }
+        break;
+    }
+    case 1: {
+        /* A JSON document -> YAML -> JSON is the same document. */
+        char *copy = malloc(length + 1);
+        if (!copy) return 0;
+        memcpy(copy, text, length);
+        copy[length] = '\0';
+        en_node *before = strlen(copy) == length ? en_json_parse(copy) : NULL;
+        char *yaml = en_serve_json_to_yaml(text, length, &err);
+        if (yaml && before) {
+            en_error again = EN_ERROR_INIT;
+            char *json = en_serve_yaml_to_json(yaml, strlen(yaml), "fuzz.yaml", &again);
+            en_node *after = json ? en_json_parse(json) : NULL;
+            if (!json || !same_node(before, after)) abort();
+            en_node_free(after);
+            free(json);
+            en_error_clear(&again);
+        } else if (!yaml && err.code == EN_OK) {
+            abort();
+        }
+        free(yaml);
+        en_node_free(before);
+        free(copy);
+        break;
+    }
+    case 2: {
+        char *json = en_serve_yaml_to_json(text, length, "fuzz.yaml", &err);
+        if (!json && err.code == EN_OK) abort();
+        free(json);
+        break;
+    }
+    default: {
+        if (length < 2) return 0;
+        char *path = en_serve_locate(text + 2, length - 2, (unsigned char)text[0], (unsigned char)text[1]);
+        free(path);
+        break;
+    }
+    }
+    en_error_clear(&err);
+    return 0;
+}

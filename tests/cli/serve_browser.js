@@ -1,0 +1,138 @@
+/*
+ * serve_browser.js — drives the workbench of `entente serve` in Debian's Chromium (headless,
+ * puppeteer-core from web/node_modules; no browser download). Run by test_serve_browser.sh:
+ *   node serve_browser.js URL SCREENSHOT_DIR
+ * Loads the bundled scenario, runs forecast, changes a salience in the table, runs again and
+ * checks that the answer and its chart changed (base and what-if side by side); types a bad
+ * value and checks its message is shown on the cell; saves, reloads and checks the table is the
+ * same; opens a scenario whose names are markup and checks they stay text. Prints "ok" or
+ * throws.
+ */
+'use strict';
+const puppeteer = require('puppeteer-core');
+const url = process.argv[2], shots = process.argv[3];
+const browserPath = process.env.ENTENTE_CHROMIUM || '/usr/bin/chromium';
+
+function check(cond, message) { if (!cond) throw new Error(message); }
+
+(async () => {
+  const browser = await puppeteer.launch({
+    executablePath: browserPath, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking']
+  });
+  const errors = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', e => errors.push('page error: ' + e.message));
+    page.on('console', m => { if (m.type() === 'error') errors.push('console: ' + m.text()); });
+    page.setDefaultTimeout(90000);
+    await page.setViewport({width: 1400, height: 1000});
+    await page.goto(url);
+    await page.waitForSelector('body[data-status="ready"]');
+    const salience = '/actors/0/positions/territory/salience';
+    const cell = `td.cell[data-path="${salience}"] input`;
+    await page.waitForSelector(cell);
+    check(await page.$eval(cell, e => e.value) === '0.95', 'the table does not show UKR\'s salience on territory as in the file');
+
+    async function runForecast() {
+      await page.select('#run-command', 'forecast');
+      await page.$eval('#run-draws', e => { e.value = '200'; });
+      await page.click('#run-button');
+      await page.waitForSelector('body[data-run="running"]', {timeout: 5000}).catch(() => {});
+      await page.waitForSelector('body[data-run="idle"]');
+      await page.waitForSelector('body[data-charts="ready"]');
+    }
+    await runForecast();
+    const answer = () => page.$$eval('#result-latest li[data-issue]', l => l.map(x => x.textContent).join('\n'));
+    const chart = () => page.$eval('#result-latest .chart svg.marks', e => e.innerHTML);
+    const before = await answer(), chartBefore = await chart();
+    check(before.includes('Donetsk'), 'no answer after running forecast: ' + before.slice(0, 200));
+
+    /* Change a salience in the table (as a user types it) and run again. */
+    await page.click(cell, {clickCount: 3});
+    await page.keyboard.type('0.05');
+    await page.waitForSelector('body[data-validated="1"]');
+    await runForecast();
+    await page.waitForSelector('#result-base');
+    const after = await answer(), chartAfter = await chart();
+    check(after !== before, 'the answer did not change after the salience change');
+    check(chartAfter !== chartBefore, 'the chart did not change after the salience change');
+    const baseAnswer = await page.$$eval('#result-base li[data-issue]', l => l.map(x => x.textContent).join('\n'));
+    check(baseAnswer === before, 'the base case is not kept beside the what-if');
+    if (shots) await page.screenshot({path: shots + '/serve-1400.png', fullPage: false});
+
+    /* A bad value: its message on the cell. */
+    const cap = 'td.cell[data-path="/actors/1/capability"]';
+    const oldCap = await page.$eval(cap + ' input', e => e.value);
+    await page.click(cap + ' input', {clickCount: 3});
+    await page.keyboard.type('abc');
+    await page.waitForSelector(cap + '.invalid');
+    const message = await page.$eval(cap + ' .cell-message', e => e.textContent);
+    check(/not a number/.test(message), 'the message on the cell is not the validation message: ' + message);
+    if (shots) {
+      await page.$eval('#actors-table', e => e.scrollIntoView());
+      await page.screenshot({path: shots + '/serve-table-1400.png', fullPage: false});
+    }
+    await page.click(cap + ' input', {clickCount: 3});
+    await page.keyboard.type(oldCap);
+    await page.waitForFunction(c => !document.querySelector(c + '.invalid'), {}, cap);
+
+    /* A block pasted from a spreadsheet fills the cells from the one it is pasted into. */
+    const pasteAt = 'td.cell[data-path="/actors/2/positions/territory/position"] input';
+    const next = '/actors/2/positions/territory/public', below = '/actors/3/positions/territory/position';
+    const keep = await page.$$eval('td.cell input', l => l.map(x => [x.getAttribute('data-path'), x.value]));
+    await page.$eval(pasteAt, e => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '41\t42\n43\t\n');
+      e.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    });
+    const value = p => page.$eval(`td.cell[data-path="${p}"] input`, e => e.value);
+    check(await value('/actors/2/positions/territory/position') === '41' && await value(next) === '42' && await value(below) === '43',
+          'paste did not fill the block: ' + [await value('/actors/2/positions/territory/position'), await value(next), await value(below)]);
+    /* Put the values back as they were (typed, as a user would). */
+    for (const [p, v] of keep.filter(([p]) => p === '/actors/2/positions/territory/position' || p === next || p === below)) {
+      await page.click(`td.cell[data-path="${p}"] input`, {clickCount: 3});
+      if (v) await page.keyboard.type(v); else await page.keyboard.press('Backspace');
+    }
+    await page.waitForSelector('body[data-validated="1"]');
+
+    /* Save and reload: the same table. */
+    const table = () => page.$$eval('td.cell input', l => l.map(x => x.getAttribute('data-path') + '=' + x.value).join('\n'));
+    const saved = await table();
+    await page.click('#save-button');
+    await page.waitForSelector('body[data-saved="1"]');
+    await page.reload();
+    await page.waitForSelector('body[data-status="ready"]');
+    const reloaded = await table();
+    check(reloaded === saved, 'save and reload changed the table');
+    check(await page.$eval(cell, e => e.value) === '0.05', 'the saved salience did not survive the reload');
+
+    /* The phone layout. */
+    if (shots) {
+      await page.setViewport({width: 420, height: 900});
+      await runForecast();
+      await page.screenshot({path: shots + '/serve-420.png', fullPage: false});
+    }
+
+    /* Names that are markup stay text. */
+    const hostile = '"><img src=x onerror="document.body.dataset.pwned=1"><script>document.body.dataset.pwned=1</script>';
+    const yaml = `entente: 1\ntitle: '${hostile.replace(/'/g, "''")}'\nissues:\n  - {id: i, scale: [0, 10]}\nactors:\n` +
+      `  - {id: A, name: '${hostile.replace(/'/g, "''")}', capability: 1, positions: {i: {position: 2, salience: 0.5}}}\n` +
+      `  - {id: B, capability: 1, positions: {i: {position: 8, salience: 0.5}}}\n`;
+    const opened = await page.evaluate(async (y) => {
+      const token = new URLSearchParams(location.search).get('token');
+      const r = await fetch('/api/open', {method: 'POST', headers: {'X-Entente-Token': token}, body: JSON.stringify({text: y, name: 'h.yaml'})});
+      return r.status;
+    }, yaml);
+    check(opened === 200, 'opening the hostile scenario answered ' + opened);
+    await page.reload();
+    await page.waitForSelector('body[data-status="ready"]');
+    check(await page.$eval('#title', e => e.textContent) === hostile, 'the title was not shown as text');
+    check(await page.$$eval('img', l => l.length) === 0, 'markup in a name became an element');
+    check(await page.evaluate(() => !document.body.dataset.pwned), 'a script in a name ran');
+    check(errors.length === 0, 'the page reported errors: ' + errors.join('; '));
+    console.log('ok');
+  } finally {
+    await browser.close();
+  }
+})().catch(e => { console.error('FAIL: ' + e.message); process.exit(1); });
