@@ -47,11 +47,13 @@ class _McOptions(ctypes.Structure):
         ("progress", ctypes.c_void_p),
         ("progress_data", ctypes.c_void_p),
         ("cancel", ctypes.c_void_p),
+        ("distributor", ctypes.c_void_p),
     ]
 
 
 class _SensitivityOptions(ctypes.Structure):
-    _fields_ = [("delta", ctypes.c_double), ("top", ctypes.c_size_t)]
+    _fields_ = [("delta", ctypes.c_double), ("top", ctypes.c_size_t),
+                ("distributor", ctypes.c_void_p)]
 
 
 # struct en_forecast_options of entente.h, field for field (ctypes pads as the C compiler does).

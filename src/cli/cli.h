@@ -136,5 +136,6 @@ int cmd_forecast(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/mpi.h"
 #include "core/util.h"
 
 static const char usage[] =
@@ -138,7 +139,10 @@ int cmd_mc(int argc, char **argv)
     en_error err = EN_ERROR_INIT;
     progress_state progress = {0};
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
-    if (!c.quiet && isatty(STDERR_FILENO)) {
+    /* Under mpirun the draws are split across the processes (docs/scale.md). */
+    c.options.distributor = cli_mpi_distributor();
+    if (c.options.distributor && c.options.threads == 0) c.options.threads = cli_mpi_default_threads();
+    if (!c.quiet && !c.options.distributor && isatty(STDERR_FILENO)) {
         c.options.progress = show_progress;
         c.options.progress_data = &progress;
     }
@@ -163,7 +167,7 @@ int cmd_mc(int argc, char **argv)
         en_error_clear(&err);
         exit_status = 130;
     }
-    if (result) {
+    if (result && cli_mpi_is_root()) {
         FILE *out = cli_output_open(&o, &err);
         if (out) {
             int ok = en_mc_result_write(result, o.format, out, &err) == EN_OK;
