@@ -344,6 +344,8 @@ typedef struct en_forecast_options {
     size_t drivers;       /* drivers listed (default 5) */
     long war_runs;        /* runs of the war layer for "when" (default 1000) */
     const char *model;    /* the forecaster; NULL (default): en_default_forecaster() */
+    const en_distributor *distributor; /* optional: split the Monte Carlo draws of each case
+                           * across processes (default NULL); the result is the same */
 } en_forecast_options;
 
 /* Fills `options` with the defaults above. Time complexity: O(1). */
@@ -400,6 +402,8 @@ typedef struct en_backtest_options {
     int fit;                   /* also fit the procedural compromise's weights by cross-validation
                                 * grouped by scenario */
     size_t folds;              /* folds of that cross-validation (default 10) */
+    const en_distributor *distributor; /* optional: split the model runs (model × scenario)
+                                * across processes (default NULL); the result is the same */
 } en_backtest_options;
 
 /* Fills the defaults above. Time complexity: O(1). */

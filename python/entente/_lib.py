@@ -69,6 +69,7 @@ class _ForecastOptions(ctypes.Structure):
         ("drivers", ctypes.c_size_t),
         ("war_runs", ctypes.c_long),
         ("model", ctypes.c_char_p),
+        ("distributor", ctypes.c_void_p),
     ]
 
 
@@ -83,6 +84,7 @@ class _BacktestOptions(ctypes.Structure):
         ("min_actors", ctypes.c_size_t),
         ("fit", ctypes.c_int),
         ("folds", ctypes.c_size_t),
+        ("distributor", ctypes.c_void_p),
     ]
 
 

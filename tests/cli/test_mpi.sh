@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_mpi.sh — `mpirun -n K entente ...` (docs/scale.md): for every command that splits its
-# runs across processes, the bytes written under mpirun equal the one-process run's, whatever K
+# runs across processes (mc, sensitivity, sweep, forecast, backtest), the bytes written under mpirun equal the one-process run's, whatever K
 # and the thread count; only rank 0 writes (stdout and -o FILE); bad input still exits 2.
 # Skips (77) with a message when mpirun is absent or entente was built without MPI.
 # usage: test_mpi.sh ENTENTE_BINARY REPO_ROOT
@@ -50,6 +50,12 @@ same_bytes "sensitivity exchange text, 3 ranks" 3 sensitivity --model exchange
 # Sweep: grid points split.
 same_bytes "sweep json" 2 sweep --model exchange --param p=0:0.2:0.05 --param rounds=4:8:4 --format json
 same_bytes "sweep csv, 3 ranks" 3 sweep --model eum --param Q=0:1:0.25 --format csv --threads 1
+# Forecast: each case's Monte Carlo draws split (with a what-if: two cases, two exchanges).
+same_bytes "forecast json" 2 forecast --draws 300 --format json
+same_bytes "forecast what-if text, 3 ranks" 3 forecast --draws 200 --what-if UKR.talks.public=50 --threads 1
+# Backtest: the model × scenario runs split.
+same_bytes "backtest json" 2 backtest "$root/tests/data/deu/anomalies.tsv" --format json --resamples 50
+same_bytes "backtest csv, 3 ranks" 3 backtest "$root/tests/data/deu/anomalies.tsv" --format csv --resamples 50
 
 # Only rank 0 writes -o FILE, whole and the same as one process's.
 "$entente" mc --model eum --draws 500 --format json -o "$tmp/one.json" || fail "mc -o failed"
@@ -70,4 +76,4 @@ mpi 2 "$entente" sweep --param Q=0:1:0 >"$tmp/out" 2>"$tmp/err"
 status=$?
 [ "$status" = 2 ] || fail "mpirun sweep with step 0 exited $status, expected 2"
 
-finish "mpi: mc, sensitivity and sweep give the one-process bytes under mpirun -n 2 and 3"
+finish "mpi: mc, sensitivity, sweep, forecast and backtest give the one-process bytes under mpirun -n 2 and 3"
