@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/node.h"
-#include "serve/serve.h"
+#include "entente/serve.h"
 #include "store/json_read.h"
 
 static int same_node(const en_node *a, const en_node *b)

@@ -222,6 +222,25 @@ en_status en_compare_write(const en_scenario *scenario, en_result *const *result
 
 typedef struct en_mc_result en_mc_result;
 
+/* Splitting independent runs across processes (docs/scale.md). The library never calls MPI:
+ * a caller that runs as `size` cooperating processes (e.g. the CLI under mpirun) hands each
+ * analysis a distributor. Every process then computes only its share of the independent runs
+ * (a contiguous range of the items in their fixed order, items / size of them, one more for
+ * the first items % size ranks) and passes the bytes of those runs to `gather`, which must hand
+ * every process the concatenation of all processes' bytes in rank order (*all, *all_bytes;
+ * the caller frees *all with free()). Every process then summarises exactly as one process
+ * would, so the result is byte-identical whatever `size` (the caller lets one process write
+ * it). `gather` is called the same number of times, in the same order, on every process.
+ * NULL distributor (or size 1): all runs local. */
+typedef struct en_distributor {
+    int rank, size;
+    /* Returns EN_OK, or an en_status error with *err filled. */
+    int (*gather)(void *data, const void *mine, size_t bytes, void **all, size_t *all_bytes,
+                  en_error *err);
+    void *data;
+} en_distributor;
+
+
 /* Progress callback: `done` of `total` draws aggregated so far. */
 typedef void (*en_progress_fn)(size_t done, size_t total, void *data);
 
@@ -236,6 +255,9 @@ typedef struct en_mc_options {
     /* Optional: when *cancel becomes non-zero (e.g. set by a SIGINT handler) the run stops
      * and en_mc_run returns EN_ERROR_INTERRUPTED with the draws done so far. */
     const volatile sig_atomic_t *cancel;
+    /* Optional (default NULL): split the draws across processes (see en_distributor); the
+     * result is the same. progress and cancel are not used then. */
+    const en_distributor *distributor;
 } en_mc_options;
 
 void en_mc_options_init(en_mc_options *options);
@@ -269,6 +291,7 @@ typedef enum en_sensitivity_input {
 typedef struct en_sensitivity_options {
     double delta; /* share of each value's range to move it by, in (0, 1] (default 0.1) */
     size_t top;   /* drivers listed per issue in text output (default 5; JSON lists all) */
+    const en_distributor *distributor; /* optional: split the runs across processes (default NULL) */
 } en_sensitivity_options;
 
 void en_sensitivity_options_init(en_sensitivity_options *options);
@@ -321,6 +344,8 @@ typedef struct en_forecast_options {
     size_t drivers;       /* drivers listed (default 5) */
     long war_runs;        /* runs of the war layer for "when" (default 1000) */
     const char *model;    /* the forecaster; NULL (default): en_default_forecaster() */
+    const en_distributor *distributor; /* optional: split the Monte Carlo draws of each case
+                           * across processes (default NULL); the result is the same */
 } en_forecast_options;
 
 /* Fills `options` with the defaults above. Time complexity: O(1). */
@@ -377,6 +402,8 @@ typedef struct en_backtest_options {
     int fit;                   /* also fit the procedural compromise's weights by cross-validation
                                 * grouped by scenario */
     size_t folds;              /* folds of that cross-validation (default 10) */
+    const en_distributor *distributor; /* optional: split the model runs (model × scenario)
+                                * across processes (default NULL); the result is the same */
 } en_backtest_options;
 
 /* Fills the defaults above. Time complexity: O(1). */
@@ -489,6 +516,57 @@ en_status en_war_explain_write(const en_war_summary *summary, en_output_format f
 void en_war_register(void);
 
 /* ==== end of the war-bargaining layer ======================================================== */
+/* ==== parameter sweeps (src/analysis/sweep.c; docs/cli.md, `entente sweep`) ==================
+ * A model run at every point of a grid of parameter values (Decide's start/step/stop sweeps):
+ * the cartesian product of the axes, the first axis varying slowest. */
+
+typedef struct en_sweep_axis {
+    char name[64];      /* a parameter of the model (or a universal one, e.g. rounds) */
+    double start, stop, step;
+    size_t points;      /* values start, start + step, ... up to stop (rounding tolerated) */
+} en_sweep_axis;
+
+/* Parses NAME=START:STOP:STEP (`argument`: its position on the command line, for the error's
+ * location). Errors (EN_ERROR_INPUT, located at the argument's column): no NAME, not three
+ * numbers, step 0, a step leading away from stop, more than 1,000,000 values.
+ * Time complexity: O(length of text). */
+en_status en_sweep_axis_parse(const char *text, int argument, en_sweep_axis *axis, en_error *err);
+/* Value k of an axis: start + k × step rounded to 12 significant digits (so 0:1:0.1 gives 0.3,
+ * not 0.30000000000000004), stop itself for the last. Time complexity: O(1). */
+double en_sweep_axis_value(const en_sweep_axis *axis, size_t k);
+
+typedef struct en_sweep_options {
+    unsigned threads;   /* 0 (default): one per online core; the output never depends on it */
+    size_t max_points;  /* the grid may hold at most this many points (default 100000) */
+    const en_distributor *distributor; /* optional: split the points across processes */
+} en_sweep_options;
+
+void en_sweep_options_init(en_sweep_options *options);
+
+typedef struct en_sweep_result en_sweep_result;
+
+/* Runs `model` on `scenario` at every grid point, with `params` (may be NULL) plus the point's
+ * values. Errors (EN_ERROR_INPUT): no axis, an axis named twice or also in `params`, a grid
+ * above max_points, a value the model refuses for its parameter (checked for every point
+ * before any run). A run the model refuses is recorded as that point's error, not the
+ * sweep's. The result refers to the scenario and model. Time complexity: O(points × cost of
+ * one run) / (threads × processes); memory O(points × issues). */
+en_status en_sweep_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+                       const en_sweep_axis *axes, size_t axis_count, const en_sweep_options *options,
+                       en_sweep_result **out, en_error *err);
+void en_sweep_result_free(en_sweep_result *result);
+/* Accessors (indices in range). Time complexity: O(axes) for the point value, else O(1). */
+size_t en_sweep_point_count(const en_sweep_result *result);
+double en_sweep_point_value(const en_sweep_result *result, size_t point, size_t axis);
+/* Forecast at grid point `point` on scenario issue `issue` (NaN: the run failed or gave none). */
+double en_sweep_forecast(const en_sweep_result *result, size_t point, size_t issue);
+/* One table: a row per point (axis values, then each issue's forecast); text, CSV or JSON
+ * (docs/cli.md). Errors: EN_ERROR_INPUT when the output cannot be written.
+ * Time complexity: O(points × (axes + issues)). */
+en_status en_sweep_result_write(const en_sweep_result *result, en_output_format format, FILE *out,
+                                en_error *err);
+
+/* ==== end of parameter sweeps ================================================================ */
 
 #ifdef __cplusplus
 }
@@ -505,5 +583,7 @@ void en_war_register(void);
 #include "entente/evidence.h"
 #include "entente/sources.h"
 #include "entente/util.h"
+#include "entente/serve.h"
+#include "entente/assets.h"
 
 #endif /* ENTENTE_H */

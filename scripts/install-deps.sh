@@ -9,6 +9,8 @@ packages=(build-essential cmake pkg-config libfyaml-dev libgsl-dev libcmocka-dev
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 # The Python package's tests (python/, tests/python/test_python.sh): pytest, numpy, pandas.
 packages+=(python3 python3-pytest python3-numpy python3-pandas)
+# Open MPI: `mpirun -n K entente mc ...` splits the runs across processes (docs/scale.md).
+packages+=(libopenmpi-dev openmpi-bin)
 if [ "${ENTENTE_WITH_FUZZ:-0}" = 1 ]; then packages+=(clang libclang-rt-14-dev); fi
 if [ -n "${ENTENTE_EXTRA_PACKAGES:-}" ]; then read -r -a extra <<<"$ENTENTE_EXTRA_PACKAGES"; packages+=("${extra[@]}"); fi
 

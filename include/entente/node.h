@@ -54,6 +54,13 @@ en_node *en_node_get(const en_node *object, const char *key);
  * Time complexity: O(length of text). */
 en_node *en_json_parse(const char *text);
 
+/* `text` as a JSON string literal (quoted, with control characters, quotes and backslashes
+ * escaped), NUL-terminated, for the caller to free; NULL when memory runs out. Time complexity: O(length of text). */
+char *en_json_quote(const char *text);
+/* `node` serialised as JSON (non-finite numbers as null), for the caller to free; NULL when
+ * memory runs out. Time complexity: O(size of the tree). */
+char *en_json_text(const en_node *node);
+
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop
 #endif

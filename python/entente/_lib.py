@@ -47,11 +47,13 @@ class _McOptions(ctypes.Structure):
         ("progress", ctypes.c_void_p),
         ("progress_data", ctypes.c_void_p),
         ("cancel", ctypes.c_void_p),
+        ("distributor", ctypes.c_void_p),
     ]
 
 
 class _SensitivityOptions(ctypes.Structure):
-    _fields_ = [("delta", ctypes.c_double), ("top", ctypes.c_size_t)]
+    _fields_ = [("delta", ctypes.c_double), ("top", ctypes.c_size_t),
+                ("distributor", ctypes.c_void_p)]
 
 
 # struct en_forecast_options of entente.h, field for field (ctypes pads as the C compiler does).
@@ -67,6 +69,7 @@ class _ForecastOptions(ctypes.Structure):
         ("drivers", ctypes.c_size_t),
         ("war_runs", ctypes.c_long),
         ("model", ctypes.c_char_p),
+        ("distributor", ctypes.c_void_p),
     ]
 
 
@@ -81,6 +84,7 @@ class _BacktestOptions(ctypes.Structure):
         ("min_actors", ctypes.c_size_t),
         ("fit", ctypes.c_int),
         ("folds", ctypes.c_size_t),
+        ("distributor", ctypes.c_void_p),
     ]
 
 

@@ -6,6 +6,7 @@
  * the resamples come from a splitmix64 stream seeded by the options.
  */
 #include "analysis/backtest.h"
+#include "analysis/distribute.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -137,6 +138,49 @@ static void add_model(en_backtest *bt, const char *name)
     bt->models[bt->model_count++] = en_xstrdup(name);
 }
 
+typedef struct backtest_runs {
+    const en_backtest *bt;
+    en_params *base;      /* forecast-only parameters */
+    size_t *first_issue;  /* per scenario: its first scored issue (meaningful when it has one) */
+    size_t most_issues;   /* scored issues of the scenario with the most */
+} backtest_runs;
+
+typedef struct run_header {
+    int64_t status;       /* EN_OK, or the model's error code */
+    char message[512];
+} run_header;
+
+/* Item m × scenarios + c: model m on scenario c, its scored forecasts into the record (a
+ * scenario with no scored issue is not run). */
+static void run_one(void *context, void *state, size_t item, unsigned char *record)
+{
+    (void)state;
+    backtest_runs *runs = context;
+    const en_backtest *bt = runs->bt;
+    size_t m = item / bt->scenario_count, c = item % bt->scenario_count;
+    size_t first = runs->first_issue[c];
+    if (first >= bt->issue_count || bt->issues[first].scenario != c) return;
+    run_header *h = (run_header *)(void *)record;
+    double *f = (double *)(void *)(record + sizeof *h);
+    const en_model *model = en_model_find(bt->models[m]);
+    en_params *params = en_params_for_model(runs->base, model);
+    en_result *result = NULL;
+    en_error run_err = EN_ERROR_INIT;
+    if (en_run(model, bt->scenarios[c], params, &result, &run_err) != EN_OK) {
+        h->status = run_err.code;
+        snprintf(h->message, sizeof h->message, "%.*s", (int)sizeof h->message - 1, run_err.message);
+    } else {
+        for (size_t k = first, j = 0; k < bt->issue_count && bt->issues[k].scenario == c; k++, j++) {
+            f[j] = NAN;
+            for (size_t r = 0; r < result->issue_count; r++)
+                if (result->issues[r].issue == bt->issues[k].issue) f[j] = result->issues[r].forecast;
+        }
+        en_result_free(result);
+    }
+    en_error_clear(&run_err);
+    en_params_free(params);
+}
+
 en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
                           const en_backtest_options *options, en_backtest **out, en_error *err)
 {
@@ -190,36 +234,41 @@ en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
     for (size_t k = 0; k < bt->issue_count; k++)
         if (k == 0 || bt->issues[k].scenario != bt->issues[k - 1].scenario) bt->clusters++;
     bt->forecast = en_xmalloc(bt->model_count * bt->issue_count * sizeof *bt->forecast);
-    en_params *base = en_params_forecast_only(options->params);
-    for (size_t m = 0; m < bt->model_count; m++) {
-        const en_model *model = en_model_find(bt->models[m]);
-        en_params *params = en_params_for_model(base, model);
-        size_t k = 0;
-        for (size_t c = 0; c < count; c++) {
-            if (k >= bt->issue_count || bt->issues[k].scenario != c) continue;
-            en_result *result = NULL;
-            en_error run_err = EN_ERROR_INIT;
-            if (en_run(model, scenarios[c], params, &result, &run_err) != EN_OK) {
-                en_status st = run_err.code;
-                en_error_add(err, st, scenarios[c]->path, 0, 0, "model %s cannot run on '%s': %s",
-                             bt->models[m], en_scenario_title(scenarios[c]), run_err.message);
-                en_error_clear(&run_err);
-                en_params_free(params);
-                en_params_free(base);
-                en_backtest_free(bt);
-                return st;
-            }
-            for (; k < bt->issue_count && bt->issues[k].scenario == c; k++) {
-                double f = NAN;
-                for (size_t r = 0; r < result->issue_count; r++)
-                    if (result->issues[r].issue == bt->issues[k].issue) f = result->issues[r].forecast;
-                bt->forecast[m * bt->issue_count + k] = f;
-            }
-            en_result_free(result);
-        }
-        en_params_free(params);
+    /* The runs are independent items, model-major then scenario (the order the first failure is
+     * reported in), each with a record of its scenario's scored forecasts. */
+    backtest_runs runs = {bt, en_params_forecast_only(options->params), NULL, 0};
+    runs.first_issue = en_xcalloc(count + 1, sizeof *runs.first_issue);
+    for (size_t k = bt->issue_count; k-- > 0;) runs.first_issue[bt->issues[k].scenario] = k;
+    for (size_t c = 0, k = 0; c < count; c++) {
+        size_t n = 0;
+        while (k < bt->issue_count && bt->issues[k].scenario == c) n++, k++;
+        if (n > runs.most_issues) runs.most_issues = n;
     }
-    en_params_free(base);
+    en_item_job job = {0, bt->model_count * count, sizeof(run_header) + runs.most_issues * sizeof(double),
+                       1, &runs, NULL, run_one, NULL};
+    unsigned char *records = NULL;
+    en_status st = en_distribute_items(&job, options->distributor, &records, err);
+    en_params_free(runs.base);
+    for (size_t item = 0; st == EN_OK && item < job.count; item++) {
+        const unsigned char *record = records + item * job.record_bytes;
+        const run_header *h = (const run_header *)(const void *)record;
+        size_t m = item / count, c = item % count;
+        if (h->status != EN_OK) {
+            st = (en_status)h->status;
+            en_error_add(err, st, scenarios[c]->path, 0, 0, "model %s cannot run on '%s': %s",
+                         bt->models[m], en_scenario_title(scenarios[c]), h->message);
+            break;
+        }
+        const double *f = (const double *)(const void *)(record + sizeof *h);
+        for (size_t k = runs.first_issue[c], j = 0; k < bt->issue_count && bt->issues[k].scenario == c; k++, j++)
+            bt->forecast[m * bt->issue_count + k] = f[j];
+    }
+    free(records);
+    free(runs.first_issue);
+    if (st != EN_OK) {
+        en_backtest_free(bt);
+        return st;
+    }
     bt->stats = en_xcalloc(bt->model_count, sizeof *bt->stats);
     for (size_t m = 0; m < bt->model_count; m++)
         en_backtest_score(bt, bt->forecast + m * bt->issue_count, bt->forecast, &bt->stats[m]);

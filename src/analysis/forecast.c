@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/distribute.h"
 #include "analysis/forecast_internal.h"
 #include "analysis/montecarlo.h"
 #include "war/war.h"
@@ -157,6 +158,7 @@ typedef struct fc_case {
     unsigned char *flags;     /* per draw: 1 ok, 2 forecast accepted, 4 win-set, 8 proposal accepted */
     pthread_mutex_t lock;
     size_t next_block;
+    size_t last_block;        /* this process's draws end at this block (en_distributor) */
     size_t failed;
     long first_failed;
     char first_failure[512];
@@ -193,7 +195,7 @@ static void *draw_worker(void *data)
         size_t block = c->next_block++;
         pthread_mutex_unlock(&c->lock);
         size_t first = block * EN_MC_BLOCK;
-        if (first >= c->draws) break;
+        if (first >= c->draws || block >= c->last_block) break;
         size_t last = first + EN_MC_BLOCK < c->draws ? first + EN_MC_BLOCK : c->draws;
         for (size_t d = first; d < last; d++) {
             for (size_t n = 0; n < c->slot_count; n++) {
@@ -303,6 +305,66 @@ static int by_share(const void *a, const void *b)
     return strcmp(x->actor, y->actor);
 }
 
+/* Every process's draws to every process (en_distributor): each sends its blocks' forecasts,
+ * rejections and flags with its failure count and first failure, and writes the others' into
+ * place, so every process summarises all draws as one process would. */
+typedef struct draws_header {
+    uint64_t failed;
+    int64_t first_failed;
+    char first_failure[512];
+} draws_header;
+
+static en_status exchange_draws(fc_case *c, const en_distributor *d, size_t blocks, en_error *err)
+{
+    size_t ni = c->ni, np = c->np, per_draw = ni * sizeof(double) + np + 1;
+    size_t first, last;
+    en_distribute_share(d, blocks, &first, &last);
+    size_t lo = first * EN_MC_BLOCK < c->draws ? first * EN_MC_BLOCK : c->draws;
+    size_t hi = last * EN_MC_BLOCK < c->draws ? last * EN_MC_BLOCK : c->draws;
+    size_t bytes = sizeof(draws_header) + (hi - lo) * per_draw;
+    unsigned char *mine = en_xcalloc(bytes, 1), *p = mine + sizeof(draws_header);
+    draws_header h = {c->failed, c->first_failed, {0}};
+    memcpy(h.first_failure, c->first_failure, sizeof h.first_failure);
+    memcpy(mine, &h, sizeof h);
+    memcpy(p, c->forecast + lo * ni, (hi - lo) * ni * sizeof(double));
+    p += (hi - lo) * ni * sizeof(double);
+    memcpy(p, c->reject + lo * np, (hi - lo) * np);
+    memcpy(p + (hi - lo) * np, c->flags + lo, hi - lo);
+    void *all = NULL;
+    size_t all_bytes = 0;
+    en_status st = (en_status)d->gather(d->data, mine, bytes, &all, &all_bytes, err);
+    free(mine);
+    if (st != EN_OK) return st;
+    c->failed = 0;
+    c->first_failed = -1;
+    size_t at = 0;
+    for (int rank = 0; rank < d->size; rank++) {
+        en_distribute_share_of(d, rank, blocks, &first, &last);
+        lo = first * EN_MC_BLOCK < c->draws ? first * EN_MC_BLOCK : c->draws;
+        hi = last * EN_MC_BLOCK < c->draws ? last * EN_MC_BLOCK : c->draws;
+        if (at + sizeof(draws_header) + (hi - lo) * per_draw > all_bytes) {
+            free(all);
+            return en_error_set(err, EN_ERROR_INTERNAL, "the exchanged draws are incomplete");
+        }
+        const unsigned char *q = (const unsigned char *)all + at;
+        memcpy(&h, q, sizeof h);
+        q += sizeof h;
+        c->failed += (size_t)h.failed;
+        /* The shares are in draw order: the first failure is the first rank's that has one. */
+        if (c->first_failed < 0 && h.first_failed >= 0) {
+            c->first_failed = (long)h.first_failed;
+            memcpy(c->first_failure, h.first_failure, sizeof c->first_failure);
+        }
+        memcpy(c->forecast + lo * ni, q, (hi - lo) * ni * sizeof(double));
+        q += (hi - lo) * ni * sizeof(double);
+        memcpy(c->reject + lo * np, q, (hi - lo) * np);
+        memcpy(c->flags + lo, q + (hi - lo) * np, hi - lo);
+        at += sizeof(draws_header) + (hi - lo) * per_draw;
+    }
+    free(all);
+    return EN_OK;
+}
+
 static double answer_proposal(const fc_answer *a, size_t k) { return a->issues[k].proposal; }
 
 /* Computes one case's answer into `answer`: the point forecast and the panel, acceptance at the
@@ -382,12 +444,20 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     unsigned threads = thread_count(o->threads);
     size_t blocks = (c.draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
     if (threads > blocks) threads = (unsigned)blocks;
+    /* Under a distributor this process draws its share of the blocks; the rest arrive below. */
+    en_distribute_share(o->distributor, blocks, &c.next_block, &c.last_block);
     pthread_t *ids = en_xcalloc(threads + 1, sizeof *ids);
     for (unsigned t = 1; t < threads; t++) pthread_create(&ids[t], NULL, draw_worker, &c);
     draw_worker(&c);
     for (unsigned t = 1; t < threads; t++) pthread_join(ids[t], NULL);
     free(ids);
     pthread_mutex_destroy(&c.lock);
+    if (en_distribute_active(o->distributor) && exchange_draws(&c, o->distributor, blocks, err) != EN_OK) {
+        free(c.forecast), free(c.reject), free(c.flags), free(c.slots);
+        free(flag), free(package), free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+        free(answers), free(point), free(preference), en_scenario_free(eff);
+        return err->code;
+    }
     size_t ok = 0, acc = 0, win = 0, agreed = 0;
     size_t *rejects = en_xcalloc(np + 1, sizeof *rejects);
     for (size_t d = 0; d < c.draws; d++) {

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/distribute.h"
 #include "core/error.h"
 #include "core/result.h"
 #include "core/util.h"
@@ -450,6 +451,143 @@ static en_status point_run(en_mc_result *r, const en_params *params, en_error *e
     return EN_OK;
 }
 
+/* ---- across processes (en_distributor; docs/scale.md) ------------------------------------- */
+
+/* One block's draws as a flat record, so processes can exchange them as bytes: a header, the
+ * failure flags, then forecasts, status quos and stop reasons, EN_MC_BLOCK × issues each. */
+typedef struct mc_block_header {
+    uint64_t count;
+    int64_t failure_draw;
+    char failure[512];
+} mc_block_header;
+
+static size_t block_record_bytes(size_t issues)
+{
+    return sizeof(mc_block_header) + EN_MC_BLOCK + EN_MC_BLOCK * issues * (2 * sizeof(double) + 64);
+}
+
+/* A slot whose arrays point into a block record (8-byte aligned: every part's size is a
+ * multiple of 8 and records start at multiples of the record size of a malloc'd buffer). */
+static void slot_view(unsigned char *record, size_t issues, mc_slot *slot)
+{
+    unsigned char *p = record + sizeof(mc_block_header);
+    slot->failed = p;
+    p += EN_MC_BLOCK;
+    slot->forecast = (double *)(void *)p;
+    p += EN_MC_BLOCK * issues * sizeof(double);
+    slot->status_quo = (double *)(void *)p;
+    p += EN_MC_BLOCK * issues * sizeof(double);
+    slot->reason = (char(*)[64])(void *)p;
+}
+
+typedef struct mc_share {
+    mc_engine *engine;
+    const en_params *run_params;
+} mc_share;
+
+static void *share_begin(void *context)
+{
+    mc_share *c = context;
+    mc_worker *w = en_xcalloc(1, sizeof *w);
+    w->engine = c->engine;
+    w->sample = en_scenario_clone(c->engine->scenario);
+    w->params = en_params_copy(c->run_params);
+    w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    return w;
+}
+
+static void share_end(void *state)
+{
+    mc_worker *w = state;
+    en_scenario_free(w->sample);
+    en_params_free(w->params);
+    gsl_rng_free(w->rng);
+    free(w);
+}
+
+/* The same run_block as the threaded engine: a block's draws depend only on (seed, block). */
+static void share_compute(void *context, void *state, size_t block, unsigned char *record)
+{
+    mc_share *c = context;
+    mc_slot slot;
+    memset(&slot, 0, sizeof slot);
+    slot_view(record, c->engine->scenario->issue_count ? c->engine->scenario->issue_count : 1, &slot);
+    slot.block = block;
+    run_block(state, &slot);
+    mc_block_header *h = (mc_block_header *)(void *)record;
+    h->count = slot.count;
+    h->failure_draw = slot.failure_draw;
+    memcpy(h->failure, slot.failure, sizeof h->failure);
+}
+
+/* Blocks per process per exchange: bounds the memory of a wave (size × MC_WAVE_BLOCKS block
+ * records on every process) and is the same on every process, as it must be. */
+enum { MC_WAVE_BLOCKS = 32 };
+
+/* The draws split across processes in waves of consecutive blocks; every process merges every
+ * wave's blocks in block order, exactly as the threaded engine merges them. */
+static en_status mc_run_distributed(en_mc_result *r, const en_params *run_params,
+                                    const en_mc_options *o, en_error *err)
+{
+    const en_distributor *d = o->distributor;
+    mc_engine e;
+    memset(&e, 0, sizeof e);
+    e.model = r->model;
+    e.scenario = r->scenario;
+    e.options = o;
+    e.result = r;
+    e.blocks = (o->draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
+    atomic_init(&e.stop, 0);
+    size_t issues = r->scenario->issue_count ? r->scenario->issue_count : 1;
+    size_t wave = (size_t)d->size * MC_WAVE_BLOCKS;
+    mc_share share = {&e, run_params};
+    en_item_job job = {0, 0, block_record_bytes(issues), o->threads, &share,
+                       share_begin, share_compute, share_end};
+    for (size_t first = 0; first < e.blocks; first += wave) {
+        job.first = first;
+        job.count = e.blocks - first < wave ? e.blocks - first : wave;
+        unsigned char *records = NULL;
+        en_status st = en_distribute_items(&job, d, &records, err);
+        if (st != EN_OK) return st;
+        for (size_t k = 0; k < job.count; k++) {
+            unsigned char *record = records + k * job.record_bytes;
+            const mc_block_header *h = (const mc_block_header *)(void *)record;
+            mc_slot slot;
+            memset(&slot, 0, sizeof slot);
+            slot_view(record, issues, &slot);
+            slot.block = first + k;
+            slot.count = (size_t)h->count;
+            slot.failure_draw = (long)h->failure_draw;
+            memcpy(slot.failure, h->failure, sizeof slot.failure);
+            merge_slot(&e, &slot);
+        }
+        free(records);
+    }
+    return EN_OK;
+}
+
+/* The end every run shares: an interrupted run hands back its prefix, a run whose draws all
+ * failed is the model's error. */
+static en_status mc_finish(en_mc_result *r, const en_model *model, en_mc_result **out, en_error *err)
+{
+    if (r->draws_done < r->draws_requested) {
+        /* Interrupted: the statistics cover the prefix of draws merged; hand them back. */
+        r->interrupted = 1;
+        *out = r;
+        return en_error_set(err, EN_ERROR_INTERRUPTED, "interrupted after %zu of %zu draws",
+                            r->draws_done, r->draws_requested);
+    }
+    if (r->draws_failed == r->draws_done) {
+        en_status code = en_error_set(err, EN_ERROR_MODEL,
+                                      "model %s failed on every draw (first, draw %ld: %s)",
+                                      model->name, r->first_failure_draw, r->first_failure);
+        en_mc_result_free(r);
+        return code;
+    }
+    *out = r;
+    return EN_OK;
+}
+
 en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en_params *params,
                     const en_mc_options *options, en_mc_result **out, en_error *err)
 {
@@ -472,6 +610,16 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         en_params_free(run_params);
         en_mc_result_free(r);
         return st;
+    }
+    if (en_distribute_active(options->distributor)) {
+        st = mc_run_distributed(r, run_params, options, err);
+        gsl_set_error_handler(old_handler);
+        en_params_free(run_params);
+        if (st != EN_OK) {
+            en_mc_result_free(r);
+            return st;
+        }
+        return mc_finish(r, model, out, err);
     }
 
     mc_engine e;
@@ -557,22 +705,7 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         return st;
     }
 
-    if (r->draws_done < r->draws_requested) {
-        /* Interrupted: the statistics cover the prefix of draws merged; hand them back. */
-        r->interrupted = 1;
-        *out = r;
-        return en_error_set(err, EN_ERROR_INTERRUPTED, "interrupted after %zu of %zu draws",
-                            r->draws_done, r->draws_requested);
-    }
-    if (r->draws_failed == r->draws_done) {
-        en_status code = en_error_set(err, EN_ERROR_MODEL,
-                                      "model %s failed on every draw (first, draw %ld: %s)",
-                                      model->name, r->first_failure_draw, r->first_failure);
-        en_mc_result_free(r);
-        return code;
-    }
-    *out = r;
-    return EN_OK;
+    return mc_finish(r, model, out, err);
 }
 
 /* ---- public accessors ----------------------------------------------------------------------- */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/distribute.h"
 #include "core/error.h"
 #include "core/result.h"
 #include "core/util.h"
@@ -46,6 +47,7 @@ void en_sensitivity_options_init(en_sensitivity_options *o)
 {
     o->delta = 0.1;
     o->top = 5;
+    o->distributor = NULL;
 }
 
 typedef struct sensitivity_run {
@@ -54,17 +56,32 @@ typedef struct sensitivity_run {
     en_sensitivity_result *result;
 } sensitivity_run;
 
-/* Runs the model on `s` and writes each issue's forecast change against the baseline into
- * `change` (NaN where the model gave no forecast or refused the input). */
-static void forecast_change(sensitivity_run *run, const en_scenario *s, double *change)
+/* One run's record (distribute.h): each issue's forecast change, whether the model refused
+ * the input, and its message. */
+typedef struct run_record_header {
+    uint64_t failed;
+    char failure[512];
+} run_record_header;
+
+static size_t run_record_bytes(size_t issues)
+{
+    return sizeof(run_record_header) + (issues ? issues : 1) * sizeof(double);
+}
+
+/* Runs the model on `s` and writes each issue's forecast change against the baseline into the
+ * record (NaN where the model gave no forecast or refused the input). */
+static void forecast_change(sensitivity_run *run, const en_scenario *s, unsigned char *record)
 {
     en_sensitivity_result *r = run->result;
     size_t issues = r->scenario->issue_count;
+    run_record_header *h = (run_record_header *)(void *)record;
+    double *change = (double *)(void *)(record + sizeof *h);
     for (size_t i = 0; i < issues; i++) change[i] = NAN;
     en_result *out = NULL;
     en_error err = EN_ERROR_INIT;
     if (en_run(run->model, s, run->params, &out, &err) != EN_OK) {
-        if (r->failed_runs++ == 0) snprintf(r->first_failure, sizeof r->first_failure, "%s", err.message);
+        h->failed = 1;
+        snprintf(h->failure, sizeof h->failure, "%s", err.message);
         en_error_clear(&err);
         return;
     }
@@ -105,21 +122,20 @@ static en_sensitivity_row *add_row(en_sensitivity_result *r, size_t actor, en_se
     return row;
 }
 
-/* Moves one value of the scratch scenario down, then up, then puts it back. */
-static void vary(sensitivity_run *run, en_scenario *work, en_value *target, en_sensitivity_row *row)
+/* Moves one value of the scratch scenario to `moved`, runs, then puts it back. */
+static void vary(sensitivity_run *run, en_scenario *work, en_value *target, double moved,
+                 unsigned char *record)
 {
     double saved = target->value;
-    target->value = row->low;
-    forecast_change(run, work, row->minus);
-    target->value = row->high;
-    forecast_change(run, work, row->plus);
+    target->value = moved;
+    forecast_change(run, work, record);
     target->value = saved;
 }
 
 /* Runs without actor `a`: the actor is rotated to the end of the array and hidden by the
  * count, patron references are renumbered, and everything is put back afterwards (so the
  * scratch copy still frees every actor it owns). */
-static void without_actor(sensitivity_run *run, en_scenario *work, size_t a, double *change)
+static void without_actor(sensitivity_run *run, en_scenario *work, size_t a, unsigned char *change)
 {
     size_t n = work->actor_count;
     long *saved_patron = en_xmalloc(n * sizeof *saved_patron);
@@ -141,7 +157,7 @@ static void without_actor(sensitivity_run *run, en_scenario *work, size_t a, dou
     free(saved_patron);
 }
 
-static void without_veto(sensitivity_run *run, en_scenario *work, size_t a, double *change)
+static void without_veto(sensitivity_run *run, en_scenario *work, size_t a, unsigned char *change)
 {
     en_actor *actor = &work->actors[a];
     size_t issues = work->issue_count;
@@ -154,6 +170,39 @@ static void without_veto(sensitivity_run *run, en_scenario *work, size_t a, doub
     actor->veto_all = saved_all;
     if (issues) memcpy(actor->veto, saved, issues);
     free(saved);
+}
+
+/* A thread's scratch copy of the scenario, changed and restored by every run. */
+static void *scratch_begin(void *context)
+{
+    const sensitivity_run *run = context;
+    return en_scenario_clone(run->result->scenario);
+}
+
+static void scratch_end(void *state)
+{
+    en_scenario_free(state);
+}
+
+/* Run `item`: 2k and 2k + 1 move row k down and up; after the rows, 2a and 2a + 1 drop actor
+ * a and actor a's vetoes. */
+static void run_item(void *context, void *state, size_t item, unsigned char *record)
+{
+    sensitivity_run *run = context;
+    en_sensitivity_result *r = run->result;
+    en_scenario *work = state;
+    if (item < 2 * r->row_count) {
+        const en_sensitivity_row *row = &r->rows[item / 2];
+        en_actor *actor = &work->actors[row->actor];
+        en_value *target = &actor->capability;
+        if (row->input == EN_INPUT_SALIENCE) target = &actor->stances[row->on_issue].salience;
+        else if (row->input == EN_INPUT_POSITION) target = &actor->stances[row->on_issue].position;
+        vary(run, work, target, item % 2 ? row->high : row->low, record);
+        return;
+    }
+    size_t a = (item - 2 * r->row_count) / 2;
+    if ((item - 2 * r->row_count) % 2 == 0) without_actor(run, work, a, record);
+    else without_veto(run, work, a, record);
 }
 
 void en_sensitivity_result_free(en_sensitivity_result *r)
@@ -206,23 +255,20 @@ en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
     en_result_free(base);
 
     sensitivity_run run = {model, run_params, r};
-    en_scenario *work = en_scenario_clone(scenario);
+    /* What is moved and to where (the rows), then the runs as independent items: down and up
+     * for each row, then per actor one run without it and one without its vetoes. */
     r->rows = en_xcalloc(actors * (1 + 2 * issues) + 1, sizeof *r->rows);
     for (size_t a = 0; a < actors; a++) {
-        en_actor *actor = &work->actors[a];
+        const en_actor *actor = &scenario->actors[a];
         /* Capability has no finite range: delta is taken relative to the value itself. */
-        en_sensitivity_row *row = add_row(r, a, EN_INPUT_CAPABILITY, -1, &actor->capability,
-                                          actor->capability.value);
-        vary(&run, work, &actor->capability, row);
+        add_row(r, a, EN_INPUT_CAPABILITY, -1, &actor->capability, actor->capability.value);
         for (size_t i = 0; i < issues; i++) {
-            en_stance *stance = &actor->stances[i];
+            const en_stance *stance = &actor->stances[i];
             if (!stance->present) continue;
-            row = add_row(r, a, EN_INPUT_SALIENCE, (long)i, &stance->salience,
-                          stance->salience.max_valid - stance->salience.min_valid);
-            vary(&run, work, &stance->salience, row);
-            row = add_row(r, a, EN_INPUT_POSITION, (long)i, &stance->position,
-                          scenario->issues[i].scale_max - scenario->issues[i].scale_min);
-            vary(&run, work, &stance->position, row);
+            add_row(r, a, EN_INPUT_SALIENCE, (long)i, &stance->salience,
+                    stance->salience.max_valid - stance->salience.min_valid);
+            add_row(r, a, EN_INPUT_POSITION, (long)i, &stance->position,
+                    scenario->issues[i].scale_max - scenario->issues[i].scale_min);
         }
     }
     size_t cells = (actors ? actors : 1) * (issues ? issues : 1);
@@ -234,11 +280,30 @@ en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
         r->has_veto[a] = (unsigned char)(actor->veto_all != 0);
         for (size_t i = 0; i < issues; i++)
             if (actor->veto[i]) r->has_veto[a] = 1;
-        without_actor(&run, work, a, r->without_actor + a * issues);
-        /* Models that ignore vetoes give zero here; reported all the same. */
-        without_veto(&run, work, a, r->without_veto + a * issues);
     }
-    en_scenario_free(work);
+    en_item_job job = {0, 2 * r->row_count + 2 * actors, run_record_bytes(issues), 1, &run,
+                       scratch_begin, run_item, scratch_end};
+    unsigned char *records = NULL;
+    st = en_distribute_items(&job, options->distributor, &records, err);
+    if (st != EN_OK) {
+        en_params_free(run_params);
+        en_sensitivity_result_free(r);
+        return st;
+    }
+    /* Failures are counted in run order, so the first one named is the same however split. */
+    for (size_t k = 0; k < job.count; k++) {
+        const unsigned char *record = records + k * job.record_bytes;
+        const run_record_header *h = (const run_record_header *)(const void *)record;
+        if (h->failed && r->failed_runs++ == 0)
+            snprintf(r->first_failure, sizeof r->first_failure, "%s", h->failure);
+        double *into;
+        if (k < 2 * r->row_count) into = k % 2 ? r->rows[k / 2].plus : r->rows[k / 2].minus;
+        else if ((k - 2 * r->row_count) % 2 == 0) into = r->without_actor + (k - 2 * r->row_count) / 2 * issues;
+        /* Models that ignore vetoes give zero here; reported all the same. */
+        else into = r->without_veto + (k - 2 * r->row_count) / 2 * issues;
+        if (issues) memcpy(into, record + sizeof *h, issues * sizeof *into);
+    }
+    free(records);
     en_params_free(run_params);
     *out = r;
     return EN_OK;

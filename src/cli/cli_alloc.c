@@ -48,3 +48,53 @@ char *cli_xprintf(const char *format, ...)
     va_end(ap);
     return text;
 }
+
+char *cli_xstrndup(const char *text, size_t length)
+{
+    if (!text) return NULL;
+    size_t n = strnlen(text, length);
+    char *copy = cli_xmalloc(n + 1);
+    memcpy(copy, text, n);
+    copy[n] = '\0';
+    return copy;
+}
+
+void cli_buffer_append(cli_buffer *buffer, const char *text, size_t length)
+{
+    if (buffer->length + length + 1 > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 256;
+        while (capacity < buffer->length + length + 1) capacity *= 2;
+        buffer->data = cli_xrealloc(buffer->data, capacity);
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->length, text, length);
+    buffer->length += length;
+    buffer->data[buffer->length] = '\0';
+}
+
+void cli_buffer_puts(cli_buffer *buffer, const char *text)
+{
+    cli_buffer_append(buffer, text, strlen(text));
+}
+
+void cli_buffer_printf(cli_buffer *buffer, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(NULL, 0, format, ap);
+    va_end(ap);
+    if (n <= 0) return;
+    char *text = cli_xmalloc((size_t)n + 1);
+    va_start(ap, format);
+    vsnprintf(text, (size_t)n + 1, format, ap);
+    va_end(ap);
+    cli_buffer_append(buffer, text, (size_t)n);
+    free(text);
+}
+
+void cli_buffer_free(cli_buffer *buffer)
+{
+    free(buffer->data);
+    buffer->data = NULL;
+    buffer->length = buffer->capacity = 0;
+}

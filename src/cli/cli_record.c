@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 
 int cli_record_option(int argc, char **argv, int index, void *state)
 {
@@ -30,6 +31,7 @@ int cli_record_option(int argc, char **argv, int index, void *state)
 
 const char *cli_record_path(const cli_record *rec)
 {
+    if (!cli_mpi_is_root()) return NULL; /* under mpirun only rank 0 records */
     if (rec->db && *rec->db) return rec->db;
     const char *env = getenv("ENTENTE_DB");
     return env && *env ? env : NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 
 static const char usage[] =
     "usage: entente backtest FILE... [--models NAME,NAME,...] [--param NAME=VALUE]...\n"
@@ -154,9 +155,10 @@ int cmd_backtest(int argc, char **argv)
         if (st.min_actors) options.min_actors = st.min_actors;
         if (st.folds) options.folds = st.folds;
         options.fit = st.fit;
+        options.distributor = cli_mpi_distributor(); /* under mpirun: the runs split (docs/scale.md) */
         en_backtest_run(all, count, &options, &bt, &err);
     }
-    if (bt) {
+    if (bt && cli_mpi_is_root()) {
         FILE *out = cli_output_open(&o, &err);
         if (out) {
             int ok = en_backtest_write(bt, o.format, out, &err) == EN_OK;

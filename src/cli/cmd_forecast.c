@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 
 static const char usage[] =
     "usage: entente forecast [FILE] [--what-if EXPR]... [--draws N] [--seed S] [--threads T]\n"
@@ -139,7 +140,11 @@ int cmd_forecast(int argc, char **argv)
     en_error err = EN_ERROR_INIT;
     en_forecast_result *result = NULL;
     int exit_status = CLI_OK;
-    if (en_forecast_run(s, o.params, &c.options, c.what_ifs, c.what_if_count, &result, &err) == EN_OK) {
+    /* Under mpirun the Monte Carlo draws are split across the processes (docs/scale.md). */
+    c.options.distributor = cli_mpi_distributor();
+    if (c.options.distributor && c.options.threads == 0) c.options.threads = cli_mpi_default_threads();
+    if (en_forecast_run(s, o.params, &c.options, c.what_ifs, c.what_if_count, &result, &err) == EN_OK &&
+        cli_mpi_is_root()) {
         FILE *out = cli_output_open(&o, &err);
         if (out) {
             int ok = en_forecast_write(result, o.format, out, &err) == EN_OK;

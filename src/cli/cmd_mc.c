@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 
 static const char usage[] =
     "usage: entente mc [FILE] [--model NAME] [--draws N] [--seed S] [--threads T] [--jitter F]\n"
@@ -149,6 +150,9 @@ int cmd_mc(int argc, char **argv)
     en_error err = EN_ERROR_INIT;
     progress_state progress = {0};
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
+    /* Under mpirun the draws are split across the processes (docs/scale.md). */
+    c.options.distributor = cli_mpi_distributor();
+    if (c.options.distributor && c.options.threads == 0) c.options.threads = cli_mpi_default_threads();
     long progress_fd = -1;
     const char *progress_env = getenv("ENTENTE_PROGRESS_FD");
     if (progress_env && en_parse_long(progress_env, 3, 1023, &progress_fd)) {
@@ -156,7 +160,7 @@ int cmd_mc(int argc, char **argv)
         fd = (int)progress_fd;
         c.options.progress = report_progress;
         c.options.progress_data = &fd;
-    } else if (!c.quiet && isatty(STDERR_FILENO)) {
+    } else if (!c.quiet && !c.options.distributor && isatty(STDERR_FILENO)) {
         c.options.progress = show_progress;
         c.options.progress_data = &progress;
     }
@@ -181,7 +185,7 @@ int cmd_mc(int argc, char **argv)
         en_error_clear(&err);
         exit_status = 130;
     }
-    if (result) {
+    if (result && cli_mpi_is_root()) {
         FILE *out = cli_output_open(&o, &err);
         if (out) {
             int ok = en_mc_result_write(result, o.format, out, &err) == EN_OK;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 
 static const char usage[] =
     "usage: entente sensitivity [FILE] [--model NAME] [--delta D] [--top N]\n"
@@ -75,7 +76,8 @@ int cmd_sensitivity(int argc, char **argv)
     if (!s) return status;
     en_error err = EN_ERROR_INIT;
     en_sensitivity_result *result = NULL;
-    if (en_sensitivity_run(model, s, o.params, &options, &result, &err) == EN_OK) {
+    options.distributor = cli_mpi_distributor(); /* under mpirun: the runs split across processes */
+    if (en_sensitivity_run(model, s, o.params, &options, &result, &err) == EN_OK && cli_mpi_is_root()) {
         FILE *out = cli_output_open(&o, &err);
         if (out) {
             int ok = en_sensitivity_result_write(result, o.format, out, &err) == EN_OK;

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/serve_internal.h"
-#include "core/util.h"
+#include "cli.h"
+#include "serve_internal.h"
+#include "entente.h"
 
 static const char usage[] =
     "usage: entente serve [FILE] [--db RUNS.db] [--port N] [--host ADDRESS] [--save FILE]\n"
@@ -121,9 +121,9 @@ int cmd_serve(int argc, char **argv)
         if (!ok) free(out);
         en_error_clear(&err);
         char *dot = strrchr(base, '.');
-        server.scenario_name = en_xprintf("%.*s.yaml", dot ? (int)(dot - base) : (int)strlen(base), base);
+        server.scenario_name = cli_xprintf("%.*s.yaml", dot ? (int)(dot - base) : (int)strlen(base), base);
     } else {
-        server.scenario_name = en_xstrdup(base);
+        server.scenario_name = cli_xstrdup(base);
     }
     en_scenario_free(s);
     if (!text) {
@@ -133,8 +133,8 @@ int cmd_serve(int argc, char **argv)
         return CLI_BAD_INPUT;
     }
     server.scenario_yaml = text;
-    server.sources_dir = o.sources_dir ? en_xstrdup(o.sources_dir)
-                                       : slash ? en_xstrndup(path, (size_t)(slash - path)) : en_xstrdup(".");
+    server.sources_dir = o.sources_dir ? cli_xstrdup(o.sources_dir)
+                                       : slash ? cli_xstrndup(path, (size_t)(slash - path)) : cli_xstrdup(".");
     int exit_status = CLI_OK;
     const char *tmp = getenv("TMPDIR");
     snprintf(server.workdir, sizeof server.workdir, "%s/entente-serve.XXXXXX", tmp && *tmp ? tmp : "/tmp");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 
 static const cli_command commands[] = {
     {"run", "run one model on a scenario and print the forecast", cmd_run},
@@ -23,6 +24,7 @@ static const cli_command commands[] = {
     {"backtest", "score models against recorded outcomes (scenarios, DEU tables); --fit", cmd_backtest},
     {"trace", "why every actor moved, round by round, in a spatial model run (CSV)", cmd_trace},
     {"serve", "the browser workbench: edit a scenario in a table, run it, see the charts", cmd_serve},
+    {"sweep", "one model over a grid of parameter values (NAME=START:STOP:STEP), one table", cmd_sweep},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -39,7 +41,7 @@ static void usage(FILE *out)
                  "options: --help, --version\n");
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -59,4 +61,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < COMMAND_COUNT; i++) fprintf(stderr, " %s", commands[i].name);
     fprintf(stderr, ")\n");
     return CLI_BAD_INPUT;
+}
+
+int main(int argc, char **argv)
+{
+    /* Under mpirun MPI starts here and ends with the command's exit status (cli_mpi.h). */
+    cli_mpi_start(&argc, &argv);
+    return cli_mpi_finish(dispatch(argc, argv));
 }

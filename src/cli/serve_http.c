@@ -12,7 +12,7 @@
  * Content-Security-Policy that allows only the page's own scripts and connections.
  */
 #define _GNU_SOURCE
-#include "cli/serve_internal.h"
+#include "serve_internal.h"
 
 #if ENTENTE_HAVE_MHD
 
@@ -29,13 +29,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "core/error.h"
-#include "core/node.h"
-#include "report/assets.h"
-#include "serve/serve.h"
-#include "store/json_read.h"
-#include "store/store.h"
+#include "cli.h"
+#include "entente/assets.h"
+#include "entente/serve.h"
+
+/* JSON pieces into a reply: the library's writers (entente/node.h), copied into the buffer. */
+static void cli_json_string(cli_buffer *out, const char *text)
+{
+    char *quoted = en_json_quote(text);
+    if (!quoted) {
+        fputs("entente: error: out of memory\n", stderr);
+        exit(CLI_INTERNAL);
+    }
+    cli_buffer_puts(out, quoted);
+    free(quoted);
+}
+
+static void cli_json_node(cli_buffer *out, const en_node *node)
+{
+    char *text = en_json_text(node);
+    if (!text) {
+        fputs("entente: error: out of memory\n", stderr);
+        exit(CLI_INTERNAL);
+    }
+    cli_buffer_puts(out, text);
+    free(text);
+}
 
 int serve_random_token(char out[65])
 {
@@ -56,7 +75,7 @@ int serve_random_token(char out[65])
 /* ---- per-request state ---------------------------------------------------------------- */
 
 typedef struct request {
-    en_buffer body;
+    cli_buffer body;
     int too_large;
     int seen;
 } request;
@@ -69,7 +88,7 @@ static void request_done(void *cls, struct MHD_Connection *connection, void **co
     (void)code;
     request *r = *con_cls;
     if (!r) return;
-    en_buffer_free(&r->body);
+    cli_buffer_free(&r->body);
     free(r);
     *con_cls = NULL;
 }
@@ -93,7 +112,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const c
     return result;
 }
 
-static enum MHD_Result answer_json(struct MHD_Connection *c, unsigned status, const en_buffer *json)
+static enum MHD_Result answer_json(struct MHD_Connection *c, unsigned status, const cli_buffer *json)
 {
     return answer(c, status, "application/json; charset=utf-8", json->data ? json->data : "", json->length, NULL);
 }
@@ -101,38 +120,38 @@ static enum MHD_Result answer_json(struct MHD_Connection *c, unsigned status, co
 /* {"error": MESSAGE} with optional located messages. */
 static enum MHD_Result answer_error(struct MHD_Connection *c, unsigned status, const char *message)
 {
-    en_buffer out = {0};
-    en_buffer_puts(&out, "{\"error\": ");
-    en_json_write_string(&out, message);
-    en_buffer_puts(&out, "}\n");
+    cli_buffer out = {0};
+    cli_buffer_puts(&out, "{\"error\": ");
+    cli_json_string(&out, message);
+    cli_buffer_puts(&out, "}\n");
     enum MHD_Result r = answer_json(c, status, &out);
-    en_buffer_free(&out);
+    cli_buffer_free(&out);
     return r;
 }
 
 /* The located messages of `err` as a JSON array; `yaml` (may be NULL) locates each in the
  * scenario document (a JSON pointer) when it names the scenario file `name`. */
-static void write_messages(en_buffer *out, const en_error *err, const char *yaml, const char *name)
+static void write_messages(cli_buffer *out, const en_error *err, const char *yaml, const char *name)
 {
-    en_buffer_puts(out, "[");
+    cli_buffer_puts(out, "[");
     int first = 1;
     for (const en_error *e = err; e && e->code != EN_OK; e = e->next) {
-        if (!first) en_buffer_puts(out, ", ");
+        if (!first) cli_buffer_puts(out, ", ");
         first = 0;
-        en_buffer_puts(out, "{\"file\": ");
-        en_json_write_string(out, e->file);
-        en_buffer_printf(out, ", \"line\": %d, \"column\": %d, \"message\": ", e->line, e->column);
-        en_json_write_string(out, e->message);
-        en_buffer_puts(out, ", \"path\": ");
+        cli_buffer_puts(out, "{\"file\": ");
+        cli_json_string(out, e->file);
+        cli_buffer_printf(out, ", \"line\": %d, \"column\": %d, \"message\": ", e->line, e->column);
+        cli_json_string(out, e->message);
+        cli_buffer_puts(out, ", \"path\": ");
         char *path = NULL;
         if (yaml && e->line > 0 && (!name || strcmp(e->file, name) == 0))
             path = en_serve_locate(yaml, strlen(yaml), e->line, e->column);
-        if (path) en_json_write_string(out, path);
-        else en_buffer_puts(out, "null");
+        if (path) cli_json_string(out, path);
+        else cli_buffer_puts(out, "null");
         free(path);
-        en_buffer_puts(out, "}");
+        cli_buffer_puts(out, "}");
     }
-    en_buffer_puts(out, "]");
+    cli_buffer_puts(out, "]");
 }
 
 /* Parses "FILE:LINE:COL: error: MESSAGE" lines (the CLI's stderr) back into messages. */
@@ -142,7 +161,7 @@ static void stderr_messages(en_error *err, const char *text)
     while (line && *line) {
         const char *end = strchr(line, '\n');
         size_t n = end ? (size_t)(end - line) : strlen(line);
-        char *copy = en_xstrndup(line, n);
+        char *copy = cli_xstrndup(line, n);
         char *marker = strstr(copy, ": error: ");
         if (marker) {
             *marker = '\0';
@@ -182,7 +201,7 @@ static char *as_yaml(const char *text, size_t length, const char *name, en_error
         free(json);
     }
     en_error_clear(&check);
-    if (is_scenario_yaml) return en_xstrndup(text, length);
+    if (is_scenario_yaml) return cli_xstrndup(text, length);
     en_scenario *s = NULL;
     if (en_scenario_load_buffer(text, length, name, &options, &s, err) != EN_OK) return NULL;
     char *out = NULL;
@@ -204,7 +223,7 @@ static char *request_scenario(const char *body, size_t length, en_error *err)
     size_t k = 0;
     while (k < length && strchr(" \t\r\n", body[k])) k++;
     if (k < length && body[k] == '{') {
-        char *text = en_xstrndup(body, length);
+        char *text = cli_xstrndup(body, length);
         en_node *node = strlen(text) == length ? en_json_parse(text) : NULL;
         free(text);
         if (node && node->type == EN_NODE_OBJECT) {
@@ -212,13 +231,13 @@ static char *request_scenario(const char *body, size_t length, en_error *err)
             const en_node *yaml = en_node_get(node, "yaml");
             char *out = NULL;
             if (document && document->type == EN_NODE_OBJECT) {
-                en_buffer json = {0};
-                en_json_write_node(&json, document);
-                en_buffer_puts(&json, "");
+                cli_buffer json = {0};
+                cli_json_node(&json, document);
+                cli_buffer_puts(&json, "");
                 out = en_serve_json_to_yaml(json.data, json.length, err);
-                en_buffer_free(&json);
+                cli_buffer_free(&json);
             } else if (yaml && yaml->type == EN_NODE_STRING) {
-                out = en_xstrdup(yaml->string ? yaml->string : "");
+                out = cli_xstrdup(yaml->string ? yaml->string : "");
             } else {
                 en_error_set(err, EN_ERROR_INPUT, "the body names neither \"document\" (the scenario as JSON) nor \"yaml\" (its text)");
             }
@@ -229,11 +248,11 @@ static char *request_scenario(const char *body, size_t length, en_error *err)
         en_error_add(err, EN_ERROR_INPUT, "request", 1, 1, "the request body is not valid JSON");
         return NULL;
     }
-    return en_xstrndup(body, length);
+    return cli_xstrndup(body, length);
 }
 
 /* {"valid": BOOL, "messages": [...], "notes": [...]} for the scenario YAML `yaml`. */
-static void validate_yaml(serve_server *server, const char *yaml, const char *name, en_buffer *out)
+static void validate_yaml(serve_server *server, const char *yaml, const char *name, cli_buffer *out)
 {
     en_load_options options;
     memset(&options, 0, sizeof options);
@@ -242,14 +261,14 @@ static void validate_yaml(serve_server *server, const char *yaml, const char *na
     en_error err = EN_ERROR_INIT;
     (void)server;
     en_scenario_load_buffer(yaml, strlen(yaml), name, &options, &s, &err);
-    en_buffer_printf(out, "{\"valid\": %s, \"messages\": ", s ? "true" : "false");
+    cli_buffer_printf(out, "{\"valid\": %s, \"messages\": ", s ? "true" : "false");
     write_messages(out, &err, yaml, name);
-    en_buffer_puts(out, ", \"notes\": [");
+    cli_buffer_puts(out, ", \"notes\": [");
     for (size_t k = 0; s && k < en_scenario_note_count(s); k++) {
-        if (k) en_buffer_puts(out, ", ");
-        en_json_write_string(out, en_scenario_note(s, k));
+        if (k) cli_buffer_puts(out, ", ");
+        cli_json_string(out, en_scenario_note(s, k));
     }
-    en_buffer_puts(out, "]}");
+    cli_buffer_puts(out, "]}");
     en_scenario_free(s);
     en_error_clear(&err);
 }
@@ -257,23 +276,23 @@ static void validate_yaml(serve_server *server, const char *yaml, const char *na
 static enum MHD_Result api_scenario(serve_server *server, struct MHD_Connection *c)
 {
     pthread_mutex_lock(&server->lock);
-    char *yaml = en_xstrdup(server->scenario_yaml);
-    char *name = en_xstrdup(server->scenario_name);
+    char *yaml = cli_xstrdup(server->scenario_yaml);
+    char *name = cli_xstrdup(server->scenario_name);
     pthread_mutex_unlock(&server->lock);
     en_error err = EN_ERROR_INIT;
     char *json = en_serve_yaml_to_json(yaml, strlen(yaml), name, &err);
-    en_buffer out = {0};
-    en_buffer_puts(&out, "{\"name\": ");
-    en_json_write_string(&out, name);
-    en_buffer_puts(&out, ", \"document\": ");
-    en_buffer_puts(&out, json ? json : "null");
-    en_buffer_puts(&out, ", \"yaml\": ");
-    en_json_write_string(&out, yaml);
-    en_buffer_puts(&out, ", \"validation\": ");
+    cli_buffer out = {0};
+    cli_buffer_puts(&out, "{\"name\": ");
+    cli_json_string(&out, name);
+    cli_buffer_puts(&out, ", \"document\": ");
+    cli_buffer_puts(&out, json ? json : "null");
+    cli_buffer_puts(&out, ", \"yaml\": ");
+    cli_json_string(&out, yaml);
+    cli_buffer_puts(&out, ", \"validation\": ");
     validate_yaml(server, yaml, name, &out);
-    en_buffer_puts(&out, "}\n");
+    cli_buffer_puts(&out, "}\n");
     enum MHD_Result r = answer_json(c, 200, &out);
-    en_buffer_free(&out);
+    cli_buffer_free(&out);
     en_error_clear(&err);
     free(json);
     free(yaml);
@@ -286,23 +305,23 @@ static enum MHD_Result api_validate(serve_server *server, struct MHD_Connection 
     en_error err = EN_ERROR_INIT;
     char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, &err);
     if (!yaml) {
-        en_buffer out = {0};
-        en_buffer_puts(&out, "{\"valid\": false, \"messages\": ");
+        cli_buffer out = {0};
+        cli_buffer_puts(&out, "{\"valid\": false, \"messages\": ");
         write_messages(&out, &err, NULL, NULL);
-        en_buffer_puts(&out, ", \"notes\": []}\n");
+        cli_buffer_puts(&out, ", \"notes\": []}\n");
         enum MHD_Result result = answer_json(c, 400, &out);
-        en_buffer_free(&out);
+        cli_buffer_free(&out);
         en_error_clear(&err);
         return result;
     }
     pthread_mutex_lock(&server->lock);
-    char *name = en_xstrdup(server->scenario_name);
+    char *name = cli_xstrdup(server->scenario_name);
     pthread_mutex_unlock(&server->lock);
-    en_buffer out = {0};
+    cli_buffer out = {0};
     validate_yaml(server, yaml, name, &out);
-    en_buffer_puts(&out, "\n");
+    cli_buffer_puts(&out, "\n");
     enum MHD_Result result = answer_json(c, 200, &out);
-    en_buffer_free(&out);
+    cli_buffer_free(&out);
     free(name);
     free(yaml);
     return result;
@@ -311,7 +330,7 @@ static enum MHD_Result api_validate(serve_server *server, struct MHD_Connection 
 /* Writes `text` to the --save file atomically (temporary file, then rename). */
 static int save_file(const char *path, const char *text, char *why, size_t why_size)
 {
-    char *tmp = en_xprintf("%s.entente-save.XXXXXX", path);
+    char *tmp = cli_xprintf("%s.entente-save.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         snprintf(why, why_size, "cannot write beside %s: %s", path, strerror(errno));
@@ -349,20 +368,20 @@ static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, 
         return result;
     }
     pthread_mutex_lock(&server->lock);
-    char *name = en_xstrdup(server->scenario_name);
+    char *name = cli_xstrdup(server->scenario_name);
     pthread_mutex_unlock(&server->lock);
-    en_buffer check = {0};
+    cli_buffer check = {0};
     validate_yaml(server, yaml, name, &check);
     int valid = check.data && strncmp(check.data, "{\"valid\": true", 14) == 0;
     if (!valid) {
-        en_buffer_puts(&check, "\n");
+        cli_buffer_puts(&check, "\n");
         enum MHD_Result result = answer_json(c, 422, &check);
-        en_buffer_free(&check);
+        cli_buffer_free(&check);
         free(name);
         free(yaml);
         return result;
     }
-    en_buffer_free(&check);
+    cli_buffer_free(&check);
     char why[600] = "";
     int written = 0;
     if (server->save_path) {
@@ -375,19 +394,19 @@ static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, 
     }
     pthread_mutex_lock(&server->lock);
     free(server->scenario_yaml);
-    server->scenario_yaml = en_xstrdup(yaml);
+    server->scenario_yaml = cli_xstrdup(yaml);
     pthread_mutex_unlock(&server->lock);
-    en_buffer out = {0};
-    en_buffer_puts(&out, "{\"name\": ");
-    en_json_write_string(&out, name);
-    en_buffer_puts(&out, ", \"saved_to\": ");
-    if (written) en_json_write_string(&out, server->save_path);
-    else en_buffer_puts(&out, "null");
-    en_buffer_puts(&out, ", \"yaml\": ");
-    en_json_write_string(&out, yaml);
-    en_buffer_puts(&out, "}\n");
+    cli_buffer out = {0};
+    cli_buffer_puts(&out, "{\"name\": ");
+    cli_json_string(&out, name);
+    cli_buffer_puts(&out, ", \"saved_to\": ");
+    if (written) cli_json_string(&out, server->save_path);
+    else cli_buffer_puts(&out, "null");
+    cli_buffer_puts(&out, ", \"yaml\": ");
+    cli_json_string(&out, yaml);
+    cli_buffer_puts(&out, "}\n");
     enum MHD_Result result = answer_json(c, 200, &out);
-    en_buffer_free(&out);
+    cli_buffer_free(&out);
     free(name);
     free(yaml);
     return result;
@@ -397,7 +416,7 @@ static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, 
  * recorded run of the --db store) becomes the open scenario. */
 static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, const request *r)
 {
-    char *text = en_xstrndup(r->body.data ? r->body.data : "", r->body.length);
+    char *text = cli_xstrndup(r->body.data ? r->body.data : "", r->body.length);
     en_node *node = strlen(text) == r->body.length ? en_json_parse(text) : NULL;
     free(text);
     if (!node || node->type != EN_NODE_OBJECT) {
@@ -413,13 +432,13 @@ static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, 
         const char *base = strrchr(given, '/');
         base = base ? base + 1 : given;
         if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strlen(base) > 200) base = "upload.yaml";
-        name = en_xstrdup(base);
+        name = cli_xstrdup(base);
         yaml = as_yaml(upload->string, strlen(upload->string), name, &err);
         if (yaml) {
             /* The YAML file the scenario is kept as is named .yaml whatever it came from. */
             char *dot = strrchr(name, '.');
             if (!dot || (strcmp(dot, ".yaml") != 0 && strcmp(dot, ".yml") != 0)) {
-                char *renamed = en_xprintf("%.*s.yaml", dot ? (int)(dot - name) : (int)strlen(name), name);
+                char *renamed = cli_xprintf("%.*s.yaml", dot ? (int)(dot - name) : (int)strlen(name), name);
                 free(name);
                 name = renamed;
             }
@@ -443,7 +462,7 @@ static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, 
                 if (stream) fclose(stream);
                 free(out);
             }
-            name = en_xprintf("run-%lld.yaml", (long long)loaded->id);
+            name = cli_xprintf("run-%lld.yaml", (long long)loaded->id);
         }
         en_store_loaded_free(loaded);
         en_store_close(store);
@@ -453,12 +472,12 @@ static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, 
     }
     en_node_free(node);
     if (!yaml) {
-        en_buffer out = {0};
-        en_buffer_puts(&out, "{\"error\": \"the scenario cannot be opened\", \"messages\": ");
+        cli_buffer out = {0};
+        cli_buffer_puts(&out, "{\"error\": \"the scenario cannot be opened\", \"messages\": ");
         write_messages(&out, &err, NULL, NULL);
-        en_buffer_puts(&out, "}\n");
+        cli_buffer_puts(&out, "}\n");
         enum MHD_Result result = answer_json(c, 422, &out);
-        en_buffer_free(&out);
+        cli_buffer_free(&out);
         en_error_clear(&err);
         free(name);
         return result;
@@ -475,21 +494,21 @@ static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, 
 /* GET /api/models: the registered models, as `entente models` lists them. */
 static enum MHD_Result api_models(struct MHD_Connection *c)
 {
-    en_buffer out = {0};
-    en_buffer_puts(&out, "{\"default\": ");
-    en_json_write_string(&out, en_default_forecaster());
-    en_buffer_puts(&out, ", \"models\": [");
+    cli_buffer out = {0};
+    cli_buffer_puts(&out, "{\"default\": ");
+    cli_json_string(&out, en_default_forecaster());
+    cli_buffer_puts(&out, ", \"models\": [");
     for (size_t k = 0; k < en_model_count(); k++) {
         const en_model *m = en_model_at(k);
-        en_buffer_puts(&out, k ? ", {\"name\": " : "{\"name\": ");
-        en_json_write_string(&out, en_model_name(m));
-        en_buffer_puts(&out, ", \"description\": ");
-        en_json_write_string(&out, en_model_description(m));
-        en_buffer_puts(&out, "}");
+        cli_buffer_puts(&out, k ? ", {\"name\": " : "{\"name\": ");
+        cli_json_string(&out, en_model_name(m));
+        cli_buffer_puts(&out, ", \"description\": ");
+        cli_json_string(&out, en_model_description(m));
+        cli_buffer_puts(&out, "}");
     }
-    en_buffer_puts(&out, "]}\n");
+    cli_buffer_puts(&out, "]}\n");
     enum MHD_Result r = answer_json(c, 200, &out);
-    en_buffer_free(&out);
+    cli_buffer_free(&out);
     return r;
 }
 
@@ -514,8 +533,8 @@ static enum MHD_Result api_recorded(serve_server *server, struct MHD_Connection 
         en_error_clear(&err);
         return r;
     }
-    en_buffer out = {0};
-    en_buffer_puts(&out, "{\"store\": true, \"runs\": [");
+    cli_buffer out = {0};
+    cli_buffer_puts(&out, "{\"store\": true, \"runs\": [");
     int first = 1;
     char *line = text, *next;
     for (int header = 1; line && *line; line = next, header = 0) {
@@ -524,16 +543,16 @@ static enum MHD_Result api_recorded(serve_server *server, struct MHD_Connection 
         char *end = NULL;
         long long id = strtoll(line, &end, 10);
         if (header || end == line || id <= 0) continue;
-        en_buffer_printf(&out, "%s{\"id\": %lld, \"line\": ", first ? "" : ", ", id);
+        cli_buffer_printf(&out, "%s{\"id\": %lld, \"line\": ", first ? "" : ", ", id);
         while (*end == ' ') end++;
-        en_json_write_string(&out, end);
-        en_buffer_puts(&out, "}");
+        cli_json_string(&out, end);
+        cli_buffer_puts(&out, "}");
         first = 0;
     }
-    en_buffer_puts(&out, "]}\n");
+    cli_buffer_puts(&out, "]}\n");
     free(text);
     enum MHD_Result r = answer_json(c, 200, &out);
-    en_buffer_free(&out);
+    cli_buffer_free(&out);
     return r;
 }
 
@@ -543,16 +562,16 @@ static enum MHD_Result job_result(serve_server *server, struct MHD_Connection *c
     pthread_mutex_lock(&server->lock);
     serve_job_state state = job->state;
     int status = job->exit_status;
-    char *out_text = en_xstrndup(job->out.data ? job->out.data : "", job->out.length);
-    char *err_text = en_xstrndup(job->err.data ? job->err.data : "", job->err.length);
-    char *name = en_xstrdup(server->scenario_name);
+    char *out_text = cli_xstrndup(job->out.data ? job->out.data : "", job->out.length);
+    char *err_text = cli_xstrndup(job->err.data ? job->err.data : "", job->err.length);
+    char *name = cli_xstrdup(server->scenario_name);
     pthread_mutex_unlock(&server->lock);
     enum MHD_Result result;
     if (state == SERVE_JOB_RUNNING) {
-        en_buffer out = {0};
-        en_buffer_printf(&out, "{\"id\": %u, \"state\": \"running\"}\n", job->id);
+        cli_buffer out = {0};
+        cli_buffer_printf(&out, "{\"id\": %u, \"state\": \"running\"}\n", job->id);
         result = answer_json(c, 409, &out);
-        en_buffer_free(&out);
+        cli_buffer_free(&out);
     } else if (state == SERVE_JOB_DONE && status == 0) {
         result = answer(c, 200, "application/json; charset=utf-8", out_text, strlen(out_text), NULL);
     } else {
@@ -560,25 +579,25 @@ static enum MHD_Result job_result(serve_server *server, struct MHD_Connection *c
                       : status == CLI_BAD_INPUT ? 422 : 500;
         en_error err = EN_ERROR_INIT;
         stderr_messages(&err, err_text);
-        en_buffer out = {0};
-        en_buffer_printf(&out, "{\"id\": %u, \"state\": \"%s\", \"exit_status\": %d, \"error\": ", job->id,
+        cli_buffer out = {0};
+        cli_buffer_printf(&out, "{\"id\": %u, \"state\": \"%s\", \"exit_status\": %d, \"error\": ", job->id,
                          serve_job_state_name(state), status);
-        en_json_write_string(&out, state == SERVE_JOB_CANCELLED ? "the run was cancelled"
+        cli_json_string(&out, state == SERVE_JOB_CANCELLED ? "the run was cancelled"
                                    : state == SERVE_JOB_TIMEOUT ? "the run took longer than the server allows (--max-run-seconds)"
                                    : err_text);
-        en_buffer_puts(&out, ", \"stderr\": ");
-        en_json_write_string(&out, err_text);
-        en_buffer_puts(&out, ", \"messages\": ");
+        cli_buffer_puts(&out, ", \"stderr\": ");
+        cli_json_string(&out, err_text);
+        cli_buffer_puts(&out, ", \"messages\": ");
         write_messages(&out, &err, job->scenario_yaml, name);
         /* A cancelled Monte Carlo run still printed its partial answer. */
-        en_buffer_puts(&out, ", \"partial\": ");
+        cli_buffer_puts(&out, ", \"partial\": ");
         en_node *partial = out_text[0] ? en_json_parse(out_text) : NULL;
-        if (partial) en_buffer_puts(&out, out_text);
-        else en_buffer_puts(&out, "null");
+        if (partial) cli_buffer_puts(&out, out_text);
+        else cli_buffer_puts(&out, "null");
         en_node_free(partial);
-        en_buffer_puts(&out, "}\n");
+        cli_buffer_puts(&out, "}\n");
         result = answer_json(c, http, &out);
-        en_buffer_free(&out);
+        cli_buffer_free(&out);
         en_error_clear(&err);
     }
     free(out_text);
@@ -587,7 +606,7 @@ static enum MHD_Result job_result(serve_server *server, struct MHD_Connection *c
     return result;
 }
 
-static void job_status(serve_server *server, serve_job *job, en_buffer *out)
+static void job_status(serve_server *server, serve_job *job, cli_buffer *out)
 {
     pthread_mutex_lock(&server->lock);
     double elapsed = (job->state == SERVE_JOB_RUNNING ? 0 : job->ended) - job->started;
@@ -596,13 +615,13 @@ static void job_status(serve_server *server, serve_job *job, en_buffer *out)
         clock_gettime(CLOCK_MONOTONIC, &t);
         elapsed = (double)t.tv_sec + (double)t.tv_nsec / 1e9 - job->started;
     }
-    en_buffer_printf(out, "{\"id\": %u, \"command\": ", job->id);
-    en_json_write_string(out, job->command);
-    en_buffer_printf(out, ", \"state\": \"%s\", \"elapsed\": %.3f, \"progress\": ", serve_job_state_name(job->state), elapsed);
-    if (job->progress_total) en_buffer_printf(out, "{\"done\": %zu, \"total\": %zu}", job->progress_done, job->progress_total);
-    else en_buffer_puts(out, "null");
-    if (job->state != SERVE_JOB_RUNNING) en_buffer_printf(out, ", \"exit_status\": %d", job->exit_status);
-    en_buffer_puts(out, "}");
+    cli_buffer_printf(out, "{\"id\": %u, \"command\": ", job->id);
+    cli_json_string(out, job->command);
+    cli_buffer_printf(out, ", \"state\": \"%s\", \"elapsed\": %.3f, \"progress\": ", serve_job_state_name(job->state), elapsed);
+    if (job->progress_total) cli_buffer_printf(out, "{\"done\": %zu, \"total\": %zu}", job->progress_done, job->progress_total);
+    else cli_buffer_puts(out, "null");
+    if (job->state != SERVE_JOB_RUNNING) cli_buffer_printf(out, ", \"exit_status\": %d", job->exit_status);
+    cli_buffer_puts(out, "}");
     pthread_mutex_unlock(&server->lock);
 }
 
@@ -611,14 +630,14 @@ static enum MHD_Result api_run(serve_server *server, struct MHD_Connection *c, c
     en_serve_run_request req;
     en_error err = EN_ERROR_INIT;
     if (en_serve_run_request_parse(r->body.data ? r->body.data : "", r->body.length, &req, &err) != EN_OK) {
-        en_buffer out = {0};
-        en_buffer_puts(&out, "{\"error\": ");
-        en_json_write_string(&out, err.message);
-        en_buffer_puts(&out, ", \"messages\": ");
+        cli_buffer out = {0};
+        cli_buffer_puts(&out, "{\"error\": ");
+        cli_json_string(&out, err.message);
+        cli_buffer_puts(&out, ", \"messages\": ");
         write_messages(&out, &err, NULL, NULL);
-        en_buffer_puts(&out, "}\n");
+        cli_buffer_puts(&out, "}\n");
         enum MHD_Result result = answer_json(c, 400, &out);
-        en_buffer_free(&out);
+        cli_buffer_free(&out);
         en_error_clear(&err);
         return result;
     }
@@ -634,11 +653,11 @@ static enum MHD_Result api_run(serve_server *server, struct MHD_Connection *c, c
         serve_job_wait(server, job);
         result = job_result(server, c, job);
     } else {
-        en_buffer out = {0};
+        cli_buffer out = {0};
         job_status(server, job, &out);
-        en_buffer_puts(&out, "\n");
+        cli_buffer_puts(&out, "\n");
         result = answer_json(c, 202, &out);
-        en_buffer_free(&out);
+        cli_buffer_free(&out);
     }
     serve_job_release(server, job);
     return result;
@@ -655,21 +674,21 @@ static enum MHD_Result api_runs(serve_server *server, struct MHD_Connection *c, 
     if (!job) return answer_error(c, 404, "no such run (it never existed or is too old)");
     enum MHD_Result result;
     if (strcmp(end, "") == 0 && strcmp(method, "GET") == 0) {
-        en_buffer out = {0};
+        cli_buffer out = {0};
         job_status(server, job, &out);
-        en_buffer_puts(&out, "\n");
+        cli_buffer_puts(&out, "\n");
         result = answer_json(c, 200, &out);
-        en_buffer_free(&out);
+        cli_buffer_free(&out);
     } else if (strcmp(end, "/result") == 0 && strcmp(method, "GET") == 0) {
         result = job_result(server, c, job);
     } else if (strcmp(end, "/cancel") == 0 && strcmp(method, "POST") == 0) {
         serve_job_cancel(server, job);
         serve_job_wait(server, job);
-        en_buffer out = {0};
+        cli_buffer out = {0};
         job_status(server, job, &out);
-        en_buffer_puts(&out, "\n");
+        cli_buffer_puts(&out, "\n");
         result = answer_json(c, 200, &out);
-        en_buffer_free(&out);
+        cli_buffer_free(&out);
     } else if (strcmp(end, "") == 0 || strcmp(end, "/result") == 0 || strcmp(end, "/cancel") == 0) {
         result = answer_error(c, 405, "method not allowed here");
     } else {
@@ -685,9 +704,9 @@ static const char page_policy[] =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "font-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-static void page_html(en_buffer *out)
+static void page_html(cli_buffer *out)
 {
-    en_buffer_puts(out,
+    cli_buffer_puts(out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<title>entente workbench</title>\n<link rel=\"icon\" href=\"data:,\">\n"
@@ -697,33 +716,29 @@ static void page_html(en_buffer *out)
         "<header><h1 id=\"title\">entente workbench</h1><p id=\"subtitle\"></p></header>\n"
         "<main id=\"workbench\"><noscript><p>The workbench needs JavaScript.</p></noscript>\n"
         "<ul id=\"entente-errors\"></ul></main>\n");
-    en_buffer_printf(out, "<footer><p class=\"note\">Charts: Vega %s, Vega-Lite %s, vega-embed %s (BSD-3-Clause), "
+    cli_buffer_printf(out, "<footer><p class=\"note\">Charts: Vega %s, Vega-Lite %s, vega-embed %s (BSD-3-Clause), "
                           "served by entente; no network beyond this server.</p></footer>\n",
-                     en_asset_vega_version, en_asset_vega_lite_version, en_asset_vega_embed_version);
+                     en_web_asset_version("vega"), en_web_asset_version("vega-lite"),
+                     en_web_asset_version("vega-embed"));
     static const char *const scripts[] = {"vega.js", "vega-lite.js", "vega-embed.js", "vega-interpreter.js", "charts.js", "serve.js"};
     for (size_t k = 0; k < sizeof scripts / sizeof scripts[0]; k++)
-        en_buffer_printf(out, "<script src=\"/assets/%s\"></script>\n", scripts[k]);
-    en_buffer_puts(out, "</body>\n</html>\n");
+        cli_buffer_printf(out, "<script src=\"/assets/%s\"></script>\n", scripts[k]);
+    cli_buffer_puts(out, "</body>\n</html>\n");
 }
 
 static enum MHD_Result serve_asset(struct MHD_Connection *c, const char *name)
 {
-    static const struct {
-        const char *name, *type;
-        const unsigned char *data;
-    } assets[] = {
-        {"vega.js", "text/javascript; charset=utf-8", en_asset_vega},
-        {"vega-lite.js", "text/javascript; charset=utf-8", en_asset_vega_lite},
-        {"vega-embed.js", "text/javascript; charset=utf-8", en_asset_vega_embed},
-        {"vega-interpreter.js", "text/javascript; charset=utf-8", en_asset_vega_interpreter},
-        {"charts.js", "text/javascript; charset=utf-8", en_asset_charts_js},
-        {"serve.js", "text/javascript; charset=utf-8", en_asset_serve_js},
-        {"report.css", "text/css; charset=utf-8", en_asset_report_css},
-        {"serve.css", "text/css; charset=utf-8", en_asset_serve_css},
-    };
-    for (size_t k = 0; k < sizeof assets / sizeof assets[0]; k++)
-        if (strcmp(assets[k].name, name) == 0)
-            return answer(c, 200, assets[k].type, assets[k].data, strlen((const char *)assets[k].data), NULL);
+    /* Only these names are served (never a path on disk). */
+    static const char *const served[] = {"vega.js", "vega-lite.js", "vega-embed.js", "vega-interpreter.js",
+                                         "charts.js", "serve.js", "report.css", "serve.css"};
+    for (size_t k = 0; k < sizeof served / sizeof served[0]; k++) {
+        if (strcmp(served[k], name) != 0) continue;
+        size_t size = 0;
+        const char *text = en_web_asset(name, &size);
+        if (!text) break;
+        const char *type = strstr(name, ".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+        return answer(c, 200, type, text, size, NULL);
+    }
     return answer_error(c, 404, "no such asset");
 }
 
@@ -761,7 +776,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     serve_server *server = cls;
     request *r = *con_cls;
     if (!r) {
-        r = en_xcalloc(1, sizeof *r);
+        r = cli_xcalloc(1, sizeof *r);
         *con_cls = r;
         return MHD_YES;
     }
@@ -769,7 +784,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     size_t limit = is_open ? server->max_upload : server->max_body;
     if (*upload_data_size) {
         if (!r->too_large && r->body.length + *upload_data_size <= limit)
-            en_buffer_append(&r->body, upload_data, *upload_data_size);
+            cli_buffer_append(&r->body, upload_data, *upload_data_size);
         else
             r->too_large = 1;
         *upload_data_size = 0;
@@ -804,10 +819,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!api) {
         if (!get) return answer_error(c, 405, "method not allowed");
         if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
-            en_buffer page = {0};
+            cli_buffer page = {0};
             page_html(&page);
             enum MHD_Result result = answer(c, 200, "text/html; charset=utf-8", page.data, page.length, page_policy);
-            en_buffer_free(&page);
+            cli_buffer_free(&page);
             return result;
         }
         if (strncmp(url, "/assets/", 8) == 0) return serve_asset(c, url + 8);

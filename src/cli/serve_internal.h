@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "core/util.h"
+#include "cli.h"
+#include "entente.h"
 
 typedef enum serve_job_state {
     SERVE_JOB_RUNNING = 0,
@@ -27,7 +28,7 @@ typedef struct serve_job {
     serve_job_state state;
     int exit_status;
     double started, ended; /* CLOCK_MONOTONIC seconds */
-    en_buffer out, err;    /* the command's stdout and stderr */
+    cli_buffer out, err;    /* the command's stdout and stderr */
     size_t progress_done, progress_total; /* Monte Carlo draws (mc), 0 when unknown */
     int cancel;
     char *scenario_yaml;   /* what the command ran on (for locating its messages) */

@@ -11,7 +11,7 @@
  * messages read `ukraine-2023.yaml:12:5: ...`.
  */
 #define _GNU_SOURCE
-#include "cli/serve_internal.h"
+#include "serve_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,8 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "serve/serve.h"
+#include "cli.h"
+#include "entente/serve.h"
 
 static double now_seconds(void)
 {
@@ -84,8 +84,8 @@ static void remove_tree(const char *directory)
 static void job_free(serve_job *job)
 {
     if (!job) return;
-    en_buffer_free(&job->out);
-    en_buffer_free(&job->err);
+    cli_buffer_free(&job->out);
+    cli_buffer_free(&job->err);
     if (job->directory) {
         remove_tree(job->directory);
         free(job->directory);
@@ -164,14 +164,14 @@ static void child_run(serve_server *server, serve_job *job, const char *file, ch
     _exit(status);
 }
 
-static void append_limited(serve_server *server, serve_job *job, en_buffer *buffer, const char *data, size_t n,
+static void append_limited(serve_server *server, serve_job *job, cli_buffer *buffer, const char *data, size_t n,
                            int *over)
 {
     if (job->out.length + job->err.length + n > server->max_output) {
         *over = 1;
         return;
     }
-    en_buffer_append(buffer, data, n);
+    cli_buffer_append(buffer, data, n);
 }
 
 typedef struct monitor_args {
@@ -250,7 +250,7 @@ static void *monitor(void *data)
     }
     pthread_mutex_lock(&server->lock);
     job->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    if (over) en_buffer_puts(&job->err, "\nentente serve: the run's output grew past the limit (--max-output); it was stopped\n");
+    if (over) cli_buffer_puts(&job->err, "\nentente serve: the run's output grew past the limit (--max-output); it was stopped\n");
     job->state = final_state;
     job->ended = now_seconds();
     server->running--;
@@ -287,21 +287,21 @@ serve_job *serve_job_start(serve_server *server, char *const *argv, int argc, co
     server->running++;
     unsigned id = ++server->next_id;
     const char *name = server->scenario_name ? server->scenario_name : "scenario.yaml";
-    char *yaml = en_xstrdup(scenario_yaml ? scenario_yaml : server->scenario_yaml);
+    char *yaml = cli_xstrdup(scenario_yaml ? scenario_yaml : server->scenario_yaml);
     pthread_mutex_unlock(&server->lock);
 
-    serve_job *job = en_xcalloc(1, sizeof *job);
+    serve_job *job = cli_xcalloc(1, sizeof *job);
     job->id = id;
     snprintf(job->command, sizeof job->command, "%s", argv[0]);
     job->scenario_yaml = yaml;
-    job->directory = en_xprintf("%s/run-%u", server->workdir, id);
+    job->directory = cli_xprintf("%s/run-%u", server->workdir, id);
     job->started = now_seconds();
     job->refs = 3; /* the table's, the monitor's and the caller's */
     int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
     char *file = NULL;
     int ok = mkdir(job->directory, 0700) == 0;
     if (ok) {
-        file = en_xprintf("%s/%s", job->directory, name);
+        file = cli_xprintf("%s/%s", job->directory, name);
         int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         size_t length = strlen(yaml), done = 0;
         while (fd >= 0 && done < length) {
@@ -335,12 +335,15 @@ serve_job *serve_job_start(serve_server *server, char *const *argv, int argc, co
     }
     free(file);
     job->pid = pid;
-    monitor_args *args = en_xmalloc(sizeof *args);
+    monitor_args *args = cli_xmalloc(sizeof *args);
     *args = (monitor_args){server, job, pipes[0][0], pipes[1][0], pipes[2][0]};
     serve_job *drop[8];
     size_t drop_count = 0;
     pthread_mutex_lock(&server->lock);
-    EN_GROW(server->jobs, server->job_capacity, server->job_count + 1);
+    if (server->job_count == server->job_capacity) {
+        server->job_capacity = server->job_capacity ? 2 * server->job_capacity : 8;
+        server->jobs = cli_xrealloc(server->jobs, server->job_capacity * sizeof *server->jobs);
+    }
     server->jobs[server->job_count++] = job;
     prune_locked(server, drop, &drop_count);
     pthread_mutex_unlock(&server->lock);

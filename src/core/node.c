@@ -171,3 +171,17 @@ void en_json_write_node(en_buffer *out, const en_node *node)
         break;
     }
 }
+
+char *en_json_quote(const char *text)
+{
+    en_buffer out = {0};
+    en_json_write_string(&out, text ? text : "");
+    return out.data;
+}
+
+char *en_json_text(const en_node *node)
+{
+    en_buffer out = {0};
+    en_json_write_node(&out, node);
+    return out.data;
+}

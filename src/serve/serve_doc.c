@@ -8,9 +8,8 @@
  * a generic YAML <-> JSON mapping keeps them all, where going through en_scenario would keep only
  * what the loader reads. YAML comments are not kept (docs/serve.md says so).
  */
-#include "serve/serve.h"
+#include "entente/serve.h"
 
-#include <libfyaml.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "core/util.h"
 #include "io/load.h"
 #include "io/yaml_read.h"
+#include "io/ytree.h"
 #include "store/json_read.h"
 
 enum { MAX_NESTING = 64 };
@@ -65,12 +65,12 @@ static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
 static const char *const true_words[] = {"true", "True", "TRUE", NULL};
 static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 
-static void write_scalar_json(en_buffer *out, struct fy_node *node)
+static void write_scalar_json(en_buffer *out, en_ynode *node)
 {
     size_t n = 0;
-    const char *text = fy_node_get_scalar(node, &n);
+    const char *text = en_ynode_get_scalar(node, &n);
     if (!text) text = "";
-    if (fy_node_get_style(node) == FYNS_PLAIN) {
+    if (en_ynode_get_style(node) == EN_YSTYLE_PLAIN) {
         if (word_is(text, n, null_words)) return en_buffer_puts(out, "null");
         if (word_is(text, n, true_words)) return en_buffer_puts(out, "true");
         if (word_is(text, n, false_words)) return en_buffer_puts(out, "false");
@@ -87,7 +87,7 @@ static void write_scalar_json(en_buffer *out, struct fy_node *node)
     free(copy);
 }
 
-static int write_node_json(en_buffer *out, struct fy_node *node, int depth, const char *name,
+static int write_node_json(en_buffer *out, en_ynode *node, int depth, const char *name,
                            en_error *err)
 {
     if (!node) {
@@ -101,15 +101,15 @@ static int write_node_json(en_buffer *out, struct fy_node *node, int depth, cons
         return 0;
     }
     void *iter = NULL;
-    switch (fy_node_get_type(node)) {
-    case FYNT_SCALAR:
+    switch (en_ynode_get_type(node)) {
+    case EN_YNODE_SCALAR:
         write_scalar_json(out, node);
         return 1;
-    case FYNT_SEQUENCE: {
+    case EN_YNODE_SEQUENCE: {
         en_buffer_puts(out, "[");
-        struct fy_node *item;
+        en_ynode *item;
         int first = 1;
-        while ((item = fy_node_sequence_iterate(node, &iter))) {
+        while ((item = en_ynode_sequence_iterate(node, &iter))) {
             if (!first) en_buffer_puts(out, ", ");
             first = 0;
             if (!write_node_json(out, item, depth + 1, name, err)) return 0;
@@ -117,13 +117,13 @@ static int write_node_json(en_buffer *out, struct fy_node *node, int depth, cons
         en_buffer_puts(out, "]");
         return 1;
     }
-    case FYNT_MAPPING: {
+    case EN_YNODE_MAPPING: {
         en_buffer_puts(out, "{");
-        struct fy_node_pair *pair;
+        en_ynode_pair *pair;
         int first = 1;
-        while ((pair = fy_node_mapping_iterate(node, &iter))) {
-            struct fy_node *key = fy_node_pair_key(pair);
-            if (!key || !fy_node_is_scalar(key)) {
+        while ((pair = en_ynode_mapping_iterate(node, &iter))) {
+            en_ynode *key = en_ynode_pair_key(pair);
+            if (!key || !en_ynode_is_scalar(key)) {
                 en_location where = en_yaml_where(key ? key : node);
                 en_error_add(err, EN_ERROR_INPUT, name, where.line ? where.line : 1,
                              where.column ? where.column : 1, "a key that is not a plain value (expected a name)");
@@ -132,12 +132,12 @@ static int write_node_json(en_buffer *out, struct fy_node *node, int depth, cons
             if (!first) en_buffer_puts(out, ", ");
             first = 0;
             size_t n = 0;
-            const char *text = fy_node_get_scalar(key, &n);
+            const char *text = en_ynode_get_scalar(key, &n);
             char *copy = en_xstrndup(text ? text : "", n);
             en_json_write_string(out, copy);
             free(copy);
             en_buffer_puts(out, ": ");
-            if (!write_node_json(out, fy_node_pair_value(pair), depth + 1, name, err)) return 0;
+            if (!write_node_json(out, en_ynode_pair_value(pair), depth + 1, name, err)) return 0;
         }
         en_buffer_puts(out, "}");
         return 1;
@@ -148,26 +148,26 @@ static int write_node_json(en_buffer *out, struct fy_node *node, int depth, cons
 
 char *en_serve_yaml_to_json(const char *text, size_t length, const char *name, en_error *err)
 {
-    struct fy_document *doc = NULL;
+    en_ytree *doc = NULL;
     en_yaml_reader reader;
     /* Malformed bytes never reach the YAML parser (it can loop on them in a directive line). */
     if (en_check_text(text, length, name, err) != EN_OK) return NULL;
     if (!en_yaml_open(&reader, text, length, name, err, &doc)) return NULL;
-    struct fy_node *root = fy_document_root(doc);
+    en_ynode *root = en_ytree_root(doc);
     if (root && !en_yaml_reject_aliases(&reader, root)) {
-        fy_document_destroy(doc);
+        en_ytree_free(doc);
         return NULL;
     }
-    if (!root || !fy_node_is_mapping(root)) {
+    if (!root || !en_ynode_is_mapping(root)) {
         en_location where = en_yaml_where(root);
         en_error_add(err, EN_ERROR_INPUT, name, where.line ? where.line : 1, where.column ? where.column : 1,
                      "the document is not a mapping (expected a scenario: entente: 1, title:, issues:, actors:)");
-        fy_document_destroy(doc);
+        en_ytree_free(doc);
         return NULL;
     }
     en_buffer out = {0};
     int ok = write_node_json(&out, root, 0, name, err);
-    fy_document_destroy(doc);
+    en_ytree_free(doc);
     if (!ok) {
         en_buffer_free(&out);
         return NULL;
@@ -358,7 +358,7 @@ char *en_serve_json_to_yaml(const char *json, size_t length, en_error *err)
 /* ---- locating a message ------------------------------------------------------------------ */
 
 typedef struct locate_state {
-    int line, column;      /* 0-based, as libfyaml's marks */
+    int line, column;      /* 0-based */
     char *exact, *before, *after;
     int before_column, after_line, after_column;
 } locate_state;
@@ -373,11 +373,12 @@ static void pointer_push(en_buffer *path, const char *segment, size_t n)
     }
 }
 
-static void consider(locate_state *s, struct fy_node *scalar, const en_buffer *path)
+static void consider(locate_state *s, en_ynode *scalar, const en_buffer *path)
 {
-    struct fy_token *token = fy_node_get_scalar_token(scalar);
-    const struct fy_mark *mark = token ? fy_token_start_mark(token) : NULL;
-    if (!mark) return;
+    /* The tree's positions are 1-based (0: none); the state's are 0-based. */
+    if (en_ynode_line(scalar) <= 0) return;
+    const struct { int line, column; } m = {en_ynode_line(scalar) - 1, en_ynode_column(scalar) - 1},
+                                       *mark = &m;
     const char *p = path->data ? path->data : "";
     if (mark->line == s->line && mark->column == s->column) {
         if (!s->exact) s->exact = en_xstrdup(p);
@@ -397,17 +398,17 @@ static void consider(locate_state *s, struct fy_node *scalar, const en_buffer *p
     }
 }
 
-static void walk(locate_state *s, struct fy_node *node, en_buffer *path, int depth)
+static void walk(locate_state *s, en_ynode *node, en_buffer *path, int depth)
 {
     if (!node || depth > MAX_NESTING) return;
     size_t mark = path->length;
     void *iter = NULL;
-    if (fy_node_is_scalar(node)) {
+    if (en_ynode_is_scalar(node)) {
         consider(s, node, path);
-    } else if (fy_node_is_sequence(node)) {
-        struct fy_node *item;
+    } else if (en_ynode_is_sequence(node)) {
+        en_ynode *item;
         size_t index = 0;
-        while ((item = fy_node_sequence_iterate(node, &iter))) {
+        while ((item = en_ynode_sequence_iterate(node, &iter))) {
             char number[32];
             snprintf(number, sizeof number, "%zu", index++);
             pointer_push(path, number, strlen(number));
@@ -415,16 +416,16 @@ static void walk(locate_state *s, struct fy_node *node, en_buffer *path, int dep
             path->length = mark;
             if (path->data) path->data[mark] = '\0';
         }
-    } else if (fy_node_is_mapping(node)) {
-        struct fy_node_pair *pair;
-        while ((pair = fy_node_mapping_iterate(node, &iter))) {
-            struct fy_node *key = fy_node_pair_key(pair);
+    } else if (en_ynode_is_mapping(node)) {
+        en_ynode_pair *pair;
+        while ((pair = en_ynode_mapping_iterate(node, &iter))) {
+            en_ynode *key = en_ynode_pair_key(pair);
             size_t n = 0;
-            const char *text = key && fy_node_is_scalar(key) ? fy_node_get_scalar(key, &n) : NULL;
+            const char *text = key && en_ynode_is_scalar(key) ? en_ynode_get_scalar(key, &n) : NULL;
             pointer_push(path, text ? text : "", text ? n : 0);
             /* A message at a key is about its value. */
-            if (key && fy_node_is_scalar(key)) consider(s, key, path);
-            walk(s, fy_node_pair_value(pair), path, depth + 1);
+            if (key && en_ynode_is_scalar(key)) consider(s, key, path);
+            walk(s, en_ynode_pair_value(pair), path, depth + 1);
             path->length = mark;
             if (path->data) path->data[mark] = '\0';
         }
@@ -434,7 +435,7 @@ static void walk(locate_state *s, struct fy_node *node, en_buffer *path, int dep
 char *en_serve_locate(const char *text, size_t length, int line, int column)
 {
     en_error err = EN_ERROR_INIT;
-    struct fy_document *doc = NULL;
+    en_ytree *doc = NULL;
     en_yaml_reader reader;
     if (en_check_text(text, length, "scenario", &err) != EN_OK ||
         !en_yaml_open(&reader, text, length, "scenario", &err, &doc)) {
@@ -448,9 +449,9 @@ char *en_serve_locate(const char *text, size_t length, int line, int column)
     s.column = column > 0 ? column - 1 : 0;
     en_buffer path = {0};
     en_buffer_puts(&path, "");
-    walk(&s, fy_document_root(doc), &path, 0);
+    walk(&s, en_ytree_root(doc), &path, 0);
     en_buffer_free(&path);
-    fy_document_destroy(doc);
+    en_ytree_free(doc);
     char *found = s.exact ? s.exact : s.before ? s.before : s.after;
     if (found != s.exact) free(s.exact);
     if (found != s.before) free(s.before);

@@ -7,7 +7,7 @@
  * store (--db) and where source files are read (--sources-dir) are the server's, set from its
  * own command line, so a page can never make entente read or write another file.
  */
-#include "serve/serve.h"
+#include "entente/serve.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +17,8 @@
 #include "core/util.h"
 #include "store/json_read.h"
 
-const char *const en_serve_commands[] = {"forecast", "run", "compare", "mc", "sensitivity", "war", "backtest"};
-const size_t en_serve_command_count = sizeof en_serve_commands / sizeof en_serve_commands[0];
+static const char *const en_serve_commands[] = {"forecast", "run", "compare", "mc", "sensitivity", "war", "backtest"};
+static const size_t en_serve_command_count = sizeof en_serve_commands / sizeof en_serve_commands[0];
 
 enum { MAX_ARGUMENTS = 256, MAX_OPTION_NAME = 40 };
 
@@ -217,4 +217,9 @@ void en_serve_run_request_free(en_serve_run_request *request)
     free(request->argv);
     free(request->scenario);
     memset(request, 0, sizeof *request);
+}
+
+const char *en_serve_command_name(size_t k)
+{
+    return k < en_serve_command_count ? en_serve_commands[k] : NULL;
 }

@@ -1,0 +1,118 @@
+/*
+ * distribute.c — independent items on threads and across processes, records gathered in item
+ * order (distribute.h). Threads take items one at a time from a shared counter; each item's
+ * record goes to its own place in the buffer, so the buffer is the same whatever the thread
+ * count or the order in which threads finish. Across processes each process computes one
+ * contiguous share and the distributor's gather hands every process the shares concatenated
+ * in rank order, which is item order again.
+ *
+ * Time complexity: O(items × cost of one item / (threads × processes)); memory O(items ×
+ * record_bytes) on every process.
+ */
+#include "analysis/distribute.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/util.h"
+
+int en_distribute_active(const en_distributor *d)
+{
+    return d && d->size > 1 && d->gather;
+}
+
+void en_distribute_share_of(const en_distributor *d, int rank, size_t items, size_t *first, size_t *last)
+{
+    if (!en_distribute_active(d) || rank < 0 || rank >= d->size) {
+        *first = 0;
+        *last = items;
+        return;
+    }
+    /* items / size each, and one more for the first items % size processes. */
+    size_t size = (size_t)d->size, r = (size_t)rank, each = items / size, extra = items % size;
+    *first = each * r + (r < extra ? r : extra);
+    *last = *first + each + (r < extra);
+}
+
+void en_distribute_share(const en_distributor *d, size_t items, size_t *first, size_t *last)
+{
+    en_distribute_share_of(d, d ? d->rank : 0, items, first, last);
+}
+
+typedef struct item_pool {
+    const en_item_job *job;
+    size_t first, last;
+    unsigned char *records; /* record of item first + k at k × record_bytes */
+    atomic_size_t next;
+} item_pool;
+
+static void *item_worker(void *data)
+{
+    item_pool *pool = data;
+    const en_item_job *job = pool->job;
+    void *state = job->begin ? job->begin(job->context) : NULL;
+    for (;;) {
+        size_t k = atomic_fetch_add(&pool->next, 1);
+        if (pool->first + k >= pool->last) break;
+        job->compute(job->context, state, pool->first + k, pool->records + k * job->record_bytes);
+    }
+    if (job->end) job->end(state);
+    return NULL;
+}
+
+/* Runs items [first, last) of the job into `records` on up to job->threads threads. */
+static void compute_share(const en_item_job *job, size_t first, size_t last, unsigned char *records)
+{
+    item_pool pool = {job, first, last, records, 0};
+    atomic_init(&pool.next, 0);
+    size_t items = last - first;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t threads = job->threads ? job->threads : cores >= 1 ? (size_t)cores : 1;
+    if (threads > items) threads = items;
+    if (threads <= 1) {
+        if (items) item_worker(&pool);
+        return;
+    }
+    pthread_t *ids = en_xcalloc(threads, sizeof *ids);
+    size_t started = 0;
+    for (size_t t = 1; t < threads; t++)
+        if (pthread_create(&ids[started], NULL, item_worker, &pool) == 0) started++;
+    item_worker(&pool); /* the calling thread works too; the pool finishes with any thread count */
+    for (size_t t = 0; t < started; t++) pthread_join(ids[t], NULL);
+    free(ids);
+}
+
+en_status en_distribute_items(const en_item_job *job, const en_distributor *d,
+                              unsigned char **records, en_error *err)
+{
+    *records = NULL;
+    size_t first, last;
+    en_distribute_share(d, job->count, &first, &last);
+    size_t bytes = (last - first) * job->record_bytes;
+    unsigned char *mine = en_xcalloc(bytes ? bytes : 1, 1);
+    compute_share(job, job->first + first, job->first + last, mine);
+    if (!en_distribute_active(d)) {
+        *records = mine;
+        return EN_OK;
+    }
+    void *all = NULL;
+    size_t all_bytes = 0;
+    en_status st = (en_status)d->gather(d->data, mine, bytes, &all, &all_bytes, err);
+    free(mine);
+    if (st != EN_OK) {
+        free(all);
+        return st;
+    }
+    if (!all || all_bytes != job->count * job->record_bytes) {
+        free(all);
+        return en_error_set(err, EN_ERROR_INTERNAL,
+                            "gathered %zu bytes of results where %zu were expected", all_bytes,
+                            job->count * job->record_bytes);
+    }
+    *records = all;
+    return EN_OK;
+}
