@@ -23,6 +23,15 @@
 en_status en_read_regular_file(const char *path, size_t limit, const char *shown,
                                en_location where, char **text, size_t *length, en_error *err);
 
+/* Opens `relative` (a path without symbolic links, as realpath gives) under the directory
+ * `dirfd` with open(2) `flags`, through openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS): no component can be a link or lead out of the directory, whatever
+ * changes between a caller's checks and this call. Where the kernel lacks openat2 (ENOSYS, or
+ * EPERM from a seccomp filter), falls back to openat(2), refusing only absolute paths. Returns the descriptor, or -1 with
+ * errno (ELOOP: a link in the path; EXDEV: a step outside; others as open(2)).
+ * Time complexity: O(path length). */
+int en_open_beneath(int dirfd, const char *relative, int flags);
+
 /* The texts of the scenario's sources, in order: *texts gets source_count entries (NULL where a
  * source names no file or its file does not exist). Each `file:` is resolved against `folder` (NULL: the folder of the
  * scenario file) and must stay inside it after symbolic links are resolved, be a regular file

@@ -22,6 +22,9 @@
 /* Mappings with more keys than this look duplicates up in a hash table; smaller ones by
  * comparing with every earlier key (the usual scenario mapping has a handful). */
 #define SMALL_MAPPING 16
+/* libfyaml's document loader refuses the 64th nested collection; so does this one, with the
+ * same message at the same place. */
+#define MAX_DEPTH 64
 
 static uint32_t pack(uint32_t column, en_ynode_type type, en_ynode_style style)
 {
@@ -373,6 +376,15 @@ static uint32_t flush(builder *b, size_t from)
 static void open_collection(builder *b, en_ynode_type type, struct fy_token *start,
                             struct fy_token *tag)
 {
+    if (b->depth + 1 >= MAX_DEPTH) {
+        if (b->problem) {
+            mark_of(start ? start : tag, &b->problem->line, &b->problem->column);
+            snprintf(b->problem->message, sizeof b->problem->message, "Max depth (%d) exceeded",
+                     MAX_DEPTH);
+        }
+        b->stop = 1;
+        return;
+    }
     if (b->depth == b->frames_capacity) {
         b->frames_capacity = b->frames_capacity ? 2 * b->frames_capacity : 16;
         b->frames = en_xrealloc(b->frames, b->frames_capacity * sizeof *b->frames);
