@@ -536,3 +536,14 @@ int en_scenario_issue_outcome(const en_scenario *s, size_t issue, double *value)
 
 size_t en_scenario_note_count(const en_scenario *s) { return s->note_count; }
 const char *en_scenario_note(const en_scenario *s, size_t i) { return s->notes[i]; }
+
+int en_scenario_issue_unweighted(const en_scenario *s, size_t issue)
+{
+    size_t stances = 0;
+    for (size_t a = 0; a < s->actor_count; a++) {
+        if (!s->actors[a].stances || !s->actors[a].stances[issue].present) continue;
+        stances++;
+        if (en_scenario_weight(s, a, issue) > 0) return 0;
+    }
+    return stances > 0;
+}
