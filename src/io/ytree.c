@@ -324,7 +324,10 @@ static void check_key(builder *b, int line, int column)
     size_t keys = (position - f->start) / 2 + 1;
     if (keys <= SMALL_MAPPING) {
         for (size_t k = f->start; k < position; k += 2)
-            if (same_node(b, &b->scratch[k], key)) return duplicate(b, key, line, column);
+            if (same_node(b, &b->scratch[k], key)) {
+                duplicate(b, key, line, column);
+                return;
+            }
         if (keys < SMALL_MAPPING) return;
         table_grow(b, f); /* inserts every key so far, this one included */
         return;
@@ -332,8 +335,10 @@ static void check_key(builder *b, int line, int column)
     size_t mask = f->table_size - 1;
     size_t slot = (size_t)hash_node(b, key, 0) & mask;
     for (; f->table[slot]; slot = (slot + 1) & mask)
-        if (same_node(b, &b->scratch[f->start + f->table[slot] - 1], key))
-            return duplicate(b, key, line, column);
+        if (same_node(b, &b->scratch[f->start + f->table[slot] - 1], key)) {
+            duplicate(b, key, line, column);
+            return;
+        }
     if (2 * (f->table_used + 1) > f->table_size) table_grow(b, f);
     else table_insert(b, f, position);
 }
