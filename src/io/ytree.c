@@ -93,6 +93,16 @@ const char *en_ynode_get_scalar(const en_ynode *node, size_t *length)
     return en_ynode_tree(node)->text + node->a;
 }
 
+const char *en_ynode_get_scalar0(const en_ynode *node)
+{
+    return en_ynode_get_scalar(node, NULL);
+}
+
+size_t en_ynode_get_scalar_length(const en_ynode *node)
+{
+    return en_ynode_is_scalar(node) ? node->n : 0;
+}
+
 static en_ynode *child(const en_ynode *node, uint32_t k)
 {
     return &en_ynode_tree(node)->nodes[node->a + k];

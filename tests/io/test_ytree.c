@@ -53,6 +53,8 @@ static void structure_and_positions(void **state)
     assert_string_equal(en_ynode_get_scalar(title, &length), "t x");
     assert_int_equal(length, 3);
     assert_int_equal(en_ynode_get_style(title), EN_YSTYLE_DOUBLE_QUOTED);
+    assert_string_equal(en_ynode_get_scalar0(title), "t x");
+    assert_int_equal(en_ynode_get_scalar_length(title), 3);
     assert_int_equal(en_ynode_column(title), 9); /* after the opening quote, as libfyaml marks it */
     en_ynode *list = en_ynode_mapping_lookup_by_string(root, "list", EN_YNT);
     assert_int_equal(en_ynode_sequence_item_count(list), 2);
