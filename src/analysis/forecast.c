@@ -160,6 +160,7 @@ typedef struct fc_case {
     size_t next_block;
     size_t last_block;        /* this process's draws end at this block (en_distributor) */
     size_t failed;
+    size_t *zero_weight;      /* per issue: draws left out, every weight on it drawn to zero */
     long first_failed;
     char first_failure[512];
 } fc_case;
@@ -206,6 +207,20 @@ static void *draw_worker(void *data)
                 slot_value(eff, slot)->value = x;
             }
             fc_effective(raw, c->o->patron_weight, c->o->audience_cost, eff, preference);
+            /* An issue whose every weight was drawn to zero has no forecast in this draw (each
+             * model would resolve 0/0 its own way); the package needs every issue, so the draw
+             * is left out and counted for the issue. */
+            int unweighted = 0;
+            for (size_t k = 0; k < ni; k++) {
+                if (!en_scenario_issue_unweighted(eff, k)) continue;
+                if (!unweighted) pthread_mutex_lock(&c->lock);
+                unweighted = 1;
+                c->zero_weight[k]++;
+            }
+            if (unweighted) {
+                pthread_mutex_unlock(&c->lock);
+                continue;
+            }
             en_params *params = en_params_copy(c->params);
             char seed_text[32];
             snprintf(seed_text, sizeof seed_text, "%llu",
@@ -440,6 +455,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     c.reject = en_xcalloc(c.draws * np + 1, 1);
     c.flags = en_xcalloc(c.draws + 1, 1);
     c.first_failed = -1;
+    c.zero_weight = en_xcalloc(ni + 1, sizeof *c.zero_weight);
     pthread_mutex_init(&c.lock, NULL);
     unsigned threads = thread_count(o->threads);
     size_t blocks = (c.draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
@@ -473,8 +489,18 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         (*notes)[(*note_count)++] = en_xprintf("%zu of %zu draws were left out: the model refused them (first, draw %ld: %s)",
                                                c.failed, c.draws, c.first_failed, c.first_failure);
     }
+    for (size_t k = 0; k < ni; k++) {
+        if (!c.zero_weight[k]) continue;
+        EN_GROW(*notes, *note_count, *note_count + 1);
+        (*notes)[(*note_count)++] = en_xprintf("issue '%s': no forecast in %zu of %zu draws: every "
+                                               "actor's weight on it (capability x salience) was "
+                                               "drawn to zero (those draws are left out)",
+                                               raw->issues[k].id, c.zero_weight[k], c.draws);
+    }
+    free(c.zero_weight);
     if (ok == 0) {
-        en_status code = en_error_set(err, EN_ERROR_MODEL, "no Monte Carlo draw gave a forecast (first failure: %s)", c.first_failure);
+        en_status code = en_error_set(err, EN_ERROR_MODEL, "no Monte Carlo draw gave a forecast (first failure: %s)",
+                                      c.first_failure[0] ? c.first_failure : "every draw had an issue whose weights were all zero");
         free(c.forecast), free(c.reject), free(c.flags), free(c.slots), free(rejects);
         free(flag), free(package), free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
         free(answers), free(point), free(preference), en_scenario_free(eff);

@@ -199,6 +199,7 @@ typedef struct mc_slot {
     double *status_quo;  /* EN_MC_BLOCK × issues: the draw's sampled status quo */
     char (*reason)[64];  /* EN_MC_BLOCK × issues */
     unsigned char *failed;
+    unsigned char *zero;  /* EN_MC_BLOCK × issues: every weight on the issue zero in the draw */
     long failure_draw;   /* first failed draw of the block, -1 if none */
     char failure[512];
 } mc_slot;
@@ -253,11 +254,13 @@ static void run_block(mc_worker *w, mc_slot *slot)
             forecast[i] = NAN;
             slot->status_quo[k * issues + i] = w->sample->issues[i].status_quo.value;
             slot->reason[k * issues + i][0] = '\0';
+            slot->zero[k * issues + i] = (unsigned char)en_scenario_issue_unweighted(w->sample, i);
         }
         slot->failed[k] = 0;
         if (en_run(e->model, w->sample, w->params, &run, &err) == EN_OK) {
             for (size_t j = 0; j < run->issue_count; j++) {
                 size_t i = run->issues[j].issue;
+                if (slot->zero[k * issues + i]) continue; /* 0/0: no forecast, not the model's guess */
                 forecast[i] = run->issues[j].forecast;
                 snprintf(slot->reason[k * issues + i], 64, "%s", run->issues[j].stop_reason);
             }
@@ -292,6 +295,7 @@ static void merge_slot(mc_engine *e, const mc_slot *slot)
         }
         for (size_t i = 0; i < issues; i++) {
             double x = slot->forecast[k * issues + i];
+            if (slot->zero[k * issues + i]) r->issues[i].zero_weight++;
             if (isnan(x)) continue;
             stats_add(&r->issues[i], &s->issues[i], x, slot->status_quo[k * issues + i],
                       slot->reason[k * issues + i]);
@@ -640,6 +644,7 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         e.slots[k].status_quo = en_xmalloc(EN_MC_BLOCK * issues * sizeof(double));
         e.slots[k].reason = en_xmalloc(EN_MC_BLOCK * issues * sizeof *e.slots[k].reason);
         e.slots[k].failed = en_xmalloc(EN_MC_BLOCK);
+        e.slots[k].zero = en_xmalloc(EN_MC_BLOCK * issues);
     }
     pthread_mutex_init(&e.lock, NULL);
     pthread_condattr_t attr;
@@ -695,6 +700,7 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         free(e.slots[k].status_quo);
         free(e.slots[k].reason);
         free(e.slots[k].failed);
+        free(e.slots[k].zero);
     }
     free(e.slots);
     pthread_cond_destroy(&e.changed);

@@ -54,6 +54,9 @@ typedef struct en_mc_issue_stats {
     en_mc_reason reasons[EN_MC_MAX_REASONS];
     size_t reason_count, reason_other;
     size_t converged, round_limit, stopped_early;
+    /* Draws with no forecast on this issue because every actor's weight on it (capability x
+     * salience) was drawn to zero: whatever number a model gives for 0/0 is left out. */
+    size_t zero_weight;
 } en_mc_issue_stats;
 
 struct en_mc_result {

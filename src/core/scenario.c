@@ -557,3 +557,14 @@ void en_scenario_source_location(const en_scenario *s, size_t index, int *line, 
     *line = where.line;
     *column = where.column;
 }
+
+int en_scenario_issue_unweighted(const en_scenario *s, size_t issue)
+{
+    size_t stances = 0;
+    for (size_t a = 0; a < s->actor_count; a++) {
+        if (!s->actors[a].stances || !s->actors[a].stances[issue].present) continue;
+        stances++;
+        if (en_scenario_weight(s, a, issue) > 0) return 0;
+    }
+    return stances > 0;
+}

@@ -226,4 +226,9 @@ double en_stance_capability(const en_scenario *scenario, size_t actor, size_t is
 /* Voting weight of an actor on an issue: capability × salience (point values). */
 double en_scenario_weight(const en_scenario *scenario, size_t actor, size_t issue);
 
+/* 1 when `issue` has stances but none of positive weight (capability, or power on the issue,
+ * times salience): no model can weigh its positions, so a Monte Carlo draw that samples every
+ * weight to zero has no forecast on it. Time complexity: O(actors). */
+int en_scenario_issue_unweighted(const en_scenario *scenario, size_t issue);
+
 #endif

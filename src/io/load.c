@@ -104,8 +104,7 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
     if (format == EN_FORMAT_YAML && size > EN_MAX_YAML_BYTES)
         return en_error_add(err, EN_ERROR_INPUT, name, 0, 0,
                             "YAML scenario of %.1f MiB is larger than the limit of %u MiB "
-                            "(a YAML file is read into memory as a tree about 70 times its "
-                            "size; split the scenario, or give a one-issue stakeholder sheet as CSV)",
+                            "(split the scenario)",
                             (double)size / (1024.0 * 1024.0), EN_MAX_YAML_BYTES >> 20);
     switch (format) {
     case EN_FORMAT_YAML: st = en_yaml_load(data, size, name, &s, err); break;

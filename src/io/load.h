@@ -18,9 +18,10 @@ en_status en_check_text(const char *data, size_t size, const char *name, en_erro
 
 /* Largest input file entente reads (a scenario is text written by people). */
 #define EN_MAX_INPUT_BYTES (64u * 1024u * 1024u)
-/* Largest YAML scenario: the YAML library holds the whole document as a node tree of about 70
- * times the file's size (docs/performance.md, "Loading large files"), so this bounds the peak
- * memory of a YAML load near 1 GB. CSV sheets may use the whole EN_MAX_INPUT_BYTES. */
-#define EN_MAX_YAML_BYTES (16u * 1024u * 1024u)
+/* Largest YAML scenario given as a buffer (a file is bounded by EN_MAX_INPUT_BYTES when read):
+ * the same as any input. YAML is read into a compact tree of a few times the file's size
+ * (docs/performance.md, "Loading large files"), no longer libfyaml's document tree of about 70
+ * times, which had bounded YAML at 16 MiB. */
+#define EN_MAX_YAML_BYTES EN_MAX_INPUT_BYTES
 
 #endif

@@ -2,7 +2,8 @@
  * sources.c — reading the source texts a scenario cites, confined to the scenario's folder (see
  * sources.h for the rules and why they exist).
  */
-/* realpath */
+/* realpath; syscall (openat2 has no glibc wrapper in Debian 12) */
+#define _DEFAULT_SOURCE
 #define _XOPEN_SOURCE 700
 #include "io/sources.h"
 
@@ -12,7 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if defined(__linux__) && defined(SYS_openat2)
+#include <linux/openat2.h>
+#define HAVE_OPENAT2 1
+#endif
 
 #include "core/error.h"
 #include "core/util.h"
@@ -28,14 +34,20 @@ static const char *file_kind(mode_t mode)
     return "not a regular file";
 }
 
+/* O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer;
+ * O_NOFOLLOW: a final symbolic link is refused (callers resolve links they accept). */
+#define READ_FLAGS (O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC)
+
+/* Reads the open file `fd` (closed here) as en_read_regular_file describes. */
+static en_status read_open_file(int fd, size_t limit, const char *shown, en_location where,
+                                char **text, size_t *length, en_error *err);
+
 en_status en_read_regular_file(const char *path, size_t limit, const char *shown,
                                en_location where, char **text, size_t *length, en_error *err)
 {
     *text = NULL;
     if (length) *length = 0;
-    /* O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer;
-     * O_NOFOLLOW: a final symbolic link is refused (callers resolve links they accept). */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+    int fd = open(path, READ_FLAGS);
     if (fd < 0) {
         if (errno == ELOOP)
             return en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
@@ -43,6 +55,37 @@ en_status en_read_regular_file(const char *path, size_t limit, const char *shown
         return en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
                             "cannot open: %s", strerror(errno));
     }
+    return read_open_file(fd, limit, shown, where, text, length, err);
+}
+
+int en_open_beneath(int dirfd, const char *relative, int flags)
+{
+#ifdef HAVE_OPENAT2
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (unsigned long long)flags;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    long fd;
+    do fd = syscall(SYS_openat2, dirfd, relative, &how, sizeof how);
+    while (fd < 0 && errno == EINTR);
+    if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return (int)fd;
+#endif
+    /* No openat2 (Linux before 5.6, a container's seccomp filter that denies it with EPERM,
+     * or another system): the caller's checks on the resolved
+     * path stand alone, and a path component swapped for a link between them and this open
+     * is not caught (docs/scenario-format.md, "Source files"). */
+    if (relative[0] == '/') {
+        errno = EXDEV;
+        return -1;
+    }
+    return openat(dirfd, relative, flags);
+}
+
+static en_status read_open_file(int fd, size_t limit, const char *shown, en_location where,
+                                char **text, size_t *length, en_error *err)
+{
+    *text = NULL;
+    if (length) *length = 0;
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int saved = errno;
@@ -126,7 +169,7 @@ static char *folder_of(const char *path)
 
 /* Reads one source into *text, or reports why not at its `file:` line. */
 static void read_one(const en_scenario *s, const en_source *src, const char *folder,
-                     const char *real_folder, char **text, en_error *err)
+                     const char *real_folder, int dirfd, char **text, en_error *err)
 {
     const char *shown = s->path ? s->path : "<input>";
     en_location where = src->file_where.line ? src->file_where : src->where;
@@ -163,10 +206,34 @@ static void read_one(const en_scenario *s, const en_source *src, const char *fol
         free(real);
         return;
     }
+    /* The checks above ran on names; the file itself is opened relative to the folder's
+     * descriptor along the resolved path, with openat2 refusing any symbolic link and any
+     * step out of the folder. A component swapped for a link since realpath() looked (to
+     * point outside) makes the open fail instead of following it. */
+    const char *relative = real[n] == '/' ? real + n + 1 : real + n;
+    if (n == 1) relative = real + 1;
+    int fd = en_open_beneath(dirfd, relative, READ_FLAGS);
+    if (fd < 0) {
+        int saved = errno;
+        if (saved == ENOENT) { /* removed since realpath() saw it: as missing */
+            free(real);
+            return;
+        }
+        if (saved == ELOOP || saved == EXDEV)
+            en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
+                         "source '%s': file '%s' changed while being opened (a symbolic link "
+                         "or a step outside the folder %s appeared in its path; expected a file "
+                         "inside it)", src->id, file, folder);
+        else
+            en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
+                         "source '%s': cannot open file '%s': %s", src->id, file, strerror(saved));
+        free(real);
+        return;
+    }
     en_error local = EN_ERROR_INIT;
     char *data = NULL;
     size_t length = 0;
-    if (en_read_regular_file(real, EN_MAX_SOURCE_BYTES, "", where, &data, &length, &local) != EN_OK) {
+    if (read_open_file(fd, EN_MAX_SOURCE_BYTES, "", where, &data, &length, &local) != EN_OK) {
         en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column, "source '%s': file '%s' %s",
                      src->id, file, local.message);
         en_error_clear(&local);
@@ -200,9 +267,17 @@ en_status en_sources_read(const en_scenario *s, const char *folder, char ***text
         en_error_add(&local, EN_ERROR_INPUT, folder ? base : (s->path ? s->path : "<input>"), 0, 0,
                      "cannot open the sources folder %s: %s", base, strerror(errno));
     } else {
-        for (size_t k = 0; k < count; k++) {
-            const en_source *src = &s->sources[k];
-            if (src->file && src->file[0]) read_one(s, src, base, real_base, &(*texts)[k], &local);
+        int dirfd = open(real_base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0) {
+            en_error_add(&local, EN_ERROR_INPUT, folder ? base : (s->path ? s->path : "<input>"),
+                         0, 0, "cannot open the sources folder %s: %s", base, strerror(errno));
+        } else {
+            for (size_t k = 0; k < count; k++) {
+                const en_source *src = &s->sources[k];
+                if (src->file && src->file[0])
+                    read_one(s, src, base, real_base, dirfd, &(*texts)[k], &local);
+            }
+            close(dirfd);
         }
     }
     free(real_base);

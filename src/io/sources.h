@@ -26,4 +26,13 @@ en_status en_read_regular_file(const char *path, size_t limit, const char *shown
 
 /* en_sources_read and en_sources_free are public: include/entente/sources.h. */
 
+/* Opens `relative` (a path without symbolic links, as realpath gives) under the directory
+ * `dirfd` with open(2) `flags`, through openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS): no component can be a link or lead out of the directory, whatever
+ * changes between a caller's checks and this call. Where the kernel lacks openat2 (ENOSYS, or
+ * EPERM from a seccomp filter), falls back to openat(2), refusing only absolute paths. Returns the descriptor, or -1 with
+ * errno (ELOOP: a link in the path; EXDEV: a step outside; others as open(2)).
+ * Time complexity: O(path length). */
+int en_open_beneath(int dirfd, const char *relative, int flags);
+
 #endif

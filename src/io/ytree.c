@@ -22,6 +22,9 @@
 /* Mappings with more keys than this look duplicates up in a hash table; smaller ones by
  * comparing with every earlier key (the usual scenario mapping has a handful). */
 #define SMALL_MAPPING 16
+/* libfyaml's document loader refuses the 64th nested collection; so does this one, with the
+ * same message at the same place. */
+#define MAX_DEPTH 64
 
 static uint32_t pack(uint32_t column, en_ynode_type type, en_ynode_style style)
 {
@@ -88,6 +91,16 @@ const char *en_ynode_get_scalar(const en_ynode *node, size_t *length)
     }
     if (length) *length = node->n;
     return en_ynode_tree(node)->text + node->a;
+}
+
+const char *en_ynode_get_scalar0(const en_ynode *node)
+{
+    return en_ynode_get_scalar(node, NULL);
+}
+
+size_t en_ynode_get_scalar_length(const en_ynode *node)
+{
+    return en_ynode_is_scalar(node) ? node->n : 0;
 }
 
 static en_ynode *child(const en_ynode *node, uint32_t k)
@@ -321,7 +334,10 @@ static void check_key(builder *b, int line, int column)
     size_t keys = (position - f->start) / 2 + 1;
     if (keys <= SMALL_MAPPING) {
         for (size_t k = f->start; k < position; k += 2)
-            if (same_node(b, &b->scratch[k], key)) return duplicate(b, key, line, column);
+            if (same_node(b, &b->scratch[k], key)) {
+                duplicate(b, key, line, column);
+                return;
+            }
         if (keys < SMALL_MAPPING) return;
         table_grow(b, f); /* inserts every key so far, this one included */
         return;
@@ -329,8 +345,10 @@ static void check_key(builder *b, int line, int column)
     size_t mask = f->table_size - 1;
     size_t slot = (size_t)hash_node(b, key, 0) & mask;
     for (; f->table[slot]; slot = (slot + 1) & mask)
-        if (same_node(b, &b->scratch[f->start + f->table[slot] - 1], key))
-            return duplicate(b, key, line, column);
+        if (same_node(b, &b->scratch[f->start + f->table[slot] - 1], key)) {
+            duplicate(b, key, line, column);
+            return;
+        }
     if (2 * (f->table_used + 1) > f->table_size) table_grow(b, f);
     else table_insert(b, f, position);
 }
@@ -373,6 +391,15 @@ static uint32_t flush(builder *b, size_t from)
 static void open_collection(builder *b, en_ynode_type type, struct fy_token *start,
                             struct fy_token *tag)
 {
+    if (b->depth + 1 >= MAX_DEPTH) {
+        if (b->problem) {
+            mark_of(start ? start : tag, &b->problem->line, &b->problem->column);
+            snprintf(b->problem->message, sizeof b->problem->message, "Max depth (%d) exceeded",
+                     MAX_DEPTH);
+        }
+        b->stop = 1;
+        return;
+    }
     if (b->depth == b->frames_capacity) {
         b->frames_capacity = b->frames_capacity ? 2 * b->frames_capacity : 16;
         b->frames = en_xrealloc(b->frames, b->frames_capacity * sizeof *b->frames);

@@ -1,7 +1,8 @@
 /*
  * ytree.h — a compact read-only YAML tree built from libfyaml's event stream. libfyaml stays
- * the parser (syntax errors, depth limit, tabs, positions); its own document tree costs about
- * 70 times the file size, this one a few times: one 20-byte record per scalar, sequence or
+ * the parser (syntax errors, tabs, positions); the checks its document loader made (duplicate
+ * keys, nesting depth) are made here with its messages and positions. Its document tree costs
+ * about 70 times the file size, this one a few times: one 20-byte record per scalar, sequence or
  * mapping, and the scalars' text in one arena. Children of a collection are a contiguous range
  * of records (a mapping's as key, value, key, value ...), so a pair is its key record.
  *
@@ -112,6 +113,10 @@ int en_ynode_line(const en_ynode *node);
 int en_ynode_column(const en_ynode *node);
 /* A scalar's text (NUL-terminated) and its length; NULL for a collection or NULL node. */
 const char *en_ynode_get_scalar(const en_ynode *node, size_t *length);
+/* The same text without the length (it is NUL-terminated), and the length alone (0 for a
+ * collection or NULL node). Time complexity: O(1). */
+const char *en_ynode_get_scalar0(const en_ynode *node);
+size_t en_ynode_get_scalar_length(const en_ynode *node);
 
 /* Sequences: count, i-th item (NULL out of range), iteration (*iter NULL at the start;
  * returns NULL at the end). Time complexity: O(1) each. */

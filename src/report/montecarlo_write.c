@@ -52,7 +52,8 @@ static void write_json_issue(const en_mc_result *r, size_t i, en_buffer *out)
     en_json_write_number(out, is->scale_min);
     en_buffer_puts(out, ", ");
     en_json_write_number(out, is->scale_max);
-    en_buffer_printf(out, "], \"draws\": %zu, \"point\": ", st->count);
+    en_buffer_printf(out, "], \"draws\": %zu, \"no_forecast\": {\"zero_weight\": %zu}, \"point\": ",
+                     st->count, st->zero_weight);
     en_json_write_number(out, st->point);
     en_buffer_puts(out, ", \"mean\": ");
     en_json_write_number(out, any ? st->mean : NAN);
@@ -179,6 +180,11 @@ static void write_text(const en_mc_result *r, en_buffer *out)
     if (r->draws_failed)
         en_buffer_printf(out, "%zu draws failed and are left out (first, draw %ld: %s)\n",
                          r->draws_failed, r->first_failure_draw, r->first_failure);
+    for (size_t i = 0; i < s->issue_count; i++)
+        if (r->issues[i].zero_weight)
+            en_buffer_printf(out, "issue '%s': no forecast in %zu of %zu draws (every actor's weight "
+                                  "on it, capability x salience, was drawn to zero; left out)\n",
+                             s->issues[i].id, r->issues[i].zero_weight, r->draws_done);
     size_t idw = 5;
     for (size_t i = 0; i < s->issue_count; i++)
         if (en_text_width(s->issues[i].id) > idw) idw = en_text_width(s->issues[i].id);
