@@ -233,7 +233,7 @@ static void hist_commit(fx_side *S)
     if (!(S->m < 0)) S->h_neg = 0;
 }
 
-static int side_valid(const fx_side *S)
+static inline __attribute__((always_inline)) int side_valid(const fx_side *S)
 {
     double am = fabs(S->m);
     if (!(am > FX_MOVE_MIN && am <= 100 + FX_SLACK)) return 0;
@@ -244,7 +244,7 @@ static int side_valid(const fx_side *S)
     return !S->h_any || S->h_neg;
 }
 
-static void set_move(fx_side *S, double move)
+static inline __attribute__((always_inline)) void set_move(fx_side *S, double move)
 {
     S->m = move;
     S->y = S->X + move;
