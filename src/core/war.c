@@ -49,6 +49,8 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_RATIFY_AUDIENCE] = {"ratify_audience", 1, 0, BIG, 0, "-", "P(ratify) = ratify x exp(-ratify_audience x the deal's public audience cost) (0: off)"},
     [WP_AID_FORESIGHT] = {"aid_foresight", 1, 0, 1, 1, "switch", "1: each side's expected edge follows the power path of announced aid and regimes over the horizon (0: today's edge)"},
     [WP_GUARANTEE_CREDIBILITY] = {"guarantee_credibility", 1, 0, 1, 1, "switch", "1: a guarantee counts as much as A's patrons would enforce it (their stake in the deal against their cost of fighting); 0: at face value"},
+    [WP_SIGNAL_NOISE] = {"signal_noise", 0.1, 0, 0.5, 0, "edge", "sd of each veto player's private error in its prior mean about q (its own read of the balance; 0: every prior is prior_q)"},
+    [WP_OBSERVE_NOISE] = {"observe_noise", 0.1, 0, 0.5, 0, "share", "sd of each veto player's error in reading a step's share of contests won (the fog of war; 0: the true share)"},
     [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
 };
 

@@ -50,6 +50,8 @@ enum {
     WP_RATIFY_AUDIENCE,/* (5) weight of the public audience cost in P(ratify); 0: off */
     WP_AID_FORESIGHT,  /* (4) 1: the value of fighting on projects power along announced aid; 0: off */
     WP_GUARANTEE_CREDIBILITY, /* (2) 1: guarantees count as much as the guarantors would enforce them; 0: at face value */
+    WP_SIGNAL_NOISE,   /* (4) sd of each veto player's private error in its prior about the edge; 0: off */
+    WP_OBSERVE_NOISE,  /* (4) sd of each veto player's error in reading a step's battle share; 0: off */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored

@@ -37,10 +37,16 @@
 
 /* Draws of uncertain values and the per-run seeds come from the Monte Carlo layer
  * (analysis/montecarlo.h), so `entente mc` and `entente war` sample alike. */
+/* Key of the second stream of a run (the veto players' signals and observations, WB-2 (4)). */
+#define OBS_STREAM_KEY 0x6f62736572766531ULL
+
 static double draw_value(const en_value *v, gsl_rng *rng) { return en_mc_sample_value(v, rng); }
 
 struct war_run {
     gsl_rng *rng;
+    gsl_rng *obs_rng;     /* (4) the veto players' private signals and observation errors: a
+                           * stream of their own, so switching them off leaves every other draw
+                           * of the run as it was */
     en_war_window_ws *ws;
     /* drawn parameters */
     double global[WP_COUNT];
@@ -93,6 +99,7 @@ war_run *war_run_new(const war_setup *su)
     size_t na = su->na, ni = su->ni, np = su->np ? su->np : 1, nb = su->nb ? su->nb : 1;
     size_t steps = (size_t)su->steps;
     r->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    r->obs_rng = gsl_rng_alloc(gsl_rng_mt19937);
     r->ws = en_war_window_ws_new();
     r->actor_par = en_xcalloc(na * WA_COUNT, sizeof(double));
     r->issue_par = en_xcalloc(ni * WI_COUNT, sizeof(double));
@@ -140,6 +147,7 @@ void war_run_free(war_run *r)
 {
     if (!r) return;
     gsl_rng_free(r->rng);
+    gsl_rng_free(r->obs_rng);
     en_war_window_ws_free(r->ws);
     void *ptrs[] = {r->actor_par, r->issue_par, r->ideal, r->salience, r->stated, r->commitment,
                     r->capability, r->veto, r->stalled, r->flow_now, r->extra_aid, r->front_shift, r->alpha,
@@ -220,6 +228,7 @@ static void run_init(war_run *r, const war_setup *su, long run)
     const en_war *w = su->w;
     size_t ni = su->ni;
     gsl_rng_set(r->rng, en_mc_stream_seed((uint64_t)su->o->seed, (uint64_t)run));
+    gsl_rng_set(r->obs_rng, en_mc_stream_seed((uint64_t)su->o->seed ^ OBS_STREAM_KEY, (uint64_t)run));
     for (int p = 0; p < WP_COUNT; p++) r->global[p] = draw_value(&w->global[p], r->rng);
     for (size_t a = 0; a < su->na; a++) {
         for (int p = 0; p < WA_COUNT; p++)
@@ -264,6 +273,16 @@ static void run_init(war_run *r, const war_setup *su, long run)
         r->alpha[a] = mean * strength;
         r->beta[a] = (1 - mean) * strength;
     }
+    /* (4) each veto player's own read of the balance: a private error in its prior mean */
+    double signal = r->global[WP_SIGNAL_NOISE];
+    if (signal > 0)
+        for (size_t p = 0; p < su->np; p++) {
+            long a = su->player_actor[p];
+            double mean = clamp(AP(r, su, a, WA_PRIOR_Q) + gsl_ran_gaussian_ziggurat(r->obs_rng, signal),
+                                0.001, 0.999);
+            r->alpha[a] = mean * strength;
+            r->beta[a] = (1 - mean) * strength;
+        }
     r->mediator_until = -1;
     r->channel_closed = 0;
     /* WB-2 */
@@ -659,6 +678,20 @@ static void settle(war_run *r, const war_setup *su, const en_war_frame *f, doubl
     en_war_pull_into_window(f, r->package, deal);
 }
 
+/* (4) What one veto player reads of a step's battle (docs/models/war.md, WB-2 (4)): the share of
+ * contests won seen through an error of sd ν (observe_noise), clamped to [0, 1], and the weight
+ * of that reading in the Beta update, v / (v + ν²) with v = m(1 − m)/n the sampling variance of
+ * the share at the player's current mean m: a reading as noisy as the contests themselves counts
+ * half. Only called with ν > 0; with ν = 0 the player counts the true wins (Smith & Stam's
+ * update). */
+static void observe(war_run *r, double share, long contests, double mean, double *seen, double *weight)
+{
+    double nu = r->global[WP_OBSERVE_NOISE];
+    *seen = clamp(share + gsl_ran_gaussian_ziggurat(r->obs_rng, nu), 0, 1);
+    double v = mean * (1 - mean) / (double)contests;
+    *weight = v / (v + nu * nu);
+}
+
 void war_run_one(war_run *r, const war_setup *su, long run)
 {
     en_war_summary *sum = su->sum;
@@ -740,8 +773,15 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             double lambda = r->global[WP_FORGET];
             for (size_t p = 0; p < su->np; p++) {
                 long a = su->player_actor[p];
-                r->alpha[a] = lambda * r->alpha[a] + wins;
-                r->beta[a] = lambda * r->beta[a] + (double)(contests - wins);
+                if (!(r->global[WP_OBSERVE_NOISE] > 0)) {
+                    r->alpha[a] = lambda * r->alpha[a] + wins;
+                    r->beta[a] = lambda * r->beta[a] + (double)(contests - wins);
+                    continue;
+                }
+                double seen, weight;
+                observe(r, share, contests, r->alpha[a] / (r->alpha[a] + r->beta[a]), &seen, &weight);
+                r->alpha[a] = lambda * r->alpha[a] + weight * (double)contests * seen;
+                r->beta[a] = lambda * r->beta[a] + weight * (double)contests * (1 - seen);
             }
             r->mediator_alpha = lambda * r->mediator_alpha + wins;
             r->mediator_beta = lambda * r->mediator_beta + (double)(contests - wins);

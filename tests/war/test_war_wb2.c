@@ -9,7 +9,10 @@
  *   (5) channel chill (P(talks at step 1) = p(1 − chill·p)), hardening, public ratification;
  *   (6) a patron's pressure closes a window and opens one, and is named;
  *   (2) a guarantee weighted by its guarantor's stake (hand logistic at the package);
- *   (4) the value of fighting on along the power path of announced aid (hand recursion);
+ *   (4) the value of fighting on along the power path of announced aid (hand recursion); the
+ *       veto players' private priors (their spread and independence) and their update from a
+ *       noisy reading of the battle (the belief's variance after one step against a numerical
+ *       integral of the clamped reading);
  *   (7) a culpable leader's slack (closed form) and its reset by a leader change;
  *   kinds of deal (bare ceasefire, victor's ceasefire); --as-of and scheduled events;
  *   rate_days (same output at the stated step, same P(deal by a date) at a daily step).
@@ -69,7 +72,7 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
     static const char *const defaults[] = {"front_speed: 0", "jump_rate: 0", "decisive_weight: 0",
                                            "p_talk_mediated: 0", "p_talk_closed: 0", "talk_ramp_days: 0",
                                            "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
-                                           "victor_signs: 0"};
+                                           "victor_signs: 0", "signal_noise: 0", "observe_noise: 0"};
     char globals[1024] = "";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         char key[64];
@@ -485,6 +488,86 @@ static void test_aid_foresight(void **state)
     assert_true(shift > 0.02); /* the announced aid moves A's expected edge */
 }
 
+/* ---- (4) learning from noisy observations of the front ---- */
+
+/* Var(clamp(s/n + ν Z, 0, 1)) for s ~ Binomial(n, 1/2), Z ~ N(0, 1): Simpson's rule over z. */
+static double clamped_reading_variance(int n, double nu)
+{
+    double m1 = 0, m2 = 0, binom = 1; /* C(n, s) */
+    for (int k = 0; k <= n; k++) {
+        double ps = binom * pow(0.5, n);
+        const int steps = 4000;
+        double lo = -8, h = 16.0 / steps, e1 = 0, e2 = 0;
+        for (int i = 0; i <= steps; i++) {
+            double z = lo + h * i, c = i == 0 || i == steps ? 1 : i % 2 ? 4 : 2;
+            double y = (double)k / n + nu * z;
+            y = y < 0 ? 0 : y > 1 ? 1 : y;
+            double phi = exp(-0.5 * z * z) / sqrt(2 * 3.14159265358979323846);
+            e1 += c * phi * y;
+            e2 += c * phi * y * y;
+        }
+        m1 += ps * e1 * h / 3;
+        m2 += ps * e2 * h / 3;
+        binom = binom * (n - k) / (k + 1);
+    }
+    return m2 - m1 * m1;
+}
+
+static void sample_moments(const float *x, long runs, long stride, double *mean, double *var)
+{
+    double s = 0, ss = 0;
+    for (long r = 0; r < runs; r++) s += x[r * stride];
+    *mean = s / (double)runs;
+    for (long r = 0; r < runs; r++) ss += (x[r * stride] - *mean) * (x[r * stride] - *mean);
+    *var = ss / (double)(runs - 1);
+}
+
+static void test_noisy_learning(void **state)
+{
+    (void)state;
+    /* (a) private priors: with an overwhelming prior the belief after step 0 is the prior mean,
+     * 0.5 + N(0, σ_s), independently for A and B. */
+    en_scenario *s = scenario(", p_talk_open: 0, private_info: 0, prior_strength: 1000000, forget: 1, signal_noise: 0.05",
+                              NULL, NULL, NULL, NULL);
+    en_war_summary *m = simulate(s, RUNS, 1, 0);
+    double mean_a, var_a, mean_b, var_b, cov = 0;
+    sample_moments(m->belief_a, m->runs, m->steps, &mean_a, &var_a);
+    sample_moments(m->belief_b, m->runs, m->steps, &mean_b, &var_b);
+    for (long r = 0; r < m->runs; r++)
+        cov += (m->belief_a[r * m->steps] - mean_a) * (m->belief_b[r * m->steps] - mean_b);
+    cov /= (double)(m->runs - 1);
+    double se_sd = 0.05 / sqrt(2.0 * RUNS);
+    assert_true(fabs(sqrt(var_a) - 0.05) < 4 * se_sd);
+    assert_true(fabs(sqrt(var_b) - 0.05) < 4 * se_sd);
+    assert_true(fabs(mean_a - 0.5) < 4 * 0.05 / sqrt(RUNS));
+    assert_true(fabs(cov / sqrt(var_a * var_b)) < 4 / sqrt(RUNS)); /* private: independent */
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* (b) one noisy reading: prior Beta(10, 10), n = 10 contests at q = 1/2, ν = 0.3. The
+     * reading ŝ = clamp(s/10 + 0.3 Z) enters with weight w = v/(v + ν²), v = 0.25/10, so the
+     * belief after step 0 is (10 + 10 w ŝ)/(20 + 10 w) and its variance (10w/(20 + 10w))² Var(ŝ).
+     * Without the weight (w = 1) it would be 4.4 times larger; with ν = 0, (10/30)² · 0.025. */
+    for (int noisy = 0; noisy <= 1; noisy++) {
+        double nu = noisy ? 0.3 : 0;
+        char params[200];
+        snprintf(params, sizeof params, ", p_talk_open: 0, private_info: 0, prior_strength: 20, forget: 1, observe_noise: %g", nu);
+        s = scenario(params, NULL, NULL, NULL, NULL);
+        m = simulate(s, RUNS, 1, 0);
+        double mean, var;
+        sample_moments(m->belief_a, m->runs, m->steps, &mean, &var);
+        double w = noisy ? 0.025 / (0.025 + nu * nu) : 1;
+        double c = 10 * w / (20 + 10 * w);
+        double expected = c * c * (noisy ? clamped_reading_variance(10, nu) : 0.025);
+        double se = expected * sqrt(2.0 / RUNS) * 1.2; /* (mild excess kurtosis of the reading) */
+        if (fabs(var - expected) > 4 * se || fabs(mean - 0.5) > 4 * sqrt(expected / RUNS)) {
+            fprintf(stderr, "observe_noise %g: belief variance %.6g (expected %.6g), mean %.4f\n", nu, var, expected, mean);
+            fail();
+        }
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
 /* ---- kinds of deal ---- */
 
 static void test_kinds(void **state)
@@ -623,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_aid_foresight),      cmocka_unit_test(test_guarantee_credibility),
         cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
+        cmocka_unit_test(test_noisy_learning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
