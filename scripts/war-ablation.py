@@ -14,6 +14,7 @@ VARIANTS = [
     ("(8) no talks ramp (talk_ramp_days 0)", {"talk_ramp_days": 0}, {}),
     ("(2) guarantees at face value (guarantee_credibility 0)", {"guarantee_credibility": 0}, {}),
     ("(4) no aid foresight (aid_foresight 0)", {"aid_foresight": 0}, {}),
+    ("(2) no renewal valued at the post-deal balance (renewal_power 0)", {"renewal_power": 0}, {}),
     ("(4) no noisy learning (signal_noise 0, observe_noise 0)", {"signal_noise": 0, "observe_noise": 0}, {}),
     ("(5) no memory (chill 0, harden 0)", {"chill": 0, "harden": 0}, {}),
     ("(5) no public ratification term (ratify_audience 0)", {"ratify_audience": 0}, {}),
@@ -21,7 +22,7 @@ VARIANTS = [
     ("(6) no patron leverage (leverage 0)", {}, {"leverage": 0}),
     ("kinds: no bare ceasefire, no victor's (ceasefire 0, victor_signs 0)", {"ceasefire": 0, "victor_signs": 0}, {}),
     ("all WB-2 mechanisms off (WB-1)", {"private_info": 0, "talk_ramp_days": 0, "chill": 0, "harden": 0, "aid_foresight": 0, "guarantee_credibility": 0,
-                                        "signal_noise": 0, "observe_noise": 0,
+                                        "signal_noise": 0, "observe_noise": 0, "renewal_power": 0,
                                         "ratify_audience": 0, "ceasefire": 0, "victor_signs": 0},
      {"ratify": 1, "leverage": 0}),
 ]

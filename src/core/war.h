@@ -52,6 +52,7 @@ enum {
     WP_GUARANTEE_CREDIBILITY, /* (2) 1: guarantees count as much as the guarantors would enforce them; 0: at face value */
     WP_SIGNAL_NOISE,   /* (4) sd of each veto player's private error in its prior about the edge; 0: off */
     WP_OBSERVE_NOISE,  /* (4) sd of each veto player's error in reading a step's battle share; 0: off */
+    WP_RENEWAL_POWER,  /* (2) 1: the loss from renewal is valued at the post-deal balance of power; 0: renewal_loss only */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored

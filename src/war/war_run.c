@@ -81,6 +81,8 @@ struct war_run {
     double *culpable;     /* (7) per actor: the current leader's culpability */
     double *lweight;      /* (7) np × ni: weights scaled by 1 + culpability */
     double *push;         /* (6) per player: reservation change from patrons' pressure */
+    double *renew_loss;   /* (2) per player: loss from renewal at the post-deal balance */
+    double *renew_basis;  /* (2) ni: the deal on the table it was valued at */
     double *patron_surplus, *patron_push; /* (6) per patron */
     double *pweight;      /* (6) ni: a patron's weights over every issue it cares about */
     double *pideal;       /* (6) ni: its ideals (status quo where it holds no stance) */
@@ -135,6 +137,8 @@ war_run *war_run_new(const war_setup *su)
     r->culpable = en_xcalloc(na + 1, sizeof(double));
     r->lweight = en_xcalloc(np * ni + 1, sizeof(double));
     r->push = en_xcalloc(np, sizeof(double));
+    r->renew_loss = en_xcalloc(np, sizeof(double));
+    r->renew_basis = en_xcalloc(ni + 1, sizeof(double));
     r->patron_surplus = en_xcalloc(nb, sizeof(double));
     r->patron_push = en_xcalloc(nb, sizeof(double));
     r->pweight = en_xcalloc(ni + 1, sizeof(double));
@@ -155,7 +159,7 @@ void war_run_free(war_run *r)
                     r->players, r->reservation, r->package, r->deal, r->scratch, r->outcome,
                     r->ideal_a, r->ideal_b, r->settle_pos, r->settle_w, r->settle_reach,
                     r->harden, r->culpable, r->lweight, r->push, r->patron_surplus, r->patron_push,
-                    r->pweight, r->pideal, r->ceasefire};
+                    r->pweight, r->pideal, r->ceasefire, r->renew_loss, r->renew_basis};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
     free(r);
 }
@@ -571,6 +575,49 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
     r->credibility = !credible ? 1 : guarantors ? cred_sum / (double)guarantors : 0;
 }
 
+/* (2) Renewal valued at the post-deal balance of power (Powell 2006; Fearon 1995; Walter 2002):
+ * what player p loses if the deal on the table x̄ (the run's last maximin package; the status
+ * quo before there is one) breaks down and the war resumes. The resumed war starts from the line
+ * the deal draws (the front implied by x̄'s territory term; today's front without one) with A's
+ * edge moved by the deal's own shift of future power, −Δq(x̄) (army caps, neutrality, territory:
+ * the issues' power_shift φ_k), and is valued like the war now (step 6, by p's own belief):
+ * ℓ_p = max(0, U_p(x̄) − V_p^resumed). Computed once a step, so the window LP stays as it was
+ * (ℓ_p scales the renewal logistic like the constant renewal_loss). */
+static void renewal_stakes(war_run *r, const war_setup *su, double z)
+{
+    size_t ni = su->ni;
+    for (size_t p = 0; p < su->np; p++) r->renew_loss[p] = 0;
+    if (!(r->global[WP_RENEWAL_POWER] > 0)) return;
+    const double *x = r->have_package ? r->package : su->status_quo;
+    memcpy(r->renew_basis, x, ni * sizeof *x);
+    const en_war *w = su->w;
+    double shift = 0;
+    for (size_t k = 0; k < ni; k++) {
+        double width = su->high[k] - su->low[k];
+        if (width > 0) shift += r->power_shift[k] * (x[k] - r->reference[k]) / width;
+    }
+    double line = z;
+    if (w->territory >= 0) {
+        size_t k = (size_t)w->territory;
+        double width = su->high[k] - su->low[k];
+        double ta = r->ideal[(size_t)w->side_a * ni + k], tb = r->ideal[(size_t)w->side_b * ni + k];
+        if (width > 0) line = clamp(ta < tb ? 1 - (x[k] - su->low[k]) / width : (x[k] - su->low[k]) / width, 0, 1);
+    }
+    double saved = r->q_shift;
+    r->q_shift = saved - shift; /* φ is B's edge gained: A's falls by as much */
+    for (size_t p = 0; p < su->np; p++) {
+        long a = su->player_actor[p];
+        if (!su->player_side[p]) continue;
+        const double *ideal = &r->ideal[(size_t)a * ni], *weight = &r->weight[p * ni];
+        en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
+        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                            r->reference, 0, 0, 0, 1, &pl};
+        double loss = en_war_utility(&one, &pl, x) - continuation(r, su, a, ideal, weight, line);
+        r->renew_loss[p] = loss > 0 ? loss : 0;
+    }
+    r->q_shift = saved;
+}
+
 /* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
  * hardening of rejections (5), the private type (1), patrons' pressure (6) and, for a culpable
  * leader (7), the leader's utility (1 + ψ)U − ψ of a deal (Goemans 2000: settling short of the
@@ -593,7 +640,7 @@ static size_t build_players(war_run *r, const war_setup *su, double z, long t, i
         pl->stated = &r->stated[(size_t)a * ni];
         pl->commitment = &r->commitment[(size_t)a * ni];
         pl->audience = AP(r, su, a, WA_AUDIENCE_COST) * (mediated ? r->global[WP_SECRECY] : 1);
-        pl->renewal_loss = AP(r, su, a, WA_RENEWAL_LOSS);
+        pl->renewal_loss = AP(r, su, a, WA_RENEWAL_LOSS) + r->renew_loss[p];
         pl->renewal_side = su->player_side[p];
         double value = continuation(r, su, a, pl->ideal, pl->weight, z);
         value += AP(r, su, a, WA_HOLDOUT) + r->harden[a] + r->push[p];
@@ -853,6 +900,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
          * on their clients (6) */
         project_power(r, su, t);
         patron_pressure(r, su, z);
+        renewal_stakes(r, su, z);
         size_t np = build_players(r, su, z, t, 0);
         en_war_frame f = frame_of(r, su, np);
         size_t binding = 0;
@@ -913,6 +961,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             sum->explain_type_low[(size_t)run * 2] = r->type_low[0];
             sum->explain_type_low[(size_t)run * 2 + 1] = r->type_low[1];
             sum->explain_rejections[run] = (double)r->rejections;
+            for (size_t p = 0; p < su->np; p++) sum->explain_renew_loss[base + p] = r->renew_loss[p];
+            for (size_t k = 0; k < ni; k++) sum->explain_renew_basis[(size_t)run * ni + k] = r->renew_basis[k];
             for (size_t b = 0; b < su->nb; b++) {
                 sum->explain_patron[(size_t)run * su->nb + b] = r->patron_surplus[b];
                 sum->explain_pressure[(size_t)run * su->nb + b] = r->patron_push[b];

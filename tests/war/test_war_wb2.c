@@ -13,6 +13,9 @@
  *       veto players' private priors (their spread and independence) and their update from a
  *       noisy reading of the battle (the belief's variance after one step against a numerical
  *       integral of the clamped reading);
+ *   (2) renewal valued at the post-deal balance of power: the loss recorded against a hand
+ *       valuation of the war resumed from the deal's line with the deal's power shift, and the
+ *       deal's value with it in the renewal term;
  *   (7) a culpable leader's slack (closed form) and its reset by a leader change;
  *   kinds of deal (bare ceasefire, victor's ceasefire); --as-of and scheduled events;
  *   rate_days (same output at the stated step, same P(deal by a date) at a daily step).
@@ -72,7 +75,8 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
     static const char *const defaults[] = {"front_speed: 0", "jump_rate: 0", "decisive_weight: 0",
                                            "p_talk_mediated: 0", "p_talk_closed: 0", "talk_ramp_days: 0",
                                            "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
-                                           "victor_signs: 0", "signal_noise: 0", "observe_noise: 0"};
+                                           "victor_signs: 0", "signal_noise: 0", "observe_noise: 0",
+                                           "renewal_power: 0"};
     char globals[1024] = "";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         char key[64];
@@ -568,6 +572,61 @@ static void test_noisy_learning(void **state)
     }
 }
 
+/* ---- (2) renewal valued at the post-deal balance of power ---- */
+
+static void test_renewal_power(void **state)
+{
+    (void)state;
+    /* bloc shifts B's future edge (φ = 0.5 across the scale): a deal at bloc x_b leaves A's edge
+     * at q = 1/2 − 0.5 (x_b − 20)/100. A resumed war starts from the deal's line
+     * z̄ = 1 − x̄_land/100 and is expected to reach ẑ = z̄ + 26 · 0.01 (2q − 1); A values it at
+     * δ^H U_A(ẑ) − κ·annuity. ℓ_A = max(0, U_A(x̄) − that), and A's value of the deal x is
+     * U_A(x) − ℓ_A · logistic(−3 + 4 · 0.5 (x_b − 20)/100). */
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    for (int on = 0; on <= 1; on++) {
+        char params[200];
+        snprintf(params, sizeof params, ", p_talk_open: 0, private_info: 0, front_speed: 0.01, prior_strength: 1000000, forget: 1, renewal_power: %d", on);
+        bloc_extra = ", power_shift: 0.5";
+        en_scenario *s = scenario(params, NULL, NULL, NULL, NULL);
+        bloc_extra = "";
+        en_war_options o;
+        en_war_options_init(&o);
+        o.runs = 20;
+        o.window_only = 1;
+        int ok;
+        o.explain_day = en_date_days("2022-01-15", &ok);
+        en_war_summary *m = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        double max_loss = 0;
+        for (long r = 0; r < m->runs; r++) {
+            const double *xb = &m->explain_renew_basis[(size_t)r * 2];
+            double loss = m->explain_renew_loss[(size_t)r * m->player_count];
+            double expected_loss = 0;
+            if (on) {
+                double q = 0.5 - 0.5 * (xb[1] - 20) / 100;
+                double zhat = (1 - xb[0] / 100) + 26 * 0.01 * (2 * q - 1);
+                double resumed = dh * (zhat + 0.0001 * 0.8) / 1.0001 - 0.003 * annuity;
+                double deal = ((1 - xb[0] / 100) + 0.0001 * (1 - xb[1] / 100)) / 1.0001;
+                expected_loss = fmax(0, deal - resumed);
+            }
+            const double *x = &m->explain_package[(size_t)r * 2];
+            double u = ((1 - x[0] / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001;
+            double expected_value = u - loss * logistic(-3 + 4 * 0.5 * (x[1] - 20) / 100);
+            double v = m->explain_deal_value[(size_t)r * m->player_count];
+            if (fabs(loss - expected_loss) > 1e-4 || fabs(v - expected_value) > 1e-9) {
+                fprintf(stderr, "renewal_power %d: loss %.6f (expected %.6f), deal value %.9f (expected %.9f)\n",
+                        on, loss, expected_loss, v, expected_value);
+                fail();
+            }
+            if (loss > max_loss) max_loss = loss;
+        }
+        if (on) assert_true(max_loss > 0.01); /* the deal is worth more than the war resumed */
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
 /* ---- kinds of deal ---- */
 
 static void test_kinds(void **state)
@@ -706,7 +765,7 @@ int main(void)
         cmocka_unit_test(test_aid_foresight),      cmocka_unit_test(test_guarantee_credibility),
         cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
-        cmocka_unit_test(test_noisy_learning),
+        cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
