@@ -86,6 +86,7 @@ const en_war_param_def en_war_issue_params[WI_COUNT] = {
     [WI_POWER_SHIFT] = {"power_shift", 0, -1, 1, 0, "edge per scale", "phi_k: shift of B's future edge when the issue moves across its whole scale"},
     [WI_GUARANTEE] = {"guarantee", 0, 0, BIG, 0, "per scale", "g_k: strength of third-party guarantees at the top of the scale"},
     [WI_TOLERANCE] = {"tolerance", -1, -1, BIG, 0, "issue points", "tol_k: latitude around a stated position (-1: the global tolerance)"},
+    [WI_MONOTONE] = {"monotone", 0, 0, 1, 1, "switch", "1: a divisible good (territory, money): each actor's utility rises toward its end of the scale instead of peaking at its position (0: single-peaked)"},
 };
 
 const char *const en_war_event_names[EN_WAR_EVENT_TYPE_COUNT] = {

@@ -72,7 +72,9 @@ enum {
 #define WA_FIRST_BELLIGERENT WA_POWER
 #define WA_FIRST_PATRON WA_AID_FLOW
 /* Per-issue parameters (war.issues.ID). */
-enum { WI_ETA, WI_BATTLEFIELD, WI_POWER_SHIFT, WI_GUARANTEE, WI_TOLERANCE, WI_COUNT };
+enum { WI_ETA, WI_BATTLEFIELD, WI_POWER_SHIFT, WI_GUARANTEE, WI_TOLERANCE,
+       WI_MONOTONE, /* (3) 1: a divisible good, more is better for every actor (no satiation) */
+       WI_COUNT };
 
 extern const en_war_param_def en_war_global_params[WP_COUNT];
 extern const en_war_param_def en_war_actor_params[WA_COUNT];

@@ -225,6 +225,16 @@ static long event_steps(const war_run *r, const en_war_event *e)
     return n < 1 ? 1 : n;
 }
 
+/* (3) Monotone utility for divisible goods (docs/models/war.md, WB-2 (3)): on an issue marked
+ * `monotone` an actor wants as much as it can get, so its utility peaks at the end of the scale
+ * on its side of the status quo (an actor at the status quo keeps its position). */
+static double aim_of(const war_run *r, const war_setup *su, size_t k, double ideal)
+{
+    if (!(IP(r, k, WI_MONOTONE) > 0) || isnan(ideal)) return ideal;
+    double sq = su->status_quo[k];
+    return ideal > sq ? su->high[k] : ideal < sq ? su->low[k] : ideal;
+}
+
 /* Draws the run's parameters and sets the initial state. */
 static void run_init(war_run *r, const war_setup *su, long run)
 {
@@ -254,6 +264,8 @@ static void run_init(war_run *r, const war_setup *su, long run)
         r->guarantee[k] = IP(r, k, WI_GUARANTEE);
         r->reference[k] = su->status_quo[k];
     }
+    for (size_t a = 0; a < su->na; a++) /* (3) divisible goods: more is better */
+        for (size_t k = 0; k < ni; k++) r->ideal[a * ni + k] = aim_of(r, su, k, r->ideal[a * ni + k]);
     for (size_t p = 0; p < su->np; p++) {
         long a = su->player_actor[p];
         int bell = a == w->side_a || a == w->side_b;
@@ -398,7 +410,8 @@ static void apply_event(war_run *r, const war_setup *su, const en_war_event *e, 
         AP(r, su, e->actor, WA_OPTIMISM) += draw_value(&e->change, r->rng);
         break;
     case EN_WAR_POSITION:
-        r->ideal[(size_t)e->actor * ni + (size_t)e->issue] = draw_value(&e->position, r->rng);
+        r->ideal[(size_t)e->actor * ni + (size_t)e->issue] =
+            aim_of(r, su, (size_t)e->issue, draw_value(&e->position, r->rng));
         break;
     case EN_WAR_VETO:
         for (size_t p = 0; p < su->np; p++)

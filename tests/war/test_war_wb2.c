@@ -16,6 +16,8 @@
  *   (2) renewal valued at the post-deal balance of power: the loss recorded against a hand
  *       valuation of the war resumed from the deal's line with the deal's power shift, and the
  *       deal's value with it in the renewal term;
+ *   (3) monotone utility on a divisible good: a veto player's value of the deal with its aim
+ *       at its end of the scale;
  *   (7) a culpable leader's slack (closed form) and its reset by a leader change;
  *   kinds of deal (bare ceasefire, victor's ceasefire); --as-of and scheduled events;
  *   rate_days (same output at the stated step, same P(deal by a date) at a daily step).
@@ -40,6 +42,8 @@
 
 /* Extra per-issue parameters of `bloc` in the next scenario() (", guarantee: 1"). */
 static const char *bloc_extra = "";
+/* ... and of `land` (", monotone: 1"). */
+static const char *land_extra = "";
 
 /* A one-issue war, A's share on a frozen front; `params` (global parameters), `actor_params`
  * ("A: {...}, P: {...}" entries merged into the defaults below), extra actors, extra keys of the
@@ -106,11 +110,11 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
              "  front: 0.5\n"
              "%s"
              "  parameters: {%s%s}\n"
-             "  issues: {bloc: {battlefield: 0%s}}\n"
+             "  issues: {land: {eta: 1%s}, bloc: {battlefield: 0%s}}\n"
              "  actors: {A: {flow_cost: 0.003, prior_q: 0.5%s%s}, B: {flow_cost: 0.003, prior_q: 0.5%s%s}%s}\n"
              "%s",
              extra_actors ? extra_actors : "", extra_war ? extra_war : "", globals, params ? params : "",
-             bloc_extra,
+             land_extra, bloc_extra,
              strstr(a_params, "ratify:") ? "" : ", ratify: 1", a_params,
              strstr(b_params, "ratify:") ? "" : ", ratify: 1", b_params, others, timeline ? timeline : "");
     en_scenario *s = NULL;
@@ -627,6 +631,43 @@ static void test_renewal_power(void **state)
     }
 }
 
+/* ---- (3) monotone utility for divisible goods ---- */
+
+static void test_monotone(void **state)
+{
+    (void)state;
+    /* A's position on land becomes 30 (status quo 50). Single-peaked, A's value of the deal x is
+     * (1 − |x_land − 30|/100 + 0.0001 (1 − x_bloc/100))/1.0001; with land monotone A wants all
+     * of it, θ = 0, and the value is (1 − x_land/100 + ...)/1.0001. */
+    for (int on = 0; on <= 1; on++) {
+        land_extra = on ? ", monotone: 1" : "";
+        en_scenario *s = scenario(", p_talk_open: 0, private_info: 0", NULL, NULL, NULL,
+                                  "  timeline:\n    - {date: 2022-01-01, type: position, actor: A, issue: land, position: 30}\n");
+        land_extra = "";
+        en_war_options o;
+        en_war_options_init(&o);
+        o.runs = 10;
+        o.window_only = 1;
+        int ok;
+        o.explain_day = en_date_days("2022-01-15", &ok);
+        en_war_summary *m = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        double theta = on ? 0 : 30;
+        for (long r = 0; r < m->runs; r++) {
+            const double *x = &m->explain_package[(size_t)r * 2];
+            double expected = ((1 - fabs(x[0] - theta) / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001;
+            double v = m->explain_deal_value[(size_t)r * m->player_count];
+            if (fabs(v - expected) > 1e-9) {
+                fprintf(stderr, "monotone %d: deal value %.9f, expected %.9f (land %.3f)\n", on, v, expected, x[0]);
+                fail();
+            }
+        }
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
 /* ---- kinds of deal ---- */
 
 static void test_kinds(void **state)
@@ -766,6 +807,7 @@ int main(void)
         cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
         cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
+        cmocka_unit_test(test_monotone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
