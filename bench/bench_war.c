@@ -12,7 +12,6 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "war/war.h"
 #include "core/war.h"
 #include "entente.h"
 
@@ -67,7 +66,8 @@ int main(int argc, char **argv)
     /* every WB-2 switch off: WB-1 */
     static const int off[] = {WP_PRIVATE_INFO, WP_TALK_RAMP_DAYS, WP_CHILL, WP_HARDEN,
                               WP_RATIFY_AUDIENCE, WP_CEASEFIRE, WP_VICTOR_SIGNS, WP_AID_FORESIGHT,
-                              WP_GUARANTEE_CREDIBILITY};
+                              WP_GUARANTEE_CREDIBILITY, WP_SIGNAL_NOISE, WP_OBSERVE_NOISE,
+                              WP_RENEWAL_POWER};
     for (size_t i = 0; i < sizeof off / sizeof off[0]; i++) s->war->global[off[i]].value = 0;
     for (size_t a = 0; a < s->actor_count; a++) {
         en_war_actor_param(s->war, a, WA_LEVERAGE)->value = 0;

@@ -7,27 +7,35 @@ Usage: python3 scripts/war-ablation.py ENTENTE_BINARY [SCENARIO] [--runs N]
 """
 import json, os, subprocess, sys, tempfile
 
-# name, global parameters, per-actor parameters (applied to every patron listed)
+# name, global parameters, per-actor parameters (applied to every patron listed)[, per-issue
+# keys added to the war section's issue entries]
 VARIANTS = [
     ("WB-2 defaults", {}, {}),
     ("(1) no private information (private_info 0)", {"private_info": 0}, {}),
     ("(8) no talks ramp (talk_ramp_days 0)", {"talk_ramp_days": 0}, {}),
     ("(2) guarantees at face value (guarantee_credibility 0)", {"guarantee_credibility": 0}, {}),
     ("(4) no aid foresight (aid_foresight 0)", {"aid_foresight": 0}, {}),
+    ("(2) no renewal valued at the post-deal balance (renewal_power 0)", {"renewal_power": 0}, {}),
+    ("(4) no noisy learning (signal_noise 0, observe_noise 0)", {"signal_noise": 0, "observe_noise": 0}, {}),
     ("(5) no memory (chill 0, harden 0)", {"chill": 0, "harden": 0}, {}),
     ("(5) no public ratification term (ratify_audience 0)", {"ratify_audience": 0}, {}),
     ("ratify default back to 1 (patrons)", {}, {"ratify": 1}),
     ("(6) no patron leverage (leverage 0)", {}, {"leverage": 0}),
+    ("(3) territory a divisible good (monotone 1 on territory)", {}, {}, {"territory": "monotone: 1"}),
     ("kinds: no bare ceasefire, no victor's (ceasefire 0, victor_signs 0)", {"ceasefire": 0, "victor_signs": 0}, {}),
     ("all WB-2 mechanisms off (WB-1)", {"private_info": 0, "talk_ramp_days": 0, "chill": 0, "harden": 0, "aid_foresight": 0, "guarantee_credibility": 0,
+                                        "signal_noise": 0, "observe_noise": 0, "renewal_power": 0,
                                         "ratify_audience": 0, "ceasefire": 0, "victor_signs": 0},
      {"ratify": 1, "leverage": 0}),
 ]
 
-def patch(text, globals_, patrons, patron_ids):
+def patch(text, globals_, patrons, patron_ids, issues=None):
     lines = text.split("\n")
     out = []
     for line in lines:
+        for issue, extra in (issues or {}).items():
+            if line.startswith(f"    {issue}: {{"):
+                line = line.replace(f"    {issue}: {{", f"    {issue}: {{{extra}, ", 1)
         out.append(line)
         if line == "  parameters:":
             out += [f"    {k}: {v}" for k, v in globals_.items()]
@@ -48,9 +56,9 @@ def main():
     dates = ["2022-03-31", "2022-05-31", "2022-12-31", "2024-12-30"]
     print("| variant | P(deal by 31 Mar 2022) | by 31 May 2022 | by 31 Dec 2022 | by end 2024 | main reason an open window failed |")
     print("|---|---|---|---|---|---|")
-    for name, g, p in VARIANTS:
+    for name, g, p, *rest in VARIANTS:
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, dir=os.path.dirname(scenario)) as f:
-            f.write(patch(text, g, p, patron_ids))
+            f.write(patch(text, g, p, patron_ids, rest[0] if rest else None))
             path = f.name
         try:
             cmd = [binary, "war", path, "--runs", runs, "--seed", "1", "--threads", "2", "--format", "json",

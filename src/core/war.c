@@ -49,6 +49,9 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_RATIFY_AUDIENCE] = {"ratify_audience", 1, 0, BIG, 0, "-", "P(ratify) = ratify x exp(-ratify_audience x the deal's public audience cost) (0: off)"},
     [WP_AID_FORESIGHT] = {"aid_foresight", 1, 0, 1, 1, "switch", "1: each side's expected edge follows the power path of announced aid and regimes over the horizon (0: today's edge)"},
     [WP_GUARANTEE_CREDIBILITY] = {"guarantee_credibility", 1, 0, 1, 1, "switch", "1: a guarantee counts as much as A's patrons would enforce it (their stake in the deal against their cost of fighting); 0: at face value"},
+    [WP_SIGNAL_NOISE] = {"signal_noise", 0.1, 0, 0.5, 0, "edge", "sd of each veto player's private error in its prior mean about q (its own read of the balance; 0: every prior is prior_q)"},
+    [WP_OBSERVE_NOISE] = {"observe_noise", 0.1, 0, 0.5, 0, "share", "sd of each veto player's error in reading a step's share of contests won (the fog of war; 0: the true share)"},
+    [WP_RENEWAL_POWER] = {"renewal_power", 1, 0, 1, 1, "switch", "1: a side's loss if the war is renewed after a deal is what the deal gives it over a war resumed from the deal's line at the post-deal balance of power, added to renewal_loss; 0: renewal_loss alone"},
     [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
 };
 
@@ -83,6 +86,7 @@ const en_war_param_def en_war_issue_params[WI_COUNT] = {
     [WI_POWER_SHIFT] = {"power_shift", 0, -1, 1, 0, "edge per scale", "phi_k: shift of B's future edge when the issue moves across its whole scale"},
     [WI_GUARANTEE] = {"guarantee", 0, 0, BIG, 0, "per scale", "g_k: strength of third-party guarantees at the top of the scale"},
     [WI_TOLERANCE] = {"tolerance", -1, -1, BIG, 0, "issue points", "tol_k: latitude around a stated position (-1: the global tolerance)"},
+    [WI_MONOTONE] = {"monotone", 0, 0, 1, 1, "switch", "1: a divisible good (territory, money): each actor's utility rises toward its end of the scale instead of peaking at its position (0: single-peaked)"},
 };
 
 const char *const en_war_event_names[EN_WAR_EVENT_TYPE_COUNT] = {

@@ -50,6 +50,9 @@ enum {
     WP_RATIFY_AUDIENCE,/* (5) weight of the public audience cost in P(ratify); 0: off */
     WP_AID_FORESIGHT,  /* (4) 1: the value of fighting on projects power along announced aid; 0: off */
     WP_GUARANTEE_CREDIBILITY, /* (2) 1: guarantees count as much as the guarantors would enforce them; 0: at face value */
+    WP_SIGNAL_NOISE,   /* (4) sd of each veto player's private error in its prior about the edge; 0: off */
+    WP_OBSERVE_NOISE,  /* (4) sd of each veto player's error in reading a step's battle share; 0: off */
+    WP_RENEWAL_POWER,  /* (2) 1: the loss from renewal is valued at the post-deal balance of power; 0: renewal_loss only */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored
@@ -69,7 +72,9 @@ enum {
 #define WA_FIRST_BELLIGERENT WA_POWER
 #define WA_FIRST_PATRON WA_AID_FLOW
 /* Per-issue parameters (war.issues.ID). */
-enum { WI_ETA, WI_BATTLEFIELD, WI_POWER_SHIFT, WI_GUARANTEE, WI_TOLERANCE, WI_COUNT };
+enum { WI_ETA, WI_BATTLEFIELD, WI_POWER_SHIFT, WI_GUARANTEE, WI_TOLERANCE,
+       WI_MONOTONE, /* (3) 1: a divisible good, more is better for every actor (no satiation) */
+       WI_COUNT };
 
 extern const en_war_param_def en_war_global_params[WP_COUNT];
 extern const en_war_param_def en_war_actor_params[WA_COUNT];

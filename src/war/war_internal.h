@@ -72,6 +72,8 @@ struct en_war_summary {
     double *explain_rejections;/* run: offers rejected so far */
     double *explain_patron;    /* run × patron: the patron's surplus at the package and its pressure */
     double *explain_pressure;  /* run × patron: change of its client's reservation */
+    double *explain_renew_loss;  /* run × player: (2) loss from renewal valued at the post-deal balance */
+    double *explain_renew_basis; /* run × issue: the deal on the table it was valued at */
     long *deal_by_days;        /* --deal-by */
     size_t deal_by_count;
 };

@@ -687,6 +687,11 @@ en_node *en_war_explain_node(const en_war_summary *m)
         en_node_set_number(row, "surplus", rows[p].surplus);
         en_node_set_number(row, "p_prefers_fighting", rows[p].p_negative);
         en_node_set_number(row, "p_binding_when_closed", rows[p].p_binding);
+        /* (2): the loss from renewal valued at the post-deal balance, mean over runs at war */
+        double renew = 0;
+        for (long r = 0; r < m->runs; r++)
+            if (m->explain_blocker[r] != -2) renew += m->explain_renew_loss[(size_t)r * m->player_count + p];
+        en_node_set_number(row, "renewal_loss_post_deal", at_war > 0 ? renew / (double)at_war : 0);
         if (rows[p].p_binding > 0 && (worst < 0 || rows[p].p_binding > rows[worst].p_binding)) worst = (long)p;
     }
     if (worst >= 0) en_node_set_string(root, "blocks", actor_label(m, worst));

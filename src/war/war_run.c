@@ -37,10 +37,16 @@
 
 /* Draws of uncertain values and the per-run seeds come from the Monte Carlo layer
  * (analysis/montecarlo.h), so `entente mc` and `entente war` sample alike. */
+/* Key of the second stream of a run (the veto players' signals and observations, WB-2 (4)). */
+#define OBS_STREAM_KEY 0x6f62736572766531ULL
+
 static double draw_value(const en_value *v, gsl_rng *rng) { return en_mc_sample_value(v, rng); }
 
 struct war_run {
     gsl_rng *rng;
+    gsl_rng *obs_rng;     /* (4) the veto players' private signals and observation errors: a
+                           * stream of their own, so switching them off leaves every other draw
+                           * of the run as it was */
     en_war_window_ws *ws;
     /* drawn parameters */
     double global[WP_COUNT];
@@ -75,6 +81,8 @@ struct war_run {
     double *culpable;     /* (7) per actor: the current leader's culpability */
     double *lweight;      /* (7) np × ni: weights scaled by 1 + culpability */
     double *push;         /* (6) per player: reservation change from patrons' pressure */
+    double *renew_loss;   /* (2) per player: loss from renewal at the post-deal balance */
+    double *renew_basis;  /* (2) ni: the deal on the table it was valued at */
     double *patron_surplus, *patron_push; /* (6) per patron */
     double *pweight;      /* (6) ni: a patron's weights over every issue it cares about */
     double *pideal;       /* (6) ni: its ideals (status quo where it holds no stance) */
@@ -93,6 +101,7 @@ war_run *war_run_new(const war_setup *su)
     size_t na = su->na, ni = su->ni, np = su->np ? su->np : 1, nb = su->nb ? su->nb : 1;
     size_t steps = (size_t)su->steps;
     r->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    r->obs_rng = gsl_rng_alloc(gsl_rng_mt19937);
     r->ws = en_war_window_ws_new();
     r->actor_par = en_xcalloc(na * WA_COUNT, sizeof(double));
     r->issue_par = en_xcalloc(ni * WI_COUNT, sizeof(double));
@@ -128,6 +137,8 @@ war_run *war_run_new(const war_setup *su)
     r->culpable = en_xcalloc(na + 1, sizeof(double));
     r->lweight = en_xcalloc(np * ni + 1, sizeof(double));
     r->push = en_xcalloc(np, sizeof(double));
+    r->renew_loss = en_xcalloc(np, sizeof(double));
+    r->renew_basis = en_xcalloc(ni + 1, sizeof(double));
     r->patron_surplus = en_xcalloc(nb, sizeof(double));
     r->patron_push = en_xcalloc(nb, sizeof(double));
     r->pweight = en_xcalloc(ni + 1, sizeof(double));
@@ -140,6 +151,7 @@ void war_run_free(war_run *r)
 {
     if (!r) return;
     gsl_rng_free(r->rng);
+    gsl_rng_free(r->obs_rng);
     en_war_window_ws_free(r->ws);
     void *ptrs[] = {r->actor_par, r->issue_par, r->ideal, r->salience, r->stated, r->commitment,
                     r->capability, r->veto, r->stalled, r->flow_now, r->extra_aid, r->front_shift, r->alpha,
@@ -147,7 +159,7 @@ void war_run_free(war_run *r)
                     r->players, r->reservation, r->package, r->deal, r->scratch, r->outcome,
                     r->ideal_a, r->ideal_b, r->settle_pos, r->settle_w, r->settle_reach,
                     r->harden, r->culpable, r->lweight, r->push, r->patron_surplus, r->patron_push,
-                    r->pweight, r->pideal, r->ceasefire};
+                    r->pweight, r->pideal, r->ceasefire, r->renew_loss, r->renew_basis};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
     free(r);
 }
@@ -213,6 +225,16 @@ static long event_steps(const war_run *r, const en_war_event *e)
     return n < 1 ? 1 : n;
 }
 
+/* (3) Monotone utility for divisible goods (docs/models/war.md, WB-2 (3)): on an issue marked
+ * `monotone` an actor wants as much as it can get, so its utility peaks at the end of the scale
+ * on its side of the status quo (an actor at the status quo keeps its position). */
+static double aim_of(const war_run *r, const war_setup *su, size_t k, double ideal)
+{
+    if (!(IP(r, k, WI_MONOTONE) > 0) || isnan(ideal)) return ideal;
+    double sq = su->status_quo[k];
+    return ideal > sq ? su->high[k] : ideal < sq ? su->low[k] : ideal;
+}
+
 /* Draws the run's parameters and sets the initial state. */
 static void run_init(war_run *r, const war_setup *su, long run)
 {
@@ -220,6 +242,7 @@ static void run_init(war_run *r, const war_setup *su, long run)
     const en_war *w = su->w;
     size_t ni = su->ni;
     gsl_rng_set(r->rng, en_mc_stream_seed((uint64_t)su->o->seed, (uint64_t)run));
+    gsl_rng_set(r->obs_rng, en_mc_stream_seed((uint64_t)su->o->seed ^ OBS_STREAM_KEY, (uint64_t)run));
     for (int p = 0; p < WP_COUNT; p++) r->global[p] = draw_value(&w->global[p], r->rng);
     for (size_t a = 0; a < su->na; a++) {
         for (int p = 0; p < WA_COUNT; p++)
@@ -241,6 +264,8 @@ static void run_init(war_run *r, const war_setup *su, long run)
         r->guarantee[k] = IP(r, k, WI_GUARANTEE);
         r->reference[k] = su->status_quo[k];
     }
+    for (size_t a = 0; a < su->na; a++) /* (3) divisible goods: more is better */
+        for (size_t k = 0; k < ni; k++) r->ideal[a * ni + k] = aim_of(r, su, k, r->ideal[a * ni + k]);
     for (size_t p = 0; p < su->np; p++) {
         long a = su->player_actor[p];
         int bell = a == w->side_a || a == w->side_b;
@@ -264,6 +289,16 @@ static void run_init(war_run *r, const war_setup *su, long run)
         r->alpha[a] = mean * strength;
         r->beta[a] = (1 - mean) * strength;
     }
+    /* (4) each veto player's own read of the balance: a private error in its prior mean */
+    double signal = r->global[WP_SIGNAL_NOISE];
+    if (signal > 0)
+        for (size_t p = 0; p < su->np; p++) {
+            long a = su->player_actor[p];
+            double mean = clamp(AP(r, su, a, WA_PRIOR_Q) + gsl_ran_gaussian_ziggurat(r->obs_rng, signal),
+                                0.001, 0.999);
+            r->alpha[a] = mean * strength;
+            r->beta[a] = (1 - mean) * strength;
+        }
     r->mediator_until = -1;
     r->channel_closed = 0;
     /* WB-2 */
@@ -375,7 +410,8 @@ static void apply_event(war_run *r, const war_setup *su, const en_war_event *e, 
         AP(r, su, e->actor, WA_OPTIMISM) += draw_value(&e->change, r->rng);
         break;
     case EN_WAR_POSITION:
-        r->ideal[(size_t)e->actor * ni + (size_t)e->issue] = draw_value(&e->position, r->rng);
+        r->ideal[(size_t)e->actor * ni + (size_t)e->issue] =
+            aim_of(r, su, (size_t)e->issue, draw_value(&e->position, r->rng));
         break;
     case EN_WAR_VETO:
         for (size_t p = 0; p < su->np; p++)
@@ -552,6 +588,49 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
     r->credibility = !credible ? 1 : guarantors ? cred_sum / (double)guarantors : 0;
 }
 
+/* (2) Renewal valued at the post-deal balance of power (Powell 2006; Fearon 1995; Walter 2002):
+ * what player p loses if the deal on the table x̄ (the run's last maximin package; the status
+ * quo before there is one) breaks down and the war resumes. The resumed war starts from the line
+ * the deal draws (the front implied by x̄'s territory term; today's front without one) with A's
+ * edge moved by the deal's own shift of future power, −Δq(x̄) (army caps, neutrality, territory:
+ * the issues' power_shift φ_k), and is valued like the war now (step 6, by p's own belief):
+ * ℓ_p = max(0, U_p(x̄) − V_p^resumed). Computed once a step, so the window LP stays as it was
+ * (ℓ_p scales the renewal logistic like the constant renewal_loss). */
+static void renewal_stakes(war_run *r, const war_setup *su, double z)
+{
+    size_t ni = su->ni;
+    for (size_t p = 0; p < su->np; p++) r->renew_loss[p] = 0;
+    if (!(r->global[WP_RENEWAL_POWER] > 0)) return;
+    const double *x = r->have_package ? r->package : su->status_quo;
+    memcpy(r->renew_basis, x, ni * sizeof *x);
+    const en_war *w = su->w;
+    double shift = 0;
+    for (size_t k = 0; k < ni; k++) {
+        double width = su->high[k] - su->low[k];
+        if (width > 0) shift += r->power_shift[k] * (x[k] - r->reference[k]) / width;
+    }
+    double line = z;
+    if (w->territory >= 0) {
+        size_t k = (size_t)w->territory;
+        double width = su->high[k] - su->low[k];
+        double ta = r->ideal[(size_t)w->side_a * ni + k], tb = r->ideal[(size_t)w->side_b * ni + k];
+        if (width > 0) line = clamp(ta < tb ? 1 - (x[k] - su->low[k]) / width : (x[k] - su->low[k]) / width, 0, 1);
+    }
+    double saved = r->q_shift;
+    r->q_shift = saved - shift; /* φ is B's edge gained: A's falls by as much */
+    for (size_t p = 0; p < su->np; p++) {
+        long a = su->player_actor[p];
+        if (!su->player_side[p]) continue;
+        const double *ideal = &r->ideal[(size_t)a * ni], *weight = &r->weight[p * ni];
+        en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
+        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                            r->reference, 0, 0, 0, 1, &pl};
+        double loss = en_war_utility(&one, &pl, x) - continuation(r, su, a, ideal, weight, line);
+        r->renew_loss[p] = loss > 0 ? loss : 0;
+    }
+    r->q_shift = saved;
+}
+
 /* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
  * hardening of rejections (5), the private type (1), patrons' pressure (6) and, for a culpable
  * leader (7), the leader's utility (1 + ψ)U − ψ of a deal (Goemans 2000: settling short of the
@@ -574,7 +653,7 @@ static size_t build_players(war_run *r, const war_setup *su, double z, long t, i
         pl->stated = &r->stated[(size_t)a * ni];
         pl->commitment = &r->commitment[(size_t)a * ni];
         pl->audience = AP(r, su, a, WA_AUDIENCE_COST) * (mediated ? r->global[WP_SECRECY] : 1);
-        pl->renewal_loss = AP(r, su, a, WA_RENEWAL_LOSS);
+        pl->renewal_loss = AP(r, su, a, WA_RENEWAL_LOSS) + r->renew_loss[p];
         pl->renewal_side = su->player_side[p];
         double value = continuation(r, su, a, pl->ideal, pl->weight, z);
         value += AP(r, su, a, WA_HOLDOUT) + r->harden[a] + r->push[p];
@@ -659,6 +738,20 @@ static void settle(war_run *r, const war_setup *su, const en_war_frame *f, doubl
     en_war_pull_into_window(f, r->package, deal);
 }
 
+/* (4) What one veto player reads of a step's battle (docs/models/war.md, WB-2 (4)): the share of
+ * contests won seen through an error of sd ν (observe_noise), clamped to [0, 1], and the weight
+ * of that reading in the Beta update, v / (v + ν²) with v = m(1 − m)/n the sampling variance of
+ * the share at the player's current mean m: a reading as noisy as the contests themselves counts
+ * half. Only called with ν > 0; with ν = 0 the player counts the true wins (Smith & Stam's
+ * update). */
+static void observe(war_run *r, double share, long contests, double mean, double *seen, double *weight)
+{
+    double nu = r->global[WP_OBSERVE_NOISE];
+    *seen = clamp(share + gsl_ran_gaussian_ziggurat(r->obs_rng, nu), 0, 1);
+    double v = mean * (1 - mean) / (double)contests;
+    *weight = v / (v + nu * nu);
+}
+
 void war_run_one(war_run *r, const war_setup *su, long run)
 {
     en_war_summary *sum = su->sum;
@@ -740,8 +833,15 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             double lambda = r->global[WP_FORGET];
             for (size_t p = 0; p < su->np; p++) {
                 long a = su->player_actor[p];
-                r->alpha[a] = lambda * r->alpha[a] + wins;
-                r->beta[a] = lambda * r->beta[a] + (double)(contests - wins);
+                if (!(r->global[WP_OBSERVE_NOISE] > 0)) {
+                    r->alpha[a] = lambda * r->alpha[a] + wins;
+                    r->beta[a] = lambda * r->beta[a] + (double)(contests - wins);
+                    continue;
+                }
+                double seen, weight;
+                observe(r, share, contests, r->alpha[a] / (r->alpha[a] + r->beta[a]), &seen, &weight);
+                r->alpha[a] = lambda * r->alpha[a] + weight * (double)contests * seen;
+                r->beta[a] = lambda * r->beta[a] + weight * (double)contests * (1 - seen);
             }
             r->mediator_alpha = lambda * r->mediator_alpha + wins;
             r->mediator_beta = lambda * r->mediator_beta + (double)(contests - wins);
@@ -813,6 +913,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
          * on their clients (6) */
         project_power(r, su, t);
         patron_pressure(r, su, z);
+        renewal_stakes(r, su, z);
         size_t np = build_players(r, su, z, t, 0);
         en_war_frame f = frame_of(r, su, np);
         size_t binding = 0;
@@ -873,6 +974,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             sum->explain_type_low[(size_t)run * 2] = r->type_low[0];
             sum->explain_type_low[(size_t)run * 2 + 1] = r->type_low[1];
             sum->explain_rejections[run] = (double)r->rejections;
+            for (size_t p = 0; p < su->np; p++) sum->explain_renew_loss[base + p] = r->renew_loss[p];
+            for (size_t k = 0; k < ni; k++) sum->explain_renew_basis[(size_t)run * ni + k] = r->renew_basis[k];
             for (size_t b = 0; b < su->nb; b++) {
                 sum->explain_patron[(size_t)run * su->nb + b] = r->patron_surplus[b];
                 sum->explain_pressure[(size_t)run * su->nb + b] = r->patron_push[b];

@@ -9,7 +9,15 @@
  *   (5) channel chill (P(talks at step 1) = p(1 − chill·p)), hardening, public ratification;
  *   (6) a patron's pressure closes a window and opens one, and is named;
  *   (2) a guarantee weighted by its guarantor's stake (hand logistic at the package);
- *   (4) the value of fighting on along the power path of announced aid (hand recursion);
+ *   (4) the value of fighting on along the power path of announced aid (hand recursion); the
+ *       veto players' private priors (their spread and independence) and their update from a
+ *       noisy reading of the battle (the belief's variance after one step against a numerical
+ *       integral of the clamped reading);
+ *   (2) renewal valued at the post-deal balance of power: the loss recorded against a hand
+ *       valuation of the war resumed from the deal's line with the deal's power shift, and the
+ *       deal's value with it in the renewal term;
+ *   (3) monotone utility on a divisible good: a veto player's value of the deal with its aim
+ *       at its end of the scale;
  *   (7) a culpable leader's slack (closed form) and its reset by a leader change;
  *   kinds of deal (bare ceasefire, victor's ceasefire); --as-of and scheduled events;
  *   rate_days (same output at the stated step, same P(deal by a date) at a daily step).
@@ -34,6 +42,8 @@
 
 /* Extra per-issue parameters of `bloc` in the next scenario() (", guarantee: 1"). */
 static const char *bloc_extra = "";
+/* ... and of `land` (", monotone: 1"). */
+static const char *land_extra = "";
 
 /* A one-issue war, A's share on a frozen front; `params` (global parameters), `actor_params`
  * ("A: {...}, P: {...}" entries merged into the defaults below), extra actors, extra keys of the
@@ -69,7 +79,8 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
     static const char *const defaults[] = {"front_speed: 0", "jump_rate: 0", "decisive_weight: 0",
                                            "p_talk_mediated: 0", "p_talk_closed: 0", "talk_ramp_days: 0",
                                            "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
-                                           "victor_signs: 0"};
+                                           "victor_signs: 0", "signal_noise: 0", "observe_noise: 0",
+                                           "renewal_power: 0"};
     char globals[1024] = "";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         char key[64];
@@ -99,11 +110,11 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
              "  front: 0.5\n"
              "%s"
              "  parameters: {%s%s}\n"
-             "  issues: {bloc: {battlefield: 0%s}}\n"
+             "  issues: {land: {eta: 1%s}, bloc: {battlefield: 0%s}}\n"
              "  actors: {A: {flow_cost: 0.003, prior_q: 0.5%s%s}, B: {flow_cost: 0.003, prior_q: 0.5%s%s}%s}\n"
              "%s",
              extra_actors ? extra_actors : "", extra_war ? extra_war : "", globals, params ? params : "",
-             bloc_extra,
+             land_extra, bloc_extra,
              strstr(a_params, "ratify:") ? "" : ", ratify: 1", a_params,
              strstr(b_params, "ratify:") ? "" : ", ratify: 1", b_params, others, timeline ? timeline : "");
     en_scenario *s = NULL;
@@ -485,6 +496,178 @@ static void test_aid_foresight(void **state)
     assert_true(shift > 0.02); /* the announced aid moves A's expected edge */
 }
 
+/* ---- (4) learning from noisy observations of the front ---- */
+
+/* Var(clamp(s/n + ν Z, 0, 1)) for s ~ Binomial(n, 1/2), Z ~ N(0, 1): Simpson's rule over z. */
+static double clamped_reading_variance(int n, double nu)
+{
+    double m1 = 0, m2 = 0, binom = 1; /* C(n, s) */
+    for (int k = 0; k <= n; k++) {
+        double ps = binom * pow(0.5, n);
+        const int steps = 4000;
+        double lo = -8, h = 16.0 / steps, e1 = 0, e2 = 0;
+        for (int i = 0; i <= steps; i++) {
+            double z = lo + h * i, c = i == 0 || i == steps ? 1 : i % 2 ? 4 : 2;
+            double y = (double)k / n + nu * z;
+            y = y < 0 ? 0 : y > 1 ? 1 : y;
+            double phi = exp(-0.5 * z * z) / sqrt(2 * 3.14159265358979323846);
+            e1 += c * phi * y;
+            e2 += c * phi * y * y;
+        }
+        m1 += ps * e1 * h / 3;
+        m2 += ps * e2 * h / 3;
+        binom = binom * (n - k) / (k + 1);
+    }
+    return m2 - m1 * m1;
+}
+
+static void sample_moments(const float *x, long runs, long stride, double *mean, double *var)
+{
+    double s = 0, ss = 0;
+    for (long r = 0; r < runs; r++) s += x[r * stride];
+    *mean = s / (double)runs;
+    for (long r = 0; r < runs; r++) ss += (x[r * stride] - *mean) * (x[r * stride] - *mean);
+    *var = ss / (double)(runs - 1);
+}
+
+static void test_noisy_learning(void **state)
+{
+    (void)state;
+    /* (a) private priors: with an overwhelming prior the belief after step 0 is the prior mean,
+     * 0.5 + N(0, σ_s), independently for A and B. */
+    en_scenario *s = scenario(", p_talk_open: 0, private_info: 0, prior_strength: 1000000, forget: 1, signal_noise: 0.05",
+                              NULL, NULL, NULL, NULL);
+    en_war_summary *m = simulate(s, RUNS, 1, 0);
+    double mean_a, var_a, mean_b, var_b, cov = 0;
+    sample_moments(m->belief_a, m->runs, m->steps, &mean_a, &var_a);
+    sample_moments(m->belief_b, m->runs, m->steps, &mean_b, &var_b);
+    for (long r = 0; r < m->runs; r++)
+        cov += (m->belief_a[r * m->steps] - mean_a) * (m->belief_b[r * m->steps] - mean_b);
+    cov /= (double)(m->runs - 1);
+    double se_sd = 0.05 / sqrt(2.0 * RUNS);
+    assert_true(fabs(sqrt(var_a) - 0.05) < 4 * se_sd);
+    assert_true(fabs(sqrt(var_b) - 0.05) < 4 * se_sd);
+    assert_true(fabs(mean_a - 0.5) < 4 * 0.05 / sqrt(RUNS));
+    assert_true(fabs(cov / sqrt(var_a * var_b)) < 4 / sqrt(RUNS)); /* private: independent */
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* (b) one noisy reading: prior Beta(10, 10), n = 10 contests at q = 1/2, ν = 0.3. The
+     * reading ŝ = clamp(s/10 + 0.3 Z) enters with weight w = v/(v + ν²), v = 0.25/10, so the
+     * belief after step 0 is (10 + 10 w ŝ)/(20 + 10 w) and its variance (10w/(20 + 10w))² Var(ŝ).
+     * Without the weight (w = 1) it would be 4.4 times larger; with ν = 0, (10/30)² · 0.025. */
+    for (int noisy = 0; noisy <= 1; noisy++) {
+        double nu = noisy ? 0.3 : 0;
+        char params[200];
+        snprintf(params, sizeof params, ", p_talk_open: 0, private_info: 0, prior_strength: 20, forget: 1, observe_noise: %g", nu);
+        s = scenario(params, NULL, NULL, NULL, NULL);
+        m = simulate(s, RUNS, 1, 0);
+        double mean, var;
+        sample_moments(m->belief_a, m->runs, m->steps, &mean, &var);
+        double w = noisy ? 0.025 / (0.025 + nu * nu) : 1;
+        double c = 10 * w / (20 + 10 * w);
+        double expected = c * c * (noisy ? clamped_reading_variance(10, nu) : 0.025);
+        double se = expected * sqrt(2.0 / RUNS) * 1.2; /* (mild excess kurtosis of the reading) */
+        if (fabs(var - expected) > 4 * se || fabs(mean - 0.5) > 4 * sqrt(expected / RUNS)) {
+            fprintf(stderr, "observe_noise %g: belief variance %.6g (expected %.6g), mean %.4f\n", nu, var, expected, mean);
+            fail();
+        }
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
+/* ---- (2) renewal valued at the post-deal balance of power ---- */
+
+static void test_renewal_power(void **state)
+{
+    (void)state;
+    /* bloc shifts B's future edge (φ = 0.5 across the scale): a deal at bloc x_b leaves A's edge
+     * at q = 1/2 − 0.5 (x_b − 20)/100. A resumed war starts from the deal's line
+     * z̄ = 1 − x̄_land/100 and is expected to reach ẑ = z̄ + 26 · 0.01 (2q − 1); A values it at
+     * δ^H U_A(ẑ) − κ·annuity. ℓ_A = max(0, U_A(x̄) − that), and A's value of the deal x is
+     * U_A(x) − ℓ_A · logistic(−3 + 4 · 0.5 (x_b − 20)/100). */
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    for (int on = 0; on <= 1; on++) {
+        char params[200];
+        snprintf(params, sizeof params, ", p_talk_open: 0, private_info: 0, front_speed: 0.01, prior_strength: 1000000, forget: 1, renewal_power: %d", on);
+        bloc_extra = ", power_shift: 0.5";
+        en_scenario *s = scenario(params, NULL, NULL, NULL, NULL);
+        bloc_extra = "";
+        en_war_options o;
+        en_war_options_init(&o);
+        o.runs = 20;
+        o.window_only = 1;
+        int ok;
+        o.explain_day = en_date_days("2022-01-15", &ok);
+        en_war_summary *m = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        double max_loss = 0;
+        for (long r = 0; r < m->runs; r++) {
+            const double *xb = &m->explain_renew_basis[(size_t)r * 2];
+            double loss = m->explain_renew_loss[(size_t)r * m->player_count];
+            double expected_loss = 0;
+            if (on) {
+                double q = 0.5 - 0.5 * (xb[1] - 20) / 100;
+                double zhat = (1 - xb[0] / 100) + 26 * 0.01 * (2 * q - 1);
+                double resumed = dh * (zhat + 0.0001 * 0.8) / 1.0001 - 0.003 * annuity;
+                double deal = ((1 - xb[0] / 100) + 0.0001 * (1 - xb[1] / 100)) / 1.0001;
+                expected_loss = fmax(0, deal - resumed);
+            }
+            const double *x = &m->explain_package[(size_t)r * 2];
+            double u = ((1 - x[0] / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001;
+            double expected_value = u - loss * logistic(-3 + 4 * 0.5 * (x[1] - 20) / 100);
+            double v = m->explain_deal_value[(size_t)r * m->player_count];
+            if (fabs(loss - expected_loss) > 1e-4 || fabs(v - expected_value) > 1e-9) {
+                fprintf(stderr, "renewal_power %d: loss %.6f (expected %.6f), deal value %.9f (expected %.9f)\n",
+                        on, loss, expected_loss, v, expected_value);
+                fail();
+            }
+            if (loss > max_loss) max_loss = loss;
+        }
+        if (on) assert_true(max_loss > 0.01); /* the deal is worth more than the war resumed */
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
+/* ---- (3) monotone utility for divisible goods ---- */
+
+static void test_monotone(void **state)
+{
+    (void)state;
+    /* A's position on land becomes 30 (status quo 50). Single-peaked, A's value of the deal x is
+     * (1 − |x_land − 30|/100 + 0.0001 (1 − x_bloc/100))/1.0001; with land monotone A wants all
+     * of it, θ = 0, and the value is (1 − x_land/100 + ...)/1.0001. */
+    for (int on = 0; on <= 1; on++) {
+        land_extra = on ? ", monotone: 1" : "";
+        en_scenario *s = scenario(", p_talk_open: 0, private_info: 0", NULL, NULL, NULL,
+                                  "  timeline:\n    - {date: 2022-01-01, type: position, actor: A, issue: land, position: 30}\n");
+        land_extra = "";
+        en_war_options o;
+        en_war_options_init(&o);
+        o.runs = 10;
+        o.window_only = 1;
+        int ok;
+        o.explain_day = en_date_days("2022-01-15", &ok);
+        en_war_summary *m = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        double theta = on ? 0 : 30;
+        for (long r = 0; r < m->runs; r++) {
+            const double *x = &m->explain_package[(size_t)r * 2];
+            double expected = ((1 - fabs(x[0] - theta) / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001;
+            double v = m->explain_deal_value[(size_t)r * m->player_count];
+            if (fabs(v - expected) > 1e-9) {
+                fprintf(stderr, "monotone %d: deal value %.9f, expected %.9f (land %.3f)\n", on, v, expected, x[0]);
+                fail();
+            }
+        }
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
 /* ---- kinds of deal ---- */
 
 static void test_kinds(void **state)
@@ -623,6 +806,8 @@ int main(void)
         cmocka_unit_test(test_aid_foresight),      cmocka_unit_test(test_guarantee_credibility),
         cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
+        cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
+        cmocka_unit_test(test_monotone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
