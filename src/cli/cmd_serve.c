@@ -26,7 +26,8 @@ static const char usage[] =
     "  --port N             port to listen on (default 0: any free port)\n"
     "  --host ADDRESS       address to listen on (default 127.0.0.1; anything else exposes the\n"
     "                       workbench, and every run, to the network: only with care)\n"
-    "  --db FILE            record every run in this run store; the page can open its runs\n"
+    "  --db FILE            record every run in this run store (or ENTENTE_DB); the page can\n"
+    "                       open its runs\n"
     "  --save FILE          where Save writes the scenario (default: nowhere; Save then only\n"
     "                       keeps it in the server and the page offers it as a download)\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
@@ -136,6 +137,7 @@ int cmd_serve(int argc, char **argv)
     server.sources_dir = o.sources_dir ? cli_xstrdup(o.sources_dir)
                                        : slash ? cli_xstrndup(path, (size_t)(slash - path)) : cli_xstrdup(".");
     int exit_status = CLI_OK;
+    char *db_copy = NULL;
     const char *tmp = getenv("TMPDIR");
     snprintf(server.workdir, sizeof server.workdir, "%s/entente-serve.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!serve_random_token(server.token)) {
@@ -145,6 +147,12 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "entente serve: error: cannot make a work folder %s: %s\n", server.workdir, strerror(errno));
         exit_status = CLI_INTERNAL;
     } else {
+        /* For the runs' children (serve_jobs.c): Monte Carlo progress goes to their fd 3, and
+         * only --db names a run store. Set here, before any thread exists. */
+        const char *env_db = getenv("ENTENTE_DB");
+        if (!server.db && env_db && *env_db) server.db = db_copy = en_xstrdup(env_db);
+        setenv("ENTENTE_PROGRESS_FD", "3", 1);
+        unsetenv("ENTENTE_DB");
         pthread_mutex_init(&server.lock, NULL);
         pthread_cond_init(&server.changed, NULL);
         exit_status = serve_http_run(&server);
@@ -156,6 +164,7 @@ int cmd_serve(int argc, char **argv)
     free(server.scenario_yaml);
     free(server.scenario_name);
     free(server.sources_dir);
+    free(db_copy);
     cli_options_free(&o);
     return exit_status;
 }

@@ -155,9 +155,8 @@ static void child_run(serve_server *server, serve_job *job, const char *file, ch
         args[n++] = (char *)server->db;
     }
     args[n] = NULL;
-    /* Progress of a Monte Carlo run goes to fd 3 (cmd_mc, ENTENTE_PROGRESS_FD). */
-    setenv("ENTENTE_PROGRESS_FD", "3", 1);
-    unsetenv("ENTENTE_DB");
+    /* Progress of a Monte Carlo run goes to fd 3: cmd_serve set ENTENTE_PROGRESS_FD=3 (and
+     * cleared ENTENTE_DB) before any thread started, so the child needs no setenv. */
     int status = run(n, args);
     fflush(stdout);
     fflush(stderr);
@@ -248,6 +247,8 @@ static void *monitor(void *data)
     int status = 0;
     while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR) {
     }
+    /* The run's scenario file is not needed any more (its text stays in memory for messages). */
+    remove_tree(job->directory);
     pthread_mutex_lock(&server->lock);
     job->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     if (over) cli_buffer_puts(&job->err, "\nentente serve: the run's output grew past the limit (--max-output); it was stopped\n");

@@ -31,7 +31,7 @@ static const char *const refused_options[] = {"output", "o", "db", "sources-dir"
 static size_t json_error_column(const char *text, size_t length)
 {
     size_t k = 0;
-    int in_string = 0, depth = 0;
+    int in_string = 0, depth = 0, expect_value = 0;
     for (; k < length; k++) {
         char c = text[k];
         if (in_string) {
@@ -39,6 +39,11 @@ static size_t json_error_column(const char *text, size_t length)
             else if (c == '"') in_string = 0;
             else if ((unsigned char)c < 0x20) return k + 1;
             continue;
+        }
+        if (!strchr(" \t\r\n", c)) {
+            /* After ':' or ',' a value (or key) must come, not a closing bracket. */
+            if (expect_value && (c == '}' || c == ']' || c == ',' || c == ':')) return k + 1;
+            expect_value = c == ':' || c == ',';
         }
         if (c == '"') in_string = 1;
         else if (c == '{' || c == '[') depth++;
