@@ -172,7 +172,8 @@ int cmd_mc(int argc, char **argv)
     sigemptyset(&action.sa_mask);
     /* A shell that started us with SIGINT ignored (a background job) keeps it ignored. */
     sigaction(SIGINT, NULL, &old_action);
-    if (old_action.sa_handler != SIG_IGN) sigaction(SIGINT, &action, NULL);
+    /* Under mpirun, Ctrl-C is mpirun's: it ends every rank (the split run has no partial result). */
+    if (old_action.sa_handler != SIG_IGN && !c.options.distributor) sigaction(SIGINT, &action, NULL);
 
     en_mc_result *result = NULL;
     en_status st = en_mc_run(model, s, o.params, &c.options, &result, &err);

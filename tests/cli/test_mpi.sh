@@ -16,6 +16,9 @@ if ! command -v mpirun >/dev/null 2>&1; then
 fi
 # As root (CI, containers) Open MPI needs both variables; --oversubscribe lets K exceed cores.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Containers often forbid the cross-memory attach Open MPI uses for large shared-memory
+# messages ("Read -1, expected ..."): plain copies work everywhere.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 # Open MPI's runtime keeps some allocations to exit on purpose: not entente's leaks.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
 mpi() { local k=$1; shift; mpirun -n "$k" --oversubscribe "$@"; }
