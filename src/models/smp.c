@@ -58,6 +58,8 @@ static const en_param_def smp_params[] = {
      "whose probability estimate shapes a bargain: the initiator's, both (two bargains), or a "
      "weighted compromise of both",
      0, 0, BM_CHOICES},
+    {"threads", EN_PARAM_INTEGER, "0",
+     "worker threads (0: one per online core); results do not depend on it", 0, 256, NULL},
 };
 #define SMP_PARAM_COUNT (sizeof smp_params / sizeof smp_params[0])
 
@@ -118,6 +120,7 @@ static en_status read_config(const en_scenario *s, const en_param_values *params
                                 choices[i].choices);
         *choices[i].slot = k;
     }
+    c->threads = (int)en_param_integer(params, "threads");
     c->max_rounds = (int)en_param_integer(params, "rounds");
     c->min_rounds = (int)en_param_integer(params, "min_rounds");
     c->min_delta_ratio = en_param_number(params, "min_delta_ratio");
