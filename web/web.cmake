@@ -24,7 +24,7 @@ add_custom_command(
   OUTPUT ${ENTENTE_WEB_SOURCE}
   COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/embed-web.sh ${ENTENTE_WEB_DIR} ${ENTENTE_WEB_SOURCE}
   DEPENDS ${ENTENTE_WEB_DIR}/package.json ${ENTENTE_WEB_DIR}/package-lock.json
-          ${ENTENTE_WEB_DIR}/report.js ${ENTENTE_WEB_DIR}/report.css
+          ${ENTENTE_WEB_DIR}/report.js ${ENTENTE_WEB_DIR}/report.css ${ENTENTE_WEB_DIR}/smp.js
           ${PROJECT_SOURCE_DIR}/scripts/embed-web.sh
   COMMENT "Embedding the report's chart libraries (web/node_modules) into libentente"
   VERBATIM)

@@ -16,6 +16,8 @@ extern const unsigned char en_asset_vega_interpreter[];
 extern const char en_asset_vega_interpreter_version[];
 /* The report's own script and style sheet (web/report.js, web/report.css). */
 extern const unsigned char en_asset_report_js[], en_asset_report_css[];
+/* The smp section's script (web/smp.js), loaded before report.js, which builds it. */
+extern const unsigned char en_asset_smp_js[];
 extern const char en_asset_vega_version[], en_asset_vega_lite_version[], en_asset_vega_embed_version[];
 
 #endif

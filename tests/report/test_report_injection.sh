@@ -107,7 +107,7 @@ check() {
   done
   local scripts styles
   scripts=$(grep -ciE '^<script[[:space:]>]' <<<"$tags" || true)
-  [ "$scripts" -eq 6 ] || fail "$name: $scripts script elements (expected the data block and the page's 5 scripts)"
+  [ "$scripts" -eq 7 ] || fail "$name: $scripts script elements (expected the data block and the page's 6 scripts)"
   styles=$(grep -ciE '^<style>' <<<"$tags" || true)
   [ "$styles" -eq 1 ] || fail "$name: $styles plain <style> elements (expected the page's one)"
   # Links: inside the page (#...) or http(s) only.
