@@ -1032,13 +1032,6 @@ typedef struct smp_candidate {
     size_t j;
 } smp_candidate;
 
-/* Descending bound; equal bounds by index (any fixed order would do: see best_target). */
-static int by_bound(const void *a, const void *b)
-{
-    const smp_candidate *x = a, *y = b;
-    if (x->bound != y->bound) return x->bound < y->bound ? 1 : -1;
-    return x->j < y->j ? -1 : x->j > y->j;
-}
 
 /* i's best challenge: the first j (ascending) with the largest expected gain above
  * SMP_MIN_GAIN, as KTAB scans; -1 when none qualifies. *gain and *phi receive its gain and
@@ -1071,48 +1064,63 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
     smp_candidate *cand = sc->candidates;
     size_t count = 0;
     double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
+    /* the four largest bounds, to seed the best gain */
+    size_t top[4];
+    size_t tops = 0;
     for (size_t j = 0; j < n; j++) {
         if (j == i) continue;
         double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
         double other = (1 - 2 * w->salience_total[j]) * delta;
         double bound = (delta > other ? delta : other) + SMP_GAIN_MARGIN;
         if (!(bound > SMP_MIN_GAIN)) continue;
-        cand[count].bound = bound, cand[count].j = j, count++;
+        cand[count].bound = bound, cand[count].j = j;
+        size_t at = tops < 4 ? tops++ : 4;
+        while (at > 0 && cand[top[at - 1]].bound < bound) {
+            if (at < 4) top[at] = top[at - 1];
+            at--;
+        }
+        if (at < 4) top[at] = count;
+        count++;
     }
-    qsort(cand, count, sizeof *cand, by_bound);
     double best = -1, best_phi = 0;
     long target = -1;
     size_t evaluated = 0;
-    /* Four at a time where the kernel allows: a batch may evaluate a target the one-by-one
-     * scan would have skipped, which cannot change the choice (the maximum with ties to the
+    /* Four at a time where the kernel allows: a batch may evaluate a target a one-by-one scan
+     * would have skipped, which cannot change the choice (the maximum with ties to the
      * smallest index does not depend on which losers were looked at). */
     int four = 0;
 #ifdef SMP_HAVE_AVX2_KERNEL
     four = w->config->voting_rule == SMP_VR_PROP && smp_avx2();
 #endif
-    for (size_t c = 0; c < count;) {
-        if (cand[c].bound < best) break;
-        size_t js[4];
-        double phi[4], gain[4];
-        size_t batch = 1;
+    size_t batch[4], filled = 0;
+    /* First the targets with the four largest bounds, then, in index order, every other one
+     * whose bound still reaches the best gain found so far. */
+    for (size_t pass = 0; pass < 2; pass++) {
+        size_t limit = pass == 0 ? tops : count;
+        for (size_t c = 0; c <= limit; c++) {
+            if (c < limit) {
+                size_t k = pass == 0 ? top[c] : c;
+                if (pass == 1 && (cand[k].bound < best || cand[k].bound < 0)) continue;
+                batch[filled++] = k;
+                if (pass == 0) cand[k].bound = -1; /* done: not again in pass 1 */
+                if (filled < (four ? 4u : 1u)) continue;
+            }
+            if (!filled) continue;
+            size_t js[4];
+            double phi[4], gain[4];
+            for (size_t l = 0; l < 4; l++) js[l] = cand[batch[l < filled ? l : filled - 1]].j;
 #ifdef SMP_HAVE_AVX2_KERNEL
-        if (four) {
-            batch = count - c < 4 ? count - c : 4;
-            for (size_t l = 0; l < 4; l++) js[l] = cand[c + (l < batch ? l : batch - 1)].j;
-            challenge4_avx2(w, sc, i, js, phi, gain);
-        }
+            if (four) challenge4_avx2(w, sc, i, js, phi, gain);
 #endif
-        if (!four) {
-            js[0] = cand[c].j;
-            challenge(w, sc, i, js[0], &phi[0], &gain[0]);
+            if (!four) challenge(w, sc, i, js[0], &phi[0], &gain[0]);
+            for (size_t l = 0; l < filled; l++) {
+                long j = (long)js[l];
+                if (gain[l] > SMP_MIN_GAIN && (gain[l] > best || (gain[l] == best && j < target)))
+                    best = gain[l], best_phi = phi[l], target = j;
+            }
+            evaluated += filled;
+            filled = 0;
         }
-        for (size_t l = 0; l < batch; l++) {
-            long j = (long)js[l];
-            if (gain[l] > SMP_MIN_GAIN && (gain[l] > best || (gain[l] == best && j < target)))
-                best = gain[l], best_phi = phi[l], target = j;
-        }
-        evaluated += batch;
-        c += batch;
     }
     sc->challenges_evaluated += evaluated;
     *gain_out = best, *phi_out = best_phi;
