@@ -47,7 +47,7 @@ trap 'rm -f "$interpreter_script"' EXIT
 } > "$interpreter_script"
 
 # Each file is inlined in a <script> element: one containing "</script" would end it early.
-for f in "${files[@]/#/$web/node_modules/}" "$web/report.js" "$web/charts.js" "$interpreter_script"; do
+for f in "${files[@]/#/$web/node_modules/}" "$web/report.js" "$web/charts.js" "$web/smp.js" "$interpreter_script"; do
   if grep -qi '</script' "$f"; then echo "entente: error: $f contains '</script' and cannot be inlined" >&2; exit 1; fi
 done
 
@@ -71,7 +71,7 @@ tmp="$out.tmp.$$"
   xxd -i < "$interpreter_script"
   echo ", 0x00};"
   # The report's own page code (web/report.js, web/report.css): project sources, not fetched.
-  for own in report_js:report.js report_css:report.css charts_js:charts.js serve_js:serve.js serve_css:serve.css; do
+  for own in report_js:report.js report_css:report.css charts_js:charts.js serve_js:serve.js serve_css:serve.css smp_js:smp.js; do
     echo "const unsigned char en_asset_${own%%:*}[] = {"
     xxd -i < "$web/${own#*:}"
     echo ", 0x00};"

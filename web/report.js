@@ -516,6 +516,12 @@
     openTarget();
   })();
 
+  /* Sections other page scripts register (web/smp.js), built with these helpers. */
+  (window.ententeSections || []).forEach(function (build) {
+    build({D: D, S: S, el: el, fmt: fmt, section: section, gap: gap, chart: chart,
+           actorName: actorName, actorById: function (id) { return actorById[id]; }, actorColor: actorColor});
+  });
+
   started = true;
   if (pending === 0 && errors.length === 0) document.body.setAttribute('data-status', 'ready');
 })();

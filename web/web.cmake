@@ -25,7 +25,7 @@ add_custom_command(
   COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/embed-web.sh ${ENTENTE_WEB_DIR} ${ENTENTE_WEB_SOURCE}
   DEPENDS ${ENTENTE_WEB_DIR}/package.json ${ENTENTE_WEB_DIR}/package-lock.json
           ${ENTENTE_WEB_DIR}/report.js ${ENTENTE_WEB_DIR}/report.css
-          ${ENTENTE_WEB_DIR}/charts.js ${ENTENTE_WEB_DIR}/serve.js ${ENTENTE_WEB_DIR}/serve.css
+          ${ENTENTE_WEB_DIR}/charts.js ${ENTENTE_WEB_DIR}/serve.js ${ENTENTE_WEB_DIR}/serve.css ${ENTENTE_WEB_DIR}/smp.js
           ${PROJECT_SOURCE_DIR}/scripts/embed-web.sh
   COMMENT "Embedding the report's chart libraries (web/node_modules) into libentente"
   VERBATIM)

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* The asset called `name` ("vega.js", "vega-lite.js", "vega-embed.js", "vega-interpreter.js",
- * "report.js", "charts.js", "serve.js", "report.css", "serve.css") as NUL-terminated
+ * "report.js", "charts.js", "smp.js", "serve.js", "report.css", "serve.css") as NUL-terminated
  * text owned by the library, its length in *size when `size` is not NULL; NULL for an unknown
  * name. Time complexity: O(number of assets + length of name). */
 const char *en_web_asset(const char *name, size_t *size);

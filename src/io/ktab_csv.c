@@ -183,6 +183,8 @@ en_status en_ktab_csv_load(const char *data, size_t size, const char *name, en_s
         goto done;
     }
     s = en_scenario_new(name, EN_FORMAT_KTAB_CSV);
+    /* KTAB breaks ties by actor order: keep the file's for exactness (docs/models/smp.md) */
+    en_scenario_add_setting(s, "actor_order", "file");
     s->title = en_xstrdup(head->fields[0].text);
     if (head->fields[1].text[0]) s->description = en_xstrdup(head->fields[1].text);
     for (long k = 0; k < dims; k++) {

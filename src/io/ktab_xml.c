@@ -366,6 +366,8 @@ en_status en_ktab_xml_load(const char *data, size_t size, const char *name, en_s
     }
     xmlFreeParserCtxt(ctxt);
     en_scenario *s = en_scenario_new(name, EN_FORMAT_KTAB_XML);
+    /* KTAB breaks ties by actor order: keep the file's for exactness (docs/models/smp.md) */
+    en_scenario_add_setting(s, "actor_order", "file");
     xmlNode *root = xmlDocGetRootElement(doc);
     if (doc->intSubset || doc->extSubset) {
         /* KTAB files have none; refusing them keeps entity expansion (and its blow-ups) out */

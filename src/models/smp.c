@@ -8,6 +8,7 @@
  * winning probabilities, bargains and queue winners of every round (docs/models/smp.md).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,12 @@ static const en_param_def smp_params[] = {
      "whose probability estimate shapes a bargain: the initiator's, both (two bargains), or a "
      "weighted compromise of both",
      0, 0, BM_CHOICES},
+    {"actor_order", EN_PARAM_CHOICE, "id",
+     "order the actors bargain in (sums, ties): by id, so a forecast never depends on the order "
+     "of lines in a file; or the file's, as KTAB (its CSV and XML inputs set it)", 0, 0,
+     "id|file"},
+    {"threads", EN_PARAM_INTEGER, "0",
+     "worker threads (0: one per online core); results do not depend on it", 0, 256, NULL},
 };
 #define SMP_PARAM_COUNT (sizeof smp_params / sizeof smp_params[0])
 
@@ -92,7 +99,7 @@ static const char *param_text(const en_scenario *s, const en_param_values *param
 }
 
 static en_status read_config(const en_scenario *s, const en_param_values *params,
-                             en_result *result, smp_config *c, en_error *err)
+                             en_result *result, smp_config *c, int *by_file, en_error *err)
 {
     smp_config_default(c);
     struct {
@@ -118,6 +125,12 @@ static en_status read_config(const en_scenario *s, const en_param_values *params
                                 choices[i].choices);
         *choices[i].slot = k;
     }
+    c->threads = (int)en_param_integer(params, "threads");
+    const char *order = param_text(s, params, result, "actor_order");
+    if (strcmp(order, "id") != 0 && strcmp(order, "file") != 0)
+        return en_error_add(err, EN_ERROR_INPUT, s->path, 0, 0,
+                            "setting actor_order '%s' is unknown (expected id|file)", order);
+    *by_file = strcmp(order, "file") == 0;
     c->max_rounds = (int)en_param_integer(params, "rounds");
     c->min_rounds = (int)en_param_integer(params, "min_rounds");
     c->min_delta_ratio = en_param_number(params, "min_delta_ratio");
@@ -261,8 +274,43 @@ static void tell_story(const en_scenario *s, const smp_space *sp, const size_t *
     }
 }
 
+static const en_scenario *id_order_scenario; /* qsort has no context argument */
+
+static int by_actor_id(const void *a, const void *b)
+{
+    const en_actor *actors = id_order_scenario->actors;
+    return strcmp(actors[*(const size_t *)a].id, actors[*(const size_t *)b].id);
+}
+
+/* The actors of a space in the order they bargain: by id (the house rule: a forecast does not
+ * depend on the order of lines in a file), or the file's when by_file (KTAB inputs: KTAB's sums
+ * and ties follow its file order, and exactness needs the same). `slot[e]` is where actor e
+ * stands among the space's participants in file order, which is how results list them. */
+static void bargaining_order(const en_scenario *s, size_t *actor, size_t n, int by_file,
+                             size_t *slot)
+{
+    if (by_file) {
+        for (size_t e = 0; e < n; e++) slot[e] = e;
+        return;
+    }
+    size_t *sorted = en_xmalloc((n + 1) * sizeof *sorted);
+    memcpy(sorted, actor, n * sizeof *sorted);
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* models run on many threads */
+    pthread_mutex_lock(&lock);
+    id_order_scenario = s;
+    qsort(sorted, n, sizeof *sorted, by_actor_id);
+    pthread_mutex_unlock(&lock);
+    for (size_t e = 0; e < n; e++) {
+        size_t f = 0;
+        while (actor[f] != sorted[e]) f++;
+        slot[e] = f;
+    }
+    memcpy(actor, sorted, n * sizeof *sorted);
+    free(sorted);
+}
+
 static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_config *config,
-                           en_result *result, en_error *err)
+                           int by_file, en_result *result, en_error *err)
 {
     size_t d = sp->d;
     size_t *actor = en_xmalloc((s->actor_count + 1) * sizeof *actor), n = 0;
@@ -287,6 +335,8 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
     }
     size_t index0 = result->issue_count;
     for (size_t k = 0; k < d; k++) en_result_add_issue(result, sp->issues[k]);
+    size_t *slot = en_xmalloc((n + 1) * sizeof *slot);
+    bargaining_order(s, actor, n, by_file, slot);
     double *cap = en_xmalloc((n + 1) * sizeof *cap);
     double *pos = en_xmalloc((n * d + 1) * sizeof *pos);
     double *sal = en_xmalloc((n * d + 1) * sizeof *sal);
@@ -352,7 +402,8 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
             const en_issue *is = &s->issues[sp->issues[k]];
             double lo = is->scale_min, span = is->scale_max - is->scale_min;
             for (size_t t = 0; t < o.state_count; t++) {
-                for (size_t i = 0; i < n; i++) row[i] = lo + o.positions[(t * n + i) * d + k] * span;
+                for (size_t i = 0; i < n; i++)
+                    row[slot[i]] = lo + o.positions[(t * n + i) * d + k] * span;
                 en_result_add_round(result, index0 + k, row);
             }
         }
@@ -378,6 +429,7 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
         }
     }
     smp_output_free(&o);
+    free(slot);
     free(A);
     free(cap);
     free(pos);
@@ -390,7 +442,8 @@ static en_status smp_run(const en_scenario *s, const en_param_values *params, en
                          en_error *err)
 {
     smp_config config;
-    en_status st = read_config(s, params, result, &config, err);
+    int by_file = 0;
+    en_status st = read_config(s, params, result, &config, &by_file, err);
     if (st != EN_OK) return st;
     /* spaces in the order of their first issue */
     unsigned char *done = en_xcalloc(s->issue_count + 1, 1);
@@ -402,7 +455,7 @@ static en_status smp_run(const en_scenario *s, const en_param_values *params, en
             int same = j == i || (sp.id && s->issues[j].space && !strcmp(sp.id, s->issues[j].space));
             if (same) members[sp.d++] = j, done[j] = 1;
         }
-        st = run_space(s, &sp, &config, result, err);
+        st = run_space(s, &sp, &config, by_file, result, err);
     }
     free(done);
     free(members);

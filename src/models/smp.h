@@ -30,6 +30,8 @@ typedef struct smp_config {
     double min_delta_ratio;      /* KTAB: 0.02 */
     uint64_t seed;               /* stochastic transitions only */
     int record;                  /* 1: keep bargains, queue winners and win probabilities */
+    int threads;                 /* worker threads (0: one per online core); the output does
+                                    not depend on it */
 } smp_config;
 
 /* KTAB's defaults (SPEC of KTAB 3b5b063): Linear, Conditional, Deterministic, Prop, OneThird,
@@ -66,18 +68,26 @@ typedef struct smp_output {
     size_t n, d;
     size_t state_count;   /* states 0..state_count-1; the last is the stop turn */
     double *positions;    /* state_count × n × d */
-    double *win_probability; /* state_count × n (record only) */
+    double *win_probability; /* state_count × n; without record only the last state's (the
+                                others 0) */
     smp_turn *turns;      /* state_count entries; turns[0] is empty (record only) */
     const char *stop_reason; /* "quiet" or "rounds" */
 } smp_output;
 
-/* Runs the bargaining rounds from the input positions until KTAB's stop rule holds.
+/* Runs the bargaining rounds from the input positions until KTAB's stop rule holds, on
+ * config->threads workers (the output is the same bits for any count).
  * Errors: EN_ERROR_MODEL when a Markov election does not converge in 1000 iterations;
  * EN_ERROR_INTERNAL on inconsistent input (n < 2, d < 1).
- * Time complexity: O(rounds × n² × (n + d)) for the default options (each actor weighs every
- * target against every third party); queue elections add O(Σ_k q_k² × n) for queue sizes q_k. */
+ * Time complexity: O(rounds × n² × (n + d)): the risk election over all positions and the
+ * bargains' utilities are n³ sums each, the target search O(n² log n) plus O(n) per target
+ * it cannot rule out (at worst all: n³); queue elections add O(Σ_k q_k² × n) for queue sizes
+ * q_k, and the winning probabilities one more n³ election per state with record. */
 en_status smp_solve(const smp_input *input, const smp_config *config, smp_output *out,
                     en_error *err);
+/* Tests: on = 1 makes smp_solve use its plain code paths (KTAB's scan over every target, no
+ * SIMD kernels), the independent check of the fast ones; call it between runs, not during
+ * one. Time complexity: O(1). */
+void smp_use_plain_kernels(int on);
 /* Releases what smp_solve filled (NULL or an emptied output allowed). Time complexity: O(rounds). */
 void smp_output_free(smp_output *out);
 

@@ -7,14 +7,24 @@
  *
  * Cost per round: O(n² (n + d)). KTAB also evaluates every challenge from every actor's
  * perspective (O(n⁴)), but only to log it; that work changes no position and is skipped here.
+ * What makes 1,000 actors interactive (docs/models/smp.md, "Speed"): a bound on each challenge's
+ * gain that rules most targets out unevaluated, register-tiled (SSE2, or AVX2 when the CPU has
+ * it) election sums and challenges, and worker threads over a fixed partition of the work. None
+ * of it changes a bit of the output; smp_use_plain_kernels turns it off for the tests.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/util.h"
 #include "models/smp.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #if defined(__GNUC__) && !defined(__clang__)
 /* Element-wise loops only (no reassociated sums: the SIMD lanes give the same doubles). */
@@ -29,6 +39,7 @@
 #define SMP_BINARY_THRESHOLD 1.10 /* binary victory: a 10% stronger coalition wins outright */
 #define SMP_MIN_SIG_DELTA 1e-4    /* added to the first round's movement in the stop rule */
 #define SMP_POSITION_TOLERANCE 1e-3 /* positions closer than this are the same position */
+#define SMP_GAIN_MARGIN 1e-9      /* far above the round-off of a gain (gains are at most 4) */
 
 void smp_config_default(smp_config *c)
 {
@@ -141,25 +152,106 @@ typedef struct smp_work {
     double *effective_power;  /* n: S_i × c_i */
     /* the current state */
     double *x, *ideal, *distance, *distance_t, *risk; /* distance_t: transposed */
-    /* scratch */
-    double *C, *P, *p, *q, *ct, *u;
-    size_t election_capacity; /* options the scratch holds */
-    double *rh, *uh_i, *uh_m, *sq_utility, *delta, *third_party_vote;
+    double *sq_utility;       /* n: each actor's mean utility of the status quo */
+    int threads;              /* workers of the parallel phases (1: none) */
+    struct smp_scratch *scratch; /* one per worker */
     smp_rng rng;
 } smp_work;
 
-static void ensure_election(smp_work *w, size_t options)
+/* One election's tables; each worker owns one, so elections can run side by side. */
+typedef struct smp_election {
+    size_t capacity; /* options the tables hold */
+    double *C, *P, *p, *q, *ct, *u, *panel;
+} smp_election;
+
+/* A worker's private scratch: an election and one perspective's vectors. */
+typedef struct smp_scratch {
+    smp_election el;
+    double *rh, *uh_i, *uh_m, *delta, *third_party_vote;
+    struct smp_candidate *candidates; /* n */
+    size_t challenges_evaluated;
+} smp_scratch;
+
+static void ensure_election(const smp_work *w, smp_election *e, size_t options)
 {
-    if (options <= w->election_capacity) return;
+    if (options <= e->capacity) return;
     size_t cap = options < 16 ? 16 : options;
-    free(w->C), free(w->P), free(w->p), free(w->q), free(w->ct), free(w->u);
-    w->C = en_xmalloc(cap * cap * sizeof *w->C);
-    w->P = en_xmalloc(cap * cap * sizeof *w->P);
-    w->ct = en_xmalloc(cap * cap * sizeof *w->ct);
-    w->p = en_xmalloc(cap * sizeof *w->p);
-    w->q = en_xmalloc(cap * sizeof *w->q);
-    w->u = en_xmalloc(w->n * cap * sizeof *w->u);
-    w->election_capacity = cap;
+    size_t cap4 = (cap + 3) / 4 * 4;
+    free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
+    e->C = en_xmalloc(cap * cap * sizeof *e->C);
+    e->P = en_xmalloc(cap * cap * sizeof *e->P);
+    e->ct = en_xmalloc(cap * cap * sizeof *e->ct);
+    e->p = en_xmalloc(cap * sizeof *e->p);
+    e->q = en_xmalloc(cap * sizeof *e->q);
+    e->u = en_xmalloc(w->n * cap * sizeof *e->u);
+    e->panel = en_xmalloc(w->n * cap4 * sizeof *e->panel);
+    e->capacity = cap;
+}
+
+static void election_free(smp_election *e)
+{
+    free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
+    memset(e, 0, sizeof *e);
+}
+
+/* Set by smp_use_plain_kernels (tests): no SIMD kernels, no pruned target search. */
+static int smp_plain;
+
+void smp_use_plain_kernels(int on) { __atomic_store_n(&smp_plain, on, __ATOMIC_RELAXED); }
+
+/* ---- workers: a fixed partition, so results never depend on the thread count ---- */
+
+#define SMP_MAX_THREADS 64
+
+typedef void (*smp_task)(void *ctx, size_t part, size_t parts);
+
+typedef struct smp_job {
+    smp_task fn;
+    void *ctx;
+    size_t part, parts;
+} smp_job;
+
+static void *smp_job_main(void *p)
+{
+    smp_job *job = p;
+    job->fn(job->ctx, job->part, job->parts);
+    return NULL;
+}
+
+/* Runs fn(ctx, t, parts) for t < parts, on up to `parts` threads (the caller is one of them).
+ * Each task handles the items t, t + parts, t + 2·parts, ... of its phase and writes only
+ * their own slots; every item is computed by the same code whichever task has it, so the
+ * output is the same bits for any thread count. A thread that cannot start is replaced by
+ * running its task here. */
+static void smp_parallel(size_t parts, smp_task fn, void *ctx)
+{
+    if (parts <= 1) {
+        fn(ctx, 0, 1);
+        return;
+    }
+    pthread_t tid[SMP_MAX_THREADS];
+    smp_job jobs[SMP_MAX_THREADS];
+    int started[SMP_MAX_THREADS] = {0};
+    for (size_t t = 1; t < parts; t++) {
+        jobs[t] = (smp_job){fn, ctx, t, parts};
+        started[t] = pthread_create(&tid[t], NULL, smp_job_main, &jobs[t]) == 0;
+        if (!started[t]) fn(ctx, t, parts);
+    }
+    fn(ctx, 0, parts);
+    for (size_t t = 1; t < parts; t++)
+        if (started[t]) pthread_join(tid[t], NULL);
+}
+
+/* Workers for a phase of `items` independent items of roughly `cost` operations each: one
+ * thread per ~2^20 operations at most, so small runs stay on one thread. */
+static size_t workers_for(const smp_work *w, size_t items, double cost)
+{
+    double total = (double)items * cost;
+    size_t k = (size_t)w->threads;
+    size_t by_work = (size_t)(total / 1048576.0) + 1;
+    if (k > by_work) k = by_work;
+    if (k > items) k = items;
+    return k ? k : 1;
 }
 
 /* Two doubles in one SIMD register (GCC/clang vector extension; SSE2 on x86-64). Element-wise
@@ -187,11 +279,11 @@ static inline v2d select2(v2i mask, v2d a, v2d b)
  * each option i the sums against every j < i advance together voter by voter: each pair's sum
  * still adds its voters in ascending order (exactly KTAB's sums), while the pairs fill SIMD
  * lanes. Adding +0.0 leaves a positive sum unchanged, so the sums need no branches. */
-static void coalitions(const smp_work *w, size_t voters, size_t q, const double *weight,
-                       const double *u, double *C)
+static void coalitions_rowwise(const smp_work *w, smp_election *e, size_t voters, size_t q,
+                               const double *weight, const double *u, double *C)
 {
     int rule = w->config->voting_rule;
-    double *pro = w->q, *con = w->ct; /* q entries each */
+    double *pro = e->q, *con = e->ct; /* q entries each */
     for (size_t i = 0; i < q; i++) {
         for (size_t j = 0; j < i; j++) pro[j] = con[j] = SMP_COALITION_FLOOR;
         for (size_t k = 0; k < voters; k++) {
@@ -224,6 +316,203 @@ static void coalitions(const smp_work *w, size_t voters, size_t q, const double 
         }
         C[i * q + i] = SMP_COALITION_FLOOR;
     }
+}
+
+/* lane-wise v > 0 ? v : 0 and v < 0 ? v : 0 (MAXPD/MINPD give exactly these, NaN included) */
+static inline v2d positive_part(v2d v)
+{
+#if defined(__SSE2__)
+    return (v2d)_mm_max_pd((__m128d)v, _mm_setzero_pd());
+#else
+    const v2d zero = {0.0, 0.0};
+    return select2(v > zero, v, zero);
+#endif
+}
+
+static inline v2d negative_part(v2d v)
+{
+#if defined(__SSE2__)
+    return (v2d)_mm_min_pd((__m128d)v, _mm_setzero_pd());
+#else
+    const v2d zero = {0.0, 0.0};
+    return select2(v < zero, v, zero);
+#endif
+}
+
+/* Options in panels of four: panel b holds, voter after voter, the utilities of options
+ * 4b..4b+3, so that a block of options is one sequential stream over the voters. */
+static void to_panels(size_t voters, size_t q, const double *u, double *panel)
+{
+    size_t blocks = (q + 3) / 4;
+    for (size_t b = 0; b < blocks; b++)
+        for (size_t k = 0; k < voters; k++)
+            for (size_t l = 0; l < 4; l++) {
+                size_t o = 4 * b + l;
+                panel[(b * voters + k) * 4 + l] = o < q ? u[k * q + o] : 0.0;
+            }
+}
+
+static inline double panel_at(const double *panel, size_t voters, size_t k, size_t o)
+{
+    return panel[((o / 4) * voters + k) * 4 + o % 4];
+}
+
+/* One pair's two strengths under the proportional rule, voters in ascending order. */
+static void pair_strengths(const double *panel, size_t voters, const double *weight, size_t i,
+                           size_t j, double *pro, double *con)
+{
+    double a = SMP_COALITION_FLOOR, b = SMP_COALITION_FLOOR;
+    for (size_t k = 0; k < voters; k++) {
+        double v = weight[k] * (panel_at(panel, voters, k, i) - panel_at(panel, voters, k, j));
+        a += v > 0 ? v : 0.0;
+        b -= v < 0 ? v : 0.0;
+    }
+    *pro = a, *con = b;
+}
+
+/* Rows i0 and i0 + 1 (i0 even; only i0 when i0 + 1 = q) of the proportional-rule strengths.
+ * Eight pairs (two options × four earlier options) keep their sixteen sums in registers for
+ * the whole pass over the voters, which load one panel row each; every sum still adds its
+ * voters one by one in ascending order, as KTAB does. */
+static void coalition_row_pair(const double *panel, size_t voters, size_t q, const double *weight,
+                               size_t i0, double *C)
+{
+    size_t i1 = i0 + 1, whole = i1 < q ? i0 / 4 * 4 : 0;
+    const double *pi = &panel[(i0 / 4) * voters * 4 + i0 % 4];
+    const v2d floor = {SMP_COALITION_FLOOR, SMP_COALITION_FLOOR};
+    for (size_t j0 = 0; j0 < whole; j0 += 4) {
+        const double *pj = &panel[(j0 / 4) * voters * 4];
+        v2d p00 = floor, p01 = floor, p10 = floor, p11 = floor;
+        v2d c00 = floor, c01 = floor, c10 = floor, c11 = floor;
+        for (size_t k = 0; k < voters; k++) {
+            const v2d wk = {weight[k], weight[k]};
+            const v2d a0 = {pi[k * 4], pi[k * 4]}, a1 = {pi[k * 4 + 1], pi[k * 4 + 1]};
+            const v2d b0 = load2(&pj[k * 4]), b1 = load2(&pj[k * 4 + 2]);
+            v2d v = wk * (a0 - b0);
+            p00 += positive_part(v), c00 -= negative_part(v);
+            v = wk * (a0 - b1);
+            p01 += positive_part(v), c01 -= negative_part(v);
+            v = wk * (a1 - b0);
+            p10 += positive_part(v), c10 -= negative_part(v);
+            v = wk * (a1 - b1);
+            p11 += positive_part(v), c11 -= negative_part(v);
+        }
+        store2(&C[i0 * q + j0], p00), store2(&C[i0 * q + j0 + 2], p01);
+        store2(&C[i1 * q + j0], p10), store2(&C[i1 * q + j0 + 2], p11);
+        C[j0 * q + i0] = c00[0], C[(j0 + 1) * q + i0] = c00[1];
+        C[(j0 + 2) * q + i0] = c01[0], C[(j0 + 3) * q + i0] = c01[1];
+        C[j0 * q + i1] = c10[0], C[(j0 + 1) * q + i1] = c10[1];
+        C[(j0 + 2) * q + i1] = c11[0], C[(j0 + 3) * q + i1] = c11[1];
+    }
+    for (size_t i = i0; i <= i1 && i < q; i++) {
+        for (size_t j = whole; j < i; j++)
+            pair_strengths(panel, voters, weight, i, j, &C[i * q + j], &C[j * q + i]);
+        C[i * q + i] = SMP_COALITION_FLOOR;
+    }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SMP_HAVE_AVX2_KERNEL 1
+#include <immintrin.h>
+
+/* Rows i0..i0+3 (i0 a multiple of four, all four < q) with AVX2: sixteen pairs (four options ×
+ * four earlier options, one panel row each) per pass over the voters, the same operations
+ * lane by lane as pair_strengths (no FMA: the target enables AVX2 only). */
+__attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double *panel,
+                                                                     size_t voters, size_t q,
+                                                                     const double *weight,
+                                                                     size_t i0, double *C)
+{
+    const double *pi = &panel[(i0 / 4) * voters * 4];
+    const __m256d floor = _mm256_set1_pd(SMP_COALITION_FLOOR), zero = _mm256_setzero_pd();
+    for (size_t j0 = 0; j0 < i0; j0 += 4) {
+        const double *pj = &panel[(j0 / 4) * voters * 4];
+        __m256d p0 = floor, p1 = floor, p2 = floor, p3 = floor;
+        __m256d c0 = floor, c1 = floor, c2 = floor, c3 = floor;
+        for (size_t k = 0; k < voters; k++) {
+            const __m256d wk = _mm256_broadcast_sd(&weight[k]);
+            const __m256d b = _mm256_loadu_pd(&pj[k * 4]);
+            __m256d v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&pi[k * 4]), b));
+            p0 = _mm256_add_pd(p0, _mm256_max_pd(v, zero));
+            c0 = _mm256_sub_pd(c0, _mm256_min_pd(v, zero));
+            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&pi[k * 4 + 1]), b));
+            p1 = _mm256_add_pd(p1, _mm256_max_pd(v, zero));
+            c1 = _mm256_sub_pd(c1, _mm256_min_pd(v, zero));
+            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&pi[k * 4 + 2]), b));
+            p2 = _mm256_add_pd(p2, _mm256_max_pd(v, zero));
+            c2 = _mm256_sub_pd(c2, _mm256_min_pd(v, zero));
+            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&pi[k * 4 + 3]), b));
+            p3 = _mm256_add_pd(p3, _mm256_max_pd(v, zero));
+            c3 = _mm256_sub_pd(c3, _mm256_min_pd(v, zero));
+        }
+        double con[4][4];
+        _mm256_storeu_pd(&C[i0 * q + j0], p0), _mm256_storeu_pd(&C[(i0 + 1) * q + j0], p1);
+        _mm256_storeu_pd(&C[(i0 + 2) * q + j0], p2), _mm256_storeu_pd(&C[(i0 + 3) * q + j0], p3);
+        _mm256_storeu_pd(con[0], c0), _mm256_storeu_pd(con[1], c1);
+        _mm256_storeu_pd(con[2], c2), _mm256_storeu_pd(con[3], c3);
+        for (size_t r = 0; r < 4; r++)
+            for (size_t l = 0; l < 4; l++) C[(j0 + l) * q + i0 + r] = con[r][l];
+    }
+    for (size_t i = i0; i < i0 + 4; i++) {
+        for (size_t j = i0; j < i; j++)
+            pair_strengths(panel, voters, weight, i, j, &C[i * q + j], &C[j * q + i]);
+        C[i * q + i] = SMP_COALITION_FLOOR;
+    }
+}
+
+static int smp_avx2(void)
+{
+    static int known = -1; /* benign race: every thread stores the same value */
+    if (__atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) return 0;
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        __builtin_cpu_init();
+        k = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+#endif
+
+typedef struct coalition_task {
+    const double *panel, *weight;
+    size_t voters, q;
+    double *C;
+} coalition_task;
+
+static void coalition_rows_task(void *ctx, size_t part, size_t parts)
+{
+    const coalition_task *t = ctx;
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (smp_avx2()) { /* quads of rows; a last partial quad in pairs */
+        for (size_t r = part; 4 * r < t->q; r += parts) {
+            size_t i0 = 4 * r;
+            if (i0 + 4 <= t->q)
+                coalition_row_quad_avx2(t->panel, t->voters, t->q, t->weight, i0, t->C);
+            else
+                for (size_t i = i0; i < t->q; i += 2)
+                    coalition_row_pair(t->panel, t->voters, t->q, t->weight, i, t->C);
+        }
+        return;
+    }
+#endif
+    for (size_t r = part; 2 * r < t->q; r += parts)
+        coalition_row_pair(t->panel, t->voters, t->q, t->weight, 2 * r, t->C);
+}
+
+/* Coalition strengths C (q × q) of the election in e (utilities e->u, voters × q), on up to
+ * `parts` workers for the proportional rule (pairs of rows, dealt out in turn). */
+static void coalitions(const smp_work *w, smp_election *e, size_t voters, size_t q,
+                       const double *weight, size_t parts)
+{
+    if (w->config->voting_rule != SMP_VR_PROP || q < 8 || __atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) {
+        coalitions_rowwise(w, e, voters, q, weight, e->u, e->C);
+        return;
+    }
+    to_panels(voters, q, e->u, e->panel);
+    coalition_task t = {e->panel, weight, voters, q, e->C};
+    size_t rows = (q + 3) / 4;
+    smp_parallel(parts < rows ? parts : rows, coalition_rows_task, &t);
 }
 
 static double victory_power(int model, double s)
@@ -263,12 +552,12 @@ static void victory_probabilities(int model, size_t q, const double *C, double *
 }
 
 /* Probability of each option from P; p and the scratch hold q entries. */
-static en_status condorcet(smp_work *w, size_t q, const double *C, const double *P, double *p,
-                           en_error *err)
+static en_status condorcet(const smp_work *w, smp_election *e, size_t q, const double *C,
+                           const double *P, double *p, en_error *err)
 {
     switch (w->config->pce_model) {
     case SMP_PCE_MARKOV_UNIFORM: {
-        double *next = w->q;
+        double *next = e->q;
         for (size_t i = 0; i < q; i++) p[i] = 1.0 / (double)q;
         size_t iter = 0;
         double change;
@@ -290,7 +579,7 @@ static en_status condorcet(smp_work *w, size_t q, const double *C, const double 
         return EN_OK;
     }
     case SMP_PCE_MARKOV_INCENTIVE: {
-        double *chlg = w->ct, *next = w->q;
+        double *chlg = e->ct, *next = e->q;
         /* chlg(i,j) = inc(i,j) / Σ_k inc(k,j), inc = C·P plus a floor on the diagonal */
         for (size_t j = 0; j < q; j++) {
             double col = 0.0;
@@ -344,43 +633,53 @@ static en_status condorcet(smp_work *w, size_t q, const double *C, const double 
     }
 }
 
-/* The election over q options given voters' utilities w->u (n × q), capability weights. */
-static en_status elect(smp_work *w, size_t q, const double *weight, en_error *err)
+/* The election over q options given voters' utilities e->u (n × q) and their weights; the
+ * option probabilities land in e->p. `parts`: workers for the coalition sums. */
+static en_status elect(const smp_work *w, smp_election *e, size_t q, const double *weight,
+                       size_t parts, en_error *err)
 {
-    coalitions(w, w->n, q, weight, w->u, w->C);
-    victory_probabilities(w->config->victory_prob_model, q, w->C, w->P);
-    return condorcet(w, q, w->C, w->P, w->p, err);
+    coalitions(w, e, w->n, q, weight, parts);
+    victory_probabilities(w->config->victory_prob_model, q, e->C, e->P);
+    return condorcet(w, e, q, e->C, e->P, e->p, err);
 }
 
 /* ---- the state: distances and risk attitudes ---- */
 
+static void distance_rows_task(void *ctx, size_t part, size_t parts)
+{
+    smp_work *w = ctx;
+    size_t n = w->n, d = w->d;
+    double *delta = w->scratch[part].delta;
+    for (size_t i = part; i < n; i += parts)
+        for (size_t j = 0; j < n; j++) {
+            for (size_t k = 0; k < d; k++) delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
+            w->distance[i * n + j] = w->distance_t[j * n + i] =
+                weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
+        }
+}
+
 static void compute_distances(smp_work *w)
 {
-    size_t n = w->n, d = w->d;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++) {
-            for (size_t k = 0; k < d; k++) w->delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
-            w->distance[i * n + j] = w->distance_t[j * n + i] =
-                weighted_distance(w->delta, &w->salience[i * d], d, w->salience_squares[i]);
-        }
+    smp_parallel(workers_for(w, w->n, (double)(w->n * (w->d + 8))), distance_rows_task, w);
 }
 
 /* Risk attitudes from the election over all actors' positions with risk-neutral utilities. */
 static en_status compute_risk(smp_work *w, en_error *err)
 {
     size_t n = w->n;
-    ensure_election(w, n);
+    smp_election *e = &w->scratch[0].el;
+    ensure_election(w, e, n);
     for (size_t k = 0; k < n; k++)
-        for (size_t j = 0; j < n; j++) w->u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
-    en_status st = elect(w, n, w->capability, err);
+        for (size_t j = 0; j < n; j++) e->u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
+    en_status st = elect(w, e, n, w->capability, workers_for(w, n / 2, (double)n * n), err);
     if (st != EN_OK) return st;
     double pmin = 1.0, pmax = 0.0;
     for (size_t i = 0; i < n; i++) {
-        if (w->p[i] < pmin) pmin = w->p[i];
-        if (w->p[i] > pmax) pmax = w->p[i];
+        if (e->p[i] < pmin) pmin = e->p[i];
+        if (e->p[i] > pmax) pmax = e->p[i];
     }
     for (size_t i = 0; i < n; i++) {
-        double p = w->p[i], r;
+        double p = e->p[i], r;
         if (!(pmax > pmin)) { /* every position equally likely: KTAB divides by zero here */
             w->risk[i] = 0;
             continue;
@@ -409,49 +708,171 @@ static double estimated_risk(const smp_work *w, size_t h, size_t i)
     }
 }
 
-/* Fills w->rh (h's estimates of everyone's risk), w->uh_i (U^h(m,i) for every m) and
- * w->uh_m (U^h(m,m)). */
-static void perspective(smp_work *w, size_t h, size_t i)
+/* Fills sc->rh (h's estimates of everyone's risk), sc->uh_i (U^h(m,i) for every m) and
+ * sc->uh_m (U^h(m,m)). */
+static void perspective(const smp_work *w, smp_scratch *sc, size_t h, size_t i)
 {
     size_t n = w->n;
     for (size_t m = 0; m < n; m++) {
-        w->rh[m] = estimated_risk(w, h, m);
-        w->uh_i[m] = scalar_utility(w->distance[m * n + i], w->rh[m]);
-        w->uh_m[m] = scalar_utility(w->distance[m * n + m], w->rh[m]);
+        sc->rh[m] = estimated_risk(w, h, m);
+        sc->uh_i[m] = scalar_utility(w->distance[m * n + i], sc->rh[m]);
+        sc->uh_m[m] = scalar_utility(w->distance[m * n + m], sc->rh[m]);
     }
 }
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* The third parties' votes of challenge() under the proportional rule, four at a time with
+ * AVX2; returns how many it filled (a multiple of four). The operations are the scalar loop's,
+ * lane by lane (MINPD/MAXPD against 1 and 0 are exactly its comparisons; no FMA). */
+__attribute__((target("avx2"))) static size_t
+third_party_votes_avx2(size_t n, const double *power, const double *U_i, const double *U_m,
+                       const double *dj, const double *rh, double ci0, double cj0, int full,
+                       int none, double *vm)
+{
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    const __m256d ci = _mm256_set1_pd(ci0), cj = _mm256_set1_pd(cj0);
+    size_t m = 0;
+    for (; m + 4 <= n; m += 4) {
+        __m256d wm = _mm256_loadu_pd(&power[m]), ui = _mm256_loadu_pd(&U_i[m]);
+        __m256d um = _mm256_loadu_pd(&U_m[m]), dm = _mm256_loadu_pd(&dj[m]);
+        __m256d r = _mm256_loadu_pd(&rh[m]);
+        __m256d uj = _mm256_mul_pd(_mm256_sub_pd(one, dm),
+                                   _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(dm, one), r)));
+        __m256d v0 = _mm256_mul_pd(wm, _mm256_sub_pd(ui, uj));
+        __m256d cni = _mm256_add_pd(ci, _mm256_max_pd(v0, zero));
+        __m256d cnj = _mm256_sub_pd(cj, _mm256_min_pd(v0, zero));
+        __m256d pi = _mm256_div_pd(cni, _mm256_add_pd(cni, cnj));
+        __m256d qi = _mm256_sub_pd(one, pi);
+        __m256d ui2 = _mm256_add_pd(ui, ui), uj2 = _mm256_add_pd(uj, uj);
+        __m256d join_i_win = _mm256_add_pd(ui2, full ? ui : um);
+        __m256d join_i_lose = _mm256_add_pd(uj2, none ? um : uj);
+        __m256d join_j_lose = _mm256_add_pd(ui2, none ? um : ui);
+        __m256d join_j_win = _mm256_add_pd(uj2, full ? uj : um);
+        __m256d e_i = _mm256_add_pd(_mm256_mul_pd(pi, join_i_win), _mm256_mul_pd(qi, join_i_lose));
+        __m256d e_j = _mm256_add_pd(_mm256_mul_pd(pi, join_j_lose), _mm256_mul_pd(qi, join_j_win));
+        _mm256_storeu_pd(&vm[m], _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j)));
+    }
+    return m;
+}
+#endif
 
 /* h's estimate (perspective set up by perspective(w, h, i)) of i's chance of beating j and of
  * i's expected gain from challenging j. First every third party's vote (independent of each
  * other, so the loop runs in SIMD lanes), then the two sides' sums in KTAB's order. A term of
  * +0.0 leaves a positive sum unchanged, which keeps the sums free of branches and exact. */
-static void challenge(const smp_work *w, size_t i, size_t j, double *phi, double *gain)
+/* The principals' part of challenge(): the two sides' sums before any third party. */
+static void challenge_start(const smp_work *w, const smp_scratch *sc, size_t i, size_t j,
+                            double *ci0, double *cj0, double *u_ii_out, double *u_ij_out)
 {
     size_t n = w->n;
-    const smp_config *c = w->config;
-    const double *rh = w->rh, *U_i = w->uh_i, *U_m = w->uh_m, *power = w->effective_power;
-    double u_ii = U_i[i];
-    double u_ij = scalar_utility(w->distance[i * n + j], rh[i]);
-    double u_ji = U_i[j];
-    double u_jj = U_m[j];
-    double eu_sq = u_ii + u_ij;
-    double u_victory = u_ii + u_ii;
-    double u_loss = u_ij + u_ij;
-    double a = vote(c->voting_rule, power[i], u_ii, u_ij);
-    double b = vote(c->voting_rule, power[j], u_ji, u_jj);
+    int rule = w->config->voting_rule;
+    const double *power = w->effective_power;
+    double u_ii = sc->uh_i[i];
+    double u_ij = scalar_utility(w->distance[i * n + j], sc->rh[i]);
+    double u_ji = sc->uh_i[j];
+    double u_jj = sc->uh_m[j];
+    double a = vote(rule, power[i], u_ii, u_ij);
+    double b = vote(rule, power[j], u_ji, u_jj);
     double chij = SMP_CHALLENGE_FLOOR, chji = SMP_CHALLENGE_FLOOR;
     if (a > 0) chij += a;
     if (a < 0) chji -= a;
     if (b > 0) chij += b;
     if (b < 0) chji -= b;
-    const double ci0 = chij, cj0 = chji;
+    *ci0 = chij, *cj0 = chji, *u_ii_out = u_ii, *u_ij_out = u_ij;
+}
+
+/* The end of challenge(): win probability and expected gain from the two sides' sums. */
+static void challenge_finish(const smp_work *w, size_t j, double chij, double chji, double u_ii,
+                             double u_ij, double *phi, double *gain)
+{
+    double eu_sq = u_ii + u_ij;
+    double u_victory = u_ii + u_ii;
+    double u_loss = u_ij + u_ij;
+    double p_win = chij / (chij + chji);
+    double p_lose = chji / (chij + chji);
+    double eu_contest = p_win * u_victory + p_lose * u_loss;
+    double sj = w->salience_total[j];
+    double eu_challenge = (1 - sj) * u_victory + sj * eu_contest;
+    *phi = p_win;
+    *gain = eu_challenge - eu_sq;
+}
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* challenge() for four targets j[0..3] at once (proportional rule), one target per lane: the
+ * third parties run in ascending order and each lane adds exactly the terms challenge() adds
+ * (a principal's term is +0.0, which leaves the positive sums unchanged), so every lane's
+ * result is challenge()'s to the bit. Four independent sums hide the latency that a single
+ * challenge's two running sums cannot. */
+__attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
+                                                            const smp_scratch *sc, size_t i,
+                                                            const size_t j[4], double phi[4],
+                                                            double gain[4])
+{
+    size_t n = w->n;
+    const smp_config *c = w->config;
+    const double *rh = sc->rh, *U_i = sc->uh_i, *U_m = sc->uh_m, *power = w->effective_power;
+    const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
+    const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
+    double ci0[4], cj0[4], u_ii[4], u_ij[4];
+    for (int l = 0; l < 4; l++) challenge_start(w, sc, i, j[l], &ci0[l], &cj0[l], &u_ii[l], &u_ij[l]);
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    const __m256d ci = _mm256_loadu_pd(ci0), cj = _mm256_loadu_pd(cj0);
+    const __m256i idx = _mm256_set_epi64x((long long)j[3], (long long)j[2], (long long)j[1],
+                                          (long long)j[0]);
+    /* D(m, j) from the transposed matrix: four rows read in step, each one sequentially */
+    const double *d0 = &w->distance_t[j[0] * n], *d1 = &w->distance_t[j[1] * n];
+    const double *d2 = &w->distance_t[j[2] * n], *d3 = &w->distance_t[j[3] * n];
+    __m256d chij = ci, chji = cj;
+    for (size_t m = 0; m < n; m++) {
+        if (m == i) continue;
+        __m256d dm = _mm256_set_pd(d3[m], d2[m], d1[m], d0[m]);
+        __m256d wm = _mm256_broadcast_sd(&power[m]), ui = _mm256_broadcast_sd(&U_i[m]);
+        __m256d um = _mm256_broadcast_sd(&U_m[m]), r = _mm256_broadcast_sd(&rh[m]);
+        __m256d uj = _mm256_mul_pd(_mm256_sub_pd(one, dm),
+                                   _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(dm, one), r)));
+        __m256d v0 = _mm256_mul_pd(wm, _mm256_sub_pd(ui, uj));
+        __m256d cni = _mm256_add_pd(ci, _mm256_max_pd(v0, zero));
+        __m256d cnj = _mm256_sub_pd(cj, _mm256_min_pd(v0, zero));
+        __m256d pi = _mm256_div_pd(cni, _mm256_add_pd(cni, cnj));
+        __m256d qi = _mm256_sub_pd(one, pi);
+        __m256d ui2 = _mm256_add_pd(ui, ui), uj2 = _mm256_add_pd(uj, uj);
+        __m256d join_i_win = _mm256_add_pd(ui2, full ? ui : um);
+        __m256d join_i_lose = _mm256_add_pd(uj2, none ? um : uj);
+        __m256d join_j_lose = _mm256_add_pd(ui2, none ? um : ui);
+        __m256d join_j_win = _mm256_add_pd(uj2, full ? uj : um);
+        __m256d e_i = _mm256_add_pd(_mm256_mul_pd(pi, join_i_win), _mm256_mul_pd(qi, join_i_lose));
+        __m256d e_j = _mm256_add_pd(_mm256_mul_pd(pi, join_j_lose), _mm256_mul_pd(qi, join_j_win));
+        __m256d vm = _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j));
+        __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
+        vm = _mm256_andnot_pd(principal, vm);
+        chij = _mm256_add_pd(chij, _mm256_max_pd(vm, zero));
+        chji = _mm256_sub_pd(chji, _mm256_min_pd(vm, zero));
+    }
+    double a[4], b[4];
+    _mm256_storeu_pd(a, chij), _mm256_storeu_pd(b, chji);
+    for (int l = 0; l < 4; l++) challenge_finish(w, j[l], a[l], b[l], u_ii[l], u_ij[l], &phi[l], &gain[l]);
+}
+#endif
+
+static void challenge(const smp_work *w, smp_scratch *sc, size_t i, size_t j, double *phi,
+                      double *gain)
+{
+    size_t n = w->n;
+    const smp_config *c = w->config;
+    const double *rh = sc->rh, *U_i = sc->uh_i, *U_m = sc->uh_m, *power = w->effective_power;
+    double ci0, cj0, u_ii, u_ij;
+    challenge_start(w, sc, i, j, &ci0, &cj0, &u_ii, &u_ij);
+    double chij = ci0, chji = cj0;
     const double *dj = &w->distance_t[j * n];
-    double *vm = w->third_party_vote;
+    double *vm = sc->third_party_vote;
     /* which utility completes each outcome: 0 = the side's own (3u), 1 = the third party's (2u + um) */
     const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
     const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
     if (c->voting_rule == SMP_VR_PROP) {
         size_t m = 0;
+#ifdef SMP_HAVE_AVX2_KERNEL
+        if (smp_avx2()) m = third_party_votes_avx2(n, power, U_i, U_m, dj, rh, ci0, cj0, full, none, vm);
+#endif
         /* two lanes at a time: the same operations as the scalar loop below, lane by lane */
         const v2d one = {1.0, 1.0}, zero = {0.0, 0.0};
         const v2d ci = {ci0, ci0}, cj = {cj0, cj0};
@@ -510,13 +931,7 @@ static void challenge(const smp_work *w, size_t i, size_t j, double *phi, double
         chij += v > 0 ? v : 0.0;
         chji -= v < 0 ? v : 0.0;
     }
-    double p_win = chij / (chij + chji);
-    double p_lose = chji / (chij + chji);
-    double eu_contest = p_win * u_victory + p_lose * u_loss;
-    double sj = w->salience_total[j];
-    double eu_challenge = (1 - sj) * u_victory + sj * eu_contest;
-    *phi = p_win;
-    *gain = eu_challenge - eu_sq;
+    challenge_finish(w, j, chij, chji, u_ii, u_ij, phi, gain);
 }
 
 /* KTAB's rounding of bargain positions to 4 decimals (truncation after adding 0.5); values
@@ -600,16 +1015,120 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
             if (sqrt(s) < SMP_POSITION_TOLERANCE) class_of[a] = u;
         }
     }
-    ensure_election(w, count);
+    smp_election *e = &w->scratch[0].el;
+    ensure_election(w, e, count);
     for (size_t k = 0; k < n; k++)
         for (size_t u = 0; u < count; u++)
-            w->u[k * count + u] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
-    en_status st = elect(w, count, w->capability, err);
+            e->u[k * count + u] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
+    en_status st = elect(w, e, count, w->capability,
+                         workers_for(w, count / 2, (double)n * count), err);
     if (st == EN_OK)
-        for (size_t a = 0; a < n; a++) out[a] = w->p[class_of[a]];
+        for (size_t a = 0; a < n; a++) out[a] = e->p[class_of[a]];
     free(unique);
     free(class_of);
     return st;
+}
+
+/* ---- the choice of target ---- */
+
+typedef struct smp_candidate {
+    double bound;
+    size_t j;
+} smp_candidate;
+
+
+/* i's best challenge: the first j (ascending) with the largest expected gain above
+ * SMP_MIN_GAIN, as KTAB scans; -1 when none qualifies. *gain and *phi receive its gain and
+ * win probability.
+ *
+ * The gain of a challenge is Δ·(1 − 2·S_j·(1 − φ)) with Δ = U(i,i) − U(i,j) (docs/models/smp.md,
+ * "Speed"): linear in the unknown φ ∈ [0,1], so it lies between Δ and (1 − 2·S_j)·Δ. Both
+ * ends cost O(1) per target, while φ costs O(n). Targets are therefore evaluated in
+ * descending order of that bound, and the scan stops once the bound (plus a margin far above
+ * round-off) falls below the best gain found: no target left can reach it, let alone tie it.
+ * Every evaluated gain is computed exactly as in the full scan, and ties go to the smallest
+ * index, so the choice is the full scan's to the bit. */
+static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *gain_out,
+                        double *phi_out)
+{
+    size_t n = w->n;
+    perspective(w, sc, i, i);
+    if (__atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) { /* KTAB's scan: every j ascending */
+        double best = -1, best_phi = 0;
+        long target = -1;
+        for (size_t j = 0; j < n; j++) {
+            if (j == i) continue;
+            double phi, gain;
+            challenge(w, sc, i, j, &phi, &gain);
+            if (gain > SMP_MIN_GAIN && gain > best) best = gain, best_phi = phi, target = (long)j;
+        }
+        *gain_out = best, *phi_out = best_phi;
+        return target;
+    }
+    smp_candidate *cand = sc->candidates;
+    size_t count = 0;
+    double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
+    /* the four largest bounds, to seed the best gain */
+    size_t top[4];
+    size_t tops = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j == i) continue;
+        double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
+        double other = (1 - 2 * w->salience_total[j]) * delta;
+        double bound = (delta > other ? delta : other) + SMP_GAIN_MARGIN;
+        if (!(bound > SMP_MIN_GAIN)) continue;
+        cand[count].bound = bound, cand[count].j = j;
+        size_t at = tops < 4 ? tops++ : 4;
+        while (at > 0 && cand[top[at - 1]].bound < bound) {
+            if (at < 4) top[at] = top[at - 1];
+            at--;
+        }
+        if (at < 4) top[at] = count;
+        count++;
+    }
+    double best = -1, best_phi = 0;
+    long target = -1;
+    size_t evaluated = 0;
+    /* Four at a time where the kernel allows: a batch may evaluate a target a one-by-one scan
+     * would have skipped, which cannot change the choice (the maximum with ties to the
+     * smallest index does not depend on which losers were looked at). */
+    int four = 0;
+#ifdef SMP_HAVE_AVX2_KERNEL
+    four = w->config->voting_rule == SMP_VR_PROP && smp_avx2();
+#endif
+    size_t batch[4], filled = 0;
+    /* First the targets with the four largest bounds, then, in index order, every other one
+     * whose bound still reaches the best gain found so far. */
+    for (size_t pass = 0; pass < 2; pass++) {
+        size_t limit = pass == 0 ? tops : count;
+        for (size_t c = 0; c <= limit; c++) {
+            if (c < limit) {
+                size_t k = pass == 0 ? top[c] : c;
+                if (pass == 1 && (cand[k].bound < best || cand[k].bound < 0)) continue;
+                batch[filled++] = k;
+                if (pass == 0) cand[k].bound = -1; /* done: not again in pass 1 */
+                if (filled < (four ? 4u : 1u)) continue;
+            }
+            if (!filled) continue;
+            size_t js[4];
+            double phi[4], gain[4];
+            for (size_t l = 0; l < 4; l++) js[l] = cand[batch[l < filled ? l : filled - 1]].j;
+#ifdef SMP_HAVE_AVX2_KERNEL
+            if (four) challenge4_avx2(w, sc, i, js, phi, gain);
+#endif
+            if (!four) challenge(w, sc, i, js[0], &phi[0], &gain[0]);
+            for (size_t l = 0; l < filled; l++) {
+                long j = (long)js[l];
+                if (gain[l] > SMP_MIN_GAIN && (gain[l] > best || (gain[l] == best && j < target)))
+                    best = gain[l], best_phi = phi[l], target = j;
+            }
+            evaluated += filled;
+            filled = 0;
+        }
+    }
+    sc->challenges_evaluated += evaluated;
+    *gain_out = best, *phi_out = best_phi;
+    return target;
 }
 
 /* ---- one round ---- */
@@ -617,6 +1136,150 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
 typedef struct smp_queue_entry {
     long bargain; /* -1: the status quo */
 } smp_queue_entry;
+
+/* Phase 1: every actor's best challenge, on its own worker's scratch. */
+typedef struct target_task {
+    smp_work *w;
+    long *target;
+    double *gain, *phi, *phi_receiver;
+} target_task;
+
+static void target_rows_task(void *ctx, size_t part, size_t parts)
+{
+    target_task *t = ctx;
+    smp_work *w = t->w;
+    smp_scratch *sc = &w->scratch[part];
+    for (size_t i = part; i < w->n; i += parts) {
+        long j = best_target(w, sc, i, &t->gain[i], &t->phi[i]);
+        t->target[i] = j;
+        t->phi_receiver[i] = 0;
+        /* The receiver's version of the bargain. [KTAB quirk] KTAB interpolates it with the
+         * second value of the receiver's challenge estimate, which is the expected gain of
+         * the challenge to the initiator (as the receiver sees it), not the probability. */
+        if (j >= 0 && w->config->bargain_model != SMP_BM_INIT_ONLY) {
+            double p_receiver_view;
+            perspective(w, sc, (size_t)j, i);
+            challenge(w, sc, i, (size_t)j, &p_receiver_view, &t->phi_receiver[i]);
+        }
+    }
+}
+
+/* Phase 2: every actor's utility of every bargain, the mean utility of the configuration it
+ * makes: util(posInit) + util(posRcvr) + Σ_{m ∉ {I,J}} U^a(a,m), m ascending, then / n.
+ * Tt holds the true utilities transposed (Tt[m][a] = U^a(a, m)). Eight voters' sums stay in
+ * registers while m runs (the two principals' terms skipped by splitting the range), and each
+ * worker takes every block of eight voters for all its bargains before the next block, so the
+ * block's column of Tt is read from cache. Every sum still adds its terms in KTAB's order. */
+#define SMP_BU_LANES 8
+
+typedef struct utility_task {
+    smp_work *w;
+    const smp_bargain *bargains;
+    size_t count;
+    const double *Tt;
+    double *bu;
+} utility_task;
+
+/* sums[0..8) += Tt[m][a0..a0+8) for m in [m0, m1) */
+static inline void add_rows8(const double *Tt, size_t n, size_t a0, size_t m0, size_t m1,
+                             v2d acc[4])
+{
+    v2d s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+    for (size_t m = m0; m < m1; m++) {
+        const double *row = &Tt[m * n + a0];
+        s0 += load2(row), s1 += load2(row + 2), s2 += load2(row + 4), s3 += load2(row + 6);
+    }
+    acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;
+}
+
+static void utility_groups_task(void *ctx, size_t part, size_t parts)
+{
+    utility_task *t = ctx;
+    smp_work *w = t->w;
+    size_t n = w->n, d = w->d;
+    double *delta = w->scratch[part].delta;
+    for (size_t b = part; b < t->count; b += parts) {
+        double *sum = &t->bu[b * n];
+        for (size_t a = 0; a < n; a++) {
+            const double *ideal = &w->ideal[a * d];
+            for (size_t k = 0; k < d; k++) delta[k] = ideal[k] - t->bargains[b].init_position[k];
+            double ui = scalar_utility(weighted_distance(delta, &w->salience[a * d], d,
+                                                         w->salience_squares[a]), w->risk[a]);
+            for (size_t k = 0; k < d; k++) delta[k] = ideal[k] - t->bargains[b].rcvr_position[k];
+            double ur = scalar_utility(weighted_distance(delta, &w->salience[a * d], d,
+                                                         w->salience_squares[a]), w->risk[a]);
+            double s = 0.0;
+            s += ui;
+            s += ur;
+            sum[a] = s;
+        }
+    }
+    size_t whole = n / SMP_BU_LANES * SMP_BU_LANES;
+    for (size_t a0 = 0; a0 < n; a0 += SMP_BU_LANES) {
+        for (size_t b = part; b < t->count; b += parts) {
+            size_t I = (size_t)t->bargains[b].initiator, J = (size_t)t->bargains[b].receiver;
+            size_t lo = I < J ? I : J, hi = I < J ? J : I;
+            double *sum = &t->bu[b * n];
+            if (a0 < whole) {
+                v2d acc[4] = {load2(&sum[a0]), load2(&sum[a0 + 2]), load2(&sum[a0 + 4]),
+                              load2(&sum[a0 + 6])};
+                add_rows8(t->Tt, n, a0, 0, lo, acc);
+                add_rows8(t->Tt, n, a0, lo + 1, hi, acc);
+                add_rows8(t->Tt, n, a0, hi + 1, n, acc);
+                store2(&sum[a0], acc[0]), store2(&sum[a0 + 2], acc[1]);
+                store2(&sum[a0 + 4], acc[2]), store2(&sum[a0 + 6], acc[3]);
+            } else {
+                for (size_t a = a0; a < n; a++)
+                    for (size_t m = 0; m < n; m++)
+                        if (m != I && m != J) sum[a] += t->Tt[m * n + a];
+            }
+        }
+    }
+    for (size_t b = part; b < t->count; b += parts)
+        for (size_t a = 0; a < n; a++) t->bu[b * n + a] = t->bu[b * n + a] / (double)n;
+}
+
+/* Phase 3: one election per actor's queue; the option probabilities go to prob at the queue's
+ * offset, the status to status[k]. */
+typedef struct queue_task {
+    smp_work *w;
+    const long *queue;        /* all queues, one after another */
+    const size_t *start;      /* n + 1 offsets into queue */
+    const double *bu;
+    double *prob;
+    en_status *status;
+} queue_task;
+
+static en_status queue_election(smp_work *w, smp_election *e, const long *queue, size_t q,
+                                const double *bu, double *prob, en_error *err)
+{
+    size_t n = w->n;
+    ensure_election(w, e, q);
+    for (size_t a = 0; a < n; a++)
+        for (size_t o = 0; o < q; o++)
+            e->u[a * q + o] = queue[o] < 0 ? w->sq_utility[a] : bu[(size_t)queue[o] * n + a];
+    en_status st = elect(w, e, q, w->capability, 1, err);
+    if (st == EN_OK) memcpy(prob, e->p, q * sizeof *prob);
+    return st;
+}
+
+static void queue_rows_task(void *ctx, size_t part, size_t parts)
+{
+    queue_task *t = ctx;
+    smp_work *w = t->w;
+    int stochastic = w->config->state_transitions == SMP_STM_STOCHASTIC;
+    for (size_t k = part; k < w->n; k += parts) {
+        size_t q = t->start[k + 1] - t->start[k];
+        t->status[k] = EN_OK;
+        /* a stochastic run draws for every queue, even the status quo alone */
+        if (q > 1 || stochastic) {
+            en_error local = EN_ERROR_INIT;
+            t->status[k] = queue_election(w, &w->scratch[part].el, &t->queue[t->start[k]], q,
+                                          t->bu, &t->prob[t->start[k]], &local);
+            en_error_clear(&local);
+        }
+    }
+}
 
 static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, en_error *err)
 {
@@ -626,31 +1289,18 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     smp_bargain *bargains = en_xcalloc(n * per_actor, sizeof *bargains);
     double *coords = en_xcalloc(n * per_actor * 2 * d, sizeof *coords);
     long *first_of = en_xmalloc(n * sizeof *first_of); /* first bargain i initiated, -1 none */
+    long *target = en_xmalloc(n * sizeof *target);
+    double *tgain = en_xmalloc(3 * n * sizeof *tgain), *tphi = tgain + n, *tphi_j = tphi + n;
+    target_task tt = {w, target, tgain, tphi, tphi_j};
+    smp_parallel(workers_for(w, n, (double)n * 64), target_rows_task, &tt);
     size_t count = 0;
     double *bi = en_xmalloc(2 * d * sizeof *bi), *bj = bi + d;
     for (size_t i = 0; i < n; i++) {
         first_of[i] = -1;
-        perspective(w, i, i);
-        double best = -1, best_phi = 0;
-        long target = -1;
-        for (size_t j = 0; j < n; j++) {
-            if (j == i) continue;
-            double phi, gain;
-            challenge(w, i, j, &phi, &gain);
-            if (gain > SMP_MIN_GAIN && gain > best) best = gain, best_phi = phi, target = (long)j;
-        }
-        if (target < 0) continue;
-        size_t j = (size_t)target;
+        if (target[i] < 0) continue;
+        size_t j = (size_t)target[i];
+        double best = tgain[i], best_phi = tphi[i], phi_j = tphi_j[i];
         first_of[i] = (long)count;
-        /* The receiver's version of the bargain. [KTAB quirk] KTAB interpolates it with the
-         * second value of the receiver's challenge estimate, which is the expected gain of
-         * the challenge to the initiator (as the receiver sees it), not the probability. */
-        double phi_j = 0;
-        if (c->bargain_model != SMP_BM_INIT_ONLY) {
-            double p_receiver_view;
-            perspective(w, j, i);
-            challenge(w, i, j, &p_receiver_view, &phi_j);
-        }
         for (size_t v = 0; v < per_actor; v++) {
             smp_bargain *b = &bargains[count];
             b->initiator = (int)i, b->receiver = (int)j;
@@ -671,10 +1321,9 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         }
     }
     free(bi);
+    free(target);
+    free(tgain);
 
-    /* Every actor's utility of every bargain: the mean utility of the configuration it makes.
-     * Tt holds the true utilities transposed (Tt[m][a] = U^a(a, m)) so that all voters' sums
-     * advance together, each still adding its terms in KTAB's order. */
     double *Tt = en_xmalloc(n * n * sizeof *Tt);
     for (size_t a = 0; a < n; a++) {
         double s = 0.0;
@@ -686,33 +1335,11 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         w->sq_utility[a] = s / (double)n;
     }
     double *bu = en_xmalloc((count ? count : 1) * n * sizeof *bu);
-    for (size_t b = 0; b < count; b++) {
-        size_t I = (size_t)bargains[b].initiator, J = (size_t)bargains[b].receiver;
-        double *sum = &bu[b * n];
-        for (size_t a = 0; a < n; a++) {
-            const double *ideal = &w->ideal[a * d];
-            for (size_t k = 0; k < d; k++) w->delta[k] = ideal[k] - bargains[b].init_position[k];
-            double ui = scalar_utility(weighted_distance(w->delta, &w->salience[a * d], d,
-                                                         w->salience_squares[a]), w->risk[a]);
-            for (size_t k = 0; k < d; k++) w->delta[k] = ideal[k] - bargains[b].rcvr_position[k];
-            double ur = scalar_utility(weighted_distance(w->delta, &w->salience[a * d], d,
-                                                         w->salience_squares[a]), w->risk[a]);
-            double s = 0.0;
-            s += ui;
-            s += ur;
-            sum[a] = s;
-        }
-        for (size_t m = 0; m < n; m++) {
-            if (m == I || m == J) continue;
-            const double *row = &Tt[m * n];
-            for (size_t a = 0; a < n; a++) sum[a] += row[a];
-        }
-        for (size_t a = 0; a < n; a++) sum[a] = sum[a] / (double)n;
-    }
+    utility_task ut = {w, bargains, count, Tt, bu};
+    smp_parallel(workers_for(w, count, (double)n * n), utility_groups_task, &ut);
     free(Tt);
 
     /* Each actor's queue, canonical order: by initiator, the status quo before own proposals. */
-    long *queue = en_xmalloc((n * per_actor + 1) * sizeof *queue);
     long *targeting = en_xmalloc((count ? count : 1) * sizeof *targeting);
     size_t *by_receiver_start = en_xcalloc(n + 1, sizeof *by_receiver_start);
     for (size_t b = 0; b < count; b++) by_receiver_start[bargains[b].receiver + 1]++;
@@ -721,40 +1348,56 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     memcpy(fill, by_receiver_start, (n + 1) * sizeof *fill);
     for (size_t b = 0; b < count; b++) targeting[fill[bargains[b].receiver]++] = (long)b;
     free(fill);
-    en_status st = EN_OK;
-    for (size_t k = 0; k < n && st == EN_OK; k++) {
-        size_t q = 0;
+    size_t *start = en_xmalloc((n + 1) * sizeof *start);
+    long *queues = en_xmalloc((n * (1 + per_actor) + count + 1) * sizeof *queues);
+    size_t total = 0;
+    for (size_t k = 0; k < n; k++) {
+        start[k] = total;
         size_t t = by_receiver_start[k], t_end = by_receiver_start[k + 1];
         /* bargains aimed at k come in initiator order because b runs in initiator order */
-        while (t < t_end && (size_t)bargains[targeting[t]].initiator < k) queue[q++] = targeting[t++];
-        queue[q++] = -1;
+        while (t < t_end && (size_t)bargains[targeting[t]].initiator < k) queues[total++] = targeting[t++];
+        queues[total++] = -1;
         if (first_of[k] >= 0)
-            for (size_t v = 0; v < per_actor; v++) queue[q++] = first_of[k] + (long)v;
-        while (t < t_end) queue[q++] = targeting[t++];
+            for (size_t v = 0; v < per_actor; v++) queues[total++] = first_of[k] + (long)v;
+        while (t < t_end) queues[total++] = targeting[t++];
+    }
+    start[n] = total;
+    free(targeting);
+    free(by_receiver_start);
+    double *prob = en_xmalloc((total + 1) * sizeof *prob);
+    en_status *status = en_xmalloc(n * sizeof *status);
+    queue_task qt = {w, queues, start, bu, prob, status};
+    double mean_q = (double)total / (double)n;
+    smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
+
+    /* The moves, actor by actor in order (a stochastic run draws in this order). */
+    en_status st = EN_OK;
+    for (size_t k = 0; k < n && st == EN_OK; k++) {
+        const long *queue = &queues[start[k]];
+        const double *p = &prob[start[k]];
+        size_t q = start[k + 1] - start[k];
         long winner = -1;
         double winner_p = 1;
-        /* a stochastic run draws for every queue, even the status quo alone */
         if (q > 1 || c->state_transitions == SMP_STM_STOCHASTIC) {
-            ensure_election(w, q);
-            for (size_t a = 0; a < n; a++)
-                for (size_t o = 0; o < q; o++)
-                    w->u[a * q + o] = queue[o] < 0 ? w->sq_utility[a] : bu[(size_t)queue[o] * n + a];
-            st = elect(w, q, w->capability, err);
-            if (st != EN_OK) break;
+            if (status[k] != EN_OK) { /* again, for the error's message */
+                st = queue_election(w, &w->scratch[0].el, queue, q, bu, &prob[start[k]], err);
+                if (st == EN_OK) st = en_error_set(err, EN_ERROR_INTERNAL, "smp: an election failed once only");
+                break;
+            }
             size_t pick = 0;
             if (c->state_transitions == SMP_STM_STOCHASTIC) {
                 double u = smp_rng_uniform(&w->rng), sum = 0;
                 pick = q - 1;
                 for (size_t o = 0; o < q; o++) {
-                    sum += w->p[o];
+                    sum += p[o];
                     if (u <= sum) { pick = o; break; }
                 }
             } else {
                 for (size_t o = 1; o < q; o++)
-                    if (w->p[pick] < w->p[o]) pick = o;
+                    if (p[pick] < p[o]) pick = o;
             }
             winner = queue[pick];
-            winner_p = w->p[pick];
+            winner_p = p[pick];
         }
         const double *from = &w->x[k * d];
         if (winner >= 0) {
@@ -764,9 +1407,10 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         memcpy(&next_x[k * d], from, d * sizeof *from);
         if (turn) turn->winner[k] = (int)winner, turn->winner_probability[k] = winner_p;
     }
-    free(queue);
-    free(targeting);
-    free(by_receiver_start);
+    free(queues);
+    free(start);
+    free(prob);
+    free(status);
     free(bu);
     free(first_of);
     if (turn && st == EN_OK) {
@@ -856,12 +1500,19 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.distance = en_xmalloc(n * n * sizeof(double));
     w.distance_t = en_xmalloc(n * n * sizeof(double));
     w.risk = en_xmalloc(n * sizeof(double));
-    w.rh = en_xmalloc(n * sizeof(double));
-    w.uh_i = en_xmalloc(n * sizeof(double));
-    w.uh_m = en_xmalloc(n * sizeof(double));
-    w.third_party_vote = en_xmalloc(n * sizeof(double));
     w.sq_utility = en_xmalloc(n * sizeof(double));
-    w.delta = en_xmalloc(d * sizeof(double));
+    long cores = config->threads > 0 ? config->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    w.threads = cores < 1 ? 1 : cores > SMP_MAX_THREADS ? SMP_MAX_THREADS : (int)cores;
+    w.scratch = en_xcalloc((size_t)w.threads, sizeof *w.scratch);
+    for (int t = 0; t < w.threads; t++) {
+        smp_scratch *sc = &w.scratch[t];
+        sc->rh = en_xmalloc(n * sizeof(double));
+        sc->uh_i = en_xmalloc(n * sizeof(double));
+        sc->uh_m = en_xmalloc(n * sizeof(double));
+        sc->third_party_vote = en_xmalloc(n * sizeof(double));
+        sc->delta = en_xmalloc(d * sizeof(double));
+        sc->candidates = en_xmalloc(n * sizeof *sc->candidates);
+    }
     smp_rng_seed(&w.rng, config->seed);
     memcpy(w.x, in->position, n * d * sizeof(double));
     memcpy(w.ideal, in->position, n * d * sizeof(double));
@@ -877,7 +1528,10 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
 
     compute_distances(&w);
     en_status st = compute_risk(&w, err);
-    if (st == EN_OK) st = win_probabilities(&w, out->win_probability, err);
+    /* winning probabilities: of every state with record, else of the last one only (the
+     * forecast's); the others are left 0 */
+    memset(out->win_probability, 0, n * sizeof(double));
+    if (st == EN_OK && config->record) st = win_probabilities(&w, out->win_probability, err);
     double first_change = 0;
     double *next_x = en_xmalloc(n * d * sizeof(double));
     for (int iter = 1; st == EN_OK; iter++) {
@@ -911,8 +1565,9 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         update_ideals(&w, next_x);
         compute_distances(&w);
         st = compute_risk(&w, err);
-        if (st == EN_OK)
-            st = win_probabilities(&w, &out->win_probability[(out->state_count - 1) * n], err);
+        double *wp = &out->win_probability[(out->state_count - 1) * n];
+        if (st == EN_OK && config->record) st = win_probabilities(&w, wp, err);
+        else memset(wp, 0, n * sizeof *wp);
         if (st != EN_OK) break;
         if (iter >= config->max_rounds) break;
         if (iter >= config->min_rounds && ratio < config->min_delta_ratio) {
@@ -920,11 +1575,19 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
             break;
         }
     }
+    if (st == EN_OK && !config->record)
+        st = win_probabilities(&w, &out->win_probability[(out->state_count - 1) * n], err);
     free(next_x);
     free(w.salience_total), free(w.salience_squares), free(w.effective_power);
     free(w.x), free(w.ideal), free(w.distance), free(w.distance_t), free(w.risk);
-    free(w.rh), free(w.uh_i), free(w.uh_m), free(w.third_party_vote), free(w.sq_utility), free(w.delta);
-    free(w.C), free(w.P), free(w.p), free(w.q), free(w.ct), free(w.u);
+    free(w.sq_utility);
+    for (int t = 0; t < w.threads; t++) {
+        smp_scratch *sc = &w.scratch[t];
+        free(sc->rh), free(sc->uh_i), free(sc->uh_m), free(sc->third_party_vote), free(sc->delta);
+        free(sc->candidates);
+        election_free(&sc->el);
+    }
+    free(w.scratch);
     if (st != EN_OK) smp_output_free(out);
     return st;
 }

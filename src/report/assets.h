@@ -19,6 +19,8 @@ extern const unsigned char en_asset_report_js[], en_asset_report_css[];
 /* The charts the report and the workbench share (web/charts.js), and the workbench's own page
  * code (web/serve.js, web/serve.css; `entente serve`). */
 extern const unsigned char en_asset_charts_js[], en_asset_serve_js[], en_asset_serve_css[];
+/* The smp section's script (web/smp.js), loaded before report.js, which builds it. */
+extern const unsigned char en_asset_smp_js[];
 extern const char en_asset_vega_version[], en_asset_vega_lite_version[], en_asset_vega_embed_version[];
 
 #endif

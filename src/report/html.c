@@ -285,6 +285,7 @@ static const struct {
     {en_asset_vega_embed, "vega-embed"},
     {en_asset_vega_interpreter, "vega-interpreter"},
     {en_asset_charts_js, "entente charts (shared with entente serve)"},
+    {en_asset_smp_js, "entente report: smp section"},
     {en_asset_report_js, "entente report"},
 };
 #define PAGE_SCRIPT_COUNT (sizeof page_scripts / sizeof page_scripts[0])

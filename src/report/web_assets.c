@@ -18,6 +18,7 @@ static const struct {
     {"vega-interpreter.js", en_asset_vega_interpreter},
     {"report.js", en_asset_report_js},
     {"charts.js", en_asset_charts_js},
+    {"smp.js", en_asset_smp_js},
     {"serve.js", en_asset_serve_js},
     {"report.css", en_asset_report_css},
     {"serve.css", en_asset_serve_css},

@@ -107,7 +107,7 @@ check() {
   done
   local scripts styles
   scripts=$(grep -ciE '^<script[[:space:]>]' <<<"$tags" || true)
-  [ "$scripts" -eq 7 ] || fail "$name: $scripts script elements (expected the data block and the page's 6 scripts: Vega, Vega-Lite, vega-embed, vega-interpreter, charts.js, report.js)"
+  [ "$scripts" -eq 8 ] || fail "$name: $scripts script elements (expected the data block and the page's 7 scripts: Vega, Vega-Lite, vega-embed, vega-interpreter, charts.js, smp.js, report.js)"
   styles=$(grep -ciE '^<style>' <<<"$tags" || true)
   [ "$styles" -eq 1 ] || fail "$name: $styles plain <style> elements (expected the page's one)"
   # Links: inside the page (#...) or http(s) only.

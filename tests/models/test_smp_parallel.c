@@ -1,0 +1,155 @@
+/*
+ * test_smp_parallel.c — the smp engine's fast paths against its plain ones. The plain paths
+ * (smp_use_plain_kernels: KTAB's scan over every target, scalar elections, one thread) are
+ * the code the KTAB goldens pin down; the fast paths (pruned target search, SIMD kernels,
+ * worker threads) must give the same bits: positions, winning probabilities, bargains and
+ * queue winners, at any thread count.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "models/smp.h"
+
+typedef struct synthetic {
+    size_t n, d;
+    double *c, *x, *s;
+} synthetic;
+
+/* Random actors (a fixed LCG, so the data are the same everywhere): capability 1-100,
+ * positions on a 1e-4 grid, saliences summing to 0.9. */
+static synthetic make(size_t n, size_t d, uint64_t seed)
+{
+    synthetic D = {n, d, malloc(n * sizeof(double)), malloc(n * d * sizeof(double)),
+                   malloc(n * d * sizeof(double))};
+    uint64_t g = seed;
+#define NEXT() (g = g * 6364136223846793005ull + 1442695040888963407ull, (double)(g >> 11) / 9007199254740992.0)
+    for (size_t i = 0; i < n; i++) {
+        D.c[i] = 1 + 99.0 * NEXT();
+        double total = 0;
+        for (size_t k = 0; k < d; k++) {
+            D.x[i * d + k] = (double)(int)(NEXT() * 10000.0) / 10000.0;
+            D.s[i * d + k] = 0.05 + NEXT();
+            total += D.s[i * d + k];
+        }
+        for (size_t k = 0; k < d; k++) D.s[i * d + k] *= 0.9 / total;
+    }
+#undef NEXT
+    return D;
+}
+
+static void release(synthetic *D) { free(D->c), free(D->x), free(D->s); }
+
+static void solve(const synthetic *D, const smp_config *base, int plain, int threads,
+                  smp_output *o)
+{
+    smp_config c = *base;
+    c.threads = threads;
+    smp_input in = {D->n, D->d, D->c, D->x, D->s, NULL};
+    en_error err = EN_ERROR_INIT;
+    smp_use_plain_kernels(plain);
+    en_status st = smp_solve(&in, &c, o, &err);
+    smp_use_plain_kernels(0);
+    assert_int_equal(st, EN_OK);
+}
+
+static void assert_same(const smp_output *a, const smp_output *b)
+{
+    assert_int_equal(a->state_count, b->state_count);
+    size_t n = a->n, d = a->d;
+    assert_memory_equal(a->positions, b->positions, a->state_count * n * d * sizeof(double));
+    assert_memory_equal(a->win_probability, b->win_probability, a->state_count * n * sizeof(double));
+    for (size_t t = 1; a->turns && t < a->state_count; t++) {
+        const smp_turn *x = &a->turns[t], *y = &b->turns[t];
+        assert_int_equal(x->bargain_count, y->bargain_count);
+        assert_memory_equal(x->winner, y->winner, n * sizeof(int));
+        assert_memory_equal(x->winner_probability, y->winner_probability, n * sizeof(double));
+        for (size_t k = 0; k < x->bargain_count; k++) {
+            assert_int_equal(x->bargains[k].initiator, y->bargains[k].initiator);
+            assert_int_equal(x->bargains[k].receiver, y->bargains[k].receiver);
+            assert_memory_equal(&x->bargains[k].win_probability, &y->bargains[k].win_probability,
+                                sizeof(double));
+            assert_memory_equal(x->bargains[k].init_position, y->bargains[k].init_position,
+                                d * sizeof(double));
+        }
+    }
+}
+
+/* Large enough that every phase splits across workers (see workers_for). */
+static void fast_paths_match_plain(const smp_config *c, size_t n, size_t d, uint64_t seed)
+{
+    synthetic D = make(n, d, seed);
+    smp_output plain, fast;
+    solve(&D, c, 1, 1, &plain);
+    assert_true(plain.state_count >= 2);
+    const int threads[] = {1, 2, 5};
+    for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+        solve(&D, c, 0, threads[t], &fast);
+        assert_same(&plain, &fast);
+        smp_output_free(&fast);
+    }
+    smp_output_free(&plain);
+    release(&D);
+}
+
+static void default_options(void **state)
+{
+    (void)state;
+    smp_config c;
+    smp_config_default(&c);
+    c.max_rounds = 3;
+    fast_paths_match_plain(&c, 210, 4, 11);
+}
+
+static void other_options(void **state)
+{
+    (void)state;
+    smp_config c;
+    smp_config_default(&c);
+    c.max_rounds = 2;
+    c.third_party_commit = SMP_TPC_FULL_COMMIT;
+    c.bargain_model = SMP_BM_INIT_RCVR;
+    c.bigr_range = SMP_RANGE_MAX;
+    c.state_transitions = SMP_STM_STOCHASTIC;
+    fast_paths_match_plain(&c, 150, 2, 5);
+    c.voting_rule = SMP_VR_ASYM_PROSP; /* no SIMD kernel: the pruned search and threads only */
+    c.third_party_commit = SMP_TPC_NO_COMMIT;
+    fast_paths_match_plain(&c, 150, 3, 6);
+}
+
+/* Without record only the last state's winning probabilities are computed; they are the
+ * recorded run's. */
+static void unrecorded_run_keeps_last_win_probabilities(void **state)
+{
+    (void)state;
+    smp_config c;
+    smp_config_default(&c);
+    c.max_rounds = 2;
+    synthetic D = make(60, 2, 3);
+    smp_output a, b;
+    solve(&D, &c, 0, 2, &a);
+    c.record = 0;
+    solve(&D, &c, 0, 2, &b);
+    assert_int_equal(a.state_count, b.state_count);
+    size_t last = a.state_count - 1;
+    assert_memory_equal(a.positions, b.positions, a.state_count * D.n * D.d * sizeof(double));
+    assert_memory_equal(&a.win_probability[last * D.n], &b.win_probability[last * D.n],
+                        D.n * sizeof(double));
+    smp_output_free(&a);
+    smp_output_free(&b);
+    release(&D);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(default_options),
+        cmocka_unit_test(other_options),
+        cmocka_unit_test(unrecorded_run_keeps_last_win_probabilities),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
