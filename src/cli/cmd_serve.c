@@ -150,7 +150,7 @@ int cmd_serve(int argc, char **argv)
         /* For the runs' children (serve_jobs.c): Monte Carlo progress goes to their fd 3, and
          * only --db names a run store. Set here, before any thread exists. */
         const char *env_db = getenv("ENTENTE_DB");
-        if (!server.db && env_db && *env_db) server.db = db_copy = en_xstrdup(env_db);
+        if (!server.db && env_db && *env_db) server.db = db_copy = cli_xstrdup(env_db);
         setenv("ENTENTE_PROGRESS_FD", "3", 1);
         unsetenv("ENTENTE_DB");
         pthread_mutex_init(&server.lock, NULL);
