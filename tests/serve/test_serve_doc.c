@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "serve/serve.h"
+#include "entente/serve.h"
 
 static void yaml_to_json_keeps_order_and_types(void **state)
 {
