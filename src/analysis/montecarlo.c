@@ -467,7 +467,10 @@ typedef struct mc_block_header {
 
 static size_t block_record_bytes(size_t issues)
 {
-    return sizeof(mc_block_header) + EN_MC_BLOCK + EN_MC_BLOCK * issues * (2 * sizeof(double) + 64);
+    /* The zero-weight flags last, the whole padded to a multiple of 8 bytes. */
+    size_t bytes = sizeof(mc_block_header) + EN_MC_BLOCK + EN_MC_BLOCK * issues * (2 * sizeof(double) + 64) +
+                   EN_MC_BLOCK * issues;
+    return (bytes + 7) / 8 * 8;
 }
 
 /* A slot whose arrays point into a block record (8-byte aligned: every part's size is a
@@ -482,6 +485,8 @@ static void slot_view(unsigned char *record, size_t issues, mc_slot *slot)
     slot->status_quo = (double *)(void *)p;
     p += EN_MC_BLOCK * issues * sizeof(double);
     slot->reason = (char(*)[64])(void *)p;
+    p += EN_MC_BLOCK * issues * 64;
+    slot->zero = p;
 }
 
 typedef struct mc_share {
