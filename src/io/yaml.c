@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "io/load.h"
 #include "io/yaml_space.h"
@@ -482,6 +483,8 @@ static void read_document(en_yaml_reader *r, struct fy_node *root)
     if (v[10]) en_yaml_read_accommodation(r, v[10]); /* needs actors */
 }
 
+static void destroy_document(void *doc) { fy_document_destroy(doc); }
+
 en_status en_yaml_load(const char *data, size_t size, const char *name, en_scenario **out,
                        en_error *err)
 {
@@ -489,11 +492,13 @@ en_status en_yaml_load(const char *data, size_t size, const char *name, en_scena
     en_yaml_reader r;
     struct fy_document *doc = NULL;
     if (!en_yaml_open(&r, data, size, name, err, &doc)) return EN_ERROR_INPUT;
+    en_oom_track(doc, destroy_document); /* released by an unwind should memory run out */
     r.scenario = en_scenario_new(name, EN_FORMAT_YAML);
     struct fy_node *root = fy_document_root(doc);
     if (!root) en_yaml_fail(&r, NULL, "the file holds no YAML document (expected a scenario)");
     else if (en_yaml_reject_aliases(&r, root)) read_document(&r, root);
     int mapping_root = root && fy_node_is_mapping(root); /* read before the nodes are freed */
+    en_oom_untrack(doc);
     fy_document_destroy(doc);
     /* The format-independent checks (ranges, duplicate ids) run even when reading failed, so
      * one pass reports every problem; then they are put in file order. */
