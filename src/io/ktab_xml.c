@@ -91,15 +91,19 @@ static xmlNode *child(const xmlNode *parent, const char *name)
     return NULL;
 }
 
+static void free_xml_text(void *text) { xmlFree(text); }
+
 /* The element's text, blanks trimmed (malloc'd). */
 static char *text_of(const xmlNode *n)
 {
     xmlChar *raw = xmlNodeGetContent(n);
+    en_oom_track(raw, free_xml_text); /* released by an unwind should the copy find no memory */
     const char *t = raw ? (const char *)raw : "";
     while (*t && isspace((unsigned char)*t)) t++;
     size_t len = strlen(t);
     while (len && isspace((unsigned char)t[len - 1])) len--;
     char *out = en_xstrndup(t, len);
+    en_oom_untrack(raw);
     xmlFree(raw);
     return out;
 }
