@@ -18,9 +18,12 @@ struct en_oom_slot {
     void (*destroy)(void *);
 };
 
-static _Thread_local en_oom_guard *current;
-static _Thread_local long inject_countdown; /* > 0: that many guarded allocations to go */
-static _Thread_local int inject_fired;
+/* Initial-exec TLS: one load from the thread pointer, not a __tls_get_addr call per access in
+ * the position-independent build (the allocators read it on every call). */
+#define EN_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+EN_TLS en_oom_guard *en_oom_current;
+static EN_TLS long inject_countdown; /* > 0: that many guarded allocations to go */
+static EN_TLS int inject_fired;
 
 static size_t slot_of(const en_oom_guard *g, const void *p)
 {
@@ -34,8 +37,8 @@ void en_oom_enter(en_oom_guard *g)
     g->slots = NULL;
     g->capacity = g->count = 0;
     g->suspended = 0;
-    g->joined = current != NULL;
-    if (!g->joined) current = g;
+    g->joined = en_oom_current != NULL;
+    if (!g->joined) en_oom_current = g;
 }
 
 void en_oom_leave(en_oom_guard *g)
@@ -43,24 +46,24 @@ void en_oom_leave(en_oom_guard *g)
     if (g->joined) return;
     (free)(g->slots);
     g->slots = NULL;
-    current = NULL;
+    en_oom_current = NULL;
 }
 
-int en_oom_active(void) { return current != NULL; }
+int en_oom_active(void) { return en_oom_current != NULL; }
 
 void en_oom_suspend(void)
 {
-    if (current) current->suspended++;
+    if (en_oom_current) en_oom_current->suspended++;
 }
 
 void en_oom_resume(void)
 {
-    if (current && current->suspended) current->suspended--;
+    if (en_oom_current && en_oom_current->suspended) en_oom_current->suspended--;
 }
 
 _Noreturn void en_oom_fail(size_t size)
 {
-    if (current && !current->suspended) longjmp(current->jump, 1);
+    if (en_oom_current && !en_oom_current->suspended) longjmp(en_oom_current->jump, 1);
     fprintf(stderr, "entente: out of memory (allocating %zu bytes)\n", size);
     abort();
 }
@@ -84,10 +87,9 @@ static int grow(en_oom_guard *g)
     return 1;
 }
 
-void en_oom_track(void *resource, void (*destroy)(void *))
+void en_oom_track_in(en_oom_guard *g, void *resource, void (*destroy)(void *))
 {
-    en_oom_guard *g = current;
-    if (!g || !resource) return;
+    if (!resource) return;
     if ((g->count + 1) * 4 > g->capacity * 3 && !grow(g)) {
         /* No room to record it: release it now and fail like the allocation would have. */
         if (destroy) destroy(resource);
@@ -101,10 +103,9 @@ void en_oom_track(void *resource, void (*destroy)(void *))
     g->slots[i].destroy = destroy;
 }
 
-int en_oom_untrack(void *resource)
+int en_oom_untrack_in(en_oom_guard *g, void *resource)
 {
-    en_oom_guard *g = current;
-    if (!g || !resource || !g->count) return 0;
+    if (!resource || !g->count) return 0;
     size_t mask = g->capacity - 1;
     size_t i = slot_of(g, resource);
     while (g->slots[i].resource != resource) {
@@ -132,7 +133,7 @@ en_status en_oom_unwind(en_oom_guard *g, en_error *err)
 {
     /* The problems already chained in err are the caller's: keep them. */
     for (en_error *e = err ? err->next : NULL; e; e = e->next) en_oom_untrack(e);
-    current = NULL;
+    en_oom_current = NULL;
     for (size_t k = 0; k < g->capacity; k++) {
         en_oom_slot *s = &g->slots[k];
         if (!s->resource) continue;
@@ -155,7 +156,7 @@ int en_oom_inject(long n)
 
 int en_oom_injected_now(void)
 {
-    if (!current || inject_countdown <= 0) return 0;
+    if (inject_countdown <= 0) return 0;
     if (--inject_countdown > 0) return 0;
     inject_fired = 1;
     return 1;
@@ -163,7 +164,14 @@ int en_oom_injected_now(void)
 
 void en_free(void *p)
 {
-    if (!p) return;
-    if (current) en_oom_untrack(p);
+    en_oom_guard *g = en_oom_current;
+    if (g && p) en_oom_untrack_in(g, p);
     (free)(p);
 }
+
+void en_oom_track(void *resource, void (*destroy)(void *))
+{
+    if (en_oom_current) en_oom_track_in(en_oom_current, resource, destroy);
+}
+
+int en_oom_untrack(void *resource) { return en_oom_current ? en_oom_untrack_in(en_oom_current, resource) : 0; }

@@ -69,12 +69,18 @@ void en_oom_track(void *resource, void (*destroy)(void *));
  * Time complexity: O(1) expected. */
 int en_oom_untrack(void *resource);
 
+/* The guard open on this thread (NULL: none), and the two operations above on a guard already
+ * looked up, for the allocators' hot path. Time complexity: O(1) expected. */
+extern _Thread_local __attribute__((tls_model("initial-exec"))) en_oom_guard *en_oom_current;
+void en_oom_track_in(en_oom_guard *guard, void *resource, void (*destroy)(void *));
+int en_oom_untrack_in(en_oom_guard *guard, void *resource);
+
 /* For tests: the n-th allocation made inside a guard on this thread from now on fails as if
  * malloc had returned NULL (n >= 1); 0 turns it off. Returns whether the last armed failure
  * has happened since. Time complexity: O(1). */
 int en_oom_inject(long n);
-/* Whether an armed failure is due now (counts one guarded allocation). Used by the checked
- * allocators. Time complexity: O(1). */
+/* Whether an armed failure is due now (counts one guarded allocation; call it only with a guard
+ * open). Used by the checked allocators. Time complexity: O(1). */
 int en_oom_injected_now(void);
 
 #endif

@@ -17,17 +17,19 @@
  * every block is recorded so that the unwind can release it. */
 void *en_xmalloc(size_t size)
 {
-    void *p = en_oom_injected_now() ? NULL : malloc(size ? size : 1);
+    en_oom_guard *g = en_oom_current;
+    void *p = g && en_oom_injected_now() ? NULL : malloc(size ? size : 1);
     if (!p) en_oom_fail(size);
-    en_oom_track(p, NULL);
+    if (g) en_oom_track_in(g, p, NULL);
     return p;
 }
 
 void *en_xcalloc(size_t count, size_t size)
 {
-    void *p = en_oom_injected_now() ? NULL : calloc(count ? count : 1, size ? size : 1);
+    en_oom_guard *g = en_oom_current;
+    void *p = g && en_oom_injected_now() ? NULL : calloc(count ? count : 1, size ? size : 1);
     if (!p) en_oom_fail(count * size);
-    en_oom_track(p, NULL);
+    if (g) en_oom_track_in(g, p, NULL);
     return p;
 }
 
@@ -35,14 +37,20 @@ void *en_xrealloc(void *ptr, size_t size)
 {
     /* A recorded block stays recorded at its new address; one from outside the guard (an
      * existing object being grown) stays its owner's. */
-    int recorded = ptr && en_oom_untrack(ptr);
+    en_oom_guard *g = en_oom_current;
+    if (!g) {
+        void *p = realloc(ptr, size ? size : 1);
+        if (!p) en_oom_fail(size);
+        return p;
+    }
+    int recorded = ptr && en_oom_untrack_in(g, ptr);
     void *p = en_oom_injected_now() ? NULL : realloc(ptr, size ? size : 1);
     if (!p) {
         /* `ptr` is still valid: recorded again (the slot just freed has room) for the unwind. */
-        if (recorded) en_oom_track(ptr, NULL);
+        if (recorded) en_oom_track_in(g, ptr, NULL);
         en_oom_fail(size);
     }
-    if (!ptr || recorded) en_oom_track(p, NULL);
+    if (!ptr || recorded) en_oom_track_in(g, p, NULL);
     return p;
 }
 
