@@ -44,7 +44,9 @@ typedef enum en_status {
     EN_ERROR_INTERNAL = 1, /* a bug or resource failure: exit status 1 */
     EN_ERROR_INPUT = 2,    /* bad scenario, bad arguments, unreadable file: exit status 2 */
     EN_ERROR_MODEL = 3,    /* the model cannot run on this input (reported like bad input) */
-    EN_ERROR_INTERRUPTED = 4
+    EN_ERROR_INTERRUPTED = 4,
+    EN_ERROR_NOMEM = 5 /* memory ran out; the call released what it had allocated: exit status 1
+                        * (docs/library.md says which calls report it) */
 } en_status;
 
 /* One problem, located where known (line and column are 1-based; 0 means unknown). A loader

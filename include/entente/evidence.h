@@ -90,32 +90,37 @@ typedef struct en_ev_article {
 /* Compiled rules (opaque). */
 typedef struct en_ev_rules en_ev_rules;
 
-/* Compiles the bundled rules (data/evidence). Errors (a bad pattern in the data) go to err.
- * Returns NULL on error. Time complexity: O(total size of the rule files). */
+/* Compiles the bundled rules (compiled into the library). Returns new rules (free with
+ * en_ev_rules_free; read-only afterwards, so one set may serve several threads), or NULL with
+ * EN_ERROR_INTERNAL in err when a pattern of the data does not compile. Time complexity: O(total size of the rule files). */
 en_ev_rules *en_ev_rules_load(en_error *err);
 /* Frees the rules (NULL is allowed). Time complexity: O(number of rules). */
 void en_ev_rules_free(en_ev_rules *rules);
 
-/* Reads an article: plain UTF-8 text. Empty files, NUL bytes and invalid UTF-8 are errors with
- * the line and column of the first bad byte (EN_ERROR_INPUT); unreadable files too.
- * Time complexity: O(size). */
+/* Reads an article: plain UTF-8 text. On success *out is a new article (free with
+ * en_ev_article_free), not yet segmented; on failure NULL. Empty files, NUL bytes and invalid
+ * UTF-8 are errors with the line and column of the first bad byte (EN_ERROR_INPUT); unreadable
+ * files too. Time complexity: O(size). */
 en_status en_ev_article_read(const char *path, en_ev_article **out, en_error *err);
-/* The same from memory (`name` is used in messages). */
-en_status en_ev_article_from_text(const char *name, const char *text, size_t size, en_ev_article **out,
-                               en_error *err);
+/* The same from `size` bytes at `text` (copied; `name` is used in messages).
+ * Time complexity: O(size). */
+en_status en_ev_article_from_text(const char *name, const char *text, size_t size,
+                                  en_ev_article **out, en_error *err);
 /* Frees an article and its statements (NULL is allowed). Time complexity: O(statements). */
 void en_ev_article_free(en_ev_article *article);
 
 /* Splits the article into paragraphs and sentences (ICU sentence breaks, merged inside
- * quotations and after title abbreviations) and marks headline, subheadline and byline.
- * Time complexity: O(size). */
+ * quotations and after title abbreviations), filling article->sentences, and marks headline,
+ * subheadline and byline. Errors: EN_ERROR_INTERNAL when ICU fails. Time complexity: O(size). */
 en_status en_ev_segment(en_ev_article *article, const en_ev_rules *rules, en_error *err);
 
 /* Finds the attributed statements of a segmented article. `scenario` may be NULL; when given,
  * its actors' ids, names and aliases resolve speakers before the gazetteer, and its parties
- * define the target of stances. Time complexity: O(sentences * rules * sentence length). */
-en_status en_ev_extract(en_ev_article *article, const en_ev_rules *rules, const en_scenario *scenario,
-                     en_error *err);
+ * define the target of stances. Fills article->statements (owned by the article). Returns
+ * EN_OK (a sentence no rule matches gives no statement, not an error).
+ * Time complexity: O(sentences * rules * sentence length). */
+en_status en_ev_extract(en_ev_article *article, const en_ev_rules *rules,
+                        const en_scenario *scenario, en_error *err);
 
 /* Checks that every span of every statement lies inside the text on UTF-8 boundaries;
  * returns 0 if so. Time complexity: O(statements). */

@@ -173,7 +173,7 @@ static en_status run_model(const en_model *model, const en_scenario *eff, const 
 {
     for (size_t k = 0; k < eff->issue_count; k++) forecast[k] = NAN;
     en_result *r = NULL;
-    en_status st = en_run(model, eff, params, &r, err);
+    en_status st = en_run_unguarded(model, eff, params, &r, err);
     if (st != EN_OK) return st;
     for (size_t j = 0; j < r->issue_count; j++) forecast[r->issues[j].issue] = r->issues[j].forecast;
     en_result_free(r);

@@ -257,7 +257,7 @@ static void run_block(mc_worker *w, mc_slot *slot)
             slot->zero[k * issues + i] = (unsigned char)en_scenario_issue_unweighted(w->sample, i);
         }
         slot->failed[k] = 0;
-        if (en_run(e->model, w->sample, w->params, &run, &err) == EN_OK) {
+        if (en_run_unguarded(e->model, w->sample, w->params, &run, &err) == EN_OK) {
             for (size_t j = 0; j < run->issue_count; j++) {
                 size_t i = run->issues[j].issue;
                 if (slot->zero[k * issues + i]) continue; /* 0/0: no forecast, not the model's guess */

@@ -79,7 +79,7 @@ static void forecast_change(sensitivity_run *run, const en_scenario *s, unsigned
     for (size_t i = 0; i < issues; i++) change[i] = NAN;
     en_result *out = NULL;
     en_error err = EN_ERROR_INIT;
-    if (en_run(run->model, s, run->params, &out, &err) != EN_OK) {
+    if (en_run_unguarded(run->model, s, run->params, &out, &err) != EN_OK) {
         h->failed = 1;
         snprintf(h->failure, sizeof h->failure, "%s", err.message);
         en_error_clear(&err);

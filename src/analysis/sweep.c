@@ -143,7 +143,7 @@ static void run_point(void *context, void *state, size_t point, unsigned char *r
     en_params *p = point_params(r, job->fixed, point);
     en_result *run = NULL;
     en_error err = EN_ERROR_INIT;
-    if (en_run(r->model, r->scenario, p, &run, &err) == EN_OK) {
+    if (en_run_unguarded(r->model, r->scenario, p, &run, &err) == EN_OK) {
         for (size_t j = 0; j < run->issue_count; j++) forecast[run->issues[j].issue] = run->issues[j].forecast;
         en_result_free(run);
     } else {

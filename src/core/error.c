@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/terminal.h"
 #include "core/util.h"
 
@@ -41,7 +42,10 @@ static en_error *slot_for_new(en_error *err)
         n++;
     }
     if (n >= EN_ERROR_LIMIT) return NULL;
-    last->next = en_xcalloc(1, sizeof *last->next);
+    /* Inside an out-of-memory guard the node is recorded like any block (a loader's own error
+     * list is released on an unwind; the caller's is kept, core/oom.h); outside one, a problem
+     * that finds no memory is dropped rather than ending the process. */
+    last->next = en_oom_active() ? en_xcalloc(1, sizeof *last->next) : calloc(1, sizeof *last->next);
     return last->next;
 }
 
@@ -108,7 +112,7 @@ void en_error_print(const en_error *err, FILE *out)
 int en_error_exit_status(const en_error *err)
 {
     if (!err || err->code == EN_OK) return 0;
-    if (err->code == EN_ERROR_INTERNAL) return 1;
+    if (err->code == EN_ERROR_INTERNAL || err->code == EN_ERROR_NOMEM) return 1;
     return 2;
 }
 

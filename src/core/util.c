@@ -3,6 +3,7 @@
  * suggestion (Levenshtein distance) used in error messages.
  */
 #include "core/util.h"
+#include "core/oom.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,30 +12,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(size_t size)
-{
-    fprintf(stderr, "entente: out of memory (allocating %zu bytes)\n", size);
-    abort();
-}
-
+/* A failed allocation resumes the public call's out-of-memory guard (core/oom.h), which
+ * returns EN_ERROR_NOMEM; without a guard it ends the process with a message. Inside a guard
+ * every block is recorded so that the unwind can release it. */
 void *en_xmalloc(size_t size)
 {
-    void *p = malloc(size ? size : 1);
-    if (!p) out_of_memory(size);
+    en_oom_guard *g = en_oom_current;
+    void *p = g && en_oom_injected_now() ? NULL : malloc(size ? size : 1);
+    if (!p) en_oom_fail(size);
+    if (g) en_oom_track_in(g, p, NULL);
     return p;
 }
 
 void *en_xcalloc(size_t count, size_t size)
 {
-    void *p = calloc(count ? count : 1, size ? size : 1);
-    if (!p) out_of_memory(count * size);
+    en_oom_guard *g = en_oom_current;
+    void *p = g && en_oom_injected_now() ? NULL : calloc(count ? count : 1, size ? size : 1);
+    if (!p) en_oom_fail(count * size);
+    if (g) en_oom_track_in(g, p, NULL);
     return p;
 }
 
 void *en_xrealloc(void *ptr, size_t size)
 {
-    void *p = realloc(ptr, size ? size : 1);
-    if (!p) out_of_memory(size);
+    /* A recorded block stays recorded at its new address; one from outside the guard (an
+     * existing object being grown) stays its owner's. */
+    en_oom_guard *g = en_oom_current;
+    if (!g) {
+        void *p = realloc(ptr, size ? size : 1);
+        if (!p) en_oom_fail(size);
+        return p;
+    }
+    int recorded = ptr && en_oom_untrack_in(g, ptr);
+    void *p = en_oom_injected_now() ? NULL : realloc(ptr, size ? size : 1);
+    if (!p) {
+        /* `ptr` is still valid: recorded again (the slot just freed has room) for the unwind. */
+        if (recorded) en_oom_track_in(g, ptr, NULL);
+        en_oom_fail(size);
+    }
+    if (!ptr || recorded) en_oom_track_in(g, p, NULL);
     return p;
 }
 

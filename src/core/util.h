@@ -7,17 +7,26 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "entente/util.h"
 
-/* Allocation failure is the one error entente does not try to recover from: it aborts with a
- * message, so every caller can assume success. */
+/* Checked allocation: callers may assume success. When memory runs out inside a public call
+ * that guards against it (core/oom.h) the call is unwound and returns EN_ERROR_NOMEM;
+ * elsewhere the process ends with a message. */
 void *en_xmalloc(size_t size);
 void *en_xcalloc(size_t count, size_t size);
 void *en_xrealloc(void *ptr, size_t size);
 char *en_xstrdup(const char *text);
 char *en_xstrndup(const char *text, size_t length);
 char *en_xprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* Frees like free() and forgets the block if the out-of-memory guard recorded it (core/oom.h).
+ * Every library file frees through it: the macro below makes `free(p)` mean en_free(p) in any
+ * file that includes this header (<stdlib.h> is included first, so its declaration of free is
+ * untouched; `(free)(p)` still names the C library's). Time complexity: O(1) expected. */
+void en_free(void *ptr);
+#define free(ptr) en_free(ptr)
 
 /* Grows *array (of *capacity elements of `size` bytes) so that index `needed - 1` fits. */
 void en_grow(void **array, size_t *capacity, size_t needed, size_t size);

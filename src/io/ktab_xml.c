@@ -18,6 +18,7 @@
 #include <libxml/tree.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "io/ktab.h"
 #include "io/load.h"
@@ -90,15 +91,19 @@ static xmlNode *child(const xmlNode *parent, const char *name)
     return NULL;
 }
 
+static void free_xml_text(void *text) { xmlFree(text); }
+
 /* The element's text, blanks trimmed (malloc'd). */
 static char *text_of(const xmlNode *n)
 {
     xmlChar *raw = xmlNodeGetContent(n);
+    en_oom_track(raw, free_xml_text); /* released by an unwind should the copy find no memory */
     const char *t = raw ? (const char *)raw : "";
     while (*t && isspace((unsigned char)*t)) t++;
     size_t len = strlen(t);
     while (len && isspace((unsigned char)t[len - 1])) len--;
     char *out = en_xstrndup(t, len);
+    en_oom_untrack(raw);
     xmlFree(raw);
     return out;
 }
@@ -336,6 +341,9 @@ int en_ktab_xml_detect(const char *data, size_t size)
     return 0;
 }
 
+static void free_context(void *ctxt) { xmlFreeParserCtxt(ctxt); }
+static void free_document(void *doc) { xmlFreeDoc(doc); }
+
 en_status en_ktab_xml_load(const char *data, size_t size, const char *name, en_scenario **out,
                            en_error *err)
 {
@@ -346,9 +354,12 @@ en_status en_ktab_xml_load(const char *data, size_t size, const char *name, en_s
         return en_error_add(err, EN_ERROR_INPUT, name, 0, 0, "file too large for the XML reader");
     xmlInitParser();
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) return en_error_set(err, EN_ERROR_INTERNAL, "out of memory (XML parser)");
+    if (!ctxt) return en_error_set(err, EN_ERROR_NOMEM, "out of memory (XML parser)");
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)size, name, NULL,
                                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    /* Released by an unwind should memory run out while they are held (core/oom.h). */
+    en_oom_track(ctxt, free_context);
+    en_oom_track(doc, free_document);
     if (!doc || !ctxt->wellFormed) {
         xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
         char message[300] = "the file is not well-formed XML";
@@ -359,11 +370,14 @@ en_status en_ktab_xml_load(const char *data, size_t size, const char *name, en_s
         }
         en_error_add(&local, EN_ERROR_INPUT, name, e ? e->line : 0, e ? e->int2 : 0,
                      "XML: %s", message);
+        en_oom_untrack(doc);
+        en_oom_untrack(ctxt);
         xmlFreeDoc(doc);
         xmlFreeParserCtxt(ctxt);
         en_error_move(err, &local);
         return EN_ERROR_INPUT;
     }
+    en_oom_untrack(ctxt);
     xmlFreeParserCtxt(ctxt);
     en_scenario *s = en_scenario_new(name, EN_FORMAT_KTAB_XML);
     /* KTAB breaks ties by actor order: keep the file's for exactness (docs/models/smp.md) */
@@ -412,6 +426,7 @@ en_status en_ktab_xml_load(const char *data, size_t size, const char *name, en_s
         if (is_element(a, "Actor")) read_actor(&x, a, s, s->issue_count);
     if (local.code == EN_OK && (e = child(root, "IdealAdjustment"))) read_adjustments(&x, e, s);
 done:
+    en_oom_untrack(doc);
     xmlFreeDoc(doc);
     if (local.code != EN_OK) {
         en_scenario_free(s);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "io/decide.h"
 #include "io/deu.h"
@@ -88,9 +89,8 @@ static en_input_format detect(const char *data, size_t size, const char *name)
     return EN_FORMAT_YAML;
 }
 
-en_status en_scenario_load_buffer(const char *data, size_t size, const char *name,
-                                  const en_load_options *options, en_scenario **out,
-                                  en_error *err)
+static en_status load_buffer(const char *data, size_t size, const char *name,
+                              const en_load_options *options, en_scenario **out, en_error *err)
 {
     *out = NULL;
     en_load_options defaults = {0};
@@ -155,9 +155,9 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
     return EN_OK;
 }
 
-en_status en_scenario_load_all_buffer(const char *data, size_t size, const char *name,
-                                      const en_load_options *options, en_scenario ***out,
-                                      size_t *count, en_error *err)
+static en_status load_all_buffer(const char *data, size_t size, const char *name,
+                                  const en_load_options *options, en_scenario ***out,
+                                  size_t *count, en_error *err)
 {
     *out = NULL;
     *count = 0;
@@ -179,7 +179,7 @@ en_status en_scenario_load_all_buffer(const char *data, size_t size, const char 
         return en_deu_load(data, size, name, out, count, err);
     }
     en_scenario *s = NULL;
-    en_status st = en_scenario_load_buffer(data, size, name, options, &s, err);
+    en_status st = load_buffer(data, size, name, options, &s, err);
     if (st != EN_OK) return st;
     *out = en_xcalloc(1, sizeof **out);
     (*out)[0] = s;
@@ -187,16 +187,20 @@ en_status en_scenario_load_all_buffer(const char *data, size_t size, const char 
     return EN_OK;
 }
 
+static void close_file(void *file) { fclose(file); }
+
 /* Reads a whole file (at most EN_MAX_INPUT_BYTES) into `content`. */
 static en_status read_file(const char *path, en_buffer *content, en_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    en_oom_track(f, close_file); /* closed by an unwind should the buffer find no memory */
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (content->length + n > EN_MAX_INPUT_BYTES) {
+            en_oom_untrack(f);
             fclose(f);
             en_buffer_free(content);
             return en_error_add(err, EN_ERROR_INPUT, path, 0, 0,
@@ -206,6 +210,7 @@ static en_status read_file(const char *path, en_buffer *content, en_error *err)
         en_buffer_append(content, chunk, n);
     }
     int failed = ferror(f);
+    en_oom_untrack(f);
     fclose(f);
     if (failed) {
         en_buffer_free(content);
@@ -214,32 +219,34 @@ static en_status read_file(const char *path, en_buffer *content, en_error *err)
     return EN_OK;
 }
 
-en_status en_scenario_load_all(const char *path, const en_load_options *options,
-                               en_scenario ***out, size_t *count, en_error *err)
+static en_status load_all(const char *path, const en_load_options *options,
+                          en_scenario ***out, size_t *count, en_error *err)
 {
     *out = NULL;
     *count = 0;
     en_buffer content = {0};
     en_status st = read_file(path, &content, err);
     if (st != EN_OK) return st;
-    st = en_scenario_load_all_buffer(content.data ? content.data : "", content.length, path,
-                                     options, out, count, err);
+    st = load_all_buffer(content.data ? content.data : "", content.length, path, options, out,
+                         count, err);
     en_buffer_free(&content);
     return st;
 }
 
-en_status en_scenario_load(const char *path, const en_load_options *options, en_scenario **out,
-                           en_error *err)
+static en_status load(const char *path, const en_load_options *options, en_scenario **out,
+                      en_error *err)
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
         return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+    en_oom_track(f, close_file); /* closed by an unwind should the buffer find no memory */
     en_buffer content = {0};
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (content.length + n > EN_MAX_INPUT_BYTES) {
+            en_oom_untrack(f);
             fclose(f);
             en_buffer_free(&content);
             return en_error_add(err, EN_ERROR_INPUT, path, 0, 0,
@@ -249,13 +256,76 @@ en_status en_scenario_load(const char *path, const en_load_options *options, en_
         en_buffer_append(&content, chunk, n);
     }
     int failed = ferror(f);
+    en_oom_untrack(f);
     fclose(f);
     if (failed) {
         en_buffer_free(&content);
         return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot read the file");
     }
-    en_status st = en_scenario_load_buffer(content.data ? content.data : "", content.length,
-                                           path, options, out, err);
+    en_status st = load_buffer(content.data ? content.data : "", content.length, path, options,
+                               out, err);
     en_buffer_free(&content);
+    return st;
+}
+
+/* ---- the public entry points: each runs under an out-of-memory guard (core/oom.h) -------- */
+
+en_status en_scenario_load_buffer(const char *data, size_t size, const char *name,
+                                  const en_load_options *options, en_scenario **out,
+                                  en_error *err)
+{
+    en_oom_guard guard;
+    en_oom_enter(&guard);
+    if (setjmp(guard.jump)) {
+        *out = NULL;
+        return en_oom_unwind(&guard, err);
+    }
+    en_status st = load_buffer(data, size, name, options, out, err);
+    en_oom_leave(&guard);
+    return st;
+}
+
+en_status en_scenario_load_all_buffer(const char *data, size_t size, const char *name,
+                                      const en_load_options *options, en_scenario ***out,
+                                      size_t *count, en_error *err)
+{
+    en_oom_guard guard;
+    en_oom_enter(&guard);
+    if (setjmp(guard.jump)) {
+        *out = NULL;
+        *count = 0;
+        return en_oom_unwind(&guard, err);
+    }
+    en_status st = load_all_buffer(data, size, name, options, out, count, err);
+    en_oom_leave(&guard);
+    return st;
+}
+
+en_status en_scenario_load_all(const char *path, const en_load_options *options,
+                               en_scenario ***out, size_t *count, en_error *err)
+{
+    en_oom_guard guard;
+    en_oom_enter(&guard);
+    if (setjmp(guard.jump)) {
+        *out = NULL;
+        *count = 0;
+        return en_oom_unwind(&guard, err);
+    }
+    en_status st = load_all(path, options, out, count, err);
+    en_oom_leave(&guard);
+    return st;
+}
+
+en_status en_scenario_load(const char *path, const en_load_options *options, en_scenario **out,
+                           en_error *err)
+{
+    en_oom_guard guard;
+    en_oom_enter(&guard);
+    if (setjmp(guard.jump)) {
+        *out = NULL;
+        return en_oom_unwind(&guard, err);
+    }
+    en_status st = load(path, options, out, err);
+    en_oom_leave(&guard);
     return st;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "io/load.h"
 #include "io/yaml_space.h"
@@ -494,7 +495,7 @@ en_status en_yaml_load(const char *data, size_t size, const char *name, en_scena
     if (!root) en_yaml_fail(&r, NULL, "the file holds no YAML document (expected a scenario)");
     else if (en_yaml_reject_aliases(&r, root)) read_document(&r, root);
     int mapping_root = root && en_ynode_is_mapping(root); /* read before the nodes are freed */
-    en_ytree_free(doc);
+    en_ytree_free(doc); /* its blocks are recorded one by one by the guard (core/oom.h) */
     /* The format-independent checks (ranges, duplicate ids) run even when reading failed, so
      * one pass reports every problem; then they are put in file order. */
     if (mapping_root) {

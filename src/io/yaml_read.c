@@ -12,6 +12,7 @@
 #include <libfyaml.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 
 /* The tree keeps each node's position: a scalar's own, a collection's first scalar (libfyaml
@@ -53,6 +54,28 @@ static en_location event_where(struct fy_event *event)
     return where;
 }
 
+/* libfyaml's objects of one parse, released together in the right order: by en_yaml_open, or
+ * by an out-of-memory unwind (core/oom.h) that leaves it half-way. */
+typedef struct yaml_session {
+    struct fy_diag *diag;
+    struct fy_parser *parser;
+    struct fy_event *event;
+} yaml_session;
+
+static void session_release(void *data)
+{
+    yaml_session *s = data;
+    if (s->event) fy_parser_event_free(s->parser, s->event);
+    if (s->parser) fy_parser_destroy(s->parser);
+    if (s->diag) {
+        /* Turning collection off releases the collected errors (and the tokens they hold);
+         * libfyaml 0.7 does not free them when the diag object goes away. */
+        fy_diag_set_collect_errors(s->diag, false);
+        fy_diag_unref(s->diag);
+    }
+    (free)(s);
+}
+
 int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *name,
                  en_error *err, en_ytree **doc)
 {
@@ -65,11 +88,15 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     dcfg.fp = NULL;
     dcfg.output_fn = silent_output;
     dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
+    yaml_session *session = (calloc)(1, sizeof *session); /* not recorded: released below */
+    if (!session) en_oom_fail(sizeof *session);
+    struct fy_diag *diag = session->diag = fy_diag_create(&dcfg);
     if (!diag) {
+        (free)(session);
         en_error_set(err, EN_ERROR_INTERNAL, "cannot create the YAML diagnostics object");
         return 0;
     }
+    en_oom_track(session, session_release);
     fy_diag_set_collect_errors(diag, true);
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -78,13 +105,13 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     /* The compact tree is built from the parser's events (libfyaml's own document tree costs
      * about 70 times the file). A scenario is one document, and whatever follows the first
      * one must be seen to be refused, not silently dropped. */
-    struct fy_parser *parser = fy_parser_create(&cfg);
+    struct fy_parser *parser = session->parser = fy_parser_create(&cfg);
     int reported = 0;
     if (parser && fy_parser_set_string(parser, data, size) == 0) {
         en_ytree_problem problem;
-        *doc = en_ytree_build(parser, &problem);
+        *doc = en_ytree_build_events(parser, &problem, &session->event);
         if (*doc) {
-            struct fy_event *next = fy_parser_parse(parser);
+            struct fy_event *next = session->event = fy_parser_parse(parser);
             if (next && next->type == FYET_DOCUMENT_START) {
                 en_location where = event_where(next);
                 en_error_add(err, EN_ERROR_INPUT, name, where.line ? where.line : 1,
@@ -94,6 +121,7 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
                 reported = 1;
             }
             if (next) fy_parser_event_free(parser, next);
+            session->event = NULL;
         } else if (problem.message[0]) {
             en_error_add(err, EN_ERROR_INPUT, name, problem.line > 0 ? problem.line : 1,
                          problem.column > 0 ? problem.column : 1, "invalid YAML: %s",
@@ -110,11 +138,8 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
                      e->msg ? e->msg : "syntax error");
         reported = 1;
     }
-    if (parser) fy_parser_destroy(parser);
-    /* Turning collection off releases the collected errors (and the tokens they hold);
-     * libfyaml 0.7 does not free them when the diag object goes away. */
-    fy_diag_set_collect_errors(diag, false);
-    fy_diag_unref(diag);
+    en_oom_untrack(session);
+    session_release(session);
     if (!*doc || reported) {
         if (!reported) en_error_add(err, EN_ERROR_INPUT, name, 1, 1, "invalid YAML");
         en_ytree_free(*doc);

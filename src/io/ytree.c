@@ -480,7 +480,8 @@ static void builder_free(builder *b)
     en_ytree_free(b->tree);
 }
 
-en_ytree *en_ytree_build(struct fy_parser *parser, en_ytree_problem *problem)
+en_ytree *en_ytree_build_events(struct fy_parser *parser, en_ytree_problem *problem,
+                                struct fy_event **current)
 {
     if (problem) memset(problem, 0, sizeof *problem);
     builder b;
@@ -490,6 +491,7 @@ en_ytree *en_ytree_build(struct fy_parser *parser, en_ytree_problem *problem)
     int in_document = 0, done = 0;
     struct fy_event *event;
     while (!done && !b.stop && (event = fy_parser_parse(parser)) != NULL) {
+        if (current) *current = event; /* released by an unwind should memory run out */
         switch (event->type) {
         case FYET_STREAM_START: break;
         case FYET_STREAM_END: done = 1; break;
@@ -526,6 +528,7 @@ en_ytree *en_ytree_build(struct fy_parser *parser, en_ytree_problem *problem)
             break;
         default: break;
         }
+        if (current) *current = NULL;
         fy_parser_event_free(parser, event);
     }
     if (done != 2 || !in_document || b.stop || b.depth || b.scratch_count > 1) {
@@ -551,6 +554,11 @@ en_ytree *en_ytree_build(struct fy_parser *parser, en_ytree_problem *problem)
         t->text_capacity = t->text_length;
     }
     return t;
+}
+
+en_ytree *en_ytree_build(struct fy_parser *parser, en_ytree_problem *problem)
+{
+    return en_ytree_build_events(parser, problem, NULL);
 }
 
 en_ytree *en_ytree_load_file(const char *path)

@@ -92,6 +92,11 @@ struct fy_parser;
  * the tree for the reader to report. Memory: one en_ynode per node plus the scalar text.
  * Time complexity: O(file size) (duplicate keys found with a hash over each large mapping). */
 en_ytree *en_ytree_build(struct fy_parser *parser, en_ytree_problem *problem);
+/* The same, keeping in *current the event being read (NULL between events), so that a caller
+ * that must release the parser's objects after an out-of-memory unwind can free it too. */
+struct fy_event;
+en_ytree *en_ytree_build_events(struct fy_parser *parser, en_ytree_problem *problem,
+                                struct fy_event **current);
 /* Parses a whole file (JSON files by their extension) into a tree; NULL on any error. For
  * tests and tools reading reference files. Time complexity: O(file size). */
 en_ytree *en_ytree_load_file(const char *path);

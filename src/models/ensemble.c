@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "models/model.h"
 #include "models/baseline.h"
 #include "models/ensemble.h"
 #include "models/procedural.h"
@@ -67,7 +68,7 @@ en_status en_ensemble_exchange_path(const en_scenario *s, const char *path, doub
     en_params_set(params, "trace", "none", NULL);
     en_params_set(params, "path", path, NULL);
     en_result *result = NULL;
-    en_status st = en_run(&en_model_exchange, canonical, params, &result, err);
+    en_status st = en_run_unguarded(&en_model_exchange, canonical, params, &result, err);
     en_params_free(params);
     if (st == EN_OK) {
         for (size_t i = 0; i < s->issue_count; i++) forecast[i] = 0;

@@ -15,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/exchange.h"
 #include "models/exchange_fast.h"
@@ -346,6 +347,8 @@ static en_node *stats_node(const double *values, size_t count, size_t stride)
     return o;
 }
 
+static void free_rng(void *rng) { gsl_rng_free(rng); }
+
 static en_status exchange_run(const en_scenario *s, const en_param_values *params,
                               en_result *res, en_error *err)
 {
@@ -383,6 +386,7 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
     size_t *index = en_xcalloc(m + 1, sizeof *index);
     for (size_t d = 0; d < m; d++) index[d] = en_result_add_issue(res, d);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    en_oom_track(rng, free_rng); /* released by an unwind should memory run out (core/oom.h) */
     run.options.rng = rng;
     for (long r = 0; r < distinct; r++) {
         gsl_rng_set(rng, repetition_seed(seed, r));
@@ -391,6 +395,7 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
         run.voting = all_voting + (size_t)r * per_run;
         run_once(&run, index);
     }
+    en_oom_untrack(rng);
     gsl_rng_free(rng);
 
     if (!run.positions_only) {

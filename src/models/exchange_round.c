@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/exchange_internal.h"
 
@@ -258,6 +259,9 @@ static void generate(ex_state *st, const ex_options *o, ex_round_record *rec)
     }
     pthread_t thread[EX_MAX_THREADS];
     int started[EX_MAX_THREADS] = {0};
+    /* No unwinding while the workers run (they would be left holding freed state): an
+     * allocation failing here ends the process, as it does in the workers (core/oom.h). */
+    en_oom_suspend();
     for (int t = 1; t < threads; t++)
         started[t] = pthread_create(&thread[t], NULL, generate_run, &gen[t]) == 0;
     generate_run(&gen[0]);
@@ -265,6 +269,7 @@ static void generate(ex_state *st, const ex_options *o, ex_round_record *rec)
         if (started[t]) pthread_join(thread[t], NULL);
         else generate_run(&gen[t]); /* no thread: run it here */
     }
+    en_oom_resume();
     /* Concatenate the runs' lists, in generation order. */
     st->live = gen[0].live;
     st->live_keys = gen[0].live_keys;

@@ -1,11 +1,13 @@
 /*
  * run.c — en_run: checks parameters against the model, runs it, and guarantees what every
- * caller relies on afterwards (a forecast per issue, no NaN anywhere in the trace).
+ * caller relies on afterwards (a forecast per issue, no NaN anywhere in the trace), and turns
+ * running out of memory into EN_ERROR_NOMEM.
  */
 #include <math.h>
 #include <stdlib.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "models/model.h"
 #include "models/params.h"
 
@@ -27,8 +29,8 @@ static en_status check_finite(const en_result *r, en_error *err)
     return EN_OK;
 }
 
-en_status en_run(const en_model *model, const en_scenario *scenario, const en_params *params,
-                 en_result **out, en_error *err)
+en_status en_run_unguarded(const en_model *model, const en_scenario *scenario,
+                           const en_params *params, en_result **out, en_error *err)
 {
     *out = NULL;
     en_param_values *values;
@@ -48,4 +50,20 @@ en_status en_run(const en_model *model, const en_scenario *scenario, const en_pa
     }
     *out = result;
     return EN_OK;
+}
+
+/* Under an out-of-memory guard (core/oom.h): a model that runs out of memory on the calling
+ * thread gives EN_ERROR_NOMEM with everything it had allocated released. */
+en_status en_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+                 en_result **out, en_error *err)
+{
+    en_oom_guard guard;
+    en_oom_enter(&guard);
+    if (setjmp(guard.jump)) {
+        *out = NULL;
+        return en_oom_unwind(&guard, err);
+    }
+    en_status st = en_run_unguarded(model, scenario, params, out, err);
+    en_oom_leave(&guard);
+    return st;
 }

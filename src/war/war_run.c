@@ -727,7 +727,7 @@ static void settle(war_run *r, const war_setup *su, const en_war_frame *f, doubl
         }
         en_result *result = NULL;
         en_error err = EN_ERROR_INIT;
-        if (en_run(su->settle_model, copy, su->o->settle_params, &result, &err) == EN_OK) {
+        if (en_run_unguarded(su->settle_model, copy, su->o->settle_params, &result, &err) == EN_OK) {
             for (size_t i = 0; i < result->issue_count; i++)
                 deal[result->issues[i].issue] = result->issues[i].forecast;
         }
