@@ -69,6 +69,8 @@ typedef struct eum_config {
                         * instead of glibc pow (the straight path's bits) */
     int threads;       /* masad fast path: threads (0: one per online core); results do not
                         * depend on it */
+    int sorted;        /* scholz: the sorted path (eum_scholz_sorted.c, O(n²) per round) instead
+                        * of `fast`; array_powers chooses its powers as for `fast` */
 } eum_config;
 
 /* Optional per-round outputs; any pointer may be NULL. Matrices are n×n, row-major [i][j],
@@ -101,6 +103,9 @@ eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const doub
 eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c,
                                  const double *s, const double *x, double *x_out,
                                  eum_move *moves, eum_trace *trace);
+eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double *c,
+                                   const double *s, const double *x, double *x_out,
+                                   eum_move *moves, eum_trace *trace);
 eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const double *c,
                                     const double *s, const double *x, double *x_out,
                                     eum_move *moves, eum_trace *trace);

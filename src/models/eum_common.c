@@ -82,6 +82,7 @@ eum_status eum_round(const eum_config *cfg, size_t n, const double *c, const dou
     if (n < 2 || eum_all_equal(n, x)) return EUM_ROUND_CONSENSUS;
     if (cfg->variant == EUM_SCHOLZ) {
         if (!(cfg->range > 0)) return EUM_ROUND_CONSENSUS;
+        if (cfg->sorted) return eum_scholz_round_sorted(cfg, n, c, s, x, x_out, moves, trace);
         return cfg->fast ? eum_scholz_round_fast(cfg, n, c, s, x, x_out, moves, trace)
                          : eum_scholz_round_straight(cfg, n, c, s, x, x_out, moves, trace);
     }

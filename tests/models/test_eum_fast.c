@@ -34,7 +34,7 @@ typedef struct stats {
     double max_dx, max_dr;
 } stats;
 
-static void run_case(unsigned seed, eum_variant variant, int array_powers, stats *st)
+static void run_case(unsigned seed, eum_variant variant, int array_powers, int sorted, stats *st)
 {
     rng_state = seed * 7919u + (unsigned)variant;
     size_t n = 2 + (size_t)(uniform() * 70);
@@ -59,10 +59,12 @@ static void run_case(unsigned seed, eum_variant variant, int array_powers, stats
     for (int t = 0; t < 12; t++) {
         cfg.fast = 0;
         cfg.array_powers = 0;
+        cfg.sorted = 0;
         eum_trace ta = {.r = ra, .danger = S}, tb = {.r = rb};
         eum_status sa = eum_round(&cfg, n, c, s, x, a, ma, &ta);
         cfg.fast = 1;
         cfg.array_powers = array_powers;
+        cfg.sorted = sorted;
         eum_status sb = eum_round(&cfg, n, c, s, x, b, mb, &tb);
         if (sa != sb)
             fail_msg("seed %u variant %d n %zu round %d: straight %s, fast %s", seed, variant, n,
@@ -115,13 +117,16 @@ static void test_random(void **state)
 {
     (void)state;
     /* scholz fast with glibc pow, scholz fast with the powers over arrays (path=vector), masad */
-    for (int kind = 0; kind < 3; kind++) {
+    static const char *const names[] = {"scholz", "scholz vector", "masad", "scholz sorted",
+                                        "scholz sorted vector"};
+    for (int kind = 0; kind < 5; kind++) {
         eum_variant variant = kind == 2 ? EUM_MASAD : EUM_SCHOLZ;
         stats st = {0};
-        for (unsigned seed = 1; seed <= 150; seed++) run_case(seed, variant, kind == 1, &st);
+        for (unsigned seed = 1; seed <= 150; seed++)
+            run_case(seed, variant, kind == 1 || kind == 4, kind >= 3, &st);
         print_message("%s: %zu cases, %zu rounds, %zu moves, %zu clean stops; max |dx| %.3g, "
                       "max |dr| %.3g\n",
-                      kind == 0 ? "scholz" : kind == 1 ? "scholz vector" : "masad", st.cases,
+                      names[kind], st.cases,
                       st.rounds, st.moves, st.stops, st.max_dx, st.max_dr);
         assert_true(st.moves > 100);
     }
