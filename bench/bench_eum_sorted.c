@@ -73,11 +73,11 @@ static size_t floor_round(const issue *is, const double *r, double *b)
 }
 
 /* Seconds per round over `rounds` rounds from the issue's positions (at least one). */
-static double time_path(const issue *is, int sorted, int array_powers, int rounds)
+static double time_path(const issue *is, const char *path, int rounds)
 {
     const size_t n = is->n;
-    eum_config cfg = {.variant = EUM_SCHOLZ, .Q = 1, .T = 1, .range = is->D, .fast = 1,
-                      .sorted = sorted, .array_powers = array_powers};
+    eum_config cfg = {.variant = EUM_SCHOLZ, .Q = 1, .T = 1, .range = is->D,
+                      .path = eum_path_find(EUM_SCHOLZ, path)};
     double *x = malloc(n * sizeof *x), *next = malloc(n * sizeof *next);
     eum_move *moves = malloc(n * sizeof *moves);
     memcpy(x, is->x, n * sizeof *x);
@@ -116,10 +116,10 @@ int main(int argc, char **argv)
         size_t sink = 0;
         for (int t = 0; t < rounds; t++) sink += floor_round(&is, r, b);
         double floor_s = (now() - start) / rounds;
-        double sorted = time_path(&is, 1, 0, rounds);
-        double vec = time_path(&is, 1, 1, rounds);
+        double sorted = time_path(&is, "sorted", rounds);
+        double vec = time_path(&is, "sorted-vector", rounds);
         /* the O(m²·n) fast path: only where a round takes seconds, not minutes */
-        double fast = n <= 1000 ? time_path(&is, 0, 0, rounds) : NAN;
+        double fast = n <= 1000 ? time_path(&is, "fast", rounds) : NAN;
         printf("%6zu %10.3g %10.3g %10.3g %10.3g %9.2f %9.2f", n, floor_s, sorted, vec, fast,
                sorted / floor_s, vec / floor_s);
         if (prev_n) {

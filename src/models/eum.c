@@ -37,10 +37,11 @@ static const en_param_def eum_params[] = {
     {"path", EN_PARAM_CHOICE, "auto",
      "straight: reference operation order, bit-identical to the published code; fast: reordered "
      "sums (~1e-15 per round); vector: scholz's fast path with its powers as exp(r log b) over "
-     "arrays (~1e-14 per round, 3x cheaper; masad: as fast); auto: straight below 24 (scholz) / "
-     "48 (masad) actors, fast above, and scholz on vector at every size with trace=none "
-     "(Monte Carlo, sensitivity)",
-     0, 0, "auto|straight|fast|vector"},
+     "arrays (~1e-14 per round, 3x cheaper; masad: as fast); sorted, sorted-vector: scholz's "
+     "O(n^2) path from prefix sums over sorted positions (masad: as fast); auto: straight below "
+     "24 (scholz) / 48 (masad) actors, fast above, scholz sorted from 1000; with trace=none "
+     "(Monte Carlo, sensitivity) scholz on vector, sorted-vector from 1000",
+     0, 0, "auto|straight|fast|vector|sorted|sorted-vector"},
     {"threads", EN_PARAM_INTEGER, "0",
      "masad fast path: worker threads (0: one per online core); results do not depend on it", 0,
      64, NULL},
@@ -329,19 +330,9 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
             run.cfg.range = hi - lo; /* scholz: D from the initial positions, fixed */
             run.cfg.xmin = is->scale_min;
             run.cfg.xmax = is->scale_max;
-            /* trace=full needs the straight path: it is the one that keeps the matrices.
-             * scholz's vector path (the fast path with its powers over arrays) is the cheapest
-             * at every size, but `run` keeps the reference's bits where they are affordable;
-             * runs that are one of thousands (trace=none: Monte Carlo, sensitivity) take it.
-             * masad's fast path only pays off on large issues. */
-            size_t fast_min = base.variant == EUM_SCHOLZ ? EUM_FAST_MIN_SCHOLZ : EUM_FAST_MIN_MASAD;
-            int vector = strcmp(path, "vector") == 0 ||
-                         (strcmp(path, "auto") == 0 && level == TRACE_NONE &&
-                          base.variant == EUM_SCHOLZ);
-            int fast = vector || strcmp(path, "fast") == 0 ||
-                       (strcmp(path, "auto") == 0 && n >= fast_min);
-            run.cfg.fast = fast && !full;
-            run.cfg.array_powers = vector && !full;
+            /* the table of paths decides (eum_paths.c): straight under trace=full (it keeps
+             * the matrices), else as `path` says, or by size */
+            run.cfg.path = eum_path_choose(base.variant, n, path, level == TRACE_NONE, full);
             /* the quadrant only where it will be shown (JSON, the run store, the report) */
             run.quadrant = level != TRACE_NONE && !text_only && (long)n <= quadrant_max;
             double span = is->scale_max - is->scale_min > 0 ? is->scale_max - is->scale_min : hi - lo;
@@ -366,7 +357,7 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
             if (level != TRACE_NONE) {
                 en_node *extra = en_issue_result_extra(ir);
                 en_node_set_string(extra, "variant", base.variant == EUM_SCHOLZ ? "scholz" : "masad");
-                en_node_set_string(extra, "path", run.cfg.fast ? "fast" : "straight");
+                en_node_set_string(extra, "path", run.cfg.path->shown);
                 if (base.variant == EUM_SCHOLZ)
                     en_node_set_number(extra, "position_range", run.cfg.range);
             }
