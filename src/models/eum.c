@@ -8,7 +8,8 @@
  * intermediate matrix of the round. With trace=none (Monte Carlo, sensitivity) it records the
  * positions of every round and the forecast only, without the cost of the story and the JSON
  * extras; with the same path (straight, fast or vector) the numbers are the same bits as with
- * trace=summary. Under path=auto, trace=none runs scholz on the vector path at every size.
+ * trace=summary. Under path=auto, trace=none runs scholz on the vector path (sorted-vector from
+ * 1,000 actors); the table of paths and the choice are in eum_paths.c.
  *
  * Per issue and round: O(n³) on the straight path, O(m²·n) (scholz) or O(n·m + m²) plus pow
  * calls (masad) on the fast path, m = distinct positions (see the kernels).
