@@ -55,7 +55,7 @@ static double time_rounds(const issue *is, eum_variant variant, int fast, int ro
         hi = fmax(hi, is->x[k]);
     }
     eum_config cfg = {.variant = variant, .Q = 1, .T = 1, .range = hi - lo, .xmin = 0,
-                      .xmax = 100, .fast = fast};
+                      .xmax = 100, .path = fast ? eum_path_find(variant, "fast") : NULL};
     double *x = malloc(n * sizeof *x), *next = malloc(n * sizeof *next);
     eum_move *moves = malloc(n * sizeof *moves);
     memcpy(x, is->x, n * sizeof *x);

@@ -162,7 +162,8 @@ void en_model_param_info(const en_model *model, size_t index, const char **name,
 
 /* Parameters for a run: NAME=VALUE pairs, checked against the model when it runs. The names
  * `rounds`, `seed` and `trace` (summary|full|none) are accepted by every model and ignored by those
- * that do not use them. */
+ * that do not use them. So is `output` (all|text): what the caller will show; with `text` a
+ * model may leave out the extras text output does not print (never a position or story line). */
 typedef struct en_params en_params;
 en_params *en_params_new(void);
 void en_params_free(en_params *params);

@@ -30,6 +30,11 @@ int cmd_run(int argc, char **argv)
     if (!s) return status;
     en_error err = EN_ERROR_INIT;
     en_result *result = NULL;
+    /* Text output shows the story and the forecasts only: models may skip their extras
+     * (the expected utility model's quadrant and per-round records) unless the run is
+     * recorded, where the report shows them. */
+    if (o.format == EN_OUTPUT_TEXT && !cli_record_path(&rec))
+        en_params_set(o.params, "output", "text", NULL);
     if (en_run(model, s, o.params, &result, &err) == EN_OK) {
         FILE *out = cli_output_open(&o, &err);
         if (out) {

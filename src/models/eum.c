@@ -8,7 +8,8 @@
  * intermediate matrix of the round. With trace=none (Monte Carlo, sensitivity) it records the
  * positions of every round and the forecast only, without the cost of the story and the JSON
  * extras; with the same path (straight, fast or vector) the numbers are the same bits as with
- * trace=summary. Under path=auto, trace=none runs scholz on the vector path at every size.
+ * trace=summary. Under path=auto, trace=none runs scholz on the vector path (sorted-vector from
+ * 1,000 actors); the table of paths and the choice are in eum_paths.c.
  *
  * Per issue and round: O(n³) on the straight path, O(m²·n) (scholz) or O(n·m + m²) plus pow
  * calls (masad) on the fast path, m = distinct positions (see the kernels).
@@ -37,10 +38,11 @@ static const en_param_def eum_params[] = {
     {"path", EN_PARAM_CHOICE, "auto",
      "straight: reference operation order, bit-identical to the published code; fast: reordered "
      "sums (~1e-15 per round); vector: scholz's fast path with its powers as exp(r log b) over "
-     "arrays (~1e-14 per round, 3x cheaper; masad: as fast); auto: straight below 24 (scholz) / "
-     "48 (masad) actors, fast above, and scholz on vector at every size with trace=none "
-     "(Monte Carlo, sensitivity)",
-     0, 0, "auto|straight|fast|vector"},
+     "arrays (~1e-14 per round, 3x cheaper; masad: as fast); sorted, sorted-vector: scholz's "
+     "O(n^2) path from prefix sums over sorted positions (masad: as fast); auto: straight below "
+     "24 (scholz) / 48 (masad) actors, fast above, scholz sorted from 1000; with trace=none "
+     "(Monte Carlo, sensitivity) scholz on vector, sorted-vector from 1000",
+     0, 0, "auto|straight|fast|vector|sorted|sorted-vector"},
     {"threads", EN_PARAM_INTEGER, "0",
      "masad fast path: worker threads (0: one per online core); results do not depend on it", 0,
      64, NULL},
@@ -60,6 +62,7 @@ typedef struct eum_issue_run {
     eum_config cfg;
     eum_trace_level level;
     int full, quadrant;
+    int text_only; /* output=text: only the story lines will be shown, no extras */
     double *c, *s, *x, *next, *r;
     eum_move *moves;
     eum_trace trace;
@@ -98,27 +101,34 @@ static void record_round(eum_issue_run *run, int t)
     const size_t n = run->n;
     en_round *round = en_result_add_round(run->result, run->index, run->next);
     if (run->level == TRACE_NONE) return;
-    en_node *extra = en_round_extra(round);
-    en_node *r = en_node_set(extra, "r", en_node_new(EN_NODE_OBJECT));
-    for (size_t k = 0; k < n; k++) en_node_set_number(r, actor_id(run, k), run->r[k]);
-    en_node *moves = en_node_set(extra, "moves", en_node_new(EN_NODE_ARRAY));
+    /* output=text shows the story lines only: the extras (r, moves and the full trace's
+     * matrices, about 60 bytes per actor and round) are not built */
+    en_node *extra = run->text_only ? NULL : en_round_extra(round);
+    en_node *moves = NULL;
+    if (extra) {
+        en_node *r = en_node_set(extra, "r", en_node_new(EN_NODE_OBJECT));
+        for (size_t k = 0; k < n; k++) en_node_set_number(r, actor_id(run, k), run->r[k]);
+        moves = en_node_set(extra, "moves", en_node_new(EN_NODE_ARRAY));
+    }
     for (size_t k = 0; k < n; k++) {
         const eum_move *mv = &run->moves[k];
         if (mv->with < 0 || mv->type == EUM_MOVE_NONE) continue;
-        en_node *m = en_node_push(moves, en_node_new(EN_NODE_OBJECT));
-        en_node_set_string(m, "actor", actor_id(run, k));
-        en_node_set_string(m, "type", eum_move_type_name(mv->type));
-        en_node_set_string(m, "with", actor_id(run, (size_t)mv->with));
-        en_node_set_number(m, "new_position", mv->new_position);
-        en_node_set_number(m, "eu_self", mv->eu_self);
-        en_node_set_number(m, "eu_other", mv->eu_other);
+        if (moves) {
+            en_node *m = en_node_push(moves, en_node_new(EN_NODE_OBJECT));
+            en_node_set_string(m, "actor", actor_id(run, k));
+            en_node_set_string(m, "type", eum_move_type_name(mv->type));
+            en_node_set_string(m, "with", actor_id(run, (size_t)mv->with));
+            en_node_set_number(m, "new_position", mv->new_position);
+            en_node_set_number(m, "eu_self", mv->eu_self);
+            en_node_set_number(m, "eu_other", mv->eu_other);
+        }
         static const char *const verbs[] = {"", "loses a confrontation with",
                                             "compromises with", "capitulates to"};
         en_result_say(run->result, t, (long)run->issue, "%s %s %s: %.*f → %.*f",
                       actor_label(run, k), verbs[mv->type], actor_label(run, (size_t)mv->with),
                       run->decimals, run->x[k], run->decimals, mv->new_position);
     }
-    if (!run->full) return;
+    if (!run->full || !extra) return;
     /* trace=full: the matrices of the reference trace files (docs/models/eum.md, "Output") */
     const eum_trace *tr = &run->trace;
     if (run->cfg.variant == EUM_SCHOLZ) {
@@ -162,6 +172,24 @@ static void record_quadrant(eum_issue_run *run, const double *eu_self, const dou
     }
 }
 
+/* The quadrant of the last accepted round, computed again from its starting positions `x`
+ * (a round is a pure function of them, and asking for the EU matrices changes no decision),
+ * so the rounds themselves run without the n² matrices. */
+static void record_quadrant_of(eum_issue_run *run, const double *x)
+{
+    const size_t n = run->n, nn = n * n;
+    double *eu = en_xmalloc(2 * nn * sizeof *eu), *next = en_xmalloc(n * sizeof *next);
+    double *r = en_xmalloc(n * sizeof *r);
+    eum_move *moves = en_xmalloc(n * sizeof *moves);
+    eum_trace tr = {.r = r, .eu_self = eu, .eu_other = eu + nn};
+    if (eum_round(&run->cfg, n, run->c, run->s, x, next, moves, &tr) == EUM_ROUND_OK)
+        record_quadrant(run, tr.eu_self, tr.eu_other);
+    free(eu);
+    free(next);
+    free(r);
+    free(moves);
+}
+
 static const char *stop_story(const char *reason)
 {
     if (strcmp(reason, "fixed_point") == 0) return "no actor moves any more (fixed point)";
@@ -187,16 +215,11 @@ static const double *cycle_next(const en_issue_result *ir, size_t n, const doubl
 
 static void run_issue(eum_issue_run *run, long rounds)
 {
-    const size_t n = run->n, nn = n * n;
-    /* the quadrant of the round before the last accepted one is kept aside */
-    double *q_self = NULL, *q_other = NULL;
-    int have_quadrant = 0;
-    if (run->quadrant) {
-        q_self = en_xmalloc(nn * sizeof *q_self);
-        q_other = en_xmalloc(nn * sizeof *q_other);
-    }
+    const size_t n = run->n;
     const char *reason = "rounds";
     en_issue_result *ir = &run->result->issues[run->index];
+    /* the last round whose eum_round succeeded (its starting positions are the round before) */
+    size_t last_ok = 0;
     for (long t = 1; t <= rounds; t++) {
         const double *seen = run->level == TRACE_NONE ? cycle_next(ir, n, run->x) : NULL;
         if (seen) {
@@ -210,11 +233,7 @@ static void run_issue(eum_issue_run *run, long rounds)
             }
         }
         record_round(run, (int)t);
-        if (run->quadrant) {
-            memcpy(q_self, run->trace.eu_self, nn * sizeof *q_self);
-            memcpy(q_other, run->trace.eu_other, nn * sizeof *q_other);
-            have_quadrant = 1;
-        }
+        last_ok = ir->round_count - 1;
         int moved = 0;
         for (size_t k = 0; k < n && !moved; k++) moved = run->next[k] != run->x[k];
         memcpy(run->x, run->next, n * sizeof *run->x);
@@ -223,14 +242,12 @@ static void run_issue(eum_issue_run *run, long rounds)
             break;
         }
     }
-    if (have_quadrant) record_quadrant(run, q_self, q_other);
+    if (run->quadrant && last_ok > 0) record_quadrant_of(run, ir->rounds[last_ok - 1].positions);
     if (strcmp(reason, "rounds") != 0 && run->level != TRACE_NONE)
         en_result_say(run->result, (int)ir->round_count - 1, (long)run->issue,
                       "stops after round %zu: %s", ir->round_count - 1, stop_story(reason));
     en_result_finish_issue(run->result, run->index, ir->rounds[ir->round_count - 1].median,
                            reason);
-    free(q_self);
-    free(q_other);
 }
 
 /* masad needs every position inside the issue's scale (the reference's pow would get a
@@ -274,11 +291,12 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
                             : strcmp(trace, "none") == 0 ? TRACE_NONE
                                                          : TRACE_SUMMARY;
     int full = level == TRACE_FULL;
+    int text_only = strcmp(en_param_choice(params, "output"), "text") == 0;
     if (base.variant == EUM_MASAD && check_scale(s, err) != EN_OK) return EN_ERROR_INPUT;
 
     for (size_t issue = 0; issue < s->issue_count; issue++) {
         eum_issue_run run = {.scenario = s, .result = result, .issue = issue, .level = level,
-                             .full = full};
+                             .full = full, .text_only = text_only};
         run.index = en_result_add_issue(result, issue);
         en_issue_result *ir = &result->issues[run.index];
         const size_t n = ir->participant_count, nn = n * n;
@@ -313,28 +331,19 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
             run.cfg.range = hi - lo; /* scholz: D from the initial positions, fixed */
             run.cfg.xmin = is->scale_min;
             run.cfg.xmax = is->scale_max;
-            /* trace=full needs the straight path: it is the one that keeps the matrices.
-             * scholz's vector path (the fast path with its powers over arrays) is the cheapest
-             * at every size, but `run` keeps the reference's bits where they are affordable;
-             * runs that are one of thousands (trace=none: Monte Carlo, sensitivity) take it.
-             * masad's fast path only pays off on large issues. */
-            size_t fast_min = base.variant == EUM_SCHOLZ ? EUM_FAST_MIN_SCHOLZ : EUM_FAST_MIN_MASAD;
-            int vector = strcmp(path, "vector") == 0 ||
-                         (strcmp(path, "auto") == 0 && level == TRACE_NONE &&
-                          base.variant == EUM_SCHOLZ);
-            int fast = vector || strcmp(path, "fast") == 0 ||
-                       (strcmp(path, "auto") == 0 && n >= fast_min);
-            run.cfg.fast = fast && !full;
-            run.cfg.array_powers = vector && !full;
-            run.quadrant = level != TRACE_NONE && (long)n <= quadrant_max;
+            /* the table of paths decides (eum_paths.c): straight under trace=full (it keeps
+             * the matrices), else as `path` says, or by size */
+            run.cfg.path = eum_path_choose(base.variant, n, path, level == TRACE_NONE, full);
+            /* the quadrant only where it will be shown (JSON, the run store, the report) */
+            run.quadrant = level != TRACE_NONE && !text_only && (long)n <= quadrant_max;
             double span = is->scale_max - is->scale_min > 0 ? is->scale_max - is->scale_min : hi - lo;
             int decimals = span > 0 ? 2 - (int)floor(log10(span)) : 2;
             run.decimals = decimals < 1 ? 1 : decimals > 6 ? 6 : decimals;
-            size_t slots = 2 + (run.quadrant || full ? 2 * nn : 0) + (full ? 12 * nn + 3 * n : 0);
+            size_t slots = 2 + (full ? 14 * nn + 3 * n : 0);
             run.trace_store = en_xcalloc(slots, sizeof *run.trace_store);
             double *at = run.trace_store;
             run.trace.r = run.r;
-            if (run.quadrant || full) {
+            if (full) {
                 run.trace.eu_self = at, at += nn;
                 run.trace.eu_other = at, at += nn;
             }
@@ -349,7 +358,7 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
             if (level != TRACE_NONE) {
                 en_node *extra = en_issue_result_extra(ir);
                 en_node_set_string(extra, "variant", base.variant == EUM_SCHOLZ ? "scholz" : "masad");
-                en_node_set_string(extra, "path", run.cfg.fast ? "fast" : "straight");
+                en_node_set_string(extra, "path", run.cfg.path->shown);
                 if (base.variant == EUM_SCHOLZ)
                     en_node_set_number(extra, "position_range", run.cfg.range);
             }

@@ -57,13 +57,16 @@ typedef enum eum_status {
 /* Stop reason string used in results for a status ("consensus", "equal_danger", ...). */
 const char *eum_status_name(eum_status status);
 
+typedef struct eum_path eum_path;
+
 typedef struct eum_config {
     eum_variant variant;
     double Q;          /* weight of the status quo in the EU (1 = the paper's default) */
     double T;          /* masad, Q < 1: weight of "better" vs "worse" status-quo outcomes */
     double range;      /* scholz: D, max − min of the *initial* positions, fixed for the run */
     double xmin, xmax; /* masad: the position scale (dx = xmax − xmin) */
-    int fast;          /* 1: the reordered fast path; 0: the straight reference-order path */
+    const eum_path *path; /* how the round is computed (eum_paths.c); NULL: the variant's
+                           * straight reference-order path */
     int array_powers;  /* scholz fast path: the offer phase's powers as exp(r·log b) over whole
                         * arrays (core/vmath.h; ~1e-14 relative, 3× cheaper: Monte Carlo draws)
                         * instead of glibc pow (the straight path's bits) */
@@ -108,6 +111,41 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
                                 const double *s, const double *x, double *x_out,
                                 eum_move *moves, eum_trace *trace);
 
+eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double *c,
+                                   const double *s, const double *x, double *x_out,
+                                   eum_move *moves, eum_trace *trace);
+
+/* ---- the paths (eum_paths.c) ------------------------------------------------------------- */
+
+typedef eum_status (*eum_round_fn)(const eum_config *cfg, size_t n, const double *c,
+                                   const double *s, const double *x, double *x_out,
+                                   eum_move *moves, eum_trace *trace);
+
+/* One way to compute a round. The straight entry of each variant is the definition; the
+ * others must stay within `tolerance` of it (test_eum_fast checks every entry). */
+struct eum_path {
+    const char *name;   /* the `path` parameter's value */
+    eum_variant variant;
+    const char *shown;  /* what results report as the issue's "path" */
+    size_t auto_shown;  /* path=auto takes it from this many actors when results are shown
+                         * (SIZE_MAX: never); the largest applicable wins */
+    size_t auto_draws;  /* the same for trace=none (Monte Carlo, sensitivity draws) */
+    double tolerance;   /* largest |Δx| of a round against the straight path (0: it is it) */
+    eum_round_fn round;
+};
+
+/* The table, entry k (NULL past the end), and the entry of a variant by name (NULL if none).
+ * Time complexity: O(entries). */
+size_t eum_path_count(void);
+const eum_path *eum_path_at(size_t k);
+const eum_path *eum_path_find(eum_variant variant, const char *name);
+/* The path for an issue of n actors: straight under trace=full (`full`), the named entry if
+ * `requested` is not "auto" (masad: fast for vector and sorted), else the entry whose
+ * auto_shown (or auto_draws, with `draws`) is the largest at most n. Never NULL.
+ * Time complexity: O(entries). */
+const eum_path *eum_path_choose(eum_variant variant, size_t n, const char *requested,
+                                int draws, int full);
+
 /* Shared helpers (eum_common.c). */
 int eum_all_equal(size_t n, const double *x);
 
@@ -124,5 +162,7 @@ int eum_thread_count(int requested);
 /* The fast path is chosen above these sizes (below them the straight path is cheap). */
 #define EUM_FAST_MIN_SCHOLZ 24
 #define EUM_FAST_MIN_MASAD 48
+/* scholz's sorted path is chosen from this size (O(n²) against the fast path's O(m²·n)) */
+#define EUM_SORTED_MIN_SCHOLZ 1000
 
 #endif

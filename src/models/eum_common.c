@@ -82,12 +82,12 @@ eum_status eum_round(const eum_config *cfg, size_t n, const double *c, const dou
     if (n < 2 || eum_all_equal(n, x)) return EUM_ROUND_CONSENSUS;
     if (cfg->variant == EUM_SCHOLZ) {
         if (!(cfg->range > 0)) return EUM_ROUND_CONSENSUS;
-        return cfg->fast ? eum_scholz_round_fast(cfg, n, c, s, x, x_out, moves, trace)
-                         : eum_scholz_round_straight(cfg, n, c, s, x, x_out, moves, trace);
+        if (cfg->path && cfg->path->variant == EUM_SCHOLZ) return cfg->path->round(cfg, n, c, s, x, x_out, moves, trace);
+        return eum_scholz_round_straight(cfg, n, c, s, x, x_out, moves, trace);
     }
     if (!(cfg->xmax > cfg->xmin)) return EUM_ROUND_BAD_INPUT;
     for (size_t k = 0; k < n; k++)
         if (!(x[k] >= cfg->xmin && x[k] <= cfg->xmax)) return EUM_ROUND_BAD_INPUT;
-    return cfg->fast ? eum_masad_round_fast(cfg, n, c, s, x, x_out, moves, trace)
-                     : eum_masad_round_straight(cfg, n, c, s, x, x_out, moves, trace);
+    if (cfg->path && cfg->path->variant == EUM_MASAD) return cfg->path->round(cfg, n, c, s, x, x_out, moves, trace);
+    return eum_masad_round_straight(cfg, n, c, s, x, x_out, moves, trace);
 }

@@ -99,6 +99,14 @@ static const en_param_def universal_params[] = {
      "how much per-round detail to record (none: positions and forecast only, no story lines "
      "or extras; mc and sensitivity use it unless told otherwise)",
      0, 0, "summary|full|none"},
+    /* What the caller will show of the result: `all` (every extra a model records) or `text`
+     * (the story lines and forecasts of text output). A model may leave out what will not be
+     * shown (eum: the per-round extras and the quadrant). It never changes a position or a
+     * story line, so it is not part of a result's parameters (en_param_values_effective leaves it out). */
+    {"output", EN_PARAM_CHOICE, "all",
+     "what the caller shows: all (every extra) or text (story and forecasts only; models may "
+     "skip the rest)",
+     0, 0, "all|text"},
 };
 #define UNIVERSAL_COUNT (sizeof universal_params / sizeof universal_params[0])
 
@@ -246,6 +254,8 @@ en_params *en_param_values_effective(const en_param_values *v, const en_model *m
     en_params *p = en_params_new();
     for (size_t i = 0; i < v->count; i++) {
         int declared = find_def(m, v->defs[i]->name) != NULL;
+        /* `output` says what the caller prints, not how the model ran */
+        if (!declared && strcmp(v->defs[i]->name, "output") == 0) continue;
         if (declared || v->given[i]) en_params_set(p, v->defs[i]->name, v->text[i], NULL);
     }
     return p;

@@ -27,7 +27,7 @@ static eum_config golden_config(const eum_golden *g, int fast)
                       .range = g->range,
                       .xmin = g->xmin,
                       .xmax = g->xmax,
-                      .fast = fast};
+                      .path = fast ? eum_path_find(g->masad ? EUM_MASAD : EUM_SCHOLZ, "fast") : NULL};
     return cfg;
 }
 
@@ -311,7 +311,7 @@ static eum_status round_moves(eum_variant variant, int fast, size_t n, const dou
         if (x[k] > hi) hi = x[k];
     }
     eum_config cfg = {.variant = variant, .Q = 1, .T = 1, .range = hi - lo, .xmin = 0,
-                      .xmax = 10, .fast = fast};
+                      .xmax = 10, .path = fast ? eum_path_find(variant, "fast") : NULL};
     eum_status st = eum_round(&cfg, n, c, s, x, next, moves, NULL);
     for (size_t k = 0; k < n; k++) assert_true(isfinite(next[k]));
     return st;

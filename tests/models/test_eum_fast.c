@@ -34,8 +34,9 @@ typedef struct stats {
     double max_dx, max_dr;
 } stats;
 
-static void run_case(unsigned seed, eum_variant variant, int array_powers, stats *st)
+static void run_case(unsigned seed, const eum_path *path, stats *st)
 {
+    const eum_variant variant = path->variant;
     rng_state = seed * 7919u + (unsigned)variant;
     size_t n = 2 + (size_t)(uniform() * 70);
     int discrete = uniform() < 0.4; /* shared positions exercise the de-duplication */
@@ -57,12 +58,10 @@ static void run_case(unsigned seed, eum_variant variant, int array_powers, stats
     eum_config cfg = {.variant = variant, .Q = Qs[seed % 3], .T = uniform(), .range = hi - lo,
                       .xmin = 0, .xmax = 100};
     for (int t = 0; t < 12; t++) {
-        cfg.fast = 0;
-        cfg.array_powers = 0;
+        cfg.path = NULL; /* the straight path: the definition */
         eum_trace ta = {.r = ra, .danger = S}, tb = {.r = rb};
         eum_status sa = eum_round(&cfg, n, c, s, x, a, ma, &ta);
-        cfg.fast = 1;
-        cfg.array_powers = array_powers;
+        cfg.path = path;
         eum_status sb = eum_round(&cfg, n, c, s, x, b, mb, &tb);
         if (sa != sb)
             fail_msg("seed %u variant %d n %zu round %d: straight %s, fast %s", seed, variant, n,
@@ -85,10 +84,10 @@ static void run_case(unsigned seed, eum_variant variant, int array_powers, stats
         double r_tol = 1e-9 + 1e-14 * (double)n * (1 + sabs) / (smax - smin);
         for (size_t k = 0; k < n; k++) {
             double dx = fabs(a[k] - b[k]), dr = fabs(ra[k] - rb[k]);
-            if (!(dx <= 1e-9) || !(dr <= r_tol))
-                fail_msg("seed %u variant %d n %zu round %d actor %zu: x %.17g vs %.17g, r %.17g "
-                         "vs %.17g (%s/%s)",
-                         seed, variant, n, t, k, a[k], b[k], ra[k], rb[k],
+            if (!(dx <= path->tolerance) || !(dr <= r_tol))
+                fail_msg("path %s seed %u variant %d n %zu round %d actor %zu: x %.17g vs %.17g, "
+                         "r %.17g vs %.17g (%s/%s)",
+                         path->name, seed, variant, n, t, k, a[k], b[k], ra[k], rb[k],
                          eum_move_type_name(ma[k].type), eum_move_type_name(mb[k].type));
             if (dx > st->max_dx) st->max_dx = dx;
             if (dr > st->max_dr) st->max_dr = dr;
@@ -111,20 +110,29 @@ static void run_case(unsigned seed, eum_variant variant, int array_powers, stats
     free(mb);
 }
 
+/* Every entry of the table of paths (eum_paths.c) other than the straight ones, against the
+ * straight path of its variant, within the entry's own tolerance; the straight entries are
+ * checked against the reference implementations' goldens in test_eum.c. */
 static void test_random(void **state)
 {
     (void)state;
-    /* scholz fast with glibc pow, scholz fast with the powers over arrays (path=vector), masad */
-    for (int kind = 0; kind < 3; kind++) {
-        eum_variant variant = kind == 2 ? EUM_MASAD : EUM_SCHOLZ;
+    size_t checked = 0;
+    for (size_t k = 0; k < eum_path_count(); k++) {
+        const eum_path *path = eum_path_at(k);
+        if (path->tolerance == 0) {
+            assert_string_equal(path->name, "straight");
+            continue;
+        }
         stats st = {0};
-        for (unsigned seed = 1; seed <= 150; seed++) run_case(seed, variant, kind == 1, &st);
-        print_message("%s: %zu cases, %zu rounds, %zu moves, %zu clean stops; max |dx| %.3g, "
+        for (unsigned seed = 1; seed <= 150; seed++) run_case(seed, path, &st);
+        print_message("%s %s: %zu cases, %zu rounds, %zu moves, %zu clean stops; max |dx| %.3g, "
                       "max |dr| %.3g\n",
-                      kind == 0 ? "scholz" : kind == 1 ? "scholz vector" : "masad", st.cases,
+                      path->variant == EUM_SCHOLZ ? "scholz" : "masad", path->name, st.cases,
                       st.rounds, st.moves, st.stops, st.max_dx, st.max_dr);
         assert_true(st.moves > 100);
+        checked++;
     }
+    assert_true(checked >= 5); /* scholz fast, vector, sorted, sorted-vector; masad fast */
 }
 
 /* The masad fast path splits its work over `threads` threads; the result must not depend on
@@ -144,7 +152,7 @@ static void test_threads(void **state)
             x[k] = discrete ? (double)(int)(uniform() * 9) * 12.5 : uniform() * 100.0;
         }
         eum_config cfg = {.variant = EUM_MASAD, .Q = seed % 4 == 1 ? 0.7 : 1.0, .T = 0.4,
-                          .xmin = 0, .xmax = 100, .fast = 1};
+                          .xmin = 0, .xmax = 100, .path = eum_path_find(EUM_MASAD, "fast")};
         static const int counts[] = {1, 2, 3, 0};
         double *out[4], *r[4];
         eum_move *mv[4];

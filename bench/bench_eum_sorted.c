@@ -1,0 +1,140 @@
+/*
+ * bench_eum_sorted.c — the scholz variant's sorted path (O(n²) per round, eum_scholz_sorted.c)
+ * against a tuned pair-loop floor, in one run: seconds per round at n = 100 … 10,000 actors
+ * (random issues, seed 42, as bench_eum), the ratio to the floor and the growth exponent.
+ * Figures go to docs/performance.md ("Expected utility model", "The sorted path").
+ *
+ * The floor is the least work any round of the model does: for every ordered pair of actors
+ * (i, j) one utility power (0.5 − 0.5·|x_i − x_j|/D)^r_i, evaluated as exp(r·log b) over
+ * whole arrays (core/vmath.h, the fastest powers entente has), and one expected utility with
+ * its sign test. A round of the model needs at least that per pair, and three powers per pair
+ * in fact (δ, Us, Uf).
+ *
+ * Usage: bench_eum_sorted [quick]   (quick: skip n = 10,000). About two minutes in full.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "core/vmath.h"
+#include "models/eum.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct issue {
+    size_t n;
+    double *c, *s, *x, D;
+} issue;
+
+static issue random_issue(size_t n, unsigned long seed)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    issue is = {n, malloc(n * sizeof(double)), malloc(n * sizeof(double)), malloc(n * sizeof(double)), 0};
+    double lo = 100, hi = 0;
+    for (size_t k = 0; k < n; k++) {
+        is.c[k] = gsl_rng_uniform_pos(rng);
+        is.s[k] = gsl_rng_uniform(rng);
+        is.x[k] = 100.0 * gsl_rng_uniform(rng);
+        lo = fmin(lo, is.x[k]);
+        hi = fmax(hi, is.x[k]);
+    }
+    is.D = hi - lo;
+    gsl_rng_free(rng);
+    return is;
+}
+
+/* The floor (see the top of the file); returns the count of positive EUs so the work is used. */
+static size_t floor_round(const issue *is, const double *r, double *b)
+{
+    const size_t n = is->n;
+    size_t positive = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) b[j] = 0.5 - 0.5 * fabs(is->x[i] - is->x[j]) / is->D;
+        en_log_array(b, n);
+        for (size_t j = 0; j < n; j++) b[j] *= r[i];
+        en_exp_array(b, n);
+        for (size_t j = 0; j < n; j++) {
+            double Us = 2 - 4 * b[j];
+            double e = is->s[j] * (0.5 * Us - 0.5) + (1 - is->s[j]) * Us;
+            positive += e > 0;
+        }
+    }
+    return positive;
+}
+
+/* Seconds per round over `rounds` rounds from the issue's positions (at least one). */
+static double time_path(const issue *is, const char *path, int rounds)
+{
+    const size_t n = is->n;
+    eum_config cfg = {.variant = EUM_SCHOLZ, .Q = 1, .T = 1, .range = is->D,
+                      .path = eum_path_find(EUM_SCHOLZ, path)};
+    double *x = malloc(n * sizeof *x), *next = malloc(n * sizeof *next);
+    eum_move *moves = malloc(n * sizeof *moves);
+    memcpy(x, is->x, n * sizeof *x);
+    double start = now();
+    int t = 0;
+    while (t < rounds) {
+        eum_status st = eum_round(&cfg, n, is->c, is->s, x, next, moves, NULL);
+        t++;
+        if (st != EUM_ROUND_OK) break;
+        memcpy(x, next, n * sizeof *x);
+    }
+    double per = (now() - start) / t;
+    free(x);
+    free(next);
+    free(moves);
+    return per;
+}
+
+int main(int argc, char **argv)
+{
+    int quick = argc > 1 && strcmp(argv[1], "quick") == 0;
+    static const size_t sizes[] = {100, 1000, 3000, 10000};
+    printf("scholz: sorted path vs the pair-loop floor, seconds per round (random issues, seed 42)\n\n");
+    printf("%6s %10s %10s %10s %10s %9s %9s %8s %8s\n", "n", "floor", "sorted", "sorted-vec",
+           "fast", "sort/flr", "vec/flr", "exp srt", "exp vec");
+    double prev_sorted = 0, prev_vec = 0;
+    size_t prev_n = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        const size_t n = sizes[k];
+        if (quick && n > 3000) continue;
+        issue is = random_issue(n, 42);
+        const int rounds = n <= 100 ? 50 : n <= 1000 ? 3 : 1;
+        double *r = malloc(n * sizeof *r), *b = malloc(n * sizeof *b);
+        for (size_t i = 0; i < n; i++) r[i] = 0.5 + 1.5 * is.s[i]; /* exponents in [1/2, 2] */
+        double start = now();
+        size_t sink = 0;
+        for (int t = 0; t < rounds; t++) sink += floor_round(&is, r, b);
+        double floor_s = (now() - start) / rounds;
+        double sorted = time_path(&is, "sorted", rounds);
+        double vec = time_path(&is, "sorted-vector", rounds);
+        /* the O(m²·n) fast path: only where a round takes seconds, not minutes */
+        double fast = n <= 1000 ? time_path(&is, "fast", rounds) : NAN;
+        printf("%6zu %10.3g %10.3g %10.3g %10.3g %9.2f %9.2f", n, floor_s, sorted, vec, fast,
+               sorted / floor_s, vec / floor_s);
+        if (prev_n) {
+            double ln = log((double)n / (double)prev_n);
+            printf(" %8.2f %8.2f", log(sorted / prev_sorted) / ln, log(vec / prev_vec) / ln);
+        }
+        printf("   (%zu)\n", sink % 10);
+        prev_n = n;
+        prev_sorted = sorted;
+        prev_vec = vec;
+        free(r);
+        free(b);
+        free(is.c);
+        free(is.s);
+        free(is.x);
+    }
+    return 0;
+}

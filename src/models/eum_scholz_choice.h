@@ -1,0 +1,95 @@
+/*
+ * eum_scholz_choice.h — the pair expected utility and the offer phase's decision rule of the "scholz"
+ * EUM variant, shared by
+ * every scholz path (eum_scholz.c, eum_scholz_sorted.c) so that each is written once. Not
+ * for use outside src/models/eum_scholz*.c.
+ */
+#ifndef ENTENTE_MODELS_EUM_SCHOLZ_CHOICE_H
+#define ENTENTE_MODELS_EUM_SCHOLZ_CHOICE_H
+
+#include <math.h>
+#include <stddef.h>
+
+#include "models/eum.h"
+
+/* E^p(i→j) of "Variant scholz" from the utilities of the evaluating actor p (its exponent, the
+ * distance |x_i − x_j|): P the probability that the challenger wins, s_target the salience of
+ * the challenged actor (its probability to resist). Scholz et al. (2011) eq. 2–3 with the (1−Q)
+ * term absent, as in bdm1. The parentheses are the reference's evaluation order. E^i(i→j) and
+ * E^i(j→i) share dist and i's exponent, hence Us, Uf and Usq. */
+static inline double scholz_eu_u(double P, double Us, double Uf, double Usq, double s_target, double Q)
+{
+    return (s_target * (P * Us + (1 - P) * Uf) + (1 - s_target) * Us) - Q * Usq;
+}
+
+/* The offer phase's decision for receiver i, given its pair EUs against each j ("Variant
+ * scholz", offer phase):
+ * confrontations it loses (e_ji > e_ij > 0) win over compromises (e_ji > 0 > e_ij,
+ * e_ji > |e_ij|); among confrontations the nearest, among compromises the smallest key
+ * K = (|e_ij|x_i + |e_ji|x_j)/(|e_ij| + |e_ji|); the first in j order on ties. Capitulation is
+ * unreachable in bdm1 (its condition reads e_ji < |e_ji|), so it is not tested. */
+typedef struct scholz_choice {
+    long conf, comp;
+    double conf_dist, comp_key;
+    double conf_eu[2], comp_eu[2], comp_x;
+    size_t count;
+} scholz_choice;
+
+/* Every field set, though only those of a chosen offer are read: the compiler cannot see that
+ * conf_* and comp_* are written whenever conf and comp become >= 0. */
+static inline void choice_init(scholz_choice *ch)
+{
+    *ch = (scholz_choice){.conf = -1, .comp = -1};
+}
+
+/* Inlined into the offer loops: it runs for every ordered pair of a round. */
+static inline __attribute__((always_inline)) void
+choice_offer(scholz_choice *ch, size_t j, double xi, double xj, double e_ij, double e_ji)
+{
+    if (e_ji > e_ij && e_ij > 0) {
+        double dist = fabs(xi - xj);
+        ch->count++;
+        if (ch->conf < 0 || dist < ch->conf_dist) {
+            ch->conf = (long)j;
+            ch->conf_dist = dist;
+            ch->conf_eu[0] = e_ij;
+            ch->conf_eu[1] = e_ji;
+        }
+    } else if (e_ji > 0 && 0 > e_ij && e_ji > fabs(e_ij)) {
+        double key = (fabs(e_ij) * xi + fabs(e_ji) * xj) / (fabs(e_ij) + fabs(e_ji));
+        ch->count++;
+        if (ch->comp < 0 || key < ch->comp_key) {
+            ch->comp = (long)j;
+            ch->comp_key = key;
+            ch->comp_eu[0] = e_ij;
+            ch->comp_eu[1] = e_ji;
+            ch->comp_x = xi + (xj - xi) * fabs(e_ij / e_ji);
+        }
+    }
+}
+
+static inline void choice_apply(const scholz_choice *ch, size_t i, const double *x, double *x_out,
+                         eum_move *move)
+{
+    move->n_offers = ch->count;
+    if (ch->conf >= 0) {
+        move->with = ch->conf;
+        move->type = EUM_MOVE_CONFRONTATION;
+        move->eu_self = ch->conf_eu[0];
+        move->eu_other = ch->conf_eu[1];
+        move->offer_x = x[ch->conf];
+        move->new_position = x[ch->conf];
+    } else if (ch->comp >= 0) {
+        move->with = ch->comp;
+        move->type = EUM_MOVE_COMPROMISE;
+        move->eu_self = ch->comp_eu[0];
+        move->eu_other = ch->comp_eu[1];
+        move->offer_x = x[ch->comp];
+        move->new_position = ch->comp_x;
+    } else {
+        return;
+    }
+    x_out[i] = move->new_position;
+}
+
+#endif
