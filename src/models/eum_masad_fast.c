@@ -53,6 +53,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/eum.h"
 #include "models/eum_masad_fast.h"
@@ -170,6 +171,8 @@ static void run_parallel(eum_kernel fn, void *args, size_t size, int count)
     pthread_t tid[EUM_MAX_THREADS];
     eum_job jobs[EUM_MAX_THREADS];
     int started[EUM_MAX_THREADS] = {0};
+    /* No unwinding while the workers run (core/oom.h): a failure here ends the process. */
+    en_oom_suspend();
     for (int k = 1; k < count; k++) {
         jobs[k] = (eum_job){fn, (char *)args + (size_t)k * size};
         started[k] = pthread_create(&tid[k], NULL, job_main, &jobs[k]) == 0;
@@ -178,6 +181,7 @@ static void run_parallel(eum_kernel fn, void *args, size_t size, int count)
     fn(args);
     for (int k = 1; k < count; k++)
         if (started[k]) pthread_join(tid[k], NULL);
+    en_oom_resume();
 }
 
 int eum_thread_count(int requested)

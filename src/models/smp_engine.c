@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/smp.h"
 
@@ -232,6 +233,8 @@ static void smp_parallel(size_t parts, smp_task fn, void *ctx)
     pthread_t tid[SMP_MAX_THREADS];
     smp_job jobs[SMP_MAX_THREADS];
     int started[SMP_MAX_THREADS] = {0};
+    /* No unwinding while the workers run (core/oom.h): a failure here ends the process. */
+    en_oom_suspend();
     for (size_t t = 1; t < parts; t++) {
         jobs[t] = (smp_job){fn, ctx, t, parts};
         started[t] = pthread_create(&tid[t], NULL, smp_job_main, &jobs[t]) == 0;
@@ -240,6 +243,7 @@ static void smp_parallel(size_t parts, smp_task fn, void *ctx)
     fn(ctx, 0, parts);
     for (size_t t = 1; t < parts; t++)
         if (started[t]) pthread_join(tid[t], NULL);
+    en_oom_resume();
 }
 
 /* Workers for a phase of `items` independent items of roughly `cost` operations each: one
