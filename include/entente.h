@@ -349,6 +349,10 @@ typedef struct en_forecast_options {
     const char *model;    /* the forecaster; NULL (default): en_default_forecaster() */
     const en_distributor *distributor; /* optional: split the Monte Carlo draws of each case
                            * across processes (default NULL); the result is the same */
+    en_progress_fn progress; /* optional: Monte Carlo draws done of (1 + what-ifs) × draws, about
+                           * ten times a second, from one worker thread at a time; not called
+                           * under a distributor; never changes the output */
+    void *progress_data;
 } en_forecast_options;
 
 /* Fills `options` with the defaults above. Time complexity: O(1). */

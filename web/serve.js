@@ -135,21 +135,32 @@
     cells = [];
     var issues = doc.issues || [], actors = doc.actors || [];
     holder.appendChild(el('h2', {text: 'Issues'}));
-    var ih = el('tr', null, ['id', 'name', 'scale min', 'scale max', 'status quo', 'what the scale means'].map(function (h) { return el('th', {text: h}); }));
+    var ih = el('tr', null, ['id', 'name', 'scale min', 'scale max', 'status quo', 'what the scale means (one "point = text" a line)', ''].map(function (h) { return el('th', {text: h}); }));
     var ib = el('tbody');
     var igrid = [];
     issues.forEach(function (is, r) {
-      var tr = el('tr');
-      tr.appendChild(input(ptr(['issues', r, 'id']), is.id, 'text', r, 0, igrid, function (v) { setIn(is, 'id', v); }));
+      var tr = el('tr', {'data-issue': String(is.id)});
+      var idCell = input(ptr(['issues', r, 'id']), is.id, 'text', r, 0, igrid, function (v) { setIn(is, 'id', v); });
+      /* A new id, once typed, carries the actors' stances (and vetoes) on the issue with it. */
+      var idWas = is.id;
+      idCell.querySelector('input').addEventListener('change', function () {
+        if (is.id !== undefined && idWas !== undefined && is.id !== idWas) { renameIssue(idWas, is.id); idWas = is.id; drawTables(); scheduleValidate(); }
+      });
+      tr.appendChild(idCell);
       tr.appendChild(input(ptr(['issues', r, 'name']), is.name, 'text', r, 1, igrid, function (v) { setIn(is, 'name', v); }));
       tr.appendChild(input(ptr(['issues', r, 'scale', 0]), (is.scale || [])[0], 'number', r, 2, igrid, function (v) { is.scale = is.scale || [0, 100]; is.scale[0] = v; }));
       tr.appendChild(input(ptr(['issues', r, 'scale', 1]), (is.scale || [])[1], 'number', r, 3, igrid, function (v) { is.scale = is.scale || [0, 100]; is.scale[1] = v; }));
       tr.appendChild(input(ptr(['issues', r, 'status_quo']), is.status_quo, 'number', r, 4, igrid, function (v) { setIn(is, 'status_quo', v); }));
-      var labels = is.labels && typeof is.labels === 'object' ? Object.keys(is.labels).map(function (k) { return k + ' = ' + is.labels[k]; }).join('; ') : '';
-      tr.appendChild(el('td', {'class': 'scale-note', text: labels}));
+      tr.appendChild(labelsCell(is, r));
+      var remove = el('button', {type: 'button', 'class': 'remove-issue', title: 'remove this issue and every stance on it', text: 'remove'});
+      remove.addEventListener('click', function () { removeIssue(r); });
+      tr.appendChild(el('td', null, [remove]));
       ib.appendChild(tr);
     });
     holder.appendChild(el('div', {'class': 'scroll'}, [el('table', {id: 'issues-table'}, [el('thead', null, [ih]), ib])]));
+    var add = el('button', {type: 'button', id: 'add-issue', text: 'add issue'});
+    add.addEventListener('click', addIssue);
+    holder.appendChild(add);
 
     holder.appendChild(el('h2', {text: 'Actors'}));
     holder.appendChild(el('p', {'class': 'note', text: 'Per issue: position, public stance (where it differs), salience and the sources cited (ids, comma-separated; hover for the quote). Uncertain values as "45 [30–60]" (value [low–high]). Veto: true, false or issue ids. Paste a block from a spreadsheet into any cell.'}));
@@ -190,6 +201,71 @@
     });
     holder.appendChild(el('div', {'class': 'scroll'}, [el('table', {id: 'actors-table', 'class': 'grid-table'}, [el('thead', null, [h1, h2]), body])]));
     showMessages(lastMessages);
+  }
+
+  /* ---- issues: labels, add, remove, rename ---- */
+  /* The scale's end labels (and any between) as lines "point = text"; an empty text removes the
+   * labels field. Points are kept as numbers so the YAML is written as the CLI reads it. */
+  function labelsText(labels) {
+    return labels && typeof labels === 'object' ? Object.keys(labels).map(function (k) { return k + ' = ' + labels[k]; }).join('\n') : '';
+  }
+  function labelsCell(is, r) {
+    var path = ptr(['issues', r, 'labels']);
+    var box = el('textarea', {'data-path': path, 'aria-label': path, rows: String(Math.max(2, Object.keys(is.labels || {}).length)), cols: '40'});
+    box.value = labelsText(is.labels);
+    box.addEventListener('input', function () {
+      var labels = {}, any = false;
+      box.value.split('\n').forEach(function (line) {
+        var at = line.indexOf('=');
+        if (!line.trim()) return;
+        var key = (at < 0 ? line : line.slice(0, at)).trim(), text = at < 0 ? '' : line.slice(at + 1).trim();
+        labels[key] = text;
+        any = true;
+      });
+      setIn(is, 'labels', any ? labels : undefined);
+      scheduleValidate();
+    });
+    return el('td', {'class': 'cell scale-note', 'data-path': path}, [box]);
+  }
+  function freshIssueId() {
+    var ids = {}, n = (doc.issues || []).length + 1;
+    (doc.issues || []).forEach(function (is) { ids[is.id] = 1; });
+    while (ids['issue' + n]) n++;
+    return 'issue' + n;
+  }
+  function addIssue() {
+    doc.issues = doc.issues || [];
+    doc.issues.push({id: freshIssueId(), scale: [0, 100]});
+    drawTables();
+    scheduleValidate();
+  }
+  /* An object with key `from` renamed `to` in place of it (the order of the file is kept). */
+  function renameKey(object, from, to) {
+    var out = {};
+    Object.keys(object).forEach(function (k) { out[k === from ? to : k] = object[k]; });
+    return out;
+  }
+  function renameIssue(from, to) {
+    (doc.actors || []).forEach(function (a) {
+      if (a.positions && from in a.positions && !(to in a.positions)) a.positions = renameKey(a.positions, from, to);
+      if (Array.isArray(a.veto)) a.veto = a.veto.map(function (x) { return x === from ? to : x; });
+      else if (a.veto === from) a.veto = to;
+    });
+  }
+  /* Removing an issue removes the stances on it and its name from veto lists; anything else
+   * that names it is left for validation to point at. */
+  function removeIssue(r) {
+    var gone = doc.issues[r].id;
+    doc.issues.splice(r, 1);
+    (doc.actors || []).forEach(function (a) {
+      if (a.positions && gone in a.positions) delete a.positions[gone];
+      if (Array.isArray(a.veto)) {
+        a.veto = a.veto.filter(function (x) { return x !== gone; });
+        if (!a.veto.length) delete a.veto;
+      } else if (a.veto === gone) delete a.veto;
+    });
+    drawTables();
+    scheduleValidate();
   }
 
   /* ---- validation on the cells ---- */

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analysis/distribute.h"
@@ -163,9 +164,40 @@ typedef struct fc_case {
     size_t *zero_weight;      /* per issue: draws left out, every weight on it drawn to zero */
     long first_failed;
     char first_failure[512];
+    struct fc_progress *progress; /* NULL: nobody asked */
 } fc_case;
 
 enum { DRAW_OK = 1, DRAW_ACCEPTED = 2, DRAW_WINSET = 4, DRAW_AGREED = 8 };
+
+/* Draws done over every case of one forecast (base and what-ifs), told to options->progress at
+ * most about ten times a second; the lock keeps the calls one at a time whichever thread makes
+ * them. */
+typedef struct fc_progress {
+    pthread_mutex_t lock;
+    size_t done, total;
+    double last;
+    en_progress_fn fn;
+    void *data;
+} fc_progress;
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void progress_add(fc_progress *p, size_t draws)
+{
+    pthread_mutex_lock(&p->lock);
+    p->done += draws;
+    double now = seconds_now();
+    if (now - p->last >= 0.1) {
+        p->last = now;
+        p->fn(p->done, p->total, p->data);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
 
 /* Runs the model on `eff` and writes each issue's forecast (NAN where none). */
 static en_status run_model(const en_model *model, const en_scenario *eff, const en_params *params,
@@ -259,6 +291,7 @@ static void *draw_worker(void *data)
             }
             c->flags[d] = flags;
         }
+        if (c->progress) progress_add(c->progress, last - first);
     }
     fc_lp_free(lp);
     fc_frame_free(&frame);
@@ -387,7 +420,8 @@ static double answer_proposal(const fc_answer *a, size_t k) { return a->issues[k
  * mediator's proposal. `raw` is a canonical scenario. */
 static en_status compute_case(const en_scenario *raw, const en_model *model, const en_params *params,
                               const panel *pn, const en_forecast_options *o, const size_t *issue_from,
-                              fc_answer *answer, char ***notes, size_t *note_count, en_error *err)
+                              fc_progress *progress, fc_answer *answer, char ***notes, size_t *note_count,
+                              en_error *err)
 {
     memset(answer, 0, sizeof *answer);
     size_t ni = raw->issue_count, na = raw->actor_count;
@@ -456,6 +490,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     c.flags = en_xcalloc(c.draws + 1, 1);
     c.first_failed = -1;
     c.zero_weight = en_xcalloc(ni + 1, sizeof *c.zero_weight);
+    c.progress = progress;
     pthread_mutex_init(&c.lock, NULL);
     unsigned threads = thread_count(o->threads);
     size_t blocks = (c.draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
@@ -819,7 +854,10 @@ en_status en_forecast_run(const en_scenario *s, const en_params *params, const e
     r->panel_count = pn.count;
     r->panel = en_xcalloc(pn.count + 1, sizeof *r->panel);
     for (size_t m = 0; m < pn.count; m++) r->panel[m] = en_xstrdup(en_model_name(pn.models[m]));
-    en_status st = compute_case(canonical, model, model_params, &pn, &o, issue_from, &r->base, &r->notes,
+    fc_progress progress = {.total = o.draws * (1 + what_if_count), .fn = o.progress, .data = o.progress_data};
+    fc_progress *track = o.progress && !o.distributor ? &progress : NULL;
+    if (track) pthread_mutex_init(&progress.lock, NULL);
+    en_status st = compute_case(canonical, model, model_params, &pn, &o, issue_from, track, &r->base, &r->notes,
                                 &r->note_count, err);
     if (st == EN_OK) compute_drivers(canonical, model, model_params, &o, &r->base, r);
     if (st == EN_OK && what_if_count) {
@@ -828,9 +866,13 @@ en_status en_forecast_run(const en_scenario *s, const en_params *params, const e
             r->what_ifs[w].text = en_xstrdup(what_ifs[w]);
             r->what_if_count = w + 1;
             /* A dropped actor changes nothing in the issue order. */
-            st = compute_case(cases[w], model, model_params, &pn, &o, issue_from, &r->what_ifs[w].answer,
+            st = compute_case(cases[w], model, model_params, &pn, &o, issue_from, track, &r->what_ifs[w].answer,
                               &r->notes, &r->note_count, err);
         }
+    }
+    if (track) {
+        if (st == EN_OK) o.progress(progress.total, progress.total, o.progress_data);
+        pthread_mutex_destroy(&progress.lock);
     }
     if (st == EN_OK && s->war) compute_war(s, &o, r);
     for (size_t w = 0; w < what_if_count; w++) en_scenario_free(cases[w]);

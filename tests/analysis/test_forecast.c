@@ -3,8 +3,9 @@
  * cases worked out by hand: two veto players (surpluses, the maximin package found by hand from
  * the piecewise-linear surpluses, the smallest change that wins the blocker over), an empty
  * win-set, the patron and audience-cost transformation, the mediator's proposal; independence
- * from the order of actors and issues and from the thread count (bit for bit); and the
- * --what-if language's errors, located by column.
+ * from the order of actors and issues and from the thread count (bit for bit); the progress
+ * callback (draws done, the same answer with it); and the --what-if language's errors, located
+ * by column.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -322,6 +323,44 @@ static void test_order_and_threads(void **state)
     en_scenario_free(s);
 }
 
+/* The progress callback: never more than the draws asked for, never backwards, and a last call
+ * with every draw done ((1 + what-ifs) × draws); the answer is the same bits as without it. */
+typedef struct progress_seen {
+    size_t calls, done, total, backwards;
+} progress_seen;
+
+static void note_progress(size_t done, size_t total, void *data)
+{
+    progress_seen *p = data;
+    if (done < p->done || done > total) p->backwards++;
+    p->calls++, p->done = done, p->total = total;
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    en_scenario *s = NULL;
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_scenario_load(fixture_path("scenarios/ukraine-2023.yaml"), NULL, &s, &err), EN_OK);
+    const char *what_if[] = {"UKR.talks.public=50"};
+    en_forecast_options o;
+    en_forecast_options_init(&o);
+    o.draws = 300, o.threads = 2, o.war_runs = 50, o.model = "compromise", o.mediation = 1;
+    progress_seen seen = {0};
+    o.progress = note_progress, o.progress_data = &seen;
+    en_forecast_result *r = NULL;
+    assert_int_equal(en_forecast_run(s, NULL, &o, what_if, 1, &r, &err), EN_OK);
+    assert_true(seen.calls >= 1);
+    assert_int_equal(seen.backwards, 0);
+    assert_int_equal(seen.total, 600);
+    assert_int_equal(seen.done, 600);
+    en_forecast_result *plain = forecast(s, 300, 2, what_if, 1);
+    assert_same_answer(r, plain);
+    en_forecast_result_free(r);
+    en_forecast_result_free(plain);
+    en_scenario_free(s);
+}
+
 /* Ukraine signalling openness on talks moves its bargaining position up, so the talks forecast
  * rises; without vetoes nobody can block, so the forecast package is always accepted. */
 static void test_what_if_directions(void **state)
@@ -435,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_empty_winset),
         cmocka_unit_test(test_patron_and_audience),
         cmocka_unit_test(test_order_and_threads),
+        cmocka_unit_test(test_progress),
         cmocka_unit_test(test_what_if_directions),
         cmocka_unit_test(test_what_if_errors),
     };

@@ -4,8 +4,9 @@
  *   node serve_browser.js URL SCREENSHOT_DIR
  * Loads the bundled scenario, runs forecast, changes a salience in the table, runs again and
  * checks that the answer and its chart changed (base and what-if side by side); types a bad
- * value and checks its message is shown on the cell; saves, reloads and checks the table is the
- * same; opens a scenario whose names are markup and checks they stay text. Prints "ok" or
+ * value and checks its message is shown on the cell; adds an issue (id, scale labels, a position
+ * and salience for every actor, pasted) and sees it in the forecast; saves, reloads and checks the
+ * table (and the labels) are the same; removes the issue; opens a scenario whose names are markup and checks they stay text. Prints "ok" or
  * throws.
  */
 'use strict';
@@ -96,6 +97,32 @@ function check(cond, message) { if (!cond) throw new Error(message); }
     }
     await page.waitForSelector('body[data-validated="1"]');
 
+    /* A new issue: added in the table, renamed, given scale labels and (by a pasted block) a
+     * position and salience for every actor; the forecast then answers on it too. */
+    await page.click('#add-issue');
+    const newId = 'td.cell[data-path^="/issues/"][data-path$="/id"] input';
+    const idBox = (await page.$$(newId)).pop();
+    await idBox.click({clickCount: 3});
+    await page.keyboard.type('ceasefire');
+    await page.keyboard.press('Tab');
+    const first = 'td.cell[data-path="/actors/0/positions/ceasefire/position"] input';
+    await page.waitForSelector(first);
+    await page.$eval('tr[data-issue="ceasefire"] td.scale-note textarea', e => {
+      e.value = '0 = no ceasefire\n100 = a monitored ceasefire';
+      e.dispatchEvent(new Event('input'));
+    });
+    const nActors = await page.$$eval('#actors-table tbody tr', l => l.length);
+    await page.$eval(first, (e, n) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', Array.from({length: n}, (_, i) => (i * 37) % 101 + '\t\t0.5').join('\n'));
+      e.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    }, nActors);
+    await page.waitForSelector('body[data-validated="1"]');
+    check(await page.$eval('#validity', e => e.textContent) === 'valid',
+          'the scenario with the new issue is not valid: ' + await page.$eval('#messages', e => e.textContent));
+    await runForecast();
+    check((await page.$$('#result-latest li[data-issue="ceasefire"]')).length === 1, 'the forecast does not answer on the new issue');
+
     /* Save and reload: the same table. */
     const table = () => page.$$eval('td.cell input', l => l.map(x => x.getAttribute('data-path') + '=' + x.value).join('\n'));
     const saved = await table();
@@ -106,6 +133,14 @@ function check(cond, message) { if (!cond) throw new Error(message); }
     const reloaded = await table();
     check(reloaded === saved, 'save and reload changed the table');
     check(await page.$eval(cell, e => e.value) === '0.05', 'the saved salience did not survive the reload');
+    check(await page.$eval('tr[data-issue="ceasefire"] td.scale-note textarea', e => e.value) === '0 = no ceasefire\n100 = a monitored ceasefire',
+          'the new issue\'s labels did not survive the reload');
+
+    /* Removing the issue removes its column and every stance on it. */
+    await page.click('tr[data-issue="ceasefire"] button.remove-issue');
+    await page.waitForSelector('body[data-validated="1"]');
+    check((await page.$$('td.cell[data-path*="/ceasefire/"], tr[data-issue="ceasefire"]')).length === 0, 'the removed issue is still in the table');
+    check(await page.$eval('#validity', e => e.textContent) === 'valid', 'the scenario is not valid after removing the issue');
 
     /* The phone layout. */
     if (shots) {

@@ -3,8 +3,8 @@
 # token as the first line on stdout; the token (401) and origin (403) checks; GET /api/scenario;
 # POST /api/run answering byte for byte what the CLI prints for the same command and options
 # (the oracle is the CLI run by this script on the same file); validation messages located on
-# the value they are about; save and reload; progress, cancel, the time and concurrency limits;
-# a client that hangs up mid-run; recording in the run store; and hostile requests (oversized
+# the value they are about; save and reload; progress (mc and forecast), cancel, the time and
+# concurrency limits; a client that hangs up mid-run; recording in the run store; and hostile requests (oversized
 # and malformed bodies, path traversal, options that would name files). Skips (77) when entente
 # was built without libmicrohttpd.
 # usage: test_serve.sh ENTENTE_BINARY REPO_ROOT
@@ -212,6 +212,20 @@ call GET "/api/runs/$id/result"
 [ "$(json "d['partial']['interrupted']")" = True ] || fail "a cancelled mc gives its partial answer: $(head -c 300 "$tmp/body")"
 call GET /api/runs/999; [ "$code" = 404 ] || fail "unknown run: $code"
 call POST /api/run "$tmp/req2"; [ "$code" = 200 ] || fail "the server did not recover after a cancel: $code"
+# forecast reports its Monte Carlo draws too: base and one what-if, so twice the draws asked for.
+printf '{"command": "forecast", "options": {"draws": 200000, "threads": 1, "what-if": ["UKR.talks.public=50"]}, "wait": false}' >"$tmp/req"
+call POST /api/run "$tmp/req"
+[ "$code" = 202 ] || fail "async forecast: $code $(cat "$tmp/body")"
+id=$(json "d['id']")
+for _ in $(seq 1 100); do
+  call GET "/api/runs/$id"
+  [ "$(json "d['progress'] is not None")" = True ] && break
+  sleep 0.2
+done
+[ "$(json "d['progress'] is not None and d['progress']['total']")" = 400000 ] || fail "no draw count in forecast's progress: $(cat "$tmp/body")"
+[ "$(json "0 < d['progress']['done'] <= 400000")" = True ] || fail "forecast's draws done: $(cat "$tmp/body")"
+call POST "/api/runs/$id/cancel"
+[ "$(json "d['state']")" = cancelled ] || fail "cancel forecast: $(cat "$tmp/body")"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 
 # The time limit.
