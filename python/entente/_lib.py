@@ -70,6 +70,8 @@ class _ForecastOptions(ctypes.Structure):
         ("war_runs", ctypes.c_long),
         ("model", ctypes.c_char_p),
         ("distributor", ctypes.c_void_p),
+        ("progress", ctypes.c_void_p),
+        ("progress_data", ctypes.c_void_p),
     ]
 
 
