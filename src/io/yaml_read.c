@@ -89,7 +89,10 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     dcfg.output_fn = silent_output;
     dcfg.colorize = false;
     yaml_session *session = (calloc)(1, sizeof *session); /* not recorded: released below */
-    if (!session) en_oom_fail(sizeof *session);
+    if (!session) {
+        en_oom_fail(sizeof *session); /* does not return */
+        return 0;
+    }
     struct fy_diag *diag = session->diag = fy_diag_create(&dcfg);
     if (!diag) {
         (free)(session);
