@@ -75,7 +75,7 @@ fuzz:
 	@for f in $$(find $(FUZZ_BUILD) -maxdepth 1 -type f -perm -u+x -name "fuzz_*" | sort); do \
 	  name=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name; \
 	  echo "== $$name ($(FUZZ_SECONDS) s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1 \
 	    $(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name 2>$(FUZZ_BUILD)/$$name.log \
 	    || { tail -50 $(FUZZ_BUILD)/$$name.log; exit 1; }; \
 	  grep -E "stat::number_of_executed_units|Done" $(FUZZ_BUILD)/$$name.log | tail -2; \
