@@ -19,6 +19,7 @@
 #include "core/util.h"
 #include "models/exchange.h"
 #include "models/exchange_fast.h"
+#include "models/exchange_forecast.h"
 #include "models/model.h"
 
 static const en_param_def exchange_params[] = {
@@ -385,18 +386,25 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
     double *all_voting = en_xcalloc((size_t)distinct * per_run, sizeof *all_voting);
     size_t *index = en_xcalloc(m + 1, sizeof *index);
     for (size_t d = 0; d < m; d++) index[d] = en_result_add_issue(res, d);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    en_oom_track(rng, free_rng); /* released by an unwind should memory run out (core/oom.h) */
+    /* Only the randomized variant draws (EX_REX): the equal-gain runs of Monte Carlo draws
+     * do not pay for a generator. */
+    gsl_rng *rng = NULL;
+    if (run.options.p > 0) {
+        rng = gsl_rng_alloc(gsl_rng_mt19937);
+        en_oom_track(rng, free_rng); /* released by an unwind should memory run out (core/oom.h) */
+    }
     run.options.rng = rng;
     for (long r = 0; r < distinct; r++) {
-        gsl_rng_set(rng, repetition_seed(seed, r));
+        if (rng) gsl_rng_set(rng, repetition_seed(seed, r));
         run.res = r == 0 ? res : NULL;
         run.outcomes = all_outcomes + (size_t)r * per_run;
         run.voting = all_voting + (size_t)r * per_run;
         run_once(&run, index);
     }
-    en_oom_untrack(rng);
-    gsl_rng_free(rng);
+    if (rng) {
+        en_oom_untrack(rng);
+        gsl_rng_free(rng);
+    }
 
     if (!run.positions_only) {
         en_node *top = en_result_extra(res);
@@ -437,6 +445,64 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
     free(all_voting);
     problem_free(&pb);
     return EN_OK;
+}
+
+/* The default of one of the parameters above, as en_param_values would hold it. */
+static double default_number(const char *name)
+{
+    for (size_t k = 0; k < sizeof exchange_params / sizeof exchange_params[0]; k++)
+        if (strcmp(exchange_params[k].name, name) == 0)
+            return strtod(exchange_params[k].default_value, NULL);
+    return 0;
+}
+
+int en_exchange_forecast_direct(const en_scenario *s, double *forecast)
+{
+    if (s->issue_count > 32767 || s->actor_count == 0 || s->issue_count == 0 ||
+        s->actor_count > 65535)
+        return 0;
+    size_t n = s->actor_count, m = s->issue_count;
+    /* en_run's finiteness check of every round's weighted mean (core/result.c): positions stay
+     * inside the issue's scale, so the mean is finite whenever Σ w · max|bound| is; otherwise
+     * the caller takes en_run's path, which reports it. */
+    for (size_t d = 0; d < m; d++) {
+        double total = 0;
+        for (size_t a = 0; a < n; a++)
+            if (s->actors[a].stances[d].present) total += fabs(en_scenario_weight(s, a, d));
+        double bound = fmax(fabs(s->issues[d].scale_min), fabs(s->issues[d].scale_max));
+        if (!(isfinite(total) && total * bound < 1e300)) return 0;
+    }
+    ex_problem pb;
+    problem_init(&pb, s);
+    ex_input in = {pb.n, pb.m, pb.present, pb.position, pb.salience, pb.power};
+    fx_state *st = fx_state_new(&in);
+    if (!st) {
+        problem_free(&pb);
+        return 0;
+    }
+    ex_options options;
+    ex_options_default(&options);
+    options.p = 0;
+    options.tie_tol = default_number("tie_tolerance");
+    options.knife_eps = default_number("knife_edge");
+    long rounds = (long)default_number("rounds");
+    int finite = 1;
+    for (long r = 1; r <= rounds; r++) {
+        fx_round(st, &options);
+        const double *x = fx_positions(st);
+        for (size_t k = 0; k < n * m; k++) finite &= isfinite(x[k]) != 0;
+    }
+    for (size_t d = 0; d < m; d++) {
+        /* exchange_run's mean over the one distinct repetition, operation for operation */
+        double f = 0;
+        f += to_scale(&pb, d, fx_outcome(st, d));
+        f /= 1.0;
+        forecast[d] = f;
+        finite &= isfinite(f) != 0;
+    }
+    fx_state_free(st);
+    problem_free(&pb);
+    return finite;
 }
 
 const en_model en_model_exchange = {

@@ -42,6 +42,7 @@ typedef struct fx_side {
     double s_sup, s_dem, c_sup; /* salience on both issues, power on the supply issue */
     double D;                   /* own round-start position on the demand issue */
     double start;               /* round-start position on the supply issue */
+    double cs_sup, W_sup;       /* c·s on the supply issue, and that issue's W (§2) */
     int actor, sup, dem;
     unsigned char h_any, h_pos, h_neg;
 } fx_side;
@@ -50,9 +51,12 @@ typedef struct fx_umap {
     unsigned offset, count, capacity;
 } fx_umap;
 
+/* An entry of an update map on issue d: the actor's position and its term
+ * c·s·(value − x0) of the what-if sum, formed once when the value is stored (the same
+ * product the sum would form on every visit). */
 typedef struct fx_entry {
     int actor;
-    double value;
+    double value, term;
 } fx_entry;
 
 typedef struct fx_cand {
@@ -187,8 +191,7 @@ static double whatif(const fx_state *st, int d, const fx_umap *U, int actor, dou
             in_u = 1;
             if (actor_wins) continue;
         }
-        size_t idx = (size_t)a * m + (size_t)d;
-        sum += st->cs[idx] * (items[k].value - st->x[idx]);
+        sum += items[k].term;
     }
     if (actor_wins || !in_u) {
         size_t idx = (size_t)actor * m + (size_t)d;
@@ -197,13 +200,16 @@ static double whatif(const fx_state *st, int d, const fx_umap *U, int actor, dou
     return sum / st->W[d];
 }
 
-static void umap_merge(fx_state *st, fx_umap *U, int actor, double y, double s0)
+static void umap_merge(fx_state *st, fx_umap *U, int d, int actor, double y, double s0)
 {
     fx_entry *items = U->count ? st->arena + U->offset : NULL;
+    size_t idx = (size_t)actor * st->m + (size_t)d;
     for (unsigned k = 0; k < U->count; k++) {
         if (items[k].actor != actor) continue;
         double cur = items[k].value;
-        items[k].value = s0 <= cur ? fmin(cur, y) : fmax(cur, y);
+        double value = s0 <= cur ? fmin(cur, y) : fmax(cur, y);
+        items[k].value = value;
+        items[k].term = st->cs[idx] * (value - st->x[idx]);
         return;
     }
     if (U->count == U->capacity) {
@@ -222,6 +228,7 @@ static void umap_merge(fx_state *st, fx_umap *U, int actor, double y, double s0)
     }
     items[U->count].actor = actor;
     items[U->count].value = y;
+    items[U->count].term = st->cs[idx] * (y - st->x[idx]);
     U->count++;
 }
 
@@ -257,7 +264,6 @@ static inline __attribute__((always_inline)) void set_move(fx_side *S, double mo
  * outcomes n0 and n1 of §6 share this prefix bit for bit. */
 static double prefix_without(const fx_state *st, int d, const fx_umap *U, int actor, int *in_u)
 {
-    size_t m = st->m;
     double sum = st->S0[d];
     *in_u = 0;
     const fx_entry *items = U->count ? st->arena + U->offset : NULL;
@@ -267,8 +273,7 @@ static double prefix_without(const fx_state *st, int d, const fx_umap *U, int ac
             *in_u = 1;
             continue;
         }
-        size_t idx = (size_t)a * m + (size_t)d;
-        sum += st->cs[idx] * (items[k].value - st->x[idx]);
+        sum += items[k].term;
     }
     return sum;
 }
@@ -282,21 +287,21 @@ static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
     int da = A->sup;
     const fx_umap *Ua = umap_of(E, da);
     double t = O->D;
-    double Wa = st->W[da];
+    double Wa = A->W_sup;
     double n0, n1, n0p;
     int in_u = 0;
-    size_t ia = (size_t)A->actor * st->m + (size_t)da;
     if (Wa == 0) {
         n0 = n1 = 0;
     } else {
+        /* st->cs and st->x at (actor, supply issue), copied into the side */
         double prefix = prefix_without(st, da, Ua, A->actor, &in_u);
-        n0 = (prefix + st->cs[ia] * (A->X - st->x[ia])) / Wa;
-        n1 = (prefix + st->cs[ia] * (A->y - st->x[ia])) / Wa;
+        n0 = (prefix + A->cs_sup * (A->X - A->start)) / Wa;
+        n1 = (prefix + A->cs_sup * (A->y - A->start)) / Wa;
     }
     if (fabs(n0 - t) <= knife_eps && n1 != n0) return 0;
     if ((t >= n0 && t >= n1) || (t <= n0 && t <= n1)) return 1;
     n0p = in_u ? whatif(st, da, Ua, A->actor, A->X, 0) : n0;
-    double Wo = st->W[O->sup];
+    double Wo = O->W_sup;
     double mA = fabs(Wa * (t - n0p) / (A->c_sup * A->s_sup));
     double rA = mA * A->s_sup * A->c_sup / Wa;
     double rO = rA * (A->s_sup + O->s_dem) / (A->s_dem + O->s_sup);
@@ -320,7 +325,7 @@ static int compute(const fx_state *st, double knife_eps, fx_cand *E)
     if (J->h_any && !(J->X > I->D ? J->h_neg : J->h_pos)) return 0;
     double s_ip = I->s_dem, s_iq = I->s_sup, s_jp = J->s_sup, s_jq = J->s_dem;
     double c_iq = I->c_sup, c_jp = J->c_sup;
-    double Wp = st->W[E->p], Wq = st->W[E->q];
+    double Wp = J->W_sup, Wq = I->W_sup;
     double mj = fabs(I->D - J->X);
     double dp = mj * s_jp * c_jp / Wp;
     double dq = dp * (s_ip + s_jp) / (s_iq + s_jq);
@@ -366,16 +371,19 @@ static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E
 static void init_side(const fx_state *st, fx_side *S, int actor, int sup, int dem)
 {
     size_t m = st->m, ks = (size_t)actor * m + (size_t)sup, kd = (size_t)actor * m + (size_t)dem;
-    memset(S, 0, sizeof *S);
     S->actor = actor;
     S->sup = sup;
     S->dem = dem;
     S->X = st->x[ks];
+    S->m = S->y = S->h_sum = 0;
     S->start = st->x[ks];
     S->D = st->x[kd];
     S->s_sup = st->s[ks];
     S->s_dem = st->s[kd];
     S->c_sup = st->c[ks];
+    S->cs_sup = st->cs[ks];
+    S->W_sup = st->W[sup];
+    S->h_any = 0;
     S->h_pos = S->h_neg = 1;
 }
 
@@ -567,13 +575,13 @@ static void execute(fx_state *st, const ex_options *o, size_t chosen)
         }
         for (int s = 0; s < 2; s++) {
             if (E->side[s].actor == beta && E->side[s].dem == qx) {
-                umap_merge(st, umap_of(E, qx), alpha, y_alpha, start_alpha);
+                umap_merge(st, umap_of(E, qx), qx, alpha, y_alpha, start_alpha);
                 break;
             }
         }
         for (int s = 0; s < 2; s++) {
             if (E->side[s].actor == alpha && E->side[s].dem == px) {
-                umap_merge(st, umap_of(E, px), beta, y_beta, start_beta);
+                umap_merge(st, umap_of(E, px), px, beta, y_beta, start_beta);
                 break;
             }
         }
