@@ -65,6 +65,10 @@ typedef struct fx_cand {
     /* The moves and gain of steps 1–5 at the last computation: they depend only on the sides'
      * positions, which an execution that merely extends the update maps leaves unchanged. */
     double pre_m[2], pre_gain;
+    /* The moves and gain after the overshoot check of side 0 (§6) at the last computation: it
+     * depends on those of steps 1–6 and on the update map of side 0's supply issue (U[1])
+     * alone, so an execution that extends only U[0] leaves it as it is. */
+    double ov0_m[2], ov0_gain;
     int p, q;
     fx_umap U[2]; /* [0]: issue p, [1]: issue q */
 } fx_cand;
@@ -348,6 +352,9 @@ static int compute(const fx_state *st, double knife_eps, fx_cand *E)
     E->pre_m[1] = mj;
     E->pre_gain = gain;
     if (!overshoot(st, knife_eps, E, 0)) return 0;
+    E->ov0_m[0] = I->m;
+    E->ov0_m[1] = J->m;
+    E->ov0_gain = E->gain;
     if (!overshoot(st, knife_eps, E, 1)) return 0;
     return side_valid(I) && side_valid(J);
 }
@@ -355,13 +362,24 @@ static int compute(const fx_state *st, double knife_eps, fx_cand *E)
 /* compute() for a live candidate whose positions and histories have not changed since its
  * last computation, only its update maps: steps 1–6 would give the same moves, gain and
  * verdict (valid: the candidate is live), so only step 7 runs again. */
-static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E)
+static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E, int q_map_changed)
 {
     fx_side *I = &E->side[0], *J = &E->side[1];
-    set_move(I, E->pre_m[0]);
-    set_move(J, E->pre_m[1]);
-    E->gain = E->pre_gain;
-    if (!overshoot(st, knife_eps, E, 0)) return 0;
+    if (q_map_changed) {
+        set_move(I, E->pre_m[0]);
+        set_move(J, E->pre_m[1]);
+        E->gain = E->pre_gain;
+        if (!overshoot(st, knife_eps, E, 0)) return 0;
+        E->ov0_m[0] = I->m;
+        E->ov0_m[1] = J->m;
+        E->ov0_gain = E->gain;
+    } else {
+        /* the overshoot check of side 0 would give what it gave last time (X unchanged, so
+         * set_move gives the same voting positions too) */
+        set_move(I, E->ov0_m[0]);
+        set_move(J, E->ov0_m[1]);
+        E->gain = E->ov0_gain;
+    }
     if (!overshoot(st, knife_eps, E, 1)) return 0;
     return side_valid(I) && side_valid(J);
 }
@@ -573,20 +591,24 @@ static void execute(fx_state *st, const ex_options *o, size_t chosen)
                 matched = 1;
             }
         }
+        int q_map_changed = 0; /* U[1], the map of side 0's supply issue q */
         for (int s = 0; s < 2; s++) {
             if (E->side[s].actor == beta && E->side[s].dem == qx) {
                 umap_merge(st, umap_of(E, qx), qx, alpha, y_alpha, start_alpha);
+                q_map_changed |= qx != E->p;
                 break;
             }
         }
         for (int s = 0; s < 2; s++) {
             if (E->side[s].actor == alpha && E->side[s].dem == px) {
                 umap_merge(st, umap_of(E, px), px, beta, y_beta, start_beta);
+                q_map_changed |= px != E->p;
                 break;
             }
         }
         /* Every collected candidate matched one of the four keys: it is recomputed. */
-        int valid = matched ? compute(st, o->knife_eps, E) : compute_maps_changed(st, o->knife_eps, E);
+        int valid = matched ? compute(st, o->knife_eps, E)
+                            : compute_maps_changed(st, o->knife_eps, E, q_map_changed);
         tree_set(st, k, valid ? E->gain : FX_DEAD);
     }
 }
