@@ -49,9 +49,9 @@ static void plain_answer(const en_forecast_result *r, en_buffer *out)
         en_buffer_printf(out, "\n  %s ", is->id);
         put_labelled(out, issue_of(r, k), is->forecast);
         en_buffer_puts(out, ", 80% between ");
-        put_number(out, issue_of(r, k), is->lo);
+        put_labelled(out, issue_of(r, k), is->lo);
         en_buffer_puts(out, " and ");
-        put_number(out, issue_of(r, k), is->hi);
+        put_labelled(out, issue_of(r, k), is->hi);
     }
     en_buffer_printf(out, "\n\nWill they agree: P(agreement) = %.2f. ", a->p_agreement);
     if (a->veto_player_count == 0) {
@@ -119,7 +119,7 @@ static void plain_answer(const en_forecast_result *r, en_buffer *out)
             const fc_issue *is = &a->issues[k];
             if (fabs(bl->changed[k] - is->forecast) < 1e-9) continue;
             en_buffer_printf(out, "%s%s moved from ", any ? " and " : "", is->id);
-            put_number(out, issue_of(r, k), is->forecast);
+            put_labelled(out, issue_of(r, k), is->forecast);
             en_buffer_puts(out, " to ");
             put_labelled(out, issue_of(r, k), bl->changed[k]);
             any = 1;
@@ -139,11 +139,24 @@ static void plain_answer(const en_forecast_result *r, en_buffer *out)
         en_buffer_printf(out, "%s%s%s were ", strcmp(what, "public") == 0 ? "public stance" : strcmp(what, "status_quo") == 0 ? "status quo" : what,
                          dr->issue_input ? " on " : "", dr->issue_input ? dr->issue_input : "");
         double change = dr->moved - dr->value;
-        en_buffer_printf(out, "%.3g %s (%.3g instead of %.3g), %s would be ", fabs(change), change < 0 ? "lower" : "higher",
-                         dr->moved, dr->value, issue->id);
+        /* a position, public stance or status quo is a point of its issue's scale: labelled */
+        int on_scale = dr->issue_input && (strcmp(what, "position") == 0 || strcmp(what, "public") == 0 ||
+                                           strcmp(what, "status_quo") == 0);
+        long input_issue = on_scale ? en_scenario_find_issue(r->canonical, dr->issue_input) : -1;
+        if (input_issue >= 0) {
+            const en_issue *at = &r->canonical->issues[input_issue];
+            en_buffer_printf(out, "%.3g %s (", fabs(change), change < 0 ? "lower" : "higher");
+            put_labelled(out, at, dr->moved);
+            en_buffer_puts(out, " instead of ");
+            put_labelled(out, at, dr->value);
+            en_buffer_printf(out, "), %s would be ", issue->id);
+        } else {
+            en_buffer_printf(out, "%.3g %s (%.3g instead of %.3g), %s would be ", fabs(change),
+                             change < 0 ? "lower" : "higher", dr->moved, dr->value, issue->id);
+        }
         put_labelled(out, issue, dr->to);
         en_buffer_puts(out, " instead of ");
-        put_number(out, issue, dr->from);
+        put_labelled(out, issue, dr->from);
     }
     en_buffer_puts(out, r->driver_count ? ".\n" : "\n");
     en_buffer_puts(out, "\nWhen: ");
@@ -196,6 +209,23 @@ static void write_text(const en_forecast_result *r, en_buffer *out)
         const en_label *label = en_nearest_label(issue_of(r, k), is->forecast);
         en_buffer_printf(out, " %s\n", label ? label->text : "");
     }
+    /* The table's other numbers on a scale, the interval's ends, with their labels too (the
+     * model columns are distances, not points of the scale). */
+    int labelled = 0;
+    for (size_t n = 0; n < a->issue_count; n++) {
+        size_t k = order[n];
+        const fc_issue *is = &a->issues[k];
+        const en_issue *issue = issue_of(r, k);
+        if (!en_nearest_label(issue, is->lo) && !en_nearest_label(issue, is->hi)) continue;
+        if (!labelled) en_buffer_puts(out, "\nThe 80% interval's ends, with their nearest labels\n");
+        labelled = 1;
+        en_buffer_puts(out, "  ");
+        en_text_pad(out, is->id, idw + 2);
+        put_labelled(out, issue, is->lo);
+        en_buffer_puts(out, " to ");
+        put_labelled(out, issue, is->hi);
+        en_buffer_puts(out, "\n");
+    }
     int any = 0;
     for (size_t m = 0; m < r->panel_count; m++) {
         if (!*a->model_rejected_by[m]) continue;
@@ -216,7 +246,7 @@ static void write_text(const en_forecast_result *r, en_buffer *out)
             const en_issue *issue = issue_of(r, k);
             if (fabs(after - before) < 1e-9 * (issue->scale_max - issue->scale_min)) continue;
             en_buffer_printf(out, "%s%s ", changed ? "; " : "\n    ", a->issues[k].id);
-            put_number(out, issue, before);
+            put_labelled(out, issue, before);
             en_buffer_puts(out, " -> ");
             put_labelled(out, issue, after);
             changed = 1;

@@ -24,6 +24,17 @@ for heading in "What deal:" "Will they agree: P(agreement) = " "Who blocks:" "Wh
   grep -qF "$heading" "$tmp/out" || fail "text output lacks '$heading'"
 done
 grep -q 'territory [0-9.]* ("' "$tmp/out" || fail "the forecast is not followed by its scale label"
+# every number on a labelled scale carries its nearest label: interval ends, "moved from", drivers
+grep -q 'territory [0-9.]* (".*"), 80% between [0-9.]* (".*") and [0-9.]* ("' "$tmp/out" ||
+  fail "the interval's ends are not followed by their scale labels"
+grep -q 'moved from [0-9.]* (".*") to [0-9.]* ("' "$tmp/out" || fail "'moved from' lacks a scale label"
+grep -q 'would be [0-9.]* (".*") instead of [0-9.]* ("' "$tmp/out" || fail "a driver's 'instead of' lacks a scale label"
+grep -q "^The 80% interval's ends, with their nearest labels" "$tmp/out" || fail "the table's interval ends have no labels"
+if grep -E 'between [0-9.]*[0-9] and|moved from [0-9.]*[0-9] to|would be [0-9.]*[0-9] instead|instead of [0-9.]*[0-9][;.]( |$)' "$tmp/out"; then
+  fail "a number on a labelled scale is printed without its label"
+fi
+expect 0 "$entente" forecast --draws 200 --what-if UKR.talks.public=50
+grep -q '^    territory [0-9.]* (".*") -> [0-9.]* ("' "$tmp/out" || fail "a what-if's before and after lack their labels"
 
 expect 0 "$entente" forecast --draws 500 --format json --what-if UKR.talks.public=50 --what-if "drop USA"
 cp "$tmp/out" "$tmp/f.json"
