@@ -69,6 +69,7 @@ typedef struct fx_cand {
      * depends on those of steps 1–6 and on the update map of side 0's supply issue (U[1])
      * alone, so an execution that extends only U[0] leaves it as it is. */
     double ov0_m[2], ov0_gain;
+    int ov0_cut; /* that check cut the moves back */
     int p, q;
     fx_umap U[2]; /* [0]: issue p, [1]: issue q */
 } fx_cand;
@@ -282,14 +283,15 @@ static double prefix_without(const fx_state *st, int d, const fx_umap *U, int ac
     return sum;
 }
 
-/* §6 with side a as supplier; 0 when the knife edge (§12.2) stops the exchange. n0, n1 and
+/* §6 with side a as supplier; 0 when the knife edge (§12.2) stops the exchange, 2 when the
+ * moves were cut back, 1 when they stand as they were. n0, n1 and
  * n0' are whatif() of the reference, formed from one pass over U: the same sums in the same
  * order (n0' is n0 unless the actor has an entry in U, whose value then wins). */
 static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
 {
     fx_side *A = &E->side[a], *O = &E->side[1 - a];
     int da = A->sup;
-    const fx_umap *Ua = umap_of(E, da);
+    const fx_umap *Ua = &E->U[1 - a]; /* side 0 supplies q (U[1]), side 1 supplies p (U[0]) */
     double t = O->D;
     double Wa = A->W_sup;
     double n0, n1, n0p;
@@ -315,7 +317,7 @@ static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
     set_move(A, mA);
     set_move(O, mO);
     E->gain = fabs(rO * O->s_sup - rA * O->s_dem);
-    return 1;
+    return 2;
 }
 
 /* §5 steps 1–7 (equal gain). Returns the candidate's validity. */
@@ -351,11 +353,16 @@ static int compute(const fx_state *st, double knife_eps, fx_cand *E)
     E->pre_m[0] = mi;
     E->pre_m[1] = mj;
     E->pre_gain = gain;
-    if (!overshoot(st, knife_eps, E, 0)) return 0;
+    int v0 = overshoot(st, knife_eps, E, 0);
+    if (!v0) return 0;
     E->ov0_m[0] = I->m;
     E->ov0_m[1] = J->m;
     E->ov0_gain = E->gain;
-    if (!overshoot(st, knife_eps, E, 1)) return 0;
+    E->ov0_cut = v0 == 2;
+    int v1 = overshoot(st, knife_eps, E, 1);
+    if (!v1) return 0;
+    /* Moves that no check cut back are the ones step 6 has just found valid. */
+    if (v0 == 1 && v1 == 1) return 1;
     return side_valid(I) && side_valid(J);
 }
 
@@ -369,10 +376,12 @@ static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E
         set_move(I, E->pre_m[0]);
         set_move(J, E->pre_m[1]);
         E->gain = E->pre_gain;
-        if (!overshoot(st, knife_eps, E, 0)) return 0;
+        int v0 = overshoot(st, knife_eps, E, 0);
+        if (!v0) return 0;
         E->ov0_m[0] = I->m;
         E->ov0_m[1] = J->m;
         E->ov0_gain = E->gain;
+        E->ov0_cut = v0 == 2;
     } else {
         /* the overshoot check of side 0 would give what it gave last time (X unchanged, so
          * set_move gives the same voting positions too) */
@@ -380,7 +389,11 @@ static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E
         set_move(J, E->ov0_m[1]);
         E->gain = E->ov0_gain;
     }
-    if (!overshoot(st, knife_eps, E, 1)) return 0;
+    int v1 = overshoot(st, knife_eps, E, 1);
+    if (!v1) return 0;
+    /* The moves of steps 1–5 passed step 6 at the last full computation, with the same
+     * positions and histories: if no check cut them back they are still valid. */
+    if (!E->ov0_cut && v1 == 1) return 1;
     return side_valid(I) && side_valid(J);
 }
 
