@@ -458,6 +458,10 @@ static void generate(fx_state *st, double knife_eps)
             memset(count, 0, sizeof count);
             for (size_t a = 0; a < n; a++) {
                 if (!st->present[a * m + p] || !st->present[a * m + q]) continue;
+                /* §1.4: every pair with this actor would be skipped (add_candidate's first
+                 * test); leaving it out of the groups skips them without visiting them, and
+                 * the candidates kept come in the same order. */
+                if (!(st->s[a * m + p] > 0 && st->s[a * m + q] > 0)) continue;
                 int rp = st->right[a * m + p], rq = st->right[a * m + q];
                 int g = rp && rq ? 0 : !rp && rq ? 1 : rp && !rq ? 2 : 3;
                 group[g][count[g]++] = (int)a;
