@@ -1,0 +1,138 @@
+/*
+ * test_exchange_forecast.c — the exchange forecasts computed directly (models/exchange_forecast.h,
+ * what the default forecaster's Monte Carlo draws use) against en_run of the exchange model on
+ * its reference kernel (path=reference, checked against Decide's golden runs in
+ * test_exchange.c): the same bits on the bundled scenario, the Decide data sets and jittered
+ * copies of them (zero saliences and capabilities included); and the ensemble's exchange part
+ * gives the same forecasts on every path, whatever the order of the actors.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <gsl/gsl_rng.h>
+
+#include "analysis/montecarlo.h"
+#include "core/result.h"
+#include "core/scenario.h"
+#include "models/ensemble.h"
+#include "models/exchange_forecast.h"
+#include "models/model.h"
+
+static en_scenario *load(const char *relative)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", ENTENTE_SOURCE_DIR, relative);
+    en_scenario *s = NULL;
+    en_error err = EN_ERROR_INIT;
+    if (en_scenario_load(path, NULL, &s, &err) != EN_OK) fail_msg("%s: %s", path, err.message);
+    return s;
+}
+
+/* en_run's forecasts with the reference kernel, trace=none, every other parameter default. */
+static double *reference_forecasts(const en_scenario *s)
+{
+    en_params *params = en_params_new();
+    en_params_set(params, "path", "reference", NULL);
+    en_params_set(params, "trace", "none", NULL);
+    en_result *r = NULL;
+    en_error err = EN_ERROR_INIT;
+    if (en_run(en_model_find("exchange"), s, params, &r, &err) != EN_OK) fail_msg("%s", err.message);
+    double *f = calloc(s->issue_count + 1, sizeof *f);
+    for (size_t k = 0; k < s->issue_count; k++) f[k] = NAN;
+    for (size_t j = 0; j < r->issue_count; j++) f[r->issues[j].issue] = r->issues[j].forecast;
+    en_result_free(r);
+    en_params_free(params);
+    return f;
+}
+
+static void check_direct(const en_scenario *s, const char *what)
+{
+    double *expected = reference_forecasts(s);
+    double *got = calloc(s->issue_count + 1, sizeof *got);
+    if (!en_exchange_forecast_direct(s, got)) fail_msg("%s: the direct path declined", what);
+    for (size_t k = 0; k < s->issue_count; k++)
+        if (memcmp(&expected[k], &got[k], sizeof got[k]) != 0)
+            fail_msg("%s, issue %zu: %.17g (en_run, reference) against %.17g (direct)", what, k,
+                     expected[k], got[k]);
+    free(expected);
+    free(got);
+}
+
+static const char *const data_sets[] = {
+    "scenarios/ukraine-2023.yaml",        "tests/data/decide/cop21.csv",
+    "tests/data/decide/copenhagen.csv",   "tests/data/decide/sample_data.txt",
+    "tests/data/decide/synth-20x10.csv",
+};
+
+/* The data sets as they are, and 12 jittered copies of each: jitter 0.1 on a Decide file's
+ * 0–100 salience range drives many saliences to zero, so the zero-weight rules are exercised. */
+static void direct_matches_reference(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 2023);
+    for (size_t d = 0; d < sizeof data_sets / sizeof data_sets[0]; d++) {
+        en_scenario *s = load(data_sets[d]);
+        check_direct(s, data_sets[d]);
+        en_scenario *draw = en_scenario_clone(s);
+        for (int k = 0; k < 12; k++) {
+            char what[256];
+            snprintf(what, sizeof what, "%s, jittered draw %d", data_sets[d], k);
+            en_mc_sample_scenario(s, draw, rng, k % 3 == 0 ? 0.3 : 0.1);
+            check_direct(draw, what);
+        }
+        en_scenario_free(draw);
+        en_scenario_free(s);
+    }
+    gsl_rng_free(rng);
+}
+
+/* The ensemble's exchange part: auto and fast (direct) against reference (en_run on the
+ * canonical copy), with the actors in file order and reversed. */
+static void ensemble_paths_agree(void **state)
+{
+    (void)state;
+    for (size_t d = 0; d < sizeof data_sets / sizeof data_sets[0]; d++) {
+        en_scenario *s = load(data_sets[d]);
+        size_t m = s->issue_count;
+        double *ref = calloc(m + 1, sizeof *ref), *fast = calloc(m + 1, sizeof *fast),
+               *rev = calloc(m + 1, sizeof *rev);
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_ensemble_exchange_path(s, "reference", ref, &err), EN_OK);
+        assert_int_equal(en_ensemble_exchange_path(s, "auto", fast, &err), EN_OK);
+        assert_memory_equal(ref, fast, m * sizeof *ref);
+        assert_int_equal(en_ensemble_exchange_path(s, "fast", fast, &err), EN_OK);
+        assert_memory_equal(ref, fast, m * sizeof *ref);
+        /* the actors reversed (patron links follow: they refer by index) */
+        en_scenario *r = en_scenario_canonical(s);
+        size_t n = r->actor_count;
+        for (size_t a = 0; a < n / 2; a++) {
+            en_actor t = r->actors[a];
+            r->actors[a] = r->actors[n - 1 - a];
+            r->actors[n - 1 - a] = t;
+        }
+        for (size_t a = 0; a < n; a++)
+            if (r->actors[a].patron_of >= 0) r->actors[a].patron_of = (long)n - 1 - r->actors[a].patron_of;
+        assert_int_equal(en_ensemble_exchange_path(r, "auto", rev, &err), EN_OK);
+        assert_memory_equal(ref, rev, m * sizeof *ref);
+        en_scenario_free(r);
+        free(ref);
+        free(fast);
+        free(rev);
+        en_scenario_free(s);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(direct_matches_reference),
+        cmocka_unit_test(ensemble_paths_agree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
