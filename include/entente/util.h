@@ -1,8 +1,8 @@
 /*
  * entente/util.h — small helpers a program built on libentente needs next to the main API:
  * filling an en_error the way the library does, parsing numbers as the CLI parses them, the
- * did-you-mean suggestion, writing other people's text to a terminal safely and reading one
- * parameter back. Included by entente.h.
+ * did-you-mean suggestion, writing other people's text to a terminal safely, reading one
+ * parameter back and a growable text buffer. Included by entente.h.
  */
 /* entente.h first: it includes this header at its end, after its own declarations. */
 #include "entente.h"
@@ -55,6 +55,35 @@ int en_write_text(FILE *file, const char *text, size_t length);
 /* The value (as text) of parameter `name` in `params`, NULL when it is not set; owned by
  * `params`. Time complexity: O(parameters). */
 const char *en_params_get(const en_params *params, const char *name);
+
+/* A growable NUL-terminated text buffer: zero-initialise it (`en_buffer b = {0};`), append to
+ * it, read `data` (NULL until the first append) and `length`, release it with en_buffer_free.
+ * Growth reports failure instead of ending the process: when memory runs out the append
+ * leaves the buffer as it was, sets `failed`, and this and every later append return
+ * EN_ERROR_NOMEM without appending, so a writer may append freely and check `failed` (or the
+ * last status) once before using the text. Inside a library call the failure instead unwinds
+ * that call, which returns EN_ERROR_NOMEM (docs/library.md). */
+typedef struct en_buffer {
+    char *data;      /* owned; NUL-terminated once anything was appended */
+    size_t length;   /* bytes before the terminating NUL */
+    size_t capacity; /* bytes allocated */
+    int failed;      /* 1 once an append ran out of memory */
+} en_buffer;
+
+/* Appends `length` bytes of `text` (which may hold NULs and need not be terminated).
+ * Returns EN_OK, or EN_ERROR_NOMEM (nothing appended, `failed` set; also whenever `failed`
+ * is already set). Time complexity: O(length) amortised (the capacity doubles). */
+en_status en_buffer_append(en_buffer *buffer, const char *text, size_t length);
+/* Appends the NUL-terminated `text`. Returns as en_buffer_append. Time complexity:
+ * O(strlen(text)) amortised. */
+en_status en_buffer_puts(en_buffer *buffer, const char *text);
+/* Appends `format` formatted with its arguments as printf would. Returns as
+ * en_buffer_append (an encoding error of vsnprintf appends nothing and returns EN_OK).
+ * Time complexity: O(length of the formatted text). */
+en_status en_buffer_printf(en_buffer *buffer, const char *format, ...) EN_PRINTF_LIKE(2, 3);
+/* Releases the text and resets the buffer to empty (`failed` cleared); NULL is allowed.
+ * Time complexity: O(1). */
+void en_buffer_free(en_buffer *buffer);
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop

@@ -84,6 +84,19 @@ def _check(status, err):
     lib.en_error_clear(ctypes.byref(err))
 
 
+def _call(fn, *args):
+    """Calls `fn(*args, en_error *err)`; raises the C error as an exception on failure."""
+    err = _lib._Error()
+    _check(fn(*args, ctypes.byref(err)), err)
+
+
+def _new(fn, *args):
+    """Calls a constructor `fn(*args, T **out, en_error *err)`; returns the new pointer."""
+    handle = ctypes.c_void_p()
+    _call(fn, *args, ctypes.byref(handle))
+    return handle.value
+
+
 def _text(b):
     return None if b is None else b.decode()
 
@@ -187,29 +200,24 @@ def load(path, format=None, scale=None):
     None/"auto": by content and extension). scale=(min, max): the CSV position scale.
     Raises InputError with every problem found (file:line:col)."""
     opts = _load_options(format, scale)
-    handle, err = ctypes.c_void_p(), _lib._Error()
-    _check(lib.en_scenario_load(str(path).encode(), ctypes.byref(opts), ctypes.byref(handle),
-                                ctypes.byref(err)), err)
-    return Scenario(handle.value)
+    return Scenario(_new(lib.en_scenario_load, str(path).encode(), ctypes.byref(opts)))
 
 
 def loads(text, name="<string>", format=None, scale=None):
     """Loads a scenario from a string (or bytes); `name` stands for the file in messages."""
     data = text.encode() if isinstance(text, str) else bytes(text)
     opts = _load_options(format, scale)
-    handle, err = ctypes.c_void_p(), _lib._Error()
-    _check(lib.en_scenario_load_buffer(data, len(data), name.encode(), ctypes.byref(opts),
-                                       ctypes.byref(handle), ctypes.byref(err)), err)
-    return Scenario(handle.value)
+    return Scenario(_new(lib.en_scenario_load_buffer, data, len(data), name.encode(),
+                         ctypes.byref(opts)))
 
 
 def load_all(path, format=None, scale=None):
     """Every scenario a file holds, as a list: a DEU outcome table gives one per proposal,
     any other format one (what `entente backtest` reads). Raises InputError like load()."""
     opts = _load_options(format, scale)
-    array, count, err = ctypes.POINTER(ctypes.c_void_p)(), ctypes.c_size_t(), _lib._Error()
-    _check(lib.en_scenario_load_all(str(path).encode(), ctypes.byref(opts), ctypes.byref(array),
-                                    ctypes.byref(count), ctypes.byref(err)), err)
+    array, count = ctypes.POINTER(ctypes.c_void_p)(), ctypes.c_size_t()
+    _call(lib.en_scenario_load_all, str(path).encode(), ctypes.byref(opts), ctypes.byref(array),
+          ctypes.byref(count))
     # Each Scenario owns its C object from here on; the array itself is the caller's to free.
     scenarios = [Scenario(array[k]) for k in range(count.value)]
     _lib.libc.free(ctypes.cast(array, ctypes.c_void_p))
@@ -267,9 +275,7 @@ class _Params:
         for name, value in params.items():
             if value is None:
                 continue
-            err = _lib._Error()
-            _check(lib.en_params_set(self.handle, name.encode(), _param_text(value).encode(),
-                                     ctypes.byref(err)), err)
+            _call(lib.en_params_set, self.handle, name.encode(), _param_text(value).encode())
 
     def __del__(self):
         if getattr(self, "handle", None):
@@ -355,9 +361,7 @@ def _run(scenario, model, params):
     s = _scenario(scenario)
     m = _model(model)
     p = _Params(params)
-    handle, err = ctypes.c_void_p(), _lib._Error()
-    _check(lib.en_run(m, s._handle, p.handle, ctypes.byref(handle), ctypes.byref(err)), err)
-    return Result(handle.value, s, _text(lib.en_model_name(m)))
+    return Result(_new(lib.en_run, m, s._handle, p.handle), s, _text(lib.en_model_name(m)))
 
 
 def run(scenario, model="eum", rounds=None, **params):
@@ -476,10 +480,8 @@ def mc(scenario, model="eum", draws=1000, seed=1, threads=0, jitter=0.0,
     opts = _lib._McOptions()
     lib.en_mc_options_init(ctypes.byref(opts))
     opts.draws, opts.seed, opts.threads, opts.jitter = draws, seed, threads, jitter
-    handle, err = ctypes.c_void_p(), _lib._Error()
-    _check(lib.en_mc_run(m, s._handle, p.handle, ctypes.byref(opts), ctypes.byref(handle),
-                         ctypes.byref(err)), err)
-    return MonteCarlo(handle.value, s, _text(lib.en_model_name(m)), quantiles)
+    handle = _new(lib.en_mc_run, m, s._handle, p.handle, ctypes.byref(opts))
+    return MonteCarlo(handle, s, _text(lib.en_model_name(m)), quantiles)
 
 
 class Sensitivity:
@@ -535,10 +537,8 @@ def sensitivity(scenario, model="eum", delta=0.1, top=5, **params):
     opts = _lib._SensitivityOptions()
     lib.en_sensitivity_options_init(ctypes.byref(opts))
     opts.delta, opts.top = delta, top
-    handle, err = ctypes.c_void_p(), _lib._Error()
-    _check(lib.en_sensitivity_run(m, s._handle, p.handle, ctypes.byref(opts),
-                                  ctypes.byref(handle), ctypes.byref(err)), err)
-    return Sensitivity(handle.value, s, _text(lib.en_model_name(m)))
+    handle = _new(lib.en_sensitivity_run, m, s._handle, p.handle, ctypes.byref(opts))
+    return Sensitivity(handle, s, _text(lib.en_model_name(m)))
 
 
 def _whole(name, value, low, high):
@@ -625,10 +625,8 @@ def forecast(scenario, what_if=(), draws=10000, seed=1, threads=0, model=None,
         _model(model)  # an unknown name raises here, with the list of models
         opts.model = name
     array = (ctypes.c_char_p * max(len(exprs), 1))(*exprs)
-    handle, err = ctypes.c_void_p(), _lib._Error()
-    _check(lib.en_forecast_run(s._handle, p.handle, ctypes.byref(opts), array, len(exprs),
-                               ctypes.byref(handle), ctypes.byref(err)), err)
-    result = Forecast(handle.value, s)
+    result = Forecast(_new(lib.en_forecast_run, s._handle, p.handle, ctypes.byref(opts), array,
+                           len(exprs)), s)
     result._params = p  # kept with the result, which may refer to them
     return result
 
@@ -729,11 +727,9 @@ def backtest(files_or_scenarios, models=None, seed=1, resamples=2000, fit=False,
     opts.min_actors = _whole("min_actors", min_actors, 1, 100000000)
     opts.fit, opts.folds = 1 if fit else 0, _whole("folds", folds, 1, 100000000)
     array = (ctypes.c_void_p * len(scenarios))(*[s._handle for s in scenarios])
-    handle, err = ctypes.c_void_p(), _lib._Error()
-    _check(lib.en_backtest_run(array, len(scenarios), ctypes.byref(opts), ctypes.byref(handle),
-                               ctypes.byref(err)), err)
+    handle = _new(lib.en_backtest_run, array, len(scenarios), ctypes.byref(opts))
     # The C result keeps a pointer to the array itself (not a copy), as well as to the
     # scenarios: both live as long as the Backtest.
-    result = Backtest(handle.value, scenarios, array)
+    result = Backtest(handle, scenarios, array)
     result._params = p
     return result

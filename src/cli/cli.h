@@ -19,16 +19,7 @@ void *cli_xrealloc(void *ptr, size_t size);
 char *cli_xstrdup(const char *text);
 char *cli_xprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 char *cli_xstrndup(const char *text, size_t length);
-/* A growable NUL-terminated text buffer (zero-initialise it; cli_buffer_free releases it). */
-typedef struct cli_buffer {
-    char *data;
-    size_t length;
-    size_t capacity;
-} cli_buffer;
-void cli_buffer_append(cli_buffer *buffer, const char *text, size_t length);
-void cli_buffer_puts(cli_buffer *buffer, const char *text);
-void cli_buffer_printf(cli_buffer *buffer, const char *format, ...) __attribute__((format(printf, 2, 3)));
-void cli_buffer_free(cli_buffer *buffer);
+/* Text is built in en_buffer (include/entente/util.h), whose growth reports failure. */
 
 /* Exit statuses. */
 enum { CLI_OK = 0, CLI_INTERNAL = 1, CLI_BAD_INPUT = 2 };

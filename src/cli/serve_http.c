@@ -34,25 +34,25 @@
 #include "entente/serve.h"
 
 /* JSON pieces into a reply: the library's writers (entente/node.h), copied into the buffer. */
-static void cli_json_string(cli_buffer *out, const char *text)
+static void cli_json_string(en_buffer *out, const char *text)
 {
     char *quoted = en_json_quote(text);
     if (!quoted) {
         fputs("entente: error: out of memory\n", stderr);
         exit(CLI_INTERNAL);
     }
-    cli_buffer_puts(out, quoted);
+    en_buffer_puts(out, quoted);
     free(quoted);
 }
 
-static void cli_json_node(cli_buffer *out, const en_node *node)
+static void cli_json_node(en_buffer *out, const en_node *node)
 {
     char *text = en_json_text(node);
     if (!text) {
         fputs("entente: error: out of memory\n", stderr);
         exit(CLI_INTERNAL);
     }
-    cli_buffer_puts(out, text);
+    en_buffer_puts(out, text);
     free(text);
 }
 
@@ -75,7 +75,7 @@ int serve_random_token(char out[65])
 /* ---- per-request state ---------------------------------------------------------------- */
 
 typedef struct request {
-    cli_buffer body;
+    en_buffer body;
     int too_large;
     int seen;
 } request;
@@ -88,7 +88,7 @@ static void request_done(void *cls, struct MHD_Connection *connection, void **co
     (void)code;
     request *r = *con_cls;
     if (!r) return;
-    cli_buffer_free(&r->body);
+    en_buffer_free(&r->body);
     free(r);
     *con_cls = NULL;
 }
@@ -112,46 +112,50 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const c
     return result;
 }
 
-static enum MHD_Result answer_json(struct MHD_Connection *c, unsigned status, const cli_buffer *json)
+static enum MHD_Result answer_json(struct MHD_Connection *c, unsigned status, const en_buffer *json)
 {
+    if (json->failed) { /* cut short: never send half a document */
+        static const char nomem[] = "{\"error\": \"out of memory\"}\n";
+        return answer(c, 500, "application/json; charset=utf-8", nomem, sizeof nomem - 1, NULL);
+    }
     return answer(c, status, "application/json; charset=utf-8", json->data ? json->data : "", json->length, NULL);
 }
 
 /* {"error": MESSAGE} with optional located messages. */
 static enum MHD_Result answer_error(struct MHD_Connection *c, unsigned status, const char *message)
 {
-    cli_buffer out = {0};
-    cli_buffer_puts(&out, "{\"error\": ");
+    en_buffer out = {0};
+    en_buffer_puts(&out, "{\"error\": ");
     cli_json_string(&out, message);
-    cli_buffer_puts(&out, "}\n");
+    en_buffer_puts(&out, "}\n");
     enum MHD_Result r = answer_json(c, status, &out);
-    cli_buffer_free(&out);
+    en_buffer_free(&out);
     return r;
 }
 
 /* The located messages of `err` as a JSON array; `yaml` (may be NULL) locates each in the
  * scenario document (a JSON pointer) when it names the scenario file `name`. */
-static void write_messages(cli_buffer *out, const en_error *err, const char *yaml, const char *name)
+static void write_messages(en_buffer *out, const en_error *err, const char *yaml, const char *name)
 {
-    cli_buffer_puts(out, "[");
+    en_buffer_puts(out, "[");
     int first = 1;
     for (const en_error *e = err; e && e->code != EN_OK; e = e->next) {
-        if (!first) cli_buffer_puts(out, ", ");
+        if (!first) en_buffer_puts(out, ", ");
         first = 0;
-        cli_buffer_puts(out, "{\"file\": ");
+        en_buffer_puts(out, "{\"file\": ");
         cli_json_string(out, e->file);
-        cli_buffer_printf(out, ", \"line\": %d, \"column\": %d, \"message\": ", e->line, e->column);
+        en_buffer_printf(out, ", \"line\": %d, \"column\": %d, \"message\": ", e->line, e->column);
         cli_json_string(out, e->message);
-        cli_buffer_puts(out, ", \"path\": ");
+        en_buffer_puts(out, ", \"path\": ");
         char *path = NULL;
         if (yaml && e->line > 0 && (!name || strcmp(e->file, name) == 0))
             path = en_serve_locate(yaml, strlen(yaml), e->line, e->column);
         if (path) cli_json_string(out, path);
-        else cli_buffer_puts(out, "null");
+        else en_buffer_puts(out, "null");
         free(path);
-        cli_buffer_puts(out, "}");
+        en_buffer_puts(out, "}");
     }
-    cli_buffer_puts(out, "]");
+    en_buffer_puts(out, "]");
 }
 
 /* Parses "FILE:LINE:COL: error: MESSAGE" lines (the CLI's stderr) back into messages. */
@@ -231,11 +235,11 @@ static char *request_scenario(const char *body, size_t length, en_error *err)
             const en_node *yaml = en_node_get(node, "yaml");
             char *out = NULL;
             if (document && document->type == EN_NODE_OBJECT) {
-                cli_buffer json = {0};
+                en_buffer json = {0};
                 cli_json_node(&json, document);
-                cli_buffer_puts(&json, "");
+                en_buffer_puts(&json, "");
                 out = en_serve_json_to_yaml(json.data, json.length, err);
-                cli_buffer_free(&json);
+                en_buffer_free(&json);
             } else if (yaml && yaml->type == EN_NODE_STRING) {
                 out = cli_xstrdup(yaml->string ? yaml->string : "");
             } else {
@@ -252,7 +256,7 @@ static char *request_scenario(const char *body, size_t length, en_error *err)
 }
 
 /* {"valid": BOOL, "messages": [...], "notes": [...]} for the scenario YAML `yaml`. */
-static void validate_yaml(serve_server *server, const char *yaml, const char *name, cli_buffer *out)
+static void validate_yaml(serve_server *server, const char *yaml, const char *name, en_buffer *out)
 {
     en_load_options options;
     memset(&options, 0, sizeof options);
@@ -261,14 +265,14 @@ static void validate_yaml(serve_server *server, const char *yaml, const char *na
     en_error err = EN_ERROR_INIT;
     (void)server;
     en_scenario_load_buffer(yaml, strlen(yaml), name, &options, &s, &err);
-    cli_buffer_printf(out, "{\"valid\": %s, \"messages\": ", s ? "true" : "false");
+    en_buffer_printf(out, "{\"valid\": %s, \"messages\": ", s ? "true" : "false");
     write_messages(out, &err, yaml, name);
-    cli_buffer_puts(out, ", \"notes\": [");
+    en_buffer_puts(out, ", \"notes\": [");
     for (size_t k = 0; s && k < en_scenario_note_count(s); k++) {
-        if (k) cli_buffer_puts(out, ", ");
+        if (k) en_buffer_puts(out, ", ");
         cli_json_string(out, en_scenario_note(s, k));
     }
-    cli_buffer_puts(out, "]}");
+    en_buffer_puts(out, "]}");
     en_scenario_free(s);
     en_error_clear(&err);
 }
@@ -281,18 +285,18 @@ static enum MHD_Result api_scenario(serve_server *server, struct MHD_Connection 
     pthread_mutex_unlock(&server->lock);
     en_error err = EN_ERROR_INIT;
     char *json = en_serve_yaml_to_json(yaml, strlen(yaml), name, &err);
-    cli_buffer out = {0};
-    cli_buffer_puts(&out, "{\"name\": ");
+    en_buffer out = {0};
+    en_buffer_puts(&out, "{\"name\": ");
     cli_json_string(&out, name);
-    cli_buffer_puts(&out, ", \"document\": ");
-    cli_buffer_puts(&out, json ? json : "null");
-    cli_buffer_puts(&out, ", \"yaml\": ");
+    en_buffer_puts(&out, ", \"document\": ");
+    en_buffer_puts(&out, json ? json : "null");
+    en_buffer_puts(&out, ", \"yaml\": ");
     cli_json_string(&out, yaml);
-    cli_buffer_puts(&out, ", \"validation\": ");
+    en_buffer_puts(&out, ", \"validation\": ");
     validate_yaml(server, yaml, name, &out);
-    cli_buffer_puts(&out, "}\n");
+    en_buffer_puts(&out, "}\n");
     enum MHD_Result r = answer_json(c, 200, &out);
-    cli_buffer_free(&out);
+    en_buffer_free(&out);
     en_error_clear(&err);
     free(json);
     free(yaml);
@@ -305,23 +309,23 @@ static enum MHD_Result api_validate(serve_server *server, struct MHD_Connection 
     en_error err = EN_ERROR_INIT;
     char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, &err);
     if (!yaml) {
-        cli_buffer out = {0};
-        cli_buffer_puts(&out, "{\"valid\": false, \"messages\": ");
+        en_buffer out = {0};
+        en_buffer_puts(&out, "{\"valid\": false, \"messages\": ");
         write_messages(&out, &err, NULL, NULL);
-        cli_buffer_puts(&out, ", \"notes\": []}\n");
+        en_buffer_puts(&out, ", \"notes\": []}\n");
         enum MHD_Result result = answer_json(c, 400, &out);
-        cli_buffer_free(&out);
+        en_buffer_free(&out);
         en_error_clear(&err);
         return result;
     }
     pthread_mutex_lock(&server->lock);
     char *name = cli_xstrdup(server->scenario_name);
     pthread_mutex_unlock(&server->lock);
-    cli_buffer out = {0};
+    en_buffer out = {0};
     validate_yaml(server, yaml, name, &out);
-    cli_buffer_puts(&out, "\n");
+    en_buffer_puts(&out, "\n");
     enum MHD_Result result = answer_json(c, 200, &out);
-    cli_buffer_free(&out);
+    en_buffer_free(&out);
     free(name);
     free(yaml);
     return result;
@@ -370,18 +374,18 @@ static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, 
     pthread_mutex_lock(&server->lock);
     char *name = cli_xstrdup(server->scenario_name);
     pthread_mutex_unlock(&server->lock);
-    cli_buffer check = {0};
+    en_buffer check = {0};
     validate_yaml(server, yaml, name, &check);
     int valid = check.data && strncmp(check.data, "{\"valid\": true", 14) == 0;
     if (!valid) {
-        cli_buffer_puts(&check, "\n");
+        en_buffer_puts(&check, "\n");
         enum MHD_Result result = answer_json(c, 422, &check);
-        cli_buffer_free(&check);
+        en_buffer_free(&check);
         free(name);
         free(yaml);
         return result;
     }
-    cli_buffer_free(&check);
+    en_buffer_free(&check);
     char why[600] = "";
     int written = 0;
     if (server->save_path) {
@@ -396,17 +400,17 @@ static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, 
     free(server->scenario_yaml);
     server->scenario_yaml = cli_xstrdup(yaml);
     pthread_mutex_unlock(&server->lock);
-    cli_buffer out = {0};
-    cli_buffer_puts(&out, "{\"name\": ");
+    en_buffer out = {0};
+    en_buffer_puts(&out, "{\"name\": ");
     cli_json_string(&out, name);
-    cli_buffer_puts(&out, ", \"saved_to\": ");
+    en_buffer_puts(&out, ", \"saved_to\": ");
     if (written) cli_json_string(&out, server->save_path);
-    else cli_buffer_puts(&out, "null");
-    cli_buffer_puts(&out, ", \"yaml\": ");
+    else en_buffer_puts(&out, "null");
+    en_buffer_puts(&out, ", \"yaml\": ");
     cli_json_string(&out, yaml);
-    cli_buffer_puts(&out, "}\n");
+    en_buffer_puts(&out, "}\n");
     enum MHD_Result result = answer_json(c, 200, &out);
-    cli_buffer_free(&out);
+    en_buffer_free(&out);
     free(name);
     free(yaml);
     return result;
@@ -472,12 +476,12 @@ static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, 
     }
     en_node_free(node);
     if (!yaml) {
-        cli_buffer out = {0};
-        cli_buffer_puts(&out, "{\"error\": \"the scenario cannot be opened\", \"messages\": ");
+        en_buffer out = {0};
+        en_buffer_puts(&out, "{\"error\": \"the scenario cannot be opened\", \"messages\": ");
         write_messages(&out, &err, NULL, NULL);
-        cli_buffer_puts(&out, "}\n");
+        en_buffer_puts(&out, "}\n");
         enum MHD_Result result = answer_json(c, 422, &out);
-        cli_buffer_free(&out);
+        en_buffer_free(&out);
         en_error_clear(&err);
         free(name);
         return result;
@@ -494,21 +498,21 @@ static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, 
 /* GET /api/models: the registered models, as `entente models` lists them. */
 static enum MHD_Result api_models(struct MHD_Connection *c)
 {
-    cli_buffer out = {0};
-    cli_buffer_puts(&out, "{\"default\": ");
+    en_buffer out = {0};
+    en_buffer_puts(&out, "{\"default\": ");
     cli_json_string(&out, en_default_forecaster());
-    cli_buffer_puts(&out, ", \"models\": [");
+    en_buffer_puts(&out, ", \"models\": [");
     for (size_t k = 0; k < en_model_count(); k++) {
         const en_model *m = en_model_at(k);
-        cli_buffer_puts(&out, k ? ", {\"name\": " : "{\"name\": ");
+        en_buffer_puts(&out, k ? ", {\"name\": " : "{\"name\": ");
         cli_json_string(&out, en_model_name(m));
-        cli_buffer_puts(&out, ", \"description\": ");
+        en_buffer_puts(&out, ", \"description\": ");
         cli_json_string(&out, en_model_description(m));
-        cli_buffer_puts(&out, "}");
+        en_buffer_puts(&out, "}");
     }
-    cli_buffer_puts(&out, "]}\n");
+    en_buffer_puts(&out, "]}\n");
     enum MHD_Result r = answer_json(c, 200, &out);
-    cli_buffer_free(&out);
+    en_buffer_free(&out);
     return r;
 }
 
@@ -533,8 +537,8 @@ static enum MHD_Result api_recorded(serve_server *server, struct MHD_Connection 
         en_error_clear(&err);
         return r;
     }
-    cli_buffer out = {0};
-    cli_buffer_puts(&out, "{\"store\": true, \"runs\": [");
+    en_buffer out = {0};
+    en_buffer_puts(&out, "{\"store\": true, \"runs\": [");
     int first = 1;
     char *line = text, *next;
     for (int header = 1; line && *line; line = next, header = 0) {
@@ -543,16 +547,16 @@ static enum MHD_Result api_recorded(serve_server *server, struct MHD_Connection 
         char *end = NULL;
         long long id = strtoll(line, &end, 10);
         if (header || end == line || id <= 0) continue;
-        cli_buffer_printf(&out, "%s{\"id\": %lld, \"line\": ", first ? "" : ", ", id);
+        en_buffer_printf(&out, "%s{\"id\": %lld, \"line\": ", first ? "" : ", ", id);
         while (*end == ' ') end++;
         cli_json_string(&out, end);
-        cli_buffer_puts(&out, "}");
+        en_buffer_puts(&out, "}");
         first = 0;
     }
-    cli_buffer_puts(&out, "]}\n");
+    en_buffer_puts(&out, "]}\n");
     free(text);
     enum MHD_Result r = answer_json(c, 200, &out);
-    cli_buffer_free(&out);
+    en_buffer_free(&out);
     return r;
 }
 
@@ -568,10 +572,10 @@ static enum MHD_Result job_result(serve_server *server, struct MHD_Connection *c
     pthread_mutex_unlock(&server->lock);
     enum MHD_Result result;
     if (state == SERVE_JOB_RUNNING) {
-        cli_buffer out = {0};
-        cli_buffer_printf(&out, "{\"id\": %u, \"state\": \"running\"}\n", job->id);
+        en_buffer out = {0};
+        en_buffer_printf(&out, "{\"id\": %u, \"state\": \"running\"}\n", job->id);
         result = answer_json(c, 409, &out);
-        cli_buffer_free(&out);
+        en_buffer_free(&out);
     } else if (state == SERVE_JOB_DONE && status == 0) {
         result = answer(c, 200, "application/json; charset=utf-8", out_text, strlen(out_text), NULL);
     } else {
@@ -579,25 +583,25 @@ static enum MHD_Result job_result(serve_server *server, struct MHD_Connection *c
                       : status == CLI_BAD_INPUT ? 422 : 500;
         en_error err = EN_ERROR_INIT;
         stderr_messages(&err, err_text);
-        cli_buffer out = {0};
-        cli_buffer_printf(&out, "{\"id\": %u, \"state\": \"%s\", \"exit_status\": %d, \"error\": ", job->id,
+        en_buffer out = {0};
+        en_buffer_printf(&out, "{\"id\": %u, \"state\": \"%s\", \"exit_status\": %d, \"error\": ", job->id,
                          serve_job_state_name(state), status);
         cli_json_string(&out, state == SERVE_JOB_CANCELLED ? "the run was cancelled"
                                    : state == SERVE_JOB_TIMEOUT ? "the run took longer than the server allows (--max-run-seconds)"
                                    : err_text);
-        cli_buffer_puts(&out, ", \"stderr\": ");
+        en_buffer_puts(&out, ", \"stderr\": ");
         cli_json_string(&out, err_text);
-        cli_buffer_puts(&out, ", \"messages\": ");
+        en_buffer_puts(&out, ", \"messages\": ");
         write_messages(&out, &err, job->scenario_yaml, name);
         /* A cancelled Monte Carlo run still printed its partial answer. */
-        cli_buffer_puts(&out, ", \"partial\": ");
+        en_buffer_puts(&out, ", \"partial\": ");
         en_node *partial = out_text[0] ? en_json_parse(out_text) : NULL;
-        if (partial) cli_buffer_puts(&out, out_text);
-        else cli_buffer_puts(&out, "null");
+        if (partial) en_buffer_puts(&out, out_text);
+        else en_buffer_puts(&out, "null");
         en_node_free(partial);
-        cli_buffer_puts(&out, "}\n");
+        en_buffer_puts(&out, "}\n");
         result = answer_json(c, http, &out);
-        cli_buffer_free(&out);
+        en_buffer_free(&out);
         en_error_clear(&err);
     }
     free(out_text);
@@ -606,7 +610,7 @@ static enum MHD_Result job_result(serve_server *server, struct MHD_Connection *c
     return result;
 }
 
-static void job_status(serve_server *server, serve_job *job, cli_buffer *out)
+static void job_status(serve_server *server, serve_job *job, en_buffer *out)
 {
     pthread_mutex_lock(&server->lock);
     double elapsed = (job->state == SERVE_JOB_RUNNING ? 0 : job->ended) - job->started;
@@ -615,13 +619,13 @@ static void job_status(serve_server *server, serve_job *job, cli_buffer *out)
         clock_gettime(CLOCK_MONOTONIC, &t);
         elapsed = (double)t.tv_sec + (double)t.tv_nsec / 1e9 - job->started;
     }
-    cli_buffer_printf(out, "{\"id\": %u, \"command\": ", job->id);
+    en_buffer_printf(out, "{\"id\": %u, \"command\": ", job->id);
     cli_json_string(out, job->command);
-    cli_buffer_printf(out, ", \"state\": \"%s\", \"elapsed\": %.3f, \"progress\": ", serve_job_state_name(job->state), elapsed);
-    if (job->progress_total) cli_buffer_printf(out, "{\"done\": %zu, \"total\": %zu}", job->progress_done, job->progress_total);
-    else cli_buffer_puts(out, "null");
-    if (job->state != SERVE_JOB_RUNNING) cli_buffer_printf(out, ", \"exit_status\": %d", job->exit_status);
-    cli_buffer_puts(out, "}");
+    en_buffer_printf(out, ", \"state\": \"%s\", \"elapsed\": %.3f, \"progress\": ", serve_job_state_name(job->state), elapsed);
+    if (job->progress_total) en_buffer_printf(out, "{\"done\": %zu, \"total\": %zu}", job->progress_done, job->progress_total);
+    else en_buffer_puts(out, "null");
+    if (job->state != SERVE_JOB_RUNNING) en_buffer_printf(out, ", \"exit_status\": %d", job->exit_status);
+    en_buffer_puts(out, "}");
     pthread_mutex_unlock(&server->lock);
 }
 
@@ -630,14 +634,14 @@ static enum MHD_Result api_run(serve_server *server, struct MHD_Connection *c, c
     en_serve_run_request req;
     en_error err = EN_ERROR_INIT;
     if (en_serve_run_request_parse(r->body.data ? r->body.data : "", r->body.length, &req, &err) != EN_OK) {
-        cli_buffer out = {0};
-        cli_buffer_puts(&out, "{\"error\": ");
+        en_buffer out = {0};
+        en_buffer_puts(&out, "{\"error\": ");
         cli_json_string(&out, err.message);
-        cli_buffer_puts(&out, ", \"messages\": ");
+        en_buffer_puts(&out, ", \"messages\": ");
         write_messages(&out, &err, NULL, NULL);
-        cli_buffer_puts(&out, "}\n");
+        en_buffer_puts(&out, "}\n");
         enum MHD_Result result = answer_json(c, 400, &out);
-        cli_buffer_free(&out);
+        en_buffer_free(&out);
         en_error_clear(&err);
         return result;
     }
@@ -653,11 +657,11 @@ static enum MHD_Result api_run(serve_server *server, struct MHD_Connection *c, c
         serve_job_wait(server, job);
         result = job_result(server, c, job);
     } else {
-        cli_buffer out = {0};
+        en_buffer out = {0};
         job_status(server, job, &out);
-        cli_buffer_puts(&out, "\n");
+        en_buffer_puts(&out, "\n");
         result = answer_json(c, 202, &out);
-        cli_buffer_free(&out);
+        en_buffer_free(&out);
     }
     serve_job_release(server, job);
     return result;
@@ -674,21 +678,21 @@ static enum MHD_Result api_runs(serve_server *server, struct MHD_Connection *c, 
     if (!job) return answer_error(c, 404, "no such run (it never existed or is too old)");
     enum MHD_Result result;
     if (strcmp(end, "") == 0 && strcmp(method, "GET") == 0) {
-        cli_buffer out = {0};
+        en_buffer out = {0};
         job_status(server, job, &out);
-        cli_buffer_puts(&out, "\n");
+        en_buffer_puts(&out, "\n");
         result = answer_json(c, 200, &out);
-        cli_buffer_free(&out);
+        en_buffer_free(&out);
     } else if (strcmp(end, "/result") == 0 && strcmp(method, "GET") == 0) {
         result = job_result(server, c, job);
     } else if (strcmp(end, "/cancel") == 0 && strcmp(method, "POST") == 0) {
         serve_job_cancel(server, job);
         serve_job_wait(server, job);
-        cli_buffer out = {0};
+        en_buffer out = {0};
         job_status(server, job, &out);
-        cli_buffer_puts(&out, "\n");
+        en_buffer_puts(&out, "\n");
         result = answer_json(c, 200, &out);
-        cli_buffer_free(&out);
+        en_buffer_free(&out);
     } else if (strcmp(end, "") == 0 || strcmp(end, "/result") == 0 || strcmp(end, "/cancel") == 0) {
         result = answer_error(c, 405, "method not allowed here");
     } else {
@@ -704,9 +708,9 @@ static const char page_policy[] =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "font-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-static void page_html(cli_buffer *out)
+static void page_html(en_buffer *out)
 {
-    cli_buffer_puts(out,
+    en_buffer_puts(out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<title>entente workbench</title>\n<link rel=\"icon\" href=\"data:,\">\n"
@@ -716,14 +720,14 @@ static void page_html(cli_buffer *out)
         "<header><h1 id=\"title\">entente workbench</h1><p id=\"subtitle\"></p></header>\n"
         "<main id=\"workbench\"><noscript><p>The workbench needs JavaScript.</p></noscript>\n"
         "<ul id=\"entente-errors\"></ul></main>\n");
-    cli_buffer_printf(out, "<footer><p class=\"note\">Charts: Vega %s, Vega-Lite %s, vega-embed %s (BSD-3-Clause), "
+    en_buffer_printf(out, "<footer><p class=\"note\">Charts: Vega %s, Vega-Lite %s, vega-embed %s (BSD-3-Clause), "
                           "served by entente; no network beyond this server.</p></footer>\n",
                      en_web_asset_version("vega"), en_web_asset_version("vega-lite"),
                      en_web_asset_version("vega-embed"));
     static const char *const scripts[] = {"vega.js", "vega-lite.js", "vega-embed.js", "vega-interpreter.js", "charts.js", "serve.js"};
     for (size_t k = 0; k < sizeof scripts / sizeof scripts[0]; k++)
-        cli_buffer_printf(out, "<script src=\"/assets/%s\"></script>\n", scripts[k]);
-    cli_buffer_puts(out, "</body>\n</html>\n");
+        en_buffer_printf(out, "<script src=\"/assets/%s\"></script>\n", scripts[k]);
+    en_buffer_puts(out, "</body>\n</html>\n");
 }
 
 static enum MHD_Result serve_asset(struct MHD_Connection *c, const char *name)
@@ -784,7 +788,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     size_t limit = is_open ? server->max_upload : server->max_body;
     if (*upload_data_size) {
         if (!r->too_large && r->body.length + *upload_data_size <= limit)
-            cli_buffer_append(&r->body, upload_data, *upload_data_size);
+            en_buffer_append(&r->body, upload_data, *upload_data_size);
         else
             r->too_large = 1;
         *upload_data_size = 0;
@@ -819,10 +823,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!api) {
         if (!get) return answer_error(c, 405, "method not allowed");
         if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
-            cli_buffer page = {0};
+            en_buffer page = {0};
             page_html(&page);
             enum MHD_Result result = answer(c, 200, "text/html; charset=utf-8", page.data, page.length, page_policy);
-            cli_buffer_free(&page);
+            en_buffer_free(&page);
             return result;
         }
         if (strncmp(url, "/assets/", 8) == 0) return serve_asset(c, url + 8);

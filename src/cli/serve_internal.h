@@ -28,7 +28,7 @@ typedef struct serve_job {
     serve_job_state state;
     int exit_status;
     double started, ended; /* CLOCK_MONOTONIC seconds */
-    cli_buffer out, err;    /* the command's stdout and stderr */
+    en_buffer out, err;    /* the command's stdout and stderr */
     size_t progress_done, progress_total; /* Monte Carlo draws (mc), 0 when unknown */
     int cancel;
     char *scenario_yaml;   /* what the command ran on (for locating its messages) */

@@ -84,8 +84,8 @@ static void remove_tree(const char *directory)
 static void job_free(serve_job *job)
 {
     if (!job) return;
-    cli_buffer_free(&job->out);
-    cli_buffer_free(&job->err);
+    en_buffer_free(&job->out);
+    en_buffer_free(&job->err);
     if (job->directory) {
         remove_tree(job->directory);
         free(job->directory);
@@ -163,14 +163,14 @@ static void child_run(serve_server *server, serve_job *job, const char *file, ch
     _exit(status);
 }
 
-static void append_limited(serve_server *server, serve_job *job, cli_buffer *buffer, const char *data, size_t n,
+static void append_limited(serve_server *server, serve_job *job, en_buffer *buffer, const char *data, size_t n,
                            int *over)
 {
     if (job->out.length + job->err.length + n > server->max_output) {
         *over = 1;
         return;
     }
-    cli_buffer_append(buffer, data, n);
+    en_buffer_append(buffer, data, n);
 }
 
 typedef struct monitor_args {
@@ -251,7 +251,7 @@ static void *monitor(void *data)
     remove_tree(job->directory);
     pthread_mutex_lock(&server->lock);
     job->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    if (over) cli_buffer_puts(&job->err, "\nentente serve: the run's output grew past the limit (--max-output); it was stopped\n");
+    if (over) en_buffer_puts(&job->err, "\nentente serve: the run's output grew past the limit (--max-output); it was stopped\n");
     job->state = final_state;
     job->ended = now_seconds();
     server->running--;

@@ -50,6 +50,11 @@ int en_write_text(FILE *file, const char *text, size_t length)
 en_status en_buffer_flush(en_buffer *out, FILE *file, en_error *err)
 {
     size_t n = out->length;
+    /* Text cut short by a failed growth is not written at all. */
+    if (out->failed) {
+        en_buffer_free(out);
+        return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    }
     /* On a terminal, control codes from names and notes are shown, not obeyed. */
     if (n && !en_write_text(file, out->data, n)) {
         en_buffer_free(out);

@@ -25,7 +25,8 @@ int en_is_terminal(FILE *file);
 
 /* Writes the buffer to `file` (filtered as en_write_text filters), flushes it and frees the
  * buffer whatever happens. Errors: EN_ERROR_INTERNAL "cannot write the output" when writing or
- * flushing fails. Time complexity: O(length). */
+ * flushing fails; EN_ERROR_NOMEM, writing nothing, when a growth of the buffer failed
+ * (en_buffer.failed). Time complexity: O(length). */
 en_status en_buffer_flush(en_buffer *out, FILE *file, en_error *err);
 
 #endif

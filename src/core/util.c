@@ -91,49 +91,74 @@ void en_grow(void **array, size_t *capacity, size_t needed, size_t size)
     *capacity = cap;
 }
 
-void en_buffer_append(en_buffer *buffer, const char *text, size_t length)
+/* Growth of a public text buffer: inside a guard a failure unwinds the call like any guarded
+ * allocation; outside one (a program's own buffer, or library bookkeeping no guard covers) it
+ * is reported through the buffer (include/entente/util.h). */
+en_status en_buffer_append(en_buffer *buffer, const char *text, size_t length)
 {
+    if (buffer->failed) return EN_ERROR_NOMEM;
+    if (length > (size_t)-1 / 2 - buffer->length - 1) {
+        buffer->failed = 1;
+        return EN_ERROR_NOMEM;
+    }
     if (buffer->length + length + 1 > buffer->capacity) {
         size_t cap = buffer->capacity ? buffer->capacity : 256;
         while (cap < buffer->length + length + 1) cap *= 2;
-        buffer->data = en_xrealloc(buffer->data, cap);
+        if (en_oom_current) {
+            buffer->data = en_xrealloc(buffer->data, cap);
+        } else {
+            char *data = realloc(buffer->data, cap);
+            if (!data) {
+                buffer->failed = 1;
+                return EN_ERROR_NOMEM;
+            }
+            buffer->data = data;
+        }
         buffer->capacity = cap;
     }
-    memcpy(buffer->data + buffer->length, text, length);
+    if (length) memcpy(buffer->data + buffer->length, text, length);
     buffer->length += length;
     buffer->data[buffer->length] = '\0';
+    return EN_OK;
 }
 
-void en_buffer_puts(en_buffer *buffer, const char *text)
+en_status en_buffer_puts(en_buffer *buffer, const char *text)
 {
-    en_buffer_append(buffer, text, strlen(text));
+    return en_buffer_append(buffer, text, strlen(text));
 }
 
-void en_buffer_printf(en_buffer *buffer, const char *format, ...)
+en_status en_buffer_printf(en_buffer *buffer, const char *format, ...)
 {
     char small[256];
     va_list ap;
     va_start(ap, format);
     int n = vsnprintf(small, sizeof small, format, ap);
     va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        en_buffer_append(buffer, small, (size_t)n);
-        return;
+    if (n < 0) return buffer->failed ? EN_ERROR_NOMEM : EN_OK;
+    if ((size_t)n < sizeof small) return en_buffer_append(buffer, small, (size_t)n);
+    if (buffer->failed) return EN_ERROR_NOMEM;
+    char *big;
+    if (en_oom_current) {
+        big = en_xmalloc((size_t)n + 1);
+    } else if (!(big = malloc((size_t)n + 1))) {
+        buffer->failed = 1;
+        return EN_ERROR_NOMEM;
     }
-    char *big = en_xmalloc((size_t)n + 1);
     va_start(ap, format);
     vsnprintf(big, (size_t)n + 1, format, ap);
     va_end(ap);
-    en_buffer_append(buffer, big, (size_t)n);
+    en_status st = en_buffer_append(buffer, big, (size_t)n);
     free(big);
+    return st;
 }
 
 void en_buffer_free(en_buffer *buffer)
 {
+    if (!buffer) return;
     free(buffer->data);
     buffer->data = NULL;
     buffer->length = buffer->capacity = 0;
+    buffer->failed = 0;
 }
 
 /* Optimal string alignment distance: insertions, deletions, substitutions and swaps of

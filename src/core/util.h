@@ -33,17 +33,7 @@ void en_grow(void **array, size_t *capacity, size_t needed, size_t size);
 #define EN_GROW(array, capacity, needed) \
     en_grow((void **)&(array), &(capacity), (needed), sizeof *(array))
 
-typedef struct en_buffer {
-    char *data;
-    size_t length;
-    size_t capacity;
-} en_buffer;
-
-void en_buffer_append(en_buffer *buffer, const char *text, size_t length);
-void en_buffer_puts(en_buffer *buffer, const char *text);
-void en_buffer_printf(en_buffer *buffer, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-void en_buffer_free(en_buffer *buffer);
+/* en_buffer (a growable text buffer) is public: include/entente/util.h. */
 
 /* Case-insensitive ASCII comparison. */
 int en_strcasecmp(const char *a, const char *b);

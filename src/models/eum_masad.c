@@ -19,35 +19,7 @@
 
 #include "core/util.h"
 #include "models/eum.h"
-
-/* pow(x, r), skipping the call in pass 1 where every r is 1: glibc's pow(x, 1.0) is x exactly
- * (see eum_scholz.c, "Why the pow caches change no bit"), so the bits are the reference's. */
-static double pow_r(double x, double r)
-{
-    return r == 1.0 ? x : pow(x, r);
-}
-
-/* Utilities of actor i (exponent r) against alter j ("Variant masad"): Us, Uf, Ub, Uw; Usq = 2 − 4·0.5^r
- * depends on i alone and is passed in. */
-static void masad_utilities(double xi, double xj, double mu, double dx, double r, double Usq,
-                            double U[5])
-{
-    double a = fabs((xi - xj) / dx);
-    double bw = (fabs(xi - mu) + fabs(xi - xj)) / dx;
-    U[0] = 2 - 4 * pow_r(0.5 - 0.5 * a, r);
-    U[1] = 2 - 4 * pow_r(0.5 + 0.5 * a, r);
-    U[2] = 2 - 4 * pow_r(0.5 - 0.25 * bw, r);
-    U[3] = 2 - 4 * pow_r(0.5 + 0.25 * bw, r);
-    U[4] = Usq;
-}
-
-/* EU of i challenging j from i's view ("Variant masad"; Scholz et al. 2011 eq. 2 with the sign of
- * the (1−Q) term flipped, as in bdm2). s_j is the challenged actor's salience. */
-static double masad_eu(double P, const double U[5], double s_j, double Q, double T)
-{
-    double eu = (s_j * (P * U[0] + (1 - P) * U[1]) + (1 - s_j) * U[0]);
-    return eu - (Q * U[4] - (1 - Q) * (T * U[2] + (1 - T) * U[3]));
-}
+#include "models/eum_formula.h"
 
 /* vote() ("Variant masad"): x_j of the first ordered pair (j, k) with the largest
  * v(j,k) = Σ_i w_i ((|x_i − x_k| − |x_i − x_j|)/dx), i.e. the weighted median. O(n³). */
@@ -118,7 +90,7 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
     double mu = masad_vote(n, w, x, dx);
     if (trace) trace->mu1 = mu;
     for (size_t i = 0; i < n; i++) {
-        const double Usq = 2 - 4 * pow_r(0.5, r[i]);
+        const double Usq = eum_status_quo_utility(r[i]);
         for (size_t j = 0; j < n; j++) {
             if (i == j) {
                 EU[i * n + j] = NAN;
@@ -126,7 +98,7 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
                     if (trace && trace->U1[u]) trace->U1[u][i * n + j] = NAN;
                 continue;
             }
-            masad_utilities(x[i], x[j], mu, dx, r[i], Usq, U);
+            masad_utilities(x[i], x[j], mu, dx, r[i], Usq, 1, U);
             for (int u = 0; u < 5; u++)
                 if (trace && trace->U1[u]) trace->U1[u][i * n + j] = U[u];
             EU[i * n + j] = masad_eu(P[i * n + j], U, s[j], Q, T);
@@ -169,7 +141,7 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
             }
     }
     for (size_t i = 0; i < n; i++) {
-        const double Usq = 2 - 4 * pow_r(0.5, r[i]);
+        const double Usq = eum_status_quo_utility(r[i]);
         for (size_t j = 0; j < n; j++) {
             if (i == j) {
                 for (int u = 0; u < 5; u++)
@@ -177,7 +149,7 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
                 continue;
             }
             if (rep[j] < j && rep[j] != i) memcpy(U, row[rep[j]], sizeof U);
-            else masad_utilities(x[i], x[j], mu, dx, r[i], Usq, U);
+            else masad_utilities(x[i], x[j], mu, dx, r[i], Usq, 1, U);
             memcpy(row[j], U, sizeof U);
             for (int u = 0; u < 5; u++)
                 if (trace && trace->U2[u]) trace->U2[u][i * n + j] = U[u];

@@ -56,6 +56,7 @@
 #include "core/oom.h"
 #include "core/util.h"
 #include "models/eum.h"
+#include "models/eum_formula.h"
 #include "models/eum_masad_fast.h"
 
 /* ---- two-lane log and exp (GCC/clang vector extensions, SSE2 baseline) -------------------
@@ -211,7 +212,7 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
     sh.eta = (float)(2e-14 * (1 + fabs(Q) + fabs(1 - Q) * (fabs(T) + fabs(1 - T))));
     atomic_init(&sh.next, 0);
     double *usq = en_xmalloc(n * sizeof *usq);
-    for (size_t k = 0; k < n; k++) usq[k] = 2 - 4 * pow(0.5, r[k]);
+    for (size_t k = 0; k < n; k++) usq[k] = eum_status_quo_utility(r[k]);
     sh.usq = usq;
     float *s_sorted = en_xcalloc(n16, sizeof *s_sorted);
     for (size_t t = 0; t < n; t++) s_sorted[t] = (float)s[mp->order[t]];
@@ -458,7 +459,7 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
             for (size_t t = t0; t < t0 + mp.count[p]; t++) {
                 size_t i = ord[t];
                 const double ri = r[i];
-                const double usq = 2 - 4 * pow(0.5, ri);
+                const double usq = eum_status_quo_utility(ri);
                 utility_bulk(ri, Lm, Us, m2);
                 utility_bulk(ri, Lp, Uf, m2);
                 if (Q != 1) {
@@ -466,30 +467,28 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
                     utility_bulk(ri, LBp, Uw, m2);
                 }
                 for (size_t q = 0; q < m; q++) {
-                    A[q] = P[q] * Us[q] + (1 - P[q]) * Uf[q];
+                    A[q] = masad_contest(P[q], Us[q], Uf[q]);
                     tail[q] = Q == 1 ? Q * usq /* (1 − Q)·(…) is exactly 0 */
-                                     : Q * usq - (1 - Q) * (T * Ub[q] + (1 - T) * Uw[q]);
+                                     : masad_status_quo(usq, Ub[q], Uw[q], Q, T);
                 }
                 /* the actor's own position: a = 0, so Us = Uf = Usq exactly as in the reference */
-                A[p] = P[p] * usq + (1 - P[p]) * usq;
+                A[p] = masad_contest(P[p], usq, usq);
                 Us[p] = usq;
                 if (Q != 1) {
-                    double bw = fabs(mp.u[p] - mu) / dx;
-                    double ub = 2 - 4 * pow(0.5 - 0.25 * bw, ri), uw = 2 - 4 * pow(0.5 + 0.25 * bw, ri);
-                    tail[p] = Q * usq - (1 - Q) * (T * ub + (1 - T) * uw);
+                    double U[5];
+                    masad_utilities(mp.u[p], mp.u[p], mu, dx, ri, usq, 1, U);
+                    tail[p] = masad_status_quo(usq, U[MASAD_UB], U[MASAD_UW], Q, T);
                 }
                 for (size_t tj = 0; tj < n; tj++) {
                     size_t j = ord[tj];
                     if (j == i) continue;
                     size_t q = mp.index[j];
-                    double eu = (s[j] * A[q] + (1 - s[j]) * Us[q]) - tail[q];
+                    double eu = masad_combine(s[j], A[q], Us[q], tail[q]);
                     if (trace && trace->eu_self) trace->eu_self[i * n + j] = eu;
                     if (!(eu > 0)) continue;
                     offers[j]++;
                     double dist = fabs(mp.u[q] - mp.u[p]);
-                    if (best[j] < 0 || eu > best_eu[j] ||
-                        (eu == best_eu[j] &&
-                         (dist < best_dist[j] || (dist == best_dist[j] && (long)i < best[j])))) {
+                    if (better_offer(eu, dist, (long)i, best_eu[j], best_dist[j], best[j])) {
                         best[j] = (long)i;
                         best_eu[j] = eu;
                         best_dist[j] = dist;
@@ -513,15 +512,8 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
         size_t qi = mp.index[i], qj = mp.index[j];
         double Pij = qi == qj ? 0.0 : masad_probability_one(&mp, qi, qj);
         double U[5];
-        double a = fabs((x[i] - x[j]) / dx);
-        double bw = (fabs(x[i] - mu) + fabs(x[i] - x[j])) / dx;
-        U[0] = 2 - 4 * pow(0.5 - 0.5 * a, r[i]);
-        U[1] = 2 - 4 * pow(0.5 + 0.5 * a, r[i]);
-        U[2] = 2 - 4 * pow(0.5 - 0.25 * bw, r[i]);
-        U[3] = 2 - 4 * pow(0.5 + 0.25 * bw, r[i]);
-        U[4] = 2 - 4 * pow(0.5, r[i]);
-        double Ui = (s[j] * (Pij * U[0] + (1 - Pij) * U[1]) + (1 - s[j]) * U[0]);
-        Ui = Ui - (Q * U[4] - (1 - Q) * (T * U[2] + (1 - T) * U[3]));
+        masad_utilities(x[i], x[j], mu, dx, r[i], eum_status_quo_utility(r[i]), 1, U);
+        double Ui = masad_eu(Pij, U, s[j], Q, T);
         double Uj = best_eu[i];
         eum_move *mv = &moves[i];
         mv->with = (long)j;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "models/eum_formula.h"
 #include "models/eum_masad_fast.h"
 
 /* ---- wide kernels: 8 doubles / 16 floats per vector --------------------------------------
@@ -313,29 +314,16 @@ ALWAYS void pass1_body(pass1_args *a)
  * position are evaluated exactly. The records (p2_cand, pass2_shared, pass2_local) are in
  * eum_masad_fast.h; the round (pass2_screened) sets them up and merges the threads' results. */
 
-/* EU_i(j) from its parts, in the straight path's operation order */
-static double eu_formula(double P, double Us, double Uf, double Ub, double Uw, double Usq,
-                         double sj, double Q, double T)
-{
-    double EU = (sj * (P * Us + (1 - P) * Uf) + (1 - sj) * Us);
-    return EU - (Q * Usq - (1 - Q) * (T * Ub + (1 - T) * Uw));
-}
-
+/* EU_i(j) exactly, as the straight path computes it (eum_formula.h) */
 static double exact_eu(const masad_positions *mp, const double *x, const double *s,
                        const double *r, const double *usq, double Q, double T, double dx,
                        double mu, size_t i, size_t j)
 {
     size_t qi = mp->index[i], qj = mp->index[j];
     double P = qi == qj ? 0.0 : masad_probability_one(mp, qi, qj);
-    double a = fabs((x[i] - x[j]) / dx);
-    double ub = 0, uw = 0; /* with Q = 1 they are multiplied by 0: skip the two pow calls */
-    if (Q != 1) {
-        double bw = (fabs(x[i] - mu) + fabs(x[i] - x[j])) / dx;
-        ub = 2 - 4 * pow(0.5 - 0.25 * bw, r[i]);
-        uw = 2 - 4 * pow(0.5 + 0.25 * bw, r[i]);
-    }
-    return eu_formula(P, 2 - 4 * pow(0.5 - 0.5 * a, r[i]), 2 - 4 * pow(0.5 + 0.5 * a, r[i]), ub,
-                      uw, usq[i], s[j], Q, T);
+    double U[5]; /* with Q = 1, U_b and U_w are multiplied by 0: their two pows are skipped */
+    masad_utilities(x[i], x[j], mu, dx, r[i], usq[i], Q != 1, U);
+    return masad_eu(P, U, s[j], Q, T);
 }
 
 static void offer_exact(pass2_local *lo, size_t i, size_t j, double eu)
@@ -415,8 +403,8 @@ ALWAYS void pass2_body(pass2_local *lo)
             const size_t i = mp->order[ti];
             const double ri = r[i];
             const double usq = sh->usq[i];
-            const double bw0 = (fabs(x[i] - sh->mu) + 0.0) / sh->dx;
-            const double ub0 = 2 - 4 * pow(0.5 - 0.25 * bw0, ri), uw0 = 2 - 4 * pow(0.5 + 0.25 * bw0, ri);
+            double U0[5]; /* against an alter at i's own position */
+            masad_utilities(x[i], x[i], sh->mu, sh->dx, ri, usq, 1, U0);
             /* Each utility is usq + d with d = −c4·expm1(r·log1p(2b − 1)), c4 = 4·0.5^r = 2 − usq,
              * so that EU = s·D + E with
              *   D = (1 − P)(dF − dS) ≤ 0,  E = dS + (1 − Q)(2·usq + T·dB + (1 − T)·dW),
@@ -484,7 +472,7 @@ ALWAYS void pass2_body(pass2_local *lo)
             for (size_t t = t_lo; t < t_hi; t++) { /* receivers at the sender's position */
                 size_t j = mp->order[t];
                 if (j == i) continue;
-                double eu = eu_formula(0.0, usq, usq, ub0, uw0, usq, s[j], Q, T);
+                double eu = masad_eu(0.0, U0, s[j], Q, T);
                 if (!(eu > 0)) continue;
                 lo->cnt[t]++;
                 offer_exact(lo, i, j, eu);

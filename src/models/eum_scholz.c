@@ -32,36 +32,16 @@
 #include "core/util.h"
 #include "core/vmath.h"
 #include "models/eum.h"
+#include "models/eum_formula.h"
+#include "models/eum_scholz_choice.h"
 
 /*
  * Why the pow caches change no bit. glibc's pow is a pure function of its two arguments, so a
  * pow whose arguments are formed by the same expression from the same values gives the same
  * double however often it is called; computing it once and reading it back is exact as long as
- * every sum that uses it keeps its terms and their order. And pow(x, 1.0) is x exactly (the
- * result is representable and glibc's pow is accurate to well under one ulp; checked on 2·10⁸
- * arguments, subnormals included), so with r = 1 — every exponent in the risk phase — the call
- * is skipped (pow_r), as it is for pow(+0, r > 0) = +0 (a voter's distance to itself).
+ * every sum that uses it keeps its terms and their order. The r = 1 and +0 shortcuts are
+ * eum_pow_r's (eum_formula.h).
  */
-static double pow_r(double x, double r)
-{
-    if (r == 1.0) return x;
-    if (x == 0 && !signbit(x) && r > 0) return 0.0; /* pow(+0, y > 0) is +0 (C11 F.10.4.4) */
-    return pow(x, r);
-}
-
-/* The utilities of "Variant scholz" seen with exponent r across a distance dist = |x_i − x_j|:
- * success Us, failure Uf, status quo Usq = 2 − 4·0.5^r (the reference's expressions). */
-static double scholz_us(double dist, double D, double r)
-{
-    return 2 - 4 * pow_r(0.5 - (0.5 * dist) / D, r);
-}
-
-static double scholz_uf(double dist, double D, double r)
-{
-    return 2 - 4 * pow_r(0.5 + (0.5 * dist) / D, r);
-}
-
-#include "models/eum_scholz_choice.h"
 
 /* ---- straight path ---------------------------------------------------------------------- */
 
@@ -93,7 +73,7 @@ static int scholz_probabilities_straight(size_t n, const double *w, const double
     for (size_t k = 0; k < n; k++) {
         double *dk = delta + k * n;
         for (size_t a = 0; a < n; a++)
-            dk[a] = rep[a] < a ? dk[rep[a]] : pow_r(fabs(x[k] - x[a]) / D, r[k]);
+            dk[a] = rep[a] < a ? dk[rep[a]] : eum_pow_r(fabs(x[k] - x[a]) / D, r[k]);
         for (size_t a = 0; a < n; a++) finite &= isfinite(dk[a]) != 0;
         finite &= isfinite(w[k]) != 0;
     }
@@ -163,7 +143,7 @@ eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const doub
         goto done;
     }
     if (trace && trace->P_risk) memcpy(trace->P_risk, P, nn * sizeof *P);
-    const double Usq1 = 2 - 4 * pow_r(0.5, 1.0); /* 0 */
+    const double Usq1 = eum_status_quo_utility(1.0); /* 0 */
     for (size_t i = 0; i < n; i++) {
         double sum = 0;
         for (size_t j = 0; j < n; j++) {
@@ -191,7 +171,7 @@ eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const doub
     for (size_t i = 0; i < n; i++) {
         scholz_choice ch;
         choice_init(&ch);
-        const double Usq = 2 - 4 * pow_r(0.5, r[i]);
+        const double Usq = eum_status_quo_utility(r[i]);
         for (size_t j = 0; j < n; j++) {
             if (j == i) {
                 if (trace && trace->eu_self) trace->eu_self[i * n + j] = NAN;
@@ -578,7 +558,7 @@ SCHOLZ_BODY eum_status scholz_round_fast(const eum_config *cfg, size_t n, const 
             const size_t qj = sf.index[j];
             if (qj == qi) continue; /* contributes exactly 0 */
             const double dd = sf.dd[qi * mp + qj];
-            const double Us = 2 - 4 * (0.5 - 0.5 * dd), Uf = 2 - 4 * (0.5 + 0.5 * dd);
+            const double Us = eum_utility(0.5 - 0.5 * dd), Uf = eum_utility(0.5 + 0.5 * dd);
             sum += scholz_eu_u(P[qj * m + qi], Us, Uf, 0.0, s[i], Q);
         }
         danger[i] = sum;
@@ -602,7 +582,7 @@ SCHOLZ_BODY eum_status scholz_round_fast(const eum_config *cfg, size_t n, const 
         choice_init(&ch);
         const size_t qi = sf.index[i];
         const double *bs = half_minus + i * m, *bf = half_plus + i * m;
-        const double Usq = 2 - 4 * bs[qi];
+        const double Usq = eum_utility(bs[qi]);
         for (size_t j = 0; j < n; j++) {
             const size_t qj = sf.index[j];
             if (qj == qi) {
@@ -613,7 +593,7 @@ SCHOLZ_BODY eum_status scholz_round_fast(const eum_config *cfg, size_t n, const 
                 continue;
             }
             /* e_ij and e_ji share the distance and i's exponent, hence Us and Uf */
-            const double Us = 2 - 4 * bs[qj], Uf = 2 - 4 * bf[qj];
+            const double Us = eum_utility(bs[qj]), Uf = eum_utility(bf[qj]);
             double e_ij = scholz_eu_u(P[qi * m + qj], Us, Uf, Usq, s[j], Q);
             double e_ji = scholz_eu_u(P[qj * m + qi], Us, Uf, Usq, s[i], Q);
             if (eu_self) eu_self[i * n + j] = e_ij;

@@ -1,8 +1,8 @@
 /*
- * eum_scholz_choice.h — the pair expected utility and the offer phase's decision rule of the "scholz"
- * EUM variant, shared by
- * every scholz path (eum_scholz.c, eum_scholz_sorted.c) so that each is written once. Not
- * for use outside src/models/eum_scholz*.c.
+ * eum_scholz_choice.h — the offer phase's decision rule of the "scholz" EUM variant (the pair
+ * expected utility it compares is scholz_eu_u in eum_formula.h), shared by every scholz path
+ * (eum_scholz.c, eum_scholz_sorted.c) so that it is written once. Not for use outside
+ * src/models/eum_scholz*.c.
  */
 #ifndef ENTENTE_MODELS_EUM_SCHOLZ_CHOICE_H
 #define ENTENTE_MODELS_EUM_SCHOLZ_CHOICE_H
@@ -11,16 +11,7 @@
 #include <stddef.h>
 
 #include "models/eum.h"
-
-/* E^p(i→j) of "Variant scholz" from the utilities of the evaluating actor p (its exponent, the
- * distance |x_i − x_j|): P the probability that the challenger wins, s_target the salience of
- * the challenged actor (its probability to resist). Scholz et al. (2011) eq. 2–3 with the (1−Q)
- * term absent, as in bdm1. The parentheses are the reference's evaluation order. E^i(i→j) and
- * E^i(j→i) share dist and i's exponent, hence Us, Uf and Usq. */
-static inline double scholz_eu_u(double P, double Us, double Uf, double Usq, double s_target, double Q)
-{
-    return (s_target * (P * Us + (1 - P) * Uf) + (1 - s_target) * Us) - Q * Usq;
-}
+#include "models/eum_formula.h"
 
 /* The offer phase's decision for receiver i, given its pair EUs against each j ("Variant
  * scholz", offer phase):

@@ -35,6 +35,7 @@
 #include "core/util.h"
 #include "core/vmath.h"
 #include "models/eum.h"
+#include "models/eum_formula.h"
 #include "models/eum_scholz_choice.h"
 
 /* Columns handled together: the writes of a tile to a row of the table are one cache line,
@@ -71,14 +72,6 @@ typedef struct sorted_round {
     size_t *cut;        /* [TILE] */
 } sorted_round;
 
-/* pow(x, r) as the straight path's pow_r forms it: r = 1 and +0 are exact shortcuts. */
-static double pow_r(double x, double r)
-{
-    if (r == 1.0) return x;
-    if (x == 0 && !signbit(x) && r > 0) return 0.0;
-    return pow(x, r);
-}
-
 /* The prefix sums S_y(t), t = 0..n, of column y: δ of each voter (by rank) at u_y. */
 static void column_prefix(const sorted_round *sr, size_t y, int array_powers, double *S)
 {
@@ -86,7 +79,7 @@ static void column_prefix(const sorted_round *sr, size_t y, int array_powers, do
     const double uy = sr->u[y], D = sr->D;
     double *d = S + 1; /* δ by rank, then summed in place */
     if (!array_powers) {
-        for (size_t t = 0; t < n; t++) d[t] = pow_r(fabs(sr->xs[t] - uy) / D, sr->rs[t]);
+        for (size_t t = 0; t < n; t++) d[t] = eum_pow_r(fabs(sr->xs[t] - uy) / D, sr->rs[t]);
     } else {
         /* log of |u_q − u_y|/D once per position, then exp(r·log) per voter */
         double *L = sr->scratch;
@@ -355,8 +348,8 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
         unit_column(&sr, qi, 1 / Z1, pcol);
         for (size_t q = 0; q < m; q++) {
             const double d = fabs(sr.u[qi] - sr.u[q]) / D;
-            bs[q] = 2 - 4 * (0.5 - 0.5 * d); /* Us, Uf with r = 1 */
-            bf[q] = 2 - 4 * (0.5 + 0.5 * d);
+            bs[q] = eum_utility(0.5 - 0.5 * d); /* Us, Uf with r = 1 */
+            bf[q] = eum_utility(0.5 + 0.5 * d);
         }
         for (size_t t = sr.start[qi]; t < sr.start[qi + 1]; t++) {
             const size_t i = sr.rank_actor[t];
@@ -408,7 +401,7 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
                     for (size_t q = 0; q < 2 * m; q++) bs[q] *= ri;
                     en_exp_array(bs, 2 * m);
                 }
-                const double Usq = 2 - 4 * bs[qi];
+                const double Usq = eum_utility(bs[qi]);
                 scholz_choice ch;
                 choice_init(&ch);
                 for (size_t j = 0; j < n; j++) {
@@ -420,7 +413,7 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
                             eu_other[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[i], Q);
                         continue;
                     }
-                    const double Us = 2 - 4 * bs[qj], Uf = 2 - 4 * bf[qj];
+                    const double Us = eum_utility(bs[qj]), Uf = eum_utility(bf[qj]);
                     const double e_ij = scholz_eu_u(prow[qj], Us, Uf, Usq, s[j], Q);
                     const double e_ji = scholz_eu_u(pcol[qj], Us, Uf, Usq, s[i], Q);
                     if (eu_self) eu_self[i * n + j] = e_ij;

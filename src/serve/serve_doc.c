@@ -71,10 +71,22 @@ static void write_scalar_json(en_buffer *out, en_ynode *node)
     const char *text = en_ynode_get_scalar(node, &n);
     if (!text) text = "";
     if (en_ynode_get_style(node) == EN_YSTYLE_PLAIN) {
-        if (word_is(text, n, null_words)) return en_buffer_puts(out, "null");
-        if (word_is(text, n, true_words)) return en_buffer_puts(out, "true");
-        if (word_is(text, n, false_words)) return en_buffer_puts(out, "false");
-        if (is_json_number(text, n)) return en_buffer_append(out, text, n);
+        if (word_is(text, n, null_words)) {
+            en_buffer_puts(out, "null");
+            return;
+        }
+        if (word_is(text, n, true_words)) {
+            en_buffer_puts(out, "true");
+            return;
+        }
+        if (word_is(text, n, false_words)) {
+            en_buffer_puts(out, "false");
+            return;
+        }
+        if (is_json_number(text, n)) {
+            en_buffer_append(out, text, n);
+            return;
+        }
         /* Other YAML numbers (+5, .5, 1e3 written 1E3 ...) as the double they read as. */
         char *copy = en_xstrndup(text, n);
         double value;

@@ -8,29 +8,11 @@ set -euo pipefail
 entente=$1
 repo=$2
 
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [ "${ENTENTE_BROWSER_TESTS:-1}" = 0 ]; then echo "SKIP: ENTENTE_BROWSER_TESTS=0"; exit 77; fi
-if [ -z "$browser" ]; then
-  if [ -n "${CI:-}" ] || [ "${ENTENTE_BROWSER_TESTS:-}" = 1 ]; then
-    echo "FAIL: chromium not found (apt-get install chromium; .ci/run installs it)" >&2
-    exit 1
-  fi
-  echo "SKIP: chromium not found; install Debian's chromium to run the browser test" >&2
-  exit 77
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$repo/tests/lib/browser.bash"
 
 input="$repo/tests/golden/ktab/inputs/dummyData_3Dim.csv"
 "$entente" report "$input" --mc-draws 0 --no-sensitivity -o "$tmp/smp.html" 2>/dev/null
-profile=$(mktemp -d "$tmp/profile.XXXX")
-timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --disable-dev-shm-usage --user-data-dir="$profile" --virtual-time-budget=5000 \
-  --dump-dom "file://$tmp/smp.html" >"$tmp/smp.dom" 2>"$tmp/chromium.log" || { cat "$tmp/chromium.log" >&2; exit 1; }
+render "$tmp/smp.html" "$tmp/smp.dom" || exit 1
 
 grep -q '<body[^>]*data-status="ready"' "$tmp/smp.dom" || fail "the page did not report ready"
 grep -q '<ul id="entente-errors"><li' "$tmp/smp.dom" && fail "the page recorded errors: $(grep -o '<ul id="entente-errors">.\{0,400\}' "$tmp/smp.dom")"
