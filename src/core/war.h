@@ -53,6 +53,9 @@ enum {
     WP_SIGNAL_NOISE,   /* (4) sd of each veto player's private error in its prior about the edge; 0: off */
     WP_OBSERVE_NOISE,  /* (4) sd of each veto player's error in reading a step's battle share; 0: off */
     WP_RENEWAL_POWER,  /* (2) 1: the loss from renewal is valued at the post-deal balance of power; 0: renewal_loss only */
+    WP_WAR_VALUE,      /* (9) 1: the value of fighting on is each side's believed outcome of the war (who prevails,
+                        * when); 0: the front projected over the horizon (WB-1) */
+    WP_FORT_DAYS,      /* (9) days one battle over a fort of the Smith-Stam front takes (believed time to decision) */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored

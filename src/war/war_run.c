@@ -442,6 +442,20 @@ static void war_outcome(const war_run *r, const war_setup *su, double z, double 
     }
 }
 
+/* (9) A side's belief about how the war ends (docs/models/war.md, WB-2 (9)): the front as
+ * Smith & Stam's (2004) row of N forts between the thresholds z_min and z_max (A holds
+ * k = N (z − z_min)/(z_max − z_min)), one battle per `fort_days`, each won by A with the side's
+ * believed edge q. P(A prevails) is the gambler's ruin, the time to decision the walk's
+ * expected length, in steps. */
+static void war_end_belief(const war_run *r, const war_setup *su, double q, double z, double *p_win,
+                           double *t_decide)
+{
+    double n = r->global[WP_FORTS], lo = r->global[WP_Z_MIN], hi = r->global[WP_Z_MAX];
+    double k = hi > lo ? n * clamp((z - lo) / (hi - lo), 0, 1) : n * clamp(z, 0, 1);
+    *p_win = en_war_gamblers_ruin(q, k, n);
+    *t_decide = en_war_ruin_duration(q, k, n) * r->global[WP_FORT_DAYS] / (double)su->w->step_days;
+}
+
 /* V^cont of actor a with weights `weight` (docs/models/war.md, 'One run', step 6): own belief → projected front → expected
  * package, discounted, minus the costs of fighting on (plus a patron's gain from the war). */
 static double continuation(war_run *r, const war_setup *su, long a, const double *ideal,
@@ -456,6 +470,24 @@ static double continuation(war_run *r, const war_setup *su, long a, const double
     en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
                         r->reference, 0, 0, 0, 1, &pl};
     double q = clamp(belief(r, su, a) + r->q_shift, 0.001, 0.999);
+    if (r->global[WP_WAR_VALUE] > 0) {
+        /* (9) the war's believed end (Fearon 1995; Smith & Stam 2004; Slantchev 2003) */
+        double p_win, t_decide;
+        war_end_belief(r, su, q, z, &p_win, &t_decide);
+        double dt = pow(r->global[WP_DELTA], t_decide);
+        double ann = r->global[WP_DELTA] < 1 ? (1 - dt) / (1 - r->global[WP_DELTA]) : t_decide;
+        war_outcome(r, su, 1, r->outcome);
+        double value = p_win * en_war_utility(&one, &pl, r->outcome);
+        war_outcome(r, su, 0, r->outcome);
+        value = dt * (value + (1 - p_win) * en_war_utility(&one, &pl, r->outcome));
+        value -= AP(r, su, a, WA_FLOW_COST) * ann;
+        size_t b = patron_index(su, a);
+        if (b != (size_t)-1) {
+            value -= AP(r, su, a, WA_AID_COST) * r->flow_now[b] * ann;
+            value += AP(r, su, a, WA_WAR_BENEFIT) * ann;
+        }
+        return value;
+    }
     double zhat = clamp(z + (double)horizon * (r->global[WP_FRONT_SPEED] + jump) * (2 * q - 1), 0, 1);
     war_outcome(r, su, zhat, r->outcome);
     double value = dh * en_war_utility(&one, &pl, r->outcome);
@@ -975,6 +1007,13 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             sum->explain_type_low[(size_t)run * 2 + 1] = r->type_low[1];
             sum->explain_rejections[run] = (double)r->rejections;
             for (size_t p = 0; p < su->np; p++) sum->explain_renew_loss[base + p] = r->renew_loss[p];
+            for (size_t p = 0; p < su->np; p++) { /* (9) each veto player's view of the war's end */
+                double qb = clamp(belief(r, su, su->player_actor[p]) + r->q_shift, 0.001, 0.999), pw, td;
+                war_end_belief(r, su, qb, z, &pw, &td);
+                sum->explain_belief[base + p] = qb;
+                sum->explain_p_prevail[base + p] = pw;
+                sum->explain_days_decide[base + p] = td * (double)w->step_days;
+            }
             for (size_t k = 0; k < ni; k++) sum->explain_renew_basis[(size_t)run * ni + k] = r->renew_basis[k];
             for (size_t b = 0; b < su->nb; b++) {
                 sum->explain_patron[(size_t)run * su->nb + b] = r->patron_surplus[b];

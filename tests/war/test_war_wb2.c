@@ -80,7 +80,7 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
                                            "p_talk_mediated: 0", "p_talk_closed: 0", "talk_ramp_days: 0",
                                            "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
                                            "victor_signs: 0", "signal_noise: 0", "observe_noise: 0",
-                                           "renewal_power: 0"};
+                                           "renewal_power: 0", "war_value: 0"};
     char globals[1024] = "";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         char key[64];
@@ -797,6 +797,89 @@ static void test_reader(void **state)
     en_error_clear(&err);
 }
 
+/* ---- (9) the value of fighting on from each side's belief about how the war ends ---- */
+
+/* Expected length of the gambler's-ruin walk by the naive route: iterate the recurrence
+ * D_k = 1 + q D_{k+1} + (1 − q) D_{k−1}, D_0 = D_N = 0, to its fixed point (integer k). */
+static double ruin_duration_reference(double q, int k, int n)
+{
+    double d[64] = {0};
+    for (int it = 0; it < 200000; it++)
+        for (int j = 1; j < n; j++) d[j] = 1 + q * d[j + 1] + (1 - q) * d[j - 1];
+    return d[k];
+}
+
+static void test_war_value(void **state)
+{
+    (void)state;
+    /* the closed form of the expected duration against the recurrence */
+    static const double qs[] = {0.3, 0.45, 0.5, 0.6, 0.75};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        for (int k = 1; k < 10; k += 2) {
+            double ref = ruin_duration_reference(qs[i], k, 10), got = en_war_ruin_duration(qs[i], k, 10);
+            if (fabs(ref - got) > 1e-6 * (1 + ref)) {
+                fprintf(stderr, "duration q %.2f k %d: %.9f, recurrence %.9f\n", qs[i], k, got, ref);
+                fail();
+            }
+        }
+    assert_true(fabs(en_war_ruin_duration(0.5, 3, 10) - 21) < 1e-9);
+    assert_true(en_war_ruin_duration(0.6, 0, 10) == 0 && en_war_ruin_duration(0.6, 10, 10) == 0);
+    /* Fearon's range under each side's own belief. A frozen front at z = ½ between z_min = 0.02
+     * and z_max = 0.98 is k = 5 of N = 10 forts; each side holds its belief q_i exactly
+     * (overwhelming prior, no noise). By its own belief A prevails with P_i = ruin(q_i, 5, 10)
+     * after T_i = D(q_i, 5, 10) battles of a week (one step), so
+     *   V_A = δ^T_A [P_A u_A(A wins) + (1 − P_A) u_A(B wins)] − κ (1 − δ^T_A)/(1 − δ),
+     * B's alike with its own P_B, T_B. u_A + u_B = 1 on every package (bloc, weight 1e-4, stays at
+     * its status quo 20 whoever wins), so the packages both prefer to fighting are A's utilities in
+     * [V_A, 1 − V_B]: the slack is (1 − V_A − V_B)/2, the range empty iff V_A + V_B > 1 — mutual
+     * optimism (P_A − P_B) larger than the discounted costs closes it. */
+    static const double gaps[] = {0, 0.05, 0.1};
+    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        char actors[160];
+        snprintf(actors, sizeof actors, "A: {optimism: %g}, B: {optimism: %g}", gaps[g], -gaps[g]);
+        en_scenario *s = scenario(", p_talk_open: 0, private_info: 0, prior_strength: 1000000, forget: 1, war_value: 1",
+                                  actors, NULL, NULL, NULL);
+        en_war_options o;
+        en_war_options_init(&o);
+        o.runs = 10;
+        o.window_only = 1;
+        int ok;
+        o.explain_day = en_date_days("2022-01-01", &ok);
+        en_war_summary *m = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        double slack = 0;
+        for (long r = 0; r < m->runs; r++) {
+            /* each side's belief after step 0's battle, as recorded (it moves the overwhelming
+             * prior by a few millionths) */
+            double v[2];
+            for (int side = 0; side < 2; side++) {
+                double q = side == 0 ? m->belief_a[(size_t)r * (size_t)m->steps] : m->belief_b[(size_t)r * (size_t)m->steps];
+                double p = en_war_gamblers_ruin(q, 5, 10), t = ruin_duration_reference(q, 5, 10);
+                double dt = pow(0.995, t), ann = (1 - dt) / (1 - 0.995);
+                double u_a_wins = (1 + 0.0001 * 0.8) / 1.0001, u_b_wins = 0.0001 * 0.8 / 1.0001;
+                if (side == 1) u_a_wins = 0.0001 * 0.2 / 1.0001, u_b_wins = (1 + 0.0001 * 0.2) / 1.0001;
+                v[side] = dt * (p * u_a_wins + (1 - p) * u_b_wins) - 0.003 * ann;
+            }
+            assert_true(fabs(m->belief_a[(size_t)r * (size_t)m->steps] - (0.5 + gaps[g])) < 1e-4);
+            slack = (1 - v[0] - v[1]) / 2;
+            double ra = m->explain_reservation[(size_t)r * m->player_count + 0];
+            double rb = m->explain_reservation[(size_t)r * m->player_count + 1];
+            double got = m->slack[(size_t)r * (size_t)m->steps];
+            if (fabs(ra - v[0]) > 2e-6 || fabs(rb - v[1]) > 2e-6 || fabs(got - slack) > 2e-6) {
+                fprintf(stderr, "gap %.2f: V_A %.6f (%.6f), V_B %.6f (%.6f), slack %.6f (%.6f)\n", gaps[g], ra,
+                        v[0], rb, v[1], got, slack);
+                fail();
+            }
+            assert_int_equal(m->open[(size_t)r * (size_t)m->steps], slack >= 0);
+        }
+        if (g == 0) assert_true(slack > 0.1);   /* common belief: a range as wide as the costs */
+        if (g == 2) assert_true(slack < -0.1);  /* q 0.6 against 0.4: P 0.88 against 0.12, no range */
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -807,7 +890,7 @@ int main(void)
         cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
         cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
-        cmocka_unit_test(test_monotone),
+        cmocka_unit_test(test_monotone),          cmocka_unit_test(test_war_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
