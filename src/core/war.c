@@ -54,6 +54,7 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_RENEWAL_POWER] = {"renewal_power", 1, 0, 1, 1, "switch", "1: a side's loss if the war is renewed after a deal is what the deal gives it over a war resumed from the deal's line at the post-deal balance of power, added to renewal_loss; 0: renewal_loss alone"},
     [WP_WAR_VALUE] = {"war_value", 1, 0, 1, 1, "switch", "1: the value of fighting on is each side's believed outcome of the war — P(prevailing) by the gambler's ruin over its believed edge, reached after its believed time to decision, discounted, less the costs until then; 0: the front projected over the horizon (WB-1)"},
     [WP_FORT_DAYS] = {"fort_days", 7, 0.01, 10000, 0, "days", "days one battle over a fort of the forts front takes (the believed time to decision is the expected number of such battles)"},
+    [WP_RENEWAL_PROBABILITY] = {"renewal_probability", 1, 0, 1, 1, "switch", "1: a signed deal breaks over renewal_horizon also with the probability that a side's private resolve makes a war resumed from the post-deal balance of power worth more to it than the deal (Powell 2006's commitment problem; guarantees of A's patrons deter B); 0: the renewal logistic alone"},
     [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
 };
 

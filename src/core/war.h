@@ -55,7 +55,8 @@ enum {
     WP_RENEWAL_POWER,  /* (2) 1: the loss from renewal is valued at the post-deal balance of power; 0: renewal_loss only */
     WP_WAR_VALUE,      /* (9) 1: the value of fighting on is each side's believed outcome of the war (who prevails,
                         * when); 0: the front projected over the horizon (WB-1) */
-    WP_FORT_DAYS,      /* (9) days one battle over a fort of the Smith-Stam front takes (believed time to decision) */
+    WP_FORT_DAYS,
+    WP_RENEWAL_PROBABILITY, /* (2) 1: a signed deal also breaks when a side would rather fight from the post-deal balance */      /* (9) days one battle over a fort of the Smith-Stam front takes (believed time to decision) */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored

@@ -628,6 +628,8 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
  * the issues' power_shift φ_k), and is valued like the war now (step 6, by p's own belief):
  * ℓ_p = max(0, U_p(x̄) − V_p^resumed). Computed once a step, so the window LP stays as it was
  * (ℓ_p scales the renewal logistic like the constant renewal_loss). */
+static double resumed_value(war_run *r, const war_setup *su, const double *x, size_t p, double z);
+
 static void renewal_stakes(war_run *r, const war_setup *su, double z)
 {
     size_t ni = su->ni;
@@ -635,6 +637,24 @@ static void renewal_stakes(war_run *r, const war_setup *su, double z)
     if (!(r->global[WP_RENEWAL_POWER] > 0)) return;
     const double *x = r->have_package ? r->package : su->status_quo;
     memcpy(r->renew_basis, x, ni * sizeof *x);
+    for (size_t p = 0; p < su->np; p++) {
+        if (!su->player_side[p]) continue;
+        long a = su->player_actor[p];
+        const double *ideal = &r->ideal[(size_t)a * ni], *weight = &r->weight[p * ni];
+        en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
+        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                            r->reference, 0, 0, 0, 1, &pl};
+        double loss = en_war_utility(&one, &pl, x) - resumed_value(r, su, x, p, z);
+        r->renew_loss[p] = loss > 0 ? loss : 0;
+    }
+}
+
+/* The value to veto player p of the war resumed after the deal x broke down: from the line x
+ * draws (the front implied by its territory term; `z` without one), with A's edge moved by x's
+ * shift of future power −Δq(x), valued like the war now (step 6 or (9), by p's own belief). */
+static double resumed_value(war_run *r, const war_setup *su, const double *x, size_t p, double z)
+{
+    size_t ni = su->ni;
     const en_war *w = su->w;
     double shift = 0;
     for (size_t k = 0; k < ni; k++) {
@@ -650,17 +670,37 @@ static void renewal_stakes(war_run *r, const war_setup *su, double z)
     }
     double saved = r->q_shift;
     r->q_shift = saved - shift; /* φ is B's edge gained: A's falls by as much */
-    for (size_t p = 0; p < su->np; p++) {
-        long a = su->player_actor[p];
-        if (!su->player_side[p]) continue;
-        const double *ideal = &r->ideal[(size_t)a * ni], *weight = &r->weight[p * ni];
-        en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
-        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
-                            r->reference, 0, 0, 0, 1, &pl};
-        double loss = en_war_utility(&one, &pl, x) - continuation(r, su, a, ideal, weight, line);
-        r->renew_loss[p] = loss > 0 ? loss : 0;
-    }
+    long a = su->player_actor[p];
+    double value = continuation(r, su, a, &r->ideal[(size_t)a * ni], &r->weight[p * ni], line);
     r->q_shift = saved;
+    return value;
+}
+
+/* (2) Renewal probability from the post-deal balance of power (Powell 2006; Fearon 1995; Walter
+ * 2002): belligerent p breaks the deal x within the renewal horizon if its private resolve makes
+ * the war resumed from the balance x leaves worth more than x: the margin m = V^resumed(x) −
+ * U(x) (less, for B, the credible guarantees of A's patrons, c·G(x)) against a resolve type
+ * θ ~ U[−σ, σ] (σ = private_info): P = P(m + θ > 0) = clamp((m + σ)/(2σ), 0, 1), a step at
+ * m = 0 when σ = 0. */
+static double commitment_break(war_run *r, const war_setup *su, const double *x, size_t p, double z)
+{
+    size_t ni = su->ni;
+    long a = su->player_actor[p];
+    en_war_player pl = {&r->ideal[(size_t)a * ni], &r->weight[p * ni], NULL, NULL, 0, 0, 0, 0};
+    en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                        r->reference, 0, 0, 0, 1, &pl};
+    double margin = resumed_value(r, su, x, p, z) - en_war_utility(&one, &pl, x);
+    if (p == su->b_player) {
+        double g = 0;
+        for (size_t k = 0; k < ni; k++) {
+            double width = su->high[k] - su->low[k];
+            if (width > 0) g += r->guarantee[k] * (x[k] - su->low[k]) / width;
+        }
+        margin -= r->credibility * g;
+    }
+    double sigma = r->global[WP_PRIVATE_INFO];
+    if (!(sigma > 0)) return margin > 0 ? 1 : 0;
+    return clamp((margin + sigma) / (2 * sigma), 0, 1);
 }
 
 /* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
@@ -1137,6 +1177,10 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         in_deal = 1;
         sum->state[at] = WAR_IN_DEAL;
         double ra = en_war_renewal_probability(fd, 1, r->deal), rb = en_war_renewal_probability(fd, -1, r->deal);
+        if (r->global[WP_RENEWAL_PROBABILITY] > 0) {
+            ra = 1 - (1 - ra) * (1 - commitment_break(r, su, r->deal, su->a_player, z));
+            rb = 1 - (1 - rb) * (1 - commitment_break(r, su, r->deal, su->b_player, z));
+        }
         rho_deal = 1 - (1 - ra) * (1 - rb);
         if (sum->first_deal[run] < 0) {
             sum->first_deal[run] = t;

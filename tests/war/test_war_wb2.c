@@ -80,7 +80,8 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
                                            "p_talk_mediated: 0", "p_talk_closed: 0", "talk_ramp_days: 0",
                                            "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
                                            "victor_signs: 0", "signal_noise: 0", "observe_noise: 0",
-                                           "renewal_power: 0", "war_value: 0"};
+                                           "renewal_power: 0", "war_value: 0",
+                                           "renewal_probability: 0"};
     char globals[1024] = "";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         char key[64];
@@ -880,6 +881,62 @@ static void test_war_value(void **state)
     }
 }
 
+/* ---- (2) renewal probability from the post-deal balance of power ---- */
+
+static void test_renewal_probability(void **state)
+{
+    (void)state;
+    /* bloc shifts B's future edge (φ = 0.5): after a deal x̄ a war resumed from its line
+     * z̄ = 1 − x̄_land/100 is fought at A's edge q = q̂ − 0.5 (x̄_b − 20)/100 and valued by
+     * side i at δ^H U_i(ẑ) − κ·annuity, ẑ = z̄ + 26·0.01(2q − 1) (bloc stays at 20 in war).
+     * Side i breaks the deal with P_i = clamp((m_i + σ)/(2σ), 0, 1), m_i = that value − U_i(x̄),
+     * σ = 0.1; the logistic is switched off (a0 = −50). The deal then breaks at each later step
+     * with hazard ρ/52, ρ = 1 − (1 − P_A)(1 − P_B), so P(renewed by the end) = 1 − (1 − ρ/52)^S,
+     * S the steps after signing. The mean of that over the runs against the share renewed. */
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    for (int on = 0; on <= 1; on++) {
+        char params[240];
+        snprintf(params, sizeof params, ", p_talk_open: 1, private_info: 0.1, front_speed: 0.01, prior_strength: 1000000, forget: 1, renewal_a0: -50, renewal_probability: %d", on);
+        bloc_extra = ", power_shift: 0.5";
+        en_scenario *s = scenario(params, NULL, NULL, NULL, NULL);
+        bloc_extra = "";
+        en_war_summary *m = simulate(s, RUNS, 0, 0);
+        double expected = 0, observed = 0, max_p = 0;
+        long signed_runs = 0;
+        for (long r = 0; r < m->runs; r++) {
+            long t = m->first_deal[r];
+            if (t < 0) continue;
+            signed_runs++;
+            observed += m->renewed[r] >= 0;
+            const double *x = &m->terms[(size_t)r * 2];
+            double p_break[2];
+            for (int side = 0; side < 2; side++) {
+                double q = (side == 0 ? m->belief_a : m->belief_b)[(size_t)r * (size_t)m->steps + (size_t)t];
+                q -= 0.5 * (x[1] - 20) / 100;
+                double zhat = (1 - x[0] / 100) + 26 * 0.01 * (2 * q - 1);
+                zhat = zhat < 0 ? 0 : zhat > 1 ? 1 : zhat;
+                double war_u = side == 0 ? (zhat + 0.0001 * 0.8) / 1.0001 : ((1 - zhat) + 0.0001 * 0.2) / 1.0001;
+                double deal_u = side == 0 ? ((1 - x[0] / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001
+                                          : (x[0] / 100 + 0.0001 * x[1] / 100) / 1.0001;
+                double margin = dh * war_u - 0.003 * annuity - deal_u;
+                double pb = (margin + 0.1) / 0.2;
+                p_break[side] = on ? (pb < 0 ? 0 : pb > 1 ? 1 : pb) : 0;
+            }
+            double rho = 1 - (1 - p_break[0]) * (1 - p_break[1]);
+            if (rho > max_p) max_p = rho;
+            expected += 1 - pow(1 - rho / 52, (double)(m->steps - 1 - t));
+        }
+        assert_true(signed_runs > RUNS / 2);
+        expected /= (double)signed_runs;
+        observed /= (double)signed_runs;
+        if (on) assert_true(max_p > 0.05); /* the deal's shift toward B tempts B to renew */
+        if (!on) assert_true(observed < 0.002);
+        assert_share(observed, expected, signed_runs);
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -891,6 +948,7 @@ int main(void)
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
         cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
         cmocka_unit_test(test_monotone),          cmocka_unit_test(test_war_value),
+        cmocka_unit_test(test_renewal_probability),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
