@@ -205,7 +205,16 @@ void en_war_free(en_war *w)
     free(w->issue_params);
     for (size_t e = 0; e < w->event_count; e++) en_war_event_clear(&w->events[e]);
     free(w->events);
+    free(w->conditions);
     free(w);
+}
+
+int en_war_condition_met(const en_war_condition *c, const double *x)
+{
+    double a = x[c->if_issue], b = x[c->then_issue];
+    int applies = c->if_dir > 0 ? a >= c->if_bound : a <= c->if_bound;
+    int holds = c->then_dir > 0 ? b >= c->then_bound : b <= c->then_bound;
+    return !applies || holds;
 }
 
 static void *copy_array(const void *from, size_t bytes)
@@ -229,6 +238,7 @@ en_war *en_war_clone(const en_war *w, const en_scenario *s)
     c->commitment = copy_array(w->commitment, na * ni * sizeof *w->commitment);
     c->issue_params = copy_array(w->issue_params, ni * WI_COUNT * sizeof *w->issue_params);
     c->events = copy_array(w->events, w->event_count * sizeof *w->events);
+    c->conditions = copy_array(w->conditions, w->condition_count * sizeof *w->conditions);
     for (size_t e = 0; e < w->event_count; e++) {
         c->events[e].date = w->events[e].date ? en_xstrdup(w->events[e].date) : NULL;
         c->events[e].note = w->events[e].note ? en_xstrdup(w->events[e].note) : NULL;

@@ -127,6 +127,22 @@ typedef struct en_war_event {
     en_location where;
 } en_war_event;
 
+/* ---- conditional packages (WB-2 (3)) ---- */
+
+/* "actor accepts a package with issue `if_issue` beyond `if_bound` only if issue `then_issue` is
+ * beyond `then_bound`" (neutrality only with binding guarantees). A direction is +1 for
+ * "at least", −1 for "at most". */
+typedef struct en_war_condition {
+    long actor, if_issue, then_issue;
+    double if_bound, then_bound;
+    int if_dir, then_dir;
+    en_location where;
+} en_war_condition;
+
+/* 1 if the package x meets the condition (its `if` part does not hold, or its `then` part
+ * does). O(1). */
+int en_war_condition_met(const en_war_condition *c, const double *x);
+
 /* ---- the section ---- */
 
 typedef struct en_war {
@@ -148,6 +164,8 @@ typedef struct en_war {
     en_value *issue_params;   /* issue_count × WI_COUNT */
     en_war_event *events;     /* sorted by day (stable: file order within a day) */
     size_t event_count;
+    en_war_condition *conditions; /* WB-2 (3): conditional packages, in file order */
+    size_t condition_count;
     en_location where;
 } en_war;
 

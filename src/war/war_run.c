@@ -703,6 +703,45 @@ static double commitment_break(war_run *r, const war_setup *su, const double *x,
     return clamp((margin + sigma) / (2 * sigma), 0, 1);
 }
 
+/* (3) Conditional packages (docs/models/war.md, WB-2 (3)): for each condition of an actor whose
+ * consent the frame needs and that `deal` breaks, two repairs — raise (or lower) the `then`
+ * issue to its bound, or bring the `if` issue back to its bound — and the one whose worst
+ * surplus over the frame's players is larger is kept if that is >= 0 (the deal stays in the
+ * window). Two passes (a repair may break another condition), then every condition must hold.
+ * Returns -1 when the deal (possibly moved) meets them all, else the refusing actor. `scratch`
+ * has one entry per issue. O(passes · conditions · players · issues). */
+static long meet_conditions(const war_setup *su, const en_war_frame *f, double *deal, double *scratch)
+{
+    const en_war *w = su->w;
+    size_t ni = su->ni;
+    for (int pass = 0; pass < 3; pass++) {
+        long broken = -1;
+        for (size_t i = 0; i < w->condition_count; i++) {
+            const en_war_condition *c = &w->conditions[i];
+            int consents = 0;
+            for (size_t p = 0; p < f->player_count && !consents; p++) consents = su->player_actor[p] == c->actor;
+            if (!consents || en_war_condition_met(c, deal)) continue;
+            if (pass == 2) return c->actor;
+            broken = c->actor;
+            double best = -INFINITY, best_then = 0, best_if = 0;
+            size_t ki = (size_t)c->if_issue, kt = (size_t)c->then_issue;
+            for (int fix = 0; fix < 2; fix++) {
+                memcpy(scratch, deal, ni * sizeof *deal);
+                if (fix == 0) scratch[kt] = c->then_bound;
+                else scratch[ki] = clamp(c->if_bound - c->if_dir * 1e-6 * (su->high[ki] - su->low[ki]), su->low[ki], su->high[ki]);
+                if (!en_war_condition_met(c, scratch)) continue;
+                double worst = INFINITY;
+                for (size_t p = 0; p < f->player_count; p++) worst = fmin(worst, en_war_surplus(f, p, scratch));
+                if (worst >= 0 && worst > best) best = worst, best_then = scratch[kt], best_if = scratch[ki];
+            }
+            if (best >= 0) deal[kt] = best_then, deal[ki] = best_if;
+            if (!(best >= 0)) return c->actor;
+        }
+        if (broken < 0) return -1;
+    }
+    return -1;
+}
+
 /* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
  * hardening of rejections (5), the private type (1), patrons' pressure (6) and, for a culpable
  * leader (7), the leader's utility (1 + ψ)U − ψ of a deal (Goemans 2000: settling short of the
@@ -1120,6 +1159,17 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         const en_war_frame *fd = kind == EN_WAR_KIND_SETTLEMENT ? &f : &fb;
         if (kind == EN_WAR_KIND_SETTLEMENT) settle(r, su, &f, r->deal);
         else memcpy(r->deal, offer, ni * sizeof *r->deal);
+        /* (3) conditional packages: a deal that breaks a consenting actor's condition is moved
+         * to meet it, if it can be inside the window; otherwise that actor refuses it */
+        if (w->condition_count) {
+            long refuser = meet_conditions(su, fd, r->deal, r->scratch);
+            if (refuser >= 0) {
+                sum->miss[at] = WAR_MISS_REJECTED;
+                sum->cause_actor[at] = (short)refuser;
+                if (explain) sum->explain_accept[run] = 0;
+                continue;
+            }
+        }
         /* (1) the offer under private information: a belligerent, drawn at random, proposes;
          * it splits the surplus at the package believing the other's type uniform on
          * [type_low, private_info]; a rejection is informative (screening, Powell 2004) */

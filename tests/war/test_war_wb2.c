@@ -937,6 +937,74 @@ static void test_renewal_probability(void **state)
     }
 }
 
+/* ---- (3) conditional packages ---- */
+
+static void test_conditions(void **state)
+{
+    (void)state;
+    /* (a) B accepts any land only with bloc >= 60. Unconditioned, bloc (salience 1e-4 for both,
+     * ideals 0 and 100) settles near the middle of its slice; with the condition every signed
+     * deal is moved to bloc = 60, which stays in the window. */
+    for (int on = 0; on <= 1; on++) {
+        en_scenario *s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+                                  on ? "  conditions:\n    - {actor: B, if: land, if_at_most: 100, then: bloc, then_at_least: 60}\n" : NULL, NULL);
+        en_war_summary *m = simulate(s, 200, 0, 0);
+        long signed_runs = 0, below = 0;
+        for (long r = 0; r < m->runs; r++) {
+            if (m->first_deal[r] < 0) continue;
+            signed_runs++;
+            below += m->terms[(size_t)r * 2 + 1] < 60 - 1e-9;
+        }
+        assert_true(signed_runs == m->runs);
+        if (on) assert_int_equal(below, 0);
+        else assert_true(below > m->runs / 2);
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+    /* (b) B's condition cannot be met inside the window (land >= 95 leaves A far below its
+     * value of fighting on): B refuses every deal; at step 0 every run (talks are certain)
+     * records an offer rejected by B, and no deal is ever signed. */
+    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+                              "  conditions:\n    - {actor: B, if: bloc, if_at_least: 0, then: land, then_at_least: 95}\n", NULL);
+    en_war_summary *m = simulate(s, 200, 0, 0);
+    assert_true(share_miss_at(m, 0, WAR_MISS_REJECTED) == 1.0);
+    for (long r = 0; r < m->runs; r++) {
+        assert_int_equal(m->first_deal[r], -1);
+        assert_int_equal(m->cause_actor[(size_t)r * (size_t)m->steps], 1); /* B */
+    }
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* (c) located errors */
+    static const struct {
+        const char *line, *message;
+    } bad[] = {
+        {"    - {actor: B, if: nato, if_at_least: 0, then: land, then_at_least: 95}\n", "nato"},
+        {"    - {actor: B, if: bloc, if_at_least: 0, if_at_most: 5, then: land, then_at_least: 95}\n", "exactly one of if_at_least and if_at_most"},
+        {"    - {actor: B, if: bloc, if_at_least: 0, then: land, then_at_least: 195}\n", "then bound 195 is outside the scale of 'land'"},
+        {"    - {actor: B, if: land, if_at_least: 0, then: land, then_at_least: 95}\n", "ties issue 'land' to itself"},
+        {"    - {actor: B, if: bloc, if_at_least: 0, then: land}\n", "exactly one of then_at_least and then_at_most"},
+        {"    - {if: bloc, if_at_least: 0, then: land, then_at_most: 5}\n", "condition has no actor"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "entente: 1\ntitle: t\nissues:\n  - {id: land, scale: [0, 100]}\n  - {id: bloc, scale: [0, 100]}\n"
+                 "actors:\n  - {id: A, capability: 1, positions: {land: {position: 0, salience: 1}, bloc: {position: 0, salience: 1}}}\n"
+                 "  - {id: B, capability: 1, positions: {land: {position: 100, salience: 1}, bloc: {position: 100, salience: 1}}}\n"
+                 "war:\n  start: 2022-01-01\n  end: 2022-06-30\n  belligerents: [A, B]\n  territory: land\n"
+                 "  conditions:\n%s", bad[i].line);
+        en_scenario *t = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_scenario_load_buffer(text, strlen(text), "cond.yaml", NULL, &t, &err), EN_ERROR_INPUT);
+        int found = 0;
+        for (const en_error *e = &err; e; e = e->next) found |= strstr(e->message, bad[i].message) != NULL && e->line == 15;
+        if (!found) en_error_print(&err, stderr);
+        assert_true(found);
+        en_error_clear(&err);
+        en_scenario_free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -948,7 +1016,7 @@ int main(void)
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
         cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
         cmocka_unit_test(test_monotone),          cmocka_unit_test(test_war_value),
-        cmocka_unit_test(test_renewal_probability),
+        cmocka_unit_test(test_renewal_probability), cmocka_unit_test(test_conditions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
