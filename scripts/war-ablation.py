@@ -17,6 +17,8 @@ VARIANTS = [
     ("(4) no aid foresight (aid_foresight 0)", {"aid_foresight": 0}, {}),
     ("(2) no renewal valued at the post-deal balance (renewal_power 0)", {"renewal_power": 0}, {}),
     ("(4) no noisy learning (signal_noise 0, observe_noise 0)", {"signal_noise": 0, "observe_noise": 0}, {}),
+    ("(9) value of fighting from the projected front (war_value 0)", {"war_value": 0}, {}),
+    ("(2) renewal probability by the logistic alone (renewal_probability 0)", {"renewal_probability": 0}, {}),
     ("(5) no memory (chill 0, harden 0)", {"chill": 0, "harden": 0}, {}),
     ("(5) no public ratification term (ratify_audience 0)", {"ratify_audience": 0}, {}),
     ("ratify default back to 1 (patrons)", {}, {"ratify": 1}),
@@ -24,7 +26,7 @@ VARIANTS = [
     ("(3) territory a divisible good (monotone 1 on territory)", {}, {}, {"territory": "monotone: 1"}),
     ("kinds: no bare ceasefire, no victor's (ceasefire 0, victor_signs 0)", {"ceasefire": 0, "victor_signs": 0}, {}),
     ("all WB-2 mechanisms off (WB-1)", {"private_info": 0, "talk_ramp_days": 0, "chill": 0, "harden": 0, "aid_foresight": 0, "guarantee_credibility": 0,
-                                        "signal_noise": 0, "observe_noise": 0, "renewal_power": 0,
+                                        "signal_noise": 0, "observe_noise": 0, "renewal_power": 0, "war_value": 0, "renewal_probability": 0,
                                         "ratify_audience": 0, "ceasefire": 0, "victor_signs": 0},
      {"ratify": 1, "leverage": 0}),
 ]

@@ -52,6 +52,9 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_SIGNAL_NOISE] = {"signal_noise", 0.1, 0, 0.5, 0, "edge", "sd of each veto player's private error in its prior mean about q (its own read of the balance; 0: every prior is prior_q)"},
     [WP_OBSERVE_NOISE] = {"observe_noise", 0.1, 0, 0.5, 0, "share", "sd of each veto player's error in reading a step's share of contests won (the fog of war; 0: the true share)"},
     [WP_RENEWAL_POWER] = {"renewal_power", 1, 0, 1, 1, "switch", "1: a side's loss if the war is renewed after a deal is what the deal gives it over a war resumed from the deal's line at the post-deal balance of power, added to renewal_loss; 0: renewal_loss alone"},
+    [WP_WAR_VALUE] = {"war_value", 1, 0, 1, 1, "switch", "1: the value of fighting on is each side's believed outcome of the war — P(prevailing) by the gambler's ruin over its believed edge, reached after its believed time to decision, discounted, less the costs until then; 0: the front projected over the horizon (WB-1)"},
+    [WP_FORT_DAYS] = {"fort_days", 7, 0.01, 10000, 0, "days", "days one battle over a fort of the forts front takes (the believed time to decision is the expected number of such battles)"},
+    [WP_RENEWAL_PROBABILITY] = {"renewal_probability", 1, 0, 1, 1, "switch", "1: a signed deal breaks over renewal_horizon also with the probability that a side's private resolve makes a war resumed from the post-deal balance of power worth more to it than the deal (Powell 2006's commitment problem; guarantees of A's patrons deter B); 0: the renewal logistic alone"},
     [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
 };
 
@@ -202,7 +205,16 @@ void en_war_free(en_war *w)
     free(w->issue_params);
     for (size_t e = 0; e < w->event_count; e++) en_war_event_clear(&w->events[e]);
     free(w->events);
+    free(w->conditions);
     free(w);
+}
+
+int en_war_condition_met(const en_war_condition *c, const double *x)
+{
+    double a = x[c->if_issue], b = x[c->then_issue];
+    int applies = c->if_dir > 0 ? a >= c->if_bound : a <= c->if_bound;
+    int holds = c->then_dir > 0 ? b >= c->then_bound : b <= c->then_bound;
+    return !applies || holds;
 }
 
 static void *copy_array(const void *from, size_t bytes)
@@ -226,6 +238,7 @@ en_war *en_war_clone(const en_war *w, const en_scenario *s)
     c->commitment = copy_array(w->commitment, na * ni * sizeof *w->commitment);
     c->issue_params = copy_array(w->issue_params, ni * WI_COUNT * sizeof *w->issue_params);
     c->events = copy_array(w->events, w->event_count * sizeof *w->events);
+    c->conditions = copy_array(w->conditions, w->condition_count * sizeof *w->conditions);
     for (size_t e = 0; e < w->event_count; e++) {
         c->events[e].date = w->events[e].date ? en_xstrdup(w->events[e].date) : NULL;
         c->events[e].note = w->events[e].note ? en_xstrdup(w->events[e].note) : NULL;

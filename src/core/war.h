@@ -53,6 +53,10 @@ enum {
     WP_SIGNAL_NOISE,   /* (4) sd of each veto player's private error in its prior about the edge; 0: off */
     WP_OBSERVE_NOISE,  /* (4) sd of each veto player's error in reading a step's battle share; 0: off */
     WP_RENEWAL_POWER,  /* (2) 1: the loss from renewal is valued at the post-deal balance of power; 0: renewal_loss only */
+    WP_WAR_VALUE,      /* (9) 1: the value of fighting on is each side's believed outcome of the war (who prevails,
+                        * when); 0: the front projected over the horizon (WB-1) */
+    WP_FORT_DAYS,
+    WP_RENEWAL_PROBABILITY, /* (2) 1: a signed deal also breaks when a side would rather fight from the post-deal balance */      /* (9) days one battle over a fort of the Smith-Stam front takes (believed time to decision) */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored
@@ -123,6 +127,22 @@ typedef struct en_war_event {
     en_location where;
 } en_war_event;
 
+/* ---- conditional packages (WB-2 (3)) ---- */
+
+/* "actor accepts a package with issue `if_issue` beyond `if_bound` only if issue `then_issue` is
+ * beyond `then_bound`" (neutrality only with binding guarantees). A direction is +1 for
+ * "at least", −1 for "at most". */
+typedef struct en_war_condition {
+    long actor, if_issue, then_issue;
+    double if_bound, then_bound;
+    int if_dir, then_dir;
+    en_location where;
+} en_war_condition;
+
+/* 1 if the package x meets the condition (its `if` part does not hold, or its `then` part
+ * does). O(1). */
+int en_war_condition_met(const en_war_condition *c, const double *x);
+
 /* ---- the section ---- */
 
 typedef struct en_war {
@@ -144,6 +164,8 @@ typedef struct en_war {
     en_value *issue_params;   /* issue_count × WI_COUNT */
     en_war_event *events;     /* sorted by day (stable: file order within a day) */
     size_t event_count;
+    en_war_condition *conditions; /* WB-2 (3): conditional packages, in file order */
+    size_t condition_count;
     en_location where;
 } en_war;
 

@@ -19,9 +19,9 @@
 
 static const char *const war_keys[] = {"start", "end", "step_days", "belligerents", "territory",
                                        "zone_km2", "front", "mediators", "parameters",
-                                       "actors", "issues", "timeline", "began"};
+                                       "actors", "issues", "timeline", "began", "conditions"};
 enum { K_START, K_END, K_STEP, K_BELLIGERENTS, K_TERRITORY, K_ZONE, K_FRONT, K_MEDIATORS,
-       K_PARAMETERS, K_ACTORS, K_ISSUES, K_TIMELINE, K_BEGAN };
+       K_PARAMETERS, K_ACTORS, K_ISSUES, K_TIMELINE, K_BEGAN, K_CONDITIONS };
 
 /* Event keys; which ones each type needs (R) or accepts (O). */
 static const char *const event_keys[] = {"date", "type", "actor", "issue", "amount", "steps",
@@ -406,6 +406,63 @@ static void read_timeline(en_yaml_reader *r, en_war *w, en_ynode *list)
     }
 }
 
+/* WB-2 (3) conditional packages: a list of
+ *   {actor: ID, if: ISSUE, if_at_least|if_at_most: X, then: ISSUE, then_at_least|then_at_most: Y}
+ * (exactly one bound on each side, inside the issue's scale; the actor a veto player). */
+static void read_conditions(en_yaml_reader *r, en_war *w, en_ynode *list)
+{
+    static const char *const keys[] = {"actor", "if", "if_at_least", "if_at_most", "then",
+                                       "then_at_least", "then_at_most", "note"};
+    enum { C_ACTOR, C_IF, C_IF_LEAST, C_IF_MOST, C_THEN, C_THEN_LEAST, C_THEN_MOST, C_NOTE };
+    if (!en_yaml_expect(r, list, EN_YNODE_SEQUENCE, "conditions", "a list of conditions")) return;
+    const en_scenario *s = r->scenario;
+    void *iter = NULL;
+    en_ynode *item;
+    while ((item = en_ynode_sequence_iterate(list, &iter))) {
+        en_ynode *v[COUNT(keys)];
+        if (!en_yaml_mapping(r, item, "condition", keys, COUNT(keys), v)) continue;
+        en_war_condition c = {-1, -1, -1, 0, 0, 0, 0, en_yaml_where(item)};
+        int ok = 1;
+        if (!v[C_ACTOR]) en_yaml_fail(r, item, "condition has no actor (expected actor: ID)"), ok = 0;
+        else if ((c.actor = read_actor_ref(r, v[C_ACTOR], "condition actor")) < 0) ok = 0;
+        for (int side = 0; side < 2; side++) {
+            en_ynode *issue = v[side ? C_THEN : C_IF], *least = v[side ? C_THEN_LEAST : C_IF_LEAST],
+                     *most = v[side ? C_THEN_MOST : C_IF_MOST];
+            const char *name = side ? "then" : "if";
+            long *k = side ? &c.then_issue : &c.if_issue;
+            double *bound = side ? &c.then_bound : &c.if_bound;
+            int *dir = side ? &c.then_dir : &c.if_dir;
+            if (!issue) {
+                en_yaml_fail(r, item, "condition has no %s (expected %s: ISSUE)", name, name);
+                ok = 0;
+                continue;
+            }
+            if ((*k = read_issue_ref(r, issue, name)) < 0) ok = 0;
+            if ((least != NULL) == (most != NULL)) {
+                en_yaml_fail(r, least && most ? most : issue, "condition needs exactly one of %s_at_least and %s_at_most", name, name);
+                ok = 0;
+                continue;
+            }
+            en_ynode *at = least ? least : most;
+            *dir = least ? 1 : -1;
+            if (!en_yaml_number(r, at, least ? (side ? "then_at_least" : "if_at_least") : (side ? "then_at_most" : "if_at_most"), bound)) {
+                ok = 0;
+                continue;
+            }
+            if (*k >= 0 && !(*bound >= s->issues[*k].scale_min && *bound <= s->issues[*k].scale_max)) {
+                en_yaml_fail(r, at, "%s bound %g is outside the scale of '%s' (expected a number in [%g, %g])", name, *bound,
+                             s->issues[*k].id, s->issues[*k].scale_min, s->issues[*k].scale_max);
+                ok = 0;
+            }
+        }
+        if (ok && c.if_issue == c.then_issue)
+            en_yaml_fail(r, v[C_THEN], "condition ties issue '%s' to itself (expected two different issues)", s->issues[c.if_issue].id), ok = 0;
+        if (!ok) continue;
+        w->conditions = en_xrealloc(w->conditions, (w->condition_count + 1) * sizeof *w->conditions);
+        w->conditions[w->condition_count++] = c;
+    }
+}
+
 static void read_belligerents(en_yaml_reader *r, en_war *w, en_ynode *node)
 {
     if (!en_yaml_expect(r, node, EN_YNODE_SEQUENCE, "belligerents", "[A, B]: two actor ids")) return;
@@ -527,4 +584,5 @@ void en_yaml_read_war(en_yaml_reader *r, en_ynode *node)
     if (v[K_ISSUES]) read_issue_section(r, w, v[K_ISSUES]);
     check_belligerents(r, w, v[K_BELLIGERENTS] ? v[K_BELLIGERENTS] : node);
     if (v[K_TIMELINE]) read_timeline(r, w, v[K_TIMELINE]);
+    if (v[K_CONDITIONS]) read_conditions(r, w, v[K_CONDITIONS]);
 }

@@ -207,4 +207,16 @@ void en_yaml_write_war(en_buffer *out, const en_scenario *s)
         en_buffer_puts(out, "  timeline:\n");
         for (size_t e = 0; e < w->event_count; e++) write_event(out, &w->events[e], s);
     }
+    if (w->condition_count) {
+        en_buffer_puts(out, "  conditions:\n");
+        for (size_t i = 0; i < w->condition_count; i++) {
+            const en_war_condition *c = &w->conditions[i];
+            en_buffer_puts(out, "    - {actor: ");
+            en_yaml_write_quoted(out, s->actors[c->actor].id);
+            event_id(out, "if", s->issues[c->if_issue].id);
+            en_buffer_printf(out, ", if_at_%s: %.17g", c->if_dir > 0 ? "least" : "most", c->if_bound);
+            event_id(out, "then", s->issues[c->then_issue].id);
+            en_buffer_printf(out, ", then_at_%s: %.17g}\n", c->then_dir > 0 ? "least" : "most", c->then_bound);
+        }
+    }
 }

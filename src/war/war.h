@@ -32,6 +32,10 @@ double en_war_powell_margin(double delta, double p0, double p1, double cost_a, d
 /* Gambler's ruin (Smith & Stam 2004 forts): P(A takes all N forts before losing its k), A wins
  * each battle with probability q. k may be fractional (a front between forts). */
 double en_war_gamblers_ruin(double q, double k, double n);
+/* Expected number of battles until the gambler's-ruin war of en_war_gamblers_ruin is decided
+ * (either side takes every fort): k/(1 − 2q) − N/(1 − 2q) · P(A wins) for q ≠ ½, k(N − k) at
+ * q = ½; 0 when k <= 0 or k >= N; k (q = 0) or N − k (q = 1). O(1). */
+double en_war_ruin_duration(double q, double k, double n);
 
 /* ---- the window at one step (war_window.c) ---- */
 

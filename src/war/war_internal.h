@@ -74,6 +74,9 @@ struct en_war_summary {
     double *explain_pressure;  /* run × patron: change of its client's reservation */
     double *explain_renew_loss;  /* run × player: (2) loss from renewal valued at the post-deal balance */
     double *explain_renew_basis; /* run × issue: the deal on the table it was valued at */
+    double *explain_belief;      /* run × player: (9) its belief about A's per-battle edge (with foresight) */
+    double *explain_p_prevail;   /* run × player: (9) its believed P(A prevails) */
+    double *explain_days_decide; /* run × player: (9) its believed days to the war's decision */
     long *deal_by_days;        /* --deal-by */
     size_t deal_by_count;
 };

@@ -692,6 +692,16 @@ en_node *en_war_explain_node(const en_war_summary *m)
         for (long r = 0; r < m->runs; r++)
             if (m->explain_blocker[r] != -2) renew += m->explain_renew_loss[(size_t)r * m->player_count + p];
         en_node_set_number(row, "renewal_loss_post_deal", at_war > 0 ? renew / (double)at_war : 0);
+        /* (9): its belief about the edge and, from it, about how the war ends */
+        double qb = 0, pw = 0, days = 0;
+        for (long r = 0; r < m->runs; r++)
+            if (m->explain_blocker[r] != -2) {
+                size_t at = (size_t)r * m->player_count + p;
+                qb += m->explain_belief[at], pw += m->explain_p_prevail[at], days += m->explain_days_decide[at];
+            }
+        en_node_set_number(row, "belief_edge_a", at_war > 0 ? qb / (double)at_war : 0);
+        en_node_set_number(row, "p_prevail_a", at_war > 0 ? pw / (double)at_war : 0);
+        en_node_set_number(row, "days_to_decision", at_war > 0 ? days / (double)at_war : 0);
         if (rows[p].p_binding > 0 && (worst < 0 || rows[p].p_binding > rows[worst].p_binding)) worst = (long)p;
     }
     if (worst >= 0) en_node_set_string(root, "blocks", actor_label(m, worst));
@@ -739,6 +749,17 @@ void en_war_explain_text(const en_war_summary *m, en_buffer *out)
         en_buffer_printf(out, "  %-12.12s  %13.3f  %20.3f  %+7.3f  %19.2f  %19.2f\n", actor_label(m, (long)p),
                          rows[p].deal_value, rows[p].reservation, rows[p].surplus, rows[p].p_negative, rows[p].p_binding);
         if (rows[p].p_binding > 0 && (worst < 0 || rows[p].p_binding > rows[worst].p_binding)) worst = (long)p;
+    }
+    en_buffer_puts(out, "  beliefs about the war's end (each veto player's own): edge of A per battle, P(A prevails), days to a decision\n");
+    for (size_t p = 0; p < m->player_count; p++) {
+        double qb = 0, pw = 0, days = 0;
+        for (long r = 0; r < m->runs; r++)
+            if (m->explain_blocker[r] != -2) {
+                size_t at = (size_t)r * m->player_count + p;
+                qb += m->explain_belief[at], pw += m->explain_p_prevail[at], days += m->explain_days_decide[at];
+            }
+        en_buffer_printf(out, "  %-12.12s  %13.3f  %20.3f  %7.0f\n", actor_label(m, (long)p), qb / (double)at_war,
+                         pw / (double)at_war, days / (double)at_war);
     }
     if (worst >= 0)
         en_buffer_printf(out, "Who blocks: %s (the binding veto player in %.0f%% of runs where the window is closed)\n",

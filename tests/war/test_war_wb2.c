@@ -80,7 +80,8 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
                                            "p_talk_mediated: 0", "p_talk_closed: 0", "talk_ramp_days: 0",
                                            "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
                                            "victor_signs: 0", "signal_noise: 0", "observe_noise: 0",
-                                           "renewal_power: 0"};
+                                           "renewal_power: 0", "war_value: 0",
+                                           "renewal_probability: 0"};
     char globals[1024] = "";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         char key[64];
@@ -797,6 +798,213 @@ static void test_reader(void **state)
     en_error_clear(&err);
 }
 
+/* ---- (9) the value of fighting on from each side's belief about how the war ends ---- */
+
+/* Expected length of the gambler's-ruin walk by the naive route: iterate the recurrence
+ * D_k = 1 + q D_{k+1} + (1 − q) D_{k−1}, D_0 = D_N = 0, to its fixed point (integer k). */
+static double ruin_duration_reference(double q, int k, int n)
+{
+    double d[64] = {0};
+    for (int it = 0; it < 200000; it++)
+        for (int j = 1; j < n; j++) d[j] = 1 + q * d[j + 1] + (1 - q) * d[j - 1];
+    return d[k];
+}
+
+static void test_war_value(void **state)
+{
+    (void)state;
+    /* the closed form of the expected duration against the recurrence */
+    static const double qs[] = {0.3, 0.45, 0.5, 0.6, 0.75};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        for (int k = 1; k < 10; k += 2) {
+            double ref = ruin_duration_reference(qs[i], k, 10), got = en_war_ruin_duration(qs[i], k, 10);
+            if (fabs(ref - got) > 1e-6 * (1 + ref)) {
+                fprintf(stderr, "duration q %.2f k %d: %.9f, recurrence %.9f\n", qs[i], k, got, ref);
+                fail();
+            }
+        }
+    assert_true(fabs(en_war_ruin_duration(0.5, 3, 10) - 21) < 1e-9);
+    assert_true(en_war_ruin_duration(0.6, 0, 10) == 0 && en_war_ruin_duration(0.6, 10, 10) == 0);
+    /* Fearon's range under each side's own belief. A frozen front at z = ½ between z_min = 0.02
+     * and z_max = 0.98 is k = 5 of N = 10 forts; each side holds its belief q_i exactly
+     * (overwhelming prior, no noise). By its own belief A prevails with P_i = ruin(q_i, 5, 10)
+     * after T_i = D(q_i, 5, 10) battles of a week (one step), so
+     *   V_A = δ^T_A [P_A u_A(A wins) + (1 − P_A) u_A(B wins)] − κ (1 − δ^T_A)/(1 − δ),
+     * B's alike with its own P_B, T_B. u_A + u_B = 1 on every package (bloc, weight 1e-4, stays at
+     * its status quo 20 whoever wins), so the packages both prefer to fighting are A's utilities in
+     * [V_A, 1 − V_B]: the slack is (1 − V_A − V_B)/2, the range empty iff V_A + V_B > 1 — mutual
+     * optimism (P_A − P_B) larger than the discounted costs closes it. */
+    static const double gaps[] = {0, 0.05, 0.1};
+    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        char actors[160];
+        snprintf(actors, sizeof actors, "A: {optimism: %g}, B: {optimism: %g}", gaps[g], -gaps[g]);
+        en_scenario *s = scenario(", p_talk_open: 0, private_info: 0, prior_strength: 1000000, forget: 1, war_value: 1",
+                                  actors, NULL, NULL, NULL);
+        en_war_options o;
+        en_war_options_init(&o);
+        o.runs = 10;
+        o.window_only = 1;
+        int ok;
+        o.explain_day = en_date_days("2022-01-01", &ok);
+        en_war_summary *m = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        double slack = 0;
+        for (long r = 0; r < m->runs; r++) {
+            /* each side's belief after step 0's battle, as recorded (it moves the overwhelming
+             * prior by a few millionths) */
+            double v[2];
+            for (int side = 0; side < 2; side++) {
+                double q = side == 0 ? m->belief_a[(size_t)r * (size_t)m->steps] : m->belief_b[(size_t)r * (size_t)m->steps];
+                double p = en_war_gamblers_ruin(q, 5, 10), t = ruin_duration_reference(q, 5, 10);
+                double dt = pow(0.995, t), ann = (1 - dt) / (1 - 0.995);
+                double u_a_wins = (1 + 0.0001 * 0.8) / 1.0001, u_b_wins = 0.0001 * 0.8 / 1.0001;
+                if (side == 1) u_a_wins = 0.0001 * 0.2 / 1.0001, u_b_wins = (1 + 0.0001 * 0.2) / 1.0001;
+                v[side] = dt * (p * u_a_wins + (1 - p) * u_b_wins) - 0.003 * ann;
+            }
+            assert_true(fabs(m->belief_a[(size_t)r * (size_t)m->steps] - (0.5 + gaps[g])) < 1e-4);
+            slack = (1 - v[0] - v[1]) / 2;
+            double ra = m->explain_reservation[(size_t)r * m->player_count + 0];
+            double rb = m->explain_reservation[(size_t)r * m->player_count + 1];
+            double got = m->slack[(size_t)r * (size_t)m->steps];
+            if (fabs(ra - v[0]) > 2e-6 || fabs(rb - v[1]) > 2e-6 || fabs(got - slack) > 2e-6) {
+                fprintf(stderr, "gap %.2f: V_A %.6f (%.6f), V_B %.6f (%.6f), slack %.6f (%.6f)\n", gaps[g], ra,
+                        v[0], rb, v[1], got, slack);
+                fail();
+            }
+            assert_int_equal(m->open[(size_t)r * (size_t)m->steps], slack >= 0);
+        }
+        if (g == 0) assert_true(slack > 0.1);   /* common belief: a range as wide as the costs */
+        if (g == 2) assert_true(slack < -0.1);  /* q 0.6 against 0.4: P 0.88 against 0.12, no range */
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
+/* ---- (2) renewal probability from the post-deal balance of power ---- */
+
+static void test_renewal_probability(void **state)
+{
+    (void)state;
+    /* bloc shifts B's future edge (φ = 0.5): after a deal x̄ a war resumed from its line
+     * z̄ = 1 − x̄_land/100 is fought at A's edge q = q̂ − 0.5 (x̄_b − 20)/100 and valued by
+     * side i at δ^H U_i(ẑ) − κ·annuity, ẑ = z̄ + 26·0.01(2q − 1) (bloc stays at 20 in war).
+     * Side i breaks the deal with P_i = clamp((m_i + σ)/(2σ), 0, 1), m_i = that value − U_i(x̄),
+     * σ = 0.1; the logistic is switched off (a0 = −50). The deal then breaks at each later step
+     * with hazard ρ/52, ρ = 1 − (1 − P_A)(1 − P_B), so P(renewed by the end) = 1 − (1 − ρ/52)^S,
+     * S the steps after signing. The mean of that over the runs against the share renewed. */
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    for (int on = 0; on <= 1; on++) {
+        char params[240];
+        snprintf(params, sizeof params, ", p_talk_open: 1, private_info: 0.1, front_speed: 0.01, prior_strength: 1000000, forget: 1, renewal_a0: -50, renewal_probability: %d", on);
+        bloc_extra = ", power_shift: 0.5";
+        en_scenario *s = scenario(params, NULL, NULL, NULL, NULL);
+        bloc_extra = "";
+        en_war_summary *m = simulate(s, RUNS, 0, 0);
+        double expected = 0, observed = 0, max_p = 0;
+        long signed_runs = 0;
+        for (long r = 0; r < m->runs; r++) {
+            long t = m->first_deal[r];
+            if (t < 0) continue;
+            signed_runs++;
+            observed += m->renewed[r] >= 0;
+            const double *x = &m->terms[(size_t)r * 2];
+            double p_break[2];
+            for (int side = 0; side < 2; side++) {
+                double q = (side == 0 ? m->belief_a : m->belief_b)[(size_t)r * (size_t)m->steps + (size_t)t];
+                q -= 0.5 * (x[1] - 20) / 100;
+                double zhat = (1 - x[0] / 100) + 26 * 0.01 * (2 * q - 1);
+                zhat = zhat < 0 ? 0 : zhat > 1 ? 1 : zhat;
+                double war_u = side == 0 ? (zhat + 0.0001 * 0.8) / 1.0001 : ((1 - zhat) + 0.0001 * 0.2) / 1.0001;
+                double deal_u = side == 0 ? ((1 - x[0] / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001
+                                          : (x[0] / 100 + 0.0001 * x[1] / 100) / 1.0001;
+                double margin = dh * war_u - 0.003 * annuity - deal_u;
+                double pb = (margin + 0.1) / 0.2;
+                p_break[side] = on ? (pb < 0 ? 0 : pb > 1 ? 1 : pb) : 0;
+            }
+            double rho = 1 - (1 - p_break[0]) * (1 - p_break[1]);
+            if (rho > max_p) max_p = rho;
+            expected += 1 - pow(1 - rho / 52, (double)(m->steps - 1 - t));
+        }
+        assert_true(signed_runs > RUNS / 2);
+        expected /= (double)signed_runs;
+        observed /= (double)signed_runs;
+        if (on) assert_true(max_p > 0.05); /* the deal's shift toward B tempts B to renew */
+        if (!on) assert_true(observed < 0.002);
+        assert_share(observed, expected, signed_runs);
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
+/* ---- (3) conditional packages ---- */
+
+static void test_conditions(void **state)
+{
+    (void)state;
+    /* (a) B accepts any land only with bloc >= 60. Unconditioned, bloc (salience 1e-4 for both,
+     * ideals 0 and 100) settles near the middle of its slice; with the condition every signed
+     * deal is moved to bloc = 60, which stays in the window. */
+    for (int on = 0; on <= 1; on++) {
+        en_scenario *s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+                                  on ? "  conditions:\n    - {actor: B, if: land, if_at_most: 100, then: bloc, then_at_least: 60}\n" : NULL, NULL);
+        en_war_summary *m = simulate(s, 200, 0, 0);
+        long signed_runs = 0, below = 0;
+        for (long r = 0; r < m->runs; r++) {
+            if (m->first_deal[r] < 0) continue;
+            signed_runs++;
+            below += m->terms[(size_t)r * 2 + 1] < 60 - 1e-9;
+        }
+        assert_true(signed_runs == m->runs);
+        if (on) assert_int_equal(below, 0);
+        else assert_true(below > m->runs / 2);
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+    /* (b) B's condition cannot be met inside the window (land >= 95 leaves A far below its
+     * value of fighting on): B refuses every deal; at step 0 every run (talks are certain)
+     * records an offer rejected by B, and no deal is ever signed. */
+    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+                              "  conditions:\n    - {actor: B, if: bloc, if_at_least: 0, then: land, then_at_least: 95}\n", NULL);
+    en_war_summary *m = simulate(s, 200, 0, 0);
+    assert_true(share_miss_at(m, 0, WAR_MISS_REJECTED) == 1.0);
+    for (long r = 0; r < m->runs; r++) {
+        assert_int_equal(m->first_deal[r], -1);
+        assert_int_equal(m->cause_actor[(size_t)r * (size_t)m->steps], 1); /* B */
+    }
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* (c) located errors */
+    static const struct {
+        const char *line, *message;
+    } bad[] = {
+        {"    - {actor: B, if: nato, if_at_least: 0, then: land, then_at_least: 95}\n", "nato"},
+        {"    - {actor: B, if: bloc, if_at_least: 0, if_at_most: 5, then: land, then_at_least: 95}\n", "exactly one of if_at_least and if_at_most"},
+        {"    - {actor: B, if: bloc, if_at_least: 0, then: land, then_at_least: 195}\n", "then bound 195 is outside the scale of 'land'"},
+        {"    - {actor: B, if: land, if_at_least: 0, then: land, then_at_least: 95}\n", "ties issue 'land' to itself"},
+        {"    - {actor: B, if: bloc, if_at_least: 0, then: land}\n", "exactly one of then_at_least and then_at_most"},
+        {"    - {if: bloc, if_at_least: 0, then: land, then_at_most: 5}\n", "condition has no actor"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "entente: 1\ntitle: t\nissues:\n  - {id: land, scale: [0, 100]}\n  - {id: bloc, scale: [0, 100]}\n"
+                 "actors:\n  - {id: A, capability: 1, positions: {land: {position: 0, salience: 1}, bloc: {position: 0, salience: 1}}}\n"
+                 "  - {id: B, capability: 1, positions: {land: {position: 100, salience: 1}, bloc: {position: 100, salience: 1}}}\n"
+                 "war:\n  start: 2022-01-01\n  end: 2022-06-30\n  belligerents: [A, B]\n  territory: land\n"
+                 "  conditions:\n%s", bad[i].line);
+        en_scenario *t = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_scenario_load_buffer(text, strlen(text), "cond.yaml", NULL, &t, &err), EN_ERROR_INPUT);
+        int found = 0;
+        for (const en_error *e = &err; e; e = e->next) found |= strstr(e->message, bad[i].message) != NULL && e->line == 15;
+        if (!found) en_error_print(&err, stderr);
+        assert_true(found);
+        en_error_clear(&err);
+        en_scenario_free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -807,7 +1015,8 @@ int main(void)
         cmocka_unit_test(test_kinds),              cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_rate_days),          cmocka_unit_test(test_reader),
         cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
-        cmocka_unit_test(test_monotone),
+        cmocka_unit_test(test_monotone),          cmocka_unit_test(test_war_value),
+        cmocka_unit_test(test_renewal_probability), cmocka_unit_test(test_conditions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
