@@ -41,6 +41,8 @@
 /* Columns handled together: the writes of a tile to a row of the table are one cache line,
  * and a tile's prefix sums (TILE·(n+1) doubles) stay in cache. */
 #define TILE 16
+/* Receivers whose danger sums run side by side (risk_sums). */
+#define RISK_BATCH 4
 
 typedef struct sorted_actor {
     double x;
@@ -63,9 +65,11 @@ typedef struct sorted_round {
     double *u;          /* [m] distinct positions, ascending */
     double *xs, *ws;    /* [n] voters by rank: position, weight c·s */
     double *rs;         /* [n] voters by rank: exponent */
-    double *W, *WX;     /* [n + 1] prefix sums by rank of w and w·(x − u_0) */
-    double *P;          /* [m][m] the offer phase's votes U[a][b] = N(u_a, u_b), a < b only */
-    double *C;          /* [m] column totals S_y(n) of the offer phase */
+    double *P;          /* [m][m] a phase's votes U[a][b] = N(u_a, u_b), a < b only */
+    double *C;          /* [m] column totals S_y(n) of the phase */
+    double *count;      /* [m] actors at each position */
+    double *part;       /* [TILE] a tile's columns' shares of Z */
+    double *terms;      /* [RISK_BATCH][m] receivers' danger terms by position */
     double *S;          /* [TILE][n + 1] prefix sums of a tile of columns */
     double *col;        /* [TILE][m] a tile of columns of P */
     double *scratch;    /* [5m] logs / bases / a receiver's rows of P */
@@ -73,12 +77,14 @@ typedef struct sorted_round {
 } sorted_round;
 
 /* The prefix sums S_y(t), t = 0..n, of column y: δ of each voter (by rank) at u_y. */
-static void column_prefix(const sorted_round *sr, size_t y, int array_powers, double *S)
+static void column_prefix(const sorted_round *sr, size_t y, int mode, double *S)
 {
     const size_t n = sr->n, m = sr->m;
     const double uy = sr->u[y], D = sr->D;
     double *d = S + 1; /* δ by rank, then summed in place */
-    if (!array_powers) {
+    if (mode == 2) {
+        for (size_t t = 0; t < n; t++) d[t] = fabs(sr->xs[t] - uy) / D;
+    } else if (mode == 0) {
         for (size_t t = 0; t < n; t++) d[t] = eum_pow_r(fabs(sr->xs[t] - uy) / D, sr->rs[t]);
     } else {
         /* log of |u_q − u_y|/D once per position, then exp(r·log) per voter */
@@ -99,137 +105,68 @@ static void column_prefix(const sorted_round *sr, size_t y, int array_powers, do
 }
 
 /* The number of voters (by rank) nearer to u_lo than to u_hi (lo < hi): those before the
- * first rank t with x_t − u_lo ≥ u_hi − x_t. The test is monotone in t, and the cut grows
- * with either position, so the caller's previous cut is a good start. */
-static inline size_t cut_from(const sorted_round *sr, size_t t, double lo, double hi)
+ * first rank t with x_t − u_lo ≥ u_hi − x_t. The rounded test is monotone in t (x_t grows) and
+ * in either position, so a sweep only moves the cut forward from the previous pair's; xs[n] =
+ * +∞ stops it at n. */
+static inline size_t cut_next(const double *xs, size_t t, double lo, double hi)
 {
-    const double *xs = sr->xs;
-    while (t < sr->n && !(xs[t] - lo >= hi - xs[t])) t++;
-    while (t > 0 && xs[t - 1] - lo >= hi - xs[t - 1]) t--;
+    while (!(xs[t] - lo >= hi - xs[t])) t++;
     return t;
 }
 
-/* ---- risk phase: every r = 1, so δ is linear in the distance ------------------------------ */
+/* ---- the m×m table of votes -------------------------------------------------------------- */
 
-/* With r = 1, the votes of the voters of ranks [t0, t1) for position a over b are sums of
- * w·(|x − u_b| − |x − u_a|)/D, and each |x − u| is x − u or u − x on a run of ranks: sums of w
- * and w·x over runs, from the prefix sums W and WX (positions shifted by u_0, so that the
- * products stay of the size of the spread). N(a,b) and N(b,a) of positions a < b, cut c: */
-static inline void unit_votes(const sorted_round *sr, size_t a, size_t b, size_t c, double *nab,
-                              double *nba)
-{
-    const double *W = sr->W, *WX = sr->WX;
-    const size_t n = sr->n, sa = sr->start[a], eb = sr->start[b + 1];
-    const double ua = sr->u[a] - sr->u[0], ub = sr->u[b] - sr->u[0];
-    /* ranks < c lie below the midpoint, so below u_b: Σ w|x − u_b| = u_b·W − WX there */
-    double to_b = ub * W[c] - WX[c];
-    double to_a = (ua * W[sa] - WX[sa]) + ((WX[c] - WX[sa]) - ua * (W[c] - W[sa]));
-    *nab = (to_b - to_a) / sr->D;
-    /* ranks ≥ c lie at or above the midpoint, so above u_a */
-    double from_a = (WX[n] - WX[c]) - ua * (W[n] - W[c]);
-    double from_b = ((WX[n] - WX[eb]) - ub * (W[n] - W[eb])) + (ub * (W[eb] - W[c]) - (WX[eb] - WX[c]));
-    *nba = (from_a - from_b) / sr->D;
-}
-
-/* Z of the risk phase: Σ over ordered actor pairs at distinct positions of N(a,b) + N(b,a).
- * O(m²) arithmetic, no table. */
-static double unit_z(const sorted_round *sr)
-{
-    const size_t m = sr->m;
-    double Z = 0;
-    for (size_t a = 0; a < m; a++) {
-        size_t c = 0;
-        double row = 0;
-        for (size_t b = a + 1; b < m; b++) {
-            c = cut_from(sr, c, sr->u[a], sr->u[b]);
-            double nab, nba;
-            unit_votes(sr, a, b, c, &nab, &nba);
-            row += (double)(sr->start[b + 1] - sr->start[b]) * ((nab > 0 ? nab : 0) + (nba > 0 ? nba : 0));
-        }
-        Z += 2 * (double)(sr->start[a + 1] - sr->start[a]) * row;
-    }
-    return Z;
-}
-
-/* The column P(u_q, u_y), q = 0..m−1, of the risk phase into col (0 at q = y). */
-static void unit_column(const sorted_round *sr, size_t y, double invZ, double *col)
-{
-    size_t c = 0;
-    for (size_t q = 0; q < sr->m; q++) {
-        double nab, nba;
-        if (q < y) {
-            c = cut_from(sr, c, sr->u[q], sr->u[y]);
-            unit_votes(sr, q, y, c, &nab, &nba);
-            col[q] = (nab > 0 ? nab : 0) * invZ; /* N(q, y) */
-        } else if (q > y) {
-            c = cut_from(sr, c, sr->u[y], sr->u[q]);
-            unit_votes(sr, y, q, c, &nab, &nba);
-            col[q] = (nba > 0 ? nba : 0) * invZ; /* N(q, y) */
-        } else {
-            col[q] = 0.0;
-        }
-    }
-}
-
-/* ---- offer phase: the m×m table of votes ------------------------------------------------- */
-
-/* The offer phase's votes. N(a,b) − N(b,a) = Σ_k w_k (δ_k(b) − δ_k(a)) = C_b − C_a with C_y =
- * S_y(n) the column totals, so only the upper triangle U[a][b] = N(a,b), a < b, is kept
- * (N(b,a) = U[a][b] − (C_b − C_a)). Column y gives U[a][y] (a < y) its share +S_y(c) and
- * U[y][b] (b > y) its share −S_y(c); an entry's first share is stored, the second added.
+/* A phase's votes. N(a,b) − N(b,a) = Σ_k w_k (δ_k(b) − δ_k(a)) = C_b − C_a with C_y = S_y(n)
+ * the column totals, so only the upper triangle U[a][b] = N(a,b), a < b, is kept (N(b,a) =
+ * U[a][b] − (C_b − C_a)). Column y gives U[y][b] (b > y) its share −S_y(c), stored as the
+ * row is swept (the first share: columns go in ascending order), and U[a][y] (a < y) its share
+ * +S_y(c), added a tile of columns at a time (one cache line of row a per tile).
+ * `mode`: 0 glibc pow, 1 powers over arrays, 2 the risk phase (every r = 1: δ = d).
  * Returns Z = Σ over ordered actor pairs of N(a,b) + N(b,a). */
-static double offer_votes(sorted_round *sr, int array_powers)
+static double phase_votes(sorted_round *sr, int mode)
 {
     const size_t n = sr->n, m = sr->m, n1 = n + 1;
-    double *U = sr->P, *C = sr->C;
+    const double *xs = sr->xs, *u = sr->u, *count = sr->count;
+    double *U = sr->P, *C = sr->C, *part = sr->part;
     double Z = 0;
     for (size_t y0 = 0; y0 < m; y0 += TILE) {
         const size_t tile = m - y0 < TILE ? m - y0 : TILE, y1 = y0 + tile;
         for (size_t k = 0; k < tile; k++) {
             const size_t y = y0 + k;
-            column_prefix(sr, y, array_powers, sr->S + k * n1);
-            C[y] = sr->S[k * n1 + n];
-            sr->cut[k] = 0;
-            for (size_t z = y + 1; z < y1; z++) U[y * m + z] = 0.0;
-        }
-        for (size_t z = 0; z < m; z++) {
-            const double cz = (double)(sr->start[z + 1] - sr->start[z]);
-            double share = 0; /* Σ_k c_y·(share of the pair) */
-            if (z < y0) {     /* pairs (z, y): column y is the second column, add +S_y(c) */
-                double *row_z = U + z * m;
-                for (size_t k = 0; k < tile; k++) {
-                    const size_t y = y0 + k;
-                    const size_t c = sr->cut[k] = cut_from(sr, sr->cut[k], sr->u[z], sr->u[y]);
-                    const double v = sr->S[k * n1 + c];
-                    row_z[y] += v;
-                    share += (double)(sr->start[y + 1] - sr->start[y]) * v;
-                }
-            } else {
-                for (size_t k = 0; k < tile; k++) {
-                    const size_t y = y0 + k;
-                    if (z == y) continue;
-                    const double cy = (double)(sr->start[y + 1] - sr->start[y]);
-                    if (z < y) { /* within the tile */
-                        const size_t c = sr->cut[k] = cut_from(sr, sr->cut[k], sr->u[z], sr->u[y]);
-                        U[z * m + y] += sr->S[k * n1 + c];
-                        share += cy * sr->S[k * n1 + c];
-                    } else { /* pairs (y, z): column y is the first column, −S_y(c) */
-                        const size_t c = sr->cut[k] = cut_from(sr, sr->cut[k], sr->u[y], sr->u[z]);
-                        const double v = sr->S[k * n1 + c];
-                        if (z >= y1) U[y * m + z] = -v;
-                        else U[y * m + z] -= v;
-                        share -= cy * v;
-                    }
-                }
+            const double *S = sr->S + k * n1;
+            column_prefix(sr, y, mode, sr->S + k * n1);
+            C[y] = S[n];
+            /* pairs (y, z), z > y: column y is the first column, −S_y(c); the voters at u_y
+             * are nearer to it than to any z > y */
+            double *row = U + y * m, below = 0;
+            size_t c = sr->start[y + 1];
+            for (size_t z = y + 1; z < m; z++) {
+                c = cut_next(xs, c, u[y], u[z]);
+                const double v = S[c];
+                row[z] = -v;
+                below += count[z] * v;
             }
-            Z += cz * share;
+            part[k] = -below;
+            sr->cut[k] = 0;
         }
+        /* pairs (z, y), z < y: column y is the second column, +S_y(c) */
+        for (size_t z = 0; z + 1 < y1; z++) {
+            double *row = U + z * m;
+            const double cz = count[z];
+            for (size_t k = z < y0 ? 0 : z - y0 + 1; k < tile; k++) {
+                const size_t c = sr->cut[k] = cut_next(xs, sr->cut[k], u[z], u[y0 + k]);
+                const double v = sr->S[k * n1 + c];
+                row[y0 + k] += v;
+                part[k] += cz * v;
+            }
+        }
+        for (size_t k = 0; k < tile; k++) Z += count[y0 + k] * part[k];
     }
     /* Z = Σ_{a<b} 2 c_a c_b (N(a,b) + N(b,a)) = Σ_{a<b} 2 c_a c_b (2 U[a][b] − (C_b − C_a)):
      * the U part is 2·2·Z above, the C part from running sums of the counts */
     double below = 0, cbelow = 0, correction = 0;
     for (size_t b = 0; b < m; b++) {
-        const double cb = (double)(sr->start[b + 1] - sr->start[b]);
+        const double cb = count[b];
         correction += cb * (C[b] * below - cbelow); /* Σ_{a<b} c_a c_b (C_b − C_a) */
         below += cb;
         cbelow += cb * C[b];
@@ -284,6 +221,35 @@ static void gather_columns(const sorted_round *sr, size_t a0, size_t tile)
     }
 }
 
+/* danger[i] = Σ_j term_g[index[j]] in actor order, for `count` receivers side by side. */
+static void risk_sums(const sorted_round *sr, const double *term, size_t count,
+                      const size_t *actor, double *danger)
+{
+    const size_t n = sr->n, m = sr->m, *index = sr->index;
+    if (count == RISK_BATCH) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        const double *t0 = term, *t1 = term + m, *t2 = term + 2 * m, *t3 = term + 3 * m;
+        for (size_t j = 0; j < n; j++) {
+            const size_t q = index[j];
+            s0 += t0[q];
+            s1 += t1[q];
+            s2 += t2[q];
+            s3 += t3[q];
+        }
+        danger[actor[0]] = s0;
+        danger[actor[1]] = s1;
+        danger[actor[2]] = s2;
+        danger[actor[3]] = s3;
+        return;
+    }
+    for (size_t g = 0; g < count; g++) {
+        const double *tg = term + g * m;
+        double sum = 0;
+        for (size_t j = 0; j < n; j++) sum += tg[index[j]];
+        danger[actor[g]] = sum;
+    }
+}
+
 eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double *c,
                                    const double *s, const double *x, double *x_out,
                                    eum_move *moves, eum_trace *trace)
@@ -296,14 +262,12 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
     sr.rank_actor = en_xmalloc((3 * n + 1 + TILE) * sizeof(size_t));
     sr.index = sr.rank_actor + n;
     sr.start = sr.index + n;
-    double *block = en_xmalloc((8 * n + 2) * sizeof(double));
+    double *block = en_xmalloc((6 * n + 1) * sizeof(double));
     sr.u = block;
-    sr.xs = block + n;
-    sr.ws = block + 2 * n;
-    sr.rs = block + 3 * n;
-    sr.W = block + 4 * n;
-    sr.WX = sr.W + n + 1;
-    double *r = sr.WX + n + 1, *danger = r + n;
+    sr.xs = block + n; /* n + 1: xs[n] = +∞ ends every cut sweep */
+    sr.ws = sr.xs + n + 1;
+    sr.rs = sr.ws + n;
+    double *r = sr.rs + n, *danger = r + n;
     size_t m = 0;
     for (size_t t = 0; t < n; t++) {
         if (m == 0 || keyed[t].x != sr.u[m - 1]) {
@@ -319,47 +283,61 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
     sr.start[m] = n;
     sr.cut = sr.start + m + 1;
     sr.m = m;
-    sr.W[0] = sr.WX[0] = 0;
-    for (size_t t = 0; t < n; t++) {
-        sr.W[t + 1] = sr.W[t] + sr.ws[t];
-        sr.WX[t + 1] = sr.WX[t] + sr.ws[t] * (sr.xs[t] - sr.u[0]);
-    }
     /* the table only for the offer phase; the rest is O(n + m) */
-    double *small = en_xmalloc((TILE * (n + 1) + TILE * m + 6 * m) * sizeof(double));
+    sr.xs[n] = INFINITY;
+    double *small = en_xmalloc((TILE * (n + 1) + TILE * m + (7 + RISK_BATCH) * m + TILE) * sizeof(double));
     sr.S = small;
     sr.col = sr.S + TILE * (n + 1);
     sr.scratch = sr.col + TILE * m;
     sr.C = sr.scratch + 5 * m;
+    sr.count = sr.C + m;
+    sr.part = sr.count + m;
+    sr.terms = sr.part + TILE;
+    for (size_t q = 0; q < m; q++) sr.count[q] = (double)(sr.start[q + 1] - sr.start[q]);
     double *const eu_self = trace ? trace->eu_self : NULL;
     double *const eu_other = trace ? trace->eu_other : NULL;
     double *bs = sr.scratch, *bf = bs + m, *dd = bf + m; /* per receiver position */
     double *prow = dd + m, *pcol = prow + m;
     eum_status status = EUM_ROUND_OK;
 
-    /* Risk phase, every r = 1: danger_i = Σ_{j≠i} E^i(j→i), j in actor order as in the
-     * straight path (the spread of the dangers amplifies their rounding). */
-    const double Z1 = unit_z(&sr);
+    /* Risk phase, every r = 1: δ is the distance itself (pow(d, 1) = d), and the votes come
+     * from the same table as the offer phase's. danger_i = Σ_{j≠i} E^i(j→i), j in actor order
+     * as in the straight path (the spread of the dangers amplifies their rounding). */
+    sr.P = table_alloc(m * m * sizeof *sr.P);
+    const double Z1 = phase_votes(&sr, 2);
     if (!(Z1 != 0) || !isfinite(Z1)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
     }
-    for (size_t qi = 0; qi < m; qi++) {
-        double *pcol = sr.col; /* P(u_q, u_qi) */
-        unit_column(&sr, qi, 1 / Z1, pcol);
-        for (size_t q = 0; q < m; q++) {
-            const double d = fabs(sr.u[qi] - sr.u[q]) / D;
-            bs[q] = eum_utility(0.5 - 0.5 * d); /* Us, Uf with r = 1 */
-            bf[q] = eum_utility(0.5 + 0.5 * d);
-        }
-        for (size_t t = sr.start[qi]; t < sr.start[qi + 1]; t++) {
-            const size_t i = sr.rank_actor[t];
-            double sum = 0;
-            for (size_t j = 0; j < n; j++) {
-                const size_t qj = sr.index[j];
-                if (qj == qi) continue; /* contributes exactly 0 */
-                sum += scholz_eu_u(pcol[qj], bs[qj], bf[qj], 0.0, s[i], Q);
+    const double invZ1 = 1 / Z1;
+    /* Receiver i's term E^i(j→i) depends on j only through j's position: term[q], with −0.0
+     * at i's own position (adding −0.0 leaves any sum unchanged, as skipping j did). The sums
+     * over j stay in actor order; RISK_BATCH receivers are summed side by side so that their
+     * chains of additions overlap. */
+    size_t batch_actor[RISK_BATCH], batched = 0;
+    double *term = sr.terms;
+    for (size_t a0 = 0; a0 < m; a0 += TILE) {
+        const size_t tile = m - a0 < TILE ? m - a0 : TILE;
+        gather_columns(&sr, a0, tile);
+        for (size_t k = 0; k < tile; k++) {
+            const size_t qi = a0 + k;
+            receiver_rows(&sr, qi, sr.col + k * m, invZ1, prow, pcol); /* pcol: P(u_q, u_qi) */
+            for (size_t q = 0; q < m; q++) {
+                const double d = fabs(sr.u[qi] - sr.u[q]) / D;
+                bs[q] = eum_utility(0.5 - 0.5 * d); /* Us, Uf with r = 1 */
+                bf[q] = eum_utility(0.5 + 0.5 * d);
             }
-            danger[i] = sum;
+            for (size_t t = sr.start[qi]; t < sr.start[qi + 1]; t++) {
+                const size_t i = sr.rank_actor[t];
+                double *ti = term + batched * m;
+                for (size_t q = 0; q < m; q++) ti[q] = scholz_eu_u(pcol[q], bs[q], bf[q], 0.0, s[i], Q);
+                ti[qi] = -0.0;
+                batch_actor[batched++] = i;
+                if (batched == RISK_BATCH || (k + 1 == tile && a0 + tile == m && t + 1 == sr.start[qi + 1])) {
+                    risk_sums(&sr, term, batched, batch_actor, danger);
+                    batched = 0;
+                }
+            }
         }
     }
     if (!eum_risk_exponents(n, danger, NULL, r)) {
@@ -370,8 +348,7 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
 
     /* Offer phase with the new exponents. */
     for (size_t t = 0; t < n; t++) sr.rs[t] = r[sr.rank_actor[t]];
-    sr.P = table_alloc(m * m * sizeof *sr.P);
-    const double Z2 = offer_votes(&sr, cfg->array_powers);
+    const double Z2 = phase_votes(&sr, cfg->array_powers ? 1 : 0);
     if (!(Z2 != 0) || !isfinite(Z2)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
