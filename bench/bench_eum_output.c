@@ -21,15 +21,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "common.h"
 #include "entente.h"
-
-/* CPU seconds of this process (the runs below are single-threaded at 200 actors). */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static en_params *eum_params(const char *rounds, const char *output, const char *trace)
 {
@@ -58,19 +51,13 @@ static double time_runs(const en_scenario *s, const char *output, const char *tr
     double t[64];
     for (int k = 0; k < reps; k++) {
         en_result *r = NULL;
-        double start = cpu_now();
+        double start = bench_cpu_seconds();
         run_or_die(s, p, &r);
-        t[k] = cpu_now() - start;
+        t[k] = bench_cpu_seconds() - start;
         en_result_free(r);
     }
     en_params_free(p);
-    for (int a = 1; a < reps; a++) /* insertion sort for the median */
-        for (int b = a; b > 0 && t[b - 1] > t[b]; b--) {
-            double v = t[b];
-            t[b] = t[b - 1];
-            t[b - 1] = v;
-        }
-    return t[reps / 2];
+    return bench_median(t, (size_t)reps);
 }
 
 /* Peak RSS (KiB) of a child that runs `rounds` rounds with the given output and trace. */

@@ -16,23 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "entente.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* CPU seconds (user + system) of the whole process, all threads. */
-static double cpu_seconds(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           1e-6 * (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
 
 static char *json_of(const en_mc_result *r)
 {
@@ -56,12 +41,12 @@ static double timed_run(const en_model *model, const en_scenario *s, const en_pa
     o.seed = 2023;
     en_mc_result *r = NULL;
     en_error err = EN_ERROR_INIT;
-    double start = now();
+    double start = bench_wall_seconds();
     if (en_mc_run(model, s, params, &o, &r, &err) != EN_OK) {
         en_error_print(&err, stderr);
         exit(1);
     }
-    double seconds = now() - start;
+    double seconds = bench_wall_seconds() - start;
     if (json) *json = json_of(r);
     en_mc_result_free(r);
     return seconds;
@@ -115,11 +100,11 @@ int main(int argc, char **argv)
     long peak_large = child_peak_kib(model, s, params, draws);
 
     char *json1 = NULL, *json2 = NULL;
-    double c0 = cpu_seconds();
+    double c0 = bench_rusage_seconds();
     double t1 = timed_run(model, s, params, draws, 1, &json1);
-    double c1 = cpu_seconds();
+    double c1 = bench_rusage_seconds();
     double t2 = timed_run(model, s, params, draws, 2, &json2);
-    double c2 = cpu_seconds();
+    double c2 = bench_rusage_seconds();
     int same = strcmp(json1, json2) == 0;
     double overhead = timed_run(en_model_find("compromise"), s, params, draws, 1, NULL);
     /* The same draws on eum's reference-order path (what the draws ran before the fast path

@@ -1,11 +1,15 @@
 /*
  * oom.c — the out-of-memory guard of oom.h: a per-thread record of the blocks and resources a
  * public call has allocated (an open-addressing hash set keyed by address, linear probing,
- * backward-shift deletion), released when an allocation fails and the call is resumed at its
- * entry point.
+ * backward-shift deletion, at most half full), released when an allocation fails and the call
+ * is resumed at its entry point. The table outlives the guard: cleared, it waits for the
+ * thread's next guard (a model run records thousands of blocks, and building the table afresh
+ * each call — nine doublings, each a zeroed allocation and a rehash — cost more than the
+ * recording itself).
  */
 #include "core/oom.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,21 +36,59 @@ static size_t slot_of(const en_oom_guard *g, const void *p)
     return (size_t)(h >> 20) & (g->capacity - 1);
 }
 
+/* The thread's spare table (all slots empty) for its next guard. A thread that ends frees
+ * its spare through the key's destructor; the main thread's stays reachable to the end. */
+static EN_TLS en_oom_slot *spare;
+static EN_TLS size_t spare_capacity;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static int spare_key_made;
+
+static void spare_release(void *table) { (free)(table); }
+static void spare_key_make(void) { spare_key_made = pthread_key_create(&spare_key, spare_release) == 0; }
+
+/* Ends the guard's use of its table: kept (cleared) as the thread's spare when the call used
+ * a fair share of it, else freed, so that a small call after a large one does not clear a
+ * large table. O(capacity). */
+static void table_done(en_oom_guard *g)
+{
+    en_oom_slot *slots = g->slots;
+    size_t capacity = g->capacity;
+    g->slots = NULL;
+    g->capacity = g->count = 0;
+    if (!slots) return;
+    pthread_once(&spare_once, spare_key_make);
+    if (spare || !spare_key_made || g->peak * 8 < capacity ||
+        pthread_setspecific(spare_key, slots) != 0) {
+        (free)(slots);
+        return;
+    }
+    memset(slots, 0, capacity * sizeof *slots);
+    spare = slots;
+    spare_capacity = capacity;
+}
+
 void en_oom_enter(en_oom_guard *g)
 {
     g->slots = NULL;
-    g->capacity = g->count = 0;
+    g->capacity = g->count = g->peak = 0;
     g->suspended = 0;
     g->joined = en_oom_current != NULL;
-    if (!g->joined) en_oom_current = g;
+    if (g->joined) return;
+    en_oom_current = g;
+    if (spare) {
+        g->slots = spare;
+        g->capacity = spare_capacity;
+        spare = NULL;
+        pthread_setspecific(spare_key, NULL);
+    }
 }
 
 void en_oom_leave(en_oom_guard *g)
 {
     if (g->joined) return;
-    (free)(g->slots);
-    g->slots = NULL;
     en_oom_current = NULL;
+    table_done(g);
 }
 
 int en_oom_active(void) { return en_oom_current != NULL; }
@@ -90,7 +132,7 @@ static int grow(en_oom_guard *g)
 void en_oom_track_in(en_oom_guard *g, void *resource, void (*destroy)(void *))
 {
     if (!resource) return;
-    if ((g->count + 1) * 4 > g->capacity * 3 && !grow(g)) {
+    if ((g->count + 1) * 2 > g->capacity && !grow(g)) {
         /* No room to record it: release it now and fail like the allocation would have. */
         if (destroy) destroy(resource);
         else (free)(resource);
@@ -98,7 +140,7 @@ void en_oom_track_in(en_oom_guard *g, void *resource, void (*destroy)(void *))
     }
     size_t i = slot_of(g, resource);
     while (g->slots[i].resource && g->slots[i].resource != resource) i = (i + 1) & (g->capacity - 1);
-    if (!g->slots[i].resource) g->count++;
+    if (!g->slots[i].resource && ++g->count > g->peak) g->peak = g->count;
     g->slots[i].resource = resource;
     g->slots[i].destroy = destroy;
 }
@@ -140,9 +182,7 @@ en_status en_oom_unwind(en_oom_guard *g, en_error *err)
         if (s->destroy) s->destroy(s->resource);
         else (free)(s->resource);
     }
-    (free)(g->slots);
-    g->slots = NULL;
-    g->capacity = g->count = 0;
+    table_done(g);
     return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
 }
 

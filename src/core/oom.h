@@ -35,7 +35,7 @@ typedef struct en_oom_guard {
     int joined;    /* opened inside another guard of this thread: enter/leave do nothing */
     int suspended; /* en_oom_suspend depth: no unwinding while > 0 */
     en_oom_slot *slots;
-    size_t capacity, count;
+    size_t capacity, count, peak; /* peak: the most blocks recorded at once */
 } en_oom_guard;
 
 /* Opens the guard (or joins the one open on this thread). Time complexity: O(1). */
