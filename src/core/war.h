@@ -140,7 +140,7 @@ typedef struct en_war_condition {
 } en_war_condition;
 
 /* 1 if the package x meets the condition (its `if` part does not hold, or its `then` part
- * does). O(1). */
+ * does). Time complexity: O(1). */
 int en_war_condition_met(const en_war_condition *c, const double *x);
 
 /* ---- the section ---- */

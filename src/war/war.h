@@ -34,7 +34,7 @@ double en_war_powell_margin(double delta, double p0, double p1, double cost_a, d
 double en_war_gamblers_ruin(double q, double k, double n);
 /* Expected number of battles until the gambler's-ruin war of en_war_gamblers_ruin is decided
  * (either side takes every fort): k/(1 − 2q) − N/(1 − 2q) · P(A wins) for q ≠ ½, k(N − k) at
- * q = ½; 0 when k <= 0 or k >= N; k (q = 0) or N − k (q = 1). O(1). */
+ * q = ½; 0 when k <= 0 or k >= N; k (q = 0) or N − k (q = 1). Time complexity: O(1). */
 double en_war_ruin_duration(double q, double k, double n);
 
 /* ---- the window at one step (war_window.c) ---- */

@@ -15,7 +15,9 @@
  * ratification, a channel chilled and positions hardened by failures (Putnam 1988, Fearon 1994);
  * patrons that press their clients by their own stakes (Werner 2000, Fang, Johnson & Leeds
  * 2014); beliefs along announced aid paths; culpable leaders (Goemans 2000, Croco 2011); bare
- * and victor's ceasefires; --as-of; rates restated for any step length.
+ * and victor's ceasefires; --as-of; rates restated for any step length; (9) the value of fighting
+ * on from each side's belief about how the war ends (Fearon 1995; Smith & Stam 2004; Slantchev
+ * 2003); renewal probability from the post-deal balance (Powell 2006); conditional packages.
  * Every uncertain value of the scenario is drawn once per run, from the run's own stream seeded
  * by (seed, run), and the run writes only its own rows of the summary, so the output does not
  * depend on which thread ran it (war.c). One run: steps × (one window LP + O(actors × issues)).
