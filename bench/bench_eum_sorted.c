@@ -11,6 +11,9 @@
  * in fact (δ, Us, Uf).
  *
  * Usage: bench_eum_sorted [quick]   (quick: skip n = 10,000). About two minutes in full.
+ *        bench_eum_sorted one N PATH   one round of PATH at N actors, nothing else (for a
+ *                                      profiler: valgrind --tool=callgrind counts its instructions)
+ *        bench_eum_sorted floor N      one round of the floor at N actors, nothing else
  */
 #include <math.h>
 #include <stdio.h>
@@ -98,6 +101,19 @@ static double time_path(const issue *is, const char *path, int rounds)
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "one") == 0) {
+        issue is = random_issue((size_t)atol(argv[2]), 42);
+        if (!eum_path_find(EUM_SCHOLZ, argv[3])) return 2;
+        printf("%s n=%zu: %.3g s\n", argv[3], is.n, time_path(&is, argv[3], 1));
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "floor") == 0) {
+        issue is = random_issue((size_t)atol(argv[2]), 42);
+        double *r = malloc(is.n * sizeof *r), *b = malloc(is.n * sizeof *b);
+        for (size_t i = 0; i < is.n; i++) r[i] = 0.5 + 1.5 * is.s[i];
+        printf("floor n=%zu: %zu positive\n", is.n, floor_round(&is, r, b));
+        return 0;
+    }
     int quick = argc > 1 && strcmp(argv[1], "quick") == 0;
     static const size_t sizes[] = {100, 1000, 3000, 10000};
     printf("scholz: sorted path vs the pair-loop floor, seconds per round (random issues, seed 42)\n\n");

@@ -469,6 +469,9 @@ typedef struct en_war_options {
                            * `scheduled`; no deal and no decisive end before it (history) */
     const long *deal_by_days; /* report P(deal by each of these days) */
     size_t deal_by_count;
+    /* Optional (default NULL): split the runs across processes (see en_distributor); the
+     * summary is the same. progress counts this process's runs only. */
+    const en_distributor *distributor;
 } en_war_options;
 
 /* Kinds of deal: a comprehensive settlement of the window, a bare ceasefire at the line (every

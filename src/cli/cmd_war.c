@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_mpi.h"
 #include "entente.h"
 
 static const char usage[] =
@@ -209,10 +210,16 @@ int cmd_war(int argc, char **argv)
         cli_options_free(&o);
         return status;
     }
-    if (isatty(STDERR_FILENO)) wo.progress = progress;
+    /* Under mpirun the runs are split across the processes; rank 0 writes (docs/scale.md). */
+    wo.distributor = cli_mpi_distributor();
+    if (wo.distributor && !c.threads) {
+        unsigned shared = cli_mpi_default_threads(); /* the node's cores among its ranks */
+        wo.threads = shared ? (int)shared : 1;
+    }
+    if (isatty(STDERR_FILENO) && !wo.distributor) wo.progress = progress;
     en_error err = EN_ERROR_INIT;
     en_war_summary *summary = NULL;
-    if (en_war_simulate(s, &wo, &summary, &err) == EN_OK) {
+    if (en_war_simulate(s, &wo, &summary, &err) == EN_OK && cli_mpi_is_root()) {
         FILE *out = cli_output_open(&o, &err);
         if (out) {
             en_status wst = c.explain && o.format != EN_OUTPUT_JSON

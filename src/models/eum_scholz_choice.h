@@ -17,7 +17,8 @@
  * scholz", offer phase):
  * confrontations it loses (e_ji > e_ij > 0) win over compromises (e_ji > 0 > e_ij,
  * e_ji > |e_ij|); among confrontations the nearest, among compromises the smallest key
- * K = (|e_ij|x_i + |e_ji|x_j)/(|e_ij| + |e_ji|); the first in j order on ties. Capitulation is
+ * K = (|e_ij|x_i + |e_ji|x_j)/(|e_ij| + |e_ji|); the smallest j on ties, whatever the order the
+ * offers are seen in (the sorted path sees them by position). Capitulation is
  * unreachable in bdm1 (its condition reads e_ji < |e_ji|), so it is not tested. */
 typedef struct scholz_choice {
     long conf, comp;
@@ -40,7 +41,7 @@ choice_offer(scholz_choice *ch, size_t j, double xi, double xj, double e_ij, dou
     if (e_ji > e_ij && e_ij > 0) {
         double dist = fabs(xi - xj);
         ch->count++;
-        if (ch->conf < 0 || dist < ch->conf_dist) {
+        if (ch->conf < 0 || dist < ch->conf_dist || (dist == ch->conf_dist && (long)j < ch->conf)) {
             ch->conf = (long)j;
             ch->conf_dist = dist;
             ch->conf_eu[0] = e_ij;
@@ -49,7 +50,7 @@ choice_offer(scholz_choice *ch, size_t j, double xi, double xj, double e_ij, dou
     } else if (e_ji > 0 && 0 > e_ij && e_ji > fabs(e_ij)) {
         double key = (fabs(e_ij) * xi + fabs(e_ji) * xj) / (fabs(e_ij) + fabs(e_ji));
         ch->count++;
-        if (ch->comp < 0 || key < ch->comp_key) {
+        if (ch->comp < 0 || key < ch->comp_key || (key == ch->comp_key && (long)j < ch->comp)) {
             ch->comp = (long)j;
             ch->comp_key = key;
             ch->comp_eu[0] = e_ij;

@@ -38,6 +38,12 @@
 #include "models/eum_formula.h"
 #include "models/eum_scholz_choice.h"
 
+#if defined(__GNUC__) && !defined(__clang__)
+/* Element-wise loops only (sums are never reassociated without -ffast-math, and without FMA
+ * contraction the SIMD lanes give the same doubles as the scalar code). */
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
+#endif
+
 /* Columns handled together: the writes of a tile to a row of the table are one cache line,
  * and a tile's prefix sums (TILE·(n+1) doubles) stay in cache. */
 #define TILE 16
@@ -62,6 +68,7 @@ typedef struct sorted_round {
     size_t *rank_actor; /* [n] actor at each rank (sorted by position, then index) */
     size_t *index;      /* [n] per actor: its position index */
     size_t *start;      /* [m + 1] first rank at each position */
+    size_t *position;   /* [n] per rank: its position index */
     double *u;          /* [m] distinct positions, ascending */
     double *xs, *ws;    /* [n] voters by rank: position, weight c·s */
     double *rs;         /* [n] voters by rank: exponent */
@@ -91,8 +98,10 @@ static void column_prefix(const sorted_round *sr, size_t y, int mode, double *S)
         double *L = sr->scratch;
         for (size_t q = 0; q < m; q++) L[q] = q == y ? 1.0 : fabs(sr->u[q] - uy) / D;
         en_log_array(L, m);
-        for (size_t q = 0; q < m; q++)
-            for (size_t t = sr->start[q]; t < sr->start[q + 1]; t++) d[t] = sr->rs[t] * L[q];
+        if (m == n) /* every voter at its own position */
+            for (size_t t = 0; t < n; t++) d[t] = sr->rs[t] * L[t];
+        else
+            for (size_t t = 0; t < n; t++) d[t] = sr->rs[t] * L[sr->position[t]];
         en_exp_array(d, n);
         for (size_t t = sr->start[y]; t < sr->start[y + 1]; t++) d[t] = 0.0;
     }
@@ -174,13 +183,26 @@ static double phase_votes(sorted_round *sr, int mode)
     return 4 * Z - 2 * correction;
 }
 
-/* The rows of receiver position a: P(u_a, u_q) into prow and P(u_q, u_a) into pcol, from the
- * upper triangle (row a for q > a, the gathered column for q < a). */
+/* The rows of receiver position a: P(u_a, u_q) into prow (unless NULL: the risk phase needs
+ * only the column) and P(u_q, u_a) into pcol, from the upper triangle (row a for q > a, the
+ * gathered column for q < a). */
 static void receiver_rows(const sorted_round *sr, size_t a, const double *ucol, double invZ,
                           double *prow, double *pcol)
 {
     const size_t m = sr->m;
     const double *U = sr->P + a * m, *C = sr->C;
+    if (!prow) {
+        for (size_t q = 0; q < a; q++) { /* N(q,a) = U[q][a] */
+            const double nqa = ucol[q];
+            pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
+        }
+        pcol[a] = 0.0;
+        for (size_t q = a + 1; q < m; q++) { /* N(q,a) = N(a,q) − (C_q − C_a) */
+            const double nqa = U[q] - (C[q] - C[a]);
+            pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
+        }
+        return;
+    }
     for (size_t q = 0; q < a; q++) { /* pair (q, a): N(q,a) = U[q][a] */
         const double nqa = ucol[q], naq = nqa - (C[a] - C[q]);
         pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
@@ -259,7 +281,7 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
     sorted_actor *keyed = en_xmalloc(n * sizeof *keyed);
     for (size_t k = 0; k < n; k++) keyed[k] = (sorted_actor){x[k], k};
     qsort(keyed, n, sizeof *keyed, by_position);
-    sr.rank_actor = en_xmalloc((3 * n + 1 + TILE) * sizeof(size_t));
+    sr.rank_actor = en_xmalloc((4 * n + 1 + TILE) * sizeof(size_t));
     sr.index = sr.rank_actor + n;
     sr.start = sr.index + n;
     double *block = en_xmalloc((6 * n + 1) * sizeof(double));
@@ -282,6 +304,8 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
     free(keyed);
     sr.start[m] = n;
     sr.cut = sr.start + m + 1;
+    sr.position = sr.cut + TILE;
+    for (size_t t = 0; t < n; t++) sr.position[t] = sr.index[sr.rank_actor[t]];
     sr.m = m;
     /* the table only for the offer phase; the rest is O(n + m) */
     sr.xs[n] = INFINITY;
@@ -321,7 +345,7 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
         gather_columns(&sr, a0, tile);
         for (size_t k = 0; k < tile; k++) {
             const size_t qi = a0 + k;
-            receiver_rows(&sr, qi, sr.col + k * m, invZ1, prow, pcol); /* pcol: P(u_q, u_qi) */
+            receiver_rows(&sr, qi, sr.col + k * m, invZ1, NULL, pcol); /* pcol: P(u_q, u_qi) */
             for (size_t q = 0; q < m; q++) {
                 const double d = fabs(sr.u[qi] - sr.u[q]) / D;
                 bs[q] = eum_utility(0.5 - 0.5 * d); /* Us, Uf with r = 1 */
@@ -381,6 +405,28 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
                 const double Usq = eum_utility(bs[qi]);
                 scholz_choice ch;
                 choice_init(&ch);
+                if (!eu_self && !eu_other) {
+                    /* By position: e_ji = E^i(j→i) depends on j only through its position, and
+                     * every offer needs e_ji > 0, so e_ij is formed only for the actors at the
+                     * positions where e_ji > 0 (the choice breaks ties by j, not by order). */
+                    double *Us = bs, *Uf = bf, *e_other = sr.terms;
+                    for (size_t q = 0; q < m; q++) {
+                        Us[q] = 2 - 4 * bs[q];
+                        Uf[q] = 2 - 4 * bf[q];
+                        e_other[q] = scholz_eu_u(pcol[q], Us[q], Uf[q], Usq, s[i], Q);
+                    }
+                    e_other[qi] = 0.0; /* no offer between actors at one position */
+                    for (size_t q = 0; q < m; q++) {
+                        if (!(e_other[q] > 0)) continue;
+                        for (size_t tj = sr.start[q]; tj < sr.start[q + 1]; tj++) {
+                            const size_t j = sr.rank_actor[tj];
+                            const double e_ij = scholz_eu_u(prow[q], Us[q], Uf[q], Usq, s[j], Q);
+                            choice_offer(&ch, j, x[i], x[j], e_ij, e_other[q]);
+                        }
+                    }
+                    choice_apply(&ch, i, x, x_out, &moves[i]);
+                    continue;
+                }
                 for (size_t j = 0; j < n; j++) {
                     const size_t qj = sr.index[j];
                     if (qj == qi) {

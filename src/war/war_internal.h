@@ -104,6 +104,7 @@ typedef struct war_setup {
     /* progress */
     pthread_mutex_t lock;
     long next_run, done;
+    long run_end;          /* this process's runs end here (war_share) */
 } war_setup;
 
 /* One run's drawn parameters, state and scratch (war_run.c); one per worker thread, reused. */

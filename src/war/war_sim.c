@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "war/war_internal.h"
+#include "war/war_pack.h"
 #include "core/error.h"
 #include "core/util.h"
 #include "core/war.h"
@@ -62,7 +63,7 @@ static void *worker(void *data)
     war_run *r = war_run_new(su);
     for (;;) {
         pthread_mutex_lock(&su->lock);
-        long run = su->next_run < su->sum->runs ? su->next_run++ : -1;
+        long run = su->next_run < su->run_end ? su->next_run++ : -1;
         pthread_mutex_unlock(&su->lock);
         if (run < 0) break;
         war_run_one(r, su, run);
@@ -234,6 +235,10 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
         m->explain_renew_basis = en_xcalloc((size_t)o->runs * (su.ni + 1), sizeof(double));
     }
     su.sum = m;
+    /* under a distributor, this process's share of the runs (war_pack.c gathers the rest) */
+    long run_first, run_last;
+    war_share(o->distributor, o->runs, &run_first, &run_last);
+    su.next_run = run_first, su.run_end = run_last;
     pthread_mutex_init(&su.lock, NULL);
     int threads = o->threads;
     if (threads > o->runs) threads = (int)o->runs;
@@ -252,6 +257,13 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
     free(su.status_quo);
     free(su.low);
     free(su.high);
+    if (o->distributor && o->distributor->size > 1) {
+        en_status gathered = war_gather(m, o->distributor, run_first, run_last, err);
+        if (gathered != EN_OK) {
+            en_war_summary_free(m);
+            return gathered;
+        }
+    }
     *out = m;
     return EN_OK;
 }

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# mpi_efficiency.sh — parallel efficiency of `mpirun -n K entente ...` against one process, each
-# process on one thread (--threads 1), so K ranks on K cores is the whole comparison. Prints per
-# command the best of REPEAT wall times (one process; K ranks), the speed-up and efficiency, and
+# bench_mpi.sh — parallel efficiency of `mpirun -n K entente ...` against one process on a fixed
+# workload (mc, forecast, sweep, war), each process on one thread (--threads 1), so K ranks on
+# K cores is the whole comparison. Prints per command the best of REPEAT wall times T1 (one
+# process) and TK (K ranks), the speed-up T1/TK and the efficiency T1/(K·TK), and
 # for Monte Carlo the pieces of the model in docs/scale.md: the start-up of K ranks, the cost of
 # one draw, and the exchange cost left over. Checks that the outputs are the same bytes.
-# usage: bench/mpi_efficiency.sh [ENTENTE_BINARY] [K] [REPEAT]   (default build/entente 2 3)
+# Wall times: run it on an otherwise idle machine (the script prints the load average).
+# usage: bench/bench_mpi.sh [ENTENTE_BINARY] [K] [REPEAT] [ROOT]   (default build/entente 2 3 .)
 set -euo pipefail
 entente=${1:-build/entente}
 K=${2:-2}
 REPEAT=${3:-3}
+root=${4:-.}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 command -v mpirun >/dev/null || { echo "mpirun not found"; exit 77; }
 tmp=$(mktemp -d)
 calc() { awk "BEGIN { printf \"%.9f\", $1 }"; }
@@ -30,7 +34,7 @@ best_time() {
 }
 
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) (other work shares the cores)"
-printf '%-44s %9s %9s %8s %10s\n' "command (--threads 1 per process)" "1 proc s" "$K ranks s" "speed-up" "efficiency"
+printf "%-44s %9s %9s %8s %10s\n" "command (--threads 1 per process)" "T1 s" "T$K s" "T1/T$K" "T1/($K·T$K)"
 run_case() {
   local name=$1; shift
   local one many
@@ -47,6 +51,7 @@ run_case "mc --model eum --draws $draws" mc --model eum --draws $draws --jitter 
 run_case "mc --model exchange --draws 4000" mc --model exchange --draws 4000 --format json
 run_case "forecast --draws 4000" forecast --draws 4000 --format json
 run_case "sweep exchange p=0:0.5:0.01 rounds=5:20:5" sweep --model exchange --param p=0:0.5:0.01 --param rounds=5:20:5 --format csv
+run_case "war ukraine-war-2022 --runs 2000" war "$root/scenarios/ukraine-war-2022.yaml" --runs 2000 --format json
 
 # The pieces of the model T(K) = S(K) + N c / K + X(K) for Monte Carlo (docs/scale.md).
 small=$(best_time "$tmp/a" "$entente" mc --model eum --draws 64 --threads 1 --format json)
