@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "entente.h"
 
 static const char usage[] =
@@ -161,6 +162,13 @@ static void progress(void *data, long done, long total)
     fflush(stderr);
 }
 
+/* Runs done, for `entente serve` (the war layer calls this once per finished run, one call at
+ * a time). */
+static void served_progress(void *data, long done, long total)
+{
+    cli_progress_report(done > 0 ? (size_t)done : 0, total > 0 ? (size_t)total : 0, data);
+}
+
 static int parse_day(const char *option, const char *text, long *day)
 {
     int ok;
@@ -209,7 +217,15 @@ int cmd_war(int argc, char **argv)
         cli_options_free(&o);
         return status;
     }
-    if (isatty(STDERR_FILENO)) wo.progress = progress;
+    /* `entente serve` follows the run through ENTENTE_PROGRESS_FD (cli_progress.h); a terminal
+     * gets a bar. */
+    static cli_progress served;
+    if (cli_progress_open(&served, "runs")) {
+        wo.progress = served_progress;
+        wo.progress_data = &served;
+    } else if (isatty(STDERR_FILENO)) {
+        wo.progress = progress;
+    }
     en_error err = EN_ERROR_INIT;
     en_war_summary *summary = NULL;
     if (en_war_simulate(s, &wo, &summary, &err) == EN_OK) {
