@@ -295,6 +295,11 @@ typedef struct en_sensitivity_options {
     double delta; /* share of each value's range to move it by, in (0, 1] (default 0.1) */
     size_t top;   /* drivers listed per issue in text output (default 5; JSON lists all) */
     const en_distributor *distributor; /* optional: split the runs across processes (default NULL) */
+    en_progress_fn progress; /* optional (default NULL): model runs done, after each one, of
+                              * 2 per input moved and 2 per actor (the baseline run not counted;
+                              * not under a distributor); calls never overlap; never changes the
+                              * result */
+    void *progress_data;
 } en_sensitivity_options;
 
 void en_sensitivity_options_init(en_sensitivity_options *options);
@@ -411,6 +416,10 @@ typedef struct en_backtest_options {
     size_t folds;              /* folds of that cross-validation (default 10) */
     const en_distributor *distributor; /* optional: split the model runs (model × scenario)
                                 * across processes (default NULL); the result is the same */
+    en_progress_fn progress;   /* optional (default NULL): model runs done of models × scenarios
+                                * after each one (the bootstrap and the fit that follow are not
+                                * counted; not under a distributor); never changes the result */
+    void *progress_data;
 } en_backtest_options;
 
 /* Fills the defaults above. Time complexity: O(1). */

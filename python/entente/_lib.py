@@ -53,7 +53,8 @@ class _McOptions(ctypes.Structure):
 
 class _SensitivityOptions(ctypes.Structure):
     _fields_ = [("delta", ctypes.c_double), ("top", ctypes.c_size_t),
-                ("distributor", ctypes.c_void_p)]
+                ("distributor", ctypes.c_void_p), ("progress", ctypes.c_void_p),
+                ("progress_data", ctypes.c_void_p)]
 
 
 # struct en_forecast_options of entente.h, field for field (ctypes pads as the C compiler does).
@@ -87,6 +88,8 @@ class _BacktestOptions(ctypes.Structure):
         ("fit", ctypes.c_int),
         ("folds", ctypes.c_size_t),
         ("distributor", ctypes.c_void_p),
+        ("progress", ctypes.c_void_p),
+        ("progress_data", ctypes.c_void_p),
     ]
 
 

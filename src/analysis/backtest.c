@@ -245,7 +245,7 @@ en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
         if (n > runs.most_issues) runs.most_issues = n;
     }
     en_item_job job = {0, bt->model_count * count, sizeof(run_header) + runs.most_issues * sizeof(double),
-                       1, &runs, NULL, run_one, NULL};
+                       1, &runs, NULL, run_one, NULL, options->progress, options->progress_data};
     unsigned char *records = NULL;
     en_status st = en_distribute_items(&job, options->distributor, &records, err);
     en_params_free(runs.base);

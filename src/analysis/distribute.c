@@ -48,6 +48,8 @@ typedef struct item_pool {
     size_t first, last;
     unsigned char *records; /* record of item first + k at k × record_bytes */
     atomic_size_t next;
+    pthread_mutex_t lock; /* serialises the progress calls */
+    size_t done;          /* items finished (under lock) */
 } item_pool;
 
 static void *item_worker(void *data)
@@ -59,6 +61,11 @@ static void *item_worker(void *data)
         size_t k = atomic_fetch_add(&pool->next, 1);
         if (pool->first + k >= pool->last) break;
         job->compute(job->context, state, pool->first + k, pool->records + k * job->record_bytes);
+        if (job->progress) {
+            pthread_mutex_lock(&pool->lock);
+            job->progress(++pool->done, pool->last - pool->first, job->progress_data);
+            pthread_mutex_unlock(&pool->lock);
+        }
     }
     if (job->end) job->end(state);
     return NULL;
@@ -67,7 +74,7 @@ static void *item_worker(void *data)
 /* Runs items [first, last) of the job into `records` on up to job->threads threads. */
 static void compute_share(const en_item_job *job, size_t first, size_t last, unsigned char *records)
 {
-    item_pool pool = {job, first, last, records, 0};
+    item_pool pool = {job, first, last, records, 0, PTHREAD_MUTEX_INITIALIZER, 0};
     atomic_init(&pool.next, 0);
     size_t items = last - first;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -94,7 +101,9 @@ en_status en_distribute_items(const en_item_job *job, const en_distributor *d,
     en_distribute_share(d, job->count, &first, &last);
     size_t bytes = (last - first) * job->record_bytes;
     unsigned char *mine = en_xcalloc(bytes ? bytes : 1, 1);
-    compute_share(job, job->first + first, job->first + last, mine);
+    en_item_job local = *job;
+    if (en_distribute_active(d)) local.progress = NULL; /* each process sees only its share */
+    compute_share(&local, job->first + first, job->first + last, mine);
     if (!en_distribute_active(d)) {
         *records = mine;
         return EN_OK;

@@ -34,6 +34,11 @@ typedef struct en_item_job {
     void *(*begin)(void *context);
     void (*compute)(void *context, void *state, size_t item, unsigned char *record);
     void (*end)(void *state);
+    /* Optional: told `done` of `count` after each finished item (done goes 1, 2, ..., count: the
+     * calls are serialised under a lock, so they never overlap or go backwards). Only without an
+     * active distributor (a split run reports nothing). It never changes the records. */
+    en_progress_fn progress;
+    void *progress_data;
 } en_item_job;
 
 /* Computes this process's share of the job's items on threads and gathers every share:

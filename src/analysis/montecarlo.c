@@ -551,7 +551,7 @@ static en_status mc_run_distributed(en_mc_result *r, const en_params *run_params
     size_t wave = (size_t)d->size * MC_WAVE_BLOCKS;
     mc_share share = {&e, run_params};
     en_item_job job = {0, 0, block_record_bytes(issues), o->threads, &share,
-                       share_begin, share_compute, share_end};
+                       share_begin, share_compute, share_end, NULL, NULL};
     for (size_t first = 0; first < e.blocks; first += wave) {
         job.first = first;
         job.count = e.blocks - first < wave ? e.blocks - first : wave;

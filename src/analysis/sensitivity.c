@@ -48,6 +48,8 @@ void en_sensitivity_options_init(en_sensitivity_options *o)
     o->delta = 0.1;
     o->top = 5;
     o->distributor = NULL;
+    o->progress = NULL;
+    o->progress_data = NULL;
 }
 
 typedef struct sensitivity_run {
@@ -282,7 +284,7 @@ en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
             if (actor->veto[i]) r->has_veto[a] = 1;
     }
     en_item_job job = {0, 2 * r->row_count + 2 * actors, run_record_bytes(issues), 1, &run,
-                       scratch_begin, run_item, scratch_end};
+                       scratch_begin, run_item, scratch_end, options->progress, options->progress_data};
     unsigned char *records = NULL;
     st = en_distribute_items(&job, options->distributor, &records, err);
     if (st != EN_OK) {

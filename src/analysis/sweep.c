@@ -236,7 +236,7 @@ en_status en_sweep_run(const en_model *model, const en_scenario *scenario, const
     size_t issues = scenario->issue_count ? scenario->issue_count : 1;
     sweep_job job = {r, fixed};
     en_item_job items = {0, points, sizeof(point_header) + issues * sizeof(double), options->threads,
-                         &job, NULL, run_point, NULL};
+                         &job, NULL, run_point, NULL, NULL, NULL};
     unsigned char *records = NULL;
     /* GSL's error handler is process-wide and some models switch it around solver calls; off
      * for the whole sweep, their concurrent switches all write "off" (as in Monte Carlo). */

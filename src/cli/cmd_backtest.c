@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "cli_mpi.h"
 
 static const char usage[] =
@@ -156,6 +157,13 @@ int cmd_backtest(int argc, char **argv)
         if (st.folds) options.folds = st.folds;
         options.fit = st.fit;
         options.distributor = cli_mpi_distributor(); /* under mpirun: the runs split (docs/scale.md) */
+        /* `entente serve` follows the run through ENTENTE_PROGRESS_FD (cli_progress.h): model
+         * runs done of models × cases. */
+        static cli_progress served;
+        if (cli_progress_open(&served, "model runs")) {
+            options.progress = cli_progress_report;
+            options.progress_data = &served;
+        }
         en_backtest_run(all, count, &options, &bt, &err);
     }
     if (bt && cli_mpi_is_root()) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 
 static const char usage[] =
     "usage: entente compare [FILE] [--param NAME=VALUE]... [--rounds N] [--seed S]\n"
@@ -55,6 +56,14 @@ int cmd_compare(int argc, char **argv)
     size_t count = en_model_count(), done = 0;
     en_result **results = calloc(count ? count : 1, sizeof *results);
     en_error err = EN_ERROR_INIT;
+    /* `entente serve` follows the run through ENTENTE_PROGRESS_FD (cli_progress.h): models run
+     * (or left out) of those that apply. */
+    cli_progress served;
+    size_t applicable = 0, tried = 0;
+    if (cli_progress_open(&served, "models")) {
+        for (size_t m = 0; m < count; m++) applicable += en_model_applies(en_model_at(m), s) != 0;
+        cli_progress_report(0, applicable, &served);
+    }
     for (size_t m = 0; m < count; m++) {
         const en_model *model = en_model_at(m);
         if (!en_model_applies(model, s)) continue;
@@ -69,6 +78,7 @@ int cmd_compare(int argc, char **argv)
             en_error_clear(&model_err);
         }
         en_params_free(copy);
+        cli_progress_report(++tried, applicable, &served);
     }
     FILE *out = cli_output_open(&o, &err);
     if (out) {

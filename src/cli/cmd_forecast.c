@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "cli_mpi.h"
 
 static const char usage[] =
@@ -111,17 +112,6 @@ static en_status write_json(const void *result, FILE *out, en_error *err)
     return en_forecast_write(result, EN_OUTPUT_JSON, out, err);
 }
 
-/* `DONE TOTAL` lines (Monte Carlo draws) on the descriptor ENTENTE_PROGRESS_FD names: how
- * `entente serve` follows a run it started (src/cli/serve_jobs.c), as for `entente mc`. */
-static void report_progress(size_t done, size_t total, void *data)
-{
-    char line[64];
-    int n = snprintf(line, sizeof line, "%zu %zu\n", done, total);
-    if (n > 0 && write(*(int *)data, line, (size_t)n) < 0) {
-        /* the server stopped listening: nothing to tell */
-    }
-}
-
 int cmd_forecast(int argc, char **argv)
 {
     forecast_cli c;
@@ -155,13 +145,12 @@ int cmd_forecast(int argc, char **argv)
     /* Under mpirun the Monte Carlo draws are split across the processes (docs/scale.md). */
     c.options.distributor = cli_mpi_distributor();
     if (c.options.distributor && c.options.threads == 0) c.options.threads = cli_mpi_default_threads();
-    long progress_fd = -1;
-    const char *progress_env = getenv("ENTENTE_PROGRESS_FD");
-    static int fd;
-    if (progress_env && en_parse_long(progress_env, 3, 1023, &progress_fd)) {
-        fd = (int)progress_fd;
-        c.options.progress = report_progress;
-        c.options.progress_data = &fd;
+    /* `entente serve` follows the run through ENTENTE_PROGRESS_FD (cli_progress.h): Monte Carlo
+     * draws done of (1 + what-ifs) × draws. */
+    static cli_progress served;
+    if (cli_progress_open(&served, "draws")) {
+        c.options.progress = cli_progress_report;
+        c.options.progress_data = &served;
     }
     if (en_forecast_run(s, o.params, &c.options, c.what_ifs, c.what_if_count, &result, &err) == EN_OK &&
         cli_mpi_is_root()) {

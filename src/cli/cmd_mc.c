@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "cli_mpi.h"
 
 static const char usage[] =
@@ -123,17 +124,6 @@ static void show_progress(size_t done, size_t total, void *data)
     p->drawn = 1;
 }
 
-/* `DONE TOTAL` lines on the descriptor ENTENTE_PROGRESS_FD names: how `entente serve` follows a
- * run it started (src/cli/serve_jobs.c). */
-static void report_progress(size_t done, size_t total, void *data)
-{
-    char line[64];
-    int n = snprintf(line, sizeof line, "%zu %zu\n", done, total);
-    if (n > 0 && write(*(int *)data, line, (size_t)n) < 0) {
-        /* the server stopped listening: nothing to tell */
-    }
-}
-
 int cmd_mc(int argc, char **argv)
 {
     mc_cli c;
@@ -153,13 +143,11 @@ int cmd_mc(int argc, char **argv)
     /* Under mpirun the draws are split across the processes (docs/scale.md). */
     c.options.distributor = cli_mpi_distributor();
     if (c.options.distributor && c.options.threads == 0) c.options.threads = cli_mpi_default_threads();
-    long progress_fd = -1;
-    const char *progress_env = getenv("ENTENTE_PROGRESS_FD");
-    if (progress_env && en_parse_long(progress_env, 3, 1023, &progress_fd)) {
-        static int fd;
-        fd = (int)progress_fd;
-        c.options.progress = report_progress;
-        c.options.progress_data = &fd;
+    /* `entente serve` follows the run through ENTENTE_PROGRESS_FD (cli_progress.h). */
+    static cli_progress served;
+    if (cli_progress_open(&served, "draws")) {
+        c.options.progress = cli_progress_report;
+        c.options.progress_data = &served;
     } else if (!c.quiet && !c.options.distributor && isatty(STDERR_FILENO)) {
         c.options.progress = show_progress;
         c.options.progress_data = &progress;

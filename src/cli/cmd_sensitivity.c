@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "cli_mpi.h"
 
 static const char usage[] =
@@ -77,6 +78,12 @@ int cmd_sensitivity(int argc, char **argv)
     en_error err = EN_ERROR_INIT;
     en_sensitivity_result *result = NULL;
     options.distributor = cli_mpi_distributor(); /* under mpirun: the runs split across processes */
+    /* `entente serve` follows the run through ENTENTE_PROGRESS_FD (cli_progress.h). */
+    static cli_progress served;
+    if (cli_progress_open(&served, "runs")) {
+        options.progress = cli_progress_report;
+        options.progress_data = &served;
+    }
     if (en_sensitivity_run(model, s, o.params, &options, &result, &err) == EN_OK && cli_mpi_is_root()) {
         FILE *out = cli_output_open(&o, &err);
         if (out) {

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli_mpi.h"
+#include "cli_progress.h"
 #include "entente.h"
 
 static const char usage[] =
@@ -162,6 +163,13 @@ static void progress(void *data, long done, long total)
     fflush(stderr);
 }
 
+/* Runs done, for `entente serve` (the war layer calls this once per finished run, one call at
+ * a time). */
+static void served_progress(void *data, long done, long total)
+{
+    cli_progress_report(done > 0 ? (size_t)done : 0, total > 0 ? (size_t)total : 0, data);
+}
+
 static int parse_day(const char *option, const char *text, long *day)
 {
     int ok;
@@ -216,7 +224,17 @@ int cmd_war(int argc, char **argv)
         unsigned shared = cli_mpi_default_threads(); /* the node's cores among its ranks */
         wo.threads = shared ? (int)shared : 1;
     }
-    if (isatty(STDERR_FILENO) && !wo.distributor) wo.progress = progress;
+    /* `entente serve` follows the run through ENTENTE_PROGRESS_FD (cli_progress.h); a terminal
+     * gets a bar. */
+    static cli_progress served;
+    if (wo.distributor) {
+        /* no progress under mpirun: each rank sees only its share */
+    } else if (cli_progress_open(&served, "runs")) {
+        wo.progress = served_progress;
+        wo.progress_data = &served;
+    } else if (isatty(STDERR_FILENO)) {
+        wo.progress = progress;
+    }
     en_error err = EN_ERROR_INIT;
     en_war_summary *summary = NULL;
     if (en_war_simulate(s, &wo, &summary, &err) == EN_OK && cli_mpi_is_root()) {

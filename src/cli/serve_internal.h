@@ -29,7 +29,8 @@ typedef struct serve_job {
     int exit_status;
     double started, ended; /* CLOCK_MONOTONIC seconds */
     en_buffer out, err;    /* the command's stdout and stderr */
-    size_t progress_done, progress_total; /* Monte Carlo draws (mc), 0 when unknown */
+    size_t progress_done, progress_total; /* of the run's items (cli_progress.h), 0 when unknown */
+    char progress_unit[24]; /* what is counted: "draws", "runs", "models", "model runs" */
     int cancel;
     char *scenario_yaml;   /* what the command ran on (for locating its messages) */
     char *directory;       /* its private folder under the server's work folder */

@@ -173,6 +173,37 @@ static void append_limited(serve_server *server, serve_job *job, en_buffer *buff
     en_buffer_append(buffer, data, n);
 }
 
+/* The unit of a progress line: lowercase words only (it goes into JSON as it is), else none. */
+static void set_unit(serve_job *job, const char *unit)
+{
+    size_t n = strlen(unit);
+    int ok = n > 0 && n < sizeof job->progress_unit;
+    for (size_t k = 0; ok && k < n; k++) ok = (unit[k] >= 'a' && unit[k] <= 'z') || unit[k] == ' ';
+    if (ok) memcpy(job->progress_unit, unit, n + 1);
+    else job->progress_unit[0] = '\0';
+}
+
+/* Reads lines "DONE TOTAL UNIT\n" (cli_progress.h) out of `data` into the job, keeping a line
+ * cut between two reads in `line` (*used bytes of `size`). Called with the server's lock held. */
+static void take_progress(serve_job *job, const char *data, size_t n, char *line, size_t size, size_t *used)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (data[i] == '\n') {
+            line[*used] = '\0';
+            unsigned long long done, total;
+            int unit_at = 0;
+            if (sscanf(line, "%llu %llu %n", &done, &total, &unit_at) == 2) {
+                job->progress_done = (size_t)done;
+                job->progress_total = (size_t)total;
+                set_unit(job, unit_at > 0 ? line + unit_at : "");
+            }
+            *used = 0;
+        } else if (*used + 1 < size) {
+            line[(*used)++] = data[i];
+        }
+    }
+}
+
 typedef struct monitor_args {
     serve_server *server;
     serve_job *job;
@@ -209,20 +240,7 @@ static void *monitor(void *data)
             if (k < 2) {
                 append_limited(server, job, k == 0 ? &job->out : &job->err, chunk, (size_t)got, &over);
             } else {
-                /* Lines "DONE TOTAL\n". */
-                for (ssize_t i = 0; i < got; i++) {
-                    if (chunk[i] == '\n') {
-                        progress_line[progress_used] = '\0';
-                        unsigned long long done, total;
-                        if (sscanf(progress_line, "%llu %llu", &done, &total) == 2) {
-                            job->progress_done = (size_t)done;
-                            job->progress_total = (size_t)total;
-                        }
-                        progress_used = 0;
-                    } else if (progress_used + 1 < sizeof progress_line) {
-                        progress_line[progress_used++] = chunk[i];
-                    }
-                }
+                take_progress(job, chunk, (size_t)got, progress_line, sizeof progress_line, &progress_used);
             }
             pthread_mutex_unlock(&server->lock);
         }
@@ -242,11 +260,22 @@ static void *monitor(void *data)
             }
         }
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 2; k++)
         if (fds[k].fd >= 0) close(fds[k].fd);
     int status = 0;
     while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR) {
     }
+    /* The last progress lines (the run's "TOTAL TOTAL") may still wait in the pipe when stdout
+     * and stderr end; the child is gone, so this read ends. */
+    while (fds[2].fd >= 0) {
+        ssize_t got = read(fds[2].fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        pthread_mutex_lock(&server->lock);
+        take_progress(job, chunk, (size_t)got, progress_line, sizeof progress_line, &progress_used);
+        pthread_mutex_unlock(&server->lock);
+    }
+    if (fds[2].fd >= 0) close(fds[2].fd);
     /* The run's scenario file is not needed any more (its text stays in memory for messages). */
     remove_tree(job->directory);
     pthread_mutex_lock(&server->lock);
