@@ -64,6 +64,9 @@ static const packed_array arrays[] = {
     ARRAY(explain_pressure, PER_PATRON, 1),
     ARRAY(explain_renew_loss, PER_PLAYER, 1),
     ARRAY(explain_renew_basis, PER_ISSUE, 1),
+    ARRAY(explain_belief, PER_PLAYER, 1),
+    ARRAY(explain_p_prevail, PER_PLAYER, 1),
+    ARRAY(explain_days_decide, PER_PLAYER, 1),
 };
 
 size_t war_pack_array_count(void)
