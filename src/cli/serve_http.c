@@ -218,7 +218,7 @@ static char *as_yaml(const char *text, size_t length, const char *name, en_error
 }
 
 /* The scenario a request sent: a JSON object is the document, a string is YAML text. */
-static char *request_scenario(const char *body, size_t length, en_error *err)
+static char *request_scenario(const char *body, size_t length, const char *over, en_error *err)
 {
     size_t k = 0;
     while (k < length && strchr(" \t\r\n", body[k])) k++;
@@ -234,7 +234,9 @@ static char *request_scenario(const char *body, size_t length, en_error *err)
                 cli_buffer json = {0};
                 cli_json_node(&json, document);
                 cli_buffer_puts(&json, "");
-                out = en_serve_json_to_yaml(json.data, json.length, err);
+                /* Saved over the open scenario's text: its comments and layout stay. */
+                out = over ? en_serve_json_to_yaml_over(over, strlen(over), json.data, json.length, err)
+                           : en_serve_json_to_yaml(json.data, json.length, err);
                 cli_buffer_free(&json);
             } else if (yaml && yaml->type == EN_NODE_STRING) {
                 out = cli_xstrdup(yaml->string ? yaml->string : "");
@@ -303,7 +305,7 @@ static enum MHD_Result api_scenario(serve_server *server, struct MHD_Connection 
 static enum MHD_Result api_validate(serve_server *server, struct MHD_Connection *c, const request *r)
 {
     en_error err = EN_ERROR_INIT;
-    char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, &err);
+    char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, NULL, &err);
     if (!yaml) {
         cli_buffer out = {0};
         cli_buffer_puts(&out, "{\"valid\": false, \"messages\": ");
@@ -361,7 +363,11 @@ static int save_file(const char *path, const char *text, char *why, size_t why_s
 static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, const request *r)
 {
     en_error err = EN_ERROR_INIT;
-    char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, &err);
+    pthread_mutex_lock(&server->lock);
+    char *open_text = server->scenario_yaml ? cli_xstrdup(server->scenario_yaml) : NULL;
+    pthread_mutex_unlock(&server->lock);
+    char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, open_text, &err);
+    free(open_text);
     if (!yaml) {
         enum MHD_Result result = answer_error(c, 400, err.message);
         en_error_clear(&err);
@@ -618,7 +624,11 @@ static void job_status(serve_server *server, serve_job *job, cli_buffer *out)
     cli_buffer_printf(out, "{\"id\": %u, \"command\": ", job->id);
     cli_json_string(out, job->command);
     cli_buffer_printf(out, ", \"state\": \"%s\", \"elapsed\": %.3f, \"progress\": ", serve_job_state_name(job->state), elapsed);
-    if (job->progress_total) cli_buffer_printf(out, "{\"done\": %zu, \"total\": %zu}", job->progress_done, job->progress_total);
+    if (job->progress_total) {
+        cli_buffer_printf(out, "{\"done\": %zu, \"total\": %zu, \"unit\": ", job->progress_done, job->progress_total);
+        cli_json_string(out, job->progress_unit);
+        cli_buffer_puts(out, "}");
+    }
     else cli_buffer_puts(out, "null");
     if (job->state != SERVE_JOB_RUNNING) cli_buffer_printf(out, ", \"exit_status\": %d", job->exit_status);
     cli_buffer_puts(out, "}");
