@@ -3,7 +3,9 @@
  * (src/serve/): the POST /api/run body, the scenario document converted to YAML and back, and
  * the locating of a message in a scenario. The first byte picks the parser. Beyond "no crash,
  * no leak": a parsed run request never carries an option that names a file or the run store,
- * a failure is always reported, and a document survives JSON -> YAML -> JSON unchanged.
+ * a failure is always reported, a document survives JSON -> YAML -> JSON unchanged, and a
+ * document read from YAML, saved over that text as it is and changed at every level, reads back
+ * as that document.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +26,65 @@ static int same_node(const en_node *a, const en_node *b)
         if (!same_node(a->items[k], b->items[k])) return 0;
     }
     return 1;
+}
+
+/* Changes every level of a document: numbers + 1, strings longer, the last member of each
+ * object dropped, each array reversed. */
+static void mutate(en_node *n)
+{
+    if (n->type == EN_NODE_NUMBER) n->number += 1;
+    if (n->type == EN_NODE_STRING && n->string && strlen(n->string) < 60) {
+        size_t k = strlen(n->string);
+        char *longer = malloc(k + 3);
+        if (!longer) return;
+        memcpy(longer, n->string, k);
+        memcpy(longer + k, "x:", 3);
+        free(n->string);
+        n->string = longer;
+    }
+    if (n->type == EN_NODE_OBJECT && n->count > 1) {
+        n->count--;
+        en_node_free(n->items[n->count]);
+        free(n->keys[n->count]);
+    }
+    if (n->type == EN_NODE_ARRAY)
+        for (size_t k = 0; k < n->count / 2; k++) {
+            en_node *t = n->items[k];
+            n->items[k] = n->items[n->count - 1 - k];
+            n->items[n->count - 1 - k] = t;
+        }
+    for (size_t k = 0; k < n->count; k++) mutate(n->items[k]);
+}
+
+/* The document `json` read from `text`, saved over `text` as it is and changed (mutate), reads
+ * back as that document each time (src/serve/serve_patch.c). */
+static void saved_over(const char *text, size_t length, const char *json)
+{
+    en_node *doc = en_json_parse(json);
+    if (!doc || doc->type != EN_NODE_OBJECT) {
+        en_node_free(doc);
+        return;
+    }
+    for (int round = 0; round < 2; round++) {
+        if (round) mutate(doc);
+        char *edited = en_json_text(doc);
+        if (!edited) break;
+        en_error err = EN_ERROR_INIT;
+        char *yaml = en_serve_json_to_yaml_over(text, length, edited, strlen(edited), &err);
+        if (yaml) {
+            en_error again = EN_ERROR_INIT;
+            char *back = en_serve_yaml_to_json(yaml, strlen(yaml), "fuzz.yaml", &again);
+            en_node *after = back ? en_json_parse(back) : NULL;
+            if (!back || !same_node(doc, after)) abort();
+            en_node_free(after);
+            free(back);
+            en_error_clear(&again);
+            free(yaml);
+        }
+        en_error_clear(&err);
+        free(edited);
+    }
+    en_node_free(doc);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -74,6 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 2: {
         char *json = en_serve_yaml_to_json(text, length, "fuzz.yaml", &err);
         if (!json && err.code == EN_OK) abort();
+        if (json) saved_over(text, length, json);
         free(json);
         break;
     }

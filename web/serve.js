@@ -154,7 +154,13 @@
       tr.appendChild(labelsCell(is, r));
       var remove = el('button', {type: 'button', 'class': 'remove-issue', title: 'remove this issue and every stance on it', text: 'remove'});
       remove.addEventListener('click', function () { removeIssue(r); });
-      tr.appendChild(el('td', null, [remove]));
+      var up = el('button', {type: 'button', 'class': 'move-up', title: 'move this issue up (its column and stances go with it)', text: '↑'});
+      var down = el('button', {type: 'button', 'class': 'move-down', title: 'move this issue down (its column and stances go with it)', text: '↓'});
+      up.disabled = r === 0;
+      down.disabled = r === issues.length - 1;
+      up.addEventListener('click', function () { moveIssue(r, -1); });
+      down.addEventListener('click', function () { moveIssue(r, 1); });
+      tr.appendChild(el('td', {'class': 'issue-buttons'}, [up, down, remove]));
       ib.appendChild(tr);
     });
     holder.appendChild(el('div', {'class': 'scroll'}, [el('table', {id: 'issues-table'}, [el('thead', null, [ih]), ib])]));
@@ -252,6 +258,17 @@
       else if (a.veto === from) a.veto = to;
     });
   }
+  /* Moving an issue changes its place in the issues list (the order the file, the tables and the
+   * answers show them in). Its stances, vetoes and labels are found by its id, so they follow;
+   * the actors' positions keep their own order in the file. */
+  function moveIssue(r, by) {
+    var to = r + by;
+    if (to < 0 || to >= doc.issues.length) return;
+    var moved = doc.issues.splice(r, 1)[0];
+    doc.issues.splice(to, 0, moved);
+    drawTables();
+    scheduleValidate();
+  }
   /* Removing an issue removes the stances on it and its name from veto lists; anything else
    * that names it is left for validation to point at. */
   function removeIssue(r) {
@@ -345,20 +362,29 @@
         api('GET', '/api/runs/' + runId).then(function (s) {
           var p = s.data;
           if (p.state === 'running') {
-            progress.textContent = req.command + ' running ' + fmt(p.elapsed, 1) + ' s' +
-              (p.progress ? ' — ' + p.progress.done + ' of ' + p.progress.total + ' draws' : '');
-            var bar = document.getElementById('progress-bar');
-            bar.value = p.progress ? p.progress.done / p.progress.total : 0;
+            progress.textContent = req.command + ' running ' + fmt(p.elapsed, 1) + ' s' + doneText(p.progress);
+            showFraction(p.progress);
             setTimeout(poll, 300);
           } else {
-            api('GET', '/api/runs/' + runId + '/result').then(function (res) { finishRun(req.command, res); });
+            api('GET', '/api/runs/' + runId + '/result').then(function (res) { finishRun(req.command, res, p); });
           }
         });
       })();
     });
   }
+  /* ' — 12 of 40 runs': what the run reports done (Monte Carlo draws, war runs, sensitivity
+   * runs, models, model runs of a backtest); '' before its first report. */
+  function doneText(pr) {
+    return pr ? ' — ' + pr.done + ' of ' + pr.total + ' ' + (pr.unit || 'done') : '';
+  }
+  function showFraction(pr) {
+    var bar = document.getElementById('progress-bar');
+    bar.value = pr && pr.total ? pr.done / pr.total : 0;
+    document.body.setAttribute('data-progress', pr ? pr.done + '/' + pr.total : '');
+  }
   function cancel() { if (runId) api('POST', '/api/runs/' + runId + '/cancel'); }
-  function finishRun(command, r) {
+  /* `status` is the run's last state (GET /api/runs/ID), undefined for an answer that came at once. */
+  function finishRun(command, r, status) {
     setRunning(false);
     runId = null;
     var progress = document.getElementById('progress');
@@ -368,8 +394,9 @@
       if (!r.data.partial) return;
       r = {status: 200, data: r.data.partial};
     } else {
-      progress.textContent = command + ' done';
+      progress.textContent = command + ' done' + (status ? ' in ' + fmt(status.elapsed, 1) + ' s' + doneText(status.progress) : '');
     }
+    if (status) showFraction(status.progress);
     var result = {command: command, data: r.data, scenario: JSON.parse(JSON.stringify(doc))};
     if (!base || base.command !== command) base = result;
     latest = result;
@@ -501,6 +528,7 @@
     base = latest = null;
     drawTables();
     drawResults();
+    document.body.setAttribute('data-opened', name);
   }
   function save() {
     api('POST', '/api/save', {document: doc}).then(function (r) {

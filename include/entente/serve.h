@@ -60,6 +60,17 @@ char *en_serve_yaml_to_json(const char *text, size_t length, const char *name, e
  * Returns a malloc'd string or NULL. Time complexity: O(length). */
 char *en_serve_json_to_yaml(const char *json, size_t length, en_error *err);
 
+/* The JSON document `json` as edits of the YAML text `original` it was read from (as
+ * en_serve_json_to_yaml_over's file comment in src/serve/serve_patch.c details): unchanged values
+ * keep their text, changed ones are replaced, members added, removed or moved in a block
+ * collection take their comment and blank lines with them, so the user's comments and layout
+ * survive. When `original` cannot be edited so (NULL, not YAML, anchors, aliases or tags), the
+ * document is written afresh as en_serve_json_to_yaml does. Either way the result reads back as
+ * the document. Errors and result as en_serve_json_to_yaml.
+ * Time complexity: O(length of original + length of json). */
+char *en_serve_json_to_yaml_over(const char *original, size_t original_length, const char *json, size_t length,
+                                 en_error *err);
+
 /* Where in the YAML `text` line `line`, column `column` (1-based, as en_error has them) is: the
  * JSON pointer of the value that starts there (a key stands for its value) or, failing that,
  * of the last value that starts on that line before the column, or of the first value after

@@ -222,7 +222,7 @@ static char *as_yaml(const char *text, size_t length, const char *name, en_error
 }
 
 /* The scenario a request sent: a JSON object is the document, a string is YAML text. */
-static char *request_scenario(const char *body, size_t length, en_error *err)
+static char *request_scenario(const char *body, size_t length, const char *over, en_error *err)
 {
     size_t k = 0;
     while (k < length && strchr(" \t\r\n", body[k])) k++;
@@ -238,7 +238,9 @@ static char *request_scenario(const char *body, size_t length, en_error *err)
                 en_buffer json = {0};
                 cli_json_node(&json, document);
                 en_buffer_puts(&json, "");
-                out = en_serve_json_to_yaml(json.data, json.length, err);
+                /* Saved over the open scenario's text: its comments and layout stay. */
+                out = over ? en_serve_json_to_yaml_over(over, strlen(over), json.data, json.length, err)
+                           : en_serve_json_to_yaml(json.data, json.length, err);
                 en_buffer_free(&json);
             } else if (yaml && yaml->type == EN_NODE_STRING) {
                 out = cli_xstrdup(yaml->string ? yaml->string : "");
@@ -307,7 +309,7 @@ static enum MHD_Result api_scenario(serve_server *server, struct MHD_Connection 
 static enum MHD_Result api_validate(serve_server *server, struct MHD_Connection *c, const request *r)
 {
     en_error err = EN_ERROR_INIT;
-    char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, &err);
+    char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, NULL, &err);
     if (!yaml) {
         en_buffer out = {0};
         en_buffer_puts(&out, "{\"valid\": false, \"messages\": ");
@@ -365,7 +367,11 @@ static int save_file(const char *path, const char *text, char *why, size_t why_s
 static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, const request *r)
 {
     en_error err = EN_ERROR_INIT;
-    char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, &err);
+    pthread_mutex_lock(&server->lock);
+    char *open_text = server->scenario_yaml ? cli_xstrdup(server->scenario_yaml) : NULL;
+    pthread_mutex_unlock(&server->lock);
+    char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, open_text, &err);
+    free(open_text);
     if (!yaml) {
         enum MHD_Result result = answer_error(c, 400, err.message);
         en_error_clear(&err);
@@ -622,7 +628,11 @@ static void job_status(serve_server *server, serve_job *job, en_buffer *out)
     en_buffer_printf(out, "{\"id\": %u, \"command\": ", job->id);
     cli_json_string(out, job->command);
     en_buffer_printf(out, ", \"state\": \"%s\", \"elapsed\": %.3f, \"progress\": ", serve_job_state_name(job->state), elapsed);
-    if (job->progress_total) en_buffer_printf(out, "{\"done\": %zu, \"total\": %zu}", job->progress_done, job->progress_total);
+    if (job->progress_total) {
+        en_buffer_printf(out, "{\"done\": %zu, \"total\": %zu, \"unit\": ", job->progress_done, job->progress_total);
+        cli_json_string(out, job->progress_unit);
+        en_buffer_puts(out, "}");
+    }
     else en_buffer_puts(out, "null");
     if (job->state != SERVE_JOB_RUNNING) en_buffer_printf(out, ", \"exit_status\": %d", job->exit_status);
     en_buffer_puts(out, "}");

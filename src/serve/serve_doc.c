@@ -6,7 +6,8 @@
  * Why a document rather than the loaded scenario: the page must save what it opened with every
  * field and in the order of the file, including fields this version of entente does not know;
  * a generic YAML <-> JSON mapping keeps them all, where going through en_scenario would keep only
- * what the loader reads. YAML comments are not kept (docs/serve.md says so).
+ * what the loader reads. Saving over the opened text keeps its comments and layout
+ * (serve_patch.c).
  */
 #include "entente/serve.h"
 
@@ -22,6 +23,7 @@
 #include "io/yaml_read.h"
 #include "io/ytree.h"
 #include "store/json_read.h"
+#include "serve/serve_yaml.h"
 
 enum { MAX_NESTING = 64 };
 
@@ -65,28 +67,13 @@ static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
 static const char *const true_words[] = {"true", "True", "TRUE", NULL};
 static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 
-static void write_scalar_json(en_buffer *out, en_ynode *node)
+void en_serve_scalar_json(en_buffer *out, const char *text, size_t n, int plain)
 {
-    size_t n = 0;
-    const char *text = en_ynode_get_scalar(node, &n);
-    if (!text) text = "";
-    if (en_ynode_get_style(node) == EN_YSTYLE_PLAIN) {
-        if (word_is(text, n, null_words)) {
-            en_buffer_puts(out, "null");
-            return;
-        }
-        if (word_is(text, n, true_words)) {
-            en_buffer_puts(out, "true");
-            return;
-        }
-        if (word_is(text, n, false_words)) {
-            en_buffer_puts(out, "false");
-            return;
-        }
-        if (is_json_number(text, n)) {
-            en_buffer_append(out, text, n);
-            return;
-        }
+    if (plain) {
+        if (word_is(text, n, null_words)) { en_buffer_puts(out, "null"); return; }
+        if (word_is(text, n, true_words)) { en_buffer_puts(out, "true"); return; }
+        if (word_is(text, n, false_words)) { en_buffer_puts(out, "false"); return; }
+        if (is_json_number(text, n)) { en_buffer_append(out, text, n); return; }
         /* Other YAML numbers (+5, .5, 1e3 written 1E3 ...) as the double they read as. */
         char *copy = en_xstrndup(text, n);
         double value;
@@ -97,6 +84,13 @@ static void write_scalar_json(en_buffer *out, en_ynode *node)
     char *copy = en_xstrndup(text, n);
     en_json_write_string(out, copy);
     free(copy);
+}
+
+static void write_scalar_json(en_buffer *out, en_ynode *node)
+{
+    size_t n = 0;
+    const char *text = en_ynode_get_scalar(node, &n);
+    en_serve_scalar_json(out, text ? text : "", n, en_ynode_get_style(node) == EN_YSTYLE_PLAIN);
 }
 
 static int write_node_json(en_buffer *out, en_ynode *node, int depth, const char *name,
@@ -329,6 +323,23 @@ static void yaml_block(en_buffer *out, const en_node *n, int indent, int first_i
             }
         }
     }
+}
+
+void en_serve_yaml_entry(en_buffer *out, const en_node *collection, size_t k, int indent)
+{
+    en_node one = *collection;
+    one.items = collection->items + k;
+    one.keys = collection->keys ? collection->keys + k : NULL;
+    one.count = 1;
+    yaml_block(out, &one, indent, 0);
+}
+
+void en_serve_yaml_inline(en_buffer *out, const en_node *n)
+{
+    if (is_scalar(n)) yaml_scalar(out, n);
+    else if (n->count == 0 || flow_ok(n)) yaml_flow(out, n);
+    /* JSON is YAML's flow style: every value of any depth on one line. */
+    else en_json_write_node(out, n);
 }
 
 static int depth_ok(const en_node *n, int depth)

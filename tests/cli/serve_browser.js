@@ -6,11 +6,14 @@
  * checks that the answer and its chart changed (base and what-if side by side); types a bad
  * value and checks its message is shown on the cell; adds an issue (id, scale labels, a position
  * and salience for every actor, pasted) and sees it in the forecast; saves, reloads and checks the
- * table (and the labels) are the same; removes the issue; opens a scenario whose names are markup and checks they stay text. Prints "ok" or
- * throws.
+ * table (and the labels) are the same; removes the issue; moves an issue up (the columns follow,
+ * the order survives save and reload) and back down; opens the war scenario and runs war, opens a
+ * small file with outcomes and runs backtest (progress line and answers shown); opens a scenario
+ * whose names are markup and checks they stay text. Prints "ok" or throws.
  */
 'use strict';
 const puppeteer = require('puppeteer-core');
+const fs = require('fs'), os = require('os'), path = require('path');
 const url = process.argv[2], shots = process.argv[3];
 const browserPath = process.env.ENTENTE_CHROMIUM || '/usr/bin/chromium';
 
@@ -142,12 +145,75 @@ function check(cond, message) { if (!cond) throw new Error(message); }
     check((await page.$$('td.cell[data-path*="/ceasefire/"], tr[data-issue="ceasefire"]')).length === 0, 'the removed issue is still in the table');
     check(await page.$eval('#validity', e => e.textContent) === 'valid', 'the scenario is not valid after removing the issue');
 
+    /* Move an issue up: the tables follow (its column of stances moves with it, each value
+     * still found under its id), and the order survives a save and a reload. */
+    const issueOrder = () => page.$$eval('#issues-table tbody tr', l => l.map(x => x.getAttribute('data-issue')));
+    const columnOrder = () => page.$$eval('#actors-table thead tr:first-child th[colspan]', l => l.map(x => x.textContent));
+    const order = await issueOrder();
+    check(order.length >= 2, 'fewer than two issues to move');
+    const moved = order[1], stanceCell = `td.cell[data-path="/actors/0/positions/${order[1]}/position"] input`;
+    const stance = await page.$eval(stanceCell, e => e.value);
+    check(await page.$eval(`tr[data-issue="${order[0]}"] button.move-up`, e => e.disabled), 'the first issue can move up');
+    await page.click(`tr[data-issue="${moved}"] button.move-up`);
+    await page.waitForSelector('body[data-validated="1"]');
+    const swapped = [order[1], order[0]].concat(order.slice(2));
+    check(JSON.stringify(await issueOrder()) === JSON.stringify(swapped), 'move up did not swap the issues: ' + await issueOrder());
+    check(JSON.stringify(await columnOrder()) === JSON.stringify(swapped), 'the actors\' columns did not follow: ' + await columnOrder());
+    check(await page.$eval(stanceCell, e => e.value) === stance, 'a stance did not follow its issue');
+    await page.$eval('body', b => b.removeAttribute('data-saved'));
+    await page.click('#save-button');
+    await page.waitForSelector('body[data-saved="1"]');
+    await page.reload();
+    await page.waitForSelector('body[data-status="ready"]');
+    check(JSON.stringify(await issueOrder()) === JSON.stringify(swapped), 'the new order did not survive save and reload');
+    await page.click(`tr[data-issue="${moved}"] button.move-down`);
+    await page.waitForSelector('body[data-validated="1"]');
+    check(JSON.stringify(await issueOrder()) === JSON.stringify(order), 'move down did not put the issue back');
+
     /* The phone layout. */
     if (shots) {
       await page.setViewport({width: 420, height: 900});
       await runForecast();
       await page.screenshot({path: shots + '/serve-420.png', fullPage: false});
     }
+
+    /* war and backtest from the page, on scenarios opened as files: the progress line reports
+     * the runs done, and the answers are drawn. */
+    async function openFile(file, name) {
+      const box = await page.$('#open-file');
+      await box.uploadFile(file);
+      await page.waitForSelector(`body[data-opened="${name}"]`);
+    }
+    async function runCommand(command, draws) {
+      await page.select('#run-command', command);
+      await page.$eval('#run-draws', (e, v) => { e.value = v; }, draws);
+      await page.click('#run-button');
+      await page.waitForSelector('body[data-run="running"]', {timeout: 5000}).catch(() => {});
+      await page.waitForSelector('body[data-run="idle"]');
+      await page.waitForSelector('body[data-charts="ready"]');
+      return page.$eval('#progress', e => e.textContent);
+    }
+    await openFile(path.join(__dirname, '..', '..', 'scenarios', 'ukraine-war-2022.yaml'), 'ukraine-war-2022.yaml');
+    let said = await runCommand('war', '20');
+    check(/^war done .* 20 of 20 runs$/.test(said), 'war\'s progress line: ' + said);
+    check(await page.$eval('#progress-bar', e => e.value) === 1, 'war\'s progress bar is not full');
+    await page.waitForSelector('#result-latest .chart[data-chart^="war-"][data-rendered="1"]');
+    check((await page.$$('#result-latest ol.events li')).length > 0, 'the war\'s timeline events are not listed');
+    const outcomes = path.join(os.tmpdir(), `entente-outcomes-${process.pid}.yaml`);
+    fs.writeFileSync(outcomes, 'entente: 1\ntitle: outcomes\nissues:\n' +
+      '  - {id: a, scale: [0, 100], outcome: 55}\n  - {id: b, scale: [0, 10], outcome: 2}\nactors:\n' +
+      '  - {id: P, capability: 3, positions: {a: {position: 20, salience: 0.8}, b: {position: 1, salience: 0.3}}}\n' +
+      '  - {id: Q, capability: 1, positions: {a: {position: 80, salience: 0.5}, b: {position: 6, salience: 0.6}}}\n' +
+      '  - {id: R, capability: 2, positions: {a: {position: 60, salience: 0.4}, b: {position: 3, salience: 0.9}}}\n');
+    try {
+      await openFile(outcomes, path.basename(outcomes));
+    } finally {
+      fs.unlinkSync(outcomes);
+    }
+    said = await runCommand('backtest', '');
+    check(/^backtest done .* (\d+) of \1 model runs$/.test(said), 'backtest\'s progress line: ' + said);
+    const scores = await page.$$eval('#result-latest table.result-table tbody tr', l => l.map(x => x.textContent));
+    check(scores.some(x => /^compromise2/.test(x)), 'the backtest table has no compromise row over the two issues: ' + scores.join(' | '));
 
     /* Names that are markup stay text. */
     const hostile = '"><img src=x onerror="document.body.dataset.pwned=1"><script>document.body.dataset.pwned=1</script>';

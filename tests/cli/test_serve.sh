@@ -3,10 +3,10 @@
 # token as the first line on stdout; the token (401) and origin (403) checks; GET /api/scenario;
 # POST /api/run answering byte for byte what the CLI prints for the same command and options
 # (the oracle is the CLI run by this script on the same file); validation messages located on
-# the value they are about; save and reload; progress (mc and forecast), cancel, the time and
-# concurrency limits; a client that hangs up mid-run; recording in the run store; and hostile requests (oversized
-# and malformed bodies, path traversal, options that would name files). Skips (77) when entente
-# was built without libmicrohttpd.
+# the value they are about; save and reload; progress (mc, forecast, war, sensitivity, compare,
+# backtest), cancel, the time and concurrency limits; a client that hangs up mid-run; recording
+# in the run store; and hostile requests (oversized and malformed bodies, path traversal,
+# options that would name files). Skips (77) when entente was built without libmicrohttpd.
 # usage: test_serve.sh ENTENTE_BINARY REPO_ROOT
 set -u
 entente=$1
@@ -128,6 +128,22 @@ call POST /api/run "$tmp/req"
 [ "$code" = 422 ] || fail "a bad what-if answered $code, expected 422"
 json "d['messages'][0]['file'] + ':' + d['messages'][0]['message']" | grep -q "^--what-if:" || fail "what-if error not located: $(cat "$tmp/body")"
 
+# Save edits the opened text: a value changed through the API changes only that value's text
+# (the oracle is the file edited by awk above), its comments and layout stay; saving
+# the opened document again gives back the file byte for byte.
+python3 - "$tmp/scenario.json" "$tmp/req" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))['document']
+d['actors'][0]['positions']['talks']['salience'] = 0.05
+json.dump({'document': d}, open(sys.argv[2], 'w'))
+PY
+call POST /api/save "$tmp/req"
+[ "$code" = 200 ] || fail "save of an edited value: $code $(head -c 300 "$tmp/body")"
+diff "$tmp/edited.yaml" "$tmp/saved.yaml" >"$tmp/diff" || fail "save changed more than the edited value: $(head -20 "$tmp/diff")"
+python3 -c "import json; d=json.load(open('$tmp/scenario.json')); json.dump({'document': d['document']}, open('$tmp/req','w'))"
+call POST /api/save "$tmp/req"
+cmp -s "$scenario" "$tmp/saved.yaml" || fail "saving the opened document again does not give back the file: $(diff "$scenario" "$tmp/saved.yaml" | head -10)"
+
 # Save writes the YAML the CLI reads (the --save file); the CLI gives the same answers on it;
 # GET /api/scenario then gives back the same document.
 python3 -c "import json; d=json.load(open('$tmp/scenario.json')); json.dump({'document': d['document']}, open('$tmp/req','w'))"
@@ -228,6 +244,51 @@ done
 [ "$(json "0 < d['progress']['done'] <= 400000")" = True ] || fail "forecast's draws done: $(cat "$tmp/body")"
 call POST "/api/runs/$id/cancel"
 [ "$(json "d['state']")" = cancelled ] || fail "cancel forecast: $(cat "$tmp/body")"
+# war, sensitivity, compare and backtest report a fraction done too; a finished run's last report
+# is its total (war: the runs asked for; sensitivity: 2 runs per input moved and per actor, 32
+# for this scenario counted by hand; compare: the models its answer lists; backtest: models x
+# cases), and the answer is the CLI's.
+cat >"$tmp/small.yaml" <<'EOF'
+entente: 1
+title: progress
+issues:
+  - {id: a, scale: [0, 100], status_quo: 50, outcome: 55}
+  - {id: b, scale: [-1, 1], status_quo: 0, outcome: 0.2}
+actors:
+  - {id: P, capability: 3, veto: true, positions: {a: {position: 20, salience: 0.8}, b: {position: 0.5, salience: 0.2}}}
+  - {id: Q, capability: 1, positions: {a: {position: 80, salience: 0.5}, b: {position: -0.4, salience: 0.6}}}
+  - {id: R, capability: 2, positions: {a: {position: 60, salience: 0.4}}}
+EOF
+"$entente" compare "$tmp/small.yaml" --format json >"$tmp/compare.json"
+models=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["models"]))' "$tmp/compare.json")
+"$entente" backtest "$tmp/small.yaml" --min-actors 2 --resamples 50 --format json >"$tmp/backtest.json"
+bt_runs=$(python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); print(len(d["models"]) * d["scenarios"])' "$tmp/backtest.json")
+"$entente" war "$root/scenarios/ukraine-war-2022.yaml" --runs 30 --threads 2 --format json >"$tmp/war.json"
+# run_progress NAME FILE REQUEST TOTAL UNIT CLI-ANSWER
+run_progress() {
+  local name=$1 file=$2 request=$3 total=$4 unit=$5 expected=$6
+  python3 -c 'import json,sys; r = json.loads(sys.argv[2]); r["scenario"] = open(sys.argv[1]).read(); r["wait"] = False; print(json.dumps(r))' \
+    "$file" "$request" >"$tmp/req"
+  call POST /api/run "$tmp/req"
+  [ "$code" = 202 ] || { fail "async $name: $code $(cat "$tmp/body")"; return; }
+  local id
+  id=$(json "d['id']")
+  for _ in $(seq 1 300); do
+    call GET "/api/runs/$id"
+    [ "$(json "d['state']")" = running ] || break
+    sleep 0.2
+  done
+  [ "$(json "d['state']")" = done ] || fail "$name did not finish: $(cat "$tmp/body")"
+  [ "$(json "d['progress'] == {'done': $total, 'total': $total, 'unit': '$unit'}")" = True ] ||
+    fail "$name's last progress is not $total of $total $unit: $(cat "$tmp/body")"
+  call GET "/api/runs/$id/result"
+  cmp -s "$tmp/body" "$expected" || fail "$name through the API differs from the CLI"
+}
+run_progress war "$root/scenarios/ukraine-war-2022.yaml" '{"command": "war", "options": {"runs": 30, "threads": 2}}' 30 runs "$tmp/war.json"
+"$entente" sensitivity "$tmp/small.yaml" --model eum --format json >"$tmp/sensitivity.json"
+run_progress sensitivity "$tmp/small.yaml" '{"command": "sensitivity", "options": {"model": "eum"}}' 32 runs "$tmp/sensitivity.json"
+run_progress compare "$tmp/small.yaml" '{"command": "compare"}' "$models" models "$tmp/compare.json"
+run_progress backtest "$tmp/small.yaml" '{"command": "backtest", "options": {"min-actors": 2, "resamples": 50}}' "$bt_runs" "model runs" "$tmp/backtest.json"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 
 # The time limit.
