@@ -13,6 +13,9 @@
  * Figures go to docs/performance.md ("Spatial model of politics (smp)").
  *
  * Usage: bench_smp [quick]   (quick: one timing per set instead of the best of three)
+ *        bench_smp scale     (whole runs to KTAB's stop rule of 250, 500 and 1000 random actors
+ *                             in 6 dimensions on one thread, the reference at 250 only, in one
+ *                             run; CPU per round and its growth exponent)
  */
 #include <math.h>
 #include <stdint.h>
@@ -322,8 +325,42 @@ static timing time_reference(const data *D, int reps, double *last)
     return best;
 }
 
+/* bench_smp scale: whole runs at n = 250, 500, 1000 in 6 dimensions. */
+static int scale(void)
+{
+    const size_t sizes[] = {250, 500, 1000};
+    double lx[3], ly[3];
+    printf("smp whole runs, 6 dimensions, one thread, trace off (CPU s / wall s)\n");
+    printf("%6s %7s %16s %16s %8s %9s %14s\n", "actors", "rounds", "engine", "reference", "ratio",
+           "identical", "engine/round");
+    for (size_t k = 0; k < 3; k++) {
+        data D = synthetic(sizes[k], 6, 7);
+        double *a = malloc(D.n * D.d * sizeof(double)), *b = malloc(D.n * D.d * sizeof(double));
+        timing e = time_engine(&D, 1, a, 0, 1);
+        size_t rounds = e.states - 1;
+        if (k == 0) { /* the reference only where it is affordable */
+            timing r = time_reference(&D, 1, b);
+            int same = e.states == r.states && memcmp(a, b, D.n * D.d * sizeof(double)) == 0;
+            printf("%6zu %7zu %7.3f/%7.3f %7.3f/%7.3f %7.1fx %9s %14.4f\n", D.n, rounds, e.cpu,
+                   e.wall, r.cpu, r.wall, r.cpu / e.cpu, same ? "yes" : "NO", e.cpu / (double)rounds);
+            if (!same) return 1;
+        } else {
+            printf("%6zu %7zu %7.3f/%7.3f %16s %8s %9s %14.4f\n", D.n, rounds, e.cpu, e.wall, "-",
+                   "-", "-", e.cpu / (double)rounds);
+        }
+        lx[k] = log((double)D.n);
+        ly[k] = log(e.cpu / (double)rounds);
+        free(a), free(b), free(D.c), free(D.x), free(D.s);
+    }
+    double mx = (lx[0] + lx[1] + lx[2]) / 3, my = (ly[0] + ly[1] + ly[2]) / 3, sxx = 0, sxy = 0;
+    for (int k = 0; k < 3; k++) sxx += (lx[k] - mx) * (lx[k] - mx), sxy += (lx[k] - mx) * (ly[k] - my);
+    printf("growth of engine CPU per round, n = 250-1000 at 6 dims: n^%.2f\n", sxy / sxx);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "scale") == 0) return scale();
     int reps = argc > 1 && strcmp(argv[1], "quick") == 0 ? 1 : 3;
     const char *files[] = {"dummyData-a040.csv", "dummyData-a080.csv", "dummyData-a160.csv",
                            "dummyData_6Dim.csv"};

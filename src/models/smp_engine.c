@@ -41,6 +41,8 @@
 #define SMP_MIN_SIG_DELTA 1e-4    /* added to the first round's movement in the stop rule */
 #define SMP_POSITION_TOLERANCE 1e-3 /* positions closer than this are the same position */
 #define SMP_GAIN_MARGIN 1e-9      /* far above the round-off of a gain (gains are at most 4) */
+#define SMP_SCREEN_CHUNK 16       /* targets screened before the best gain is updated */
+#define SMP_SCREEN_STEP 16        /* third parties between two looks at the screen's bound */
 
 void smp_config_default(smp_config *c)
 {
@@ -154,6 +156,8 @@ typedef struct smp_work {
     /* the current state */
     double *x, *ideal, *distance, *distance_t, *risk; /* distance_t: transposed */
     double *sq_utility;       /* n: each actor's mean utility of the status quo */
+    long *hint;               /* n: each actor's target in the previous round (-1: none); it
+                                 orders the target search, never decides it */
     int threads;              /* workers of the parallel phases (1: none) */
     struct smp_scratch *scratch; /* one per worker */
     smp_rng rng;
@@ -165,12 +169,24 @@ typedef struct smp_election {
     double *C, *P, *p, *q, *ct, *u, *panel;
 } smp_election;
 
+typedef struct smp_candidate {
+    double bound;
+    size_t j;
+} smp_candidate;
+
 /* A worker's private scratch: an election and one perspective's vectors. */
 typedef struct smp_scratch {
     smp_election el;
     double *rh, *uh_i, *uh_m, *delta, *third_party_vote;
-    struct smp_candidate *candidates; /* n */
-    size_t challenges_evaluated;
+    smp_candidate *candidates; /* n */
+    /* the screen of the target search (screen_order): third parties in screening order */
+    int *perm;                        /* n */
+    double *pw, *pui, *pum, *prh;     /* n each: power, U(m,i), U(m,m), risk in that order */
+    double *cap;                      /* n + 1: suffix sums of the third parties' caps */
+    double *screen_state;             /* 4 n: the screen's sums per target */
+    size_t *screen_list;              /* n: the targets being screened */
+    size_t *perm_tmp;                 /* n: the sort's buffer */
+    size_t challenges_evaluated, challenges_screened;
 } smp_scratch;
 
 static void ensure_election(const smp_work *w, smp_election *e, size_t options)
@@ -858,6 +874,199 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
 }
 #endif
 
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* ---- the screen of the target search ----
+ *
+ * Most targets whose cheap bound survives still have a win probability φ far below what they
+ * would need to beat the best gain found (docs/models/smp.md, "Speed"). The screen proves that
+ * without the whole O(n) sum: it adds the third parties' votes in index order and after every
+ * SMP_SCREEN_STEP of them bounds φ from above by (chij + rest) / (chij + rest + chji), with chij
+ * and chji the two sides' sums so far and rest the sum of the caps on what each third party
+ * still to come can add to the initiator's side (chji only grows). A target whose gain at that φ is below
+ * the best gain found is ruled out; the others are evaluated exactly, in KTAB's order. Only
+ * the choice of target depends on the screen, never a value: every chosen gain and φ is the
+ * exact computation's.
+ *
+ * The cap. With the proportional rule and semi-commitment, a third party m's vote is
+ * w_m·(π(u_m − u_i) + (1 − π)(u_j − u_m)) for a π in [0,1] (the other commitments give 0),
+ * and u_j ≤ 1 when every estimated risk lies in [−1,1] (docs/models/smp.md, "Distance and
+ * utility"), so the vote is at most w_m·((u_m − u_i)⁺ + (1 − u_m)⁺), independent of the
+ * target; a relative 1e-12 on top covers the round-off of the vote's own evaluation. */
+
+/* Lists the third parties of i's perspective (set up by perspective()) in index order with
+ * their power, utilities and risk, and the suffix sums of their caps. (Any order gives a valid
+ * bound; a sorted one exits earlier but reads the distance rows out of order, which cost more
+ * than it saved.) Returns 0 when the cap does not hold (a negative power or an estimated risk
+ * outside [−1,1]): then no screen. Time complexity: O(n). */
+static int screen_order(const smp_work *w, smp_scratch *sc, size_t i)
+{
+    size_t n = w->n;
+    const double *power = w->effective_power;
+    double *cap = sc->third_party_vote;
+    for (size_t m = 0; m < n; m++) {
+        if (m == i) continue;
+        double wm = power[m], ui = sc->uh_i[m], um = sc->uh_m[m];
+        if (!(wm >= 0) || !(fabs(sc->rh[m]) <= 1) || !(fabs(ui) < 1e6) || !(fabs(um) < 1e6)) return 0;
+        double a = um - ui, b = 1 - um;
+        double c = wm * ((a > 0 ? a : 0) + (b > 0 ? b : 0) + 1e-12 * (1 + fabs(um) + fabs(ui)));
+        cap[m] = c * (1 + 1e-12);
+    }
+    size_t t = 0;
+    for (size_t m = 0; m < n; m++)
+        if (m != i) sc->perm[t++] = (int)m;
+    size_t len = n - 1;
+    sc->cap[len] = 0;
+    for (t = len; t-- > 0;) {
+        size_t m = (size_t)sc->perm[t];
+        sc->pw[t] = power[m], sc->pui[t] = sc->uh_i[m], sc->pum[t] = sc->uh_m[m];
+        sc->prh[t] = sc->rh[m];
+        sc->cap[t] = sc->cap[t + 1] + cap[m];
+    }
+    return 1;
+}
+
+/* One stretch [t0, t1) of the screen for four targets j[0..3] of i: st[l] holds target l's
+ * principals' sums (ci0, cj0) and its two sides' sums so far, updated here. The votes are
+ * challenge4_avx2's, taken in screening order. */
+__attribute__((target("avx2"))) static void screen4_avx2(const smp_work *w, const smp_scratch *sc,
+                                                        const size_t j[4], double *st[4],
+                                                        size_t t0, size_t t1)
+{
+    size_t n = w->n;
+    const smp_config *c = w->config;
+    const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
+    const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    const __m256d ci = _mm256_set_pd(st[3][0], st[2][0], st[1][0], st[0][0]);
+    const __m256d cj = _mm256_set_pd(st[3][1], st[2][1], st[1][1], st[0][1]);
+    __m256d chij = _mm256_set_pd(st[3][2], st[2][2], st[1][2], st[0][2]);
+    __m256d chji = _mm256_set_pd(st[3][3], st[2][3], st[1][3], st[0][3]);
+    const __m256i idx = _mm256_set_epi64x((long long)j[3], (long long)j[2], (long long)j[1],
+                                          (long long)j[0]);
+    const double *d0 = &w->distance_t[j[0] * n], *d1 = &w->distance_t[j[1] * n];
+    const double *d2 = &w->distance_t[j[2] * n], *d3 = &w->distance_t[j[3] * n];
+    for (size_t t = t0; t < t1; t++) {
+        size_t m = (size_t)sc->perm[t];
+        __m256d dm = _mm256_set_pd(d3[m], d2[m], d1[m], d0[m]);
+        __m256d wm = _mm256_broadcast_sd(&sc->pw[t]), ui = _mm256_broadcast_sd(&sc->pui[t]);
+        __m256d um = _mm256_broadcast_sd(&sc->pum[t]), r = _mm256_broadcast_sd(&sc->prh[t]);
+        __m256d uj = _mm256_mul_pd(_mm256_sub_pd(one, dm),
+                                   _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(dm, one), r)));
+        __m256d v0 = _mm256_mul_pd(wm, _mm256_sub_pd(ui, uj));
+        __m256d cni = _mm256_add_pd(ci, _mm256_max_pd(v0, zero));
+        __m256d cnj = _mm256_sub_pd(cj, _mm256_min_pd(v0, zero));
+        __m256d pi = _mm256_div_pd(cni, _mm256_add_pd(cni, cnj));
+        __m256d qi = _mm256_sub_pd(one, pi);
+        __m256d ui2 = _mm256_add_pd(ui, ui), uj2 = _mm256_add_pd(uj, uj);
+        __m256d join_i_win = _mm256_add_pd(ui2, full ? ui : um);
+        __m256d join_i_lose = _mm256_add_pd(uj2, none ? um : uj);
+        __m256d join_j_lose = _mm256_add_pd(ui2, none ? um : ui);
+        __m256d join_j_win = _mm256_add_pd(uj2, full ? uj : um);
+        __m256d e_i = _mm256_add_pd(_mm256_mul_pd(pi, join_i_win), _mm256_mul_pd(qi, join_i_lose));
+        __m256d e_j = _mm256_add_pd(_mm256_mul_pd(pi, join_j_lose), _mm256_mul_pd(qi, join_j_win));
+        __m256d vm = _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j));
+        __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
+        vm = _mm256_andnot_pd(principal, vm);
+        chij = _mm256_add_pd(chij, _mm256_max_pd(vm, zero));
+        chji = _mm256_sub_pd(chji, _mm256_min_pd(vm, zero));
+    }
+    double a[4], b[4];
+    _mm256_storeu_pd(a, chij), _mm256_storeu_pd(b, chji);
+    for (int l = 0; l < 4; l++) st[l][2] = a[l], st[l][3] = b[l];
+}
+
+/* Sorts candidate indices by decreasing bound, ties by ascending index (a merge sort through
+ * tmp, count entries). */
+static void sort_by_bound(size_t *list, size_t *tmp, size_t count, const smp_candidate *cand)
+{
+    for (size_t width = 1; width < count; width *= 2) {
+        for (size_t lo = 0; lo < count; lo += 2 * width) {
+            size_t mid = lo + width < count ? lo + width : count;
+            size_t hi = lo + 2 * width < count ? lo + 2 * width : count;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi) {
+                double ba = cand[list[a]].bound, bb = cand[list[b]].bound;
+                int first = ba > bb || (ba == bb && list[a] < list[b]);
+                tmp[o++] = first ? list[a++] : list[b++];
+            }
+            while (a < mid) tmp[o++] = list[a++];
+            while (b < hi) tmp[o++] = list[b++];
+        }
+        memcpy(list, tmp, count * sizeof *list);
+    }
+}
+
+/* The screen of the targets list[0..count) (indices into cand, each with delta·S_j > 0) of i:
+ * stretch by stretch over the third parties in screening order, four targets at a time,
+ * dropping after each stretch every target whose bound on the gain falls below `best`.
+ * Returns how many remain at the front of list; they need the exact evaluation. */
+static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
+                             const smp_candidate *cand, size_t *list, size_t count, double u_ii,
+                             double r, double best)
+{
+    size_t n = w->n, len = n - 1;
+    double *st = sc->screen_state; /* 4 per listed target: ci0, cj0, chij, chji */
+    for (size_t c = 0; c < count; c++) {
+        double u_ij, u_ii_unused;
+        challenge_start(w, sc, i, cand[list[c]].j, &st[4 * c], &st[4 * c + 1], &u_ii_unused, &u_ij);
+        st[4 * c + 2] = st[4 * c], st[4 * c + 3] = st[4 * c + 1];
+    }
+    size_t t0 = 0, stretch = SMP_SCREEN_STEP;
+    while (count && t0 < len) {
+        size_t t1 = t0 + stretch < len ? t0 + stretch : len;
+        for (size_t c = 0; c < count; c += 4) {
+            size_t js[4];
+            double *sp[4];
+            for (size_t l = 0; l < 4; l++) {
+                size_t k = c + l < count ? c + l : c;
+                js[l] = cand[list[k]].j;
+                sp[l] = &st[4 * k];
+            }
+            double keep[4][4]; /* a repeated lane must not add its votes twice */
+            for (size_t l = 0; l < 4; l++) memcpy(keep[l], sp[l], sizeof keep[l]);
+            for (size_t l = 1; l < 4; l++)
+                if (c + l >= count) sp[l] = keep[l];
+            screen4_avx2(w, sc, js, sp, t0, t1);
+        }
+        /* the sums here and the exact ones differ by round-off (relative n·2^-53 at most, all
+         * terms being non-negative): far inside the 1e-9 added to the bound */
+        double rest = sc->cap[t1] * (1 + 1e-9);
+        /* After the last stretch the sums are complete: each target's gain is known to within
+         * round-off, and the largest lower end among them bounds the best gain from below
+         * (that target is evaluated exactly: it stays). */
+        double floor_gain = best;
+        for (size_t c = 0; t1 == len && c < count; c++) {
+            const double *v = &st[4 * c];
+            size_t j = cand[list[c]].j;
+            double phi = v[2] / (v[2] + v[3]) - 1e-9;
+            double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
+            double g = delta * (1 - 2 * w->salience_total[j] * (1 - (phi > 0 ? phi : 0)));
+            g -= SMP_GAIN_MARGIN;
+            if (g > floor_gain) floor_gain = g;
+        }
+        size_t kept = 0;
+        for (size_t c = 0; c < count; c++) {
+            const double *v = &st[4 * c];
+            size_t j = cand[list[c]].j;
+            double up = v[2] + rest;
+            double phi = up / (up + v[3]) + 1e-9;
+            if (phi > 1) phi = 1;
+            double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
+            double g = delta * (1 - 2 * w->salience_total[j] * (1 - phi));
+            if (!(g + SMP_GAIN_MARGIN < floor_gain)) {
+                list[kept] = list[c];
+                memmove(&st[4 * kept], v, 4 * sizeof *v);
+                kept++;
+            }
+        }
+        count = kept;
+        t0 = t1;
+        stretch += SMP_SCREEN_STEP;
+    }
+    return count;
+}
+#endif
+
 static void challenge(const smp_work *w, smp_scratch *sc, size_t i, size_t j, double *phi,
                       double *gain)
 {
@@ -1035,10 +1244,6 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
 
 /* ---- the choice of target ---- */
 
-typedef struct smp_candidate {
-    double bound;
-    size_t j;
-} smp_candidate;
 
 
 /* i's best challenge: the first j (ascending) with the largest expected gain above
@@ -1073,8 +1278,9 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
     size_t count = 0;
     double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
     /* the four largest bounds, to seed the best gain */
-    size_t top[4];
+    size_t top[5];
     size_t tops = 0;
+    long hint = w->hint[i], hinted = -1; /* i's target in the previous round, a likely winner */
     for (size_t j = 0; j < n; j++) {
         if (j == i) continue;
         double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
@@ -1088,7 +1294,14 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
             at--;
         }
         if (at < 4) top[at] = count;
+        if ((long)j == hint) hinted = (long)count;
         count++;
+    }
+    /* the hint joins the first targets evaluated, so that the best gain is high early */
+    if (hinted >= 0) {
+        int known = 0;
+        for (size_t t = 0; t < tops; t++) known |= top[t] == (size_t)hinted;
+        if (!known) top[tops++] = (size_t)hinted;
     }
     double best = -1, best_phi = 0;
     long target = -1;
@@ -1101,16 +1314,44 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
     four = w->config->voting_rule == SMP_VR_PROP && smp_avx2();
 #endif
     size_t batch[4], filled = 0;
+    size_t *list = sc->screen_list, listed = 0;
+    int screen = 0; /* pass 1 leaves its targets to the screen (screen_targets) */
     /* First the targets with the four largest bounds, then, in index order, every other one
-     * whose bound still reaches the best gain found so far. */
-    for (size_t pass = 0; pass < 2; pass++) {
+     * whose bound still reaches the best gain found so far; last the screened ones that the
+     * screen could not rule out, in chunks of decreasing bound. */
+    size_t next = 0, chunk_end = 0;
+    for (size_t pass = 0; pass < 3; pass++) {
         size_t limit = pass == 0 ? tops : count;
+#ifdef SMP_HAVE_AVX2_KERNEL
+        if (pass == 1) screen = four && n >= 64 && screen_order(w, sc, i);
+        if (pass == 2) {
+            if (next >= listed) break;
+            if (next == 0) sort_by_bound(list, sc->perm_tmp, listed, cand);
+            /* the next chunk of targets that can still reach the best gain */
+            size_t kept = next;
+            for (size_t c = next; c < listed; c++)
+                if (cand[list[c]].bound >= best) list[kept++] = list[c];
+            listed = kept;
+            if (next >= listed) break;
+            chunk_end = next + SMP_SCREEN_CHUNK < listed ? next + SMP_SCREEN_CHUNK : listed;
+            limit = screen_targets(w, sc, i, cand, list + next, chunk_end - next, u_ii, r, best);
+            sc->challenges_screened += chunk_end - next;
+        }
+#else
+        if (pass == 2) break;
+#endif
         for (size_t c = 0; c <= limit; c++) {
             if (c < limit) {
-                size_t k = pass == 0 ? top[c] : c;
+                size_t k = pass == 0 ? top[c] : pass == 1 ? c : list[next + c];
                 if (pass == 1 && (cand[k].bound < best || cand[k].bound < 0)) continue;
-                batch[filled++] = k;
                 if (pass == 0) cand[k].bound = -1; /* done: not again in pass 1 */
+                if (pass == 1 && screen &&
+                    (u_ii - scalar_utility(w->distance[i * n + cand[k].j], r)) *
+                            w->salience_total[cand[k].j] > 0) {
+                    list[listed++] = k;
+                    continue;
+                }
+                batch[filled++] = k;
                 if (filled < (four ? 4u : 1u)) continue;
             }
             if (!filled) continue;
@@ -1128,6 +1369,10 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
             }
             evaluated += filled;
             filled = 0;
+        }
+        if (pass == 2) {
+            next = chunk_end;
+            pass = 1; /* the next chunk */
         }
     }
     sc->challenges_evaluated += evaluated;
@@ -1156,6 +1401,7 @@ static void target_rows_task(void *ctx, size_t part, size_t parts)
     for (size_t i = part; i < w->n; i += parts) {
         long j = best_target(w, sc, i, &t->gain[i], &t->phi[i]);
         t->target[i] = j;
+        w->hint[i] = j;
         t->phi_receiver[i] = 0;
         /* The receiver's version of the bargain. [KTAB quirk] KTAB interpolates it with the
          * second value of the receiver's challenge estimate, which is the expected gain of
@@ -1505,6 +1751,8 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.distance_t = en_xmalloc(n * n * sizeof(double));
     w.risk = en_xmalloc(n * sizeof(double));
     w.sq_utility = en_xmalloc(n * sizeof(double));
+    w.hint = en_xmalloc(n * sizeof *w.hint);
+    for (size_t i = 0; i < n; i++) w.hint[i] = -1;
     long cores = config->threads > 0 ? config->threads : sysconf(_SC_NPROCESSORS_ONLN);
     w.threads = cores < 1 ? 1 : cores > SMP_MAX_THREADS ? SMP_MAX_THREADS : (int)cores;
     w.scratch = en_xcalloc((size_t)w.threads, sizeof *w.scratch);
@@ -1516,6 +1764,13 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         sc->third_party_vote = en_xmalloc(n * sizeof(double));
         sc->delta = en_xmalloc(d * sizeof(double));
         sc->candidates = en_xmalloc(n * sizeof *sc->candidates);
+        sc->perm = en_xmalloc(n * sizeof *sc->perm);
+        sc->pw = en_xmalloc(4 * n * sizeof(double));
+        sc->pui = sc->pw + n, sc->pum = sc->pui + n, sc->prh = sc->pum + n;
+        sc->cap = en_xmalloc((n + 1) * sizeof(double));
+        sc->screen_state = en_xmalloc(4 * n * sizeof(double));
+        sc->screen_list = en_xmalloc(n * sizeof *sc->screen_list);
+        sc->perm_tmp = en_xmalloc(n * sizeof *sc->perm_tmp);
     }
     smp_rng_seed(&w.rng, config->seed);
     memcpy(w.x, in->position, n * d * sizeof(double));
@@ -1584,11 +1839,13 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     free(next_x);
     free(w.salience_total), free(w.salience_squares), free(w.effective_power);
     free(w.x), free(w.ideal), free(w.distance), free(w.distance_t), free(w.risk);
-    free(w.sq_utility);
+    free(w.sq_utility), free(w.hint);
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
         free(sc->rh), free(sc->uh_i), free(sc->uh_m), free(sc->third_party_vote), free(sc->delta);
         free(sc->candidates);
+        free(sc->perm), free(sc->pw), free(sc->cap);
+        free(sc->screen_state), free(sc->screen_list), free(sc->perm_tmp);
         election_free(&sc->el);
     }
     free(w.scratch);

@@ -121,6 +121,50 @@ static void other_options(void **state)
     fast_paths_match_plain(&c, 150, 3, 6);
 }
 
+/* Random problems of several sizes and dimensions over several rounds (so that the target
+ * search's screen and its hints from the previous round are in play), the fast paths against
+ * the plain full scan. */
+static void random_problems(void **state)
+{
+    (void)state;
+    smp_config c;
+    smp_config_default(&c);
+    c.max_rounds = 5;
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        fast_paths_match_plain(&c, (size_t)(60 + 35 * seed), (size_t)(1 + seed), 100 + seed);
+}
+
+/* An accommodation matrix moves ideals away from positions, so an actor's utility of its own
+ * position falls below 1 and the screen's cap has its second term. */
+static void random_problem_with_accommodation(void **state)
+{
+    (void)state;
+    smp_config c;
+    smp_config_default(&c);
+    c.max_rounds = 4;
+    synthetic D = make(120, 3, 77);
+    double *A = calloc(D.n * D.n, sizeof(double));
+    for (size_t i = 0; i < D.n; i++) {
+        A[i * D.n + i] = 0.5;
+        A[i * D.n + (i * 7 + 3) % D.n] += 0.3;
+    }
+    smp_input in = {D.n, D.d, D.c, D.x, D.s, A};
+    smp_output plain, fast;
+    en_error err = EN_ERROR_INIT;
+    c.threads = 1;
+    smp_use_plain_kernels(1);
+    assert_int_equal(smp_solve(&in, &c, &plain, &err), EN_OK);
+    smp_use_plain_kernels(0);
+    c.threads = 2;
+    assert_int_equal(smp_solve(&in, &c, &fast, &err), EN_OK);
+    assert_true(plain.state_count >= 3);
+    assert_same(&plain, &fast);
+    smp_output_free(&plain);
+    smp_output_free(&fast);
+    free(A);
+    release(&D);
+}
+
 /* Without record only the last state's winning probabilities are computed; they are the
  * recorded run's. */
 static void unrecorded_run_keeps_last_win_probabilities(void **state)
@@ -150,6 +194,8 @@ int main(void)
         cmocka_unit_test(default_options),
         cmocka_unit_test(other_options),
         cmocka_unit_test(unrecorded_run_keeps_last_win_probabilities),
+        cmocka_unit_test(random_problems),
+        cmocka_unit_test(random_problem_with_accommodation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
