@@ -14,6 +14,9 @@
   var C = window.ententeCharts;
   var token = new URLSearchParams(location.search).get('token') || '';
   var doc = null, name = '', validateTimer = null, lastMessages = [];
+  /* Bumped by every edit: an answer to an older validation (still in flight when the user edited
+   * again) must not mark the newer document validated with the older document's messages. */
+  var validateGeneration = 0;
   var base = null, latest = null, runId = null;
 
   function el(tag, attrs, children) {
@@ -287,12 +290,15 @@
 
   /* ---- validation on the cells ---- */
   function scheduleValidate() {
+    validateGeneration++;
     document.body.setAttribute('data-validated', '0');
     clearTimeout(validateTimer);
     validateTimer = setTimeout(validate, 250);
   }
   function validate() {
+    var generation = validateGeneration;
     return api('POST', '/api/validate', {document: doc}).then(function (r) {
+      if (generation !== validateGeneration) return r.data.valid; /* stale: a newer one is due */
       lastMessages = r.data.messages || [];
       showMessages(lastMessages);
       document.body.setAttribute('data-validated', '1');
