@@ -91,6 +91,42 @@ void en_mc_sample_scenario(const en_scenario *from, en_scenario *into, gsl_rng *
     }
 }
 
+/* Sampling returns the value itself (en_mc_sample_value): fixed, a normal without spread, a
+ * triangle without width (its mode, which is the value). */
+static int value_certain(const en_value *v)
+{
+    switch (v->kind) {
+    case EN_VALUE_TRIANGULAR: return !(v->high - v->low > 0);
+    case EN_VALUE_NORMAL: return !(v->sd > 0);
+    case EN_VALUE_FIXED: return 1;
+    }
+    return 0;
+}
+
+int en_mc_draws_identical(const en_model *model, const en_scenario *s, const en_params *params,
+                          double jitter)
+{
+    const char *reuse = getenv("ENTENTE_MC_REUSE");
+    if (reuse && strcmp(reuse, "0") == 0) return 0;
+    if (jitter > 0 || jitter != jitter) return 0;
+    /* The same values en_mc_sample_scenario samples. */
+    for (size_t i = 0; i < s->issue_count; i++)
+        if (s->issues[i].has_status_quo && !value_certain(&s->issues[i].status_quo)) return 0;
+    for (size_t a = 0; a < s->actor_count; a++) {
+        const en_actor *fa = &s->actors[a];
+        if (!value_certain(&fa->capability)) return 0;
+        if (fa->has_risk && !value_certain(&fa->risk)) return 0;
+        for (size_t i = 0; i < s->issue_count; i++) {
+            const en_stance *fs = &fa->stances[i];
+            if (!fs->present) continue;
+            if (!value_certain(&fs->position) || !value_certain(&fs->salience)) return 0;
+            if (fs->has_public && !value_certain(&fs->public_position)) return 0;
+            if (fs->has_power && !value_certain(&fs->power)) return 0;
+        }
+    }
+    return en_model_seed_free(model, params);
+}
+
 /* ---- statistics ----------------------------------------------------------------------------- */
 
 int en_mc_reason_class(const char *reason)
@@ -215,6 +251,8 @@ typedef struct mc_engine {
     mc_slot *slots;
     size_t running;      /* workers not yet finished */
     atomic_int stop;     /* set on interrupt: workers abandon their block */
+    int same;            /* en_mc_draws_identical: run the model once per worker, then reuse */
+    atomic_size_t runs;  /* model runs for draws */
 } mc_engine;
 
 typedef struct mc_worker {
@@ -223,7 +261,26 @@ typedef struct mc_worker {
     en_params *params;
     gsl_rng *rng;
     pthread_t thread;
+    /* With engine->same: this worker's first draw, kept (forecast and reason rows as the
+     * draw recorded them, or its failure) and copied into every later draw. */
+    int cached, cached_failed;
+    double *cached_forecast;
+    char (*cached_reason)[64];
+    char cached_failure[512];
 } mc_worker;
+
+static void worker_cache_alloc(mc_worker *w, size_t issues)
+{
+    w->cached = 0;
+    w->cached_forecast = en_xmalloc((issues ? issues : 1) * sizeof(double));
+    w->cached_reason = en_xmalloc((issues ? issues : 1) * sizeof *w->cached_reason);
+}
+
+static void worker_cache_free(mc_worker *w)
+{
+    free(w->cached_forecast);
+    free(w->cached_reason);
+}
 
 static size_t block_size(const mc_engine *e, size_t block)
 {
@@ -257,6 +314,22 @@ static void run_block(mc_worker *w, mc_slot *slot)
             slot->zero[k * issues + i] = (unsigned char)en_scenario_issue_unweighted(w->sample, i);
         }
         slot->failed[k] = 0;
+        if (e->same && w->cached) {
+            /* The sampling above still ran, so the stream, status quo and zero flags are what
+             * they would be; only the model's identical answer is copied, not recomputed. */
+            memcpy(forecast, w->cached_forecast, issues * sizeof *forecast);
+            memcpy(slot->reason + k * issues, w->cached_reason, issues * sizeof *w->cached_reason);
+            if (w->cached_failed) {
+                slot->failed[k] = 1;
+                if (slot->failure_draw < 0) {
+                    slot->failure_draw = (long)(slot->block * EN_MC_BLOCK + k);
+                    snprintf(slot->failure, sizeof slot->failure, "%s", w->cached_failure);
+                }
+            }
+            slot->count = k + 1;
+            continue;
+        }
+        atomic_fetch_add_explicit(&e->runs, 1, memory_order_relaxed);
         if (en_run_unguarded(e->model, w->sample, w->params, &run, &err) == EN_OK) {
             for (size_t j = 0; j < run->issue_count; j++) {
                 size_t i = run->issues[j].issue;
@@ -271,6 +344,13 @@ static void run_block(mc_worker *w, mc_slot *slot)
                 slot->failure_draw = (long)(slot->block * EN_MC_BLOCK + k);
                 snprintf(slot->failure, sizeof slot->failure, "%s", err.message);
             }
+        }
+        if (e->same) {
+            memcpy(w->cached_forecast, forecast, issues * sizeof *forecast);
+            memcpy(w->cached_reason, slot->reason + k * issues, issues * sizeof *w->cached_reason);
+            w->cached_failed = slot->failed[k];
+            snprintf(w->cached_failure, sizeof w->cached_failure, "%s", err.message);
+            w->cached = 1;
         }
         en_error_clear(&err);
         slot->count = k + 1;
@@ -502,6 +582,7 @@ static void *share_begin(void *context)
     w->sample = en_scenario_clone(c->engine->scenario);
     w->params = en_params_copy(c->run_params);
     w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    worker_cache_alloc(w, c->engine->scenario->issue_count);
     return w;
 }
 
@@ -511,6 +592,7 @@ static void share_end(void *state)
     en_scenario_free(w->sample);
     en_params_free(w->params);
     gsl_rng_free(w->rng);
+    worker_cache_free(w);
     free(w);
 }
 
@@ -547,6 +629,8 @@ static en_status mc_run_distributed(en_mc_result *r, const en_params *run_params
     e.result = r;
     e.blocks = (o->draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
     atomic_init(&e.stop, 0);
+    atomic_init(&e.runs, 0);
+    e.same = r->same_draws;
     size_t issues = r->scenario->issue_count ? r->scenario->issue_count : 1;
     size_t wave = (size_t)d->size * MC_WAVE_BLOCKS;
     mc_share share = {&e, run_params};
@@ -571,6 +655,7 @@ static en_status mc_run_distributed(en_mc_result *r, const en_params *run_params
             merge_slot(&e, &slot);
         }
         free(records);
+        r->model_runs = atomic_load(&e.runs);
     }
     return EN_OK;
 }
@@ -614,6 +699,7 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
     gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
     en_params *run_params = en_params_forecast_only(r->params);
     st = point_run(r, run_params, err);
+    r->same_draws = en_mc_draws_identical(model, scenario, run_params, options->jitter);
     if (st != EN_OK) {
         gsl_set_error_handler(old_handler);
         en_params_free(run_params);
@@ -639,6 +725,8 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
     e.result = r;
     e.blocks = (options->draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
     atomic_init(&e.stop, 0);
+    atomic_init(&e.runs, 0);
+    e.same = r->same_draws;
     size_t threads = options->threads ? options->threads : default_threads();
     if (threads > e.blocks) threads = e.blocks;
     e.window = 4 * threads;
@@ -675,6 +763,7 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         w->sample = en_scenario_clone(scenario);
         w->params = en_params_copy(run_params);
         w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        worker_cache_alloc(w, scenario->issue_count);
         pthread_mutex_lock(&e.lock);
         e.running++;
         pthread_mutex_unlock(&e.lock);
@@ -697,8 +786,10 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         en_scenario_free(workers[t].sample);
         en_params_free(workers[t].params);
         gsl_rng_free(workers[t].rng);
+        worker_cache_free(&workers[t]);
     }
     free(workers);
+    r->model_runs = atomic_load(&e.runs);
     en_params_free(run_params);
     for (size_t k = 0; k < e.window; k++) {
         free(e.slots[k].forecast);

@@ -71,9 +71,20 @@ struct en_mc_result {
     long first_failure_draw; /* -1 if none */
     char first_failure[512];
     int interrupted;
+    int same_draws;        /* no draw could differ: the model ran once per worker, reused after */
+    size_t model_runs;     /* model runs for the draws on this process (the point run not counted) */
     en_mc_issue_stats *issues; /* one per scenario issue */
     size_t issue_count;
 };
+
+/* 1 when every draw of a Monte Carlo of `model` with `params` on `scenario` at `jitter` is
+ * the same problem with the same answer: no uncertain value in the scenario (every value fixed,
+ * a normal without spread, or a triangle without width: sampling returns the value itself), no
+ * jitter, and the model's result cannot depend on the per-draw seed (en_model_seed_free).
+ * Setting ENTENTE_MC_REUSE=0 in the environment makes it 0 (every draw runs the model).
+ * Time complexity: O(actors × issues + parameters). */
+int en_mc_draws_identical(const en_model *model, const en_scenario *scenario,
+                          const en_params *params, double jitter);
 
 /* Quantile p in [0, 1] of an issue's forecasts, interpolated linearly inside the fine bin where
  * the cumulative count crosses p·count and clamped to [min, max] (so a distribution without

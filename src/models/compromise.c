@@ -23,5 +23,5 @@ static en_status compromise_run(const en_scenario *s, const en_param_values *par
 const en_model en_model_compromise = {
     "compromise",
     "weighted mean of positions, weights capability x salience",
-    NULL, 0, compromise_run, NULL,
+    NULL, 0, compromise_run, NULL, en_model_seed_free_always,
 };

@@ -163,4 +163,5 @@ const en_model en_model_ensemble = {
     "ensemble",
     "default forecaster: weighted mean of the procedural compromise and the exchange model",
     ensemble_params, sizeof ensemble_params / sizeof ensemble_params[0], ensemble_run, NULL,
+    NULL, /* seed_free: not claimed */
 };

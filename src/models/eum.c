@@ -382,4 +382,5 @@ const en_model en_model_eum = {
     sizeof eum_params / sizeof eum_params[0],
     eum_run,
     NULL,
+    en_model_seed_free_always,
 };

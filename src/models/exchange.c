@@ -505,6 +505,12 @@ int en_exchange_forecast_direct(const en_scenario *s, double *forecast)
     return finite;
 }
 
+/* The equal-gain model (p = 0) draws no random numbers: the seed only drives REX. */
+static int exchange_seed_free(const en_param_values *params)
+{
+    return en_param_number(params, "p") == 0;
+}
+
 const en_model en_model_exchange = {
     "exchange",
     "Stokman's exchange model (Decide's equal gain; p > 0: randomized variant)",
@@ -512,4 +518,5 @@ const en_model en_model_exchange = {
     sizeof exchange_params / sizeof exchange_params[0],
     exchange_run,
     NULL,
+    exchange_seed_free,
 };

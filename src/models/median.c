@@ -23,5 +23,5 @@ static en_status median_run(const en_scenario *s, const en_param_values *params,
 const en_model en_model_median = {
     "median",
     "weighted median position (median voter), weights capability x salience",
-    NULL, 0, median_run, NULL,
+    NULL, 0, median_run, NULL, en_model_seed_free_always,
 };

@@ -48,7 +48,19 @@ struct en_model {
     /* Optional: 0 when the model does not apply to this scenario (e.g. it needs a section the
      * scenario lacks); `compare` then leaves it out silently. NULL: applies to every scenario. */
     int (*applies)(const en_scenario *scenario);
+    /* Optional: 1 when a run with these parameters gives the same result whatever `seed` is
+     * (the model draws no random numbers with them), so Monte Carlo may run a scenario without
+     * uncertain values once and reuse the answer for every draw. NULL: the seed may matter.
+     * Set it only where that is true. */
+    int (*seed_free)(const en_param_values *params);
 };
+
+/* A seed_free for models that never draw random numbers. Time complexity: O(1). */
+int en_model_seed_free_always(const en_param_values *params);
+
+/* 1 when `model` run with `params` cannot depend on the parameter `seed` (its seed_free says
+ * so), else 0 (also when the parameters do not check). Time complexity: O(parameters). */
+int en_model_seed_free(const en_model *model, const en_params *params);
 
 /* Fills the registry's place reserved for a model defined above the models layer (the war
  * module's `war`: en_war_register), by name; before that the model is absent from en_model_find,

@@ -74,5 +74,5 @@ static const en_param_def nash_params[] = {
 const en_model en_model_nash = {
     "nash",
     "asymmetric Nash bargaining solution, weights capability x salience, linear loss",
-    nash_params, sizeof nash_params / sizeof nash_params[0], nash_run, NULL,
+    nash_params, sizeof nash_params / sizeof nash_params[0], nash_run, NULL, en_model_seed_free_always,
 };

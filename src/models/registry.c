@@ -4,7 +4,9 @@
  */
 #include <string.h>
 
+#include "core/error.h"
 #include "models/model.h"
+#include "models/params.h"
 
 extern const en_model en_model_compromise;
 extern const en_model en_model_eum;
@@ -19,7 +21,7 @@ extern const en_model en_model_ensemble;
  * placeholder (a name, no run function) until the module fills it through en_model_provide;
  * until then it is absent from every lookup, and the registry's order (and so every listing)
  * is the same either way. */
-static const en_model war_placeholder = {"war", NULL, NULL, 0, NULL, NULL};
+static const en_model war_placeholder = {"war", NULL, NULL, 0, NULL, NULL, NULL};
 
 static const en_model *registry[] = {
     &en_model_compromise,
@@ -85,4 +87,22 @@ void en_model_param_info(const en_model *m, size_t index, const char **name,
     if (default_value) *default_value = def->default_value;
     if (description) *description = def->description;
     if (accepted) *accepted = def->type == EN_PARAM_CHOICE ? def->choices : type_names[def->type];
+}
+
+int en_model_seed_free_always(const en_param_values *params)
+{
+    (void)params;
+    return 1;
+}
+
+int en_model_seed_free(const en_model *m, const en_params *params)
+{
+    if (!m->run || !m->seed_free) return 0;
+    en_param_values *values = NULL;
+    en_error err = EN_ERROR_INIT;
+    int answer = 0;
+    if (en_param_values_build(m, params, &values, &err) == EN_OK) answer = m->seed_free(values);
+    en_param_values_free(values);
+    en_error_clear(&err);
+    return answer;
 }

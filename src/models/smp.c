@@ -467,4 +467,5 @@ const en_model en_model_smp = {
     "KTAB's spatial model of politics: challenges, bargains and Condorcet elections over "
     "positions in one or more dimensions",
     smp_params, SMP_PARAM_COUNT, smp_run, NULL,
+    NULL, /* seed_free: its draws use the seed */
 };

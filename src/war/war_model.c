@@ -81,6 +81,7 @@ static const en_model en_model_war = {
     "war",
     "war-bargaining layer WB-1: settlement window, deal timing and terms (needs a war: section)",
     war_params, sizeof war_params / sizeof war_params[0], war_run, war_applies,
+    NULL, /* seed_free: not claimed */
 };
 
 void en_war_register(void)
