@@ -162,6 +162,32 @@ static en_status migrate(en_store *st)
     return en_store_exec(st, "COMMIT") ? EN_OK : EN_ERROR_INTERNAL;
 }
 
+/* Switches the file to WAL. The switch needs exclusive access for a moment, and SQLite answers
+ * SQLITE_BUSY at once — without calling the busy handler — when another process opening the file
+ * at the same moment holds it (seen with several writers starting together), so wait here for up
+ * to the busy timeout, as the busy handler would. Returns 1 on success (error recorded if not). */
+static int set_wal(en_store *st)
+{
+    int waited = 0;
+    for (;;) {
+        char *message = NULL;
+        int rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, &message);
+        if (rc == SQLITE_OK) {
+            sqlite3_free(message);
+            return 1;
+        }
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || waited >= BUSY_TIMEOUT_MS) {
+            en_error_add(st->err, EN_ERROR_INTERNAL, st->path, 0, 0, "run store: %s",
+                         message ? message : sqlite3_errstr(rc));
+            sqlite3_free(message);
+            return 0;
+        }
+        sqlite3_free(message);
+        int slept = sqlite3_sleep(5); /* 5 ms, or what the VFS rounds it to */
+        waited += slept > 0 ? slept : 5;
+    }
+}
+
 en_status en_store_open(const char *path, en_store **out, en_error *err)
 {
     *out = NULL;
@@ -182,7 +208,7 @@ en_status en_store_open(const char *path, en_store **out, en_error *err)
      * handler waits for. NORMAL sync is crash-safe in WAL mode (a power cut may lose the last
      * commit, never corrupt the file); a killed process loses nothing committed. */
     if (status == EN_OK &&
-        !(en_store_exec(st, "PRAGMA journal_mode=WAL") &&
+        !(set_wal(st) &&
           en_store_exec(st, "PRAGMA synchronous=NORMAL") &&
           en_store_exec(st, "PRAGMA foreign_keys=ON")))
         status = EN_ERROR_INTERNAL;
