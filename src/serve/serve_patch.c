@@ -14,8 +14,9 @@
  *     style at the members' indentation; a removed member goes with its comments;
  *   - anything else that changed (a flow collection, a value that changed kind) is written on
  *     one line in flow style.
- * A text with anchors, aliases or tags, or that is not one YAML document holding a mapping, is
- * not edited: the caller then writes the document afresh (en_serve_json_to_yaml).
+ * A text with anchors, aliases or tags, with line breaks other than "\n" (a carriage return, NEL,
+ * U+2028/U+2029: the patcher works in "\n" lines), or that is not one YAML document holding a
+ * mapping, is not edited: the caller then writes the document afresh (en_serve_json_to_yaml).
  */
 #include "entente/serve.h"
 
@@ -82,8 +83,23 @@ static size_t block_indicator(const char *text, size_t at)
 }
 
 /* The span tree of `text` (NULL when it cannot be edited in place: see the file comment). */
+/* Whether the text has a line break the patcher's "\n" lines do not know (see the top). */
+static int other_line_breaks(const char *text, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        const unsigned char c = (unsigned char)text[i];
+        if (c == '\r') return 1;
+        if (c == 0xC2 && i + 1 < length && (unsigned char)text[i + 1] == 0x85) return 1;
+        if (c == 0xE2 && i + 2 < length && (unsigned char)text[i + 1] == 0x80 &&
+            ((unsigned char)text[i + 2] == 0xA8 || (unsigned char)text[i + 2] == 0xA9))
+            return 1;
+    }
+    return 0;
+}
+
 static span *parse_spans(const char *text, size_t length)
 {
+    if (other_line_breaks(text, length)) return NULL;
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET | FYPCF_DISABLE_ACCELERATORS;

@@ -220,6 +220,16 @@ static void text_that_cannot_be_edited_is_written_afresh(void **state)
     over = en_serve_json_to_yaml_over(NULL, 0, json, strlen(json), &err);
     assert_string_equal(over, "entente: 1\nscale: [0, 100]\nother: [0, 50]\n");
     free(over);
+    /* Carriage returns are line breaks to YAML but not to the patcher's "\n" lines: a block
+     * scalar whose header line ends in "\r" was patched into a different value. */
+    static const char crlf[] = "entente: 1\r\nnote: |\r\n  kept\r\n";
+    static const char json2[] = "{\"entente\": 1, \"note\": \"changed\\n\"}";
+    over = en_serve_json_to_yaml_over(crlf, strlen(crlf), json2, strlen(json2), &err);
+    fresh = en_serve_json_to_yaml(json2, strlen(json2), &err);
+    assert_non_null(over);
+    assert_string_equal(over, fresh);
+    free(over);
+    free(fresh);
     en_error_clear(&err);
 }
 
