@@ -73,12 +73,14 @@ void en_serve_scalar_json(en_buffer *out, const char *text, size_t n, int plain)
         if (word_is(text, n, null_words)) { en_buffer_puts(out, "null"); return; }
         if (word_is(text, n, true_words)) { en_buffer_puts(out, "true"); return; }
         if (word_is(text, n, false_words)) { en_buffer_puts(out, "false"); return; }
-        if (is_json_number(text, n)) { en_buffer_append(out, text, n); return; }
-        /* Other YAML numbers (+5, .5, 1e3 written 1E3 ...) as the double they read as. */
         char *copy = en_xstrndup(text, n);
         double value;
         int number = en_parse_double(copy, &value) && isfinite(value);
         free(copy);
+        /* A JSON number as written; other YAML numbers (+5, .5, 1e3 written 1E3 ...) as the double
+         * they read as. One out of a double's range (2e99999) stays text: as a number it would
+         * turn into an infinity JSON cannot hold. */
+        if (number && is_json_number(text, n)) { en_buffer_append(out, text, n); return; }
         if (number) return en_json_write_number(out, value);
     }
     char *copy = en_xstrndup(text, n);

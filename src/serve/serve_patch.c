@@ -17,6 +17,8 @@
  * A text with anchors, aliases or tags, with line breaks other than "\n" (a carriage return, NEL,
  * U+2028/U+2029: the patcher works in "\n" lines), or that is not one YAML document holding a
  * mapping, is not edited: the caller then writes the document afresh (en_serve_json_to_yaml).
+ * Every patched text is read back and compared with the document; if they differ, the document
+ * is written afresh too.
  */
 #include "entente/serve.h"
 
@@ -66,9 +68,10 @@ static size_t mark_at(const struct fy_mark *mark, size_t fallback)
 
 /* Where the indicator (| or >) of a block scalar whose text starts at `at` stands: the last one
  * before any comment on the header line above the text (or `at` itself if it is one). */
-static size_t block_indicator(const char *text, size_t at)
+static size_t block_indicator(const char *text, size_t length, size_t at)
 {
-    if (text[at] == '|' || text[at] == '>') return at;
+    if (at > length) at = length;
+    if (at < length && (text[at] == '|' || text[at] == '>')) return at; /* at == length: empty text at the end */
     size_t line = at;
     while (line > 0 && text[line - 1] != '\n') line--;
     if (line == 0) return at;
@@ -82,7 +85,6 @@ static size_t block_indicator(const char *text, size_t at)
     return found;
 }
 
-/* The span tree of `text` (NULL when it cannot be edited in place: see the file comment). */
 /* Whether the text has a line break the patcher's "\n" lines do not know (see the top). */
 static int other_line_breaks(const char *text, size_t length)
 {
@@ -97,6 +99,7 @@ static int other_line_breaks(const char *text, size_t length)
     return 0;
 }
 
+/* The span tree of `text` (NULL when it cannot be edited in place: see the file comment). */
 static span *parse_spans(const char *text, size_t length)
 {
     if (other_line_breaks(text, length)) return NULL;
@@ -131,7 +134,7 @@ static span *parse_spans(const char *text, size_t length)
             made->end = mark_at(fy_token_end_mark(t), made->start);
             enum fy_scalar_style style = fy_token_scalar_style(t);
             made->block_scalar = style == FYSS_LITERAL || style == FYSS_FOLDED;
-            if (made->block_scalar) made->start = block_indicator(text, made->start);
+            if (made->block_scalar) made->start = block_indicator(text, length, made->start);
             /* A quoted scalar's marks may leave out its quotes: the span takes them in. */
             char quote = style == FYSS_DOUBLE_QUOTED ? '"' : style == FYSS_SINGLE_QUOTED ? '\'' : 0;
             if (quote && made->start > 0 && text[made->start] != quote && text[made->start - 1] == quote) made->start--;
@@ -444,6 +447,20 @@ static void rewrite(patcher *p, const span *s, const en_node *n, size_t *pos)
     if (s->flow || !rebuild_block(p, s, n, pos)) replace_inline(p, s, n, pos);
 }
 
+/* Whether two documents are the same JSON value (object members in the same order). */
+static int same_node(const en_node *a, const en_node *b)
+{
+    if (!a || !b) return a == b;
+    if (a->type != b->type || a->count != b->count) return 0;
+    if (a->type == EN_NODE_NUMBER || a->type == EN_NODE_BOOL) return a->number == b->number;
+    if (a->type == EN_NODE_STRING) return strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0;
+    for (size_t k = 0; k < a->count; k++) {
+        if (a->type == EN_NODE_OBJECT && strcmp(a->keys[k], b->keys[k]) != 0) return 0;
+        if (!same_node(a->items[k], b->items[k])) return 0;
+    }
+    return 1;
+}
+
 char *en_serve_json_to_yaml_over(const char *original, size_t original_length, const char *json, size_t length,
                                  en_error *err)
 {
@@ -462,6 +479,21 @@ char *en_serve_json_to_yaml_over(const char *original, size_t original_length, c
     copy_to(&p, &pos, original_length);
     en_buffer_puts(&p.out, "");
     span_free(root);
+    /* The patched text must read back as the document; where it does not (a corner of YAML's
+     * syntax the patcher does not know — the fuzzer finds them), the document is written afresh
+     * instead: a save never changes what the user saved. One more parse per save. */
+    en_error check = EN_ERROR_INIT;
+    /* read as its users will: a C string (a NUL copied from the original would cut it short) */
+    char *back = p.out.data ? en_serve_yaml_to_json(p.out.data, strlen(p.out.data), "saved.yaml", &check) : NULL;
+    en_node *after = back ? en_json_parse(back) : NULL;
+    const int same = after && same_node(doc, after);
+    en_node_free(after);
+    free(back);
+    en_error_clear(&check);
     en_node_free(doc);
+    if (!same) {
+        free(p.out.data);
+        return en_serve_json_to_yaml(json, length, err);
+    }
     return p.out.data;
 }
