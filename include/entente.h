@@ -515,6 +515,9 @@ double en_war_summary_p_deal(const en_war_summary *summary);
 /* P(a first deal of `kind` (EN_WAR_KIND_ANY: any) is signed on or before `day`) over all runs.
  * Time complexity: O(runs). */
 double en_war_summary_p_deal_by(const en_war_summary *summary, long day, int kind);
+/* P(a settlement is signed on or before `day`, as the first deal or after a ceasefire that held
+ * until it) over all runs. Time complexity: O(runs). */
+double en_war_summary_p_settled_by(const en_war_summary *summary, long day);
 
 /* Writes the summary: text (per-step table, deal terms, near misses, the plain-language summary)
  * or JSON (docs/cli.md has the fields). Errors: EN_ERROR_INPUT for CSV (no such layout),

@@ -36,7 +36,10 @@ def main():
         by = {x["date"]: x for x in d["deal_by"]}
         for q in qs:
             x = by[q["deal_by"]]
-            p = x["p_deal"] if q["kind"] == "any" else x[q["kind"]]
+            # "settlement": is a settlement signed by the date — also after a ceasefire that held
+            # until it (the first deal's kind alone would miss it)
+            p = (x["p_deal"] if q["kind"] == "any" else
+                 x["settlement_signed"] if q["kind"] == "settlement" else x[q["kind"]])
             days = (date.fromisoformat(q["deal_by"]) - date.fromisoformat(as_of)).days
             base = share[q["kind"]] * (1 - math.exp(-math.log(2) * days / half_life))
             out.append((scenario, as_of, q["deal_by"], q["kind"], int(q["answer"]), p, base))

@@ -55,6 +55,8 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_WAR_VALUE] = {"war_value", 1, 0, 1, 1, "switch", "1: the value of fighting on is each side's believed outcome of the war — P(prevailing) by the gambler's ruin over its believed edge, reached after its believed time to decision, discounted, less the costs until then; 0: the front projected over the horizon (WB-1)"},
     [WP_FORT_DAYS] = {"fort_days", 7, 0.01, 10000, 0, "days", "days one battle over a fort of the forts front takes (the believed time to decision is the expected number of such battles)"},
     [WP_RENEWAL_PROBABILITY] = {"renewal_probability", 1, 0, 1, 1, "switch", "1: a signed deal breaks over renewal_horizon also with the probability that a side's private resolve makes a war resumed from the post-deal balance of power worth more to it than the deal (Powell 2006's commitment problem; guarantees of A's patrons deter B); 0: the renewal logistic alone"},
+    [WP_CEASEFIRE_FIRST] = {"ceasefire_first", 2.0 / 3.0, 0, 1, 0, "-", "probability that, when a bare ceasefire (the line frozen, the political issues deferred) is worth more than fighting on to both belligerents and a settlement is also possible, the ceasefire is signed first; a settlement can follow while it holds (0: a ceasefire only when no settlement is possible)"},
+    [WP_FRONT_WALK] = {"front_walk", 1, 0, 1, 1, "switch", "1: when front_speed is left at its default, the front moves one fort of the forts front ((z_max - z_min)/forts) per battle won outright, a battle every fort_days; 0: front_speed 0.0005 per step"},
     [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
 };
 

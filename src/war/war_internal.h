@@ -77,6 +77,7 @@ struct en_war_summary {
     double *explain_belief;      /* run × player: (9) its belief about A's per-battle edge (with foresight) */
     double *explain_p_prevail;   /* run × player: (9) its believed P(A prevails) */
     double *explain_days_decide; /* run × player: (9) its believed days to the war's decision */
+    long *settled;             /* per run: (10) step of the first settlement (also after a ceasefire), -1 */
     long *deal_by_days;        /* --deal-by */
     size_t deal_by_count;
 };

@@ -51,6 +51,7 @@ static const packed_array arrays[] = {
     ARRAY(renewed, PER_RUN, 0),
     ARRAY(decided, PER_RUN, 0),
     ARRAY(deal_kind, PER_RUN, 0),
+    ARRAY(settled, PER_RUN, 0),
     ARRAY(explain_reservation, PER_PLAYER, 1),
     ARRAY(explain_deal_value, PER_PLAYER, 1),
     ARRAY(explain_surplus, PER_PLAYER, 1),

@@ -47,6 +47,7 @@ typedef struct step_stats {
     double front, edge, belief_a, belief_b;
     double miss[WAR_MISS_COUNT];
     double p_kind[EN_WAR_KIND_COUNT]; /* P(first deal of the kind by the date) */
+    double p_settled;                 /* (10) P(a settlement by the date, also after a ceasefire) */
     double closed_by_patron, opened_by_patron;
 } step_stats;
 
@@ -64,6 +65,7 @@ static void stats_at(const en_war_summary *m, long t, double *buffer, step_stats
         }
         st->p_deal_by += m->first_deal[r] >= 0 && m->first_deal[r] <= t;
         if (m->first_deal[r] >= 0 && m->first_deal[r] <= t) st->p_kind[m->deal_kind[r]] += 1;
+        st->p_settled += m->settled[r] >= 0 && m->settled[r] <= t;
         st->closed_by_patron += m->pressure[at] < 0;
         st->opened_by_patron += m->pressure[at] > 0;
         st->p_in_force += m->state[at] == WAR_IN_DEAL;
@@ -80,6 +82,7 @@ static void stats_at(const en_war_summary *m, long t, double *buffer, step_stats
     st->front /= runs, st->edge /= runs, st->belief_a /= runs, st->belief_b /= runs;
     for (int c = 0; c < WAR_MISS_COUNT; c++) st->miss[c] /= runs;
     for (int k = 0; k < EN_WAR_KIND_COUNT; k++) st->p_kind[k] /= runs;
+    st->p_settled /= runs;
     st->closed_by_patron /= runs, st->opened_by_patron /= runs;
     qsort(buffer, n, sizeof *buffer, compare_double);
     st->slack_median = quantile(buffer, n, 0.5);
@@ -356,6 +359,7 @@ static void why_json(const en_war_summary *m, en_node *root)
     long last_day = m->war->start_day + m->last * m->war->step_days;
     for (int k = 1; k < EN_WAR_KIND_COUNT; k++)
         en_node_set_number(kinds, en_war_kind_names[k], en_war_summary_p_deal_by(m, last_day, k));
+    en_node_set_number(root, "p_settlement_signed", en_war_summary_p_settled_by(m, last_day));
     if (m->as_of_step >= 0) {
         char date[16];
         en_date_format(m->war->start_day + m->as_of_step * m->war->step_days, date, sizeof date);
@@ -371,6 +375,7 @@ static void why_json(const en_war_summary *m, en_node *root)
             en_node_set_number(row, "p_deal", en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_ANY));
             for (int k = 1; k < EN_WAR_KIND_COUNT; k++)
                 en_node_set_number(row, en_war_kind_names[k], en_war_summary_p_deal_by(m, m->deal_by_days[i], k));
+            en_node_set_number(row, "settlement_signed", en_war_summary_p_settled_by(m, m->deal_by_days[i]));
         }
     }
 }
@@ -407,15 +412,16 @@ static void why_text(const en_war_summary *m, en_buffer *out)
     }
     why_free(&w);
     if (m->deal_by_count) {
-        en_buffer_puts(out, "P(deal by)   date         any  settlement  ceasefire  victor's\n");
+        en_buffer_puts(out, "P(deal by)   date         any  settlement  ceasefire  victor's  (settlement signed, also after a ceasefire)\n");
         for (size_t i = 0; i < m->deal_by_count; i++) {
             char date[16];
             en_date_format(m->deal_by_days[i], date, sizeof date);
-            en_buffer_printf(out, "             %s  %5.3f  %10.3f  %9.3f  %8.3f\n", date,
+            en_buffer_printf(out, "             %s  %5.3f  %10.3f  %9.3f  %8.3f  %.3f\n", date,
                              en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_ANY),
                              en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_SETTLEMENT),
                              en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_CEASEFIRE),
-                             en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_VICTOR));
+                             en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_VICTOR),
+                             en_war_summary_p_settled_by(m, m->deal_by_days[i]));
         }
     }
 }
@@ -461,6 +467,7 @@ en_node *en_war_summary_node(const en_war_summary *m)
         for (int k = 1; k < EN_WAR_KIND_COUNT; k++) en_node_set_number(kinds, en_war_kind_names[k], st.p_kind[k]);
         en_node_set_number(row, "p_closed_by_patron_pressure", st.closed_by_patron);
         en_node_set_number(row, "p_opened_by_patron_pressure", st.opened_by_patron);
+        en_node_set_number(row, "p_settlement_by", st.p_settled);
     }
     free(buffer);
     deal_stats d;

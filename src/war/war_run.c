@@ -89,6 +89,9 @@ struct war_run {
     double *pweight;      /* (6) ni: a patron's weights over every issue it cares about */
     double *pideal;       /* (6) ni: its ideals (status quo where it holds no stance) */
     double *ceasefire;    /* ni: the bare-ceasefire package */
+    double *cf_commit;    /* (10) np × ni: commitments counted on a ceasefire (the frozen line only) */
+    double *patron_cont;  /* (6) per patron: its value of the war going on this step */
+    int kind_now;         /* EN_WAR_KIND_* of the deal in force, 0 at war */
     int have_package;     /* r->package holds the last maximin package of this run */
     long rejections;
     double q_shift;       /* (4) mean edge along the announced power path minus today's */
@@ -146,6 +149,8 @@ war_run *war_run_new(const war_setup *su)
     r->pweight = en_xcalloc(ni + 1, sizeof(double));
     r->pideal = en_xcalloc(ni + 1, sizeof(double));
     r->ceasefire = en_xcalloc(ni + 1, sizeof(double));
+    r->cf_commit = en_xcalloc(np * ni + 1, sizeof(double));
+    r->patron_cont = en_xcalloc(nb, sizeof(double));
     return r;
 }
 
@@ -161,7 +166,8 @@ void war_run_free(war_run *r)
                     r->players, r->reservation, r->package, r->deal, r->scratch, r->outcome,
                     r->ideal_a, r->ideal_b, r->settle_pos, r->settle_w, r->settle_reach,
                     r->harden, r->culpable, r->lweight, r->push, r->patron_surplus, r->patron_push,
-                    r->pweight, r->pideal, r->ceasefire, r->renew_loss, r->renew_basis};
+                    r->pweight, r->pideal, r->ceasefire, r->renew_loss, r->renew_basis,
+                    r->cf_commit, r->patron_cont};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
     free(r);
 }
@@ -319,6 +325,17 @@ static void run_init(war_run *r, const war_setup *su, long run)
         r->culpable[a] = AP(r, su, a, WA_CULPABILITY);
     }
     convert_rates(r, su);
+    /* (11) A front that can decide a war (Smith & Stam 2004): with front_speed left at its
+     * default, a step's battles (step_days / fort_days of them) move the front by one fort of the
+     * forts front each at a clean sweep of the contests, in proportion to the net share won; the
+     * same walk the sides' value of fighting on (9) believes in, so its drift is theirs. */
+    const en_value *fs = &w->global[WP_FRONT_SPEED];
+    if (r->global[WP_FRONT_WALK] > 0 && !en_value_is_uncertain(fs) &&
+        fs->value == en_war_global_params[WP_FRONT_SPEED].default_value) {
+        double span = r->global[WP_Z_MAX] - r->global[WP_Z_MIN];
+        r->global[WP_FRONT_SPEED] = clamp(span > 0 ? span : 1, 0, 1) / r->global[WP_FORTS] *
+                                    (double)w->step_days / r->global[WP_FORT_DAYS];
+    }
     double delta = r->global[WP_DELTA], horizon = (double)(long)r->global[WP_HORIZON];
     r->dh = pow(delta, horizon);
     r->annuity = delta < 1 ? (1 - r->dh) / (1 - delta) : horizon;
@@ -571,6 +588,33 @@ static int is_guarantor(const war_run *r, const war_setup *su, long a)
  * moves by −leverage × that surplus (a patron that gains from the deal presses to settle, one
  * that loses presses to fight on and backs it with support). The package judged is the last
  * maximin package of the run (the deal on the table); before there is one, the status quo. */
+/* (6) Fills r->pweight / r->pideal with patron a's weights over every issue it holds a stance
+ * on (salience-normalised; issues without a stance weigh 0) and its ideals. 0 if it cares about
+ * none. O(issues). */
+static int patron_frame(war_run *r, const war_setup *su, long a)
+{
+    size_t ni = su->ni;
+    double total = 0;
+    for (size_t k = 0; k < ni; k++) total += r->salience[(size_t)a * ni + k];
+    if (!(total > 0)) return 0;
+    for (size_t k = 0; k < ni; k++) {
+        double ideal = r->ideal[(size_t)a * ni + k];
+        int has = su->s->actors[a].stances[k].present && isfinite(ideal);
+        r->pweight[k] = has ? r->salience[(size_t)a * ni + k] / total : 0;
+        r->pideal[k] = has ? ideal : su->status_quo[k];
+    }
+    return 1;
+}
+
+/* (6) The utility of package x to the patron whose frame patron_frame set. O(issues). */
+static double patron_utility(war_run *r, const war_setup *su, const double *x)
+{
+    en_war_player pl = {r->pideal, r->pweight, NULL, NULL, 0, 0, 0, 0};
+    en_war_frame one = {su->ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
+                        r->reference, 0, 0, 0, 1, &pl};
+    return en_war_utility(&one, &pl, x);
+}
+
 static void patron_pressure(war_run *r, const war_setup *su, double z)
 {
     size_t ni = su->ni;
@@ -589,20 +633,10 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
         double lev = AP(r, su, a, WA_LEVERAGE);
         int guarantor = credible && is_guarantor(r, su, a);
         if (!(lev > 0) && !guarantor) continue;
-        double total = 0;
-        for (size_t k = 0; k < ni; k++) total += r->salience[(size_t)a * ni + k];
-        if (!(total > 0)) continue;
-        /* issues the patron holds no stance on weigh 0 (their ideal is undefined) */
-        for (size_t k = 0; k < ni; k++) {
-            double ideal = r->ideal[(size_t)a * ni + k];
-            int has = su->s->actors[a].stances[k].present && isfinite(ideal);
-            r->pweight[k] = has ? r->salience[(size_t)a * ni + k] / total : 0;
-            r->pideal[k] = has ? ideal : su->status_quo[k];
-        }
-        en_war_player pl = {r->pideal, r->pweight, NULL, NULL, 0, 0, 0, 0};
-        en_war_frame one = {ni, su->low, su->high, r->tolerance, r->power_shift, r->guarantee,
-                            r->reference, 0, 0, 0, 1, &pl};
-        double surplus = en_war_utility(&one, &pl, x) - continuation(r, su, a, r->pideal, r->pweight, z);
+        r->patron_cont[b] = NAN;
+        if (!patron_frame(r, su, a)) continue;
+        r->patron_cont[b] = continuation(r, su, a, r->pideal, r->pweight, z);
+        double surplus = patron_utility(r, su, x) - r->patron_cont[b];
         if (!isfinite(surplus)) surplus = 0;
         r->patron_surplus[b] = surplus;
         if (guarantor) {
@@ -865,6 +899,59 @@ static void observe(war_run *r, double share, long contests, double mean, double
     *weight = v / (v + nu * nu);
 }
 
+/* (10) A ceasefire as its own bargain (Fortna 2003, 2004; Reiter 2009): the line is frozen
+ * (territory at the current front) and the political issues are deferred (they stay at the
+ * status quo while it holds), so only the belligerents consent. Fills r->ceasefire and returns
+ * 1 if both belligerents of `fb` (the belligerents-only frame) prefer it to fighting on. With
+ * `ceasefire_first` > 0 the deferral is no public concession — the audience cost counts on the
+ * frozen line only — and each client's reservation carries its patrons' pressure judged at the
+ * ceasefire instead of at the deal on the table (Werner 2000; Fang, Johnson & Leeds 2014: a
+ * patron that prefers the ceasefire to the war presses its client to take it); *opener is the
+ * patron without whose pressure a belligerent would have refused it (-1 none). `fb`'s players
+ * are changed accordingly, so the talks that follow value the ceasefire the same way.
+ * O(players × issues + patrons × V^cont). */
+static int ceasefire_offer(war_run *r, const war_setup *su, const en_war_frame *fb, double z, long *opener)
+{
+    const en_war *w = su->w;
+    size_t ni = su->ni;
+    *opener = -1;
+    war_outcome(r, su, z, r->outcome);
+    for (size_t k = 0; k < ni; k++) r->ceasefire[k] = (long)k == w->territory ? r->outcome[k] : su->status_quo[k];
+    if (r->global[WP_CEASEFIRE_FIRST] > 0) {
+        en_war_player *pl = r->players; /* fb->players */
+        for (size_t p = 0; p < fb->player_count; p++) {
+            double *c = &r->cf_commit[p * ni];
+            for (size_t k = 0; k < ni; k++) c[k] = (long)k == w->territory ? pl[p].commitment[k] : 0;
+            pl[p].commitment = c;
+        }
+        for (size_t b = 0; b < su->nb; b++) {
+            long a = su->patron_actor[b];
+            double lev = AP(r, su, a, WA_LEVERAGE);
+            if (!(lev > 0) || !isfinite(r->patron_cont[b]) || !patron_frame(r, su, a)) continue;
+            long client = su->s->actors[a].patron_of;
+            size_t cp = client == w->side_a ? su->a_player : su->b_player; /* belligerents first */
+            if (cp >= fb->player_count) continue;
+            double gain = patron_utility(r, su, r->ceasefire) - r->patron_cont[b];
+            if (!isfinite(gain)) gain = 0;
+            pl[cp].reservation += -lev * gain - r->patron_push[b];
+        }
+    }
+    for (size_t p = 0; p < fb->player_count; p++)
+        if (!(en_war_surplus(fb, p, r->ceasefire) >= 0)) return 0;
+    if (r->global[WP_CEASEFIRE_FIRST] > 0) /* whose pressure was needed */
+        for (size_t b = 0; b < su->nb && *opener < 0; b++) {
+            long a = su->patron_actor[b];
+            double lev = AP(r, su, a, WA_LEVERAGE);
+            if (!(lev > 0) || !isfinite(r->patron_cont[b]) || !patron_frame(r, su, a)) continue;
+            double gain = patron_utility(r, su, r->ceasefire) - r->patron_cont[b];
+            long client = su->s->actors[a].patron_of;
+            size_t cp = client == w->side_a ? su->a_player : su->b_player;
+            if (cp < fb->player_count && gain > 0 && en_war_surplus(fb, cp, r->ceasefire) - lev * gain < 0)
+                *opener = a;
+        }
+    return 1;
+}
+
 void war_run_one(war_run *r, const war_setup *su, long run)
 {
     en_war_summary *sum = su->sum;
@@ -883,6 +970,9 @@ void war_run_one(war_run *r, const war_setup *su, long run)
     sum->renewed[run] = -1;
     sum->decided[run] = 0;
     sum->deal_kind[run] = 0;
+    sum->settled[run] = -1;
+    r->kind_now = 0;
+    double cf_first = r->global[WP_CEASEFIRE_FIRST];
     double rho_deal = 0;
     size_t at0 = (size_t)run * (size_t)steps;
     for (long t = 0; t < steps; t++) {
@@ -1101,16 +1191,27 @@ void war_run_one(war_run *r, const war_setup *su, long run)
                 sum->explain_pressure[(size_t)run * su->nb + b] = r->patron_push[b];
             }
         }
+        /* (10) while a ceasefire holds, the talks on the deferred political issues go on */
+        int upgrading = 0;
         if (in_deal) {
             sum->state[at] = WAR_IN_DEAL;
             /* 10. renewal hazard */
             if (gsl_rng_uniform(r->rng) < rho_deal / r->global[WP_RENEW_HORIZON]) {
                 in_deal = 0;
+                r->kind_now = 0;
                 if (sum->renewed[run] < 0) sum->renewed[run] = t;
             }
-            continue;
+            if (!(in_deal && r->kind_now == EN_WAR_KIND_CEASEFIRE && cf_first > 0 && open &&
+                  t >= su->as_of_step && !su->o->window_only))
+                continue;
+            upgrading = 1;
+        } else {
+            sum->state[at] = WAR_AT_WAR;
         }
-        sum->state[at] = WAR_AT_WAR;
+        unsigned char miss_sink = 0;
+        short cause_sink = -1;
+        unsigned char *miss_at = upgrading ? &miss_sink : &sum->miss[at];
+        short *cause_at = upgrading ? &cause_sink : &sum->cause_actor[at];
         /* 9. talks: the channel's hazard, its rise after the fighting began (8) and its chill
          * after failures (5) */
         int mediated = t < r->mediator_until;
@@ -1139,14 +1240,14 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             /* a bare ceasefire at the line: every other issue stays at its status quo, so only
              * the belligerents' consent is needed */
             if (r->global[WP_CEASEFIRE] > 0) {
-                war_outcome(r, su, z, r->outcome);
-                for (size_t k = 0; k < ni; k++)
-                    r->ceasefire[k] = (long)k == w->territory ? r->outcome[k] : su->status_quo[k];
-                int ok = 1;
-                for (size_t p = 0; p < nbel && ok; p++) ok = en_war_surplus(&fb, p, r->ceasefire) >= 0;
-                if (ok) {
+                long opener;
+                if (ceasefire_offer(r, su, &fb, z, &opener)) {
                     kind = EN_WAR_KIND_CEASEFIRE;
                     offer = r->ceasefire;
+                    if (opener >= 0 && sum->pressure[at] == 0) {
+                        sum->pressure[at] = 1;
+                        sum->pressure_actor[at] = (short)opener;
+                    }
                 }
             }
             if (!offer) continue;
@@ -1154,9 +1255,27 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         if (t < su->as_of_step) continue; /* history: no deal was signed before the forecast date */
         int talks = gsl_rng_uniform(r->rng) < p_talk;
         if (!talks || su->o->window_only) {
-            if (sum->miss[at] == WAR_MISS_NONE)
-                sum->miss[at] = r->channel_closed ? WAR_MISS_CHANNEL : WAR_MISS_NO_TALKS;
+            if (*miss_at == WAR_MISS_NONE)
+                *miss_at = r->channel_closed ? WAR_MISS_CHANNEL : WAR_MISS_NO_TALKS;
             continue;
+        }
+        /* (10) both a settlement and a ceasefire are possible: the ceasefire, which needs far
+         * less agreement, comes first with probability ceasefire_first (Fortna 2004) */
+        if (open && !upgrading && cf_first > 0 && r->global[WP_CEASEFIRE] > 0) {
+            size_t nbel = build_players(r, su, z, t, 1);
+            fb = frame_of(r, su, nbel);
+            long opener;
+            if (ceasefire_offer(r, su, &fb, z, &opener) && gsl_rng_uniform(r->rng) < cf_first) {
+                kind = EN_WAR_KIND_CEASEFIRE;
+                offer = r->ceasefire;
+                if (opener >= 0 && sum->pressure[at] == 0) {
+                    sum->pressure[at] = 1;
+                    sum->pressure_actor[at] = (short)opener;
+                }
+            } else {
+                np = build_players(r, su, z, t, 0);
+                f = frame_of(r, su, np);
+            }
         }
         const en_war_frame *fd = kind == EN_WAR_KIND_SETTLEMENT ? &f : &fb;
         if (kind == EN_WAR_KIND_SETTLEMENT) settle(r, su, &f, r->deal);
@@ -1166,8 +1285,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         if (w->condition_count) {
             long refuser = meet_conditions(su, fd, r->deal, r->scratch);
             if (refuser >= 0) {
-                sum->miss[at] = WAR_MISS_REJECTED;
-                sum->cause_actor[at] = (short)refuser;
+                *miss_at = WAR_MISS_REJECTED;
+                *cause_at = (short)refuser;
                 if (explain) sum->explain_accept[run] = 0;
                 continue;
             }
@@ -1187,8 +1306,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         if (explain) sum->explain_offer[run] = y;
         if (sigma > 0 && s_prop + s_recv0 - y < 0) {
             /* every offer the receiver might take costs the proposer more than fighting on */
-            sum->miss[at] = WAR_MISS_NO_OFFER;
-            sum->cause_actor[at] = (short)su->player_actor[pp];
+            *miss_at = WAR_MISS_NO_OFFER;
+            *cause_at = (short)su->player_actor[pp];
             if (explain) sum->explain_accept[run] = -1, sum->explain_offer[run] = NAN;
             continue;
         }
@@ -1197,8 +1316,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             r->rejections++;
             r->chill = fmin(1, r->chill + r->global[WP_CHILL]);
             r->harden[rejecter] += r->global[WP_HARDEN];
-            sum->miss[at] = WAR_MISS_REJECTED;
-            sum->cause_actor[at] = (short)rejecter;
+            *miss_at = WAR_MISS_REJECTED;
+            *cause_at = (short)rejecter;
             if (explain) sum->explain_accept[run] = 0;
             continue;
         }
@@ -1220,8 +1339,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             }
         }
         if (!ratified) {
-            sum->miss[at] = WAR_MISS_RATIFY;
-            sum->cause_actor[at] = (short)failed;
+            *miss_at = WAR_MISS_RATIFY;
+            *cause_at = (short)failed;
             r->chill = fmin(1, r->chill + r->global[WP_CHILL]);
             r->harden[failed] += r->global[WP_HARDEN];
             continue;
@@ -1234,6 +1353,8 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             rb = 1 - (1 - rb) * (1 - commitment_break(r, su, r->deal, su->b_player, z));
         }
         rho_deal = 1 - (1 - ra) * (1 - rb);
+        r->kind_now = kind;
+        if (kind == EN_WAR_KIND_SETTLEMENT && sum->settled[run] < 0) sum->settled[run] = t;
         if (sum->first_deal[run] < 0) {
             sum->first_deal[run] = t;
             sum->deal_kind[run] = (unsigned char)kind;

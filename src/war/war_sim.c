@@ -87,7 +87,7 @@ void en_war_summary_free(en_war_summary *m)
                     m->patron_actor, m->explain_offer, m->explain_accept, m->explain_type_low,
                     m->explain_rejections, m->explain_patron, m->explain_pressure,
                     m->explain_renew_loss, m->explain_renew_basis, m->deal_by_days,
-                    m->explain_belief, m->explain_p_prevail, m->explain_days_decide};
+                    m->explain_belief, m->explain_p_prevail, m->explain_days_decide, m->settled};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
     free(m);
 }
@@ -191,6 +191,7 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
     m->explain_step = explain_step;
     m->as_of_step = su.as_of_step;
     m->deal_kind = en_xcalloc((size_t)o->runs, 1);
+    m->settled = en_xcalloc((size_t)o->runs, sizeof *m->settled);
     m->cause_actor = en_xcalloc(cells, sizeof *m->cause_actor);
     m->pressure = en_xcalloc(cells, 1);
     m->pressure_actor = en_xcalloc(cells, sizeof *m->pressure_actor);
@@ -293,6 +294,13 @@ double en_war_summary_p_deal(const en_war_summary *m)
 {
     long n = 0;
     for (long r = 0; r < m->runs; r++) n += m->first_deal[r] >= 0;
+    return (double)n / (double)m->runs;
+}
+
+double en_war_summary_p_settled_by(const en_war_summary *m, long day)
+{
+    long step = en_war_step_of(m->war, day), n = 0;
+    for (long r = 0; r < m->runs; r++) n += m->settled[r] >= 0 && m->settled[r] <= step;
     return (double)n / (double)m->runs;
 }
 

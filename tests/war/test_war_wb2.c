@@ -71,17 +71,18 @@ static void merge_actor(char *out, size_t size, const char *actor_params, const 
 static en_scenario *scenario(const char *params, const char *actor_params, const char *extra_actors,
                              const char *extra_war, const char *timeline)
 {
-    char a_params[512], b_params[512], p_params[512];
+    char a_params[512], b_params[512], p_params[512], q_params[512];
     merge_actor(a_params, sizeof a_params, actor_params, "A");
     merge_actor(b_params, sizeof b_params, actor_params, "B");
     merge_actor(p_params, sizeof p_params, actor_params, "P");
+    merge_actor(q_params, sizeof q_params, actor_params, "Q");
     /* defaults that switch the WB-2 mechanisms and the noise off, unless `params` sets them */
     static const char *const defaults[] = {"front_speed: 0", "jump_rate: 0", "decisive_weight: 0",
                                            "p_talk_mediated: 0", "p_talk_closed: 0", "talk_ramp_days: 0",
                                            "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
                                            "victor_signs: 0", "signal_noise: 0", "observe_noise: 0",
                                            "renewal_power: 0", "war_value: 0",
-                                           "renewal_probability: 0"};
+                                           "renewal_probability: 0", "ceasefire_first: 0"};
     char globals[1024] = "";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         char key[64];
@@ -90,8 +91,12 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
         size_t used = strlen(globals);
         snprintf(globals + used, sizeof globals - used, "%s%s", used ? ", " : "", defaults[i]);
     }
-    char others[600] = "";
+    char others[1200] = "";
     if (p_params[0]) snprintf(others, sizeof others, ", P: {%s}", p_params + 2);
+    if (q_params[0]) {
+        size_t used = strlen(others);
+        snprintf(others + used, sizeof others - used, ", Q: {%s}", q_params + 2);
+    }
     char text[8192];
     snprintf(text, sizeof text,
              "entente: 1\n"
@@ -1005,6 +1010,138 @@ static void test_conditions(void **state)
     }
 }
 
+/* ---- (10) a ceasefire as its own bargain ---- */
+
+/* Share of runs whose first deal is of `kind`. */
+static double share_kind(const en_war_summary *m, int kind)
+{
+    long n = 0;
+    for (long r = 0; r < m->runs; r++) n += m->first_deal[r] >= 0 && m->deal_kind[r] == kind;
+    return (double)n / (double)m->runs;
+}
+
+static void test_ceasefire_first(void **state)
+{
+    (void)state;
+    /* the one-issue war with the window open and both sides better off at the frozen line (land
+     * 50, bloc at its status quo) than fighting on: at step 0 the talks (hazard 1) sign the
+     * ceasefire with probability ceasefire_first, else the settlement; while the ceasefire holds
+     * the settlement follows at the next step (talks 1, ratification 1, no private information,
+     * no renewal) */
+    static const double firsts[] = {2.0 / 3.0, 0.25};
+    for (size_t i = 0; i < 2; i++) {
+        char params[160];
+        snprintf(params, sizeof params, ", p_talk_open: 1, private_info: 0, ceasefire: 1, renewal_a0: -1000, ceasefire_first: %.17g",
+                 firsts[i]);
+        en_scenario *s = scenario(params, NULL, NULL, NULL, NULL);
+        en_war_summary *m = simulate(s, RUNS, 0, 0);
+        assert_true(share_deal_at(m, 0) == 1.0);
+        assert_share(share_kind(m, EN_WAR_KIND_CEASEFIRE), firsts[i], RUNS);
+        for (long r = 0; r < m->runs; r++)
+            assert_int_equal(m->settled[r], m->deal_kind[r] == EN_WAR_KIND_CEASEFIRE ? 1 : 0);
+        long day1 = en_date_days("2022-01-08", &(int){0});
+        assert_true(en_war_summary_p_settled_by(m, day1) == 1.0);
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+    /* switched off: a bare ceasefire only when no settlement is possible (here never) */
+    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0, ceasefire: 1, ceasefire_first: 0", NULL, NULL, NULL, NULL);
+    en_war_summary *m = simulate(s, 200, 0, 0);
+    assert_true(share_kind(m, EN_WAR_KIND_SETTLEMENT) == 1.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+}
+
+static void test_ceasefire_patron(void **state)
+{
+    (void)state;
+    /* Q vetoes bloc and gains from the war: no settlement (as in test_kinds). A holds out by h;
+     * its patron P wants the line where it is (land 50). At the ceasefire (land 50, bloc 20),
+     * by hand with war_value 0 and the front frozen (ẑ = z): A's surplus without pressure is
+     * (1 − δ^H) u + κ·annuity − h, u = 0.5 w_land + 0.8 w_bloc; P's gain over the war
+     * S_P = 1 − (δ^H − κ·annuity) and its pressure lowers A's reservation by λ S_P (λ = 0.5):
+     * the ceasefire is signed iff h < h* = (1 − δ^H) u + κ·annuity + λ S_P, and P is named when
+     * A would have refused it without P */
+    static const char actors[] =
+        "  - {id: P, role: patron, patron_of: A, capability: 30, positions: {land: {position: 50, salience: 1}}}\n"
+        "  - {id: Q, role: patron, patron_of: A, capability: 30, veto: [bloc], positions: {bloc: {position: 0, salience: 1}}}\n";
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    double wb = 0.0001 / 1.0001, u = 0.5 * (1 - wb) + 0.8 * wb;
+    double own = (1 - dh) * u + 0.003 * annuity, sp = 1 - (dh - 0.003 * annuity);
+    double threshold = own + 0.5 * sp;
+    assert_true(0.5 * sp > 0.05); /* the case separates the two thresholds */
+    static const double offsets[] = {-0.01, 0.01};
+    for (size_t i = 0; i < 2; i++) {
+        for (int lev = 0; lev < 2; lev++) {
+            char actor_params[200];
+            snprintf(actor_params, sizeof actor_params, ", A: {holdout: %.17g}, P: {leverage: %s}, Q: {leverage: 0, war_benefit: 0.05}",
+                     threshold + offsets[i], lev ? "0.5" : "0");
+            en_scenario *s = scenario(", p_talk_open: 1, private_info: 0, ceasefire: 1, ceasefire_first: 0.6666666666666666",
+                                      actor_params, actors, NULL, NULL);
+            en_war_summary *m = simulate(s, 100, 0, 0);
+            double expected = lev && offsets[i] < 0 ? 1.0 : 0.0;
+            assert_true(share_deal_at(m, 0) == expected);
+            if (expected > 0) {
+                assert_true(share_kind(m, EN_WAR_KIND_CEASEFIRE) == 1.0);
+                for (long r = 0; r < m->runs; r++) {
+                    size_t at = (size_t)r * (size_t)m->steps;
+                    assert_int_equal(m->pressure[at], 1);
+                    assert_int_equal(m->pressure_actor[at], 2); /* P */
+                }
+            }
+            en_war_summary_free(m);
+            en_scenario_free(s);
+        }
+    }
+}
+
+/* ---- (11) a front that can decide the war ---- */
+
+static void test_front_walk(void **state)
+{
+    (void)state;
+    /* A has no power and no replenishment: B wins every contest, so with front_speed left at its
+     * default the front falls by one fort, (z_max − z_min)/forts = 0.096, every fort_days —
+     * 0.096 a 7-day step at fort_days 7, 0.192 at fort_days 3.5 — and by WB-1's 0.0005 with the
+     * switch off; the war is decided (B prevails) once z ≤ z_min */
+    static const char *const cases[] = {"front_walk: 1", "front_walk: 1, fort_days: 3.5", "front_walk: 0"};
+    static const double speed[] = {0.096, 0.192, 0.0005};
+    for (size_t i = 0; i < 3; i++) {
+        char params[200];
+        snprintf(params, sizeof params, "jump_rate: 0, p_talk_open: 0, decisive_weight: 0, %s", cases[i]);
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "entente: 1\n"
+                 "title: a lopsided war\n"
+                 "issues:\n"
+                 "  - {id: land, scale: [0, 100], status_quo: 50}\n"
+                 "actors:\n"
+                 "  - {id: A, role: party, capability: 50, positions: {land: {position: 0, salience: 1}}}\n"
+                 "  - {id: B, role: party, capability: 50, positions: {land: {position: 100, salience: 1}}}\n"
+                 "war:\n"
+                 "  start: 2022-01-01\n"
+                 "  end: 2022-06-30\n"
+                 "  belligerents: [A, B]\n"
+                 "  territory: land\n"
+                 "  front: 0.5\n"
+                 "  parameters: {%s}\n"
+                 "  actors: {A: {power: 0, replenish: 0}}\n",
+                 params);
+        en_scenario *s = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_scenario_load_buffer(text, strlen(text), "walk.yaml", NULL, &s, &err), EN_OK);
+        en_war_summary *m = simulate(s, 20, 1, 0);
+        for (long r = 0; r < m->runs; r++) {
+            const float *front = &m->front[(size_t)r * (size_t)m->steps];
+            assert_true(fabs(front[0] - (0.5 - speed[i])) < 1e-6);
+            assert_true(fabs(front[1] - (0.5 - 2 * speed[i])) < 1e-6);
+            assert_int_equal(m->decided[r], i < 2 ? 2 : 0);
+        }
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1017,6 +1154,8 @@ int main(void)
         cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
         cmocka_unit_test(test_monotone),          cmocka_unit_test(test_war_value),
         cmocka_unit_test(test_renewal_probability), cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_ceasefire_first),   cmocka_unit_test(test_ceasefire_patron),
+        cmocka_unit_test(test_front_walk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
