@@ -57,6 +57,7 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_RENEWAL_PROBABILITY] = {"renewal_probability", 1, 0, 1, 1, "switch", "1: a signed deal breaks over renewal_horizon also with the probability that a side's private resolve makes a war resumed from the post-deal balance of power worth more to it than the deal (Powell 2006's commitment problem; guarantees of A's patrons deter B); 0: the renewal logistic alone"},
     [WP_CEASEFIRE_FIRST] = {"ceasefire_first", 2.0 / 3.0, 0, 1, 0, "-", "probability that, when a bare ceasefire (the line frozen, the political issues deferred) is worth more than fighting on to both belligerents and a settlement is also possible, the ceasefire is signed first; a settlement can follow while it holds (0: a ceasefire only when no settlement is possible)"},
     [WP_FRONT_WALK] = {"front_walk", 1, 0, 1, 1, "switch", "1: when front_speed is left at its default, the front moves one fort of the forts front ((z_max - z_min)/forts) per battle won outright, a battle every fort_days; 0: front_speed 0.0005 per step"},
+    [WP_RENEWAL_WINDOW] = {"renewal_window", 1, 0, 1, 1, "switch", "1: the window prices a deal's renewal risk with the probability the runs use once it is signed — the renewal logistic and the commitment problem at the post-deal balance (renewal_probability), the latter at the deal on the table; 0: the logistic alone"},
     [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
 };
 

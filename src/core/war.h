@@ -59,6 +59,7 @@ enum {
     WP_RENEWAL_PROBABILITY, /* (2) 1: a signed deal also breaks when a side would rather fight from the post-deal balance */      /* (9) days one battle over a fort of the Smith-Stam front takes (believed time to decision) */
     WP_CEASEFIRE_FIRST, /* (10) P(a ceasefire both belligerents accept is signed before a settlement also possible); 0: WB-2's rule */
     WP_FRONT_WALK,     /* (11) 1: an unset front_speed is one fort per won battle of the forts front; 0: 0.0005 */
+    WP_RENEWAL_WINDOW, /* (2) 1: the window prices renewal with the runs' commitment-problem probability too; 0: the logistic alone */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored

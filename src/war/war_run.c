@@ -92,6 +92,7 @@ struct war_run {
     double *cf_commit;    /* (10) np × ni: commitments counted on a ceasefire (the frozen line only) */
     double *patron_cont;  /* (6) per patron: its value of the war going on this step */
     int kind_now;         /* EN_WAR_KIND_* of the deal in force, 0 at war */
+    double renew_q;       /* (2) P(a belligerent breaks the deal on the table), priced in the window */
     int have_package;     /* r->package holds the last maximin package of this run */
     long rejections;
     double q_shift;       /* (4) mean edge along the announced power path minus today's */
@@ -666,10 +667,21 @@ static void patron_pressure(war_run *r, const war_setup *su, double z)
  * (ℓ_p scales the renewal logistic like the constant renewal_loss). */
 static double resumed_value(war_run *r, const war_setup *su, const double *x, size_t p, double z);
 
+static double commitment_break(war_run *r, const war_setup *su, const double *x, size_t p, double z);
+
 static void renewal_stakes(war_run *r, const war_setup *su, double z)
 {
     size_t ni = su->ni;
     for (size_t p = 0; p < su->np; p++) r->renew_loss[p] = 0;
+    /* (2) the window prices renewal as the runs do once a deal is signed: besides the logistic,
+     * the commitment problem — P(A or B would rather fight from the post-deal balance), judged
+     * at the deal on the table like the loss ℓ (so the window LP stays linear in x) */
+    r->renew_q = 0;
+    if (r->global[WP_RENEWAL_PROBABILITY] > 0 && r->global[WP_RENEWAL_WINDOW] > 0) {
+        const double *xt = r->have_package ? r->package : su->status_quo;
+        r->renew_q = 1 - (1 - commitment_break(r, su, xt, su->a_player, z)) *
+                             (1 - commitment_break(r, su, xt, su->b_player, z));
+    }
     if (!(r->global[WP_RENEWAL_POWER] > 0)) return;
     const double *x = r->have_package ? r->package : su->status_quo;
     memcpy(r->renew_basis, x, ni * sizeof *x);
@@ -806,6 +818,12 @@ static size_t build_players(war_run *r, const war_setup *su, double z, long t, i
         value += AP(r, su, a, WA_HOLDOUT) + r->harden[a] + r->push[p];
         if (a == w->side_a) value += r->theta[0];
         else if (a == w->side_b) value += r->theta[1];
+        /* (2) R = L (1 − (1 − Q)(1 − logistic)) = L Q + L (1 − Q) logistic: the constant part is
+         * a fixed cost of any deal, so it joins the reservation; the logistic keeps the rest */
+        if (r->renew_q > 0 && pl->renewal_loss > 0) {
+            value += pl->renewal_loss * r->renew_q;
+            pl->renewal_loss *= 1 - r->renew_q;
+        }
         double psi = r->culpable[a];
         if (psi > 0) {
             double *lw = &r->lweight[p * ni];

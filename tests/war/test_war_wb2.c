@@ -1142,6 +1142,80 @@ static void test_front_walk(void **state)
     }
 }
 
+/* ---- (2) the window prices renewal as the runs do ---- */
+
+/* Side i's margin for breaking the deal x (test_renewal_probability's hand valuation). */
+static double break_margin(int side, const double *x, double dh, double annuity)
+{
+    double q = 0.5 - 0.5 * (x[1] - 20) / 100;
+    double zhat = (1 - x[0] / 100) + 26 * 0.01 * (2 * q - 1);
+    zhat = zhat < 0 ? 0 : zhat > 1 ? 1 : zhat;
+    double war_u = side == 0 ? (zhat + 0.0001 * 0.8) / 1.0001 : ((1 - zhat) + 0.0001 * 0.2) / 1.0001;
+    double deal_u = side == 0 ? ((1 - x[0] / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001
+                              : (x[0] / 100 + 0.0001 * x[1] / 100) / 1.0001;
+    return dh * war_u - 0.003 * annuity - deal_u;
+}
+
+static void test_renewal_window(void **state)
+{
+    (void)state;
+    /* With renewal_probability on, a signed deal x̄ breaks with the commitment probability
+     * Q = 1 − (1 − P_A)(1 − P_B), P_i = clamp((m_i + σ)/(2σ), 0, 1) (test_renewal_probability; σ = 0.3 here).
+     * The window prices it the same way at the deal on the table x̄: A's value of a deal x is
+     * U_A(x) − ℓ_A (1 − Q(x̄)) logistic(−3 + 4 · 0.5 (x_b − 20)/100), and ℓ_A Q(x̄) joins A's
+     * reservation; with renewal_window 0 the logistic alone (test_renewal_power). Averaged over
+     * runs (the private type θ_A in the reservation has mean 0), the reservation exceeds the
+     * value of fighting on (δ^H U_A(ẑ) − κ·annuity at the frozen belief) by ℓ_A Q. */
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    for (int on = 0; on <= 1; on++) {
+        char params[240];
+        snprintf(params, sizeof params, ", p_talk_open: 0, private_info: 0.3, front_speed: 0.01, prior_strength: 1000000, forget: 1, "
+                 "renewal_power: 1, renewal_probability: 1, renewal_window: %d", on);
+        bloc_extra = ", power_shift: 0.5";
+        en_scenario *s = scenario(params, NULL, NULL, NULL, NULL);
+        bloc_extra = "";
+        en_war_options o;
+        en_war_options_init(&o);
+        o.runs = 2000;
+        o.window_only = 1;
+        int ok;
+        o.explain_day = en_date_days("2022-01-15", &ok);
+        en_war_summary *m = NULL;
+        en_error err = EN_ERROR_INIT;
+        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        double max_priced = 0, gap = 0, priced_sum = 0;
+        for (long r = 0; r < m->runs; r++) {
+            const double *xb = &m->explain_renew_basis[(size_t)r * 2];
+            double loss = m->explain_renew_loss[(size_t)r * m->player_count];
+            double pa = (break_margin(0, xb, dh, annuity) + 0.3) / 0.6, pb = (break_margin(1, xb, dh, annuity) + 0.3) / 0.6;
+            pa = pa < 0 ? 0 : pa > 1 ? 1 : pa;
+            pb = pb < 0 ? 0 : pb > 1 ? 1 : pb;
+            double q = on ? 1 - (1 - pa) * (1 - pb) : 0;
+            const double *x = &m->explain_package[(size_t)r * 2];
+            double u = ((1 - x[0] / 100) + 0.0001 * (1 - x[1] / 100)) / 1.0001;
+            double expected_value = u - loss * (1 - q) * logistic(-3 + 4 * 0.5 * (x[1] - 20) / 100);
+            double v = m->explain_deal_value[(size_t)r * m->player_count];
+            if (fabs(v - expected_value) > 1e-4) {
+                fprintf(stderr, "renewal_window %d: deal value %.9f (expected %.9f), Q %.4f\n", on, v, expected_value, q);
+                fail();
+            }
+            /* A's value of fighting on at the frozen front z = 1/2 after two steps' moves */
+            double z = m->front[(size_t)r * (size_t)m->steps + 1];
+            double zhat = z + 26 * 0.01 * (2 * 0.5 - 1);
+            double fight = dh * (zhat + 0.0001 * 0.8) / 1.0001 - 0.003 * annuity;
+            gap += m->explain_reservation[(size_t)r * m->player_count] - fight - loss * q;
+            priced_sum += loss * q;
+            if (loss * q > max_priced) max_priced = loss * q;
+        }
+        gap /= (double)m->runs;
+        /* θ_A ~ U[−0.3, 0.3]: the mean over 2000 runs within 4 standard errors */
+        assert_true(fabs(gap) < 4 * 0.3 / sqrt(3.0) / sqrt((double)m->runs) + 1e-4);
+        if (on) assert_true(priced_sum / (double)m->runs > 4 * 0.3 / sqrt(3.0) / sqrt((double)m->runs));
+        en_war_summary_free(m);
+        en_scenario_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1155,7 +1229,7 @@ int main(void)
         cmocka_unit_test(test_monotone),          cmocka_unit_test(test_war_value),
         cmocka_unit_test(test_renewal_probability), cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_ceasefire_first),   cmocka_unit_test(test_ceasefire_patron),
-        cmocka_unit_test(test_front_walk),
+        cmocka_unit_test(test_front_walk),        cmocka_unit_test(test_renewal_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
