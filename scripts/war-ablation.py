@@ -25,9 +25,13 @@ VARIANTS = [
     ("(6) no patron leverage (leverage 0)", {}, {"leverage": 0}),
     ("(3) territory a divisible good (monotone 1 on territory)", {}, {}, {"territory": "monotone: 1"}),
     ("kinds: no bare ceasefire, no victor's (ceasefire 0, victor_signs 0)", {"ceasefire": 0, "victor_signs": 0}, {}),
+    ("(10) a ceasefire only when no settlement is possible (ceasefire_first 0)", {"ceasefire_first": 0}, {}),
+    ("(11) WB-1's front speed when unset (front_walk 0)", {"front_walk": 0}, {}),
+    ("(2) the window prices renewal by the logistic alone (renewal_window 0)", {"renewal_window": 0}, {}),
     ("all WB-2 mechanisms off (WB-1)", {"private_info": 0, "talk_ramp_days": 0, "chill": 0, "harden": 0, "aid_foresight": 0, "guarantee_credibility": 0,
                                         "signal_noise": 0, "observe_noise": 0, "renewal_power": 0, "war_value": 0, "renewal_probability": 0,
-                                        "ratify_audience": 0, "ceasefire": 0, "victor_signs": 0},
+                                        "ratify_audience": 0, "ceasefire": 0, "victor_signs": 0,
+                                        "ceasefire_first": 0, "front_walk": 0, "renewal_window": 0},
      {"ratify": 1, "leverage": 0}),
 ]
 

@@ -125,7 +125,7 @@ check "bad scheduled exits 2" test $? -eq 2
 sed 's/type: channel_close, actor: UKR,/type: channel_close, actor: UKR, scheduled: true,/' "$scenario" >"$tmp/sched2.yaml"
 "$bin" convert "$tmp/sched2.yaml" -o "$tmp/sched2c.yaml"
 check "convert keeps scheduled and began" sh -c "grep -q 'scheduled: true' '$tmp/sched2c.yaml' && grep -q '^  began: 2022-02-24' '$tmp/sched2c.yaml'"
-for war in falklands-1982 bosnia-1995 kosovo-1999 october-1973; do
+for war in falklands-1982 bosnia-1995 kosovo-1999 october-1973 georgia-2008 karabakh-2020 gulf-1991 iran-iraq-1988; do
     "$bin" war "$root/scenarios/wars/$war.yaml" --runs 20 --as-of "$(sed -n 's/^date: //p' "$root/scenarios/wars/$war.yaml")" >/dev/null
     check "validation war $war runs" test $? -eq 0
 done

@@ -149,6 +149,21 @@ static en_war_summary *simulate(const en_scenario *s, long runs, int window_only
     return m;
 }
 
+/* A window-only run of `runs` runs (default seed and threads) explaining the step of `date`. */
+static en_war_summary *explain_run(const en_scenario *s, long runs, const char *date)
+{
+    en_war_options o;
+    en_war_options_init(&o);
+    o.runs = runs;
+    o.window_only = 1;
+    int ok;
+    o.explain_day = en_date_days(date, &ok);
+    en_war_summary *m = NULL;
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+    return m;
+}
+
 static double share_deal_at(const en_war_summary *m, long step)
 {
     long n = 0;
@@ -405,15 +420,7 @@ static void test_guarantee_credibility(void **state)
             bloc_extra = ", guarantee: 1";
             en_scenario *s = scenario(params, actors, guarantor, NULL, NULL);
             bloc_extra = "";
-            en_war_options o;
-            en_war_options_init(&o);
-            o.runs = 10;
-            o.window_only = 1;
-            int ok;
-            o.explain_day = en_date_days("2022-01-15", &ok);
-            en_war_summary *m = NULL;
-            en_error err = EN_ERROR_INIT;
-            assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+            en_war_summary *m = explain_run(s, 10, "2022-01-15");
             for (long r = 0; r < m->runs; r++) {
                 double surplus = m->explain_patron[(size_t)r * m->patron_count];
                 double c = !credible ? 1 : surplus <= 0 ? 0 : fmin(1, surplus / cost);
@@ -474,15 +481,7 @@ static void test_aid_foresight(void **state)
         char params[200];
         snprintf(params, sizeof params, ", p_talk_open: 0, private_info: 0, front_speed: 0.01, prior_strength: 1000000, forget: 1, aid_foresight: %d", on);
         en_scenario *s = scenario(params, ", P: {leverage: 0, aid_flow: 1, aid_effect: 0.05, flow_to_stall: 0}", patron, NULL, NULL);
-        en_war_options o;
-        en_war_options_init(&o);
-        o.runs = 20;
-        o.window_only = 1;
-        int ok;
-        o.explain_day = en_date_days("2022-01-01", &ok);
-        en_war_summary *m = NULL;
-        en_error err = EN_ERROR_INIT;
-        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        en_war_summary *m = explain_run(s, 20, "2022-01-01");
         for (long r = 0; r < m->runs; r++) {
             /* the front and A's learned belief after step 0's battle, as recorded */
             double z = m->front[(size_t)r * (size_t)m->steps], q = m->belief_a[(size_t)r * (size_t)m->steps];
@@ -599,15 +598,7 @@ static void test_renewal_power(void **state)
         bloc_extra = ", power_shift: 0.5";
         en_scenario *s = scenario(params, NULL, NULL, NULL, NULL);
         bloc_extra = "";
-        en_war_options o;
-        en_war_options_init(&o);
-        o.runs = 20;
-        o.window_only = 1;
-        int ok;
-        o.explain_day = en_date_days("2022-01-15", &ok);
-        en_war_summary *m = NULL;
-        en_error err = EN_ERROR_INIT;
-        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        en_war_summary *m = explain_run(s, 20, "2022-01-15");
         double max_loss = 0;
         for (long r = 0; r < m->runs; r++) {
             const double *xb = &m->explain_renew_basis[(size_t)r * 2];
@@ -650,15 +641,7 @@ static void test_monotone(void **state)
         en_scenario *s = scenario(", p_talk_open: 0, private_info: 0", NULL, NULL, NULL,
                                   "  timeline:\n    - {date: 2022-01-01, type: position, actor: A, issue: land, position: 30}\n");
         land_extra = "";
-        en_war_options o;
-        en_war_options_init(&o);
-        o.runs = 10;
-        o.window_only = 1;
-        int ok;
-        o.explain_day = en_date_days("2022-01-15", &ok);
-        en_war_summary *m = NULL;
-        en_error err = EN_ERROR_INIT;
-        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        en_war_summary *m = explain_run(s, 10, "2022-01-15");
         double theta = on ? 0 : 30;
         for (long r = 0; r < m->runs; r++) {
             const double *x = &m->explain_package[(size_t)r * 2];
@@ -845,15 +828,7 @@ static void test_war_value(void **state)
         snprintf(actors, sizeof actors, "A: {optimism: %g}, B: {optimism: %g}", gaps[g], -gaps[g]);
         en_scenario *s = scenario(", p_talk_open: 0, private_info: 0, prior_strength: 1000000, forget: 1, war_value: 1",
                                   actors, NULL, NULL, NULL);
-        en_war_options o;
-        en_war_options_init(&o);
-        o.runs = 10;
-        o.window_only = 1;
-        int ok;
-        o.explain_day = en_date_days("2022-01-01", &ok);
-        en_war_summary *m = NULL;
-        en_error err = EN_ERROR_INIT;
-        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        en_war_summary *m = explain_run(s, 10, "2022-01-01");
         double slack = 0;
         for (long r = 0; r < m->runs; r++) {
             /* each side's belief after step 0's battle, as recorded (it moves the overwhelming
@@ -1174,15 +1149,7 @@ static void test_renewal_window(void **state)
         bloc_extra = ", power_shift: 0.5";
         en_scenario *s = scenario(params, NULL, NULL, NULL, NULL);
         bloc_extra = "";
-        en_war_options o;
-        en_war_options_init(&o);
-        o.runs = 2000;
-        o.window_only = 1;
-        int ok;
-        o.explain_day = en_date_days("2022-01-15", &ok);
-        en_war_summary *m = NULL;
-        en_error err = EN_ERROR_INIT;
-        assert_int_equal(en_war_simulate(s, &o, &m, &err), EN_OK);
+        en_war_summary *m = explain_run(s, 2000, "2022-01-15");
         double max_priced = 0, gap = 0, priced_sum = 0;
         for (long r = 0; r < m->runs; r++) {
             const double *xb = &m->explain_renew_basis[(size_t)r * 2];
