@@ -17,7 +17,10 @@
  * 2014); beliefs along announced aid paths; culpable leaders (Goemans 2000, Croco 2011); bare
  * and victor's ceasefires; --as-of; rates restated for any step length; (9) the value of fighting
  * on from each side's belief about how the war ends (Fearon 1995; Smith & Stam 2004; Slantchev
- * 2003); renewal probability from the post-deal balance (Powell 2006); conditional packages.
+ * 2003); renewal probability from the post-deal balance (Powell 2006), also priced in the
+ * window; conditional packages; (10) a ceasefire as its own bargain, tried before a possible
+ * settlement and followed by settlement talks while it holds (Fortna 2003, 2004; Reiter 2009);
+ * (11) a front that moves at the pace of the fort walk the sides believe in (Smith & Stam 2004).
  * Every uncertain value of the scenario is drawn once per run, from the run's own stream seeded
  * by (seed, run), and the run writes only its own rows of the summary, so the output does not
  * depend on which thread ran it (war.c). One run: steps × (one window LP + O(actors × issues)).
