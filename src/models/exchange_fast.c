@@ -330,6 +330,18 @@ static inline __attribute__((always_inline)) int overshoot1_valid(const fx_state
     return side_valid(&E->side[0]) && side_valid(&E->side[1]);
 }
 
+/* Step 7 after steps 1–6 found the moves mi, mj (already set) and the gain valid. */
+static inline __attribute__((always_inline)) int compute_step7(const fx_state *st, double knife_eps,
+                                                               fx_cand *E, double mi, double mj,
+                                                               double gain)
+{
+    E->pre_m[0] = mi;
+    E->pre_m[1] = mj;
+    E->pre_gain = gain;
+    if (!overshoot0(st, knife_eps, E)) return 0;
+    return overshoot1_valid(st, knife_eps, E);
+}
+
 /* §5 steps 1–7 (equal gain). Returns the candidate's validity. */
 static int compute(const fx_state *st, double knife_eps, fx_cand *E)
 {
@@ -346,11 +358,7 @@ static int compute(const fx_state *st, double knife_eps, fx_cand *E)
     set_move(J, mj);
     E->gain = gain;
     if (!(side_valid(I) && side_valid(J) && gain >= FX_GAIN_MIN)) return 0;
-    E->pre_m[0] = mi;
-    E->pre_m[1] = mj;
-    E->pre_gain = gain;
-    if (!overshoot0(st, knife_eps, E)) return 0;
-    return overshoot1_valid(st, knife_eps, E);
+    return compute_step7(st, knife_eps, E, mi, mj, gain);
 }
 
 /* compute() for a live candidate whose positions and histories have not changed since its
@@ -407,7 +415,19 @@ static void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, i
         i = v;
         j = u;
     }
-    if (!(st->c[(size_t)i * m + (size_t)q] > 0 && st->c[(size_t)j * m + (size_t)p] > 0)) return;
+    size_t ip = (size_t)i * m + (size_t)p, iq = (size_t)i * m + (size_t)q;
+    size_t jp = (size_t)j * m + (size_t)p, jq = (size_t)j * m + (size_t)q;
+    if (!(st->c[iq] > 0 && st->c[jp] > 0)) return;
+    /* Steps 1–6 from the round-start values, before a record is written: most pairs fail
+     * here. The same expressions compute() would evaluate on the record init_side fills (no
+     * history yet, so the history sum is 0 and no sign is ruled out). */
+    double mi, mj, dp, dq;
+    double gain = exa_equal_gain(st->x[iq], st->x[ip], st->x[jp], st->x[jq], st->s[ip], st->s[iq],
+                                 st->s[jp], st->s[jq], st->c[iq], st->c[jp], st->W[p], st->W[q],
+                                 &mi, &mj, &dp, &dq);
+    if (!(exa_side_valid(st->x[iq], mi, 0, 0, 1, 1) && exa_side_valid(st->x[jp], mj, 0, 0, 1, 1) &&
+          gain >= FX_GAIN_MIN))
+        return;
     if (st->cand_count == st->cand_capacity) {
         st->cand_capacity = st->cand_capacity ? 2 * st->cand_capacity : 256;
         st->cand = en_xrealloc(st->cand, st->cand_capacity * sizeof *st->cand);
@@ -419,8 +439,11 @@ static void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, i
     memset(E->U, 0, sizeof E->U);
     init_side(st, &E->side[0], i, q, p);
     init_side(st, &E->side[1], j, p, q);
+    set_move(&E->side[0], mi);
+    set_move(&E->side[1], mj);
+    E->gain = gain;
     /* Only valid candidates are kept; generation order is their order in the array. */
-    if (compute(st, knife_eps, E)) st->cand_count++;
+    if (compute_step7(st, knife_eps, E, mi, mj, gain)) st->cand_count++;
 }
 
 static void generate(fx_state *st, double knife_eps)
