@@ -36,6 +36,7 @@
 #include "core/error.h"
 #include "core/result.h"
 #include "core/util.h"
+#include "models/exchange_forecast.h"
 #include "models/model.h"
 #include "models/params.h"
 
@@ -264,20 +265,31 @@ typedef struct mc_worker {
     /* With engine->same: this worker's first draw, kept (forecast and reason rows as the
      * draw recorded them, or its failure) and copied into every later draw. */
     int cached, cached_failed;
+    /* The exchange model on its fast path: each draw's forecasts come from
+     * en_exchange_forecast_with (the same bits as en_run, without a result), en_run only
+     * where that declines. */
+    int direct;
+    en_exchange_direct direct_settings;
+    double *direct_forecast;
     double *cached_forecast;
     char (*cached_reason)[64];
     char cached_failure[512];
 } mc_worker;
 
+/* Also decides the worker's direct exchange path (needs w->engine and w->params). */
 static void worker_cache_alloc(mc_worker *w, size_t issues)
 {
     w->cached = 0;
     w->cached_forecast = en_xmalloc((issues ? issues : 1) * sizeof(double));
     w->cached_reason = en_xmalloc((issues ? issues : 1) * sizeof *w->cached_reason);
+    w->direct = strcmp(w->engine->model->name, "exchange") == 0 &&
+                en_exchange_direct_settings(w->params, &w->direct_settings);
+    w->direct_forecast = en_xmalloc((issues ? issues : 1) * sizeof(double));
 }
 
 static void worker_cache_free(mc_worker *w)
 {
+    free(w->direct_forecast);
     free(w->cached_forecast);
     free(w->cached_reason);
 }
@@ -330,7 +342,13 @@ static void run_block(mc_worker *w, mc_slot *slot)
             continue;
         }
         atomic_fetch_add_explicit(&e->runs, 1, memory_order_relaxed);
-        if (en_run_unguarded(e->model, w->sample, w->params, &run, &err) == EN_OK) {
+        if (w->direct && en_exchange_forecast_with(w->sample, &w->direct_settings, w->direct_forecast)) {
+            for (size_t i = 0; i < issues; i++) {
+                if (slot->zero[k * issues + i]) continue; /* as below */
+                forecast[i] = w->direct_forecast[i];
+                snprintf(slot->reason[k * issues + i], 64, "%s", "rounds");
+            }
+        } else if (en_run_unguarded(e->model, w->sample, w->params, &run, &err) == EN_OK) {
             for (size_t j = 0; j < run->issue_count; j++) {
                 size_t i = run->issues[j].issue;
                 if (slot->zero[k * issues + i]) continue; /* 0/0: no forecast, not the model's guess */

@@ -21,6 +21,7 @@
 #include "models/exchange_fast.h"
 #include "models/exchange_forecast.h"
 #include "models/model.h"
+#include "models/params.h"
 
 static const en_param_def exchange_params[] = {
     EN_PARAM_ROUNDS("10"),
@@ -456,7 +457,8 @@ static double default_number(const char *name)
     return 0;
 }
 
-int en_exchange_forecast_direct(const en_scenario *s, double *forecast)
+static int forecast_direct(const en_scenario *s, double tie_tol, double knife_eps, long rounds,
+                           double *forecast)
 {
     if (s->issue_count > 32767 || s->actor_count == 0 || s->issue_count == 0 ||
         s->actor_count > 65535)
@@ -483,9 +485,8 @@ int en_exchange_forecast_direct(const en_scenario *s, double *forecast)
     ex_options options;
     ex_options_default(&options);
     options.p = 0;
-    options.tie_tol = default_number("tie_tolerance");
-    options.knife_eps = default_number("knife_edge");
-    long rounds = (long)default_number("rounds");
+    options.tie_tol = tie_tol;
+    options.knife_eps = knife_eps;
     int finite = 1;
     for (long r = 1; r <= rounds; r++) {
         fx_round(st, &options);
@@ -503,6 +504,39 @@ int en_exchange_forecast_direct(const en_scenario *s, double *forecast)
     fx_state_free(st);
     problem_free(&pb);
     return finite;
+}
+
+int en_exchange_forecast_direct(const en_scenario *s, double *forecast)
+{
+    return forecast_direct(s, default_number("tie_tolerance"), default_number("knife_edge"),
+                           (long)default_number("rounds"), forecast);
+}
+
+extern const en_model en_model_exchange;
+
+int en_exchange_direct_settings(const en_params *params, en_exchange_direct *out)
+{
+    en_param_values *values = NULL;
+    en_error err = EN_ERROR_INIT;
+    if (en_param_values_build(&en_model_exchange, params, &values, &err) != EN_OK) {
+        en_error_clear(&err);
+        return 0;
+    }
+    /* exactly the runs exchange_run sends down its fast path (run.fast there) */
+    int applies = en_param_number(values, "p") == 0 &&
+                  strcmp(en_param_choice(values, "trace"), "none") == 0 &&
+                  strcmp(en_param_choice(values, "path"), "reference") != 0;
+    out->tie_tol = en_param_number(values, "tie_tolerance");
+    out->knife_eps = en_param_number(values, "knife_edge");
+    out->rounds = en_param_integer(values, "rounds");
+    en_param_values_free(values);
+    return applies;
+}
+
+int en_exchange_forecast_with(const en_scenario *s, const en_exchange_direct *settings,
+                              double *forecast)
+{
+    return forecast_direct(s, settings->tie_tol, settings->knife_eps, settings->rounds, forecast);
 }
 
 /* The equal-gain model (p = 0) draws no random numbers: the seed only drives REX. */

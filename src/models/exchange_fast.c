@@ -21,6 +21,7 @@
  * - No round records (exchanges, externalities, counts), and buffers are reused across rounds.
  */
 #include "models/exchange_fast.h"
+#include "models/exchange_arith.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -29,10 +30,7 @@
 
 #include "core/util.h"
 
-/* Thresholds of §5 step 6 and the bounds slack of §12.3, as in exchange_internal.h. */
-#define FX_MOVE_MIN 1e-10
-#define FX_GAIN_MIN 1e-10
-#define FX_SLACK 1e-9
+#define FX_GAIN_MIN EXA_GAIN_MIN /* §5 step 6 (exchange_arith.h) */
 #define FX_DEAD (-HUGE_VAL) /* tree value of an executed or invalid candidate (gains are ≥ 0) */
 
 typedef struct fx_side {
@@ -247,21 +245,13 @@ static void hist_commit(fx_side *S)
 
 static inline __attribute__((always_inline)) int side_valid(const fx_side *S)
 {
-    double am = fabs(S->m);
-    if (!(am > FX_MOVE_MIN && am <= 100 + FX_SLACK)) return 0;
-    double y = S->X + S->m;
-    if (!(y >= -FX_SLACK && y <= 100 + FX_SLACK)) return 0;
-    if (!(S->h_sum + S->m <= 100 + FX_SLACK)) return 0;
-    if (S->m > 0) return !S->h_any || S->h_pos;
-    return !S->h_any || S->h_neg;
+    return exa_side_valid(S->X, S->m, S->h_sum, S->h_any, S->h_pos, S->h_neg);
 }
 
 static inline __attribute__((always_inline)) void set_move(fx_side *S, double move)
 {
     S->m = move;
-    S->y = S->X + move;
-    if (S->y > 100) S->y = 100;
-    if (S->y < 0) S->y = 0;
+    S->y = exa_voting(S->X, move);
 }
 
 /* The sum Σ c·s·x of issue d over round-start positions with U applied, leaving out `actor`'s
@@ -307,17 +297,49 @@ static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
     if (fabs(n0 - t) <= knife_eps && n1 != n0) return 0;
     if ((t >= n0 && t >= n1) || (t <= n0 && t <= n1)) return 1;
     n0p = in_u ? whatif(st, da, Ua, A->actor, A->X, 0) : n0;
-    double Wo = O->W_sup;
-    double mA = fabs(Wa * (t - n0p) / (A->c_sup * A->s_sup));
-    double rA = mA * A->s_sup * A->c_sup / Wa;
-    double rO = rA * (A->s_sup + O->s_dem) / (A->s_dem + O->s_sup);
-    double mO = fabs(rO * Wo / (O->c_sup * O->s_sup));
-    if (O->X > A->D) mO = -mO;
-    if (A->X > t) mA = -mA;
+    double mA, mO, rA, rO;
+    E->gain = exa_cutback(Wa, O->W_sup, t, n0p, A->c_sup, A->s_sup, A->s_dem, O->c_sup, O->s_sup,
+                          O->s_dem, A->X, O->X, A->D, &mA, &mO, &rA, &rO);
     set_move(A, mA);
     set_move(O, mO);
-    E->gain = fabs(rO * O->s_sup - rA * O->s_dem);
     return 2;
+}
+
+/* Step 7's first check (side 0 as supplier), its moves and gain kept for
+ * compute_maps_changed; returns overshoot()'s verdict. */
+static inline __attribute__((always_inline)) int overshoot0(const fx_state *st, double knife_eps,
+                                                            fx_cand *E)
+{
+    int v0 = overshoot(st, knife_eps, E, 0);
+    if (!v0) return 0;
+    E->ov0_m[0] = E->side[0].m;
+    E->ov0_m[1] = E->side[1].m;
+    E->ov0_gain = E->gain;
+    E->ov0_cut = v0 == 2;
+    return v0;
+}
+
+/* Step 7's second check and the final step 6 (moves that no check cut back are the ones step 6
+ * has already found valid, with the same positions and histories). */
+static inline __attribute__((always_inline)) int overshoot1_valid(const fx_state *st,
+                                                                  double knife_eps, fx_cand *E)
+{
+    int v1 = overshoot(st, knife_eps, E, 1);
+    if (!v1) return 0;
+    if (!E->ov0_cut && v1 == 1) return 1;
+    return side_valid(&E->side[0]) && side_valid(&E->side[1]);
+}
+
+/* Step 7 after steps 1–6 found the moves mi, mj (already set) and the gain valid. */
+static inline __attribute__((always_inline)) int compute_step7(const fx_state *st, double knife_eps,
+                                                               fx_cand *E, double mi, double mj,
+                                                               double gain)
+{
+    E->pre_m[0] = mi;
+    E->pre_m[1] = mj;
+    E->pre_gain = gain;
+    if (!overshoot0(st, knife_eps, E)) return 0;
+    return overshoot1_valid(st, knife_eps, E);
 }
 
 /* §5 steps 1–7 (equal gain). Returns the candidate's validity. */
@@ -329,41 +351,14 @@ static int compute(const fx_state *st, double knife_eps, fx_cand *E)
      * step 6 whatever the size of the move. */
     if (I->h_any && !(I->X > J->D ? I->h_neg : I->h_pos)) return 0;
     if (J->h_any && !(J->X > I->D ? J->h_neg : J->h_pos)) return 0;
-    double s_ip = I->s_dem, s_iq = I->s_sup, s_jp = J->s_sup, s_jq = J->s_dem;
-    double c_iq = I->c_sup, c_jp = J->c_sup;
-    double Wp = J->W_sup, Wq = I->W_sup;
-    double mj = fabs(I->D - J->X);
-    double dp = mj * s_jp * c_jp / Wp;
-    double dq = dp * (s_ip + s_jp) / (s_iq + s_jq);
-    double mi = dq * Wq / (c_iq * s_iq);
-    double full_i = fabs(J->D - I->X);
-    if (mi > full_i) {
-        mi = full_i;
-        dq = mi * s_iq * c_iq / Wq;
-        dp = dq * (s_iq + s_jq) / (s_ip + s_jp);
-        mj = dp * Wp / (c_jp * s_jp);
-    }
-    if (I->X > J->D) mi = -mi;
-    if (J->X > I->D) mj = -mj;
+    double mi, mj, dp, dq;
+    double gain = exa_equal_gain(I->X, I->D, J->X, J->D, I->s_dem, I->s_sup, J->s_sup, J->s_dem,
+                                 I->c_sup, J->c_sup, J->W_sup, I->W_sup, &mi, &mj, &dp, &dq);
     set_move(I, mi);
     set_move(J, mj);
-    double gain = fabs(dq * s_iq - dp * s_ip);
     E->gain = gain;
     if (!(side_valid(I) && side_valid(J) && gain >= FX_GAIN_MIN)) return 0;
-    E->pre_m[0] = mi;
-    E->pre_m[1] = mj;
-    E->pre_gain = gain;
-    int v0 = overshoot(st, knife_eps, E, 0);
-    if (!v0) return 0;
-    E->ov0_m[0] = I->m;
-    E->ov0_m[1] = J->m;
-    E->ov0_gain = E->gain;
-    E->ov0_cut = v0 == 2;
-    int v1 = overshoot(st, knife_eps, E, 1);
-    if (!v1) return 0;
-    /* Moves that no check cut back are the ones step 6 has just found valid. */
-    if (v0 == 1 && v1 == 1) return 1;
-    return side_valid(I) && side_valid(J);
+    return compute_step7(st, knife_eps, E, mi, mj, gain);
 }
 
 /* compute() for a live candidate whose positions and histories have not changed since its
@@ -376,12 +371,7 @@ static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E
         set_move(I, E->pre_m[0]);
         set_move(J, E->pre_m[1]);
         E->gain = E->pre_gain;
-        int v0 = overshoot(st, knife_eps, E, 0);
-        if (!v0) return 0;
-        E->ov0_m[0] = I->m;
-        E->ov0_m[1] = J->m;
-        E->ov0_gain = E->gain;
-        E->ov0_cut = v0 == 2;
+        if (!overshoot0(st, knife_eps, E)) return 0;
     } else {
         /* the overshoot check of side 0 would give what it gave last time (X unchanged, so
          * set_move gives the same voting positions too) */
@@ -389,12 +379,7 @@ static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E
         set_move(J, E->ov0_m[1]);
         E->gain = E->ov0_gain;
     }
-    int v1 = overshoot(st, knife_eps, E, 1);
-    if (!v1) return 0;
-    /* The moves of steps 1–5 passed step 6 at the last full computation, with the same
-     * positions and histories: if no check cut them back they are still valid. */
-    if (!E->ov0_cut && v1 == 1) return 1;
-    return side_valid(I) && side_valid(J);
+    return overshoot1_valid(st, knife_eps, E);
 }
 
 /* ---- generation (§4) ---- */
@@ -430,7 +415,19 @@ static void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, i
         i = v;
         j = u;
     }
-    if (!(st->c[(size_t)i * m + (size_t)q] > 0 && st->c[(size_t)j * m + (size_t)p] > 0)) return;
+    size_t ip = (size_t)i * m + (size_t)p, iq = (size_t)i * m + (size_t)q;
+    size_t jp = (size_t)j * m + (size_t)p, jq = (size_t)j * m + (size_t)q;
+    if (!(st->c[iq] > 0 && st->c[jp] > 0)) return;
+    /* Steps 1–6 from the round-start values, before a record is written: most pairs fail
+     * here. The same expressions compute() would evaluate on the record init_side fills (no
+     * history yet, so the history sum is 0 and no sign is ruled out). */
+    double mi, mj, dp, dq;
+    double gain = exa_equal_gain(st->x[iq], st->x[ip], st->x[jp], st->x[jq], st->s[ip], st->s[iq],
+                                 st->s[jp], st->s[jq], st->c[iq], st->c[jp], st->W[p], st->W[q],
+                                 &mi, &mj, &dp, &dq);
+    if (!(exa_side_valid(st->x[iq], mi, 0, 0, 1, 1) && exa_side_valid(st->x[jp], mj, 0, 0, 1, 1) &&
+          gain >= FX_GAIN_MIN))
+        return;
     if (st->cand_count == st->cand_capacity) {
         st->cand_capacity = st->cand_capacity ? 2 * st->cand_capacity : 256;
         st->cand = en_xrealloc(st->cand, st->cand_capacity * sizeof *st->cand);
@@ -442,8 +439,11 @@ static void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, i
     memset(E->U, 0, sizeof E->U);
     init_side(st, &E->side[0], i, q, p);
     init_side(st, &E->side[1], j, p, q);
+    set_move(&E->side[0], mi);
+    set_move(&E->side[1], mj);
+    E->gain = gain;
     /* Only valid candidates are kept; generation order is their order in the array. */
-    if (compute(st, knife_eps, E)) st->cand_count++;
+    if (compute_step7(st, knife_eps, E, mi, mj, gain)) st->cand_count++;
 }
 
 static void generate(fx_state *st, double knife_eps)

@@ -14,6 +14,7 @@
  * lazily sorted run of the round's candidates plus a small heap (docs/performance.md).
  */
 #include "models/exchange_internal.h"
+#include "models/exchange_arith.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -210,25 +211,17 @@ void ex_hist_commit(ex_side *S)
     if (!(S->m < 0)) S->h_neg = 0;
 }
 
-/* Step 6 for one side; the last history entry is S->m. */
+/* Step 6 for one side; the last history entry is S->m (exchange_arith.h). */
 static int side_valid(const ex_side *S)
 {
-    double am = fabs(S->m);
-    if (!(am > EX_MOVE_MIN && am <= 100 + EX_SLACK)) return 0;
-    double y = S->X + S->m;
-    if (!(y >= -EX_SLACK && y <= 100 + EX_SLACK)) return 0;
-    if (!(S->h_sum + S->m <= 100 + EX_SLACK)) return 0;
-    if (S->m > 0) return !S->h_any || S->h_pos;
-    return !S->h_any || S->h_neg;
+    return exa_side_valid(S->X, S->m, S->h_sum, S->h_any, S->h_pos, S->h_neg);
 }
 
 static void set_move(ex_side *S, double move)
 {
     S->m = move;
-    S->y = S->X + move;
     /* Clamp what the slack of side_valid let through, so positions stay inside 0–100. */
-    if (S->y > 100) S->y = 100;
-    if (S->y < 0) S->y = 0;
+    S->y = exa_voting(S->X, move);
 }
 
 /* Outcome-overshoot check with A = side[a] as supplier (exchange.md §6 and the knife edge §12.2).
@@ -254,15 +247,11 @@ static int overshoot(const ex_state *st, const ex_options *o, ex_cand *E, int a)
     if ((t >= n0 && t >= n1) || (t <= n0 && t <= n1)) return 1;
     double n0p = whatif(st, da, Ua, A->actor, A->X, 0);
     double Wa = st->W[da], Wo = st->W[O->sup];
-    double mA = fabs(Wa * (t - n0p) / (C_SUP(A) * S_SUP(A)));
-    double rA = mA * S_SUP(A) * C_SUP(A) / Wa;
-    double rO = rA * (S_SUP(A) + S_DEM(O)) / (S_DEM(A) + S_SUP(O));
-    double mO = fabs(rO * Wo / (C_SUP(O) * S_SUP(O)));
-    if (O->X > D_OF(A)) mO = -mO;
-    if (A->X > t) mA = -mA;
+    double mA, mO, rA, rO;
+    E->gain = exa_cutback(Wa, Wo, t, n0p, C_SUP(A), S_SUP(A), S_DEM(A), C_SUP(O), S_SUP(O),
+                          S_DEM(O), A->X, O->X, D_OF(A), &mA, &mO, &rA, &rO);
     set_move(A, mA);
     set_move(O, mO);
-    E->gain = fabs(rO * S_SUP(O) - rA * S_DEM(O));
     E->dp = rA; /* the reference stores the cut-back's shifts this way round (exchange.md §13) */
     E->dq = rO;
     A->n1 = whatif(st, da, Ua, A->actor, A->y, 1);
@@ -357,27 +346,13 @@ int ex_compute(const ex_state *st, const ex_options *o, ex_cand *E)
     double s_ip = S_DEM(I), s_iq = S_SUP(I), s_jp = S_SUP(J), s_jq = S_DEM(J);
     double c_iq = C_SUP(I), c_jp = C_SUP(J);
     double Wp = st->W[E->p], Wq = st->W[E->q];
-    /* Step 1: j moves all the way to i's position on p. */
-    double mj = fabs(D_OF(I) - J->X);
-    double dp = mj * s_jp * c_jp / Wp;
-    double dq = dp * (s_ip + s_jp) / (s_iq + s_jq);
-    double mi = dq * Wq / (c_iq * s_iq);
-    /* Step 2: unless i would pass j's position on q; then i moves all the way. */
-    double full_i = fabs(D_OF(J) - I->X);
-    if (mi > full_i) {
-        mi = full_i;
-        dq = mi * s_iq * c_iq / Wq;
-        dp = dq * (s_iq + s_jq) / (s_ip + s_jp);
-        mj = dp * Wp / (c_jp * s_jp);
-    }
-    /* Step 3: each side moves toward the other side's position. */
-    if (I->X > D_OF(J)) mi = -mi;
-    if (J->X > D_OF(I)) mj = -mj;
+    /* Steps 1–5 (exchange_arith.h). */
+    double mi, mj, dp, dq;
+    double gain = exa_equal_gain(I->X, D_OF(I), J->X, D_OF(J), s_ip, s_iq, s_jp, s_jq, c_iq, c_jp,
+                                 Wp, Wq, &mi, &mj, &dp, &dq);
     /* Step 4. */
     set_move(I, mi);
     set_move(J, mj);
-    /* Step 5. */
-    double gain = fabs(dq * s_iq - dp * s_ip);
     I->eu = J->eu = gain;
     E->gain = gain;
     E->dp = dp;

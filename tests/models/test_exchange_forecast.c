@@ -4,7 +4,8 @@
  * its reference kernel (path=reference, checked against Decide's golden runs in
  * test_exchange.c): the same bits on the bundled scenario, the Decide data sets and jittered
  * copies of them (zero saliences and capabilities included); and the ensemble's exchange part
- * gives the same forecasts on every path, whatever the order of the actors.
+ * gives the same forecasts on every path, whatever the order of the actors; the Monte Carlo
+ * engine's direct path with parameters other than the defaults, and the runs it declines.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -128,10 +129,86 @@ static void ensemble_paths_agree(void **state)
     }
 }
 
+/* en_run's forecasts with the reference kernel and the given parameters (trace=none). */
+static double *reference_with(const en_scenario *s, const char *rounds, const char *tie,
+                              const char *knife)
+{
+    en_params *params = en_params_new();
+    en_params_set(params, "path", "reference", NULL);
+    en_params_set(params, "trace", "none", NULL);
+    en_params_set(params, "rounds", rounds, NULL);
+    en_params_set(params, "tie_tolerance", tie, NULL);
+    en_params_set(params, "knife_edge", knife, NULL);
+    en_result *r = NULL;
+    en_error err = EN_ERROR_INIT;
+    if (en_run(en_model_find("exchange"), s, params, &r, &err) != EN_OK) fail_msg("%s", err.message);
+    double *f = calloc(s->issue_count + 1, sizeof *f);
+    for (size_t j = 0; j < r->issue_count; j++) {
+        f[r->issues[j].issue] = r->issues[j].forecast;
+        assert_string_equal(r->issues[j].stop_reason, "rounds");
+    }
+    en_result_free(r);
+    en_params_free(params);
+    return f;
+}
+
+/* The Monte Carlo engine's direct path (en_exchange_direct_settings, en_exchange_forecast_with)
+ * with parameters other than the defaults, against en_run on the reference kernel; and the
+ * runs it must leave to en_run (p > 0, a trace, path=reference) are declined. */
+static void direct_with_parameters(void **state)
+{
+    (void)state;
+    static const char *const settings[][3] = {
+        {"10", "1e-9", "1e-9"}, {"3", "0", "0"}, {"7", "0.5", "0.001"}, {"1", "1e-6", "1e-9"},
+    };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 19);
+    for (size_t d = 0; d < sizeof data_sets / sizeof data_sets[0]; d++) {
+        en_scenario *s = load(data_sets[d]);
+        en_scenario *draw = en_scenario_clone(s);
+        for (size_t k = 0; k < sizeof settings / sizeof settings[0]; k++) {
+            en_mc_sample_scenario(s, draw, rng, 0.1);
+            en_params *params = en_params_new();
+            en_params_set(params, "trace", "none", NULL);
+            en_params_set(params, "rounds", settings[k][0], NULL);
+            en_params_set(params, "tie_tolerance", settings[k][1], NULL);
+            en_params_set(params, "knife_edge", settings[k][2], NULL);
+            en_exchange_direct direct;
+            assert_int_equal(en_exchange_direct_settings(params, &direct), 1);
+            double *expected = reference_with(draw, settings[k][0], settings[k][1], settings[k][2]);
+            double *got = calloc(s->issue_count + 1, sizeof *got);
+            assert_int_equal(en_exchange_forecast_with(draw, &direct, got), 1);
+            for (size_t i = 0; i < s->issue_count; i++)
+                if (memcmp(&expected[i], &got[i], sizeof got[i]) != 0)
+                    fail_msg("%s, settings %zu, issue %zu: %.17g (en_run, reference) against "
+                             "%.17g (direct)", data_sets[d], k, i, expected[i], got[i]);
+            free(expected);
+            free(got);
+            en_params_free(params);
+        }
+        en_scenario_free(draw);
+        en_scenario_free(s);
+    }
+    gsl_rng_free(rng);
+    static const char *const declined[][2] = {
+        {"p", "0.2"}, {"trace", "summary"}, {"path", "reference"}, {"rounds", "-3"},
+    };
+    for (size_t k = 0; k < sizeof declined / sizeof declined[0]; k++) {
+        en_params *params = en_params_new();
+        en_params_set(params, "trace", "none", NULL);
+        en_params_set(params, declined[k][0], declined[k][1], NULL);
+        en_exchange_direct direct;
+        if (en_exchange_direct_settings(params, &direct))
+            fail_msg("%s=%s: the direct path should decline", declined[k][0], declined[k][1]);
+        en_params_free(params);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(direct_matches_reference),
+        cmocka_unit_test(direct_with_parameters),
         cmocka_unit_test(ensemble_paths_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
