@@ -429,19 +429,13 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
                 }
                 for (size_t j = 0; j < n; j++) {
                     const size_t qj = sr.index[j];
-                    if (qj == qi) {
-                        if (eu_self) /* P = 0, dist = 0: Us = Uf = Usq */
-                            eu_self[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[j], Q);
-                        if (eu_other)
-                            eu_other[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[i], Q);
-                        continue;
-                    }
-                    const double Us = eum_utility(bs[qj]), Uf = eum_utility(bf[qj]);
-                    const double e_ij = scholz_eu_u(prow[qj], Us, Uf, Usq, s[j], Q);
-                    const double e_ji = scholz_eu_u(pcol[qj], Us, Uf, Usq, s[i], Q);
+                    double e_ij, e_ji;
+                    const int offers = scholz_offer_eus(qj == qi, j == i, bs[qj], bf[qj], Usq,
+                                                        prow[qj], pcol[qj], s[i], s[j], Q,
+                                                        &e_ij, &e_ji);
                     if (eu_self) eu_self[i * n + j] = e_ij;
                     if (eu_other) eu_other[i * n + j] = e_ji;
-                    choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
+                    if (offers) choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
                 }
                 choice_apply(&ch, i, x, x_out, &moves[i]);
             }
