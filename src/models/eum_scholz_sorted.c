@@ -108,6 +108,8 @@ typedef struct sorted_round {
     size_t *start;      /* [m + 1] first rank at each position */
     size_t *position;   /* [n] per rank: its position index */
     size_t *list;       /* [m] a receiver's positions with E^i(j→i) > 0 */
+    size_t *conf_j, *comp_j; /* [n] a receiver's confrontations and compromises: the actor */
+    double *conf_e, *comp_e; /* [n] and its e_ij */
     double *u;          /* [m] distinct positions, ascending */
     double *xs, *ws;    /* [n] voters by rank: position, weight c·s */
     double *rs;         /* [n] voters by rank: exponent */
@@ -408,9 +410,9 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     /* the O(n + m) arrays in one block (m ≤ n): the keyed actors and the indices, then the
      * doubles; every part is a multiple of 8 bytes */
     const size_t n1 = n + 1;
-    const size_t index_count = n + n + (n + 1) + TILE + n + n;
+    const size_t index_count = n + n + (n + 1) + TILE + n + n + 2 * n;
     const size_t double_count = n + n1 + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
-                                7 * n + n + n + TILE + TILE + RISK_BATCH * n;
+                                7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n;
     char *mem = grow(&scratch->small, &scratch->small_bytes,
                      n * sizeof(sorted_actor) + index_count * sizeof(size_t) +
                          double_count * sizeof(double));
@@ -455,6 +457,10 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.part = sr.count + m;
     sr.below = sr.part + TILE;
     sr.terms = sr.below + TILE;
+    sr.conf_e = sr.terms + RISK_BATCH * m;
+    sr.comp_e = sr.conf_e + n;
+    sr.conf_j = sr.list + m;
+    sr.comp_j = sr.conf_j + n;
     for (size_t q = 0; q < m; q++) sr.count[q] = (double)(sr.start[q + 1] - sr.start[q]);
     double *const eu_self = trace ? trace->eu_self : NULL;
     double *const eu_other = trace ? trace->eu_other : NULL;
@@ -565,13 +571,33 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
                         sr.list[found] = q;
                         found += e_other[q] > 0;
                     }
+                    /* each offer sorted into confrontations and compromises (the tests of
+                     * choice_offer) without a branch, then each kind offered: choice_offer's
+                     * own tests then always go the same way */
+                    size_t confrontations = 0, compromises = 0;
                     for (size_t f = 0; f < found; f++) {
                         const size_t q = sr.list[f];
+                        const double e_ji = e_other[q];
                         for (size_t tj = sr.start[q]; tj < sr.start[q + 1]; tj++) {
                             const size_t j = sr.rank_actor[tj];
                             const double e_ij = scholz_eu_u(prow[q], Us[q], Uf[q], Usq, s[j], Q);
-                            choice_offer(&ch, j, x[i], x[j], e_ij, e_other[q]);
+                            const int conf = (e_ji > e_ij) & (e_ij > 0);
+                            const int comp = (e_ji > 0) & (0 > e_ij) & (e_ji > fabs(e_ij));
+                            sr.conf_j[confrontations] = j;
+                            sr.conf_e[confrontations] = e_ij;
+                            confrontations += conf;
+                            sr.comp_j[compromises] = j;
+                            sr.comp_e[compromises] = e_ij;
+                            compromises += comp;
                         }
+                    }
+                    for (size_t f = 0; f < confrontations; f++) {
+                        const size_t j = sr.conf_j[f];
+                        choice_offer(&ch, j, x[i], x[j], sr.conf_e[f], e_other[sr.index[j]]);
+                    }
+                    for (size_t f = 0; f < compromises; f++) {
+                        const size_t j = sr.comp_j[f];
+                        choice_offer(&ch, j, x[i], x[j], sr.comp_e[f], e_other[sr.index[j]]);
                     }
                     choice_apply(&ch, i, x, x_out, &moves[i]);
                     continue;
