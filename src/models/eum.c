@@ -362,7 +362,13 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
                 if (base.variant == EUM_SCHOLZ)
                     en_node_set_number(extra, "position_range", run.cfg.range);
             }
+            /* scholz's sorted path keeps its table from round to round (the other paths do
+             * not use the scratch) */
+            eum_scratch *scratch = base.variant == EUM_SCHOLZ ? eum_scratch_new() : NULL;
+            run.cfg.scratch = scratch;
             run_issue(&run, rounds);
+            eum_scratch_free(scratch);
+            run.cfg.scratch = NULL;
             free(run.trace_store);
         }
         free(run.c);

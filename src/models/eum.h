@@ -59,6 +59,14 @@ const char *eum_status_name(eum_status status);
 
 typedef struct eum_path eum_path;
 
+/* Memory a round keeps for the next round of the same run (the scholz sorted path's table of
+ * votes and its O(n) arrays), so that a run allocates it once rather than every round. One per
+ * run and thread; eum_scratch_new never returns NULL (it aborts as en_xmalloc does),
+ * eum_scratch_free(NULL) does nothing. Time complexity: O(1). */
+typedef struct eum_scratch eum_scratch;
+eum_scratch *eum_scratch_new(void);
+void eum_scratch_free(eum_scratch *scratch);
+
 typedef struct eum_config {
     eum_variant variant;
     double Q;          /* weight of the status quo in the EU (1 = the paper's default) */
@@ -70,6 +78,8 @@ typedef struct eum_config {
     int array_powers;  /* scholz fast path: the offer phase's powers as exp(r·log b) over whole
                         * arrays (core/vmath.h; ~1e-14 relative, 3× cheaper: Monte Carlo draws)
                         * instead of glibc pow (the straight path's bits) */
+    eum_scratch *scratch; /* scholz sorted path: memory kept from round to round (NULL: the
+                           * round allocates and frees its own); results do not depend on it */
     int threads;       /* masad fast path: threads (0: one per online core); results do not
                         * depend on it */
 } eum_config;

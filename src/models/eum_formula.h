@@ -65,6 +65,30 @@ static inline double scholz_eu_u(double P, double Us, double Uf, double Usq, dou
     return (s_target * (P * Us + (1 - P) * Uf) + (1 - s_target) * Us) - Q * Usq;
 }
 
+/* One pair of the offer phase as the faster scholz paths evaluate it (fast, vector, sorted with
+ * the EU matrices): receiver i's EU of challenging j, e_ij = E^i(i→j), and j's EU of
+ * challenging i as i sees it, e_ji = E^i(j→i). Both share the distance and i's exponent, so
+ * they share U_s and U_f, given here as i's powers power_s = (½ − d/2D)^r_i and
+ * power_f = (½ + d/2D)^r_i; Usq is i's status-quo utility, P_ij = P(x_i, x_j), P_ji =
+ * P(x_j, x_i), s_i and s_j the saliences. An actor j at i's own position (`same`) makes no
+ * offer: P = 0 and d = 0 there, so U_s = U_f = U_sq, and the EUs (NaN for j = i itself) only
+ * feed the EU matrices. Returns 1 if j is a candidate offer (another position), else 0.
+ * Time complexity: O(1). */
+static inline int scholz_offer_eus(int same, int self, double power_s, double power_f,
+                                   double Usq, double P_ij, double P_ji, double s_i, double s_j,
+                                   double Q, double *e_ij, double *e_ji)
+{
+    if (same) {
+        *e_ij = self ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s_j, Q);
+        *e_ji = self ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s_i, Q);
+        return 0;
+    }
+    const double Us = eum_utility(power_s), Uf = eum_utility(power_f);
+    *e_ij = scholz_eu_u(P_ij, Us, Uf, Usq, s_j, Q);
+    *e_ji = scholz_eu_u(P_ji, Us, Uf, Usq, s_i, Q);
+    return 1;
+}
+
 /* ---- variant masad ------------------------------------------------------------------------ */
 
 enum { MASAD_US = 0, MASAD_UF, MASAD_UB, MASAD_UW, MASAD_USQ };

@@ -585,20 +585,13 @@ SCHOLZ_BODY eum_status scholz_round_fast(const eum_config *cfg, size_t n, const 
         const double Usq = eum_utility(bs[qi]);
         for (size_t j = 0; j < n; j++) {
             const size_t qj = sf.index[j];
-            if (qj == qi) {
-                if (eu_self) /* P = 0, dist = 0: Us = Uf = Usq */
-                    eu_self[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[j], Q);
-                if (eu_other)
-                    eu_other[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[i], Q);
-                continue;
-            }
-            /* e_ij and e_ji share the distance and i's exponent, hence Us and Uf */
-            const double Us = eum_utility(bs[qj]), Uf = eum_utility(bf[qj]);
-            double e_ij = scholz_eu_u(P[qi * m + qj], Us, Uf, Usq, s[j], Q);
-            double e_ji = scholz_eu_u(P[qj * m + qi], Us, Uf, Usq, s[i], Q);
+            double e_ij, e_ji;
+            const int offers = scholz_offer_eus(qj == qi, j == i, bs[qj], bf[qj], Usq,
+                                                P[qi * m + qj], P[qj * m + qi], s[i], s[j], Q,
+                                                &e_ij, &e_ji);
             if (eu_self) eu_self[i * n + j] = e_ij;
             if (eu_other) eu_other[i * n + j] = e_ji;
-            choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
+            if (offers) choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
         }
         choice_apply(&ch, i, x, x_out, &moves[i]);
     }

@@ -23,11 +23,15 @@
  * arrays (core/vmath.h) as on the vector path. test_eum_fast holds the path to the straight
  * path's positions within 1e-9 and the same move types, round by round.
  *
- * Memory: the m×m table of P (m distinct positions) and O(n + m) scratch; no n×m table.
+ * Memory: the upper triangle of the m×m table of votes (m distinct positions), stored a tile
+ * of columns after another so that every pass over it is sequential, and O(n + m) more; no
+ * n×m table. With a scratch (eum_config.scratch) a run allocates it once, not every round.
  */
 /* madvise and MADV_HUGEPAGE (a hint; without it the table is on ordinary pages) */
 #define _DEFAULT_SOURCE
 #include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -43,6 +47,15 @@
  * contraction the SIMD lanes give the same doubles as the scalar code). */
 #pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
 #endif
+
+/* On x86-64 the round is also compiled for AVX2 and chosen once by what the CPU supports, as
+ * the fast path is (eum_scholz.c): four lanes instead of two for the element-wise loops, the
+ * divisions of the distances above all. Without FMA contraction (-ffp-contract=off) both
+ * versions give the same bits. Every helper below is always inlined into the two versions. */
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define SORTED_AVX2 1
+#endif
+#define SORTED_BODY static inline __attribute__((always_inline))
 
 /* Columns handled together: the writes of a tile to a row of the table are one cache line,
  * and a tile's prefix sums (TILE·(n+1) doubles) stay in cache. */
@@ -62,6 +75,31 @@ static int by_position(const void *a, const void *b)
     return (p->k > q->k) - (p->k < q->k);
 }
 
+/* The round's memory, kept from round to round when the run passes a scratch: the table and
+ * the O(n + m) arrays, each grown when a round needs more. */
+struct eum_scratch {
+    void *table;
+    size_t table_bytes;
+    void *cuts;
+    size_t cuts_bytes;
+    void *small;
+    size_t small_bytes;
+};
+
+eum_scratch *eum_scratch_new(void)
+{
+    return en_xcalloc(1, sizeof(eum_scratch));
+}
+
+void eum_scratch_free(eum_scratch *scratch)
+{
+    if (!scratch) return;
+    free(scratch->table);
+    free(scratch->cuts);
+    free(scratch->small);
+    free(scratch);
+}
+
 typedef struct sorted_round {
     size_t n, m;
     double D;
@@ -69,56 +107,98 @@ typedef struct sorted_round {
     size_t *index;      /* [n] per actor: its position index */
     size_t *start;      /* [m + 1] first rank at each position */
     size_t *position;   /* [n] per rank: its position index */
+    size_t *list;       /* [m] a receiver's positions with E^i(j→i) > 0 */
+    size_t *conf_j, *comp_j; /* [n] a receiver's confrontations and compromises: the actor */
+    double *conf_e, *comp_e; /* [n] and its e_ij */
     double *u;          /* [m] distinct positions, ascending */
     double *xs, *ws;    /* [n] voters by rank: position, weight c·s */
     double *rs;         /* [n] voters by rank: exponent */
-    double *P;          /* [m][m] a phase's votes U[a][b] = N(u_a, u_b), a < b only */
+    double *P;          /* a phase's votes U[a][b] = N(u_a, u_b), a < b only, by tiles (at()) */
+    uint32_t *cuts;     /* c(a, b), a < b, laid out as P: found in the risk phase, read after */
     double *C;          /* [m] column totals S_y(n) of the phase */
     double *count;      /* [m] actors at each position */
     double *part;       /* [TILE] a tile's columns' shares of Z */
+    double *below;      /* [TILE] */
     double *terms;      /* [RISK_BATCH][m] receivers' danger terms by position */
-    double *S;          /* [TILE][n + 1] prefix sums of a tile of columns */
-    double *col;        /* [TILE][m] a tile of columns of P */
-    double *scratch;    /* [5m] logs / bases / a receiver's rows of P */
+    double *S;          /* [n + 1][TILE] prefix sums of a tile of columns, voter after voter */
+    double *L;          /* [m][TILE] a tile's bases and logs (array powers) */
+    double *col;        /* [TILE][m] a tile of columns of the table */
+    double *row;        /* [TILE][m] a tile of rows of the table */
+    double *scratch;    /* [7m] logs / bases / a receiver's rows of P */
     size_t *cut;        /* [TILE] */
 } sorted_round;
 
-/* The prefix sums S_y(t), t = 0..n, of column y: δ of each voter (by rank) at u_y. */
-static void column_prefix(const sorted_round *sr, size_t y, int mode, double *S)
+/* The table's layout. Column tile T (columns [TILE·T, TILE·T + TILE)) is a block of its rows
+ * 0 … TILE·T + TILE − 1, TILE doubles each, the blocks one after another: U[z][y] (z < y) is
+ * at block(y / TILE) + z·TILE + y % TILE. A tile's columns are then one contiguous block, and a
+ * tile of rows TILE·TILE contiguous doubles in each later block, so that filling the table a
+ * tile of columns at a time and reading it a tile of receivers at a time are sequential passes
+ * (row-major, the shares of a tile wrote one cache line per row: at 10,000 positions a TLB and
+ * cache miss per step). Doubles for m positions: TILE²·T(T + 1)/2 with T = ⌈m / TILE⌉. */
+static inline size_t block_at(size_t tile)
+{
+    return (size_t)TILE * TILE * tile * (tile + 1) / 2;
+}
+
+static inline size_t at(size_t z, size_t y)
+{
+    return block_at(y / TILE) + z * TILE + y % TILE;
+}
+
+/* The prefix sums S_y(t), t = 0..n, of the columns y = y0 … y0 + tile − 1 into
+ * S[t·TILE + k], y = y0 + k: δ of each voter (by rank) at u_y, then summed in place. Each
+ * column is summed as before, voter after voter; the TILE columns side by side, so that their
+ * chains of additions run in parallel (lanes k ≥ tile carry zeros). */
+SORTED_BODY void tile_prefix(const sorted_round *sr, size_t y0, size_t tile, int mode)
 {
     const size_t n = sr->n, m = sr->m;
-    const double uy = sr->u[y], D = sr->D;
-    double *d = S + 1; /* δ by rank, then summed in place */
+    const double D = sr->D, *u = sr->u;
+    double uy[TILE];
+    for (size_t k = 0; k < TILE; k++) uy[k] = u[k < tile ? y0 + k : y0];
+    double *d = sr->S + TILE; /* δ by rank */
     if (mode == 2) {
-        for (size_t t = 0; t < n; t++) d[t] = fabs(sr->xs[t] - uy) / D;
+        for (size_t t = 0; t < n; t++)
+            for (size_t k = 0; k < TILE; k++) d[t * TILE + k] = fabs(sr->xs[t] - uy[k]) / D;
     } else if (mode == 0) {
-        for (size_t t = 0; t < n; t++) d[t] = eum_pow_r(fabs(sr->xs[t] - uy) / D, sr->rs[t]);
+        for (size_t t = 0; t < n; t++)
+            for (size_t k = 0; k < TILE; k++)
+                d[t * TILE + k] = eum_pow_r(fabs(sr->xs[t] - uy[k]) / D, sr->rs[t]);
     } else {
         /* log of |u_q − u_y|/D once per position, then exp(r·log) per voter */
-        double *L = sr->scratch;
-        for (size_t q = 0; q < m; q++) L[q] = q == y ? 1.0 : fabs(sr->u[q] - uy) / D;
-        en_log_array(L, m);
-        if (m == n) /* every voter at its own position */
-            for (size_t t = 0; t < n; t++) d[t] = sr->rs[t] * L[t];
-        else
-            for (size_t t = 0; t < n; t++) d[t] = sr->rs[t] * L[sr->position[t]];
-        en_exp_array(d, n);
-        for (size_t t = sr->start[y]; t < sr->start[y + 1]; t++) d[t] = 0.0;
+        double *L = sr->L;
+        for (size_t q = 0; q < m; q++)
+            for (size_t k = 0; k < TILE; k++) L[q * TILE + k] = fabs(u[q] - uy[k]) / D;
+        for (size_t k = 0; k < tile; k++) L[(y0 + k) * TILE + k] = 1.0;
+        en_log_array(L, m * TILE);
+        for (size_t t = 0; t < n; t++) {
+            const double *Lq = L + sr->position[t] * TILE, rt = sr->rs[t];
+            for (size_t k = 0; k < TILE; k++) d[t * TILE + k] = rt * Lq[k];
+        }
+        en_exp_array(d, n * TILE);
+        for (size_t k = 0; k < tile; k++)
+            for (size_t t = sr->start[y0 + k]; t < sr->start[y0 + k + 1]; t++) d[t * TILE + k] = 0.0;
     }
-    S[0] = 0.0;
-    double sum = 0.0;
-    for (size_t t = 0; t < n; t++) {
-        sum += sr->ws[t] * d[t];
-        S[t + 1] = sum;
-    }
+    if (tile < TILE)
+        for (size_t t = 0; t < n; t++)
+            for (size_t k = tile; k < TILE; k++) d[t * TILE + k] = 0.0;
+    double sum[TILE] = {0};
+    for (size_t k = 0; k < TILE; k++) sr->S[k] = 0.0;
+    for (size_t t = 0; t < n; t++)
+        for (size_t k = 0; k < TILE; k++) {
+            sum[k] += sr->ws[t] * d[t * TILE + k];
+            d[t * TILE + k] = sum[k];
+        }
 }
 
 /* The number of voters (by rank) nearer to u_lo than to u_hi (lo < hi): those before the
  * first rank t with x_t − u_lo ≥ u_hi − x_t. The rounded test is monotone in t (x_t grows) and
  * in either position, so a sweep only moves the cut forward from the previous pair's; xs[n] =
  * +∞ stops it at n. */
-static inline size_t cut_next(const double *xs, size_t t, double lo, double hi)
+SORTED_BODY size_t cut_next(const double *xs, size_t t, double lo, double hi)
 {
+    /* most steps move the cut by zero or one voter: that step without a branch (the branch
+     * would be mispredicted about half of the time), the loop for the rest */
+    t += !(xs[t] - lo >= hi - xs[t]);
     while (!(xs[t] - lo >= hi - xs[t])) t++;
     return t;
 }
@@ -132,40 +212,59 @@ static inline size_t cut_next(const double *xs, size_t t, double lo, double hi)
  * +S_y(c), added a tile of columns at a time (one cache line of row a per tile).
  * `mode`: 0 glibc pow, 1 powers over arrays, 2 the risk phase (every r = 1: δ = d).
  * Returns Z = Σ over ordered actor pairs of N(a,b) + N(b,a). */
-static double phase_votes(sorted_round *sr, int mode)
+SORTED_BODY double phase_votes(sorted_round *sr, int mode)
 {
-    const size_t n = sr->n, m = sr->m, n1 = n + 1;
+    const size_t n = sr->n, m = sr->m;
     const double *xs = sr->xs, *u = sr->u, *count = sr->count;
-    double *U = sr->P, *C = sr->C, *part = sr->part;
+    double *U = sr->P, *C = sr->C, *part = sr->part, *below = sr->below, *S = sr->S;
+    uint32_t *cuts = sr->cuts;
+    size_t *cut = sr->cut;
+    /* The cuts depend on the positions only, the same in both phases: the first phase's row
+     * sweeps find them (each pair (y, z) once, at column y), everything else reads them. */
+    const int find = mode == 2;
     double Z = 0;
     for (size_t y0 = 0; y0 < m; y0 += TILE) {
         const size_t tile = m - y0 < TILE ? m - y0 : TILE, y1 = y0 + tile;
+        tile_prefix(sr, y0, tile, mode);
+        /* pairs (y, z), z > y: column y is the first column, −S_y(c); the voters at u_y
+         * are nearer to it than to any z > y. The tile's rows side by side: each column's
+         * sweep and sum go over z in the same order as one at a time. */
         for (size_t k = 0; k < tile; k++) {
-            const size_t y = y0 + k;
-            const double *S = sr->S + k * n1;
-            column_prefix(sr, y, mode, sr->S + k * n1);
-            C[y] = S[n];
-            /* pairs (y, z), z > y: column y is the first column, −S_y(c); the voters at u_y
-             * are nearer to it than to any z > y */
-            double *row = U + y * m, below = 0;
-            size_t c = sr->start[y + 1];
-            for (size_t z = y + 1; z < m; z++) {
-                c = cut_next(xs, c, u[y], u[z]);
-                const double v = S[c];
-                row[z] = -v;
-                below += count[z] * v;
-            }
-            part[k] = -below;
-            sr->cut[k] = 0;
+            C[y0 + k] = S[n * TILE + k];
+            below[k] = 0;
+            cut[k] = sr->start[y0 + k + 1];
         }
-        /* pairs (z, y), z < y: column y is the second column, +S_y(c) */
+        for (size_t z = y0 + 1; z < m; z++) {
+            const size_t kmax = z < y1 ? z - y0 : tile; /* the columns y0 + k < z */
+            const size_t where = at(y0, z);             /* U[y0 + k][z] at where + k·TILE */
+            double *dst = U + where;
+            uint32_t *cz_cut = cuts + where;
+            const double cz = count[z], uz = u[z];
+            for (size_t k = 0; k < kmax; k++) {
+                size_t c;
+                if (find) {
+                    c = cut[k] = cut_next(xs, cut[k], u[y0 + k], uz);
+                    cz_cut[k * TILE] = (uint32_t)c;
+                } else {
+                    c = cz_cut[k * TILE];
+                }
+                const double v = S[c * TILE + k];
+                dst[k * TILE] = -v;
+                below[k] += cz * v;
+            }
+        }
+        for (size_t k = 0; k < tile; k++) part[k] = -below[k];
+        /* pairs (z, y), z < y: column y is the second column, +S_y(c), into the tile's block
+         * row after row */
+        double *block = U + block_at(y0 / TILE);
+        const uint32_t *block_cuts = cuts + block_at(y0 / TILE);
         for (size_t z = 0; z + 1 < y1; z++) {
-            double *row = U + z * m;
+            double *row = block + z * TILE;
+            const uint32_t *row_cuts = block_cuts + z * TILE;
             const double cz = count[z];
             for (size_t k = z < y0 ? 0 : z - y0 + 1; k < tile; k++) {
-                const size_t c = sr->cut[k] = cut_next(xs, sr->cut[k], u[z], u[y0 + k]);
-                const double v = sr->S[k * n1 + c];
-                row[y0 + k] += v;
+                const double v = S[row_cuts[k] * TILE + k];
+                row[k] += v;
                 part[k] += cz * v;
             }
         }
@@ -173,24 +272,24 @@ static double phase_votes(sorted_round *sr, int mode)
     }
     /* Z = Σ_{a<b} 2 c_a c_b (N(a,b) + N(b,a)) = Σ_{a<b} 2 c_a c_b (2 U[a][b] − (C_b − C_a)):
      * the U part is 2·2·Z above, the C part from running sums of the counts */
-    double below = 0, cbelow = 0, correction = 0;
+    double sum_below = 0, cbelow = 0, correction = 0;
     for (size_t b = 0; b < m; b++) {
         const double cb = count[b];
-        correction += cb * (C[b] * below - cbelow); /* Σ_{a<b} c_a c_b (C_b − C_a) */
-        below += cb;
+        correction += cb * (C[b] * sum_below - cbelow); /* Σ_{a<b} c_a c_b (C_b − C_a) */
+        sum_below += cb;
         cbelow += cb * C[b];
     }
     return 4 * Z - 2 * correction;
 }
 
 /* The rows of receiver position a: P(u_a, u_q) into prow (unless NULL: the risk phase needs
- * only the column) and P(u_q, u_a) into pcol, from the upper triangle (row a for q > a, the
- * gathered column for q < a). */
-static void receiver_rows(const sorted_round *sr, size_t a, const double *ucol, double invZ,
-                          double *prow, double *pcol)
+ * only the column) and P(u_q, u_a) into pcol, from the upper triangle (the gathered row a,
+ * urow[q] = U[a][q], for q > a; the gathered column, ucol[q] = U[q][a], for q < a). */
+SORTED_BODY void receiver_rows(const sorted_round *sr, size_t a, const double *ucol,
+                          const double *urow, double invZ, double *prow, double *pcol)
 {
     const size_t m = sr->m;
-    const double *U = sr->P + a * m, *C = sr->C;
+    const double *U = urow, *C = sr->C;
     if (!prow) {
         for (size_t q = 0; q < a; q++) { /* N(q,a) = U[q][a] */
             const double nqa = ucol[q];
@@ -216,35 +315,64 @@ static void receiver_rows(const sorted_round *sr, size_t a, const double *ucol, 
     }
 }
 
-/* The m×m table. Large tables are asked for in transparent huge pages: the scatter and the
- * gather touch a row per step, which on 4 KiB pages is a TLB miss per step. */
-static void *table_alloc(size_t bytes)
+/* Memory of at least `bytes` in *slot (of *size bytes), grown when too small: the contents
+ * are not kept. Large tables are asked for in transparent huge pages: the passes over the
+ * table cross a page every few steps, which on 4 KiB pages is a TLB miss each. */
+static void *grow(void **slot, size_t *size, size_t bytes)
 {
+    if (*slot && *size >= bytes) return *slot;
+    free(*slot);
+    *slot = NULL;
     const size_t huge = (size_t)2 << 20;
-    if (bytes < 4 * huge) return en_xmalloc(bytes ? bytes : 1);
+    if (bytes < 4 * huge) {
+        *slot = en_xmalloc(bytes ? bytes : 1);
+        *size = bytes;
+        return *slot;
+    }
     void *p = NULL;
     size_t rounded = (bytes + huge - 1) / huge * huge;
-    if (posix_memalign(&p, huge, rounded) != 0 || !p) return en_xmalloc(bytes);
+    if (posix_memalign(&p, huge, rounded) != 0 || !p) {
+        p = en_xmalloc(bytes);
+        rounded = bytes;
+    }
 #ifdef MADV_HUGEPAGE
-    madvise(p, rounded, MADV_HUGEPAGE);
+    else
+        madvise(p, rounded, MADV_HUGEPAGE);
 #endif
+    *slot = p;
+    *size = rounded;
     return p;
 }
 
-/* Gathers U[q][a] for a in [a0, a0 + tile), q < a, into col[k][q] (one cache line of the
- * table per q). */
-static void gather_columns(const sorted_round *sr, size_t a0, size_t tile)
+/* Gathers the receivers a = a0 … a0 + tile − 1: U[q][a] (q < a) into col[k][q] from the
+ * tile's block, U[a][q] (q > a) into row[k][q] from the later blocks (TILE·TILE doubles
+ * each), both sequential reads. */
+SORTED_BODY void gather_tile(const sorted_round *sr, size_t a0, size_t tile)
 {
     const size_t m = sr->m, a1 = a0 + tile;
+    const double *block = sr->P + block_at(a0 / TILE);
+    /* col[k][q] for every q < a1 (receiver_rows reads only q < a0 + k); the block's rows past
+     * the triangle hold values of no meaning, copied but never read */
     for (size_t q = 0; q < a1; q++) {
-        const double *row = sr->P + q * m;
-        for (size_t k = 0; k < tile; k++)
-            if (q < a0 + k) sr->col[k * m + q] = row[a0 + k];
+        const double *row = block + q * TILE;
+        for (size_t k = 0; k < tile; k++) sr->col[k * m + q] = row[k];
+    }
+    for (size_t y0 = a0; y0 < m; y0 += TILE) {
+        const size_t width = m - y0 < TILE ? m - y0 : TILE;
+        const double *rows = sr->P + block_at(y0 / TILE) + a0 * TILE;
+        for (size_t k = 0; k < tile; k++) {
+            double *to = sr->row + k * m + y0;
+            const double *from = rows + k * TILE;
+            if (width == TILE)
+                for (size_t l = 0; l < TILE; l++) to[l] = from[l];
+            else
+                for (size_t l = 0; l < width; l++) to[l] = from[l];
+        }
     }
 }
 
 /* danger[i] = Σ_j term_g[index[j]] in actor order, for `count` receivers side by side. */
-static void risk_sums(const sorted_round *sr, const double *term, size_t count,
+SORTED_BODY void risk_sums(const sorted_round *sr, const double *term, size_t count,
                       const size_t *actor, double *danger)
 {
     const size_t n = sr->n, m = sr->m, *index = sr->index;
@@ -272,19 +400,29 @@ static void risk_sums(const sorted_round *sr, const double *term, size_t count,
     }
 }
 
-eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double *c,
-                                   const double *s, const double *x, double *x_out,
-                                   eum_move *moves, eum_trace *trace)
+SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const double *c,
+                                     const double *s, const double *x, double *x_out,
+                                     eum_move *moves, eum_trace *trace)
 {
     const double D = cfg->range, Q = cfg->Q;
     sorted_round sr = {.n = n, .D = D};
-    sorted_actor *keyed = en_xmalloc(n * sizeof *keyed);
+    eum_scratch local = {0}, *scratch = cfg->scratch ? cfg->scratch : &local;
+    /* the O(n + m) arrays in one block (m ≤ n): the keyed actors and the indices, then the
+     * doubles; every part is a multiple of 8 bytes */
+    const size_t n1 = n + 1;
+    const size_t index_count = n + n + (n + 1) + TILE + n + n + 2 * n;
+    const size_t double_count = n + n1 + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
+                                7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n;
+    char *mem = grow(&scratch->small, &scratch->small_bytes,
+                     n * sizeof(sorted_actor) + index_count * sizeof(size_t) +
+                         double_count * sizeof(double));
+    sorted_actor *keyed = (sorted_actor *)(void *)mem;
     for (size_t k = 0; k < n; k++) keyed[k] = (sorted_actor){x[k], k};
     qsort(keyed, n, sizeof *keyed, by_position);
-    sr.rank_actor = en_xmalloc((4 * n + 1 + TILE) * sizeof(size_t));
+    sr.rank_actor = (size_t *)(void *)(mem + n * sizeof(sorted_actor));
     sr.index = sr.rank_actor + n;
     sr.start = sr.index + n;
-    double *block = en_xmalloc((6 * n + 1) * sizeof(double));
+    double *block = (double *)(void *)(sr.rank_actor + index_count);
     sr.u = block;
     sr.xs = block + n; /* n + 1: xs[n] = +∞ ends every cut sweep */
     sr.ws = sr.xs + n + 1;
@@ -301,33 +439,41 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
         sr.xs[t] = keyed[t].x;
         sr.ws[t] = c[keyed[t].k] * s[keyed[t].k];
     }
-    free(keyed);
     sr.start[m] = n;
     sr.cut = sr.start + m + 1;
     sr.position = sr.cut + TILE;
+    sr.list = sr.position + n;
     for (size_t t = 0; t < n; t++) sr.position[t] = sr.index[sr.rank_actor[t]];
     sr.m = m;
     /* the table only for the offer phase; the rest is O(n + m) */
     sr.xs[n] = INFINITY;
-    double *small = en_xmalloc((TILE * (n + 1) + TILE * m + (7 + RISK_BATCH) * m + TILE) * sizeof(double));
-    sr.S = small;
-    sr.col = sr.S + TILE * (n + 1);
-    sr.scratch = sr.col + TILE * m;
-    sr.C = sr.scratch + 5 * m;
+    sr.S = danger + n;
+    sr.L = sr.S + TILE * (n + 1);
+    sr.col = sr.L + TILE * m;
+    sr.row = sr.col + TILE * m;
+    sr.scratch = sr.row + TILE * m;
+    sr.C = sr.scratch + 7 * m;
     sr.count = sr.C + m;
     sr.part = sr.count + m;
-    sr.terms = sr.part + TILE;
+    sr.below = sr.part + TILE;
+    sr.terms = sr.below + TILE;
+    sr.conf_e = sr.terms + RISK_BATCH * m;
+    sr.comp_e = sr.conf_e + n;
+    sr.conf_j = sr.list + m;
+    sr.comp_j = sr.conf_j + n;
     for (size_t q = 0; q < m; q++) sr.count[q] = (double)(sr.start[q + 1] - sr.start[q]);
     double *const eu_self = trace ? trace->eu_self : NULL;
     double *const eu_other = trace ? trace->eu_other : NULL;
     double *bs = sr.scratch, *bf = bs + m, *dd = bf + m; /* per receiver position */
-    double *prow = dd + m, *pcol = prow + m;
+    double *prow = dd + m, *pcol = prow + m, *logs = pcol + m; /* logs: [2m] */
     eum_status status = EUM_ROUND_OK;
 
     /* Risk phase, every r = 1: δ is the distance itself (pow(d, 1) = d), and the votes come
      * from the same table as the offer phase's. danger_i = Σ_{j≠i} E^i(j→i), j in actor order
      * as in the straight path (the spread of the dangers amplifies their rounding). */
-    sr.P = table_alloc(m * m * sizeof *sr.P);
+    const size_t tiles = (m + TILE - 1) / TILE;
+    sr.P = grow(&scratch->table, &scratch->table_bytes, block_at(tiles) * sizeof *sr.P);
+    sr.cuts = grow(&scratch->cuts, &scratch->cuts_bytes, block_at(tiles) * sizeof *sr.cuts);
     const double Z1 = phase_votes(&sr, 2);
     if (!(Z1 != 0) || !isfinite(Z1)) {
         status = EUM_ROUND_NO_INFORMATION;
@@ -342,10 +488,10 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
     double *term = sr.terms;
     for (size_t a0 = 0; a0 < m; a0 += TILE) {
         const size_t tile = m - a0 < TILE ? m - a0 : TILE;
-        gather_columns(&sr, a0, tile);
+        gather_tile(&sr, a0, tile);
         for (size_t k = 0; k < tile; k++) {
             const size_t qi = a0 + k;
-            receiver_rows(&sr, qi, sr.col + k * m, invZ1, NULL, pcol); /* pcol: P(u_q, u_qi) */
+            receiver_rows(&sr, qi, sr.col + k * m, sr.row + k * m, invZ1, NULL, pcol); /* pcol: P(u_q, u_qi) */
             for (size_t q = 0; q < m; q++) {
                 const double d = fabs(sr.u[qi] - sr.u[q]) / D;
                 bs[q] = eum_utility(0.5 - 0.5 * d); /* Us, Uf with r = 1 */
@@ -380,11 +526,18 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
     const double invZ = 1 / Z2;
     for (size_t a0 = 0; a0 < m; a0 += TILE) {
         const size_t tile = m - a0 < TILE ? m - a0 : TILE;
-        gather_columns(&sr, a0, tile);
+        gather_tile(&sr, a0, tile);
         for (size_t k = 0; k < tile; k++) {
             const size_t qi = a0 + k;
-            receiver_rows(&sr, qi, sr.col + k * m, invZ, prow, pcol);
+            receiver_rows(&sr, qi, sr.col + k * m, sr.row + k * m, invZ, prow, pcol);
             for (size_t q = 0; q < m; q++) dd[q] = fabs(sr.u[qi] - sr.u[q]) / D;
+            if (cfg->array_powers) { /* the logs of the bases once per position */
+                for (size_t q = 0; q < m; q++) {
+                    logs[q] = 0.5 - 0.5 * dd[q];
+                    logs[m + q] = 0.5 + 0.5 * dd[q];
+                }
+                en_log_array(logs, 2 * m);
+            }
             for (size_t t = sr.start[qi]; t < sr.start[qi + 1]; t++) {
                 const size_t i = sr.rank_actor[t];
                 const double ri = r[i];
@@ -393,13 +546,8 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
                         bs[q] = pow(0.5 - 0.5 * dd[q], ri);
                         bf[q] = q == qi ? bs[q] : pow(0.5 + 0.5 * dd[q], ri);
                     }
-                } else {
-                    for (size_t q = 0; q < m; q++) {
-                        bs[q] = 0.5 - 0.5 * dd[q];
-                        bf[q] = 0.5 + 0.5 * dd[q];
-                    }
-                    en_log_array(bs, 2 * m);
-                    for (size_t q = 0; q < 2 * m; q++) bs[q] *= ri;
+                } else { /* bs and bf are one array of 2m */
+                    for (size_t q = 0; q < 2 * m; q++) bs[q] = logs[q] * ri;
                     en_exp_array(bs, 2 * m);
                 }
                 const double Usq = eum_utility(bs[qi]);
@@ -416,41 +564,105 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
                         e_other[q] = scholz_eu_u(pcol[q], Us[q], Uf[q], Usq, s[i], Q);
                     }
                     e_other[qi] = 0.0; /* no offer between actors at one position */
+                    /* the positions with e_ji > 0 listed without a branch (it would be
+                     * mispredicted about as often as taken), then visited */
+                    size_t found = 0;
                     for (size_t q = 0; q < m; q++) {
-                        if (!(e_other[q] > 0)) continue;
+                        sr.list[found] = q;
+                        found += e_other[q] > 0;
+                    }
+                    /* each offer sorted into confrontations and compromises (the tests of
+                     * choice_offer) without a branch, then each kind offered: choice_offer's
+                     * own tests then always go the same way */
+                    size_t confrontations = 0, compromises = 0;
+                    for (size_t f = 0; f < found; f++) {
+                        const size_t q = sr.list[f];
+                        const double e_ji = e_other[q];
                         for (size_t tj = sr.start[q]; tj < sr.start[q + 1]; tj++) {
                             const size_t j = sr.rank_actor[tj];
                             const double e_ij = scholz_eu_u(prow[q], Us[q], Uf[q], Usq, s[j], Q);
-                            choice_offer(&ch, j, x[i], x[j], e_ij, e_other[q]);
+                            const int conf = (e_ji > e_ij) & (e_ij > 0);
+                            const int comp = (e_ji > 0) & (0 > e_ij) & (e_ji > fabs(e_ij));
+                            sr.conf_j[confrontations] = j;
+                            sr.conf_e[confrontations] = e_ij;
+                            confrontations += conf;
+                            sr.comp_j[compromises] = j;
+                            sr.comp_e[compromises] = e_ij;
+                            compromises += comp;
                         }
+                    }
+                    for (size_t f = 0; f < confrontations; f++) {
+                        const size_t j = sr.conf_j[f];
+                        choice_offer(&ch, j, x[i], x[j], sr.conf_e[f], e_other[sr.index[j]]);
+                    }
+                    for (size_t f = 0; f < compromises; f++) {
+                        const size_t j = sr.comp_j[f];
+                        choice_offer(&ch, j, x[i], x[j], sr.comp_e[f], e_other[sr.index[j]]);
                     }
                     choice_apply(&ch, i, x, x_out, &moves[i]);
                     continue;
                 }
                 for (size_t j = 0; j < n; j++) {
                     const size_t qj = sr.index[j];
-                    if (qj == qi) {
-                        if (eu_self) /* P = 0, dist = 0: Us = Uf = Usq */
-                            eu_self[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[j], Q);
-                        if (eu_other)
-                            eu_other[i * n + j] = j == i ? NAN : scholz_eu_u(0, Usq, Usq, Usq, s[i], Q);
-                        continue;
-                    }
-                    const double Us = eum_utility(bs[qj]), Uf = eum_utility(bf[qj]);
-                    const double e_ij = scholz_eu_u(prow[qj], Us, Uf, Usq, s[j], Q);
-                    const double e_ji = scholz_eu_u(pcol[qj], Us, Uf, Usq, s[i], Q);
+                    double e_ij, e_ji;
+                    const int offers = scholz_offer_eus(qj == qi, j == i, bs[qj], bf[qj], Usq,
+                                                        prow[qj], pcol[qj], s[i], s[j], Q,
+                                                        &e_ij, &e_ji);
                     if (eu_self) eu_self[i * n + j] = e_ij;
                     if (eu_other) eu_other[i * n + j] = e_ji;
-                    choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
+                    if (offers) choice_offer(&ch, j, x[i], x[j], e_ij, e_ji);
                 }
                 choice_apply(&ch, i, x, x_out, &moves[i]);
             }
         }
     }
 done:
-    free(sr.P);
-    free(small);
-    free(block);
-    free(sr.rank_actor);
+    if (scratch == &local) {
+        free(local.table);
+        free(local.cuts);
+        free(local.small);
+    }
     return status;
+}
+
+typedef eum_status (*sorted_round_fn)(const eum_config *, size_t, const double *, const double *,
+                                      const double *, double *, eum_move *, eum_trace *);
+
+static eum_status sorted_round_generic(const eum_config *cfg, size_t n, const double *c,
+                                       const double *s, const double *x, double *x_out,
+                                       eum_move *moves, eum_trace *trace)
+{
+    return sorted_round_body(cfg, n, c, s, x, x_out, moves, trace);
+}
+
+#ifdef SORTED_AVX2
+__attribute__((target("avx2"))) static eum_status
+sorted_round_avx2(const eum_config *cfg, size_t n, const double *c, const double *s,
+                  const double *x, double *x_out, eum_move *moves, eum_trace *trace)
+{
+    return sorted_round_body(cfg, n, c, s, x, x_out, moves, trace);
+}
+#endif
+
+/* The version for this CPU. Threads that race on the first call store the same pointer; the
+ * atomic makes that race defined behaviour. */
+static sorted_round_fn sorted_round_choose(void)
+{
+    static _Atomic(sorted_round_fn) chosen;
+    sorted_round_fn fn = atomic_load_explicit(&chosen, memory_order_relaxed);
+    if (fn) return fn;
+    fn = sorted_round_generic;
+#ifdef SORTED_AVX2
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) fn = sorted_round_avx2;
+#endif
+    atomic_store_explicit(&chosen, fn, memory_order_relaxed);
+    return fn;
+}
+
+eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double *c,
+                                   const double *s, const double *x, double *x_out,
+                                   eum_move *moves, eum_trace *trace)
+{
+    return sorted_round_choose()(cfg, n, c, s, x, x_out, moves, trace);
 }
