@@ -47,6 +47,7 @@
 #define SMP_GAIN_MARGIN 1e-9      /* far above the round-off of a gain (gains are at most 4) */
 #define SMP_SCREEN_CHUNK 16       /* targets screened before the best gain is updated */
 #define SMP_SCREEN_STEP 16        /* third parties between two looks at the screen's bound */
+#define SMP_SCREEN_STATE 6        /* doubles the screen keeps per target */
 
 void smp_config_default(smp_config *c)
 {
@@ -167,6 +168,7 @@ typedef struct smp_work {
        about a tenth of a round's time at 1,000 actors) */
     double *Tt;               /* n × n: Tt[m][a] = U^a(a, m) */
     double *row_sum, *abs_sum; /* n: Σ_m U^a(a, m) in order, Σ_m |U^a(a, m)| */
+    double *zeros;            /* n zeros: the status quo's error bounds */
     double *bu, *bu_eps;      /* bargains × n: utilities of the bargains, their error bounds */
     size_t bu_capacity;       /* bargains the two hold */
     size_t queues_filtered, queues_exact; /* statistics: queue winners decided by the filter
@@ -179,7 +181,8 @@ typedef struct smp_work {
 typedef struct smp_election {
     size_t capacity; /* options the tables hold */
     double *C, *P, *p, *q, *ct, *u, *panel;
-    double *eps, *filter; /* the filtered queue election: the utilities' bounds, its scratch */
+    double *filter;       /* the filtered queue election's scratch */
+    const double **rows;  /* capacity: the error bounds' rows of its options */
 } smp_election;
 
 typedef struct smp_candidate {
@@ -196,7 +199,7 @@ typedef struct smp_scratch {
     int *perm;                        /* n */
     double *pw, *pui, *pum, *prh;     /* n each: power, U(m,i), U(m,m), risk in that order */
     double *cap;                      /* n + 1: suffix sums of the third parties' caps */
-    double *screen_state;             /* 4 n: the screen's sums per target */
+    double *screen_state;             /* SMP_SCREEN_STATE n: the screen's sums per target */
     size_t *screen_list;              /* n: the targets being screened */
     size_t *perm_tmp;                 /* n: the sort's buffer */
     size_t challenges_evaluated, challenges_screened, screen_terms; /* statistics */
@@ -208,8 +211,8 @@ static void ensure_election(const smp_work *w, smp_election *e, size_t options)
     size_t cap = options < 16 ? 16 : options;
     size_t cap4 = (cap + 3) / 4 * 4;
     free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
-    free(e->eps), free(e->filter);
-    e->eps = en_xmalloc(w->n * cap * sizeof *e->eps);
+    free(e->filter), free(e->rows);
+    e->rows = en_xmalloc(cap * sizeof *e->rows);
     e->filter = en_xmalloc(smp_filter_scratch_size(cap) * sizeof *e->filter);
     e->C = en_xmalloc(cap * cap * sizeof *e->C);
     e->P = en_xmalloc(cap * cap * sizeof *e->P);
@@ -224,7 +227,7 @@ static void ensure_election(const smp_work *w, smp_election *e, size_t options)
 static void election_free(smp_election *e)
 {
     free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
-    free(e->eps), free(e->filter);
+    free(e->filter), free(e->rows);
     memset(e, 0, sizeof *e);
 }
 
@@ -1009,11 +1012,15 @@ static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
                              double r, double best)
 {
     size_t n = w->n, len = n - 1;
-    double *st = sc->screen_state; /* 4 per listed target: ci0, cj0, chij, chji */
+    /* SMP_SCREEN_STATE per listed target: ci0, cj0, chij, chji, Δ = U(i,i) − U(i,j), 2·S_j */
+    double *st = sc->screen_state;
     for (size_t c = 0; c < count; c++) {
-        double u_ij, u_ii_unused;
-        challenge_start(w, sc, i, cand[list[c]].j, &st[4 * c], &st[4 * c + 1], &u_ii_unused, &u_ij);
-        st[4 * c + 2] = st[4 * c], st[4 * c + 3] = st[4 * c + 1];
+        double u_ij, u_ii_unused, *v = &st[SMP_SCREEN_STATE * c];
+        size_t j = cand[list[c]].j;
+        challenge_start(w, sc, i, j, &v[0], &v[1], &u_ii_unused, &u_ij);
+        v[2] = v[0], v[3] = v[1];
+        v[4] = u_ii - scalar_utility(w->distance[i * w->n + j], r);
+        v[5] = 2 * w->salience_total[j];
     }
     size_t t0 = 0, stretch = SMP_SCREEN_STEP;
     while (count && t0 < len) {
@@ -1024,7 +1031,7 @@ static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
             for (size_t l = 0; l < 4; l++) {
                 size_t k = c + l < count ? c + l : c;
                 js[l] = cand[list[k]].j;
-                sp[l] = &st[4 * k];
+                sp[l] = &st[SMP_SCREEN_STATE * k];
             }
             double keep[4][4]; /* a repeated lane must not add its votes twice */
             for (size_t l = 0; l < 4; l++) memcpy(keep[l], sp[l], sizeof keep[l]);
@@ -1041,26 +1048,22 @@ static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
          * (that target is evaluated exactly: it stays). */
         double floor_gain = best;
         for (size_t c = 0; t1 == len && c < count; c++) {
-            const double *v = &st[4 * c];
-            size_t j = cand[list[c]].j;
+            const double *v = &st[SMP_SCREEN_STATE * c];
             double phi = v[2] / (v[2] + v[3]) - 1e-9;
-            double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
-            double g = delta * (1 - 2 * w->salience_total[j] * (1 - (phi > 0 ? phi : 0)));
+            double g = v[4] * (1 - v[5] * (1 - (phi > 0 ? phi : 0)));
             g -= SMP_GAIN_MARGIN;
             if (g > floor_gain) floor_gain = g;
         }
         size_t kept = 0;
         for (size_t c = 0; c < count; c++) {
-            const double *v = &st[4 * c];
-            size_t j = cand[list[c]].j;
+            const double *v = &st[SMP_SCREEN_STATE * c];
             double up = v[2] + rest;
             double phi = up / (up + v[3]) + 1e-9;
             if (phi > 1) phi = 1;
-            double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
-            double g = delta * (1 - 2 * w->salience_total[j] * (1 - phi));
+            double g = v[4] * (1 - v[5] * (1 - phi));
             if (!(g + SMP_GAIN_MARGIN < floor_gain)) {
                 list[kept] = list[c];
-                memmove(&st[4 * kept], v, 4 * sizeof *v);
+                memmove(&st[SMP_SCREEN_STATE * kept], v, SMP_SCREEN_STATE * sizeof *v);
                 kept++;
             }
         }
@@ -1591,13 +1594,16 @@ static void queue_filter_task(void *ctx, size_t part, size_t parts)
         t->pick[k] = 0;
         if (q < 2) continue;
         ensure_election(w, e, q);
-        for (size_t a = 0; a < n; a++)
-            for (size_t o = 0; o < q; o++) {
-                int sq = queue[o] < 0;
+        const double **eps = e->rows;
+        for (size_t o = 0; o < q; o++) { /* the status quo's utilities are exact */
+            int sq = queue[o] < 0;
+            eps[o] = sq ? w->zeros : &w->bu_eps[(size_t)queue[o] * n];
+            for (size_t a = 0; a < n; a++)
                 e->u[a * q + o] = sq ? w->sq_utility[a] : w->bu[(size_t)queue[o] * n + a];
-                e->eps[a * q + o] = sq ? 0.0 : w->bu_eps[(size_t)queue[o] * n + a];
-            }
-        t->pick[k] = smp_filter_queue_winner(n, q, w->capability, e->u, e->eps, e->filter);
+        }
+        /* the coalitions from the approximate utilities by the engine's own kernels */
+        coalitions(w, e, n, q, w->capability, 1);
+        t->pick[k] = smp_filter_queue_winner(n, q, w->capability, eps, e->C, e->filter);
     }
 }
 
@@ -1911,6 +1917,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.Tt = en_xmalloc(n * n * sizeof(double));
     w.row_sum = en_xmalloc(n * sizeof(double));
     w.abs_sum = en_xmalloc(n * sizeof(double));
+    w.zeros = en_xcalloc(n, sizeof(double));
     for (size_t i = 0; i < n; i++) w.hint[i] = -1;
     long cores = config->threads > 0 ? config->threads : sysconf(_SC_NPROCESSORS_ONLN);
     w.threads = cores < 1 ? 1 : cores > SMP_MAX_THREADS ? SMP_MAX_THREADS : (int)cores;
@@ -1927,7 +1934,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         sc->pw = en_xmalloc(4 * n * sizeof(double));
         sc->pui = sc->pw + n, sc->pum = sc->pui + n, sc->prh = sc->pum + n;
         sc->cap = en_xmalloc((n + 1) * sizeof(double));
-        sc->screen_state = en_xmalloc(4 * n * sizeof(double));
+        sc->screen_state = en_xmalloc(SMP_SCREEN_STATE * n * sizeof(double));
         sc->screen_list = en_xmalloc(n * sizeof *sc->screen_list);
         sc->perm_tmp = en_xmalloc(n * sizeof *sc->perm_tmp);
     }
@@ -2004,7 +2011,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     free(w.salience_total), free(w.salience_squares), free(w.effective_power);
     free(w.x), free(w.ideal), free(w.distance), free(w.distance_t), free(w.risk);
     free(w.sq_utility), free(w.hint);
-    free(w.Tt), free(w.row_sum), free(w.abs_sum), free(w.bu), free(w.bu_eps);
+    free(w.Tt), free(w.row_sum), free(w.abs_sum), free(w.zeros), free(w.bu), free(w.bu_eps);
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
         free(sc->rh), free(sc->uh_i), free(sc->uh_m), free(sc->third_party_vote), free(sc->delta);

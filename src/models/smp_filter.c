@@ -22,7 +22,7 @@ void smp_filter_set_bound_scale(double scale) { bound_scale = scale; }
 
 double smp_filter_bound_scale(void) { return bound_scale; }
 
-size_t smp_filter_scratch_size(size_t q) { return 2 * q * q + 2 * q; }
+size_t smp_filter_scratch_size(size_t q) { return 2 * q * q + 3 * q; }
 
 /* The exact bargain utility is fl(fl(0 + ui + ur + Σ_{m∉{I,J}} T_m) / n), the n terms added
  * in KTAB's order: within γ_n·(|ui| + |ur| + A) of the real sum R. The shortcut computes
@@ -41,8 +41,44 @@ double smp_filter_utility_eps(size_t n, double ui, double ur, double abs_sum)
     return bound_scale * (e + SMP_FILTER_TINY);
 }
 
-long smp_filter_queue_winner(size_t voters, size_t q, const double *weight, const double *u,
-                             const double *eps, double *scratch)
+/* Σ_a pos(w_a (x_a − y_a)) and Σ_a pos(w_a (y_a − x_a)) in four interleaved partial sums
+ * (branch-free, independent): the filter's sums may run in any order, since the γ bound below
+ * holds for every order of adding the terms. */
+static void pair_sums(size_t voters, const double *w, const double *x, const double *y,
+                      double *pro, double *con)
+{
+    double p[4] = {0, 0, 0, 0}, c[4] = {0, 0, 0, 0};
+    size_t a = 0;
+    for (; a + 4 <= voters; a += 4)
+        for (size_t l = 0; l < 4; l++) {
+            double v = w[a + l] * (x[a + l] - y[a + l]);
+            p[l] += v > 0 ? v : 0.0;
+            c[l] -= v < 0 ? v : 0.0;
+        }
+    double sp = (p[0] + p[1]) + (p[2] + p[3]), sc = (c[0] + c[1]) + (c[2] + c[3]);
+    for (; a < voters; a++) {
+        double v = w[a] * (x[a] - y[a]);
+        sp += v > 0 ? v : 0.0;
+        sc -= v < 0 ? v : 0.0;
+    }
+    *pro = sp, *con = sc;
+}
+
+void smp_filter_coalitions(size_t voters, size_t q, const double *weight,
+                           const double *const *u, double *C)
+{
+    for (size_t x = 0; x < q; x++) {
+        C[x * q + x] = SMP_FILTER_FLOOR;
+        for (size_t y = 0; y < x; y++) {
+            double cxy, cyx;
+            pair_sums(voters, weight, u[x], u[y], &cxy, &cyx);
+            C[x * q + y] = cxy + SMP_FILTER_FLOOR, C[y * q + x] = cyx + SMP_FILTER_FLOOR;
+        }
+    }
+}
+
+long smp_filter_queue_winner(size_t voters, size_t q, const double *weight,
+                             const double *const *eps, const double *Chat, double *scratch)
 {
     if (q < 2) return -1;
     const double s = bound_scale;
@@ -56,19 +92,21 @@ long smp_filter_queue_winner(size_t voters, size_t q, const double *weight, cons
     for (size_t a = 0; a < voters; a++)
         if (!(weight[a] >= 0) || !isfinite(weight[a])) return -1;
     double *clo = scratch, *chi = clo + q * q, *lo = chi + q * q, *hi = lo + q;
+    /* E_x = Σ_a w_a ε_ax: the pair's dd below is E_x + E_y, a sum of the same non-negative
+     * terms as Σ_a w_a (ε_ax + ε_ay), so within the same γ of the real one */
+    double *E = hi + q;
+    for (size_t x = 0; x < q; x++) {
+        double e = 0.0;
+        for (size_t a = 0; a < voters; a++) e += weight[a] * eps[x][a];
+        if (!isfinite(e)) return -1;
+        E[x] = e;
+    }
     for (size_t x = 0; x < q; x++) {
         for (size_t y = 0; y < x; y++) {
-            /* Ĉ(x:y), Ĉ(y:x) as the engine sums them, and dd = Σ_a w_a (ε_ax + ε_ay). The
+            /* Ĉ(x:y), Ĉ(y:x) (summed in any order), and dd = Σ_a w_a (ε_ax + ε_ay). The
              * positive part is 1-Lipschitz, so the real sums from the exact and from the
              * approximate utilities differ by at most the real dd, which is below dd(1 + γ). */
-            double cxy = SMP_FILTER_FLOOR, cyx = SMP_FILTER_FLOOR, dd = 0.0;
-            for (size_t a = 0; a < voters; a++) {
-                double w = weight[a];
-                double v = w * (u[a * q + x] - u[a * q + y]);
-                if (v > 0) cxy += v;
-                if (v < 0) cyx -= v;
-                dd += w * (eps[a * q + x] + eps[a * q + y]);
-            }
+            double cxy = Chat[x * q + y], cyx = Chat[y * q + x], dd = E[x] + E[y];
             if (!isfinite(cxy) || !isfinite(cyx) || !isfinite(dd)) return -1;
             dd *= s;
             /* C ≤ (1+γ)/(1−γ)·(Ĉ + dd) ≤ (1 + g)(Ĉ + dd);

@@ -11,14 +11,21 @@
 
 /* The winner of the election the smp engine holds over a queue of q options (proportional
  * votes, linear victory odds, conditional product, the most likely option wins, ties to the
- * first), decided from approximate utilities: u (voters × q, row per voter) holds values within
- * eps (same shape, each >= 0) of the utilities the exact election would use, weight the voters'
- * weights. Returns the option the exact election picks, or -1 when the bounds cannot prove which
- * (near-ties, non-finite or negative input, q < 2): then the caller holds the exact election.
- * scratch: smp_filter_scratch_size(q) doubles.
- * Time complexity: O(q² × voters). */
-long smp_filter_queue_winner(size_t voters, size_t q, const double *weight, const double *u,
-                             const double *eps, double *scratch);
+ * first), decided from approximate utilities: voter a's approximate utility of option o is
+ * within eps[o][a] (>= 0; q rows of `voters` values) of its utility in the exact election, and
+ * Chat (q × q) holds the coalition strengths computed from the approximate utilities — the
+ * floor 1e-8 plus the positive votes weight[a]·(u_x − u_y), added in any order (the engine's
+ * own kernels, or smp_filter_coalitions). Returns the option the exact election picks, or -1
+ * when the bounds cannot prove which (near-ties, non-finite or negative input, q < 2): then the
+ * caller holds the exact election. scratch: smp_filter_scratch_size(q) doubles.
+ * Time complexity: O(q × voters + q²). */
+long smp_filter_queue_winner(size_t voters, size_t q, const double *weight,
+                             const double *const *eps, const double *Chat, double *scratch);
+
+/* The coalition strengths Chat of smp_filter_queue_winner from utility rows u[o][a], in a
+ * simple loop (tests, and a reference for the engine's kernels). Time complexity: O(q² × voters). */
+void smp_filter_coalitions(size_t voters, size_t q, const double *weight,
+                           const double *const *u, double *C);
 
 /* The number of doubles smp_filter_queue_winner needs as scratch. Time complexity: O(1). */
 size_t smp_filter_scratch_size(size_t q);

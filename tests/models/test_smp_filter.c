@@ -57,7 +57,26 @@ static size_t exact_pick(size_t voters, size_t q, const double *w, const double 
     return pick;
 }
 
-static double scratch[2 * 16 * 16 + 2 * 16];
+static double scratch[2 * 16 * 16 + 3 * 16];
+
+/* The filter takes one row per option; the tests build voter-major tables (u[a·q + o]). */
+static long filter(size_t voters, size_t q, const double *w, const double *u, const double *eps)
+{
+    double *cols = malloc(2 * voters * q * sizeof *cols);
+    const double *urow[16], *erow[16];
+    for (size_t o = 0; o < q; o++) {
+        for (size_t a = 0; a < voters; a++) {
+            cols[o * voters + a] = u[a * q + o];
+            cols[(q + o) * voters + a] = eps[a * q + o];
+        }
+        urow[o] = &cols[o * voters], erow[o] = &cols[(q + o) * voters];
+    }
+    double C[16 * 16];
+    smp_filter_coalitions(voters, q, w, urow, C);
+    long got = smp_filter_queue_winner(voters, q, w, erow, C, scratch);
+    free(cols);
+    return got;
+}
 
 /* Random elections: options close together (utilities 0.5 ± 1e-3), approximate utilities off
  * by up to their bound in a random direction. Returns how many decisions were wrong; *decided
@@ -78,7 +97,7 @@ static int random_elections(int trials, int *decided)
                 ua[a * q + o] = u[a * q + o] + eps[a * q + o] * (2 * uniform() - 1);
             }
         }
-        long got = smp_filter_queue_winner(voters, q, w, ua, eps, scratch);
+        long got = filter(voters, q, w, ua, eps);
         if (got >= 0) {
             (*decided)++;
             if ((size_t)got != exact_pick(voters, q, w, u)) wrong++;
@@ -119,7 +138,7 @@ static int near_ties(int trials, int *decided)
                 double lean = o == loser ? 1 : o == truth ? -1 : 0;
                 ua[a * q + o] = u[a * q + o] + lean * 1e-12;
             }
-        long got = smp_filter_queue_winner(voters, q, w, ua, eps, scratch);
+        long got = filter(voters, q, w, ua, eps);
         if (got >= 0) {
             (*decided)++;
             if ((size_t)got != truth) wrong++;
@@ -155,13 +174,13 @@ static void undecidable_input(void **state)
 {
     (void)state;
     double w[2] = {1, 1}, u[4] = {0.5, 0.5, 0.5, 0.5}, eps[4] = {0};
-    assert_int_equal(smp_filter_queue_winner(2, 2, w, u, eps, scratch), -1); /* a tie */
-    assert_int_equal(smp_filter_queue_winner(2, 1, w, u, eps, scratch), -1); /* one option */
+    assert_int_equal(filter(2, 2, w, u, eps), -1); /* a tie */
+    assert_int_equal(filter(2, 1, w, u, eps), -1); /* one option */
     double bad[2] = {1, NAN}, u2[4] = {0.9, 0.1, 0.9, 0.1};
-    assert_int_equal(smp_filter_queue_winner(2, 2, bad, u2, eps, scratch), -1);
+    assert_int_equal(filter(2, 2, bad, u2, eps), -1);
     double neg[2] = {1, -1};
-    assert_int_equal(smp_filter_queue_winner(2, 2, neg, u2, eps, scratch), -1);
-    assert_int_equal(smp_filter_queue_winner(2, 2, w, u2, eps, scratch), 0); /* clear */
+    assert_int_equal(filter(2, 2, neg, u2, eps), -1);
+    assert_int_equal(filter(2, 2, w, u2, eps), 0); /* clear */
 }
 
 /* The shortcut of a bargain's utility against the ordered sum, n = 1000 terms in [−2, 1]
