@@ -9,8 +9,10 @@
  * perspective (O(n⁴)), but only to log it; that work changes no position and is skipped here.
  * What makes 1,000 actors interactive (docs/models/smp.md, "Speed"): a bound on each challenge's
  * gain that rules most targets out unevaluated, register-tiled (SSE2, or AVX2 when the CPU has
- * it) election sums and challenges, and worker threads over a fixed partition of the work. None
- * of it changes a bit of the output; smp_use_plain_kernels turns it off for the tests.
+ * it) election sums and challenges, worker threads over a fixed partition of the work, and,
+ * without a trace, queue winners decided by a filter (smp_filter.c) from O(n²) bargain utilities
+ * with a proven error bound. None of it changes a bit of the output; smp_use_plain_kernels turns
+ * it off for the tests.
  */
 #include <math.h>
 #include <pthread.h>
