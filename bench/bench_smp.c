@@ -16,6 +16,8 @@
  *        bench_smp scale     (whole runs to KTAB's stop rule of 250, 500 and 1000 random actors
  *                             in 6 dimensions on one thread, the reference at 250 only, in one
  *                             run; CPU per round and its growth exponent)
+ *        bench_smp run N D [ROUNDS [THREADS]]  (one engine run of N random actors in D
+ *                             dimensions; CPU, wall, and a checksum of the last positions)
  */
 #include <math.h>
 #include <stdint.h>
@@ -358,9 +360,32 @@ static int scale(void)
     return 0;
 }
 
+/* bench_smp run N D [ROUNDS [THREADS]]: one engine run on a synthetic set (ROUNDS 0: to the
+ * stop rule), its CPU and wall seconds and a checksum of the last positions' bits, to compare
+ * two builds. */
+static int one_run(int argc, char **argv)
+{
+    size_t n = (size_t)atol(argv[2]), d = argc > 3 ? (size_t)atol(argv[3]) : 6;
+    int rounds = argc > 4 ? atoi(argv[4]) : 0, threads = argc > 5 ? atoi(argv[5]) : 1;
+    data D = synthetic(n, d, 7);
+    double *a = malloc(n * d * sizeof(double));
+    timing e = time_engine(&D, 1, a, rounds, threads);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t k = 0; k < n * d; k++) {
+        uint64_t bits;
+        memcpy(&bits, &a[k], sizeof bits);
+        h = (h ^ bits) * 1099511628211ull;
+    }
+    printf("%zu x %zu: %zu rounds, %.3f s CPU, %.3f s wall, %.4f s CPU per round, positions %016llx\n",
+           n, d, e.states - 1, e.cpu, e.wall, e.cpu / (double)(e.states - 1), (unsigned long long)h);
+    free(a), free(D.c), free(D.x), free(D.s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "scale") == 0) return scale();
+    if (argc > 2 && strcmp(argv[1], "run") == 0) return one_run(argc, argv);
     int reps = argc > 1 && strcmp(argv[1], "quick") == 0 ? 1 : 3;
     const char *files[] = {"dummyData-a040.csv", "dummyData-a080.csv", "dummyData-a160.csv",
                            "dummyData_6Dim.csv"};

@@ -79,7 +79,9 @@ typedef struct smp_output {
  * Errors: EN_ERROR_MODEL when a Markov election does not converge in 1000 iterations;
  * EN_ERROR_INTERNAL on inconsistent input (n < 2, d < 1).
  * Time complexity: O(rounds × n² × (n + d)): the risk election over all positions and the
- * bargains' utilities are n³ sums each, the target search O(n² log n) plus O(n) per target
+ * bargains' utilities are n³ sums each (without record, deterministic transitions and the
+ * default election, the utilities cost O(n² d) plus n² per bargain of a queue whose winner the
+ * filter of smp_filter.h cannot prove), the target search O(n² log n) plus O(n) per target
  * it cannot rule out (at worst all: n³); queue elections add O(Σ_k q_k² × n) for queue sizes
  * q_k, and the winning probabilities one more n³ election per state with record. */
 en_status smp_solve(const smp_input *input, const smp_config *config, smp_output *out,

@@ -9,19 +9,25 @@
  * perspective (O(n⁴)), but only to log it; that work changes no position and is skipped here.
  * What makes 1,000 actors interactive (docs/models/smp.md, "Speed"): a bound on each challenge's
  * gain that rules most targets out unevaluated, register-tiled (SSE2, or AVX2 when the CPU has
- * it) election sums and challenges, and worker threads over a fixed partition of the work. None
- * of it changes a bit of the output; smp_use_plain_kernels turns it off for the tests.
+ * it) election sums and challenges, worker threads over a fixed partition of the work, and,
+ * without a trace, queue winners decided by a filter (smp_filter.c) from O(n²) bargain utilities
+ * with a proven error bound. None of it changes a bit of the output; smp_use_plain_kernels turns
+ * it off for the tests.
  */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef SMP_STATS
+#include <stdio.h>
+#endif
 
 #include "core/error.h"
 #include "core/oom.h"
 #include "core/util.h"
 #include "models/smp.h"
+#include "models/smp_filter.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -43,6 +49,7 @@
 #define SMP_GAIN_MARGIN 1e-9      /* far above the round-off of a gain (gains are at most 4) */
 #define SMP_SCREEN_CHUNK 16       /* targets screened before the best gain is updated */
 #define SMP_SCREEN_STEP 16        /* third parties between two looks at the screen's bound */
+#define SMP_SCREEN_STATE 6        /* doubles the screen keeps per target */
 
 void smp_config_default(smp_config *c)
 {
@@ -159,6 +166,15 @@ typedef struct smp_work {
     long *hint;               /* n: each actor's target in the previous round (-1: none); it
                                  orders the target search, never decides it */
     int threads;              /* workers of the parallel phases (1: none) */
+    /* a round's tables, kept from round to round (fresh pages for them every round cost
+       about a tenth of a round's time at 1,000 actors) */
+    double *Tt;               /* n × n: Tt[m][a] = U^a(a, m) */
+    double *row_sum, *abs_sum; /* n: Σ_m U^a(a, m) in order, Σ_m |U^a(a, m)| */
+    double *zeros;            /* n zeros: the status quo's error bounds */
+    double *bu, *bu_eps;      /* bargains × n: utilities of the bargains, their error bounds */
+    size_t bu_capacity;       /* bargains the two hold */
+    size_t queues_filtered, queues_exact; /* statistics: queue winners decided by the filter
+                                             or by the exact election */
     struct smp_scratch *scratch; /* one per worker */
     smp_rng rng;
 } smp_work;
@@ -167,6 +183,8 @@ typedef struct smp_work {
 typedef struct smp_election {
     size_t capacity; /* options the tables hold */
     double *C, *P, *p, *q, *ct, *u, *panel;
+    double *filter;       /* the filtered queue election's scratch */
+    const double **rows;  /* capacity: the error bounds' rows of its options */
 } smp_election;
 
 typedef struct smp_candidate {
@@ -183,10 +201,10 @@ typedef struct smp_scratch {
     int *perm;                        /* n */
     double *pw, *pui, *pum, *prh;     /* n each: power, U(m,i), U(m,m), risk in that order */
     double *cap;                      /* n + 1: suffix sums of the third parties' caps */
-    double *screen_state;             /* 4 n: the screen's sums per target */
+    double *screen_state;             /* SMP_SCREEN_STATE n: the screen's sums per target */
     size_t *screen_list;              /* n: the targets being screened */
     size_t *perm_tmp;                 /* n: the sort's buffer */
-    size_t challenges_evaluated, challenges_screened;
+    size_t challenges_evaluated, challenges_screened, screen_terms; /* statistics */
 } smp_scratch;
 
 static void ensure_election(const smp_work *w, smp_election *e, size_t options)
@@ -195,6 +213,9 @@ static void ensure_election(const smp_work *w, smp_election *e, size_t options)
     size_t cap = options < 16 ? 16 : options;
     size_t cap4 = (cap + 3) / 4 * 4;
     free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
+    free(e->filter), free(e->rows);
+    e->rows = en_xmalloc(cap * sizeof *e->rows);
+    e->filter = en_xmalloc(smp_filter_scratch_size(cap) * sizeof *e->filter);
     e->C = en_xmalloc(cap * cap * sizeof *e->C);
     e->P = en_xmalloc(cap * cap * sizeof *e->P);
     e->ct = en_xmalloc(cap * cap * sizeof *e->ct);
@@ -208,6 +229,7 @@ static void ensure_election(const smp_work *w, smp_election *e, size_t options)
 static void election_free(smp_election *e)
 {
     free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
+    free(e->filter), free(e->rows);
     memset(e, 0, sizeof *e);
 }
 
@@ -741,6 +763,36 @@ static void perspective(const smp_work *w, smp_scratch *sc, size_t h, size_t i)
 }
 
 #ifdef SMP_HAVE_AVX2_KERNEL
+/* A third party's vote in a challenge, four lanes at once: lane l holds third party m's power
+ * wm, its utilities ui = U(m,i) and um = U(m,m), its estimated risk r and its distance dm to
+ * the target j, and the principals' sums ci, cj. The operations are challenge()'s scalar loop
+ * lane by lane (MINPD/MAXPD against 1 and 0 are exactly its comparisons; no FMA), so every
+ * lane is that loop's double. The three AVX2 kernels below share it. */
+__attribute__((target("avx2"), always_inline)) static inline __m256d
+third_party_vote4(__m256d dm, __m256d wm, __m256d ui, __m256d um, __m256d r, __m256d ci,
+                  __m256d cj, int full, int none)
+{
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    __m256d uj = _mm256_mul_pd(_mm256_sub_pd(one, dm),
+                   _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(dm, one), r)));
+    __m256d v0 = _mm256_mul_pd(wm, _mm256_sub_pd(ui, uj));
+    __m256d cni = _mm256_add_pd(ci, _mm256_max_pd(v0, zero));
+    __m256d cnj = _mm256_sub_pd(cj, _mm256_min_pd(v0, zero));
+    __m256d pi = _mm256_div_pd(cni, _mm256_add_pd(cni, cnj));
+    __m256d qi = _mm256_sub_pd(one, pi);
+    __m256d ui2 = _mm256_add_pd(ui, ui), uj2 = _mm256_add_pd(uj, uj);
+    __m256d join_i_win = _mm256_add_pd(ui2, full ? ui : um);
+    __m256d join_i_lose = _mm256_add_pd(uj2, none ? um : uj);
+    __m256d join_j_lose = _mm256_add_pd(ui2, none ? um : ui);
+    __m256d join_j_win = _mm256_add_pd(uj2, full ? uj : um);
+    __m256d e_i = _mm256_add_pd(_mm256_mul_pd(pi, join_i_win), _mm256_mul_pd(qi, join_i_lose));
+    __m256d e_j = _mm256_add_pd(_mm256_mul_pd(pi, join_j_lose), _mm256_mul_pd(qi, join_j_win));
+    return _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j));
+}
+
+#endif
+
+#ifdef SMP_HAVE_AVX2_KERNEL
 /* The third parties' votes of challenge() under the proportional rule, four at a time with
  * AVX2; returns how many it filled (a multiple of four). The operations are the scalar loop's,
  * lane by lane (MINPD/MAXPD against 1 and 0 are exactly its comparisons; no FMA). */
@@ -749,28 +801,13 @@ third_party_votes_avx2(size_t n, const double *power, const double *U_i, const d
                        const double *dj, const double *rh, double ci0, double cj0, int full,
                        int none, double *vm)
 {
-    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
     const __m256d ci = _mm256_set1_pd(ci0), cj = _mm256_set1_pd(cj0);
     size_t m = 0;
     for (; m + 4 <= n; m += 4) {
         __m256d wm = _mm256_loadu_pd(&power[m]), ui = _mm256_loadu_pd(&U_i[m]);
         __m256d um = _mm256_loadu_pd(&U_m[m]), dm = _mm256_loadu_pd(&dj[m]);
         __m256d r = _mm256_loadu_pd(&rh[m]);
-        __m256d uj = _mm256_mul_pd(_mm256_sub_pd(one, dm),
-                                   _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(dm, one), r)));
-        __m256d v0 = _mm256_mul_pd(wm, _mm256_sub_pd(ui, uj));
-        __m256d cni = _mm256_add_pd(ci, _mm256_max_pd(v0, zero));
-        __m256d cnj = _mm256_sub_pd(cj, _mm256_min_pd(v0, zero));
-        __m256d pi = _mm256_div_pd(cni, _mm256_add_pd(cni, cnj));
-        __m256d qi = _mm256_sub_pd(one, pi);
-        __m256d ui2 = _mm256_add_pd(ui, ui), uj2 = _mm256_add_pd(uj, uj);
-        __m256d join_i_win = _mm256_add_pd(ui2, full ? ui : um);
-        __m256d join_i_lose = _mm256_add_pd(uj2, none ? um : uj);
-        __m256d join_j_lose = _mm256_add_pd(ui2, none ? um : ui);
-        __m256d join_j_win = _mm256_add_pd(uj2, full ? uj : um);
-        __m256d e_i = _mm256_add_pd(_mm256_mul_pd(pi, join_i_win), _mm256_mul_pd(qi, join_i_lose));
-        __m256d e_j = _mm256_add_pd(_mm256_mul_pd(pi, join_j_lose), _mm256_mul_pd(qi, join_j_win));
-        _mm256_storeu_pd(&vm[m], _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j)));
+        _mm256_storeu_pd(&vm[m], third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none));
     }
     return m;
 }
@@ -835,7 +872,7 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
     const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
     double ci0[4], cj0[4], u_ii[4], u_ij[4];
     for (int l = 0; l < 4; l++) challenge_start(w, sc, i, j[l], &ci0[l], &cj0[l], &u_ii[l], &u_ij[l]);
-    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    const __m256d zero = _mm256_setzero_pd();
     const __m256d ci = _mm256_loadu_pd(ci0), cj = _mm256_loadu_pd(cj0);
     const __m256i idx = _mm256_set_epi64x((long long)j[3], (long long)j[2], (long long)j[1],
                                           (long long)j[0]);
@@ -848,21 +885,7 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
         __m256d dm = _mm256_set_pd(d3[m], d2[m], d1[m], d0[m]);
         __m256d wm = _mm256_broadcast_sd(&power[m]), ui = _mm256_broadcast_sd(&U_i[m]);
         __m256d um = _mm256_broadcast_sd(&U_m[m]), r = _mm256_broadcast_sd(&rh[m]);
-        __m256d uj = _mm256_mul_pd(_mm256_sub_pd(one, dm),
-                                   _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(dm, one), r)));
-        __m256d v0 = _mm256_mul_pd(wm, _mm256_sub_pd(ui, uj));
-        __m256d cni = _mm256_add_pd(ci, _mm256_max_pd(v0, zero));
-        __m256d cnj = _mm256_sub_pd(cj, _mm256_min_pd(v0, zero));
-        __m256d pi = _mm256_div_pd(cni, _mm256_add_pd(cni, cnj));
-        __m256d qi = _mm256_sub_pd(one, pi);
-        __m256d ui2 = _mm256_add_pd(ui, ui), uj2 = _mm256_add_pd(uj, uj);
-        __m256d join_i_win = _mm256_add_pd(ui2, full ? ui : um);
-        __m256d join_i_lose = _mm256_add_pd(uj2, none ? um : uj);
-        __m256d join_j_lose = _mm256_add_pd(ui2, none ? um : ui);
-        __m256d join_j_win = _mm256_add_pd(uj2, full ? uj : um);
-        __m256d e_i = _mm256_add_pd(_mm256_mul_pd(pi, join_i_win), _mm256_mul_pd(qi, join_i_lose));
-        __m256d e_j = _mm256_add_pd(_mm256_mul_pd(pi, join_j_lose), _mm256_mul_pd(qi, join_j_win));
-        __m256d vm = _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j));
+        __m256d vm = third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none);
         __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
         vm = _mm256_andnot_pd(principal, vm);
         chij = _mm256_add_pd(chij, _mm256_max_pd(vm, zero));
@@ -936,7 +959,7 @@ __attribute__((target("avx2"))) static void screen4_avx2(const smp_work *w, cons
     const smp_config *c = w->config;
     const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
     const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
-    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    const __m256d zero = _mm256_setzero_pd();
     const __m256d ci = _mm256_set_pd(st[3][0], st[2][0], st[1][0], st[0][0]);
     const __m256d cj = _mm256_set_pd(st[3][1], st[2][1], st[1][1], st[0][1]);
     __m256d chij = _mm256_set_pd(st[3][2], st[2][2], st[1][2], st[0][2]);
@@ -950,21 +973,7 @@ __attribute__((target("avx2"))) static void screen4_avx2(const smp_work *w, cons
         __m256d dm = _mm256_set_pd(d3[m], d2[m], d1[m], d0[m]);
         __m256d wm = _mm256_broadcast_sd(&sc->pw[t]), ui = _mm256_broadcast_sd(&sc->pui[t]);
         __m256d um = _mm256_broadcast_sd(&sc->pum[t]), r = _mm256_broadcast_sd(&sc->prh[t]);
-        __m256d uj = _mm256_mul_pd(_mm256_sub_pd(one, dm),
-                                   _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(dm, one), r)));
-        __m256d v0 = _mm256_mul_pd(wm, _mm256_sub_pd(ui, uj));
-        __m256d cni = _mm256_add_pd(ci, _mm256_max_pd(v0, zero));
-        __m256d cnj = _mm256_sub_pd(cj, _mm256_min_pd(v0, zero));
-        __m256d pi = _mm256_div_pd(cni, _mm256_add_pd(cni, cnj));
-        __m256d qi = _mm256_sub_pd(one, pi);
-        __m256d ui2 = _mm256_add_pd(ui, ui), uj2 = _mm256_add_pd(uj, uj);
-        __m256d join_i_win = _mm256_add_pd(ui2, full ? ui : um);
-        __m256d join_i_lose = _mm256_add_pd(uj2, none ? um : uj);
-        __m256d join_j_lose = _mm256_add_pd(ui2, none ? um : ui);
-        __m256d join_j_win = _mm256_add_pd(uj2, full ? uj : um);
-        __m256d e_i = _mm256_add_pd(_mm256_mul_pd(pi, join_i_win), _mm256_mul_pd(qi, join_i_lose));
-        __m256d e_j = _mm256_add_pd(_mm256_mul_pd(pi, join_j_lose), _mm256_mul_pd(qi, join_j_win));
-        __m256d vm = _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j));
+        __m256d vm = third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none);
         __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
         vm = _mm256_andnot_pd(principal, vm);
         chij = _mm256_add_pd(chij, _mm256_max_pd(vm, zero));
@@ -1005,11 +1014,15 @@ static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
                              double r, double best)
 {
     size_t n = w->n, len = n - 1;
-    double *st = sc->screen_state; /* 4 per listed target: ci0, cj0, chij, chji */
+    /* SMP_SCREEN_STATE per listed target: ci0, cj0, chij, chji, Δ = U(i,i) − U(i,j), 2·S_j */
+    double *st = sc->screen_state;
     for (size_t c = 0; c < count; c++) {
-        double u_ij, u_ii_unused;
-        challenge_start(w, sc, i, cand[list[c]].j, &st[4 * c], &st[4 * c + 1], &u_ii_unused, &u_ij);
-        st[4 * c + 2] = st[4 * c], st[4 * c + 3] = st[4 * c + 1];
+        double u_ij, u_ii_unused, *v = &st[SMP_SCREEN_STATE * c];
+        size_t j = cand[list[c]].j;
+        challenge_start(w, sc, i, j, &v[0], &v[1], &u_ii_unused, &u_ij);
+        v[2] = v[0], v[3] = v[1];
+        v[4] = u_ii - scalar_utility(w->distance[i * w->n + j], r);
+        v[5] = 2 * w->salience_total[j];
     }
     size_t t0 = 0, stretch = SMP_SCREEN_STEP;
     while (count && t0 < len) {
@@ -1020,13 +1033,14 @@ static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
             for (size_t l = 0; l < 4; l++) {
                 size_t k = c + l < count ? c + l : c;
                 js[l] = cand[list[k]].j;
-                sp[l] = &st[4 * k];
+                sp[l] = &st[SMP_SCREEN_STATE * k];
             }
             double keep[4][4]; /* a repeated lane must not add its votes twice */
             for (size_t l = 0; l < 4; l++) memcpy(keep[l], sp[l], sizeof keep[l]);
             for (size_t l = 1; l < 4; l++)
                 if (c + l >= count) sp[l] = keep[l];
             screen4_avx2(w, sc, js, sp, t0, t1);
+            sc->screen_terms += 4 * (t1 - t0);
         }
         /* the sums here and the exact ones differ by round-off (relative n·2^-53 at most, all
          * terms being non-negative): far inside the 1e-9 added to the bound */
@@ -1036,26 +1050,22 @@ static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
          * (that target is evaluated exactly: it stays). */
         double floor_gain = best;
         for (size_t c = 0; t1 == len && c < count; c++) {
-            const double *v = &st[4 * c];
-            size_t j = cand[list[c]].j;
+            const double *v = &st[SMP_SCREEN_STATE * c];
             double phi = v[2] / (v[2] + v[3]) - 1e-9;
-            double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
-            double g = delta * (1 - 2 * w->salience_total[j] * (1 - (phi > 0 ? phi : 0)));
+            double g = v[4] * (1 - v[5] * (1 - (phi > 0 ? phi : 0)));
             g -= SMP_GAIN_MARGIN;
             if (g > floor_gain) floor_gain = g;
         }
         size_t kept = 0;
         for (size_t c = 0; c < count; c++) {
-            const double *v = &st[4 * c];
-            size_t j = cand[list[c]].j;
+            const double *v = &st[SMP_SCREEN_STATE * c];
             double up = v[2] + rest;
             double phi = up / (up + v[3]) + 1e-9;
             if (phi > 1) phi = 1;
-            double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
-            double g = delta * (1 - 2 * w->salience_total[j] * (1 - phi));
+            double g = v[4] * (1 - v[5] * (1 - phi));
             if (!(g + SMP_GAIN_MARGIN < floor_gain)) {
                 list[kept] = list[c];
-                memmove(&st[4 * kept], v, 4 * sizeof *v);
+                memmove(&st[SMP_SCREEN_STATE * kept], v, SMP_SCREEN_STATE * sizeof *v);
                 kept++;
             }
         }
@@ -1442,22 +1452,31 @@ static inline void add_rows8(const double *Tt, size_t n, size_t a0, size_t m0, s
     acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;
 }
 
+/* Actor a's utilities of the two positions bargain b would give its principals. */
+static void bargain_end_utilities(const smp_work *w, const smp_bargain *b, size_t a,
+                                  double *delta, double *ui, double *ur)
+{
+    size_t d = w->d;
+    const double *ideal = &w->ideal[a * d];
+    for (size_t k = 0; k < d; k++) delta[k] = ideal[k] - b->init_position[k];
+    *ui = scalar_utility(weighted_distance(delta, &w->salience[a * d], d, w->salience_squares[a]),
+                         w->risk[a]);
+    for (size_t k = 0; k < d; k++) delta[k] = ideal[k] - b->rcvr_position[k];
+    *ur = scalar_utility(weighted_distance(delta, &w->salience[a * d], d, w->salience_squares[a]),
+                         w->risk[a]);
+}
+
 static void utility_groups_task(void *ctx, size_t part, size_t parts)
 {
     utility_task *t = ctx;
     smp_work *w = t->w;
-    size_t n = w->n, d = w->d;
+    size_t n = w->n;
     double *delta = w->scratch[part].delta;
     for (size_t b = part; b < t->count; b += parts) {
         double *sum = &t->bu[b * n];
         for (size_t a = 0; a < n; a++) {
-            const double *ideal = &w->ideal[a * d];
-            for (size_t k = 0; k < d; k++) delta[k] = ideal[k] - t->bargains[b].init_position[k];
-            double ui = scalar_utility(weighted_distance(delta, &w->salience[a * d], d,
-                                                         w->salience_squares[a]), w->risk[a]);
-            for (size_t k = 0; k < d; k++) delta[k] = ideal[k] - t->bargains[b].rcvr_position[k];
-            double ur = scalar_utility(weighted_distance(delta, &w->salience[a * d], d,
-                                                         w->salience_squares[a]), w->risk[a]);
+            double ui, ur;
+            bargain_end_utilities(w, &t->bargains[b], a, delta, &ui, &ur);
             double s = 0.0;
             s += ui;
             s += ur;
@@ -1531,6 +1550,95 @@ static void queue_rows_task(void *ctx, size_t part, size_t parts)
     }
 }
 
+/* Phase 2 without a trace: each bargain's utility to every actor in O(n) instead of O(n²),
+ * ((ui + ur) + ((S_a − T_aI) − T_aJ)) / n with S_a the ordered sum of actor a's utilities of
+ * all positions, and a bound on its distance from the exact, KTAB-ordered value
+ * (smp_filter_utility_eps). Only the queue elections' winners are decided from these; a
+ * winner the bound cannot prove is decided again from the exact values. */
+static void approx_utilities_task(void *ctx, size_t part, size_t parts)
+{
+    utility_task *t = ctx;
+    smp_work *w = t->w;
+    size_t n = w->n;
+    double *delta = w->scratch[part].delta;
+    for (size_t b = part; b < t->count; b += parts) {
+        const double *tI = &t->Tt[(size_t)t->bargains[b].initiator * n];
+        const double *tJ = &t->Tt[(size_t)t->bargains[b].receiver * n];
+        double *sum = &t->bu[b * n], *eps = &w->bu_eps[b * n];
+        for (size_t a = 0; a < n; a++) {
+            double ui, ur;
+            bargain_end_utilities(w, &t->bargains[b], a, delta, &ui, &ur);
+            double rest = (w->row_sum[a] - tI[a]) - tJ[a];
+            sum[a] = ((ui + ur) + rest) / (double)n;
+            eps[a] = smp_filter_utility_eps(n, ui, ur, w->abs_sum[a]);
+        }
+    }
+}
+
+/* Phase 3 without a trace: each queue's winner from the approximate utilities where the
+ * filter can prove it (pick[k] = its place in the queue), else pick[k] = -1. */
+typedef struct filter_task {
+    smp_work *w;
+    const long *queue;
+    const size_t *start;
+    long *pick;
+} filter_task;
+
+static void queue_filter_task(void *ctx, size_t part, size_t parts)
+{
+    filter_task *t = ctx;
+    smp_work *w = t->w;
+    size_t n = w->n;
+    smp_election *e = &w->scratch[part].el;
+    for (size_t k = part; k < n; k += parts) {
+        size_t q = t->start[k + 1] - t->start[k];
+        const long *queue = &t->queue[t->start[k]];
+        t->pick[k] = 0;
+        if (q < 2) continue;
+        ensure_election(w, e, q);
+        const double **eps = e->rows;
+        for (size_t o = 0; o < q; o++) { /* the status quo's utilities are exact */
+            int sq = queue[o] < 0;
+            eps[o] = sq ? w->zeros : &w->bu_eps[(size_t)queue[o] * n];
+            for (size_t a = 0; a < n; a++)
+                e->u[a * q + o] = sq ? w->sq_utility[a] : w->bu[(size_t)queue[o] * n + a];
+        }
+        /* the coalitions from the approximate utilities by the engine's own kernels */
+        coalitions(w, e, n, q, w->capability, 1);
+        t->pick[k] = smp_filter_queue_winner(n, q, w->capability, eps, e->C, e->filter);
+    }
+}
+
+/* The exact elections of the queues the filter left undecided (list[0..count)). */
+typedef struct exact_queue_task {
+    queue_task *qt;
+    const size_t *list;
+    size_t count;
+} exact_queue_task;
+
+static void exact_queues_task(void *ctx, size_t part, size_t parts)
+{
+    exact_queue_task *t = ctx;
+    queue_task *qt = t->qt;
+    for (size_t x = part; x < t->count; x += parts) {
+        size_t k = t->list[x], q = qt->start[k + 1] - qt->start[k];
+        en_error local = EN_ERROR_INIT;
+        qt->status[k] = queue_election(qt->w, &qt->w->scratch[part].el, &qt->queue[qt->start[k]],
+                                       q, qt->bu, &qt->prob[qt->start[k]], &local);
+        en_error_clear(&local);
+    }
+}
+
+/* Room for `count` bargains' utilities in the round's tables. */
+static void ensure_bargain_tables(smp_work *w, size_t count)
+{
+    if (count <= w->bu_capacity) return;
+    free(w->bu), free(w->bu_eps);
+    w->bu = en_xmalloc(count * w->n * sizeof *w->bu);
+    w->bu_eps = en_xmalloc(count * w->n * sizeof *w->bu_eps);
+    w->bu_capacity = count;
+}
+
 static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, en_error *err)
 {
     size_t n = w->n, d = w->d;
@@ -1574,20 +1682,33 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     free(target);
     free(tgain);
 
-    double *Tt = en_xmalloc(n * n * sizeof *Tt);
+    /* Without a trace only the queues' winners matter: the filter decides them from O(n²)
+     * utilities with a proven bound (docs/models/smp.md, "Filtered queue elections"). */
+    int filtered = !__atomic_load_n(&smp_plain, __ATOMIC_RELAXED) && !c->record &&
+                   c->state_transitions == SMP_STM_DETERMINISTIC &&
+                   c->pce_model == SMP_PCE_CONDITIONAL &&
+                   c->victory_prob_model == SMP_VPM_LINEAR && c->voting_rule == SMP_VR_PROP;
+    double *Tt = w->Tt;
     for (size_t a = 0; a < n; a++) {
-        double s = 0.0;
+        double s = 0.0, abs_s = 0.0;
         for (size_t m = 0; m < n; m++) {
             double t = scalar_utility(w->distance[a * n + m], w->risk[a]);
             Tt[m * n + a] = t;
             s += t;
+            abs_s += fabs(t);
         }
+        w->row_sum[a] = s;
+        w->abs_sum[a] = abs_s;
         w->sq_utility[a] = s / (double)n;
     }
-    double *bu = en_xmalloc((count ? count : 1) * n * sizeof *bu);
+    ensure_bargain_tables(w, count ? count : 1);
+    double *bu = w->bu;
     utility_task ut = {w, bargains, count, Tt, bu};
-    smp_parallel(workers_for(w, count, (double)n * n), utility_groups_task, &ut);
-    free(Tt);
+    if (filtered)
+        smp_parallel(workers_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
+                     approx_utilities_task, &ut);
+    else
+        smp_parallel(workers_for(w, count, (double)n * n), utility_groups_task, &ut);
 
     /* Each actor's queue, canonical order: by initiator, the status quo before own proposals. */
     long *targeting = en_xmalloc((count ? count : 1) * sizeof *targeting);
@@ -1618,7 +1739,47 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     en_status *status = en_xmalloc(n * sizeof *status);
     queue_task qt = {w, queues, start, bu, prob, status};
     double mean_q = (double)total / (double)n;
-    smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
+    long *pick = NULL;
+    if (filtered) {
+        pick = en_xmalloc(n * sizeof *pick);
+        filter_task ft = {w, queues, start, pick};
+        smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
+        /* The undecided queues: their bargains' exact utilities (the plain phase 2 on just
+         * those bargains), then their exact elections. */
+        size_t *undecided = en_xmalloc(n * sizeof *undecided), open = 0;
+        unsigned char *needed = en_xcalloc(count ? count : 1, 1);
+        for (size_t k = 0; k < n; k++) {
+            status[k] = EN_OK;
+            if (pick[k] >= 0) continue;
+            undecided[open++] = k;
+            for (size_t o = start[k]; o < start[k + 1]; o++)
+                if (queues[o] >= 0) needed[queues[o]] = 1;
+        }
+        w->queues_filtered += n - open, w->queues_exact += open;
+        if (open) {
+            size_t sub = 0;
+            for (size_t b = 0; b < count; b++) sub += needed[b];
+            smp_bargain *subset = en_xmalloc(sub * sizeof *subset);
+            double *exact = en_xmalloc(sub * n * sizeof *exact);
+            sub = 0;
+            for (size_t b = 0; b < count; b++)
+                if (needed[b]) subset[sub++] = bargains[b];
+            utility_task xt = {w, subset, sub, Tt, exact};
+            smp_parallel(workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
+            sub = 0;
+            for (size_t b = 0; b < count; b++)
+                if (needed[b]) memcpy(&bu[b * n], &exact[(sub++) * n], n * sizeof *bu);
+            free(subset);
+            free(exact);
+            exact_queue_task et = {&qt, undecided, open};
+            smp_parallel(workers_for(w, open, mean_q * mean_q * (double)n + (double)n),
+                         exact_queues_task, &et);
+        }
+        free(undecided);
+        free(needed);
+    } else {
+        smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
+    }
 
     /* The moves, actor by actor in order (a stochastic run draws in this order). */
     en_status st = EN_OK;
@@ -1629,13 +1790,16 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         long winner = -1;
         double winner_p = 1;
         if (q > 1 || c->state_transitions == SMP_STM_STOCHASTIC) {
+            const long *pick_of = pick;
             if (status[k] != EN_OK) { /* again, for the error's message */
                 st = queue_election(w, &w->scratch[0].el, queue, q, bu, &prob[start[k]], err);
                 if (st == EN_OK) st = en_error_set(err, EN_ERROR_INTERNAL, "smp: an election failed once only");
                 break;
             }
             size_t pick = 0;
-            if (c->state_transitions == SMP_STM_STOCHASTIC) {
+            if (filtered && pick_of[k] >= 0) {
+                pick = (size_t)pick_of[k]; /* proven to be the exact election's pick */
+            } else if (c->state_transitions == SMP_STM_STOCHASTIC) {
                 double u = smp_rng_uniform(&w->rng), sum = 0;
                 pick = q - 1;
                 for (size_t o = 0; o < q; o++) {
@@ -1661,7 +1825,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     free(start);
     free(prob);
     free(status);
-    free(bu);
+    free(pick);
     free(first_of);
     if (turn && st == EN_OK) {
         turn->bargain_count = count;
@@ -1752,6 +1916,10 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.risk = en_xmalloc(n * sizeof(double));
     w.sq_utility = en_xmalloc(n * sizeof(double));
     w.hint = en_xmalloc(n * sizeof *w.hint);
+    w.Tt = en_xmalloc(n * n * sizeof(double));
+    w.row_sum = en_xmalloc(n * sizeof(double));
+    w.abs_sum = en_xmalloc(n * sizeof(double));
+    w.zeros = en_xcalloc(n, sizeof(double));
     for (size_t i = 0; i < n; i++) w.hint[i] = -1;
     long cores = config->threads > 0 ? config->threads : sysconf(_SC_NPROCESSORS_ONLN);
     w.threads = cores < 1 ? 1 : cores > SMP_MAX_THREADS ? SMP_MAX_THREADS : (int)cores;
@@ -1768,7 +1936,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         sc->pw = en_xmalloc(4 * n * sizeof(double));
         sc->pui = sc->pw + n, sc->pum = sc->pui + n, sc->prh = sc->pum + n;
         sc->cap = en_xmalloc((n + 1) * sizeof(double));
-        sc->screen_state = en_xmalloc(4 * n * sizeof(double));
+        sc->screen_state = en_xmalloc(SMP_SCREEN_STATE * n * sizeof(double));
         sc->screen_list = en_xmalloc(n * sizeof *sc->screen_list);
         sc->perm_tmp = en_xmalloc(n * sizeof *sc->perm_tmp);
     }
@@ -1836,10 +2004,16 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     }
     if (st == EN_OK && !config->record)
         st = win_probabilities(&w, &out->win_probability[(out->state_count - 1) * n], err);
+#ifdef SMP_STATS /* counts for docs/performance.md: build with -DSMP_STATS (one thread) */
+    fprintf(stderr, "queues filtered %zu exact %zu; challenges evaluated %zu screened %zu, screen terms %zu\n",
+            w.queues_filtered, w.queues_exact, w.scratch[0].challenges_evaluated,
+            w.scratch[0].challenges_screened, w.scratch[0].screen_terms);
+#endif
     free(next_x);
     free(w.salience_total), free(w.salience_squares), free(w.effective_power);
     free(w.x), free(w.ideal), free(w.distance), free(w.distance_t), free(w.risk);
     free(w.sq_utility), free(w.hint);
+    free(w.Tt), free(w.row_sum), free(w.abs_sum), free(w.zeros), free(w.bu), free(w.bu_eps);
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
         free(sc->rh), free(sc->uh_i), free(sc->uh_m), free(sc->third_party_vote), free(sc->delta);
