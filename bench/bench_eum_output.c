@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,30 +59,27 @@ static double time_runs(const en_scenario *s, const char *output, const char *tr
     return bench_median(t, (size_t)reps);
 }
 
+typedef struct child_run {
+    const en_scenario *s;
+    const char *rounds, *output, *trace;
+} child_run;
+
+static int run_in_child(void *data)
+{
+    const child_run *c = data;
+    en_params *p = eum_params(c->rounds, c->output, c->trace);
+    en_result *r = NULL;
+    run_or_die(c->s, p, &r);
+    return 0;
+}
+
 /* Peak RSS (KiB) of a child that runs `rounds` rounds with the given output and trace. */
 static long child_peak_kib(const en_scenario *s, const char *rounds, const char *output,
                            const char *trace)
 {
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        en_params *p = eum_params(rounds, output, trace);
-        en_result *r = NULL;
-        run_or_die(s, p, &r);
-        struct rusage usage;
-        getrusage(RUSAGE_SELF, &usage);
-        long peak = usage.ru_maxrss;
-        if (write(fds[1], &peak, sizeof peak) != (ssize_t)sizeof peak) _exit(1);
-        _exit(0);
-    }
-    close(fds[1]);
-    long peak = -1;
-    if (read(fds[0], &peak, sizeof peak) != (ssize_t)sizeof peak) peak = -1;
-    close(fds[0]);
-    waitpid(pid, NULL, 0);
-    return peak;
+    child_run c = {s, rounds, output, trace};
+    struct rusage usage;
+    return bench_in_child(run_in_child, &c, &usage) ? usage.ru_maxrss : -1;
 }
 
 int main(int argc, char **argv)

@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <time.h>
 
+#include "common.h"
 #include "core/error.h"
 #include "core/util.h"
 #include "entente.h"
@@ -61,48 +62,41 @@ static void make_csv(en_buffer *b, long rows)
         en_buffer_printf(b, "actor%ld,%u,%u,%u\n", a, 1 + next(100), next(101), 1 + next(100));
 }
 
-/* Loads `text` in a child; returns its CPU seconds and peak resident memory in MiB, which the
- * child reads from its own getrusage and sends back through a pipe. */
+typedef struct load_job {
+    const en_buffer *text;
+    const char *name;
+    int tree_only;
+} load_job;
+
+/* The child's work: loads the text (or builds its YAML tree only); non-zero on failure. */
+static int load_in_child(void *data)
+{
+    const load_job *job = data;
+    en_scenario *s = NULL;
+    en_error err = EN_ERROR_INIT;
+    en_status st;
+    if (job->tree_only) {
+        en_yaml_reader r;
+        en_ytree *tree = NULL;
+        st = en_yaml_open(&r, job->text->data, job->text->length, job->name, &err, &tree) ? EN_OK : EN_ERROR_INPUT;
+        en_ytree_free(tree);
+    } else {
+        st = en_scenario_load_buffer(job->text->data, job->text->length, job->name, NULL, &s, &err);
+    }
+    if (st != EN_OK) en_error_print(&err, stderr);
+    return st != EN_OK;
+}
+
+/* Loads `text` in a child; returns its CPU seconds and peak resident memory in MiB, from the
+ * child's own getrusage. */
 static int measure_mode(const en_buffer *text, const char *name, int tree_only, double *cpu,
                         double *peak_mib)
 {
-    int fds[2];
-    if (pipe(fds) != 0) return 0;
-    fflush(NULL);
-    pid_t child = fork();
-    if (child < 0) return 0;
-    if (child == 0) {
-        close(fds[0]);
-        en_scenario *s = NULL;
-        en_error err = EN_ERROR_INIT;
-        en_status st;
-        if (tree_only) {
-            en_yaml_reader r;
-            en_ytree *tree = NULL;
-            st = en_yaml_open(&r, text->data, text->length, name, &err, &tree) ? EN_OK : EN_ERROR_INPUT;
-            en_ytree_free(tree);
-        } else {
-            st = en_scenario_load_buffer(text->data, text->length, name, NULL, &s, &err);
-        }
-        if (st != EN_OK) en_error_print(&err, stderr);
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        double figures[2] = {(double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
-                                 (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec,
-                             (double)ru.ru_maxrss / 1024.0};
-        ssize_t written = write(fds[1], figures, sizeof figures);
-        _exit(st == EN_OK && written == (ssize_t)sizeof figures ? 0 : 1);
-    }
-    close(fds[1]);
-    double figures[2] = {0, 0};
-    ssize_t got = read(fds[0], figures, sizeof figures);
-    close(fds[0]);
-    int status;
-    if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-        got != (ssize_t)sizeof figures)
-        return 0;
-    *cpu = figures[0];
-    *peak_mib = figures[1];
+    load_job job = {text, name, tree_only};
+    struct rusage ru;
+    if (!bench_in_child(load_in_child, &job, &ru)) return 0;
+    *cpu = bench_usage_seconds(&ru);
+    *peak_mib = (double)ru.ru_maxrss / 1024.0;
     return 1;
 }
 
@@ -132,8 +126,7 @@ static int measure_validate(const char *entente, const char *file, double *cpu, 
     if (wait4(child, &status, 0, &ru) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return 0;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    *cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
-           (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    *cpu = bench_usage_seconds(&ru);
     *wall = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     *peak_mib = (double)ru.ru_maxrss / 1024.0;
     return 1;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,28 +51,27 @@ static double timed_run(const en_model *model, const en_scenario *s, const en_pa
     return seconds;
 }
 
+typedef struct child_run {
+    const en_model *model;
+    const en_scenario *s;
+    const en_params *params;
+    size_t draws;
+} child_run;
+
+static int run_in_child(void *data)
+{
+    const child_run *c = data;
+    timed_run(c->model, c->s, c->params, c->draws, 2, NULL);
+    return 0;
+}
+
 /* Peak resident set (KiB) of a fresh child that runs `draws` draws on 2 threads. */
 static long child_peak_kib(const en_model *model, const en_scenario *s, const en_params *params,
                            size_t draws)
 {
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        timed_run(model, s, params, draws, 2, NULL);
-        struct rusage usage;
-        getrusage(RUSAGE_SELF, &usage);
-        long peak = usage.ru_maxrss;
-        if (write(fds[1], &peak, sizeof peak) != (ssize_t)sizeof peak) _exit(1);
-        _exit(0);
-    }
-    close(fds[1]);
-    long peak = -1;
-    if (read(fds[0], &peak, sizeof peak) != (ssize_t)sizeof peak) peak = -1;
-    close(fds[0]);
-    waitpid(pid, NULL, 0);
-    return peak;
+    child_run c = {model, s, params, draws};
+    struct rusage usage;
+    return bench_in_child(run_in_child, &c, &usage) ? usage.ru_maxrss : -1;
 }
 
 int main(int argc, char **argv)

@@ -15,19 +15,6 @@
 #include "entente/serve.h"
 #include "store/json_read.h"
 
-static int same_node(const en_node *a, const en_node *b)
-{
-    if (!a || !b) return a == b;
-    if (a->type != b->type || a->count != b->count) return 0;
-    if (a->type == EN_NODE_NUMBER || a->type == EN_NODE_BOOL) return a->number == b->number;
-    if (a->type == EN_NODE_STRING) return strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0;
-    for (size_t k = 0; k < a->count; k++) {
-        if (a->type == EN_NODE_OBJECT && strcmp(a->keys[k], b->keys[k]) != 0) return 0;
-        if (!same_node(a->items[k], b->items[k])) return 0;
-    }
-    return 1;
-}
-
 /* Changes every level of a document: numbers + 1, strings longer, the last member of each
  * object dropped, each array reversed. */
 static void mutate(en_node *n)
@@ -75,7 +62,7 @@ static void saved_over(const char *text, size_t length, const char *json)
             en_error again = EN_ERROR_INIT;
             char *back = en_serve_yaml_to_json(yaml, strlen(yaml), "fuzz.yaml", &again);
             en_node *after = back ? en_json_parse(back) : NULL;
-            if (!back || !same_node(doc, after)) abort();
+            if (!back || !en_node_equal(doc, after)) abort();
             en_node_free(after);
             free(back);
             en_error_clear(&again);
@@ -120,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             en_error again = EN_ERROR_INIT;
             char *json = en_serve_yaml_to_json(yaml, strlen(yaml), "fuzz.yaml", &again);
             en_node *after = json ? en_json_parse(json) : NULL;
-            if (!json || !same_node(before, after)) abort();
+            if (!json || !en_node_equal(before, after)) abort();
             en_node_free(after);
             free(json);
             en_error_clear(&again);

@@ -48,6 +48,13 @@ void en_node_free(en_node *node);
  * Time complexity: O(members). */
 en_node *en_node_get(const en_node *object, const char *key);
 
+/* Whether `a` and `b` are the same value: same type, numbers and booleans equal by `==` (so a
+ * NaN equals nothing), strings equal byte for byte (a NULL string counts as ""), arrays equal
+ * item by item and objects equal member by member in the same order with the same keys. Two
+ * NULLs are equal; NULL and a node are not. Returns 1 or 0; no errors.
+ * Time complexity: O(size of the smaller tree, plus the length of the strings compared). */
+int en_node_equal(const en_node *a, const en_node *b);
+
 /* Parses one JSON value (surrounding white space allowed) into a new tree, which the caller
  * frees with en_node_free. Returns NULL on a syntax error or on nesting deeper than 256 levels
  * (no other error detail).

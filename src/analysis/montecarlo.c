@@ -629,6 +629,21 @@ static void share_compute(void *context, void *state, size_t block, unsigned cha
     memcpy(h->failure, slot.failure, sizeof h->failure);
 }
 
+/* An engine for the draws of `r` under `o`, before any slot or thread: what the threaded and
+ * the distributed runs share. */
+static void engine_init(mc_engine *e, en_mc_result *r, const en_mc_options *o)
+{
+    memset(e, 0, sizeof *e);
+    e->model = r->model;
+    e->scenario = r->scenario;
+    e->options = o;
+    e->result = r;
+    e->blocks = (o->draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
+    atomic_init(&e->stop, 0);
+    atomic_init(&e->runs, 0);
+    e->same = r->same_draws;
+}
+
 /* Blocks per process per exchange: bounds the memory of a wave (size × MC_WAVE_BLOCKS block
  * records on every process) and is the same on every process, as it must be. */
 enum { MC_WAVE_BLOCKS = 32 };
@@ -640,15 +655,7 @@ static en_status mc_run_distributed(en_mc_result *r, const en_params *run_params
 {
     const en_distributor *d = o->distributor;
     mc_engine e;
-    memset(&e, 0, sizeof e);
-    e.model = r->model;
-    e.scenario = r->scenario;
-    e.options = o;
-    e.result = r;
-    e.blocks = (o->draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
-    atomic_init(&e.stop, 0);
-    atomic_init(&e.runs, 0);
-    e.same = r->same_draws;
+    engine_init(&e, r, o);
     size_t issues = r->scenario->issue_count ? r->scenario->issue_count : 1;
     size_t wave = (size_t)d->size * MC_WAVE_BLOCKS;
     mc_share share = {&e, run_params};
@@ -736,15 +743,7 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
     }
 
     mc_engine e;
-    memset(&e, 0, sizeof e);
-    e.model = model;
-    e.scenario = scenario;
-    e.options = options;
-    e.result = r;
-    e.blocks = (options->draws + EN_MC_BLOCK - 1) / EN_MC_BLOCK;
-    atomic_init(&e.stop, 0);
-    atomic_init(&e.runs, 0);
-    e.same = r->same_draws;
+    engine_init(&e, r, options);
     size_t threads = options->threads ? options->threads : default_threads();
     if (threads > e.blocks) threads = e.blocks;
     e.window = 4 * threads;

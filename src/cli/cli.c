@@ -364,3 +364,13 @@ int cli_bad_value(const char *command, const char *option, const char *value, co
             command, option, value, expected, command);
     return -1;
 }
+
+int cli_long_value(const char *command, const char *option, const char *value, long minimum, long maximum,
+                   long *number)
+{
+    if (en_parse_long(value, minimum, maximum, number)) return 1;
+    char expected[80];
+    snprintf(expected, sizeof expected, "an integer in [%ld, %ld]", minimum, maximum);
+    cli_bad_value(command, option, value, expected);
+    return 0;
+}

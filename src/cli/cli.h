@@ -114,6 +114,10 @@ int cli_named_value(int argc, char **argv, int index, const char *command, const
 /* Says that `option`'s `value` is not what was `expected` (stderr); returns -1 for an `extra`
  * callback to pass on. */
 int cli_bad_value(const char *command, const char *option, const char *value, const char *expected);
+/* Reads `option`'s `value` as an integer in [minimum, maximum] into *number: 1, or 0 after
+ * saying "expected an integer in [minimum, maximum]" (cli_bad_value). */
+int cli_long_value(const char *command, const char *option, const char *value, long minimum, long maximum,
+                   long *number);
 const char *cli_record_path(const cli_record *record);
 int cli_record_begin(cli_record *record, const cli_options *options);
 int cli_record_finish(cli_record *record, const char *command, const cli_options *options,

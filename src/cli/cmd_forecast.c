@@ -77,16 +77,15 @@ static int forecast_extra(int argc, char **argv, int index, void *state)
             c->what_ifs[c->what_if_count++] = value;
             break;
         case 1:
-            if (!en_parse_long(value, 1, 10000000L, &number)) return cli_bad_value("forecast", names[k], value, "an integer in [1, 10000000]");
+            if (!cli_long_value("forecast", names[k], value, 1, 10000000L, &number)) return -1;
             c->options.draws = (size_t)number;
             break;
         case 2:
-            if (!en_parse_long(value, 0, 9007199254740991L, &number))
-                return cli_bad_value("forecast", names[k], value, "an integer in [0, 9007199254740991]");
+            if (!cli_long_value("forecast", names[k], value, 0, 9007199254740991L, &number)) return -1;
             c->options.seed = (uint64_t)number;
             break;
         case 3:
-            if (!en_parse_long(value, 1, 1024, &number)) return cli_bad_value("forecast", names[k], value, "an integer in [1, 1024]");
+            if (!cli_long_value("forecast", names[k], value, 1, 1024, &number)) return -1;
             c->options.threads = (unsigned)number;
             break;
         case 4:
@@ -98,7 +97,7 @@ static int forecast_extra(int argc, char **argv, int index, void *state)
             c->options.audience_cost = real;
             break;
         default:
-            if (!en_parse_long(value, 1, 1000000L, &number)) return cli_bad_value("forecast", names[k], value, "an integer in [1, 1000000]");
+            if (!cli_long_value("forecast", names[k], value, 1, 1000000L, &number)) return -1;
             c->options.war_runs = number;
             break;
         }

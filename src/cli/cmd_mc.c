@@ -68,18 +68,15 @@ static int mc_extra(int argc, char **argv, int index, void *state)
         double real;
         switch (k) {
         case 0:
-            if (!en_parse_long(value, 1, 1000000000L, &number))
-                return cli_bad_value("mc", names[k], value, "an integer in [1, 1000000000]");
+            if (!cli_long_value("mc", names[k], value, 1, 1000000000L, &number)) return -1;
             c->options.draws = (size_t)number;
             break;
         case 1:
-            if (!en_parse_long(value, 0, 9007199254740991L, &number))
-                return cli_bad_value("mc", names[k], value, "an integer in [0, 9007199254740991]");
+            if (!cli_long_value("mc", names[k], value, 0, 9007199254740991L, &number)) return -1;
             c->options.seed = (uint64_t)number;
             break;
         case 2:
-            if (!en_parse_long(value, 1, 1024, &number))
-                return cli_bad_value("mc", names[k], value, "an integer in [1, 1024]");
+            if (!cli_long_value("mc", names[k], value, 1, 1024, &number)) return -1;
             c->options.threads = (unsigned)number;
             break;
         default:

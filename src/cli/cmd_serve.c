@@ -66,11 +66,11 @@ static int serve_extra(int argc, char **argv, int index, void *state)
         else s->max_upload = (size_t)number;
         break;
     case 6:
-        if (!en_parse_long(value, 1, 64, &number)) return cli_bad_value("serve", names[k], value, "an integer in [1, 64]");
+        if (!cli_long_value("serve", names[k], value, 1, 64, &number)) return -1;
         s->max_runs = (int)number;
         break;
     default:
-        if (!en_parse_long(value, 1, 86400, &number)) return cli_bad_value("serve", names[k], value, "an integer in [1, 86400]");
+        if (!cli_long_value("serve", names[k], value, 1, 86400, &number)) return -1;
         s->max_seconds = (int)number;
         break;
     }

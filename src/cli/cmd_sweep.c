@@ -65,13 +65,11 @@ static int sweep_extra(int argc, char **argv, int index, void *state)
         return used;
     }
     case 1:
-        if (!en_parse_long(value, 1, 1024, &number))
-            return cli_bad_value("sweep", names[k], value, "an integer in [1, 1024]");
+        if (!cli_long_value("sweep", names[k], value, 1, 1024, &number)) return -1;
         c->options.threads = (unsigned)number;
         return used;
     default:
-        if (!en_parse_long(value, 1, 100000000L, &number))
-            return cli_bad_value("sweep", names[k], value, "an integer in [1, 100000000]");
+        if (!cli_long_value("sweep", names[k], value, 1, 100000000L, &number)) return -1;
         c->options.max_points = (size_t)number;
         return used;
     }

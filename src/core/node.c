@@ -105,6 +105,19 @@ en_node *en_node_get(const en_node *object, const char *key)
     return NULL;
 }
 
+int en_node_equal(const en_node *a, const en_node *b)
+{
+    if (!a || !b) return a == b;
+    if (a->type != b->type || a->count != b->count) return 0;
+    if (a->type == EN_NODE_NUMBER || a->type == EN_NODE_BOOL) return a->number == b->number;
+    if (a->type == EN_NODE_STRING) return strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0;
+    for (size_t k = 0; k < a->count; k++) {
+        if (a->type == EN_NODE_OBJECT && strcmp(a->keys[k], b->keys[k]) != 0) return 0;
+        if (!en_node_equal(a->items[k], b->items[k])) return 0;
+    }
+    return 1;
+}
+
 void en_json_write_string(en_buffer *out, const char *text)
 {
     en_buffer_append(out, "\"", 1);

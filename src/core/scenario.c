@@ -123,6 +123,23 @@ const char *en_scenario_setting(const en_scenario *s, const char *name)
     return NULL;
 }
 
+double en_scenario_accommodation_row(const en_scenario *s, size_t actor, int *listed_self,
+                                     const en_accommodation **last)
+{
+    double row = 0;
+    int self = 0;
+    *last = NULL;
+    for (size_t k = 0; k < s->accommodation_count; k++) {
+        if (strcmp(s->accommodation[k].actor, s->actors[actor].id)) continue;
+        row += s->accommodation[k].value;
+        self |= !strcmp(s->accommodation[k].reference, s->actors[actor].id);
+        *last = &s->accommodation[k];
+    }
+    if (!self) row += 1;
+    *listed_self = self;
+    return row;
+}
+
 long en_scenario_find_issue(const en_scenario *s, const char *id)
 {
     for (size_t i = 0; i < s->issue_count; i++)

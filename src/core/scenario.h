@@ -198,6 +198,12 @@ void en_scenario_add_note(en_scenario *scenario, int line, int column, const cha
 void en_scenario_add_setting(en_scenario *scenario, const char *name, const char *value);
 /* The setting's text, NULL if the file gives none. Time complexity: O(settings). */
 const char *en_scenario_setting(const en_scenario *scenario, const char *name);
+/* The sum of the accommodation row of actor `actor` (the entries listed for it, in the order
+ * listed, plus the unlisted 1 on itself when no entry names it on itself); *listed_self tells
+ * whether one did, *last is its last listed entry (NULL when none). The loaders check it is at
+ * most 1. Time complexity: O(accommodation entries). */
+double en_scenario_accommodation_row(const en_scenario *scenario, size_t actor, int *listed_self,
+                                     const en_accommodation **last);
 
 long en_scenario_find_issue(const en_scenario *scenario, const char *id);
 long en_scenario_find_actor(const en_scenario *scenario, const char *id);

@@ -309,16 +309,9 @@ static void read_adjustments(const kxml *x, const xmlNode *node, en_scenario *s)
     s->accommodation_count = kept;
     /* each actor's row (identity where not given) must add up to at most 1 */
     for (size_t a = 0; a < s->actor_count; a++) {
-        double row = 0;
-        int self = 0;
-        const en_accommodation *last = NULL;
-        for (size_t k = 0; k < s->accommodation_count; k++) {
-            if (strcmp(s->accommodation[k].actor, s->actors[a].id)) continue;
-            row += s->accommodation[k].value;
-            self |= !strcmp(s->accommodation[k].reference, s->actors[a].id);
-            last = &s->accommodation[k];
-        }
-        if (!self) row += 1;
+        int self;
+        const en_accommodation *last;
+        const double row = en_scenario_accommodation_row(s, a, &self, &last);
         if (last && row > 1 + 1e-10)
             en_error_add(x->err, EN_ERROR_INPUT, x->name, last->where.line, last->where.column,
                          "the adjustments of actor '%s' add up to %g%s (expected at most 1)",

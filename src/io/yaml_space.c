@@ -78,16 +78,9 @@ void en_yaml_read_accommodation(en_yaml_reader *r, en_ynode *list)
         e->where = en_yaml_where(item);
     }
     for (size_t a = 0; a < s->actor_count; a++) {
-        double row = 0;
-        int self = 0;
-        const en_accommodation *last = NULL;
-        for (size_t k = 0; k < s->accommodation_count; k++) {
-            if (strcmp(s->accommodation[k].actor, s->actors[a].id)) continue;
-            row += s->accommodation[k].value;
-            self |= !strcmp(s->accommodation[k].reference, s->actors[a].id);
-            last = &s->accommodation[k];
-        }
-        if (!self) row += 1;
+        int self;
+        const en_accommodation *last;
+        const double row = en_scenario_accommodation_row(s, a, &self, &last);
         if (last && row > 1 + 1e-10)
             en_yaml_fail(r, list, "accommodation of actor '%s' adds up to %g%s (expected at most 1; "
                                   "entry on line %d)",

@@ -168,12 +168,8 @@ static void text_percent(en_buffer *out, double p, int width)
 static void write_text(const en_mc_result *r, en_buffer *out)
 {
     const en_scenario *s = r->scenario;
-    en_buffer_printf(out, "%s\nMonte Carlo: model %s", en_scenario_title(s), r->model->name);
-    for (size_t i = 0; i < en_params_count(r->params); i++)
-        en_buffer_printf(out, "%s%s=%s", i ? ", " : " (", en_params_name(r->params, i),
-                         en_params_value(r->params, i));
-    en_buffer_printf(out, "%s, %zu draws, seed %" PRIu64 ", jitter %g\n",
-                     en_params_count(r->params) ? ")" : "", r->draws_done, r->seed, r->jitter);
+    en_text_write_heading(out, s, "Monte Carlo: model ", r->model, r->params);
+    en_buffer_printf(out, ", %zu draws, seed %" PRIu64 ", jitter %g\n", r->draws_done, r->seed, r->jitter);
     if (r->interrupted)
         en_buffer_printf(out, "INTERRUPTED: partial results from the first %zu of %zu draws\n",
                          r->draws_done, r->draws_requested);

@@ -200,14 +200,20 @@ void en_text_pad(en_buffer *out, const char *text, size_t width)
     for (size_t w = en_text_width(text); w < width; w++) en_buffer_puts(out, " ");
 }
 
+void en_text_write_heading(en_buffer *out, const en_scenario *scenario, const char *label, const en_model *model,
+                           const en_params *params)
+{
+    en_buffer_printf(out, "%s\n%s%s", en_scenario_title(scenario), label, model->name);
+    for (size_t i = 0; i < en_params_count(params); i++)
+        en_buffer_printf(out, "%s%s=%s", i ? ", " : " (", en_params_name(params, i), en_params_value(params, i));
+    if (en_params_count(params)) en_buffer_puts(out, ")");
+}
+
 static void write_text(const en_result *r, en_buffer *out)
 {
     const en_scenario *s = r->scenario;
-    en_buffer_printf(out, "%s\nmodel: %s", en_scenario_title(s), r->model->name);
-    for (size_t i = 0; i < en_params_count(r->params); i++)
-        en_buffer_printf(out, "%s%s=%s", i ? ", " : " (", en_params_name(r->params, i),
-                         en_params_value(r->params, i));
-    en_buffer_puts(out, en_params_count(r->params) ? ")\n" : "\n");
+    en_text_write_heading(out, s, "model: ", r->model, r->params);
+    en_buffer_puts(out, "\n");
     if (r->story_count) {
         en_buffer_puts(out, "\n");
         int round = -1;

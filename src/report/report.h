@@ -24,6 +24,11 @@ void en_json_write_params(en_buffer *out, const en_params *params, const en_mode
  * (no closing brace). `analysis` may be NULL. */
 void en_json_write_header(en_buffer *out, const char *analysis, const en_scenario *scenario,
                           const en_model *model, const en_params *params);
+/* The first line of a text report, the scenario's title, then `label` and the model's name with
+ * its parameters: "TITLE\nLABELNAME (a=1, b=2)" ("TITLE\nLABELNAME" when there are none), no
+ * line end. Time complexity: O(parameters + length of the text). */
+void en_text_write_heading(en_buffer *out, const en_scenario *scenario, const char *label, const en_model *model,
+                           const en_params *params);
 size_t en_text_width(const char *text);
 void en_text_pad(en_buffer *out, const char *text, size_t width);
 /* Writes the buffer to the file and frees it (en_buffer_flush, core/terminal.h). */

@@ -112,13 +112,10 @@ static void write_pivotal_table(const en_sensitivity_result *r, const double *ch
 static void write_text(const en_sensitivity_result *r, en_buffer *out)
 {
     const en_scenario *s = r->scenario;
-    en_buffer_printf(out, "%s\nSensitivity: model %s", en_scenario_title(s), r->model->name);
-    for (size_t i = 0; i < en_params_count(r->params); i++)
-        en_buffer_printf(out, "%s%s=%s", i ? ", " : " (", en_params_name(r->params, i),
-                         en_params_value(r->params, i));
-    en_buffer_printf(out, "%s, delta %g: each capability moved by %g%% of its value, each "
+    en_text_write_heading(out, s, "Sensitivity: model ", r->model, r->params);
+    en_buffer_printf(out, ", delta %g: each capability moved by %g%% of its value, each "
                           "salience and position by %g%% of its range, one at a time\n",
-                     en_params_count(r->params) ? ")" : "", r->delta, 100 * r->delta, 100 * r->delta);
+                     r->delta, 100 * r->delta, 100 * r->delta);
     if (r->failed_runs)
         en_buffer_printf(out, "%zu runs refused by the model (n/a below; first: %s)\n", r->failed_runs,
                          r->first_failure);

@@ -23,12 +23,8 @@ static size_t column_width(const char *name, size_t at_least)
 static void write_text(const en_sweep_result *r, en_buffer *out)
 {
     const en_scenario *s = r->scenario;
-    en_buffer_printf(out, "%s\nSweep: model %s", en_scenario_title(s), r->model->name);
-    for (size_t i = 0; i < en_params_count(r->params); i++)
-        en_buffer_printf(out, "%s%s=%s", i ? ", " : " (", en_params_name(r->params, i),
-                         en_params_value(r->params, i));
-    en_buffer_printf(out, "%s; %zu point%s:", en_params_count(r->params) ? ")" : "", r->point_count,
-                     r->point_count == 1 ? "" : "s");
+    en_text_write_heading(out, s, "Sweep: model ", r->model, r->params);
+    en_buffer_printf(out, "; %zu point%s:", r->point_count, r->point_count == 1 ? "" : "s");
     for (size_t a = 0; a < r->axis_count; a++)
         en_buffer_printf(out, "%s %s from %g to %g step %g (%zu)", a ? " ×" : "", r->axes[a].name,
                          r->axes[a].start, r->axes[a].stop, r->axes[a].step, r->axes[a].points);

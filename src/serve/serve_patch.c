@@ -447,20 +447,6 @@ static void rewrite(patcher *p, const span *s, const en_node *n, size_t *pos)
     if (s->flow || !rebuild_block(p, s, n, pos)) replace_inline(p, s, n, pos);
 }
 
-/* Whether two documents are the same JSON value (object members in the same order). */
-static int same_node(const en_node *a, const en_node *b)
-{
-    if (!a || !b) return a == b;
-    if (a->type != b->type || a->count != b->count) return 0;
-    if (a->type == EN_NODE_NUMBER || a->type == EN_NODE_BOOL) return a->number == b->number;
-    if (a->type == EN_NODE_STRING) return strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0;
-    for (size_t k = 0; k < a->count; k++) {
-        if (a->type == EN_NODE_OBJECT && strcmp(a->keys[k], b->keys[k]) != 0) return 0;
-        if (!same_node(a->items[k], b->items[k])) return 0;
-    }
-    return 1;
-}
-
 char *en_serve_json_to_yaml_over(const char *original, size_t original_length, const char *json, size_t length,
                                  en_error *err)
 {
@@ -486,7 +472,7 @@ char *en_serve_json_to_yaml_over(const char *original, size_t original_length, c
     /* read as its users will: a C string (a NUL copied from the original would cut it short) */
     char *back = p.out.data ? en_serve_yaml_to_json(p.out.data, strlen(p.out.data), "saved.yaml", &check) : NULL;
     en_node *after = back ? en_json_parse(back) : NULL;
-    const int same = after && same_node(doc, after);
+    const int same = after && en_node_equal(doc, after);
     en_node_free(after);
     free(back);
     en_error_clear(&check);

@@ -151,17 +151,6 @@ static void test_normal_quantiles(void **state)
     en_scenario_free(s);
 }
 
-static char *write_json(const en_mc_result *r)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    en_error err = EN_ERROR_INIT;
-    assert_int_equal(en_mc_result_write(r, EN_OUTPUT_JSON, f, &err), EN_OK);
-    fclose(f);
-    return text;
-}
-
 /* Same seed, any thread count: byte-identical JSON (which holds every statistic). */
 static void check_thread_identity(const char *model, size_t draws, double jitter)
 {
@@ -175,7 +164,7 @@ static void check_thread_identity(const char *model, size_t draws, double jitter
         char *first = NULL;
         for (size_t t = 0; t < 4; t++) {
             en_mc_result *r = run_mc(scenarios[k], model, draws, 2024, threads[t], jitter);
-            char *json = write_json(r);
+            char *json = fixture_mc_text(r, EN_OUTPUT_JSON);
             if (!first) first = json;
             else {
                 if (strcmp(first, json) != 0)
@@ -260,7 +249,7 @@ static void test_seed_changes_output(void **state)
     assert_true(en_mc_result_mean(a, 0) != en_mc_result_mean(b, 0));
     assert_true(en_mc_result_mean(a, 1) != en_mc_result_mean(b, 1));
     assert_true(en_mc_result_mean(a, 0) == en_mc_result_mean(c, 0));
-    char *ja = write_json(a), *jb = write_json(b);
+    char *ja = fixture_mc_text(a, EN_OUTPUT_JSON), *jb = fixture_mc_text(b, EN_OUTPUT_JSON);
     assert_true(strcmp(ja, jb) != 0);
     assert_non_null(strstr(ja, "\"seed\": 1,"));
     assert_non_null(strstr(jb, "\"seed\": 2,"));
@@ -361,7 +350,7 @@ static void test_interrupt_keeps_partial(void **state)
     assert_non_null(r);
     assert_true(en_mc_result_draws(r) < 5000);
     assert_true(en_mc_result_draws(r) % EN_MC_BLOCK == 0); /* whole blocks, a prefix */
-    char *json = write_json(r);
+    char *json = fixture_mc_text(r, EN_OUTPUT_JSON);
     assert_non_null(strstr(json, "\"interrupted\": true"));
     free(json);
     en_error_clear(&err);

@@ -59,6 +59,18 @@ static void tally_init(tally *t)
     pthread_mutex_init(&t->guard, NULL);
 }
 
+/* Every one of `total` items was told once, in order, with the right total, and no call
+ * overlapped another; then the tally is done with. */
+static void tally_check_and_destroy(tally *t, size_t total)
+{
+    assert_int_equal(t->calls, total);
+    assert_int_equal(t->last_done, total);
+    assert_int_equal(t->last_total, total);
+    assert_int_equal(t->out_of_order, 0);
+    assert_int_equal(t->overlapped, 0);
+    pthread_mutex_destroy(&t->guard);
+}
+
 /* ---- the item runner ---- */
 
 static void square(void *context, void *state, size_t item, unsigned char *record)
@@ -84,18 +96,13 @@ static void test_items_threads(void **state)
         unsigned char *records = NULL;
         en_error err = EN_ERROR_INIT;
         assert_int_equal(en_distribute_items(&job, NULL, &records, &err), EN_OK);
-        assert_int_equal(t.calls, 500);
-        assert_int_equal(t.last_done, 500);
-        assert_int_equal(t.last_total, 500);
-        assert_int_equal(t.out_of_order, 0);
-        assert_int_equal(t.overlapped, 0);
+        tally_check_and_destroy(&t, 500);
         for (size_t k = 0; k < 500; k++) {
             unsigned long long v;
             memcpy(&v, records + k * sizeof v, sizeof v);
             assert_int_equal(v, (unsigned long long)k * k);
         }
         free(records);
-        pthread_mutex_destroy(&t.guard);
     }
 }
 
@@ -170,13 +177,9 @@ static void test_sensitivity_progress(void **state)
     tally_init(&t);
     char *with = sensitivity_json(s, &t), *without = sensitivity_json(s, NULL);
     assert_string_equal(with, without);
-    assert_int_equal(t.calls, 32);
-    assert_int_equal(t.last_done, 32);
-    assert_int_equal(t.last_total, 32);
-    assert_int_equal(t.out_of_order, 0);
+    tally_check_and_destroy(&t, 32);
     free(with);
     free(without);
-    pthread_mutex_destroy(&t.guard);
     en_scenario_free(s);
 }
 
@@ -212,13 +215,9 @@ static void test_backtest_progress(void **state)
     char *with = backtest_json(s, 2, &t), *without = backtest_json(s, 2, NULL);
     assert_string_equal(with, without);
     /* compromise (always first), median and eum, each on two cases. */
-    assert_int_equal(t.calls, 6);
-    assert_int_equal(t.last_done, 6);
-    assert_int_equal(t.last_total, 6);
-    assert_int_equal(t.out_of_order, 0);
+    tally_check_and_destroy(&t, 6);
     free(with);
     free(without);
-    pthread_mutex_destroy(&t.guard);
     en_scenario_free(s[0]);
     en_scenario_free(s[1]);
 }

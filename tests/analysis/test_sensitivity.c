@@ -142,17 +142,6 @@ static void test_delta_scales_changes(void **state)
     en_scenario_free(s);
 }
 
-static char *write(const en_sensitivity_result *r, en_output_format format)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    en_error err = EN_ERROR_INIT;
-    assert_int_equal(en_sensitivity_result_write(r, format, f, &err), EN_OK);
-    fclose(f);
-    return text;
-}
-
 /* Every registered model, including ones added later, goes through the same path. */
 static void test_every_model(void **state)
 {
@@ -191,19 +180,19 @@ static void test_every_model(void **state)
         }
         en_result_free(direct);
         en_result_free(without);
-        for (en_output_format f = EN_OUTPUT_TEXT; f <= EN_OUTPUT_CSV; f++) free(write(r, f));
+        for (en_output_format f = EN_OUTPUT_TEXT; f <= EN_OUTPUT_CSV; f++) free(fixture_sensitivity_text(r, f));
         en_sensitivity_result_free(r);
         checked++;
     }
     assert_true(checked >= 5);
     en_scenario_free(s_without_q);
     en_sensitivity_result *r = analyse(s, "compromise", 0.1);
-    char *json = write(r, EN_OUTPUT_JSON);
+    char *json = fixture_sensitivity_text(r, EN_OUTPUT_JSON);
     assert_non_null(strstr(json, "\"analysis\": \"sensitivity\""));
     assert_non_null(strstr(json, "\"drivers\": [\n    {\"actor\": "));
     assert_non_null(strstr(json, "\"pivotal\": ["));
     free(json);
-    char *text = write(r, EN_OUTPUT_TEXT);
+    char *text = fixture_sensitivity_text(r, EN_OUTPUT_TEXT);
     assert_non_null(strstr(text, "Pivotal actors"));
     free(text);
     en_sensitivity_result_free(r);

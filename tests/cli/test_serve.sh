@@ -40,6 +40,16 @@ call() {
   code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$method" -H "X-Entente-Token: $token" "${data[@]}" "$@" "$base$path")
 }
 json() { python3 -c "import json,sys; d=json.load(open('$tmp/body')); print($1)"; }
+# poll ID CONDITION TRIES: GET /api/runs/ID every 0.2 s until the Python CONDITION on its answer
+# d holds, at most TRIES times; the last answer stays in $tmp/body.
+poll() {
+  local id=$1 condition=$2 tries=$3
+  for _ in $(seq 1 "$tries"); do
+    call GET "/api/runs/$id"
+    [ "$(json "$condition")" = True ] && break
+    sleep 0.2
+  done
+}
 
 scenario="$root/scenarios/ukraine-2023.yaml"
 start main "$scenario" --db "$tmp/runs.db" --save "$tmp/saved.yaml" --max-body 65536
@@ -214,11 +224,7 @@ printf '{"command": "mc", "options": {"draws": 5000000, "threads": 1}, "wait": f
 call POST /api/run "$tmp/req"
 [ "$code" = 202 ] || fail "async run: $code $(cat "$tmp/body")"
 id=$(json "d['id']")
-for _ in $(seq 1 100); do
-  call GET "/api/runs/$id"
-  [ "$(json "d['progress'] is not None")" = True ] && break
-  sleep 0.2
-done
+poll "$id" "d['progress'] is not None" 100
 [ "$(json "d['state']")" = running ] || fail "progress: $(cat "$tmp/body")"
 [ "$(json "d['progress']['total']")" = 5000000 ] || fail "no draw count in the progress: $(cat "$tmp/body")"
 printf '{"command": "run"}' >"$tmp/req2"
@@ -235,11 +241,7 @@ printf '{"command": "forecast", "options": {"draws": 200000, "threads": 1, "what
 call POST /api/run "$tmp/req"
 [ "$code" = 202 ] || fail "async forecast: $code $(cat "$tmp/body")"
 id=$(json "d['id']")
-for _ in $(seq 1 100); do
-  call GET "/api/runs/$id"
-  [ "$(json "d['progress'] is not None")" = True ] && break
-  sleep 0.2
-done
+poll "$id" "d['progress'] is not None" 100
 [ "$(json "d['progress'] is not None and d['progress']['total']")" = 400000 ] || fail "no draw count in forecast's progress: $(cat "$tmp/body")"
 [ "$(json "0 < d['progress']['done'] <= 400000")" = True ] || fail "forecast's draws done: $(cat "$tmp/body")"
 call POST "/api/runs/$id/cancel"
@@ -273,11 +275,7 @@ run_progress() {
   [ "$code" = 202 ] || { fail "async $name: $code $(cat "$tmp/body")"; return; }
   local id
   id=$(json "d['id']")
-  for _ in $(seq 1 300); do
-    call GET "/api/runs/$id"
-    [ "$(json "d['state']")" = running ] || break
-    sleep 0.2
-  done
+  poll "$id" "d['state'] != 'running'" 300
   [ "$(json "d['state']")" = done ] || fail "$name did not finish: $(cat "$tmp/body")"
   [ "$(json "d['progress'] == {'done': $total, 'total': $total, 'unit': '$unit'}")" = True ] ||
     fail "$name's last progress is not $total of $total $unit: $(cat "$tmp/body")"

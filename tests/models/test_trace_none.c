@@ -186,11 +186,7 @@ static char *mc_json(const en_scenario *s, const char *model, const en_params *p
     /* the header lists the parameters the user gave; everything else must match */
     en_params_free(r->params);
     r->params = en_params_new();
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    assert_int_equal(en_mc_result_write(r, EN_OUTPUT_JSON, f, &err), EN_OK);
-    fclose(f);
+    char *text = fixture_mc_text(r, EN_OUTPUT_JSON);
     en_mc_result_free(r);
     return text;
 }
@@ -202,11 +198,7 @@ static char *sensitivity_json(const en_scenario *s, const char *model, const en_
     assert_int_equal(en_sensitivity_run(en_model_find(model), s, params, NULL, &r, &err), EN_OK);
     en_params_free(r->params);
     r->params = en_params_new();
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    assert_int_equal(en_sensitivity_result_write(r, EN_OUTPUT_JSON, f, &err), EN_OK);
-    fclose(f);
+    char *text = fixture_sensitivity_text(r, EN_OUTPUT_JSON);
     en_sensitivity_result_free(r);
     return text;
 }

@@ -13,21 +13,8 @@ set -euo pipefail
 entente=$1
 repo=$2
 
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [ "${ENTENTE_BROWSER_TESTS:-1}" = 0 ]; then echo "SKIP: ENTENTE_BROWSER_TESTS=0"; exit 77; fi
-if [ -z "$browser" ]; then
-  if [ -n "${CI:-}" ] || [ "${ENTENTE_BROWSER_TESTS:-}" = 1 ]; then
-    echo "FAIL: chromium not found (apt-get install chromium; .ci/run installs it)" >&2
-    exit 1
-  fi
-  echo "SKIP: chromium not found; install Debian's chromium to run the injection test" >&2
-  exit 77
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+# browser, tmp, fail, render PAGE DOM_OUT
+source "$repo/tests/lib/browser.bash"
 
 mkdir -p "$tmp/case/sources"
 # A source text that tries to end the data block and run a script, and to open a comment.
@@ -69,15 +56,6 @@ actors:
       land: {position: 80, salience: 0.5, cite: s2}
 YAML
 "$entente" validate "$tmp/case/evil.yaml" >/dev/null || fail "the injection scenario does not validate"
-
-render() { # render PAGE DOM_OUT
-  local profile
-  profile=$(mktemp -d "$tmp/profile.XXXX")
-  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --disable-dev-shm-usage --user-data-dir="$profile" --virtual-time-budget=5000 \
-    --dump-dom "file://$1" >"$2" 2>"$tmp/chromium.log" || { cat "$tmp/chromium.log" >&2; return 1; }
-}
 
 # check NAME PAGE DOM
 check() {

@@ -75,6 +75,34 @@ static char *save(const char *json)
     return yaml;
 }
 
+/* The document of `commented` with `from` replaced by `to`, saved over `commented`, gives
+ * `commented` with `text_from` replaced by `text_to`. */
+static void edit_gives(const char *from, const char *to, const char *text_from, const char *text_to)
+{
+    char *json = document(commented);
+    char *edited = replaced(json, from, to);
+    char *yaml = save(edited);
+    char *expected = replaced(commented, text_from, text_to);
+    assert_string_equal(yaml, expected);
+    free(yaml);
+    free(expected);
+    free(edited);
+    free(json);
+}
+
+/* `json` saved over `text` is what a save with no text to keep writes. */
+static void written_afresh(const char *text, const char *json)
+{
+    en_error err = EN_ERROR_INIT;
+    char *over = en_serve_json_to_yaml_over(text, strlen(text), json, strlen(json), &err);
+    char *fresh = en_serve_json_to_yaml(json, strlen(json), &err);
+    assert_non_null(over);
+    assert_string_equal(over, fresh);
+    free(over);
+    free(fresh);
+    en_error_clear(&err);
+}
+
 static void unchanged_is_the_same_text(void **state)
 {
     (void)state;
@@ -87,23 +115,9 @@ static void unchanged_is_the_same_text(void **state)
 static void a_changed_value_changes_only_itself(void **state)
 {
     (void)state;
-    char *json = document(commented);
-    char *edited = replaced(json, "\"salience\": 0.95", "\"salience\": 0.5");
-    char *yaml = save(edited);
-    char *expected = replaced(commented, "salience: 0.95}", "salience: 0.5}");
-    assert_string_equal(yaml, expected);
-    free(yaml);
-    free(expected);
-    free(edited);
+    edit_gives("\"salience\": 0.95", "\"salience\": 0.5", "salience: 0.95}", "salience: 0.5}");
     /* A string that now needs quotes, and a number that becomes text. */
-    edited = replaced(json, "\"title\": \"Talks\"", "\"title\": \"yes: no\"");
-    yaml = save(edited);
-    expected = replaced(commented, "title: Talks   #", "title: \"yes: no\"   #");
-    assert_string_equal(yaml, expected);
-    free(yaml);
-    free(expected);
-    free(edited);
-    free(json);
+    edit_gives("\"title\": \"Talks\"", "\"title\": \"yes: no\"", "title: Talks   #", "title: \"yes: no\"   #");
 }
 
 static void reordered_issues_take_their_comments(void **state)
@@ -176,15 +190,10 @@ static void added_and_removed_entries(void **state)
     free(yaml);
     free(edited);
     free(step);
-    /* A new key in a flow mapping: that mapping is written anew, on its line. */
-    edited = replaced(json, "\"position\": 90, \"salience\": 0.5}", "\"position\": 90, \"salience\": 0.5, \"public\": 70}");
-    yaml = save(edited);
-    expected = replaced(commented, "aid: {position: 90, salience: 0.5}", "aid: {position: 90, salience: 0.5, public: 70}");
-    assert_string_equal(yaml, expected);
-    free(yaml);
-    free(expected);
-    free(edited);
     free(json);
+    /* A new key in a flow mapping: that mapping is written anew, on its line. */
+    edit_gives("\"position\": 90, \"salience\": 0.5}", "\"position\": 90, \"salience\": 0.5, \"public\": 70}",
+               "aid: {position: 90, salience: 0.5}", "aid: {position: 90, salience: 0.5, public: 70}");
 }
 
 static void block_scalars_are_replaced_whole(void **state)
@@ -210,27 +219,17 @@ static void text_that_cannot_be_edited_is_written_afresh(void **state)
     (void)state;
     static const char anchored[] = "entente: 1\nscale: &s [0, 100]\nother: *s\n";
     static const char json[] = "{\"entente\": 1, \"scale\": [0, 100], \"other\": [0, 50]}";
+    written_afresh(anchored, json);
     en_error err = EN_ERROR_INIT;
-    char *over = en_serve_json_to_yaml_over(anchored, strlen(anchored), json, strlen(json), &err);
-    char *fresh = en_serve_json_to_yaml(json, strlen(json), &err);
-    assert_non_null(over);
-    assert_string_equal(over, fresh);
-    free(over);
-    free(fresh);
-    over = en_serve_json_to_yaml_over(NULL, 0, json, strlen(json), &err);
+    char *over = en_serve_json_to_yaml_over(NULL, 0, json, strlen(json), &err);
     assert_string_equal(over, "entente: 1\nscale: [0, 100]\nother: [0, 50]\n");
     free(over);
+    en_error_clear(&err);
     /* Carriage returns are line breaks to YAML but not to the patcher's "\n" lines: a block
      * scalar whose header line ends in "\r" was patched into a different value. */
     static const char crlf[] = "entente: 1\r\nnote: |\r\n  kept\r\n";
     static const char json2[] = "{\"entente\": 1, \"note\": \"changed\\n\"}";
-    over = en_serve_json_to_yaml_over(crlf, strlen(crlf), json2, strlen(json2), &err);
-    fresh = en_serve_json_to_yaml(json2, strlen(json2), &err);
-    assert_non_null(over);
-    assert_string_equal(over, fresh);
-    free(over);
-    free(fresh);
-    en_error_clear(&err);
+    written_afresh(crlf, json2);
 }
 
 int main(void)

@@ -24,6 +24,7 @@
 #include "core/scenario.h"
 #include "store/json_read.h"
 #include "store/store.h"
+#include "support/scenario_fixture.h"
 
 #define SCENARIO ENTENTE_SOURCE_DIR "/scenarios/ukraine-2023.yaml"
 
@@ -100,17 +101,6 @@ static int64_t save(fixture *f, en_store *st, const char *command, en_result *co
     return id;
 }
 
-static char *written(const en_result *r, en_output_format format)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *m = open_memstream(&text, &size);
-    en_error err = EN_ERROR_INIT;
-    assert_int_equal(en_result_write(r, format, m, &err), EN_OK);
-    fclose(m);
-    return text;
-}
-
 /* One SQL number from the file, read with a fresh connection (not the store's). */
 static long long query(const char *db, const char *sql)
 {
@@ -165,7 +155,7 @@ static void test_round_trip_every_model(void **state)
         assert_int_equal(l->result_count, 1);
         assert_string_equal(l->command, "run");
         for (int format = EN_OUTPUT_TEXT; format <= EN_OUTPUT_CSV; format++) {
-            char *a = written(r, (en_output_format)format), *b = written(l->results[0], (en_output_format)format);
+            char *a = fixture_result_text(r, (en_output_format)format), *b = fixture_result_text(l->results[0], (en_output_format)format);
             assert_string_equal(a, b);
             free(a);
             free(b);
@@ -306,7 +296,7 @@ static void test_sigkill_mid_transaction(void **state)
     assert_int_equal(id, 3);
     en_store_loaded *l = NULL;
     assert_int_equal(en_store_load(st, 1, &l, &err), EN_OK);
-    char *a = written(r, EN_OUTPUT_JSON), *b = written(l->results[0], EN_OUTPUT_JSON);
+    char *a = fixture_result_text(r, EN_OUTPUT_JSON), *b = fixture_result_text(l->results[0], EN_OUTPUT_JSON);
     assert_string_equal(a, b);
     free(a);
     free(b);

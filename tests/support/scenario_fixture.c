@@ -66,6 +66,37 @@ int fixture_error_has(const en_error *err, int line, int column, const char *nee
     return 0;
 }
 
+typedef enum written_kind { WRITTEN_RESULT, WRITTEN_MC, WRITTEN_SENSITIVITY } written_kind;
+
+/* What every fixture_*_text does: the writer of `kind` into a memory stream. */
+static char *written(written_kind kind, const void *r, en_output_format format)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    assert_non_null(f);
+    en_error err = EN_ERROR_INIT;
+    en_status status = EN_OK;
+    switch (kind) {
+    case WRITTEN_RESULT: status = en_result_write(r, format, f, &err); break;
+    case WRITTEN_MC: status = en_mc_result_write(r, format, f, &err); break;
+    case WRITTEN_SENSITIVITY: status = en_sensitivity_result_write(r, format, f, &err); break;
+    }
+    fclose(f);
+    if (status != EN_OK) {
+        en_error_print(&err, stderr);
+        fail_msg("the writer failed");
+    }
+    return text;
+}
+
+char *fixture_result_text(const en_result *r, en_output_format format) { return written(WRITTEN_RESULT, r, format); }
+char *fixture_mc_text(const en_mc_result *r, en_output_format format) { return written(WRITTEN_MC, r, format); }
+char *fixture_sensitivity_text(const en_sensitivity_result *r, en_output_format format)
+{
+    return written(WRITTEN_SENSITIVITY, r, format);
+}
+
 const char *fixture_path(const char *relative)
 {
     static char path[4096];

@@ -17,6 +17,11 @@ en_result *fixture_run(const en_scenario *s, const char *model, const char *cons
 double fixture_forecast(const en_result *r, const char *issue_id);
 /* Whether any problem's text contains `needle` at the given line and column (0: any). */
 int fixture_error_has(const en_error *err, int line, int column, const char *needle);
+/* A result as the writer writes it in `format` (NUL-terminated, for the caller to free); fails
+ * the test if the writer fails. */
+char *fixture_result_text(const en_result *r, en_output_format format);
+char *fixture_mc_text(const en_mc_result *r, en_output_format format);
+char *fixture_sensitivity_text(const en_sensitivity_result *r, en_output_format format);
 /* Path under the repository root (static buffer). */
 const char *fixture_path(const char *relative);
 

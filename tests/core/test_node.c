@@ -1,0 +1,119 @@
+/*
+ * test_node.c — en_node_equal (include/entente/node.h) against hand-written pairs of values:
+ * each pair is written out in JSON and the expected answer is stated beside it, so the test
+ * checks the comparison against a reading of the documents, not against another comparison.
+ * Trees built by hand cover what JSON cannot spell (a NaN, a NULL string, NULL nodes).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/node.h"
+#include "entente.h"
+
+/* Parses both texts and returns en_node_equal both ways round (which must agree). */
+static int equal_json(const char *left, const char *right)
+{
+    en_node *a = en_json_parse(left);
+    en_node *b = en_json_parse(right);
+    assert_non_null(a);
+    assert_non_null(b);
+    const int forward = en_node_equal(a, b);
+    const int backward = en_node_equal(b, a);
+    assert_int_equal(forward, backward);
+    en_node_free(a);
+    en_node_free(b);
+    return forward;
+}
+
+static void equal_values(void **state)
+{
+    (void)state;
+    assert_int_equal(equal_json("null", "null"), 1);
+    assert_int_equal(equal_json("true", " true "), 1);
+    assert_int_equal(equal_json("1.5", "15e-1"), 1);
+    assert_int_equal(equal_json("0", "-0"), 1); /* compared by ==, as numbers */
+    assert_int_equal(equal_json("\"caf\\u00e9\"", "\"caf\xc3\xa9\""), 1);
+    assert_int_equal(equal_json("[]", "[ ]"), 1);
+    assert_int_equal(equal_json("{}", "{}"), 1);
+    assert_int_equal(equal_json("{\"a\": [1, {\"b\": \"x\"}], \"c\": null}",
+                                "{\"a\":[1,{\"b\":\"x\"}],\"c\":null}"),
+                     1);
+}
+
+static void different_values(void **state)
+{
+    (void)state;
+    /* types: a boolean is not the number with its value, null is not an empty anything */
+    assert_int_equal(equal_json("true", "1"), 0);
+    assert_int_equal(equal_json("false", "0"), 0);
+    assert_int_equal(equal_json("null", "\"\""), 0);
+    assert_int_equal(equal_json("[]", "{}"), 0);
+    assert_int_equal(equal_json("true", "false"), 0);
+    assert_int_equal(equal_json("1", "1.0000000000000002"), 0);
+    assert_int_equal(equal_json("\"ab\"", "\"abc\""), 0);
+    assert_int_equal(equal_json("\"a\"", "\"A\""), 0);
+    /* arrays: length, order, a difference deep down */
+    assert_int_equal(equal_json("[1, 2]", "[1, 2, 3]"), 0);
+    assert_int_equal(equal_json("[1, 2]", "[2, 1]"), 0);
+    assert_int_equal(equal_json("[[1, [2, [3]]]]", "[[1, [2, [4]]]]"), 0);
+    /* objects: member order counts, keys count, values count */
+    assert_int_equal(equal_json("{\"a\": 1, \"b\": 2}", "{\"b\": 2, \"a\": 1}"), 0);
+    assert_int_equal(equal_json("{\"a\": 1}", "{\"b\": 1}"), 0);
+    assert_int_equal(equal_json("{\"a\": 1}", "{\"a\": 2}"), 0);
+    assert_int_equal(equal_json("{\"a\": 1}", "{\"a\": 1, \"b\": 2}"), 0);
+    assert_int_equal(equal_json("{\"a\": {\"b\": [true]}}", "{\"a\": {\"b\": [false]}}"), 0);
+}
+
+static void trees_built_by_hand(void **state)
+{
+    (void)state;
+    /* NULL nodes: equal only to each other */
+    en_node *one = en_node_number(1);
+    assert_int_equal(en_node_equal(NULL, NULL), 1);
+    assert_int_equal(en_node_equal(one, NULL), 0);
+    assert_int_equal(en_node_equal(NULL, one), 0);
+    assert_int_equal(en_node_equal(one, one), 1);
+    /* a NaN equals nothing, not even itself */
+    en_node *nan = en_node_number(NAN);
+    assert_int_equal(en_node_equal(nan, nan), 0);
+    /* a string node without text reads as the empty string */
+    en_node *empty = en_node_new(EN_NODE_STRING);
+    en_node *blank = en_node_string("");
+    en_node *x = en_node_string("x");
+    assert_int_equal(en_node_equal(empty, blank), 1);
+    assert_int_equal(en_node_equal(blank, empty), 1);
+    assert_int_equal(en_node_equal(empty, x), 0);
+    /* a tree built by the builders equals the same document parsed */
+    en_node *built = en_node_new(EN_NODE_OBJECT);
+    en_node_set_number(built, "rounds", 10);
+    en_node *list = en_node_set(built, "positions", en_node_new(EN_NODE_ARRAY));
+    en_node_push_number(list, 0.25);
+    en_node_push(list, en_node_bool(1));
+    en_node_set_string(built, "model", "eum");
+    en_node *parsed = en_json_parse("{\"rounds\": 10, \"positions\": [0.25, true], \"model\": \"eum\"}");
+    assert_non_null(parsed);
+    assert_int_equal(en_node_equal(built, parsed), 1);
+    en_node_set_string(built, "model", "median"); /* replaces the member in place */
+    assert_int_equal(en_node_equal(built, parsed), 0);
+    en_node_free(parsed);
+    en_node_free(built);
+    en_node_free(x);
+    en_node_free(blank);
+    en_node_free(empty);
+    en_node_free(nan);
+    en_node_free(one);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(equal_values),
+        cmocka_unit_test(different_values),
+        cmocka_unit_test(trees_built_by_hand),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
