@@ -278,8 +278,8 @@ static void worker_cache_alloc(mc_worker *w, size_t issues)
 
 static void worker_cache_free(mc_worker *w)
 {
-    free(w->cached_forecast);
-    free(w->cached_reason);
+    en_free(w->cached_forecast);
+    en_free(w->cached_reason);
 }
 
 static size_t block_size(const mc_engine *e, size_t block)
@@ -504,12 +504,12 @@ void en_mc_result_free(en_mc_result *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->issue_count; i++) {
-        free(r->issues[i].bins);
-        free(r->issues[i].label_counts);
+        en_free(r->issues[i].bins);
+        en_free(r->issues[i].label_counts);
     }
-    free(r->issues);
+    en_free(r->issues);
     en_params_free(r->params);
-    free(r);
+    en_free(r);
 }
 
 static en_status check_options(const en_mc_options *o, en_error *err)
@@ -593,7 +593,7 @@ static void share_end(void *state)
     en_params_free(w->params);
     gsl_rng_free(w->rng);
     worker_cache_free(w);
-    free(w);
+    en_free(w);
 }
 
 /* The same run_block as the threaded engine: a block's draws depend only on (seed, block). */
@@ -654,7 +654,7 @@ static en_status mc_run_distributed(en_mc_result *r, const en_params *run_params
             memcpy(slot.failure, h->failure, sizeof slot.failure);
             merge_slot(&e, &slot);
         }
-        free(records);
+        en_free(records);
         r->model_runs = atomic_load(&e.runs);
     }
     return EN_OK;
@@ -788,17 +788,17 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         gsl_rng_free(workers[t].rng);
         worker_cache_free(&workers[t]);
     }
-    free(workers);
+    en_free(workers);
     r->model_runs = atomic_load(&e.runs);
     en_params_free(run_params);
     for (size_t k = 0; k < e.window; k++) {
-        free(e.slots[k].forecast);
-        free(e.slots[k].status_quo);
-        free(e.slots[k].reason);
-        free(e.slots[k].failed);
-        free(e.slots[k].zero);
+        en_free(e.slots[k].forecast);
+        en_free(e.slots[k].status_quo);
+        en_free(e.slots[k].reason);
+        en_free(e.slots[k].failed);
+        en_free(e.slots[k].zero);
     }
-    free(e.slots);
+    en_free(e.slots);
     pthread_cond_destroy(&e.changed);
     pthread_mutex_destroy(&e.lock);
     gsl_set_error_handler(old_handler);

@@ -158,10 +158,10 @@ void en_sweep_result_free(en_sweep_result *r)
 {
     if (!r) return;
     en_params_free(r->params);
-    free(r->axes);
-    free(r->forecast);
-    free(r->failure);
-    free(r);
+    en_free(r->axes);
+    en_free(r->forecast);
+    en_free(r->failure);
+    en_free(r);
 }
 
 /* Every point's values must be ones the model takes: checked before any run so a bad grid is
@@ -260,7 +260,7 @@ en_status en_sweep_run(const en_model *model, const en_scenario *scenario, const
             if (!r->failure[k][0]) snprintf(r->failure[k], sizeof r->failure[k], "the model refused this point");
         }
     }
-    free(records);
+    en_free(records);
     *out = r;
     return EN_OK;
 }

@@ -301,7 +301,7 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
         sr.xs[t] = keyed[t].x;
         sr.ws[t] = c[keyed[t].k] * s[keyed[t].k];
     }
-    free(keyed);
+    en_free(keyed);
     sr.start[m] = n;
     sr.cut = sr.start + m + 1;
     sr.position = sr.cut + TILE;
@@ -448,9 +448,9 @@ eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double
         }
     }
 done:
-    free(sr.P);
-    free(small);
-    free(block);
-    free(sr.rank_actor);
+    en_free(sr.P);
+    en_free(small);
+    en_free(block);
+    en_free(sr.rank_actor);
     return status;
 }

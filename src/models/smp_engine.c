@@ -194,7 +194,7 @@ static void ensure_election(const smp_work *w, smp_election *e, size_t options)
     if (options <= e->capacity) return;
     size_t cap = options < 16 ? 16 : options;
     size_t cap4 = (cap + 3) / 4 * 4;
-    free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
+    en_free(e->C), en_free(e->P), en_free(e->p), en_free(e->q), en_free(e->ct), en_free(e->u), en_free(e->panel);
     e->C = en_xmalloc(cap * cap * sizeof *e->C);
     e->P = en_xmalloc(cap * cap * sizeof *e->P);
     e->ct = en_xmalloc(cap * cap * sizeof *e->ct);
@@ -207,7 +207,7 @@ static void ensure_election(const smp_work *w, smp_election *e, size_t options)
 
 static void election_free(smp_election *e)
 {
-    free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
+    en_free(e->C), en_free(e->P), en_free(e->p), en_free(e->q), en_free(e->ct), en_free(e->u), en_free(e->panel);
     memset(e, 0, sizeof *e);
 }
 
@@ -1237,8 +1237,8 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
                          workers_for(w, count / 2, (double)n * count), err);
     if (st == EN_OK)
         for (size_t a = 0; a < n; a++) out[a] = e->p[class_of[a]];
-    free(unique);
-    free(class_of);
+    en_free(unique);
+    en_free(class_of);
     return st;
 }
 
@@ -1570,9 +1570,9 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             count++;
         }
     }
-    free(bi);
-    free(target);
-    free(tgain);
+    en_free(bi);
+    en_free(target);
+    en_free(tgain);
 
     double *Tt = en_xmalloc(n * n * sizeof *Tt);
     for (size_t a = 0; a < n; a++) {
@@ -1587,7 +1587,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     double *bu = en_xmalloc((count ? count : 1) * n * sizeof *bu);
     utility_task ut = {w, bargains, count, Tt, bu};
     smp_parallel(workers_for(w, count, (double)n * n), utility_groups_task, &ut);
-    free(Tt);
+    en_free(Tt);
 
     /* Each actor's queue, canonical order: by initiator, the status quo before own proposals. */
     long *targeting = en_xmalloc((count ? count : 1) * sizeof *targeting);
@@ -1597,7 +1597,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     size_t *fill = en_xmalloc((n + 1) * sizeof *fill);
     memcpy(fill, by_receiver_start, (n + 1) * sizeof *fill);
     for (size_t b = 0; b < count; b++) targeting[fill[bargains[b].receiver]++] = (long)b;
-    free(fill);
+    en_free(fill);
     size_t *start = en_xmalloc((n + 1) * sizeof *start);
     long *queues = en_xmalloc((n * (1 + per_actor) + count + 1) * sizeof *queues);
     size_t total = 0;
@@ -1612,8 +1612,8 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         while (t < t_end) queues[total++] = targeting[t++];
     }
     start[n] = total;
-    free(targeting);
-    free(by_receiver_start);
+    en_free(targeting);
+    en_free(by_receiver_start);
     double *prob = en_xmalloc((total + 1) * sizeof *prob);
     en_status *status = en_xmalloc(n * sizeof *status);
     queue_task qt = {w, queues, start, bu, prob, status};
@@ -1657,20 +1657,20 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         memcpy(&next_x[k * d], from, d * sizeof *from);
         if (turn) turn->winner[k] = (int)winner, turn->winner_probability[k] = winner_p;
     }
-    free(queues);
-    free(start);
-    free(prob);
-    free(status);
-    free(bu);
-    free(first_of);
+    en_free(queues);
+    en_free(start);
+    en_free(prob);
+    en_free(status);
+    en_free(bu);
+    en_free(first_of);
     if (turn && st == EN_OK) {
         turn->bargain_count = count;
         turn->bargains = bargains;
         /* bargains point into coords: keep it alive with the turn */
-        if (count == 0) free(coords), turn->bargains = NULL, free(bargains);
+        if (count == 0) en_free(coords), turn->bargains = NULL, en_free(bargains);
     } else {
-        free(bargains);
-        free(coords);
+        en_free(bargains);
+        en_free(coords);
     }
     return st;
 }
@@ -1696,15 +1696,15 @@ static void update_ideals(smp_work *w, const double *new_x)
         for (size_t k = 0; k < d; k++) next[i * d + k] += lag * w->ideal[i * d + k];
     }
     memcpy(w->ideal, next, n * d * sizeof *next);
-    free(next);
+    en_free(next);
 }
 
 static void turn_free(smp_turn *t)
 {
-    if (t->bargains && t->bargain_count) free(t->bargains[0].init_position);
-    free(t->bargains);
-    free(t->winner);
-    free(t->winner_probability);
+    if (t->bargains && t->bargain_count) en_free(t->bargains[0].init_position);
+    en_free(t->bargains);
+    en_free(t->winner);
+    en_free(t->winner_probability);
 }
 
 void smp_output_free(smp_output *out)
@@ -1712,9 +1712,9 @@ void smp_output_free(smp_output *out)
     if (!out) return;
     if (out->turns)
         for (size_t t = 0; t < out->state_count; t++) turn_free(&out->turns[t]);
-    free(out->turns);
-    free(out->positions);
-    free(out->win_probability);
+    en_free(out->turns);
+    en_free(out->positions);
+    en_free(out->win_probability);
     memset(out, 0, sizeof *out);
 }
 
@@ -1836,19 +1836,19 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     }
     if (st == EN_OK && !config->record)
         st = win_probabilities(&w, &out->win_probability[(out->state_count - 1) * n], err);
-    free(next_x);
-    free(w.salience_total), free(w.salience_squares), free(w.effective_power);
-    free(w.x), free(w.ideal), free(w.distance), free(w.distance_t), free(w.risk);
-    free(w.sq_utility), free(w.hint);
+    en_free(next_x);
+    en_free(w.salience_total), en_free(w.salience_squares), en_free(w.effective_power);
+    en_free(w.x), en_free(w.ideal), en_free(w.distance), en_free(w.distance_t), en_free(w.risk);
+    en_free(w.sq_utility), en_free(w.hint);
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
-        free(sc->rh), free(sc->uh_i), free(sc->uh_m), free(sc->third_party_vote), free(sc->delta);
-        free(sc->candidates);
-        free(sc->perm), free(sc->pw), free(sc->cap);
-        free(sc->screen_state), free(sc->screen_list), free(sc->perm_tmp);
+        en_free(sc->rh), en_free(sc->uh_i), en_free(sc->uh_m), en_free(sc->third_party_vote), en_free(sc->delta);
+        en_free(sc->candidates);
+        en_free(sc->perm), en_free(sc->pw), en_free(sc->cap);
+        en_free(sc->screen_state), en_free(sc->screen_list), en_free(sc->perm_tmp);
         election_free(&sc->el);
     }
-    free(w.scratch);
+    en_free(w.scratch);
     if (st != EN_OK) smp_output_free(out);
     return st;
 }

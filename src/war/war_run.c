@@ -162,8 +162,8 @@ void war_run_free(war_run *r)
                     r->ideal_a, r->ideal_b, r->settle_pos, r->settle_w, r->settle_reach,
                     r->harden, r->culpable, r->lweight, r->push, r->patron_surplus, r->patron_push,
                     r->pweight, r->pideal, r->ceasefire, r->renew_loss, r->renew_basis};
-    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
-    free(r);
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) en_free(ptrs[i]);
+    en_free(r);
 }
 
 #define AP(r, su, a, p) ((r)->actor_par[(size_t)(a) * WA_COUNT + (p)])
