@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -181,7 +182,7 @@ static void run_one(void *context, void *state, size_t item, unsigned char *reco
     en_params_free(params);
 }
 
-en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
+en_status en_backtest_run_unguarded(en_scenario *const *scenarios, size_t count,
                           const en_backtest_options *options, en_backtest **out, en_error *err)
 {
     *out = NULL;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 
 int en_distribute_active(const en_distributor *d)
@@ -86,10 +87,12 @@ static void compute_share(const en_item_job *job, size_t first, size_t last, uns
     }
     pthread_t *ids = en_xcalloc(threads, sizeof *ids);
     size_t started = 0;
+    en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
     for (size_t t = 1; t < threads; t++)
         if (pthread_create(&ids[started], NULL, item_worker, &pool) == 0) started++;
     item_worker(&pool); /* the calling thread works too; the pool finishes with any thread count */
     for (size_t t = 0; t < started; t++) pthread_join(ids[t], NULL);
+    en_oom_resume();
     en_free(ids);
 }
 

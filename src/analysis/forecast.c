@@ -27,6 +27,8 @@
 #include "war/war.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -498,9 +500,11 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     /* Under a distributor this process draws its share of the blocks; the rest arrive below. */
     en_distribute_share(o->distributor, blocks, &c.next_block, &c.last_block);
     pthread_t *ids = en_xcalloc(threads + 1, sizeof *ids);
+    if (threads > 1) en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
     for (unsigned t = 1; t < threads; t++) pthread_create(&ids[t], NULL, draw_worker, &c);
     draw_worker(&c);
     for (unsigned t = 1; t < threads; t++) pthread_join(ids[t], NULL);
+    if (threads > 1) en_oom_resume();
     en_free(ids);
     pthread_mutex_destroy(&c.lock);
     if (en_distribute_active(o->distributor) && exchange_draws(&c, o->distributor, blocks, err) != EN_OK) {
@@ -794,7 +798,7 @@ static void compute_war(const en_scenario *s, const en_forecast_options *o, en_f
 
 /* ---- entry point ---- */
 
-en_status en_forecast_run(const en_scenario *s, const en_params *params, const en_forecast_options *options,
+en_status en_forecast_run_unguarded(const en_scenario *s, const en_params *params, const en_forecast_options *options,
                           const char *const *what_ifs, size_t what_if_count, en_forecast_result **out,
                           en_error *err)
 {

@@ -35,6 +35,8 @@
 #include "analysis/distribute.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -682,7 +684,9 @@ static en_status mc_finish(en_mc_result *r, const en_model *model, en_mc_result 
     return EN_OK;
 }
 
-en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+static void release_rng(void *rng) { gsl_rng_free(rng); }
+
+en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario, const en_params *params,
                     const en_mc_options *options, en_mc_result **out, en_error *err)
 {
     *out = NULL;
@@ -755,15 +759,25 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
     sigaddset(&block_signals, SIGTERM);
     sigaddset(&block_signals, SIGHUP);
     sigaddset(&block_signals, SIGQUIT);
-    pthread_sigmask(SIG_BLOCK, &block_signals, &old_mask);
-    size_t started = 0;
+    /* Every worker's state first, while running out of memory still unwinds the call (the
+     * generators recorded so that an unwind frees them, core/oom.h) ... */
     for (size_t t = 0; t < threads; t++) {
         mc_worker *w = &workers[t];
         w->engine = &e;
         w->sample = en_scenario_clone(scenario);
         w->params = en_params_copy(run_params);
         w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!w->rng) en_oom_fail(sizeof(gsl_rng));
+        en_oom_track(w->rng, release_rng);
         worker_cache_alloc(w, scenario->issue_count);
+    }
+    /* ... then, from here to the joins, the workers share the call's state (and the signals
+     * are blocked): no unwinding. */
+    en_oom_suspend();
+    pthread_sigmask(SIG_BLOCK, &block_signals, &old_mask);
+    size_t started = 0;
+    for (size_t t = 0; t < threads; t++) {
+        mc_worker *w = &workers[t];
         pthread_mutex_lock(&e.lock);
         e.running++;
         pthread_mutex_unlock(&e.lock);
@@ -782,9 +796,11 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         supervise(&e);
         for (size_t t = 0; t < started; t++) pthread_join(workers[t].thread, NULL);
     }
+    en_oom_resume();
     for (size_t t = 0; t < threads; t++) {
         en_scenario_free(workers[t].sample);
         en_params_free(workers[t].params);
+        en_oom_untrack(workers[t].rng);
         gsl_rng_free(workers[t].rng);
         worker_cache_free(&workers[t]);
     }

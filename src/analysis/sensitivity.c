@@ -22,6 +22,7 @@
 #include "analysis/distribute.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -223,7 +224,7 @@ void en_sensitivity_result_free(en_sensitivity_result *r)
     en_free(r);
 }
 
-en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
+en_status en_sensitivity_run_unguarded(const en_model *model, const en_scenario *scenario,
                              const en_params *params, const en_sensitivity_options *options,
                              en_sensitivity_result **out, en_error *err)
 {

@@ -18,6 +18,7 @@
 #include "analysis/distribute.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -191,7 +192,7 @@ static en_status check_points(const en_sweep_result *r, const en_params *fixed, 
     return EN_OK;
 }
 
-en_status en_sweep_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+en_status en_sweep_run_unguarded(const en_model *model, const en_scenario *scenario, const en_params *params,
                        const en_sweep_axis *axes, size_t axis_count, const en_sweep_options *options,
                        en_sweep_result **out, en_error *err)
 {

@@ -7,10 +7,8 @@
  * it with en_free, which recognises the trailer by its cookie, and a program may free what the
  * library hands it with free().
  */
-#define _GNU_SOURCE /* malloc_usable_size */
 #include "core/oom.h"
 
-#include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,62 +28,27 @@ static EN_TLS int inject_fired;
  * while it is suspended (its workers may be unchaining at the same time), take this lock. */
 static pthread_mutex_t chain_lock = PTHREAD_MUTEX_INITIALIZER;
 
-#define COOKIE_KEY ((uintptr_t)0x9E3779B97F4A7C15ull)
-#define TAIL_SIZE sizeof(en_oom_tail)
+#define COOKIE_KEY EN_OOM_COOKIE_KEY
 
-static inline uintptr_t cookie_of(const void *p) { return (uintptr_t)p ^ COOKIE_KEY; }
-
-size_t en_oom_chain_size(size_t size)
+void en_oom_chain_shared(en_oom_guard *g, en_oom_tail *t)
 {
-    if (size > SIZE_MAX - 15 - TAIL_SIZE) return 0;
-    return ((size + 15) & ~(size_t)15) + TAIL_SIZE;
-}
-
-/* Where the trailer of `p` is (or would be): the last TAIL_SIZE bytes of its usable size.
- * NULL when the block is too small to hold one. */
-static inline en_oom_tail *tail_of(void *p)
-{
-    size_t usable = malloc_usable_size(p);
-    if (usable < TAIL_SIZE) return NULL;
-    return (en_oom_tail *)((char *)p + usable - TAIL_SIZE);
-}
-
-static inline int shared(const en_oom_guard *g) { return g != en_oom_current || g->suspended; }
-
-void en_oom_chain(en_oom_guard *g, void *p)
-{
-    en_oom_tail *t = tail_of(p); /* p came from en_oom_chain_size: the trailer fits, aligned */
-    int lock = g->suspended;
-    if (lock) pthread_mutex_lock(&chain_lock);
-    t->cookie = cookie_of(p);
-    t->guard = g;
+    pthread_mutex_lock(&chain_lock);
     t->prev = &g->chain;
     t->next = g->chain.next;
     g->chain.next->prev = t;
     g->chain.next = t;
     g->count++;
-    if (lock) pthread_mutex_unlock(&chain_lock);
+    pthread_mutex_unlock(&chain_lock);
 }
 
-int en_oom_unchain(void *p)
+void en_oom_unchain_shared(en_oom_tail *t)
 {
-    if (!p) return 0;
-    size_t usable = malloc_usable_size(p);
-    if (usable < TAIL_SIZE) return 0;
-    /* Any block may get here: read the cookie without assuming the trailer's alignment. */
-    uintptr_t cookie;
-    memcpy(&cookie, (char *)p + usable - TAIL_SIZE, sizeof cookie);
-    if (cookie != cookie_of(p)) return 0;
-    en_oom_tail *t = (en_oom_tail *)((char *)p + usable - TAIL_SIZE);
-    en_oom_guard *g = t->guard;
-    int lock = shared(g);
-    if (lock) pthread_mutex_lock(&chain_lock);
+    pthread_mutex_lock(&chain_lock);
     t->prev->next = t->next;
     t->next->prev = t->prev;
-    g->count--;
+    t->guard->count--;
     t->cookie = 0;
-    if (lock) pthread_mutex_unlock(&chain_lock);
-    return 1;
+    pthread_mutex_unlock(&chain_lock);
 }
 
 void en_free(void *p)

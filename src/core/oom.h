@@ -29,9 +29,11 @@
 #ifndef ENTENTE_CORE_OOM_H
 #define ENTENTE_CORE_OOM_H
 
+#include <malloc.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "entente.h"
 
@@ -94,14 +96,61 @@ int en_oom_untrack(void *resource);
 /* The guard open on this thread (NULL: none), for the allocators' hot path. */
 extern _Thread_local __attribute__((tls_model("initial-exec"))) en_oom_guard *en_oom_current;
 
-/* The allocators' side (core/util.c). en_oom_chain_size: the bytes to ask malloc for to give
- * `size` usable bytes and a trailer (0 when that overflows). en_oom_chain: writes the trailer
- * of a freshly allocated block and chains it to `guard`. en_oom_unchain: if `p` is a chained
- * block, unchains it, wipes its trailer and returns 1; else 0 (any malloc'd block, or NULL).
+/* The allocators' side (core/util.c, en_free). en_oom_chain_size: the bytes to ask malloc for
+ * to give `size` usable bytes and a trailer (0 when that overflows). en_oom_chain: writes the
+ * trailer of a block just allocated with that size and chains it to `guard`. en_oom_unchain:
+ * if `p` is a chained block, unchains it, wipes its trailer and returns 1; else 0 (any
+ * malloc'd block, or NULL). Inline: they run on every allocation and free; the rare shared
+ * case (another thread's guard, or a suspended one) takes the lock out of line.
  * Time complexity: O(1). */
-size_t en_oom_chain_size(size_t size);
-void en_oom_chain(en_oom_guard *guard, void *p);
-int en_oom_unchain(void *p);
+#define EN_OOM_COOKIE_KEY ((uintptr_t)0x9E3779B97F4A7C15ull)
+static inline size_t en_oom_chain_size(size_t size)
+{
+    if (size > SIZE_MAX - 15 - sizeof(en_oom_tail)) return 0;
+    return ((size + 15) & ~(size_t)15) + sizeof(en_oom_tail);
+}
+
+void en_oom_chain_shared(en_oom_guard *guard, en_oom_tail *tail);
+void en_oom_unchain_shared(en_oom_tail *tail);
+
+static inline void en_oom_chain(en_oom_guard *guard, void *p)
+{
+    /* p came from en_oom_chain_size: the trailer fits, 8-aligned */
+    en_oom_tail *t = (en_oom_tail *)(void *)((char *)p + malloc_usable_size(p) - sizeof *t);
+    t->cookie = (uintptr_t)p ^ EN_OOM_COOKIE_KEY;
+    t->guard = guard;
+    if (guard->suspended) {
+        en_oom_chain_shared(guard, t);
+        return;
+    }
+    t->prev = &guard->chain;
+    t->next = guard->chain.next;
+    guard->chain.next->prev = t;
+    guard->chain.next = t;
+    guard->count++;
+}
+
+static inline int en_oom_unchain(void *p)
+{
+    if (!p) return 0;
+    size_t usable = malloc_usable_size(p);
+    if (usable < sizeof(en_oom_tail)) return 0;
+    /* Any block may get here: read the cookie without assuming the trailer's alignment. */
+    uintptr_t cookie;
+    memcpy(&cookie, (char *)p + usable - sizeof(en_oom_tail), sizeof cookie);
+    if (cookie != ((uintptr_t)p ^ EN_OOM_COOKIE_KEY)) return 0;
+    en_oom_tail *t = (en_oom_tail *)(void *)((char *)p + usable - sizeof(en_oom_tail));
+    en_oom_guard *g = t->guard;
+    if (g != en_oom_current || g->suspended) {
+        en_oom_unchain_shared(t);
+        return 1;
+    }
+    t->prev->next = t->next;
+    t->next->prev = t->prev;
+    g->count--;
+    t->cookie = 0;
+    return 1;
+}
 
 /* For tests: the n-th allocation made inside a guard on this thread from now on fails as if
  * malloc had returned NULL (n >= 1); 0 turns it off. Returns whether the last armed failure

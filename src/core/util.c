@@ -25,7 +25,7 @@ void *en_xmalloc(size_t size)
         return p;
     }
     size_t full = en_oom_chain_size(size);
-    void *p = !full || en_oom_injected_now() ? NULL : malloc(full);
+    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : malloc(full);
     if (!p) en_oom_fail(size);
     en_oom_chain(g, p);
     return p;
@@ -40,7 +40,7 @@ void *en_xcalloc(size_t count, size_t size)
         return p;
     }
     size_t full = size && count > SIZE_MAX / size ? 0 : en_oom_chain_size(count * size);
-    void *p = !full || en_oom_injected_now() ? NULL : calloc(1, full);
+    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : calloc(1, full);
     if (!p) en_oom_fail(count * size);
     en_oom_chain(g, p);
     return p;
@@ -58,7 +58,7 @@ void *en_xrealloc(void *ptr, size_t size)
         return p;
     }
     size_t full = en_oom_chain_size(size);
-    void *p = !full || en_oom_injected_now() ? NULL : realloc(ptr, full);
+    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : realloc(ptr, full);
     if (!p) {
         /* `ptr` is still valid: chained again for the unwind. */
         if (ptr) en_oom_chain(g, ptr);

@@ -15,6 +15,7 @@
 #include "war/war_internal.h"
 #include "war/war_pack.h"
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "core/war.h"
 #include "models/model.h"
@@ -92,7 +93,7 @@ void en_war_summary_free(en_war_summary *m)
     en_free(m);
 }
 
-en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_summary **out,
+en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *o, en_war_summary **out,
                           en_error *err)
 {
     *out = NULL;
@@ -244,11 +245,13 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
     if (threads > o->runs) threads = (int)o->runs;
     pthread_t *ids = en_xcalloc((size_t)threads, sizeof *ids);
     int started = 0;
+    if (threads > 1) en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
     for (int i = 1; i < threads; i++)
         if (pthread_create(&ids[i], NULL, worker, &su) == 0) started++;
         else break;
     worker(&su); /* the calling thread works too */
     for (int i = 1; i <= started; i++) pthread_join(ids[i], NULL);
+    if (threads > 1) en_oom_resume();
     en_free(ids);
     pthread_mutex_destroy(&su.lock);
     en_free(su.player_actor);
