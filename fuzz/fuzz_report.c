@@ -114,8 +114,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     same(field(so, "text"), strings[SOURCE_TEXT]);
 
     en_node_free(doc);
-    free(page);
+    en_free(page);
     en_scenario_free(s);
-    for (int k = 0; k < STRING_COUNT; k++) free(strings[k]);
+    for (int k = 0; k < STRING_COUNT; k++) en_free(strings[k]);
     return 0;
 }

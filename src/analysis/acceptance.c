@@ -81,17 +81,17 @@ void fc_frame_free(fc_frame *f)
 {
     for (size_t q = 0; q < f->player_count; q++) {
         fc_player *p = &f->players[q];
-        free(p->weight);
-        free(p->ideal);
-        free(p->audience);
-        free(p->stated);
-        free(p->reach);
-        free(p->free_band);
+        en_free(p->weight);
+        en_free(p->ideal);
+        en_free(p->audience);
+        en_free(p->stated);
+        en_free(p->reach);
+        en_free(p->free_band);
     }
-    free(f->players);
-    free((void *)f->low);
-    free((void *)f->high);
-    free(f->no_agreement);
+    en_free(f->players);
+    en_free((void *)f->low);
+    en_free((void *)f->high);
+    en_free(f->no_agreement);
     memset(f, 0, sizeof *f);
 }
 
@@ -150,20 +150,20 @@ fc_lp *fc_lp_new(void) { return en_xcalloc(1, sizeof(fc_lp)); }
 void fc_lp_free(fc_lp *lp)
 {
     if (!lp) return;
-    free(lp->a);
-    free(lp->value);
-    free(lp->lo);
-    free(lp->hi);
-    free(lp->cost);
-    free(lp->at_upper);
-    free(lp->is_basic);
-    free(lp->basis);
-    free(lp->breaks);
-    free(lp->break_start);
-    free(lp->break_count);
-    free(lp->seg_issue);
-    free(lp->seg_low);
-    free(lp);
+    en_free(lp->a);
+    en_free(lp->value);
+    en_free(lp->lo);
+    en_free(lp->hi);
+    en_free(lp->cost);
+    en_free(lp->at_upper);
+    en_free(lp->is_basic);
+    en_free(lp->basis);
+    en_free(lp->breaks);
+    en_free(lp->break_start);
+    en_free(lp->break_count);
+    en_free(lp->seg_issue);
+    en_free(lp->seg_low);
+    en_free(lp);
 }
 
 static int by_double(const void *a, const void *b)
@@ -176,13 +176,13 @@ static int by_double(const void *a, const void *b)
 static void ensure(fc_lp *lp, size_t rows, size_t cols, size_t breaks, size_t issues)
 {
     if (rows * cols > lp->capacity_a) {
-        free(lp->a);
+        en_free(lp->a);
         lp->a = en_xcalloc(rows * cols, sizeof *lp->a);
         lp->capacity_a = rows * cols;
     }
     if (cols > lp->capacity_cols) {
-        free(lp->value), free(lp->lo), free(lp->hi), free(lp->cost);
-        free(lp->at_upper), free(lp->is_basic), free(lp->seg_issue), free(lp->seg_low);
+        en_free(lp->value), en_free(lp->lo), en_free(lp->hi), en_free(lp->cost);
+        en_free(lp->at_upper), en_free(lp->is_basic), en_free(lp->seg_issue), en_free(lp->seg_low);
         lp->value = en_xcalloc(cols, sizeof(double));
         lp->lo = en_xcalloc(cols, sizeof(double));
         lp->hi = en_xcalloc(cols, sizeof(double));
@@ -194,17 +194,17 @@ static void ensure(fc_lp *lp, size_t rows, size_t cols, size_t breaks, size_t is
         lp->capacity_cols = cols;
     }
     if (rows > lp->capacity_rows) {
-        free(lp->basis);
+        en_free(lp->basis);
         lp->basis = en_xcalloc(rows, sizeof(size_t));
         lp->capacity_rows = rows;
     }
     if (breaks > lp->capacity_breaks) {
-        free(lp->breaks);
+        en_free(lp->breaks);
         lp->breaks = en_xcalloc(breaks, sizeof(double));
         lp->capacity_breaks = breaks;
     }
     if (issues > lp->capacity_issues) {
-        free(lp->break_start), free(lp->break_count);
+        en_free(lp->break_start), en_free(lp->break_count);
         lp->break_start = en_xcalloc(issues, sizeof(size_t));
         lp->break_count = en_xcalloc(issues, sizeof(size_t));
         lp->capacity_issues = issues;
@@ -434,7 +434,7 @@ int fc_smallest_change(const fc_frame *f, size_t q, const double *y, double *out
         out[pc->issue] += pc->direction * take * width;
         deficit -= pc->slope * take;
     }
-    free(pieces);
+    en_free(pieces);
     for (size_t k = 0; k < ni; k++) {
         if (out[k] < f->low[k]) out[k] = f->low[k];
         if (out[k] > f->high[k]) out[k] = f->high[k];
@@ -471,10 +471,10 @@ size_t en_veto_rejections(const en_scenario *s, const en_result *result, double 
             if (n > 0) used += (size_t)n;
             count++;
         }
-        free(y);
+        en_free(y);
     }
-    free(package);
+    en_free(package);
     fc_frame_free(&f);
-    free(preference);
+    en_free(preference);
     return count;
 }

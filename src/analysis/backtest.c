@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -110,13 +111,13 @@ void en_backtest_score(const en_backtest *bt, const double *forecast, const doub
     st->mae_high = quantile(mae, B, 0.975);
     st->diff_low = baseline ? quantile(diff, B, 0.025) : 0;
     st->diff_high = baseline ? quantile(diff, B, 0.975) : 0;
-    free(mae);
-    free(diff);
-    free(abs_err);
-    free(cluster_err);
-    free(cluster_base);
-    free(cluster_n);
-    free(members);
+    en_free(mae);
+    en_free(diff);
+    en_free(abs_err);
+    en_free(cluster_err);
+    en_free(cluster_base);
+    en_free(cluster_n);
+    en_free(members);
 }
 
 static int scored(const en_scenario *s, size_t issue, size_t min_actors)
@@ -181,7 +182,7 @@ static void run_one(void *context, void *state, size_t item, unsigned char *reco
     en_params_free(params);
 }
 
-en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
+en_status en_backtest_run_unguarded(en_scenario *const *scenarios, size_t count,
                           const en_backtest_options *options, en_backtest **out, en_error *err)
 {
     *out = NULL;
@@ -263,8 +264,8 @@ en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
         for (size_t k = runs.first_issue[c], j = 0; k < bt->issue_count && bt->issues[k].scenario == c; k++, j++)
             bt->forecast[m * bt->issue_count + k] = f[j];
     }
-    free(records);
-    free(runs.first_issue);
+    en_free(records);
+    en_free(runs.first_issue);
     if (st != EN_OK) {
         en_backtest_free(bt);
         return st;
@@ -280,14 +281,14 @@ en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
 void en_backtest_free(en_backtest *bt)
 {
     if (!bt) return;
-    for (size_t m = 0; m < bt->model_count; m++) free(bt->models[m]);
-    free(bt->models);
-    free(bt->issues);
-    free(bt->forecast);
-    free(bt->stats);
+    for (size_t m = 0; m < bt->model_count; m++) en_free(bt->models[m]);
+    en_free(bt->models);
+    en_free(bt->issues);
+    en_free(bt->forecast);
+    en_free(bt->stats);
     en_backtest_fit_free(bt->fit);
-    free(bt->scenarios);
-    free(bt);
+    en_free(bt->scenarios);
+    en_free(bt);
 }
 
 size_t en_backtest_issue_count(const en_backtest *bt) { return bt->issue_count; }

@@ -77,7 +77,7 @@ en_backtest_fit *en_backtest_fit_procedural(const en_backtest *bt, size_t folds)
         en_error_clear(&err);
         for (size_t j = k; j < n && bt->issues[j].scenario == bt->issues[k].scenario; j++)
             exchange[j] = ok ? all[bt->issues[j].issue] : NAN;
-        free(all);
+        en_free(all);
     }
     for (size_t g = 0; g < N_PROC; g++) {
         en_procedural_weights w = grid_point(g);
@@ -92,7 +92,7 @@ en_backtest_fit *en_backtest_fit_procedural(const en_backtest *bt, size_t folds)
             forecast[g * n + k] = isnan(exchange[k]) ? p : (1 - lambda) * p + lambda * exchange[k];
         }
     }
-    free(exchange);
+    en_free(exchange);
     /* Deal the scenarios with scored issues into folds, in a seeded random order. */
     size_t *cluster_of = en_xmalloc(bt->scenario_count * sizeof *cluster_of);
     size_t *order = en_xmalloc((bt->clusters ? bt->clusters : 1) * sizeof *order);
@@ -133,19 +133,19 @@ en_backtest_fit *en_backtest_fit_procedural(const en_backtest *bt, size_t folds)
     for (size_t k = 0; k < n; k++) e += fabs(forecast[g * n + k] - bt->issues[k].outcome);
     fit->in_sample_mae = e / (double)n;
     en_backtest_score(bt, fit->cv_forecast, bt->forecast, &fit->cv); /* row 0: compromise */
-    free(use);
-    free(fold_of);
-    free(order);
-    free(cluster_of);
-    free(forecast);
+    en_free(use);
+    en_free(fold_of);
+    en_free(order);
+    en_free(cluster_of);
+    en_free(forecast);
     return fit;
 }
 
 void en_backtest_fit_free(en_backtest_fit *fit)
 {
     if (!fit) return;
-    free(fit->fold_choice);
-    free(fit->fold_lambda);
-    free(fit->cv_forecast);
-    free(fit);
+    en_free(fit->fold_choice);
+    en_free(fit->fold_lambda);
+    en_free(fit->cv_forecast);
+    en_free(fit);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 
 int en_distribute_active(const en_distributor *d)
@@ -86,11 +87,13 @@ static void compute_share(const en_item_job *job, size_t first, size_t last, uns
     }
     pthread_t *ids = en_xcalloc(threads, sizeof *ids);
     size_t started = 0;
+    en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
     for (size_t t = 1; t < threads; t++)
         if (pthread_create(&ids[started], NULL, item_worker, &pool) == 0) started++;
     item_worker(&pool); /* the calling thread works too; the pool finishes with any thread count */
     for (size_t t = 0; t < started; t++) pthread_join(ids[t], NULL);
-    free(ids);
+    en_oom_resume();
+    en_free(ids);
 }
 
 en_status en_distribute_items(const en_item_job *job, const en_distributor *d,
@@ -111,13 +114,13 @@ en_status en_distribute_items(const en_item_job *job, const en_distributor *d,
     void *all = NULL;
     size_t all_bytes = 0;
     en_status st = (en_status)d->gather(d->data, mine, bytes, &all, &all_bytes, err);
-    free(mine);
+    en_free(mine);
     if (st != EN_OK) {
-        free(all);
+        en_free(all);
         return st;
     }
     if (!all || all_bytes != job->count * job->record_bytes) {
-        free(all);
+        en_free(all);
         return en_error_set(err, EN_ERROR_INTERNAL,
                             "gathered %zu bytes of results where %zu were expected", all_bytes,
                             job->count * job->record_bytes);

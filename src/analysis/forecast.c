@@ -27,6 +27,8 @@
 #include "war/war.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -295,8 +297,8 @@ static void *draw_worker(void *data)
     }
     fc_lp_free(lp);
     fc_frame_free(&frame);
-    free(preference);
-    free(package);
+    en_free(preference);
+    en_free(package);
     en_scenario_free(raw);
     en_scenario_free(eff);
     return NULL;
@@ -381,7 +383,7 @@ static en_status exchange_draws(fc_case *c, const en_distributor *d, size_t bloc
     void *all = NULL;
     size_t all_bytes = 0;
     en_status st = (en_status)d->gather(d->data, mine, bytes, &all, &all_bytes, err);
-    free(mine);
+    en_free(mine);
     if (st != EN_OK) return st;
     c->failed = 0;
     c->first_failed = -1;
@@ -391,7 +393,7 @@ static en_status exchange_draws(fc_case *c, const en_distributor *d, size_t bloc
         lo = first * EN_MC_BLOCK < c->draws ? first * EN_MC_BLOCK : c->draws;
         hi = last * EN_MC_BLOCK < c->draws ? last * EN_MC_BLOCK : c->draws;
         if (at + sizeof(draws_header) + (hi - lo) * per_draw > all_bytes) {
-            free(all);
+            en_free(all);
             return en_error_set(err, EN_ERROR_INTERNAL, "the exchanged draws are incomplete");
         }
         const unsigned char *q = (const unsigned char *)all + at;
@@ -409,7 +411,7 @@ static en_status exchange_draws(fc_case *c, const en_distributor *d, size_t bloc
         memcpy(c->flags + lo, q + (hi - lo) * np, hi - lo);
         at += sizeof(draws_header) + (hi - lo) * per_draw;
     }
-    free(all);
+    en_free(all);
     return EN_OK;
 }
 
@@ -431,12 +433,12 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     double *point = en_xcalloc(ni + 1, sizeof *point);
     en_status st = run_model(model, eff, params, point, err);
     if (st != EN_OK) {
-        free(point), free(preference), en_scenario_free(eff);
+        en_free(point), en_free(preference), en_scenario_free(eff);
         return st;
     }
     for (size_t k = 0; k < ni; k++)
         if (isnan(point[k])) {
-            free(point), free(preference), en_scenario_free(eff);
+            en_free(point), en_free(preference), en_scenario_free(eff);
             return en_error_set(err, EN_ERROR_MODEL, "model '%s' gave no forecast on issue '%s'",
                                 en_model_name(model), raw->issues[k].id);
         }
@@ -498,15 +500,17 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     /* Under a distributor this process draws its share of the blocks; the rest arrive below. */
     en_distribute_share(o->distributor, blocks, &c.next_block, &c.last_block);
     pthread_t *ids = en_xcalloc(threads + 1, sizeof *ids);
+    if (threads > 1) en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
     for (unsigned t = 1; t < threads; t++) pthread_create(&ids[t], NULL, draw_worker, &c);
     draw_worker(&c);
     for (unsigned t = 1; t < threads; t++) pthread_join(ids[t], NULL);
-    free(ids);
+    if (threads > 1) en_oom_resume();
+    en_free(ids);
     pthread_mutex_destroy(&c.lock);
     if (en_distribute_active(o->distributor) && exchange_draws(&c, o->distributor, blocks, err) != EN_OK) {
-        free(c.forecast), free(c.reject), free(c.flags), free(c.slots);
-        free(flag), free(package), free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
-        free(answers), free(point), free(preference), en_scenario_free(eff);
+        en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots);
+        en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+        en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
         return err->code;
     }
     size_t ok = 0, acc = 0, win = 0, agreed = 0;
@@ -532,13 +536,13 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
                                                "drawn to zero (those draws are left out)",
                                                raw->issues[k].id, c.zero_weight[k], c.draws);
     }
-    free(c.zero_weight);
+    en_free(c.zero_weight);
     if (ok == 0) {
         en_status code = en_error_set(err, EN_ERROR_MODEL, "no Monte Carlo draw gave a forecast (first failure: %s)",
                                       c.first_failure[0] ? c.first_failure : "every draw had an issue whose weights were all zero");
-        free(c.forecast), free(c.reject), free(c.flags), free(c.slots), free(rejects);
-        free(flag), free(package), free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
-        free(answers), free(point), free(preference), en_scenario_free(eff);
+        en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots), en_free(rejects);
+        en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+        en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
         return code;
     }
     answer->draws = ok;
@@ -580,7 +584,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         is->lo = quantile(values, n, 0.1);
         is->hi = quantile(values, n, 0.9);
     }
-    free(values);
+    en_free(values);
     /* Blockers: veto players that reject the forecast package in some draw or at the point. */
     answer->blockers = en_xcalloc(np + 1, sizeof *answer->blockers);
     double *changed = en_xcalloc(ni + 1, sizeof *changed);
@@ -622,28 +626,28 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         }
         if (all && far_seq < far_seg)
             for (size_t k = 0; k < ni; k++) answer->issues[k].proposal = y[k];
-        free(y);
-        free(next);
+        en_free(y);
+        en_free(next);
     }
     qsort(answer->blockers, answer->blocker_count, sizeof *answer->blockers, by_share);
-    free(changed);
-    free(rejects);
-    free(c.forecast), free(c.reject), free(c.flags), free(c.slots);
-    free(flag), free(package), free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
-    free(answers), free(point), free(preference), en_scenario_free(eff);
+    en_free(changed);
+    en_free(rejects);
+    en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots);
+    en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+    en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
     return EN_OK;
 }
 
 static void answer_free(fc_answer *a, size_t panel_count)
 {
-    for (size_t k = 0; k < a->issue_count; k++) free(a->issues[k].id), free(a->issues[k].models);
-    free(a->issues);
+    for (size_t k = 0; k < a->issue_count; k++) en_free(a->issues[k].id), en_free(a->issues[k].models);
+    en_free(a->issues);
     for (size_t b = 0; b < a->blocker_count; b++)
-        free(a->blockers[b].actor), free(a->blockers[b].changed), free(a->blockers[b].loses);
-    free(a->blockers);
+        en_free(a->blockers[b].actor), en_free(a->blockers[b].changed), en_free(a->blockers[b].loses);
+    en_free(a->blockers);
     if (a->model_rejected_by)
-        for (size_t m = 0; m < panel_count; m++) free(a->model_rejected_by[m]);
-    free(a->model_rejected_by);
+        for (size_t m = 0; m < panel_count; m++) en_free(a->model_rejected_by[m]);
+    en_free(a->model_rejected_by);
 }
 
 /* ---- drivers ---- */
@@ -705,7 +709,7 @@ static void try_input(driver_run *r, slot_field field, long actor, long issue, d
     v->value = saved;
     mirror->value = saved;
     fc_effective(r->raw, r->o->patron_weight, r->o->audience_cost, r->eff, NULL);
-    free(f);
+    en_free(f);
     if (best.score < 0) return;
     EN_GROW(r->list, r->capacity, r->count + 1);
     fc_driver *d = &r->list[r->count++];
@@ -759,12 +763,12 @@ static void compute_drivers(const en_scenario *canonical, const en_model *model,
     qsort(r.list, r.count, sizeof *r.list, by_score);
     size_t keep = r.count < o->drivers ? r.count : o->drivers;
     for (size_t k = keep; k < r.count; k++) {
-        free(r.list[k].input), free(r.list[k].actor), free(r.list[k].issue_input);
-        free(r.list[k].field), free(r.list[k].issue);
+        en_free(r.list[k].input), en_free(r.list[k].actor), en_free(r.list[k].issue_input);
+        en_free(r.list[k].field), en_free(r.list[k].issue);
     }
     out->drivers = r.list;
     out->driver_count = keep;
-    free(f);
+    en_free(f);
     en_scenario_free(r.raw);
     en_scenario_free(r.eff);
 }
@@ -794,7 +798,7 @@ static void compute_war(const en_scenario *s, const en_forecast_options *o, en_f
 
 /* ---- entry point ---- */
 
-en_status en_forecast_run(const en_scenario *s, const en_params *params, const en_forecast_options *options,
+en_status en_forecast_run_unguarded(const en_scenario *s, const en_params *params, const en_forecast_options *options,
                           const char *const *what_ifs, size_t what_if_count, en_forecast_result **out,
                           en_error *err)
 {
@@ -831,7 +835,7 @@ en_status en_forecast_run(const en_scenario *s, const en_params *params, const e
         fc_whatif_free(parsed);
         if (st != EN_OK) {
             for (size_t k = 0; k <= w; k++) en_scenario_free(cases[k]);
-            free(cases), free(issue_from), en_scenario_free(canonical);
+            en_free(cases), en_free(issue_from), en_scenario_free(canonical);
             return st;
         }
     }
@@ -876,9 +880,9 @@ en_status en_forecast_run(const en_scenario *s, const en_params *params, const e
     }
     if (st == EN_OK && s->war) compute_war(s, &o, r);
     for (size_t w = 0; w < what_if_count; w++) en_scenario_free(cases[w]);
-    free(cases);
-    free(issue_from);
-    free(pn.models);
+    en_free(cases);
+    en_free(issue_from);
+    en_free(pn.models);
     en_params_free(model_params);
     en_params_free(run_params);
     if (st != EN_OK) {
@@ -894,24 +898,24 @@ void en_forecast_result_free(en_forecast_result *r)
     if (!r) return;
     answer_free(&r->base, r->panel_count);
     for (size_t w = 0; w < r->what_if_count; w++) {
-        free(r->what_ifs[w].text);
+        en_free(r->what_ifs[w].text);
         answer_free(&r->what_ifs[w].answer, r->panel_count);
     }
-    free(r->what_ifs);
+    en_free(r->what_ifs);
     for (size_t d = 0; d < r->driver_count; d++) {
-        free(r->drivers[d].input), free(r->drivers[d].actor), free(r->drivers[d].issue_input);
-        free(r->drivers[d].field), free(r->drivers[d].issue);
+        en_free(r->drivers[d].input), en_free(r->drivers[d].actor), en_free(r->drivers[d].issue_input);
+        en_free(r->drivers[d].field), en_free(r->drivers[d].issue);
     }
-    free(r->drivers);
-    for (size_t m = 0; m < r->panel_count; m++) free(r->panel[m]);
-    free(r->panel);
-    for (size_t n = 0; n < r->note_count; n++) free(r->notes[n]);
-    free(r->notes);
+    en_free(r->drivers);
+    for (size_t m = 0; m < r->panel_count; m++) en_free(r->panel[m]);
+    en_free(r->panel);
+    for (size_t n = 0; n < r->note_count; n++) en_free(r->notes[n]);
+    en_free(r->notes);
     en_node_free(r->war);
-    free(r->war_summary);
-    free(r->model);
+    en_free(r->war_summary);
+    en_free(r->model);
     en_scenario_free(r->canonical);
-    free(r);
+    en_free(r);
 }
 
 double en_forecast_p_agreement(const en_forecast_result *r) { return r->base.p_agreement; }

@@ -33,7 +33,7 @@ static size_t *sorted_order(size_t count, const char *(*id)(const en_scenario *,
     qsort(items, count, sizeof *items, by_id);
     size_t *order = en_xcalloc(count ? count : 1, sizeof *order);
     for (size_t k = 0; k < count; k++) order[k] = items[k].index;
-    free(items);
+    en_free(items);
     return order;
 }
 
@@ -51,7 +51,7 @@ en_scenario *fc_canonical_copy(const en_scenario *s, size_t *issue_from)
     /* issues */
     en_issue *issues = en_xcalloc(ni ? ni : 1, sizeof *issues);
     for (size_t k = 0; k < ni; k++) issues[k] = c->issues[io[k]];
-    free(c->issues);
+    en_free(c->issues);
     c->issues = issues;
     if (issue_from)
         for (size_t k = 0; k < ni; k++) issue_from[k] = io[k];
@@ -67,18 +67,18 @@ en_scenario *fc_canonical_copy(const en_scenario *s, size_t *issue_from)
             stances[i] = a.stances[io[i]];
             veto[i] = a.veto[io[i]];
         }
-        free(a.stances);
-        free(a.veto);
+        en_free(a.stances);
+        en_free(a.veto);
         a.stances = stances;
         a.veto = veto;
         if (a.patron_of >= 0) a.patron_of = (long)actor_to[a.patron_of];
         actors[k] = a;
     }
-    free(c->actors);
+    en_free(c->actors);
     c->actors = actors;
-    free(actor_to);
-    free(io);
-    free(ao);
+    en_free(actor_to);
+    en_free(io);
+    en_free(ao);
     return c;
 }
 

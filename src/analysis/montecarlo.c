@@ -35,6 +35,8 @@
 #include "analysis/distribute.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/exchange_forecast.h"
 #include "models/model.h"
@@ -289,9 +291,9 @@ static void worker_cache_alloc(mc_worker *w, size_t issues)
 
 static void worker_cache_free(mc_worker *w)
 {
-    free(w->direct_forecast);
-    free(w->cached_forecast);
-    free(w->cached_reason);
+    en_free(w->direct_forecast);
+    en_free(w->cached_forecast);
+    en_free(w->cached_reason);
 }
 
 static size_t block_size(const mc_engine *e, size_t block)
@@ -522,12 +524,12 @@ void en_mc_result_free(en_mc_result *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->issue_count; i++) {
-        free(r->issues[i].bins);
-        free(r->issues[i].label_counts);
+        en_free(r->issues[i].bins);
+        en_free(r->issues[i].label_counts);
     }
-    free(r->issues);
+    en_free(r->issues);
     en_params_free(r->params);
-    free(r);
+    en_free(r);
 }
 
 static en_status check_options(const en_mc_options *o, en_error *err)
@@ -611,7 +613,7 @@ static void share_end(void *state)
     en_params_free(w->params);
     gsl_rng_free(w->rng);
     worker_cache_free(w);
-    free(w);
+    en_free(w);
 }
 
 /* The same run_block as the threaded engine: a block's draws depend only on (seed, block). */
@@ -679,7 +681,7 @@ static en_status mc_run_distributed(en_mc_result *r, const en_params *run_params
             memcpy(slot.failure, h->failure, sizeof slot.failure);
             merge_slot(&e, &slot);
         }
-        free(records);
+        en_free(records);
         r->model_runs = atomic_load(&e.runs);
     }
     return EN_OK;
@@ -707,7 +709,9 @@ static en_status mc_finish(en_mc_result *r, const en_model *model, en_mc_result 
     return EN_OK;
 }
 
-en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+static void release_rng(void *rng) { gsl_rng_free(rng); }
+
+en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario, const en_params *params,
                     const en_mc_options *options, en_mc_result **out, en_error *err)
 {
     *out = NULL;
@@ -772,15 +776,25 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
     sigaddset(&block_signals, SIGTERM);
     sigaddset(&block_signals, SIGHUP);
     sigaddset(&block_signals, SIGQUIT);
-    pthread_sigmask(SIG_BLOCK, &block_signals, &old_mask);
-    size_t started = 0;
+    /* Every worker's state first, while running out of memory still unwinds the call (the
+     * generators recorded so that an unwind frees them, core/oom.h) ... */
     for (size_t t = 0; t < threads; t++) {
         mc_worker *w = &workers[t];
         w->engine = &e;
         w->sample = en_scenario_clone(scenario);
         w->params = en_params_copy(run_params);
         w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!w->rng) en_oom_fail(sizeof(gsl_rng));
+        en_oom_track(w->rng, release_rng);
         worker_cache_alloc(w, scenario->issue_count);
+    }
+    /* ... then, from here to the joins, the workers share the call's state (and the signals
+     * are blocked): no unwinding. */
+    en_oom_suspend();
+    pthread_sigmask(SIG_BLOCK, &block_signals, &old_mask);
+    size_t started = 0;
+    for (size_t t = 0; t < threads; t++) {
+        mc_worker *w = &workers[t];
         pthread_mutex_lock(&e.lock);
         e.running++;
         pthread_mutex_unlock(&e.lock);
@@ -799,23 +813,25 @@ en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en
         supervise(&e);
         for (size_t t = 0; t < started; t++) pthread_join(workers[t].thread, NULL);
     }
+    en_oom_resume();
     for (size_t t = 0; t < threads; t++) {
         en_scenario_free(workers[t].sample);
         en_params_free(workers[t].params);
+        en_oom_untrack(workers[t].rng);
         gsl_rng_free(workers[t].rng);
         worker_cache_free(&workers[t]);
     }
-    free(workers);
+    en_free(workers);
     r->model_runs = atomic_load(&e.runs);
     en_params_free(run_params);
     for (size_t k = 0; k < e.window; k++) {
-        free(e.slots[k].forecast);
-        free(e.slots[k].status_quo);
-        free(e.slots[k].reason);
-        free(e.slots[k].failed);
-        free(e.slots[k].zero);
+        en_free(e.slots[k].forecast);
+        en_free(e.slots[k].status_quo);
+        en_free(e.slots[k].reason);
+        en_free(e.slots[k].failed);
+        en_free(e.slots[k].zero);
     }
-    free(e.slots);
+    en_free(e.slots);
     pthread_cond_destroy(&e.changed);
     pthread_mutex_destroy(&e.lock);
     gsl_set_error_handler(old_handler);

@@ -22,6 +22,7 @@
 #include "analysis/distribute.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -156,7 +157,7 @@ static void without_actor(sensitivity_run *run, en_scenario *work, size_t a, uns
     memmove(&work->actors[a + 1], &work->actors[a], (n - a - 1) * sizeof *work->actors);
     work->actors[a] = removed;
     for (size_t k = 0; k < n; k++) work->actors[k].patron_of = saved_patron[k];
-    free(saved_patron);
+    en_free(saved_patron);
 }
 
 static void without_veto(sensitivity_run *run, en_scenario *work, size_t a, unsigned char *change)
@@ -171,7 +172,7 @@ static void without_veto(sensitivity_run *run, en_scenario *work, size_t a, unsi
     forecast_change(run, work, change);
     actor->veto_all = saved_all;
     if (issues) memcpy(actor->veto, saved, issues);
-    free(saved);
+    en_free(saved);
 }
 
 /* A thread's scratch copy of the scenario, changed and restored by every run. */
@@ -211,19 +212,19 @@ void en_sensitivity_result_free(en_sensitivity_result *r)
 {
     if (!r) return;
     for (size_t k = 0; k < r->row_count; k++) {
-        free(r->rows[k].minus);
-        free(r->rows[k].plus);
+        en_free(r->rows[k].minus);
+        en_free(r->rows[k].plus);
     }
-    free(r->rows);
-    free(r->baseline);
-    free(r->without_actor);
-    free(r->without_veto);
-    free(r->has_veto);
+    en_free(r->rows);
+    en_free(r->baseline);
+    en_free(r->without_actor);
+    en_free(r->without_veto);
+    en_free(r->has_veto);
     en_params_free(r->params);
-    free(r);
+    en_free(r);
 }
 
-en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
+en_status en_sensitivity_run_unguarded(const en_model *model, const en_scenario *scenario,
                              const en_params *params, const en_sensitivity_options *options,
                              en_sensitivity_result **out, en_error *err)
 {
@@ -305,7 +306,7 @@ en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
         else into = r->without_veto + (k - 2 * r->row_count) / 2 * issues;
         if (issues) memcpy(into, record + sizeof *h, issues * sizeof *into);
     }
-    free(records);
+    en_free(records);
     en_params_free(run_params);
     *out = r;
     return EN_OK;

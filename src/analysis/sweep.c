@@ -18,6 +18,7 @@
 #include "analysis/distribute.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "analysis/guarded.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -158,10 +159,10 @@ void en_sweep_result_free(en_sweep_result *r)
 {
     if (!r) return;
     en_params_free(r->params);
-    free(r->axes);
-    free(r->forecast);
-    free(r->failure);
-    free(r);
+    en_free(r->axes);
+    en_free(r->forecast);
+    en_free(r->failure);
+    en_free(r);
 }
 
 /* Every point's values must be ones the model takes: checked before any run so a bad grid is
@@ -191,7 +192,7 @@ static en_status check_points(const en_sweep_result *r, const en_params *fixed, 
     return EN_OK;
 }
 
-en_status en_sweep_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+en_status en_sweep_run_unguarded(const en_model *model, const en_scenario *scenario, const en_params *params,
                        const en_sweep_axis *axes, size_t axis_count, const en_sweep_options *options,
                        en_sweep_result **out, en_error *err)
 {
@@ -260,7 +261,7 @@ en_status en_sweep_run(const en_model *model, const en_scenario *scenario, const
             if (!r->failure[k][0]) snprintf(r->failure[k], sizeof r->failure[k], "the model refused this point");
         }
     }
-    free(records);
+    en_free(records);
     *out = r;
     return EN_OK;
 }

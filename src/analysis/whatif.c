@@ -112,7 +112,7 @@ static int parse_change(parser *p, fc_change *c)
         char *id = read_id(p, count == 0 ? "an actor or issue id, or 'drop'" : "a field or issue id");
         if (!id) goto bad;
         if (count == 3) {
-            free(id);
+            en_free(id);
             fail(p, field_at, "too many parts (expected ACTOR.ISSUE.FIELD, ACTOR.FIELD or ISSUE.status_quo)%s", NULL);
             goto bad;
         }
@@ -147,13 +147,13 @@ static int parse_change(parser *p, fc_change *c)
             else if (strcmp(value, "none") == 0 || strcmp(value, "false") == 0) c->kind = FC_VETO_NONE;
             else {
                 fail(p, value_at, "veto= takes 'all' or 'none' (got '%s'; use veto+=ISSUE or veto-=ISSUE for one issue)", value);
-                free(value);
+                en_free(value);
                 goto bad;
             }
-            free(value);
+            en_free(value);
         } else {
             if (!*value) {
-                free(value);
+                en_free(value);
                 fail(p, value_at, "the change ends early (expected an issue id after veto%s=)", op == '+' ? "+" : "-");
                 goto bad;
             }
@@ -161,8 +161,8 @@ static int parse_change(parser *p, fc_change *c)
             c->issue = value;
         }
         c->field = FC_FIELD_NONE;
-        free(parts[1]);
-        free(parts[2]);
+        en_free(parts[1]);
+        en_free(parts[2]);
         return 1;
     }
     size_t f = 0;
@@ -186,23 +186,23 @@ static int parse_change(parser *p, fc_change *c)
     else c->actor = parts[0], parts[0] = NULL;
     c->actor_column = (int)part_at[0] + 1;
     c->issue_column = (int)part_at[count == 3 ? 1 : 0] + 1;
-    for (size_t k = 0; k < 3; k++) free(parts[k]);
+    for (size_t k = 0; k < 3; k++) en_free(parts[k]);
     size_t value_at;
     char *value = read_rest(p, &value_at);
     c->value_column = (int)value_at + 1;
     if (!*value) {
-        free(value);
+        en_free(value);
         return fail(p, value_at, "the change ends early (expected a number after '%s')", op == '=' ? "=" : op == '+' ? "+=" : "-=");
     }
     if (!en_parse_double(value, &c->number)) {
         fail(p, value_at, "'%s' is not a number (expected a finite number)", value);
-        free(value);
+        en_free(value);
         return 0;
     }
-    free(value);
+    en_free(value);
     return 1;
 bad:
-    for (size_t k = 0; k < 3; k++) free(parts[k]);
+    for (size_t k = 0; k < 3; k++) en_free(parts[k]);
     return 0;
 }
 
@@ -210,12 +210,12 @@ void fc_whatif_free(fc_whatif *w)
 {
     if (!w) return;
     for (size_t k = 0; k < w->change_count; k++) {
-        free(w->changes[k].actor);
-        free(w->changes[k].issue);
+        en_free(w->changes[k].actor);
+        en_free(w->changes[k].issue);
     }
-    free(w->changes);
-    free(w->text);
-    free(w);
+    en_free(w->changes);
+    en_free(w->text);
+    en_free(w);
 }
 
 en_status fc_whatif_parse(const char *text, const char *origin, fc_whatif **out, en_error *err)
@@ -267,7 +267,7 @@ static long find_actor(const en_scenario *s, const fc_change *c, const char *ori
     const char *near = en_suggest(c->actor, ids, s->actor_count);
     en_error_add(err, EN_ERROR_INPUT, origin, 1, c->actor_column, "unknown actor '%s'%s%s%s", c->actor,
                  near ? " (did you mean '" : " (expected an actor id of the scenario)", near ? near : "", near ? "'?)" : "");
-    free(ids);
+    en_free(ids);
     return -1;
 }
 
@@ -280,7 +280,7 @@ static long find_issue(const en_scenario *s, const fc_change *c, const char *ori
     const char *near = en_suggest(c->issue, ids, s->issue_count);
     en_error_add(err, EN_ERROR_INPUT, origin, 1, c->issue_column, "unknown issue '%s'%s%s%s", c->issue,
                  near ? " (did you mean '" : " (expected an issue id of the scenario)", near ? near : "", near ? "'?)" : "");
-    free(ids);
+    en_free(ids);
     return -1;
 }
 

@@ -18,7 +18,7 @@ void en_error_clear(en_error *err)
     en_error *next = err->next;
     while (next) {
         en_error *after = next->next;
-        free(next);
+        en_free(next);
         next = after;
     }
     memset(err, 0, sizeof *err);

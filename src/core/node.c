@@ -41,12 +41,12 @@ void en_node_free(en_node *node)
     if (!node) return;
     for (size_t i = 0; i < node->count; i++) {
         en_node_free(node->items[i]);
-        if (node->keys) free(node->keys[i]);
+        if (node->keys) en_free(node->keys[i]);
     }
-    free(node->items);
-    free(node->keys);
-    free(node->string);
-    free(node);
+    en_free(node->items);
+    en_free(node->keys);
+    en_free(node->string);
+    en_free(node);
 }
 
 static void append_child(en_node *parent, const char *key, en_node *child)

@@ -1,17 +1,23 @@
 /*
  * oom.h — running out of memory as an error, not an abort. Internally every allocation goes
  * through the checked helpers of core/util.h (en_xmalloc and friends), which callers may take
- * as never failing; the public entry points that build something new (loading a scenario,
- * running a model) open a guard around their work instead. Inside a guard each allocation is
- * recorded; when one fails, the guard's entry point is resumed (longjmp), frees what the call
- * had allocated and still held, and returns EN_ERROR_NOMEM. Outside any guard (a worker thread
- * a model starts, a function that changes an existing object) a failed allocation still
- * ends the process, with a message.
+ * as never failing; the public entry points open a guard around their work instead. Inside a
+ * guard each block the helpers allocate carries a small trailer (at the end of the block, so
+ * the block still starts where malloc put it and stays freeable with free()) that chains it to
+ * the guard; en_free unchains it. When an allocation fails, the guard's entry point is resumed
+ * (longjmp), frees every block still chained and every resource recorded, and returns
+ * EN_ERROR_NOMEM. When the guard closes normally the trailers are wiped: what the call
+ * allocated now belongs to the objects that hold it, as plain malloc blocks. Outside any guard
+ * (a worker thread a model starts, a model's parallel section) a failed allocation still ends
+ * the process, with a message.
  *
- * Rules for code inside a guard: free with free() (core/util.h makes it en_free, which forgets
- * the block), hold no lock across an allocation, and register other resources (FILE, parser
- * documents) with en_oom_track so an unwind releases them too. A guard is per thread; guards
- * opened while one is already open on the thread join it.
+ * Rules for library code: free blocks with en_free (core/util.h), never with free(), since a
+ * chained block freed behind the guard's back would leave the chain pointing at freed memory;
+ * en_free accepts any malloc'd block, chained or not. Hold no lock across an allocation, and
+ * record other resources (FILE, parser documents) with en_oom_track so an unwind releases them
+ * too. A guard is per thread; guards opened while one is already open on the thread join it.
+ * Blocks the call allocated and other threads free must be freed while the owner is suspended
+ * (en_oom_suspend) or waiting for them: those frees take a lock, the owner's own do not.
  *
  * Use (the entry point itself must call setjmp):
  *     en_oom_guard guard;
@@ -23,25 +29,43 @@
 #ifndef ENTENTE_CORE_OOM_H
 #define ENTENTE_CORE_OOM_H
 
+#include <malloc.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "entente.h"
 
-typedef struct en_oom_slot en_oom_slot;
+/* The trailer of a chained block: the last 32 bytes of its usable size (malloc_usable_size).
+ * `cookie` is the block's address mixed with a constant: what tells a chained block from any
+ * other (a plain block's last bytes match it with probability 2^-64, and a block's trailer is
+ * wiped before the block is freed or handed over). */
+typedef struct en_oom_tail {
+    uintptr_t cookie;
+    struct en_oom_guard *guard;
+    struct en_oom_tail *prev, *next;
+} en_oom_tail;
+
+typedef struct en_oom_resource {
+    void *resource;
+    void (*destroy)(void *);
+} en_oom_resource;
 
 typedef struct en_oom_guard {
     jmp_buf jump;
     int joined;    /* opened inside another guard of this thread: enter/leave do nothing */
     int suspended; /* en_oom_suspend depth: no unwinding while > 0 */
-    en_oom_slot *slots;
-    size_t capacity, count, peak; /* peak: the most blocks recorded at once */
+    en_oom_tail chain; /* circular list of the chained blocks; `chain` itself is the sentinel */
+    size_t count;      /* blocks chained */
+    en_oom_resource *resources; /* other resources recorded (few: files, documents) */
+    size_t resource_count, resource_capacity;
 } en_oom_guard;
 
 /* Opens the guard (or joins the one open on this thread). Time complexity: O(1). */
 void en_oom_enter(en_oom_guard *guard);
-/* Closes it after the work succeeded or failed for another reason: what was recorded now
- * belongs to the objects that hold it. Time complexity: O(1). */
+/* Closes it after the work succeeded or failed for another reason: what was chained or
+ * recorded now belongs to the objects that hold it. Time complexity: O(blocks chained). */
 void en_oom_leave(en_oom_guard *guard);
 /* After the longjmp: closes the guard, frees every block and releases every resource still
  * recorded, except the problems chained in `err` (they are the caller's), then records
@@ -50,30 +74,83 @@ en_status en_oom_unwind(en_oom_guard *guard, en_error *err);
 
 /* Whether a guard is open on this thread. Time complexity: O(1). */
 int en_oom_active(void);
-/* An allocation failed: resumes the guard's entry point, or (no guard) prints a message and
- * aborts. Never returns. */
+/* An allocation failed: resumes the guard's entry point, or (no guard, or suspended) prints a
+ * message and aborts. Never returns. */
 _Noreturn void en_oom_fail(size_t size);
 
 /* Around a section in which other threads share the call's state (a model's parallel
  * section): a failed allocation on this thread then ends the process instead of unwinding
- * under the workers' feet; blocks are still recorded. Nest freely; no-ops without a guard.
- * Time complexity: O(1). */
+ * under the workers' feet; blocks are still chained, under a lock. Nest freely; no-ops without
+ * a guard. Time complexity: O(1). */
 void en_oom_suspend(void);
 void en_oom_resume(void);
 
-/* Records a block (destroy NULL: released with free) or another resource (released with
- * destroy) to be released on an unwind; nothing without a guard. Time complexity: O(1)
- * amortised. */
+/* Records a resource (released with destroy, or free when destroy is NULL) to be released on
+ * an unwind; nothing without a guard. Time complexity: O(1) amortised. */
 void en_oom_track(void *resource, void (*destroy)(void *));
-/* Forgets a recorded resource (before releasing it normally); returns 1 if it was recorded.
- * Time complexity: O(1) expected. */
+/* Forgets a recorded resource or unchains a block of this thread's guard (before releasing it
+ * or handing it over); returns 1 if it was recorded or chained. Time complexity: O(resources
+ * recorded). */
 int en_oom_untrack(void *resource);
 
-/* The guard open on this thread (NULL: none), and the two operations above on a guard already
- * looked up, for the allocators' hot path. Time complexity: O(1) expected. */
+/* The guard open on this thread (NULL: none), for the allocators' hot path. */
 extern _Thread_local __attribute__((tls_model("initial-exec"))) en_oom_guard *en_oom_current;
-void en_oom_track_in(en_oom_guard *guard, void *resource, void (*destroy)(void *));
-int en_oom_untrack_in(en_oom_guard *guard, void *resource);
+
+/* The allocators' side (core/util.c, en_free). en_oom_chain_size: the bytes to ask malloc for
+ * to give `size` usable bytes and a trailer (0 when that overflows). en_oom_chain: writes the
+ * trailer of a block just allocated with that size and chains it to `guard`. en_oom_unchain:
+ * if `p` is a chained block, unchains it, wipes its trailer and returns 1; else 0 (any
+ * malloc'd block, or NULL). Inline: they run on every allocation and free; the rare shared
+ * case (another thread's guard, or a suspended one) takes the lock out of line.
+ * Time complexity: O(1). */
+#define EN_OOM_COOKIE_KEY ((uintptr_t)0x9E3779B97F4A7C15ull)
+static inline size_t en_oom_chain_size(size_t size)
+{
+    if (size > SIZE_MAX - 15 - sizeof(en_oom_tail)) return 0;
+    return ((size + 15) & ~(size_t)15) + sizeof(en_oom_tail);
+}
+
+void en_oom_chain_shared(en_oom_guard *guard, en_oom_tail *tail);
+void en_oom_unchain_shared(en_oom_tail *tail);
+
+static inline void en_oom_chain(en_oom_guard *guard, void *p)
+{
+    /* p came from en_oom_chain_size: the trailer fits, 8-aligned */
+    en_oom_tail *t = (en_oom_tail *)(void *)((char *)p + malloc_usable_size(p) - sizeof *t);
+    t->cookie = (uintptr_t)p ^ EN_OOM_COOKIE_KEY;
+    t->guard = guard;
+    if (guard->suspended) {
+        en_oom_chain_shared(guard, t);
+        return;
+    }
+    t->prev = &guard->chain;
+    t->next = guard->chain.next;
+    guard->chain.next->prev = t;
+    guard->chain.next = t;
+    guard->count++;
+}
+
+static inline int en_oom_unchain(void *p)
+{
+    if (!p) return 0;
+    size_t usable = malloc_usable_size(p);
+    if (usable < sizeof(en_oom_tail)) return 0;
+    /* Any block may get here: read the cookie without assuming the trailer's alignment. */
+    uintptr_t cookie;
+    memcpy(&cookie, (char *)p + usable - sizeof(en_oom_tail), sizeof cookie);
+    if (cookie != ((uintptr_t)p ^ EN_OOM_COOKIE_KEY)) return 0;
+    en_oom_tail *t = (en_oom_tail *)(void *)((char *)p + usable - sizeof(en_oom_tail));
+    en_oom_guard *g = t->guard;
+    if (g != en_oom_current || g->suspended) {
+        en_oom_unchain_shared(t);
+        return 1;
+    }
+    t->prev->next = t->next;
+    t->next->prev = t->prev;
+    g->count--;
+    t->cookie = 0;
+    return 1;
+}
 
 /* For tests: the n-th allocation made inside a guard on this thread from now on fails as if
  * malloc had returned NULL (n >= 1); 0 turns it off. Returns whether the last armed failure

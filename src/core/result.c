@@ -116,18 +116,18 @@ void en_result_free(en_result *r)
     for (size_t i = 0; i < r->issue_count; i++) {
         en_issue_result *ir = &r->issues[i];
         for (size_t k = 0; k < ir->round_count; k++) en_node_free(ir->rounds[k].extra);
-        free(ir->position_store);
-        free(ir->rounds);
-        free(ir->participants);
-        free(ir->weights);
+        en_free(ir->position_store);
+        en_free(ir->rounds);
+        en_free(ir->participants);
+        en_free(ir->weights);
         en_node_free(ir->extra);
     }
-    for (size_t i = 0; i < r->story_count; i++) free(r->story[i].text);
-    free(r->story);
-    free(r->issues);
+    for (size_t i = 0; i < r->story_count; i++) en_free(r->story[i].text);
+    en_free(r->story);
+    en_free(r->issues);
     en_node_free(r->extra);
     en_params_free(r->params);
-    free(r);
+    en_free(r);
 }
 
 /* ---- statistics ---- */
@@ -201,7 +201,7 @@ double en_weighted_median(const double *x, const double *w, size_t n)
         }
         break;
     }
-    if (points != small) free(points);
+    if (points != small) en_free(points);
     return median;
 }
 

@@ -106,7 +106,7 @@ void en_scenario_add_setting(en_scenario *s, const char *name, const char *value
 {
     for (size_t i = 0; i < s->setting_count; i++)
         if (strcmp(s->setting_names[i], name) == 0) {
-            free(s->setting_values[i]);
+            en_free(s->setting_values[i]);
             s->setting_values[i] = en_xstrdup(value);
             return;
         }
@@ -163,15 +163,15 @@ long en_scenario_find_source(const en_scenario *s, const char *id)
 
 static void en_decision_free(en_decision *d)
 {
-    free(d->id);
-    free(d->procedure);
-    free(d->voting_rule);
-    free(d->body);
-    free(d->instrument);
-    free(d->introduced);
-    free(d->adopted);
-    free(d->agenda_setter);
-    free(d->parliament);
+    en_free(d->id);
+    en_free(d->procedure);
+    en_free(d->voting_rule);
+    en_free(d->body);
+    en_free(d->instrument);
+    en_free(d->introduced);
+    en_free(d->adopted);
+    en_free(d->agenda_setter);
+    en_free(d->parliament);
     memset(d, 0, sizeof *d);
 }
 
@@ -190,22 +190,22 @@ static void en_decision_copy(en_decision *to, const en_decision *from)
 
 static void free_stance(en_stance *stance)
 {
-    for (size_t c = 0; c < stance->cite_count; c++) free(stance->cite[c]);
-    free(stance->cite);
-    free(stance->quote);
-    free(stance->note);
+    for (size_t c = 0; c < stance->cite_count; c++) en_free(stance->cite[c]);
+    en_free(stance->cite);
+    en_free(stance->quote);
+    en_free(stance->note);
 }
 
 void en_actor_clear(en_actor *actor, size_t issue_count)
 {
-    free(actor->id);
-    free(actor->name);
-    free(actor->note);
-    free(actor->veto);
-    for (size_t k = 0; k < actor->alias_count; k++) free(actor->aliases[k]);
-    free(actor->aliases);
+    en_free(actor->id);
+    en_free(actor->name);
+    en_free(actor->note);
+    en_free(actor->veto);
+    for (size_t k = 0; k < actor->alias_count; k++) en_free(actor->aliases[k]);
+    en_free(actor->aliases);
     for (size_t i = 0; i < issue_count; i++) free_stance(&actor->stances[i]);
-    free(actor->stances);
+    en_free(actor->stances);
     memset(actor, 0, sizeof *actor);
 }
 
@@ -214,47 +214,47 @@ void en_scenario_free(en_scenario *s)
     if (!s) return;
     for (size_t i = 0; i < s->issue_count; i++) {
         en_issue *issue = &s->issues[i];
-        free(issue->id);
-        free(issue->name);
-        free(issue->description);
-        free(issue->voting_rule);
-        free(issue->outcome.date);
-        free(issue->outcome.note);
-        for (size_t c = 0; c < issue->outcome.cite_count; c++) free(issue->outcome.cite[c]);
-        free(issue->outcome.cite);
-        for (size_t l = 0; l < issue->label_count; l++) free(issue->labels[l].text);
-        free(issue->labels);
-        free(issue->space);
+        en_free(issue->id);
+        en_free(issue->name);
+        en_free(issue->description);
+        en_free(issue->voting_rule);
+        en_free(issue->outcome.date);
+        en_free(issue->outcome.note);
+        for (size_t c = 0; c < issue->outcome.cite_count; c++) en_free(issue->outcome.cite[c]);
+        en_free(issue->outcome.cite);
+        for (size_t l = 0; l < issue->label_count; l++) en_free(issue->labels[l].text);
+        en_free(issue->labels);
+        en_free(issue->space);
     }
     for (size_t a = 0; a < s->actor_count; a++) en_actor_clear(&s->actors[a], s->issue_count);
     for (size_t i = 0; i < s->source_count; i++) {
         en_source *src = &s->sources[i];
-        free(src->id);
-        free(src->file);
-        free(src->title);
-        free(src->outlet);
-        free(src->author);
-        free(src->date);
-        free(src->url);
+        en_free(src->id);
+        en_free(src->file);
+        en_free(src->title);
+        en_free(src->outlet);
+        en_free(src->author);
+        en_free(src->date);
+        en_free(src->url);
     }
-    for (size_t i = 0; i < s->note_count; i++) free(s->notes[i]);
-    free(s->notes);
+    for (size_t i = 0; i < s->note_count; i++) en_free(s->notes[i]);
+    en_free(s->notes);
     en_war_free(s->war);
     en_decision_free(&s->decision);
-    for (size_t i = 0; i < s->setting_count; i++) free(s->setting_names[i]), free(s->setting_values[i]);
-    free(s->setting_names);
-    free(s->setting_values);
+    for (size_t i = 0; i < s->setting_count; i++) en_free(s->setting_names[i]), en_free(s->setting_values[i]);
+    en_free(s->setting_names);
+    en_free(s->setting_values);
     for (size_t i = 0; i < s->accommodation_count; i++)
-        free(s->accommodation[i].actor), free(s->accommodation[i].reference);
-    free(s->accommodation);
-    free(s->sources);
-    free(s->issues);
-    free(s->actors);
-    free(s->path);
-    free(s->title);
-    free(s->date);
-    free(s->description);
-    free(s);
+        en_free(s->accommodation[i].actor), en_free(s->accommodation[i].reference);
+    en_free(s->accommodation);
+    en_free(s->sources);
+    en_free(s->issues);
+    en_free(s->actors);
+    en_free(s->path);
+    en_free(s->title);
+    en_free(s->date);
+    en_free(s->description);
+    en_free(s);
 }
 
 en_scenario *en_scenario_clone(const en_scenario *s)
@@ -408,7 +408,7 @@ static size_t *first_with_same_id(const void *base, size_t count, size_t stride,
                           ? first[entries[k - 1].index] : entries[k].index;
         first[entries[k].index] = head;
     }
-    free(entries);
+    en_free(entries);
     return first;
 }
 
@@ -480,8 +480,8 @@ en_status en_scenario_validate(const en_scenario *s, en_error *err)
                          "zero, so no model can weigh the positions (expected at least one "
                          "actor with capability > 0 and salience > 0 on it)", issue->id);
     }
-    free(issue_first);
-    free(actor_first);
+    en_free(issue_first);
+    en_free(actor_first);
     if (local.code != EN_OK) {
         en_error_move(err, &local);
         return EN_ERROR_INPUT;

@@ -8,49 +8,63 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A failed allocation resumes the public call's out-of-memory guard (core/oom.h), which
  * returns EN_ERROR_NOMEM; without a guard it ends the process with a message. Inside a guard
- * every block is recorded so that the unwind can release it. */
+ * every block gets a trailer chaining it to the guard, so that the unwind can release it. */
 void *en_xmalloc(size_t size)
 {
     en_oom_guard *g = en_oom_current;
-    void *p = g && en_oom_injected_now() ? NULL : malloc(size ? size : 1);
+    if (!g) {
+        void *p = malloc(size ? size : 1);
+        if (!p) en_oom_fail(size);
+        return p;
+    }
+    size_t full = en_oom_chain_size(size);
+    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : malloc(full);
     if (!p) en_oom_fail(size);
-    if (g) en_oom_track_in(g, p, NULL);
+    en_oom_chain(g, p);
     return p;
 }
 
 void *en_xcalloc(size_t count, size_t size)
 {
     en_oom_guard *g = en_oom_current;
-    void *p = g && en_oom_injected_now() ? NULL : calloc(count ? count : 1, size ? size : 1);
+    if (!g) {
+        void *p = calloc(count ? count : 1, size ? size : 1);
+        if (!p) en_oom_fail(count * size);
+        return p;
+    }
+    size_t full = size && count > SIZE_MAX / size ? 0 : en_oom_chain_size(count * size);
+    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : calloc(1, full);
     if (!p) en_oom_fail(count * size);
-    if (g) en_oom_track_in(g, p, NULL);
+    en_oom_chain(g, p);
     return p;
 }
 
 void *en_xrealloc(void *ptr, size_t size)
 {
-    /* A recorded block stays recorded at its new address; one from outside the guard (an
-     * existing object being grown) stays its owner's. */
+    /* A chained block stays chained at its new address; one from outside the guard (an
+     * existing object being grown) stays its owner's, a plain block. */
     en_oom_guard *g = en_oom_current;
-    if (!g) {
+    int chained = en_oom_unchain(ptr);
+    if (!g || (ptr && !chained)) {
         void *p = realloc(ptr, size ? size : 1);
-        if (!p) en_oom_fail(size);
+        if (!p) en_oom_fail(size); /* with a guard, `ptr` is not the call's: its owner's still */
         return p;
     }
-    int recorded = ptr && en_oom_untrack_in(g, ptr);
-    void *p = en_oom_injected_now() ? NULL : realloc(ptr, size ? size : 1);
+    size_t full = en_oom_chain_size(size);
+    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : realloc(ptr, full);
     if (!p) {
-        /* `ptr` is still valid: recorded again (the slot just freed has room) for the unwind. */
-        if (recorded) en_oom_track_in(g, ptr, NULL);
+        /* `ptr` is still valid: chained again for the unwind. */
+        if (ptr) en_oom_chain(g, ptr);
         en_oom_fail(size);
     }
-    if (!ptr || recorded) en_oom_track_in(g, p, NULL);
+    en_oom_chain(g, p);
     return p;
 }
 
@@ -107,6 +121,7 @@ en_status en_buffer_append(en_buffer *buffer, const char *text, size_t length)
         if (en_oom_current) {
             buffer->data = en_xrealloc(buffer->data, cap);
         } else {
+            en_oom_unchain(buffer->data); /* a guarded call's buffer grown here: now plain */
             char *data = realloc(buffer->data, cap);
             if (!data) {
                 buffer->failed = 1;
@@ -148,14 +163,14 @@ en_status en_buffer_printf(en_buffer *buffer, const char *format, ...)
     vsnprintf(big, (size_t)n + 1, format, ap);
     va_end(ap);
     en_status st = en_buffer_append(buffer, big, (size_t)n);
-    free(big);
+    en_free(big);
     return st;
 }
 
 void en_buffer_free(en_buffer *buffer)
 {
     if (!buffer) return;
-    free(buffer->data);
+    en_free(buffer->data);
     buffer->data = NULL;
     buffer->length = buffer->capacity = 0;
     buffer->failed = 0;

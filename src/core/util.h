@@ -13,7 +13,9 @@
 
 /* Checked allocation: callers may assume success. When memory runs out inside a public call
  * that guards against it (core/oom.h) the call is unwound and returns EN_ERROR_NOMEM;
- * elsewhere the process ends with a message. */
+ * elsewhere the process ends with a message. The blocks are malloc blocks (inside a guard
+ * with a trailer after the caller's bytes): free them with en_free; once the call that made
+ * them has returned, free() frees them too. */
 void *en_xmalloc(size_t size);
 void *en_xcalloc(size_t count, size_t size);
 void *en_xrealloc(void *ptr, size_t size);
@@ -21,12 +23,11 @@ char *en_xstrdup(const char *text);
 char *en_xstrndup(const char *text, size_t length);
 char *en_xprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
-/* Frees like free() and forgets the block if the out-of-memory guard recorded it (core/oom.h).
- * Every library file frees through it: the macro below makes `free(p)` mean en_free(p) in any
- * file that includes this header (<stdlib.h> is included first, so its declaration of free is
- * untouched; `(free)(p)` still names the C library's). Time complexity: O(1) expected. */
+/* Frees a block from the helpers above (or any malloc'd block; NULL is allowed), unchaining it
+ * first if an out-of-memory guard chained it (core/oom.h). Library code frees with it, never
+ * with free(): a chained block freed behind the guard's back would leave the guard's chain
+ * pointing at freed memory. Time complexity: O(1). */
 void en_free(void *ptr);
-#define free(ptr) en_free(ptr)
 
 /* Grows *array (of *capacity elements of `size` bytes) so that index `needed - 1` fits. */
 void en_grow(void **array, size_t *capacity, size_t needed, size_t size);

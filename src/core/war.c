@@ -187,10 +187,10 @@ en_war *en_war_new(const en_scenario *s)
 
 void en_war_event_clear(en_war_event *e)
 {
-    free(e->date);
-    free(e->note);
-    for (size_t c = 0; c < e->cite_count; c++) free(e->cite[c]);
-    free(e->cite);
+    en_free(e->date);
+    en_free(e->note);
+    for (size_t c = 0; c < e->cite_count; c++) en_free(e->cite[c]);
+    en_free(e->cite);
     e->date = e->note = NULL;
     e->cite = NULL;
     e->cite_count = 0;
@@ -199,17 +199,17 @@ void en_war_event_clear(en_war_event *e)
 void en_war_free(en_war *w)
 {
     if (!w) return;
-    free(w->start);
-    free(w->end);
-    free(w->began);
-    free(w->mediators);
-    free(w->actor_params);
-    free(w->commitment);
-    free(w->issue_params);
+    en_free(w->start);
+    en_free(w->end);
+    en_free(w->began);
+    en_free(w->mediators);
+    en_free(w->actor_params);
+    en_free(w->commitment);
+    en_free(w->issue_params);
     for (size_t e = 0; e < w->event_count; e++) en_war_event_clear(&w->events[e]);
-    free(w->events);
-    free(w->conditions);
-    free(w);
+    en_free(w->events);
+    en_free(w->conditions);
+    en_free(w);
 }
 
 int en_war_condition_met(const en_war_condition *c, const double *x)

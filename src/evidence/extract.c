@@ -110,7 +110,7 @@ static void tokenize(sentence_ctx *c)
         }
     }
     if (it) ubrk_close(it);
-    free(u), free(map);
+    en_free(u), en_free(map);
     for (size_t i = 0; i < c->count; i++) c->tok[i].quote = in_quotes(c, c->tok[i].s);
 }
 
@@ -493,7 +493,7 @@ typedef struct resolved {
 
 static void set_actor(resolved *v, const char *actor)
 {
-    free(v->actor_owned);
+    en_free(v->actor_owned);
     v->actor_owned = actor ? en_xstrdup(actor) : NULL;
     v->actor = v->actor_owned;
 }
@@ -601,7 +601,7 @@ static resolved resolve(ctx *x, const sentence_ctx *c, const subject *sj, long b
         v.speaker = en_xstrdup(outlet);
         set_actor(&v, "MEDIA");
         v.rule = "resolve_outlet";
-        free(x->last_outlet);
+        en_free(x->last_outlet);
         x->last_outlet = en_xstrdup(outlet);
         return v;
     }
@@ -621,7 +621,7 @@ static resolved resolve(ctx *x, const sentence_ctx *c, const subject *sj, long b
         /* a surname seen before in full: "Zelensky" after "Volodymyr Zelensky" */
         for (size_t i = 0; i < x->people_count; i++)
             if (strcmp(x->people[i].surname, name) == 0) {
-                free(name);
+                en_free(name);
                 name = en_xstrdup(x->people[i].name);
                 if (!who || (kind && strcmp(kind, "person") == 0)) who = x->people[i].actor, kind = "coreference";
                 break;
@@ -731,7 +731,7 @@ static int read_stance(ctx *x, en_ev_statement *st, size_t s, size_t e)
         if (!target && party && strcmp(rule->target, "pair") != 0)
             target = x->parties[0] && strcmp(x->parties[0], st->actor) != 0 ? x->parties[0] : x->parties[1];
         if (!target) target = x->pair;
-        free(st->target);
+        en_free(st->target);
         st->target = target ? en_xstrdup(target) : NULL;
         char name[96];
         snprintf(name, sizeof name, "stance:%s", rule->id);
@@ -762,7 +762,7 @@ static void read_issues(ctx *x, en_ev_statement *st)
                     if (!strcmp(x->sc->issues[k].id, tok)) p->scenario_issue = x->sc->issues[k].id;
             for (size_t k = 0; k < x->sc->issue_count && !p->scenario_issue; k++)
                 if (!strcmp(x->sc->issues[k].id, rule->id)) p->scenario_issue = x->sc->issues[k].id;
-            free(ids);
+            en_free(ids);
         }
     }
 }
@@ -780,7 +780,7 @@ static void find_via(ctx *x, const sentence_ctx *c, en_ev_statement *st, size_t 
             st->via = en_xstrdup(o);
             st->cue.end = at + len;
             add_rule(st, "via_told_outlet");
-            free(x->last_outlet);
+            en_free(x->last_outlet);
             x->last_outlet = en_xstrdup(o);
             return;
         }
@@ -793,7 +793,7 @@ static void find_via(ctx *x, const sentence_ctx *c, en_ev_statement *st, size_t 
         if (o && at <= p + strlen(lead[k]) + 1) {
             st->via = en_xstrdup(o);
             add_rule(st, "via_interview");
-            free(x->last_outlet);
+            en_free(x->last_outlet);
             x->last_outlet = en_xstrdup(o);
             return;
         }
@@ -887,7 +887,7 @@ static void do_sentence(ctx *x, size_t si)
     tokenize(&c);
     const char *svia = sentence_via(x, &c);
     if (svia) {
-        free(x->last_outlet);
+        en_free(x->last_outlet);
         x->last_outlet = en_xstrdup(svia);
     }
     size_t first_statement = a->statement_count;
@@ -1220,7 +1220,7 @@ static void do_sentence(ctx *x, size_t si)
             read_issues(x, st);
         }
     }
-    free(c.tok);
+    en_free(c.tok);
 }
 
 /* A state (ISO code) named by token i, through the scenario or the gazetteer, or NULL. */
@@ -1284,7 +1284,7 @@ static void choose_parties(ctx *x)
                     }
                 }
             }
-            free(c.tok);
+            en_free(c.tok);
         }
         size_t best[2] = {(size_t)-1, (size_t)-1};
         for (size_t k = 0; k < n; k++) {
@@ -1324,7 +1324,7 @@ en_status en_ev_extract(en_ev_article *a, const en_ev_rules *rules, const en_sce
     for (size_t i = 0; i < a->statement_count; i++) {
         en_ev_statement *s = &a->statements[i];
         if (s->dropped) {
-            free(s->speaker), free(s->actor), free(s->via), free(s->target);
+            en_free(s->speaker), en_free(s->actor), en_free(s->via), en_free(s->target);
             continue;
         }
         if (s->nested_in >= 0) s->nested_in = index[s->nested_in] == (size_t)-1 ? -1 : (long)index[s->nested_in];
@@ -1334,12 +1334,12 @@ en_status en_ev_extract(en_ev_article *a, const en_ev_rules *rules, const en_sce
         a->statements[w++] = *s;
     }
     a->statement_count = w;
-    free(index);
+    en_free(index);
     for (size_t i = 0; i < x.people_count; i++)
-        free(x.people[i].name), free(x.people[i].surname), free(x.people[i].actor);
-    free(x.people);
-    free(x.last_outlet);
-    free(x.pair);
+        en_free(x.people[i].name), en_free(x.people[i].surname), en_free(x.people[i].actor);
+    en_free(x.people);
+    en_free(x.last_outlet);
+    en_free(x.pair);
     return EN_OK;
 }
 

@@ -40,7 +40,7 @@ static int read_table(en_ev_rules *rules, const char *text, const char *file, si
                 en_error_add(err, EN_ERROR_INTERNAL, file, line, 1,
                              "rule line has %zu fields (expected at least %zu)", count, min_fields);
             else ok = row(rules, fields, count, file, line, err);
-            free(copy);
+            en_free(copy);
             if (!ok) return 0;
         }
         p += len + (eol ? 1 : 0);
@@ -63,7 +63,7 @@ static pcre2_code *compile(const char *pattern, int bounded, const char *file, i
     } else {
         pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* optional speed-up; falls back silently */
     }
-    free(full);
+    en_free(full);
     return re;
 }
 
@@ -174,29 +174,29 @@ en_ev_rules *en_ev_rules_load(en_error *err)
 
 static void free_entries(en_ev_entry *list, size_t count)
 {
-    for (size_t i = 0; i < count; i++) free(list[i].kind), free(list[i].surface), free(list[i].value);
-    free(list);
+    for (size_t i = 0; i < count; i++) en_free(list[i].kind), en_free(list[i].surface), en_free(list[i].value);
+    en_free(list);
 }
 
 void en_ev_rules_free(en_ev_rules *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->cue_count; i++)
-        free(r->cues[i].id), free(r->cues[i].cls), free(r->cues[i].cameo), pcre2_code_free(r->cues[i].re);
+        en_free(r->cues[i].id), en_free(r->cues[i].cls), en_free(r->cues[i].cameo), pcre2_code_free(r->cues[i].re);
     for (size_t i = 0; i < r->stance_count; i++) {
         en_ev_stance_rule *s = &r->stances[i];
-        free(s->id), free(s->stance), free(s->cameo), free(s->speaker), free(s->target);
+        en_free(s->id), en_free(s->stance), en_free(s->cameo), en_free(s->speaker), en_free(s->target);
         pcre2_code_free(s->re);
     }
     for (size_t i = 0; i < r->issue_count; i++)
-        free(r->issues[i].id), free(r->issues[i].scenario_ids), pcre2_code_free(r->issues[i].re);
-    free(r->cues), free(r->stances), free(r->issues);
+        en_free(r->issues[i].id), en_free(r->issues[i].scenario_ids), pcre2_code_free(r->issues[i].re);
+    en_free(r->cues), en_free(r->stances), en_free(r->issues);
     free_entries(r->titles, r->title_count);
     free_entries(r->outlets, r->outlet_count);
     free_entries(r->words, r->word_count);
     free_entries(r->gazetteer, r->gazetteer_count);
     pcre2_match_data_free(r->match);
-    free(r);
+    en_free(r);
 }
 
 const char *en_ev_word_kind(const en_ev_rules *r, const char *word, size_t len, const char **extra)

@@ -99,12 +99,12 @@ void en_ev_article_free(en_ev_article *a)
     if (!a) return;
     for (size_t i = 0; i < a->statement_count; i++) {
         en_ev_statement *s = &a->statements[i];
-        free(s->speaker), free(s->actor), free(s->via), free(s->target);
+        en_free(s->speaker), en_free(s->actor), en_free(s->via), en_free(s->target);
     }
-    free(a->statements);
-    free(a->sentences);
-    free(a->author), free(a->path), free(a->name), free(a->text);
-    free(a);
+    en_free(a->statements);
+    en_free(a->sentences);
+    en_free(a->author), en_free(a->path), en_free(a->name), en_free(a->text);
+    en_free(a);
 }
 
 /* ---- quotations ---- */
@@ -227,7 +227,7 @@ static en_status split_paragraph(en_ev_article *a, const en_ev_rules *rules, siz
     UErrorCode status = U_ZERO_ERROR;
     UBreakIterator *it = ubrk_open(UBRK_SENTENCE, "en_US", u, (int32_t)n, &status);
     if (U_FAILURE(status)) {
-        free(u), free(map);
+        en_free(u), en_free(map);
         return en_error_set(err, EN_ERROR_INTERNAL, "ICU sentence break iterator: %s", u_errorName(status));
     }
     size_t pending = (size_t)-1; /* start of a sentence being merged */
@@ -244,7 +244,7 @@ static en_status split_paragraph(en_ev_article *a, const en_ev_rules *rules, siz
         pending = (size_t)-1;
     }
     ubrk_close(it);
-    free(u), free(map);
+    en_free(u), en_free(map);
     return EN_OK;
 }
 

@@ -29,7 +29,7 @@ static void str_span(en_buffer *o, const char *t, en_ev_span s)
 {
     char *copy = en_xstrndup(t + s.start, s.end - s.start);
     en_json_write_string(o, copy);
-    free(copy);
+    en_free(copy);
 }
 
 static void opt_string(en_buffer *o, const char *k, const char *v, int *first)
@@ -107,7 +107,7 @@ static void write_statement(en_buffer *o, const en_ev_article *a, const en_ev_st
         char *one = en_xstrndup(r, n);
         en_buffer_puts(o, firstrule ? "" : ", ");
         en_json_write_string(o, one);
-        free(one);
+        en_free(one);
         firstrule = 0;
         r += n + (r[n] == ',');
     }
@@ -178,7 +178,7 @@ static void write_yaml(en_buffer *o, en_ev_article *const *articles, size_t coun
                 en_buffer_puts(o, "\n      note: ");
                 yaml_quoted(o, note, strlen(note));
                 en_buffer_puts(o, "\n");
-                free(note);
+                en_free(note);
             }
         }
     }

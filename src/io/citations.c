@@ -90,10 +90,10 @@ en_status en_scenario_check_citations(const en_scenario *s, char *const *sources
                                       actor->id, s->issues[i].id, ids.data);
                 en_buffer_free(&ids);
             }
-            free(quote);
+            en_free(quote);
         }
     }
-    for (size_t i = 0; i < s->source_count; i++) free(texts[i]);
-    free(texts);
+    for (size_t i = 0; i < s->source_count; i++) en_free(texts[i]);
+    en_free(texts);
     return status;
 }

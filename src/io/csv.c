@@ -27,8 +27,8 @@ typedef struct csv_row {
 
 static void free_row(csv_row *row)
 {
-    for (size_t i = 0; i < row->count; i++) free(row->fields[i].text);
-    free(row->fields);
+    for (size_t i = 0; i < row->count; i++) en_free(row->fields[i].text);
+    en_free(row->fields);
     memset(row, 0, sizeof *row);
 }
 

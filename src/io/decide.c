@@ -150,8 +150,8 @@ static char find_delimiter(const char *s, size_t length)
 
 static void free_fields(dc_field *fields, size_t count)
 {
-    for (size_t i = 0; i < count; i++) free(fields[i].text);
-    free(fields);
+    for (size_t i = 0; i < count; i++) en_free(fields[i].text);
+    en_free(fields);
 }
 
 /* Comment and title rows are free text: their quoting is not checked. */
@@ -293,8 +293,8 @@ static void read_actor(dc_reader *r, const dc_field *f, size_t n, int line, int 
              "actor '%s' is defined again (first on line %d); this row replaces the earlier one "
              "and the actor keeps its place in the actor order",
              old->id, old->line);
-        free(old->name);
-        free(old->comment);
+        en_free(old->name);
+        en_free(old->comment);
         old->name = name;
         old->comment = comment;
         return;
@@ -394,7 +394,7 @@ static void read_row(dc_reader *r, const dc_field *f, size_t n, int line, int en
         } else {
             note(r, line, f[0].column, "a second title row; the first one (\"%s\") is kept",
                  r->title);
-            free(text);
+            en_free(text);
         }
         return;
     }
@@ -510,8 +510,8 @@ static void cross_check(dc_reader *r)
         problem(r, 0, 0, "the file defines no issue (expected at least one #P row)");
     if (r->actor_count == 0)
         problem(r, 0, 0, "the file defines no actor (expected #A rows)");
-    free(actor_ids);
-    free(issue_ids);
+    en_free(actor_ids);
+    en_free(issue_ids);
 }
 
 /* ---- the scenario ---- */
@@ -589,33 +589,33 @@ static en_scenario *build(dc_reader *r)
 
 static void reader_free(dc_reader *r)
 {
-    for (size_t k = 0; k < r->problem_count; k++) free(r->problems[k].message);
-    for (size_t k = 0; k < r->note_count; k++) free(r->notes[k].message);
+    for (size_t k = 0; k < r->problem_count; k++) en_free(r->problems[k].message);
+    for (size_t k = 0; k < r->note_count; k++) en_free(r->notes[k].message);
     for (size_t k = 0; k < r->actor_count; k++) {
-        free(r->actors[k].id);
-        free(r->actors[k].name);
-        free(r->actors[k].comment);
+        en_free(r->actors[k].id);
+        en_free(r->actors[k].name);
+        en_free(r->actors[k].comment);
     }
     for (size_t k = 0; k < r->issue_count; k++) {
-        free(r->issues[k].id);
-        free(r->issues[k].description);
+        en_free(r->issues[k].id);
+        en_free(r->issues[k].description);
     }
     for (size_t k = 0; k < r->point_count; k++) {
-        free(r->points[k].issue);
-        free(r->points[k].meaning);
+        en_free(r->points[k].issue);
+        en_free(r->points[k].meaning);
     }
     for (size_t k = 0; k < r->data_count; k++) {
-        free(r->data[k].actor);
-        free(r->data[k].issue);
-        free(r->data[k].comment);
+        en_free(r->data[k].actor);
+        en_free(r->data[k].issue);
+        en_free(r->data[k].comment);
     }
-    free(r->problems);
-    free(r->notes);
-    free(r->actors);
-    free(r->issues);
-    free(r->points);
-    free(r->data);
-    free(r->title);
+    en_free(r->problems);
+    en_free(r->notes);
+    en_free(r->actors);
+    en_free(r->issues);
+    en_free(r->points);
+    en_free(r->data);
+    en_free(r->title);
 }
 
 en_status en_decide_load(const char *data, size_t size, const char *name, en_scenario **out,

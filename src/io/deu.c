@@ -220,18 +220,18 @@ typedef struct deu_row {
 
 static void row_free(deu_row *row)
 {
-    free(row->proposal);
-    free(row->prnr);
-    free(row->prname);
-    free(row->isnr);
-    free(row->type);
-    free(row->council);
-    free(row->procedure);
-    free(row->voting_rule);
-    free(row->position);
-    free(row->salience);
-    free(row->position_column);
-    free(row->salience_column);
+    en_free(row->proposal);
+    en_free(row->prnr);
+    en_free(row->prname);
+    en_free(row->isnr);
+    en_free(row->type);
+    en_free(row->council);
+    en_free(row->procedure);
+    en_free(row->voting_rule);
+    en_free(row->position);
+    en_free(row->salience);
+    en_free(row->position_column);
+    en_free(row->salience_column);
 }
 
 int en_deu_detect(const char *data, size_t size)
@@ -425,7 +425,7 @@ static en_scenario *build(reader *r, const char *proposal, deu_row *rows, size_t
         if (strcmp(actor_codes[a], "com") == 0) d->agenda_setter = en_xstrdup("com");
         if (strcmp(actor_codes[a], "ep") == 0) d->parliament = en_xstrdup("ep");
     }
-    free(issue_row);
+    en_free(issue_row);
     return s;
 }
 
@@ -551,15 +551,15 @@ en_status en_deu_load(const char *data, size_t size, const char *name, en_scenar
         en_error_add(err, EN_ERROR_INPUT, name, 0, 0, "%zu more problems not shown",
                      r.errors - EN_ERROR_LIMIT);
     for (size_t k = 0; k < row_count; k++) row_free(&rows[k]);
-    free(rows);
-    for (size_t a = 0; a < actors; a++) free(actor_codes[a]);
-    free(actor_codes);
-    free(actor_p);
-    free(actor_s);
-    free(fields);
+    en_free(rows);
+    for (size_t a = 0; a < actors; a++) en_free(actor_codes[a]);
+    en_free(actor_codes);
+    en_free(actor_p);
+    en_free(actor_s);
+    en_free(fields);
     if (status != EN_OK) {
         for (size_t k = 0; k < made; k++) en_scenario_free(scenarios[k]);
-        free(scenarios);
+        en_free(scenarios);
         return status;
     }
     *out = scenarios;

@@ -30,8 +30,8 @@ typedef struct kcsv_line {
 
 static void line_free(kcsv_line *l)
 {
-    for (size_t i = 0; i < l->count; i++) free(l->fields[i].text);
-    free(l->fields);
+    for (size_t i = 0; i < l->count; i++) en_free(l->fields[i].text);
+    en_free(l->fields);
     memset(l, 0, sizeof *l);
 }
 
@@ -274,7 +274,7 @@ en_status en_ktab_csv_load(const char *data, size_t size, const char *name, en_s
     }
 done:
     for (size_t i = 0; i < line_count; i++) line_free(&lines[i]);
-    free(lines);
+    en_free(lines);
     if (local.code != EN_OK) {
         en_scenario_free(s);
         en_error_move(err, &local);

@@ -130,7 +130,7 @@ static int number_of(const kxml *x, const xmlNode *n, double lo, double hi, cons
         fail(x, n, "<%s> %g is out of range (expected %s)", (const char *)n->name, v, what);
         ok = 0;
     }
-    free(t);
+    en_free(t);
     if (ok) *out = v;
     return ok;
 }
@@ -178,7 +178,7 @@ static void read_options(const kxml *x, const xmlNode *node, en_scenario *s)
         if (k < 6 && o->ktab[k]) en_scenario_add_setting(s, o->setting, o->entente[k]);
         else fail(x, e, "<%s> '%s' is unknown (expected %s; names are case-sensitive)",
                   o->element, t, expected);
-        free(t);
+        en_free(t);
     }
 }
 
@@ -195,7 +195,7 @@ static void read_seed(const kxml *x, const xmlNode *node, en_scenario *s)
         if (ok) en_scenario_add_setting(s, "seed", q);
     }
     if (!ok) fail(x, node, "<prngSeed> '%s' is not a whole number from 0 to 18446744073709551615", t);
-    free(t);
+    en_free(t);
 }
 
 static void read_actor(const kxml *x, const xmlNode *node, en_scenario *s, size_t dims)
@@ -215,7 +215,7 @@ static void read_actor(const kxml *x, const xmlNode *node, en_scenario *s, size_
         if (strlen(t) > 256)
             fail(x, desc, "<description> has %zu characters (expected at most 256)", strlen(t));
         if (t[0]) actor->note = t;
-        else free(t);
+        else en_free(t);
     }
     xmlNode *cap = require(x, node, "capability", "a number > 0");
     double c = 0;
@@ -295,13 +295,13 @@ static void read_adjustments(const kxml *x, const xmlNode *node, en_scenario *s)
                     s->accommodation[k].value = -1; /* marked, removed below */
             continue;
         }
-        free(an);
-        free(rn);
+        en_free(an);
+        en_free(rn);
     }
     size_t kept = 0;
     for (size_t k = 0; k < s->accommodation_count; k++) {
         if (s->accommodation[k].value < 0) {
-            free(s->accommodation[k].actor), free(s->accommodation[k].reference);
+            en_free(s->accommodation[k].actor), en_free(s->accommodation[k].reference);
             continue;
         }
         s->accommodation[kept++] = s->accommodation[k];
@@ -391,7 +391,7 @@ en_status en_ktab_xml_load(const char *data, size_t size, const char *name, en_s
     if ((e = child(root, "name"))) s->title = text_of(e);
     if ((e = child(root, "desc"))) {
         s->description = text_of(e);
-        if (!s->description[0]) free(s->description), s->description = NULL;
+        if (!s->description[0]) en_free(s->description), s->description = NULL;
     }
     if ((e = child(root, "prngSeed"))) read_seed(&x, e, s);
     if ((e = child(root, "ModelParameters"))) read_options(&x, e, s);

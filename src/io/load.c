@@ -121,7 +121,7 @@ static en_status load_buffer(const char *data, size_t size, const char *name,
                               "the DEU table holds %zu proposals (expected one here; "
                               "`entente backtest` reads them all)", count);
         }
-        free(all);
+        en_free(all);
         break;
     }
     case EN_FORMAT_KTAB_CSV: st = en_ktab_csv_load(data, size, name, &s, err); break;
@@ -143,7 +143,7 @@ static en_status load_buffer(const char *data, size_t size, const char *name,
     }
     if (!s->title || !s->title[0]) { /* Decide files without #O, for instance */
         const char *base = strrchr(name, '/');
-        free(s->title);
+        en_free(s->title);
         s->title = en_xstrdup(base ? base + 1 : name);
     }
     st = en_scenario_validate(s, err);

@@ -121,7 +121,7 @@ static en_status read_open_file(int fd, size_t limit, const char *shown, en_loca
         if (n < 0) {
             int saved = errno;
             close(fd);
-            free(data);
+            en_free(data);
             return en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
                                 "cannot read: %s", strerror(saved));
         }
@@ -130,7 +130,7 @@ static en_status read_open_file(int fd, size_t limit, const char *shown, en_loca
     }
     close(fd);
     if (used > limit) {
-        free(data);
+        en_free(data);
         return en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
                             "grew beyond the limit of %zu MiB while being read", limit >> 20);
     }
@@ -186,16 +186,16 @@ static void read_one(const en_scenario *s, const en_source *src, const char *fol
     if (!real && errno == ENOENT) {
         /* A missing file is not hostile (a scenario copied without its sources folder): no
          * text, which the report says; callers may note it. */
-        free(joined);
+        en_free(joined);
         return;
     }
     if (!real) {
         en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
                      "source '%s': cannot open file '%s': %s", src->id, file, strerror(errno));
-        free(joined);
+        en_free(joined);
         return;
     }
-    free(joined);
+    en_free(joined);
     size_t n = strlen(real_folder);
     int inside = strncmp(real, real_folder, n) == 0 &&
                  (real[n] == '/' || (n == 1 && real_folder[0] == '/'));
@@ -203,7 +203,7 @@ static void read_one(const en_scenario *s, const en_source *src, const char *fol
         en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
                      "source '%s': file '%s' leads outside the folder %s (expected a file inside "
                      "it; name another folder with --sources-dir)", src->id, file, folder);
-        free(real);
+        en_free(real);
         return;
     }
     /* The checks above ran on names; the file itself is opened relative to the folder's
@@ -216,7 +216,7 @@ static void read_one(const en_scenario *s, const en_source *src, const char *fol
     if (fd < 0) {
         int saved = errno;
         if (saved == ENOENT) { /* removed since realpath() saw it: as missing */
-            free(real);
+            en_free(real);
             return;
         }
         if (saved == ELOOP || saved == EXDEV)
@@ -227,7 +227,7 @@ static void read_one(const en_scenario *s, const en_source *src, const char *fol
         else
             en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
                          "source '%s': cannot open file '%s': %s", src->id, file, strerror(saved));
-        free(real);
+        en_free(real);
         return;
     }
     en_error local = EN_ERROR_INIT;
@@ -237,17 +237,17 @@ static void read_one(const en_scenario *s, const en_source *src, const char *fol
         en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column, "source '%s': file '%s' %s",
                      src->id, file, local.message);
         en_error_clear(&local);
-        free(real);
+        en_free(real);
         return;
     }
-    free(real);
+    en_free(real);
     size_t bad = bad_text_at(data, length);
     if (bad) {
         unsigned char c = (unsigned char)data[bad - 1];
         en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
                      "source '%s': file '%s' is not UTF-8 text (byte 0x%02X at offset %zu; "
                      "expected a text file)", src->id, file, c, bad - 1);
-        free(data);
+        en_free(data);
         return;
     }
     *text = data;
@@ -280,8 +280,8 @@ en_status en_sources_read(const en_scenario *s, const char *folder, char ***text
             close(dirfd);
         }
     }
-    free(real_base);
-    free(base);
+    en_free(real_base);
+    en_free(base);
     if (local.code != EN_OK) {
         en_error_move(err, &local);
         return EN_ERROR_INPUT;
@@ -292,6 +292,6 @@ en_status en_sources_read(const en_scenario *s, const char *folder, char ***text
 void en_sources_free(char **texts, size_t count)
 {
     if (!texts) return;
-    for (size_t k = 0; k < count; k++) free(texts[k]);
-    free(texts);
+    for (size_t k = 0; k < count; k++) en_free(texts[k]);
+    en_free(texts);
 }

@@ -70,7 +70,7 @@ static char *read_choice(en_yaml_reader *r, en_ynode *node, const char *what,
         p += word + (bar ? 1 : 0);
     }
     en_yaml_fail(r, node, "%s '%s' is unknown (expected one of %s)", what, text, choices);
-    free(text);
+    en_free(text);
     return NULL;
 }
 
@@ -81,7 +81,7 @@ static char *read_date(en_yaml_reader *r, en_ynode *node, const char *what)
     char *text = en_yaml_string(r, node, what);
     if (text && !valid_date(text)) {
         en_yaml_fail(r, node, "%s '%s' is invalid (expected an ISO date YYYY-MM-DD)", what, text);
-        free(text);
+        en_free(text);
         return NULL;
     }
     return text;
@@ -133,7 +133,7 @@ static void read_decision(en_yaml_reader *r, en_ynode *node)
         ids[k] = en_yaml_string(r, n, k ? "parliament" : "agenda_setter");
         if (ids[k] && en_scenario_find_actor(r->scenario, ids[k]) < 0) {
             en_yaml_unknown_actor(r, n, ids[k]);
-            free(ids[k]);
+            en_free(ids[k]);
             ids[k] = NULL;
         }
     }
@@ -316,10 +316,10 @@ static void read_positions(en_yaml_reader *r, en_actor *actor, en_ynode *map)
         long issue = en_scenario_find_issue(s, issue_id);
         if (issue < 0) {
             en_yaml_unknown_issue(r, key, issue_id);
-            free(issue_id);
+            en_free(issue_id);
             continue;
         }
-        free(issue_id);
+        en_free(issue_id);
         en_stance *stance = &actor->stances[issue];
         const en_issue *is = &s->issues[issue];
         en_ynode *v[COUNT(stance_keys)];
@@ -362,7 +362,7 @@ static void read_veto(en_yaml_reader *r, en_actor *actor, en_ynode *node)
         long issue = en_scenario_find_issue(s, id);
         if (issue < 0) en_yaml_unknown_issue(r, item, id);
         else actor->veto[issue] = 1;
-        free(id);
+        en_free(id);
     }
 }
 
@@ -379,7 +379,7 @@ static void read_aliases(en_yaml_reader *r, en_actor *actor, en_ynode *node)
         if (!name) continue;
         if (!*name) {
             en_yaml_fail(r, item, "empty alias (expected a name)");
-            free(name);
+            en_free(name);
             continue;
         }
         actor->aliases[actor->alias_count++] = name;
@@ -409,7 +409,7 @@ static void read_actors(en_yaml_reader *r, en_ynode *list, en_ynode **patron_nod
                 if (strcmp(role, role_names[k]) == 0) actor->role = (en_role)k, found = 1;
             if (role && !found)
                 en_yaml_fail(r, v[2], "role '%s' is unknown (expected party, patron, mediator or stakeholder)", role);
-            free(role);
+            en_free(role);
         }
         if (v[3]) en_yaml_value(r, v[3], "capability", 0, HUGE_VAL, &actor->capability);
         else en_yaml_fail(r, item, "actor '%s' has no capability (expected capability: NUMBER >= 0)", actor->id);
@@ -444,7 +444,7 @@ static void resolve_patrons(en_yaml_reader *r, en_ynode **patron_nodes)
         else if ((size_t)other == a)
             en_yaml_fail(r, patron_nodes[a], "actor '%s' cannot be its own patron", id);
         else s->actors[a].patron_of = other;
-        free(id);
+        en_free(id);
     }
 }
 
@@ -473,7 +473,7 @@ static void read_document(en_yaml_reader *r, en_ynode *root)
         en_ynode **patrons = en_xcalloc(n + 1, sizeof *patrons);
         read_actors(r, v[6], patrons);
         resolve_patrons(r, patrons);
-        free(patrons);
+        en_free(patrons);
     } else {
         en_yaml_fail(r, root, "missing actors (expected a list of at least two actors)");
     }

@@ -73,7 +73,7 @@ static void session_release(void *data)
         fy_diag_set_collect_errors(s->diag, false);
         fy_diag_unref(s->diag);
     }
-    (free)(s);
+    free(s);
 }
 
 int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *name,
@@ -88,14 +88,14 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     dcfg.fp = NULL;
     dcfg.output_fn = silent_output;
     dcfg.colorize = false;
-    yaml_session *session = (calloc)(1, sizeof *session); /* not recorded: released below */
+    yaml_session *session = calloc(1, sizeof *session); /* not recorded: released below */
     if (!session) {
         en_oom_fail(sizeof *session); /* does not return */
         return 0;
     }
     struct fy_diag *diag = session->diag = fy_diag_create(&dcfg);
     if (!diag) {
-        (free)(session);
+        free(session);
         en_error_set(err, EN_ERROR_INTERNAL, "cannot create the YAML diagnostics object");
         return 0;
     }
@@ -250,7 +250,7 @@ int en_yaml_mapping(en_yaml_reader *r, en_ynode *node, const char *what,
                 en_buffer_free(&list);
             }
         }
-        free(name);
+        en_free(name);
     }
     return 1;
 }
@@ -275,7 +275,7 @@ char *en_yaml_required_string(en_yaml_reader *r, en_ynode *parent, en_ynode *nod
         en_yaml_fail(r, node ? node : parent, "%s has no %s (expected %s: TEXT)", what, key, key);
     if (text && !*text) {
         en_yaml_fail(r, node, "%s %s is empty (expected text)", what, key);
-        free(text);
+        en_free(text);
         return NULL;
     }
     return text;
@@ -302,7 +302,7 @@ int en_yaml_number(en_yaml_reader *r, en_ynode *node, const char *what, double *
         else
             en_yaml_fail(r, node, "%s '%s' is not a number (expected a finite decimal number)", what, copy);
     }
-    free(copy);
+    en_free(copy);
     return ok;
 }
 
@@ -370,7 +370,7 @@ void en_yaml_unknown_issue(en_yaml_reader *r, en_ynode *node, const char *id)
     const char **ids = en_xcalloc(s->issue_count + 1, sizeof *ids);
     for (size_t i = 0; i < s->issue_count; i++) ids[i] = s->issues[i].id;
     unknown_reference(r, node, "issue", id, ids, s->issue_count);
-    free(ids);
+    en_free(ids);
 }
 
 void en_yaml_unknown_actor(en_yaml_reader *r, en_ynode *node, const char *id)
@@ -379,7 +379,7 @@ void en_yaml_unknown_actor(en_yaml_reader *r, en_ynode *node, const char *id)
     const char **ids = en_xcalloc(s->actor_count + 1, sizeof *ids);
     for (size_t i = 0; i < s->actor_count; i++) ids[i] = s->actors[i].id;
     unknown_reference(r, node, "actor", id, ids, s->actor_count);
-    free(ids);
+    en_free(ids);
 }
 
 void en_yaml_unknown_source(en_yaml_reader *r, en_ynode *node, const char *id)
@@ -388,7 +388,7 @@ void en_yaml_unknown_source(en_yaml_reader *r, en_ynode *node, const char *id)
     const char **ids = en_xcalloc(s->source_count + 1, sizeof *ids);
     for (size_t i = 0; i < s->source_count; i++) ids[i] = s->sources[i].id;
     unknown_reference(r, node, "source", id, ids, s->source_count);
-    free(ids);
+    en_free(ids);
 }
 
 void en_yaml_sort_errors(en_error *err)
@@ -415,5 +415,5 @@ void en_yaml_sort_errors(en_error *err)
         *e = items[i];
         e->next = next;
     }
-    free(items);
+    en_free(items);
 }

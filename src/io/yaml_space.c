@@ -33,8 +33,8 @@ void en_yaml_read_settings(en_yaml_reader *r, en_ynode *map)
                 en_yaml_fail(r, key, "setting name '%s' is invalid (expected letters, digits, _ or -)", name);
             else en_scenario_add_setting(r->scenario, name, text);
         }
-        free(name);
-        free(text);
+        en_free(name);
+        en_free(text);
     }
 }
 
@@ -66,8 +66,8 @@ void en_yaml_read_accommodation(en_yaml_reader *r, en_ynode *list)
             if (!strcmp(s->accommodation[k].actor, actor) && !strcmp(s->accommodation[k].reference, reference))
                 ok = 0, en_yaml_fail(r, item, "accommodation of '%s' to '%s' is given twice", actor, reference);
         if (!ok) {
-            free(actor);
-            free(reference);
+            en_free(actor);
+            en_free(reference);
             continue;
         }
         s->accommodation = en_xrealloc(s->accommodation, (s->accommodation_count + 1) * sizeof *s->accommodation);

@@ -60,7 +60,7 @@ static long read_actor_ref(en_yaml_reader *r, en_ynode *node, const char *what)
     }
     long a = en_scenario_find_actor(r->scenario, id);
     if (a < 0) en_yaml_unknown_actor(r, node, id);
-    free(id);
+    en_free(id);
     return a;
 }
 
@@ -73,7 +73,7 @@ static long read_issue_ref(en_yaml_reader *r, en_ynode *node, const char *what)
     }
     long i = en_scenario_find_issue(r->scenario, id);
     if (i < 0) en_yaml_unknown_issue(r, node, id);
-    free(id);
+    en_free(id);
     return i;
 }
 
@@ -244,7 +244,7 @@ static int event_type_of(en_yaml_reader *r, en_ynode *node, en_war_event_type *t
     for (int t = 0; t < EN_WAR_EVENT_TYPE_COUNT; t++)
         if (strcmp(name, en_war_event_names[t]) == 0) {
             *type = (en_war_event_type)t;
-            free(name);
+            en_free(name);
             return 1;
         }
     const char *hint = en_suggest(name, en_war_event_names, EN_WAR_EVENT_TYPE_COUNT);
@@ -258,7 +258,7 @@ static int event_type_of(en_yaml_reader *r, en_ynode *node, en_war_event_type *t
         en_yaml_fail(r, node, "unknown event type '%s' (expected one of: %s)", name, list.data);
         en_buffer_free(&list);
     }
-    free(name);
+    en_free(name);
     return 0;
 }
 
@@ -290,11 +290,11 @@ static void read_event(en_yaml_reader *r, en_war *w, en_ynode *item)
     }
     if (!v[E_TYPE]) {
         en_yaml_fail(r, item, "event has no type (expected type: one of aid, aid_stall, aid_resume, channel_close, channel_open, commitment, offensive, mobilization, front, mediation, leader_change, belief, position, veto)");
-        free(ev.date);
+        en_free(ev.date);
         return;
     }
     if (!event_type_of(r, v[E_TYPE], &ev.type)) {
-        free(ev.date);
+        en_free(ev.date);
         return;
     }
     const char *tname = en_war_event_names[ev.type];
@@ -541,12 +541,12 @@ void en_yaml_read_war(en_yaml_reader *r, en_ynode *node)
             en_yaml_fail(r, v[K_BEGAN], "began %s is after start %s (expected the day the fighting began, on or before start)",
                          w->began, w->start);
         if (w->began_day == LONG_MIN) {
-            free(w->began);
+            en_free(w->began);
             w->began = NULL;
         }
     }
     if (w->start_day == LONG_MIN || w->end_day == LONG_MIN) { /* bad dates: skip the range checks */
-        free(w->start), free(w->end);
+        en_free(w->start), en_free(w->end);
         w->start = w->end = NULL;
     }
     if (v[K_STEP]) {

@@ -91,9 +91,9 @@ static en_scenario *with_yaml_ids(const en_scenario *s)
             en_buffer_free(&id);
             en_buffer_printf(&id, "%s_%d", base, k);
         }
-        free(base);
+        en_free(base);
         if (!is->name) is->name = en_xstrdup(is->id);
-        free(is->id);
+        en_free(is->id);
         is->id = id.data;
     }
     return c;

@@ -207,9 +207,9 @@ en_ynode *en_ynode_by_path(const en_ynode *node, const char *path, size_t length
 void en_ytree_free(en_ytree *tree)
 {
     if (!tree) return;
-    free(tree->text);
-    free(tree->tags);
-    free(tree);
+    en_free(tree->text);
+    en_free(tree->tags);
+    en_free(tree);
 }
 
 /* ---- building ---- */
@@ -308,7 +308,7 @@ static void table_insert(builder *b, frame *f, size_t position)
 
 static void table_grow(builder *b, frame *f)
 {
-    free(f->table);
+    en_free(f->table);
     f->table_size = f->table_size ? f->table_size * 2 : 64;
     f->table = en_xcalloc(f->table_size, sizeof *f->table);
     f->table_used = 0;
@@ -417,7 +417,7 @@ static void open_collection(builder *b, en_ynode_type type, struct fy_token *sta
 static void close_collection(builder *b)
 {
     frame f = b->frames[--b->depth];
-    free(f.table);
+    en_free(f.table);
     en_ynode node = {0};
     node.n = (uint32_t)(b->scratch_count - f.start);
     uint32_t line = 0, column = 0;
@@ -474,9 +474,9 @@ static en_ynode_style scalar_style(struct fy_token *value)
 
 static void builder_free(builder *b)
 {
-    for (size_t d = 0; d < b->depth; d++) free(b->frames[d].table);
-    free(b->frames);
-    free(b->scratch);
+    for (size_t d = 0; d < b->depth; d++) en_free(b->frames[d].table);
+    en_free(b->frames);
+    en_free(b->scratch);
     en_ytree_free(b->tree);
 }
 

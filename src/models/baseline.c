@@ -24,12 +24,12 @@ en_status en_baseline_run(const en_scenario *s, const en_param_values *params, e
         double forecast = 0;
         const char *reason = forecast_issue(s, params, result, index, &forecast, err);
         if (!reason) {
-            free(x);
+            en_free(x);
             return err && err->code != EN_OK ? err->code : EN_ERROR_INTERNAL;
         }
         en_result_finish_issue(result, index, forecast, reason);
     }
-    free(x);
+    en_free(x);
     return EN_OK;
 }
 

@@ -51,8 +51,8 @@ en_scenario *en_scenario_canonical(const en_scenario *s)
         c->actors[a].where = s->actors[old_index_of_new[a]].where;
         if (c->actors[a].patron_of >= 0) c->actors[a].patron_of = new_index_of_old[c->actors[a].patron_of];
     }
-    free(old_index_of_new);
-    free(new_index_of_old);
+    en_free(old_index_of_new);
+    en_free(new_index_of_old);
     return c;
 }
 
@@ -135,8 +135,8 @@ static en_status ensemble_run(const en_scenario *s, const en_param_values *param
         en_node_set_number(extra, "procedural", procedural);
         if (lambda > 0) en_node_set_number(extra, "exchange", exchange[issue]);
     }
-    free(x);
-    free(exchange);
+    en_free(x);
+    en_free(exchange);
     return st;
 }
 

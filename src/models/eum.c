@@ -184,10 +184,10 @@ static void record_quadrant_of(eum_issue_run *run, const double *x)
     eum_trace tr = {.r = r, .eu_self = eu, .eu_other = eu + nn};
     if (eum_round(&run->cfg, n, run->c, run->s, x, next, moves, &tr) == EUM_ROUND_OK)
         record_quadrant(run, tr.eu_self, tr.eu_other);
-    free(eu);
-    free(next);
-    free(r);
-    free(moves);
+    en_free(eu);
+    en_free(next);
+    en_free(r);
+    en_free(moves);
 }
 
 static const char *stop_story(const char *reason)
@@ -369,14 +369,14 @@ static en_status eum_run(const en_scenario *s, const en_param_values *params, en
             run_issue(&run, rounds);
             eum_scratch_free(scratch);
             run.cfg.scratch = NULL;
-            free(run.trace_store);
+            en_free(run.trace_store);
         }
-        free(run.c);
-        free(run.s);
-        free(run.x);
-        free(run.next);
-        free(run.r);
-        free(run.moves);
+        en_free(run.c);
+        en_free(run.s);
+        en_free(run.x);
+        en_free(run.next);
+        en_free(run.r);
+        en_free(run.moves);
     }
     return EN_OK;
 }

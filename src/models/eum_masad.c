@@ -194,13 +194,13 @@ eum_status eum_masad_round_straight(const eum_config *cfg, size_t n, const doubl
         x_out[i] = mv->new_position;
     }
 done:
-    free(w);
-    free(r);
-    free(S);
-    free(R);
-    free(P);
-    free(EU);
-    free(row);
-    free(rep);
+    en_free(w);
+    en_free(r);
+    en_free(S);
+    en_free(R);
+    en_free(P);
+    en_free(EU);
+    en_free(row);
+    en_free(rep);
     return status;
 }

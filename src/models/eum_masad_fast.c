@@ -288,22 +288,22 @@ static eum_status pass2_screened(const masad_positions *mp, size_t n, const doub
         offers[j] = total;
     }
     for (int k = 0; k < threads; k++) {
-        free(lo[k].M);
-        free(lo[k].cnt);
-        free(lo[k].best_eu);
-        free(lo[k].best);
-        free(lo[k].P);
-        free(lo[k].Lm);
-        free(lo[k].Pc);
-        free(lo[k].cand);
+        en_free(lo[k].M);
+        en_free(lo[k].cnt);
+        en_free(lo[k].best_eu);
+        en_free(lo[k].best);
+        en_free(lo[k].P);
+        en_free(lo[k].Lm);
+        en_free(lo[k].Pc);
+        en_free(lo[k].cand);
     }
-    free(lo);
-    free(s_sorted);
-    free(usq);
-    free(start);
-    free(pos_of);
-    free(xr);
-    free(perm);
+    en_free(lo);
+    en_free(s_sorted);
+    en_free(usq);
+    en_free(start);
+    en_free(pos_of);
+    en_free(xr);
+    en_free(perm);
     return status;
 }
 
@@ -375,9 +375,9 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
         int ok = 1;
         for (int k = 0; k < threads; k++) {
             ok &= a1[k].ok;
-            free(a1[k].P);
+            en_free(a1[k].P);
         }
-        free(a1);
+        en_free(a1);
         if (!ok) {
             status = EUM_ROUND_NO_INFORMATION;
             goto done;
@@ -409,7 +409,7 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
             double sumT = Q == 1 ? 0 : -tq * ((Cmu - fabs(y - mu)) + G) / dx;
             S[k] = (s[k] * sumA + (1 - s[k]) * sumU) - sumT;
         }
-        free(PC);
+        en_free(PC);
     }
     if (!eum_risk_exponents(n, S, NULL, r)) {
         status = EUM_ROUND_EQUAL_DANGER;
@@ -526,19 +526,19 @@ eum_status eum_masad_round_fast(const eum_config *cfg, size_t n, const double *c
     }
 done:
     masad_free_positions(&mp);
-    free(w);
-    free(r);
-    free(S);
-    free(P);
-    free(A);
-    free(Us);
-    free(tail);
-    free(Lm);
-    free(Uf);
-    free(X);
-    free(best_eu);
-    free(best_dist);
-    free(best);
-    free(offers);
+    en_free(w);
+    en_free(r);
+    en_free(S);
+    en_free(P);
+    en_free(A);
+    en_free(Us);
+    en_free(tail);
+    en_free(Lm);
+    en_free(Uf);
+    en_free(X);
+    en_free(best_eu);
+    en_free(best_dist);
+    en_free(best);
+    en_free(offers);
     return status;
 }

@@ -35,7 +35,7 @@ int masad_build_positions(masad_positions *mp, size_t n, const double *w, const 
         }
         memcpy(ord, tmp, n * sizeof *ord);
     }
-    free(tmp);
+    en_free(tmp);
 
     mp->u = en_xmalloc(n * sizeof *mp->u);
     mp->W = en_xcalloc(n, sizeof *mp->W);
@@ -86,15 +86,15 @@ int masad_build_positions(masad_positions *mp, size_t n, const double *w, const 
 
 void masad_free_positions(masad_positions *mp)
 {
-    free(mp->u);
-    free(mp->W);
-    free(mp->PW);
-    free(mp->PWX);
-    free(mp->F);
-    free(mp->count);
-    free(mp->index);
-    free(mp->order);
-    free(mp->first);
+    en_free(mp->u);
+    en_free(mp->W);
+    en_free(mp->PW);
+    en_free(mp->PWX);
+    en_free(mp->F);
+    en_free(mp->count);
+    en_free(mp->index);
+    en_free(mp->order);
+    en_free(mp->first);
 }
 
 /* Σ_k w_k ||x_k − u_b| − |x_k − u_a|| for positions qa < qb, qm = first index in (qa, qb] with

@@ -200,8 +200,8 @@ eum_status eum_scholz_round_straight(const eum_config *cfg, size_t n, const doub
         choice_apply(&ch, i, x, x_out, &moves[i]);
     }
 done:
-    free(w);
-    free(rep);
+    en_free(w);
+    en_free(rep);
     return status;
 }
 
@@ -339,8 +339,8 @@ static void scholz_fast_build(scholz_fast *sf, size_t n, const double *x, int ar
 
 static void scholz_fast_free(scholz_fast *sf)
 {
-    free(sf->head);
-    free(sf->block);
+    en_free(sf->head);
+    en_free(sf->block);
 }
 
 /* Z = Σ_v w_v Σ_{a1,a2} |δ_v(x_a2) − δ_v(x_a1)| over all actor pairs uses, per voter, the

@@ -94,10 +94,10 @@ eum_scratch *eum_scratch_new(void)
 void eum_scratch_free(eum_scratch *scratch)
 {
     if (!scratch) return;
-    free(scratch->table);
-    free(scratch->cuts);
-    free(scratch->small);
-    free(scratch);
+    en_free(scratch->table);
+    en_free(scratch->cuts);
+    en_free(scratch->small);
+    en_free(scratch);
 }
 
 typedef struct sorted_round {
@@ -321,7 +321,7 @@ SORTED_BODY void receiver_rows(const sorted_round *sr, size_t a, const double *u
 static void *grow(void **slot, size_t *size, size_t bytes)
 {
     if (*slot && *size >= bytes) return *slot;
-    free(*slot);
+    en_free(*slot);
     *slot = NULL;
     const size_t huge = (size_t)2 << 20;
     if (bytes < 4 * huge) {
@@ -618,9 +618,9 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     }
 done:
     if (scratch == &local) {
-        free(local.table);
-        free(local.cuts);
-        free(local.small);
+        en_free(local.table);
+        en_free(local.cuts);
+        en_free(local.small);
     }
     return status;
 }

@@ -88,12 +88,12 @@ static void problem_init(ex_problem *pb, const en_scenario *s)
 
 static void problem_free(ex_problem *pb)
 {
-    free(pb->present);
-    free(pb->position);
-    free(pb->salience);
-    free(pb->power);
-    free(pb->lower);
-    free(pb->factor);
+    en_free(pb->present);
+    en_free(pb->position);
+    en_free(pb->salience);
+    en_free(pb->power);
+    en_free(pb->lower);
+    en_free(pb->factor);
 }
 
 /* Back to the issue's scale; Decide returns the lower bound itself for an internal 0. */
@@ -204,7 +204,7 @@ static en_node *round_node(const en_scenario *s, int round, const ex_round_recor
             en_node_push(ids, en_node_string(s->issues[q].id));
         }
     }
-    free(by_pair);
+    en_free(by_pair);
     return o;
 }
 
@@ -280,7 +280,7 @@ static void run_fast(ex_run *run, size_t *index)
             en_result_add_round(run->res, index[d], scratch);
         }
     }
-    free(scratch);
+    en_free(scratch);
     fx_state_free(st);
 }
 
@@ -323,7 +323,7 @@ static void run_once(ex_run *run, size_t *index)
                           rec.exchange_count - told);
     }
     ex_round_record_free(&rec);
-    free(scratch);
+    en_free(scratch);
     ex_state_free(st);
 }
 
@@ -441,9 +441,9 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
         }
         en_result_finish_issue(res, index[d], forecast, "rounds");
     }
-    free(index);
-    free(all_outcomes);
-    free(all_voting);
+    en_free(index);
+    en_free(all_outcomes);
+    en_free(all_voting);
     problem_free(&pb);
     return EN_OK;
 }

@@ -133,30 +133,30 @@ fx_state *fx_state_new(const ex_input *in)
 void fx_state_free(fx_state *st)
 {
     if (!st) return;
-    free(st->present);
-    free(st->right);
-    free(st->x);
-    free(st->s);
-    free(st->c);
-    free(st->cs);
-    free(st->W);
-    free(st->S0);
-    free(st->cur);
-    free(st->next);
-    free(st->cand);
-    free(st->tree);
-    free(st->sup_start);
-    free(st->dem_start);
-    free(st->sup_fill);
-    free(st->dem_fill);
-    free(st->sup_list);
-    free(st->dem_list);
-    free(st->stamp);
-    free(st->scratch);
-    free(st->arena);
-    free(st->group);
-    free(st->realized);
-    free(st);
+    en_free(st->present);
+    en_free(st->right);
+    en_free(st->x);
+    en_free(st->s);
+    en_free(st->c);
+    en_free(st->cs);
+    en_free(st->W);
+    en_free(st->S0);
+    en_free(st->cur);
+    en_free(st->next);
+    en_free(st->cand);
+    en_free(st->tree);
+    en_free(st->sup_start);
+    en_free(st->dem_start);
+    en_free(st->sup_fill);
+    en_free(st->dem_fill);
+    en_free(st->sup_list);
+    en_free(st->dem_list);
+    en_free(st->stamp);
+    en_free(st->scratch);
+    en_free(st->arena);
+    en_free(st->group);
+    en_free(st->realized);
+    en_free(st);
 }
 
 const double *fx_positions(const fx_state *st) { return st->x; }

@@ -38,11 +38,11 @@ void ex_options_default(ex_options *o)
 void ex_round_record_free(ex_round_record *r)
 {
     if (!r) return;
-    free(r->outcome);
-    free(r->voting_outcome);
-    free(r->voting_position);
-    free(r->exchanges);
-    free(r->actor_ext);
+    en_free(r->outcome);
+    en_free(r->voting_outcome);
+    en_free(r->voting_position);
+    en_free(r->exchanges);
+    en_free(r->actor_ext);
     memset(r, 0, sizeof *r);
 }
 
@@ -93,35 +93,35 @@ void ex_state_free(ex_state *st)
 {
     if (!st) return;
     ex_free_candidates(st);
-    free(st->hot);
-    free(st->cold);
-    free(st->present);
-    free(st->x);
-    free(st->s);
-    free(st->c);
-    free(st->cs);
-    free(st->W);
-    free(st->S0);
-    free(st->right);
-    free(st->cur);
-    free(st->heap);
-    free(st->run);
-    free(st->hpos);
-    free(st->sup_start);
-    free(st->dem_start);
-    free(st->sup_end);
-    free(st->dem_end);
-    free(st->alive);
-    free(st->stamp);
-    free(st->live);
-    free(st->live_keys);
-    free(st->live_gain);
-    free(st->arena);
-    free(st->sup_list);
-    free(st->dem_list);
-    free(st->scratch);
-    free(st->realized);
-    free(st);
+    en_free(st->hot);
+    en_free(st->cold);
+    en_free(st->present);
+    en_free(st->x);
+    en_free(st->s);
+    en_free(st->c);
+    en_free(st->cs);
+    en_free(st->W);
+    en_free(st->S0);
+    en_free(st->right);
+    en_free(st->cur);
+    en_free(st->heap);
+    en_free(st->run);
+    en_free(st->hpos);
+    en_free(st->sup_start);
+    en_free(st->dem_start);
+    en_free(st->sup_end);
+    en_free(st->dem_end);
+    en_free(st->alive);
+    en_free(st->stamp);
+    en_free(st->live);
+    en_free(st->live_keys);
+    en_free(st->live_gain);
+    en_free(st->arena);
+    en_free(st->sup_list);
+    en_free(st->dem_list);
+    en_free(st->scratch);
+    en_free(st->realized);
+    en_free(st);
 }
 
 const double *ex_positions(const ex_state *st) { return st->x; }
@@ -459,7 +459,7 @@ ex_hot *ex_hot_realloc(ex_hot *old, size_t keep, size_t capacity)
         mem = en_xmalloc(SIZE_MAX); /* reports the failure and exits */
     if (old) {
         if (keep) memcpy(mem, old, keep * sizeof(ex_hot));
-        free(old);
+        en_free(old);
     }
     return mem;
 }

@@ -298,17 +298,17 @@ static void generate(ex_state *st, const ex_options *o, ex_round_record *rec)
         skipped += g->skipped;
         all += g->total;
         valid += g->valid;
-        free(g->live);
-        free(g->live_keys);
-        free(g->live_gain);
+        en_free(g->live);
+        en_free(g->live_keys);
+        en_free(g->live_gain);
     }
     st->skipped += skipped;
     if (rec) {
         rec->candidates_total += all;
         rec->candidates_valid_initially += valid;
     }
-    free(per_pair);
-    free(buffer);
+    en_free(per_pair);
+    en_free(buffer);
 }
 
 /* Index of the live candidates by (actor, supply issue) and (actor, demand issue), so that an
@@ -588,5 +588,5 @@ void ex_round(ex_state *st, const ex_options *o, ex_round_record *rec)
         for (size_t d = 0; d < m; d++)
             rec->voting_outcome[d] = ex_outcome_of(st, rec->voting_position, d);
     memcpy(st->x, next, nm * sizeof *next);
-    free(next);
+    en_free(next);
 }

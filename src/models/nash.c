@@ -45,7 +45,7 @@ static const char *nash_issue(const en_scenario *s, const en_param_values *param
     double solution;
     int found = en_nash_solve(x, ir->weights, reach, n, issue->scale_min, issue->scale_max,
                               &solution);
-    free(reach);
+    en_free(reach);
     en_node *extra = en_issue_result_extra(ir);
     if (!worst) en_node_set_number(extra, "disagreement", d);
     if (!found) {

@@ -26,12 +26,12 @@ void en_params_free(en_params *p)
 {
     if (!p) return;
     for (size_t i = 0; i < p->count; i++) {
-        free(p->names[i]);
-        free(p->values[i]);
+        en_free(p->names[i]);
+        en_free(p->values[i]);
     }
-    free(p->names);
-    free(p->values);
-    free(p);
+    en_free(p->names);
+    en_free(p->values);
+    en_free(p);
 }
 
 en_params *en_params_copy(const en_params *p)
@@ -47,7 +47,7 @@ en_status en_params_set(en_params *p, const char *name, const char *value, en_er
         return en_error_set(err, EN_ERROR_INPUT, "parameter name is empty (expected NAME=VALUE)");
     for (size_t i = 0; i < p->count; i++) {
         if (strcmp(p->names[i], name) == 0) {
-            free(p->values[i]);
+            en_free(p->values[i]);
             p->values[i] = en_xstrdup(value);
             return EN_OK;
         }
@@ -68,7 +68,7 @@ en_status en_params_parse(en_params *p, const char *assignment, en_error *err)
                             "--param '%s' is not an assignment (expected NAME=VALUE)", assignment);
     char *name = en_xstrndup(assignment, (size_t)(eq - assignment));
     en_status st = en_params_set(p, name, eq + 1, err);
-    free(name);
+    en_free(name);
     return st;
 }
 
@@ -227,12 +227,12 @@ en_status en_param_values_build(const en_model *m, const en_params *given,
 void en_param_values_free(en_param_values *v)
 {
     if (!v) return;
-    for (size_t i = 0; i < v->count; i++) free(v->text[i]);
-    free(v->defs);
-    free(v->text);
-    free(v->number);
-    free(v->given);
-    free(v);
+    for (size_t i = 0; i < v->count; i++) en_free(v->text[i]);
+    en_free(v->defs);
+    en_free(v->text);
+    en_free(v->number);
+    en_free(v->given);
+    en_free(v);
 }
 
 static size_t slot(const en_param_values *v, const char *name)

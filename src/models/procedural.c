@@ -74,7 +74,7 @@ double en_procedural_forecast(const en_scenario *s, size_t issue, const en_proce
         sum += w * st->position.value;
         plain += st->position.value;
     }
-    free(order);
+    en_free(order);
     if (n == 0) return 0.5 * (s->issues[issue].scale_min + s->issues[issue].scale_max);
     return total > 0 ? sum / total : plain / (double)n;
 }

@@ -306,7 +306,7 @@ static void bargaining_order(const en_scenario *s, size_t *actor, size_t n, int 
         slot[e] = f;
     }
     memcpy(actor, sorted, n * sizeof *sorted);
-    free(sorted);
+    en_free(sorted);
 }
 
 static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_config *config,
@@ -330,7 +330,7 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
         }
     }
     if (st != EN_OK) {
-        free(actor);
+        en_free(actor);
         return st;
     }
     size_t index0 = result->issue_count;
@@ -407,7 +407,7 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
                 en_result_add_round(result, index0 + k, row);
             }
         }
-        free(row);
+        en_free(row);
         /* forecast: the most likely position at the end (first actor holding it) */
         size_t last = o.state_count - 1, best = 0;
         for (size_t i = 1; i < n && o.win_probability; i++)
@@ -429,12 +429,12 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
         }
     }
     smp_output_free(&o);
-    free(slot);
-    free(A);
-    free(cap);
-    free(pos);
-    free(sal);
-    free(actor);
+    en_free(slot);
+    en_free(A);
+    en_free(cap);
+    en_free(pos);
+    en_free(sal);
+    en_free(actor);
     return st;
 }
 
@@ -457,8 +457,8 @@ static en_status smp_run(const en_scenario *s, const en_param_values *params, en
         }
         st = run_space(s, &sp, &config, by_file, result, err);
     }
-    free(done);
-    free(members);
+    en_free(done);
+    en_free(members);
     return st;
 }
 

@@ -212,8 +212,8 @@ static void ensure_election(const smp_work *w, smp_election *e, size_t options)
     if (options <= e->capacity) return;
     size_t cap = options < 16 ? 16 : options;
     size_t cap4 = (cap + 3) / 4 * 4;
-    free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
-    free(e->filter), free(e->rows);
+    en_free(e->C), en_free(e->P), en_free(e->p), en_free(e->q), en_free(e->ct), en_free(e->u), en_free(e->panel);
+    en_free(e->filter), en_free(e->rows);
     e->rows = en_xmalloc(cap * sizeof *e->rows);
     e->filter = en_xmalloc(smp_filter_scratch_size(cap) * sizeof *e->filter);
     e->C = en_xmalloc(cap * cap * sizeof *e->C);
@@ -228,8 +228,8 @@ static void ensure_election(const smp_work *w, smp_election *e, size_t options)
 
 static void election_free(smp_election *e)
 {
-    free(e->C), free(e->P), free(e->p), free(e->q), free(e->ct), free(e->u), free(e->panel);
-    free(e->filter), free(e->rows);
+    en_free(e->C), en_free(e->P), en_free(e->p), en_free(e->q), en_free(e->ct), en_free(e->u), en_free(e->panel);
+    en_free(e->filter), en_free(e->rows);
     memset(e, 0, sizeof *e);
 }
 
@@ -1247,8 +1247,8 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
                          workers_for(w, count / 2, (double)n * count), err);
     if (st == EN_OK)
         for (size_t a = 0; a < n; a++) out[a] = e->p[class_of[a]];
-    free(unique);
-    free(class_of);
+    en_free(unique);
+    en_free(class_of);
     return st;
 }
 
@@ -1633,7 +1633,7 @@ static void exact_queues_task(void *ctx, size_t part, size_t parts)
 static void ensure_bargain_tables(smp_work *w, size_t count)
 {
     if (count <= w->bu_capacity) return;
-    free(w->bu), free(w->bu_eps);
+    en_free(w->bu), en_free(w->bu_eps);
     w->bu = en_xmalloc(count * w->n * sizeof *w->bu);
     w->bu_eps = en_xmalloc(count * w->n * sizeof *w->bu_eps);
     w->bu_capacity = count;
@@ -1678,9 +1678,9 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             count++;
         }
     }
-    free(bi);
-    free(target);
-    free(tgain);
+    en_free(bi);
+    en_free(target);
+    en_free(tgain);
 
     /* Without a trace only the queues' winners matter: the filter decides them from O(n²)
      * utilities with a proven bound (docs/models/smp.md, "Filtered queue elections"). */
@@ -1718,7 +1718,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     size_t *fill = en_xmalloc((n + 1) * sizeof *fill);
     memcpy(fill, by_receiver_start, (n + 1) * sizeof *fill);
     for (size_t b = 0; b < count; b++) targeting[fill[bargains[b].receiver]++] = (long)b;
-    free(fill);
+    en_free(fill);
     size_t *start = en_xmalloc((n + 1) * sizeof *start);
     long *queues = en_xmalloc((n * (1 + per_actor) + count + 1) * sizeof *queues);
     size_t total = 0;
@@ -1733,8 +1733,8 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         while (t < t_end) queues[total++] = targeting[t++];
     }
     start[n] = total;
-    free(targeting);
-    free(by_receiver_start);
+    en_free(targeting);
+    en_free(by_receiver_start);
     double *prob = en_xmalloc((total + 1) * sizeof *prob);
     en_status *status = en_xmalloc(n * sizeof *status);
     queue_task qt = {w, queues, start, bu, prob, status};
@@ -1769,14 +1769,14 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             sub = 0;
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) memcpy(&bu[b * n], &exact[(sub++) * n], n * sizeof *bu);
-            free(subset);
-            free(exact);
+            en_free(subset);
+            en_free(exact);
             exact_queue_task et = {&qt, undecided, open};
             smp_parallel(workers_for(w, open, mean_q * mean_q * (double)n + (double)n),
                          exact_queues_task, &et);
         }
-        free(undecided);
-        free(needed);
+        en_free(undecided);
+        en_free(needed);
     } else {
         smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
     }
@@ -1821,20 +1821,20 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         memcpy(&next_x[k * d], from, d * sizeof *from);
         if (turn) turn->winner[k] = (int)winner, turn->winner_probability[k] = winner_p;
     }
-    free(queues);
-    free(start);
-    free(prob);
-    free(status);
-    free(pick);
-    free(first_of);
+    en_free(queues);
+    en_free(start);
+    en_free(prob);
+    en_free(status);
+    en_free(pick);
+    en_free(first_of);
     if (turn && st == EN_OK) {
         turn->bargain_count = count;
         turn->bargains = bargains;
         /* bargains point into coords: keep it alive with the turn */
-        if (count == 0) free(coords), turn->bargains = NULL, free(bargains);
+        if (count == 0) en_free(coords), turn->bargains = NULL, en_free(bargains);
     } else {
-        free(bargains);
-        free(coords);
+        en_free(bargains);
+        en_free(coords);
     }
     return st;
 }
@@ -1860,15 +1860,15 @@ static void update_ideals(smp_work *w, const double *new_x)
         for (size_t k = 0; k < d; k++) next[i * d + k] += lag * w->ideal[i * d + k];
     }
     memcpy(w->ideal, next, n * d * sizeof *next);
-    free(next);
+    en_free(next);
 }
 
 static void turn_free(smp_turn *t)
 {
-    if (t->bargains && t->bargain_count) free(t->bargains[0].init_position);
-    free(t->bargains);
-    free(t->winner);
-    free(t->winner_probability);
+    if (t->bargains && t->bargain_count) en_free(t->bargains[0].init_position);
+    en_free(t->bargains);
+    en_free(t->winner);
+    en_free(t->winner_probability);
 }
 
 void smp_output_free(smp_output *out)
@@ -1876,9 +1876,9 @@ void smp_output_free(smp_output *out)
     if (!out) return;
     if (out->turns)
         for (size_t t = 0; t < out->state_count; t++) turn_free(&out->turns[t]);
-    free(out->turns);
-    free(out->positions);
-    free(out->win_probability);
+    en_free(out->turns);
+    en_free(out->positions);
+    en_free(out->win_probability);
     memset(out, 0, sizeof *out);
 }
 
@@ -2009,20 +2009,20 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
             w.queues_filtered, w.queues_exact, w.scratch[0].challenges_evaluated,
             w.scratch[0].challenges_screened, w.scratch[0].screen_terms);
 #endif
-    free(next_x);
-    free(w.salience_total), free(w.salience_squares), free(w.effective_power);
-    free(w.x), free(w.ideal), free(w.distance), free(w.distance_t), free(w.risk);
-    free(w.sq_utility), free(w.hint);
-    free(w.Tt), free(w.row_sum), free(w.abs_sum), free(w.zeros), free(w.bu), free(w.bu_eps);
+    en_free(next_x);
+    en_free(w.salience_total), en_free(w.salience_squares), en_free(w.effective_power);
+    en_free(w.x), en_free(w.ideal), en_free(w.distance), en_free(w.distance_t), en_free(w.risk);
+    en_free(w.sq_utility), en_free(w.hint);
+    en_free(w.Tt), en_free(w.row_sum), en_free(w.abs_sum), en_free(w.zeros), en_free(w.bu), en_free(w.bu_eps);
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
-        free(sc->rh), free(sc->uh_i), free(sc->uh_m), free(sc->third_party_vote), free(sc->delta);
-        free(sc->candidates);
-        free(sc->perm), free(sc->pw), free(sc->cap);
-        free(sc->screen_state), free(sc->screen_list), free(sc->perm_tmp);
+        en_free(sc->rh), en_free(sc->uh_i), en_free(sc->uh_m), en_free(sc->third_party_vote), en_free(sc->delta);
+        en_free(sc->candidates);
+        en_free(sc->perm), en_free(sc->pw), en_free(sc->cap);
+        en_free(sc->screen_state), en_free(sc->screen_list), en_free(sc->perm_tmp);
         election_free(&sc->el);
     }
-    free(w.scratch);
+    en_free(w.scratch);
     if (st != EN_OK) smp_output_free(out);
     return st;
 }

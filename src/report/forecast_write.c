@@ -176,7 +176,7 @@ static void plain_answer(const en_forecast_result *r, en_buffer *out)
         }
         en_buffer_puts(out, "\n");
     }
-    free(order);
+    en_free(order);
 }
 
 static void write_text(const en_forecast_result *r, en_buffer *out)
@@ -255,7 +255,7 @@ static void write_text(const en_forecast_result *r, en_buffer *out)
         en_buffer_puts(out, "\n");
     }
     for (size_t n = 0; n < r->note_count; n++) en_buffer_printf(out, "note: %s\n", r->notes[n]);
-    free(order);
+    en_free(order);
 }
 
 static en_node *interval_node(double lo, double hi)
@@ -275,7 +275,7 @@ static en_node *id_list(const char *joined)
         size_t n = end ? (size_t)(end - p) : strlen(p);
         char *id = en_xstrndup(p, n);
         en_node_push(list, en_node_string(id));
-        free(id);
+        en_free(id);
         p = end ? end + 2 : NULL;
     }
     return list;
@@ -340,7 +340,7 @@ static en_node *answer_node(const en_forecast_result *r, const fc_answer *a, int
         en_node *rejections = en_node_set(root, "model_rejections", en_node_new(EN_NODE_OBJECT));
         for (size_t m = 0; m < r->panel_count; m++) en_node_set(rejections, r->panel[m], id_list(a->model_rejected_by[m]));
     }
-    free(order);
+    en_free(order);
     return root;
 }
 
@@ -468,7 +468,7 @@ static void csv_answer(const en_forecast_result *r, const fc_answer *a, const ch
                 csv_row(out, which, "accepts_if", bl->actor, a->issues[k].id, bl->changed[k], NAN, NAN, label ? label->text : NULL);
             }
     }
-    free(order);
+    en_free(order);
 }
 
 static void write_csv(const en_forecast_result *r, en_buffer *out)

@@ -222,7 +222,7 @@ static en_status write_result(en_buffer *out, const en_result *r, en_error *err)
         while (size && (text[size - 1] == '\n' || text[size - 1] == ' ')) size--;
         en_buffer_append(out, text, size);
     }
-    free(text);
+    en_free(text);
     return st;
 }
 

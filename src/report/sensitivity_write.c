@@ -142,7 +142,7 @@ static void write_text(const en_sensitivity_result *r, en_buffer *out)
         }
         if (n > r->top) en_buffer_printf(out, "  ... %zu more inputs move it (--format json lists all)\n", n - r->top);
     }
-    free(order);
+    en_free(order);
     en_buffer_puts(out, "\nPivotal actors: change of each forecast without the actor\n");
     write_pivotal_table(r, r->without_actor, 0, out);
     en_buffer_puts(out, "\nVetoes: change of each forecast without the actor's vetoes"
@@ -201,7 +201,7 @@ static void write_json(const en_sensitivity_result *r, en_buffer *out)
         }
         en_buffer_puts(out, "]}");
     }
-    free(order);
+    en_free(order);
     en_buffer_puts(out, "\n], \"pivotal\": [");
     for (size_t a = 0; a < s->actor_count; a++) {
         en_buffer_puts(out, a ? ",\n  {\"actor\": " : "\n  {\"actor\": ");

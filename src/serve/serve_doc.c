@@ -76,7 +76,7 @@ void en_serve_scalar_json(en_buffer *out, const char *text, size_t n, int plain)
         char *copy = en_xstrndup(text, n);
         double value;
         int number = en_parse_double(copy, &value) && isfinite(value);
-        free(copy);
+        en_free(copy);
         /* A JSON number as written; other YAML numbers (+5, .5, 1e3 written 1E3 ...) as the double
          * they read as. One out of a double's range (2e99999) stays text: as a number it would
          * turn into an infinity JSON cannot hold. */
@@ -85,7 +85,7 @@ void en_serve_scalar_json(en_buffer *out, const char *text, size_t n, int plain)
     }
     char *copy = en_xstrndup(text, n);
     en_json_write_string(out, copy);
-    free(copy);
+    en_free(copy);
 }
 
 static void write_scalar_json(en_buffer *out, en_ynode *node)
@@ -143,7 +143,7 @@ static int write_node_json(en_buffer *out, en_ynode *node, int depth, const char
             const char *text = en_ynode_get_scalar(key, &n);
             char *copy = en_xstrndup(text ? text : "", n);
             en_json_write_string(out, copy);
-            free(copy);
+            en_free(copy);
             en_buffer_puts(out, ": ");
             if (!write_node_json(out, en_ynode_pair_value(pair), depth + 1, name, err)) return 0;
         }
@@ -360,7 +360,7 @@ char *en_serve_json_to_yaml(const char *json, size_t length, en_error *err)
     en_error_clear(&check);
     char *text = en_xstrndup(json, length);
     en_node *root = text_ok && strlen(text) == length ? en_json_parse(text) : NULL;
-    free(text);
+    en_free(text);
     if (!root || root->type != EN_NODE_OBJECT) {
         en_node_free(root);
         en_error_add(err, EN_ERROR_INPUT, "scenario", 1, 1,
@@ -409,13 +409,13 @@ static void consider(locate_state *s, en_ynode *scalar, const en_buffer *path)
         if (!s->exact) s->exact = en_xstrdup(p);
     } else if (mark->line == s->line && mark->column < s->column) {
         if (!s->before || mark->column >= s->before_column) {
-            free(s->before);
+            en_free(s->before);
             s->before = en_xstrdup(p);
             s->before_column = mark->column;
         }
     } else if (mark->line > s->line || (mark->line == s->line && mark->column > s->column)) {
         if (!s->after || mark->line < s->after_line || (mark->line == s->after_line && mark->column < s->after_column)) {
-            free(s->after);
+            en_free(s->after);
             s->after = en_xstrdup(p);
             s->after_line = mark->line;
             s->after_column = mark->column;
@@ -478,8 +478,8 @@ char *en_serve_locate(const char *text, size_t length, int line, int column)
     en_buffer_free(&path);
     en_ytree_free(doc);
     char *found = s.exact ? s.exact : s.before ? s.before : s.after;
-    if (found != s.exact) free(s.exact);
-    if (found != s.before) free(s.before);
-    if (found != s.after) free(s.after);
+    if (found != s.exact) en_free(s.exact);
+    if (found != s.before) en_free(s.before);
+    if (found != s.after) en_free(s.after);
     return found ? found : en_xstrdup("");
 }

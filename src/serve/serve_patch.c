@@ -47,9 +47,9 @@ static void span_free(span *s)
 {
     if (!s) return;
     for (size_t k = 0; k < s->count; k++) span_free(s->kids[k]);
-    free(s->kids);
+    en_free(s->kids);
     en_node_free(s->value);
-    free(s);
+    en_free(s);
 }
 
 static void span_add(span *parent, span *kid)
@@ -147,7 +147,7 @@ static span *parse_spans(const char *text, size_t length)
             en_serve_scalar_json(&json, value ? value : "", value ? n : 0, style == FYSS_PLAIN);
             en_buffer_puts(&json, "");
             made->value = en_json_parse(json.data);
-            free(json.data);
+            en_free(json.data);
             if (!made->value) ok = 0;
             break;
         }
@@ -327,7 +327,7 @@ static long *match_members(const patcher *p, const span *s, const en_node *n)
             if (s->type == SPAN_MAPPING) {
                 char *key = key_string(p, s->kids[2 * k]);
                 match = key && strcmp(key, n->keys[j]) == 0;
-                free(key);
+                en_free(key);
             } else if (by_id) {
                 match = strcmp(item_id_span(s->kids[k]), item_id_node(n->items[j])) == 0;
             } else {
@@ -339,7 +339,7 @@ static long *match_members(const patcher *p, const span *s, const en_node *n)
             }
         }
     }
-    free(used);
+    en_free(used);
     return from;
 }
 
@@ -387,8 +387,8 @@ static int rebuild_block(patcher *p, const span *s, const en_node *n, size_t *po
     /* A first member that shares its line with its parent's "- " must stay first. */
     if (ok && first_inline && (n->count == 0 || from[0] != 0)) ok = 0;
     if (!ok || chunk[0] < *pos) {
-        free(chunk);
-        free(from);
+        en_free(chunk);
+        en_free(from);
         return 0;
     }
     size_t indent = member_start(p, s, 0) - line_start(p, member_start(p, s, 0));
@@ -404,7 +404,7 @@ static int rebuild_block(patcher *p, const span *s, const en_node *n, size_t *po
             if (j == 0 && first_inline)
                 while (skip < one.length && one.data[skip] == ' ') skip++;
             en_buffer_append(&p->out, one.data + skip, one.length - skip);
-            free(one.data);
+            en_free(one.data);
             continue;
         }
         size_t k = (size_t)from[j], at = chunk[k];
@@ -413,8 +413,8 @@ static int rebuild_block(patcher *p, const span *s, const en_node *n, size_t *po
         if (at < chunk[k + 1]) en_buffer_append(&p->out, p->text + at, chunk[k + 1] - at);
     }
     *pos = chunk[old_count];
-    free(chunk);
-    free(from);
+    en_free(chunk);
+    en_free(from);
     return 1;
 }
 
@@ -438,7 +438,7 @@ static void rewrite(patcher *p, const span *s, const en_node *n, size_t *pos)
     long *from = match_members(p, s, n);
     int same_shape = old_count == n->count;
     for (size_t j = 0; same_shape && j < n->count; j++) same_shape = from[j] == (long)j;
-    free(from);
+    en_free(from);
     if (same_shape) {
         for (size_t j = 0; j < n->count; j++) rewrite(p, mapping ? s->kids[2 * j + 1] : s->kids[j], n->items[j], pos);
         copy_to(p, pos, s->end);
@@ -453,7 +453,7 @@ char *en_serve_json_to_yaml_over(const char *original, size_t original_length, c
     span *root = original ? parse_spans(original, original_length) : NULL;
     char *copy = root ? en_xstrndup(json, length) : NULL;
     en_node *doc = copy && strlen(copy) == length ? en_json_parse(copy) : NULL;
-    free(copy);
+    en_free(copy);
     if (!root || !doc || doc->type != EN_NODE_OBJECT) {
         span_free(root);
         en_node_free(doc);
@@ -474,11 +474,11 @@ char *en_serve_json_to_yaml_over(const char *original, size_t original_length, c
     en_node *after = back ? en_json_parse(back) : NULL;
     const int same = after && en_node_equal(doc, after);
     en_node_free(after);
-    free(back);
+    en_free(back);
     en_error_clear(&check);
     en_node_free(doc);
     if (!same) {
-        free(p.out.data);
+        en_free(p.out.data);
         return en_serve_json_to_yaml(json, length, err);
     }
     return p.out.data;

@@ -101,7 +101,7 @@ en_status en_serve_run_request_parse(const char *body, size_t length, en_serve_r
     out->wait = 1;
     char *text = en_xstrndup(body ? body : "", length);
     en_node *root = strlen(text) == length ? en_json_parse(text) : NULL;
-    free(text);
+    en_free(text);
     if (!root) {
         return en_error_add(err, EN_ERROR_INPUT, "request", 1, (int)json_error_column(body ? body : "", length),
                             "the request body is not valid JSON (expected {\"command\": \"forecast\", \"options\": {...}})");
@@ -137,7 +137,7 @@ en_status en_serve_run_request_parse(const char *body, size_t length, en_serve_r
             }
             out->wait = v->number != 0;
         } else if (strcmp(key, "scenario") == 0) {
-            free(out->scenario);
+            en_free(out->scenario);
             out->scenario = NULL;
             if (v->type == EN_NODE_STRING) {
                 out->scenario = en_xstrdup(v->string ? v->string : "");
@@ -218,9 +218,9 @@ en_status en_serve_run_request_parse(const char *body, size_t length, en_serve_r
 void en_serve_run_request_free(en_serve_run_request *request)
 {
     if (!request) return;
-    for (int k = 0; k < request->argc; k++) free(request->argv[k]);
-    free(request->argv);
-    free(request->scenario);
+    for (int k = 0; k < request->argc; k++) en_free(request->argv[k]);
+    en_free(request->argv);
+    en_free(request->scenario);
     memset(request, 0, sizeof *request);
 }
 

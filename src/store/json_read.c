@@ -130,19 +130,19 @@ static en_node *read_container(reader *r, int object)
             if (!key) goto fail;
             skip_space(r);
             if (*r->p != ':') {
-                free(key);
+                en_free(key);
                 goto fail;
             }
             r->p++;
         }
         en_node *child = read_value(r);
         if (!child) {
-            free(key);
+            en_free(key);
             goto fail;
         }
         if (object) en_node_set(node, key, child);
         else en_node_push(node, child);
-        free(key);
+        en_free(key);
         skip_space(r);
         if (*r->p == ',') {
             r->p++;
@@ -173,7 +173,7 @@ static en_node *read_value(reader *r)
         char *text = read_string(r);
         if (text) {
             node = en_node_string(text);
-            free(text);
+            en_free(text);
         }
     } else if (strncmp(p, "true", 4) == 0 || strncmp(p, "false", 5) == 0) {
         node = en_node_bool(*p == 't');

@@ -123,7 +123,7 @@ static en_status migrate(en_store *st)
     if (adopt) {
         char *pragma = en_xprintf("PRAGMA application_id=%d", (int)EN_STORE_APPLICATION_ID);
         int ok = en_store_exec(st, pragma);
-        free(pragma);
+        en_free(pragma);
         if (!ok) {
             en_store_exec(st, "ROLLBACK");
             return en_store_fail(st, EN_ERROR_INTERNAL, "cannot mark the file as an entente run store");
@@ -153,7 +153,7 @@ static en_status migrate(en_store *st)
         en_store_now(now, sizeof now);
         char *record = en_xprintf("INSERT INTO schema_version VALUES (%d, '%s')", v + 1, now);
         int ok = en_store_exec(st, en_store_migrations[v]) && en_store_exec(st, record);
-        free(record);
+        en_free(record);
         if (!ok) {
             en_store_exec(st, "ROLLBACK");
             return EN_ERROR_INTERNAL;
@@ -226,8 +226,8 @@ void en_store_close(en_store *st)
 {
     if (!st) return;
     sqlite3_close(st->db);
-    free(st->path);
-    free(st);
+    en_free(st->path);
+    en_free(st);
 }
 
 void en_store_set_commit_hook(en_store *st, void (*hook)(void *state), void *state)
@@ -307,8 +307,8 @@ static int save_result(en_store *st, statements *q, int64_t run_id, int ord, con
     sqlite3_bind_text(q->result, 4, params, -1, SQLITE_TRANSIENT);
     bind_text_or_null(q->result, 5, extra);
     int ok = step_done(q->result);
-    free(params);
-    free(extra);
+    en_free(params);
+    en_free(extra);
     if (!ok) return 0;
     int64_t result_id = sqlite3_last_insert_rowid(st->db);
     for (size_t i = 0; ok && i < r->issue_count; i++) {
@@ -322,7 +322,7 @@ static int save_result(en_store *st, statements *q, int64_t run_id, int ord, con
         sqlite3_bind_text(q->issue, 6, ir->stop_reason, -1, SQLITE_TRANSIENT);
         bind_text_or_null(q->issue, 7, issue_extra);
         ok = step_done(q->issue);
-        free(issue_extra);
+        en_free(issue_extra);
         for (size_t k = 0; ok && k < ir->round_count; k++) {
             const en_round *round = &ir->rounds[k];
             char *round_extra = node_json(round->extra);
@@ -333,7 +333,7 @@ static int save_result(en_store *st, statements *q, int64_t run_id, int ord, con
             bind_double(q->round, 5, round->median);
             bind_text_or_null(q->round, 6, round_extra);
             ok = step_done(q->round);
-            free(round_extra);
+            en_free(round_extra);
             for (size_t p = 0; ok && p < ir->participant_count; p++) {
                 sqlite3_bind_int64(q->position, 1, result_id);
                 sqlite3_bind_int(q->position, 2, (int)i);
@@ -432,7 +432,7 @@ static int save_run_row(en_store *st, const en_store_run *run, int64_t scenario_
     sqlite3_bind_text(q, 9, run->finished_at, -1, SQLITE_TRANSIENT);
     int ok = sqlite3_step(q) == SQLITE_DONE;
     sqlite3_finalize(q);
-    free(params);
+    en_free(params);
     if (ok) *run_id = sqlite3_last_insert_rowid(st->db);
     return ok;
 }

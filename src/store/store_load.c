@@ -120,7 +120,7 @@ static en_status load_issues(en_store *st, int64_t result_id, en_result *r)
         en_result_finish_issue(r, index, column_double(qi, 2), (const char *)reason);
         r->issues[index].extra = column_node(qi, 4);
     }
-    free(positions);
+    en_free(positions);
     if (status != EN_OK) goto done;
     sqlite3_bind_int64(qs, 1, result_id);
     while (sqlite3_step(qs) == SQLITE_ROW) {
@@ -248,7 +248,7 @@ en_status en_store_load(en_store *st, int64_t run_id, en_store_loaded **out, en_
         if (status == EN_OK) {
             l->scenario = all[0];
             for (size_t k = 1; k < count; k++) en_scenario_free(all[k]);
-            free(all);
+            en_free(all);
         }
     } else {
         status = en_scenario_load_buffer(sqlite3_column_blob(q, 7), (size_t)sqlite3_column_bytes(q, 7),
@@ -274,24 +274,24 @@ void en_store_loaded_free(en_store_loaded *l)
 {
     if (!l) return;
     for (size_t m = 0; m < l->result_count; m++) en_result_free(l->results[m]);
-    free(l->results);
+    en_free(l->results);
     if (l->scenario && l->source_texts) en_store_free_texts(l->source_texts, l->scenario->source_count);
-    else free(l->source_texts);
+    else en_free(l->source_texts);
     for (size_t k = 0; k < l->analysis_count; k++) {
-        free(l->analysis_kinds[k]);
-        free(l->analysis_json[k]);
+        en_free(l->analysis_kinds[k]);
+        en_free(l->analysis_json[k]);
         en_node_free(l->analyses[k]);
     }
-    free(l->analysis_kinds);
-    free(l->analysis_json);
-    free(l->analyses);
+    en_free(l->analysis_kinds);
+    en_free(l->analysis_json);
+    en_free(l->analyses);
     en_scenario_free(l->scenario);
-    free(l->command);
-    free(l->version);
-    free(l->started_at);
-    free(l->finished_at);
-    free(l->scenario_sha256);
-    free(l);
+    en_free(l->command);
+    en_free(l->version);
+    en_free(l->started_at);
+    en_free(l->finished_at);
+    en_free(l->scenario_sha256);
+    en_free(l);
 }
 
 en_status en_store_list(en_store *st, FILE *out, en_error *err)

@@ -75,6 +75,6 @@ char **en_store_read_sources(const en_scenario *s)
 void en_store_free_texts(char **texts, size_t count)
 {
     if (!texts) return;
-    for (size_t k = 0; k < count; k++) free(texts[k]);
-    free(texts);
+    for (size_t k = 0; k < count; k++) en_free(texts[k]);
+    en_free(texts);
 }

@@ -115,4 +115,8 @@ void war_run_free(war_run *r);
 /* Simulates run `run` and writes its rows of su->sum. */
 void war_run_one(war_run *r, const war_setup *su, long run);
 
+/* en_war_simulate's body, which war_guard.c runs under an out-of-memory guard. */
+en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *o,
+                                    en_war_summary **out, en_error *err);
+
 #endif

@@ -47,7 +47,7 @@ static en_status war_run(const en_scenario *s, const en_param_values *params, en
                                    "no_deal");
         }
     }
-    free(x);
+    en_free(x);
     en_node_set(en_result_extra(result), "war", en_war_summary_node(summary));
     en_buffer text = {0};
     en_war_summary_text(summary, &text);

@@ -155,19 +155,19 @@ en_status war_gather(en_war_summary *m, const en_distributor *d, long first, lon
     void *all = NULL;
     size_t all_bytes = 0;
     int status = d->gather(d->data, local, mine, &all, &all_bytes, err);
-    free(local);
+    en_free(local);
     if (status != EN_OK) {
-        free(all);
+        en_free(all);
         return (en_status)status;
     }
     if (all_bytes != (size_t)m->runs * record) {
-        free(all);
+        en_free(all);
         return en_error_set(err, EN_ERROR_INTERNAL,
                             "war runs gathered from the processes: %zu bytes, expected %zu",
                             all_bytes, (size_t)m->runs * record);
     }
     for (long run = 0; run < m->runs; run++)
         war_unpack_run(m, run, (const unsigned char *)all + (size_t)run * record);
-    free(all);
+    en_free(all);
     return EN_OK;
 }

@@ -137,7 +137,7 @@ static void deals_of(const en_war_summary *m, deal_stats *d)
     } else {
         d->mean_days = d->median_days = NAN;
     }
-    free(days);
+    en_free(days);
     d->blocked = en_xcalloc(m->player_count + 1, sizeof(double));
     d->patron_blocked = en_xcalloc(m->player_count + 1, sizeof(double));
     for (long r = 0; r < m->runs; r++)
@@ -160,8 +160,8 @@ static void deals_of(const en_war_summary *m, deal_stats *d)
 
 static void deals_free(deal_stats *d)
 {
-    free(d->blocked);
-    free(d->patron_blocked);
+    en_free(d->blocked);
+    en_free(d->patron_blocked);
 }
 
 static void term_quantiles(const en_war_summary *m, size_t issue, double q[6])
@@ -178,7 +178,7 @@ static void term_quantiles(const en_war_summary *m, size_t issue, double q[6])
     static const double ps[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
     for (int i = 0; i < 5; i++) q[i] = quantile(v, n, ps[i]);
     q[5] = n ? total / (double)n : NAN;
-    free(v);
+    en_free(v);
 }
 
 /* ---- the plain-language summary ---- */
@@ -240,8 +240,8 @@ static void write_summary(const en_war_summary *m, const deal_stats *d, en_buffe
                          100 * d->blocked[worst]);
     why_clause(m, out);
     en_buffer_puts(out, ".");
-    free(p_open);
-    free(buffer);
+    en_free(p_open);
+    en_free(buffer);
 }
 
 /* ---- WB-2: why open windows fail, kinds of deal, P(deal by given dates) ---- */
@@ -289,8 +289,8 @@ static void why_of(const en_war_summary *m, why_stats *w)
 
 static void why_free(why_stats *w)
 {
-    free(w->by_actor);
-    free(w->opened_by);
+    en_free(w->by_actor);
+    en_free(w->opened_by);
 }
 
 /* The summary's "why": the commonest reason a step at war ended without a deal while a deal
@@ -469,7 +469,7 @@ en_node *en_war_summary_node(const en_war_summary *m)
         en_node_set_number(row, "p_opened_by_patron_pressure", st.opened_by_patron);
         en_node_set_number(row, "p_settlement_by", st.p_settled);
     }
-    free(buffer);
+    en_free(buffer);
     deal_stats d;
     deals_of(m, &d);
     en_node *deals = en_node_set(root, "deals", en_node_new(EN_NODE_OBJECT));
@@ -543,7 +543,7 @@ void en_war_summary_text(const en_war_summary *m, en_buffer *out)
                          st.miss[WAR_MISS_CHANNEL], st.miss[WAR_MISS_PATRON],
                          st.miss[WAR_MISS_NO_TALKS], st.miss[WAR_MISS_RATIFY]);
     }
-    free(buffer);
+    en_free(buffer);
     deal_stats d;
     deals_of(m, &d);
     en_buffer_printf(out, "\nDeals: signed in %ld of %ld runs (P = %.2f)", d.signed_runs, m->runs,
@@ -636,8 +636,8 @@ static void explain_talks_of(const en_war_summary *m, explain_talks *e)
 
 static void explain_talks_free(explain_talks *e)
 {
-    free(e->patron_surplus);
-    free(e->patron_push);
+    en_free(e->patron_surplus);
+    en_free(e->patron_push);
 }
 
 typedef struct explain_row {
@@ -713,7 +713,7 @@ en_node *en_war_explain_node(const en_war_summary *m)
     }
     if (worst >= 0) en_node_set_string(root, "blocks", actor_label(m, worst));
     else en_node_set(root, "blocks", en_node_new(EN_NODE_NULL));
-    free(rows);
+    en_free(rows);
     explain_talks e;
     explain_talks_of(m, &e);
     en_node *talks = en_node_set(root, "talks", en_node_new(EN_NODE_OBJECT));
@@ -747,7 +747,7 @@ void en_war_explain_text(const en_war_summary *m, en_buffer *out)
                           "maximises the worst-off veto player's surplus):\n", date, at_war, m->runs);
     if (!at_war) {
         en_buffer_puts(out, "  no run is at war on that date\n");
-        free(rows);
+        en_free(rows);
         return;
     }
     en_buffer_puts(out, "  veto player   value of deal  value of fighting on  surplus  P(prefers fighting)  P(binding | closed)\n");
@@ -773,7 +773,7 @@ void en_war_explain_text(const en_war_summary *m, en_buffer *out)
                          en_scenario_actor_name(m->scenario, (size_t)m->player_actor[worst]), 100 * rows[worst].p_binding);
     else
         en_buffer_puts(out, "Who blocks: nobody — the window is open in every run on that date\n");
-    free(rows);
+    en_free(rows);
     explain_talks e;
     explain_talks_of(m, &e);
     en_buffer_printf(out, "Talks that step: an offer in %.0f%% of runs (accepted %.0f%%, rejected %.0f%%",

@@ -35,6 +35,7 @@
 #include "core/sample.h"
 #include "war/war_internal.h"
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "core/war.h"
 #include "models/baseline.h"
@@ -104,13 +105,19 @@ struct war_run {
     double rate;          /* step_days / rate_days (1: rates are per step) */
 };
 
+static void release_rng(void *rng) { gsl_rng_free(rng); }
+
 war_run *war_run_new(const war_setup *su)
 {
     war_run *r = en_xcalloc(1, sizeof *r);
     size_t na = su->na, ni = su->ni, np = su->np ? su->np : 1, nb = su->nb ? su->nb : 1;
     size_t steps = (size_t)su->steps;
     r->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r->rng) en_oom_fail(sizeof(gsl_rng));
+    en_oom_track(r->rng, release_rng); /* freed by an unwind (core/oom.h) */
     r->obs_rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r->obs_rng) en_oom_fail(sizeof(gsl_rng));
+    en_oom_track(r->obs_rng, release_rng);
     r->ws = en_war_window_ws_new();
     r->actor_par = en_xcalloc(na * WA_COUNT, sizeof(double));
     r->issue_par = en_xcalloc(ni * WI_COUNT, sizeof(double));
@@ -161,6 +168,8 @@ war_run *war_run_new(const war_setup *su)
 void war_run_free(war_run *r)
 {
     if (!r) return;
+    en_oom_untrack(r->rng);
+    en_oom_untrack(r->obs_rng);
     gsl_rng_free(r->rng);
     gsl_rng_free(r->obs_rng);
     en_war_window_ws_free(r->ws);
@@ -172,8 +181,8 @@ void war_run_free(war_run *r)
                     r->harden, r->culpable, r->lweight, r->push, r->patron_surplus, r->patron_push,
                     r->pweight, r->pideal, r->ceasefire, r->renew_loss, r->renew_basis,
                     r->cf_commit, r->patron_cont};
-    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
-    free(r);
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) en_free(ptrs[i]);
+    en_free(r);
 }
 
 #define AP(r, su, a, p) ((r)->actor_par[(size_t)(a) * WA_COUNT + (p)])

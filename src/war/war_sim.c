@@ -15,6 +15,7 @@
 #include "war/war_internal.h"
 #include "war/war_pack.h"
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "core/war.h"
 #include "models/model.h"
@@ -88,11 +89,11 @@ void en_war_summary_free(en_war_summary *m)
                     m->explain_rejections, m->explain_patron, m->explain_pressure,
                     m->explain_renew_loss, m->explain_renew_basis, m->deal_by_days,
                     m->explain_belief, m->explain_p_prevail, m->explain_days_decide, m->settled};
-    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) free(ptrs[i]);
-    free(m);
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) en_free(ptrs[i]);
+    en_free(m);
 }
 
-en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_summary **out,
+en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *o, en_war_summary **out,
                           en_error *err)
 {
     *out = NULL;
@@ -143,8 +144,8 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
     su.as_of_day = o->as_of_day;
     if (o->as_of_day) {
         if (o->as_of_day < w->start_day || o->as_of_day > w->end_day) {
-            free(su.player_actor);
-            free(su.player_side);
+            en_free(su.player_actor);
+            en_free(su.player_side);
             return en_error_set(err, EN_ERROR_INPUT, "--as-of date is outside the run (%s to %s)", w->start, w->end);
         }
         su.as_of_step = en_war_step_of(w, o->as_of_day);
@@ -201,12 +202,12 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
     for (size_t i = 0; i < o->deal_by_count; i++)
         if (o->deal_by_days[i] < w->start_day || o->deal_by_days[i] > w->end_day) {
             en_war_summary_free(m);
-            free(su.player_actor);
-            free(su.player_side);
-            free(su.patron_actor);
-            free(su.status_quo);
-            free(su.low);
-            free(su.high);
+            en_free(su.player_actor);
+            en_free(su.player_side);
+            en_free(su.patron_actor);
+            en_free(su.status_quo);
+            en_free(su.low);
+            en_free(su.high);
             return en_error_set(err, EN_ERROR_INPUT, "--deal-by date is outside the run (%s to %s)", w->start, w->end);
         }
     m->deal_by_count = o->deal_by_count;
@@ -245,19 +246,21 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
     if (threads > o->runs) threads = (int)o->runs;
     pthread_t *ids = en_xcalloc((size_t)threads, sizeof *ids);
     int started = 0;
+    if (threads > 1) en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
     for (int i = 1; i < threads; i++)
         if (pthread_create(&ids[i], NULL, worker, &su) == 0) started++;
         else break;
     worker(&su); /* the calling thread works too */
     for (int i = 1; i <= started; i++) pthread_join(ids[i], NULL);
-    free(ids);
+    if (threads > 1) en_oom_resume();
+    en_free(ids);
     pthread_mutex_destroy(&su.lock);
-    free(su.player_actor);
-    free(su.player_side);
-    free(su.patron_actor);
-    free(su.status_quo);
-    free(su.low);
-    free(su.high);
+    en_free(su.player_actor);
+    en_free(su.player_side);
+    en_free(su.patron_actor);
+    en_free(su.status_quo);
+    en_free(su.low);
+    en_free(su.high);
     if (o->distributor && o->distributor->size > 1) {
         en_status gathered = war_gather(m, o->distributor, run_first, run_last, err);
         if (gathered != EN_OK) {
@@ -286,7 +289,7 @@ double en_war_summary_median_term(const en_war_summary *m, size_t issue)
         qsort(v, n, sizeof *v, compare_double);
         median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     }
-    free(v);
+    en_free(v);
     return median;
 }
 

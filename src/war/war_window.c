@@ -126,26 +126,26 @@ en_war_window_ws *en_war_window_ws_new(void) { return en_xcalloc(1, sizeof(en_wa
 void en_war_window_ws_free(en_war_window_ws *ws)
 {
     if (!ws) return;
-    free(ws->breaks);
-    free(ws->break_at);
-    free(ws->tableau);
-    free(ws->reduced);
-    free(ws->value);
-    free(ws->lower);
-    free(ws->upper);
-    free(ws->basis);
-    free(ws->rhs);
-    free(ws->x);
-    free(ws->best);
-    free(ws->dual);
-    free(ws->best_dual);
-    free(ws);
+    en_free(ws->breaks);
+    en_free(ws->break_at);
+    en_free(ws->tableau);
+    en_free(ws->reduced);
+    en_free(ws->value);
+    en_free(ws->lower);
+    en_free(ws->upper);
+    en_free(ws->basis);
+    en_free(ws->rhs);
+    en_free(ws->x);
+    en_free(ws->best);
+    en_free(ws->dual);
+    en_free(ws->best_dual);
+    en_free(ws);
 }
 
 static void reserve(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap) return;
-    free(*p);
+    en_free(*p);
     *p = en_xmalloc(need * size);
     *cap = need;
 }
@@ -271,7 +271,7 @@ static void solve_linearised(const en_war_frame *f, en_war_window_ws *ws, const 
     size_t rows = n, cols = 1 + segments + n;
     reserve((void **)&ws->tableau, &ws->cap_cells, rows * cols, sizeof *ws->tableau);
     if (ws->cap_cols < cols) {
-        free(ws->reduced), free(ws->value), free(ws->lower), free(ws->upper);
+        en_free(ws->reduced), en_free(ws->value), en_free(ws->lower), en_free(ws->upper);
         ws->reduced = en_xmalloc(cols * sizeof(double));
         ws->value = en_xmalloc(cols * sizeof(double));
         ws->lower = en_xmalloc(cols * sizeof(double));
@@ -279,7 +279,7 @@ static void solve_linearised(const en_war_frame *f, en_war_window_ws *ws, const 
         ws->cap_cols = cols;
     }
     if (ws->cap_rows < rows) {
-        free(ws->basis), free(ws->rhs), free(ws->dual), free(ws->best_dual);
+        en_free(ws->basis), en_free(ws->rhs), en_free(ws->dual), en_free(ws->best_dual);
         ws->basis = en_xmalloc(rows * sizeof *ws->basis);
         ws->rhs = en_xmalloc(rows * sizeof *ws->rhs);
         ws->dual = en_xmalloc(rows * sizeof *ws->dual);
@@ -364,7 +364,7 @@ double en_war_window(const en_war_frame *f, en_war_window_ws *ws, double *packag
 {
     size_t m = f->issue_count;
     if (ws->cap_issues < m + 1) {
-        free(ws->x), free(ws->best), free(ws->break_at);
+        en_free(ws->x), en_free(ws->best), en_free(ws->break_at);
         ws->x = en_xmalloc((m + 1) * sizeof *ws->x);
         ws->best = en_xmalloc((m + 1) * sizeof *ws->best);
         ws->break_at = en_xmalloc((m + 1) * sizeof *ws->break_at);
@@ -445,7 +445,7 @@ void en_war_window_slice(const en_war_frame *f, const double *package, size_t k,
         *low = edge_of(f, x, k, package[k], f->low[k]);
         *high = edge_of(f, x, k, package[k], f->high[k]);
     }
-    free(x);
+    en_free(x);
 }
 
 void en_war_pull_into_window(const en_war_frame *f, const double *inside, double *target)
@@ -461,5 +461,5 @@ void en_war_pull_into_window(const en_war_frame *f, const double *inside, double
         else bad = t;
     }
     for (size_t k = 0; k < m; k++) target[k] = inside[k] + good * (target[k] - inside[k]);
-    free(x);
+    en_free(x);
 }

@@ -166,7 +166,7 @@ static void test_mediator_proposal(void **state)
     fc_frame_free(&f);
     en_forecast_result_free(r);
     en_scenario_free(s);
-    free(yaml);
+    en_free(yaml);
 }
 
 /* One issue, P at 20 and Q at 80 with vetoes, status quo 50: every move hurts one of them, so no

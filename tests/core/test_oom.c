@@ -42,7 +42,7 @@ static void record_matches_live_blocks(void **state)
             live[k] = en_xrealloc(live[k], 1 + (x >> 16) % 256);
         } else {
             size_t k = (size_t)(x >> 8) % count;
-            free(live[k]);
+            en_free(live[k]);
             live[k] = live[--count];
         }
         assert_int_equal(guard.count, count);
@@ -60,7 +60,7 @@ static void record_matches_live_blocks(void **state)
 static void outside_blocks_are_not_released(void **state)
 {
     (void)state;
-    char *outside = en_xstrdup("outside");
+    char *volatile outside = en_xstrdup("outside"); /* changed after setjmp: volatile */
     en_oom_guard guard;
     en_oom_enter(&guard);
     if (setjmp(guard.jump)) {
@@ -69,7 +69,7 @@ static void outside_blocks_are_not_released(void **state)
         assert_string_equal(err.message, "out of memory");
         en_error_clear(&err);
         assert_string_equal(outside, "outside, grown");
-        free(outside);
+        en_free(outside);
         return;
     }
     outside = en_xrealloc(outside, 32);
@@ -90,7 +90,7 @@ static void check_failure(en_status st, const en_error *err)
 static void free_all(en_scenario **all, size_t count)
 {
     for (size_t k = 0; k < count; k++) en_scenario_free(all[k]);
-    free(all);
+    en_free(all);
 }
 
 /* Makes allocation n = 1, 2, ... of loading `path` fail (every `stride`-th past the first 200)
@@ -150,7 +150,7 @@ static size_t load_under_failures(const char *path, en_input_format format, size
         assert_null(s);
         en_error_clear(&err);
     }
-    free(text);
+    en_free(text);
     free_all(clean, clean_count);
     return checked;
 }
@@ -234,6 +234,142 @@ static void run_fails_cleanly(void **state)
     en_scenario_free(s);
 }
 
+/* ---- the analysis entry points (one thread, small inputs) ---- */
+
+typedef struct analysis_case {
+    const char *name;
+    const en_scenario *scenario;
+    en_status (*call)(const struct analysis_case *c, void **out, en_error *err);
+    void (*release)(void *out);
+    long stride; /* past the first 150 allocations, every stride-th fails */
+} analysis_case;
+
+static en_status call_mc(const analysis_case *c, void **out, en_error *err)
+{
+    en_mc_options o;
+    en_mc_options_init(&o);
+    o.draws = 40, o.threads = 1, o.seed = 7;
+    return en_mc_run(en_model_find("compromise"), c->scenario, NULL, &o, (en_mc_result **)out, err);
+}
+static void release_mc(void *r) { en_mc_result_free(r); }
+
+static en_status call_sensitivity(const analysis_case *c, void **out, en_error *err)
+{
+    en_sensitivity_options o;
+    en_sensitivity_options_init(&o);
+    return en_sensitivity_run(en_model_find("compromise"), c->scenario, NULL, &o,
+                              (en_sensitivity_result **)out, err);
+}
+static void release_sensitivity(void *r) { en_sensitivity_result_free(r); }
+
+static en_status call_sweep(const analysis_case *c, void **out, en_error *err)
+{
+    en_sweep_axis axis;
+    if (en_sweep_axis_parse("rounds=1:5:2", 1, &axis, err) != EN_OK) return err->code;
+    en_sweep_options o;
+    en_sweep_options_init(&o);
+    o.threads = 1;
+    return en_sweep_run(en_model_find("eum"), c->scenario, NULL, &axis, 1, &o,
+                        (en_sweep_result **)out, err);
+}
+static void release_sweep(void *r) { en_sweep_result_free(r); }
+
+static en_status call_forecast(const analysis_case *c, void **out, en_error *err)
+{
+    en_forecast_options o;
+    en_forecast_options_init(&o);
+    o.draws = 20, o.threads = 1, o.war_runs = 10, o.model = "compromise";
+    return en_forecast_run(c->scenario, NULL, &o, NULL, 0, (en_forecast_result **)out, err);
+}
+static void release_forecast(void *r) { en_forecast_result_free(r); }
+
+static en_status call_backtest(const analysis_case *c, void **out, en_error *err)
+{
+    const char *models[] = {"median"};
+    en_backtest_options o;
+    en_backtest_options_init(&o);
+    o.models = models, o.model_count = 1, o.resamples = 50;
+    en_scenario *const scenarios[] = {(en_scenario *)c->scenario};
+    return en_backtest_run(scenarios, 1, &o, (en_backtest **)out, err);
+}
+static void release_backtest(void *r) { en_backtest_free(r); }
+
+static en_status call_war(const analysis_case *c, void **out, en_error *err)
+{
+    en_war_options o;
+    en_war_options_init(&o);
+    o.runs = 8, o.threads = 1, o.seed = 3, o.explain_day = -1;
+    return en_war_simulate(c->scenario, &o, (en_war_summary **)out, err);
+}
+static void release_war(void *r) { en_war_summary_free(r); }
+
+/* Allocation n = 1, 2, ... (every `stride`-th past the first 150) of the call fails until the
+ * call makes fewer than n: each failure must give EN_ERROR_NOMEM, *out NULL, nothing leaked
+ * (the ASan build's leak checker). Returns the failures checked. */
+static size_t analysis_under_failures(const analysis_case *c)
+{
+    en_error err = EN_ERROR_INIT;
+    void *clean = NULL;
+    en_status first = c->call(c, &clean, &err);
+    if (first != EN_OK) en_error_print(&err, stderr);
+    assert_int_equal(first, EN_OK);
+    c->release(clean);
+    size_t checked = 0;
+    for (long n = 1;; n += n < 150 ? 1 : c->stride) {
+        void *out = &err; /* must be reset to NULL */
+        en_oom_inject(n);
+        en_status st = c->call(c, &out, &err);
+        int fired = en_oom_inject(0);
+        if (!fired) {
+            assert_int_equal(st, EN_OK);
+            c->release(out);
+            break;
+        }
+        check_failure(st, &err);
+        assert_null(out);
+        en_error_clear(&err);
+        checked++;
+    }
+    print_message("%s: %zu allocation failures checked\n", c->name, checked);
+    return checked;
+}
+
+static const char backtest_yaml[] =
+    "entente: 1\ntitle: three\nissues:\n"
+    "  - {id: i1, scale: [0, 100], outcome: 40}\n"
+    "  - {id: i2, scale: [0, 100], outcome: 50}\n"
+    "actors:\n"
+    "  - {id: A, capability: 1, positions: {i1: {position: 0, salience: 1}, i2: {position: 20, salience: 1}}}\n"
+    "  - {id: B, capability: 1, positions: {i1: {position: 100, salience: 1}, i2: {position: 40, salience: 1}}}\n"
+    "  - {id: C, capability: 1, positions: {i1: {position: 50, salience: 0.5}, i2: {position: 90, salience: 0.5}}}\n";
+
+static void analysis_fails_cleanly(void **state)
+{
+    (void)state;
+    en_error err = EN_ERROR_INIT;
+    en_scenario *example = NULL, *ukraine = NULL, *war = NULL, *outcomes = NULL;
+    assert_int_equal(en_scenario_load(SOURCE("tests/data/bdm/ExampleActors.csv"), NULL, &example, &err), EN_OK);
+    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-2023.yaml"), NULL, &ukraine, &err), EN_OK);
+    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-war-2022.yaml"), NULL, &war, &err), EN_OK);
+    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
+                                             &outcomes, &err),
+                     EN_OK);
+    const analysis_case cases[] = {
+        {"backtest", outcomes, call_backtest, release_backtest, 7},
+        {"mc", example, call_mc, release_mc, 7},
+        {"sensitivity", example, call_sensitivity, release_sensitivity, 17},
+        {"sweep", example, call_sweep, release_sweep, 17},
+        {"forecast", ukraine, call_forecast, release_forecast, 101},
+        {"war", war, call_war, release_war, 7},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        assert_true(analysis_under_failures(&cases[k]) > 20);
+    en_scenario_free(example);
+    en_scenario_free(ukraine);
+    en_scenario_free(war);
+    en_scenario_free(outcomes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +378,7 @@ int main(void)
         cmocka_unit_test(load_fails_cleanly),
         cmocka_unit_test(earlier_problems_are_kept),
         cmocka_unit_test(run_fails_cleanly),
+        cmocka_unit_test(analysis_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,66 @@
+/*
+ * guarded.c — the public analysis entry points (Monte Carlo, sensitivity, sweep, forecast,
+ * backtest) under an out-of-memory guard (core/oom.h): an allocation that fails on the calling
+ * thread unwinds the call, which releases what it had allocated and returns EN_ERROR_NOMEM
+ * with *out NULL. Sections where worker threads run suspend the guard (a failure there still
+ * ends the process); with one thread the whole call is covered.
+ */
+#include "analysis/guarded.h"
+
+#include <gsl/gsl_errno.h>
+#include <setjmp.h>
+
+#include "core/oom.h"
+
+/* Opens the guard; on the unwind, resets *out, restores GSL's error handler (the call may
+ * have switched it off) and returns EN_ERROR_NOMEM. `call` is the body's invocation. */
+#define GUARDED(out, err, call)                                    \
+    do {                                                           \
+        gsl_error_handler_t *handler = gsl_set_error_handler_off(); \
+        gsl_set_error_handler(handler);                            \
+        en_oom_guard guard;                                        \
+        en_oom_enter(&guard);                                      \
+        if (setjmp(guard.jump)) {                                  \
+            *(out) = NULL;                                         \
+            gsl_set_error_handler(handler);                        \
+            return en_oom_unwind(&guard, (err));                   \
+        }                                                          \
+        en_status st_ = (call);                                    \
+        en_oom_leave(&guard);                                      \
+        return st_;                                                \
+    } while (0)
+
+en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+                    const en_mc_options *options, en_mc_result **out, en_error *err)
+{
+    GUARDED(out, err, en_mc_run_unguarded(model, scenario, params, options, out, err));
+}
+
+en_status en_sensitivity_run(const en_model *model, const en_scenario *scenario,
+                             const en_params *params, const en_sensitivity_options *options,
+                             en_sensitivity_result **out, en_error *err)
+{
+    GUARDED(out, err, en_sensitivity_run_unguarded(model, scenario, params, options, out, err));
+}
+
+en_status en_sweep_run(const en_model *model, const en_scenario *scenario, const en_params *params,
+                       const en_sweep_axis *axes, size_t axis_count, const en_sweep_options *options,
+                       en_sweep_result **out, en_error *err)
+{
+    GUARDED(out, err,
+            en_sweep_run_unguarded(model, scenario, params, axes, axis_count, options, out, err));
+}
+
+en_status en_forecast_run(const en_scenario *s, const en_params *params, const en_forecast_options *options,
+                          const char *const *what_ifs, size_t what_if_count, en_forecast_result **out,
+                          en_error *err)
+{
+    GUARDED(out, err,
+            en_forecast_run_unguarded(s, params, options, what_ifs, what_if_count, out, err));
+}
+
+en_status en_backtest_run(en_scenario *const *scenarios, size_t count,
+                          const en_backtest_options *options, en_backtest **out, en_error *err)
+{
+    GUARDED(out, err, en_backtest_run_unguarded(scenarios, count, options, out, err));
+}
