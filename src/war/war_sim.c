@@ -56,6 +56,18 @@ static int can_veto(const en_scenario *s, const en_war *w, long a)
     return 0;
 }
 
+/* Frees what the set-up allocated for the runs; fields not yet allocated are NULL (the set-up
+ * starts zeroed), so every exit path can call it. */
+static void setup_free(war_setup *su)
+{
+    en_free(su->player_actor);
+    en_free(su->player_side);
+    en_free(su->patron_actor);
+    en_free(su->status_quo);
+    en_free(su->low);
+    en_free(su->high);
+}
+
 /* ---- threads ---- */
 
 static void *worker(void *data)
@@ -144,8 +156,7 @@ en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *
     su.as_of_day = o->as_of_day;
     if (o->as_of_day) {
         if (o->as_of_day < w->start_day || o->as_of_day > w->end_day) {
-            en_free(su.player_actor);
-            en_free(su.player_side);
+            setup_free(&su);
             return en_error_set(err, EN_ERROR_INPUT, "--as-of date is outside the run (%s to %s)", w->start, w->end);
         }
         su.as_of_step = en_war_step_of(w, o->as_of_day);
@@ -202,12 +213,7 @@ en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *
     for (size_t i = 0; i < o->deal_by_count; i++)
         if (o->deal_by_days[i] < w->start_day || o->deal_by_days[i] > w->end_day) {
             en_war_summary_free(m);
-            en_free(su.player_actor);
-            en_free(su.player_side);
-            en_free(su.patron_actor);
-            en_free(su.status_quo);
-            en_free(su.low);
-            en_free(su.high);
+            setup_free(&su);
             return en_error_set(err, EN_ERROR_INPUT, "--deal-by date is outside the run (%s to %s)", w->start, w->end);
         }
     m->deal_by_count = o->deal_by_count;
@@ -255,12 +261,7 @@ en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *
     if (threads > 1) en_oom_resume();
     en_free(ids);
     pthread_mutex_destroy(&su.lock);
-    en_free(su.player_actor);
-    en_free(su.player_side);
-    en_free(su.patron_actor);
-    en_free(su.status_quo);
-    en_free(su.low);
-    en_free(su.high);
+    setup_free(&su);
     if (o->distributor && o->distributor->size > 1) {
         en_status gathered = war_gather(m, o->distributor, run_first, run_last, err);
         if (gathered != EN_OK) {
