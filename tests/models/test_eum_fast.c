@@ -18,16 +18,10 @@
 #include <cmocka.h>
 
 #include "models/eum.h"
+#include "support/eum_compare.h"
 
 static uint64_t rng_state;
-static double uniform(void) /* splitmix64 → [0, 1) */
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
-}
+static double uniform(void) { return test_uniform(&rng_state); }
 
 typedef struct stats {
     size_t cases, rounds, moves, stops;
@@ -75,13 +69,7 @@ static void run_case(unsigned seed, const eum_path *path, stats *st)
          * whatever the order of the sums, so S is known to about n·1e-15 absolutely and
          * R to that over max S − min S: large when the sums are nearly equal (converging
          * actors). Allow for that, and no more. */
-        double smax = S[0], smin = S[0], sabs = 0;
-        for (size_t k = 0; k < n; k++) {
-            smax = fmax(smax, S[k]);
-            smin = fmin(smin, S[k]);
-            sabs = fmax(sabs, fabs(S[k]));
-        }
-        double r_tol = 1e-9 + 1e-14 * (double)n * (1 + sabs) / (smax - smin);
+        double r_tol = test_eum_r_tolerance(S, n);
         for (size_t k = 0; k < n; k++) {
             double dx = fabs(a[k] - b[k]), dr = fabs(ra[k] - rb[k]);
             if (!(dx <= path->tolerance) || !(dr <= r_tol))
@@ -173,13 +161,7 @@ static void test_threads(void **state)
                 assert_memory_equal(out[t], out[0], n * sizeof(double));
                 if (st[0] != EUM_ROUND_OK) continue;
                 assert_memory_equal(r[t], r[0], n * sizeof(double));
-                for (size_t k = 0; k < n; k++) {
-                    assert_int_equal(mv[t][k].with, mv[0][k].with);
-                    assert_int_equal(mv[t][k].type, mv[0][k].type);
-                    assert_int_equal(mv[t][k].n_offers, mv[0][k].n_offers);
-                    assert_memory_equal(&mv[t][k].eu_self, &mv[0][k].eu_self, sizeof(double));
-                    assert_memory_equal(&mv[t][k].eu_other, &mv[0][k].eu_other, sizeof(double));
-                }
+                test_eum_assert_moves_equal(mv[t], mv[0], n);
             }
             if (st[0] != EUM_ROUND_OK) break;
             memcpy(x, out[0], n * sizeof *x);

@@ -17,16 +17,10 @@
 #include <cmocka.h>
 
 #include "models/eum.h"
+#include "support/eum_compare.h"
 
 static uint64_t rng_state;
-static double uniform(void) /* splitmix64 → [0, 1) */
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
-}
+static double uniform(void) { return test_uniform(&rng_state); }
 
 typedef struct issue {
     size_t n;
@@ -80,13 +74,7 @@ static void compare_with_straight(const issue *is, const char *name, double Q, d
         eum_status sb = eum_round(&cfg, n, is->c, is->s, x, b, mb, &tb);
         assert_int_equal(sa, sb);
         if (sa != EUM_ROUND_OK) break;
-        double smax = S[0], smin = S[0], sabs = 0;
-        for (size_t k = 0; k < n; k++) {
-            smax = fmax(smax, S[k]);
-            smin = fmin(smin, S[k]);
-            sabs = fmax(sabs, fabs(S[k]));
-        }
-        const double r_tol = 1e-9 + 1e-14 * (double)n * (1 + sabs) / (smax - smin);
+        const double r_tol = test_eum_r_tolerance(S, n);
         for (size_t k = 0; k < n; k++) {
             const double dx = fabs(a[k] - b[k]), dr = fabs(ra[k] - rb[k]);
             if (!(dx <= path->tolerance) || !(dr <= r_tol))
@@ -161,13 +149,7 @@ static void test_scratch_reuse(void **state)
                 assert_int_equal(st0, st1);
                 assert_memory_equal(out[0], out[1], n * sizeof(double));
                 assert_memory_equal(r[0], r[1], n * sizeof(double));
-                for (size_t j = 0; j < n; j++) {
-                    assert_int_equal(mv[0][j].with, mv[1][j].with);
-                    assert_int_equal(mv[0][j].type, mv[1][j].type);
-                    assert_int_equal(mv[0][j].n_offers, mv[1][j].n_offers);
-                    assert_memory_equal(&mv[0][j].eu_self, &mv[1][j].eu_self, sizeof(double));
-                    assert_memory_equal(&mv[0][j].eu_other, &mv[1][j].eu_other, sizeof(double));
-                }
+                test_eum_assert_moves_equal(mv[0], mv[1], n);
                 if (st0 != EUM_ROUND_OK) break;
                 memcpy(x, out[0], n * sizeof *x);
             }
