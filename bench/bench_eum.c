@@ -15,14 +15,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "common.h"
 #include "models/eum.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef struct issue {
     size_t n;
@@ -59,12 +53,12 @@ static double time_rounds(const issue *is, eum_variant variant, int fast, int ro
     double *x = malloc(n * sizeof *x), *next = malloc(n * sizeof *next);
     eum_move *moves = malloc(n * sizeof *moves);
     memcpy(x, is->x, n * sizeof *x);
-    double start = now(), elapsed = 0;
+    double start = bench_wall_seconds(), elapsed = 0;
     int t = 0;
     while (t < rounds) {
         eum_status st = eum_round(&cfg, n, is->c, is->s, x, next, moves, NULL);
         t++;
-        elapsed = now() - start;
+        elapsed = bench_wall_seconds() - start;
         if (st != EUM_ROUND_OK || elapsed > budget) break;
         memcpy(x, next, n * sizeof *x);
     }
@@ -127,24 +121,24 @@ int main(int argc, char **argv)
         double x[10], next[10];
         eum_move moves[10];
         memcpy(x, example_x, sizeof x);
-        double start = now();
+        double start = bench_wall_seconds();
         for (int t = 0; t < 1000; t++) {
             eum_round(&cfg, 10, example_c, example_s, x, next, moves, NULL);
             memcpy(x, next, sizeof x);
         }
-        masad_ex = (now() - start) / 1000;
+        masad_ex = (bench_wall_seconds() - start) / 1000;
     }
     printf("\nExampleActors (10 actors, straight path): scholz %.1f us/round, masad %.1f us/round\n",
            1e6 * scholz_ex, 1e6 * masad_ex);
 
     if (!quick) {
         issue big = random_issue(10000, 42);
-        double start = now();
+        double start = bench_wall_seconds();
         /* stops at 100 rounds, at a clean stop, or after 60 s (then the total is projected) */
         double per = time_rounds(&big, EUM_MASAD, 1, 100, 60.0, &done);
         printf("masad, 10,000 actors, 100 rounds (fast path): %d rounds in %.1f s (%.2f s/round; "
                "100 rounds ~ %.0f s)\n",
-               done, now() - start, per, 100 * per);
+               done, bench_wall_seconds() - start, per, 100 * per);
         free(big.c);
         free(big.s);
         free(big.x);

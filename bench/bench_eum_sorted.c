@@ -23,15 +23,9 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "common.h"
 #include "core/vmath.h"
 #include "models/eum.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef struct issue {
     size_t n;
@@ -89,7 +83,7 @@ static double time_path(const issue *is, const char *path, int rounds, int warm)
     eum_move *moves = malloc(n * sizeof *moves);
     if (warm) eum_round(&cfg, n, is->c, is->s, is->x, next, moves, NULL);
     memcpy(x, is->x, n * sizeof *x);
-    double start = now();
+    double start = bench_cpu_seconds();
     int t = 0;
     while (t < rounds) {
         eum_status st = eum_round(&cfg, n, is->c, is->s, x, next, moves, NULL);
@@ -97,7 +91,7 @@ static double time_path(const issue *is, const char *path, int rounds, int warm)
         if (st != EUM_ROUND_OK) break;
         memcpy(x, next, n * sizeof *x);
     }
-    double per = (now() - start) / t;
+    double per = (bench_cpu_seconds() - start) / t;
     eum_scratch_free(scratch);
     free(x);
     free(next);
@@ -134,10 +128,10 @@ int main(int argc, char **argv)
         const int rounds = n <= 100 ? 50 : n <= 1000 ? 3 : 1;
         double *r = malloc(n * sizeof *r), *b = malloc(n * sizeof *b);
         for (size_t i = 0; i < n; i++) r[i] = 0.5 + 1.5 * is.s[i]; /* exponents in [1/2, 2] */
-        double start = now();
+        double start = bench_cpu_seconds();
         size_t sink = 0;
         for (int t = 0; t < rounds; t++) sink += floor_round(&is, r, b);
-        double floor_s = (now() - start) / rounds;
+        double floor_s = (bench_cpu_seconds() - start) / rounds;
         double sorted = time_path(&is, "sorted", rounds, 1);
         double vec = time_path(&is, "sorted-vector", rounds, 1);
         /* the O(m²·n) fast path: only where a round takes seconds, not minutes */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common.h"
 #include "core/scenario.h"
 #include "models/exchange.h"
 
@@ -24,20 +25,6 @@
 
 /* Process CPU time: on a shared machine, wall time also counts the waits for a core. The
  * table shows both for the kernel. */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 typedef struct problem {
     size_t n, m;
     unsigned char *present;
@@ -46,15 +33,9 @@ typedef struct problem {
 
 static en_scenario *load(const char *file)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/data/decide/%s", ENTENTE_SOURCE_DIR, file);
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    if (en_scenario_load(path, NULL, &s, &err) != EN_OK) {
-        en_error_print(&err, stderr);
-        exit(1);
-    }
-    return s;
+    char relative[512];
+    snprintf(relative, sizeof relative, "tests/data/decide/%s", file);
+    return bench_load_scenario(relative);
 }
 
 /* The model's own mapping (exchange.c), repeated so that only the kernel is timed. */
@@ -100,10 +81,10 @@ static double time_kernel(const problem *p, int tries, int threads, long *candid
     double best = HUGE_VAL;
     *wall = HUGE_VAL;
     for (int t = 0; t < tries; t++) {
-        double t0 = now(), c0 = cpu_now();
+        double t0 = bench_wall_seconds(), c0 = bench_cpu_seconds();
         ex_state *st = ex_state_new(&in);
         for (int r = 0; r < 10; r++) ex_round(st, &o, NULL);
-        double ms = 1e3 * (cpu_now() - c0), wms = 1e3 * (now() - t0);
+        double ms = 1e3 * (bench_cpu_seconds() - c0), wms = 1e3 * (bench_wall_seconds() - t0);
         ex_state_free(st);
         if (ms < best) best = ms;
         if (wms < *wall) *wall = wms;
@@ -124,14 +105,11 @@ static double time_model(const en_scenario *s, int tries)
     const en_model *m = en_model_find("exchange");
     double best = HUGE_VAL;
     for (int t = 0; t < tries; t++) {
-        double t0 = cpu_now();
+        double t0 = bench_cpu_seconds();
         en_result *r = NULL;
         en_error err = EN_ERROR_INIT;
-        if (en_run(m, s, NULL, &r, &err) != EN_OK) {
-            en_error_print(&err, stderr);
-            exit(1);
-        }
-        double ms = 1e3 * (cpu_now() - t0);
+        if (en_run(m, s, NULL, &r, &err) != EN_OK) bench_die(&err);
+        double ms = 1e3 * (bench_cpu_seconds() - t0);
         en_result_free(r);
         if (ms < best) best = ms;
     }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "common.h"
 #include "analysis/montecarlo.h"
 #include "core/result.h"
 #include "core/scenario.h"
@@ -25,14 +26,6 @@
 #ifndef ENTENTE_SOURCE_DIR
 #define ENTENTE_SOURCE_DIR "."
 #endif
-
-static double cpu_seconds(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           1e-6 * (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
 
 /* Runs `draws` draws (seeded alike for both ways) and writes every forecast to out[draw * m + i];
  * returns the CPU seconds. */
@@ -51,7 +44,7 @@ static double run_draws(const en_scenario *s, double jitter, long draws, int dir
         exit(1);
     }
     const en_model *model = en_model_find("exchange");
-    double start = cpu_seconds();
+    double start = bench_rusage_seconds();
     for (long k = 0; k < draws; k++) {
         en_mc_sample_scenario(s, draw, rng, jitter);
         double *f = out + (size_t)k * m;
@@ -71,7 +64,7 @@ static double run_draws(const en_scenario *s, double jitter, long draws, int dir
         for (size_t j = 0; j < r->issue_count; j++) f[r->issues[j].issue] = r->issues[j].forecast;
         en_result_free(r);
     }
-    double seconds = cpu_seconds() - start;
+    double seconds = bench_rusage_seconds() - start;
     en_params_free(params);
     gsl_rng_free(rng);
     en_scenario_free(draw);

@@ -17,42 +17,12 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "common.h"
 #include "entente.h"
 
 #ifndef ENTENTE_SOURCE_DIR
 #define ENTENTE_SOURCE_DIR "."
 #endif
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static double cpu_seconds(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           1e-6 * (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-static void die(const en_error *err)
-{
-    en_error_print(err, stderr);
-    exit(1);
-}
-
-static en_scenario *load(const char *relative)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", ENTENTE_SOURCE_DIR, relative);
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    if (en_scenario_load(path, NULL, &s, &err) != EN_OK) die(&err);
-    return s;
-}
 
 typedef struct timing {
     double cpu, wall;
@@ -65,7 +35,7 @@ static void mc_once(const en_scenario *s, const char *model, const char *name, c
 {
     en_params *params = en_params_new();
     en_error err = EN_ERROR_INIT;
-    if (en_params_set(params, name, path, &err) != EN_OK) die(&err);
+    if (en_params_set(params, name, path, &err) != EN_OK) bench_die(&err);
     en_mc_options o;
     en_mc_options_init(&o);
     o.draws = draws;
@@ -73,15 +43,15 @@ static void mc_once(const en_scenario *s, const char *model, const char *name, c
     o.seed = 2023;
     o.jitter = jitter;
     en_mc_result *r = NULL;
-    double c0 = cpu_seconds(), w0 = now();
-    if (en_mc_run(en_model_find(model), s, params, &o, &r, &err) != EN_OK) die(&err);
-    double cpu = cpu_seconds() - c0, wall = now() - w0;
+    double c0 = bench_rusage_seconds(), w0 = bench_wall_seconds();
+    if (en_mc_run(en_model_find(model), s, params, &o, &r, &err) != EN_OK) bench_die(&err);
+    double cpu = bench_rusage_seconds() - c0, wall = bench_wall_seconds() - w0;
     if (cpu < t->cpu) t->cpu = cpu;
     if (wall < t->wall) t->wall = wall;
     free(t->output);
     size_t size = 0;
     FILE *f = open_memstream(&t->output, &size);
-    if (en_mc_result_write(r, EN_OUTPUT_JSON, f, &err) != EN_OK) die(&err);
+    if (en_mc_result_write(r, EN_OUTPUT_JSON, f, &err) != EN_OK) bench_die(&err);
     fclose(f);
     en_mc_result_free(r);
     en_params_free(params);
@@ -92,21 +62,21 @@ static void forecast_once(const en_scenario *s, const char *path, size_t draws, 
 {
     en_params *params = en_params_new();
     en_error err = EN_ERROR_INIT;
-    if (en_params_set(params, "exchange_path", path, &err) != EN_OK) die(&err);
+    if (en_params_set(params, "exchange_path", path, &err) != EN_OK) bench_die(&err);
     en_forecast_options o;
     en_forecast_options_init(&o);
     o.draws = draws;
     o.threads = threads;
     en_forecast_result *r = NULL;
-    double c0 = cpu_seconds(), w0 = now();
-    if (en_forecast_run(s, params, &o, NULL, 0, &r, &err) != EN_OK) die(&err);
-    double cpu = cpu_seconds() - c0, wall = now() - w0;
+    double c0 = bench_rusage_seconds(), w0 = bench_wall_seconds();
+    if (en_forecast_run(s, params, &o, NULL, 0, &r, &err) != EN_OK) bench_die(&err);
+    double cpu = bench_rusage_seconds() - c0, wall = bench_wall_seconds() - w0;
     if (cpu < t->cpu) t->cpu = cpu;
     if (wall < t->wall) t->wall = wall;
     free(t->output);
     size_t size = 0;
     FILE *f = open_memstream(&t->output, &size);
-    if (en_forecast_write(r, EN_OUTPUT_JSON, f, &err) != EN_OK) die(&err);
+    if (en_forecast_write(r, EN_OUTPUT_JSON, f, &err) != EN_OK) bench_die(&err);
     fclose(f);
     en_forecast_result_free(r);
     en_params_free(params);
@@ -158,8 +128,8 @@ int main(int argc, char **argv)
     size_t draws = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 10000;
     if (draws < 10) draws = 10;
     static const char *const paths[2] = {"reference", "fast"};
-    en_scenario *ukraine = load("scenarios/ukraine-2023.yaml");
-    en_scenario *cop21 = load("tests/data/decide/cop21.csv");
+    en_scenario *ukraine = bench_load_scenario("scenarios/ukraine-2023.yaml");
+    en_scenario *cop21 = bench_load_scenario("tests/data/decide/cop21.csv");
     printf("| workload | draws | reference, 1 thread: CPU s | fast, 1 thread: CPU s | "
            "fast / reference speed-up | reference, 2 threads: wall s | fast, 2 threads: wall s | "
            "fast: 1 → 2 threads wall speed-up | fast: CPU ms per draw | outputs |\n");

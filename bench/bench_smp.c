@@ -26,26 +26,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "common.h"
 #include "core/scenario.h"
 #include "models/smp.h"
 
 #ifndef ENTENTE_SOURCE_DIR
 #define ENTENTE_SOURCE_DIR "."
 #endif
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef struct data {
     size_t n, d;
@@ -54,14 +41,9 @@ typedef struct data {
 
 static data load(const char *file)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/golden/ktab/inputs/%s", ENTENTE_SOURCE_DIR, file);
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    if (en_scenario_load(path, NULL, &s, &err) != EN_OK) {
-        en_error_print(&err, stderr);
-        exit(1);
-    }
+    char relative[512];
+    snprintf(relative, sizeof relative, "tests/golden/ktab/inputs/%s", file);
+    en_scenario *s = bench_load_scenario(relative);
     data D = {s->actor_count, s->issue_count, NULL, NULL, NULL};
     D.c = malloc(D.n * sizeof(double));
     D.x = malloc(D.n * D.d * sizeof(double));
@@ -299,12 +281,9 @@ static timing time_engine(const data *D, int reps, double *last, int max_rounds,
     for (int r = 0; r < reps; r++) {
         smp_output o;
         en_error err = EN_ERROR_INIT;
-        double w0 = now(), c0 = cpu_now();
-        if (smp_solve(&in, &c, &o, &err) != EN_OK) {
-            en_error_print(&err, stderr);
-            exit(1);
-        }
-        double w = now() - w0, cp = cpu_now() - c0;
+        double w0 = bench_wall_seconds(), c0 = bench_cpu_seconds();
+        if (smp_solve(&in, &c, &o, &err) != EN_OK) bench_die(&err);
+        double w = bench_wall_seconds() - w0, cp = bench_cpu_seconds() - c0;
         if (w < best.wall) best.wall = w;
         if (cp < best.cpu) best.cpu = cp;
         best.states = o.state_count;
@@ -318,9 +297,9 @@ static timing time_reference(const data *D, int reps, double *last)
 {
     timing best = {1e30, 1e30, 0};
     for (int r = 0; r < reps; r++) {
-        double w0 = now(), c0 = cpu_now();
+        double w0 = bench_wall_seconds(), c0 = bench_cpu_seconds();
         best.states = reference_run(D, last);
-        double w = now() - w0, cp = cpu_now() - c0;
+        double w = bench_wall_seconds() - w0, cp = bench_cpu_seconds() - c0;
         if (w < best.wall) best.wall = w;
         if (cp < best.cpu) best.cpu = cp;
     }

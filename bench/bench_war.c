@@ -12,23 +12,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "common.h"
 #include "core/war.h"
 #include "entente.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static double cpu_seconds(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           1e-6 * (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
 
 static void timed(const char *label, const en_scenario *s, long runs, int threads, double *wall_out)
 {
@@ -38,12 +24,9 @@ static void timed(const char *label, const en_scenario *s, long runs, int thread
     o.threads = threads;
     en_war_summary *m = NULL;
     en_error err = EN_ERROR_INIT;
-    double w0 = now(), c0 = cpu_seconds();
-    if (en_war_simulate(s, &o, &m, &err) != EN_OK) {
-        en_error_print(&err, stderr);
-        exit(1);
-    }
-    double wall = now() - w0, cpu = cpu_seconds() - c0;
+    double w0 = bench_wall_seconds(), c0 = bench_rusage_seconds();
+    if (en_war_simulate(s, &o, &m, &err) != EN_OK) bench_die(&err);
+    double wall = bench_wall_seconds() - w0, cpu = bench_rusage_seconds() - c0;
     printf("%-34s %6ld runs, %d thread(s): %7.2f s wall, %7.2f s CPU, P(deal) %.3f\n", label, runs, threads,
            wall, cpu, en_war_summary_p_deal(m));
     en_war_summary_free(m);
@@ -54,12 +37,7 @@ int main(int argc, char **argv)
 {
     long runs = argc > 1 ? atol(argv[1]) : 10000;
     if (runs < 1) runs = 10000;
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    if (en_scenario_load(ENTENTE_SOURCE_DIR "/scenarios/ukraine-war-2022.yaml", NULL, &s, &err) != EN_OK) {
-        en_error_print(&err, stderr);
-        return 1;
-    }
+    en_scenario *s = bench_load_scenario("scenarios/ukraine-war-2022.yaml");
     double two, one, wb1;
     timed("WB-2 defaults", s, runs, 2, &two);
     timed("WB-2 defaults", s, runs, 1, &one);

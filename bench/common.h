@@ -1,6 +1,7 @@
 /*
  * common.h — the timing helpers the benchmark drivers share: wall-clock and CPU seconds, the
- * median of repeated timings, and a piece of work measured in a child process of its own.
+ * median of repeated timings, and a piece of work measured in a child process of its own; and
+ * loading a bundled scenario or dying with entente's error message.
  * Header-only (static functions), included by bench/bench_*.c.
  */
 #ifndef ENTENTE_BENCH_COMMON_H
@@ -8,10 +9,13 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "entente.h"
 
 /* Monotonic wall-clock seconds. */
 static inline double bench_wall_seconds(void)
@@ -86,6 +90,26 @@ static inline int bench_in_child(int (*work)(void *data), void *data, struct rus
     int status;
     return waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
            got == (ssize_t)sizeof *usage;
+}
+
+/* Prints entente's error message to stderr and exits with status 1: a benchmark whose input
+ * does not load or whose run fails has nothing to measure. */
+static inline void bench_die(const en_error *err)
+{
+    en_error_print(err, stderr);
+    exit(1);
+}
+
+/* Loads the scenario at `relative` under the source tree (ENTENTE_SOURCE_DIR, which CMake
+ * defines for every benchmark); on failure prints the loader's message and exits 1. */
+static inline en_scenario *bench_load_scenario(const char *relative)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", ENTENTE_SOURCE_DIR, relative);
+    en_scenario *s = NULL;
+    en_error err = EN_ERROR_INIT;
+    if (en_scenario_load(path, NULL, &s, &err) != EN_OK) bench_die(&err);
+    return s;
 }
 
 #endif
