@@ -32,6 +32,7 @@
 #include "core/util.h"
 #include "core/vmath.h"
 #include "models/eum.h"
+#include "models/eum_cpu.h"
 #include "models/eum_formula.h"
 #include "models/eum_scholz_choice.h"
 
@@ -371,7 +372,7 @@ static void scholz_z_weights(size_t n, scholz_fast *sf)
 }
 
 /* On x86-64 the fast round is also compiled for AVX2 and chosen once, at the first round, by
- * what the CPU supports (scholz_round_fast_choose): the three-operand VEX forms save about 4 %
+ * what the CPU supports (eum_round_for_cpu): the three-operand VEX forms save about 4 %
  * of the instructions of a Monte Carlo draw. Without FMA contraction (-ffp-contract=off) both
  * versions give the same bits. The two versions are the same always-inlined body
  * (SCHOLZ_BODY) under two target attributes. An ifunc (target_clones) would choose the same
@@ -600,10 +601,6 @@ done:
     return status;
 }
 
-typedef eum_status (*scholz_round_fn)(const eum_config *, size_t, const double *,
-                                      const double *, const double *, double *, eum_move *,
-                                      eum_trace *);
-
 static eum_status scholz_round_fast_generic(const eum_config *cfg, size_t n, const double *c,
                                             const double *s, const double *x, double *x_out,
                                             eum_move *moves, eum_trace *trace)
@@ -618,26 +615,14 @@ scholz_round_fast_avx2(const eum_config *cfg, size_t n, const double *c, const d
 {
     return scholz_round_fast(cfg, n, c, s, x, x_out, moves, trace);
 }
+#else
+#define scholz_round_fast_avx2 NULL
 #endif
-
-/* The version for this CPU. Threads that race on the first call store the same pointer; the
- * atomic makes that race defined behaviour. */
-static scholz_round_fn scholz_round_fast_choose(void)
-{
-    static _Atomic(scholz_round_fn) chosen;
-    scholz_round_fn fn = atomic_load_explicit(&chosen, memory_order_relaxed);
-    if (fn) return fn;
-    fn = scholz_round_fast_generic;
-#ifdef SCHOLZ_AVX2
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2")) fn = scholz_round_fast_avx2;
-#endif
-    atomic_store_explicit(&chosen, fn, memory_order_relaxed);
-    return fn;
-}
 
 eum_status eum_scholz_round_fast(const eum_config *cfg, size_t n, const double *c, const double *s,
                                  const double *x, double *x_out, eum_move *moves, eum_trace *trace)
 {
-    return scholz_round_fast_choose()(cfg, n, c, s, x, x_out, moves, trace);
+    static _Atomic(eum_round_fn) chosen;
+    eum_round_fn round = eum_round_for_cpu(&chosen, scholz_round_fast_generic, scholz_round_fast_avx2);
+    return round(cfg, n, c, s, x, x_out, moves, trace);
 }

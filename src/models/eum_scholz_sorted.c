@@ -39,6 +39,7 @@
 #include "core/util.h"
 #include "core/vmath.h"
 #include "models/eum.h"
+#include "models/eum_cpu.h"
 #include "models/eum_formula.h"
 #include "models/eum_scholz_choice.h"
 
@@ -625,9 +626,6 @@ done:
     return status;
 }
 
-typedef eum_status (*sorted_round_fn)(const eum_config *, size_t, const double *, const double *,
-                                      const double *, double *, eum_move *, eum_trace *);
-
 static eum_status sorted_round_generic(const eum_config *cfg, size_t n, const double *c,
                                        const double *s, const double *x, double *x_out,
                                        eum_move *moves, eum_trace *trace)
@@ -642,27 +640,15 @@ sorted_round_avx2(const eum_config *cfg, size_t n, const double *c, const double
 {
     return sorted_round_body(cfg, n, c, s, x, x_out, moves, trace);
 }
+#else
+#define sorted_round_avx2 NULL
 #endif
-
-/* The version for this CPU. Threads that race on the first call store the same pointer; the
- * atomic makes that race defined behaviour. */
-static sorted_round_fn sorted_round_choose(void)
-{
-    static _Atomic(sorted_round_fn) chosen;
-    sorted_round_fn fn = atomic_load_explicit(&chosen, memory_order_relaxed);
-    if (fn) return fn;
-    fn = sorted_round_generic;
-#ifdef SORTED_AVX2
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2")) fn = sorted_round_avx2;
-#endif
-    atomic_store_explicit(&chosen, fn, memory_order_relaxed);
-    return fn;
-}
 
 eum_status eum_scholz_round_sorted(const eum_config *cfg, size_t n, const double *c,
                                    const double *s, const double *x, double *x_out,
                                    eum_move *moves, eum_trace *trace)
 {
-    return sorted_round_choose()(cfg, n, c, s, x, x_out, moves, trace);
+    static _Atomic(eum_round_fn) chosen;
+    eum_round_fn round = eum_round_for_cpu(&chosen, sorted_round_generic, sorted_round_avx2);
+    return round(cfg, n, c, s, x, x_out, moves, trace);
 }
