@@ -304,13 +304,18 @@ static void compute_policy(void)
                             "base-uri 'none'; form-action 'none'");
 }
 
+void en_html_policy_prepare(void)
+{
+    pthread_once(&policy_once, compute_policy);
+}
+
 void en_html_content_security_policy(en_buffer *out)
 {
     pthread_once(&policy_once, compute_policy);
     en_buffer_append(out, policy.data, policy.length);
 }
 
-en_status en_html_write(const en_html_input *in, FILE *file, en_error *err)
+en_status en_html_write_unguarded(const en_html_input *in, FILE *file, en_error *err)
 {
     en_status st = EN_OK;
     en_buffer json = {0};

@@ -255,7 +255,7 @@ en_status en_report_flush(en_buffer *out, FILE *file, en_error *err)
     return en_buffer_flush(out, file, err);
 }
 
-en_status en_result_write(const en_result *r, en_output_format format, FILE *file, en_error *err)
+en_status en_result_write_unguarded(const en_result *r, en_output_format format, FILE *file, en_error *err)
 {
     en_buffer out = {0};
     switch (format) {
