@@ -250,6 +250,11 @@ static void write_text(const en_result *r, en_buffer *out)
     }
 }
 
+void en_result_json(const en_result *r, en_buffer *out)
+{
+    write_json(r, out);
+}
+
 en_status en_report_flush(en_buffer *out, FILE *file, en_error *err)
 {
     return en_buffer_flush(out, file, err);
