@@ -183,7 +183,7 @@ static void write_csv(const en_backtest *bt, en_buffer *out)
     }
 }
 
-en_status en_backtest_write(const en_backtest *bt, en_output_format format, FILE *file,
+en_status en_backtest_write_unguarded(const en_backtest *bt, en_output_format format, FILE *file,
                             en_error *err)
 {
     en_buffer out = {0};

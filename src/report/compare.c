@@ -62,7 +62,7 @@ static void write_vetoes(en_buffer *out, const en_scenario *s, en_result *const 
     }
 }
 
-en_status en_compare_write(const en_scenario *s, en_result *const *results, size_t count,
+en_status en_compare_write_unguarded(const en_scenario *s, en_result *const *results, size_t count,
                            en_output_format format, FILE *file, en_error *err)
 {
     en_buffer out = {0};

@@ -484,7 +484,7 @@ static void write_csv(const en_forecast_result *r, en_buffer *out)
     for (size_t w = 0; w < r->what_if_count; w++) csv_answer(r, &r->what_ifs[w].answer, r->what_ifs[w].text, out);
 }
 
-en_status en_forecast_write(const en_forecast_result *r, en_output_format format, FILE *file, en_error *err)
+en_status en_forecast_write_unguarded(const en_forecast_result *r, en_output_format format, FILE *file, en_error *err)
 {
     en_buffer out = {0};
     if (format == EN_OUTPUT_JSON) write_json(r, &out);

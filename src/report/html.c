@@ -209,21 +209,18 @@ static void write_scenario(en_buffer *out, const en_scenario *s, char *const *te
     en_buffer_puts(out, "]}");
 }
 
-/* A model's run in the `run --format json` layout, captured from the public writer. */
+/* A model's run in the `run --format json` layout. Built in a buffer (not captured from the
+ * public writer through a memory stream, which an out-of-memory unwind could not release). */
 static en_status write_result(en_buffer *out, const en_result *r, en_error *err)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *m = open_memstream(&text, &size);
-    if (!m) return en_error_set(err, EN_ERROR_INTERNAL, "out of memory");
-    en_status st = en_result_write(r, EN_OUTPUT_JSON, m, err);
-    fclose(m);
-    if (st == EN_OK) {
-        while (size && (text[size - 1] == '\n' || text[size - 1] == ' ')) size--;
-        en_buffer_append(out, text, size);
-    }
-    en_free(text);
-    return st;
+    en_buffer text = {0};
+    en_result_json(r, &text);
+    size_t size = text.length;
+    while (size && (text.data[size - 1] == '\n' || text.data[size - 1] == ' ')) size--;
+    en_buffer_append(out, text.data ? text.data : "", size);
+    int failed = text.failed;
+    en_buffer_free(&text);
+    return failed ? en_error_set(err, EN_ERROR_NOMEM, "out of memory") : EN_OK;
 }
 
 static void write_data(en_buffer *json, const en_html_input *in, en_error *err, en_status *st)
@@ -304,13 +301,18 @@ static void compute_policy(void)
                             "base-uri 'none'; form-action 'none'");
 }
 
+void en_html_policy_prepare(void)
+{
+    pthread_once(&policy_once, compute_policy);
+}
+
 void en_html_content_security_policy(en_buffer *out)
 {
     pthread_once(&policy_once, compute_policy);
     en_buffer_append(out, policy.data, policy.length);
 }
 
-en_status en_html_write(const en_html_input *in, FILE *file, en_error *err)
+en_status en_html_write_unguarded(const en_html_input *in, FILE *file, en_error *err)
 {
     en_status st = EN_OK;
     en_buffer json = {0};

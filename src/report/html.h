@@ -22,4 +22,11 @@ void en_html_append_script_safe(en_buffer *out, const char *json, size_t length)
  * inlined scripts, each named by its SHA-256 hash. Time complexity: O(size of the scripts). */
 void en_html_content_security_policy(en_buffer *out);
 
+/* en_html_write's body, which report_guard.c runs under an out-of-memory guard. */
+en_status en_html_write_unguarded(const en_html_input *in, FILE *file, en_error *err);
+/* Computes the page's Content-Security-Policy once, outside any guard: the policy is kept for
+ * the life of the process, so it must not be chained to a call an unwind could release.
+ * Time complexity: O(size of the inlined scripts) the first time, O(1) after. */
+void en_html_policy_prepare(void);
+
 #endif

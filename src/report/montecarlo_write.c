@@ -268,7 +268,7 @@ static void write_csv(const en_mc_result *r, en_buffer *out)
     }
 }
 
-en_status en_mc_result_write(const en_mc_result *r, en_output_format format, FILE *file, en_error *err)
+en_status en_mc_result_write_unguarded(const en_mc_result *r, en_output_format format, FILE *file, en_error *err)
 {
     en_buffer out = {0};
     switch (format) {

@@ -250,12 +250,17 @@ static void write_text(const en_result *r, en_buffer *out)
     }
 }
 
+void en_result_json(const en_result *r, en_buffer *out)
+{
+    write_json(r, out);
+}
+
 en_status en_report_flush(en_buffer *out, FILE *file, en_error *err)
 {
     return en_buffer_flush(out, file, err);
 }
 
-en_status en_result_write(const en_result *r, en_output_format format, FILE *file, en_error *err)
+en_status en_result_write_unguarded(const en_result *r, en_output_format format, FILE *file, en_error *err)
 {
     en_buffer out = {0};
     switch (format) {

@@ -34,4 +34,25 @@ void en_text_pad(en_buffer *out, const char *text, size_t width);
 /* Writes the buffer to the file and frees it (en_buffer_flush, core/terminal.h). */
 en_status en_report_flush(en_buffer *out, FILE *file, en_error *err);
 
+/* Appends a model's run in the `run --format json` layout (what en_result_write writes with
+ * EN_OUTPUT_JSON) to `out`. Time complexity: O(size of the result). */
+void en_result_json(const en_result *r, en_buffer *out);
+
+/* The bodies of the public writers, which report_guard.c runs under an out-of-memory guard
+ * (core/oom.h). Each builds its whole text in a buffer before writing any of it, so an unwind
+ * leaves the stream untouched. */
+en_status en_result_write_unguarded(const en_result *r, en_output_format format, FILE *file, en_error *err);
+en_status en_result_write_trace_csv_unguarded(const en_result *r, FILE *file, en_error *err);
+en_status en_compare_write_unguarded(const en_scenario *s, en_result *const *results, size_t count,
+                                     en_output_format format, FILE *file, en_error *err);
+en_status en_mc_result_write_unguarded(const en_mc_result *r, en_output_format format, FILE *file, en_error *err);
+en_status en_sensitivity_result_write_unguarded(const en_sensitivity_result *r, en_output_format format,
+                                                FILE *file, en_error *err);
+en_status en_sweep_result_write_unguarded(const en_sweep_result *r, en_output_format format, FILE *file,
+                                          en_error *err);
+en_status en_forecast_write_unguarded(const en_forecast_result *r, en_output_format format, FILE *file,
+                                      en_error *err);
+en_status en_backtest_write_unguarded(const en_backtest *bt, en_output_format format, FILE *file,
+                                      en_error *err);
+
 #endif

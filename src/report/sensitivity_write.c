@@ -256,7 +256,7 @@ static void write_csv(const en_sensitivity_result *r, en_buffer *out)
     }
 }
 
-en_status en_sensitivity_result_write(const en_sensitivity_result *r, en_output_format format,
+en_status en_sensitivity_result_write_unguarded(const en_sensitivity_result *r, en_output_format format,
                                       FILE *file, en_error *err)
 {
     en_buffer out = {0};

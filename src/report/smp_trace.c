@@ -39,7 +39,7 @@ static void write_positions(en_buffer *out, const char *space, double round, con
             position->items[k]->number);
 }
 
-en_status en_result_write_trace_csv(const en_result *r, FILE *file, en_error *err)
+en_status en_result_write_trace_csv_unguarded(const en_result *r, FILE *file, en_error *err)
 {
     const en_node *spaces = r->extra ? en_node_get(r->extra, "spaces") : NULL;
     if (!spaces)

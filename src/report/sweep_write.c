@@ -133,7 +133,7 @@ static void write_json(const en_sweep_result *r, en_buffer *out)
     en_buffer_puts(out, "\n]}\n");
 }
 
-en_status en_sweep_result_write(const en_sweep_result *r, en_output_format format, FILE *file,
+en_status en_sweep_result_write_unguarded(const en_sweep_result *r, en_output_format format, FILE *file,
                                 en_error *err)
 {
     en_buffer out = {0};

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/result.h"
 #include "core/scenario.h"
 #include "core/util.h"
@@ -188,10 +189,12 @@ static int set_wal(en_store *st)
     }
 }
 
-en_status en_store_open(const char *path, en_store **out, en_error *err)
+en_status en_store_open_unguarded(const char *path, en_store **out, en_error *err)
 {
     *out = NULL;
     en_store *st = en_xcalloc(1, sizeof *st);
+    /* An unwind from here on closes the connection (no-op without a guard). */
+    en_oom_track(st, en_store_release_connection);
     st->path = en_xstrdup(path);
     st->err = err;
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -222,9 +225,20 @@ en_status en_store_open(const char *path, en_store **out, en_error *err)
     return EN_OK;
 }
 
+void en_store_release_connection(void *store)
+{
+    en_store *st = store;
+    if (!st->db) return;
+    sqlite3_stmt *q;
+    while ((q = sqlite3_next_stmt(st->db, NULL))) sqlite3_finalize(q);
+    sqlite3_close(st->db);
+    st->db = NULL;
+}
+
 void en_store_close(en_store *st)
 {
     if (!st) return;
+    en_oom_untrack(st); /* a store that failed to open, inside the guard that tracked it */
     sqlite3_close(st->db);
     en_free(st->path);
     en_free(st);
@@ -456,7 +470,7 @@ static int save_analyses(en_store *st, const en_store_run *run, int64_t run_id)
     return ok;
 }
 
-en_status en_store_save(en_store *st, const en_store_run *run, int64_t *run_id, en_error *err)
+en_status en_store_save_unguarded(en_store *st, const en_store_run *run, int64_t *run_id, en_error *err)
 {
     st->err = err;
     *run_id = 0;

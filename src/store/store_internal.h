@@ -23,4 +23,16 @@ int en_store_exec(en_store *store, const char *sql);
 /* Parameters as a JSON object of strings, in order (malloc'd). */
 char *en_store_params_json(const en_params *params);
 
+/* The bodies of the public store calls, which store_guard.c runs under an out-of-memory guard
+ * (core/oom.h). */
+en_status en_store_open_unguarded(const char *path, en_store **out, en_error *err);
+en_status en_store_save_unguarded(en_store *store, const en_store_run *run, int64_t *run_id,
+                                  en_error *err);
+en_status en_store_load_unguarded(en_store *store, int64_t run_id, en_store_loaded **out,
+                                  en_error *err);
+en_status en_store_list_unguarded(en_store *store, FILE *out, en_error *err);
+/* On an unwind inside en_store_open: closes the connection of a store being opened (the
+ * handle itself is a guarded block, released with the others). */
+void en_store_release_connection(void *store);
+
 #endif

@@ -193,7 +193,7 @@ static en_status load_extras(en_store *st, en_store_loaded *l, int64_t scenario_
     return EN_OK;
 }
 
-en_status en_store_load(en_store *st, int64_t run_id, en_store_loaded **out, en_error *err)
+en_status en_store_load_unguarded(en_store *st, int64_t run_id, en_store_loaded **out, en_error *err)
 {
     *out = NULL;
     st->err = err;
@@ -294,7 +294,7 @@ void en_store_loaded_free(en_store_loaded *l)
     en_free(l);
 }
 
-en_status en_store_list(en_store *st, FILE *out, en_error *err)
+en_status en_store_list_unguarded(en_store *st, FILE *out, en_error *err)
 {
     st->err = err;
     sqlite3_stmt *q = NULL;

@@ -119,4 +119,10 @@ void war_run_one(war_run *r, const war_setup *su, long run);
 en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *o,
                                     en_war_summary **out, en_error *err);
 
+/* The bodies of the public war writers, which war_guard.c runs under an out-of-memory guard. */
+en_status en_war_summary_write_unguarded(const en_war_summary *summary, en_output_format format,
+                                         FILE *out, en_error *err);
+en_status en_war_explain_write_unguarded(const en_war_summary *summary, en_output_format format,
+                                         FILE *out, en_error *err);
+
 #endif

@@ -807,7 +807,7 @@ static en_status write_node(en_node *node, FILE *out, en_error *err)
     return write_buffer(&text, out, err);
 }
 
-en_status en_war_summary_write(const en_war_summary *summary, en_output_format format, FILE *out,
+en_status en_war_summary_write_unguarded(const en_war_summary *summary, en_output_format format, FILE *out,
                                en_error *err)
 {
     if (format == EN_OUTPUT_CSV)
@@ -818,7 +818,7 @@ en_status en_war_summary_write(const en_war_summary *summary, en_output_format f
     return write_buffer(&text, out, err);
 }
 
-en_status en_war_explain_write(const en_war_summary *summary, en_output_format format, FILE *out,
+en_status en_war_explain_write_unguarded(const en_war_summary *summary, en_output_format format, FILE *out,
                                en_error *err)
 {
     if (format == EN_OUTPUT_CSV)

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include "core/oom.h"
 #include "core/util.h"
@@ -370,6 +372,298 @@ static void analysis_fails_cleanly(void **state)
     en_scenario_free(outcomes);
 }
 
+/* ---- report writers ------------------------------------------------------------------------ */
+
+typedef struct writer_case {
+    const char *name;
+    const void *object;
+    en_output_format format;
+    en_status (*write)(const struct writer_case *c, FILE *file, en_error *err);
+} writer_case;
+
+static en_status write_result(const writer_case *c, FILE *f, en_error *e) { return en_result_write(c->object, c->format, f, e); }
+static en_status write_trace(const writer_case *c, FILE *f, en_error *e) { return en_result_write_trace_csv(c->object, f, e); }
+static en_status write_mc(const writer_case *c, FILE *f, en_error *e) { return en_mc_result_write(c->object, c->format, f, e); }
+static en_status write_sensitivity(const writer_case *c, FILE *f, en_error *e) { return en_sensitivity_result_write(c->object, c->format, f, e); }
+static en_status write_sweep(const writer_case *c, FILE *f, en_error *e) { return en_sweep_result_write(c->object, c->format, f, e); }
+static en_status write_forecast(const writer_case *c, FILE *f, en_error *e) { return en_forecast_write(c->object, c->format, f, e); }
+static en_status write_backtest(const writer_case *c, FILE *f, en_error *e) { return en_backtest_write(c->object, c->format, f, e); }
+static en_status write_war_summary(const writer_case *c, FILE *f, en_error *e) { return en_war_summary_write(c->object, c->format, f, e); }
+static en_status write_war_explain(const writer_case *c, FILE *f, en_error *e) { return en_war_explain_write(c->object, c->format, f, e); }
+static en_status write_html(const writer_case *c, FILE *f, en_error *e) { return en_html_write(c->object, f, e); }
+static en_status write_compare(const writer_case *c, FILE *f, en_error *e)
+{
+    const en_result *r = c->object;
+    en_result *const results[] = {(en_result *)r, (en_result *)r};
+    return en_compare_write(en_result_scenario(r), results, 2, c->format, f, e);
+}
+
+/* What the stream holds, from its start (malloc'd, NUL-terminated). */
+static char *stream_text(FILE *f, size_t *length)
+{
+    fflush(f);
+    long n = ftell(f);
+    assert_true(n >= 0);
+    char *text = malloc((size_t)n + 1);
+    rewind(f);
+    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+    text[n] = '\0';
+    *length = (size_t)n;
+    return text;
+}
+
+/* The writer appends to a stream that already holds a line: allocation n = 1, 2, ... (every
+ * 37th past the first 150) fails until the writer makes fewer than n. Each failure must give
+ * EN_ERROR_NOMEM, leave the stream exactly as it was (the old line, nothing after it) and leak
+ * nothing; the clean write afterwards must give the same bytes as the first. */
+static size_t writer_under_failures(const writer_case *c)
+{
+    static const char old[] = "earlier content\n";
+    en_error err = EN_ERROR_INIT;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    fputs(old, f);
+    en_status first = c->write(c, f, &err);
+    if (first != EN_OK) en_error_print(&err, stderr);
+    assert_int_equal(first, EN_OK);
+    size_t clean_length;
+    char *clean = stream_text(f, &clean_length);
+    assert_true(clean_length > sizeof old - 1);
+    fclose(f);
+    size_t checked = 0;
+    for (long n = 1;; n += n < 150 ? 1 : 37) {
+        f = tmpfile();
+        fputs(old, f);
+        en_oom_inject(n);
+        en_status st = c->write(c, f, &err);
+        int fired = en_oom_inject(0);
+        size_t length;
+        char *text = stream_text(f, &length);
+        fclose(f);
+        if (!fired) {
+            assert_int_equal(st, EN_OK);
+            assert_int_equal(length, clean_length);
+            assert_memory_equal(text, clean, length);
+            free(text);
+            break;
+        }
+        check_failure(st, &err);
+        assert_string_equal(text, old);
+        free(text);
+        en_error_clear(&err);
+        checked++;
+    }
+    free(clean);
+    print_message("%s: %zu allocation failures checked\n", c->name, checked);
+    return checked;
+}
+
+static void writers_fail_cleanly(void **state)
+{
+    (void)state;
+    en_error err = EN_ERROR_INIT;
+    en_scenario *example = NULL, *ukraine = NULL, *war = NULL, *outcomes = NULL;
+    assert_int_equal(en_scenario_load(SOURCE("tests/data/bdm/ExampleActors.csv"), NULL, &example, &err), EN_OK);
+    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-2023.yaml"), NULL, &ukraine, &err), EN_OK);
+    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-war-2022.yaml"), NULL, &war, &err), EN_OK);
+    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
+                                             &outcomes, &err),
+                     EN_OK);
+    en_result *result = NULL;
+    assert_int_equal(en_run(en_model_find("compromise"), example, NULL, &result, &err), EN_OK);
+    en_result *traced = NULL;
+    en_params *params = en_params_new();
+    assert_int_equal(en_params_parse(params, "trace=summary", &err), EN_OK);
+    assert_int_equal(en_run(en_model_find("smp"), example, params, &traced, &err), EN_OK);
+    en_params_free(params);
+    void *mc = NULL, *sens = NULL, *sweep = NULL, *forecast = NULL, *backtest = NULL, *summary = NULL;
+    const analysis_case runs[] = {
+        {"mc", example, call_mc, release_mc, 1},
+        {"sensitivity", example, call_sensitivity, release_sensitivity, 1},
+        {"sweep", example, call_sweep, release_sweep, 1},
+        {"forecast", ukraine, call_forecast, release_forecast, 1},
+        {"backtest", outcomes, call_backtest, release_backtest, 1},
+        {"war", war, call_war, release_war, 1},
+    };
+    void **objects[] = {&mc, &sens, &sweep, &forecast, &backtest, &summary};
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++)
+        assert_int_equal(runs[k].call(&runs[k], objects[k], &err), EN_OK);
+    en_war_summary *explained = NULL; /* the explanation needs an explain day */
+    en_war_options wo;
+    en_war_options_init(&wo);
+    wo.runs = 8, wo.threads = 1, wo.seed = 3, wo.explain_day = 19100; /* 2022-04-18 */
+    assert_int_equal(en_war_simulate(war, &wo, &explained, &err), EN_OK);
+    const char *kinds[] = {"montecarlo"};
+    const char *json[] = {"{\"draws\": 3}"};
+    en_html_input html = {example, &result, 1, NULL, kinds, json, 1, "scenario file ExampleActors.csv"};
+    const writer_case cases[] = {
+        {"result text", result, EN_OUTPUT_TEXT, write_result},
+        {"result json", result, EN_OUTPUT_JSON, write_result},
+        {"result csv", result, EN_OUTPUT_CSV, write_result},
+        {"trace csv", traced, EN_OUTPUT_CSV, write_trace},
+        {"compare json", result, EN_OUTPUT_JSON, write_compare},
+        {"mc json", mc, EN_OUTPUT_JSON, write_mc},
+        {"mc text", mc, EN_OUTPUT_TEXT, write_mc},
+        {"sensitivity json", sens, EN_OUTPUT_JSON, write_sensitivity},
+        {"sensitivity text", sens, EN_OUTPUT_TEXT, write_sensitivity},
+        {"sweep csv", sweep, EN_OUTPUT_CSV, write_sweep},
+        {"forecast json", forecast, EN_OUTPUT_JSON, write_forecast},
+        {"forecast text", forecast, EN_OUTPUT_TEXT, write_forecast},
+        {"backtest json", backtest, EN_OUTPUT_JSON, write_backtest},
+        {"war summary json", summary, EN_OUTPUT_JSON, write_war_summary},
+        {"war explain text", explained, EN_OUTPUT_TEXT, write_war_explain},
+        {"html", &html, EN_OUTPUT_TEXT, write_html},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        assert_true(writer_under_failures(&cases[k]) > 0);
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) runs[k].release(*objects[k]);
+    en_result_free(result);
+    en_result_free(traced);
+    en_war_summary_free(explained);
+    en_scenario_free(example);
+    en_scenario_free(ukraine);
+    en_scenario_free(war);
+    en_scenario_free(outcomes);
+}
+
+/* ---- run store ----------------------------------------------------------------------------- */
+
+/* Runs in the store file, read with SQLite directly (-1: the file is not there). */
+static long stored_runs(const char *path)
+{
+    if (access(path, F_OK) != 0) return -1;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM run", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    long n = (long)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Opening, saving, loading and listing with allocation n = 1, 2, ... failing in turn: each
+ * failure gives EN_ERROR_NOMEM and leaks nothing; a failed open of a new file leaves no file,
+ * a failed save leaves the runs already stored and nothing of its own, a failed list writes
+ * nothing. */
+static void store_fails_cleanly(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/entente-oom-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/runs.db", dir);
+    en_error err = EN_ERROR_INIT;
+    en_scenario *s = NULL;
+    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL, &s, &err),
+                     EN_OK);
+    en_result *result = NULL;
+    assert_int_equal(en_run(en_model_find("compromise"), s, NULL, &result, &err), EN_OK);
+    en_store_analysis analysis = {"montecarlo", "{\"draws\": 3, \"issues\": [1, 2]}"};
+    en_store_run run = {.command = "run", .scenario = s, .scenario_text = backtest_yaml,
+                        .scenario_length = strlen(backtest_yaml), .started_at = "2026-01-01T00:00:00.000Z",
+                        .finished_at = "2026-01-01T00:00:01.000Z", .results = &result, .result_count = 1,
+                        .analyses = &analysis, .analysis_count = 1};
+
+    size_t opens = 0;
+    en_store *st = NULL;
+    for (long n = 1;; n++) {
+        en_store *o = (en_store *)&err;
+        en_oom_inject(n);
+        en_status status = en_store_open(path, &o, &err);
+        int fired = en_oom_inject(0);
+        if (!fired) {
+            assert_int_equal(status, EN_OK);
+            st = o;
+            break;
+        }
+        check_failure(status, &err);
+        assert_null(o);
+        assert_int_equal(access(path, F_OK), -1); /* created, then removed */
+        en_error_clear(&err);
+        opens++;
+    }
+    int64_t first_id = 0;
+    assert_int_equal(en_store_save(st, &run, &first_id, &err), EN_OK);
+
+    size_t saves = 0;
+    int64_t id = 0;
+    for (long n = 1;; n++) {
+        en_oom_inject(n);
+        en_status status = en_store_save(st, &run, &id, &err);
+        int fired = en_oom_inject(0);
+        if (!fired) {
+            assert_int_equal(status, EN_OK);
+            break;
+        }
+        check_failure(status, &err);
+        assert_int_equal(id, 0);
+        assert_int_equal(stored_runs(path), 1);
+        en_error_clear(&err);
+        saves++;
+    }
+    assert_true(id > first_id);
+    assert_int_equal(stored_runs(path), 2);
+
+    size_t loads = 0;
+    for (long n = 1;; n += n < 150 ? 1 : 5) {
+        en_store_loaded *l = (en_store_loaded *)&err;
+        en_oom_inject(n);
+        en_status status = en_store_load(st, id, &l, &err);
+        int fired = en_oom_inject(0);
+        if (!fired) {
+            assert_int_equal(status, EN_OK);
+            assert_int_equal(l->result_count, 1);
+            assert_int_equal(l->analysis_count, 1);
+            assert_string_equal(l->analysis_json[0], analysis.json);
+            en_store_loaded_free(l);
+            break;
+        }
+        check_failure(status, &err);
+        assert_null(l);
+        en_error_clear(&err);
+        loads++;
+    }
+
+    size_t lists = 0;
+    for (long n = 1;; n++) {
+        FILE *f = tmpfile();
+        en_oom_inject(n);
+        en_status status = en_store_list(st, f, &err);
+        int fired = en_oom_inject(0);
+        long written = ftell(f);
+        fclose(f);
+        if (!fired) {
+            assert_int_equal(status, EN_OK);
+            assert_true(written > 0);
+            break;
+        }
+        check_failure(status, &err);
+        assert_int_equal(written, 0);
+        en_error_clear(&err);
+        lists++;
+    }
+    /* The store still works after all those unwinds. */
+    int64_t last = 0;
+    assert_int_equal(en_store_save(st, &run, &last, &err), EN_OK);
+    assert_int_equal(stored_runs(path), 3);
+    en_store_close(st);
+    print_message("store: %zu open, %zu save, %zu load, %zu list failures checked\n", opens, saves, loads,
+                  lists);
+    assert_true(opens > 0 && saves > 0 && loads > 0 && lists > 0);
+
+    en_result_free(result);
+    en_scenario_free(s);
+    char side[80];
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(side, sizeof side, "%s%s", path, suffixes[k]);
+        unlink(side);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +673,8 @@ int main(void)
         cmocka_unit_test(earlier_problems_are_kept),
         cmocka_unit_test(run_fails_cleanly),
         cmocka_unit_test(analysis_fails_cleanly),
+        cmocka_unit_test(writers_fail_cleanly),
+        cmocka_unit_test(store_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
