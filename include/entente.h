@@ -526,7 +526,8 @@ en_status en_war_summary_write(const en_war_summary *summary, en_output_format f
                                en_error *err);
 /* Writes the explanation of the options' explain_day (each veto player's value of a deal vs of
  * fighting on, offers, beliefs, who blocks): text, or JSON (the summary's "explain" object).
- * Errors as en_war_summary_write. Time complexity: O(players × issues). */
+ * Errors as en_war_summary_write, and EN_ERROR_INPUT when the summary was simulated without an
+ * explain_day (nothing was collected). Time complexity: O(players × issues). */
 en_status en_war_explain_write(const en_war_summary *summary, en_output_format format, FILE *out,
                                en_error *err);
 

@@ -823,6 +823,10 @@ en_status en_war_explain_write_unguarded(const en_war_summary *summary, en_outpu
 {
     if (format == EN_OUTPUT_CSV)
         return en_error_set(err, EN_ERROR_INPUT, "the war explanation has no CSV layout (expected text or json)");
+    /* a summary simulated without an explain_day collected nothing to explain */
+    if (summary->explain_step < 0 || !summary->explain_blocker)
+        return en_error_set(err, EN_ERROR_INPUT,
+                            "the war summary has no explanation (simulate with explain_day set)");
     if (format == EN_OUTPUT_JSON) return write_node(en_war_explain_node(summary), out, err);
     en_buffer text = {0};
     en_war_explain_text(summary, &text);

@@ -408,6 +408,20 @@ static void test_simulation_clone_and_explain(void **state)
         double term = en_war_summary_median_term(m, i);
         assert_true(term >= 0 && term <= 100);
     }
+    /* a summary simulated without an explain day has nothing to explain: an input error in
+     * either layout, nothing written */
+    char *written = NULL;
+    size_t written_size = 0;
+    FILE *mem = open_memstream(&written, &written_size);
+    assert_non_null(mem);
+    assert_int_equal(en_war_explain_write(m, EN_OUTPUT_TEXT, mem, &err), EN_ERROR_INPUT);
+    assert_non_null(strstr(err.message, "explain_day"));
+    en_error_clear(&err);
+    assert_int_equal(en_war_explain_write(m, EN_OUTPUT_JSON, mem, &err), EN_ERROR_INPUT);
+    en_error_clear(&err);
+    fclose(mem);
+    assert_int_equal(written_size, 0);
+    free(written);
     en_war_summary_free(m);
     en_scenario_free(c);
     en_scenario_free(s);
