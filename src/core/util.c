@@ -26,9 +26,11 @@ void *en_xmalloc(size_t size)
     }
     size_t full = en_oom_chain_size(size);
     void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : malloc(full);
-    if (!p) en_oom_fail(size);
-    en_oom_chain(g, p);
-    return p;
+    if (p) {
+        en_oom_chain(g, p);
+        return p;
+    }
+    en_oom_fail(size);
 }
 
 void *en_xcalloc(size_t count, size_t size)
@@ -41,9 +43,11 @@ void *en_xcalloc(size_t count, size_t size)
     }
     size_t full = size && count > SIZE_MAX / size ? 0 : en_oom_chain_size(count * size);
     void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : calloc(1, full);
-    if (!p) en_oom_fail(count * size);
-    en_oom_chain(g, p);
-    return p;
+    if (p) {
+        en_oom_chain(g, p);
+        return p;
+    }
+    en_oom_fail(count * size);
 }
 
 void *en_xrealloc(void *ptr, size_t size)
@@ -59,13 +63,13 @@ void *en_xrealloc(void *ptr, size_t size)
     }
     size_t full = en_oom_chain_size(size);
     void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : realloc(ptr, full);
-    if (!p) {
-        /* `ptr` is still valid: chained again for the unwind. */
-        if (ptr) en_oom_chain(g, ptr);
-        en_oom_fail(size);
+    if (p) {
+        en_oom_chain(g, p);
+        return p;
     }
-    en_oom_chain(g, p);
-    return p;
+    /* `ptr` is still valid: chained again for the unwind. */
+    if (ptr) en_oom_chain(g, ptr);
+    en_oom_fail(size);
 }
 
 char *en_xstrdup(const char *text)

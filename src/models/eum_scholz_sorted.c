@@ -321,7 +321,7 @@ SORTED_BODY void receiver_rows(const sorted_round *sr, size_t a, const double *u
  * table cross a page every few steps, which on 4 KiB pages is a TLB miss each. */
 static void *grow(void **slot, size_t *size, size_t bytes)
 {
-    if (*slot && *size >= bytes) return *slot;
+    if (*size >= bytes && *slot != NULL) return *slot;
     en_free(*slot);
     *slot = NULL;
     const size_t huge = (size_t)2 << 20;
