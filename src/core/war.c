@@ -59,6 +59,7 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_FRONT_WALK] = {"front_walk", 1, 0, 1, 1, "switch", "1: when front_speed is left at its default, the front moves one fort of the forts front ((z_max - z_min)/forts) per battle won outright, a battle every fort_days; 0: front_speed 0.0005 per step"},
     [WP_RENEWAL_WINDOW] = {"renewal_window", 1, 0, 1, 1, "switch", "1: the window prices a deal's renewal risk with the probability the runs use once it is signed — the renewal logistic and the commitment problem at the post-deal balance (renewal_probability), the latter at the deal on the table; 0: the logistic alone"},
     [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
+    [WP_TEMPO] = {"tempo", 1, 0, 1, 1, "switch", "1: talk_ramp_days and fort_days are stated for a step of 7 days and scale with the scenario's step_days / 7 (the time step states the theatre's tempo: a daily step for a war of days); 0: calendar days at any step"},
 };
 
 const en_war_param_def en_war_actor_params[WA_COUNT] = {

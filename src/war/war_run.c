@@ -338,6 +338,16 @@ static void run_init(war_run *r, const war_setup *su, long run)
         r->culpable[a] = AP(r, su, a, WA_CULPABILITY);
     }
     convert_rates(r, su);
+    /* (12) The theatre's tempo (docs/models/war.md, "Tempo"): the scenario's step states how
+     * fast its war moves — a daily step for a war of days, a week for a war of months (Bennett
+     * & Stam 1996: durations span days to years with the theatre and the balance). The two time
+     * constants of the layer, the talks ramp and the days per battle of the fort walk, were set
+     * on the weekly generic war of the base rates and keep their ratio to the step. */
+    if (r->global[WP_TEMPO] > 0) {
+        double tempo = (double)w->step_days / EN_WAR_TEMPO_REF_DAYS;
+        r->global[WP_TALK_RAMP_DAYS] *= tempo;
+        r->global[WP_FORT_DAYS] *= tempo;
+    }
     /* (11) A front that can decide a war (Smith & Stam 2004): with front_speed left at its
      * default, a step's battles (step_days / fort_days of them) move the front by one fort of the
      * forts front each at a clean sweep of the contests, in proportion to the net share won; the

@@ -300,6 +300,19 @@ static void test_talk_ramp(void **state)
     assert_share(share_deal_at(m, 0), 1 - exp(-37.0 / 60.0), RUNS);
     en_war_summary_free(m);
     en_scenario_free(s);
+    /* (12) tempo: at a daily step the 60-day constant is stated for a week's step, so the ramp's
+     * time constant is 60/7 days and the first day's talks hazard 1 − exp(−1 / (60/7)) = 0.110;
+     * with the switch off it stays 60 calendar days: 1 − exp(−1/60) = 0.0165 */
+    s = scenario(", p_talk_open: 1, private_info: 0, talk_ramp_days: 60", NULL, NULL, "  step_days: 1\n", NULL);
+    m = simulate(s, RUNS, 0, 0);
+    assert_share(share_deal_at(m, 0), 1 - exp(-7.0 / 60.0), RUNS);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    s = scenario(", p_talk_open: 1, private_info: 0, talk_ramp_days: 60, tempo: 0", NULL, NULL, "  step_days: 1\n", NULL);
+    m = simulate(s, RUNS, 0, 0);
+    assert_share(share_deal_at(m, 0), 1 - exp(-1.0 / 60.0), RUNS);
+    en_war_summary_free(m);
+    en_scenario_free(s);
 }
 
 /* ---- (5) ratification with memory ---- */
@@ -1079,9 +1092,14 @@ static void test_front_walk(void **state)
      * default the front falls by one fort, (z_max − z_min)/forts = 0.096, every fort_days —
      * 0.096 a 7-day step at fort_days 7, 0.192 at fort_days 3.5 — and by WB-1's 0.0005 with the
      * switch off; the war is decided (B prevails) once z ≤ z_min */
-    static const char *const cases[] = {"front_walk: 1", "front_walk: 1, fort_days: 3.5", "front_walk: 0"};
-    static const double speed[] = {0.096, 0.192, 0.0005};
-    for (size_t i = 0; i < 3; i++) {
+    /* (12) tempo: at a daily step fort_days 7 is stated for a week's step, a battle a day, so the
+     * front still falls 0.096 a step; with the switch off a battle takes 7 calendar days, 0.096/7 a
+     * daily step */
+    static const char *const cases[] = {"front_walk: 1", "front_walk: 1, fort_days: 3.5", "front_walk: 0",
+                                        "front_walk: 1", "front_walk: 1, tempo: 0"};
+    static const double speed[] = {0.096, 0.192, 0.0005, 0.096, 0.096 / 7};
+    static const int step[] = {7, 7, 7, 1, 1};
+    for (size_t i = 0; i < 5; i++) {
         char params[200];
         snprintf(params, sizeof params, "jump_rate: 0, p_talk_open: 0, decisive_weight: 0, %s", cases[i]);
         char text[2048];
@@ -1099,9 +1117,10 @@ static void test_front_walk(void **state)
                  "  belligerents: [A, B]\n"
                  "  territory: land\n"
                  "  front: 0.5\n"
+                 "  step_days: %d\n"
                  "  parameters: {%s}\n"
                  "  actors: {A: {power: 0, replenish: 0}}\n",
-                 params);
+                 step[i], params);
         en_scenario *s = NULL;
         en_error err = EN_ERROR_INIT;
         assert_int_equal(en_scenario_load_buffer(text, strlen(text), "walk.yaml", NULL, &s, &err), EN_OK);
@@ -1110,7 +1129,8 @@ static void test_front_walk(void **state)
             const float *front = &m->front[(size_t)r * (size_t)m->steps];
             assert_true(fabs(front[0] - (0.5 - speed[i])) < 1e-6);
             assert_true(fabs(front[1] - (0.5 - 2 * speed[i])) < 1e-6);
-            assert_int_equal(m->decided[r], i < 2 ? 2 : 0);
+            if (i != 2 && i != 4) assert_int_equal(m->decided[r], 2);
+            if (i == 2) assert_int_equal(m->decided[r], 0);
         }
         en_war_summary_free(m);
         en_scenario_free(s);
