@@ -112,6 +112,16 @@ extern const char *const en_war_kind_names[EN_WAR_KIND_COUNT];
  * P(accept) to *p_accept; with low = high the offer is `low` and P = 1. O(1). */
 double en_war_screen(double total, double low, double high, double *p_accept);
 
+/* ---- calibration (war_calibrate.c; docs/models/war.md, (13)) ---- */
+
+/* logistic(a + b · logit(p̃)) with p̃ = p clamped to [floor_p, 1 − floor_p] (floor_p is
+ * itself clamped to (0, 0.5]): Platt's (1999) two-parameter recalibration. b < 1 pulls
+ * probabilities toward logistic(a / (1 − b)), a > 0 raises them. O(1). */
+double en_war_recalibrate(double p, double a, double b, double floor_p);
+/* p recalibrated with the war's `calibration_a`, `calibration_b`, `calibration_floor` (their
+ * point values), or p itself when `calibration` is 0. O(1). */
+double en_war_calibrated(const struct en_war *war, double p);
+
 /* ---- reports (war_report.c) ---- */
 
 /* The JSON object {"runs", "seed", "steps": [...], "deals": {...}, ...}. */
