@@ -65,6 +65,7 @@ enum {
     WP_CALIBRATION_A,  /* (13) a of the recalibration (fitted on the development wars) */
     WP_CALIBRATION_B,  /* (13) b of the recalibration */
     WP_CALIBRATION_FLOOR, /* (13) raw probabilities are clamped to [floor, 1 - floor] before the logit */
+    WP_WINDOW_CONDITIONS, /* (3) 1: the window's slack counts only packages that meet the consenting actors' conditions; 0: the offer step alone applies them */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored

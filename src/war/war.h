@@ -88,6 +88,12 @@ void en_war_window_ws_free(en_war_window_ws *ws);
  * (players) rows × (issues × (3·players + 2)) columns per pass, O(rows · columns) per pivot. */
 double en_war_window(const en_war_frame *frame, en_war_window_ws *ws, double *package,
                      size_t *binding);
+/* en_war_window over the sub-box box_low ≤ x ≤ box_high of the issue scales (the utilities
+ * still measure distances by the scales' widths). Returns −HUGE_VAL, leaving `package` as it
+ * was, when the box is empty or leaves the scales. Used for conditional packages (a condition
+ * splits the packages into two boxes). Time complexity: as en_war_window. */
+double en_war_window_box(const en_war_frame *frame, const double *box_low, const double *box_high,
+                         en_war_window_ws *ws, double *package, size_t *binding);
 /* The dual weights λ_i (>= 0, summing to 1 at an LP optimum) of the last en_war_window call,
  * one per player: how much each player's demand holds the slack down. The `binding` player of
  * en_war_window is the one with the largest weight (surpluses tie at a maximin). */

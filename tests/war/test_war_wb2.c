@@ -955,16 +955,46 @@ static void test_conditions(void **state)
         en_scenario_free(s);
     }
     /* (b) B's condition cannot be met inside the window (land >= 95 leaves A far below its
-     * value of fighting on): B refuses every deal; at step 0 every run (talks are certain)
-     * records an offer rejected by B, and no deal is ever signed. */
-    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+     * value of fighting on; bloc >= 0 holds for every package, so the piece "bloc short of 0"
+     * is empty). With the window blind to conditions (window_conditions 0) the window is open,
+     * B refuses every deal: at step 0 every run (talks are certain) records an offer rejected
+     * by B, and no deal is ever signed. With window_conditions 1 (the default) the window
+     * itself is closed at every step of every run, and no deal is signed. */
+    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0, window_conditions: 0", NULL, NULL,
                               "  conditions:\n    - {actor: B, if: bloc, if_at_least: 0, then: land, then_at_least: 95}\n", NULL);
     en_war_summary *m = simulate(s, 200, 0, 0);
     assert_true(share_miss_at(m, 0, WAR_MISS_REJECTED) == 1.0);
     for (long r = 0; r < m->runs; r++) {
         assert_int_equal(m->first_deal[r], -1);
+        assert_int_equal(m->open[(size_t)r * (size_t)m->steps], 1);
         assert_int_equal(m->cause_actor[(size_t)r * (size_t)m->steps], 1); /* B */
     }
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+                 "  conditions:\n    - {actor: B, if: bloc, if_at_least: 0, then: land, then_at_least: 95}\n", NULL);
+    m = simulate(s, 200, 0, 0);
+    for (long r = 0; r < m->runs; r++) {
+        assert_int_equal(m->first_deal[r], -1);
+        for (long t = 0; t < m->steps; t++) assert_int_equal(m->open[(size_t)r * (size_t)m->steps + (size_t)t], 0);
+    }
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* (d) the same condition with its `if` part starting at 50: the packages with bloc short of
+     * 50 meet it, and bloc weighs 1e-4 in each side's utility, so the window stays open (its
+     * slack is the unconditioned one less at most 1e-4 · 50/100 per side) */
+    s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+                 "  conditions:\n    - {actor: B, if: bloc, if_at_least: 50, then: land, then_at_least: 95}\n", NULL);
+    m = simulate(s, 50, 1, 0);
+    en_scenario *s0 = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL, NULL, NULL);
+    en_war_summary *m0 = simulate(s0, 50, 1, 0);
+    for (long r = 0; r < m->runs; r++) {
+        assert_int_equal(m->open[(size_t)r * (size_t)m->steps], 1);
+        double d = (double)m0->slack[(size_t)r * (size_t)m->steps] - (double)m->slack[(size_t)r * (size_t)m->steps];
+        assert_true(d >= -1e-6 && d <= 0.5e-4 + 1e-6);
+    }
+    en_war_summary_free(m0);
+    en_scenario_free(s0);
     en_war_summary_free(m);
     en_scenario_free(s);
     /* (c) located errors */
