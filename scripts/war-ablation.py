@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """war-ablation.py — switches the WB-2 mechanisms of the war layer off one at a time on a
 war scenario (default: the bundled Ukraine backcast) and prints P(deal by given dates) for each
-variant as a markdown table (docs/case-ukraine.md, "What carries the result").
+variant (raw, and recalibrated by (13)) as a markdown table (docs/case-ukraine.md, "What carries the result").
 
 Usage: python3 scripts/war-ablation.py ENTENTE_BINARY [SCENARIO] [--runs N]
 """
@@ -28,10 +28,13 @@ VARIANTS = [
     ("(10) a ceasefire only when no settlement is possible (ceasefire_first 0)", {"ceasefire_first": 0}, {}),
     ("(11) WB-1's front speed when unset (front_walk 0)", {"front_walk": 0}, {}),
     ("(2) the window prices renewal by the logistic alone (renewal_window 0)", {"renewal_window": 0}, {}),
+    ("(12) talks ramp and battles in calendar days at any step (tempo 0)", {"tempo": 0}, {}),
+    ("(13) no recalibration (calibration 0)", {"calibration": 0}, {}),
     ("all WB-2 mechanisms off (WB-1)", {"private_info": 0, "talk_ramp_days": 0, "chill": 0, "harden": 0, "aid_foresight": 0, "guarantee_credibility": 0,
                                         "signal_noise": 0, "observe_noise": 0, "renewal_power": 0, "war_value": 0, "renewal_probability": 0,
                                         "ratify_audience": 0, "ceasefire": 0, "victor_signs": 0,
-                                        "ceasefire_first": 0, "front_walk": 0, "renewal_window": 0},
+                                        "ceasefire_first": 0, "front_walk": 0, "renewal_window": 0,
+                                        "tempo": 0, "calibration": 0},
      {"ratify": 1, "leverage": 0}),
 ]
 
@@ -60,8 +63,8 @@ def main():
     text = open(scenario).read()
     patron_ids = ["USA", "EUR"]
     dates = ["2022-03-31", "2022-05-31", "2022-12-31", "2024-12-30"]
-    print("| variant | P(deal by 31 Mar 2022) | by 31 May 2022 | by 31 Dec 2022 | by end 2024 | main reason an open window failed |")
-    print("|---|---|---|---|---|---|")
+    print("| variant | P(deal by 31 Mar 2022) | by 31 May 2022 | by 31 Dec 2022 | by end 2024 | calibrated (13): 31 Mar / 31 May / 31 Dec 2022 | main reason an open window failed |")
+    print("|---|---|---|---|---|---|---|")
     for name, g, p, *rest in VARIANTS:
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, dir=os.path.dirname(scenario)) as f:
             f.write(patch(text, g, p, patron_ids, rest[0] if rest else None))
@@ -73,8 +76,9 @@ def main():
         finally:
             os.unlink(path)
         ps = [x["p_deal"] for x in d["deal_by"]]
+        cs = [x.get("p_deal_calibrated", x["p_deal"]) for x in d["deal_by"]]
         shares = d["why_no_deal"]["share_of_steps_at_war"]
         top = max(shares, key=shares.get)
-        print(f"| {name} | {ps[0]:.2f} | {ps[1]:.2f} | {ps[2]:.2f} | {ps[3]:.2f} | {top} ({shares[top]:.3f} of steps at war) |")
+        print(f"| {name} | {ps[0]:.2f} | {ps[1]:.2f} | {ps[2]:.2f} | {ps[3]:.2f} | {cs[0]:.2f} / {cs[1]:.2f} / {cs[2]:.2f} | {top} ({shares[top]:.3f} of steps at war) |")
 
 main()

@@ -15,7 +15,12 @@ every war parameter at its default, the fighting begun at `start`:
     range from lopsided for B to lopsided for A — a stand-in for the spread of balances among
     wars, stated as a judgement (no data set of initial balances is used).
 
-Usage: python3 scripts/war-base-rates.py ENTENTE_BINARY [--runs N] [--seed S] [--param KEY=VALUE ...]
+With --step-days D (default 7) the generic wars take a step of D days with the weekly rates
+converted (rate_days 7), as the files of short wars do; under `tempo` (docs/models/war.md, (12))
+the talks ramp and the battles then run at D/7 of their weekly pace, and the dates asked are
+the weekly ones scaled by D/7 (139 d -> 139 D/7 d, a year -> 365 D/7 d).
+
+Usage: python3 scripts/war-base-rates.py ENTENTE_BINARY [--runs N] [--seed S] [--step-days D] [--param KEY=VALUE ...]
 """
 import json, os, subprocess, sys, tempfile
 
@@ -33,6 +38,7 @@ war:
   belligerents: [A, B]
   territory: land
   front: 0.5
+  step_days: {step}
 {params}  actors:
     A: {{power: {power}}}
 """
@@ -41,25 +47,31 @@ def main():
     args = sys.argv[1:]
     if not args:
         sys.exit(__doc__)
-    binary, runs, seed, extra = args[0], "2000", "1", []
+    binary, runs, seed, extra, step = args[0], "2000", "1", [], 7
     i = 1
     while i < len(args):
         if args[i] == "--runs": runs = args[i + 1]; i += 2
         elif args[i] == "--seed": seed = args[i + 1]; i += 2
         elif args[i] == "--param": extra.append(args[i + 1]); i += 2
+        elif args[i] == "--step-days": step = int(args[i + 1]); i += 2
         else: sys.exit(f"unknown argument {args[i]}")
     params = ""
+    if step != 7: extra = ["rate_days=7"] + extra
     if extra:
         params = "  parameters: {" + ", ".join(e.replace("=", ": ", 1) for e in extra) + "}\n"
-    print("| generic war | P(deal by 139 d) | P(deal by 365 d) | first deal: settlement | ceasefire | victor's ceasefire | P(decided by 2 years) | P(no deal in 2 years) |")
+    import datetime
+    d0 = datetime.date(2000, 1, 1)
+    by139 = (d0 + datetime.timedelta(days=round(139 * step / 7))).isoformat()
+    by365 = (d0 + datetime.timedelta(days=round(365 * step / 7))).isoformat()
+    print(f"| generic war (step {step} d) | P(deal by {round(139 * step / 7)} d) | P(deal by {round(365 * step / 7)} d) | first deal: settlement | ceasefire | victor's ceasefire | P(decided by 2 years) | P(no deal in 2 years) |")
     print("|---|---|---|---|---|---|---|---|")
     for name, power in (("even", "1"), ("spread", "{value: 1, low: 0.3333, high: 3}")):
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
-            f.write(WAR.format(name=name, params=params, power=power))
+            f.write(WAR.format(name=name, params=params, power=power, step=step))
             path = f.name
         try:
             cmd = [binary, "war", path, "--runs", runs, "--seed", seed, "--threads", "2", "--format", "json",
-                   "--deal-by", "2000-05-19,2000-12-31"]
+                   "--deal-by", f"{by139},{by365}"]
             d = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         finally:
             os.unlink(path)
@@ -67,7 +79,7 @@ def main():
         kinds = d["deal_kinds"]
         decided = d["decisive"]["p_a_won"] + d["decisive"]["p_b_won"]
         nodeal = 1 - kinds["settlement"] - kinds["ceasefire"] - kinds["victors_ceasefire"]
-        print(f"| {name} | {by['2000-05-19']['p_deal']:.3f} | {by['2000-12-31']['p_deal']:.3f} | "
+        print(f"| {name} | {by[by139]['p_deal']:.3f} | {by[by365]['p_deal']:.3f} | "
               f"{kinds['settlement']:.3f} | {kinds['ceasefire']:.3f} | {kinds['victors_ceasefire']:.3f} | "
               f"{decided:.3f} | {nodeal:.3f} |")
 

@@ -14,6 +14,11 @@
 
 #define BIG HUGE_VAL
 
+/* (13) Recalibration of P(deal by), fitted on the eight development wars by
+ * scripts/war-calibrate.py (docs/validation.md, "War layer: calibration"). */
+#define CAL_A 0.590
+#define CAL_B 0.350
+
 const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_DELTA] = {"delta", 0.995, 0, 1, 0, "per step", "discount factor per step"},
     [WP_HORIZON] = {"horizon", 26, 1, 520, 1, "steps", "projection horizon H of the value of fighting on"},
@@ -59,6 +64,12 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_FRONT_WALK] = {"front_walk", 1, 0, 1, 1, "switch", "1: when front_speed is left at its default, the front moves one fort of the forts front ((z_max - z_min)/forts) per battle won outright, a battle every fort_days; 0: front_speed 0.0005 per step"},
     [WP_RENEWAL_WINDOW] = {"renewal_window", 1, 0, 1, 1, "switch", "1: the window prices a deal's renewal risk with the probability the runs use once it is signed — the renewal logistic and the commitment problem at the post-deal balance (renewal_probability), the latter at the deal on the table; 0: the logistic alone"},
     [WP_RATE_DAYS] = {"rate_days", 0, 0, 366, 0, "days", "days the per-step rates and flows are stated for (0: one step, as written)"},
+    [WP_TEMPO] = {"tempo", 1, 0, 1, 1, "switch", "1: talk_ramp_days and fort_days are stated for a step of 7 days and scale with the scenario's step_days / 7 (the time step states the theatre's tempo: a daily step for a war of days); 0: calendar days at any step"},
+    [WP_CALIBRATION] = {"calibration", 1, 0, 1, 1, "switch", "1: every P(deal by) is also reported recalibrated, logistic(calibration_a + calibration_b logit p), fitted on the development wars (docs/models/war.md, (13)); 0: the calibrated fields equal the raw ones"},
+    [WP_CALIBRATION_A] = {"calibration_a", CAL_A, -BIG, BIG, 0, "logit", "a of the recalibration of P(deal by) (Platt 1999)"},
+    [WP_CALIBRATION_B] = {"calibration_b", CAL_B, 0, BIG, 0, "-", "b of the recalibration of P(deal by): below 1 pulls the raw probabilities toward the middle (de-extremizing)"},
+    [WP_CALIBRATION_FLOOR] = {"calibration_floor", 0.005, 1e-9, 0.5, 0, "probability", "a raw probability is clamped to [floor, 1 - floor] before its logit (a Monte Carlo share can be 0)"},
+    [WP_WINDOW_CONDITIONS] = {"window_conditions", 1, 0, 1, 1, "switch", "1: the window's slack is the best over packages that meet the conditions of the actors whose consent it needs (docs/models/war.md, WB-2 (3)); 0: conditions are applied only when a deal is offered"},
 };
 
 const en_war_param_def en_war_actor_params[WA_COUNT] = {

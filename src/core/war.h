@@ -60,6 +60,12 @@ enum {
     WP_CEASEFIRE_FIRST, /* (10) P(a ceasefire both belligerents accept is signed before a settlement also possible); 0: WB-2's rule */
     WP_FRONT_WALK,     /* (11) 1: an unset front_speed is one fort per won battle of the forts front; 0: 0.0005 */
     WP_RENEWAL_WINDOW, /* (2) 1: the window prices renewal with the runs' commitment-problem probability too; 0: the logistic alone */
+    WP_TEMPO,          /* (12) 1: talk_ramp_days and fort_days are stated for a 7-day step and scale with step_days; 0: calendar days */
+    WP_CALIBRATION,    /* (13) 1: P(deal by) is also reported recalibrated, p' = logistic(a + b logit p); 0: raw only */
+    WP_CALIBRATION_A,  /* (13) a of the recalibration (fitted on the development wars) */
+    WP_CALIBRATION_B,  /* (13) b of the recalibration */
+    WP_CALIBRATION_FLOOR, /* (13) raw probabilities are clamped to [floor, 1 - floor] before the logit */
+    WP_WINDOW_CONDITIONS, /* (3) 1: the window's slack counts only packages that meet the consenting actors' conditions; 0: the offer step alone applies them */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored
@@ -78,6 +84,8 @@ enum {
 };
 #define WA_FIRST_BELLIGERENT WA_POWER
 #define WA_FIRST_PATRON WA_AID_FLOW
+/* (12) Reference step of the tempo switch: talk_ramp_days and fort_days are stated for it. */
+#define EN_WAR_TEMPO_REF_DAYS 7.0
 /* Per-issue parameters (war.issues.ID). */
 enum { WI_ETA, WI_BATTLEFIELD, WI_POWER_SHIFT, WI_GUARANTEE, WI_TOLERANCE,
        WI_MONOTONE, /* (3) 1: a divisible good, more is better for every actor (no satiation) */

@@ -88,6 +88,12 @@ void en_war_window_ws_free(en_war_window_ws *ws);
  * (players) rows × (issues × (3·players + 2)) columns per pass, O(rows · columns) per pivot. */
 double en_war_window(const en_war_frame *frame, en_war_window_ws *ws, double *package,
                      size_t *binding);
+/* en_war_window over the sub-box box_low ≤ x ≤ box_high of the issue scales (the utilities
+ * still measure distances by the scales' widths). Returns −HUGE_VAL, leaving `package` as it
+ * was, when the box is empty or leaves the scales. Used for conditional packages (a condition
+ * splits the packages into two boxes). Time complexity: as en_war_window. */
+double en_war_window_box(const en_war_frame *frame, const double *box_low, const double *box_high,
+                         en_war_window_ws *ws, double *package, size_t *binding);
 /* The dual weights λ_i (>= 0, summing to 1 at an LP optimum) of the last en_war_window call,
  * one per player: how much each player's demand holds the slack down. The `binding` player of
  * en_war_window is the one with the largest weight (surpluses tie at a maximin). */
@@ -111,6 +117,16 @@ extern const char *const en_war_kind_names[EN_WAR_KIND_COUNT];
  * type <= y. Returns y* = argmax (total − y)·P(type <= y), clipped to [low, high], and writes
  * P(accept) to *p_accept; with low = high the offer is `low` and P = 1. O(1). */
 double en_war_screen(double total, double low, double high, double *p_accept);
+
+/* ---- calibration (war_calibrate.c; docs/models/war.md, (13)) ---- */
+
+/* logistic(a + b · logit(p̃)) with p̃ = p clamped to [floor_p, 1 − floor_p] (floor_p is
+ * itself clamped to (0, 0.5]): Platt's (1999) two-parameter recalibration. b < 1 pulls
+ * probabilities toward logistic(a / (1 − b)), a > 0 raises them. O(1). */
+double en_war_recalibrate(double p, double a, double b, double floor_p);
+/* p recalibrated with the war's `calibration_a`, `calibration_b`, `calibration_floor` (their
+ * point values), or p itself when `calibration` is 0. O(1). */
+double en_war_calibrated(const struct en_war *war, double p);
 
 /* ---- reports (war_report.c) ---- */
 

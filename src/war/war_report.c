@@ -376,8 +376,24 @@ static void why_json(const en_war_summary *m, en_node *root)
             for (int k = 1; k < EN_WAR_KIND_COUNT; k++)
                 en_node_set_number(row, en_war_kind_names[k], en_war_summary_p_deal_by(m, m->deal_by_days[i], k));
             en_node_set_number(row, "settlement_signed", en_war_summary_p_settled_by(m, m->deal_by_days[i]));
+            /* (13) the recalibrated forecasts beside the raw shares (new fields; the old keep
+             * their meaning) */
+            en_node_set_number(row, "p_deal_calibrated",
+                               en_war_calibrated(m->war, en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_ANY)));
+            for (int k = 1; k < EN_WAR_KIND_COUNT; k++) {
+                char key[64];
+                snprintf(key, sizeof key, "%s_calibrated", en_war_kind_names[k]);
+                en_node_set_number(row, key, en_war_calibrated(m->war, en_war_summary_p_deal_by(m, m->deal_by_days[i], k)));
+            }
+            en_node_set_number(row, "settlement_signed_calibrated",
+                               en_war_calibrated(m->war, en_war_summary_p_settled_by(m, m->deal_by_days[i])));
         }
     }
+    en_node *cal = en_node_set(root, "calibration", en_node_new(EN_NODE_OBJECT));
+    en_node_set(cal, "on", en_node_bool(m->war->global[WP_CALIBRATION].value > 0));
+    en_node_set_number(cal, "a", m->war->global[WP_CALIBRATION_A].value);
+    en_node_set_number(cal, "b", m->war->global[WP_CALIBRATION_B].value);
+    en_node_set_number(cal, "floor", m->war->global[WP_CALIBRATION_FLOOR].value);
 }
 
 static void why_text(const en_war_summary *m, en_buffer *out)
@@ -412,11 +428,13 @@ static void why_text(const en_war_summary *m, en_buffer *out)
     }
     why_free(&w);
     if (m->deal_by_count) {
-        en_buffer_puts(out, "P(deal by)   date         any  settlement  ceasefire  victor's  (settlement signed, also after a ceasefire)\n");
+        /* (13) the headline is the recalibrated P(any deal); the raw shares of runs follow */
+        en_buffer_puts(out, "P(deal by)   date        any, calibrated | raw: any  settlement  ceasefire  victor's  (settlement signed, also after a ceasefire)\n");
         for (size_t i = 0; i < m->deal_by_count; i++) {
             char date[16];
             en_date_format(m->deal_by_days[i], date, sizeof date);
-            en_buffer_printf(out, "             %s  %5.3f  %10.3f  %9.3f  %8.3f  %.3f\n", date,
+            en_buffer_printf(out, "             %s  %15.3f |      %5.3f  %10.3f  %9.3f  %8.3f  %.3f\n", date,
+                             en_war_calibrated(m->war, en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_ANY)),
                              en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_ANY),
                              en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_SETTLEMENT),
                              en_war_summary_p_deal_by(m, m->deal_by_days[i], EN_WAR_KIND_CEASEFIRE),
@@ -452,6 +470,7 @@ en_node *en_war_summary_node(const en_war_summary *m)
         en_node_set_number(row, "p_window_open", st.p_open);
         en_node_set_number(row, "p_window_open_all_runs", st.p_open_all);
         en_node_set_number(row, "p_deal_by", st.p_deal_by);
+        en_node_set_number(row, "p_deal_by_calibrated", en_war_calibrated(w, st.p_deal_by)); /* (13) */
         en_node_set_number(row, "median_slack", st.slack_median);
         en_node_set_number(row, "slack_p10", st.slack_p10);
         en_node_set_number(row, "slack_p90", st.slack_p90);

@@ -79,6 +79,7 @@ struct war_run {
     double *reservation;  /* np */
     double *package, *deal, *scratch, *outcome, *ideal_a, *ideal_b; /* ni */
     double *settle_pos, *settle_w, *settle_reach;
+    double *box_low, *box_high, *box_pkg; /* ni: (3) a piece of the conditioned window */
     /* WB-2 state */
     double theta[2];      /* (1) private resolve types of A and B: extra reservation */
     double type_low[2];   /* (1) the other side's lower bound on A's / B's type (screening) */
@@ -149,6 +150,9 @@ war_run *war_run_new(const war_setup *su)
     r->settle_pos = en_xcalloc(np, sizeof(double));
     r->settle_w = en_xcalloc(np, sizeof(double));
     r->settle_reach = en_xcalloc(np, sizeof(double));
+    r->box_low = en_xcalloc(ni, sizeof(double));
+    r->box_high = en_xcalloc(ni, sizeof(double));
+    r->box_pkg = en_xcalloc(ni, sizeof(double));
     r->harden = en_xcalloc(na + 1, sizeof(double));
     r->culpable = en_xcalloc(na + 1, sizeof(double));
     r->lweight = en_xcalloc(np * ni + 1, sizeof(double));
@@ -180,7 +184,7 @@ void war_run_free(war_run *r)
                     r->ideal_a, r->ideal_b, r->settle_pos, r->settle_w, r->settle_reach,
                     r->harden, r->culpable, r->lweight, r->push, r->patron_surplus, r->patron_push,
                     r->pweight, r->pideal, r->ceasefire, r->renew_loss, r->renew_basis,
-                    r->cf_commit, r->patron_cont};
+                    r->cf_commit, r->patron_cont, r->box_low, r->box_high, r->box_pkg};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) en_free(ptrs[i]);
     en_free(r);
 }
@@ -338,6 +342,16 @@ static void run_init(war_run *r, const war_setup *su, long run)
         r->culpable[a] = AP(r, su, a, WA_CULPABILITY);
     }
     convert_rates(r, su);
+    /* (12) The theatre's tempo (docs/models/war.md, "Tempo"): the scenario's step states how
+     * fast its war moves — a daily step for a war of days, a week for a war of months (Bennett
+     * & Stam 1996: durations span days to years with the theatre and the balance). The two time
+     * constants of the layer, the talks ramp and the days per battle of the fort walk, were set
+     * on the weekly generic war of the base rates and keep their ratio to the step. */
+    if (r->global[WP_TEMPO] > 0) {
+        double tempo = (double)w->step_days / EN_WAR_TEMPO_REF_DAYS;
+        r->global[WP_TALK_RAMP_DAYS] *= tempo;
+        r->global[WP_FORT_DAYS] *= tempo;
+    }
     /* (11) A front that can decide a war (Smith & Stam 2004): with front_speed left at its
      * default, a step's battles (step_days / fort_days of them) move the front by one fort of the
      * forts front each at a clean sweep of the contests, in proportion to the net share won; the
@@ -802,6 +816,73 @@ static long meet_conditions(const war_setup *su, const en_war_frame *f, double *
     return -1;
 }
 
+/* (3) The window with conditional packages (docs/models/war.md, WB-2 (3)): a condition of an
+ * actor whose consent the frame needs, "if x_i is beyond b_i then x_t is beyond b_t", is met
+ * exactly by the packages of two boxes — x_i on the near side of b_i, or x_t beyond b_t — so
+ * the packages meeting c conditions are the union of 2^c boxes (some empty), and the window's
+ * slack is the largest of the boxes' maximin slacks. The boxes are closed (the slack is a
+ * supremum; a package on a bound is moved off it by the offer step). At most
+ * WINDOW_CONDITIONS conditions enter a frame's window (the rest are enforced only when a deal
+ * is offered, meet_conditions); boxes are tried in a fixed order and the first best kept, and
+ * the best box is solved last so the LP duals are its own. With no condition this is
+ * en_war_window. O(2^c window LPs). */
+#define WINDOW_CONDITIONS 6
+/* 0 if a piece was marked empty (a lower bound of +inf), else 1. O(issues). */
+static int empty_box_free(const double *box_low, size_t ni)
+{
+    for (size_t k = 0; k < ni; k++)
+        if (box_low[k] == HUGE_VAL) return 0;
+    return 1;
+}
+static double conditioned_window(war_run *r, const war_setup *su, const en_war_frame *f, double *package,
+                                 size_t *binding)
+{
+    const en_war *w = su->w;
+    size_t ni = su->ni, use[WINDOW_CONDITIONS], nc = 0;
+    if (r->global[WP_WINDOW_CONDITIONS] > 0)
+        for (size_t i = 0; i < w->condition_count && nc < WINDOW_CONDITIONS; i++) {
+            int consents = 0;
+            for (size_t p = 0; p < f->player_count && !consents; p++)
+                consents = su->player_actor[p] == w->conditions[i].actor;
+            if (consents) use[nc++] = i;
+        }
+    if (nc == 0) return en_war_window(f, r->ws, package, binding);
+    double best = -HUGE_VAL;
+    long best_mask = -1;
+    for (long mask = 0; mask < (1L << nc); mask++) {
+        for (size_t k = 0; k < ni; k++) r->box_low[k] = su->low[k], r->box_high[k] = su->high[k];
+        for (size_t j = 0; j < nc; j++) {
+            const en_war_condition *c = &w->conditions[use[j]];
+            int then_side = (int)((mask >> j) & 1);
+            size_t k = (size_t)(then_side ? c->then_issue : c->if_issue);
+            double bound = then_side ? c->then_bound : c->if_bound;
+            /* then: x_t beyond its bound; if-not: x_i on the near side of its bound */
+            int raise = then_side ? c->then_dir > 0 : c->if_dir < 0;
+            if (raise) r->box_low[k] = fmax(r->box_low[k], bound);
+            else r->box_high[k] = fmin(r->box_high[k], bound);
+            /* "x_i short of b_i" is an open half-line: empty when b_i is the scale's near end */
+            if (!then_side && (raise ? bound >= su->high[k] : bound <= su->low[k])) r->box_low[k] = HUGE_VAL;
+        }
+        double s = !empty_box_free(r->box_low, ni)
+                       ? -HUGE_VAL
+                       : en_war_window_box(f, r->box_low, r->box_high, r->ws, r->box_pkg, NULL);
+        if (s > best) best = s, best_mask = mask;
+    }
+    /* no package meets them all together: the conditions are left to the offer step */
+    if (best_mask < 0) return en_war_window(f, r->ws, package, binding);
+    for (size_t k = 0; k < ni; k++) r->box_low[k] = su->low[k], r->box_high[k] = su->high[k];
+    for (size_t j = 0; j < nc; j++) {
+        const en_war_condition *c = &w->conditions[use[j]];
+        int then_side = (int)((best_mask >> j) & 1);
+        size_t k = (size_t)(then_side ? c->then_issue : c->if_issue);
+        double bound = then_side ? c->then_bound : c->if_bound;
+        int raise = then_side ? c->then_dir > 0 : c->if_dir < 0;
+        if (raise) r->box_low[k] = fmax(r->box_low[k], bound);
+        else r->box_high[k] = fmin(r->box_high[k], bound);
+    }
+    return en_war_window_box(f, r->box_low, r->box_high, r->ws, package, binding);
+}
+
 /* Fills the frame's players (all veto players, or only the belligerents) with V^cont + ε, the
  * hardening of rejections (5), the private type (1), patrons' pressure (6) and, for a culpable
  * leader (7), the leader's utility (1 + ψ)U − ψ of a deal (Goemans 2000: settling short of the
@@ -1150,7 +1231,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
         size_t np = build_players(r, su, z, t, 0);
         en_war_frame f = frame_of(r, su, np);
         size_t binding = 0;
-        double slack = en_war_window(&f, r->ws, r->package, &binding);
+        double slack = conditioned_window(r, su, &f, r->package, &binding);
         r->have_package = 1;
         int open = slack >= 0;
         /* LP duality: if no player but the belligerents holds the slack down (dual weight 0),
@@ -1179,7 +1260,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             if (presser >= 0 && flips) {
                 for (size_t p = 0; p < np; p++) r->players[p].reservation -= r->push[p];
                 memcpy(r->scratch, r->package, ni * sizeof *r->scratch);
-                double bare = en_war_window(&f, r->ws, r->scratch, NULL);
+                double bare = conditioned_window(r, su, &f, r->scratch, NULL);
                 for (size_t p = 0; p < np; p++) r->players[p].reservation += r->push[p];
                 if ((bare >= 0) != open) {
                     sum->pressure[at] = (signed char)(open ? 1 : -1);
@@ -1262,7 +1343,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             memcpy(r->scratch, r->package, ni * sizeof *r->scratch);
             size_t nbel = build_players(r, su, z, t, 1);
             fb = frame_of(r, su, nbel);
-            if (others_dual > 1e-9 && en_war_window(&fb, r->ws, r->scratch, NULL) >= 0) {
+            if (others_dual > 1e-9 && conditioned_window(r, su, &fb, r->scratch, NULL) >= 0) {
                 sum->miss[at] = WAR_MISS_PATRON;
                 sum->patron_blocker[at] = (short)binding;
             }

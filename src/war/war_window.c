@@ -119,7 +119,19 @@ struct en_war_window_ws {
     double *x, *best; /* issues */
     double *dual, *best_dual; /* players: LP dual weight of each veto player's constraint */
     size_t cap_breaks, cap_cells, cap_cols, cap_rows, cap_issues;
+    const double *box_low, *box_high; /* en_war_window_box: the packages searched (NULL: the scales) */
 };
+
+/* The box of packages the window is searched over: the issue scales, or a sub-box of them
+ * (en_war_window_box). The utilities keep measuring distances by the scale's width. */
+static double box_lo(const en_war_frame *f, const en_war_window_ws *ws, size_t k)
+{
+    return ws->box_low ? ws->box_low[k] : f->low[k];
+}
+static double box_hi(const en_war_frame *f, const en_war_window_ws *ws, size_t k)
+{
+    return ws->box_high ? ws->box_high[k] : f->high[k];
+}
 
 en_war_window_ws *en_war_window_ws_new(void) { return en_xcalloc(1, sizeof(en_war_window_ws)); }
 
@@ -158,10 +170,9 @@ static int compare_double(const void *a, const void *b)
 
 /* Breakpoints of issue k: the ends of the scale, every player's ideal and, where audience
  * costs apply, stated position ± tolerance; sorted, unique, inside the scale. */
-static size_t issue_breaks(const en_war_frame *f, size_t k, double *out)
+static size_t issue_breaks(const en_war_frame *f, size_t k, double lo, double hi, double *out)
 {
     size_t n = 0;
-    double lo = f->low[k], hi = f->high[k];
     out[n++] = lo;
     out[n++] = hi;
     for (size_t i = 0; i < f->player_count; i++) {
@@ -264,7 +275,7 @@ static void solve_linearised(const en_war_frame *f, en_war_window_ws *ws, const 
     size_t total = 0;
     for (size_t k = 0; k < m; k++) {
         ws->break_at[k] = total;
-        total += issue_breaks(f, k, ws->breaks + total);
+        total += issue_breaks(f, k, box_lo(f, ws, k), box_hi(f, ws, k), ws->breaks + total);
     }
     ws->break_at[m] = total;
     size_t segments = total - m; /* each issue has (breaks − 1) segments */
@@ -302,9 +313,9 @@ static void solve_linearised(const en_war_frame *f, en_war_window_ws *ws, const 
             r_slope_scale = p->renewal_loss * sig * (1 - sig);
         }
         /* c_i = Σ_k g_ik(low_k) − R̃_i(low) − reservation */
-        for (size_t k = 0; k < m; k++) c += issue_value(f, p, k, f->low[k]);
+        for (size_t k = 0; k < m; k++) c += issue_value(f, p, k, box_lo(f, ws, k));
         if (r_slope_scale > 0) {
-            double y_low = renewal_logit(f, p->renewal_side, f->low);
+            double y_low = renewal_logit(f, p->renewal_side, ws->box_low ? ws->box_low : f->low);
             c -= r_at + r_slope_scale * (y_low - y_at);
         }
         ws->rhs[i] = c;
@@ -352,9 +363,9 @@ static void solve_linearised(const en_war_frame *f, en_war_window_ws *ws, const 
     }
     col = 1;
     for (size_t k = 0; k < m; k++) {
-        double x = f->low[k];
+        double x = box_lo(f, ws, k);
         for (size_t j = ws->break_at[k]; j + 1 < ws->break_at[k + 1]; j++, col++) x += ws->value[col];
-        if (x > f->high[k]) x = f->high[k];
+        if (x > box_hi(f, ws, k)) x = box_hi(f, ws, k);
         ws->x[k] = x;
     }
 }
@@ -371,7 +382,7 @@ double en_war_window(const en_war_frame *f, en_war_window_ws *ws, double *packag
         ws->cap_issues = m + 1;
     }
     if (f->player_count == 0) {
-        for (size_t k = 0; k < m; k++) package[k] = 0.5 * (f->low[k] + f->high[k]);
+        for (size_t k = 0; k < m; k++) package[k] = 0.5 * (box_lo(f, ws, k) + box_hi(f, ws, k));
         if (binding) *binding = 0;
         return HUGE_VAL;
     }
@@ -379,7 +390,7 @@ double en_war_window(const en_war_frame *f, en_war_window_ws *ws, double *packag
     for (size_t i = 0; i < f->player_count; i++)
         nonlinear |= f->players[i].renewal_loss > 0 && f->players[i].renewal_side != 0;
     /* first linearisation point: the middle of the box */
-    for (size_t k = 0; k < m; k++) ws->best[k] = 0.5 * (f->low[k] + f->high[k]);
+    for (size_t k = 0; k < m; k++) ws->best[k] = 0.5 * (box_lo(f, ws, k) + box_hi(f, ws, k));
     double best = -HUGE_VAL;
     int have = 0;
     int passes = nonlinear ? 4 : 1;
@@ -404,6 +415,17 @@ double en_war_window(const en_war_frame *f, en_war_window_ws *ws, double *packag
     for (size_t i = 0; i < f->player_count; i++)
         if (ws->best_dual[i] > top + 1e-12) top = ws->best_dual[i], who = i;
     if (binding) *binding = who;
+    return s;
+}
+
+double en_war_window_box(const en_war_frame *f, const double *box_low, const double *box_high,
+                         en_war_window_ws *ws, double *package, size_t *binding)
+{
+    for (size_t k = 0; k < f->issue_count; k++)
+        if (!(box_low[k] >= f->low[k] && box_high[k] <= f->high[k] && box_low[k] <= box_high[k])) return -HUGE_VAL;
+    ws->box_low = box_low, ws->box_high = box_high;
+    double s = en_war_window(f, ws, package, binding);
+    ws->box_low = ws->box_high = NULL;
     return s;
 }
 

@@ -53,6 +53,41 @@ static double one_issue_window(double reservation_a, double reservation_b, doubl
     return slack;
 }
 
+/* (3) the window over a sub-box (conditional packages): the one-issue window with A's
+ * reservation 0.3 and B's 0.2 has its maximin at x = 55 (x/100 − 0.3 = 0.8 − x/100), slack
+ * 0.25; over [0, 40] the best is x = 40 with min(0.1, 0.4) = 0.1; over [70, 100] x = 70 with
+ * min(0.4, 0.1) = 0.1; an empty box or one leaving the scale gives −inf and leaves the
+ * package alone. */
+static void test_window_box(void **state)
+{
+    (void)state;
+    static double low[1] = {0}, high[1] = {100}, zero[1] = {0};
+    static double ideal_a[1] = {100}, ideal_b[1] = {0}, weight[1] = {1};
+    en_war_player players[2] = {{ideal_a, weight, zero, zero, 0, 0, 0, 0.3},
+                                {ideal_b, weight, zero, zero, 0, 0, 0, 0.2}};
+    en_war_frame f = {1, low, high, zero, zero, zero, zero, -3, 4, 3, 2, players};
+    en_war_window_ws *ws = en_war_window_ws_new();
+    double x = -1;
+    assert_true(fabs(en_war_window(&f, ws, &x, NULL) - 0.25) < 1e-9);
+    assert_true(fabs(x - 55) < 1e-6);
+    double lo1[1] = {0}, hi1[1] = {40};
+    assert_true(fabs(en_war_window_box(&f, lo1, hi1, ws, &x, NULL) - 0.1) < 1e-9);
+    assert_true(fabs(x - 40) < 1e-6);
+    double lo2[1] = {70}, hi2[1] = {100};
+    size_t binding = 9;
+    assert_true(fabs(en_war_window_box(&f, lo2, hi2, ws, &x, &binding) - 0.1) < 1e-9);
+    assert_true(fabs(x - 70) < 1e-6);
+    assert_int_equal(binding, 1); /* B's demand binds at x = 70 */
+    double lo3[1] = {60}, hi3[1] = {50}, lo4[1] = {-10}, hi4[1] = {50};
+    x = 12;
+    assert_true(en_war_window_box(&f, lo3, hi3, ws, &x, NULL) == -HUGE_VAL);
+    assert_true(en_war_window_box(&f, lo4, hi4, ws, &x, NULL) == -HUGE_VAL);
+    assert_true(x == 12);
+    /* the box is forgotten after the call: the full window again */
+    assert_true(fabs(en_war_window(&f, ws, &x, NULL) - 0.25) < 1e-9);
+    en_war_window_ws_free(ws);
+}
+
 static void test_fearon_range_is_the_window(void **state)
 {
     (void)state;
@@ -451,7 +486,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fearon_range),
-        cmocka_unit_test(test_fearon_range_is_the_window),
+        cmocka_unit_test(test_window_box), cmocka_unit_test(test_fearon_range_is_the_window),
         cmocka_unit_test(test_screening),
         cmocka_unit_test(test_powell),
         cmocka_unit_test(test_gamblers_ruin),

@@ -300,6 +300,19 @@ static void test_talk_ramp(void **state)
     assert_share(share_deal_at(m, 0), 1 - exp(-37.0 / 60.0), RUNS);
     en_war_summary_free(m);
     en_scenario_free(s);
+    /* (12) tempo: at a daily step the 60-day constant is stated for a week's step, so the ramp's
+     * time constant is 60/7 days and the first day's talks hazard 1 − exp(−1 / (60/7)) = 0.110;
+     * with the switch off it stays 60 calendar days: 1 − exp(−1/60) = 0.0165 */
+    s = scenario(", p_talk_open: 1, private_info: 0, talk_ramp_days: 60", NULL, NULL, "  step_days: 1\n", NULL);
+    m = simulate(s, RUNS, 0, 0);
+    assert_share(share_deal_at(m, 0), 1 - exp(-7.0 / 60.0), RUNS);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    s = scenario(", p_talk_open: 1, private_info: 0, talk_ramp_days: 60, tempo: 0", NULL, NULL, "  step_days: 1\n", NULL);
+    m = simulate(s, RUNS, 0, 0);
+    assert_share(share_deal_at(m, 0), 1 - exp(-1.0 / 60.0), RUNS);
+    en_war_summary_free(m);
+    en_scenario_free(s);
 }
 
 /* ---- (5) ratification with memory ---- */
@@ -942,16 +955,46 @@ static void test_conditions(void **state)
         en_scenario_free(s);
     }
     /* (b) B's condition cannot be met inside the window (land >= 95 leaves A far below its
-     * value of fighting on): B refuses every deal; at step 0 every run (talks are certain)
-     * records an offer rejected by B, and no deal is ever signed. */
-    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+     * value of fighting on; bloc >= 0 holds for every package, so the piece "bloc short of 0"
+     * is empty). With the window blind to conditions (window_conditions 0) the window is open,
+     * B refuses every deal: at step 0 every run (talks are certain) records an offer rejected
+     * by B, and no deal is ever signed. With window_conditions 1 (the default) the window
+     * itself is closed at every step of every run, and no deal is signed. */
+    en_scenario *s = scenario(", p_talk_open: 1, private_info: 0, window_conditions: 0", NULL, NULL,
                               "  conditions:\n    - {actor: B, if: bloc, if_at_least: 0, then: land, then_at_least: 95}\n", NULL);
     en_war_summary *m = simulate(s, 200, 0, 0);
     assert_true(share_miss_at(m, 0, WAR_MISS_REJECTED) == 1.0);
     for (long r = 0; r < m->runs; r++) {
         assert_int_equal(m->first_deal[r], -1);
+        assert_int_equal(m->open[(size_t)r * (size_t)m->steps], 1);
         assert_int_equal(m->cause_actor[(size_t)r * (size_t)m->steps], 1); /* B */
     }
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+                 "  conditions:\n    - {actor: B, if: bloc, if_at_least: 0, then: land, then_at_least: 95}\n", NULL);
+    m = simulate(s, 200, 0, 0);
+    for (long r = 0; r < m->runs; r++) {
+        assert_int_equal(m->first_deal[r], -1);
+        for (long t = 0; t < m->steps; t++) assert_int_equal(m->open[(size_t)r * (size_t)m->steps + (size_t)t], 0);
+    }
+    en_war_summary_free(m);
+    en_scenario_free(s);
+    /* (d) the same condition with its `if` part starting at 50: the packages with bloc short of
+     * 50 meet it, and bloc weighs 1e-4 in each side's utility, so the window stays open (its
+     * slack is the unconditioned one less at most 1e-4 · 50/100 per side) */
+    s = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL,
+                 "  conditions:\n    - {actor: B, if: bloc, if_at_least: 50, then: land, then_at_least: 95}\n", NULL);
+    m = simulate(s, 50, 1, 0);
+    en_scenario *s0 = scenario(", p_talk_open: 1, private_info: 0", NULL, NULL, NULL, NULL);
+    en_war_summary *m0 = simulate(s0, 50, 1, 0);
+    for (long r = 0; r < m->runs; r++) {
+        assert_int_equal(m->open[(size_t)r * (size_t)m->steps], 1);
+        double d = (double)m0->slack[(size_t)r * (size_t)m->steps] - (double)m->slack[(size_t)r * (size_t)m->steps];
+        assert_true(d >= -1e-6 && d <= 0.5e-4 + 1e-6);
+    }
+    en_war_summary_free(m0);
+    en_scenario_free(s0);
     en_war_summary_free(m);
     en_scenario_free(s);
     /* (c) located errors */
@@ -1079,9 +1122,14 @@ static void test_front_walk(void **state)
      * default the front falls by one fort, (z_max − z_min)/forts = 0.096, every fort_days —
      * 0.096 a 7-day step at fort_days 7, 0.192 at fort_days 3.5 — and by WB-1's 0.0005 with the
      * switch off; the war is decided (B prevails) once z ≤ z_min */
-    static const char *const cases[] = {"front_walk: 1", "front_walk: 1, fort_days: 3.5", "front_walk: 0"};
-    static const double speed[] = {0.096, 0.192, 0.0005};
-    for (size_t i = 0; i < 3; i++) {
+    /* (12) tempo: at a daily step fort_days 7 is stated for a week's step, a battle a day, so the
+     * front still falls 0.096 a step; with the switch off a battle takes 7 calendar days, 0.096/7 a
+     * daily step */
+    static const char *const cases[] = {"front_walk: 1", "front_walk: 1, fort_days: 3.5", "front_walk: 0",
+                                        "front_walk: 1", "front_walk: 1, tempo: 0"};
+    static const double speed[] = {0.096, 0.192, 0.0005, 0.096, 0.096 / 7};
+    static const int step[] = {7, 7, 7, 1, 1};
+    for (size_t i = 0; i < 5; i++) {
         char params[200];
         snprintf(params, sizeof params, "jump_rate: 0, p_talk_open: 0, decisive_weight: 0, %s", cases[i]);
         char text[2048];
@@ -1099,9 +1147,10 @@ static void test_front_walk(void **state)
                  "  belligerents: [A, B]\n"
                  "  territory: land\n"
                  "  front: 0.5\n"
+                 "  step_days: %d\n"
                  "  parameters: {%s}\n"
                  "  actors: {A: {power: 0, replenish: 0}}\n",
-                 params);
+                 step[i], params);
         en_scenario *s = NULL;
         en_error err = EN_ERROR_INIT;
         assert_int_equal(en_scenario_load_buffer(text, strlen(text), "walk.yaml", NULL, &s, &err), EN_OK);
@@ -1110,7 +1159,8 @@ static void test_front_walk(void **state)
             const float *front = &m->front[(size_t)r * (size_t)m->steps];
             assert_true(fabs(front[0] - (0.5 - speed[i])) < 1e-6);
             assert_true(fabs(front[1] - (0.5 - 2 * speed[i])) < 1e-6);
-            assert_int_equal(m->decided[r], i < 2 ? 2 : 0);
+            if (i != 2 && i != 4) assert_int_equal(m->decided[r], 2);
+            if (i == 2) assert_int_equal(m->decided[r], 0);
         }
         en_war_summary_free(m);
         en_scenario_free(s);

@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""war-calibrate.py — fits the recalibration of the war layer's P(deal by) (docs/models/war.md,
+"(13) Calibration") on the development wars only (war_questions.DEV) and cross-validates it by
+leaving one war out: prints the fitted (a, b) — the defaults `calibration_a`, `calibration_b`
+of src/core/war.c — the per-fold parameters, and the Brier scores raw, calibrated in-sample and
+calibrated held-out (LOWO), beside 0.5 everywhere and the base rate.
+
+Usage: python3 scripts/war-calibrate.py ENTENTE_BINARY [--runs N] [--seed S]
+"""
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import war_questions as wq
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        sys.exit(__doc__)
+    binary, runs, seed = args[0], "2000", "1"
+    if "--runs" in args: runs = args[args.index("--runs") + 1]
+    if "--seed" in args: seed = args[args.index("--seed") + 1]
+    rows = wq.run_questions(binary, runs, seed, only=set(wq.DEV))
+    a, b = wq.fit(rows)
+    held, params = wq.lowo(rows)
+    ys = [r["answer"] for r in rows]
+    print(f"fitted on {len(rows)} questions of {len({r['scenario'] for r in rows})} development wars "
+          f"(runs {runs}, seed {seed}, floor {wq.FLOOR}): calibration_a = {a:.3f}, calibration_b = {b:.3f}")
+    print("leave-one-war-out folds (war left out: a, b):")
+    for w, (fa, fb) in sorted(params.items()):
+        print(f"  {w}: {fa:.3f}, {fb:.3f}")
+    print(f"Brier: raw {wq.brier(zip([r['p'] for r in rows], ys)):.3f}, "
+          f"calibrated in-sample {wq.brier(zip([wq.recalibrate(r['p'], a, b) for r in rows], ys)):.3f}, "
+          f"calibrated held-out (LOWO) {wq.brier(zip(held, ys)):.3f}, "
+          f"0.5 everywhere {wq.brier(zip([0.5] * len(ys), ys)):.3f}, "
+          f"base rate {wq.brier(zip([r['base'] for r in rows], ys)):.3f}")
+
+main()
