@@ -37,11 +37,11 @@
 
 #define FX_GAIN_MIN EXA_GAIN_MIN /* §5 step 6 (exchange_arith.h) */
 #define FX_DEAD (-HUGE_VAL) /* gain slot of an executed or invalid candidate (gains are ≥ 0) */
-/* Up to this many candidates in a round, the selection is a scan of the gains and an
- * execution finds the candidates it touches by a scan of their keys (both over contiguous
- * arrays, 4 or 8 candidates a step with AVX2); above it, a tournament tree and index lists,
- * whose cost per execution does not grow with the round's candidate count. Both ways choose
- * and recompute the same candidates. */
+/* Up to this many candidates in a round, the selection is a scan of the contiguous gains (4
+ * candidates a step with AVX2) and an execution finds the candidates it touches as a union of
+ * bit sets (64 candidates a word); above it, a tournament tree and index lists, whose cost per
+ * execution does not grow with the round's candidate count. Both ways choose and recompute the
+ * same candidates. */
 #define FX_FLAT_MAX 256
 /* The key arrays and the gains are padded to a multiple of this many entries. */
 #define FX_PAD 8
@@ -98,6 +98,11 @@ struct fx_state {
     double *gain;
     uint32_t *key;
     size_t soa_capacity;
+    /* Small rounds: per actor × issue, the set of candidates with a side that supplies it
+     * (sup_set) or demands it (dem_set), `words` 64-bit words each, and the set of live
+     * candidates: an execution's candidates are the union of four sets with the live ones. */
+    uint64_t *sup_set, *dem_set, *live_set;
+    size_t words, set_capacity;
     int flat;        /* the round's candidate count is at most flat_max */
     size_t flat_max; /* FX_FLAT_MAX unless a test asks otherwise (fx_set_flat_max) */
     double *tree; /* tournament tree: leaves at [leaves + e] */
@@ -169,6 +174,9 @@ void fx_state_free(fx_state *st)
     en_free(st->cand);
     en_free(st->gain);
     en_free(st->key);
+    en_free(st->sup_set);
+    en_free(st->dem_set);
+    en_free(st->live_set);
     en_free(st->tree);
     en_free(st->sup_start);
     en_free(st->dem_start);
@@ -571,17 +579,42 @@ static inline __attribute__((always_inline)) void soa_build(fx_state *st)
         sup0[e] = sup1[e] = dem0[e] = dem1[e] = FX_NO_KEY;
     }
     st->flat = count <= st->flat_max;
-    if (st->flat && count + 1 > st->list_capacity) {
-        /* the scan's output; the index lists are not built */
+    if (!st->flat) return;
+    if (count + 1 > st->list_capacity) {
+        /* the execution's candidates; the index lists are not built */
         st->list_capacity = 2 * (count + 1);
         st->scratch = en_xrealloc(st->scratch, st->list_capacity * sizeof *st->scratch);
+    }
+    size_t words = (count + 63) / 64, nm = st->n * m;
+    if (words == 0) words = 1;
+    if (nm * words > st->set_capacity) {
+        st->set_capacity = nm * words;
+        en_free(st->sup_set);
+        en_free(st->dem_set);
+        st->sup_set = en_xmalloc(st->set_capacity * sizeof *st->sup_set);
+        st->dem_set = en_xmalloc(st->set_capacity * sizeof *st->dem_set);
+        en_free(st->live_set);
+        st->live_set = en_xmalloc((st->set_capacity / nm + 1) * sizeof *st->live_set);
+    }
+    st->words = words;
+    memset(st->sup_set, 0, nm * words * sizeof *st->sup_set);
+    memset(st->dem_set, 0, nm * words * sizeof *st->dem_set);
+    memset(st->live_set, 0, words * sizeof *st->live_set);
+    for (size_t e = 0; e < count; e++) {
+        size_t w = e / 64;
+        uint64_t bit = (uint64_t)1 << (e % 64);
+        st->sup_set[sup0[e] * words + w] |= bit;
+        st->sup_set[sup1[e] * words + w] |= bit;
+        st->dem_set[dem0[e] * words + w] |= bit;
+        st->dem_set[dem1[e] * words + w] |= bit;
+        st->live_set[w] |= bit;
     }
 }
 
 /* ---- selection (§7, §12.1): the first generated among the live candidates with gain ≥
  * best − tol; -1 if none ---- */
 
-/* Scalar scans of the gains (the flat way without AVX2). The maximum is exact, so every way
+/* The scalar scan of the gains (small rounds without AVX2). The maximum is exact, so every way
  * of forming it gives the same threshold. */
 static long select_flat_generic(const double *gain, size_t count, double tol)
 {
@@ -595,27 +628,10 @@ static long select_flat_generic(const double *gain, size_t count, double tol)
     return -1;
 }
 
-/* The scalar scan of the keys: the live candidates that one of an execution's four keys
- * touches (§7.3: a side supplying k_sa or k_sb, or demanding k_db or k_da), in generation
- * order. Returns their count. */
-static size_t scan_keys_generic(const uint32_t *key, size_t cap, const double *gain, size_t count,
-                                uint32_t k_sa, uint32_t k_sb, uint32_t k_db, uint32_t k_da,
-                                unsigned *out)
-{
-    const uint32_t *sup0 = key, *sup1 = key + cap, *dem0 = key + 2 * cap, *dem1 = key + 3 * cap;
-    size_t n = 0;
-    for (size_t e = 0; e < count; e++) {
-        int hit = (sup0[e] == k_sa) | (sup0[e] == k_sb) | (sup1[e] == k_sa) | (sup1[e] == k_sb) |
-                  (dem0[e] == k_db) | (dem0[e] == k_da) | (dem1[e] == k_db) | (dem1[e] == k_da);
-        if (hit && gain[e] != FX_DEAD) out[n++] = (unsigned)e;
-    }
-    return n;
-}
-
 #ifdef FX_AVX2
-/* The same scans, four gains or eight keys a step (the arrays are padded to FX_PAD with dead
- * gains and keys that match nothing). _mm256_max_pd and the comparisons are exact, and no gain
- * is NaN, so the answers are the scalar scans' answers. */
+/* The same scans, four gains a step (the gains are padded to FX_PAD with dead ones).
+ * _mm256_max_pd and the comparison are exact, and no gain is NaN, so the answer is the scalar
+ * scan's answer. */
 __attribute__((target("avx2"))) static long select_flat_avx2(const double *gain, size_t count,
                                                               double tol)
 {
@@ -632,33 +648,6 @@ __attribute__((target("avx2"))) static long select_flat_avx2(const double *gain,
     return -1;
 }
 
-__attribute__((target("avx2"))) static size_t
-scan_keys_avx2(const uint32_t *key, size_t cap, const double *gain, size_t count, uint32_t k_sa,
-               uint32_t k_sb, uint32_t k_db, uint32_t k_da, unsigned *out)
-{
-    const uint32_t *sup0 = key, *sup1 = key + cap, *dem0 = key + 2 * cap, *dem1 = key + 3 * cap;
-    const __m256i sa = _mm256_set1_epi32((int)k_sa), sb = _mm256_set1_epi32((int)k_sb);
-    const __m256i db = _mm256_set1_epi32((int)k_db), da = _mm256_set1_epi32((int)k_da);
-    size_t n = 0;
-    for (size_t e = 0; e < count; e += 8) {
-        __m256i s0 = _mm256_loadu_si256((const __m256i *)(sup0 + e));
-        __m256i s1 = _mm256_loadu_si256((const __m256i *)(sup1 + e));
-        __m256i d0 = _mm256_loadu_si256((const __m256i *)(dem0 + e));
-        __m256i d1 = _mm256_loadu_si256((const __m256i *)(dem1 + e));
-        __m256i hit = _mm256_or_si256(
-            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(s0, sa), _mm256_cmpeq_epi32(s0, sb)),
-                            _mm256_or_si256(_mm256_cmpeq_epi32(s1, sa), _mm256_cmpeq_epi32(s1, sb))),
-            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(d0, db), _mm256_cmpeq_epi32(d0, da)),
-                            _mm256_or_si256(_mm256_cmpeq_epi32(d1, db), _mm256_cmpeq_epi32(d1, da))));
-        unsigned mask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(hit));
-        while (mask) {
-            size_t k = e + (size_t)__builtin_ctz(mask);
-            mask &= mask - 1;
-            if (gain[k] != FX_DEAD) out[n++] = (unsigned)k;
-        }
-    }
-    return n;
-}
 #endif
 
 /* The tournament tree of the gains (rounds above FX_FLAT_MAX candidates): the root is the
@@ -682,7 +671,10 @@ static inline __attribute__((always_inline)) void tree_build(fx_state *st)
 static inline __attribute__((always_inline)) void gain_set(fx_state *st, size_t e, double value)
 {
     st->gain[e] = value;
-    if (st->flat) return;
+    if (st->flat) {
+        if (value == FX_DEAD) st->live_set[e / 64] &= ~((uint64_t)1 << (e % 64));
+        return;
+    }
     double *t = st->tree;
     size_t k = st->leaves + e;
     t[k] = value;
@@ -733,7 +725,7 @@ static inline __attribute__((always_inline)) size_t collect(fx_state *st, const 
 }
 
 static inline __attribute__((always_inline)) void execute(fx_state *st, const ex_options *o,
-                                                          size_t chosen, int avx2)
+                                                          size_t chosen)
 {
     size_t m = st->m, cap = st->soa_capacity;
     const fx_cand *X = &st->cand[chosen];
@@ -746,14 +738,18 @@ static inline __attribute__((always_inline)) void execute(fx_state *st, const ex
     st->cur[k_sb] = y_beta;
     size_t count = 0;
     if (st->flat) {
-#ifdef FX_AVX2
-        if (avx2)
-            count = scan_keys_avx2(st->key, cap, st->gain, st->cand_count, (uint32_t)k_sa,
-                                   (uint32_t)k_sb, (uint32_t)k_db, (uint32_t)k_da, st->scratch);
-        else
-#endif
-            count = scan_keys_generic(st->key, cap, st->gain, st->cand_count, (uint32_t)k_sa,
-                                      (uint32_t)k_sb, (uint32_t)k_db, (uint32_t)k_da, st->scratch);
+        /* the live candidates with a side supplying k_sa or k_sb or demanding k_db or k_da,
+         * in generation order */
+        size_t words = st->words;
+        const uint64_t *a = st->sup_set + k_sa * words, *b = st->sup_set + k_sb * words;
+        const uint64_t *c = st->dem_set + k_db * words, *d = st->dem_set + k_da * words;
+        for (size_t w = 0; w < words; w++) {
+            uint64_t bits = (a[w] | b[w] | c[w] | d[w]) & st->live_set[w];
+            while (bits) {
+                st->scratch[count++] = (unsigned)(w * 64 + (size_t)__builtin_ctzll(bits));
+                bits &= bits - 1;
+            }
+        }
     } else {
         st->visit++;
         count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sa, count);
@@ -761,7 +757,6 @@ static inline __attribute__((always_inline)) void execute(fx_state *st, const ex
         count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_db, count);
         count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_da, count);
     }
-    (void)avx2;
     const uint32_t *sup0 = st->key, *dem0 = st->key + 2 * cap;
     const uint32_t *sup1 = st->key + cap, *dem1 = st->key + 3 * cap;
     for (size_t e = 0; e < count; e++) {
@@ -801,7 +796,7 @@ static inline __attribute__((always_inline)) void execute(fx_state *st, const ex
     }
 }
 
-/* One round; `avx2` (a constant after inlining) picks the scans' AVX2 forms. */
+/* One round; `avx2` (a constant after inlining) picks the AVX2 form of the gain scan. */
 static inline __attribute__((always_inline)) void round_body(fx_state *st, const ex_options *o,
                                                              int avx2)
 {
@@ -829,7 +824,7 @@ static inline __attribute__((always_inline)) void round_body(fx_state *st, const
         if (k < 0) break;
         gain_set(st, (size_t)k, FX_DEAD);
         st->realized[st->realized_count++] = (size_t)k;
-        execute(st, o, (size_t)k, avx2);
+        execute(st, o, (size_t)k);
     }
     /* §8: voting positions become new positions, in execution order. */
     memcpy(st->next, st->x, nm * sizeof *st->next);
