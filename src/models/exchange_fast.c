@@ -88,7 +88,11 @@ typedef struct fx_cand {
 
 struct fx_state {
     size_t n, m;
-    unsigned char *present, *right;
+    unsigned char *present;
+    /* issue × actor (issue-major, so a pair of issues reads two contiguous rows): 0 if the
+     * actor is absent or has salience 0 on the issue (§1.4: no pair with it is generated),
+     * else 1 + (the actor is LEFT of, i.e. at or below, the round's outcome) */
+    unsigned char *code;
     double *x, *s, *c, *cs, *W, *S0, *cur, *next;
     fx_cand *cand;
     size_t cand_count, cand_capacity;
@@ -131,7 +135,7 @@ fx_state *fx_state_new(const ex_input *in)
     st->flat_max = FX_FLAT_MAX;
     st->present = en_xmalloc(nm);
     memcpy(st->present, in->present, nm);
-    st->right = en_xcalloc(nm, 1);
+    st->code = en_xcalloc(nm, 1);
     st->x = en_xcalloc(nm, sizeof *st->x);
     st->s = en_xcalloc(nm, sizeof *st->s);
     st->c = en_xcalloc(nm, sizeof *st->c);
@@ -162,7 +166,7 @@ void fx_state_free(fx_state *st)
 {
     if (!st) return;
     en_free(st->present);
-    en_free(st->right);
+    en_free(st->code);
     en_free(st->x);
     en_free(st->s);
     en_free(st->c);
@@ -489,14 +493,15 @@ static inline __attribute__((always_inline)) void generate(fx_state *st, double 
     for (size_t p = 0; p < m; p++) {
         for (size_t q = p + 1; q < m; q++) {
             memset(count, 0, sizeof count);
+            const unsigned char *cp = st->code + p * n, *cq = st->code + q * n;
             for (size_t a = 0; a < n; a++) {
-                if (!st->present[a * m + p] || !st->present[a * m + q]) continue;
-                /* §1.4: every pair with this actor would be skipped (add_candidate's first
-                 * test); leaving it out of the groups skips them without visiting them, and
-                 * the candidates kept come in the same order. */
-                if (!(st->s[a * m + p] > 0 && st->s[a * m + q] > 0)) continue;
-                int rp = st->right[a * m + p], rq = st->right[a * m + q];
-                int g = rp && rq ? 0 : !rp && rq ? 1 : rp && !rq ? 2 : 3;
+                /* §1.4: every pair with an absent actor or a zero salience would be skipped
+                 * (add_candidate's first test); leaving it out of the groups skips them
+                 * without visiting them, and the candidates kept come in the same order. */
+                if (!(cp[a] && cq[a])) continue;
+                /* group 0: right on both; 1: left on p, right on q; 2: right on p, left on
+                 * q; 3: left on both */
+                unsigned g = (unsigned)(cp[a] - 1) + 2u * (unsigned)(cq[a] - 1);
                 group[g][count[g]++] = (int)a;
             }
             for (size_t x = 0; x < count[0]; x++)
@@ -807,7 +812,11 @@ static inline __attribute__((always_inline)) void round_body(fx_state *st, const
         for (size_t a = 0; a < n; a++)
             if (st->present[a * m + d]) sum += st->cs[a * m + d] * st->x[a * m + d];
         st->S0[d] = sum;
-        for (size_t a = 0; a < n; a++) st->right[a * m + d] = !(st->x[a * m + d] <= O);
+        for (size_t a = 0; a < n; a++) {
+            size_t k = a * m + d;
+            int usable = st->present[k] && st->s[k] > 0;
+            st->code[d * n + a] = (unsigned char)(usable ? 1 + (st->x[k] <= O) : 0);
+        }
     }
     memcpy(st->cur, st->x, nm * sizeof *st->cur);
     st->arena_count = 0;
