@@ -59,8 +59,15 @@ typedef struct fx_side {
     unsigned char h_any, h_pos, h_neg;
 } fx_side;
 
+/* An update map, and the sum that the overshoot check of its one user (the side supplying
+ * the map's issue) starts from: S0 of the issue plus the terms of the entries of other actors,
+ * in entry order, and whether the user has an entry. Kept as entries come and go: an appended
+ * entry adds its term last, as the sum over the entries would; a changed entry of another
+ * actor has the sum formed again from the start. */
 typedef struct fx_umap {
+    double prefix;
     unsigned offset, count, capacity;
+    unsigned char in_u;
 } fx_umap;
 
 /* An entry of an update map on issue d: the actor's position and its term
@@ -240,7 +247,18 @@ static double whatif(const fx_state *st, int d, const fx_umap *U, int actor, dou
     return sum / st->W[d];
 }
 
-static inline __attribute__((always_inline)) void umap_merge(fx_state *st, fx_umap *U, int d, int actor, double y, double s0)
+/* The sum of the map's user `owner` (fx_umap) formed from the start. */
+static inline __attribute__((always_inline)) void umap_prefix(const fx_state *st, fx_umap *U,
+                                                              int d, int owner)
+{
+    double sum = st->S0[d];
+    const fx_entry *items = U->count ? st->arena + U->offset : NULL;
+    for (unsigned k = 0; k < U->count; k++)
+        if (items[k].actor != owner) sum += items[k].term;
+    U->prefix = sum;
+}
+
+static inline __attribute__((always_inline)) void umap_merge(fx_state *st, fx_umap *U, int d, int actor, double y, double s0, int owner)
 {
     fx_entry *items = U->count ? st->arena + U->offset : NULL;
     size_t idx = (size_t)actor * st->m + (size_t)d;
@@ -250,6 +268,7 @@ static inline __attribute__((always_inline)) void umap_merge(fx_state *st, fx_um
         double value = s0 <= cur ? fmin(cur, y) : fmax(cur, y);
         items[k].value = value;
         items[k].term = st->cs[idx] * (value - st->x[idx]);
+        if (actor != owner) umap_prefix(st, U, d, owner);
         return;
     }
     if (U->count == U->capacity) {
@@ -270,6 +289,8 @@ static inline __attribute__((always_inline)) void umap_merge(fx_state *st, fx_um
     items[U->count].value = y;
     items[U->count].term = st->cs[idx] * (y - st->x[idx]);
     U->count++;
+    if (actor == owner) U->in_u = 1;
+    else U->prefix += items[U->count - 1].term;
 }
 
 static inline __attribute__((always_inline)) void hist_commit(fx_side *S)
@@ -291,25 +312,6 @@ static inline __attribute__((always_inline)) void set_move(fx_side *S, double mo
     S->y = exa_voting(S->X, move);
 }
 
-/* The sum Σ c·s·x of issue d over round-start positions with U applied, leaving out `actor`'s
- * own entry (*in_u: whether it has one). whatif() adds the actor's term last, so the what-if
- * outcomes n0 and n1 of §6 share this prefix bit for bit. */
-static inline __attribute__((always_inline)) double prefix_without(const fx_state *st, int d, const fx_umap *U, int actor, int *in_u)
-{
-    double sum = st->S0[d];
-    *in_u = 0;
-    const fx_entry *items = U->count ? st->arena + U->offset : NULL;
-    for (unsigned k = 0; k < U->count; k++) {
-        int a = items[k].actor;
-        if (a == actor) {
-            *in_u = 1;
-            continue;
-        }
-        sum += items[k].term;
-    }
-    return sum;
-}
-
 /* §6 with side a as supplier; 0 when the knife edge (§12.2) stops the exchange, 2 when the
  * moves were cut back, 1 when they stand as they were. n0, n1 and
  * n0' are whatif() of the reference, formed from one pass over U: the same sums in the same
@@ -322,12 +324,13 @@ static inline __attribute__((always_inline)) int overshoot(const fx_state *st, d
     double t = O->D;
     double Wa = A->W_sup;
     double n0, n1, n0p;
-    int in_u = 0;
+    int in_u = Ua->in_u;
     if (Wa == 0) {
         n0 = n1 = 0;
     } else {
-        /* st->cs and st->x at (actor, supply issue), copied into the side */
-        double prefix = prefix_without(st, da, Ua, A->actor, &in_u);
+        /* st->cs and st->x at (actor, supply issue), copied into the side; the sum over the
+         * map without the actor's own entry, which the what-if outcome adds last */
+        double prefix = Ua->prefix;
         n0 = (prefix + A->cs_sup * (A->X - A->start)) / Wa;
         n1 = (prefix + A->cs_sup * (A->y - A->start)) / Wa;
     }
@@ -474,6 +477,8 @@ static inline __attribute__((always_inline)) void add_candidate(fx_state *st, do
     E->q = q;
     E->gain = 0;
     memset(E->U, 0, sizeof E->U);
+    E->U[0].prefix = st->S0[p];
+    E->U[1].prefix = st->S0[q];
     init_side(st, &E->side[0], i, q, p);
     init_side(st, &E->side[1], j, p, q);
     set_move(&E->side[0], mi);
@@ -787,11 +792,14 @@ static inline __attribute__((always_inline)) void execute(fx_state *st, const ex
          * different actors, so at most one side demands each key). */
         int q_map_changed = 0; /* U[1], the map of side 0's supply issue q */
         if (dem0[k] == k_db || dem1[k] == k_db) {
-            umap_merge(st, umap_of(E, qx), qx, alpha, y_alpha, start_alpha);
+            /* the map of qx; its user is the side supplying qx */
+            umap_merge(st, umap_of(E, qx), qx, alpha, y_alpha, start_alpha,
+                       E->side[qx == E->q ? 0 : 1].actor);
             q_map_changed |= qx != E->p;
         }
         if (dem0[k] == k_da || dem1[k] == k_da) {
-            umap_merge(st, umap_of(E, px), px, beta, y_beta, start_beta);
+            umap_merge(st, umap_of(E, px), px, beta, y_beta, start_beta,
+                       E->side[px == E->q ? 0 : 1].actor);
             q_map_changed |= px != E->p;
         }
         /* Every collected candidate matched one of the four keys: it is recomputed. */
