@@ -122,7 +122,7 @@ struct fx_state {
      * dead entries are dropped */
     size_t *sup_start, *dem_start, *sup_fill, *dem_fill;
     unsigned *sup_list, *dem_list, *stamp, *scratch;
-    size_t list_capacity;
+    size_t list_capacity, scratch_capacity; /* of the index lists, of scratch */
     unsigned visit;
     fx_entry *arena;
     size_t arena_count, arena_capacity;
@@ -542,7 +542,10 @@ static inline __attribute__((always_inline)) void build_index(fx_state *st)
         st->list_capacity = 2 * (2 * count + 1);
         st->sup_list = en_xrealloc(st->sup_list, st->list_capacity * sizeof *st->sup_list);
         st->dem_list = en_xrealloc(st->dem_list, st->list_capacity * sizeof *st->dem_list);
-        st->scratch = en_xrealloc(st->scratch, st->list_capacity * sizeof *st->scratch);
+    }
+    if (2 * count + 1 > st->scratch_capacity) {
+        st->scratch_capacity = 2 * (2 * count + 1);
+        st->scratch = en_xrealloc(st->scratch, st->scratch_capacity * sizeof *st->scratch);
     }
     memcpy(st->sup_fill, st->sup_start, nm * sizeof *st->sup_fill);
     memcpy(st->dem_fill, st->dem_start, nm * sizeof *st->dem_fill);
@@ -590,10 +593,10 @@ static inline __attribute__((always_inline)) void soa_build(fx_state *st)
     }
     st->flat = count <= st->flat_max;
     if (!st->flat) return;
-    if (count + 1 > st->list_capacity) {
+    if (count + 1 > st->scratch_capacity) {
         /* the execution's candidates; the index lists are not built */
-        st->list_capacity = 2 * (count + 1);
-        st->scratch = en_xrealloc(st->scratch, st->list_capacity * sizeof *st->scratch);
+        st->scratch_capacity = 2 * (count + 1);
+        st->scratch = en_xrealloc(st->scratch, st->scratch_capacity * sizeof *st->scratch);
     }
     size_t words = (count + 63) / 64, nm = st->n * m;
     if (words == 0) words = 1;

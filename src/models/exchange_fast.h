@@ -32,7 +32,9 @@ void fx_state_free(fx_state *state);
  * rng and threads are not used). Afterwards fx_positions holds what ex_positions holds after
  * ex_round on the same input and options, bit for bit.
  * Time complexity: O(m²·n + C·log C + R·A·log C) for C candidates, R executions and A
- * candidates affected per execution (about n²·m²/16 candidates with balanced sides). */
+ * candidates affected per execution (about n²·m²/16 candidates with balanced sides); in a
+ * round of at most 256 candidates O(m²·n + n·m·C/64 + R·(C + A)), the selection and the
+ * search being scans. */
 void fx_round(fx_state *state, const ex_options *options);
 
 /* fx_round with the round's AVX2 build (avx2 nonzero; only where fx_avx2_available says the

@@ -132,11 +132,12 @@ static void tie_windows_and_knife_edge(void **state)
 }
 
 /* The round's builds and selection structures against each other: the baseline build with
- * the scans (small rounds), with the tournament tree and index lists (forced), and the AVX2
- * build both ways where the CPU has it, on random problems large enough that the candidate
- * counts fall on every remainder modulo the vector widths (the scans' tails). Every position
- * must be the same bits after every round; the reference comparison above covers the build
- * that fx_round picks. */
+ * the scans and bit sets (small rounds), with the tournament tree and index lists (forced),
+ * and switching between the two from round to round (a limit of 24 candidates), and the AVX2
+ * build the same three ways where the CPU has it, on random problems large enough that the
+ * candidate counts fall on every remainder modulo the vector widths (the scans' tails). Every
+ * position must be the same bits after every round; the reference comparison above covers the
+ * build that fx_round picks. */
 static void simd_and_scalar_agree(void **state)
 {
     (void)state;
@@ -146,8 +147,9 @@ static void simd_and_scalar_agree(void **state)
     ex_options_default(&o);
     o.threads = 1;
     int avx2 = fx_avx2_available();
-    static const size_t flat[] = {(size_t)-1, 0};
+    static const size_t flat[] = {(size_t)-1, 0, 24};
     unsigned remainders = 0; /* bit c % 8 of every candidate count seen */
+    int small = 0, large = 0;  /* rounds on either side of the switching variant's limit */
     for (int t = 0; t < 160; t++) {
         problem p = random_problem(r);
         if (t % 2) {
@@ -169,17 +171,19 @@ static void simd_and_scalar_agree(void **state)
         }
         o.tie_tol = t % 3 == 0 ? 0.5 : t % 3 == 1 ? 0 : 1e-9;
         ex_input in = {p.n, p.m, p.present, p.x, p.s, p.c};
-        fx_state *runs[4];
-        int variants = avx2 ? 4 : 2;
+        fx_state *runs[6];
+        int variants = avx2 ? 6 : 3;
         for (int v = 0; v < variants; v++) {
             runs[v] = fx_state_new(&in);
             assert_non_null(runs[v]);
-            fx_set_flat_max(runs[v], flat[v % 2]);
+            fx_set_flat_max(runs[v], flat[v % 3]);
         }
         size_t nm = p.n * p.m;
         for (int round = 0; round < 5; round++) {
-            for (int v = 0; v < variants; v++) fx_round_as(runs[v], &o, v >= 2);
+            for (int v = 0; v < variants; v++) fx_round_as(runs[v], &o, v >= 3);
             remainders |= 1u << (fx_candidate_count(runs[0]) % 8);
+            small |= fx_candidate_count(runs[0]) <= flat[2];
+            large |= fx_candidate_count(runs[0]) > flat[2];
             const double *a = fx_positions(runs[0]);
             for (int v = 1; v < variants; v++) {
                 assert_int_equal(fx_candidate_count(runs[v]), fx_candidate_count(runs[0]));
@@ -195,6 +199,7 @@ static void simd_and_scalar_agree(void **state)
     }
     /* Every tail length of the 8-wide key scan (and so of the 4-wide gain scan) occurred. */
     assert_int_equal(remainders, 0xffu);
+    assert_true(small && large);
     gsl_rng_free(r);
 }
 
