@@ -30,6 +30,7 @@
 #include "analysis/guarded.h"
 #include "core/oom.h"
 #include "core/util.h"
+#include "models/ensemble.h"
 #include "models/model.h"
 #include "models/params.h"
 
@@ -225,6 +226,15 @@ static void *draw_worker(void *data)
     fc_frame frame;
     fc_frame_init(&frame, base, NULL, c->o->audience_cost);
     fc_lp *lp = fc_lp_new();
+    /* The default forecaster's draws skip en_run (parameter set, result): its forecasts come
+     * straight from en_ensemble_forecast_direct, the same bits. The per-draw seed is not among
+     * the parameter values it reads. A draw it declines goes through en_run. */
+    en_param_values *direct = NULL;
+    if (c->model == en_model_find("ensemble")) {
+        en_error err = EN_ERROR_INIT;
+        if (en_param_values_build(c->model, c->params, &direct, &err) != EN_OK) direct = NULL;
+        en_error_clear(&err);
+    }
     for (;;) {
         pthread_mutex_lock(&c->lock);
         size_t block = c->next_block++;
@@ -255,15 +265,18 @@ static void *draw_worker(void *data)
                 pthread_mutex_unlock(&c->lock);
                 continue;
             }
-            en_params *params = en_params_copy(c->params);
-            char seed_text[32];
-            snprintf(seed_text, sizeof seed_text, "%llu",
-                     (unsigned long long)(en_mc_mix64(c->o->seed ^ en_mc_mix64(d + 1)) >> 11));
-            en_params_set(params, "seed", seed_text, NULL);
-            en_error err = EN_ERROR_INIT;
             double *f = c->forecast + d * ni;
-            en_status st = run_model(c->model, eff, params, f, &err);
-            en_params_free(params);
+            en_status st = EN_OK;
+            en_error err = EN_ERROR_INIT;
+            if (!direct || !en_ensemble_forecast_direct(eff, direct, f)) {
+                en_params *params = en_params_copy(c->params);
+                char seed_text[32];
+                snprintf(seed_text, sizeof seed_text, "%llu",
+                         (unsigned long long)(en_mc_mix64(c->o->seed ^ en_mc_mix64(d + 1)) >> 11));
+                en_params_set(params, "seed", seed_text, NULL);
+                st = run_model(c->model, eff, params, f, &err);
+                en_params_free(params);
+            }
             int missing = 0;
             for (size_t k = 0; k < ni; k++) missing |= isnan(f[k]);
             if (st != EN_OK || missing) {
@@ -295,6 +308,7 @@ static void *draw_worker(void *data)
         }
         if (c->progress) progress_add(c->progress, last - first);
     }
+    en_param_values_free(direct);
     fc_lp_free(lp);
     fc_frame_free(&frame);
     en_free(preference);

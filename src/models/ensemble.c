@@ -14,6 +14,7 @@
  * forecast is the procedural part alone (result extra `exchange_refused` says why). docs/models/ensemble.md has the details.
  * Time complexity: one exchange run plus O(n log n) per issue.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +139,48 @@ static en_status ensemble_run(const en_scenario *s, const en_param_values *param
     en_free(x);
     en_free(exchange);
     return st;
+}
+
+int en_ensemble_forecast_direct(const en_scenario *s, const en_param_values *params,
+                                double *forecast)
+{
+    /* ensemble_run's arithmetic, issue by issue, without the result */
+    double lambda = en_param_number(params, "weight_exchange");
+    en_procedural_weights k;
+    en_procedural_weights_read(params, &k);
+    size_t ni = s->issue_count, na = s->actor_count;
+    double *exchange = en_xcalloc(ni ? ni : 1, sizeof *exchange);
+    if (lambda > 0) {
+        en_error exchange_err = EN_ERROR_INIT;
+        if (en_ensemble_exchange_path(s, en_param_choice(params, "exchange_path"), exchange,
+                                      &exchange_err) != EN_OK)
+            lambda = 0;
+        en_error_clear(&exchange_err);
+    }
+    /* en_run's check of the result (every forecast, and the mean, median and positions of the
+     * one round of positions, finite): a draw that fails it goes through en_run, which says why */
+    double *x = en_xmalloc((na ? na : 1) * sizeof *x), *w = en_xmalloc((na ? na : 1) * sizeof *w);
+    int finite = 1;
+    for (size_t issue = 0; issue < ni && finite; issue++) {
+        size_t n = 0;
+        for (size_t a = 0; a < na; a++) {
+            if (!s->actors[a].stances[issue].present) continue;
+            x[n] = s->actors[a].stances[issue].position.value;
+            w[n] = en_scenario_weight(s, a, issue);
+            finite &= isfinite(x[n]) != 0;
+            n++;
+        }
+        finite &= isfinite(en_weighted_mean(x, w, n)) && isfinite(en_weighted_median(x, w, n));
+        double procedural = en_procedural_forecast(s, issue, &k);
+        double f = lambda > 0 ? (1 - lambda) * procedural + lambda * exchange[issue] : procedural;
+        if (n == 0) f = procedural;
+        finite &= isfinite(f) != 0;
+        forecast[issue] = f;
+    }
+    en_free(x);
+    en_free(w);
+    en_free(exchange);
+    return finite;
 }
 
 static const en_param_def ensemble_params[] = {

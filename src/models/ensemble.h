@@ -23,4 +23,12 @@ en_status en_ensemble_exchange(const en_scenario *scenario, double *forecast, en
 en_status en_ensemble_exchange_path(const en_scenario *scenario, const char *path,
                                     double *forecast, en_error *err);
 
+/* The ensemble's forecast on every issue of `scenario` (forecast[issue_count]), as en_run of
+ * the ensemble with these parameter values gives it, the same bits, without building a result
+ * (the Monte Carlo draws of `entente forecast`). Returns 0 (forecast unusable) where en_run
+ * would fail its check of non-finite values; the caller then runs en_run for the error.
+ * Time complexity: that of the exchange model's run plus O(A × I) and the procedural part. */
+int en_ensemble_forecast_direct(const en_scenario *scenario, const en_param_values *params,
+                                double *forecast);
+
 #endif

@@ -24,14 +24,28 @@
 #include "models/exchange_arith.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+#define FX_AVX2 1
+#endif
 
 #include "core/util.h"
 
 #define FX_GAIN_MIN EXA_GAIN_MIN /* §5 step 6 (exchange_arith.h) */
-#define FX_DEAD (-HUGE_VAL) /* tree value of an executed or invalid candidate (gains are ≥ 0) */
+#define FX_DEAD (-HUGE_VAL) /* gain slot of an executed or invalid candidate (gains are ≥ 0) */
+/* Up to this many candidates in a round, the selection is a scan of the contiguous gains (4
+ * candidates a step with AVX2) and an execution finds the candidates it touches as a union of
+ * bit sets (64 candidates a word); above it, a tournament tree and index lists, whose cost per
+ * execution does not grow with the round's candidate count. Both ways choose and recompute the
+ * same candidates. */
+#define FX_FLAT_MAX 256
+/* The key arrays and the gains are padded to a multiple of this many entries. */
+#define FX_PAD 8
+#define FX_NO_KEY UINT32_MAX /* padding key: matches no actor × issue (n·m < 2^31) */
 
 typedef struct fx_side {
     double X;                   /* current position on the supply issue */
@@ -45,8 +59,15 @@ typedef struct fx_side {
     unsigned char h_any, h_pos, h_neg;
 } fx_side;
 
+/* An update map, and the sum that the overshoot check of its one user (the side supplying
+ * the map's issue) starts from: S0 of the issue plus the terms of the entries of other actors,
+ * in entry order, and whether the user has an entry. Kept as entries come and go: an appended
+ * entry adds its term last, as the sum over the entries would; a changed entry of another
+ * actor has the sum formed again from the start. */
 typedef struct fx_umap {
+    double prefix;
     unsigned offset, count, capacity;
+    unsigned char in_u;
 } fx_umap;
 
 /* An entry of an update map on issue d: the actor's position and its term
@@ -74,17 +95,34 @@ typedef struct fx_cand {
 
 struct fx_state {
     size_t n, m;
-    unsigned char *present, *right;
+    unsigned char *present;
+    /* issue × actor (issue-major, so a pair of issues reads two contiguous rows): 0 if the
+     * actor is absent or has salience 0 on the issue (§1.4: no pair with it is generated),
+     * else 1 + (the actor is LEFT of, i.e. at or below, the round's outcome) */
+    unsigned char *code;
     double *x, *s, *c, *cs, *W, *S0, *cur, *next;
     fx_cand *cand;
     size_t cand_count, cand_capacity;
+    /* Structure of arrays over the candidates, padded to FX_PAD: the gain of each (FX_DEAD once
+     * executed or invalid), and the keys actor·m + issue of side 0's and side 1's supply issue
+     * and of their demand issues (key + 0, 1, 2, 3 × soa_capacity). */
+    double *gain;
+    uint32_t *key;
+    size_t soa_capacity;
+    /* Small rounds: per actor × issue, the set of candidates with a side that supplies it
+     * (sup_set) or demands it (dem_set), `words` 64-bit words each, and the set of live
+     * candidates: an execution's candidates are the union of four sets with the live ones. */
+    uint64_t *sup_set, *dem_set, *live_set;
+    size_t words, set_capacity;
+    int flat;        /* the round's candidate count is at most flat_max */
+    size_t flat_max; /* FX_FLAT_MAX unless a test asks otherwise (fx_set_flat_max) */
     double *tree; /* tournament tree: leaves at [leaves + e] */
     size_t leaves, tree_capacity;
     /* CSR over actor × issue; after the build, *_fill is each list's end, which moves down as
      * dead entries are dropped */
     size_t *sup_start, *dem_start, *sup_fill, *dem_fill;
     unsigned *sup_list, *dem_list, *stamp, *scratch;
-    size_t list_capacity;
+    size_t list_capacity, scratch_capacity; /* of the index lists, of scratch */
     unsigned visit;
     fx_entry *arena;
     size_t arena_count, arena_capacity;
@@ -101,9 +139,10 @@ fx_state *fx_state_new(const ex_input *in)
     size_t n = in->actor_count, m = in->issue_count, nm = n * m;
     st->n = n;
     st->m = m;
+    st->flat_max = FX_FLAT_MAX;
     st->present = en_xmalloc(nm);
     memcpy(st->present, in->present, nm);
-    st->right = en_xcalloc(nm, 1);
+    st->code = en_xcalloc(nm, 1);
     st->x = en_xcalloc(nm, sizeof *st->x);
     st->s = en_xcalloc(nm, sizeof *st->s);
     st->c = en_xcalloc(nm, sizeof *st->c);
@@ -134,7 +173,7 @@ void fx_state_free(fx_state *st)
 {
     if (!st) return;
     en_free(st->present);
-    en_free(st->right);
+    en_free(st->code);
     en_free(st->x);
     en_free(st->s);
     en_free(st->c);
@@ -144,6 +183,11 @@ void fx_state_free(fx_state *st)
     en_free(st->cur);
     en_free(st->next);
     en_free(st->cand);
+    en_free(st->gain);
+    en_free(st->key);
+    en_free(st->sup_set);
+    en_free(st->dem_set);
+    en_free(st->live_set);
     en_free(st->tree);
     en_free(st->sup_start);
     en_free(st->dem_start);
@@ -162,7 +206,7 @@ void fx_state_free(fx_state *st)
 const double *fx_positions(const fx_state *st) { return st->x; }
 
 /* §2 in actor order, as ex_outcome_of. */
-static double outcome_of(const fx_state *st, const double *x, size_t d)
+static inline __attribute__((always_inline)) double outcome_of(const fx_state *st, const double *x, size_t d)
 {
     if (st->W[d] == 0) return 0;
     double sum = 0;
@@ -175,7 +219,7 @@ double fx_outcome(const fx_state *st, size_t issue) { return outcome_of(st, st->
 
 /* ---- one candidate: §5, §6 (the reference's ex_compute, overshoot, whatif) ---- */
 
-static fx_umap *umap_of(fx_cand *E, int issue) { return issue == E->p ? &E->U[0] : &E->U[1]; }
+static inline __attribute__((always_inline)) fx_umap *umap_of(fx_cand *E, int issue) { return issue == E->p ? &E->U[0] : &E->U[1]; }
 
 /* What-if outcome of issue d: round-start positions, U applied, `actor` at `value` (its own
  * U entry wins over it unless actor_wins). */
@@ -203,7 +247,18 @@ static double whatif(const fx_state *st, int d, const fx_umap *U, int actor, dou
     return sum / st->W[d];
 }
 
-static void umap_merge(fx_state *st, fx_umap *U, int d, int actor, double y, double s0)
+/* The sum of the map's user `owner` (fx_umap) formed from the start. */
+static inline __attribute__((always_inline)) void umap_prefix(const fx_state *st, fx_umap *U,
+                                                              int d, int owner)
+{
+    double sum = st->S0[d];
+    const fx_entry *items = U->count ? st->arena + U->offset : NULL;
+    for (unsigned k = 0; k < U->count; k++)
+        if (items[k].actor != owner) sum += items[k].term;
+    U->prefix = sum;
+}
+
+static inline __attribute__((always_inline)) void umap_merge(fx_state *st, fx_umap *U, int d, int actor, double y, double s0, int owner)
 {
     fx_entry *items = U->count ? st->arena + U->offset : NULL;
     size_t idx = (size_t)actor * st->m + (size_t)d;
@@ -213,6 +268,7 @@ static void umap_merge(fx_state *st, fx_umap *U, int d, int actor, double y, dou
         double value = s0 <= cur ? fmin(cur, y) : fmax(cur, y);
         items[k].value = value;
         items[k].term = st->cs[idx] * (value - st->x[idx]);
+        if (actor != owner) umap_prefix(st, U, d, owner);
         return;
     }
     if (U->count == U->capacity) {
@@ -233,9 +289,11 @@ static void umap_merge(fx_state *st, fx_umap *U, int d, int actor, double y, dou
     items[U->count].value = y;
     items[U->count].term = st->cs[idx] * (y - st->x[idx]);
     U->count++;
+    if (actor == owner) U->in_u = 1;
+    else U->prefix += items[U->count - 1].term;
 }
 
-static void hist_commit(fx_side *S)
+static inline __attribute__((always_inline)) void hist_commit(fx_side *S)
 {
     S->h_sum += S->m;
     S->h_any = 1;
@@ -254,30 +312,11 @@ static inline __attribute__((always_inline)) void set_move(fx_side *S, double mo
     S->y = exa_voting(S->X, move);
 }
 
-/* The sum Σ c·s·x of issue d over round-start positions with U applied, leaving out `actor`'s
- * own entry (*in_u: whether it has one). whatif() adds the actor's term last, so the what-if
- * outcomes n0 and n1 of §6 share this prefix bit for bit. */
-static double prefix_without(const fx_state *st, int d, const fx_umap *U, int actor, int *in_u)
-{
-    double sum = st->S0[d];
-    *in_u = 0;
-    const fx_entry *items = U->count ? st->arena + U->offset : NULL;
-    for (unsigned k = 0; k < U->count; k++) {
-        int a = items[k].actor;
-        if (a == actor) {
-            *in_u = 1;
-            continue;
-        }
-        sum += items[k].term;
-    }
-    return sum;
-}
-
 /* §6 with side a as supplier; 0 when the knife edge (§12.2) stops the exchange, 2 when the
  * moves were cut back, 1 when they stand as they were. n0, n1 and
  * n0' are whatif() of the reference, formed from one pass over U: the same sums in the same
  * order (n0' is n0 unless the actor has an entry in U, whose value then wins). */
-static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
+static inline __attribute__((always_inline)) int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
 {
     fx_side *A = &E->side[a], *O = &E->side[1 - a];
     int da = A->sup;
@@ -285,12 +324,13 @@ static int overshoot(const fx_state *st, double knife_eps, fx_cand *E, int a)
     double t = O->D;
     double Wa = A->W_sup;
     double n0, n1, n0p;
-    int in_u = 0;
+    int in_u = Ua->in_u;
     if (Wa == 0) {
         n0 = n1 = 0;
     } else {
-        /* st->cs and st->x at (actor, supply issue), copied into the side */
-        double prefix = prefix_without(st, da, Ua, A->actor, &in_u);
+        /* st->cs and st->x at (actor, supply issue), copied into the side; the sum over the
+         * map without the actor's own entry, which the what-if outcome adds last */
+        double prefix = Ua->prefix;
         n0 = (prefix + A->cs_sup * (A->X - A->start)) / Wa;
         n1 = (prefix + A->cs_sup * (A->y - A->start)) / Wa;
     }
@@ -343,7 +383,7 @@ static inline __attribute__((always_inline)) int compute_step7(const fx_state *s
 }
 
 /* §5 steps 1–7 (equal gain). Returns the candidate's validity. */
-static int compute(const fx_state *st, double knife_eps, fx_cand *E)
+static inline __attribute__((always_inline)) int compute(const fx_state *st, double knife_eps, fx_cand *E)
 {
     fx_side *I = &E->side[0], *J = &E->side[1];
     /* Step 3 fixes each move's sign before any arithmetic (toward the partner's position; a
@@ -364,7 +404,7 @@ static int compute(const fx_state *st, double knife_eps, fx_cand *E)
 /* compute() for a live candidate whose positions and histories have not changed since its
  * last computation, only its update maps: steps 1–6 would give the same moves, gain and
  * verdict (valid: the candidate is live), so only step 7 runs again. */
-static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E, int q_map_changed)
+static inline __attribute__((always_inline)) int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E, int q_map_changed)
 {
     fx_side *I = &E->side[0], *J = &E->side[1];
     if (q_map_changed) {
@@ -384,7 +424,7 @@ static int compute_maps_changed(const fx_state *st, double knife_eps, fx_cand *E
 
 /* ---- generation (§4) ---- */
 
-static void init_side(const fx_state *st, fx_side *S, int actor, int sup, int dem)
+static inline __attribute__((always_inline)) void init_side(const fx_state *st, fx_side *S, int actor, int sup, int dem)
 {
     size_t m = st->m, ks = (size_t)actor * m + (size_t)sup, kd = (size_t)actor * m + (size_t)dem;
     S->actor = actor;
@@ -403,7 +443,7 @@ static void init_side(const fx_state *st, fx_side *S, int actor, int sup, int de
     S->h_pos = S->h_neg = 1;
 }
 
-static void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, int q)
+static inline __attribute__((always_inline)) void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, int q)
 {
     size_t m = st->m;
     size_t up = (size_t)u * m + (size_t)p, uq = (size_t)u * m + (size_t)q;
@@ -437,6 +477,8 @@ static void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, i
     E->q = q;
     E->gain = 0;
     memset(E->U, 0, sizeof E->U);
+    E->U[0].prefix = st->S0[p];
+    E->U[1].prefix = st->S0[q];
     init_side(st, &E->side[0], i, q, p);
     init_side(st, &E->side[1], j, p, q);
     set_move(&E->side[0], mi);
@@ -446,7 +488,7 @@ static void add_candidate(fx_state *st, double knife_eps, int u, int v, int p, i
     if (compute_step7(st, knife_eps, E, mi, mj, gain)) st->cand_count++;
 }
 
-static void generate(fx_state *st, double knife_eps)
+static inline __attribute__((always_inline)) void generate(fx_state *st, double knife_eps)
 {
     size_t n = st->n, m = st->m;
     int *group[4];
@@ -456,14 +498,15 @@ static void generate(fx_state *st, double knife_eps)
     for (size_t p = 0; p < m; p++) {
         for (size_t q = p + 1; q < m; q++) {
             memset(count, 0, sizeof count);
+            const unsigned char *cp = st->code + p * n, *cq = st->code + q * n;
             for (size_t a = 0; a < n; a++) {
-                if (!st->present[a * m + p] || !st->present[a * m + q]) continue;
-                /* §1.4: every pair with this actor would be skipped (add_candidate's first
-                 * test); leaving it out of the groups skips them without visiting them, and
-                 * the candidates kept come in the same order. */
-                if (!(st->s[a * m + p] > 0 && st->s[a * m + q] > 0)) continue;
-                int rp = st->right[a * m + p], rq = st->right[a * m + q];
-                int g = rp && rq ? 0 : !rp && rq ? 1 : rp && !rq ? 2 : 3;
+                /* §1.4: every pair with an absent actor or a zero salience would be skipped
+                 * (add_candidate's first test); leaving it out of the groups skips them
+                 * without visiting them, and the candidates kept come in the same order. */
+                if (!(cp[a] && cq[a])) continue;
+                /* group 0: right on both; 1: left on p, right on q; 2: right on p, left on
+                 * q; 3: left on both */
+                unsigned g = (unsigned)(cp[a] - 1) + 2u * (unsigned)(cq[a] - 1);
                 group[g][count[g]++] = (int)a;
             }
             for (size_t x = 0; x < count[0]; x++)
@@ -478,7 +521,7 @@ static void generate(fx_state *st, double knife_eps)
 
 /* ---- the index by (actor, supply issue) and (actor, demand issue) ---- */
 
-static void build_index(fx_state *st)
+static inline __attribute__((always_inline)) void build_index(fx_state *st)
 {
     size_t nm = st->n * st->m, count = st->cand_count, m = st->m;
     memset(st->sup_start, 0, (nm + 1) * sizeof *st->sup_start);
@@ -499,7 +542,10 @@ static void build_index(fx_state *st)
         st->list_capacity = 2 * (2 * count + 1);
         st->sup_list = en_xrealloc(st->sup_list, st->list_capacity * sizeof *st->sup_list);
         st->dem_list = en_xrealloc(st->dem_list, st->list_capacity * sizeof *st->dem_list);
-        st->scratch = en_xrealloc(st->scratch, st->list_capacity * sizeof *st->scratch);
+    }
+    if (2 * count + 1 > st->scratch_capacity) {
+        st->scratch_capacity = 2 * (2 * count + 1);
+        st->scratch = en_xrealloc(st->scratch, st->scratch_capacity * sizeof *st->scratch);
     }
     memcpy(st->sup_fill, st->sup_start, nm * sizeof *st->sup_fill);
     memcpy(st->dem_fill, st->dem_start, nm * sizeof *st->dem_fill);
@@ -517,9 +563,110 @@ static void build_index(fx_state *st)
     st->visit = 0;
 }
 
-/* ---- selection: tournament tree of gains over the candidates in generation order ---- */
+/* ---- the candidates' gains and keys in contiguous arrays ---- */
 
-static void tree_build(fx_state *st)
+/* Fills the gains and keys of the round's candidates (generation order) and pads them. */
+static inline __attribute__((always_inline)) void soa_build(fx_state *st)
+{
+    size_t count = st->cand_count, m = st->m;
+    size_t padded = (count + FX_PAD - 1) / FX_PAD * FX_PAD + FX_PAD;
+    if (padded > st->soa_capacity) {
+        st->soa_capacity = 2 * padded;
+        en_free(st->gain);
+        en_free(st->key);
+        st->gain = en_xmalloc(st->soa_capacity * sizeof *st->gain);
+        st->key = en_xmalloc(4 * st->soa_capacity * sizeof *st->key);
+    }
+    size_t cap = st->soa_capacity;
+    uint32_t *sup0 = st->key, *sup1 = st->key + cap, *dem0 = st->key + 2 * cap, *dem1 = st->key + 3 * cap;
+    for (size_t e = 0; e < count; e++) {
+        const fx_cand *E = &st->cand[e];
+        st->gain[e] = E->gain;
+        sup0[e] = (uint32_t)((size_t)E->side[0].actor * m + (size_t)E->side[0].sup);
+        sup1[e] = (uint32_t)((size_t)E->side[1].actor * m + (size_t)E->side[1].sup);
+        dem0[e] = (uint32_t)((size_t)E->side[0].actor * m + (size_t)E->side[0].dem);
+        dem1[e] = (uint32_t)((size_t)E->side[1].actor * m + (size_t)E->side[1].dem);
+    }
+    for (size_t e = count; e < padded; e++) {
+        st->gain[e] = FX_DEAD;
+        sup0[e] = sup1[e] = dem0[e] = dem1[e] = FX_NO_KEY;
+    }
+    st->flat = count <= st->flat_max;
+    if (!st->flat) return;
+    if (count + 1 > st->scratch_capacity) {
+        /* the execution's candidates; the index lists are not built */
+        st->scratch_capacity = 2 * (count + 1);
+        st->scratch = en_xrealloc(st->scratch, st->scratch_capacity * sizeof *st->scratch);
+    }
+    size_t words = (count + 63) / 64, nm = st->n * m;
+    if (words == 0) words = 1;
+    if (nm * words > st->set_capacity) {
+        st->set_capacity = nm * words;
+        en_free(st->sup_set);
+        en_free(st->dem_set);
+        st->sup_set = en_xmalloc(st->set_capacity * sizeof *st->sup_set);
+        st->dem_set = en_xmalloc(st->set_capacity * sizeof *st->dem_set);
+        en_free(st->live_set);
+        st->live_set = en_xmalloc((st->set_capacity / nm + 1) * sizeof *st->live_set);
+    }
+    st->words = words;
+    memset(st->sup_set, 0, nm * words * sizeof *st->sup_set);
+    memset(st->dem_set, 0, nm * words * sizeof *st->dem_set);
+    memset(st->live_set, 0, words * sizeof *st->live_set);
+    for (size_t e = 0; e < count; e++) {
+        size_t w = e / 64;
+        uint64_t bit = (uint64_t)1 << (e % 64);
+        st->sup_set[sup0[e] * words + w] |= bit;
+        st->sup_set[sup1[e] * words + w] |= bit;
+        st->dem_set[dem0[e] * words + w] |= bit;
+        st->dem_set[dem1[e] * words + w] |= bit;
+        st->live_set[w] |= bit;
+    }
+}
+
+/* ---- selection (§7, §12.1): the first generated among the live candidates with gain ≥
+ * best − tol; -1 if none ---- */
+
+/* The scalar scan of the gains (small rounds without AVX2). The maximum is exact, so every way
+ * of forming it gives the same threshold. */
+static long select_flat_generic(const double *gain, size_t count, double tol)
+{
+    double best = FX_DEAD;
+    for (size_t e = 0; e < count; e++)
+        if (gain[e] > best) best = gain[e];
+    if (best == FX_DEAD) return -1;
+    double threshold = best - tol;
+    for (size_t e = 0; e < count; e++)
+        if (gain[e] >= threshold) return (long)e;
+    return -1;
+}
+
+#ifdef FX_AVX2
+/* The same scans, four gains a step (the gains are padded to FX_PAD with dead ones).
+ * _mm256_max_pd and the comparison are exact, and no gain is NaN, so the answer is the scalar
+ * scan's answer. */
+__attribute__((target("avx2"))) static long select_flat_avx2(const double *gain, size_t count,
+                                                              double tol)
+{
+    __m256d best4 = _mm256_set1_pd(FX_DEAD);
+    for (size_t e = 0; e < count; e += 4) best4 = _mm256_max_pd(best4, _mm256_loadu_pd(gain + e));
+    __m128d best2 = _mm_max_pd(_mm256_castpd256_pd128(best4), _mm256_extractf128_pd(best4, 1));
+    double best = _mm_cvtsd_f64(_mm_max_sd(best2, _mm_unpackhi_pd(best2, best2)));
+    if (best == FX_DEAD) return -1;
+    __m256d threshold = _mm256_set1_pd(best - tol);
+    for (size_t e = 0; e < count; e += 4) {
+        int mask = _mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(gain + e), threshold, _CMP_GE_OQ));
+        if (mask) return (long)(e + (size_t)__builtin_ctz((unsigned)mask));
+    }
+    return -1;
+}
+
+#endif
+
+/* The tournament tree of the gains (rounds above FX_FLAT_MAX candidates): the root is the
+ * best gain; the leftmost leaf within the tie window is the first generated of the tied
+ * candidates. */
+static inline __attribute__((always_inline)) void tree_build(fx_state *st)
 {
     size_t leaves = 1;
     while (leaves < st->cand_count) leaves *= 2;
@@ -533,8 +680,14 @@ static void tree_build(fx_state *st)
     for (size_t k = leaves - 1; k >= 1; k--) t[k] = t[2 * k] > t[2 * k + 1] ? t[2 * k] : t[2 * k + 1];
 }
 
-static void tree_set(fx_state *st, size_t e, double value)
+/* A candidate's gain changed (FX_DEAD: executed or invalid). */
+static inline __attribute__((always_inline)) void gain_set(fx_state *st, size_t e, double value)
 {
+    st->gain[e] = value;
+    if (st->flat) {
+        if (value == FX_DEAD) st->live_set[e / 64] &= ~((uint64_t)1 << (e % 64));
+        return;
+    }
     double *t = st->tree;
     size_t k = st->leaves + e;
     t[k] = value;
@@ -545,11 +698,19 @@ static void tree_set(fx_state *st, size_t e, double value)
     }
 }
 
-/* §7, §12.1: the first generated among the live candidates with gain ≥ best − tol; -1 if none. */
-static long select_best(const fx_state *st, double tol)
+static inline __attribute__((always_inline)) long select_best(const fx_state *st, double tol,
+                                                              int avx2)
 {
+    if (st->cand_count == 0) return -1;
+    if (st->flat) {
+#ifdef FX_AVX2
+        if (avx2) return select_flat_avx2(st->gain, st->cand_count, tol);
+#endif
+        (void)avx2;
+        return select_flat_generic(st->gain, st->cand_count, tol);
+    }
     const double *t = st->tree;
-    if (st->cand_count == 0 || t[1] == FX_DEAD) return -1;
+    if (t[1] == FX_DEAD) return -1;
     double threshold = t[1] - tol;
     size_t k = 1;
     while (k < st->leaves) k = t[2 * k] >= threshold ? 2 * k : 2 * k + 1;
@@ -560,13 +721,13 @@ static long select_best(const fx_state *st, double tol)
 
 /* Appends the live candidates of one index list not yet collected for this execution, and
  * drops the dead ones from the list (its end moves down; the order is kept). */
-static size_t collect(fx_state *st, const size_t *start, size_t *end, unsigned *list, size_t key,
+static inline __attribute__((always_inline)) size_t collect(fx_state *st, const size_t *start, size_t *end, unsigned *list, size_t key,
                       size_t at)
 {
     size_t keep = start[key];
     for (size_t e = start[key]; e < end[key]; e++) {
         unsigned k = list[e];
-        if (st->tree[st->leaves + k] == FX_DEAD) continue;
+        if (st->gain[k] == FX_DEAD) continue;
         list[keep++] = k;
         if (st->stamp[k] == st->visit) continue;
         st->stamp[k] = st->visit;
@@ -576,61 +737,84 @@ static size_t collect(fx_state *st, const size_t *start, size_t *end, unsigned *
     return at;
 }
 
-static void execute(fx_state *st, const ex_options *o, size_t chosen)
+static inline __attribute__((always_inline)) void execute(fx_state *st, const ex_options *o,
+                                                          size_t chosen)
 {
-    size_t m = st->m;
+    size_t m = st->m, cap = st->soa_capacity;
     const fx_cand *X = &st->cand[chosen];
     const fx_side *XI = &X->side[0], *XJ = &X->side[1];
     int alpha = XI->actor, beta = XJ->actor, qx = XI->sup, px = XI->dem;
     double y_alpha = XI->y, y_beta = XJ->y, start_alpha = XI->start, start_beta = XJ->start;
-    st->visit++;
     size_t k_sa = (size_t)alpha * m + (size_t)qx, k_sb = (size_t)beta * m + (size_t)px;
     size_t k_db = (size_t)beta * m + (size_t)qx, k_da = (size_t)alpha * m + (size_t)px;
     st->cur[k_sa] = y_alpha;
     st->cur[k_sb] = y_beta;
     size_t count = 0;
-    count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sa, count);
-    count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sb, count);
-    count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_db, count);
-    count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_da, count);
+    if (st->flat) {
+        /* the live candidates with a side supplying k_sa or k_sb or demanding k_db or k_da,
+         * in generation order */
+        size_t words = st->words;
+        const uint64_t *a = st->sup_set + k_sa * words, *b = st->sup_set + k_sb * words;
+        const uint64_t *c = st->dem_set + k_db * words, *d = st->dem_set + k_da * words;
+        for (size_t w = 0; w < words; w++) {
+            uint64_t bits = (a[w] | b[w] | c[w] | d[w]) & st->live_set[w];
+            while (bits) {
+                st->scratch[count++] = (unsigned)(w * 64 + (size_t)__builtin_ctzll(bits));
+                bits &= bits - 1;
+            }
+        }
+    } else {
+        st->visit++;
+        count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sa, count);
+        count = collect(st, st->sup_start, st->sup_fill, st->sup_list, k_sb, count);
+        count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_db, count);
+        count = collect(st, st->dem_start, st->dem_fill, st->dem_list, k_da, count);
+    }
+    const uint32_t *sup0 = st->key, *dem0 = st->key + 2 * cap;
+    const uint32_t *sup1 = st->key + cap, *dem1 = st->key + 3 * cap;
     for (size_t e = 0; e < count; e++) {
         unsigned k = st->scratch[e];
         fx_cand *E = &st->cand[k];
+        /* Supply match: the side moves to its new position and keeps its history (the new
+         * move is appended); the other side's last entry is replaced by the recomputation.
+         * Other sides' positions are unchanged. */
         int matched = 0;
-        for (int s = 0; s < 2; s++) {
-            fx_side *S = &E->side[s];
-            /* Supply match: the side moves to its new position and keeps its history (the
-             * new move is appended); the other side's last entry is replaced by the
-             * recomputation. Other sides' positions are unchanged. */
-            if ((S->actor == alpha && S->sup == qx) || (S->actor == beta && S->sup == px)) {
-                S->X = st->cur[(size_t)S->actor * m + (size_t)S->sup];
-                hist_commit(S);
-                matched = 1;
-            }
+        if (sup0[k] == k_sa || sup0[k] == k_sb) {
+            fx_side *S = &E->side[0];
+            S->X = st->cur[sup0[k]];
+            hist_commit(S);
+            matched = 1;
         }
+        if (sup1[k] == k_sa || sup1[k] == k_sb) {
+            fx_side *S = &E->side[1];
+            S->X = st->cur[sup1[k]];
+            hist_commit(S);
+            matched = 1;
+        }
+        /* Demand match: the partner's supply issue gains an update-map entry (the sides are
+         * different actors, so at most one side demands each key). */
         int q_map_changed = 0; /* U[1], the map of side 0's supply issue q */
-        for (int s = 0; s < 2; s++) {
-            if (E->side[s].actor == beta && E->side[s].dem == qx) {
-                umap_merge(st, umap_of(E, qx), qx, alpha, y_alpha, start_alpha);
-                q_map_changed |= qx != E->p;
-                break;
-            }
+        if (dem0[k] == k_db || dem1[k] == k_db) {
+            /* the map of qx; its user is the side supplying qx */
+            umap_merge(st, umap_of(E, qx), qx, alpha, y_alpha, start_alpha,
+                       E->side[qx == E->q ? 0 : 1].actor);
+            q_map_changed |= qx != E->p;
         }
-        for (int s = 0; s < 2; s++) {
-            if (E->side[s].actor == alpha && E->side[s].dem == px) {
-                umap_merge(st, umap_of(E, px), px, beta, y_beta, start_beta);
-                q_map_changed |= px != E->p;
-                break;
-            }
+        if (dem0[k] == k_da || dem1[k] == k_da) {
+            umap_merge(st, umap_of(E, px), px, beta, y_beta, start_beta,
+                       E->side[px == E->q ? 0 : 1].actor);
+            q_map_changed |= px != E->p;
         }
         /* Every collected candidate matched one of the four keys: it is recomputed. */
         int valid = matched ? compute(st, o->knife_eps, E)
                             : compute_maps_changed(st, o->knife_eps, E, q_map_changed);
-        tree_set(st, k, valid ? E->gain : FX_DEAD);
+        gain_set(st, k, valid ? E->gain : FX_DEAD);
     }
 }
 
-void fx_round(fx_state *st, const ex_options *o)
+/* One round; `avx2` (a constant after inlining) picks the AVX2 form of the gain scan. */
+static inline __attribute__((always_inline)) void round_body(fx_state *st, const ex_options *o,
+                                                             int avx2)
 {
     size_t n = st->n, m = st->m, nm = n * m;
     for (size_t d = 0; d < m; d++) {
@@ -639,19 +823,26 @@ void fx_round(fx_state *st, const ex_options *o)
         for (size_t a = 0; a < n; a++)
             if (st->present[a * m + d]) sum += st->cs[a * m + d] * st->x[a * m + d];
         st->S0[d] = sum;
-        for (size_t a = 0; a < n; a++) st->right[a * m + d] = !(st->x[a * m + d] <= O);
+        for (size_t a = 0; a < n; a++) {
+            size_t k = a * m + d;
+            int usable = st->present[k] && st->s[k] > 0;
+            st->code[d * n + a] = (unsigned char)(usable ? 1 + (st->x[k] <= O) : 0);
+        }
     }
     memcpy(st->cur, st->x, nm * sizeof *st->cur);
     st->arena_count = 0;
     generate(st, o->knife_eps);
-    build_index(st);
-    tree_build(st);
+    soa_build(st);
+    if (!st->flat) {
+        build_index(st);
+        tree_build(st);
+    }
     st->realized = en_xrealloc(st->realized, (st->cand_count + 1) * sizeof *st->realized);
     st->realized_count = 0;
     for (;;) {
-        long k = select_best(st, o->tie_tol);
+        long k = select_best(st, o->tie_tol, avx2);
         if (k < 0) break;
-        tree_set(st, (size_t)k, FX_DEAD);
+        gain_set(st, (size_t)k, FX_DEAD);
         st->realized[st->realized_count++] = (size_t)k;
         execute(st, o, (size_t)k);
     }
@@ -668,4 +859,58 @@ void fx_round(fx_state *st, const ex_options *o)
         }
     }
     memcpy(st->x, st->next, nm * sizeof *st->x);
+}
+
+/* The round compiled for the baseline CPU and for AVX2 (the same body; with
+ * -ffp-contract=off and no FMA target the arithmetic is the same operations either way, and
+ * the AVX2 scans give the scalar scans' answers), chosen once by what the CPU supports, as the
+ * scholz rounds do (models/eum_cpu.h). */
+static void round_generic(fx_state *st, const ex_options *o) { round_body(st, o, 0); }
+
+#ifdef FX_AVX2
+__attribute__((target("avx2"))) static void round_avx2(fx_state *st, const ex_options *o)
+{
+    round_body(st, o, 1);
+}
+#endif
+
+typedef void (*fx_round_fn)(fx_state *, const ex_options *);
+
+int fx_avx2_available(void)
+{
+#ifdef FX_AVX2
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+#else
+    return 0;
+#endif
+}
+
+void fx_round_as(fx_state *st, const ex_options *o, int avx2)
+{
+#ifdef FX_AVX2
+    if (avx2) {
+        round_avx2(st, o);
+        return;
+    }
+#endif
+    round_generic(st, o);
+}
+
+void fx_set_flat_max(fx_state *st, size_t flat_max) { st->flat_max = flat_max; }
+
+size_t fx_candidate_count(const fx_state *st) { return st->cand_count; }
+
+void fx_round(fx_state *st, const ex_options *o)
+{
+    static _Atomic(fx_round_fn) chosen;
+    fx_round_fn fn = atomic_load_explicit(&chosen, memory_order_relaxed);
+    if (!fn) {
+        fn = round_generic;
+#ifdef FX_AVX2
+        if (fx_avx2_available()) fn = round_avx2;
+#endif
+        atomic_store_explicit(&chosen, fn, memory_order_relaxed);
+    }
+    fn(st, o);
 }

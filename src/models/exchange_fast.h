@@ -4,8 +4,10 @@
  * the same positions bit for bit, without the round records (exchanges, externalities, counts)
  * that only a traced run reports. Built for the many small runs of a Monte Carlo: no
  * allocation per round once the buffers have grown, full candidate records kept in place
- * instead of packed, a tournament tree for the selection instead of the lazily sorted run,
- * and each side's fixed per-round values (salience, power, target) copied into the candidate.
+ * instead of packed, the candidates' gains and keys also in contiguous arrays that the
+ * selection and the search for the candidates an execution touches scan (AVX2 where the CPU
+ * has it; a tournament tree and index lists in rounds of many candidates), and each side's
+ * fixed per-round values (salience, power, target) copied into the candidate.
  * Equal gain only (p = 0): the randomized variant draws random numbers in the reference's
  * visiting order, which the reference kernel keeps.
  */
@@ -30,8 +32,26 @@ void fx_state_free(fx_state *state);
  * rng and threads are not used). Afterwards fx_positions holds what ex_positions holds after
  * ex_round on the same input and options, bit for bit.
  * Time complexity: O(m²·n + C·log C + R·A·log C) for C candidates, R executions and A
- * candidates affected per execution (about n²·m²/16 candidates with balanced sides). */
+ * candidates affected per execution (about n²·m²/16 candidates with balanced sides); in a
+ * round of at most 256 candidates O(m²·n + n·m·C/64 + R·(C + A)), the selection and the
+ * search being scans. */
 void fx_round(fx_state *state, const ex_options *options);
+
+/* fx_round with the round's AVX2 build (avx2 nonzero; only where fx_avx2_available says the
+ * CPU has it) or its baseline build, whatever the CPU: for the tests that compare the two
+ * (they give the same bits). Time complexity: as fx_round. */
+void fx_round_as(fx_state *state, const ex_options *options, int avx2);
+
+/* Whether the CPU runs AVX2 code (always 0 outside x86-64). Time complexity: O(1). */
+int fx_avx2_available(void);
+
+/* Rounds with at most `flat_max` candidates use the scans, larger ones the tournament tree and
+ * index lists (default 256; same results either way): for the tests that compare the two.
+ * Time complexity: O(1). */
+void fx_set_flat_max(fx_state *state, size_t flat_max);
+
+/* The number of valid candidates generated in the last round. Time complexity: O(1). */
+size_t fx_candidate_count(const fx_state *state);
 
 /* Current positions, actor × issue, internal 0–100 scale. Time complexity: O(1). */
 const double *fx_positions(const fx_state *state);

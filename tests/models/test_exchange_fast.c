@@ -131,6 +131,78 @@ static void tie_windows_and_knife_edge(void **state)
     gsl_rng_free(r);
 }
 
+/* The round's builds and selection structures against each other: the baseline build with
+ * the scans and bit sets (small rounds), with the tournament tree and index lists (forced),
+ * and switching between the two from round to round (a limit of 24 candidates), and the AVX2
+ * build the same three ways where the CPU has it, on random problems large enough that the
+ * candidate counts fall on every remainder modulo the vector widths (the scans' tails). Every
+ * position must be the same bits after every round; the reference comparison above covers the
+ * build that fx_round picks. */
+static void simd_and_scalar_agree(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 4242);
+    ex_options o;
+    ex_options_default(&o);
+    o.threads = 1;
+    int avx2 = fx_avx2_available();
+    static const size_t flat[] = {(size_t)-1, 0, 24};
+    unsigned remainders = 0; /* bit c % 8 of every candidate count seen */
+    int small = 0, large = 0;  /* rounds on either side of the switching variant's limit */
+    for (int t = 0; t < 160; t++) {
+        problem p = random_problem(r);
+        if (t % 2) {
+            /* larger: more actors, so more candidates a round */
+            problem_free(&p);
+            p.n = 8 + gsl_rng_uniform_int(r, 17);
+            p.m = 3 + gsl_rng_uniform_int(r, 5);
+            size_t nm = p.n * p.m;
+            p.present = calloc(nm, 1);
+            p.x = calloc(nm, sizeof *p.x);
+            p.s = calloc(nm, sizeof *p.s);
+            p.c = calloc(nm, sizeof *p.c);
+            for (size_t k = 0; k < nm; k++) {
+                p.present[k] = gsl_rng_uniform(r) < 0.9;
+                p.x[k] = t % 4 == 1 ? 25.0 * (double)gsl_rng_uniform_int(r, 5) : 100 * gsl_rng_uniform(r);
+                p.s[k] = gsl_rng_uniform(r) < 0.05 ? 0 : gsl_rng_uniform_pos(r);
+                p.c[k] = 1 + 99 * gsl_rng_uniform(r);
+            }
+        }
+        o.tie_tol = t % 3 == 0 ? 0.5 : t % 3 == 1 ? 0 : 1e-9;
+        ex_input in = {p.n, p.m, p.present, p.x, p.s, p.c};
+        fx_state *runs[6];
+        int variants = avx2 ? 6 : 3;
+        for (int v = 0; v < variants; v++) {
+            runs[v] = fx_state_new(&in);
+            assert_non_null(runs[v]);
+            fx_set_flat_max(runs[v], flat[v % 3]);
+        }
+        size_t nm = p.n * p.m;
+        for (int round = 0; round < 5; round++) {
+            for (int v = 0; v < variants; v++) fx_round_as(runs[v], &o, v >= 3);
+            remainders |= 1u << (fx_candidate_count(runs[0]) % 8);
+            small |= fx_candidate_count(runs[0]) <= flat[2];
+            large |= fx_candidate_count(runs[0]) > flat[2];
+            const double *a = fx_positions(runs[0]);
+            for (int v = 1; v < variants; v++) {
+                assert_int_equal(fx_candidate_count(runs[v]), fx_candidate_count(runs[0]));
+                const double *b = fx_positions(runs[v]);
+                for (size_t k = 0; k < nm; k++)
+                    if (memcmp(&a[k], &b[k], sizeof a[k]) != 0)
+                        fail_msg("%zu x %zu, round %d, entry %zu: baseline scans %.17g, variant %d %.17g",
+                                 p.n, p.m, round + 1, k, a[k], v, b[k]);
+            }
+        }
+        for (int v = 0; v < variants; v++) fx_state_free(runs[v]);
+        problem_free(&p);
+    }
+    /* Every tail length of the 8-wide key scan (and so of the 4-wide gain scan) occurred. */
+    assert_int_equal(remainders, 0xffu);
+    assert_true(small && large);
+    gsl_rng_free(r);
+}
+
 static en_scenario *load(const char *relative)
 {
     char path[1024];
@@ -248,6 +320,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(random_problems),
         cmocka_unit_test(tie_windows_and_knife_edge),
+        cmocka_unit_test(simd_and_scalar_agree),
         cmocka_unit_test(decide_data_sets),
         cmocka_unit_test(model_paths_agree),
         cmocka_unit_test(fast_refuses_what_it_cannot_do),

@@ -23,6 +23,7 @@
 #include "models/ensemble.h"
 #include "models/exchange_forecast.h"
 #include "models/model.h"
+#include "models/params.h"
 
 static en_scenario *load(const char *relative)
 {
@@ -129,6 +130,54 @@ static void ensemble_paths_agree(void **state)
     }
 }
 
+/* The ensemble's forecasts computed directly (en_ensemble_forecast_direct: the draws of
+ * `entente forecast`) against en_run of the ensemble with the exchange part on its reference
+ * kernel, on the data sets and jittered copies of them, with the default weight and others (0:
+ * the procedural part alone; 1: the exchange model alone): the same bits. */
+static void ensemble_direct_matches_en_run(void **state)
+{
+    (void)state;
+    static const char *const weights[] = {"0.3", "0", "1", "0.55"};
+    const en_model *model = en_model_find("ensemble");
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 99);
+    int compared = 0;
+    for (size_t d = 0; d < sizeof data_sets / sizeof data_sets[0]; d++) {
+        en_scenario *s = load(data_sets[d]);
+        en_scenario *canonical = en_scenario_canonical(s);
+        en_scenario *draw = en_scenario_clone(canonical);
+        size_t m = s->issue_count;
+        double *direct = calloc(m + 1, sizeof *direct), *ref = calloc(m + 1, sizeof *ref);
+        for (int k = 0; k < 8; k++) {
+            en_mc_sample_scenario(canonical, draw, rng, k == 0 ? 0 : 0.1);
+            en_params *params = en_params_new();
+            en_params_set(params, "weight_exchange", weights[k % 4], NULL);
+            en_params_set(params, "exchange_path", "reference", NULL);
+            en_error err = EN_ERROR_INIT;
+            en_result *r = NULL;
+            if (en_run(model, draw, params, &r, &err) != EN_OK) fail_msg("%s", err.message);
+            for (size_t j = 0; j < r->issue_count; j++) ref[r->issues[j].issue] = r->issues[j].forecast;
+            en_result_free(r);
+            /* the direct way with the fast exchange path (the draws' default) */
+            en_params_set(params, "exchange_path", "auto", NULL);
+            en_param_values *values = NULL;
+            assert_int_equal(en_param_values_build(model, params, &values, &err), EN_OK);
+            assert_true(en_ensemble_forecast_direct(draw, values, direct));
+            assert_memory_equal(ref, direct, m * sizeof *ref);
+            compared++;
+            en_param_values_free(values);
+            en_params_free(params);
+        }
+        free(direct);
+        free(ref);
+        en_scenario_free(draw);
+        en_scenario_free(canonical);
+        en_scenario_free(s);
+    }
+    assert_int_equal(compared, 8 * (int)(sizeof data_sets / sizeof data_sets[0]));
+    gsl_rng_free(rng);
+}
+
 /* en_run's forecasts with the reference kernel and the given parameters (trace=none). */
 static double *reference_with(const en_scenario *s, const char *rounds, const char *tie,
                               const char *knife)
@@ -210,6 +259,7 @@ int main(void)
         cmocka_unit_test(direct_matches_reference),
         cmocka_unit_test(direct_with_parameters),
         cmocka_unit_test(ensemble_paths_agree),
+        cmocka_unit_test(ensemble_direct_matches_en_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
