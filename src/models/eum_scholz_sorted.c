@@ -127,6 +127,14 @@ typedef struct sorted_round {
     double *row;        /* [TILE][m] a tile of rows of the table */
     double *scratch;    /* [7m] logs / bases / a receiver's rows of P */
     size_t *cut;        /* [TILE] */
+    /* the offer phase by pairs of tiles (offer_blocks) */
+    scholz_choice *choice; /* [n] per actor by rank: its offers so far */
+    double *Usq;        /* [n] per actor by rank: its status-quo utility */
+    double *EA, *EB;    /* [2·TILE·n] the powers of a block's two sides */
+    double *blk;        /* [8·TILE²] a block's P both ways and the bases' logs, as read by each side */
+    double *side;       /* [5·TILE] one receiver's e_ji, U_s, U_f, e_ij, |e_ij| at a block's positions */
+    double *ss;         /* [n] saliences by rank */
+    double *conf_o, *comp_o; /* [n] the offers' e_ji */
 } sorted_round;
 
 /* The table's layout. Column tile T (columns [TILE·T, TILE·T + TILE)) is a block of its rows
@@ -401,6 +409,211 @@ SORTED_BODY void risk_sums(const sorted_round *sr, const double *term, size_t co
     }
 }
 
+/* ---- the offer phase by pairs of tiles (powers over arrays) ------------------------------------ */
+
+/* Four lanes of doubles and their comparison masks (GCC vector extensions: two SSE2 operations
+ * each in the baseline build, one AVX2 operation in the AVX2 build). */
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+
+/* The offers of one receiver against TILE positions, as bit masks (bit l for position l):
+ * confrontations e_ji > e_ij > 0 and compromises e_ji > 0 > e_ij, e_ji > |e_ij| (choice_offer's
+ * tests, false for NaN as the C comparisons). */
+SORTED_BODY void offer_masks(const double *eo, const double *eij, unsigned *conf, unsigned *comp)
+{
+    const v4d zero = {0, 0, 0, 0};
+    const v4l sign = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}, w = {1, 2, 4, 8};
+    v4l c = {0, 0, 0, 0}, p = {0, 0, 0, 0};
+    for (int g = 0; g < TILE / 4; g++) {
+        v4d o, e;
+        memcpy(&o, eo + 4 * g, sizeof o);
+        memcpy(&e, eij + 4 * g, sizeof e);
+        const v4d ae = (v4d)((v4l)e & sign); /* fabs: the sign bit cleared */
+        const v4l wg = w << (4 * g);
+        c |= (o > e) & (e > zero) & wg;
+        p |= (o > zero) & (zero > e) & (o > ae) & wg;
+    }
+    *conf = (unsigned)(c[0] | c[1] | c[2] | c[3]);
+    *comp = (unsigned)(p[0] | p[1] | p[2] | p[3]);
+}
+
+/* The receivers of one side of a block of position pairs: the actors (by rank) at the positions
+ * r0 … r0 + rtile − 1 (k = position − r0) against the positions q0 + l. Pr[k·TILE + l] and
+ * Pc[k·TILE + l] are P(receiver's position, q) and P(q, receiver's position); E holds, per
+ * actor, its powers of the success base at the TILE positions q, then of the failure base.
+ * `diag` restricts l on the block of a tile with itself: 1, l > k; 2, l < k; 0, l < width.
+ * Each offer goes into the actor's choice, which sees the offers in any order (ties by j):
+ * for each actor the confrontations (e_ji > e_ij > 0) and the compromises (e_ji > 0 > e_ij,
+ * e_ji > |e_ij|) are found as bit masks, then offered, so that the decision rule's own tests
+ * always go the same way. */
+SORTED_BODY void offer_side(sorted_round *sr, const double *E, const double *Pr, const double *Pc,
+                            size_t r0, size_t rtile, size_t q0, size_t width, int diag,
+                            const double *x, const double *s, double Q)
+{
+    const size_t t0 = sr->start[r0], t1 = sr->start[r0 + rtile], tq = sr->start[q0];
+    /* one actor at each of the positions q: its EUs side by side, by lanes */
+    const int single = sr->start[q0 + width] - tq == width;
+    double *eo = sr->side, *Us = eo + TILE, *Uf = Us + TILE, *eij = Uf + TILE;
+    double sq[TILE];
+    for (size_t l = 0; l < TILE; l++) sq[l] = single && l < width ? sr->ss[tq + l] : 0.0;
+    for (size_t t = t0; t < t1; t++) {
+        const size_t k = sr->position[t] - r0, i = sr->rank_actor[t];
+        const double *Es = E + (t - t0) * 2 * TILE, *Ef = Es + TILE;
+        const double *pr = Pr + k * TILE, *pc = Pc + k * TILE;
+        const double Usq = sr->Usq[t], si = s[i], xi = x[i];
+        unsigned range = (1u << width) - 1;
+        if (diag == 1) range &= ~((2u << k) - 1); /* l > k */
+        if (diag == 2) range &= (1u << k) - 1;    /* l < k */
+        for (size_t l = 0; l < TILE; l++) {
+            Us[l] = 2 - 4 * Es[l];
+            Uf[l] = 2 - 4 * Ef[l];
+            eo[l] = scholz_eu_u(pc[l], Us[l], Uf[l], Usq, si, Q);
+        }
+        scholz_choice *ch = &sr->choice[t];
+        if (single) {
+            for (size_t l = 0; l < TILE; l++) eij[l] = scholz_eu_u(pr[l], Us[l], Uf[l], Usq, sq[l], Q);
+            unsigned conf, comp;
+            offer_masks(eo, eij, &conf, &comp);
+            conf &= range;
+            comp &= range;
+            for (unsigned bits = conf; bits; bits &= bits - 1) {
+                const size_t l = (size_t)__builtin_ctz(bits), j = sr->rank_actor[tq + l];
+                choice_offer(ch, j, xi, x[j], eij[l], eo[l]);
+            }
+            for (unsigned bits = comp; bits; bits &= bits - 1) {
+                const size_t l = (size_t)__builtin_ctz(bits), j = sr->rank_actor[tq + l];
+                choice_offer(ch, j, xi, x[j], eij[l], eo[l]);
+            }
+            continue;
+        }
+        /* several actors at some position: each found position's actors in turn */
+        size_t confrontations = 0, compromises = 0;
+        unsigned found = 0;
+        for (size_t l = 0; l < TILE; l++) found |= (unsigned)(eo[l] > 0) << l;
+        for (unsigned bits = found & range; bits; bits &= bits - 1) {
+            const size_t l = (size_t)__builtin_ctz(bits), q = q0 + l;
+            const double e_ji = eo[l];
+            for (size_t tj = sr->start[q]; tj < sr->start[q + 1]; tj++) {
+                const size_t j = sr->rank_actor[tj];
+                const double e_ij = scholz_eu_u(pr[l], Us[l], Uf[l], Usq, s[j], Q);
+                const int is_conf = (e_ji > e_ij) & (e_ij > 0);
+                const int is_comp = (e_ji > 0) & (0 > e_ij) & (e_ji > fabs(e_ij));
+                sr->conf_j[confrontations] = j;
+                sr->conf_e[confrontations] = e_ij;
+                sr->conf_o[confrontations] = e_ji;
+                confrontations += is_conf;
+                sr->comp_j[compromises] = j;
+                sr->comp_e[compromises] = e_ij;
+                sr->comp_o[compromises] = e_ji;
+                compromises += is_comp;
+            }
+        }
+        for (size_t f = 0; f < confrontations; f++) {
+            const size_t j = sr->conf_j[f];
+            choice_offer(ch, j, xi, x[j], sr->conf_e[f], sr->conf_o[f]);
+        }
+        for (size_t f = 0; f < compromises; f++) {
+            const size_t j = sr->comp_j[f];
+            choice_offer(ch, j, xi, x[j], sr->comp_e[f], sr->comp_o[f]);
+        }
+    }
+}
+
+/* The powers of one side's actors: E[actor][l] = exp(r·LS[k·TILE + l]), E[actor][TILE + l] =
+ * exp(r·LF[k·TILE + l]), LS and LF the logs of the bases of the pair (the actor's position,
+ * q0 + l). */
+SORTED_BODY void side_powers(const sorted_round *sr, double *E, const double *LS, const double *LF,
+                             size_t r0, size_t rtile)
+{
+    const size_t t0 = sr->start[r0], t1 = sr->start[r0 + rtile];
+    for (size_t t = t0; t < t1; t++) {
+        const size_t k = sr->position[t] - r0;
+        const double rt = sr->rs[t];
+        double *Et = E + (t - t0) * 2 * TILE;
+        for (size_t l = 0; l < TILE; l++) {
+            Et[l] = LS[k * TILE + l] * rt;
+            Et[TILE + l] = LF[k * TILE + l] * rt;
+        }
+    }
+    en_exp_array(E, (t1 - t0) * 2 * TILE);
+}
+
+/* to[l·TILE + k] = from[k·TILE + l] */
+SORTED_BODY void transpose(double *restrict to, const double *restrict from)
+{
+    for (size_t k = 0; k < TILE; k++)
+        for (size_t l = 0; l < TILE; l++) to[l * TILE + k] = from[k * TILE + l];
+}
+
+/* The offer phase with the powers over arrays. The logs of the two utility bases
+ * ½ ∓ ½|u_a − u_b|/D depend on the pair of positions only and are the same both ways round,
+ * so they are formed once per pair, a block of TILE × TILE pairs at a time (tile A of
+ * positions against tile B ≥ A), and used by the receivers on both sides: those at A against
+ * the positions of B, and those at B against the positions of A. The block's votes are read
+ * from the table where they lie together (U[a][b] for a in A, b in B: TILE² doubles). Every
+ * operand of every EU is the one the receiver-by-receiver loop formed (the same operations in
+ * the same order), and the decision rule does not depend on the order of the offers, so the
+ * result is the same bits. */
+SORTED_BODY void offer_blocks(sorted_round *sr, double invZ, const double *x, const double *s,
+                              double Q)
+{
+    const size_t m = sr->m;
+    const double *U = sr->P, *C = sr->C, *u = sr->u, D = sr->D;
+    double *Pab = sr->blk, *Pba = Pab + TILE * TILE, *LS = Pba + TILE * TILE, *LF = LS + TILE * TILE;
+    double *PabT = LF + TILE * TILE, *PbaT = PabT + TILE * TILE, *LST = PbaT + TILE * TILE,
+           *LFT = LST + TILE * TILE;
+    for (size_t a0 = 0; a0 < m; a0 += TILE) {
+        const size_t wa = m - a0 < TILE ? m - a0 : TILE;
+        for (size_t b0 = a0; b0 < m; b0 += TILE) {
+            const size_t wb = m - b0 < TILE ? m - b0 : TILE;
+            const int diag = a0 == b0;
+            const double *chunk = U + block_at(b0 / TILE) + a0 * TILE; /* U[a0 + ka][b0 + kb] */
+            if (wa == TILE && wb == TILE && !diag) {
+                for (size_t ka = 0; ka < TILE; ka++) {
+                    const size_t a = a0 + ka;
+                    const double Ca = C[a], ua = u[a];
+                    for (size_t kb = 0; kb < TILE; kb++) {
+                        const size_t e = ka * TILE + kb;
+                        const double nab = chunk[e], nba = nab - (C[b0 + kb] - Ca);
+                        Pab[e] = (nab > 0 ? nab : 0) * invZ;
+                        Pba[e] = (nba > 0 ? nba : 0) * invZ;
+                        const double dd = fabs(ua - u[b0 + kb]) / D;
+                        LS[e] = 0.5 - 0.5 * dd;
+                        LF[e] = 0.5 + 0.5 * dd;
+                    }
+                }
+            } else {
+                for (size_t ka = 0; ka < TILE; ka++)
+                    for (size_t kb = 0; kb < TILE; kb++) {
+                        const size_t e = ka * TILE + kb;
+                        if (ka < wa && kb < wb && (!diag || ka < kb)) {
+                            const size_t a = a0 + ka, b = b0 + kb;
+                            const double nab = chunk[e], nba = nab - (C[b] - C[a]);
+                            Pab[e] = (nab > 0 ? nab : 0) * invZ;
+                            Pba[e] = (nba > 0 ? nba : 0) * invZ;
+                            const double dd = fabs(u[a] - u[b]) / D;
+                            LS[e] = 0.5 - 0.5 * dd;
+                            LF[e] = 0.5 + 0.5 * dd;
+                        } else { /* outside the block's pairs: never offered */
+                            Pab[e] = Pba[e] = 0.0;
+                            LS[e] = LF[e] = 0.5;
+                        }
+                    }
+            }
+            en_log_array(LS, 2 * TILE * TILE);
+            /* side A: the receivers at a against b; side B: those at b against a */
+            side_powers(sr, sr->EA, LS, LF, a0, wa);
+            offer_side(sr, sr->EA, Pab, Pba, a0, wa, b0, wb, diag ? 1 : 0, x, s, Q);
+            transpose(PabT, Pab);
+            transpose(PbaT, Pba);
+            transpose(LST, LS);
+            transpose(LFT, LF);
+            side_powers(sr, sr->EB, LST, LFT, b0, wb);
+            offer_side(sr, sr->EB, PbaT, PabT, b0, wb, a0, wa, diag ? 2 : 0, x, s, Q);
+        }
+    }
+}
+
 SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const double *c,
                                      const double *s, const double *x, double *x_out,
                                      eum_move *moves, eum_trace *trace)
@@ -413,14 +626,17 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     const size_t n1 = n + 1;
     const size_t index_count = n + n + (n + 1) + TILE + n + n + 2 * n;
     const size_t double_count = n + n1 + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
-                                7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n;
+                                7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n +
+                                /* offer_blocks: Usq, EA, EB, blk, side, conf_o, comp_o */
+                                n + 4 * TILE * n + 8 * TILE * TILE + 5 * TILE + 2 * n + n;
     char *mem = grow(&scratch->small, &scratch->small_bytes,
-                     n * sizeof(sorted_actor) + index_count * sizeof(size_t) +
-                         double_count * sizeof(double));
+                     n * sizeof(sorted_actor) + n * sizeof(scholz_choice) +
+                         index_count * sizeof(size_t) + double_count * sizeof(double));
     sorted_actor *keyed = (sorted_actor *)(void *)mem;
     for (size_t k = 0; k < n; k++) keyed[k] = (sorted_actor){x[k], k};
     qsort(keyed, n, sizeof *keyed, by_position);
-    sr.rank_actor = (size_t *)(void *)(mem + n * sizeof(sorted_actor));
+    sr.choice = (scholz_choice *)(void *)(mem + n * sizeof(sorted_actor));
+    sr.rank_actor = (size_t *)(void *)(sr.choice + n);
     sr.index = sr.rank_actor + n;
     sr.start = sr.index + n;
     double *block = (double *)(void *)(sr.rank_actor + index_count);
@@ -460,6 +676,15 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.terms = sr.below + TILE;
     sr.conf_e = sr.terms + RISK_BATCH * m;
     sr.comp_e = sr.conf_e + n;
+    sr.Usq = sr.comp_e + n;
+    sr.EA = sr.Usq + n;
+    sr.EB = sr.EA + 2 * TILE * n;
+    sr.blk = sr.EB + 2 * TILE * n;
+    sr.side = sr.blk + 8 * TILE * TILE;
+    sr.conf_o = sr.side + 5 * TILE;
+    sr.comp_o = sr.conf_o + n;
+    sr.ss = sr.comp_o + n;
+    for (size_t t = 0; t < n; t++) sr.ss[t] = s[sr.rank_actor[t]];
     sr.conf_j = sr.list + m;
     sr.comp_j = sr.conf_j + n;
     for (size_t q = 0; q < m; q++) sr.count[q] = (double)(sr.start[q + 1] - sr.start[q]);
@@ -525,6 +750,24 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
         goto done;
     }
     const double invZ = 1 / Z2;
+    if (cfg->array_powers && !eu_self && !eu_other) {
+        /* U_sq = 2 − 4·0.5^r, the power exp(r·log ½) as the receiver loop formed it (its base
+         * at the receiver's own position, ½ − ½·0) */
+        double half = 0.5;
+        en_log_array(&half, 1);
+        for (size_t t = 0; t < n; t++) sr.Usq[t] = half * sr.rs[t];
+        en_exp_array(sr.Usq, n);
+        for (size_t t = 0; t < n; t++) {
+            sr.Usq[t] = eum_utility(sr.Usq[t]);
+            choice_init(&sr.choice[t]);
+        }
+        offer_blocks(&sr, invZ, x, s, Q);
+        for (size_t t = 0; t < n; t++) {
+            const size_t i = sr.rank_actor[t];
+            choice_apply(&sr.choice[t], i, x, x_out, &moves[i]);
+        }
+        goto done;
+    }
     for (size_t a0 = 0; a0 < m; a0 += TILE) {
         const size_t tile = m - a0 < TILE ? m - a0 : TILE;
         gather_tile(&sr, a0, tile);
