@@ -26,6 +26,11 @@
  * Memory: the upper triangle of the m×m table of votes (m distinct positions), stored a tile
  * of columns after another so that every pass over it is sequential, and O(n + m) more; no
  * n×m table. With a scratch (eum_config.scratch) a run allocates it once, not every round.
+ *
+ * With powers over arrays the offer phase goes by pairs of tiles of positions (offer_blocks):
+ * the logs of a pair's utility bases once for both receivers' sides, and up to DLOGS_MAX_M
+ * positions the logs of δ once per pair too (tile_prefix); the same bits as receiver by
+ * receiver.
  */
 /* madvise and MADV_HUGEPAGE (a hint; without it the table is on ordinary pages) */
 #define _DEFAULT_SOURCE
@@ -63,6 +68,14 @@
 #define TILE 16
 /* Receivers whose danger sums run side by side (risk_sums). */
 #define RISK_BATCH 4
+/* Voters whose δ a tile's prefix sums form at a time (tile_prefix): PREFIX_CHUNK·TILE doubles,
+ * 32 KiB. */
+#define PREFIX_CHUNK 256
+/* Positions from which the passes over the table ask for the next block's piece ahead
+ * (prefetch_piece): below, the table is in the caches and the requests only cost instructions. */
+#define PREFETCH_MIN_M 2048
+/* Positions up to which the δ logs of a pair are kept for its second tile (tile_prefix). */
+#define DLOGS_MAX_M 4096
 
 typedef struct sorted_actor {
     double x;
@@ -85,6 +98,8 @@ struct eum_scratch {
     size_t cuts_bytes;
     void *small;
     size_t small_bytes;
+    void *logs;
+    size_t logs_bytes;
 };
 
 eum_scratch *eum_scratch_new(void)
@@ -97,6 +112,7 @@ void eum_scratch_free(eum_scratch *scratch)
     if (!scratch) return;
     en_free(scratch->table);
     en_free(scratch->cuts);
+    en_free(scratch->logs);
     en_free(scratch->small);
     en_free(scratch);
 }
@@ -116,17 +132,27 @@ typedef struct sorted_round {
     double *rs;         /* [n] voters by rank: exponent */
     double *P;          /* a phase's votes U[a][b] = N(u_a, u_b), a < b only, by tiles (at()) */
     uint32_t *cuts;     /* c(a, b), a < b, laid out as P: found in the risk phase, read after */
+    double *dlogs;      /* log(|u_a − u_b|/D), a < b, laid out as P (NULL: not kept, see
+                         * tile_prefix) */
     double *C;          /* [m] column totals S_y(n) of the phase */
     double *count;      /* [m] actors at each position */
     double *part;       /* [TILE] a tile's columns' shares of Z */
     double *below;      /* [TILE] */
     double *terms;      /* [RISK_BATCH][m] receivers' danger terms by position */
     double *S;          /* [n + 1][TILE] prefix sums of a tile of columns, voter after voter */
-    double *L;          /* [m][TILE] a tile's bases and logs (array powers) */
+    double *L;          /* [m][TILE] a chunk's bases and logs (array powers) */
     double *col;        /* [TILE][m] a tile of columns of the table */
     double *row;        /* [TILE][m] a tile of rows of the table */
     double *scratch;    /* [7m] logs / bases / a receiver's rows of P */
     size_t *cut;        /* [TILE] */
+    /* the offer phase by pairs of tiles (offer_blocks) */
+    scholz_choice *choice; /* [n] per actor by rank: its offers so far */
+    double *Usq;        /* [n] per actor by rank: its status-quo utility */
+    double *EA, *EB;    /* [2·TILE·n] the powers of a block's two sides */
+    double *blk;        /* [8·TILE²] a block's P both ways and the bases' logs, as read by each side */
+    double *side;       /* [5·TILE] one receiver's e_ji, U_s, U_f, e_ij, |e_ij| at a block's positions */
+    double *ss;         /* [n] saliences by rank */
+    double *conf_o, *comp_o; /* [n] the offers' e_ji */
 } sorted_round;
 
 /* The table's layout. Column tile T (columns [TILE·T, TILE·T + TILE)) is a block of its rows
@@ -146,49 +172,89 @@ static inline size_t at(size_t z, size_t y)
     return block_at(y / TILE) + z * TILE + y % TILE;
 }
 
+/* Asks for the TILE² doubles at p (a tile's rows in a later block) ahead of their use: the
+ * passes over the table visit one such piece per block, too short for the hardware to see a
+ * stream. `write`: for writing. */
+SORTED_BODY void prefetch_piece(const double *p, int write)
+{
+    for (size_t l = 0; l < TILE * TILE; l += 8) {
+        if (write)
+            __builtin_prefetch(p + l, 1, 3);
+        else
+            __builtin_prefetch(p + l, 0, 3);
+    }
+}
+
 /* The prefix sums S_y(t), t = 0..n, of the columns y = y0 … y0 + tile − 1 into
  * S[t·TILE + k], y = y0 + k: δ of each voter (by rank) at u_y, then summed in place. Each
  * column is summed as before, voter after voter; the TILE columns side by side, so that their
- * chains of additions run in parallel (lanes k ≥ tile carry zeros). */
+ * chains of additions run in parallel (lanes k ≥ tile carry zeros). The voters go a chunk of
+ * PREFIX_CHUNK at a time, δ, its logs and its powers formed and summed while the chunk is in
+ * the first-level cache (whole columns at once went through memory several times at 10,000
+ * actors); the values and the order of the additions are the same. */
 SORTED_BODY void tile_prefix(const sorted_round *sr, size_t y0, size_t tile, int mode)
 {
-    const size_t n = sr->n, m = sr->m;
+    const size_t n = sr->n;
     const double D = sr->D, *u = sr->u;
     double uy[TILE];
     for (size_t k = 0; k < TILE; k++) uy[k] = u[k < tile ? y0 + k : y0];
-    double *d = sr->S + TILE; /* δ by rank */
-    if (mode == 2) {
-        for (size_t t = 0; t < n; t++)
-            for (size_t k = 0; k < TILE; k++) d[t * TILE + k] = fabs(sr->xs[t] - uy[k]) / D;
-    } else if (mode == 0) {
-        for (size_t t = 0; t < n; t++)
-            for (size_t k = 0; k < TILE; k++)
-                d[t * TILE + k] = eum_pow_r(fabs(sr->xs[t] - uy[k]) / D, sr->rs[t]);
-    } else {
-        /* log of |u_q − u_y|/D once per position, then exp(r·log) per voter */
-        double *L = sr->L;
-        for (size_t q = 0; q < m; q++)
-            for (size_t k = 0; k < TILE; k++) L[q * TILE + k] = fabs(u[q] - uy[k]) / D;
-        for (size_t k = 0; k < tile; k++) L[(y0 + k) * TILE + k] = 1.0;
-        en_log_array(L, m * TILE);
-        for (size_t t = 0; t < n; t++) {
-            const double *Lq = L + sr->position[t] * TILE, rt = sr->rs[t];
-            for (size_t k = 0; k < TILE; k++) d[t * TILE + k] = rt * Lq[k];
-        }
-        en_exp_array(d, n * TILE);
-        for (size_t k = 0; k < tile; k++)
-            for (size_t t = sr->start[y0 + k]; t < sr->start[y0 + k + 1]; t++) d[t * TILE + k] = 0.0;
-    }
-    if (tile < TILE)
-        for (size_t t = 0; t < n; t++)
-            for (size_t k = tile; k < TILE; k++) d[t * TILE + k] = 0.0;
     double sum[TILE] = {0};
     for (size_t k = 0; k < TILE; k++) sr->S[k] = 0.0;
-    for (size_t t = 0; t < n; t++)
-        for (size_t k = 0; k < TILE; k++) {
-            sum[k] += sr->ws[t] * d[t * TILE + k];
-            d[t * TILE + k] = sum[k];
+    for (size_t c0 = 0; c0 < n; c0 += PREFIX_CHUNK) {
+        const size_t c1 = n - c0 < PREFIX_CHUNK ? n : c0 + PREFIX_CHUNK, len = c1 - c0;
+        double *d = sr->S + TILE * (c0 + 1); /* δ of the chunk's voters */
+        if (mode == 2) {
+            for (size_t t = 0; t < len; t++)
+                for (size_t k = 0; k < TILE; k++) d[t * TILE + k] = fabs(sr->xs[c0 + t] - uy[k]) / D;
+        } else if (mode == 0) {
+            for (size_t t = 0; t < len; t++)
+                for (size_t k = 0; k < TILE; k++)
+                    d[t * TILE + k] = eum_pow_r(fabs(sr->xs[c0 + t] - uy[k]) / D, sr->rs[c0 + t]);
+        } else {
+            /* log of |u_q − u_y|/D once per position of the chunk, then exp(r·log) per voter.
+             * With dlogs the logs of a pair of positions are formed once, by the earlier of
+             * the two tiles, and kept for the later: those of q before the tile are read
+             * (the same bits: |u_q − u_y| = |u_y − u_q| and the kernel's result does not
+             * depend on where a value sits in the array), those of q after it stored. */
+            double *L = sr->L;
+            const size_t q0 = sr->position[c0], q1 = sr->position[c1 - 1] + 1;
+            /* (a partial last tile forms its own: its unused lanes were never stored) */
+            const size_t kept = sr->dlogs && tile == TILE ? (q1 < y0 ? q1 : y0 > q0 ? y0 : q0) : q0;
+            if (kept > q0)
+                memcpy(L, sr->dlogs + block_at(y0 / TILE) + q0 * TILE,
+                       (kept - q0) * TILE * sizeof *L);
+            for (size_t q = kept; q < q1; q++)
+                for (size_t k = 0; k < TILE; k++) L[(q - q0) * TILE + k] = fabs(u[q] - uy[k]) / D;
+            for (size_t k = 0; k < tile; k++)
+                if (y0 + k >= q0 && y0 + k < q1) L[(y0 + k - q0) * TILE + k] = 1.0;
+            en_log_array(L + (kept - q0) * TILE, (q1 - kept) * TILE);
+            if (sr->dlogs) { /* the pairs (y, q), q past the tile, for q's tile */
+                const size_t after = q0 > y0 + TILE ? q0 : y0 + TILE;
+                for (size_t q = after; q < q1; q++) {
+                    double *to = sr->dlogs + at(y0, q);
+                    for (size_t k = 0; k < tile; k++) to[k * TILE] = L[(q - q0) * TILE + k];
+                }
+            }
+            for (size_t t = 0; t < len; t++) {
+                const double *Lq = L + (sr->position[c0 + t] - q0) * TILE, rt = sr->rs[c0 + t];
+                for (size_t k = 0; k < TILE; k++) d[t * TILE + k] = rt * Lq[k];
+            }
+            en_exp_array(d, len * TILE);
+            for (size_t k = 0; k < tile; k++) {
+                const size_t from = sr->start[y0 + k] > c0 ? sr->start[y0 + k] : c0,
+                             to = sr->start[y0 + k + 1] < c1 ? sr->start[y0 + k + 1] : c1;
+                for (size_t t = from; t < to; t++) d[(t - c0) * TILE + k] = 0.0;
+            }
         }
+        if (tile < TILE)
+            for (size_t t = 0; t < len; t++)
+                for (size_t k = tile; k < TILE; k++) d[t * TILE + k] = 0.0;
+        for (size_t t = 0; t < len; t++)
+            for (size_t k = 0; k < TILE; k++) {
+                sum[k] += sr->ws[c0 + t] * d[t * TILE + k];
+                d[t * TILE + k] = sum[k];
+            }
+    }
 }
 
 /* The number of voters (by rank) nearer to u_lo than to u_hi (lo < hi): those before the
@@ -238,6 +304,11 @@ SORTED_BODY double phase_votes(sorted_round *sr, int mode)
         for (size_t z = y0 + 1; z < m; z++) {
             const size_t kmax = z < y1 ? z - y0 : tile; /* the columns y0 + k < z */
             const size_t where = at(y0, z);             /* U[y0 + k][z] at where + k·TILE */
+            if (z % TILE == 0 && z + TILE < m && m >= PREFETCH_MIN_M) {
+                prefetch_piece(U + at(y0, z + TILE), 1);
+                for (size_t l = 0; l < TILE * TILE; l += 16)
+                    __builtin_prefetch(cuts + at(y0, z + TILE) + l, 1, 3);
+            }
             double *dst = U + where;
             uint32_t *cz_cut = cuts + where;
             const double cz = count[z], uz = u[z];
@@ -354,13 +425,21 @@ SORTED_BODY void gather_tile(const sorted_round *sr, size_t a0, size_t tile)
     const double *block = sr->P + block_at(a0 / TILE);
     /* col[k][q] for every q < a1 (receiver_rows reads only q < a0 + k); the block's rows past
      * the triangle hold values of no meaning, copied but never read */
-    for (size_t q = 0; q < a1; q++) {
-        const double *row = block + q * TILE;
-        for (size_t k = 0; k < tile; k++) sr->col[k * m + q] = row[k];
-    }
+    if (tile == TILE) /* a fixed count: the copies of a row unrolled */
+        for (size_t q = 0; q < a1; q++) {
+            const double *row = block + q * TILE;
+            for (size_t k = 0; k < TILE; k++) sr->col[k * m + q] = row[k];
+        }
+    else
+        for (size_t q = 0; q < a1; q++) {
+            const double *row = block + q * TILE;
+            for (size_t k = 0; k < tile; k++) sr->col[k * m + q] = row[k];
+        }
     for (size_t y0 = a0; y0 < m; y0 += TILE) {
         const size_t width = m - y0 < TILE ? m - y0 : TILE;
         const double *rows = sr->P + block_at(y0 / TILE) + a0 * TILE;
+        if (y0 + TILE < m && m >= PREFETCH_MIN_M)
+            prefetch_piece(sr->P + block_at(y0 / TILE + 1) + a0 * TILE, 0);
         for (size_t k = 0; k < tile; k++) {
             double *to = sr->row + k * m + y0;
             const double *from = rows + k * TILE;
@@ -401,6 +480,232 @@ SORTED_BODY void risk_sums(const sorted_round *sr, const double *term, size_t co
     }
 }
 
+/* ---- the offer phase by pairs of tiles (powers over arrays) ------------------------------------ */
+
+/* Four lanes of doubles and their comparison masks (GCC vector extensions: two SSE2 operations
+ * each in the baseline build, one AVX2 operation in the AVX2 build). */
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+#if defined(__clang__)
+#define SHUFFLE4(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+#else
+#define SHUFFLE4(a, b, i, j, k, l) __builtin_shuffle(a, b, (v4l){i, j, k, l})
+#endif
+
+/* The offers of one receiver against TILE positions, as bit masks (bit l for position l):
+ * confrontations e_ji > e_ij > 0 and compromises e_ji > 0 > e_ij, e_ji > |e_ij| (choice_offer's
+ * tests, false for NaN as the C comparisons). */
+SORTED_BODY void offer_masks(const double *eo, const double *eij, unsigned *conf, unsigned *comp)
+{
+    const v4d zero = {0, 0, 0, 0};
+    const v4l sign = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}, w = {1, 2, 4, 8};
+    v4l c = {0, 0, 0, 0}, p = {0, 0, 0, 0};
+    for (int g = 0; g < TILE / 4; g++) {
+        v4d o, e;
+        memcpy(&o, eo + 4 * g, sizeof o);
+        memcpy(&e, eij + 4 * g, sizeof e);
+        const v4d ae = (v4d)((v4l)e & sign); /* fabs: the sign bit cleared */
+        const v4l wg = w << (4 * g);
+        c |= (o > e) & (e > zero) & wg;
+        p |= (o > zero) & (zero > e) & (o > ae) & wg;
+    }
+    *conf = (unsigned)(c[0] | c[1] | c[2] | c[3]);
+    *comp = (unsigned)(p[0] | p[1] | p[2] | p[3]);
+}
+
+/* The receivers of one side of a block of position pairs: the actors (by rank) at the positions
+ * r0 … r0 + rtile − 1 (k = position − r0) against the positions q0 + l. Pr[k·TILE + l] and
+ * Pc[k·TILE + l] are P(receiver's position, q) and P(q, receiver's position); E holds, per
+ * actor, its powers of the success base at the TILE positions q, then of the failure base.
+ * `diag` restricts l on the block of a tile with itself: 1, l > k; 2, l < k; 0, l < width.
+ * Each offer goes into the actor's choice, which sees the offers in any order (ties by j):
+ * for each actor the confrontations (e_ji > e_ij > 0) and the compromises (e_ji > 0 > e_ij,
+ * e_ji > |e_ij|) are found as bit masks, then offered, so that the decision rule's own tests
+ * always go the same way. */
+SORTED_BODY void offer_side(sorted_round *sr, const double *E, const double *Pr, const double *Pc,
+                            size_t r0, size_t rtile, size_t q0, size_t width, int diag,
+                            const double *x, const double *s, double Q)
+{
+    const size_t t0 = sr->start[r0], t1 = sr->start[r0 + rtile], tq = sr->start[q0];
+    /* one actor at each of the positions q: its EUs side by side, by lanes */
+    const int single = sr->start[q0 + width] - tq == width;
+    double *eo = sr->side, *Us = eo + TILE, *Uf = Us + TILE, *eij = Uf + TILE;
+    double sq[TILE];
+    for (size_t l = 0; l < TILE; l++) sq[l] = single && l < width ? sr->ss[tq + l] : 0.0;
+    for (size_t t = t0; t < t1; t++) {
+        const size_t k = sr->position[t] - r0, i = sr->rank_actor[t];
+        const double *Es = E + (t - t0) * 2 * TILE, *Ef = Es + TILE;
+        const double *pr = Pr + k * TILE, *pc = Pc + k * TILE;
+        const double Usq = sr->Usq[t], si = s[i], xi = x[i];
+        unsigned range = (1u << width) - 1;
+        if (diag == 1) range &= ~((2u << k) - 1); /* l > k */
+        if (diag == 2) range &= (1u << k) - 1;    /* l < k */
+        for (size_t l = 0; l < TILE; l++) {
+            Us[l] = 2 - 4 * Es[l];
+            Uf[l] = 2 - 4 * Ef[l];
+            eo[l] = scholz_eu_u(pc[l], Us[l], Uf[l], Usq, si, Q);
+        }
+        scholz_choice *ch = &sr->choice[t];
+        if (single) {
+            for (size_t l = 0; l < TILE; l++) eij[l] = scholz_eu_u(pr[l], Us[l], Uf[l], Usq, sq[l], Q);
+            unsigned conf, comp;
+            offer_masks(eo, eij, &conf, &comp);
+            conf &= range;
+            comp &= range;
+            for (unsigned bits = conf; bits; bits &= bits - 1) {
+                const size_t l = (size_t)__builtin_ctz(bits), j = sr->rank_actor[tq + l];
+                choice_offer(ch, j, xi, x[j], eij[l], eo[l]);
+            }
+            for (unsigned bits = comp; bits; bits &= bits - 1) {
+                const size_t l = (size_t)__builtin_ctz(bits), j = sr->rank_actor[tq + l];
+                choice_offer(ch, j, xi, x[j], eij[l], eo[l]);
+            }
+            continue;
+        }
+        /* several actors at some position: each found position's actors in turn */
+        size_t confrontations = 0, compromises = 0;
+        unsigned found = 0;
+        for (size_t l = 0; l < TILE; l++) found |= (unsigned)(eo[l] > 0) << l;
+        for (unsigned bits = found & range; bits; bits &= bits - 1) {
+            const size_t l = (size_t)__builtin_ctz(bits), q = q0 + l;
+            const double e_ji = eo[l];
+            for (size_t tj = sr->start[q]; tj < sr->start[q + 1]; tj++) {
+                const size_t j = sr->rank_actor[tj];
+                const double e_ij = scholz_eu_u(pr[l], Us[l], Uf[l], Usq, s[j], Q);
+                const int is_conf = (e_ji > e_ij) & (e_ij > 0);
+                const int is_comp = (e_ji > 0) & (0 > e_ij) & (e_ji > fabs(e_ij));
+                sr->conf_j[confrontations] = j;
+                sr->conf_e[confrontations] = e_ij;
+                sr->conf_o[confrontations] = e_ji;
+                confrontations += is_conf;
+                sr->comp_j[compromises] = j;
+                sr->comp_e[compromises] = e_ij;
+                sr->comp_o[compromises] = e_ji;
+                compromises += is_comp;
+            }
+        }
+        for (size_t f = 0; f < confrontations; f++) {
+            const size_t j = sr->conf_j[f];
+            choice_offer(ch, j, xi, x[j], sr->conf_e[f], sr->conf_o[f]);
+        }
+        for (size_t f = 0; f < compromises; f++) {
+            const size_t j = sr->comp_j[f];
+            choice_offer(ch, j, xi, x[j], sr->comp_e[f], sr->comp_o[f]);
+        }
+    }
+}
+
+/* The powers of one side's actors: E[actor][l] = exp(r·LS[k·TILE + l]), E[actor][TILE + l] =
+ * exp(r·LF[k·TILE + l]), LS and LF the logs of the bases of the pair (the actor's position,
+ * q0 + l). */
+SORTED_BODY void side_powers(const sorted_round *sr, double *E, const double *LS, const double *LF,
+                             size_t r0, size_t rtile)
+{
+    const size_t t0 = sr->start[r0], t1 = sr->start[r0 + rtile];
+    for (size_t t = t0; t < t1; t++) {
+        const size_t k = sr->position[t] - r0;
+        const double rt = sr->rs[t];
+        double *Et = E + (t - t0) * 2 * TILE;
+        for (size_t l = 0; l < TILE; l++) {
+            Et[l] = LS[k * TILE + l] * rt;
+            Et[TILE + l] = LF[k * TILE + l] * rt;
+        }
+    }
+    en_exp_array(E, (t1 - t0) * 2 * TILE);
+}
+
+/* to[l·TILE + k] = from[k·TILE + l], by 4 × 4 pieces (moves only: no value changes). */
+SORTED_BODY void transpose(double *restrict to, const double *restrict from)
+{
+    for (size_t bi = 0; bi < TILE; bi += 4)
+        for (size_t bj = 0; bj < TILE; bj += 4) {
+            v4d r0, r1, r2, r3;
+            memcpy(&r0, from + (bi + 0) * TILE + bj, sizeof r0);
+            memcpy(&r1, from + (bi + 1) * TILE + bj, sizeof r1);
+            memcpy(&r2, from + (bi + 2) * TILE + bj, sizeof r2);
+            memcpy(&r3, from + (bi + 3) * TILE + bj, sizeof r3);
+            const v4d t0 = SHUFFLE4(r0, r1, 0, 4, 2, 6), t1 = SHUFFLE4(r0, r1, 1, 5, 3, 7);
+            const v4d t2 = SHUFFLE4(r2, r3, 0, 4, 2, 6), t3 = SHUFFLE4(r2, r3, 1, 5, 3, 7);
+            const v4d c0 = SHUFFLE4(t0, t2, 0, 1, 4, 5), c1 = SHUFFLE4(t1, t3, 0, 1, 4, 5);
+            const v4d c2 = SHUFFLE4(t0, t2, 2, 3, 6, 7), c3 = SHUFFLE4(t1, t3, 2, 3, 6, 7);
+            memcpy(to + (bj + 0) * TILE + bi, &c0, sizeof c0);
+            memcpy(to + (bj + 1) * TILE + bi, &c1, sizeof c1);
+            memcpy(to + (bj + 2) * TILE + bi, &c2, sizeof c2);
+            memcpy(to + (bj + 3) * TILE + bi, &c3, sizeof c3);
+        }
+}
+
+/* The offer phase with the powers over arrays. The logs of the two utility bases
+ * ½ ∓ ½|u_a − u_b|/D depend on the pair of positions only and are the same both ways round,
+ * so they are formed once per pair, a block of TILE × TILE pairs at a time (tile A of
+ * positions against tile B ≥ A), and used by the receivers on both sides: those at A against
+ * the positions of B, and those at B against the positions of A. The block's votes are read
+ * from the table where they lie together (U[a][b] for a in A, b in B: TILE² doubles). Every
+ * operand of every EU is the one the receiver-by-receiver loop formed (the same operations in
+ * the same order), and the decision rule does not depend on the order of the offers, so the
+ * result is the same bits. */
+SORTED_BODY void offer_blocks(sorted_round *sr, double invZ, const double *x, const double *s,
+                              double Q)
+{
+    const size_t m = sr->m;
+    const double *U = sr->P, *C = sr->C, *u = sr->u, D = sr->D;
+    double *Pab = sr->blk, *Pba = Pab + TILE * TILE, *LS = Pba + TILE * TILE, *LF = LS + TILE * TILE;
+    double *PabT = LF + TILE * TILE, *PbaT = PabT + TILE * TILE, *LST = PbaT + TILE * TILE,
+           *LFT = LST + TILE * TILE;
+    for (size_t a0 = 0; a0 < m; a0 += TILE) {
+        const size_t wa = m - a0 < TILE ? m - a0 : TILE;
+        for (size_t b0 = a0; b0 < m; b0 += TILE) {
+            const size_t wb = m - b0 < TILE ? m - b0 : TILE;
+            const int diag = a0 == b0;
+            const double *chunk = U + block_at(b0 / TILE) + a0 * TILE; /* U[a0 + ka][b0 + kb] */
+            if (b0 + TILE < m && m >= PREFETCH_MIN_M)
+                prefetch_piece(U + block_at(b0 / TILE + 1) + a0 * TILE, 0);
+            if (wa == TILE && wb == TILE && !diag) {
+                for (size_t ka = 0; ka < TILE; ka++) {
+                    const size_t a = a0 + ka;
+                    const double Ca = C[a], ua = u[a];
+                    for (size_t kb = 0; kb < TILE; kb++) {
+                        const size_t e = ka * TILE + kb;
+                        const double nab = chunk[e], nba = nab - (C[b0 + kb] - Ca);
+                        Pab[e] = (nab > 0 ? nab : 0) * invZ;
+                        Pba[e] = (nba > 0 ? nba : 0) * invZ;
+                        const double dd = fabs(ua - u[b0 + kb]) / D;
+                        LS[e] = 0.5 - 0.5 * dd;
+                        LF[e] = 0.5 + 0.5 * dd;
+                    }
+                }
+            } else {
+                for (size_t ka = 0; ka < TILE; ka++)
+                    for (size_t kb = 0; kb < TILE; kb++) {
+                        const size_t e = ka * TILE + kb;
+                        if (ka < wa && kb < wb && (!diag || ka < kb)) {
+                            const size_t a = a0 + ka, b = b0 + kb;
+                            const double nab = chunk[e], nba = nab - (C[b] - C[a]);
+                            Pab[e] = (nab > 0 ? nab : 0) * invZ;
+                            Pba[e] = (nba > 0 ? nba : 0) * invZ;
+                            const double dd = fabs(u[a] - u[b]) / D;
+                            LS[e] = 0.5 - 0.5 * dd;
+                            LF[e] = 0.5 + 0.5 * dd;
+                        } else { /* outside the block's pairs: never offered */
+                            Pab[e] = Pba[e] = 0.0;
+                            LS[e] = LF[e] = 0.5;
+                        }
+                    }
+            }
+            en_log_array(LS, 2 * TILE * TILE);
+            /* side A: the receivers at a against b; side B: those at b against a */
+            side_powers(sr, sr->EA, LS, LF, a0, wa);
+            offer_side(sr, sr->EA, Pab, Pba, a0, wa, b0, wb, diag ? 1 : 0, x, s, Q);
+            transpose(PabT, Pab);
+            transpose(PbaT, Pba);
+            transpose(LST, LS);
+            transpose(LFT, LF);
+            side_powers(sr, sr->EB, LST, LFT, b0, wb);
+            offer_side(sr, sr->EB, PbaT, PabT, b0, wb, a0, wa, diag ? 2 : 0, x, s, Q);
+        }
+    }
+}
+
 SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const double *c,
                                      const double *s, const double *x, double *x_out,
                                      eum_move *moves, eum_trace *trace)
@@ -413,14 +718,17 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     const size_t n1 = n + 1;
     const size_t index_count = n + n + (n + 1) + TILE + n + n + 2 * n;
     const size_t double_count = n + n1 + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
-                                7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n;
+                                7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n +
+                                /* offer_blocks: Usq, EA, EB, blk, side, conf_o, comp_o */
+                                n + 4 * TILE * n + 8 * TILE * TILE + 5 * TILE + 2 * n + n;
     char *mem = grow(&scratch->small, &scratch->small_bytes,
-                     n * sizeof(sorted_actor) + index_count * sizeof(size_t) +
-                         double_count * sizeof(double));
+                     n * sizeof(sorted_actor) + n * sizeof(scholz_choice) +
+                         index_count * sizeof(size_t) + double_count * sizeof(double));
     sorted_actor *keyed = (sorted_actor *)(void *)mem;
     for (size_t k = 0; k < n; k++) keyed[k] = (sorted_actor){x[k], k};
     qsort(keyed, n, sizeof *keyed, by_position);
-    sr.rank_actor = (size_t *)(void *)(mem + n * sizeof(sorted_actor));
+    sr.choice = (scholz_choice *)(void *)(mem + n * sizeof(sorted_actor));
+    sr.rank_actor = (size_t *)(void *)(sr.choice + n);
     sr.index = sr.rank_actor + n;
     sr.start = sr.index + n;
     double *block = (double *)(void *)(sr.rank_actor + index_count);
@@ -460,6 +768,15 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.terms = sr.below + TILE;
     sr.conf_e = sr.terms + RISK_BATCH * m;
     sr.comp_e = sr.conf_e + n;
+    sr.Usq = sr.comp_e + n;
+    sr.EA = sr.Usq + n;
+    sr.EB = sr.EA + 2 * TILE * n;
+    sr.blk = sr.EB + 2 * TILE * n;
+    sr.side = sr.blk + 8 * TILE * TILE;
+    sr.conf_o = sr.side + 5 * TILE;
+    sr.comp_o = sr.conf_o + n;
+    sr.ss = sr.comp_o + n;
+    for (size_t t = 0; t < n; t++) sr.ss[t] = s[sr.rank_actor[t]];
     sr.conf_j = sr.list + m;
     sr.comp_j = sr.conf_j + n;
     for (size_t q = 0; q < m; q++) sr.count[q] = (double)(sr.start[q + 1] - sr.start[q]);
@@ -475,6 +792,11 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     const size_t tiles = (m + TILE - 1) / TILE;
     sr.P = grow(&scratch->table, &scratch->table_bytes, block_at(tiles) * sizeof *sr.P);
     sr.cuts = grow(&scratch->cuts, &scratch->cuts_bytes, block_at(tiles) * sizeof *sr.cuts);
+    /* the logs of the offer phase's δ kept where they are few (m ≤ DLOGS_MAX_M: at most 64 MiB,
+     * written once and read once); beyond, the memory traffic costs more than the logs */
+    sr.dlogs = cfg->array_powers && m <= DLOGS_MAX_M
+                   ? grow(&scratch->logs, &scratch->logs_bytes, block_at(tiles) * sizeof *sr.dlogs)
+                   : NULL;
     const double Z1 = phase_votes(&sr, 2);
     if (!(Z1 != 0) || !isfinite(Z1)) {
         status = EUM_ROUND_NO_INFORMATION;
@@ -525,6 +847,24 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
         goto done;
     }
     const double invZ = 1 / Z2;
+    if (cfg->array_powers && !eu_self && !eu_other) {
+        /* U_sq = 2 − 4·0.5^r, the power exp(r·log ½) as the receiver loop formed it (its base
+         * at the receiver's own position, ½ − ½·0) */
+        double half = 0.5;
+        en_log_array(&half, 1);
+        for (size_t t = 0; t < n; t++) sr.Usq[t] = half * sr.rs[t];
+        en_exp_array(sr.Usq, n);
+        for (size_t t = 0; t < n; t++) {
+            sr.Usq[t] = eum_utility(sr.Usq[t]);
+            choice_init(&sr.choice[t]);
+        }
+        offer_blocks(&sr, invZ, x, s, Q);
+        for (size_t t = 0; t < n; t++) {
+            const size_t i = sr.rank_actor[t];
+            choice_apply(&sr.choice[t], i, x, x_out, &moves[i]);
+        }
+        goto done;
+    }
     for (size_t a0 = 0; a0 < m; a0 += TILE) {
         const size_t tile = m - a0 < TILE ? m - a0 : TILE;
         gather_tile(&sr, a0, tile);
@@ -621,6 +961,7 @@ done:
     if (scratch == &local) {
         en_free(local.table);
         en_free(local.cuts);
+        en_free(local.logs);
         en_free(local.small);
     }
     return status;
