@@ -790,6 +790,23 @@ third_party_vote4(__m256d dm, __m256d wm, __m256d ui, __m256d um, __m256d r, __m
     return _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j));
 }
 
+/* Third party m's vote in four challenges (targets idx, one per lane) added to the two sides'
+ * sums: the positive part to the initiator's side, the negative part to the receiver's. A lane
+ * whose target is m itself adds +0.0 (a principal is no third party), which leaves the positive
+ * sums unchanged. challenge4_avx2 and the screen (screen4_avx2) share it, so their sums are
+ * the same operations as challenge()'s, lane by lane. */
+__attribute__((target("avx2"), always_inline)) static inline void
+coalition4(__m256d dm, __m256d wm, __m256d ui, __m256d um, __m256d r, __m256d ci, __m256d cj,
+           __m256i idx, size_t m, int full, int none, __m256d *chij, __m256d *chji)
+{
+    const __m256d zero = _mm256_setzero_pd();
+    __m256d vm = third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none);
+    __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
+    vm = _mm256_andnot_pd(principal, vm);
+    *chij = _mm256_add_pd(*chij, _mm256_max_pd(vm, zero));
+    *chji = _mm256_sub_pd(*chji, _mm256_min_pd(vm, zero));
+}
+
 #endif
 
 #ifdef SMP_HAVE_AVX2_KERNEL
@@ -872,7 +889,6 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
     const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
     double ci0[4], cj0[4], u_ii[4], u_ij[4];
     for (int l = 0; l < 4; l++) challenge_start(w, sc, i, j[l], &ci0[l], &cj0[l], &u_ii[l], &u_ij[l]);
-    const __m256d zero = _mm256_setzero_pd();
     const __m256d ci = _mm256_loadu_pd(ci0), cj = _mm256_loadu_pd(cj0);
     const __m256i idx = _mm256_set_epi64x((long long)j[3], (long long)j[2], (long long)j[1],
                                           (long long)j[0]);
@@ -885,11 +901,7 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
         __m256d dm = _mm256_set_pd(d3[m], d2[m], d1[m], d0[m]);
         __m256d wm = _mm256_broadcast_sd(&power[m]), ui = _mm256_broadcast_sd(&U_i[m]);
         __m256d um = _mm256_broadcast_sd(&U_m[m]), r = _mm256_broadcast_sd(&rh[m]);
-        __m256d vm = third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none);
-        __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
-        vm = _mm256_andnot_pd(principal, vm);
-        chij = _mm256_add_pd(chij, _mm256_max_pd(vm, zero));
-        chji = _mm256_sub_pd(chji, _mm256_min_pd(vm, zero));
+        coalition4(dm, wm, ui, um, r, ci, cj, idx, m, full, none, &chij, &chji);
     }
     double a[4], b[4];
     _mm256_storeu_pd(a, chij), _mm256_storeu_pd(b, chji);
@@ -959,7 +971,6 @@ __attribute__((target("avx2"))) static void screen4_avx2(const smp_work *w, cons
     const smp_config *c = w->config;
     const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
     const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
-    const __m256d zero = _mm256_setzero_pd();
     const __m256d ci = _mm256_set_pd(st[3][0], st[2][0], st[1][0], st[0][0]);
     const __m256d cj = _mm256_set_pd(st[3][1], st[2][1], st[1][1], st[0][1]);
     __m256d chij = _mm256_set_pd(st[3][2], st[2][2], st[1][2], st[0][2]);
@@ -973,11 +984,7 @@ __attribute__((target("avx2"))) static void screen4_avx2(const smp_work *w, cons
         __m256d dm = _mm256_set_pd(d3[m], d2[m], d1[m], d0[m]);
         __m256d wm = _mm256_broadcast_sd(&sc->pw[t]), ui = _mm256_broadcast_sd(&sc->pui[t]);
         __m256d um = _mm256_broadcast_sd(&sc->pum[t]), r = _mm256_broadcast_sd(&sc->prh[t]);
-        __m256d vm = third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none);
-        __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
-        vm = _mm256_andnot_pd(principal, vm);
-        chij = _mm256_add_pd(chij, _mm256_max_pd(vm, zero));
-        chji = _mm256_sub_pd(chji, _mm256_min_pd(vm, zero));
+        coalition4(dm, wm, ui, um, r, ci, cj, idx, m, full, none, &chij, &chji);
     }
     double a[4], b[4];
     _mm256_storeu_pd(a, chij), _mm256_storeu_pd(b, chji);
