@@ -199,11 +199,14 @@ typedef struct smp_candidate {
 typedef struct smp_scratch {
     smp_election el;
     double *rh, *uh_i, *uh_m, *delta, *third_party_vote;
+    double *uh_i_copy;                /* n: scratch of screen_order (the caps' first parts) */
     smp_candidate *candidates; /* n */
     /* the screen of the target search (screen_order): third parties in screening order */
     int *perm;                        /* n */
     double *pw, *pui, *pum, *prh;     /* n each: power, U(m,i), U(m,m), risk in that order */
     double *cap;                      /* n + 1: suffix sums of the third parties' caps */
+    double *cap_a, *cap_b, *cap_m;    /* n + 1 each: the caps' two parts, suffix sums, and the
+                                         suffix maxima of w_m·U(m,i) (the per-target cap) */
     float *fw, *fui, *fum, *frh;      /* n each: pw, pui, pum, prh in float */
     double *err_a, *err_b;            /* n + 1: prefix sums of w_m and w_m² in screening order */
     double *screen_state;             /* SMP_SCREEN_STATE n: the screen's sums per target */
@@ -948,7 +951,7 @@ static int screen_order(const smp_work *w, smp_scratch *sc, size_t i)
 {
     size_t n = w->n;
     const double *power = w->effective_power;
-    double *cap = sc->third_party_vote;
+    double *cap = sc->third_party_vote, *part_a = sc->uh_i_copy;
     if (!w->distance_tf || !w->unit_distances) return 0;
     for (size_t m = 0; m < n; m++) {
         if (m == i) continue;
@@ -959,12 +962,13 @@ static int screen_order(const smp_work *w, smp_scratch *sc, size_t i)
         double a = um - ui, b = 1 - um;
         double c = wm * ((a > 0 ? a : 0) + (b > 0 ? b : 0) + 1e-12 * (1 + fabs(um) + fabs(ui)));
         cap[m] = c * (1 + 1e-12);
+        part_a[m] = wm * (a > 0 ? a : 0) * (1 + 1e-12);
     }
     size_t t = 0;
     for (size_t m = 0; m < n; m++)
         if (m != i) sc->perm[t++] = (int)m;
     size_t len = n - 1;
-    sc->cap[len] = 0;
+    sc->cap[len] = sc->cap_a[len] = sc->cap_b[len] = sc->cap_m[len] = 0;
     for (t = len; t-- > 0;) {
         size_t m = (size_t)sc->perm[t];
         sc->pw[t] = power[m], sc->pui[t] = sc->uh_i[m], sc->pum[t] = sc->uh_m[m];
@@ -972,6 +976,10 @@ static int screen_order(const smp_work *w, smp_scratch *sc, size_t i)
         sc->fw[t] = (float)power[m], sc->fui[t] = (float)sc->uh_i[m];
         sc->fum[t] = (float)sc->uh_m[m], sc->frh[t] = (float)sc->rh[m];
         sc->cap[t] = sc->cap[t + 1] + cap[m];
+        sc->cap_a[t] = sc->cap_a[t + 1] + part_a[m];
+        sc->cap_b[t] = sc->cap_b[t + 1] + (cap[m] - part_a[m]) * (1 + 1e-12);
+        double wu = power[m] * sc->uh_i[m];
+        sc->cap_m[t] = wu > sc->cap_m[t + 1] ? wu : sc->cap_m[t + 1];
     }
     sc->err_a[0] = sc->err_b[0] = 0;
     for (t = 0; t < len; t++) {
@@ -1134,7 +1142,16 @@ static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
             const double *v = &st[SMP_SCREEN_STATE * c];
             double ij_lo, ij_hi, ji_lo, ji_hi;
             screen_sides(sc, v, t1, &ij_lo, &ij_hi, &ji_lo, &ji_hi);
-            double up = ij_hi + rest;
+            /* The per-target cap: third party m's little-conflict chance π is at most
+             * (c_i + w_m·U(m,i)) / (c_i + w_m·U(m,i) + c_j) (its own vote adds at most
+             * w_m·U(m,i) to i's side, as U(m,j) ≥ 0), so its vote, a mix of (u_m − u_i) with
+             * weight π and of (u_j − u_m) ≤ (1 − u_m), is at most π̄·(u_m − u_i)⁺ + (1 − u_m)⁺
+             * with π̄ that chance at the largest w_m·U(m,i) still to come. */
+            double big = sc->cap_m[t1] * (1 + 1e-12);
+            double pibar = (v[0] + big) / ((v[0] + big) + v[1]) + 1e-9;
+            double rest_j = (pibar < 1 ? pibar : 1) * sc->cap_a[t1] + sc->cap_b[t1];
+            rest_j *= 1 + 1e-9;
+            double up = ij_hi + (rest_j < rest ? rest_j : rest);
             double phi = up / (up + ji_lo) + 1e-9;
             if (phi > 1) phi = 1;
             double g = v[4] * (1 - v[5] * (1 - phi));
@@ -2011,7 +2028,9 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         sc->perm = en_xmalloc(n * sizeof *sc->perm);
         sc->pw = en_xmalloc(4 * n * sizeof(double));
         sc->pui = sc->pw + n, sc->pum = sc->pui + n, sc->prh = sc->pum + n;
-        sc->cap = en_xmalloc((n + 1) * sizeof(double));
+        sc->cap = en_xmalloc(4 * (n + 1) * sizeof(double));
+        sc->cap_a = sc->cap + n + 1, sc->cap_b = sc->cap_a + n + 1, sc->cap_m = sc->cap_b + n + 1;
+        sc->uh_i_copy = en_xmalloc(n * sizeof(double));
         sc->screen_state = en_xmalloc(SMP_SCREEN_STATE * n * sizeof(double));
         sc->fw = en_xmalloc(4 * n * sizeof(float));
         sc->fui = sc->fw + n, sc->fum = sc->fui + n, sc->frh = sc->fum + n;
@@ -2101,7 +2120,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         en_free(sc->candidates);
         en_free(sc->perm), en_free(sc->pw), en_free(sc->cap);
         en_free(sc->screen_state), en_free(sc->screen_list), en_free(sc->perm_tmp);
-        en_free(sc->fw), en_free(sc->err_a);
+        en_free(sc->fw), en_free(sc->err_a), en_free(sc->uh_i_copy);
         election_free(&sc->el);
     }
     en_free(w.scratch);
