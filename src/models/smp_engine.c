@@ -8,7 +8,8 @@
  * Cost per round: O(n² (n + d)). KTAB also evaluates every challenge from every actor's
  * perspective (O(n⁴)), but only to log it; that work changes no position and is skipped here.
  * What makes 1,000 actors interactive (docs/models/smp.md, "Speed"): a bound on each challenge's
- * gain that rules most targets out unevaluated, register-tiled (SSE2, or AVX2 when the CPU has
+ * gain that rules most targets out unevaluated, a single-precision screen with a proven error
+ * bound (smp_screen.c) for most of the rest, register-tiled (SSE2, or AVX2 when the CPU has
  * it) election sums and challenges, worker threads over a fixed partition of the work, and,
  * without a trace, queue winners decided by a filter (smp_filter.c) from O(n²) bargain utilities
  * with a proven error bound. None of it changes a bit of the output; smp_use_plain_kernels turns
@@ -938,7 +939,12 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
  * w_m·(π(u_m − u_i) + (1 − π)(u_j − u_m)) for a π in [0,1] (the other commitments give 0),
  * and u_j ≤ 1 when every estimated risk lies in [−1,1] (docs/models/smp.md, "Distance and
  * utility"), so the vote is at most w_m·((u_m − u_i)⁺ + (1 − u_m)⁺), independent of the
- * target; a relative 1e-12 on top covers the round-off of the vote's own evaluation. */
+ * target; a relative 1e-12 on top covers the round-off of the vote's own evaluation. Per target
+ * the first part shrinks by a bound on π (screen_targets).
+ *
+ * Single precision. The screen adds float votes, eight targets per instruction
+ * (smp_screen_vote8), and widens its sums by the proven bound on their distance from the
+ * double votes and by the float summation's bound (smp_screen.c; screen_sides). */
 
 /* Lists the third parties of i's perspective (set up by perspective()) in index order with
  * their power, utilities and risk (in double and in float), the suffix sums of their caps and
