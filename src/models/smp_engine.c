@@ -8,7 +8,8 @@
  * Cost per round: O(n² (n + d)). KTAB also evaluates every challenge from every actor's
  * perspective (O(n⁴)), but only to log it; that work changes no position and is skipped here.
  * What makes 1,000 actors interactive (docs/models/smp.md, "Speed"): a bound on each challenge's
- * gain that rules most targets out unevaluated, register-tiled (SSE2, or AVX2 when the CPU has
+ * gain that rules most targets out unevaluated, a single-precision screen with a proven error
+ * bound (smp_screen.c) for most of the rest, register-tiled (SSE2, or AVX2 when the CPU has
  * it) election sums and challenges, worker threads over a fixed partition of the work, and,
  * without a trace, queue winners decided by a filter (smp_filter.c) from O(n²) bargain utilities
  * with a proven error bound. None of it changes a bit of the output; smp_use_plain_kernels turns
@@ -28,6 +29,7 @@
 #include "core/util.h"
 #include "models/smp.h"
 #include "models/smp_filter.h"
+#include "models/smp_screen.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -162,6 +164,8 @@ typedef struct smp_work {
     double *effective_power;  /* n: S_i × c_i */
     /* the current state */
     double *x, *ideal, *distance, *distance_t, *risk; /* distance_t: transposed */
+    float *distance_tf;       /* distance_t in float, for the screen (NULL: no screen) */
+    int unit_distances;       /* every distance lies in [0,1] (a precondition of the screen) */
     double *sq_utility;       /* n: each actor's mean utility of the status quo */
     long *hint;               /* n: each actor's target in the previous round (-1: none); it
                                  orders the target search, never decides it */
@@ -196,11 +200,16 @@ typedef struct smp_candidate {
 typedef struct smp_scratch {
     smp_election el;
     double *rh, *uh_i, *uh_m, *delta, *third_party_vote;
+    double *uh_i_copy;                /* n: scratch of screen_order (the caps' first parts) */
     smp_candidate *candidates; /* n */
     /* the screen of the target search (screen_order): third parties in screening order */
     int *perm;                        /* n */
     double *pw, *pui, *pum, *prh;     /* n each: power, U(m,i), U(m,m), risk in that order */
     double *cap;                      /* n + 1: suffix sums of the third parties' caps */
+    double *cap_a, *cap_b, *cap_m;    /* n + 1 each: the caps' two parts, suffix sums, and the
+                                         suffix maxima of w_m·U(m,i) (the per-target cap) */
+    float *fw, *fui, *fum, *frh;      /* n each: pw, pui, pum, prh in float */
+    double *err_a, *err_b;            /* n + 1: prefix sums of w_m and w_m² in screening order */
     double *screen_state;             /* SMP_SCREEN_STATE n: the screen's sums per target */
     size_t *screen_list;              /* n: the targets being screened */
     size_t *perm_tmp;                 /* n: the sort's buffer */
@@ -695,14 +704,18 @@ static void distance_rows_task(void *ctx, size_t part, size_t parts)
     for (size_t i = part; i < n; i += parts)
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < d; k++) delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
-            w->distance[i * n + j] = w->distance_t[j * n + i] =
-                weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
+            double dist = weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
+            w->distance[i * n + j] = w->distance_t[j * n + i] = dist;
+            if (w->distance_tf) w->distance_tf[j * n + i] = (float)dist;
         }
 }
 
 static void compute_distances(smp_work *w)
 {
     smp_parallel(workers_for(w, w->n, (double)(w->n * (w->d + 8))), distance_rows_task, w);
+    int unit = 1;
+    for (size_t k = 0; k < w->n * w->n; k++) unit &= w->distance[k] >= 0 && w->distance[k] <= 1;
+    w->unit_distances = unit;
 }
 
 /* Risk attitudes from the election over all actors' positions with risk-neutral utilities. */
@@ -790,6 +803,23 @@ third_party_vote4(__m256d dm, __m256d wm, __m256d ui, __m256d um, __m256d r, __m
     return _mm256_mul_pd(wm, _mm256_sub_pd(e_i, e_j));
 }
 
+/* Third party m's vote in four challenges (targets idx, one per lane) added to the two sides'
+ * sums: the positive part to the initiator's side, the negative part to the receiver's. A lane
+ * whose target is m itself adds +0.0 (a principal is no third party), which leaves the positive
+ * sums unchanged. challenge4_avx2 and the screen (screen4_avx2) share it, so their sums are
+ * the same operations as challenge()'s, lane by lane. */
+__attribute__((target("avx2"), always_inline)) static inline void
+coalition4(__m256d dm, __m256d wm, __m256d ui, __m256d um, __m256d r, __m256d ci, __m256d cj,
+           __m256i idx, size_t m, int full, int none, __m256d *chij, __m256d *chji)
+{
+    const __m256d zero = _mm256_setzero_pd();
+    __m256d vm = third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none);
+    __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
+    vm = _mm256_andnot_pd(principal, vm);
+    *chij = _mm256_add_pd(*chij, _mm256_max_pd(vm, zero));
+    *chji = _mm256_sub_pd(*chji, _mm256_min_pd(vm, zero));
+}
+
 #endif
 
 #ifdef SMP_HAVE_AVX2_KERNEL
@@ -872,7 +902,6 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
     const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
     double ci0[4], cj0[4], u_ii[4], u_ij[4];
     for (int l = 0; l < 4; l++) challenge_start(w, sc, i, j[l], &ci0[l], &cj0[l], &u_ii[l], &u_ij[l]);
-    const __m256d zero = _mm256_setzero_pd();
     const __m256d ci = _mm256_loadu_pd(ci0), cj = _mm256_loadu_pd(cj0);
     const __m256i idx = _mm256_set_epi64x((long long)j[3], (long long)j[2], (long long)j[1],
                                           (long long)j[0]);
@@ -885,11 +914,7 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
         __m256d dm = _mm256_set_pd(d3[m], d2[m], d1[m], d0[m]);
         __m256d wm = _mm256_broadcast_sd(&power[m]), ui = _mm256_broadcast_sd(&U_i[m]);
         __m256d um = _mm256_broadcast_sd(&U_m[m]), r = _mm256_broadcast_sd(&rh[m]);
-        __m256d vm = third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none);
-        __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
-        vm = _mm256_andnot_pd(principal, vm);
-        chij = _mm256_add_pd(chij, _mm256_max_pd(vm, zero));
-        chji = _mm256_sub_pd(chji, _mm256_min_pd(vm, zero));
+        coalition4(dm, wm, ui, um, r, ci, cj, idx, m, full, none, &chij, &chji);
     }
     double a[4], b[4];
     _mm256_storeu_pd(a, chij), _mm256_storeu_pd(b, chji);
@@ -914,144 +939,206 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
  * w_m·(π(u_m − u_i) + (1 − π)(u_j − u_m)) for a π in [0,1] (the other commitments give 0),
  * and u_j ≤ 1 when every estimated risk lies in [−1,1] (docs/models/smp.md, "Distance and
  * utility"), so the vote is at most w_m·((u_m − u_i)⁺ + (1 − u_m)⁺), independent of the
- * target; a relative 1e-12 on top covers the round-off of the vote's own evaluation. */
+ * target; a relative 1e-12 on top covers the round-off of the vote's own evaluation. Per target
+ * the first part shrinks by a bound on π (screen_targets).
+ *
+ * Single precision. The screen adds float votes, eight targets per instruction
+ * (smp_screen_vote8), and widens its sums by the proven bound on their distance from the
+ * double votes and by the float summation's bound (smp_screen.c; screen_sides). */
 
 /* Lists the third parties of i's perspective (set up by perspective()) in index order with
- * their power, utilities and risk, and the suffix sums of their caps. (Any order gives a valid
- * bound; a sorted one exits earlier but reads the distance rows out of order, which cost more
- * than it saved.) Returns 0 when the cap does not hold (a negative power or an estimated risk
- * outside [−1,1]): then no screen. Time complexity: O(n). */
+ * their power, utilities and risk (in double and in float), the suffix sums of their caps and
+ * the prefix sums of w_m and w_m² that the float screen's error bound needs. (Any order gives
+ * a valid bound; a sorted one exits earlier but reads the distance rows out of order, which
+ * cost more than it saved.) Returns 0 when a precondition of the cap or of the float bound
+ * fails (a negative or out-of-range power, an estimated risk outside [−1,1], a utility or a
+ * distance outside [0,1]): then no screen. Time complexity: O(n). */
 static int screen_order(const smp_work *w, smp_scratch *sc, size_t i)
 {
     size_t n = w->n;
     const double *power = w->effective_power;
-    double *cap = sc->third_party_vote;
+    double *cap = sc->third_party_vote, *part_a = sc->uh_i_copy;
+    if (!w->distance_tf || !w->unit_distances) return 0;
     for (size_t m = 0; m < n; m++) {
         if (m == i) continue;
         double wm = power[m], ui = sc->uh_i[m], um = sc->uh_m[m];
-        if (!(wm >= 0) || !(fabs(sc->rh[m]) <= 1) || !(fabs(ui) < 1e6) || !(fabs(um) < 1e6)) return 0;
+        if (!(wm == 0 || (wm >= 1e-30 && wm <= 1e20)) || !(fabs(sc->rh[m]) <= 1) ||
+            !(ui >= 0 && ui <= 1) || !(um >= 0 && um <= 1))
+            return 0;
         double a = um - ui, b = 1 - um;
         double c = wm * ((a > 0 ? a : 0) + (b > 0 ? b : 0) + 1e-12 * (1 + fabs(um) + fabs(ui)));
         cap[m] = c * (1 + 1e-12);
+        part_a[m] = wm * (a > 0 ? a : 0) * (1 + 1e-12);
     }
     size_t t = 0;
     for (size_t m = 0; m < n; m++)
         if (m != i) sc->perm[t++] = (int)m;
     size_t len = n - 1;
-    sc->cap[len] = 0;
+    sc->cap[len] = sc->cap_a[len] = sc->cap_b[len] = sc->cap_m[len] = 0;
     for (t = len; t-- > 0;) {
         size_t m = (size_t)sc->perm[t];
         sc->pw[t] = power[m], sc->pui[t] = sc->uh_i[m], sc->pum[t] = sc->uh_m[m];
         sc->prh[t] = sc->rh[m];
+        sc->fw[t] = (float)power[m], sc->fui[t] = (float)sc->uh_i[m];
+        sc->fum[t] = (float)sc->uh_m[m], sc->frh[t] = (float)sc->rh[m];
         sc->cap[t] = sc->cap[t + 1] + cap[m];
+        sc->cap_a[t] = sc->cap_a[t + 1] + part_a[m];
+        sc->cap_b[t] = sc->cap_b[t + 1] + (cap[m] - part_a[m]) * (1 + 1e-12);
+        double wu = power[m] * sc->uh_i[m];
+        sc->cap_m[t] = wu > sc->cap_m[t + 1] ? wu : sc->cap_m[t + 1];
+    }
+    sc->err_a[0] = sc->err_b[0] = 0;
+    for (t = 0; t < len; t++) {
+        sc->err_a[t + 1] = sc->err_a[t] + sc->pw[t];
+        sc->err_b[t + 1] = sc->err_b[t] + sc->pw[t] * sc->pw[t];
     }
     return 1;
 }
 
-/* One stretch [t0, t1) of the screen for four targets j[0..3] of i: st[l] holds target l's
- * principals' sums (ci0, cj0) and its two sides' sums so far, updated here. The votes are
- * challenge4_avx2's, taken in screening order. */
-__attribute__((target("avx2"))) static void screen4_avx2(const smp_work *w, const smp_scratch *sc,
-                                                        const size_t j[4], double *st[4],
+/* One stretch [t0, t1) of the screen for eight targets j[0..7] of i, in single precision:
+ * st[l] holds target l's principals' sums (ci0, cj0) and the float sums so far of the positive
+ * and of the negative third-party votes, updated here. The votes are smp_screen_vote8's (the
+ * double kernel's formula in float); smp_screen.c bounds each one's distance from the double
+ * vote, and screen_targets allows for it. */
+__attribute__((target("avx2"))) static void screen8_avx2(const smp_work *w, const smp_scratch *sc,
+                                                        const size_t j[8], double *st[8],
                                                         size_t t0, size_t t1)
 {
     size_t n = w->n;
     const smp_config *c = w->config;
     const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
     const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
-    const __m256d zero = _mm256_setzero_pd();
-    const __m256d ci = _mm256_set_pd(st[3][0], st[2][0], st[1][0], st[0][0]);
-    const __m256d cj = _mm256_set_pd(st[3][1], st[2][1], st[1][1], st[0][1]);
-    __m256d chij = _mm256_set_pd(st[3][2], st[2][2], st[1][2], st[0][2]);
-    __m256d chji = _mm256_set_pd(st[3][3], st[2][3], st[1][3], st[0][3]);
-    const __m256i idx = _mm256_set_epi64x((long long)j[3], (long long)j[2], (long long)j[1],
-                                          (long long)j[0]);
-    const double *d0 = &w->distance_t[j[0] * n], *d1 = &w->distance_t[j[1] * n];
-    const double *d2 = &w->distance_t[j[2] * n], *d3 = &w->distance_t[j[3] * n];
+    const __m256 zero = _mm256_setzero_ps();
+    float ci0[8], cj0[8], fij0[8], fji0[8];
+    const float *d[8];
+    for (int l = 0; l < 8; l++) {
+        ci0[l] = (float)st[l][0], cj0[l] = (float)st[l][1];
+        fij0[l] = (float)st[l][2], fji0[l] = (float)st[l][3]; /* floats already: exact */
+        d[l] = &w->distance_tf[j[l] * n];
+    }
+    const __m256 ci = _mm256_loadu_ps(ci0), cj = _mm256_loadu_ps(cj0);
+    __m256 fij = _mm256_loadu_ps(fij0), fji = _mm256_loadu_ps(fji0);
+    const __m256i idx = _mm256_set_epi32((int)j[7], (int)j[6], (int)j[5], (int)j[4], (int)j[3],
+                                         (int)j[2], (int)j[1], (int)j[0]);
     for (size_t t = t0; t < t1; t++) {
         size_t m = (size_t)sc->perm[t];
-        __m256d dm = _mm256_set_pd(d3[m], d2[m], d1[m], d0[m]);
-        __m256d wm = _mm256_broadcast_sd(&sc->pw[t]), ui = _mm256_broadcast_sd(&sc->pui[t]);
-        __m256d um = _mm256_broadcast_sd(&sc->pum[t]), r = _mm256_broadcast_sd(&sc->prh[t]);
-        __m256d vm = third_party_vote4(dm, wm, ui, um, r, ci, cj, full, none);
-        __m256d principal = _mm256_castsi256_pd(_mm256_cmpeq_epi64(idx, _mm256_set1_epi64x((long long)m)));
-        vm = _mm256_andnot_pd(principal, vm);
-        chij = _mm256_add_pd(chij, _mm256_max_pd(vm, zero));
-        chji = _mm256_sub_pd(chji, _mm256_min_pd(vm, zero));
+        __m256 dm = _mm256_set_ps(d[7][m], d[6][m], d[5][m], d[4][m], d[3][m], d[2][m], d[1][m],
+                                  d[0][m]);
+        __m256 wm = _mm256_broadcast_ss(&sc->fw[t]), ui = _mm256_broadcast_ss(&sc->fui[t]);
+        __m256 um = _mm256_broadcast_ss(&sc->fum[t]), r = _mm256_broadcast_ss(&sc->frh[t]);
+        __m256 vm = smp_screen_vote8(dm, wm, ui, um, r, ci, cj, full, none);
+        /* a principal is no third party: its lane adds +0.0 */
+        __m256 principal = _mm256_castsi256_ps(_mm256_cmpeq_epi32(idx, _mm256_set1_epi32((int)m)));
+        vm = _mm256_andnot_ps(principal, vm);
+        fij = _mm256_add_ps(fij, _mm256_max_ps(vm, zero));
+        fji = _mm256_sub_ps(fji, _mm256_min_ps(vm, zero));
     }
-    double a[4], b[4];
-    _mm256_storeu_pd(a, chij), _mm256_storeu_pd(b, chji);
-    for (int l = 0; l < 4; l++) st[l][2] = a[l], st[l][3] = b[l];
+    _mm256_storeu_ps(fij0, fij), _mm256_storeu_ps(fji0, fji);
+    for (int l = 0; l < 8; l++) st[l][2] = fij0[l], st[l][3] = fji0[l];
 }
 
-/* Sorts candidate indices by decreasing bound, ties by ascending index (a merge sort through
- * tmp, count entries). */
+/* Orders candidate indices roughly by decreasing bound: a counting sort into SMP_SORT_BUCKETS
+ * equal slices of the bounds' range, the highest slice first, each slice in the list's order
+ * (tmp: count entries). The order only decides how early the best gain is found, never the
+ * choice (the largest gain, ties to the smallest index, whatever was looked at first), and a
+ * comparison sort here cost more (mispredicted branches) than it saved. Time complexity: O(count). */
+#define SMP_SORT_BUCKETS 64
 static void sort_by_bound(size_t *list, size_t *tmp, size_t count, const smp_candidate *cand)
 {
-    for (size_t width = 1; width < count; width *= 2) {
-        for (size_t lo = 0; lo < count; lo += 2 * width) {
-            size_t mid = lo + width < count ? lo + width : count;
-            size_t hi = lo + 2 * width < count ? lo + 2 * width : count;
-            size_t a = lo, b = mid, o = lo;
-            while (a < mid && b < hi) {
-                double ba = cand[list[a]].bound, bb = cand[list[b]].bound;
-                int first = ba > bb || (ba == bb && list[a] < list[b]);
-                tmp[o++] = first ? list[a++] : list[b++];
-            }
-            while (a < mid) tmp[o++] = list[a++];
-            while (b < hi) tmp[o++] = list[b++];
-        }
-        memcpy(list, tmp, count * sizeof *list);
+    if (count < 2) return;
+    double lo = cand[list[0]].bound, hi = lo;
+    for (size_t c = 1; c < count; c++) {
+        double b = cand[list[c]].bound;
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
     }
+    if (!(hi > lo) || !isfinite(hi - lo)) return;
+    double scale = (SMP_SORT_BUCKETS - 1) / (hi - lo);
+    size_t start[SMP_SORT_BUCKETS + 1] = {0};
+    for (size_t c = 0; c < count; c++) {
+        size_t k = (size_t)((hi - cand[list[c]].bound) * scale); /* 0: the highest slice */
+        start[(k < SMP_SORT_BUCKETS ? k : SMP_SORT_BUCKETS - 1) + 1]++;
+    }
+    for (size_t k = 0; k < SMP_SORT_BUCKETS; k++) start[k + 1] += start[k];
+    for (size_t c = 0; c < count; c++) {
+        size_t k = (size_t)((hi - cand[list[c]].bound) * scale);
+        tmp[start[k < SMP_SORT_BUCKETS ? k : SMP_SORT_BUCKETS - 1]++] = list[c];
+    }
+    memcpy(list, tmp, count * sizeof *list);
+}
+
+/* The bounds on a screened target's two sides after its first k third parties (st: its
+ * screen state, see screen_targets): the double sums the exact challenge would have reached
+ * there lie in [*ij_lo, *ij_hi] and [*ji_lo, *ji_hi]. The float sums F carry the votes' error
+ * E = Σ E_m (smp_screen_vote_error, summed through the prefix sums of w_m and w_m²) and the
+ * float summation's relative error g (smp_screen_sum_error); the double evaluation of these
+ * bounds rounds a few times more, far inside the 1e-9 the callers add to φ. */
+static void screen_sides(const smp_scratch *sc, const double *st, size_t k, double *ij_lo,
+                         double *ij_hi, double *ji_lo, double *ji_hi)
+{
+    double scale = smp_screen_bound_scale();
+    double E = scale * SMP_SCREEN_U *
+               (SMP_SCREEN_ERR_A * sc->err_a[k] + SMP_SCREEN_ERR_B * sc->err_b[k] / (st[0] + st[1]));
+    E *= 1 + 1e-9;
+    double g = smp_screen_sum_error(k);
+    double lo_ij = st[2] * (1 - g) - E, lo_ji = st[3] * (1 - g) - E;
+    *ij_lo = st[0] + (lo_ij > 0 ? lo_ij : 0);
+    *ji_lo = st[1] + (lo_ji > 0 ? lo_ji : 0);
+    *ij_hi = st[0] + st[2] * (1 + g) + E;
+    *ji_hi = st[1] + st[3] * (1 + g) + E;
 }
 
 /* The screen of the targets list[0..count) (indices into cand, each with delta·S_j > 0) of i:
- * stretch by stretch over the third parties in screening order, four targets at a time,
- * dropping after each stretch every target whose bound on the gain falls below `best`.
- * Returns how many remain at the front of list; they need the exact evaluation. */
+ * stretch by stretch over the third parties in screening order, eight targets at a time in
+ * single precision, dropping after each stretch every target whose bound on the gain falls
+ * below `best`. Returns how many remain at the front of list; they need the exact evaluation.
+ * Time complexity: O(count · n) at most. */
 static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
                              const smp_candidate *cand, size_t *list, size_t count, double u_ii,
                              double r, double best)
 {
     size_t n = w->n, len = n - 1;
-    /* SMP_SCREEN_STATE per listed target: ci0, cj0, chij, chji, Δ = U(i,i) − U(i,j), 2·S_j */
+    /* SMP_SCREEN_STATE per listed target: ci0, cj0, the float sums of the third parties' positive
+     * and negative votes, Δ = U(i,i) − U(i,j), 2·S_j */
     double *st = sc->screen_state;
     for (size_t c = 0; c < count; c++) {
         double u_ij, u_ii_unused, *v = &st[SMP_SCREEN_STATE * c];
         size_t j = cand[list[c]].j;
         challenge_start(w, sc, i, j, &v[0], &v[1], &u_ii_unused, &u_ij);
-        v[2] = v[0], v[3] = v[1];
+        v[2] = v[3] = 0;
         v[4] = u_ii - scalar_utility(w->distance[i * w->n + j], r);
         v[5] = 2 * w->salience_total[j];
+        if (!(v[0] >= 1e-10 && v[0] <= 1e30 && v[1] >= 1e-10 && v[1] <= 1e30))
+            return count; /* outside the float bound's range: every target is evaluated */
     }
     size_t t0 = 0, stretch = SMP_SCREEN_STEP;
     while (count && t0 < len) {
         size_t t1 = t0 + stretch < len ? t0 + stretch : len;
-        for (size_t c = 0; c < count; c += 4) {
-            size_t js[4];
-            double *sp[4];
-            for (size_t l = 0; l < 4; l++) {
+        for (size_t c = 0; c < count; c += 8) {
+            size_t js[8];
+            double *sp[8];
+            for (size_t l = 0; l < 8; l++) {
                 size_t k = c + l < count ? c + l : c;
                 js[l] = cand[list[k]].j;
                 sp[l] = &st[SMP_SCREEN_STATE * k];
             }
-            double keep[4][4]; /* a repeated lane must not add its votes twice */
-            for (size_t l = 0; l < 4; l++) memcpy(keep[l], sp[l], sizeof keep[l]);
-            for (size_t l = 1; l < 4; l++)
+            double keep[8][4]; /* a repeated lane must not add its votes twice */
+            for (size_t l = 0; l < 8; l++) memcpy(keep[l], sp[l], sizeof keep[l]);
+            for (size_t l = 1; l < 8; l++)
                 if (c + l >= count) sp[l] = keep[l];
-            screen4_avx2(w, sc, js, sp, t0, t1);
-            sc->screen_terms += 4 * (t1 - t0);
+            screen8_avx2(w, sc, js, sp, t0, t1);
+            sc->screen_terms += 8 * (t1 - t0);
         }
-        /* the sums here and the exact ones differ by round-off (relative n·2^-53 at most, all
-         * terms being non-negative): far inside the 1e-9 added to the bound */
         double rest = sc->cap[t1] * (1 + 1e-9);
         /* After the last stretch the sums are complete: each target's gain is known to within
-         * round-off, and the largest lower end among them bounds the best gain from below
+         * the bounds, and the largest lower end among them bounds the best gain from below
          * (that target is evaluated exactly: it stays). */
         double floor_gain = best;
         for (size_t c = 0; t1 == len && c < count; c++) {
             const double *v = &st[SMP_SCREEN_STATE * c];
-            double phi = v[2] / (v[2] + v[3]) - 1e-9;
+            double ij_lo, ij_hi, ji_lo, ji_hi;
+            screen_sides(sc, v, t1, &ij_lo, &ij_hi, &ji_lo, &ji_hi);
+            double phi = ij_lo / (ij_lo + ji_hi) - 1e-9;
             double g = v[4] * (1 - v[5] * (1 - (phi > 0 ? phi : 0)));
             g -= SMP_GAIN_MARGIN;
             if (g > floor_gain) floor_gain = g;
@@ -1059,8 +1146,19 @@ static size_t screen_targets(const smp_work *w, smp_scratch *sc, size_t i,
         size_t kept = 0;
         for (size_t c = 0; c < count; c++) {
             const double *v = &st[SMP_SCREEN_STATE * c];
-            double up = v[2] + rest;
-            double phi = up / (up + v[3]) + 1e-9;
+            double ij_lo, ij_hi, ji_lo, ji_hi;
+            screen_sides(sc, v, t1, &ij_lo, &ij_hi, &ji_lo, &ji_hi);
+            /* The per-target cap: third party m's little-conflict chance π is at most
+             * (c_i + w_m·U(m,i)) / (c_i + w_m·U(m,i) + c_j) (its own vote adds at most
+             * w_m·U(m,i) to i's side, as U(m,j) ≥ 0), so its vote, a mix of (u_m − u_i) with
+             * weight π and of (u_j − u_m) ≤ (1 − u_m), is at most π̄·(u_m − u_i)⁺ + (1 − u_m)⁺
+             * with π̄ that chance at the largest w_m·U(m,i) still to come. */
+            double big = sc->cap_m[t1] * (1 + 1e-12);
+            double pibar = (v[0] + big) / ((v[0] + big) + v[1]) + 1e-9;
+            double rest_j = (pibar < 1 ? pibar : 1) * sc->cap_a[t1] + sc->cap_b[t1];
+            rest_j *= 1 + 1e-9;
+            double up = ij_hi + (rest_j < rest ? rest_j : rest);
+            double phi = up / (up + ji_lo) + 1e-9;
             if (phi > 1) phi = 1;
             double g = v[4] * (1 - v[5] * (1 - phi));
             if (!(g + SMP_GAIN_MARGIN < floor_gain)) {
@@ -1913,6 +2011,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.ideal = en_xmalloc(n * d * sizeof(double));
     w.distance = en_xmalloc(n * n * sizeof(double));
     w.distance_t = en_xmalloc(n * n * sizeof(double));
+    if (n >= 64) w.distance_tf = en_xmalloc(n * n * sizeof(float)); /* the screen's */
     w.risk = en_xmalloc(n * sizeof(double));
     w.sq_utility = en_xmalloc(n * sizeof(double));
     w.hint = en_xmalloc(n * sizeof *w.hint);
@@ -1935,8 +2034,14 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         sc->perm = en_xmalloc(n * sizeof *sc->perm);
         sc->pw = en_xmalloc(4 * n * sizeof(double));
         sc->pui = sc->pw + n, sc->pum = sc->pui + n, sc->prh = sc->pum + n;
-        sc->cap = en_xmalloc((n + 1) * sizeof(double));
+        sc->cap = en_xmalloc(4 * (n + 1) * sizeof(double));
+        sc->cap_a = sc->cap + n + 1, sc->cap_b = sc->cap_a + n + 1, sc->cap_m = sc->cap_b + n + 1;
+        sc->uh_i_copy = en_xmalloc(n * sizeof(double));
         sc->screen_state = en_xmalloc(SMP_SCREEN_STATE * n * sizeof(double));
+        sc->fw = en_xmalloc(4 * n * sizeof(float));
+        sc->fui = sc->fw + n, sc->fum = sc->fui + n, sc->frh = sc->fum + n;
+        sc->err_a = en_xmalloc(2 * (n + 1) * sizeof(double));
+        sc->err_b = sc->err_a + n + 1;
         sc->screen_list = en_xmalloc(n * sizeof *sc->screen_list);
         sc->perm_tmp = en_xmalloc(n * sizeof *sc->perm_tmp);
     }
@@ -2012,6 +2117,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     en_free(next_x);
     en_free(w.salience_total), en_free(w.salience_squares), en_free(w.effective_power);
     en_free(w.x), en_free(w.ideal), en_free(w.distance), en_free(w.distance_t), en_free(w.risk);
+    en_free(w.distance_tf);
     en_free(w.sq_utility), en_free(w.hint);
     en_free(w.Tt), en_free(w.row_sum), en_free(w.abs_sum), en_free(w.zeros), en_free(w.bu), en_free(w.bu_eps);
     for (int t = 0; t < w.threads; t++) {
@@ -2020,6 +2126,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         en_free(sc->candidates);
         en_free(sc->perm), en_free(sc->pw), en_free(sc->cap);
         en_free(sc->screen_state), en_free(sc->screen_list), en_free(sc->perm_tmp);
+        en_free(sc->fw), en_free(sc->err_a), en_free(sc->uh_i_copy);
         election_free(&sc->el);
     }
     en_free(w.scratch);
