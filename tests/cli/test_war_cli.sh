@@ -125,7 +125,8 @@ check "bad scheduled exits 2" test $? -eq 2
 sed 's/type: channel_close, actor: UKR,/type: channel_close, actor: UKR, scheduled: true,/' "$scenario" >"$tmp/sched2.yaml"
 "$bin" convert "$tmp/sched2.yaml" -o "$tmp/sched2c.yaml"
 check "convert keeps scheduled and began" sh -c "grep -q 'scheduled: true' '$tmp/sched2c.yaml' && grep -q '^  began: 2022-02-24' '$tmp/sched2c.yaml'"
-for war in falklands-1982 bosnia-1995 kosovo-1999 october-1973 georgia-2008 karabakh-2020 gulf-1991 iran-iraq-1988; do
+for war in falklands-1982 bosnia-1995 kosovo-1999 october-1973 georgia-2008 karabakh-2020 gulf-1991 iran-iraq-1988 \
+           korea-1951 indo-pakistani-1971 eritrea-ethiopia-1999 cenepa-1995 lebanon-2006 football-war-1969 sino-vietnamese-1979; do
     "$bin" war "$root/scenarios/wars/$war.yaml" --runs 20 --as-of "$(sed -n 's/^date: //p' "$root/scenarios/wars/$war.yaml")" >/dev/null
     check "validation war $war runs" test $? -eq 0
 done
