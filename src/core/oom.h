@@ -19,12 +19,10 @@
  * Blocks the call allocated and other threads free must be freed while the owner is suspended
  * (en_oom_suspend) or waiting for them: those frees take a lock, the owner's own do not.
  *
- * Use (the entry point itself must call setjmp):
- *     en_oom_guard guard;
- *     en_oom_enter(&guard);
- *     if (setjmp(guard.jump)) return en_oom_unwind(&guard, err);   // *out reset by the caller
- *     st = work(...);
- *     en_oom_leave(&guard);
+ * Use (the entry point itself must call setjmp, so the block is a macro, EN_GUARDED):
+ *     en_status st;
+ *     EN_GUARDED(st, err, *out = NULL, work(..., out, err));
+ *     return st;
  */
 #ifndef ENTENTE_CORE_OOM_H
 #define ENTENTE_CORE_OOM_H
@@ -92,6 +90,26 @@ void en_oom_track(void *resource, void (*destroy)(void *));
  * or handing it over); returns 1 if it was recorded or chained. Time complexity: O(resources
  * recorded). */
 int en_oom_untrack(void *resource);
+
+/* Runs `call` (an expression giving an en_status) under a guard opened in the calling
+ * function and stores its status in `status`. On an out-of-memory unwind it runs the statement
+ * `on_unwind` (reset the caller's outputs; (void)0 for none), then releases what the call had
+ * allocated and stores EN_ERROR_NOMEM, with "out of memory" recorded in `err` (may be NULL).
+ * setjmp must be called by the function whose frame stays alive while `call` runs, hence a
+ * macro rather than a helper. Nothing the caller changes before `call` should be read in
+ * `on_unwind` unless it is volatile. Time complexity: that of `call`, plus O(blocks chained). */
+#define EN_GUARDED(status, err, on_unwind, call)                 \
+    do {                                                        \
+        en_oom_guard en_guard_;                                 \
+        en_oom_enter(&en_guard_);                               \
+        if (setjmp(en_guard_.jump)) {                           \
+            on_unwind;                                          \
+            (status) = en_oom_unwind(&en_guard_, (err));        \
+        } else {                                                \
+            (status) = (call);                                  \
+            en_oom_leave(&en_guard_);                           \
+        }                                                       \
+    } while (0)
 
 /* The guard open on this thread (NULL: none), for the allocators' hot path. */
 extern _Thread_local __attribute__((tls_model("initial-exec"))) en_oom_guard *en_oom_current;

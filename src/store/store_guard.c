@@ -31,20 +31,20 @@ static void release_call(void *store)
     st->err = NULL;
 }
 
-/* Opens the guard for a call on `st` and records the release above. */
-#define GUARDED_STORE(st, err, on_unwind, call)                  \
-    do {                                                        \
-        en_oom_guard guard;                                     \
-        en_oom_enter(&guard);                                   \
-        if (setjmp(guard.jump)) {                               \
-            on_unwind;                                          \
-            return en_oom_unwind(&guard, (err));                \
-        }                                                       \
-        en_oom_track((st), release_call);                       \
-        en_status st_ = (call);                                 \
-        en_oom_untrack(st);                                     \
-        en_oom_leave(&guard);                                   \
-        return st_;                                             \
+/* The call's status, after forgetting the release recorded for `st` (the call is over). */
+static en_status call_done(en_store *st, en_status status)
+{
+    en_oom_untrack(st);
+    return status;
+}
+
+/* Runs `call` on `st` under a guard with the release above recorded, and returns. */
+#define GUARDED_STORE(st, err, on_unwind, call)                                          \
+    do {                                                                                \
+        en_status st_;                                                                  \
+        EN_GUARDED(st_, err, on_unwind,                                                 \
+                   (en_oom_track((st), release_call), call_done((st), (call))));        \
+        return st_;                                                                     \
     } while (0)
 
 en_status en_store_save(en_store *st, const en_store_run *run, int64_t *run_id, en_error *err)
@@ -85,19 +85,20 @@ static void remove_created(void *resource)
     unlink(c->path);
 }
 
+/* The open, with the file it would create recorded for removal while it runs. */
+static en_status open_recorded(const char *path, created_file *created, en_store **out, en_error *err)
+{
+    if (created) en_oom_track(created, remove_created);
+    en_status st = en_store_open_unguarded(path, out, err);
+    if (created) en_oom_untrack(created);
+    return st;
+}
+
 en_status en_store_open(const char *path, en_store **out, en_error *err)
 {
     created_file created = {path};
-    int existed = access(path, F_OK) == 0;
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) {
-        *out = NULL;
-        return en_oom_unwind(&guard, err);
-    }
-    if (!existed) en_oom_track(&created, remove_created);
-    en_status st = en_store_open_unguarded(path, out, err);
-    if (!existed) en_oom_untrack(&created);
-    en_oom_leave(&guard);
+    created_file *recorded = access(path, F_OK) == 0 ? NULL : &created;
+    en_status st;
+    EN_GUARDED(st, err, *out = NULL, open_recorded(path, recorded, out, err));
     return st;
 }

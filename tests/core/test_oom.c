@@ -89,71 +89,139 @@ static void check_failure(en_status st, const en_error *err)
     assert_int_equal(en_error_exit_status(err), err->code == EN_ERROR_NOMEM ? 1 : 2);
 }
 
+/* A call to make fail: `call` runs it and keeps its outputs in `ctx`; `check` then asserts
+ * what the outputs must be after a failure (failed = 1: reset, nothing written) or after the
+ * clean call (failed = 0: the same answer as without failures), and releases them. */
+typedef struct failing_call {
+    const char *name;
+    en_status (*call)(void *ctx, en_error *err);
+    void (*check)(void *ctx, int failed);
+    void *ctx;
+    long dense;  /* allocations 1 .. dense fail in turn, */
+    long stride; /* then every stride-th */
+} failing_call;
+
+/* Makes allocation n of the call fail: returns 1 when it did (the call must then give
+ * EN_ERROR_NOMEM, "out of memory" last in its error, and the outputs `check` expects), 0 when
+ * the call made fewer than n allocations (it must then have succeeded). */
+static int fail_allocation(const failing_call *c, long n)
+{
+    en_error err = EN_ERROR_INIT;
+    en_oom_inject(n);
+    en_status st = c->call(c->ctx, &err);
+    int fired = en_oom_inject(0);
+    if (fired) {
+        check_failure(st, &err);
+    } else {
+        if (st != EN_OK) en_error_print(&err, stderr);
+        assert_int_equal(st, EN_OK);
+    }
+    c->check(c->ctx, fired);
+    en_error_clear(&err);
+    return fired;
+}
+
+/* Allocation n = 1, 2, ... (past `dense`, every `stride`-th) of the call fails until the call
+ * makes fewer than n allocations and succeeds; nothing may leak on the way (the ASan build's
+ * leak checker). Returns the failures checked. */
+static size_t fail_each_allocation(const failing_call *c)
+{
+    size_t checked = 0;
+    for (long n = 1; fail_allocation(c, n); n += n < c->dense ? 1 : c->stride) checked++;
+    if (c->name) print_message("%s: %zu allocation failures checked\n", c->name, checked);
+    return checked;
+}
+
 static void free_all(en_scenario **all, size_t count)
 {
     for (size_t k = 0; k < count; k++) en_scenario_free(all[k]);
     en_free(all);
 }
 
+/* ---- loading ------------------------------------------------------------------------------- */
+
+typedef struct load_call {
+    const char *path, *text;
+    en_load_options options;
+    en_scenario **clean;
+    size_t clean_count;
+    en_scenario **all, *one;
+    size_t count;
+} load_call;
+
+static en_status call_load_all(void *ctx, en_error *err)
+{
+    load_call *l = ctx;
+    l->all = (en_scenario **)err, l->count = 99; /* must be reset */
+    return en_scenario_load_all(l->path, &l->options, &l->all, &l->count, err);
+}
+
+static en_status call_load_all_buffer(void *ctx, en_error *err)
+{
+    load_call *l = ctx;
+    l->all = (en_scenario **)err, l->count = 99;
+    return en_scenario_load_all_buffer(l->text, strlen(l->text), l->path, &l->options, &l->all,
+                                       &l->count, err);
+}
+
+static void check_load_all(void *ctx, int failed)
+{
+    load_call *l = ctx;
+    if (failed) {
+        assert_null(l->all);
+        assert_int_equal(l->count, 0);
+        return;
+    }
+    assert_int_equal(l->count, l->clean_count);
+    for (size_t k = 0; k < l->count; k++)
+        assert_int_equal(en_scenario_actor_count(l->all[k]), en_scenario_actor_count(l->clean[k]));
+    free_all(l->all, l->count);
+}
+
+static en_status call_load(void *ctx, en_error *err)
+{
+    load_call *l = ctx;
+    l->one = (en_scenario *)err;
+    return en_scenario_load(l->path, &l->options, &l->one, err);
+}
+
+static en_status call_load_buffer(void *ctx, en_error *err)
+{
+    load_call *l = ctx;
+    l->one = (en_scenario *)err;
+    return en_scenario_load_buffer(l->text, strlen(l->text), l->path, &l->options, &l->one, err);
+}
+
+static void check_load(void *ctx, int failed)
+{
+    load_call *l = ctx;
+    if (failed) {
+        assert_null(l->one);
+        return;
+    }
+    assert_int_equal(en_scenario_actor_count(l->one), en_scenario_actor_count(l->clean[0]));
+    en_scenario_free(l->one);
+}
+
 /* Makes allocation n = 1, 2, ... of loading `path` fail (every `stride`-th past the first 200)
  * until a load makes fewer allocations than n; returns how many failures were checked. */
-static size_t load_under_failures(const char *path, en_input_format format, size_t stride)
+static size_t load_under_failures(const char *path, en_input_format format, long stride)
 {
-    en_load_options options = {format, 0, 0, 0};
-    en_scenario **clean = NULL;
-    size_t clean_count = 0;
+    load_call l = {.path = path, .options = {format, 0, 0, 0}};
     en_error err = EN_ERROR_INIT;
-    assert_int_equal(en_scenario_load_all(path, &options, &clean, &clean_count, &err), EN_OK);
-    size_t checked = 0;
-    for (long n = 1;; n += n < 200 ? 1 : (long)stride) {
-        en_scenario **all = (en_scenario **)&err; /* must be reset to NULL */
-        size_t count = 99;
-        en_oom_inject(n);
-        en_status st = en_scenario_load_all(path, &options, &all, &count, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(st, EN_OK);
-            assert_int_equal(count, clean_count);
-            for (size_t k = 0; k < count; k++)
-                assert_int_equal(en_scenario_actor_count(all[k]), en_scenario_actor_count(clean[k]));
-            free_all(all, count);
-            break;
-        }
-        check_failure(st, &err);
-        assert_null(all);
-        assert_int_equal(count, 0);
-        en_error_clear(&err);
-        checked++;
-    }
+    assert_int_equal(en_scenario_load_all(path, &l.options, &l.clean, &l.clean_count, &err), EN_OK);
+    size_t checked = fail_each_allocation(&(failing_call){NULL, call_load_all, check_load_all, &l, 200, stride});
     /* The one-scenario and from-memory entry points are guarded the same way. */
-    char *text = en_store_read_file(path, NULL);
-    assert_non_null(text);
+    l.text = en_store_read_file(path, NULL);
+    assert_non_null(l.text);
     for (long n = 1; n <= 40; n += 13) {
-        en_scenario **all = NULL;
-        size_t count = 0;
-        en_oom_inject(n);
-        en_status st = en_scenario_load_all_buffer(text, strlen(text), path, &options, &all, &count, &err);
-        assert_true(en_oom_inject(0));
-        check_failure(st, &err);
-        assert_null(all);
-        en_error_clear(&err);
-        if (clean_count != 1) continue;
-        en_scenario *s = NULL;
-        en_oom_inject(n);
-        st = en_scenario_load(path, &options, &s, &err);
-        assert_true(en_oom_inject(0));
-        check_failure(st, &err);
-        assert_null(s);
-        en_error_clear(&err);
-        en_oom_inject(n);
-        st = en_scenario_load_buffer(text, strlen(text), path, &options, &s, &err);
-        assert_true(en_oom_inject(0));
-        check_failure(st, &err);
-        assert_null(s);
-        en_error_clear(&err);
+        assert_true(fail_allocation(&(failing_call){NULL, call_load_all_buffer, check_load_all, &l, 0, 0}, n));
+        if (l.clean_count != 1) continue;
+        assert_true(fail_allocation(&(failing_call){NULL, call_load, check_load, &l, 0, 0}, n));
+        assert_true(fail_allocation(&(failing_call){NULL, call_load_buffer, check_load, &l, 0, 0}, n));
     }
-    en_free(text);
-    free_all(clean, clean_count);
+    en_free((char *)l.text);
+    free_all(l.clean, l.clean_count);
     return checked;
 }
 
@@ -190,6 +258,33 @@ static void earlier_problems_are_kept(void **state)
     en_error_clear(&err);
 }
 
+typedef struct run_call {
+    const en_model *model;
+    const en_scenario *scenario;
+    const en_params *params;
+    en_result *clean, *result;
+} run_call;
+
+static en_status call_run(void *ctx, en_error *err)
+{
+    run_call *c = ctx;
+    c->result = (en_result *)err; /* must be reset */
+    return en_run(c->model, c->scenario, c->params, &c->result, err);
+}
+
+static void check_run(void *ctx, int failed)
+{
+    run_call *c = ctx;
+    if (failed) {
+        assert_null(c->result);
+        return;
+    }
+    for (size_t i = 0; i < en_result_issue_count(c->result); i++)
+        assert_memory_equal(&(double){en_result_forecast(c->result, i)},
+                            &(double){en_result_forecast(c->clean, i)}, sizeof(double));
+    en_result_free(c->result);
+}
+
 static void run_fails_cleanly(void **state)
 {
     (void)state;
@@ -201,33 +296,15 @@ static void run_fails_cleanly(void **state)
     assert_int_equal(en_params_parse(params, "rounds=4", &err), EN_OK);
     size_t models = 0, checked = 0;
     for (size_t m = 0; m < en_model_count(); m++) {
-        const en_model *model = en_model_at(m);
-        if (!en_model_applies(model, s)) continue;
-        en_result *clean = NULL;
-        if (en_run(model, s, params, &clean, &err) != EN_OK) { /* e.g. needs another input */
+        run_call c = {en_model_at(m), s, params, NULL, NULL};
+        if (!en_model_applies(c.model, s)) continue;
+        if (en_run(c.model, s, params, &c.clean, &err) != EN_OK) { /* e.g. needs another input */
             en_error_clear(&err);
             continue;
         }
         models++;
-        for (long n = 1;; n += n < 300 ? 1 : 11) {
-            en_result *r = (en_result *)&err;
-            en_oom_inject(n);
-            en_status st = en_run(model, s, params, &r, &err);
-            int fired = en_oom_inject(0);
-            if (!fired) {
-                assert_int_equal(st, EN_OK);
-                for (size_t i = 0; i < en_result_issue_count(r); i++)
-                    assert_memory_equal(&(double){en_result_forecast(r, i)},
-                                        &(double){en_result_forecast(clean, i)}, sizeof(double));
-                en_result_free(r);
-                break;
-            }
-            check_failure(st, &err);
-            assert_null(r);
-            en_error_clear(&err);
-            checked++;
-        }
-        en_result_free(clean);
+        checked += fail_each_allocation(&(failing_call){NULL, call_run, check_run, &c, 300, 11});
+        en_result_free(c.clean);
     }
     print_message("running: %zu allocation failures checked over %zu models\n", checked, models);
     assert_true(models >= 5);
@@ -305,35 +382,32 @@ static en_status call_war(const analysis_case *c, void **out, en_error *err)
 }
 static void release_war(void *r) { en_war_summary_free(r); }
 
-/* Allocation n = 1, 2, ... (every `stride`-th past the first 150) of the call fails until the
- * call makes fewer than n: each failure must give EN_ERROR_NOMEM, *out NULL, nothing leaked
- * (the ASan build's leak checker). Returns the failures checked. */
+typedef struct analysis_call {
+    const analysis_case *c;
+    void *out;
+} analysis_call;
+
+static en_status call_analysis(void *ctx, en_error *err)
+{
+    analysis_call *a = ctx;
+    a->out = err; /* must be reset */
+    return a->c->call(a->c, &a->out, err);
+}
+
+static void check_analysis(void *ctx, int failed)
+{
+    analysis_call *a = ctx;
+    if (failed) assert_null(a->out);
+    else a->c->release(a->out);
+}
+
+/* The call once clean, then with each allocation (every `stride`-th past the first 150) made
+ * to fail in turn. Returns the failures checked. */
 static size_t analysis_under_failures(const analysis_case *c)
 {
-    en_error err = EN_ERROR_INIT;
-    void *clean = NULL;
-    en_status first = c->call(c, &clean, &err);
-    if (first != EN_OK) en_error_print(&err, stderr);
-    assert_int_equal(first, EN_OK);
-    c->release(clean);
-    size_t checked = 0;
-    for (long n = 1;; n += n < 150 ? 1 : c->stride) {
-        void *out = &err; /* must be reset to NULL */
-        en_oom_inject(n);
-        en_status st = c->call(c, &out, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(st, EN_OK);
-            c->release(out);
-            break;
-        }
-        check_failure(st, &err);
-        assert_null(out);
-        en_error_clear(&err);
-        checked++;
-    }
-    print_message("%s: %zu allocation failures checked\n", c->name, checked);
-    return checked;
+    analysis_call a = {c, NULL};
+    assert_false(fail_allocation(&(failing_call){NULL, call_analysis, check_analysis, &a, 0, 0}, 0));
+    return fail_each_allocation(&(failing_call){c->name, call_analysis, check_analysis, &a, 150, c->stride});
 }
 
 static const char backtest_yaml[] =
@@ -345,31 +419,49 @@ static const char backtest_yaml[] =
     "  - {id: B, capability: 1, positions: {i1: {position: 100, salience: 1}, i2: {position: 40, salience: 1}}}\n"
     "  - {id: C, capability: 1, positions: {i1: {position: 50, salience: 0.5}, i2: {position: 90, salience: 0.5}}}\n";
 
+/* The scenarios the analysis and writer tests share, loaded once per test. */
+typedef struct fixtures {
+    en_scenario *example, *ukraine, *war, *outcomes;
+} fixtures;
+
+static int load_fixtures(void **state)
+{
+    fixtures *f = calloc(1, sizeof *f);
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_scenario_load(SOURCE("tests/data/bdm/ExampleActors.csv"), NULL, &f->example, &err), EN_OK);
+    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-2023.yaml"), NULL, &f->ukraine, &err), EN_OK);
+    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-war-2022.yaml"), NULL, &f->war, &err), EN_OK);
+    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
+                                             &f->outcomes, &err),
+                     EN_OK);
+    *state = f;
+    return 0;
+}
+
+static int free_fixtures(void **state)
+{
+    fixtures *f = *state;
+    en_scenario_free(f->example);
+    en_scenario_free(f->ukraine);
+    en_scenario_free(f->war);
+    en_scenario_free(f->outcomes);
+    free(f);
+    return 0;
+}
+
 static void analysis_fails_cleanly(void **state)
 {
-    (void)state;
-    en_error err = EN_ERROR_INIT;
-    en_scenario *example = NULL, *ukraine = NULL, *war = NULL, *outcomes = NULL;
-    assert_int_equal(en_scenario_load(SOURCE("tests/data/bdm/ExampleActors.csv"), NULL, &example, &err), EN_OK);
-    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-2023.yaml"), NULL, &ukraine, &err), EN_OK);
-    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-war-2022.yaml"), NULL, &war, &err), EN_OK);
-    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
-                                             &outcomes, &err),
-                     EN_OK);
+    const fixtures *f = *state;
     const analysis_case cases[] = {
-        {"backtest", outcomes, call_backtest, release_backtest, 7},
-        {"mc", example, call_mc, release_mc, 7},
-        {"sensitivity", example, call_sensitivity, release_sensitivity, 17},
-        {"sweep", example, call_sweep, release_sweep, 17},
-        {"forecast", ukraine, call_forecast, release_forecast, 101},
-        {"war", war, call_war, release_war, 7},
+        {"backtest", f->outcomes, call_backtest, release_backtest, 7},
+        {"mc", f->example, call_mc, release_mc, 7},
+        {"sensitivity", f->example, call_sensitivity, release_sensitivity, 17},
+        {"sweep", f->example, call_sweep, release_sweep, 17},
+        {"forecast", f->ukraine, call_forecast, release_forecast, 101},
+        {"war", f->war, call_war, release_war, 7},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         assert_true(analysis_under_failures(&cases[k]) > 20);
-    en_scenario_free(example);
-    en_scenario_free(ukraine);
-    en_scenario_free(war);
-    en_scenario_free(outcomes);
 }
 
 /* ---- report writers ------------------------------------------------------------------------ */
@@ -412,78 +504,76 @@ static char *stream_text(FILE *f, size_t *length)
     return text;
 }
 
+typedef struct writer_call {
+    const writer_case *c;
+    FILE *file;
+    char *clean; /* the first write's bytes */
+    size_t clean_length;
+} writer_call;
+
+static const char earlier_content[] = "earlier content\n";
+
+static en_status call_writer(void *ctx, en_error *err)
+{
+    writer_call *w = ctx;
+    w->file = tmpfile();
+    assert_non_null(w->file);
+    fputs(earlier_content, w->file);
+    return w->c->write(w->c, w->file, err);
+}
+
+static void check_writer(void *ctx, int failed)
+{
+    writer_call *w = ctx;
+    size_t length;
+    char *text = stream_text(w->file, &length);
+    fclose(w->file);
+    if (failed) {
+        assert_string_equal(text, earlier_content);
+    } else if (!w->clean) {
+        assert_true(length > sizeof earlier_content - 1);
+        w->clean = text, w->clean_length = length;
+        return;
+    } else {
+        assert_int_equal(length, w->clean_length);
+        assert_memory_equal(text, w->clean, length);
+    }
+    free(text);
+}
+
 /* The writer appends to a stream that already holds a line: allocation n = 1, 2, ... (every
  * 37th past the first 150) fails until the writer makes fewer than n. Each failure must give
  * EN_ERROR_NOMEM, leave the stream exactly as it was (the old line, nothing after it) and leak
  * nothing; the clean write afterwards must give the same bytes as the first. */
 static size_t writer_under_failures(const writer_case *c)
 {
-    static const char old[] = "earlier content\n";
-    en_error err = EN_ERROR_INIT;
-    FILE *f = tmpfile();
-    assert_non_null(f);
-    fputs(old, f);
-    en_status first = c->write(c, f, &err);
-    if (first != EN_OK) en_error_print(&err, stderr);
-    assert_int_equal(first, EN_OK);
-    size_t clean_length;
-    char *clean = stream_text(f, &clean_length);
-    assert_true(clean_length > sizeof old - 1);
-    fclose(f);
-    size_t checked = 0;
-    for (long n = 1;; n += n < 150 ? 1 : 37) {
-        f = tmpfile();
-        fputs(old, f);
-        en_oom_inject(n);
-        en_status st = c->write(c, f, &err);
-        int fired = en_oom_inject(0);
-        size_t length;
-        char *text = stream_text(f, &length);
-        fclose(f);
-        if (!fired) {
-            assert_int_equal(st, EN_OK);
-            assert_int_equal(length, clean_length);
-            assert_memory_equal(text, clean, length);
-            free(text);
-            break;
-        }
-        check_failure(st, &err);
-        assert_string_equal(text, old);
-        free(text);
-        en_error_clear(&err);
-        checked++;
-    }
-    free(clean);
-    print_message("%s: %zu allocation failures checked\n", c->name, checked);
+    writer_call w = {c, NULL, NULL, 0};
+    failing_call call = {c->name, call_writer, check_writer, &w, 150, 37};
+    assert_false(fail_allocation(&call, 0));
+    size_t checked = fail_each_allocation(&call);
+    free(w.clean);
     return checked;
 }
 
 static void writers_fail_cleanly(void **state)
 {
-    (void)state;
+    const fixtures *f = *state;
     en_error err = EN_ERROR_INIT;
-    en_scenario *example = NULL, *ukraine = NULL, *war = NULL, *outcomes = NULL;
-    assert_int_equal(en_scenario_load(SOURCE("tests/data/bdm/ExampleActors.csv"), NULL, &example, &err), EN_OK);
-    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-2023.yaml"), NULL, &ukraine, &err), EN_OK);
-    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-war-2022.yaml"), NULL, &war, &err), EN_OK);
-    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
-                                             &outcomes, &err),
-                     EN_OK);
     en_result *result = NULL;
-    assert_int_equal(en_run(en_model_find("compromise"), example, NULL, &result, &err), EN_OK);
+    assert_int_equal(en_run(en_model_find("compromise"), f->example, NULL, &result, &err), EN_OK);
     en_result *traced = NULL;
     en_params *params = en_params_new();
     assert_int_equal(en_params_parse(params, "trace=summary", &err), EN_OK);
-    assert_int_equal(en_run(en_model_find("smp"), example, params, &traced, &err), EN_OK);
+    assert_int_equal(en_run(en_model_find("smp"), f->example, params, &traced, &err), EN_OK);
     en_params_free(params);
     void *mc = NULL, *sens = NULL, *sweep = NULL, *forecast = NULL, *backtest = NULL, *summary = NULL;
     const analysis_case runs[] = {
-        {"mc", example, call_mc, release_mc, 1},
-        {"sensitivity", example, call_sensitivity, release_sensitivity, 1},
-        {"sweep", example, call_sweep, release_sweep, 1},
-        {"forecast", ukraine, call_forecast, release_forecast, 1},
-        {"backtest", outcomes, call_backtest, release_backtest, 1},
-        {"war", war, call_war, release_war, 1},
+        {"mc", f->example, call_mc, release_mc, 1},
+        {"sensitivity", f->example, call_sensitivity, release_sensitivity, 1},
+        {"sweep", f->example, call_sweep, release_sweep, 1},
+        {"forecast", f->ukraine, call_forecast, release_forecast, 1},
+        {"backtest", f->outcomes, call_backtest, release_backtest, 1},
+        {"war", f->war, call_war, release_war, 1},
     };
     void **objects[] = {&mc, &sens, &sweep, &forecast, &backtest, &summary};
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++)
@@ -492,10 +582,10 @@ static void writers_fail_cleanly(void **state)
     en_war_options wo;
     en_war_options_init(&wo);
     wo.runs = 8, wo.threads = 1, wo.seed = 3, wo.explain_day = 19100; /* 2022-04-18 */
-    assert_int_equal(en_war_simulate(war, &wo, &explained, &err), EN_OK);
+    assert_int_equal(en_war_simulate(f->war, &wo, &explained, &err), EN_OK);
     const char *kinds[] = {"montecarlo"};
     const char *json[] = {"{\"draws\": 3}"};
-    en_html_input html = {example, &result, 1, NULL, kinds, json, 1, "scenario file ExampleActors.csv"};
+    en_html_input html = {f->example, &result, 1, NULL, kinds, json, 1, "scenario file ExampleActors.csv"};
     const writer_case cases[] = {
         {"result text", result, EN_OUTPUT_TEXT, write_result},
         {"result json", result, EN_OUTPUT_JSON, write_result},
@@ -520,10 +610,6 @@ static void writers_fail_cleanly(void **state)
     en_result_free(result);
     en_result_free(traced);
     en_war_summary_free(explained);
-    en_scenario_free(example);
-    en_scenario_free(ukraine);
-    en_scenario_free(war);
-    en_scenario_free(outcomes);
 }
 
 /* ---- run store ----------------------------------------------------------------------------- */
@@ -543,6 +629,130 @@ static long stored_runs(const char *path)
     return n;
 }
 
+typedef struct store_call {
+    const char *path;
+    const en_store_run *run;
+    en_store *store;
+    int64_t id;
+    en_store_loaded *loaded;
+    FILE *list;
+    long runs_before; /* in the file before the call */
+} store_call;
+
+static en_status call_open(void *ctx, en_error *err)
+{
+    store_call *c = ctx;
+    c->store = (en_store *)err; /* must be reset */
+    return en_store_open(c->path, &c->store, err);
+}
+
+static void check_open(void *ctx, int failed)
+{
+    store_call *c = ctx;
+    if (failed) {
+        assert_null(c->store);
+        assert_int_equal(access(c->path, F_OK), -1); /* created, then removed */
+    }
+}
+
+static en_status call_save(void *ctx, en_error *err)
+{
+    store_call *c = ctx;
+    c->id = -1; /* must be reset */
+    c->runs_before = stored_runs(c->path);
+    return en_store_save(c->store, c->run, &c->id, err);
+}
+
+static void check_save(void *ctx, int failed)
+{
+    store_call *c = ctx;
+    if (failed) {
+        assert_int_equal(c->id, 0);
+        assert_int_equal(stored_runs(c->path), c->runs_before); /* nothing of the failed save */
+    } else {
+        assert_true(c->id > 0);
+        assert_int_equal(stored_runs(c->path), c->runs_before + 1);
+    }
+}
+
+static en_status call_load_run(void *ctx, en_error *err)
+{
+    store_call *c = ctx;
+    c->loaded = (en_store_loaded *)err; /* must be reset */
+    return en_store_load(c->store, c->id, &c->loaded, err);
+}
+
+static void check_load_run(void *ctx, int failed)
+{
+    store_call *c = ctx;
+    if (failed) {
+        assert_null(c->loaded);
+        return;
+    }
+    assert_int_equal(c->loaded->result_count, 1);
+    assert_int_equal(c->loaded->analysis_count, 1);
+    assert_string_equal(c->loaded->analysis_json[0], c->run->analyses[0].json);
+    en_store_loaded_free(c->loaded);
+}
+
+static en_status call_list(void *ctx, en_error *err)
+{
+    store_call *c = ctx;
+    c->list = tmpfile();
+    assert_non_null(c->list);
+    return en_store_list(c->store, c->list, err);
+}
+
+static void check_list(void *ctx, int failed)
+{
+    store_call *c = ctx;
+    long written = ftell(c->list);
+    fclose(c->list);
+    if (failed) assert_int_equal(written, 0); /* a failed list writes nothing */
+    else assert_true(written > 0);
+}
+
+/* A run to store: one compromise result and one analysis document, on the three-issue
+ * scenario. Released with store_run_free. */
+typedef struct store_fixture {
+    en_scenario *scenario;
+    en_result *result;
+    en_store_analysis analysis;
+    en_store_run run;
+    char dir[32], path[64];
+} store_fixture;
+
+static void store_fixture_init(store_fixture *f)
+{
+    en_error err = EN_ERROR_INIT;
+    snprintf(f->dir, sizeof f->dir, "/tmp/entente-oom-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/runs.db", f->dir);
+    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
+                                             &f->scenario, &err),
+                     EN_OK);
+    assert_int_equal(en_run(en_model_find("compromise"), f->scenario, NULL, &f->result, &err), EN_OK);
+    f->analysis = (en_store_analysis){"montecarlo", "{\"draws\": 3, \"issues\": [1, 2]}"};
+    f->run = (en_store_run){.command = "run", .scenario = f->scenario, .scenario_text = backtest_yaml,
+                            .scenario_length = strlen(backtest_yaml),
+                            .started_at = "2026-01-01T00:00:00.000Z",
+                            .finished_at = "2026-01-01T00:00:01.000Z", .results = &f->result,
+                            .result_count = 1, .analyses = &f->analysis, .analysis_count = 1};
+}
+
+static void store_fixture_free(store_fixture *f)
+{
+    en_result_free(f->result);
+    en_scenario_free(f->scenario);
+    char side[80];
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+        snprintf(side, sizeof side, "%s%s", f->path, suffixes[k]);
+        unlink(side);
+    }
+    rmdir(f->dir);
+}
+
 /* Opening, saving, loading and listing with allocation n = 1, 2, ... failing in turn: each
  * failure gives EN_ERROR_NOMEM and leaks nothing; a failed open of a new file leaves no file,
  * a failed save leaves the runs already stored and nothing of its own, a failed list writes
@@ -550,118 +760,26 @@ static long stored_runs(const char *path)
 static void store_fails_cleanly(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/entente-oom-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[64];
-    snprintf(path, sizeof path, "%s/runs.db", dir);
+    store_fixture f;
+    store_fixture_init(&f);
+    store_call c = {.path = f.path, .run = &f.run};
+    size_t opens = fail_each_allocation(&(failing_call){"store open", call_open, check_open, &c, 1000, 1});
     en_error err = EN_ERROR_INIT;
-    en_scenario *s = NULL;
-    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL, &s, &err),
-                     EN_OK);
-    en_result *result = NULL;
-    assert_int_equal(en_run(en_model_find("compromise"), s, NULL, &result, &err), EN_OK);
-    en_store_analysis analysis = {"montecarlo", "{\"draws\": 3, \"issues\": [1, 2]}"};
-    en_store_run run = {.command = "run", .scenario = s, .scenario_text = backtest_yaml,
-                        .scenario_length = strlen(backtest_yaml), .started_at = "2026-01-01T00:00:00.000Z",
-                        .finished_at = "2026-01-01T00:00:01.000Z", .results = &result, .result_count = 1,
-                        .analyses = &analysis, .analysis_count = 1};
-
-    size_t opens = 0;
-    en_store *st = NULL;
-    for (long n = 1;; n++) {
-        en_store *o = (en_store *)&err;
-        en_oom_inject(n);
-        en_status status = en_store_open(path, &o, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(status, EN_OK);
-            st = o;
-            break;
-        }
-        check_failure(status, &err);
-        assert_null(o);
-        assert_int_equal(access(path, F_OK), -1); /* created, then removed */
-        en_error_clear(&err);
-        opens++;
-    }
     int64_t first_id = 0;
-    assert_int_equal(en_store_save(st, &run, &first_id, &err), EN_OK);
-
-    size_t saves = 0;
-    int64_t id = 0;
-    for (long n = 1;; n++) {
-        en_oom_inject(n);
-        en_status status = en_store_save(st, &run, &id, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(status, EN_OK);
-            break;
-        }
-        check_failure(status, &err);
-        assert_int_equal(id, 0);
-        assert_int_equal(stored_runs(path), 1);
-        en_error_clear(&err);
-        saves++;
-    }
-    assert_true(id > first_id);
-    assert_int_equal(stored_runs(path), 2);
-
-    size_t loads = 0;
-    for (long n = 1;; n += n < 150 ? 1 : 5) {
-        en_store_loaded *l = (en_store_loaded *)&err;
-        en_oom_inject(n);
-        en_status status = en_store_load(st, id, &l, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(status, EN_OK);
-            assert_int_equal(l->result_count, 1);
-            assert_int_equal(l->analysis_count, 1);
-            assert_string_equal(l->analysis_json[0], analysis.json);
-            en_store_loaded_free(l);
-            break;
-        }
-        check_failure(status, &err);
-        assert_null(l);
-        en_error_clear(&err);
-        loads++;
-    }
-
-    size_t lists = 0;
-    for (long n = 1;; n++) {
-        FILE *f = tmpfile();
-        en_oom_inject(n);
-        en_status status = en_store_list(st, f, &err);
-        int fired = en_oom_inject(0);
-        long written = ftell(f);
-        fclose(f);
-        if (!fired) {
-            assert_int_equal(status, EN_OK);
-            assert_true(written > 0);
-            break;
-        }
-        check_failure(status, &err);
-        assert_int_equal(written, 0);
-        en_error_clear(&err);
-        lists++;
-    }
+    assert_int_equal(en_store_save(c.store, &f.run, &first_id, &err), EN_OK);
+    size_t saves = fail_each_allocation(&(failing_call){"store save", call_save, check_save, &c, 1000, 1});
+    assert_true(c.id > first_id);
+    assert_int_equal(stored_runs(f.path), 2);
+    size_t loads =
+        fail_each_allocation(&(failing_call){"store load", call_load_run, check_load_run, &c, 150, 5});
+    size_t lists = fail_each_allocation(&(failing_call){"store list", call_list, check_list, &c, 1000, 1});
     /* The store still works after all those unwinds. */
     int64_t last = 0;
-    assert_int_equal(en_store_save(st, &run, &last, &err), EN_OK);
-    assert_int_equal(stored_runs(path), 3);
-    en_store_close(st);
-    print_message("store: %zu open, %zu save, %zu load, %zu list failures checked\n", opens, saves, loads,
-                  lists);
+    assert_int_equal(en_store_save(c.store, &f.run, &last, &err), EN_OK);
+    assert_int_equal(stored_runs(f.path), 3);
+    en_store_close(c.store);
     assert_true(opens > 0 && saves > 0 && loads > 0 && lists > 0);
-
-    en_result_free(result);
-    en_scenario_free(s);
-    char side[80];
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (size_t k = 0; k < 3; k++) {
-        snprintf(side, sizeof side, "%s%s", path, suffixes[k]);
-        unlink(side);
-    }
-    rmdir(dir);
+    store_fixture_free(&f);
 }
 
 int main(void)
@@ -672,8 +790,8 @@ int main(void)
         cmocka_unit_test(load_fails_cleanly),
         cmocka_unit_test(earlier_problems_are_kept),
         cmocka_unit_test(run_fails_cleanly),
-        cmocka_unit_test(analysis_fails_cleanly),
-        cmocka_unit_test(writers_fail_cleanly),
+        cmocka_unit_test_setup_teardown(analysis_fails_cleanly, load_fixtures, free_fixtures),
+        cmocka_unit_test_setup_teardown(writers_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test(store_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
