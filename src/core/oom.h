@@ -54,6 +54,7 @@ typedef struct en_oom_guard {
     jmp_buf jump;
     int joined;    /* opened inside another guard of this thread: enter/leave do nothing */
     int suspended; /* en_oom_suspend depth: no unwinding while > 0 */
+    struct en_oom_guard *owner; /* a worker's job guard: the owner's guard its blocks pass to */
     en_oom_tail chain; /* circular list of the chained blocks; `chain` itself is the sentinel */
     size_t count;      /* blocks chained */
     en_oom_resource *resources; /* other resources recorded (few: files, documents) */
@@ -110,6 +111,49 @@ int en_oom_untrack(void *resource);
             en_oom_leave(&en_guard_);                           \
         }                                                       \
     } while (0)
+
+/* A file descriptor recorded like a resource (closed on an unwind) and forgotten again before
+ * the caller closes it; nothing without a guard. Time complexity: as en_oom_track/untrack. */
+void en_oom_track_fd(int fd);
+void en_oom_untrack_fd(int fd);
+
+/* Parallel sections. The thread that starts workers inside a guarded call (the owner) opens a
+ * section (its guard is suspended: no unwinding under the workers' feet), and each worker runs
+ * its jobs through en_oom_worker_run: a job runs under a guard of its own on the worker thread;
+ * what it allocated and still holds when it ends passes to the owner's guard (so an unwind of
+ * the call releases it like everything else the call allocated); a job that runs out of memory
+ * is unwound on the worker (its own blocks released), returns EN_ERROR_NOMEM and marks the
+ * section failed. After joining the workers, the owner closes the section: if any job failed
+ * the whole call unwinds from there and returns EN_ERROR_NOMEM, whichever worker failed and
+ * whatever the thread count. A job that failed may leave the objects it was changing pointing
+ * at released blocks: once a section failed nothing but the unwind may read them (workers
+ * should stop at their next job; en_oom_section_failed tells them). Without a guard on the
+ * owner, jobs run unguarded as before (a failure ends the process). */
+typedef struct en_oom_section {
+    en_oom_guard *owner; /* the owner's guard (NULL: none) */
+    _Atomic int failed;
+} en_oom_section;
+
+/* Opens a section on the owner's thread. Time complexity: O(1). */
+void en_oom_section_begin(en_oom_section *section);
+/* Runs job(data) on a worker of `section` (see above). Returns EN_OK or EN_ERROR_NOMEM.
+ * Time complexity: that of the job, plus O(blocks it still holds at its end). */
+en_status en_oom_worker_run(en_oom_section *section, void (*job)(void *data), void *data);
+/* A thread function of pthread's shape run as a job of `section`: start a worker with
+ * pthread_create(..., en_oom_thread_main, &thread) where thread = {section, fn, data} (and
+ * call en_oom_thread_main the same way for the share the owner does itself). Returns NULL. */
+typedef struct en_oom_thread {
+    en_oom_section *section;
+    void *(*fn)(void *data);
+    void *data;
+} en_oom_thread;
+void *en_oom_thread_main(void *thread);
+/* Whether a job of the section ran out of memory. Time complexity: O(1). */
+int en_oom_section_failed(en_oom_section *section);
+/* Closes the section on the owner's thread, after the workers are joined: if a job ran out of
+ * memory, unwinds the owner's call (does not return). Time complexity: O(1), or that of the
+ * unwind. */
+void en_oom_section_end(en_oom_section *section);
 
 /* The guard open on this thread (NULL: none), for the allocators' hot path. */
 extern _Thread_local __attribute__((tls_model("initial-exec"))) en_oom_guard *en_oom_current;
@@ -174,6 +218,10 @@ static inline int en_oom_unchain(void *p)
  * malloc had returned NULL (n >= 1); 0 turns it off. Returns whether the last armed failure
  * has happened since. Time complexity: O(1). */
 int en_oom_inject(long n);
+/* The same for allocations on any thread (a worker's jobs included): the n-th guarded
+ * allocation from now on, whichever thread makes it, fails; 0 turns it off. Returns whether
+ * the last armed failure has happened since. Time complexity: O(1). */
+int en_oom_inject_any(long n);
 /* Whether an armed failure is due now (counts one guarded allocation; call it only with a guard
  * open). Used by the checked allocators. Time complexity: O(1). */
 int en_oom_injected_now(void);

@@ -1,10 +1,13 @@
 /*
  * test_oom.c — running out of memory is an error, not an abort (core/oom.h). The guard's
- * record of blocks is checked against a plain list; then every allocation of loading
- * scenarios in each input format, and of running each model, is made to fail in turn
- * (en_oom_inject): each time the call must return EN_ERROR_NOMEM with "out of memory", leave
- * *out NULL and release everything it had allocated (the ASan build's leak checker fails the
- * test otherwise), and a clean call afterwards must give the same answer as before.
+ * record of blocks is checked against a plain list; then every allocation of each guarded
+ * public call (loading in each input format, each model, the analyses, the same with worker
+ * threads, the writers, the parameter, sweep-axis, JSON, YAML and source calls, the run store)
+ * is made to fail in turn (en_oom_inject, or en_oom_inject_any for allocations on any thread),
+ * one helper (fail_each_allocation) doing the k = 1, 2, ... loop: each time the call must return
+ * EN_ERROR_NOMEM with "out of memory", reset its outputs, write nothing, close what it opened
+ * and release everything it had allocated (the ASan build's leak checker fails the test
+ * otherwise), and the clean call afterwards must give the same answer as before.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,10 +18,12 @@
 #include <string.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "core/oom.h"
 #include "core/util.h"
+#include "models/params.h"
 #include "entente.h"
 
 #define SOURCE(path) ENTENTE_SOURCE_DIR "/" path
@@ -104,12 +109,16 @@ typedef struct failing_call {
 /* Makes allocation n of the call fail: returns 1 when it did (the call must then give
  * EN_ERROR_NOMEM, "out of memory" last in its error, and the outputs `check` expects), 0 when
  * the call made fewer than n allocations (it must then have succeeded). */
+/* Count the allocations of every thread (en_oom_inject_any), not only this one's. */
+static int inject_on_any_thread;
+
 static int fail_allocation(const failing_call *c, long n)
 {
     en_error err = EN_ERROR_INIT;
-    en_oom_inject(n);
+    int (*inject)(long) = inject_on_any_thread ? en_oom_inject_any : en_oom_inject;
+    inject(n);
     en_status st = c->call(c->ctx, &err);
-    int fired = en_oom_inject(0);
+    int fired = inject(0);
     if (fired) {
         check_failure(st, &err);
     } else {
@@ -464,6 +473,81 @@ static void analysis_fails_cleanly(void **state)
         assert_true(analysis_under_failures(&cases[k]) > 20);
 }
 
+/* ---- worker threads ---- */
+
+static en_status call_mc_threads(const analysis_case *c, void **out, en_error *err)
+{
+    en_mc_options o;
+    en_mc_options_init(&o);
+    o.draws = 300, o.threads = 3, o.seed = 7;
+    return en_mc_run(en_model_find("compromise"), c->scenario, NULL, &o, (en_mc_result **)out, err);
+}
+
+static en_status call_forecast_threads(const analysis_case *c, void **out, en_error *err)
+{
+    en_forecast_options o;
+    en_forecast_options_init(&o);
+    o.draws = 300, o.threads = 2, o.war_runs = 4, o.model = "compromise";
+    return en_forecast_run(c->scenario, NULL, &o, NULL, 0, (en_forecast_result **)out, err);
+}
+
+static en_status call_sweep_threads(const analysis_case *c, void **out, en_error *err)
+{
+    en_sweep_axis axis;
+    if (en_sweep_axis_parse("rounds=1:9:1", 1, &axis, err) != EN_OK) return err->code;
+    en_sweep_options o;
+    en_sweep_options_init(&o);
+    o.threads = 3;
+    return en_sweep_run(en_model_find("eum"), c->scenario, NULL, &axis, 1, &o, (en_sweep_result **)out, err);
+}
+
+static en_status call_war_threads(const analysis_case *c, void **out, en_error *err)
+{
+    en_war_options o;
+    en_war_options_init(&o);
+    o.runs = 12, o.threads = 3, o.seed = 3, o.explain_day = -1;
+    return en_war_simulate(c->scenario, &o, (en_war_summary **)out, err);
+}
+
+/* The first mean of a Monte Carlo result, the first point of a sweep: the clean call with
+ * workers must give the same bits as the one-thread call (determinism), failures or not before. */
+static void same_mc(void *a, void *b)
+{
+    assert_memory_equal(&(double){en_mc_result_mean(a, 0)}, &(double){en_mc_result_mean(b, 0)}, sizeof(double));
+}
+
+/* A failed allocation on any thread (a worker's included) fails the whole call with
+ * EN_ERROR_NOMEM, and nothing leaks; which thread it hit does not matter. */
+static void workers_fail_cleanly(void **state)
+{
+    const fixtures *f = *state;
+    const analysis_case cases[] = {
+        {"mc, 3 threads", f->example, call_mc_threads, release_mc, 13},
+        {"forecast, 2 threads", f->ukraine, call_forecast_threads, release_forecast, 101},
+        {"sweep, 3 threads", f->example, call_sweep_threads, release_sweep, 17},
+        {"war, 3 threads", f->war, call_war_threads, release_war, 13},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        analysis_call a = {&cases[k], NULL};
+        failing_call call = {cases[k].name, call_analysis, check_analysis, &a, 150, cases[k].stride};
+        inject_on_any_thread = 1;
+        size_t checked = fail_each_allocation(&call);
+        inject_on_any_thread = 0;
+        assert_true(checked > 20);
+    }
+    /* Bits: three threads after all those failures, one thread. */
+    void *one = NULL, *three = NULL;
+    en_error err = EN_ERROR_INIT;
+    en_mc_options o;
+    en_mc_options_init(&o);
+    o.draws = 300, o.threads = 1, o.seed = 7;
+    assert_int_equal(en_mc_run(en_model_find("compromise"), f->example, NULL, &o, (en_mc_result **)&one, &err), EN_OK);
+    assert_int_equal(call_mc_threads(&cases[0], &three, &err), EN_OK);
+    same_mc(one, three);
+    en_mc_result_free(one);
+    en_mc_result_free(three);
+}
+
 /* ---- report writers ------------------------------------------------------------------------ */
 
 typedef struct writer_case {
@@ -483,6 +567,7 @@ static en_status write_backtest(const writer_case *c, FILE *f, en_error *e) { re
 static en_status write_war_summary(const writer_case *c, FILE *f, en_error *e) { return en_war_summary_write(c->object, c->format, f, e); }
 static en_status write_war_explain(const writer_case *c, FILE *f, en_error *e) { return en_war_explain_write(c->object, c->format, f, e); }
 static en_status write_html(const writer_case *c, FILE *f, en_error *e) { return en_html_write(c->object, f, e); }
+static en_status write_yaml(const writer_case *c, FILE *f, en_error *e) { return en_scenario_write_yaml(c->object, f, e); }
 static en_status write_compare(const writer_case *c, FILE *f, en_error *e)
 {
     const en_result *r = c->object;
@@ -603,6 +688,8 @@ static void writers_fail_cleanly(void **state)
         {"war summary json", summary, EN_OUTPUT_JSON, write_war_summary},
         {"war explain text", explained, EN_OUTPUT_TEXT, write_war_explain},
         {"html", &html, EN_OUTPUT_TEXT, write_html},
+        {"scenario yaml", f->ukraine, EN_OUTPUT_TEXT, write_yaml},
+        {"scenario yaml from csv", f->example, EN_OUTPUT_TEXT, write_yaml},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         assert_true(writer_under_failures(&cases[k]) > 0);
@@ -610,6 +697,183 @@ static void writers_fail_cleanly(void **state)
     en_result_free(result);
     en_result_free(traced);
     en_war_summary_free(explained);
+}
+
+typedef struct json_call {
+    const char *text, *expected;
+    en_node *node;
+    char *written;
+} json_call;
+
+/* Parse, write back, quote: each gives NULL when memory runs out. */
+static en_status call_json(void *ctx, en_error *err)
+{
+    json_call *c = ctx;
+    c->written = NULL;
+    c->node = en_json_parse(c->text);
+    if (!c->node) return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    c->written = en_json_text(c->node);
+    en_node_free(c->node);
+    c->node = NULL;
+    if (!c->written) return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    char *quoted = en_json_quote("a\"b\\c");
+    if (!quoted) {
+        en_free(c->written);
+        c->written = NULL;
+        return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    }
+    assert_string_equal(quoted, "\"a\\\"b\\\\c\"");
+    en_free(quoted);
+    return EN_OK;
+}
+
+static void check_json(void *ctx, int failed)
+{
+    json_call *c = ctx;
+    if (failed) {
+        assert_null(c->written);
+        return;
+    }
+    assert_string_equal(c->written, c->expected);
+    en_free(c->written);
+}
+
+/* Open file descriptors of this process. */
+static int open_descriptors(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++) n += fcntl(fd, F_GETFD) != -1;
+    return n;
+}
+
+typedef struct sources_call {
+    const en_scenario *scenario;
+    char **texts;
+    int descriptors; /* open before the calls */
+} sources_call;
+
+static en_status call_sources(void *ctx, en_error *err)
+{
+    sources_call *c = ctx;
+    c->texts = (char **)err; /* must be reset */
+    en_status st = en_sources_read(c->scenario, NULL, &c->texts, err);
+    if (st != EN_OK) return st;
+    st = en_scenario_check_citations(c->scenario, c->texts, err);
+    if (st != EN_OK) {
+        en_sources_free(c->texts, en_scenario_source_count(c->scenario));
+        c->texts = NULL;
+    }
+    return st;
+}
+
+static void check_sources(void *ctx, int failed)
+{
+    sources_call *c = ctx;
+    assert_int_equal(open_descriptors(), c->descriptors); /* every file closed */
+    if (failed) {
+        assert_null(c->texts);
+        return;
+    }
+    size_t with_text = 0;
+    for (size_t k = 0; k < en_scenario_source_count(c->scenario); k++) with_text += c->texts[k] != NULL;
+    assert_true(with_text > 0);
+    en_sources_free(c->texts, en_scenario_source_count(c->scenario));
+}
+
+/* ---- the smaller public calls: parameters, sweep axes, JSON, YAML, sources ----------------- */
+
+typedef struct params_call {
+    en_params *params; /* holds rounds=4 and seed=9 before every call */
+    en_params *fresh;
+    const char *assignment;
+} params_call;
+
+static en_status call_params_new(void *ctx, en_error *err)
+{
+    params_call *c = ctx;
+    c->fresh = en_params_new();
+    return c->fresh ? EN_OK : en_error_set(err, EN_ERROR_NOMEM, "out of memory"); /* NULL: none */
+}
+
+static void check_params_new(void *ctx, int failed)
+{
+    params_call *c = ctx;
+    if (failed) {
+        assert_null(c->fresh);
+        return;
+    }
+    assert_int_equal(en_params_count(c->fresh), 0);
+    en_params_free(c->fresh);
+}
+
+static en_status call_params_parse(void *ctx, en_error *err)
+{
+    params_call *c = ctx;
+    return en_params_parse(c->params, c->assignment, err);
+}
+
+static en_status call_params_set(void *ctx, en_error *err)
+{
+    params_call *c = ctx;
+    return en_params_set(c->params, "trace", "none", err);
+}
+
+/* After a failure the set is as it was (the caller checks the clean call's new value). */
+static void check_params(void *ctx, int failed)
+{
+    params_call *c = ctx;
+    if (!failed) return;
+    assert_int_equal(en_params_count(c->params), 2);
+    assert_string_equal(en_params_get(c->params, "rounds"), "4");
+    assert_string_equal(en_params_get(c->params, "seed"), "9");
+    assert_null(en_params_get(c->params, "trace"));
+}
+
+static void smaller_calls_fail_cleanly(void **state)
+{
+    const fixtures *f = *state;
+    en_error err = EN_ERROR_INIT;
+    params_call pc = {en_params_new(), NULL, "trace=none"};
+    assert_int_equal(en_params_parse(pc.params, "rounds=4", &err), EN_OK);
+    assert_int_equal(en_params_parse(pc.params, "seed=9", &err), EN_OK);
+    assert_true(fail_each_allocation(&(failing_call){"params new", call_params_new, check_params_new, &pc, 100, 1}) > 0);
+    assert_true(fail_each_allocation(&(failing_call){"params parse", call_params_parse, check_params, &pc, 100, 1}) > 0);
+    assert_string_equal(en_params_get(pc.params, "trace"), "none");
+    en_params_free(pc.params);
+    pc.params = en_params_new();
+    assert_int_equal(en_params_parse(pc.params, "rounds=4", &err), EN_OK);
+    assert_int_equal(en_params_parse(pc.params, "seed=9", &err), EN_OK);
+    assert_true(fail_each_allocation(&(failing_call){"params set", call_params_set, check_params, &pc, 100, 1}) > 0);
+    assert_string_equal(en_params_get(pc.params, "trace"), "none");
+    en_params_free(pc.params);
+    pc.params = en_params_new();
+    assert_int_equal(en_params_parse(pc.params, "rounds=4", &err), EN_OK);
+    assert_int_equal(en_params_parse(pc.params, "seed=9", &err), EN_OK);
+    pc.assignment = "rounds=7"; /* replacing a value */
+    assert_true(fail_each_allocation(&(failing_call){"params replace", call_params_parse, check_params, &pc, 100, 1}) > 0);
+    assert_string_equal(en_params_get(pc.params, "rounds"), "7");
+    en_params_free(pc.params);
+
+    /* A sweep axis allocates only for a second problem in the caller's error. */
+    en_error_add(&err, EN_ERROR_INPUT, "earlier", 1, 1, "an earlier problem");
+    en_sweep_axis axis;
+    en_oom_inject(1);
+    en_status st = en_sweep_axis_parse("rounds=1:5:0", 1, &axis, &err);
+    assert_true(en_oom_inject(0));
+    check_failure(st, &err);
+    assert_int_equal(en_error_count(&err), 2);
+    en_error_clear(&err);
+    assert_int_equal(en_sweep_axis_parse("rounds=1:5:2", 1, &axis, &err), EN_OK);
+    assert_int_equal(axis.points, 3);
+
+    /* JSON: parsed and written back, against the text written by hand. */
+    json_call jc = {"{\"a\": [1, 2.5, {\"b\": null}], \"c\": \"d\\\"e\", \"f\": true}",
+                    "{\"a\": [1, 2.5, {\"b\": null}], \"c\": \"d\\\"e\", \"f\": true}", NULL, NULL};
+    assert_true(fail_each_allocation(&(failing_call){"json", call_json, check_json, &jc, 100, 1}) > 5);
+
+    /* Sources and citations: the Ukraine scenario cites files of scenarios/sources. */
+    sources_call sc = {f->ukraine, NULL, open_descriptors()};
+    assert_true(fail_each_allocation(&(failing_call){"sources", call_sources, check_sources, &sc, 100, 1}) > 5);
 }
 
 /* ---- run store ----------------------------------------------------------------------------- */
@@ -791,7 +1055,9 @@ int main(void)
         cmocka_unit_test(earlier_problems_are_kept),
         cmocka_unit_test(run_fails_cleanly),
         cmocka_unit_test_setup_teardown(analysis_fails_cleanly, load_fixtures, free_fixtures),
+        cmocka_unit_test_setup_teardown(workers_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test_setup_teardown(writers_fail_cleanly, load_fixtures, free_fixtures),
+        cmocka_unit_test_setup_teardown(smaller_calls_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test(store_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
