@@ -487,7 +487,7 @@ static en_status call_forecast_threads(const analysis_case *c, void **out, en_er
 {
     en_forecast_options o;
     en_forecast_options_init(&o);
-    o.draws = 300, o.threads = 2, o.war_runs = 4, o.model = "compromise";
+    o.draws = 130, o.threads = 2, o.war_runs = 4, o.model = "compromise";
     return en_forecast_run(c->scenario, NULL, &o, NULL, 0, (en_forecast_result **)out, err);
 }
 
@@ -523,7 +523,7 @@ static void workers_fail_cleanly(void **state)
     const fixtures *f = *state;
     const analysis_case cases[] = {
         {"mc, 3 threads", f->example, call_mc_threads, release_mc, 13},
-        {"forecast, 2 threads", f->ukraine, call_forecast_threads, release_forecast, 101},
+        {"forecast, 2 threads", f->ukraine, call_forecast_threads, release_forecast, 499},
         {"sweep, 3 threads", f->example, call_sweep_threads, release_sweep, 17},
         {"war, 3 threads", f->war, call_war_threads, release_war, 13},
     };
