@@ -134,7 +134,9 @@ const char *en_scenario_actor_name(const en_scenario *scenario, size_t actor);
 size_t en_scenario_note_count(const en_scenario *scenario);
 const char *en_scenario_note(const en_scenario *scenario, size_t index);
 
-/* Writes the scenario as entente YAML (format v1), e.g. to move CSV or Decide data over. */
+/* Writes the scenario as entente YAML (format v1), e.g. to move CSV or Decide data over. The
+ * text is built in memory and written at the end: EN_ERROR_NOMEM (memory ran out) writes
+ * nothing; EN_ERROR_INTERNAL when writing to `out` fails. Time complexity: O(scenario size). */
 en_status en_scenario_write_yaml(const en_scenario *scenario, FILE *out, en_error *err);
 
 /* ---- models ------------------------------------------------------------------------------ */
@@ -165,9 +167,12 @@ void en_model_param_info(const en_model *model, size_t index, const char **name,
  * that do not use them. So is `output` (all|text): what the caller will show; with `text` a
  * model may leave out the extras text output does not print (never a position or story line). */
 typedef struct en_params en_params;
+/* A new empty set (free with en_params_free), or NULL when memory runs out. Time complexity: O(1). */
 en_params *en_params_new(void);
 void en_params_free(en_params *params);
-/* Parses "NAME=VALUE" (as given to --param). */
+/* Parses "NAME=VALUE" (as given to --param). Errors: EN_ERROR_INPUT (not NAME=VALUE, empty
+ * name), EN_ERROR_NOMEM (memory ran out; `params` is left as it was). en_params_set replaces
+ * the value of a name already there. Time complexity: O(parameters + length). */
 en_status en_params_parse(en_params *params, const char *assignment, en_error *err);
 en_status en_params_set(en_params *params, const char *name, const char *value, en_error *err);
 en_params *en_params_copy(const en_params *params);
@@ -551,7 +556,8 @@ typedef struct en_sweep_axis {
 
 /* Parses NAME=START:STOP:STEP (`argument`: its position on the command line, for the error's
  * location). Errors (EN_ERROR_INPUT, located at the argument's column): no NAME, not three
- * numbers, step 0, a step leading away from stop, more than 1,000,000 values.
+ * numbers, step 0, a step leading away from stop, more than 1,000,000 values; EN_ERROR_NOMEM
+ * when recording the problem beside earlier ones finds no memory.
  * Time complexity: O(length of text). */
 en_status en_sweep_axis_parse(const char *text, int argument, en_sweep_axis *axis, en_error *err);
 /* Value k of an axis: start + k × step rounded to 12 significant digits (so 0:1:0.1 gives 0.3,

@@ -56,8 +56,8 @@ en_node *en_node_get(const en_node *object, const char *key);
 int en_node_equal(const en_node *a, const en_node *b);
 
 /* Parses one JSON value (surrounding white space allowed) into a new tree, which the caller
- * frees with en_node_free. Returns NULL on a syntax error or on nesting deeper than 256 levels
- * (no other error detail).
+ * frees with en_node_free. Returns NULL on a syntax error, on nesting deeper than 256 levels
+ * or when memory runs out (no other error detail).
  * Time complexity: O(length of text). */
 en_node *en_json_parse(const char *text);
 

@@ -40,7 +40,8 @@ void en_scenario_source_location(const en_scenario *scenario, size_t index, int 
  * symbolic links are resolved, be a regular file of at most 16 MiB, and hold UTF-8 text
  * without NUL bytes. Every problem is reported (EN_ERROR_INPUT) at the scenario file's
  * `file:` line; entries that failed are NULL, and *texts is filled even then. Free with
- * en_sources_free. Time complexity: O(total size of the files). */
+ * en_sources_free. EN_ERROR_NOMEM when memory runs out: *texts NULL, every file it had opened
+ * closed. Time complexity: O(total size of the files). */
 en_status en_sources_read(const en_scenario *scenario, const char *folder, char ***texts,
                           en_error *err);
 /* Frees `count` texts and the array; NULL is allowed. Time complexity: O(count). */
@@ -50,7 +51,7 @@ void en_sources_free(char **texts, size_t count);
  * source's text (`sources`: the texts as en_sources_read gives them), comparing text with runs
  * of white space made one space and curly, angle and prime quotation marks made straight, and
  * nothing else changed. Reports each quote not found, at the stance's line, as EN_ERROR_INPUT.
- * Quotes whose cited sources have no text are not checked.
+ * Quotes whose cited sources have no text are not checked. EN_ERROR_NOMEM when memory runs out.
  * Time complexity: O(total size of the quotes and cited texts) per quote. */
 en_status en_scenario_check_citations(const en_scenario *scenario, char *const *sources,
                                       en_error *err);

@@ -41,7 +41,9 @@ typedef struct en_store en_store;
  * the caller closes with en_store_close; on failure *out is NULL. Errors: EN_ERROR_INPUT when
  * the file cannot be opened or created, is not an SQLite database, belongs to another program
  * (another application_id, or tables of its own) or was written by a newer entente (schema
- * version); EN_ERROR_INTERNAL when SQLite fails otherwise.
+ * version); EN_ERROR_INTERNAL when SQLite fails otherwise; EN_ERROR_NOMEM when memory runs out
+ * (ours or SQLite's: SQLITE_NOMEM), as for every store call. A new file that could not be set
+ * up is removed again.
  * Time complexity: O(1) for an existing store of the current schema; a migration is O(size). */
 en_status en_store_open(const char *path, en_store **out, en_error *err);
 /* Closes the store; NULL is allowed. Time complexity: O(1). */
@@ -77,7 +79,8 @@ typedef struct en_store_run {
 
 /* Writes the run in one transaction; *run_id receives its id (0 on failure). Nothing of the run
  * is left in the file when it fails. Errors: EN_ERROR_INTERNAL when SQLite fails (disk full,
- * locked for longer than the busy timeout, read-only file).
+ * locked for longer than the busy timeout, read-only file); EN_ERROR_NOMEM when memory runs out
+ * (ours or SQLite's).
  * Time complexity: O(scenario text + results × rounds × actors + analyses' size). */
 en_status en_store_save(en_store *store, const en_store_run *run, int64_t *run_id, en_error *err);
 
@@ -102,13 +105,15 @@ typedef struct en_store_loaded {
 
 /* Reads run `run_id` back. On success *out is new (free with en_store_loaded_free); on failure
  * NULL. Errors: EN_ERROR_INPUT when there is no such run or its stored scenario no longer loads;
- * EN_ERROR_INTERNAL when SQLite fails. Time complexity: O(size of the run's rows). */
+ * EN_ERROR_INTERNAL when SQLite fails; EN_ERROR_NOMEM when memory runs out (ours or SQLite's).
+ * Time complexity: O(size of the run's rows). */
 en_status en_store_load(en_store *store, int64_t run_id, en_store_loaded **out, en_error *err);
 /* Frees a loaded run; NULL is allowed. Time complexity: O(size of the run). */
 void en_store_loaded_free(en_store_loaded *loaded);
 
 /* Writes the table of runs (id, command, models, scenario, started, duration) as `entente
- * runs` prints it. Errors: EN_ERROR_INTERNAL when SQLite or the stream fails.
+ * runs` prints it. Errors: EN_ERROR_INTERNAL when SQLite or the stream fails; EN_ERROR_NOMEM when
+ * memory runs out (nothing written).
  * Time complexity: O(runs + results). */
 en_status en_store_list(en_store *store, FILE *out, en_error *err);
 

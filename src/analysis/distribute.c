@@ -51,14 +51,16 @@ typedef struct item_pool {
     atomic_size_t next;
     pthread_mutex_t lock; /* serialises the progress calls */
     size_t done;          /* items finished (under lock) */
+    en_oom_section section; /* a thread out of memory fails the whole call (core/oom.h) */
 } item_pool;
 
-static void *item_worker(void *data)
+static void item_work(void *data)
 {
     item_pool *pool = data;
     const en_item_job *job = pool->job;
     void *state = job->begin ? job->begin(job->context) : NULL;
     for (;;) {
+        if (en_oom_section_failed(&pool->section)) return; /* the call unwinds after the joins */
         size_t k = atomic_fetch_add(&pool->next, 1);
         if (pool->first + k >= pool->last) break;
         job->compute(job->context, state, pool->first + k, pool->records + k * job->record_bytes);
@@ -69,30 +71,36 @@ static void *item_worker(void *data)
         }
     }
     if (job->end) job->end(state);
+}
+
+static void *item_worker(void *data)
+{
+    item_pool *pool = data;
+    en_oom_worker_run(&pool->section, item_work, pool);
     return NULL;
 }
 
 /* Runs items [first, last) of the job into `records` on up to job->threads threads. */
 static void compute_share(const en_item_job *job, size_t first, size_t last, unsigned char *records)
 {
-    item_pool pool = {job, first, last, records, 0, PTHREAD_MUTEX_INITIALIZER, 0};
+    item_pool pool = {job, first, last, records, 0, PTHREAD_MUTEX_INITIALIZER, 0, {NULL, 0}};
     atomic_init(&pool.next, 0);
     size_t items = last - first;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t threads = job->threads ? job->threads : cores >= 1 ? (size_t)cores : 1;
     if (threads > items) threads = items;
     if (threads <= 1) {
-        if (items) item_worker(&pool);
+        if (items) item_work(&pool);
         return;
     }
     pthread_t *ids = en_xcalloc(threads, sizeof *ids);
     size_t started = 0;
-    en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
+    en_oom_section_begin(&pool.section); /* no unwinding under the workers' feet (core/oom.h) */
     for (size_t t = 1; t < threads; t++)
         if (pthread_create(&ids[started], NULL, item_worker, &pool) == 0) started++;
     item_worker(&pool); /* the calling thread works too; the pool finishes with any thread count */
     for (size_t t = 0; t < started; t++) pthread_join(ids[t], NULL);
-    en_oom_resume();
+    en_oom_section_end(&pool.section); /* unwinds the call if a thread ran out of memory */
     en_free(ids);
 }
 

@@ -168,6 +168,8 @@ typedef struct fc_case {
     long first_failed;
     char first_failure[512];
     struct fc_progress *progress; /* NULL: nobody asked */
+    int threaded;             /* workers run: a thread out of memory fails the call (core/oom.h) */
+    en_oom_section section;
 } fc_case;
 
 enum { DRAW_OK = 1, DRAW_ACCEPTED = 2, DRAW_WINSET = 4, DRAW_AGREED = 8 };
@@ -215,7 +217,7 @@ static en_status run_model(const en_model *model, const en_scenario *eff, const 
     return EN_OK;
 }
 
-static void *draw_worker(void *data)
+static void draw_work(void *data)
 {
     fc_case *c = data;
     const en_scenario *base = c->raw;
@@ -241,6 +243,7 @@ static void *draw_worker(void *data)
         pthread_mutex_unlock(&c->lock);
         size_t first = block * EN_MC_BLOCK;
         if (first >= c->draws || block >= c->last_block) break;
+        if (c->threaded && en_oom_section_failed(&c->section)) break; /* the call unwinds */
         size_t last = first + EN_MC_BLOCK < c->draws ? first + EN_MC_BLOCK : c->draws;
         for (size_t d = first; d < last; d++) {
             for (size_t n = 0; n < c->slot_count; n++) {
@@ -315,6 +318,13 @@ static void *draw_worker(void *data)
     en_free(package);
     en_scenario_free(raw);
     en_scenario_free(eff);
+}
+
+static void *draw_worker(void *data)
+{
+    fc_case *c = data;
+    if (c->threaded) en_oom_worker_run(&c->section, draw_work, c);
+    else draw_work(c);
     return NULL;
 }
 
@@ -514,11 +524,12 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     /* Under a distributor this process draws its share of the blocks; the rest arrive below. */
     en_distribute_share(o->distributor, blocks, &c.next_block, &c.last_block);
     pthread_t *ids = en_xcalloc(threads + 1, sizeof *ids);
-    if (threads > 1) en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
+    c.threaded = threads > 1;
+    if (c.threaded) en_oom_section_begin(&c.section); /* no unwinding under the workers' feet */
     for (unsigned t = 1; t < threads; t++) pthread_create(&ids[t], NULL, draw_worker, &c);
     draw_worker(&c);
     for (unsigned t = 1; t < threads; t++) pthread_join(ids[t], NULL);
-    if (threads > 1) en_oom_resume();
+    if (c.threaded) en_oom_section_end(&c.section); /* unwinds the call if a thread ran out of memory */
     en_free(ids);
     pthread_mutex_destroy(&c.lock);
     if (en_distribute_active(o->distributor) && exchange_draws(&c, o->distributor, blocks, err) != EN_OK) {

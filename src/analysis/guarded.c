@@ -12,22 +12,15 @@
 
 #include "core/oom.h"
 
-/* Opens the guard; on the unwind, resets *out, restores GSL's error handler (the call may
- * have switched it off) and returns EN_ERROR_NOMEM. `call` is the body's invocation. */
-#define GUARDED(out, err, call)                                    \
-    do {                                                           \
-        gsl_error_handler_t *handler = gsl_set_error_handler_off(); \
-        gsl_set_error_handler(handler);                            \
-        en_oom_guard guard;                                        \
-        en_oom_enter(&guard);                                      \
-        if (setjmp(guard.jump)) {                                  \
-            *(out) = NULL;                                         \
-            gsl_set_error_handler(handler);                        \
-            return en_oom_unwind(&guard, (err));                   \
-        }                                                          \
-        en_status st_ = (call);                                    \
-        en_oom_leave(&guard);                                      \
-        return st_;                                                \
+/* The body's invocation `call` under a guard; on the unwind *out is reset and GSL's error
+ * handler restored (the call may have switched it off). */
+#define GUARDED(out, err, call)                                              \
+    do {                                                                     \
+        gsl_error_handler_t *handler = gsl_set_error_handler_off();          \
+        gsl_set_error_handler(handler);                                      \
+        en_status st_;                                                       \
+        EN_GUARDED(st_, err, (*(out) = NULL, gsl_set_error_handler(handler)), call); \
+        return st_;                                                          \
     } while (0)
 
 en_status en_mc_run(const en_model *model, const en_scenario *scenario, const en_params *params,

@@ -254,6 +254,7 @@ typedef struct mc_engine {
     mc_slot *slots;
     size_t running;      /* workers not yet finished */
     atomic_int stop;     /* set on interrupt: workers abandon their block */
+    en_oom_section section; /* a worker out of memory fails the whole call (core/oom.h) */
     int same;            /* en_mc_draws_identical: run the model once per worker, then reuse */
     atomic_size_t runs;  /* model runs for draws */
 } mc_engine;
@@ -416,6 +417,17 @@ static void merge_ready(mc_engine *e)
     }
 }
 
+typedef struct mc_job {
+    mc_worker *worker;
+    mc_slot *slot;
+} mc_job;
+
+static void run_block_job(void *data)
+{
+    mc_job *job = data;
+    run_block(job->worker, job->slot);
+}
+
 static void *worker_main(void *data)
 {
     mc_worker *w = data;
@@ -431,7 +443,10 @@ static void *worker_main(void *data)
         slot->block = e->next_block++;
         slot->state = SLOT_BUSY;
         pthread_mutex_unlock(&e->lock);
-        run_block(w, slot);
+        /* Out of memory: the block is abandoned and every worker stops; the call unwinds once
+         * they are joined. */
+        if (en_oom_worker_run(&e->section, run_block_job, &(mc_job){w, slot}) != EN_OK)
+            atomic_store(&e->stop, 1);
         pthread_mutex_lock(&e->lock);
         slot->state = slot->count == block_size(e, slot->block) ? SLOT_DONE : SLOT_ABORTED;
         merge_ready(e);
@@ -789,8 +804,8 @@ en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario
         worker_cache_alloc(w, scenario->issue_count);
     }
     /* ... then, from here to the joins, the workers share the call's state (and the signals
-     * are blocked): no unwinding. */
-    en_oom_suspend();
+     * are blocked): no unwinding, a worker out of memory is reported when they are joined. */
+    en_oom_section_begin(&e.section);
     pthread_sigmask(SIG_BLOCK, &block_signals, &old_mask);
     size_t started = 0;
     for (size_t t = 0; t < threads; t++) {
@@ -813,7 +828,7 @@ en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario
         supervise(&e);
         for (size_t t = 0; t < started; t++) pthread_join(workers[t].thread, NULL);
     }
-    en_oom_resume();
+    en_oom_section_end(&e.section); /* unwinds the call if a worker ran out of memory */
     for (size_t t = 0; t < threads; t++) {
         en_scenario_free(workers[t].sample);
         en_params_free(workers[t].params);

@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "core/result.h"
 #include "analysis/guarded.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -42,7 +43,7 @@ static int read_number(const char *text, size_t length, double *out)
     return en_parse_double(buffer, out) && isfinite(*out);
 }
 
-en_status en_sweep_axis_parse(const char *text, int argument, en_sweep_axis *axis, en_error *err)
+static en_status axis_parse(const char *text, int argument, en_sweep_axis *axis, en_error *err)
 {
     memset(axis, 0, sizeof *axis);
     const char *equals = strchr(text, '=');
@@ -92,6 +93,15 @@ en_status en_sweep_axis_parse(const char *text, int argument, en_sweep_axis *axi
                             SWEEP_AXIS_LIMIT);
     axis->points = (size_t)count;
     return EN_OK;
+}
+
+/* Under an out-of-memory guard (core/oom.h): only a problem added to an error that already
+ * holds one allocates. */
+en_status en_sweep_axis_parse(const char *text, int argument, en_sweep_axis *axis, en_error *err)
+{
+    en_status st;
+    EN_GUARDED(st, err, (void)0, axis_parse(text, argument, axis, err));
+    return st;
 }
 
 double en_sweep_axis_value(const en_sweep_axis *axis, size_t k)

@@ -133,6 +133,21 @@ static enum MHD_Result answer_error(struct MHD_Connection *c, unsigned status, c
     return r;
 }
 
+/* Whether the library ran out of memory on the way (EN_ERROR_NOMEM anywhere in err): the
+ * request then gets 503 (try again later), never an answer built from half a result. */
+static int out_of_memory(const en_error *err)
+{
+    for (const en_error *e = err; e; e = e->next)
+        if (e->code == EN_ERROR_NOMEM) return 1;
+    return 0;
+}
+
+static enum MHD_Result answer_nomem(struct MHD_Connection *c, en_error *err)
+{
+    en_error_clear(err);
+    return answer_error(c, 503, "out of memory: the server could not finish the request; try again");
+}
+
 /* The located messages of `err` as a JSON array; `yaml` (may be NULL) locates each in the
  * scenario document (a JSON pointer) when it names the scenario file `name`. */
 static void write_messages(en_buffer *out, const en_error *err, const char *yaml, const char *name)
@@ -257,8 +272,9 @@ static char *request_scenario(const char *body, size_t length, const char *over,
     return cli_xstrndup(body, length);
 }
 
-/* {"valid": BOOL, "messages": [...], "notes": [...]} for the scenario YAML `yaml`. */
-static void validate_yaml(serve_server *server, const char *yaml, const char *name, en_buffer *out)
+/* {"valid": BOOL, "messages": [...], "notes": [...]} for the scenario YAML `yaml`; returns 0
+ * (nothing written) when loading it ran out of memory. */
+static int validate_yaml(serve_server *server, const char *yaml, const char *name, en_buffer *out)
 {
     en_load_options options;
     memset(&options, 0, sizeof options);
@@ -266,7 +282,10 @@ static void validate_yaml(serve_server *server, const char *yaml, const char *na
     en_scenario *s = NULL;
     en_error err = EN_ERROR_INIT;
     (void)server;
-    en_scenario_load_buffer(yaml, strlen(yaml), name, &options, &s, &err);
+    if (en_scenario_load_buffer(yaml, strlen(yaml), name, &options, &s, &err) == EN_ERROR_NOMEM) {
+        en_error_clear(&err);
+        return 0;
+    }
     en_buffer_printf(out, "{\"valid\": %s, \"messages\": ", s ? "true" : "false");
     write_messages(out, &err, yaml, name);
     en_buffer_puts(out, ", \"notes\": [");
@@ -277,6 +296,7 @@ static void validate_yaml(serve_server *server, const char *yaml, const char *na
     en_buffer_puts(out, "]}");
     en_scenario_free(s);
     en_error_clear(&err);
+    return 1;
 }
 
 static enum MHD_Result api_scenario(serve_server *server, struct MHD_Connection *c)
@@ -295,9 +315,9 @@ static enum MHD_Result api_scenario(serve_server *server, struct MHD_Connection 
     en_buffer_puts(&out, ", \"yaml\": ");
     cli_json_string(&out, yaml);
     en_buffer_puts(&out, ", \"validation\": ");
-    validate_yaml(server, yaml, name, &out);
+    int answered = validate_yaml(server, yaml, name, &out) && !out_of_memory(&err);
     en_buffer_puts(&out, "}\n");
-    enum MHD_Result r = answer_json(c, 200, &out);
+    enum MHD_Result r = answered ? answer_json(c, 200, &out) : answer_nomem(c, &err);
     en_buffer_free(&out);
     en_error_clear(&err);
     free(json);
@@ -310,6 +330,7 @@ static enum MHD_Result api_validate(serve_server *server, struct MHD_Connection 
 {
     en_error err = EN_ERROR_INIT;
     char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, NULL, &err);
+    if (!yaml && out_of_memory(&err)) return answer_nomem(c, &err);
     if (!yaml) {
         en_buffer out = {0};
         en_buffer_puts(&out, "{\"valid\": false, \"messages\": ");
@@ -324,9 +345,9 @@ static enum MHD_Result api_validate(serve_server *server, struct MHD_Connection 
     char *name = cli_xstrdup(server->scenario_name);
     pthread_mutex_unlock(&server->lock);
     en_buffer out = {0};
-    validate_yaml(server, yaml, name, &out);
+    int answered = validate_yaml(server, yaml, name, &out);
     en_buffer_puts(&out, "\n");
-    enum MHD_Result result = answer_json(c, 200, &out);
+    enum MHD_Result result = answered ? answer_json(c, 200, &out) : answer_nomem(c, &err);
     en_buffer_free(&out);
     free(name);
     free(yaml);
@@ -372,6 +393,7 @@ static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, 
     pthread_mutex_unlock(&server->lock);
     char *yaml = request_scenario(r->body.data ? r->body.data : "", r->body.length, open_text, &err);
     free(open_text);
+    if (!yaml && out_of_memory(&err)) return answer_nomem(c, &err);
     if (!yaml) {
         enum MHD_Result result = answer_error(c, 400, err.message);
         en_error_clear(&err);
@@ -381,7 +403,12 @@ static enum MHD_Result api_save(serve_server *server, struct MHD_Connection *c, 
     char *name = cli_xstrdup(server->scenario_name);
     pthread_mutex_unlock(&server->lock);
     en_buffer check = {0};
-    validate_yaml(server, yaml, name, &check);
+    if (!validate_yaml(server, yaml, name, &check)) {
+        en_buffer_free(&check);
+        free(name);
+        free(yaml);
+        return answer_nomem(c, &err);
+    }
     int valid = check.data && strncmp(check.data, "{\"valid\": true", 14) == 0;
     if (!valid) {
         en_buffer_puts(&check, "\n");
@@ -481,6 +508,10 @@ static enum MHD_Result api_open(serve_server *server, struct MHD_Connection *c, 
         return answer_error(c, 400, "the request names neither \"text\" (an uploaded scenario) nor \"run\" (a recorded run's id)");
     }
     en_node_free(node);
+    if (!yaml && out_of_memory(&err)) {
+        free(name);
+        return answer_nomem(c, &err);
+    }
     if (!yaml) {
         en_buffer out = {0};
         en_buffer_puts(&out, "{\"error\": \"the scenario cannot be opened\", \"messages\": ");
@@ -537,6 +568,10 @@ static enum MHD_Result api_recorded(serve_server *server, struct MHD_Connection 
     int ok = stream && en_store_open(server->db, &store, &err) == EN_OK && en_store_list(store, stream, &err) == EN_OK;
     en_store_close(store);
     if (stream) fclose(stream);
+    if (!ok && out_of_memory(&err)) {
+        free(text);
+        return answer_nomem(c, &err);
+    }
     if (!ok) {
         free(text);
         enum MHD_Result r = answer_error(c, 500, err.message[0] ? err.message : "cannot read the run store");
@@ -644,6 +679,7 @@ static enum MHD_Result api_run(serve_server *server, struct MHD_Connection *c, c
     en_serve_run_request req;
     en_error err = EN_ERROR_INIT;
     if (en_serve_run_request_parse(r->body.data ? r->body.data : "", r->body.length, &req, &err) != EN_OK) {
+        if (out_of_memory(&err)) return answer_nomem(c, &err);
         en_buffer out = {0};
         en_buffer_puts(&out, "{\"error\": ");
         cli_json_string(&out, err.message);

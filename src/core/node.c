@@ -3,6 +3,8 @@
  */
 #include "core/node.h"
 
+#include "core/oom.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,16 +187,34 @@ void en_json_write_node(en_buffer *out, const en_node *node)
     }
 }
 
+/* The text of a buffer built under a guard: NULL when it ran out of memory. */
+static en_status quote_into(en_buffer *out, const char *text)
+{
+    en_json_write_string(out, text ? text : "");
+    return out->failed ? EN_ERROR_NOMEM : EN_OK;
+}
+
+static en_status node_into(en_buffer *out, const en_node *node)
+{
+    en_json_write_node(out, node);
+    return out->failed ? EN_ERROR_NOMEM : EN_OK;
+}
+
+/* Under an out-of-memory guard (core/oom.h): a failure gives NULL. */
 char *en_json_quote(const char *text)
 {
     en_buffer out = {0};
-    en_json_write_string(&out, text ? text : "");
-    return out.data;
+    en_status st;
+    EN_GUARDED(st, NULL, out.data = NULL, quote_into(&out, text));
+    if (st != EN_OK) en_buffer_free(&out);
+    return st == EN_OK ? out.data : NULL;
 }
 
 char *en_json_text(const en_node *node)
 {
     en_buffer out = {0};
-    en_json_write_node(&out, node);
-    return out.data;
+    en_status st;
+    EN_GUARDED(st, NULL, out.data = NULL, node_into(&out, node));
+    if (st != EN_OK) en_buffer_free(&out);
+    return st == EN_OK ? out.data : NULL;
 }

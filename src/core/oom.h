@@ -19,12 +19,10 @@
  * Blocks the call allocated and other threads free must be freed while the owner is suspended
  * (en_oom_suspend) or waiting for them: those frees take a lock, the owner's own do not.
  *
- * Use (the entry point itself must call setjmp):
- *     en_oom_guard guard;
- *     en_oom_enter(&guard);
- *     if (setjmp(guard.jump)) return en_oom_unwind(&guard, err);   // *out reset by the caller
- *     st = work(...);
- *     en_oom_leave(&guard);
+ * Use (the entry point itself must call setjmp, so the block is a macro, EN_GUARDED):
+ *     en_status st;
+ *     EN_GUARDED(st, err, *out = NULL, work(..., out, err));
+ *     return st;
  */
 #ifndef ENTENTE_CORE_OOM_H
 #define ENTENTE_CORE_OOM_H
@@ -56,6 +54,7 @@ typedef struct en_oom_guard {
     jmp_buf jump;
     int joined;    /* opened inside another guard of this thread: enter/leave do nothing */
     int suspended; /* en_oom_suspend depth: no unwinding while > 0 */
+    struct en_oom_guard *owner; /* a worker's job guard: the owner's guard its blocks pass to */
     en_oom_tail chain; /* circular list of the chained blocks; `chain` itself is the sentinel */
     size_t count;      /* blocks chained */
     en_oom_resource *resources; /* other resources recorded (few: files, documents) */
@@ -92,6 +91,69 @@ void en_oom_track(void *resource, void (*destroy)(void *));
  * or handing it over); returns 1 if it was recorded or chained. Time complexity: O(resources
  * recorded). */
 int en_oom_untrack(void *resource);
+
+/* Runs `call` (an expression giving an en_status) under a guard opened in the calling
+ * function and stores its status in `status`. On an out-of-memory unwind it runs the statement
+ * `on_unwind` (reset the caller's outputs; (void)0 for none), then releases what the call had
+ * allocated and stores EN_ERROR_NOMEM, with "out of memory" recorded in `err` (may be NULL).
+ * setjmp must be called by the function whose frame stays alive while `call` runs, hence a
+ * macro rather than a helper. Nothing the caller changes before `call` should be read in
+ * `on_unwind` unless it is volatile. Time complexity: that of `call`, plus O(blocks chained). */
+#define EN_GUARDED(status, err, on_unwind, call)                 \
+    do {                                                        \
+        en_oom_guard en_guard_;                                 \
+        en_oom_enter(&en_guard_);                               \
+        if (setjmp(en_guard_.jump)) {                           \
+            on_unwind;                                          \
+            (status) = en_oom_unwind(&en_guard_, (err));        \
+        } else {                                                \
+            (status) = (call);                                  \
+            en_oom_leave(&en_guard_);                           \
+        }                                                       \
+    } while (0)
+
+/* A file descriptor recorded like a resource (closed on an unwind) and forgotten again before
+ * the caller closes it; nothing without a guard. Time complexity: as en_oom_track/untrack. */
+void en_oom_track_fd(int fd);
+void en_oom_untrack_fd(int fd);
+
+/* Parallel sections. The thread that starts workers inside a guarded call (the owner) opens a
+ * section (its guard is suspended: no unwinding under the workers' feet), and each worker runs
+ * its jobs through en_oom_worker_run: a job runs under a guard of its own on the worker thread;
+ * what it allocated and still holds when it ends passes to the owner's guard (so an unwind of
+ * the call releases it like everything else the call allocated); a job that runs out of memory
+ * is unwound on the worker (its own blocks released), returns EN_ERROR_NOMEM and marks the
+ * section failed. After joining the workers, the owner closes the section: if any job failed
+ * the whole call unwinds from there and returns EN_ERROR_NOMEM, whichever worker failed and
+ * whatever the thread count. A job that failed may leave the objects it was changing pointing
+ * at released blocks: once a section failed nothing but the unwind may read them (workers
+ * should stop at their next job; en_oom_section_failed tells them). Without a guard on the
+ * owner, jobs run unguarded as before (a failure ends the process). */
+typedef struct en_oom_section {
+    en_oom_guard *owner; /* the owner's guard (NULL: none) */
+    _Atomic int failed;
+} en_oom_section;
+
+/* Opens a section on the owner's thread. Time complexity: O(1). */
+void en_oom_section_begin(en_oom_section *section);
+/* Runs job(data) on a worker of `section` (see above). Returns EN_OK or EN_ERROR_NOMEM.
+ * Time complexity: that of the job, plus O(blocks it still holds at its end). */
+en_status en_oom_worker_run(en_oom_section *section, void (*job)(void *data), void *data);
+/* A thread function of pthread's shape run as a job of `section`: start a worker with
+ * pthread_create(..., en_oom_thread_main, &thread) where thread = {section, fn, data} (and
+ * call en_oom_thread_main the same way for the share the owner does itself). Returns NULL. */
+typedef struct en_oom_thread {
+    en_oom_section *section;
+    void *(*fn)(void *data);
+    void *data;
+} en_oom_thread;
+void *en_oom_thread_main(void *thread);
+/* Whether a job of the section ran out of memory. Time complexity: O(1). */
+int en_oom_section_failed(en_oom_section *section);
+/* Closes the section on the owner's thread, after the workers are joined: if a job ran out of
+ * memory, unwinds the owner's call (does not return). Time complexity: O(1), or that of the
+ * unwind. */
+void en_oom_section_end(en_oom_section *section);
 
 /* The guard open on this thread (NULL: none), for the allocators' hot path. */
 extern _Thread_local __attribute__((tls_model("initial-exec"))) en_oom_guard *en_oom_current;
@@ -156,6 +218,10 @@ static inline int en_oom_unchain(void *p)
  * malloc had returned NULL (n >= 1); 0 turns it off. Returns whether the last armed failure
  * has happened since. Time complexity: O(1). */
 int en_oom_inject(long n);
+/* The same for allocations on any thread (a worker's jobs included): the n-th guarded
+ * allocation from now on, whichever thread makes it, fails; 0 turns it off. Returns whether
+ * the last armed failure has happened since. Time complexity: O(1). */
+int en_oom_inject_any(long n);
 /* Whether an armed failure is due now (counts one guarded allocation; call it only with a guard
  * open). Used by the checked allocators. Time complexity: O(1). */
 int en_oom_injected_now(void);

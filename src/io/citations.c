@@ -59,7 +59,8 @@ char *en_citation_normalise(const char *text, size_t length)
     return out;
 }
 
-en_status en_scenario_check_citations(const en_scenario *s, char *const *sources, en_error *err)
+en_status en_scenario_check_citations_unguarded(const en_scenario *s, char *const *sources,
+                                               en_error *err)
 {
     en_status status = EN_OK;
     const char *name = s->path ? s->path : "scenario";

@@ -9,7 +9,10 @@
 #include "core/scenario.h"
 #include "entente/sources.h"
 
-/* en_scenario_check_citations is public: include/entente/sources.h. */
+/* en_scenario_check_citations is public: include/entente/sources.h. Its body, run by it under
+ * an out-of-memory guard (io/io_guard.c); same parameters, errors and complexity: */
+en_status en_scenario_check_citations_unguarded(const en_scenario *scenario, char *const *sources,
+                                               en_error *err);
 
 /* The normalised form used by the check, as a new string (`length` bytes of `text`).
  * Time complexity: O(length). */

@@ -274,14 +274,8 @@ en_status en_scenario_load_buffer(const char *data, size_t size, const char *nam
                                   const en_load_options *options, en_scenario **out,
                                   en_error *err)
 {
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) {
-        *out = NULL;
-        return en_oom_unwind(&guard, err);
-    }
-    en_status st = load_buffer(data, size, name, options, out, err);
-    en_oom_leave(&guard);
+    en_status st;
+    EN_GUARDED(st, err, *out = NULL, load_buffer(data, size, name, options, out, err));
     return st;
 }
 
@@ -289,43 +283,24 @@ en_status en_scenario_load_all_buffer(const char *data, size_t size, const char 
                                       const en_load_options *options, en_scenario ***out,
                                       size_t *count, en_error *err)
 {
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) {
-        *out = NULL;
-        *count = 0;
-        return en_oom_unwind(&guard, err);
-    }
-    en_status st = load_all_buffer(data, size, name, options, out, count, err);
-    en_oom_leave(&guard);
+    en_status st;
+    EN_GUARDED(st, err, (*out = NULL, *count = 0),
+               load_all_buffer(data, size, name, options, out, count, err));
     return st;
 }
 
 en_status en_scenario_load_all(const char *path, const en_load_options *options,
                                en_scenario ***out, size_t *count, en_error *err)
 {
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) {
-        *out = NULL;
-        *count = 0;
-        return en_oom_unwind(&guard, err);
-    }
-    en_status st = load_all(path, options, out, count, err);
-    en_oom_leave(&guard);
+    en_status st;
+    EN_GUARDED(st, err, (*out = NULL, *count = 0), load_all(path, options, out, count, err));
     return st;
 }
 
 en_status en_scenario_load(const char *path, const en_load_options *options, en_scenario **out,
                            en_error *err)
 {
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) {
-        *out = NULL;
-        return en_oom_unwind(&guard, err);
-    }
-    en_status st = load(path, options, out, err);
-    en_oom_leave(&guard);
+    en_status st;
+    EN_GUARDED(st, err, *out = NULL, load(path, options, out, err));
     return st;
 }

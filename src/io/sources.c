@@ -21,6 +21,7 @@
 #endif
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 
 static const char *file_kind(mode_t mode)
@@ -109,6 +110,7 @@ static en_status read_open_file(int fd, size_t limit, const char *shown, en_loca
     int flags = fcntl(fd, F_GETFL);
     if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     size_t capacity = (size_t)st.st_size + 1, used = 0;
+    en_oom_track_fd(fd); /* closed by an unwind should the text find no memory */
     char *data = en_xmalloc(capacity + 1);
     for (;;) {
         if (used == capacity) {
@@ -120,6 +122,7 @@ static en_status read_open_file(int fd, size_t limit, const char *shown, en_loca
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             int saved = errno;
+            en_oom_untrack_fd(fd);
             close(fd);
             en_free(data);
             return en_error_add(err, EN_ERROR_INPUT, shown, where.line, where.column,
@@ -128,6 +131,7 @@ static en_status read_open_file(int fd, size_t limit, const char *shown, en_loca
         if (n == 0) break;
         used += (size_t)n;
     }
+    en_oom_untrack_fd(fd);
     close(fd);
     if (used > limit) {
         en_free(data);
@@ -159,6 +163,19 @@ static size_t bad_text_at(const char *text, size_t length)
     return 0;
 }
 
+/* realpath(3) as a block of the library's allocator (so an out-of-memory unwind releases it);
+ * NULL with errno as realpath's. */
+static char *real_path(const char *path)
+{
+    char *resolved = realpath(path, NULL);
+    if (!resolved) return NULL;
+    en_oom_track(resolved, NULL); /* freed by an unwind should the copy find no memory */
+    char *copy = en_xstrdup(resolved);
+    en_oom_untrack(resolved);
+    en_free(resolved);
+    return copy;
+}
+
 static char *folder_of(const char *path)
 {
     const char *slash = path ? strrchr(path, '/') : NULL;
@@ -182,7 +199,7 @@ static void read_one(const en_scenario *s, const en_source *src, const char *fol
         return;
     }
     char *joined = en_xprintf("%s/%s", folder, file);
-    char *real = realpath(joined, NULL);
+    char *real = real_path(joined);
     if (!real && errno == ENOENT) {
         /* A missing file is not hostile (a scenario copied without its sources folder): no
          * text, which the report says; callers may note it. */
@@ -253,7 +270,8 @@ static void read_one(const en_scenario *s, const en_source *src, const char *fol
     *text = data;
 }
 
-en_status en_sources_read(const en_scenario *s, const char *folder, char ***texts, en_error *err)
+en_status en_sources_read_unguarded(const en_scenario *s, const char *folder, char ***texts,
+                                    en_error *err)
 {
     size_t count = s->source_count;
     *texts = en_xcalloc(count ? count : 1, sizeof **texts);
@@ -261,7 +279,7 @@ en_status en_sources_read(const en_scenario *s, const char *folder, char ***text
     for (size_t k = 0; k < count; k++) any |= s->sources[k].file && s->sources[k].file[0];
     if (!any) return EN_OK;
     char *base = folder ? en_xstrdup(folder) : folder_of(s->path);
-    char *real_base = realpath(base, NULL);
+    char *real_base = real_path(base);
     en_error local = EN_ERROR_INIT;
     if (!real_base) {
         en_error_add(&local, EN_ERROR_INPUT, folder ? base : (s->path ? s->path : "<input>"), 0, 0,
@@ -272,11 +290,13 @@ en_status en_sources_read(const en_scenario *s, const char *folder, char ***text
             en_error_add(&local, EN_ERROR_INPUT, folder ? base : (s->path ? s->path : "<input>"),
                          0, 0, "cannot open the sources folder %s: %s", base, strerror(errno));
         } else {
+            en_oom_track_fd(dirfd);
             for (size_t k = 0; k < count; k++) {
                 const en_source *src = &s->sources[k];
                 if (src->file && src->file[0])
                     read_one(s, src, base, real_base, dirfd, &(*texts)[k], &local);
             }
+            en_oom_untrack_fd(dirfd);
             close(dirfd);
         }
     }

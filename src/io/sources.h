@@ -24,7 +24,11 @@
 en_status en_read_regular_file(const char *path, size_t limit, const char *shown,
                                en_location where, char **text, size_t *length, en_error *err);
 
-/* en_sources_read and en_sources_free are public: include/entente/sources.h. */
+/* en_sources_read and en_sources_free are public: include/entente/sources.h. The body of
+ * en_sources_read, run by it under an out-of-memory guard (io/io_guard.c); same parameters,
+ * errors and complexity: */
+en_status en_sources_read_unguarded(const en_scenario *scenario, const char *folder, char ***texts,
+                                    en_error *err);
 
 /* Opens `relative` (a path without symbolic links, as realpath gives) under the directory
  * `dirfd` with open(2) `flags`, through openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |

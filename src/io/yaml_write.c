@@ -99,11 +99,11 @@ static en_scenario *with_yaml_ids(const en_scenario *s)
     return c;
 }
 
-en_status en_scenario_write_yaml(const en_scenario *s, FILE *file, en_error *err)
+en_status en_scenario_write_yaml_unguarded(const en_scenario *s, FILE *file, en_error *err)
 {
     en_scenario *renamed = with_yaml_ids(s);
     if (renamed) {
-        en_status st = en_scenario_write_yaml(renamed, file, err);
+        en_status st = en_scenario_write_yaml_unguarded(renamed, file, err);
         en_scenario_free(renamed);
         return st;
     }

@@ -16,6 +16,9 @@ void en_yaml_write_number(en_buffer *out, double value);
 /* A plain number, or {value, low, high} / {value, sd} for an uncertain value. */
 void en_yaml_write_value(en_buffer *out, const en_value *value);
 
+/* en_scenario_write_yaml's body, run by it under an out-of-memory guard (io/io_guard.c); same
+ * parameters, errors and complexity. */
+en_status en_scenario_write_yaml_unguarded(const en_scenario *scenario, FILE *file, en_error *err);
 /* Writes the `war:` section of the scenario (nothing when it has none). */
 void en_yaml_write_war(en_buffer *out, const en_scenario *scenario);
 

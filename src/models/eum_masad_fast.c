@@ -158,12 +158,13 @@ static void utility_bulk(double r, const double *L, double *out, size_t len)
 typedef struct eum_job {
     eum_kernel fn;
     void *arg;
+    en_oom_section *section;
 } eum_job;
 
 static void *job_main(void *p)
 {
     eum_job *job = p;
-    job->fn(job->arg);
+    en_oom_worker_run(job->section, job->fn, job->arg);
     return NULL;
 }
 
@@ -172,17 +173,19 @@ static void run_parallel(eum_kernel fn, void *args, size_t size, int count)
     pthread_t tid[EUM_MAX_THREADS];
     eum_job jobs[EUM_MAX_THREADS];
     int started[EUM_MAX_THREADS] = {0};
-    /* No unwinding while the workers run (core/oom.h): a failure here ends the process. */
-    en_oom_suspend();
+    /* No unwinding while the workers run; a worker out of memory fails the call once they are
+     * joined (core/oom.h). */
+    en_oom_section section;
+    en_oom_section_begin(&section);
     for (int k = 1; k < count; k++) {
-        jobs[k] = (eum_job){fn, (char *)args + (size_t)k * size};
+        jobs[k] = (eum_job){fn, (char *)args + (size_t)k * size, &section};
         started[k] = pthread_create(&tid[k], NULL, job_main, &jobs[k]) == 0;
-        if (!started[k]) fn(jobs[k].arg); /* no thread: same work, same result */
+        if (!started[k]) job_main(&jobs[k]); /* no thread: same work, same result */
     }
-    fn(args);
+    job_main(&(eum_job){fn, args, &section});
     for (int k = 1; k < count; k++)
         if (started[k]) pthread_join(tid[k], NULL);
-    en_oom_resume();
+    en_oom_section_end(&section);
 }
 
 int eum_thread_count(int requested)

@@ -259,17 +259,20 @@ static void generate(ex_state *st, const ex_options *o, ex_round_record *rec)
     }
     pthread_t thread[EX_MAX_THREADS];
     int started[EX_MAX_THREADS] = {0};
-    /* No unwinding while the workers run (they would be left holding freed state): an
-     * allocation failing here ends the process, as it does in the workers (core/oom.h). */
-    en_oom_suspend();
+    /* No unwinding while the workers run (they would be left holding freed state); a worker
+     * out of memory fails the call once they are joined (core/oom.h). */
+    en_oom_section section;
+    en_oom_thread job[EX_MAX_THREADS];
+    en_oom_section_begin(&section);
+    for (int t = 0; t < threads; t++) job[t] = (en_oom_thread){&section, generate_run, &gen[t]};
     for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&thread[t], NULL, generate_run, &gen[t]) == 0;
-    generate_run(&gen[0]);
+        started[t] = pthread_create(&thread[t], NULL, en_oom_thread_main, &job[t]) == 0;
+    en_oom_thread_main(&job[0]);
     for (int t = 1; t < threads; t++) {
         if (started[t]) pthread_join(thread[t], NULL);
-        else generate_run(&gen[t]); /* no thread: run it here */
+        else en_oom_thread_main(&job[t]); /* no thread: run it here */
     }
-    en_oom_resume();
+    en_oom_section_end(&section);
     /* Concatenate the runs' lists, in generation order. */
     st->live = gen[0].live;
     st->live_keys = gen[0].live_keys;

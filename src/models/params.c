@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "models/model.h"
 #include "models/params.h"
@@ -17,9 +18,23 @@ struct en_params {
     size_t count;
 };
 
+/* An empty set (the library's own: unwinds under a guard, like any allocation). */
+static en_params *new_set(void) { return en_xcalloc(1, sizeof(en_params)); }
+
+static en_status params_new(en_params **out)
+{
+    *out = new_set();
+    return EN_OK;
+}
+
+static en_status params_set(en_params *p, const char *name, const char *value, en_error *err);
+
 en_params *en_params_new(void)
 {
-    return en_xcalloc(1, sizeof(en_params));
+    en_params *p = NULL;
+    en_status st;
+    EN_GUARDED(st, NULL, (void)0, params_new(&p));
+    return st == EN_OK ? p : NULL;
 }
 
 void en_params_free(en_params *p)
@@ -36,46 +51,72 @@ void en_params_free(en_params *p)
 
 en_params *en_params_copy(const en_params *p)
 {
-    en_params *c = en_params_new();
-    for (size_t i = 0; i < p->count; i++) en_params_set(c, p->names[i], p->values[i], NULL);
+    en_params *c = new_set();
+    for (size_t i = 0; i < p->count; i++) params_set(c, p->names[i], p->values[i], NULL);
     return c;
 }
 
-en_status en_params_set(en_params *p, const char *name, const char *value, en_error *err)
+/* Every block is allocated before `p` changes, so an out-of-memory unwind leaves `p` as it was
+ * (its blocks are its owner's, not the call's). */
+static en_status params_set(en_params *p, const char *name, const char *value, en_error *err)
 {
     if (!name || !*name)
         return en_error_set(err, EN_ERROR_INPUT, "parameter name is empty (expected NAME=VALUE)");
+    char *copy = en_xstrdup(value);
     for (size_t i = 0; i < p->count; i++) {
         if (strcmp(p->names[i], name) == 0) {
             en_free(p->values[i]);
-            p->values[i] = en_xstrdup(value);
+            p->values[i] = copy;
             return EN_OK;
         }
     }
-    p->names = en_xrealloc(p->names, (p->count + 1) * sizeof *p->names);
-    p->values = en_xrealloc(p->values, (p->count + 1) * sizeof *p->values);
-    p->names[p->count] = en_xstrdup(name);
-    p->values[p->count] = en_xstrdup(value);
+    char *name_copy = en_xstrdup(name);
+    char **names = en_xmalloc((p->count + 1) * sizeof *names);
+    char **values = en_xmalloc((p->count + 1) * sizeof *values);
+    if (p->count) {
+        memcpy(names, p->names, p->count * sizeof *names);
+        memcpy(values, p->values, p->count * sizeof *values);
+    }
+    names[p->count] = name_copy;
+    values[p->count] = copy;
+    en_free(p->names);
+    en_free(p->values);
+    p->names = names;
+    p->values = values;
     p->count++;
     return EN_OK;
 }
 
-en_status en_params_parse(en_params *p, const char *assignment, en_error *err)
+static en_status params_parse(en_params *p, const char *assignment, en_error *err)
 {
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment)
         return en_error_set(err, EN_ERROR_INPUT,
                             "--param '%s' is not an assignment (expected NAME=VALUE)", assignment);
     char *name = en_xstrndup(assignment, (size_t)(eq - assignment));
-    en_status st = en_params_set(p, name, eq + 1, err);
+    en_status st = params_set(p, name, eq + 1, err);
     en_free(name);
+    return st;
+}
+
+en_status en_params_set(en_params *p, const char *name, const char *value, en_error *err)
+{
+    en_status st;
+    EN_GUARDED(st, err, (void)0, params_set(p, name, value, err));
+    return st;
+}
+
+en_status en_params_parse(en_params *p, const char *assignment, en_error *err)
+{
+    en_status st;
+    EN_GUARDED(st, err, (void)0, params_parse(p, assignment, err));
     return st;
 }
 
 en_params *en_params_forecast_only(const en_params *p)
 {
-    en_params *c = p ? en_params_copy(p) : en_params_new();
-    if (!en_params_get(c, "trace")) en_params_set(c, "trace", "none", NULL);
+    en_params *c = p ? en_params_copy(p) : new_set();
+    if (!en_params_get(c, "trace")) params_set(c, "trace", "none", NULL);
     return c;
 }
 
@@ -251,12 +292,12 @@ int en_param_given(const en_param_values *v, const char *name) { return v->given
 
 en_params *en_param_values_effective(const en_param_values *v, const en_model *m)
 {
-    en_params *p = en_params_new();
+    en_params *p = new_set();
     for (size_t i = 0; i < v->count; i++) {
         int declared = find_def(m, v->defs[i]->name) != NULL;
         /* `output` says what the caller prints, not how the model ran */
         if (!declared && strcmp(v->defs[i]->name, "output") == 0) continue;
-        if (declared || v->given[i]) en_params_set(p, v->defs[i]->name, v->text[i], NULL);
+        if (declared || v->given[i]) params_set(p, v->defs[i]->name, v->text[i], NULL);
     }
     return p;
 }
@@ -270,9 +311,9 @@ int en_params_is_numeric(const en_params *p, const en_model *m, size_t i)
 
 en_params *en_params_for_model(const en_params *p, const en_model *m)
 {
-    en_params *subset = en_params_new();
+    en_params *subset = new_set();
     for (size_t i = 0; i < p->count; i++)
         if (find_def(m, p->names[i]) || find_universal(p->names[i]))
-            en_params_set(subset, p->names[i], p->values[i], NULL);
+            params_set(subset, p->names[i], p->values[i], NULL);
     return subset;
 }

@@ -57,13 +57,7 @@ en_status en_run_unguarded(const en_model *model, const en_scenario *scenario,
 en_status en_run(const en_model *model, const en_scenario *scenario, const en_params *params,
                  en_result **out, en_error *err)
 {
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) {
-        *out = NULL;
-        return en_oom_unwind(&guard, err);
-    }
-    en_status st = en_run_unguarded(model, scenario, params, out, err);
-    en_oom_leave(&guard);
+    en_status st;
+    EN_GUARDED(st, err, *out = NULL, en_run_unguarded(model, scenario, params, out, err));
     return st;
 }

@@ -257,12 +257,19 @@ typedef struct smp_job {
     smp_task fn;
     void *ctx;
     size_t part, parts;
+    en_oom_section *section;
 } smp_job;
+
+static void smp_job_run(void *p)
+{
+    smp_job *job = p;
+    job->fn(job->ctx, job->part, job->parts);
+}
 
 static void *smp_job_main(void *p)
 {
     smp_job *job = p;
-    job->fn(job->ctx, job->part, job->parts);
+    en_oom_worker_run(job->section, smp_job_run, job);
     return NULL;
 }
 
@@ -280,17 +287,19 @@ static void smp_parallel(size_t parts, smp_task fn, void *ctx)
     pthread_t tid[SMP_MAX_THREADS];
     smp_job jobs[SMP_MAX_THREADS];
     int started[SMP_MAX_THREADS] = {0};
-    /* No unwinding while the workers run (core/oom.h): a failure here ends the process. */
-    en_oom_suspend();
+    /* No unwinding while the workers run; a worker out of memory fails the call once they are
+     * joined (core/oom.h). */
+    en_oom_section section;
+    en_oom_section_begin(&section);
     for (size_t t = 1; t < parts; t++) {
-        jobs[t] = (smp_job){fn, ctx, t, parts};
+        jobs[t] = (smp_job){fn, ctx, t, parts, &section};
         started[t] = pthread_create(&tid[t], NULL, smp_job_main, &jobs[t]) == 0;
-        if (!started[t]) fn(ctx, t, parts);
+        if (!started[t]) smp_job_main(&jobs[t]);
     }
-    fn(ctx, 0, parts);
+    smp_job_main(&(smp_job){fn, ctx, 0, parts, &section});
     for (size_t t = 1; t < parts; t++)
         if (started[t]) pthread_join(tid[t], NULL);
-    en_oom_resume();
+    en_oom_section_end(&section);
 }
 
 /* Workers for a phase of `items` independent items of roughly `cost` operations each: one

@@ -11,14 +11,11 @@
 #include "report/html.h"
 #include "report/report.h"
 
-/* Opens the guard and runs `call` (the body's invocation) under it. */
+/* Runs `call` (the body's invocation) under a guard and returns its status. */
 #define GUARDED_WRITE(err, call)                  \
     do {                                          \
-        en_oom_guard guard;                       \
-        en_oom_enter(&guard);                     \
-        if (setjmp(guard.jump)) return en_oom_unwind(&guard, (err)); \
-        en_status st_ = (call);                   \
-        en_oom_leave(&guard);                     \
+        en_status st_;                            \
+        EN_GUARDED(st_, err, (void)0, call);      \
         return st_;                               \
     } while (0)
 

@@ -6,6 +6,8 @@
  */
 #include "store/json_read.h"
 
+#include "core/oom.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,7 +195,26 @@ static en_node *read_value(reader *r)
     return node;
 }
 
+static en_node *parse_unguarded(const char *text);
+static en_status parse(const char *text, en_node **out);
+
+/* Under an out-of-memory guard (core/oom.h): a failure gives NULL, like a syntax error. */
 en_node *en_json_parse(const char *text)
+{
+    en_node *node = NULL;
+    en_status st;
+    EN_GUARDED(st, NULL, (void)0, parse(text, &node));
+    return st == EN_OK ? node : NULL;
+}
+
+static en_status parse(const char *text, en_node **out)
+{
+    en_node *node = parse_unguarded(text);
+    *out = node;
+    return EN_OK;
+}
+
+static en_node *parse_unguarded(const char *text)
 {
     if (!text) return NULL;
     reader r = {text, 0};

@@ -27,10 +27,17 @@
  * in milliseconds, so this only matters with many concurrent writers or a slow disk. */
 enum { BUSY_TIMEOUT_MS = 60000 };
 
+/* SQLite's own allocation failures (SQLITE_NOMEM, with or without an extended code) are
+ * reported as EN_ERROR_NOMEM, whatever the caller would have called the failure. */
+static en_status sqlite_code(int rc, en_status code)
+{
+    return (rc & 0xff) == SQLITE_NOMEM ? EN_ERROR_NOMEM : code;
+}
+
 en_status en_store_fail(en_store *st, en_status code, const char *what)
 {
-    return en_error_add(st->err, code, st->path, 0, 0, "run store: %s: %s", what,
-                        sqlite3_errmsg(st->db));
+    return en_error_add(st->err, sqlite_code(sqlite3_errcode(st->db), code), st->path, 0, 0,
+                        "run store: %s: %s", what, sqlite3_errmsg(st->db));
 }
 
 int en_store_exec(en_store *st, const char *sql)
@@ -38,39 +45,47 @@ int en_store_exec(en_store *st, const char *sql)
     char *message = NULL;
     int rc = sqlite3_exec(st->db, sql, NULL, NULL, &message);
     if (rc != SQLITE_OK) {
-        en_error_add(st->err, EN_ERROR_INTERNAL, st->path, 0, 0, "run store: %s",
+        en_error_add(st->err, sqlite_code(rc, EN_ERROR_INTERNAL), st->path, 0, 0, "run store: %s",
                      message ? message : sqlite3_errstr(rc));
     }
     sqlite3_free(message);
     return rc == SQLITE_OK;
 }
 
+/* Reads the schema version (0: none yet) into *version; returns SQLite's code of the first
+ * failure, or SQLITE_OK. */
 static int schema_version(en_store *st, int *version)
 {
     sqlite3_stmt *q = NULL;
     *version = 0;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
-                           "name='schema_version'",
-                           -1, &q, NULL) != SQLITE_OK)
-        return 0;
-    int exists = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) > 0;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                                "name='schema_version'",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(q);
+    int exists = rc == SQLITE_ROW && sqlite3_column_int(q, 0) > 0;
     sqlite3_finalize(q);
-    if (!exists) return 1;
-    if (sqlite3_prepare_v2(st->db, "SELECT max(version) FROM schema_version", -1, &q, NULL) != SQLITE_OK)
-        return 0;
-    if (sqlite3_step(q) == SQLITE_ROW) *version = sqlite3_column_int(q, 0);
+    if (rc != SQLITE_ROW) return rc;
+    if (!exists) return SQLITE_OK;
+    rc = sqlite3_prepare_v2(st->db, "SELECT max(version) FROM schema_version", -1, &q, NULL);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) *version = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
-    return 1;
+    return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-/* One integer query; -1 when it fails. */
-static long long query_int(en_store *st, const char *sql)
+/* One integer query; -1 when it fails, with SQLite's code in *rc. */
+static long long query_int(en_store *st, const char *sql, int *rc)
 {
     sqlite3_stmt *q = NULL;
     long long value = -1;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        value = sqlite3_column_int64(q, 0);
+    *rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+    if (*rc == SQLITE_OK) {
+        *rc = sqlite3_step(q);
+        if (*rc == SQLITE_ROW) value = sqlite3_column_int64(q, 0);
+    }
     sqlite3_finalize(q);
     return value;
 }
@@ -82,10 +97,11 @@ static long long query_int(en_store *st, const char *sql)
 static en_status check_ownership(en_store *st, int *adopt)
 {
     *adopt = 0;
-    long long id = query_int(st, "PRAGMA application_id");
+    int rc = SQLITE_OK, rc_ours = SQLITE_OK;
+    long long id = query_int(st, "PRAGMA application_id", &rc);
     if (id == EN_STORE_APPLICATION_ID) return EN_OK;
     if (id < 0)
-        return en_error_add(st->err, EN_ERROR_INPUT, st->path, 0, 0,
+        return en_error_add(st->err, sqlite_code(rc, EN_ERROR_INPUT), st->path, 0, 0,
                             "run store: cannot read the file as SQLite: %s (expected an entente "
                             "run store or a new file name)", sqlite3_errmsg(st->db));
     if (id != 0)
@@ -94,8 +110,12 @@ static en_status check_ownership(en_store *st, int *adopt)
                             "(application_id 0x%08llX, entente's is 0x%08X); refusing to add "
                             "tables to it (expected an entente run store or a new file name)",
                             (unsigned long long)id & 0xFFFFFFFFull, EN_STORE_APPLICATION_ID);
-    long long objects = query_int(st, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'");
-    long long ours = query_int(st, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'");
+    long long objects = query_int(st, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'", &rc);
+    long long ours = query_int(st, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'",
+                               &rc_ours);
+    if (objects < 0 || ours < 0)
+        return en_error_add(st->err, sqlite_code(objects < 0 ? rc : rc_ours, EN_ERROR_INTERNAL), st->path, 0, 0,
+                            "run store: cannot read the file's tables: %s", sqlite3_errmsg(st->db));
     if (objects == 0 || ours == 1) {
         *adopt = 1; /* a new file, or an entente store from before the id was set */
         return EN_OK;
@@ -113,13 +133,14 @@ static en_status migrate(en_store *st)
     /* The first statement reads the file: a file that is not SQLite at all fails here. */
     int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return en_error_add(st->err, rc == SQLITE_NOTADB ? EN_ERROR_INPUT : EN_ERROR_INTERNAL,
+        return en_error_add(st->err, sqlite_code(rc, rc == SQLITE_NOTADB ? EN_ERROR_INPUT : EN_ERROR_INTERNAL),
                             st->path, 0, 0, "run store: cannot open: %s (expected an entente run "
                             "store or a new file name)", sqlite3_errmsg(st->db));
     int adopt = 0;
-    if (check_ownership(st, &adopt) != EN_OK) {
+    en_status owned = check_ownership(st, &adopt);
+    if (owned != EN_OK) {
         en_store_exec(st, "ROLLBACK");
-        return EN_ERROR_INPUT;
+        return owned;
     }
     if (adopt) {
         char *pragma = en_xprintf("PRAGMA application_id=%d", (int)EN_STORE_APPLICATION_ID);
@@ -131,9 +152,13 @@ static en_status migrate(en_store *st)
         }
     }
     int version;
-    if (!schema_version(st, &version)) {
+    int rc_version = schema_version(st, &version);
+    if (rc_version != SQLITE_OK) {
+        en_status code = sqlite_code(rc_version, EN_ERROR_INTERNAL);
+        en_error_add(st->err, code, st->path, 0, 0, "run store: cannot read the schema version: %s",
+                     sqlite3_errstr(rc_version));
         en_store_exec(st, "ROLLBACK");
-        return en_store_fail(st, EN_ERROR_INTERNAL, "cannot read the schema version");
+        return code;
     }
     size_t count = sizeof en_store_migrations / sizeof en_store_migrations[0];
     if (version > (int)count) {
@@ -178,7 +203,7 @@ static int set_wal(en_store *st)
             return 1;
         }
         if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || waited >= BUSY_TIMEOUT_MS) {
-            en_error_add(st->err, EN_ERROR_INTERNAL, st->path, 0, 0, "run store: %s",
+            en_error_add(st->err, sqlite_code(rc, EN_ERROR_INTERNAL), st->path, 0, 0, "run store: %s",
                          message ? message : sqlite3_errstr(rc));
             sqlite3_free(message);
             return 0;
@@ -199,10 +224,11 @@ en_status en_store_open_unguarded(const char *path, en_store **out, en_error *er
     st->err = err;
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
-        en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "run store: cannot open: %s",
+        en_status code = sqlite_code(rc, EN_ERROR_INPUT);
+        en_error_add(err, code, path, 0, 0, "run store: cannot open: %s",
                      st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
         en_store_close(st);
-        return EN_ERROR_INPUT;
+        return code;
     }
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(st->db, 1);
@@ -289,9 +315,13 @@ typedef struct statements {
     sqlite3_stmt *result, *issue, *round, *position, *story;
 } statements;
 
+/* Every text is bound SQLITE_STATIC: the bytes outlive the statement's step (each step is
+ * followed by a reset and the bindings cleared, or by finalize), and a static binding makes no
+ * copy, so binding never allocates; a failed copy would bind NULL in silence (SQLite reports
+ * an allocation failure of a bind only in the bind's return code). */
 static void bind_text_or_null(sqlite3_stmt *q, int column, const char *text)
 {
-    if (text) sqlite3_bind_text(q, column, text, -1, SQLITE_TRANSIENT);
+    if (text) sqlite3_bind_text(q, column, text, -1, SQLITE_STATIC);
     else sqlite3_bind_null(q, column);
 }
 
@@ -317,8 +347,8 @@ static int save_result(en_store *st, statements *q, int64_t run_id, int ord, con
     char *extra = node_json(r->extra);
     sqlite3_bind_int64(q->result, 1, run_id);
     sqlite3_bind_int(q->result, 2, ord);
-    sqlite3_bind_text(q->result, 3, r->model->name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q->result, 4, params, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q->result, 3, r->model->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q->result, 4, params, -1, SQLITE_STATIC);
     bind_text_or_null(q->result, 5, extra);
     int ok = step_done(q->result);
     en_free(params);
@@ -331,9 +361,9 @@ static int save_result(en_store *st, statements *q, int64_t run_id, int ord, con
         sqlite3_bind_int64(q->issue, 1, result_id);
         sqlite3_bind_int(q->issue, 2, (int)i);
         sqlite3_bind_int(q->issue, 3, (int)ir->issue);
-        sqlite3_bind_text(q->issue, 4, s->issues[ir->issue].id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q->issue, 4, s->issues[ir->issue].id, -1, SQLITE_STATIC);
         bind_double(q->issue, 5, ir->forecast);
-        sqlite3_bind_text(q->issue, 6, ir->stop_reason, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q->issue, 6, ir->stop_reason, -1, SQLITE_STATIC);
         bind_text_or_null(q->issue, 7, issue_extra);
         ok = step_done(q->issue);
         en_free(issue_extra);
@@ -354,7 +384,7 @@ static int save_result(en_store *st, statements *q, int64_t run_id, int ord, con
                 sqlite3_bind_int(q->position, 3, round->round);
                 sqlite3_bind_int(q->position, 4, (int)ir->participants[p]);
                 sqlite3_bind_text(q->position, 5, s->actors[ir->participants[p]].id, -1,
-                                  SQLITE_TRANSIENT);
+                                  SQLITE_STATIC);
                 bind_double(q->position, 6, round->positions[p]);
                 ok = step_done(q->position);
             }
@@ -367,7 +397,7 @@ static int save_result(en_store *st, statements *q, int64_t run_id, int ord, con
         sqlite3_bind_int(q->story, 3, line->round);
         if (line->issue >= 0) sqlite3_bind_int64(q->story, 4, line->issue);
         else sqlite3_bind_null(q->story, 4);
-        sqlite3_bind_text(q->story, 5, line->text, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q->story, 5, line->text, -1, SQLITE_STATIC);
         ok = step_done(q->story);
     }
     return ok;
@@ -382,21 +412,24 @@ static int save_scenario(en_store *st, const en_store_run *run, int64_t *scenari
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(st->db, "SELECT id FROM scenario WHERE sha256 = ?", -1, &q, NULL) != SQLITE_OK)
         return 0;
-    sqlite3_bind_text(q, 1, hash, -1, SQLITE_TRANSIENT);
-    int found = sqlite3_step(q) == SQLITE_ROW;
+    /* A failed lookup (SQLite out of memory, say) is a failure, not "not stored yet". */
+    int rc = sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_step(q);
+    int found = rc == SQLITE_ROW;
     if (found) *scenario_id = sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
     if (found) return 1;
+    if (rc != SQLITE_DONE) return 0;
     if (sqlite3_prepare_v2(st->db,
                            "INSERT INTO scenario (sha256, path, format, title, text) "
                            "VALUES (?, ?, ?, ?, ?)",
                            -1, &q, NULL) != SQLITE_OK)
         return 0;
-    sqlite3_bind_text(q, 1, hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, s->path ? s->path : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, s->path ? s->path : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, format_name(s->format), -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, en_scenario_title(s), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(q, 5, run->scenario_text, (int)run->scenario_length, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 4, en_scenario_title(s), -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 5, run->scenario_text, (int)run->scenario_length, SQLITE_STATIC);
     int ok = sqlite3_step(q) == SQLITE_DONE;
     sqlite3_finalize(q);
     if (!ok) return 0;
@@ -411,7 +444,7 @@ static int save_scenario(en_store *st, const en_store_run *run, int64_t *scenari
         if (text) en_store_sha256(text, strlen(text), source_hash);
         sqlite3_bind_int64(q, 1, *scenario_id);
         sqlite3_bind_int(q, 2, (int)k);
-        sqlite3_bind_text(q, 3, s->sources[k].id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 3, s->sources[k].id, -1, SQLITE_STATIC);
         bind_text_or_null(q, 4, s->sources[k].file);
         bind_text_or_null(q, 5, s->sources[k].url);
         bind_text_or_null(q, 6, text ? source_hash : NULL);
@@ -433,17 +466,17 @@ static int save_run_row(en_store *st, const en_store_run *run, int64_t scenario_
         return 0;
     char *params = en_store_params_json(run->params);
     const char *seed = run->params ? en_params_get(run->params, "seed") : NULL;
-    sqlite3_bind_text(q, 1, run->command, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 1, run->command, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, scenario_id);
     sqlite3_bind_text(q, 3, en_version(), -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, params, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 4, params, -1, SQLITE_STATIC);
     bind_text_or_null(q, 5, seed);
     if (run->load && run->load->has_scale) {
         sqlite3_bind_double(q, 6, run->load->scale_min);
         sqlite3_bind_double(q, 7, run->load->scale_max);
     }
-    sqlite3_bind_text(q, 8, run->started_at, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 9, run->finished_at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 8, run->started_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 9, run->finished_at, -1, SQLITE_STATIC);
     int ok = sqlite3_step(q) == SQLITE_DONE;
     sqlite3_finalize(q);
     en_free(params);
@@ -462,8 +495,8 @@ static int save_analyses(en_store *st, const en_store_run *run, int64_t run_id)
         const char *data = run->analyses[k].json;
         sqlite3_bind_int64(q, 1, run_id);
         sqlite3_bind_int(q, 2, (int)k);
-        sqlite3_bind_text(q, 3, run->analyses[k].kind, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(q, 4, data ? data : "null", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 3, run->analyses[k].kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, data ? data : "null", -1, SQLITE_STATIC);
         ok = step_done(q);
     }
     sqlite3_finalize(q);

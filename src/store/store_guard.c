@@ -2,8 +2,9 @@
  * store_guard.c — the public run-store calls under an out-of-memory guard (core/oom.h): an
  * allocation that fails inside en_store_open, en_store_save, en_store_load or en_store_list
  * unwinds the call, which releases what it had allocated and returns EN_ERROR_NOMEM. SQLite's
- * own allocations are not ours (SQLite reports them as SQLITE_NOMEM, which the calls report as
- * EN_ERROR_INTERNAL); what an unwind must undo on the SQLite side is recorded here: the
+ * own allocations are not ours: SQLite reports their failure as SQLITE_NOMEM, which the calls
+ * record as EN_ERROR_NOMEM problems, and a call that failed with one returns EN_ERROR_NOMEM
+ * (after rolling back, as for any failure). What an unwind must undo on the SQLite side is recorded here: the
  * statements the call had prepared are finalized and its open transaction rolled back, so a
  * failed save leaves nothing of the run in the file, like any other failed save. A store file
  * that en_store_open created is removed again when the open unwinds.
@@ -31,20 +32,30 @@ static void release_call(void *store)
     st->err = NULL;
 }
 
-/* Opens the guard for a call on `st` and records the release above. */
-#define GUARDED_STORE(st, err, on_unwind, call)                  \
-    do {                                                        \
-        en_oom_guard guard;                                     \
-        en_oom_enter(&guard);                                   \
-        if (setjmp(guard.jump)) {                               \
-            on_unwind;                                          \
-            return en_oom_unwind(&guard, (err));                \
-        }                                                       \
-        en_oom_track((st), release_call);                       \
-        en_status st_ = (call);                                 \
-        en_oom_untrack(st);                                     \
-        en_oom_leave(&guard);                                   \
-        return st_;                                             \
+/* A failed call's status: EN_ERROR_NOMEM when SQLite ran out of memory on the way (a problem
+ * of that code recorded), else the call's own. */
+__attribute__((noinline)) static en_status nomem_seen(const en_error *err, en_status status)
+{
+    if (status == EN_OK || status == EN_ERROR_NOMEM) return status;
+    for (const en_error *e = err; e; e = e->next)
+        if (e->code == EN_ERROR_NOMEM) return EN_ERROR_NOMEM;
+    return status;
+}
+
+/* The call's status, after forgetting the release recorded for `st` (the call is over). */
+__attribute__((noinline)) static en_status call_done(en_store *st, en_error *err, en_status status)
+{
+    en_oom_untrack(st);
+    return nomem_seen(err, status);
+}
+
+/* Runs `call` on `st` under a guard with the release above recorded, and returns. */
+#define GUARDED_STORE(st, err, on_unwind, call)                                          \
+    do {                                                                                \
+        en_status st_;                                                                  \
+        EN_GUARDED(st_, err, on_unwind,                                                 \
+                   (en_oom_track((st), release_call), call_done((st), (err), (call))));        \
+        return st_;                                                                     \
     } while (0)
 
 en_status en_store_save(en_store *st, const en_store_run *run, int64_t *run_id, en_error *err)
@@ -85,19 +96,24 @@ static void remove_created(void *resource)
     unlink(c->path);
 }
 
+/* The open, with the file it would create recorded for removal while it runs (and removed
+ * when the open fails). */
+__attribute__((noinline)) static en_status open_recorded(const char *path, created_file *created, en_store **out, en_error *err)
+{
+    if (created) en_oom_track(created, remove_created);
+    en_status st = en_store_open_unguarded(path, out, err);
+    if (created) en_oom_untrack(created);
+    /* A new file the open could not set up (SQLite out of memory half-way, say) is no store:
+     * removed, as an unwind would. */
+    if (created && st != EN_OK) remove_created(created);
+    return nomem_seen(err, st);
+}
+
 en_status en_store_open(const char *path, en_store **out, en_error *err)
 {
     created_file created = {path};
-    int existed = access(path, F_OK) == 0;
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) {
-        *out = NULL;
-        return en_oom_unwind(&guard, err);
-    }
-    if (!existed) en_oom_track(&created, remove_created);
-    en_status st = en_store_open_unguarded(path, out, err);
-    if (!existed) en_oom_untrack(&created);
-    en_oom_leave(&guard);
+    created_file *recorded = access(path, F_OK) == 0 ? NULL : &created;
+    en_status st;
+    EN_GUARDED(st, err, *out = NULL, open_recorded(path, recorded, out, err));
     return st;
 }

@@ -14,6 +14,7 @@ struct en_store {
     en_error *err; /* where the current call reports problems */
     void (*commit_hook)(void *state);
     void *commit_hook_state;
+    int step_failed; /* a row loop of the current call ended on an error (store_load.c), not at the end */
 };
 
 /* Reports the connection's last SQLite error as `what` and returns `code`. */

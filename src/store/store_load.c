@@ -47,6 +47,39 @@ static en_params *params_from_json(const char *json)
     return params;
 }
 
+/* The next row of `q`: 1 on a row, 0 at the end. A step that fails (SQLite out of memory, a
+ * read error) also gives 0, so a loop over rows simply ends, but it is recorded on the store
+ * (st->step_failed, and the error in the call's error list): the call then fails instead of
+ * returning what it had read so far. */
+static int row(en_store *st, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc != SQLITE_DONE && !st->step_failed) {
+        st->step_failed = 1;
+        en_store_fail(st, EN_ERROR_INTERNAL, "cannot read");
+    }
+    return 0;
+}
+
+/* Ends the load's read transaction. Ending a read cannot lose data, but a COMMIT that fails
+ * (SQLite out of memory) would leave the transaction open for the next call: roll it back. */
+static void end_read(en_store *st)
+{
+    if (sqlite3_get_autocommit(st->db)) return;
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The status of a call whose rows were cut short: EN_ERROR_NOMEM when SQLite ran out of
+ * memory (en_store_fail recorded it so), else EN_ERROR_INTERNAL. */
+static en_status step_status(const en_store *st)
+{
+    for (const en_error *e = st->err; e; e = e->next)
+        if (e->code == EN_ERROR_NOMEM) return EN_ERROR_NOMEM;
+    return EN_ERROR_INTERNAL;
+}
+
 static int prepare(en_store *st, const char *sql, sqlite3_stmt **q)
 {
     if (sqlite3_prepare_v2(st->db, sql, -1, q, NULL) == SQLITE_OK) return 1;
@@ -73,7 +106,7 @@ static en_status load_issues(en_store *st, int64_t result_id, en_result *r)
     }
     sqlite3_bind_int64(qi, 1, result_id);
     double *positions = en_xcalloc(s->actor_count ? s->actor_count : 1, sizeof *positions);
-    while (status == EN_OK && sqlite3_step(qi) == SQLITE_ROW) {
+    while (status == EN_OK && row(st, qi)) {
         int ord = sqlite3_column_int(qi, 0);
         sqlite3_int64 issue = sqlite3_column_int64(qi, 1);
         if (issue < 0 || (size_t)issue >= s->issue_count) {
@@ -85,13 +118,13 @@ static en_status load_issues(en_store *st, int64_t result_id, en_result *r)
         en_issue_result *ir = &r->issues[index];
         sqlite3_bind_int64(qr, 1, result_id);
         sqlite3_bind_int(qr, 2, ord);
-        while (status == EN_OK && sqlite3_step(qr) == SQLITE_ROW) {
+        while (status == EN_OK && row(st, qr)) {
             int round_number = sqlite3_column_int(qr, 0);
             sqlite3_bind_int64(qp, 1, result_id);
             sqlite3_bind_int(qp, 2, ord);
             sqlite3_bind_int(qp, 3, round_number);
             size_t p = 0;
-            while (sqlite3_step(qp) == SQLITE_ROW) {
+            while (row(st, qp)) {
                 /* Participants are the actors with a stance, in actor order: the same list
                  * en_result_add_issue rebuilt from the same scenario text. */
                 size_t actor = (size_t)sqlite3_column_int64(qp, 0);
@@ -123,7 +156,7 @@ static en_status load_issues(en_store *st, int64_t result_id, en_result *r)
     en_free(positions);
     if (status != EN_OK) goto done;
     sqlite3_bind_int64(qs, 1, result_id);
-    while (sqlite3_step(qs) == SQLITE_ROW) {
+    while (row(st, qs)) {
         long issue = sqlite3_column_type(qs, 1) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(qs, 1);
         en_result_say(r, sqlite3_column_int(qs, 0), issue, "%s", (const char *)sqlite3_column_text(qs, 2));
     }
@@ -142,7 +175,7 @@ static en_status load_results(en_store *st, en_store_loaded *l)
         return EN_ERROR_INTERNAL;
     sqlite3_bind_int64(q, 1, l->id);
     en_status status = EN_OK;
-    while (status == EN_OK && sqlite3_step(q) == SQLITE_ROW) {
+    while (status == EN_OK && row(st, q)) {
         const char *name = (const char *)sqlite3_column_text(q, 1);
         const en_model *model = en_model_find(name ? name : "");
         if (!model) {
@@ -172,7 +205,7 @@ static en_status load_extras(en_store *st, en_store_loaded *l, int64_t scenario_
     if (!prepare(st, "SELECT source_index, text FROM scenario_source WHERE scenario_id = ?", &q))
         return EN_ERROR_INTERNAL;
     sqlite3_bind_int64(q, 1, scenario_id);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (row(st, q)) {
         int k = sqlite3_column_int(q, 0);
         if (k >= 0 && (size_t)k < n && !l->source_texts[k]) l->source_texts[k] = column_text(q, 1);
     }
@@ -180,7 +213,7 @@ static en_status load_extras(en_store *st, en_store_loaded *l, int64_t scenario_
     if (!prepare(st, "SELECT kind, data FROM analysis WHERE run_id = ? ORDER BY seq", &q))
         return EN_ERROR_INTERNAL;
     sqlite3_bind_int64(q, 1, l->id);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (row(st, q)) {
         l->analysis_kinds = en_xrealloc(l->analysis_kinds, (l->analysis_count + 1) * sizeof(char *));
         l->analyses = en_xrealloc(l->analyses, (l->analysis_count + 1) * sizeof(en_node *));
         l->analysis_json = en_xrealloc(l->analysis_json, (l->analysis_count + 1) * sizeof(char *));
@@ -197,6 +230,7 @@ en_status en_store_load_unguarded(en_store *st, int64_t run_id, en_store_loaded 
 {
     *out = NULL;
     st->err = err;
+    st->step_failed = 0;
     sqlite3_stmt *q = NULL;
     /* One read transaction: a concurrent writer cannot change what we see half-way. */
     if (!en_store_exec(st, "BEGIN")) {
@@ -213,10 +247,11 @@ en_status en_store_load_unguarded(en_store *st, int64_t run_id, en_store_loaded 
         goto done;
     }
     sqlite3_bind_int64(q, 1, run_id);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        status = en_error_add(err, EN_ERROR_INPUT, st->path, 0, 0,
-                              "run store: no run %lld (see `entente runs --db %s`)",
-                              (long long)run_id, st->path);
+    if (!row(st, q)) {
+        status = st->step_failed ? step_status(st)
+                                 : en_error_add(err, EN_ERROR_INPUT, st->path, 0, 0,
+                                                "run store: no run %lld (see `entente runs --db %s`)",
+                                                (long long)run_id, st->path);
         goto done;
     }
     l->command = column_text(q, 0);
@@ -258,9 +293,10 @@ en_status en_store_load_unguarded(en_store *st, int64_t run_id, en_store_loaded 
     q = NULL;
     if (status == EN_OK) status = load_extras(st, l, scenario_id);
     if (status == EN_OK) status = load_results(st, l);
+    if (status == EN_OK && st->step_failed) status = step_status(st); /* rows cut short */
 done:
     sqlite3_finalize(q);
-    en_store_exec(st, "COMMIT");
+    end_read(st);
     st->err = NULL;
     if (status != EN_OK) {
         en_store_loaded_free(l);
@@ -297,6 +333,7 @@ void en_store_loaded_free(en_store_loaded *l)
 en_status en_store_list_unguarded(en_store *st, FILE *out, en_error *err)
 {
     st->err = err;
+    st->step_failed = 0;
     sqlite3_stmt *q = NULL;
     if (!prepare(st,
                  "SELECT r.id, r.command, r.started_at, "
@@ -312,7 +349,7 @@ en_status en_store_list_unguarded(en_store *st, FILE *out, en_error *err)
     en_buffer b = {0};
     en_buffer_printf(&b, "%6s  %-11s  %-24s  %8s  %-12s  %-24s  %s\n", "id", "command", "started",
                      "seconds", "scenario", "models", "title");
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (row(st, q)) {
         en_buffer_printf(&b, "%6lld  %-11s  %-24s  %8s  %-12s  %-24s  %s\n",
                          (long long)sqlite3_column_int64(q, 0), sqlite3_column_text(q, 1),
                          sqlite3_column_text(q, 2), sqlite3_column_text(q, 3),
@@ -320,6 +357,12 @@ en_status en_store_list_unguarded(en_store *st, FILE *out, en_error *err)
                          sqlite3_column_text(q, 6));
     }
     sqlite3_finalize(q);
+    if (st->step_failed) { /* a list cut short is not written */
+        en_status code = step_status(st);
+        en_buffer_free(&b);
+        st->err = NULL;
+        return code;
+    }
     st->err = NULL;
     size_t n = b.length;
     int ok = !n || fwrite(b.data, 1, n, out) == n;

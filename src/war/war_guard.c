@@ -13,14 +13,8 @@
 en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_summary **out,
                           en_error *err)
 {
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) {
-        *out = NULL;
-        return en_oom_unwind(&guard, err);
-    }
-    en_status st = en_war_simulate_unguarded(s, o, out, err);
-    en_oom_leave(&guard);
+    en_status st;
+    EN_GUARDED(st, err, *out = NULL, en_war_simulate_unguarded(s, o, out, err));
     return st;
 }
 
@@ -29,21 +23,15 @@ en_status en_war_simulate(const en_scenario *s, const en_war_options *o, en_war_
 en_status en_war_summary_write(const en_war_summary *summary, en_output_format format, FILE *out,
                                en_error *err)
 {
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) return en_oom_unwind(&guard, err);
-    en_status st = en_war_summary_write_unguarded(summary, format, out, err);
-    en_oom_leave(&guard);
+    en_status st;
+    EN_GUARDED(st, err, (void)0, en_war_summary_write_unguarded(summary, format, out, err));
     return st;
 }
 
 en_status en_war_explain_write(const en_war_summary *summary, en_output_format format, FILE *out,
                                en_error *err)
 {
-    en_oom_guard guard;
-    en_oom_enter(&guard);
-    if (setjmp(guard.jump)) return en_oom_unwind(&guard, err);
-    en_status st = en_war_explain_write_unguarded(summary, format, out, err);
-    en_oom_leave(&guard);
+    en_status st;
+    EN_GUARDED(st, err, (void)0, en_war_explain_write_unguarded(summary, format, out, err));
     return st;
 }

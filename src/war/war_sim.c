@@ -252,13 +252,18 @@ en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *
     if (threads > o->runs) threads = (int)o->runs;
     pthread_t *ids = en_xcalloc((size_t)threads, sizeof *ids);
     int started = 0;
-    if (threads > 1) en_oom_suspend(); /* no unwinding under the workers' feet (core/oom.h) */
+    /* No unwinding under the workers' feet; one out of memory fails the call once they are
+     * joined (core/oom.h). */
+    en_oom_section section;
+    en_oom_thread job = {&section, worker, &su};
+    if (threads > 1) en_oom_section_begin(&section);
     for (int i = 1; i < threads; i++)
-        if (pthread_create(&ids[i], NULL, worker, &su) == 0) started++;
+        if (pthread_create(&ids[i], NULL, en_oom_thread_main, &job) == 0) started++;
         else break;
-    worker(&su); /* the calling thread works too */
+    if (threads > 1) en_oom_thread_main(&job); /* the calling thread works too */
+    else worker(&su);
     for (int i = 1; i <= started; i++) pthread_join(ids[i], NULL);
-    if (threads > 1) en_oom_resume();
+    if (threads > 1) en_oom_section_end(&section);
     en_free(ids);
     pthread_mutex_destroy(&su.lock);
     setup_free(&su);

@@ -1,10 +1,13 @@
 /*
  * test_oom.c — running out of memory is an error, not an abort (core/oom.h). The guard's
- * record of blocks is checked against a plain list; then every allocation of loading
- * scenarios in each input format, and of running each model, is made to fail in turn
- * (en_oom_inject): each time the call must return EN_ERROR_NOMEM with "out of memory", leave
- * *out NULL and release everything it had allocated (the ASan build's leak checker fails the
- * test otherwise), and a clean call afterwards must give the same answer as before.
+ * record of blocks is checked against a plain list; then every allocation of each guarded
+ * public call (loading in each input format, each model, the analyses, the same with worker
+ * threads, the writers, the parameter, sweep-axis, JSON, YAML and source calls, the run store)
+ * is made to fail in turn (en_oom_inject, or en_oom_inject_any for allocations on any thread),
+ * one helper (fail_each_allocation) doing the k = 1, 2, ... loop: each time the call must return
+ * EN_ERROR_NOMEM with "out of memory", reset its outputs, write nothing, close what it opened
+ * and release everything it had allocated (the ASan build's leak checker fails the test
+ * otherwise), and the clean call afterwards must give the same answer as before.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,10 +18,12 @@
 #include <string.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "core/oom.h"
 #include "core/util.h"
+#include "models/params.h"
 #include "entente.h"
 
 #define SOURCE(path) ENTENTE_SOURCE_DIR "/" path
@@ -89,71 +94,143 @@ static void check_failure(en_status st, const en_error *err)
     assert_int_equal(en_error_exit_status(err), err->code == EN_ERROR_NOMEM ? 1 : 2);
 }
 
+/* A call to make fail: `call` runs it and keeps its outputs in `ctx`; `check` then asserts
+ * what the outputs must be after a failure (failed = 1: reset, nothing written) or after the
+ * clean call (failed = 0: the same answer as without failures), and releases them. */
+typedef struct failing_call {
+    const char *name;
+    en_status (*call)(void *ctx, en_error *err);
+    void (*check)(void *ctx, int failed);
+    void *ctx;
+    long dense;  /* allocations 1 .. dense fail in turn, */
+    long stride; /* then every stride-th */
+} failing_call;
+
+/* Makes allocation n of the call fail: returns 1 when it did (the call must then give
+ * EN_ERROR_NOMEM, "out of memory" last in its error, and the outputs `check` expects), 0 when
+ * the call made fewer than n allocations (it must then have succeeded). */
+/* Count the allocations of every thread (en_oom_inject_any), not only this one's. */
+static int inject_on_any_thread;
+
+static int fail_allocation(const failing_call *c, long n)
+{
+    en_error err = EN_ERROR_INIT;
+    int (*inject)(long) = inject_on_any_thread ? en_oom_inject_any : en_oom_inject;
+    inject(n);
+    en_status st = c->call(c->ctx, &err);
+    int fired = inject(0);
+    if (fired) {
+        check_failure(st, &err);
+    } else {
+        if (st != EN_OK) en_error_print(&err, stderr);
+        assert_int_equal(st, EN_OK);
+    }
+    c->check(c->ctx, fired);
+    en_error_clear(&err);
+    return fired;
+}
+
+/* Allocation n = 1, 2, ... (past `dense`, every `stride`-th) of the call fails until the call
+ * makes fewer than n allocations and succeeds; nothing may leak on the way (the ASan build's
+ * leak checker). Returns the failures checked. */
+static size_t fail_each_allocation(const failing_call *c)
+{
+    size_t checked = 0;
+    for (long n = 1; fail_allocation(c, n); n += n < c->dense ? 1 : c->stride) checked++;
+    if (c->name) print_message("%s: %zu allocation failures checked\n", c->name, checked);
+    return checked;
+}
+
 static void free_all(en_scenario **all, size_t count)
 {
     for (size_t k = 0; k < count; k++) en_scenario_free(all[k]);
     en_free(all);
 }
 
+/* ---- loading ------------------------------------------------------------------------------- */
+
+typedef struct load_call {
+    const char *path, *text;
+    en_load_options options;
+    en_scenario **clean;
+    size_t clean_count;
+    en_scenario **all, *one;
+    size_t count;
+} load_call;
+
+static en_status call_load_all(void *ctx, en_error *err)
+{
+    load_call *l = ctx;
+    l->all = (en_scenario **)err, l->count = 99; /* must be reset */
+    return en_scenario_load_all(l->path, &l->options, &l->all, &l->count, err);
+}
+
+static en_status call_load_all_buffer(void *ctx, en_error *err)
+{
+    load_call *l = ctx;
+    l->all = (en_scenario **)err, l->count = 99;
+    return en_scenario_load_all_buffer(l->text, strlen(l->text), l->path, &l->options, &l->all,
+                                       &l->count, err);
+}
+
+static void check_load_all(void *ctx, int failed)
+{
+    load_call *l = ctx;
+    if (failed) {
+        assert_null(l->all);
+        assert_int_equal(l->count, 0);
+        return;
+    }
+    assert_int_equal(l->count, l->clean_count);
+    for (size_t k = 0; k < l->count; k++)
+        assert_int_equal(en_scenario_actor_count(l->all[k]), en_scenario_actor_count(l->clean[k]));
+    free_all(l->all, l->count);
+}
+
+static en_status call_load(void *ctx, en_error *err)
+{
+    load_call *l = ctx;
+    l->one = (en_scenario *)err;
+    return en_scenario_load(l->path, &l->options, &l->one, err);
+}
+
+static en_status call_load_buffer(void *ctx, en_error *err)
+{
+    load_call *l = ctx;
+    l->one = (en_scenario *)err;
+    return en_scenario_load_buffer(l->text, strlen(l->text), l->path, &l->options, &l->one, err);
+}
+
+static void check_load(void *ctx, int failed)
+{
+    load_call *l = ctx;
+    if (failed) {
+        assert_null(l->one);
+        return;
+    }
+    assert_int_equal(en_scenario_actor_count(l->one), en_scenario_actor_count(l->clean[0]));
+    en_scenario_free(l->one);
+}
+
 /* Makes allocation n = 1, 2, ... of loading `path` fail (every `stride`-th past the first 200)
  * until a load makes fewer allocations than n; returns how many failures were checked. */
-static size_t load_under_failures(const char *path, en_input_format format, size_t stride)
+static size_t load_under_failures(const char *path, en_input_format format, long stride)
 {
-    en_load_options options = {format, 0, 0, 0};
-    en_scenario **clean = NULL;
-    size_t clean_count = 0;
+    load_call l = {.path = path, .options = {format, 0, 0, 0}};
     en_error err = EN_ERROR_INIT;
-    assert_int_equal(en_scenario_load_all(path, &options, &clean, &clean_count, &err), EN_OK);
-    size_t checked = 0;
-    for (long n = 1;; n += n < 200 ? 1 : (long)stride) {
-        en_scenario **all = (en_scenario **)&err; /* must be reset to NULL */
-        size_t count = 99;
-        en_oom_inject(n);
-        en_status st = en_scenario_load_all(path, &options, &all, &count, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(st, EN_OK);
-            assert_int_equal(count, clean_count);
-            for (size_t k = 0; k < count; k++)
-                assert_int_equal(en_scenario_actor_count(all[k]), en_scenario_actor_count(clean[k]));
-            free_all(all, count);
-            break;
-        }
-        check_failure(st, &err);
-        assert_null(all);
-        assert_int_equal(count, 0);
-        en_error_clear(&err);
-        checked++;
-    }
+    assert_int_equal(en_scenario_load_all(path, &l.options, &l.clean, &l.clean_count, &err), EN_OK);
+    size_t checked = fail_each_allocation(&(failing_call){NULL, call_load_all, check_load_all, &l, 200, stride});
     /* The one-scenario and from-memory entry points are guarded the same way. */
-    char *text = en_store_read_file(path, NULL);
-    assert_non_null(text);
+    l.text = en_store_read_file(path, NULL);
+    assert_non_null(l.text);
     for (long n = 1; n <= 40; n += 13) {
-        en_scenario **all = NULL;
-        size_t count = 0;
-        en_oom_inject(n);
-        en_status st = en_scenario_load_all_buffer(text, strlen(text), path, &options, &all, &count, &err);
-        assert_true(en_oom_inject(0));
-        check_failure(st, &err);
-        assert_null(all);
-        en_error_clear(&err);
-        if (clean_count != 1) continue;
-        en_scenario *s = NULL;
-        en_oom_inject(n);
-        st = en_scenario_load(path, &options, &s, &err);
-        assert_true(en_oom_inject(0));
-        check_failure(st, &err);
-        assert_null(s);
-        en_error_clear(&err);
-        en_oom_inject(n);
-        st = en_scenario_load_buffer(text, strlen(text), path, &options, &s, &err);
-        assert_true(en_oom_inject(0));
-        check_failure(st, &err);
-        assert_null(s);
-        en_error_clear(&err);
+        assert_true(fail_allocation(&(failing_call){NULL, call_load_all_buffer, check_load_all, &l, 0, 0}, n));
+        if (l.clean_count != 1) continue;
+        assert_true(fail_allocation(&(failing_call){NULL, call_load, check_load, &l, 0, 0}, n));
+        assert_true(fail_allocation(&(failing_call){NULL, call_load_buffer, check_load, &l, 0, 0}, n));
     }
-    en_free(text);
-    free_all(clean, clean_count);
+    en_free((char *)l.text);
+    free_all(l.clean, l.clean_count);
     return checked;
 }
 
@@ -190,6 +267,33 @@ static void earlier_problems_are_kept(void **state)
     en_error_clear(&err);
 }
 
+typedef struct run_call {
+    const en_model *model;
+    const en_scenario *scenario;
+    const en_params *params;
+    en_result *clean, *result;
+} run_call;
+
+static en_status call_run(void *ctx, en_error *err)
+{
+    run_call *c = ctx;
+    c->result = (en_result *)err; /* must be reset */
+    return en_run(c->model, c->scenario, c->params, &c->result, err);
+}
+
+static void check_run(void *ctx, int failed)
+{
+    run_call *c = ctx;
+    if (failed) {
+        assert_null(c->result);
+        return;
+    }
+    for (size_t i = 0; i < en_result_issue_count(c->result); i++)
+        assert_memory_equal(&(double){en_result_forecast(c->result, i)},
+                            &(double){en_result_forecast(c->clean, i)}, sizeof(double));
+    en_result_free(c->result);
+}
+
 static void run_fails_cleanly(void **state)
 {
     (void)state;
@@ -201,33 +305,15 @@ static void run_fails_cleanly(void **state)
     assert_int_equal(en_params_parse(params, "rounds=4", &err), EN_OK);
     size_t models = 0, checked = 0;
     for (size_t m = 0; m < en_model_count(); m++) {
-        const en_model *model = en_model_at(m);
-        if (!en_model_applies(model, s)) continue;
-        en_result *clean = NULL;
-        if (en_run(model, s, params, &clean, &err) != EN_OK) { /* e.g. needs another input */
+        run_call c = {en_model_at(m), s, params, NULL, NULL};
+        if (!en_model_applies(c.model, s)) continue;
+        if (en_run(c.model, s, params, &c.clean, &err) != EN_OK) { /* e.g. needs another input */
             en_error_clear(&err);
             continue;
         }
         models++;
-        for (long n = 1;; n += n < 300 ? 1 : 11) {
-            en_result *r = (en_result *)&err;
-            en_oom_inject(n);
-            en_status st = en_run(model, s, params, &r, &err);
-            int fired = en_oom_inject(0);
-            if (!fired) {
-                assert_int_equal(st, EN_OK);
-                for (size_t i = 0; i < en_result_issue_count(r); i++)
-                    assert_memory_equal(&(double){en_result_forecast(r, i)},
-                                        &(double){en_result_forecast(clean, i)}, sizeof(double));
-                en_result_free(r);
-                break;
-            }
-            check_failure(st, &err);
-            assert_null(r);
-            en_error_clear(&err);
-            checked++;
-        }
-        en_result_free(clean);
+        checked += fail_each_allocation(&(failing_call){NULL, call_run, check_run, &c, 300, 11});
+        en_result_free(c.clean);
     }
     print_message("running: %zu allocation failures checked over %zu models\n", checked, models);
     assert_true(models >= 5);
@@ -305,35 +391,32 @@ static en_status call_war(const analysis_case *c, void **out, en_error *err)
 }
 static void release_war(void *r) { en_war_summary_free(r); }
 
-/* Allocation n = 1, 2, ... (every `stride`-th past the first 150) of the call fails until the
- * call makes fewer than n: each failure must give EN_ERROR_NOMEM, *out NULL, nothing leaked
- * (the ASan build's leak checker). Returns the failures checked. */
+typedef struct analysis_call {
+    const analysis_case *c;
+    void *out;
+} analysis_call;
+
+static en_status call_analysis(void *ctx, en_error *err)
+{
+    analysis_call *a = ctx;
+    a->out = err; /* must be reset */
+    return a->c->call(a->c, &a->out, err);
+}
+
+static void check_analysis(void *ctx, int failed)
+{
+    analysis_call *a = ctx;
+    if (failed) assert_null(a->out);
+    else a->c->release(a->out);
+}
+
+/* The call once clean, then with each allocation (every `stride`-th past the first 150) made
+ * to fail in turn. Returns the failures checked. */
 static size_t analysis_under_failures(const analysis_case *c)
 {
-    en_error err = EN_ERROR_INIT;
-    void *clean = NULL;
-    en_status first = c->call(c, &clean, &err);
-    if (first != EN_OK) en_error_print(&err, stderr);
-    assert_int_equal(first, EN_OK);
-    c->release(clean);
-    size_t checked = 0;
-    for (long n = 1;; n += n < 150 ? 1 : c->stride) {
-        void *out = &err; /* must be reset to NULL */
-        en_oom_inject(n);
-        en_status st = c->call(c, &out, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(st, EN_OK);
-            c->release(out);
-            break;
-        }
-        check_failure(st, &err);
-        assert_null(out);
-        en_error_clear(&err);
-        checked++;
-    }
-    print_message("%s: %zu allocation failures checked\n", c->name, checked);
-    return checked;
+    analysis_call a = {c, NULL};
+    assert_false(fail_allocation(&(failing_call){NULL, call_analysis, check_analysis, &a, 0, 0}, 0));
+    return fail_each_allocation(&(failing_call){c->name, call_analysis, check_analysis, &a, 150, c->stride});
 }
 
 static const char backtest_yaml[] =
@@ -345,31 +428,124 @@ static const char backtest_yaml[] =
     "  - {id: B, capability: 1, positions: {i1: {position: 100, salience: 1}, i2: {position: 40, salience: 1}}}\n"
     "  - {id: C, capability: 1, positions: {i1: {position: 50, salience: 0.5}, i2: {position: 90, salience: 0.5}}}\n";
 
+/* The scenarios the analysis and writer tests share, loaded once per test. */
+typedef struct fixtures {
+    en_scenario *example, *ukraine, *war, *outcomes;
+} fixtures;
+
+static int load_fixtures(void **state)
+{
+    fixtures *f = calloc(1, sizeof *f);
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_scenario_load(SOURCE("tests/data/bdm/ExampleActors.csv"), NULL, &f->example, &err), EN_OK);
+    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-2023.yaml"), NULL, &f->ukraine, &err), EN_OK);
+    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-war-2022.yaml"), NULL, &f->war, &err), EN_OK);
+    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
+                                             &f->outcomes, &err),
+                     EN_OK);
+    *state = f;
+    return 0;
+}
+
+static int free_fixtures(void **state)
+{
+    fixtures *f = *state;
+    en_scenario_free(f->example);
+    en_scenario_free(f->ukraine);
+    en_scenario_free(f->war);
+    en_scenario_free(f->outcomes);
+    free(f);
+    return 0;
+}
+
 static void analysis_fails_cleanly(void **state)
 {
-    (void)state;
-    en_error err = EN_ERROR_INIT;
-    en_scenario *example = NULL, *ukraine = NULL, *war = NULL, *outcomes = NULL;
-    assert_int_equal(en_scenario_load(SOURCE("tests/data/bdm/ExampleActors.csv"), NULL, &example, &err), EN_OK);
-    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-2023.yaml"), NULL, &ukraine, &err), EN_OK);
-    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-war-2022.yaml"), NULL, &war, &err), EN_OK);
-    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
-                                             &outcomes, &err),
-                     EN_OK);
+    const fixtures *f = *state;
     const analysis_case cases[] = {
-        {"backtest", outcomes, call_backtest, release_backtest, 7},
-        {"mc", example, call_mc, release_mc, 7},
-        {"sensitivity", example, call_sensitivity, release_sensitivity, 17},
-        {"sweep", example, call_sweep, release_sweep, 17},
-        {"forecast", ukraine, call_forecast, release_forecast, 101},
-        {"war", war, call_war, release_war, 7},
+        {"backtest", f->outcomes, call_backtest, release_backtest, 7},
+        {"mc", f->example, call_mc, release_mc, 7},
+        {"sensitivity", f->example, call_sensitivity, release_sensitivity, 17},
+        {"sweep", f->example, call_sweep, release_sweep, 17},
+        {"forecast", f->ukraine, call_forecast, release_forecast, 101},
+        {"war", f->war, call_war, release_war, 7},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         assert_true(analysis_under_failures(&cases[k]) > 20);
-    en_scenario_free(example);
-    en_scenario_free(ukraine);
-    en_scenario_free(war);
-    en_scenario_free(outcomes);
+}
+
+/* ---- worker threads ---- */
+
+static en_status call_mc_threads(const analysis_case *c, void **out, en_error *err)
+{
+    en_mc_options o;
+    en_mc_options_init(&o);
+    o.draws = 300, o.threads = 3, o.seed = 7;
+    return en_mc_run(en_model_find("compromise"), c->scenario, NULL, &o, (en_mc_result **)out, err);
+}
+
+static en_status call_forecast_threads(const analysis_case *c, void **out, en_error *err)
+{
+    en_forecast_options o;
+    en_forecast_options_init(&o);
+    o.draws = 130, o.threads = 2, o.war_runs = 4, o.model = "compromise";
+    return en_forecast_run(c->scenario, NULL, &o, NULL, 0, (en_forecast_result **)out, err);
+}
+
+static en_status call_sweep_threads(const analysis_case *c, void **out, en_error *err)
+{
+    en_sweep_axis axis;
+    if (en_sweep_axis_parse("rounds=1:9:1", 1, &axis, err) != EN_OK) return err->code;
+    en_sweep_options o;
+    en_sweep_options_init(&o);
+    o.threads = 3;
+    return en_sweep_run(en_model_find("eum"), c->scenario, NULL, &axis, 1, &o, (en_sweep_result **)out, err);
+}
+
+static en_status call_war_threads(const analysis_case *c, void **out, en_error *err)
+{
+    en_war_options o;
+    en_war_options_init(&o);
+    o.runs = 12, o.threads = 3, o.seed = 3, o.explain_day = -1;
+    return en_war_simulate(c->scenario, &o, (en_war_summary **)out, err);
+}
+
+/* The first mean of a Monte Carlo result, the first point of a sweep: the clean call with
+ * workers must give the same bits as the one-thread call (determinism), failures or not before. */
+static void same_mc(void *a, void *b)
+{
+    assert_memory_equal(&(double){en_mc_result_mean(a, 0)}, &(double){en_mc_result_mean(b, 0)}, sizeof(double));
+}
+
+/* A failed allocation on any thread (a worker's included) fails the whole call with
+ * EN_ERROR_NOMEM, and nothing leaks; which thread it hit does not matter. */
+static void workers_fail_cleanly(void **state)
+{
+    const fixtures *f = *state;
+    const analysis_case cases[] = {
+        {"mc, 3 threads", f->example, call_mc_threads, release_mc, 13},
+        {"forecast, 2 threads", f->ukraine, call_forecast_threads, release_forecast, 499},
+        {"sweep, 3 threads", f->example, call_sweep_threads, release_sweep, 17},
+        {"war, 3 threads", f->war, call_war_threads, release_war, 13},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        analysis_call a = {&cases[k], NULL};
+        failing_call call = {cases[k].name, call_analysis, check_analysis, &a, 150, cases[k].stride};
+        inject_on_any_thread = 1;
+        size_t checked = fail_each_allocation(&call);
+        inject_on_any_thread = 0;
+        assert_true(checked > 20);
+    }
+    /* Bits: three threads after all those failures, one thread. */
+    void *one = NULL, *three = NULL;
+    en_error err = EN_ERROR_INIT;
+    en_mc_options o;
+    en_mc_options_init(&o);
+    o.draws = 300, o.threads = 1, o.seed = 7;
+    assert_int_equal(en_mc_run(en_model_find("compromise"), f->example, NULL, &o, (en_mc_result **)&one, &err), EN_OK);
+    assert_int_equal(call_mc_threads(&cases[0], &three, &err), EN_OK);
+    same_mc(one, three);
+    en_mc_result_free(one);
+    en_mc_result_free(three);
 }
 
 /* ---- report writers ------------------------------------------------------------------------ */
@@ -391,6 +567,7 @@ static en_status write_backtest(const writer_case *c, FILE *f, en_error *e) { re
 static en_status write_war_summary(const writer_case *c, FILE *f, en_error *e) { return en_war_summary_write(c->object, c->format, f, e); }
 static en_status write_war_explain(const writer_case *c, FILE *f, en_error *e) { return en_war_explain_write(c->object, c->format, f, e); }
 static en_status write_html(const writer_case *c, FILE *f, en_error *e) { return en_html_write(c->object, f, e); }
+static en_status write_yaml(const writer_case *c, FILE *f, en_error *e) { return en_scenario_write_yaml(c->object, f, e); }
 static en_status write_compare(const writer_case *c, FILE *f, en_error *e)
 {
     const en_result *r = c->object;
@@ -412,78 +589,76 @@ static char *stream_text(FILE *f, size_t *length)
     return text;
 }
 
+typedef struct writer_call {
+    const writer_case *c;
+    FILE *file;
+    char *clean; /* the first write's bytes */
+    size_t clean_length;
+} writer_call;
+
+static const char earlier_content[] = "earlier content\n";
+
+static en_status call_writer(void *ctx, en_error *err)
+{
+    writer_call *w = ctx;
+    w->file = tmpfile();
+    assert_non_null(w->file);
+    fputs(earlier_content, w->file);
+    return w->c->write(w->c, w->file, err);
+}
+
+static void check_writer(void *ctx, int failed)
+{
+    writer_call *w = ctx;
+    size_t length;
+    char *text = stream_text(w->file, &length);
+    fclose(w->file);
+    if (failed) {
+        assert_string_equal(text, earlier_content);
+    } else if (!w->clean) {
+        assert_true(length > sizeof earlier_content - 1);
+        w->clean = text, w->clean_length = length;
+        return;
+    } else {
+        assert_int_equal(length, w->clean_length);
+        assert_memory_equal(text, w->clean, length);
+    }
+    free(text);
+}
+
 /* The writer appends to a stream that already holds a line: allocation n = 1, 2, ... (every
  * 37th past the first 150) fails until the writer makes fewer than n. Each failure must give
  * EN_ERROR_NOMEM, leave the stream exactly as it was (the old line, nothing after it) and leak
  * nothing; the clean write afterwards must give the same bytes as the first. */
 static size_t writer_under_failures(const writer_case *c)
 {
-    static const char old[] = "earlier content\n";
-    en_error err = EN_ERROR_INIT;
-    FILE *f = tmpfile();
-    assert_non_null(f);
-    fputs(old, f);
-    en_status first = c->write(c, f, &err);
-    if (first != EN_OK) en_error_print(&err, stderr);
-    assert_int_equal(first, EN_OK);
-    size_t clean_length;
-    char *clean = stream_text(f, &clean_length);
-    assert_true(clean_length > sizeof old - 1);
-    fclose(f);
-    size_t checked = 0;
-    for (long n = 1;; n += n < 150 ? 1 : 37) {
-        f = tmpfile();
-        fputs(old, f);
-        en_oom_inject(n);
-        en_status st = c->write(c, f, &err);
-        int fired = en_oom_inject(0);
-        size_t length;
-        char *text = stream_text(f, &length);
-        fclose(f);
-        if (!fired) {
-            assert_int_equal(st, EN_OK);
-            assert_int_equal(length, clean_length);
-            assert_memory_equal(text, clean, length);
-            free(text);
-            break;
-        }
-        check_failure(st, &err);
-        assert_string_equal(text, old);
-        free(text);
-        en_error_clear(&err);
-        checked++;
-    }
-    free(clean);
-    print_message("%s: %zu allocation failures checked\n", c->name, checked);
+    writer_call w = {c, NULL, NULL, 0};
+    failing_call call = {c->name, call_writer, check_writer, &w, 150, 37};
+    assert_false(fail_allocation(&call, 0));
+    size_t checked = fail_each_allocation(&call);
+    free(w.clean);
     return checked;
 }
 
 static void writers_fail_cleanly(void **state)
 {
-    (void)state;
+    const fixtures *f = *state;
     en_error err = EN_ERROR_INIT;
-    en_scenario *example = NULL, *ukraine = NULL, *war = NULL, *outcomes = NULL;
-    assert_int_equal(en_scenario_load(SOURCE("tests/data/bdm/ExampleActors.csv"), NULL, &example, &err), EN_OK);
-    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-2023.yaml"), NULL, &ukraine, &err), EN_OK);
-    assert_int_equal(en_scenario_load(SOURCE("scenarios/ukraine-war-2022.yaml"), NULL, &war, &err), EN_OK);
-    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
-                                             &outcomes, &err),
-                     EN_OK);
     en_result *result = NULL;
-    assert_int_equal(en_run(en_model_find("compromise"), example, NULL, &result, &err), EN_OK);
+    assert_int_equal(en_run(en_model_find("compromise"), f->example, NULL, &result, &err), EN_OK);
     en_result *traced = NULL;
     en_params *params = en_params_new();
     assert_int_equal(en_params_parse(params, "trace=summary", &err), EN_OK);
-    assert_int_equal(en_run(en_model_find("smp"), example, params, &traced, &err), EN_OK);
+    assert_int_equal(en_run(en_model_find("smp"), f->example, params, &traced, &err), EN_OK);
     en_params_free(params);
     void *mc = NULL, *sens = NULL, *sweep = NULL, *forecast = NULL, *backtest = NULL, *summary = NULL;
     const analysis_case runs[] = {
-        {"mc", example, call_mc, release_mc, 1},
-        {"sensitivity", example, call_sensitivity, release_sensitivity, 1},
-        {"sweep", example, call_sweep, release_sweep, 1},
-        {"forecast", ukraine, call_forecast, release_forecast, 1},
-        {"backtest", outcomes, call_backtest, release_backtest, 1},
-        {"war", war, call_war, release_war, 1},
+        {"mc", f->example, call_mc, release_mc, 1},
+        {"sensitivity", f->example, call_sensitivity, release_sensitivity, 1},
+        {"sweep", f->example, call_sweep, release_sweep, 1},
+        {"forecast", f->ukraine, call_forecast, release_forecast, 1},
+        {"backtest", f->outcomes, call_backtest, release_backtest, 1},
+        {"war", f->war, call_war, release_war, 1},
     };
     void **objects[] = {&mc, &sens, &sweep, &forecast, &backtest, &summary};
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++)
@@ -492,10 +667,10 @@ static void writers_fail_cleanly(void **state)
     en_war_options wo;
     en_war_options_init(&wo);
     wo.runs = 8, wo.threads = 1, wo.seed = 3, wo.explain_day = 19100; /* 2022-04-18 */
-    assert_int_equal(en_war_simulate(war, &wo, &explained, &err), EN_OK);
+    assert_int_equal(en_war_simulate(f->war, &wo, &explained, &err), EN_OK);
     const char *kinds[] = {"montecarlo"};
     const char *json[] = {"{\"draws\": 3}"};
-    en_html_input html = {example, &result, 1, NULL, kinds, json, 1, "scenario file ExampleActors.csv"};
+    en_html_input html = {f->example, &result, 1, NULL, kinds, json, 1, "scenario file ExampleActors.csv"};
     const writer_case cases[] = {
         {"result text", result, EN_OUTPUT_TEXT, write_result},
         {"result json", result, EN_OUTPUT_JSON, write_result},
@@ -513,6 +688,8 @@ static void writers_fail_cleanly(void **state)
         {"war summary json", summary, EN_OUTPUT_JSON, write_war_summary},
         {"war explain text", explained, EN_OUTPUT_TEXT, write_war_explain},
         {"html", &html, EN_OUTPUT_TEXT, write_html},
+        {"scenario yaml", f->ukraine, EN_OUTPUT_TEXT, write_yaml},
+        {"scenario yaml from csv", f->example, EN_OUTPUT_TEXT, write_yaml},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         assert_true(writer_under_failures(&cases[k]) > 0);
@@ -520,10 +697,183 @@ static void writers_fail_cleanly(void **state)
     en_result_free(result);
     en_result_free(traced);
     en_war_summary_free(explained);
-    en_scenario_free(example);
-    en_scenario_free(ukraine);
-    en_scenario_free(war);
-    en_scenario_free(outcomes);
+}
+
+typedef struct json_call {
+    const char *text, *expected;
+    en_node *node;
+    char *written;
+} json_call;
+
+/* Parse, write back, quote: each gives NULL when memory runs out. */
+static en_status call_json(void *ctx, en_error *err)
+{
+    json_call *c = ctx;
+    c->written = NULL;
+    c->node = en_json_parse(c->text);
+    if (!c->node) return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    c->written = en_json_text(c->node);
+    en_node_free(c->node);
+    c->node = NULL;
+    if (!c->written) return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    char *quoted = en_json_quote("a\"b\\c");
+    if (!quoted) {
+        en_free(c->written);
+        c->written = NULL;
+        return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    }
+    assert_string_equal(quoted, "\"a\\\"b\\\\c\"");
+    en_free(quoted);
+    return EN_OK;
+}
+
+static void check_json(void *ctx, int failed)
+{
+    json_call *c = ctx;
+    if (failed) {
+        assert_null(c->written);
+        return;
+    }
+    assert_string_equal(c->written, c->expected);
+    en_free(c->written);
+}
+
+/* Open file descriptors of this process. */
+static int open_descriptors(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++) n += fcntl(fd, F_GETFD) != -1;
+    return n;
+}
+
+typedef struct sources_call {
+    const en_scenario *scenario;
+    char **texts;
+    int descriptors; /* open before the calls */
+} sources_call;
+
+static en_status call_sources(void *ctx, en_error *err)
+{
+    sources_call *c = ctx;
+    c->texts = (char **)err; /* must be reset */
+    en_status st = en_sources_read(c->scenario, NULL, &c->texts, err);
+    if (st != EN_OK) return st;
+    st = en_scenario_check_citations(c->scenario, c->texts, err);
+    if (st != EN_OK) {
+        en_sources_free(c->texts, en_scenario_source_count(c->scenario));
+        c->texts = NULL;
+    }
+    return st;
+}
+
+static void check_sources(void *ctx, int failed)
+{
+    sources_call *c = ctx;
+    assert_int_equal(open_descriptors(), c->descriptors); /* every file closed */
+    if (failed) {
+        assert_null(c->texts);
+        return;
+    }
+    size_t with_text = 0;
+    for (size_t k = 0; k < en_scenario_source_count(c->scenario); k++) with_text += c->texts[k] != NULL;
+    assert_true(with_text > 0);
+    en_sources_free(c->texts, en_scenario_source_count(c->scenario));
+}
+
+/* ---- the smaller public calls: parameters, sweep axes, JSON, YAML, sources ----------------- */
+
+typedef struct params_call {
+    en_params *params; /* holds rounds=4 and seed=9 before every call */
+    en_params *fresh;
+    const char *assignment;
+} params_call;
+
+static en_status call_params_new(void *ctx, en_error *err)
+{
+    params_call *c = ctx;
+    c->fresh = en_params_new();
+    return c->fresh ? EN_OK : en_error_set(err, EN_ERROR_NOMEM, "out of memory"); /* NULL: none */
+}
+
+static void check_params_new(void *ctx, int failed)
+{
+    params_call *c = ctx;
+    if (failed) {
+        assert_null(c->fresh);
+        return;
+    }
+    assert_int_equal(en_params_count(c->fresh), 0);
+    en_params_free(c->fresh);
+}
+
+static en_status call_params_parse(void *ctx, en_error *err)
+{
+    params_call *c = ctx;
+    return en_params_parse(c->params, c->assignment, err);
+}
+
+static en_status call_params_set(void *ctx, en_error *err)
+{
+    params_call *c = ctx;
+    return en_params_set(c->params, "trace", "none", err);
+}
+
+/* After a failure the set is as it was (the caller checks the clean call's new value). */
+static void check_params(void *ctx, int failed)
+{
+    params_call *c = ctx;
+    if (!failed) return;
+    assert_int_equal(en_params_count(c->params), 2);
+    assert_string_equal(en_params_get(c->params, "rounds"), "4");
+    assert_string_equal(en_params_get(c->params, "seed"), "9");
+    assert_null(en_params_get(c->params, "trace"));
+}
+
+static void smaller_calls_fail_cleanly(void **state)
+{
+    const fixtures *f = *state;
+    en_error err = EN_ERROR_INIT;
+    params_call pc = {en_params_new(), NULL, "trace=none"};
+    assert_int_equal(en_params_parse(pc.params, "rounds=4", &err), EN_OK);
+    assert_int_equal(en_params_parse(pc.params, "seed=9", &err), EN_OK);
+    assert_true(fail_each_allocation(&(failing_call){"params new", call_params_new, check_params_new, &pc, 100, 1}) > 0);
+    assert_true(fail_each_allocation(&(failing_call){"params parse", call_params_parse, check_params, &pc, 100, 1}) > 0);
+    assert_string_equal(en_params_get(pc.params, "trace"), "none");
+    en_params_free(pc.params);
+    pc.params = en_params_new();
+    assert_int_equal(en_params_parse(pc.params, "rounds=4", &err), EN_OK);
+    assert_int_equal(en_params_parse(pc.params, "seed=9", &err), EN_OK);
+    assert_true(fail_each_allocation(&(failing_call){"params set", call_params_set, check_params, &pc, 100, 1}) > 0);
+    assert_string_equal(en_params_get(pc.params, "trace"), "none");
+    en_params_free(pc.params);
+    pc.params = en_params_new();
+    assert_int_equal(en_params_parse(pc.params, "rounds=4", &err), EN_OK);
+    assert_int_equal(en_params_parse(pc.params, "seed=9", &err), EN_OK);
+    pc.assignment = "rounds=7"; /* replacing a value */
+    assert_true(fail_each_allocation(&(failing_call){"params replace", call_params_parse, check_params, &pc, 100, 1}) > 0);
+    assert_string_equal(en_params_get(pc.params, "rounds"), "7");
+    en_params_free(pc.params);
+
+    /* A sweep axis allocates only for a second problem in the caller's error. */
+    en_error_add(&err, EN_ERROR_INPUT, "earlier", 1, 1, "an earlier problem");
+    en_sweep_axis axis;
+    en_oom_inject(1);
+    en_status st = en_sweep_axis_parse("rounds=1:5:0", 1, &axis, &err);
+    assert_true(en_oom_inject(0));
+    check_failure(st, &err);
+    assert_int_equal(en_error_count(&err), 2);
+    en_error_clear(&err);
+    assert_int_equal(en_sweep_axis_parse("rounds=1:5:2", 1, &axis, &err), EN_OK);
+    assert_int_equal(axis.points, 3);
+
+    /* JSON: parsed and written back, against the text written by hand. */
+    json_call jc = {"{\"a\": [1, 2.5, {\"b\": null}], \"c\": \"d\\\"e\", \"f\": true}",
+                    "{\"a\": [1, 2.5, {\"b\": null}], \"c\": \"d\\\"e\", \"f\": true}", NULL, NULL};
+    assert_true(fail_each_allocation(&(failing_call){"json", call_json, check_json, &jc, 100, 1}) > 5);
+
+    /* Sources and citations: the Ukraine scenario cites files of scenarios/sources. */
+    sources_call sc = {f->ukraine, NULL, open_descriptors()};
+    assert_true(fail_each_allocation(&(failing_call){"sources", call_sources, check_sources, &sc, 100, 1}) > 5);
 }
 
 /* ---- run store ----------------------------------------------------------------------------- */
@@ -543,6 +893,130 @@ static long stored_runs(const char *path)
     return n;
 }
 
+typedef struct store_call {
+    const char *path;
+    const en_store_run *run;
+    en_store *store;
+    int64_t id;
+    en_store_loaded *loaded;
+    FILE *list;
+    long runs_before; /* in the file before the call */
+} store_call;
+
+static en_status call_open(void *ctx, en_error *err)
+{
+    store_call *c = ctx;
+    c->store = (en_store *)err; /* must be reset */
+    return en_store_open(c->path, &c->store, err);
+}
+
+static void check_open(void *ctx, int failed)
+{
+    store_call *c = ctx;
+    if (failed) {
+        assert_null(c->store);
+        assert_int_equal(access(c->path, F_OK), -1); /* created, then removed */
+    }
+}
+
+static en_status call_save(void *ctx, en_error *err)
+{
+    store_call *c = ctx;
+    c->id = -1; /* must be reset */
+    c->runs_before = stored_runs(c->path);
+    return en_store_save(c->store, c->run, &c->id, err);
+}
+
+static void check_save(void *ctx, int failed)
+{
+    store_call *c = ctx;
+    if (failed) {
+        assert_int_equal(c->id, 0);
+        assert_int_equal(stored_runs(c->path), c->runs_before); /* nothing of the failed save */
+    } else {
+        assert_true(c->id > 0);
+        assert_int_equal(stored_runs(c->path), c->runs_before + 1);
+    }
+}
+
+static en_status call_load_run(void *ctx, en_error *err)
+{
+    store_call *c = ctx;
+    c->loaded = (en_store_loaded *)err; /* must be reset */
+    return en_store_load(c->store, c->id, &c->loaded, err);
+}
+
+static void check_load_run(void *ctx, int failed)
+{
+    store_call *c = ctx;
+    if (failed) {
+        assert_null(c->loaded);
+        return;
+    }
+    assert_int_equal(c->loaded->result_count, 1);
+    assert_int_equal(c->loaded->analysis_count, 1);
+    assert_string_equal(c->loaded->analysis_json[0], c->run->analyses[0].json);
+    en_store_loaded_free(c->loaded);
+}
+
+static en_status call_list(void *ctx, en_error *err)
+{
+    store_call *c = ctx;
+    c->list = tmpfile();
+    assert_non_null(c->list);
+    return en_store_list(c->store, c->list, err);
+}
+
+static void check_list(void *ctx, int failed)
+{
+    store_call *c = ctx;
+    long written = ftell(c->list);
+    fclose(c->list);
+    if (failed) assert_int_equal(written, 0); /* a failed list writes nothing */
+    else assert_true(written > 0);
+}
+
+/* A run to store: one compromise result and one analysis document, on the three-issue
+ * scenario. Released with store_run_free. */
+typedef struct store_fixture {
+    en_scenario *scenario;
+    en_result *result;
+    en_store_analysis analysis;
+    en_store_run run;
+    char dir[32], path[64];
+} store_fixture;
+
+static void store_fixture_init(store_fixture *f)
+{
+    en_error err = EN_ERROR_INIT;
+    snprintf(f->dir, sizeof f->dir, "/tmp/entente-oom-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/runs.db", f->dir);
+    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL,
+                                             &f->scenario, &err),
+                     EN_OK);
+    assert_int_equal(en_run(en_model_find("compromise"), f->scenario, NULL, &f->result, &err), EN_OK);
+    f->analysis = (en_store_analysis){"montecarlo", "{\"draws\": 3, \"issues\": [1, 2]}"};
+    f->run = (en_store_run){.command = "run", .scenario = f->scenario, .scenario_text = backtest_yaml,
+                            .scenario_length = strlen(backtest_yaml),
+                            .started_at = "2026-01-01T00:00:00.000Z",
+                            .finished_at = "2026-01-01T00:00:01.000Z", .results = &f->result,
+                            .result_count = 1, .analyses = &f->analysis, .analysis_count = 1};
+}
+
+static void store_fixture_free(store_fixture *f)
+{
+    en_result_free(f->result);
+    en_scenario_free(f->scenario);
+    char side[80];
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+        snprintf(side, sizeof side, "%s%s", f->path, suffixes[k]);
+        unlink(side);
+    }
+    rmdir(f->dir);
+}
+
 /* Opening, saving, loading and listing with allocation n = 1, 2, ... failing in turn: each
  * failure gives EN_ERROR_NOMEM and leaks nothing; a failed open of a new file leaves no file,
  * a failed save leaves the runs already stored and nothing of its own, a failed list writes
@@ -550,118 +1024,26 @@ static long stored_runs(const char *path)
 static void store_fails_cleanly(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/entente-oom-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[64];
-    snprintf(path, sizeof path, "%s/runs.db", dir);
+    store_fixture f;
+    store_fixture_init(&f);
+    store_call c = {.path = f.path, .run = &f.run};
+    size_t opens = fail_each_allocation(&(failing_call){"store open", call_open, check_open, &c, 1000, 1});
     en_error err = EN_ERROR_INIT;
-    en_scenario *s = NULL;
-    assert_int_equal(en_scenario_load_buffer(backtest_yaml, strlen(backtest_yaml), "backtest.yaml", NULL, &s, &err),
-                     EN_OK);
-    en_result *result = NULL;
-    assert_int_equal(en_run(en_model_find("compromise"), s, NULL, &result, &err), EN_OK);
-    en_store_analysis analysis = {"montecarlo", "{\"draws\": 3, \"issues\": [1, 2]}"};
-    en_store_run run = {.command = "run", .scenario = s, .scenario_text = backtest_yaml,
-                        .scenario_length = strlen(backtest_yaml), .started_at = "2026-01-01T00:00:00.000Z",
-                        .finished_at = "2026-01-01T00:00:01.000Z", .results = &result, .result_count = 1,
-                        .analyses = &analysis, .analysis_count = 1};
-
-    size_t opens = 0;
-    en_store *st = NULL;
-    for (long n = 1;; n++) {
-        en_store *o = (en_store *)&err;
-        en_oom_inject(n);
-        en_status status = en_store_open(path, &o, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(status, EN_OK);
-            st = o;
-            break;
-        }
-        check_failure(status, &err);
-        assert_null(o);
-        assert_int_equal(access(path, F_OK), -1); /* created, then removed */
-        en_error_clear(&err);
-        opens++;
-    }
     int64_t first_id = 0;
-    assert_int_equal(en_store_save(st, &run, &first_id, &err), EN_OK);
-
-    size_t saves = 0;
-    int64_t id = 0;
-    for (long n = 1;; n++) {
-        en_oom_inject(n);
-        en_status status = en_store_save(st, &run, &id, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(status, EN_OK);
-            break;
-        }
-        check_failure(status, &err);
-        assert_int_equal(id, 0);
-        assert_int_equal(stored_runs(path), 1);
-        en_error_clear(&err);
-        saves++;
-    }
-    assert_true(id > first_id);
-    assert_int_equal(stored_runs(path), 2);
-
-    size_t loads = 0;
-    for (long n = 1;; n += n < 150 ? 1 : 5) {
-        en_store_loaded *l = (en_store_loaded *)&err;
-        en_oom_inject(n);
-        en_status status = en_store_load(st, id, &l, &err);
-        int fired = en_oom_inject(0);
-        if (!fired) {
-            assert_int_equal(status, EN_OK);
-            assert_int_equal(l->result_count, 1);
-            assert_int_equal(l->analysis_count, 1);
-            assert_string_equal(l->analysis_json[0], analysis.json);
-            en_store_loaded_free(l);
-            break;
-        }
-        check_failure(status, &err);
-        assert_null(l);
-        en_error_clear(&err);
-        loads++;
-    }
-
-    size_t lists = 0;
-    for (long n = 1;; n++) {
-        FILE *f = tmpfile();
-        en_oom_inject(n);
-        en_status status = en_store_list(st, f, &err);
-        int fired = en_oom_inject(0);
-        long written = ftell(f);
-        fclose(f);
-        if (!fired) {
-            assert_int_equal(status, EN_OK);
-            assert_true(written > 0);
-            break;
-        }
-        check_failure(status, &err);
-        assert_int_equal(written, 0);
-        en_error_clear(&err);
-        lists++;
-    }
+    assert_int_equal(en_store_save(c.store, &f.run, &first_id, &err), EN_OK);
+    size_t saves = fail_each_allocation(&(failing_call){"store save", call_save, check_save, &c, 1000, 1});
+    assert_true(c.id > first_id);
+    assert_int_equal(stored_runs(f.path), 2);
+    size_t loads =
+        fail_each_allocation(&(failing_call){"store load", call_load_run, check_load_run, &c, 150, 5});
+    size_t lists = fail_each_allocation(&(failing_call){"store list", call_list, check_list, &c, 1000, 1});
     /* The store still works after all those unwinds. */
     int64_t last = 0;
-    assert_int_equal(en_store_save(st, &run, &last, &err), EN_OK);
-    assert_int_equal(stored_runs(path), 3);
-    en_store_close(st);
-    print_message("store: %zu open, %zu save, %zu load, %zu list failures checked\n", opens, saves, loads,
-                  lists);
+    assert_int_equal(en_store_save(c.store, &f.run, &last, &err), EN_OK);
+    assert_int_equal(stored_runs(f.path), 3);
+    en_store_close(c.store);
     assert_true(opens > 0 && saves > 0 && loads > 0 && lists > 0);
-
-    en_result_free(result);
-    en_scenario_free(s);
-    char side[80];
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (size_t k = 0; k < 3; k++) {
-        snprintf(side, sizeof side, "%s%s", path, suffixes[k]);
-        unlink(side);
-    }
-    rmdir(dir);
+    store_fixture_free(&f);
 }
 
 int main(void)
@@ -672,8 +1054,10 @@ int main(void)
         cmocka_unit_test(load_fails_cleanly),
         cmocka_unit_test(earlier_problems_are_kept),
         cmocka_unit_test(run_fails_cleanly),
-        cmocka_unit_test(analysis_fails_cleanly),
-        cmocka_unit_test(writers_fail_cleanly),
+        cmocka_unit_test_setup_teardown(analysis_fails_cleanly, load_fixtures, free_fixtures),
+        cmocka_unit_test_setup_teardown(workers_fail_cleanly, load_fixtures, free_fixtures),
+        cmocka_unit_test_setup_teardown(writers_fail_cleanly, load_fixtures, free_fixtures),
+        cmocka_unit_test_setup_teardown(smaller_calls_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test(store_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
