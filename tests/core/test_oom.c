@@ -25,6 +25,7 @@
 #include "core/util.h"
 #include "models/params.h"
 #include "entente.h"
+#include "entente/evidence.h"
 
 #define SOURCE(path) ENTENTE_SOURCE_DIR "/" path
 
@@ -1046,6 +1047,103 @@ static void store_fails_cleanly(void **state)
     store_fixture_free(&f);
 }
 
+/* ---- evidence: rules, reading, segmenting, extracting, writing ------------------------------ */
+
+typedef struct rules_call {
+    en_ev_rules *rules;
+} rules_call;
+
+static en_status call_rules(void *ctx, en_error *err)
+{
+    rules_call *c = ctx;
+    c->rules = (en_ev_rules *)err; /* must be reset */
+    c->rules = en_ev_rules_load(err);
+    return c->rules ? EN_OK : err->code;
+}
+
+static void check_rules(void *ctx, int failed)
+{
+    rules_call *c = ctx;
+    if (failed) {
+        assert_null(c->rules);
+        return;
+    }
+    assert_non_null(c->rules);
+    en_ev_rules_free(c->rules);
+}
+
+/* One article through the whole pipeline, written as JSON into memory. */
+typedef struct evidence_call {
+    const char *path;
+    const en_ev_rules *rules;
+    char *written; /* NULL after a failure */
+    const char *expected;
+    int descriptors; /* open before the calls */
+} evidence_call;
+
+static en_status call_evidence(void *ctx, en_error *err)
+{
+    evidence_call *c = ctx;
+    c->written = NULL;
+    en_ev_article *a = (en_ev_article *)err; /* must be reset */
+    en_status st = en_ev_article_read(c->path, &a, err);
+    if (st != EN_OK) {
+        assert_null(a);
+        return st;
+    }
+    if ((st = en_ev_segment(a, c->rules, err)) != EN_OK) {
+        assert_int_equal(a->sentence_count, 0); /* left as it was */
+        assert_null(a->sentences);
+    } else if ((st = en_ev_extract(a, c->rules, NULL, err)) != EN_OK) {
+        assert_int_equal(a->statement_count, 0);
+        assert_null(a->statements);
+    } else {
+        char *text = NULL;
+        size_t length = 0;
+        FILE *out = open_memstream(&text, &length);
+        assert_non_null(out);
+        st = en_ev_write_file(out, &a, 1, EN_EV_FORMAT_JSON, NULL, err);
+        fclose(out);
+        if (st == EN_OK) c->written = text;
+        else assert_int_equal(length, 0), free(text); /* nothing written */
+    }
+    en_ev_article_free(a);
+    return st;
+}
+
+static void check_evidence(void *ctx, int failed)
+{
+    evidence_call *c = ctx;
+    assert_int_equal(open_descriptors(), c->descriptors); /* the article's file closed */
+    if (failed) {
+        assert_null(c->written);
+        return;
+    }
+    assert_string_equal(c->written, c->expected);
+    free(c->written);
+}
+
+static void evidence_fails_cleanly(void **state)
+{
+    (void)state;
+    rules_call rc = {NULL};
+    assert_true(fail_each_allocation(&(failing_call){"evidence rules", call_rules, check_rules, &rc, 300, 211}) > 0);
+
+    en_error err = EN_ERROR_INIT;
+    en_ev_rules *rules = en_ev_rules_load(&err);
+    assert_non_null(rules);
+    evidence_call ec = {SOURCE("scenarios/sources/000_4ba30fa4e20c7c41.txt"), rules, NULL, NULL,
+                        open_descriptors()};
+    /* The answer without failures, to compare each clean call with. */
+    assert_int_equal(call_evidence(&ec, &err), EN_OK);
+    char *expected = ec.written;
+    assert_non_null(strstr(expected, "\"speaker\"")); /* the article has statements */
+    ec.expected = expected;
+    assert_true(fail_each_allocation(&(failing_call){"evidence", call_evidence, check_evidence, &ec, 300, 37}) > 0);
+    free(expected);
+    en_ev_rules_free(rules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1059,6 +1157,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(writers_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test_setup_teardown(smaller_calls_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test(store_fails_cleanly),
+        cmocka_unit_test(evidence_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
