@@ -26,6 +26,7 @@
 #include "models/params.h"
 #include "entente.h"
 #include "entente/evidence.h"
+#include "entente/serve.h"
 
 #define SOURCE(path) ENTENTE_SOURCE_DIR "/" path
 
@@ -1144,6 +1145,67 @@ static void evidence_fails_cleanly(void **state)
     en_ev_rules_free(rules);
 }
 
+/* ---- the helpers of entente serve ------------------------------------------------------------ */
+
+typedef struct serve_call {
+    char *json, *yaml, *over, *path; /* NULL after a failure */
+    en_serve_run_request request;
+} serve_call;
+
+#define SERVE_YAML "# kept\ntitle: t   # and this\nissues:\n  - id: a\n    range: [0, 100]\n"
+#define SERVE_EDIT "{\"title\": \"u\", \"issues\": [{\"id\": \"a\", \"range\": [0, 100]}], \"extra\": {\"x\": 1}}"
+#define SERVE_RUN "{\"command\": \"forecast\", \"options\": {\"draws\": 10, \"quiet\": true}}"
+
+/* YAML to JSON, JSON to YAML, JSON over the original YAML, a location, a run request: each
+ * gives NULL (the request EN_ERROR_NOMEM, reset) when memory runs out. */
+static en_status call_serve(void *ctx, en_error *err)
+{
+    serve_call *c = ctx;
+    c->json = c->yaml = c->over = c->path = NULL;
+    en_status st = EN_OK;
+    if (!(c->json = en_serve_yaml_to_json(SERVE_YAML, strlen(SERVE_YAML), "t.yaml", err)) ||
+        !(c->yaml = en_serve_json_to_yaml(SERVE_EDIT, strlen(SERVE_EDIT), err)) ||
+        !(c->over = en_serve_json_to_yaml_over(SERVE_YAML, strlen(SERVE_YAML), SERVE_EDIT, strlen(SERVE_EDIT), err)))
+        st = err->code;
+    else if (!(c->path = en_serve_locate(SERVE_YAML, strlen(SERVE_YAML), 4, 7)))
+        st = en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    else if ((st = en_serve_run_request_parse(SERVE_RUN, strlen(SERVE_RUN), &c->request, err)) != EN_OK)
+        assert_null(c->request.argv), assert_int_equal(c->request.argc, 0);
+    if (st != EN_OK) {
+        en_free(c->json), en_free(c->yaml), en_free(c->over), en_free(c->path);
+        c->json = c->yaml = c->over = c->path = NULL;
+    }
+    return st;
+}
+
+static void check_serve(void *ctx, int failed)
+{
+    serve_call *c = ctx;
+    if (failed) {
+        assert_null(c->json);
+        return;
+    }
+    /* Written by hand from SERVE_YAML and SERVE_EDIT by the rules of docs/serve.md (a short map
+     * of plain values in flow style; unchanged text and comments kept). */
+    assert_string_equal(c->json, "{\"title\": \"t\", \"issues\": [{\"id\": \"a\", \"range\": [0, 100]}]}");
+    assert_string_equal(c->yaml, "title: u\nissues:\n  - id: a\n    range: [0, 100]\nextra: {x: 1}\n");
+    assert_string_equal(c->over, "# kept\ntitle: u   # and this\nissues:\n  - id: a\n    range: [0, 100]\nextra: {x: 1}\n");
+    assert_string_equal(c->path, "/issues/0/id");
+    assert_string_equal(c->request.argv[0], "forecast");
+    en_free(c->json), en_free(c->yaml), en_free(c->over), en_free(c->path);
+    en_serve_run_request_free(&c->request);
+}
+
+static void serve_helpers_fail_cleanly(void **state)
+{
+    (void)state;
+    serve_call c;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(call_serve(&c, &(en_error)EN_ERROR_INIT), EN_OK);
+    check_serve(&c, 0);
+    assert_true(fail_each_allocation(&(failing_call){"serve helpers", call_serve, check_serve, &c, 1000, 1}) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1158,6 +1220,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(smaller_calls_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test(store_fails_cleanly),
         cmocka_unit_test(evidence_fails_cleanly),
+        cmocka_unit_test(serve_helpers_fail_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
