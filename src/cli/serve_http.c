@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -819,6 +820,33 @@ static int token_equal(const char *given, const char *token)
     return diff == 0;
 }
 
+/* Test-only hook (docs/serve.md): ENTENTE_SERVE_TEST_NOMEM=N, read once when the server
+ * starts, makes the N-th allocation of the library calls made while answering the first API
+ * request fail as if memory had run out, so a test can see the server answer 503 and go on.
+ * en_oom_inject is the library's own test hook (core/oom.h, not a public header; the program
+ * links the static library): it counts the guarded allocations of the calling thread, the
+ * connection's thread here. */
+int en_oom_inject(long n);
+static long test_nomem;
+static atomic_int test_nomem_used;
+
+static void test_nomem_read(void)
+{
+    const char *value = getenv("ENTENTE_SERVE_TEST_NOMEM");
+    test_nomem = value ? strtol(value, NULL, 10) : 0;
+}
+
+/* Arms the failure for this request if it is the first API request; returns whether it did. */
+static int test_nomem_arm(void)
+{
+    if (test_nomem <= 0 || atomic_exchange(&test_nomem_used, 1)) return 0;
+    en_oom_inject(test_nomem);
+    return 1;
+}
+
+static enum MHD_Result api_dispatch(serve_server *server, struct MHD_Connection *c, const request *r,
+                                    const char *method, const char *path, int get, int post);
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
@@ -878,7 +906,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (strncmp(url, "/assets/", 8) == 0) return serve_asset(c, url + 8);
         return answer_error(c, 404, "no such page");
     }
-    const char *path = url + 4;
+    int armed = test_nomem_arm();
+    enum MHD_Result result = api_dispatch(server, c, r, method, url + 4, get, post);
+    if (armed) en_oom_inject(0);
+    return result;
+}
+
+/* The API paths (`path` follows "/api"). */
+static enum MHD_Result api_dispatch(serve_server *server, struct MHD_Connection *c, const request *r,
+                                    const char *method, const char *path, int get, int post)
+{
     if (strcmp(path, "/scenario") == 0) return get ? api_scenario(server, c) : answer_error(c, 405, "use GET");
     if (strcmp(path, "/models") == 0) return get ? api_models(c) : answer_error(c, 405, "use GET");
     if (strcmp(path, "/recorded") == 0) return get ? api_recorded(server, c) : answer_error(c, 405, "use GET");
@@ -896,6 +933,7 @@ int serve_http_run(serve_server *server)
     memset(&address, 0, sizeof address);
     socklen_t length = 0;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    test_nomem_read();
     struct sockaddr_in *v4 = (struct sockaddr_in *)&address;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&address;
     const char *host = strcmp(server->host, "localhost") == 0 ? "127.0.0.1" : server->host;

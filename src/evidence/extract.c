@@ -19,6 +19,7 @@
 #include <unicode/uchar.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "evidence/rules.h"
 
 /* ---- tokens ---- */
@@ -58,6 +59,8 @@ static int in_quotes(const sentence_ctx *c, size_t pos)
     return 0;
 }
 
+static void close_iterator(void *it) { ubrk_close(it); }
+
 static void tokenize(sentence_ctx *c)
 {
     size_t bytes = c->end - c->start;
@@ -83,6 +86,7 @@ static void tokenize(sentence_ctx *c)
     c->tok = NULL;
     c->count = 0;
     if (U_SUCCESS(status)) {
+        en_oom_track(it, close_iterator); /* closed by an unwind should a token find no memory */
         int32_t from = ubrk_first(it);
         for (int32_t to = ubrk_next(it); to != UBRK_DONE; from = to, to = ubrk_next(it)) {
             size_t s = map[from], e = map[to];
@@ -109,7 +113,7 @@ static void tokenize(sentence_ctx *c)
             c->tok[c->count++] = (token){s, e, word, word && u_isupper((UChar32)first), 0};
         }
     }
-    if (it) ubrk_close(it);
+    if (it) en_oom_untrack(it), ubrk_close(it);
     en_free(u), en_free(map);
     for (size_t i = 0; i < c->count; i++) c->tok[i].quote = in_quotes(c, c->tok[i].s);
 }
@@ -1302,7 +1306,14 @@ static void choose_parties(ctx *x)
     if (x->parties[0] && x->parties[1]) x->pair = en_xprintf("%s-%s", x->parties[0], x->parties[1]);
 }
 
-en_status en_ev_extract(en_ev_article *a, const en_ev_rules *rules, const en_scenario *scenario, en_error *err)
+static void free_statements(en_ev_statement *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        en_free(list[i].speaker), en_free(list[i].actor), en_free(list[i].via), en_free(list[i].target);
+    en_free(list);
+}
+
+static en_status extract(en_ev_article *a, const en_ev_rules *rules, const en_scenario *scenario, en_error *err)
 {
     (void)err;
     ctx x = {.r = rules, .sc = scenario, .a = a};
@@ -1351,6 +1362,21 @@ static int on_boundary(const en_ev_article *a, size_t pos)
 static int span_ok(const en_ev_article *a, en_ev_span s)
 {
     return s.start <= s.end && s.end <= a->size && on_boundary(a, s.start) && on_boundary(a, s.end);
+}
+
+/* Under the out-of-memory guard (core/oom.h). The work starts from no statements; what the
+ * article held before is restored on EN_ERROR_NOMEM (the new statements are released by the
+ * unwind) and released when the call succeeds. */
+en_status en_ev_extract(en_ev_article *a, const en_ev_rules *rules, const en_scenario *scenario, en_error *err)
+{
+    en_ev_statement *volatile old = a->statements;
+    volatile size_t old_count = a->statement_count;
+    a->statements = NULL, a->statement_count = 0;
+    en_status st;
+    EN_GUARDED(st, err, (a->statements = old, a->statement_count = old_count),
+               extract(a, rules, scenario, err));
+    if (st != EN_ERROR_NOMEM) free_statements(old, old_count);
+    return st;
 }
 
 int en_ev_check_spans(const en_ev_article *a)

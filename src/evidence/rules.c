@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "evidence/data.h"
 
 /* Splits the lines of a rule file into fields; calls `row` for each data line. */
@@ -48,6 +49,9 @@ static int read_table(en_ev_rules *rules, const char *text, const char *file, si
     return 1;
 }
 
+static void release_code(void *re) { pcre2_code_free(re); }
+static void release_match(void *m) { pcre2_match_data_free(m); }
+
 static pcre2_code *compile(const char *pattern, int bounded, const char *file, int line,
                            en_error *err)
 {
@@ -61,6 +65,8 @@ static pcre2_code *compile(const char *pattern, int bounded, const char *file, i
         pcre2_get_error_message(code, message, sizeof message);
         en_error_add(err, EN_ERROR_INTERNAL, file, line, 1, "bad pattern: %s", (char *)message);
     } else {
+        /* released by an unwind should memory run out before the rules are complete */
+        en_oom_track(re, release_code);
         pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* optional speed-up; falls back silently */
     }
     en_free(full);
@@ -153,7 +159,7 @@ static int gazetteer_row(en_ev_rules *r, char **f, size_t n, const char *file, i
     return 1;
 }
 
-en_ev_rules *en_ev_rules_load(en_error *err)
+static en_status rules_load(en_ev_rules **out, en_error *err)
 {
     en_ev_rules *r = en_xcalloc(1, sizeof *r);
     int ok = read_table(r, en_evidence_cues, "data/evidence/cues.tsv", 4, cue_row, err) &&
@@ -165,11 +171,24 @@ en_ev_rules *en_ev_rules_load(en_error *err)
              read_table(r, en_evidence_gazetteer, "data/evidence/gazetteer.tsv", 3, gazetteer_row,
                         err);
     r->match = pcre2_match_data_create(8, NULL);
+    en_oom_track(r->match, release_match);
+    if (ok && !r->match) ok = 0, en_error_set(err, EN_ERROR_NOMEM, "out of memory");
     if (!ok) {
         en_ev_rules_free(r);
-        return NULL;
+        return err && err->code ? err->code : EN_ERROR_INTERNAL;
     }
-    return r;
+    *out = r;
+    return EN_OK;
+}
+
+/* Under the out-of-memory guard (core/oom.h): the PCRE2 objects compiled so far are recorded
+ * with it, so an unwind frees them with the rest. */
+en_ev_rules *en_ev_rules_load(en_error *err)
+{
+    en_ev_rules *volatile r = NULL;
+    en_status st;
+    EN_GUARDED(st, err, r = NULL, rules_load((en_ev_rules **)&r, err));
+    return st == EN_OK ? r : NULL;
 }
 
 static void free_entries(en_ev_entry *list, size_t count)

@@ -13,6 +13,7 @@
 #include <unicode/utypes.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "evidence/rules.h"
 
 /* ---- reading ---- */
@@ -38,8 +39,8 @@ static size_t utf8_length(const unsigned char *p, size_t avail)
     return n;
 }
 
-en_status en_ev_article_from_text(const char *name, const char *text, size_t size, en_ev_article **out,
-                               en_error *err)
+static en_status article_from_text(const char *name, const char *text, size_t size, en_ev_article **out,
+                                   en_error *err)
 {
     *out = NULL;
     int line = 1, column = 1, printable = 0;
@@ -74,24 +75,45 @@ en_status en_ev_article_from_text(const char *name, const char *text, size_t siz
     return EN_OK;
 }
 
-en_status en_ev_article_read(const char *path, en_ev_article **out, en_error *err)
+static void close_file(void *f) { fclose(f); }
+
+static en_status article_read(const char *path, en_ev_article **out, en_error *err)
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot open the article");
+    en_oom_track(f, close_file); /* closed by an unwind should the text find no memory */
     en_buffer b = {0};
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) en_buffer_append(&b, chunk, n);
     int bad = ferror(f);
+    en_oom_untrack(f);
     fclose(f);
     if (bad) {
         en_buffer_free(&b);
         return en_error_add(err, EN_ERROR_INPUT, path, 0, 0, "cannot read the article");
     }
-    en_status status = en_ev_article_from_text(path, b.data ? b.data : "", b.length, out, err);
+    en_status status = article_from_text(path, b.data ? b.data : "", b.length, out, err);
     en_buffer_free(&b);
     return status;
+}
+
+/* The two readers under the out-of-memory guard (core/oom.h): *out NULL and the file closed
+ * on EN_ERROR_NOMEM. */
+en_status en_ev_article_from_text(const char *name, const char *text, size_t size, en_ev_article **out,
+                                  en_error *err)
+{
+    en_status st;
+    EN_GUARDED(st, err, *out = NULL, article_from_text(name, text, size, out, err));
+    return st;
+}
+
+en_status en_ev_article_read(const char *path, en_ev_article **out, en_error *err)
+{
+    en_status st;
+    EN_GUARDED(st, err, *out = NULL, article_read(path, out, err));
+    return st;
 }
 
 void en_ev_article_free(en_ev_article *a)
@@ -199,6 +221,8 @@ static void add_sentence(en_ev_article *a, size_t *cap, en_ev_span span, size_t 
     a->sentences[a->sentence_count++] = (en_ev_sentence){span, paragraph, EN_EV_BODY};
 }
 
+static void close_iterator(void *it) { ubrk_close(it); }
+
 /* ICU sentence breaks of one paragraph, then the merges. */
 static en_status split_paragraph(en_ev_article *a, const en_ev_rules *rules, size_t start, size_t end,
                                  size_t paragraph, size_t *cap, en_error *err)
@@ -230,6 +254,7 @@ static en_status split_paragraph(en_ev_article *a, const en_ev_rules *rules, siz
         en_free(u), en_free(map);
         return en_error_set(err, EN_ERROR_INTERNAL, "ICU sentence break iterator: %s", u_errorName(status));
     }
+    en_oom_track(it, close_iterator); /* closed by an unwind should a sentence find no memory */
     size_t pending = (size_t)-1; /* start of a sentence being merged */
     int32_t from = ubrk_first(it);
     for (int32_t to = ubrk_next(it); to != UBRK_DONE; from = to, to = ubrk_next(it)) {
@@ -243,6 +268,7 @@ static en_status split_paragraph(en_ev_article *a, const en_ev_rules *rules, siz
         if (te > ts) add_sentence(a, cap, (en_ev_span){ts, te}, paragraph);
         pending = (size_t)-1;
     }
+    en_oom_untrack(it);
     ubrk_close(it);
     en_free(u), en_free(map);
     return EN_OK;
@@ -257,7 +283,7 @@ static int ends_with_punctuation(const char *t, size_t start, size_t end)
     return starts(t, end >= 3 ? end - 3 : start, end, "”") || starts(t, end >= 2 ? end - 2 : start, end, "»");
 }
 
-en_status en_ev_segment(en_ev_article *a, const en_ev_rules *rules, en_error *err)
+static en_status segment(en_ev_article *a, const en_ev_rules *rules, en_error *err)
 {
     size_t cap = 0, paragraph = 0;
     int in_lead = 1, lead_count = 0, byline = 0;
@@ -288,4 +314,22 @@ en_status en_ev_segment(en_ev_article *a, const en_ev_rules *rules, en_error *er
         i = end + 1;
     }
     return EN_OK;
+}
+
+/* Under the out-of-memory guard (core/oom.h). The work starts from no sentences and no
+ * author; what the article held before is restored on EN_ERROR_NOMEM (the new blocks are
+ * released by the unwind) and released when the call succeeds. */
+en_status en_ev_segment(en_ev_article *a, const en_ev_rules *rules, en_error *err)
+{
+    en_ev_sentence *volatile old = a->sentences;
+    volatile size_t old_count = a->sentence_count;
+    char *volatile old_author = a->author;
+    a->sentences = NULL, a->sentence_count = 0, a->author = NULL;
+    en_status st;
+    EN_GUARDED(st, err, (a->sentences = old, a->sentence_count = old_count, a->author = old_author),
+               segment(a, rules, err));
+    if (st == EN_ERROR_NOMEM) return st;
+    en_free(old);
+    if (old_author) en_free(a->author), a->author = old_author; /* the first byline stays */
+    return st;
 }

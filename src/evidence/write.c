@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/oom.h"
 #include "core/node.h"
 #include "evidence/evidence.h"
 
@@ -238,8 +239,8 @@ void en_ev_write(en_buffer *o, en_ev_article *const *articles, size_t count, en_
     en_buffer_puts(o, "\n]\n");
 }
 
-en_status en_ev_write_file(FILE *out, en_ev_article *const *articles, size_t count,
-                           en_ev_format format, const en_scenario *scenario, en_error *err)
+static en_status write_file(FILE *out, en_ev_article *const *articles, size_t count,
+                            en_ev_format format, const en_scenario *scenario, en_error *err)
 {
     en_buffer b = {0};
     en_ev_write(&b, articles, count, format, scenario);
@@ -247,4 +248,14 @@ en_status en_ev_write_file(FILE *out, en_ev_article *const *articles, size_t cou
     en_buffer_free(&b);
     if (!ok) return en_error_set(err, EN_ERROR_INTERNAL, "cannot write the statements: %s", strerror(errno));
     return EN_OK;
+}
+
+/* Under the out-of-memory guard (core/oom.h): the text is built whole before anything is
+ * written, so EN_ERROR_NOMEM writes nothing. */
+en_status en_ev_write_file(FILE *out, en_ev_article *const *articles, size_t count,
+                           en_ev_format format, const en_scenario *scenario, en_error *err)
+{
+    en_status st;
+    EN_GUARDED(st, err, (void)0, write_file(out, articles, count, format, scenario, err));
+    return st;
 }

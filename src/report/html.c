@@ -20,12 +20,14 @@
 #include <nettle/base64.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/error.h"
 #include "core/node.h"
+#include "core/oom.h"
 #include "core/result.h"
 #include "core/scenario.h"
 #include "core/util.h"
@@ -287,29 +289,49 @@ static const struct {
 };
 #define PAGE_SCRIPT_COUNT (sizeof page_scripts / sizeof page_scripts[0])
 
-/* The scripts never change while the program runs: their policy is computed once. */
-static en_buffer policy;
-static pthread_once_t policy_once = PTHREAD_ONCE_INIT;
+/* The scripts never change while the program runs: their policy is computed once and kept.
+ * Not with pthread_once: a computation that runs out of memory must leave nothing behind and
+ * let a later call try again. Each thread that finds no policy yet computes one in a buffer of
+ * its own (no lock held while it allocates: inside a guard a failure unwinds), and the first
+ * to finish publishes it under the lock; the others drop theirs. */
+static const char *policy_text;
+static size_t policy_length;
+static atomic_int policy_ready;
+static pthread_mutex_t policy_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void compute_policy(void)
+en_status en_html_policy_prepare(void)
 {
-    en_buffer_puts(&policy, "default-src 'none'; script-src");
+    if (atomic_load_explicit(&policy_ready, memory_order_acquire)) return EN_OK;
+    en_buffer b = {0};
+    en_buffer_puts(&b, "default-src 'none'; script-src");
     for (size_t k = 0; k < PAGE_SCRIPT_COUNT; k++)
-        script_hash(&policy, (const char *)page_scripts[k].code);
+        script_hash(&b, (const char *)page_scripts[k].code);
     /* Vega and vega-embed set inline styles on the elements they draw. */
-    en_buffer_puts(&policy, "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
-                            "base-uri 'none'; form-action 'none'");
-}
-
-void en_html_policy_prepare(void)
-{
-    pthread_once(&policy_once, compute_policy);
+    en_buffer_puts(&b, "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+                       "base-uri 'none'; form-action 'none'");
+    if (b.failed) { /* outside a guard: nothing kept, the next call tries again */
+        en_buffer_free(&b);
+        return EN_ERROR_NOMEM;
+    }
+    en_oom_untrack(b.data); /* kept for the life of the process: no call's unwind may free it */
+    pthread_mutex_lock(&policy_lock);
+    if (!atomic_load_explicit(&policy_ready, memory_order_relaxed)) {
+        policy_text = b.data, policy_length = b.length;
+        b.data = NULL;
+        atomic_store_explicit(&policy_ready, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&policy_lock);
+    en_free(b.data); /* another thread published first */
+    return EN_OK;
 }
 
 void en_html_content_security_policy(en_buffer *out)
 {
-    pthread_once(&policy_once, compute_policy);
-    en_buffer_append(out, policy.data, policy.length);
+    if (en_html_policy_prepare() != EN_OK) {
+        out->failed = 1; /* outside a guard: the buffer records the failure (inside, it unwound) */
+        return;
+    }
+    en_buffer_append(out, policy_text, policy_length);
 }
 
 en_status en_html_write_unguarded(const en_html_input *in, FILE *file, en_error *err)

@@ -24,9 +24,11 @@ void en_html_content_security_policy(en_buffer *out);
 
 /* en_html_write's body, which report_guard.c runs under an out-of-memory guard. */
 en_status en_html_write_unguarded(const en_html_input *in, FILE *file, en_error *err);
-/* Computes the page's Content-Security-Policy once, outside any guard: the policy is kept for
- * the life of the process, so it must not be chained to a call an unwind could release.
- * Time complexity: O(size of the inlined scripts) the first time, O(1) after. */
-void en_html_policy_prepare(void);
+/* Computes the page's Content-Security-Policy once and keeps it for the life of the process
+ * (unchained from any guard, so no unwind releases it). Returns EN_OK, or EN_ERROR_NOMEM
+ * outside a guard when memory ran out (nothing is kept; the next call tries again); inside a
+ * guard a failure unwinds the call like any other allocation. Thread-safe.
+ * Time complexity: O(size of the inlined scripts) until it succeeded once, O(1) after. */
+en_status en_html_policy_prepare(void);
 
 #endif

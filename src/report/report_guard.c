@@ -66,7 +66,6 @@ en_status en_backtest_write(const en_backtest *bt, en_output_format format, FILE
 
 en_status en_html_write(const en_html_input *in, FILE *file, en_error *err)
 {
-    /* The policy lives as long as the process: computed before the guard opens. */
-    en_html_policy_prepare();
+    /* The policy (kept for the process) is computed inside the guard like the rest. */
     GUARDED_WRITE(err, en_html_write_unguarded(in, file, err));
 }

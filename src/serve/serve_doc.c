@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 #include "core/node.h"
+#include "core/oom.h"
 #include "core/scenario.h"
 #include "core/util.h"
 #include "io/load.h"
@@ -154,7 +155,7 @@ static int write_node_json(en_buffer *out, en_ynode *node, int depth, const char
     return 0;
 }
 
-char *en_serve_yaml_to_json(const char *text, size_t length, const char *name, en_error *err)
+static char *yaml_to_json(const char *text, size_t length, const char *name, en_error *err)
 {
     en_ytree *doc = NULL;
     en_yaml_reader reader;
@@ -353,7 +354,7 @@ static int depth_ok(const en_node *n, int depth)
     return 1;
 }
 
-char *en_serve_json_to_yaml(const char *json, size_t length, en_error *err)
+static char *json_to_yaml(const char *json, size_t length, en_error *err)
 {
     en_error check = EN_ERROR_INIT;
     int text_ok = en_check_text(json, length, "scenario", &check) == EN_OK;
@@ -457,7 +458,7 @@ static void walk(locate_state *s, en_ynode *node, en_buffer *path, int depth)
     }
 }
 
-char *en_serve_locate(const char *text, size_t length, int line, int column)
+static char *locate(const char *text, size_t length, int line, int column)
 {
     en_error err = EN_ERROR_INIT;
     en_ytree *doc = NULL;
@@ -482,4 +483,49 @@ char *en_serve_locate(const char *text, size_t length, int line, int column)
     if (found != s.before) en_free(s.before);
     if (found != s.after) en_free(s.after);
     return found ? found : en_xstrdup("");
+}
+
+/* ---- the public calls, under the out-of-memory guard (core/oom.h) --------------------------- */
+
+/* The guard's call gives an en_status: these keep the string in *out. */
+static en_status yaml_to_json_call(const char *text, size_t length, const char *name, char **out, en_error *err)
+{
+    *out = yaml_to_json(text, length, name, err);
+    return EN_OK;
+}
+
+static en_status json_to_yaml_call(const char *json, size_t length, char **out, en_error *err)
+{
+    *out = json_to_yaml(json, length, err);
+    return EN_OK;
+}
+
+static en_status locate_call(const char *text, size_t length, int line, int column, char **out)
+{
+    *out = locate(text, length, line, column);
+    return EN_OK;
+}
+
+char *en_serve_yaml_to_json(const char *text, size_t length, const char *name, en_error *err)
+{
+    char *out = NULL;
+    en_status st;
+    EN_GUARDED(st, err, out = NULL, yaml_to_json_call(text, length, name, &out, err));
+    return st == EN_OK ? out : NULL;
+}
+
+char *en_serve_json_to_yaml(const char *json, size_t length, en_error *err)
+{
+    char *out = NULL;
+    en_status st;
+    EN_GUARDED(st, err, out = NULL, json_to_yaml_call(json, length, &out, err));
+    return st == EN_OK ? out : NULL;
+}
+
+char *en_serve_locate(const char *text, size_t length, int line, int column)
+{
+    char *out = NULL;
+    en_status st;
+    EN_GUARDED(st, NULL, out = NULL, locate_call(text, length, line, column, &out));
+    return st == EN_OK ? out : NULL;
 }

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "core/node.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "serve/serve_yaml.h"
 
@@ -99,6 +100,22 @@ static int other_line_breaks(const char *text, size_t length)
     return 0;
 }
 
+/* The parser and the event in hand, recorded with the out-of-memory guard (core/oom.h) while
+ * the spans are built, so an unwind releases them. Plain malloc, not chained: it is released
+ * by its own destroy function. */
+typedef struct parse_session {
+    struct fy_parser *parser;
+    struct fy_event *event;
+} parse_session;
+
+static void session_release(void *p)
+{
+    parse_session *s = p;
+    if (s->event) fy_parser_event_free(s->parser, s->event);
+    fy_parser_destroy(s->parser);
+    free(s);
+}
+
 /* The span tree of `text` (NULL when it cannot be edited in place: see the file comment). */
 static span *parse_spans(const char *text, size_t length)
 {
@@ -106,17 +123,24 @@ static span *parse_spans(const char *text, size_t length)
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET | FYPCF_DISABLE_ACCELERATORS;
-    struct fy_parser *parser = fy_parser_create(&cfg);
-    if (!parser) return NULL;
+    parse_session *session = calloc(1, sizeof *session);
+    if (!session) en_oom_fail(sizeof *session); /* does not return */
+    struct fy_parser *parser = session->parser = fy_parser_create(&cfg);
+    if (!parser) {
+        free(session);
+        return NULL;
+    }
+    en_oom_track(session, session_release);
     if (fy_parser_set_string(parser, text, length) != 0) {
-        fy_parser_destroy(parser);
+        en_oom_untrack(session);
+        session_release(session);
         return NULL;
     }
     span *root = NULL, *stack[128];
     size_t depth = 0;
     int ok = 1, documents = 0;
     struct fy_event *event;
-    while (ok && (event = fy_parser_parse(parser)) != NULL) {
+    while (ok && (event = session->event = fy_parser_parse(parser)) != NULL) {
         span *made = NULL;
         switch (event->type) {
         case FYET_DOCUMENT_START:
@@ -197,9 +221,11 @@ static span *parse_spans(const char *text, size_t length)
             }
         }
         fy_parser_event_free(parser, event);
+        session->event = NULL;
     }
     if (ok && fy_parser_get_stream_error(parser)) ok = 0;
-    fy_parser_destroy(parser);
+    en_oom_untrack(session);
+    session_release(session);
     while (depth) span_free(stack[--depth]);
     if (!ok || !root || root->type != SPAN_MAPPING || root->flow) {
         span_free(root);
@@ -447,7 +473,7 @@ static void rewrite(patcher *p, const span *s, const en_node *n, size_t *pos)
     if (s->flow || !rebuild_block(p, s, n, pos)) replace_inline(p, s, n, pos);
 }
 
-char *en_serve_json_to_yaml_over(const char *original, size_t original_length, const char *json, size_t length,
+static char *json_to_yaml_over(const char *original, size_t original_length, const char *json, size_t length,
                                  en_error *err)
 {
     span *root = original ? parse_spans(original, original_length) : NULL;
@@ -482,4 +508,22 @@ char *en_serve_json_to_yaml_over(const char *original, size_t original_length, c
         return en_serve_json_to_yaml(json, length, err);
     }
     return p.out.data;
+}
+
+static en_status json_to_yaml_over_call(const char *original, size_t original_length, const char *json,
+                                        size_t length, char **out, en_error *err)
+{
+    *out = json_to_yaml_over(original, original_length, json, length, err);
+    return EN_OK;
+}
+
+/* Under the out-of-memory guard (core/oom.h): NULL with EN_ERROR_NOMEM in err when memory runs
+ * out, the parser and everything allocated released. */
+char *en_serve_json_to_yaml_over(const char *original, size_t original_length, const char *json, size_t length,
+                                 en_error *err)
+{
+    char *out = NULL;
+    en_status st;
+    EN_GUARDED(st, err, out = NULL, json_to_yaml_over_call(original, original_length, json, length, &out, err));
+    return st == EN_OK ? out : NULL;
 }

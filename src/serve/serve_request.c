@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/node.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "store/json_read.h"
 
@@ -94,8 +95,8 @@ static en_status fail(en_serve_run_request *r, en_error *err, const char *messag
     return en_error_set(err, EN_ERROR_INPUT, "%s", message);
 }
 
-en_status en_serve_run_request_parse(const char *body, size_t length, en_serve_run_request *out,
-                                     en_error *err)
+static en_status run_request_parse(const char *body, size_t length, en_serve_run_request *out,
+                                 en_error *err)
 {
     memset(out, 0, sizeof *out);
     out->wait = 1;
@@ -227,4 +228,13 @@ void en_serve_run_request_free(en_serve_run_request *request)
 const char *en_serve_command_name(size_t k)
 {
     return k < en_serve_command_count ? en_serve_commands[k] : NULL;
+}
+
+/* Under the out-of-memory guard (core/oom.h): EN_ERROR_NOMEM with *out reset when memory runs
+ * out. */
+en_status en_serve_run_request_parse(const char *body, size_t length, en_serve_run_request *out, en_error *err)
+{
+    en_status st;
+    EN_GUARDED(st, err, memset(out, 0, sizeof *out), run_request_parse(body, length, out, err));
+    return st;
 }

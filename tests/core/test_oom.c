@@ -25,6 +25,8 @@
 #include "core/util.h"
 #include "models/params.h"
 #include "entente.h"
+#include "entente/evidence.h"
+#include "entente/serve.h"
 
 #define SOURCE(path) ENTENTE_SOURCE_DIR "/" path
 
@@ -1046,6 +1048,164 @@ static void store_fails_cleanly(void **state)
     store_fixture_free(&f);
 }
 
+/* ---- evidence: rules, reading, segmenting, extracting, writing ------------------------------ */
+
+typedef struct rules_call {
+    en_ev_rules *rules;
+} rules_call;
+
+static en_status call_rules(void *ctx, en_error *err)
+{
+    rules_call *c = ctx;
+    c->rules = (en_ev_rules *)err; /* must be reset */
+    c->rules = en_ev_rules_load(err);
+    return c->rules ? EN_OK : err->code;
+}
+
+static void check_rules(void *ctx, int failed)
+{
+    rules_call *c = ctx;
+    if (failed) {
+        assert_null(c->rules);
+        return;
+    }
+    assert_non_null(c->rules);
+    en_ev_rules_free(c->rules);
+}
+
+/* One article through the whole pipeline, written as JSON into memory. */
+typedef struct evidence_call {
+    const char *path;
+    const en_ev_rules *rules;
+    char *written; /* NULL after a failure */
+    const char *expected;
+    int descriptors; /* open before the calls */
+} evidence_call;
+
+static en_status call_evidence(void *ctx, en_error *err)
+{
+    evidence_call *c = ctx;
+    c->written = NULL;
+    en_ev_article *a = (en_ev_article *)err; /* must be reset */
+    en_status st = en_ev_article_read(c->path, &a, err);
+    if (st != EN_OK) {
+        assert_null(a);
+        return st;
+    }
+    if ((st = en_ev_segment(a, c->rules, err)) != EN_OK) {
+        assert_int_equal(a->sentence_count, 0); /* left as it was */
+        assert_null(a->sentences);
+    } else if ((st = en_ev_extract(a, c->rules, NULL, err)) != EN_OK) {
+        assert_int_equal(a->statement_count, 0);
+        assert_null(a->statements);
+    } else {
+        char *text = NULL;
+        size_t length = 0;
+        FILE *out = open_memstream(&text, &length);
+        assert_non_null(out);
+        st = en_ev_write_file(out, &a, 1, EN_EV_FORMAT_JSON, NULL, err);
+        fclose(out);
+        if (st == EN_OK) c->written = text;
+        else assert_int_equal(length, 0), free(text); /* nothing written */
+    }
+    en_ev_article_free(a);
+    return st;
+}
+
+static void check_evidence(void *ctx, int failed)
+{
+    evidence_call *c = ctx;
+    assert_int_equal(open_descriptors(), c->descriptors); /* the article's file closed */
+    if (failed) {
+        assert_null(c->written);
+        return;
+    }
+    assert_string_equal(c->written, c->expected);
+    free(c->written);
+}
+
+static void evidence_fails_cleanly(void **state)
+{
+    (void)state;
+    rules_call rc = {NULL};
+    assert_true(fail_each_allocation(&(failing_call){"evidence rules", call_rules, check_rules, &rc, 300, 211}) > 0);
+
+    en_error err = EN_ERROR_INIT;
+    en_ev_rules *rules = en_ev_rules_load(&err);
+    assert_non_null(rules);
+    evidence_call ec = {SOURCE("scenarios/sources/000_4ba30fa4e20c7c41.txt"), rules, NULL, NULL,
+                        open_descriptors()};
+    /* The answer without failures, to compare each clean call with. */
+    assert_int_equal(call_evidence(&ec, &err), EN_OK);
+    char *expected = ec.written;
+    assert_non_null(strstr(expected, "\"speaker\"")); /* the article has statements */
+    ec.expected = expected;
+    assert_true(fail_each_allocation(&(failing_call){"evidence", call_evidence, check_evidence, &ec, 300, 37}) > 0);
+    free(expected);
+    en_ev_rules_free(rules);
+}
+
+/* ---- the helpers of entente serve ------------------------------------------------------------ */
+
+typedef struct serve_call {
+    char *json, *yaml, *over, *path; /* NULL after a failure */
+    en_serve_run_request request;
+} serve_call;
+
+#define SERVE_YAML "# kept\ntitle: t   # and this\nissues:\n  - id: a\n    range: [0, 100]\n"
+#define SERVE_EDIT "{\"title\": \"u\", \"issues\": [{\"id\": \"a\", \"range\": [0, 100]}], \"extra\": {\"x\": 1}}"
+#define SERVE_RUN "{\"command\": \"forecast\", \"options\": {\"draws\": 10, \"quiet\": true}}"
+
+/* YAML to JSON, JSON to YAML, JSON over the original YAML, a location, a run request: each
+ * gives NULL (the request EN_ERROR_NOMEM, reset) when memory runs out. */
+static en_status call_serve(void *ctx, en_error *err)
+{
+    serve_call *c = ctx;
+    c->json = c->yaml = c->over = c->path = NULL;
+    en_status st = EN_OK;
+    if (!(c->json = en_serve_yaml_to_json(SERVE_YAML, strlen(SERVE_YAML), "t.yaml", err)) ||
+        !(c->yaml = en_serve_json_to_yaml(SERVE_EDIT, strlen(SERVE_EDIT), err)) ||
+        !(c->over = en_serve_json_to_yaml_over(SERVE_YAML, strlen(SERVE_YAML), SERVE_EDIT, strlen(SERVE_EDIT), err)))
+        st = err->code;
+    else if (!(c->path = en_serve_locate(SERVE_YAML, strlen(SERVE_YAML), 4, 7)))
+        st = en_error_set(err, EN_ERROR_NOMEM, "out of memory");
+    else if ((st = en_serve_run_request_parse(SERVE_RUN, strlen(SERVE_RUN), &c->request, err)) != EN_OK)
+        assert_null(c->request.argv), assert_int_equal(c->request.argc, 0);
+    if (st != EN_OK) {
+        en_free(c->json), en_free(c->yaml), en_free(c->over), en_free(c->path);
+        c->json = c->yaml = c->over = c->path = NULL;
+    }
+    return st;
+}
+
+static void check_serve(void *ctx, int failed)
+{
+    serve_call *c = ctx;
+    if (failed) {
+        assert_null(c->json);
+        return;
+    }
+    /* Written by hand from SERVE_YAML and SERVE_EDIT by the rules of docs/serve.md (a short map
+     * of plain values in flow style; unchanged text and comments kept). */
+    assert_string_equal(c->json, "{\"title\": \"t\", \"issues\": [{\"id\": \"a\", \"range\": [0, 100]}]}");
+    assert_string_equal(c->yaml, "title: u\nissues:\n  - id: a\n    range: [0, 100]\nextra: {x: 1}\n");
+    assert_string_equal(c->over, "# kept\ntitle: u   # and this\nissues:\n  - id: a\n    range: [0, 100]\nextra: {x: 1}\n");
+    assert_string_equal(c->path, "/issues/0/id");
+    assert_string_equal(c->request.argv[0], "forecast");
+    en_free(c->json), en_free(c->yaml), en_free(c->over), en_free(c->path);
+    en_serve_run_request_free(&c->request);
+}
+
+static void serve_helpers_fail_cleanly(void **state)
+{
+    (void)state;
+    serve_call c;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(call_serve(&c, &(en_error)EN_ERROR_INIT), EN_OK);
+    check_serve(&c, 0);
+    assert_true(fail_each_allocation(&(failing_call){"serve helpers", call_serve, check_serve, &c, 1000, 1}) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1059,6 +1219,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(writers_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test_setup_teardown(smaller_calls_fail_cleanly, load_fixtures, free_fixtures),
         cmocka_unit_test(store_fails_cleanly),
+        cmocka_unit_test(evidence_fails_cleanly),
+        cmocka_unit_test(serve_helpers_fail_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
