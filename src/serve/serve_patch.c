@@ -124,7 +124,10 @@ static span *parse_spans(const char *text, size_t length)
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET | FYPCF_DISABLE_ACCELERATORS;
     parse_session *session = calloc(1, sizeof *session);
-    if (!session) en_oom_fail(sizeof *session); /* does not return */
+    if (!session) {
+        en_oom_fail(sizeof *session); /* does not return; the return is for readers that do not know */
+        return NULL;
+    }
     struct fy_parser *parser = session->parser = fy_parser_create(&cfg);
     if (!parser) {
         free(session);
