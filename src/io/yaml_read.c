@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/oom.h"
 #include "core/util.h"
+#include "io/ytree.h"
 
 /* The tree keeps each node's position: a scalar's own, a collection's first scalar (libfyaml
  * 0.7 gives positions through tokens, and only scalars have one), where a reader looks. */
@@ -83,6 +84,13 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     r->path = name;
     r->err = err;
     *doc = NULL;
+    size_t trap_line, trap_column;
+    if (en_ytree_fyaml_trap(data, size, &trap_line, &trap_column)) {
+        en_error_add(err, EN_ERROR_INPUT, name, trap_line, trap_column,
+                     "invalid YAML: a tab before a block indicator in a file with an explicit "
+                     "key ('?'): tabs cannot indent YAML block structure (use spaces)");
+        return 0;
+    }
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;

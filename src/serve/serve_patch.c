@@ -29,6 +29,7 @@
 #include "core/node.h"
 #include "core/oom.h"
 #include "core/util.h"
+#include "io/ytree.h"
 #include "serve/serve_yaml.h"
 
 enum { SPAN_SCALAR, SPAN_SEQUENCE, SPAN_MAPPING };
@@ -120,6 +121,8 @@ static void session_release(void *p)
 static span *parse_spans(const char *text, size_t length)
 {
     if (other_line_breaks(text, length)) return NULL;
+    size_t trap_line, trap_column; /* text libfyaml 0.7.12 cannot survive (io/ytree.h) */
+    if (en_ytree_fyaml_trap(text, length, &trap_line, &trap_column)) return NULL;
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET | FYPCF_DISABLE_ACCELERATORS;

@@ -27,6 +27,15 @@ printf 'a: 1\na: 2\n' >"$tmp/dup.yaml"
 expect 2 "$entente" validate "$tmp/dup.yaml"
 grep -q "dup.yaml:2:1: error: invalid YAML: duplicate key" "$tmp/err" || fail "duplicate key position: $(cat "$tmp/err")"
 
+# Text that crashes Debian 12's libfyaml when its parser is destroyed after the error (a tab
+# before a block indicator in a file with an explicit key; found by fuzzing): refused at the tab.
+printf '? s: \t? s\n' >"$tmp/tabkey.yaml"
+expect 2 "$entente" validate "$tmp/tabkey.yaml"
+grep -q "tabkey.yaml:1:6: error: invalid YAML: a tab before a block indicator" "$tmp/err" || fail "tab trap: $(cat "$tmp/err")"
+printf '?\n  s: \t- s\n' >"$tmp/tabkey2.yaml"
+expect 2 "$entente" validate "$tmp/tabkey2.yaml"
+grep -q "tabkey2.yaml:2:6: error: invalid YAML: a tab" "$tmp/err" || fail "tab trap, second line: $(cat "$tmp/err")"
+
 # Explicit tags: !!str on a number, a local tag, a verbatim tag — each refused where it stands.
 printf '%s' "$base" | sed 's/capability: 1, positions: {i: {position: 2/capability: !!str 1, positions: {i: {position: 2/' >"$tmp/tag.yaml"
 expect 2 "$entente" validate "$tmp/tag.yaml"
