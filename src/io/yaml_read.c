@@ -87,8 +87,8 @@ int en_yaml_open(en_yaml_reader *r, const char *data, size_t size, const char *n
     size_t trap_line, trap_column;
     if (en_ytree_fyaml_trap(data, size, &trap_line, &trap_column)) {
         en_error_add(err, EN_ERROR_INPUT, name, trap_line, trap_column,
-                     "invalid YAML: a tab before a block indicator in a file with an explicit "
-                     "key ('?'): tabs cannot indent YAML block structure (use spaces)");
+                     "invalid YAML: a tab in a file with an explicit key ('?') (the YAML parser "
+                     "cannot recover from tabs in such a file; use spaces)");
         return 0;
     }
     struct fy_diag_cfg dcfg;

@@ -98,12 +98,12 @@ struct fy_event;
 en_ytree *en_ytree_build_events(struct fy_parser *parser, en_ytree_problem *problem,
                                 struct fy_event **current);
 /* Finds text that the libfyaml of Debian 12 (0.7.12) cannot survive: in a file with an explicit
- * key ('?' as the first indicator of a line), a tab before a block indicator ('-', '?' or ':'
- * followed by a blank or the end of a line) makes the parser fail and then corrupt its indent
- * stack, so that destroying the parser crashes. Such text is invalid YAML anyway ("cannot use
- * tab for indentation"); callers refuse it before libfyaml sees it. Returns 1 and the 1-based
- * *line and *column of the tab when found, else 0. Quotes and comments are not told apart (a
- * conservative refusal). Time complexity: O(size). */
+ * key ('?' as the first indicator of a line), a tab used where libfyaml expects indentation
+ * makes the parser fail and then corrupt its indent stack, so that destroying the parser
+ * crashes (found by fuzzing, in several variants). Callers refuse such a file before libfyaml
+ * sees it: any tab in a file with an explicit key. Returns 1 and the 1-based *line and *column
+ * of the first tab when found, else 0. Quotes and comments are not told apart (a conservative
+ * refusal). Time complexity: O(size). */
 int en_ytree_fyaml_trap(const char *text, size_t size, size_t *line, size_t *column);
 /* Parses a whole file (JSON files by their extension) into a tree; NULL on any error. For
  * tests and tools reading reference files. Time complexity: O(file size). */
