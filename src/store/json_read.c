@@ -8,6 +8,7 @@
 
 #include "core/oom.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,7 +187,9 @@ static en_node *read_value(reader *r)
     } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
         char *end;
         double v = strtod(p, &end);
-        if (end != p) {
+        /* A number out of a double's range (1e999) is refused, not read as an infinity: no
+         * JSON text can hold one, so nothing written from it would read back the same. */
+        if (end != p && isfinite(v)) {
             node = en_node_number(v);
             r->p = end;
         }

@@ -108,12 +108,26 @@ static void trees_built_by_hand(void **state)
     en_node_free(one);
 }
 
+/* A number beyond a double's range is no JSON value entente can hold: refused, not infinity. */
+static void out_of_range_numbers_refused(void **state)
+{
+    (void)state;
+    assert_null(en_json_parse("1e999"));
+    assert_null(en_json_parse("{\"a\": [-2e99999]}"));
+    assert_null(en_json_parse("[1110e5555555555555510]"));
+    en_node *tiny = en_json_parse("[1e-999, 1.7976931348623157e308]");
+    assert_non_null(tiny); /* underflow reads as zero; the largest double is fine */
+    assert_int_equal(equal_json("[0, 1.7976931348623157e308]", "[1e-999, 1.7976931348623157e308]"), 1);
+    en_node_free(tiny);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(equal_values),
         cmocka_unit_test(different_values),
         cmocka_unit_test(trees_built_by_hand),
+        cmocka_unit_test(out_of_range_numbers_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
