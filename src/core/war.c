@@ -69,6 +69,7 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_CALIBRATION_A] = {"calibration_a", CAL_A, -BIG, BIG, 0, "logit", "a of the recalibration of P(deal by) (Platt 1999)"},
     [WP_CALIBRATION_B] = {"calibration_b", CAL_B, 0, BIG, 0, "-", "b of the recalibration of P(deal by): below 1 pulls the raw probabilities toward the middle (de-extremizing)"},
     [WP_CALIBRATION_FLOOR] = {"calibration_floor", 0.005, 1e-9, 0.5, 0, "probability", "a raw probability is clamped to [floor, 1 - floor] before its logit (a Monte Carlo share can be 0)"},
+    [WP_MEDIATOR_PRESSURE] = {"mediator_pressure", 0.3, 0, 1, 0, "utility", "while a mediator named in war.mediators mediates (a mediation event), each belligerent's reservation against a bare ceasefire at the line is lowered by this much: the mediator's leverage on a ceasefire (Beardsley 2011; Fortna 2004) (0: off)"},
     [WP_WINDOW_CONDITIONS] = {"window_conditions", 1, 0, 1, 1, "switch", "1: the window's slack is the best over packages that meet the conditions of the actors whose consent it needs (docs/models/war.md, WB-2 (3)); 0: conditions are applied only when a deal is offered"},
 };
 
