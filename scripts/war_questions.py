@@ -89,11 +89,17 @@ def brier(pairs):
     pairs = list(pairs)
     return sum((p - y) ** 2 for p, y in pairs) / len(pairs) if pairs else float("nan")
 
-def fit(rows, floor=FLOOR):
+INTERCEPT = False        # the family chosen by leave-one-war-out Brier on the fifteen wars (docs/models/war.md, (13))
+
+def fit(rows, floor=FLOOR, intercept=None):
     """(a, b) minimising the Brier score of the recalibrated raw p over `rows`: a grid of step
     0.05 on a in [−4, 4], b in [0, 2], then a grid of step 0.001 around its best point (the
     score is smooth; a grid needs no starting point and cannot diverge). Ties: the first in
-    grid order, so the fit is deterministic."""
+    grid order, so the fit is deterministic. With intercept False (the slope-only family,
+    p' = logistic(b logit p), which keeps 0.5 at 0.5 and cannot lift every low p toward a
+    constant) a is held at 0. intercept None: the chosen family, INTERCEPT."""
+    if intercept is None:
+        intercept = INTERCEPT
     xs = [(math.log(min(max(r["p"], floor), 1 - floor) / (1 - min(max(r["p"], floor), 1 - floor))), r["answer"])
           for r in rows]
     def score(a, b):
@@ -103,15 +109,17 @@ def fit(rows, floor=FLOOR):
             p = 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
             s += (p - y) ** 2
         return s
-    best = min((score(a / 20, b / 20), a / 20, b / 20) for a in range(-80, 81) for b in range(0, 41))
+    arange = range(-80, 81) if intercept else range(0, 1)
+    best = min((score(a / 20, b / 20), a / 20, b / 20) for a in arange for b in range(0, 41))
     _, a0, b0 = best
+    irange = range(-50, 51) if intercept else range(0, 1)
     best = min((score(a0 + i / 1000, b0 + j / 1000), round(a0 + i / 1000, 3), round(b0 + j / 1000, 3))
-               for i in range(-50, 51) for j in range(-50, 51) if b0 + j / 1000 >= 0)
+               for i in irange for j in range(-50, 51) if b0 + j / 1000 >= 0)
     return best[1], best[2]
 
-def lowo(rows):
+def lowo(rows, intercept=None):
     """Leave one war out: each war's questions recalibrated with (a, b) fitted on the other
     wars. Returns (held-out predictions in the order of rows, {war: (a, b)})."""
     wars = sorted({r["scenario"] for r in rows})
-    params = {w: fit([r for r in rows if r["scenario"] != w]) for w in wars}
+    params = {w: fit([r for r in rows if r["scenario"] != w], intercept=intercept) for w in wars}
     return [recalibrate(r["p"], *params[r["scenario"]]) for r in rows], params
