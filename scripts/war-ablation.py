@@ -30,11 +30,13 @@ VARIANTS = [
     ("(2) the window prices renewal by the logistic alone (renewal_window 0)", {"renewal_window": 0}, {}),
     ("(12) talks ramp and battles in calendar days at any step (tempo 0)", {"tempo": 0}, {}),
     ("(13) no recalibration (calibration 0)", {"calibration": 0}, {}),
+    ("(14) no mediator pressure toward a bare ceasefire (mediator_pressure 0)", {"mediator_pressure": 0}, {}),
+    ("(1) private information at its first default (private_info 0.1)", {"private_info": 0.1}, {}),
     ("all WB-2 mechanisms off (WB-1)", {"private_info": 0, "talk_ramp_days": 0, "chill": 0, "harden": 0, "aid_foresight": 0, "guarantee_credibility": 0,
                                         "signal_noise": 0, "observe_noise": 0, "renewal_power": 0, "war_value": 0, "renewal_probability": 0,
                                         "ratify_audience": 0, "ceasefire": 0, "victor_signs": 0,
                                         "ceasefire_first": 0, "front_walk": 0, "renewal_window": 0,
-                                        "tempo": 0, "calibration": 0},
+                                        "tempo": 0, "calibration": 0, "mediator_pressure": 0},
      {"ratify": 1, "leverage": 0}),
 ]
 

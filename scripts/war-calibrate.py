@@ -19,9 +19,15 @@ def main():
     if "--runs" in args: runs = args[args.index("--runs") + 1]
     if "--seed" in args: seed = args[args.index("--seed") + 1]
     rows = wq.run_questions(binary, runs, seed, only=set(wq.DEV))
+    ys = [r["answer"] for r in rows]
+    for name, icpt in (("Platt, logistic(a + b logit p)", True), ("slope-only, logistic(b logit p)", False)):
+        fa, fb = wq.fit(rows, intercept=icpt)
+        h, _ = wq.lowo(rows, intercept=icpt)
+        print(f"family {name}: a = {fa:.3f}, b = {fb:.3f}; Brier in-sample "
+              f"{wq.brier(zip([wq.recalibrate(r['p'], fa, fb) for r in rows], ys)):.3f}, held-out (LOWO) {wq.brier(zip(h, ys)):.3f}")
+    print(f"chosen family (war_questions.INTERCEPT = {wq.INTERCEPT}):")
     a, b = wq.fit(rows)
     held, params = wq.lowo(rows)
-    ys = [r["answer"] for r in rows]
     print(f"fitted on {len(rows)} questions of {len({r['scenario'] for r in rows})} development wars "
           f"(runs {runs}, seed {seed}, floor {wq.FLOOR}): calibration_a = {a:.3f}, calibration_b = {b:.3f}")
     print("leave-one-war-out folds (war left out: a, b):")

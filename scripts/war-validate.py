@@ -8,10 +8,11 @@ base rate (a constant hazard with the Correlates of War median duration of inter
 1/5, ceasefire 1/3, agreement 1/6). Prints a markdown table (docs/validation.md, "War layer").
 
 Two groups, scored apart:
-  - DEV: the eight wars the mechanisms and the calibration were developed on
+  - DEV: the fifteen wars the mechanisms and the calibration are developed on
     (war_questions.DEV). Scored raw, recalibrated held-out (leave one war out: each war's
-    questions recalibrated with (a, b) fitted on the other seven) and recalibrated with the
-    binary's defaults (in-sample: those were fitted on all eight).
+    questions recalibrated with the family's parameters fitted on the other fourteen) and
+    recalibrated with the binary's defaults (in-sample: those were fitted on all fifteen);
+    also apart for the first eight development wars and the seven first scored blind.
   - blind: every other scenario of questions.csv, coded after the freeze. Scored raw and
     recalibrated with the binary's defaults (fitted on DEV only); the script also refits on DEV
     and says whether that fit matches the defaults (it must, for the blind score to be blind).
@@ -53,6 +54,12 @@ def main():
               f"(in-sample) {score(dev, 'p_cal'):.3f}, 0.5 everywhere {score(dev, lambda r: 0.5):.3f}, "
               f"base rate {score(dev, 'base'):.3f}")
         print(f"DEV fit of this run: calibration_a {a:.3f}, calibration_b {b:.3f}")
+        for name, group in (("the first eight development wars", wq.OLD8), ("the seven wars first scored blind", wq.OLD7)):
+            sub = [r for r in dev if r["scenario"] in group]
+            if sub:
+                print(f"  of which {name}, {len(sub)} questions: entente raw {score(sub, 'p'):.3f}, calibrated held-out "
+                      f"(LOWO over all DEV) {score(sub, 'lowo'):.3f}, calibrated with the defaults {score(sub, 'p_cal'):.3f}, "
+                      f"0.5 everywhere {score(sub, lambda r: 0.5):.3f}, base rate {score(sub, 'base'):.3f}")
     if blind:
         print(f"blind (coded after the freeze), {len(blind)} questions ({nwars(blind)} wars): entente raw "
               f"{score(blind, 'p'):.3f}, calibrated (the defaults, fitted on DEV) {score(blind, 'p_cal'):.3f}, "

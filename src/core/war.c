@@ -16,8 +16,8 @@
 
 /* (13) Recalibration of P(deal by), fitted on the eight development wars by
  * scripts/war-calibrate.py (docs/validation.md, "War layer: calibration"). */
-#define CAL_A 0.590
-#define CAL_B 0.350
+#define CAL_A 0.0
+#define CAL_B 0.197
 
 const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_DELTA] = {"delta", 0.995, 0, 1, 0, "per step", "discount factor per step"},
@@ -44,7 +44,7 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_DECISIVE_WEIGHT] = {"decisive_weight", 0, 0, 1, 0, "-", "weight of the fought-to-a-decision branch in the value of fighting on"},
     [WP_FORTS] = {"forts", 10, 1, 1000, 0, "forts", "N of the gambler's-ruin front (Smith-Stam forts) for the decisive branch"},
     [WP_TOLERANCE] = {"tolerance", 10, 0, BIG, 0, "issue points", "default latitude around a stated position before audience costs bite"},
-    [WP_PRIVATE_INFO] = {"private_info", 0.1, 0, 1, 0, "utility", "half-width of each belligerent's private resolve type; offers screen against it (0: complete information)"},
+    [WP_PRIVATE_INFO] = {"private_info", 0.5, 0, 1, 0, "utility", "half-width of each belligerent's private resolve type; offers screen against it (0: complete information)"},
     [WP_TALK_RAMP_DAYS] = {"talk_ramp_days", 60, 0, 100000, 0, "days", "time constant of the talks hazard's rise after the fighting began (0: no ramp)"},
     [WP_CHILL] = {"chill", 0.5, 0, 1, 0, "-", "chill of the channel after a rejected offer or failed ratification (talks hazard x (1 - chill))"},
     [WP_CHILL_DECAY] = {"chill_decay", 0.9, 0, 1, 0, "per step", "share of the channel chill kept per step"},
@@ -69,6 +69,7 @@ const en_war_param_def en_war_global_params[WP_COUNT] = {
     [WP_CALIBRATION_A] = {"calibration_a", CAL_A, -BIG, BIG, 0, "logit", "a of the recalibration of P(deal by) (Platt 1999)"},
     [WP_CALIBRATION_B] = {"calibration_b", CAL_B, 0, BIG, 0, "-", "b of the recalibration of P(deal by): below 1 pulls the raw probabilities toward the middle (de-extremizing)"},
     [WP_CALIBRATION_FLOOR] = {"calibration_floor", 0.005, 1e-9, 0.5, 0, "probability", "a raw probability is clamped to [floor, 1 - floor] before its logit (a Monte Carlo share can be 0)"},
+    [WP_MEDIATOR_PRESSURE] = {"mediator_pressure", 0.6, 0, 1, 0, "utility", "while a mediator named in war.mediators mediates (a mediation event), each belligerent's reservation against a bare ceasefire at the line is lowered by this much: the mediator's leverage on a ceasefire (Beardsley 2011; Fortna 2004) (0: off)"},
     [WP_WINDOW_CONDITIONS] = {"window_conditions", 1, 0, 1, 1, "switch", "1: the window's slack is the best over packages that meet the conditions of the actors whose consent it needs (docs/models/war.md, WB-2 (3)); 0: conditions are applied only when a deal is offered"},
 };
 

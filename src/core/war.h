@@ -66,6 +66,7 @@ enum {
     WP_CALIBRATION_B,  /* (13) b of the recalibration */
     WP_CALIBRATION_FLOOR, /* (13) raw probabilities are clamped to [floor, 1 - floor] before the logit */
     WP_WINDOW_CONDITIONS, /* (3) 1: the window's slack counts only packages that meet the consenting actors' conditions; 0: the offer step alone applies them */
+    WP_MEDIATOR_PRESSURE, /* (14) utility a mediator's pressure takes off each belligerent's reservation against a bare ceasefire while it mediates; 0: off */
     WP_COUNT
 };
 /* Per-actor parameters (war.actors.ID). Belligerent-only and patron-only entries are ignored

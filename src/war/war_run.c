@@ -1021,7 +1021,7 @@ static void observe(war_run *r, double share, long contests, double mean, double
  * patron without whose pressure a belligerent would have refused it (-1 none). `fb`'s players
  * are changed accordingly, so the talks that follow value the ceasefire the same way.
  * O(players × issues + patrons × V^cont). */
-static int ceasefire_offer(war_run *r, const war_setup *su, const en_war_frame *fb, double z, long *opener)
+static int ceasefire_offer(war_run *r, const war_setup *su, const en_war_frame *fb, double z, long *opener, int mediated)
 {
     const en_war *w = su->w;
     size_t ni = su->ni;
@@ -1046,6 +1046,14 @@ static int ceasefire_offer(war_run *r, const war_setup *su, const en_war_frame *
             if (!isfinite(gain)) gain = 0;
             pl[cp].reservation += -lev * gain - r->patron_push[b];
         }
+    }
+    /* (14) a mediator that is mediating presses both belligerents toward the bare ceasefire
+     * (Beardsley 2011's leverage; Fortna 2004): their reservations against it fall by μ */
+    double mu = r->global[WP_MEDIATOR_PRESSURE];
+    if (mediated && mu > 0) {
+        en_war_player *pl = r->players;
+        if (su->a_player < fb->player_count) pl[su->a_player].reservation -= mu;
+        if (su->b_player < fb->player_count) pl[su->b_player].reservation -= mu;
     }
     for (size_t p = 0; p < fb->player_count; p++)
         if (!(en_war_surplus(fb, p, r->ceasefire) >= 0)) return 0;
@@ -1352,7 +1360,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
              * the belligerents' consent is needed */
             if (r->global[WP_CEASEFIRE] > 0) {
                 long opener;
-                if (ceasefire_offer(r, su, &fb, z, &opener)) {
+                if (ceasefire_offer(r, su, &fb, z, &opener, t < r->mediator_until)) {
                     kind = EN_WAR_KIND_CEASEFIRE;
                     offer = r->ceasefire;
                     if (opener >= 0 && sum->pressure[at] == 0) {
@@ -1376,7 +1384,7 @@ void war_run_one(war_run *r, const war_setup *su, long run)
             size_t nbel = build_players(r, su, z, t, 1);
             fb = frame_of(r, su, nbel);
             long opener;
-            if (ceasefire_offer(r, su, &fb, z, &opener) && gsl_rng_uniform(r->rng) < cf_first) {
+            if (ceasefire_offer(r, su, &fb, z, &opener, mediated) && gsl_rng_uniform(r->rng) < cf_first) {
                 kind = EN_WAR_KIND_CEASEFIRE;
                 offer = r->ceasefire;
                 if (opener >= 0 && sum->pressure[at] == 0) {

@@ -66,10 +66,12 @@ static void test_switch_and_keys(void **state)
     (void)state;
     en_error err = EN_ERROR_INIT;
     en_status st;
-    /* the documented defaults */
+    /* the documented defaults (slope-only, a = 0, b = 0.197): logistic(0.197 ln(0.2/0.8)) =
+     * logistic(−0.273100) = 0.432146; 0.5 stays 0.5 */
     en_scenario *s = load("", &err, &st);
     assert_int_equal(st, EN_OK);
-    assert_true(fabs(en_war_calibrated(s->war, 0.2) - 0.5261753) < 1e-6);
+    assert_true(fabs(en_war_calibrated(s->war, 0.2) - 0.4321462) < 1e-6);
+    assert_true(fabs(en_war_calibrated(s->war, 0.5) - 0.5) < 1e-12);
     en_scenario_free(s);
     /* switched off: the raw probability */
     s = load("calibration: 0", &err, &st);

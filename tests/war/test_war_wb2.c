@@ -82,7 +82,8 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
                                            "chill: 0", "harden: 0", "ratify_audience: 0", "ceasefire: 0",
                                            "victor_signs: 0", "signal_noise: 0", "observe_noise: 0",
                                            "renewal_power: 0", "war_value: 0",
-                                           "renewal_probability: 0", "ceasefire_first: 0"};
+                                           "renewal_probability: 0", "ceasefire_first: 0",
+                                           "mediator_pressure: 0"};
     char globals[1024] = "";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
         char key[64];
@@ -1113,6 +1114,55 @@ static void test_ceasefire_patron(void **state)
     }
 }
 
+static void test_ceasefire_mediator(void **state)
+{
+    (void)state;
+    /* (14) the setting of test_ceasefire_patron with P's leverage 0: A's surplus at the ceasefire
+     * (land 50, bloc 20) is own = (1 − δ^H) u + κ·annuity − h by hand. A mediator M that mediates
+     * at step 0 lowers both belligerents' reservations against the ceasefire by μ, so it is
+     * signed at step 0 iff h < own + μ; with no mediation under way, or μ = 0, it never is
+     * (h > own) */
+    static const char actors[] =
+        "  - {id: P, role: patron, patron_of: A, capability: 30, positions: {land: {position: 50, salience: 1}}}\n"
+        "  - {id: Q, role: patron, patron_of: A, capability: 30, veto: [bloc], positions: {bloc: {position: 0, salience: 1}}}\n"
+        "  - {id: M, role: mediator, capability: 10, positions: {land: {position: 50, salience: 1}}}\n";
+    double dh = pow(0.995, 26), annuity = (1 - dh) / (1 - 0.995);
+    double wb = 0.0001 / 1.0001, u = 0.5 * (1 - wb) + 0.8 * wb;
+    double own = (1 - dh) * u + 0.003 * annuity;
+    static const double mus[] = {0.3, 0.1};
+    static const double offsets[] = {-0.01, 0.01};
+    for (size_t j = 0; j < 2; j++)
+        for (size_t i = 0; i < 2; i++)
+            for (int mediating = 0; mediating < 2; mediating++) {
+                char params[200], actor_params[200];
+                snprintf(params, sizeof params,
+                         ", p_talk_open: 1, p_talk_mediated: 1, private_info: 0, ceasefire: 1, "
+                         "ceasefire_first: 0.6666666666666666, mediator_pressure: %.17g", mus[j]);
+                snprintf(actor_params, sizeof actor_params,
+                         ", A: {holdout: %.17g}, P: {leverage: 0}, Q: {leverage: 0, war_benefit: 0.05}",
+                         own + mus[j] + offsets[i]);
+                en_scenario *s = scenario(params, actor_params, actors, "  mediators: [M]\n",
+                                          mediating ? "  timeline:\n    - {date: 2022-01-01, type: mediation, actor: M, steps: 1}\n" : NULL);
+                en_war_summary *m = simulate(s, 100, 0, 0);
+                double expected = mediating && offsets[i] < 0 ? 1.0 : 0.0;
+                assert_true(share_deal_at(m, 0) == expected);
+                if (expected > 0) assert_true(share_kind(m, EN_WAR_KIND_CEASEFIRE) == 1.0);
+                en_war_summary_free(m);
+                en_scenario_free(s);
+            }
+    /* switched off: the same mediation and a hold-out just below own + 0.3 signs nothing */
+    char actor_params[200];
+    snprintf(actor_params, sizeof actor_params, ", A: {holdout: %.17g}, P: {leverage: 0}, Q: {leverage: 0, war_benefit: 0.05}",
+             own + 0.29);
+    en_scenario *s = scenario(", p_talk_open: 1, p_talk_mediated: 1, private_info: 0, ceasefire: 1, ceasefire_first: 0.6666666666666666",
+                              actor_params, actors, "  mediators: [M]\n",
+                              "  timeline:\n    - {date: 2022-01-01, type: mediation, actor: M, steps: 1}\n");
+    en_war_summary *m = simulate(s, 100, 0, 0);
+    assert_true(share_deal_at(m, 0) == 0.0);
+    en_war_summary_free(m);
+    en_scenario_free(s);
+}
+
 /* ---- (11) a front that can decide the war ---- */
 
 static void test_front_walk(void **state)
@@ -1245,7 +1295,7 @@ int main(void)
         cmocka_unit_test(test_noisy_learning),     cmocka_unit_test(test_renewal_power),
         cmocka_unit_test(test_monotone),          cmocka_unit_test(test_war_value),
         cmocka_unit_test(test_renewal_probability), cmocka_unit_test(test_conditions),
-        cmocka_unit_test(test_ceasefire_first),   cmocka_unit_test(test_ceasefire_patron),
+        cmocka_unit_test(test_ceasefire_first),   cmocka_unit_test(test_ceasefire_patron), cmocka_unit_test(test_ceasefire_mediator),
         cmocka_unit_test(test_front_walk),        cmocka_unit_test(test_renewal_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
