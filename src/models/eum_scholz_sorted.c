@@ -387,6 +387,125 @@ SORTED_BODY void receiver_rows(const sorted_round *sr, size_t a, const double *u
     }
 }
 
+/* The risk phase (every r = 1, so δ_k(y) = |x_k − y|/D) without the table of votes. For a pair
+ * of positions lo < hi with cut c (the voters of rank < c are nearer to lo), every vote is
+ * linear in the voter's position: a voter at or left of lo gives lo's side hi − lo, one
+ * between lo and the midpoint lo + hi − 2x; a voter at or right of hi gives hi's side hi − lo,
+ * one between the midpoint and hi 2x − lo − hi. With W(t) and X(t) the prefix sums of the
+ * weights and of the weights times the positions (by rank) both votes are O(1):
+ *     N(lo,hi)·D = (hi − lo)·W(e) + (lo + hi)·(W(c) − W(e)) − 2·(X(c) − X(e)),  e = start[lo + 1]
+ *     N(hi,lo)·D = (hi − lo)·(W(n) − W(f)) + 2·(X(f) − X(c)) − (lo + hi)·(W(f) − W(c)),  f = start[hi]
+ * (the factor D cancels in P = N/Z; positions are taken from the middle of the range so that
+ * the products cancel less). Receiver i at position a sums E^i(j→i) = U_s + s_i(P(x_j, a) − 1)
+ * (U_s − U_f) over j, and with r = 1 the utilities depend on the pair of positions only, so
+ *     danger_i = B_a + s_i·(A_a / Z − G_a),  A_a = Σ_j N(x_j, a)(U_s − U_f),  G_a = Σ_j (U_s − U_f),
+ * B_a = Σ_j U_s: three sums per position, formed pair by pair (each unordered pair once, both
+ * receivers' shares), with Z in the same pass. The pairs go by tiles of TILE rows lo against
+ * every later hi, as the table's first pass, so that each pair's cut (found by the forward
+ * sweep) is stored where the offer phase reads it. The sums are not in the straight path's
+ * order (actor after actor): the rounding differs, within the table of paths' tolerance (the
+ * docs, "The sorted path"). Returns 0 if Z is zero or not finite. O(m² + m·n). */
+SORTED_BODY int risk_phase(sorted_round *sr, const double *s, double *danger)
+{
+    const size_t n = sr->n, m = sr->m;
+    const double *xs = sr->xs, *u = sr->u, *count = sr->count, D = sr->D;
+    const size_t *start = sr->start;
+    uint32_t *cuts = sr->cuts;
+    size_t *cut = sr->cut;
+    double *W = sr->S, *X = W + (n + 1); /* S holds TILE·(n + 1) doubles, unused until later */
+    double *A = sr->scratch, *G = A + m, *B = G + m, *uc = B + m;
+    const double center = 0.5 * (u[0] + u[m - 1]);
+    W[0] = X[0] = 0.0;
+    for (size_t t = 0; t < n; t++) {
+        W[t + 1] = W[t] + sr->ws[t];
+        X[t + 1] = X[t] + sr->ws[t] * (xs[t] - center);
+    }
+    for (size_t q = 0; q < m; q++) {
+        uc[q] = u[q] - center;
+        A[q] = G[q] = B[q] = 0.0;
+    }
+    const double Wn = W[n];
+    double zpart[TILE] = {0};
+    for (size_t y0 = 0; y0 < m; y0 += TILE) {
+        const size_t tile = m - y0 < TILE ? m - y0 : TILE, y1 = y0 + tile;
+        double ulo[TILE], uclo[TILE], clo[TILE], We[TILE], Xe[TILE];
+        double sa[TILE] = {0}, sg[TILE] = {0}, sb[TILE] = {0};
+        for (size_t k = 0; k < tile; k++) {
+            const size_t e = start[y0 + k + 1];
+            cut[k] = e; /* the voters at lo are nearer to it than to any hi > lo */
+            ulo[k] = u[y0 + k];
+            uclo[k] = uc[y0 + k];
+            clo[k] = count[y0 + k];
+            We[k] = W[e];
+            Xe[k] = X[e];
+        }
+        for (size_t z = y0 + 1; z < m; z++) {
+            const size_t kmax = z < y1 ? z - y0 : tile;
+            const size_t where = at(y0, z);
+            if (z % TILE == 0 && z + TILE < m && m >= PREFETCH_MIN_M)
+                for (size_t l = 0; l < TILE * TILE; l += 16)
+                    __builtin_prefetch(cuts + at(y0, z + TILE) + l, 1, 3);
+            uint32_t *cz_cut = cuts + where;
+            const double uz = u[z], ucz = uc[z], cz = count[z];
+            const size_t f = start[z];
+            const double Wf = W[f], Xf = X[f], Wright = Wn - Wf;
+            double wc[TILE], xc[TILE];
+            for (size_t k = 0; k < kmax; k++) {
+                const size_t c = cut[k] = cut_next(xs, cut[k], ulo[k], uz);
+                cz_cut[k * TILE] = (uint32_t)c;
+                wc[k] = W[c];
+                xc[k] = X[c];
+            }
+            double ta[TILE], tg[TILE], tb[TILE];
+            for (size_t k = 0; k < kmax; k++) {
+                const double span = uz - ulo[k], mid = uclo[k] + ucz;
+                double nlo = span * We[k] + mid * (wc[k] - We[k]) - 2 * (xc[k] - Xe[k]);
+                double nhi = span * Wright + 2 * (Xf - xc[k]) - mid * (Wf - wc[k]);
+                nlo = nlo > 0 ? nlo : 0.0; /* votes are ≥ 0; the rounding may not be */
+                nhi = nhi > 0 ? nhi : 0.0;
+                const double d = fabs(uz - ulo[k]) / D;
+                const double Us = eum_utility(0.5 - 0.5 * d), Uf = eum_utility(0.5 + 0.5 * d);
+                const double g = Us - Uf;
+                /* receiver at lo, challenger at z; receiver at z, challenger at lo */
+                sa[k] += cz * (nhi * g);
+                sg[k] += cz * g;
+                sb[k] += cz * Us;
+                ta[k] = clo[k] * (nlo * g);
+                tg[k] = clo[k] * g;
+                tb[k] = clo[k] * Us;
+                zpart[k] += clo[k] * cz * (nlo + nhi);
+            }
+            double a_z = 0, g_z = 0, b_z = 0;
+            for (size_t k = 0; k < kmax; k++) {
+                a_z += ta[k];
+                g_z += tg[k];
+                b_z += tb[k];
+            }
+            A[z] += a_z;
+            G[z] += g_z;
+            B[z] += b_z;
+        }
+        for (size_t k = 0; k < tile; k++) {
+            A[y0 + k] += sa[k];
+            G[y0 + k] += sg[k];
+            B[y0 + k] += sb[k];
+        }
+    }
+    double Zhalf = 0;
+    for (size_t k = 0; k < TILE; k++) Zhalf += zpart[k];
+    const double Z = 2 * Zhalf;
+    if (!(Z != 0) || !isfinite(Z)) return 0;
+    const double invZ = 1 / Z;
+    for (size_t q = 0; q < m; q++) {
+        const double excess = A[q] * invZ - G[q];
+        for (size_t t = start[q]; t < start[q + 1]; t++) {
+            const size_t i = sr->rank_actor[t];
+            danger[i] = B[q] + s[i] * excess;
+        }
+    }
+    return 1;
+}
+
 /* Memory of at least `bytes` in *slot (of *size bytes), grown when too small: the contents
  * are not kept. Large tables are asked for in transparent huge pages: the passes over the
  * table cross a page every few steps, which on 4 KiB pages is a TLB miss each. */
@@ -786,9 +905,8 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     double *prow = dd + m, *pcol = prow + m, *logs = pcol + m; /* logs: [2m] */
     eum_status status = EUM_ROUND_OK;
 
-    /* Risk phase, every r = 1: δ is the distance itself (pow(d, 1) = d), and the votes come
-     * from the same table as the offer phase's. danger_i = Σ_{j≠i} E^i(j→i), j in actor order
-     * as in the straight path (the spread of the dangers amplifies their rounding). */
+    /* Risk phase, every r = 1 (risk_phase): no table, the votes from the prefix sums of the
+     * weights and weighted positions; it finds the cuts the offer phase reads. */
     const size_t tiles = (m + TILE - 1) / TILE;
     sr.P = grow(&scratch->table, &scratch->table_bytes, block_at(tiles) * sizeof *sr.P);
     sr.cuts = grow(&scratch->cuts, &scratch->cuts_bytes, block_at(tiles) * sizeof *sr.cuts);
@@ -797,41 +915,9 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.dlogs = cfg->array_powers && m <= DLOGS_MAX_M
                    ? grow(&scratch->logs, &scratch->logs_bytes, block_at(tiles) * sizeof *sr.dlogs)
                    : NULL;
-    const double Z1 = phase_votes(&sr, 2);
-    if (!(Z1 != 0) || !isfinite(Z1)) {
+    if (!risk_phase(&sr, s, danger)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
-    }
-    const double invZ1 = 1 / Z1;
-    /* Receiver i's term E^i(j→i) depends on j only through j's position: term[q], with −0.0
-     * at i's own position (adding −0.0 leaves any sum unchanged, as skipping j did). The sums
-     * over j stay in actor order; RISK_BATCH receivers are summed side by side so that their
-     * chains of additions overlap. */
-    size_t batch_actor[RISK_BATCH], batched = 0;
-    double *term = sr.terms;
-    for (size_t a0 = 0; a0 < m; a0 += TILE) {
-        const size_t tile = m - a0 < TILE ? m - a0 : TILE;
-        gather_tile(&sr, a0, tile);
-        for (size_t k = 0; k < tile; k++) {
-            const size_t qi = a0 + k;
-            receiver_rows(&sr, qi, sr.col + k * m, sr.row + k * m, invZ1, NULL, pcol); /* pcol: P(u_q, u_qi) */
-            for (size_t q = 0; q < m; q++) {
-                const double d = fabs(sr.u[qi] - sr.u[q]) / D;
-                bs[q] = eum_utility(0.5 - 0.5 * d); /* Us, Uf with r = 1 */
-                bf[q] = eum_utility(0.5 + 0.5 * d);
-            }
-            for (size_t t = sr.start[qi]; t < sr.start[qi + 1]; t++) {
-                const size_t i = sr.rank_actor[t];
-                double *ti = term + batched * m;
-                for (size_t q = 0; q < m; q++) ti[q] = scholz_eu_u(pcol[q], bs[q], bf[q], 0.0, s[i], Q);
-                ti[qi] = -0.0;
-                batch_actor[batched++] = i;
-                if (batched == RISK_BATCH || (k + 1 == tile && a0 + tile == m && t + 1 == sr.start[qi + 1])) {
-                    risk_sums(&sr, term, batched, batch_actor, danger);
-                    batched = 0;
-                }
-            }
-        }
     }
     if (!eum_risk_exponents(n, danger, NULL, r)) {
         status = EUM_ROUND_EQUAL_DANGER;
