@@ -259,15 +259,26 @@ SORTED_BODY void tile_prefix(const sorted_round *sr, size_t y0, size_t tile, int
 
 /* The number of voters (by rank) nearer to u_lo than to u_hi (lo < hi): those before the
  * first rank t with x_t − u_lo ≥ u_hi − x_t. The rounded test is monotone in t (x_t grows) and
- * in either position, so a sweep only moves the cut forward from the previous pair's; xs[n] =
- * +∞ stops it at n. */
+ * in either position, so a sweep only moves the cut forward from the previous pair's, and the
+ * +∞ past the last voter (xs[n..n+3]) stops it at n. Four voters are tested at once: by the
+ * monotony the failed tests are the leading ones, so their count is the step (the same cut as
+ * one voter at a time). Most steps move the cut by zero or one voter, so the loop almost never
+ * repeats, and the chain from one pair's cut to the next has no branch in it (a step at a time
+ * had a dependent load and a branch per voter: half of the risk phase). */
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+
 SORTED_BODY size_t cut_next(const double *xs, size_t t, double lo, double hi)
 {
-    /* most steps move the cut by zero or one voter: that step without a branch (the branch
-     * would be mispredicted about half of the time), the loop for the rest */
-    t += !(xs[t] - lo >= hi - xs[t]);
-    while (!(xs[t] - lo >= hi - xs[t])) t++;
-    return t;
+    const v4d los = {lo, lo, lo, lo}, his = {hi, hi, hi, hi};
+    for (;;) {
+        v4d v;
+        memcpy(&v, xs + t, sizeof v);
+        const v4l stop = (v - los) >= (his - v); /* −1 where the test holds */
+        const long long steps = 4 + (stop[0] + stop[1] + stop[2] + stop[3]);
+        t += (size_t)steps;
+        if (steps < 4) return t;
+    }
 }
 
 /* ---- the m×m table of votes -------------------------------------------------------------- */
@@ -601,10 +612,8 @@ SORTED_BODY void risk_sums(const sorted_round *sr, const double *term, size_t co
 
 /* ---- the offer phase by pairs of tiles (powers over arrays) ------------------------------------ */
 
-/* Four lanes of doubles and their comparison masks (GCC vector extensions: two SSE2 operations
- * each in the baseline build, one AVX2 operation in the AVX2 build). */
-typedef double v4d __attribute__((vector_size(32)));
-typedef long long v4l __attribute__((vector_size(32)));
+/* Four lanes of doubles and their comparison masks (v4d, v4l above; GCC vector extensions: two
+ * SSE2 operations each in the baseline build, one AVX2 operation in the AVX2 build). */
 #if defined(__clang__)
 #define SHUFFLE4(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
 #else
@@ -836,7 +845,7 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
      * doubles; every part is a multiple of 8 bytes */
     const size_t n1 = n + 1;
     const size_t index_count = n + n + (n + 1) + TILE + n + n + 2 * n;
-    const size_t double_count = n + n1 + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
+    const size_t double_count = n + (n1 + 3) + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
                                 7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n +
                                 /* offer_blocks: Usq, EA, EB, blk, side, conf_o, comp_o */
                                 n + 4 * TILE * n + 8 * TILE * TILE + 5 * TILE + 2 * n + n;
@@ -852,8 +861,8 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.start = sr.index + n;
     double *block = (double *)(void *)(sr.rank_actor + index_count);
     sr.u = block;
-    sr.xs = block + n; /* n + 1: xs[n] = +∞ ends every cut sweep */
-    sr.ws = sr.xs + n + 1;
+    sr.xs = block + n; /* n + 4: xs[n..n+3] = +∞ end every cut sweep (cut_next) */
+    sr.ws = sr.xs + n + 4;
     sr.rs = sr.ws + n;
     double *r = sr.rs + n, *danger = r + n;
     size_t m = 0;
@@ -874,7 +883,7 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     for (size_t t = 0; t < n; t++) sr.position[t] = sr.index[sr.rank_actor[t]];
     sr.m = m;
     /* the table only for the offer phase; the rest is O(n + m) */
-    sr.xs[n] = INFINITY;
+    for (size_t t = n; t < n + 4; t++) sr.xs[t] = INFINITY;
     sr.S = danger + n;
     sr.L = sr.S + TILE * (n + 1);
     sr.col = sr.L + TILE * m;
