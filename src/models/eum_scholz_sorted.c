@@ -23,6 +23,12 @@
  * arrays (core/vmath.h) as on the vector path. test_eum_fast holds the path to the straight
  * path's positions within 1e-9 and the same move types, round by round.
  *
+ * The risk phase (every r = 1) has no table: with δ the distance itself each vote of a pair is
+ * O(1) from the prefix sums of the weights and of the weighted positions, and the dangers are
+ * three sums per position (risk_phase). Those sums are not in the straight path's order (actor
+ * after actor), so the exponents r differ from the straight path's in the last bits (within
+ * 5e-15 in test_eum_fast); the table of paths' tolerance (1e-9 on positions) covers it.
+ *
  * Memory: the upper triangle of the m×m table of votes (m distinct positions), stored a tile
  * of columns after another so that every pass over it is sequential, and O(n + m) more; no
  * n×m table. With a scratch (eum_config.scratch) a run allocates it once, not every round.
@@ -66,8 +72,6 @@
 /* Columns handled together: the writes of a tile to a row of the table are one cache line,
  * and a tile's prefix sums (TILE·(n+1) doubles) stay in cache. */
 #define TILE 16
-/* Receivers whose danger sums run side by side (risk_sums). */
-#define RISK_BATCH 4
 /* Voters whose δ a tile's prefix sums form at a time (tile_prefix): PREFIX_CHUNK·TILE doubles,
  * 32 KiB. */
 #define PREFIX_CHUNK 256
@@ -138,7 +142,7 @@ typedef struct sorted_round {
     double *count;      /* [m] actors at each position */
     double *part;       /* [TILE] a tile's columns' shares of Z */
     double *below;      /* [TILE] */
-    double *terms;      /* [RISK_BATCH][m] receivers' danger terms by position */
+    double *terms;      /* [m] a receiver's E^i(j→i) by position (the receiver loop) */
     double *S;          /* [n + 1][TILE] prefix sums of a tile of columns, voter after voter */
     double *L;          /* [m][TILE] a chunk's bases and logs (array powers) */
     double *col;        /* [TILE][m] a tile of columns of the table */
@@ -203,10 +207,7 @@ SORTED_BODY void tile_prefix(const sorted_round *sr, size_t y0, size_t tile, int
     for (size_t c0 = 0; c0 < n; c0 += PREFIX_CHUNK) {
         const size_t c1 = n - c0 < PREFIX_CHUNK ? n : c0 + PREFIX_CHUNK, len = c1 - c0;
         double *d = sr->S + TILE * (c0 + 1); /* δ of the chunk's voters */
-        if (mode == 2) {
-            for (size_t t = 0; t < len; t++)
-                for (size_t k = 0; k < TILE; k++) d[t * TILE + k] = fabs(sr->xs[c0 + t] - uy[k]) / D;
-        } else if (mode == 0) {
+        if (mode == 0) {
             for (size_t t = 0; t < len; t++)
                 for (size_t k = 0; k < TILE; k++)
                     d[t * TILE + k] = eum_pow_r(fabs(sr->xs[c0 + t] - uy[k]) / D, sr->rs[c0 + t]);
@@ -288,18 +289,16 @@ SORTED_BODY size_t cut_next(const double *xs, size_t t, double lo, double hi)
  * U[a][b] − (C_b − C_a)). Column y gives U[y][b] (b > y) its share −S_y(c), stored as the
  * row is swept (the first share: columns go in ascending order), and U[a][y] (a < y) its share
  * +S_y(c), added a tile of columns at a time (one cache line of row a per tile).
- * `mode`: 0 glibc pow, 1 powers over arrays, 2 the risk phase (every r = 1: δ = d).
+ * The offer phase only (the risk phase has no table: risk_phase). `mode`: 0 glibc pow, 1 powers
+ * over arrays.
  * Returns Z = Σ over ordered actor pairs of N(a,b) + N(b,a). */
 SORTED_BODY double phase_votes(sorted_round *sr, int mode)
 {
     const size_t n = sr->n, m = sr->m;
-    const double *xs = sr->xs, *u = sr->u, *count = sr->count;
+    const double *count = sr->count;
     double *U = sr->P, *C = sr->C, *part = sr->part, *below = sr->below, *S = sr->S;
-    uint32_t *cuts = sr->cuts;
-    size_t *cut = sr->cut;
-    /* The cuts depend on the positions only, the same in both phases: the first phase's row
-     * sweeps find them (each pair (y, z) once, at column y), everything else reads them. */
-    const int find = mode == 2;
+    const uint32_t *cuts = sr->cuts;
+    /* The cuts depend on the positions only: the risk phase found them (risk_phase). */
     double Z = 0;
     for (size_t y0 = 0; y0 < m; y0 += TILE) {
         const size_t tile = m - y0 < TILE ? m - y0 : TILE, y1 = y0 + tile;
@@ -310,7 +309,6 @@ SORTED_BODY double phase_votes(sorted_round *sr, int mode)
         for (size_t k = 0; k < tile; k++) {
             C[y0 + k] = S[n * TILE + k];
             below[k] = 0;
-            cut[k] = sr->start[y0 + k + 1];
         }
         for (size_t z = y0 + 1; z < m; z++) {
             const size_t kmax = z < y1 ? z - y0 : tile; /* the columns y0 + k < z */
@@ -318,19 +316,13 @@ SORTED_BODY double phase_votes(sorted_round *sr, int mode)
             if (z % TILE == 0 && z + TILE < m && m >= PREFETCH_MIN_M) {
                 prefetch_piece(U + at(y0, z + TILE), 1);
                 for (size_t l = 0; l < TILE * TILE; l += 16)
-                    __builtin_prefetch(cuts + at(y0, z + TILE) + l, 1, 3);
+                    __builtin_prefetch(cuts + at(y0, z + TILE) + l, 0, 3);
             }
             double *dst = U + where;
-            uint32_t *cz_cut = cuts + where;
-            const double cz = count[z], uz = u[z];
+            const uint32_t *cz_cut = cuts + where;
+            const double cz = count[z];
             for (size_t k = 0; k < kmax; k++) {
-                size_t c;
-                if (find) {
-                    c = cut[k] = cut_next(xs, cut[k], u[y0 + k], uz);
-                    cz_cut[k * TILE] = (uint32_t)c;
-                } else {
-                    c = cz_cut[k * TILE];
-                }
+                const size_t c = cz_cut[k * TILE];
                 const double v = S[c * TILE + k];
                 dst[k * TILE] = -v;
                 below[k] += cz * v;
@@ -365,26 +357,13 @@ SORTED_BODY double phase_votes(sorted_round *sr, int mode)
     return 4 * Z - 2 * correction;
 }
 
-/* The rows of receiver position a: P(u_a, u_q) into prow (unless NULL: the risk phase needs
- * only the column) and P(u_q, u_a) into pcol, from the upper triangle (the gathered row a,
+/* The rows of receiver position a: P(u_a, u_q) into prow and P(u_q, u_a) into pcol, from the upper triangle (the gathered row a,
  * urow[q] = U[a][q], for q > a; the gathered column, ucol[q] = U[q][a], for q < a). */
 SORTED_BODY void receiver_rows(const sorted_round *sr, size_t a, const double *ucol,
                           const double *urow, double invZ, double *prow, double *pcol)
 {
     const size_t m = sr->m;
     const double *U = urow, *C = sr->C;
-    if (!prow) {
-        for (size_t q = 0; q < a; q++) { /* N(q,a) = U[q][a] */
-            const double nqa = ucol[q];
-            pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
-        }
-        pcol[a] = 0.0;
-        for (size_t q = a + 1; q < m; q++) { /* N(q,a) = N(a,q) − (C_q − C_a) */
-            const double nqa = U[q] - (C[q] - C[a]);
-            pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
-        }
-        return;
-    }
     for (size_t q = 0; q < a; q++) { /* pair (q, a): N(q,a) = U[q][a] */
         const double nqa = ucol[q], naq = nqa - (C[a] - C[q]);
         pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
@@ -578,35 +557,6 @@ SORTED_BODY void gather_tile(const sorted_round *sr, size_t a0, size_t tile)
             else
                 for (size_t l = 0; l < width; l++) to[l] = from[l];
         }
-    }
-}
-
-/* danger[i] = Σ_j term_g[index[j]] in actor order, for `count` receivers side by side. */
-SORTED_BODY void risk_sums(const sorted_round *sr, const double *term, size_t count,
-                      const size_t *actor, double *danger)
-{
-    const size_t n = sr->n, m = sr->m, *index = sr->index;
-    if (count == RISK_BATCH) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        const double *t0 = term, *t1 = term + m, *t2 = term + 2 * m, *t3 = term + 3 * m;
-        for (size_t j = 0; j < n; j++) {
-            const size_t q = index[j];
-            s0 += t0[q];
-            s1 += t1[q];
-            s2 += t2[q];
-            s3 += t3[q];
-        }
-        danger[actor[0]] = s0;
-        danger[actor[1]] = s1;
-        danger[actor[2]] = s2;
-        danger[actor[3]] = s3;
-        return;
-    }
-    for (size_t g = 0; g < count; g++) {
-        const double *tg = term + g * m;
-        double sum = 0;
-        for (size_t j = 0; j < n; j++) sum += tg[index[j]];
-        danger[actor[g]] = sum;
     }
 }
 
@@ -846,7 +796,7 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     const size_t n1 = n + 1;
     const size_t index_count = n + n + (n + 1) + TILE + n + n + 2 * n;
     const size_t double_count = n + (n1 + 3) + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
-                                7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n +
+                                7 * n + n + n + TILE + TILE + n + 2 * n +
                                 /* offer_blocks: Usq, EA, EB, blk, side, conf_o, comp_o */
                                 n + 4 * TILE * n + 8 * TILE * TILE + 5 * TILE + 2 * n + n;
     char *mem = grow(&scratch->small, &scratch->small_bytes,
@@ -894,7 +844,7 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.part = sr.count + m;
     sr.below = sr.part + TILE;
     sr.terms = sr.below + TILE;
-    sr.conf_e = sr.terms + RISK_BATCH * m;
+    sr.conf_e = sr.terms + m;
     sr.comp_e = sr.conf_e + n;
     sr.Usq = sr.comp_e + n;
     sr.EA = sr.Usq + n;
