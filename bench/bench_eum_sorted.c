@@ -16,6 +16,10 @@
  *        bench_eum_sorted warm N PATH  one untimed round of PATH at N actors, then one timed
  *                                      (the memory a run keeps already allocated and touched)
  *        bench_eum_sorted floor N      one round of the floor at N actors, nothing else
+ *        bench_eum_sorted digest N PATH ROUNDS
+ *                                      ROUNDS rounds of PATH at N actors, then a digest of the
+ *                                      positions' bits, exponents and move types (FNV-1a), to
+ *                                      check that a change of the path changes no bit
  */
 #include <math.h>
 #include <stdio.h>
@@ -101,8 +105,50 @@ static double time_path(const issue *is, const char *path, int rounds, int warm)
     return per;
 }
 
+/* FNV-1a over the bytes of `bytes`, continuing from `h`. */
+static unsigned long long fnv(unsigned long long h, const void *bytes, size_t count)
+{
+    const unsigned char *b = bytes;
+    for (size_t k = 0; k < count; k++) h = (h ^ b[k]) * 1099511628211ULL;
+    return h;
+}
+
+/* `rounds` rounds of `path` from the issue's positions; prints the digest and the last
+ * round's largest move. */
+static int digest(const issue *is, const char *path, int rounds)
+{
+    const size_t n = is->n;
+    eum_config cfg = {.variant = EUM_SCHOLZ, .Q = 1, .T = 1, .range = is->D,
+                      .path = eum_path_find(EUM_SCHOLZ, path)};
+    double *x = malloc(n * sizeof *x), *next = malloc(n * sizeof *next);
+    eum_move *moves = malloc(n * sizeof *moves);
+    memcpy(x, is->x, n * sizeof *x);
+    unsigned long long h = 1469598103934665603ULL;
+    for (int t = 0; t < rounds; t++) {
+        eum_status st = eum_round(&cfg, n, is->c, is->s, x, next, moves, NULL);
+        h = fnv(h, &st, sizeof st);
+        if (st != EUM_ROUND_OK) break;
+        for (size_t i = 0; i < n; i++) {
+            h = fnv(h, &next[i], sizeof next[i]);
+            h = fnv(h, &moves[i].type, sizeof moves[i].type);
+            h = fnv(h, &moves[i].with, sizeof moves[i].with);
+        }
+        memcpy(x, next, n * sizeof *x);
+    }
+    printf("%s n=%zu rounds=%d: digest %016llx\n", path, n, rounds, h);
+    free(x);
+    free(next);
+    free(moves);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && strcmp(argv[1], "digest") == 0) {
+        issue is = random_issue((size_t)atol(argv[2]), 42);
+        if (!eum_path_find(EUM_SCHOLZ, argv[3])) return 2;
+        return digest(&is, argv[3], atoi(argv[4]));
+    }
     if (argc == 4 && strcmp(argv[1], "one") == 0) {
         issue is = random_issue((size_t)atol(argv[2]), 42);
         if (!eum_path_find(EUM_SCHOLZ, argv[3])) return 2;

@@ -23,6 +23,12 @@
  * arrays (core/vmath.h) as on the vector path. test_eum_fast holds the path to the straight
  * path's positions within 1e-9 and the same move types, round by round.
  *
+ * The risk phase (every r = 1) has no table: with δ the distance itself each vote of a pair is
+ * O(1) from the prefix sums of the weights and of the weighted positions, and the dangers are
+ * three sums per position (risk_phase). Those sums are not in the straight path's order (actor
+ * after actor), so the exponents r differ from the straight path's in the last bits (within
+ * 5e-15 in test_eum_fast); the table of paths' tolerance (1e-9 on positions) covers it.
+ *
  * Memory: the upper triangle of the m×m table of votes (m distinct positions), stored a tile
  * of columns after another so that every pass over it is sequential, and O(n + m) more; no
  * n×m table. With a scratch (eum_config.scratch) a run allocates it once, not every round.
@@ -66,8 +72,6 @@
 /* Columns handled together: the writes of a tile to a row of the table are one cache line,
  * and a tile's prefix sums (TILE·(n+1) doubles) stay in cache. */
 #define TILE 16
-/* Receivers whose danger sums run side by side (risk_sums). */
-#define RISK_BATCH 4
 /* Voters whose δ a tile's prefix sums form at a time (tile_prefix): PREFIX_CHUNK·TILE doubles,
  * 32 KiB. */
 #define PREFIX_CHUNK 256
@@ -138,7 +142,7 @@ typedef struct sorted_round {
     double *count;      /* [m] actors at each position */
     double *part;       /* [TILE] a tile's columns' shares of Z */
     double *below;      /* [TILE] */
-    double *terms;      /* [RISK_BATCH][m] receivers' danger terms by position */
+    double *terms;      /* [m] a receiver's E^i(j→i) by position (the receiver loop) */
     double *S;          /* [n + 1][TILE] prefix sums of a tile of columns, voter after voter */
     double *L;          /* [m][TILE] a chunk's bases and logs (array powers) */
     double *col;        /* [TILE][m] a tile of columns of the table */
@@ -203,10 +207,7 @@ SORTED_BODY void tile_prefix(const sorted_round *sr, size_t y0, size_t tile, int
     for (size_t c0 = 0; c0 < n; c0 += PREFIX_CHUNK) {
         const size_t c1 = n - c0 < PREFIX_CHUNK ? n : c0 + PREFIX_CHUNK, len = c1 - c0;
         double *d = sr->S + TILE * (c0 + 1); /* δ of the chunk's voters */
-        if (mode == 2) {
-            for (size_t t = 0; t < len; t++)
-                for (size_t k = 0; k < TILE; k++) d[t * TILE + k] = fabs(sr->xs[c0 + t] - uy[k]) / D;
-        } else if (mode == 0) {
+        if (mode == 0) {
             for (size_t t = 0; t < len; t++)
                 for (size_t k = 0; k < TILE; k++)
                     d[t * TILE + k] = eum_pow_r(fabs(sr->xs[c0 + t] - uy[k]) / D, sr->rs[c0 + t]);
@@ -259,15 +260,26 @@ SORTED_BODY void tile_prefix(const sorted_round *sr, size_t y0, size_t tile, int
 
 /* The number of voters (by rank) nearer to u_lo than to u_hi (lo < hi): those before the
  * first rank t with x_t − u_lo ≥ u_hi − x_t. The rounded test is monotone in t (x_t grows) and
- * in either position, so a sweep only moves the cut forward from the previous pair's; xs[n] =
- * +∞ stops it at n. */
+ * in either position, so a sweep only moves the cut forward from the previous pair's, and the
+ * +∞ past the last voter (xs[n..n+3]) stops it at n. Four voters are tested at once: by the
+ * monotony the failed tests are the leading ones, so their count is the step (the same cut as
+ * one voter at a time). Most steps move the cut by zero or one voter, so the loop almost never
+ * repeats, and the chain from one pair's cut to the next has no branch in it (a step at a time
+ * had a dependent load and a branch per voter: half of the risk phase). */
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+
 SORTED_BODY size_t cut_next(const double *xs, size_t t, double lo, double hi)
 {
-    /* most steps move the cut by zero or one voter: that step without a branch (the branch
-     * would be mispredicted about half of the time), the loop for the rest */
-    t += !(xs[t] - lo >= hi - xs[t]);
-    while (!(xs[t] - lo >= hi - xs[t])) t++;
-    return t;
+    const v4d los = {lo, lo, lo, lo}, his = {hi, hi, hi, hi};
+    for (;;) {
+        v4d v;
+        memcpy(&v, xs + t, sizeof v);
+        const v4l stop = (v - los) >= (his - v); /* −1 where the test holds */
+        const long long steps = 4 + (stop[0] + stop[1] + stop[2] + stop[3]);
+        t += (size_t)steps;
+        if (steps < 4) return t;
+    }
 }
 
 /* ---- the m×m table of votes -------------------------------------------------------------- */
@@ -277,18 +289,16 @@ SORTED_BODY size_t cut_next(const double *xs, size_t t, double lo, double hi)
  * U[a][b] − (C_b − C_a)). Column y gives U[y][b] (b > y) its share −S_y(c), stored as the
  * row is swept (the first share: columns go in ascending order), and U[a][y] (a < y) its share
  * +S_y(c), added a tile of columns at a time (one cache line of row a per tile).
- * `mode`: 0 glibc pow, 1 powers over arrays, 2 the risk phase (every r = 1: δ = d).
+ * The offer phase only (the risk phase has no table: risk_phase). `mode`: 0 glibc pow, 1 powers
+ * over arrays.
  * Returns Z = Σ over ordered actor pairs of N(a,b) + N(b,a). */
 SORTED_BODY double phase_votes(sorted_round *sr, int mode)
 {
     const size_t n = sr->n, m = sr->m;
-    const double *xs = sr->xs, *u = sr->u, *count = sr->count;
+    const double *count = sr->count;
     double *U = sr->P, *C = sr->C, *part = sr->part, *below = sr->below, *S = sr->S;
-    uint32_t *cuts = sr->cuts;
-    size_t *cut = sr->cut;
-    /* The cuts depend on the positions only, the same in both phases: the first phase's row
-     * sweeps find them (each pair (y, z) once, at column y), everything else reads them. */
-    const int find = mode == 2;
+    const uint32_t *cuts = sr->cuts;
+    /* The cuts depend on the positions only: the risk phase found them (risk_phase). */
     double Z = 0;
     for (size_t y0 = 0; y0 < m; y0 += TILE) {
         const size_t tile = m - y0 < TILE ? m - y0 : TILE, y1 = y0 + tile;
@@ -299,7 +309,6 @@ SORTED_BODY double phase_votes(sorted_round *sr, int mode)
         for (size_t k = 0; k < tile; k++) {
             C[y0 + k] = S[n * TILE + k];
             below[k] = 0;
-            cut[k] = sr->start[y0 + k + 1];
         }
         for (size_t z = y0 + 1; z < m; z++) {
             const size_t kmax = z < y1 ? z - y0 : tile; /* the columns y0 + k < z */
@@ -307,19 +316,13 @@ SORTED_BODY double phase_votes(sorted_round *sr, int mode)
             if (z % TILE == 0 && z + TILE < m && m >= PREFETCH_MIN_M) {
                 prefetch_piece(U + at(y0, z + TILE), 1);
                 for (size_t l = 0; l < TILE * TILE; l += 16)
-                    __builtin_prefetch(cuts + at(y0, z + TILE) + l, 1, 3);
+                    __builtin_prefetch(cuts + at(y0, z + TILE) + l, 0, 3);
             }
             double *dst = U + where;
-            uint32_t *cz_cut = cuts + where;
-            const double cz = count[z], uz = u[z];
+            const uint32_t *cz_cut = cuts + where;
+            const double cz = count[z];
             for (size_t k = 0; k < kmax; k++) {
-                size_t c;
-                if (find) {
-                    c = cut[k] = cut_next(xs, cut[k], u[y0 + k], uz);
-                    cz_cut[k * TILE] = (uint32_t)c;
-                } else {
-                    c = cz_cut[k * TILE];
-                }
+                const size_t c = cz_cut[k * TILE];
                 const double v = S[c * TILE + k];
                 dst[k * TILE] = -v;
                 below[k] += cz * v;
@@ -354,26 +357,13 @@ SORTED_BODY double phase_votes(sorted_round *sr, int mode)
     return 4 * Z - 2 * correction;
 }
 
-/* The rows of receiver position a: P(u_a, u_q) into prow (unless NULL: the risk phase needs
- * only the column) and P(u_q, u_a) into pcol, from the upper triangle (the gathered row a,
+/* The rows of receiver position a: P(u_a, u_q) into prow and P(u_q, u_a) into pcol, from the upper triangle (the gathered row a,
  * urow[q] = U[a][q], for q > a; the gathered column, ucol[q] = U[q][a], for q < a). */
 SORTED_BODY void receiver_rows(const sorted_round *sr, size_t a, const double *ucol,
                           const double *urow, double invZ, double *prow, double *pcol)
 {
     const size_t m = sr->m;
     const double *U = urow, *C = sr->C;
-    if (!prow) {
-        for (size_t q = 0; q < a; q++) { /* N(q,a) = U[q][a] */
-            const double nqa = ucol[q];
-            pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
-        }
-        pcol[a] = 0.0;
-        for (size_t q = a + 1; q < m; q++) { /* N(q,a) = N(a,q) − (C_q − C_a) */
-            const double nqa = U[q] - (C[q] - C[a]);
-            pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
-        }
-        return;
-    }
     for (size_t q = 0; q < a; q++) { /* pair (q, a): N(q,a) = U[q][a] */
         const double nqa = ucol[q], naq = nqa - (C[a] - C[q]);
         pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
@@ -385,6 +375,125 @@ SORTED_BODY void receiver_rows(const sorted_round *sr, size_t a, const double *u
         prow[q] = (naq > 0 ? naq : 0) * invZ;
         pcol[q] = (nqa > 0 ? nqa : 0) * invZ;
     }
+}
+
+/* The risk phase (every r = 1, so δ_k(y) = |x_k − y|/D) without the table of votes. For a pair
+ * of positions lo < hi with cut c (the voters of rank < c are nearer to lo), every vote is
+ * linear in the voter's position: a voter at or left of lo gives lo's side hi − lo, one
+ * between lo and the midpoint lo + hi − 2x; a voter at or right of hi gives hi's side hi − lo,
+ * one between the midpoint and hi 2x − lo − hi. With W(t) and X(t) the prefix sums of the
+ * weights and of the weights times the positions (by rank) both votes are O(1):
+ *     N(lo,hi)·D = (hi − lo)·W(e) + (lo + hi)·(W(c) − W(e)) − 2·(X(c) − X(e)),  e = start[lo + 1]
+ *     N(hi,lo)·D = (hi − lo)·(W(n) − W(f)) + 2·(X(f) − X(c)) − (lo + hi)·(W(f) − W(c)),  f = start[hi]
+ * (the factor D cancels in P = N/Z; positions are taken from the middle of the range so that
+ * the products cancel less). Receiver i at position a sums E^i(j→i) = U_s + s_i(P(x_j, a) − 1)
+ * (U_s − U_f) over j, and with r = 1 the utilities depend on the pair of positions only, so
+ *     danger_i = B_a + s_i·(A_a / Z − G_a),  A_a = Σ_j N(x_j, a)(U_s − U_f),  G_a = Σ_j (U_s − U_f),
+ * B_a = Σ_j U_s: three sums per position, formed pair by pair (each unordered pair once, both
+ * receivers' shares), with Z in the same pass. The pairs go by tiles of TILE rows lo against
+ * every later hi, as the table's first pass, so that each pair's cut (found by the forward
+ * sweep) is stored where the offer phase reads it. The sums are not in the straight path's
+ * order (actor after actor): the rounding differs, within the table of paths' tolerance (the
+ * docs, "The sorted path"). Returns 0 if Z is zero or not finite. O(m² + m·n). */
+SORTED_BODY int risk_phase(sorted_round *sr, const double *s, double *danger)
+{
+    const size_t n = sr->n, m = sr->m;
+    const double *xs = sr->xs, *u = sr->u, *count = sr->count, D = sr->D;
+    const size_t *start = sr->start;
+    uint32_t *cuts = sr->cuts;
+    size_t *cut = sr->cut;
+    double *W = sr->S, *X = W + (n + 1); /* S holds TILE·(n + 1) doubles, unused until later */
+    double *A = sr->scratch, *G = A + m, *B = G + m, *uc = B + m;
+    const double center = 0.5 * (u[0] + u[m - 1]);
+    W[0] = X[0] = 0.0;
+    for (size_t t = 0; t < n; t++) {
+        W[t + 1] = W[t] + sr->ws[t];
+        X[t + 1] = X[t] + sr->ws[t] * (xs[t] - center);
+    }
+    for (size_t q = 0; q < m; q++) {
+        uc[q] = u[q] - center;
+        A[q] = G[q] = B[q] = 0.0;
+    }
+    const double Wn = W[n];
+    double zpart[TILE] = {0};
+    for (size_t y0 = 0; y0 < m; y0 += TILE) {
+        const size_t tile = m - y0 < TILE ? m - y0 : TILE, y1 = y0 + tile;
+        double ulo[TILE], uclo[TILE], clo[TILE], We[TILE], Xe[TILE];
+        double sa[TILE] = {0}, sg[TILE] = {0}, sb[TILE] = {0};
+        for (size_t k = 0; k < tile; k++) {
+            const size_t e = start[y0 + k + 1];
+            cut[k] = e; /* the voters at lo are nearer to it than to any hi > lo */
+            ulo[k] = u[y0 + k];
+            uclo[k] = uc[y0 + k];
+            clo[k] = count[y0 + k];
+            We[k] = W[e];
+            Xe[k] = X[e];
+        }
+        for (size_t z = y0 + 1; z < m; z++) {
+            const size_t kmax = z < y1 ? z - y0 : tile;
+            const size_t where = at(y0, z);
+            if (z % TILE == 0 && z + TILE < m && m >= PREFETCH_MIN_M)
+                for (size_t l = 0; l < TILE * TILE; l += 16)
+                    __builtin_prefetch(cuts + at(y0, z + TILE) + l, 1, 3);
+            uint32_t *cz_cut = cuts + where;
+            const double uz = u[z], ucz = uc[z], cz = count[z];
+            const size_t f = start[z];
+            const double Wf = W[f], Xf = X[f], Wright = Wn - Wf;
+            double wc[TILE], xc[TILE];
+            for (size_t k = 0; k < kmax; k++) {
+                const size_t c = cut[k] = cut_next(xs, cut[k], ulo[k], uz);
+                cz_cut[k * TILE] = (uint32_t)c;
+                wc[k] = W[c];
+                xc[k] = X[c];
+            }
+            double ta[TILE], tg[TILE], tb[TILE];
+            for (size_t k = 0; k < kmax; k++) {
+                const double span = uz - ulo[k], mid = uclo[k] + ucz;
+                double nlo = span * We[k] + mid * (wc[k] - We[k]) - 2 * (xc[k] - Xe[k]);
+                double nhi = span * Wright + 2 * (Xf - xc[k]) - mid * (Wf - wc[k]);
+                nlo = nlo > 0 ? nlo : 0.0; /* votes are ≥ 0; the rounding may not be */
+                nhi = nhi > 0 ? nhi : 0.0;
+                const double d = fabs(uz - ulo[k]) / D;
+                const double Us = eum_utility(0.5 - 0.5 * d), Uf = eum_utility(0.5 + 0.5 * d);
+                const double g = Us - Uf;
+                /* receiver at lo, challenger at z; receiver at z, challenger at lo */
+                sa[k] += cz * (nhi * g);
+                sg[k] += cz * g;
+                sb[k] += cz * Us;
+                ta[k] = clo[k] * (nlo * g);
+                tg[k] = clo[k] * g;
+                tb[k] = clo[k] * Us;
+                zpart[k] += clo[k] * cz * (nlo + nhi);
+            }
+            double a_z = 0, g_z = 0, b_z = 0;
+            for (size_t k = 0; k < kmax; k++) {
+                a_z += ta[k];
+                g_z += tg[k];
+                b_z += tb[k];
+            }
+            A[z] += a_z;
+            G[z] += g_z;
+            B[z] += b_z;
+        }
+        for (size_t k = 0; k < tile; k++) {
+            A[y0 + k] += sa[k];
+            G[y0 + k] += sg[k];
+            B[y0 + k] += sb[k];
+        }
+    }
+    double Zhalf = 0;
+    for (size_t k = 0; k < TILE; k++) Zhalf += zpart[k];
+    const double Z = 2 * Zhalf;
+    if (!(Z != 0) || !isfinite(Z)) return 0;
+    const double invZ = 1 / Z;
+    for (size_t q = 0; q < m; q++) {
+        const double excess = A[q] * invZ - G[q];
+        for (size_t t = start[q]; t < start[q + 1]; t++) {
+            const size_t i = sr->rank_actor[t];
+            danger[i] = B[q] + s[i] * excess;
+        }
+    }
+    return 1;
 }
 
 /* Memory of at least `bytes` in *slot (of *size bytes), grown when too small: the contents
@@ -451,41 +560,10 @@ SORTED_BODY void gather_tile(const sorted_round *sr, size_t a0, size_t tile)
     }
 }
 
-/* danger[i] = Σ_j term_g[index[j]] in actor order, for `count` receivers side by side. */
-SORTED_BODY void risk_sums(const sorted_round *sr, const double *term, size_t count,
-                      const size_t *actor, double *danger)
-{
-    const size_t n = sr->n, m = sr->m, *index = sr->index;
-    if (count == RISK_BATCH) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        const double *t0 = term, *t1 = term + m, *t2 = term + 2 * m, *t3 = term + 3 * m;
-        for (size_t j = 0; j < n; j++) {
-            const size_t q = index[j];
-            s0 += t0[q];
-            s1 += t1[q];
-            s2 += t2[q];
-            s3 += t3[q];
-        }
-        danger[actor[0]] = s0;
-        danger[actor[1]] = s1;
-        danger[actor[2]] = s2;
-        danger[actor[3]] = s3;
-        return;
-    }
-    for (size_t g = 0; g < count; g++) {
-        const double *tg = term + g * m;
-        double sum = 0;
-        for (size_t j = 0; j < n; j++) sum += tg[index[j]];
-        danger[actor[g]] = sum;
-    }
-}
-
 /* ---- the offer phase by pairs of tiles (powers over arrays) ------------------------------------ */
 
-/* Four lanes of doubles and their comparison masks (GCC vector extensions: two SSE2 operations
- * each in the baseline build, one AVX2 operation in the AVX2 build). */
-typedef double v4d __attribute__((vector_size(32)));
-typedef long long v4l __attribute__((vector_size(32)));
+/* Four lanes of doubles and their comparison masks (v4d, v4l above; GCC vector extensions: two
+ * SSE2 operations each in the baseline build, one AVX2 operation in the AVX2 build). */
 #if defined(__clang__)
 #define SHUFFLE4(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
 #else
@@ -717,8 +795,8 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
      * doubles; every part is a multiple of 8 bytes */
     const size_t n1 = n + 1;
     const size_t index_count = n + n + (n + 1) + TILE + n + n + 2 * n;
-    const size_t double_count = n + n1 + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
-                                7 * n + n + n + TILE + TILE + RISK_BATCH * n + 2 * n +
+    const size_t double_count = n + (n1 + 3) + n + n + n + n + TILE * n1 + TILE * n + 2 * TILE * n +
+                                7 * n + n + n + TILE + TILE + n + 2 * n +
                                 /* offer_blocks: Usq, EA, EB, blk, side, conf_o, comp_o */
                                 n + 4 * TILE * n + 8 * TILE * TILE + 5 * TILE + 2 * n + n;
     char *mem = grow(&scratch->small, &scratch->small_bytes,
@@ -733,8 +811,8 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.start = sr.index + n;
     double *block = (double *)(void *)(sr.rank_actor + index_count);
     sr.u = block;
-    sr.xs = block + n; /* n + 1: xs[n] = +∞ ends every cut sweep */
-    sr.ws = sr.xs + n + 1;
+    sr.xs = block + n; /* n + 4: xs[n..n+3] = +∞ end every cut sweep (cut_next) */
+    sr.ws = sr.xs + n + 4;
     sr.rs = sr.ws + n;
     double *r = sr.rs + n, *danger = r + n;
     size_t m = 0;
@@ -755,7 +833,7 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     for (size_t t = 0; t < n; t++) sr.position[t] = sr.index[sr.rank_actor[t]];
     sr.m = m;
     /* the table only for the offer phase; the rest is O(n + m) */
-    sr.xs[n] = INFINITY;
+    for (size_t t = n; t < n + 4; t++) sr.xs[t] = INFINITY;
     sr.S = danger + n;
     sr.L = sr.S + TILE * (n + 1);
     sr.col = sr.L + TILE * m;
@@ -766,7 +844,7 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.part = sr.count + m;
     sr.below = sr.part + TILE;
     sr.terms = sr.below + TILE;
-    sr.conf_e = sr.terms + RISK_BATCH * m;
+    sr.conf_e = sr.terms + m;
     sr.comp_e = sr.conf_e + n;
     sr.Usq = sr.comp_e + n;
     sr.EA = sr.Usq + n;
@@ -786,9 +864,8 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     double *prow = dd + m, *pcol = prow + m, *logs = pcol + m; /* logs: [2m] */
     eum_status status = EUM_ROUND_OK;
 
-    /* Risk phase, every r = 1: δ is the distance itself (pow(d, 1) = d), and the votes come
-     * from the same table as the offer phase's. danger_i = Σ_{j≠i} E^i(j→i), j in actor order
-     * as in the straight path (the spread of the dangers amplifies their rounding). */
+    /* Risk phase, every r = 1 (risk_phase): no table, the votes from the prefix sums of the
+     * weights and weighted positions; it finds the cuts the offer phase reads. */
     const size_t tiles = (m + TILE - 1) / TILE;
     sr.P = grow(&scratch->table, &scratch->table_bytes, block_at(tiles) * sizeof *sr.P);
     sr.cuts = grow(&scratch->cuts, &scratch->cuts_bytes, block_at(tiles) * sizeof *sr.cuts);
@@ -797,41 +874,9 @@ SORTED_BODY eum_status sorted_round_body(const eum_config *cfg, size_t n, const 
     sr.dlogs = cfg->array_powers && m <= DLOGS_MAX_M
                    ? grow(&scratch->logs, &scratch->logs_bytes, block_at(tiles) * sizeof *sr.dlogs)
                    : NULL;
-    const double Z1 = phase_votes(&sr, 2);
-    if (!(Z1 != 0) || !isfinite(Z1)) {
+    if (!risk_phase(&sr, s, danger)) {
         status = EUM_ROUND_NO_INFORMATION;
         goto done;
-    }
-    const double invZ1 = 1 / Z1;
-    /* Receiver i's term E^i(j→i) depends on j only through j's position: term[q], with −0.0
-     * at i's own position (adding −0.0 leaves any sum unchanged, as skipping j did). The sums
-     * over j stay in actor order; RISK_BATCH receivers are summed side by side so that their
-     * chains of additions overlap. */
-    size_t batch_actor[RISK_BATCH], batched = 0;
-    double *term = sr.terms;
-    for (size_t a0 = 0; a0 < m; a0 += TILE) {
-        const size_t tile = m - a0 < TILE ? m - a0 : TILE;
-        gather_tile(&sr, a0, tile);
-        for (size_t k = 0; k < tile; k++) {
-            const size_t qi = a0 + k;
-            receiver_rows(&sr, qi, sr.col + k * m, sr.row + k * m, invZ1, NULL, pcol); /* pcol: P(u_q, u_qi) */
-            for (size_t q = 0; q < m; q++) {
-                const double d = fabs(sr.u[qi] - sr.u[q]) / D;
-                bs[q] = eum_utility(0.5 - 0.5 * d); /* Us, Uf with r = 1 */
-                bf[q] = eum_utility(0.5 + 0.5 * d);
-            }
-            for (size_t t = sr.start[qi]; t < sr.start[qi + 1]; t++) {
-                const size_t i = sr.rank_actor[t];
-                double *ti = term + batched * m;
-                for (size_t q = 0; q < m; q++) ti[q] = scholz_eu_u(pcol[q], bs[q], bf[q], 0.0, s[i], Q);
-                ti[qi] = -0.0;
-                batch_actor[batched++] = i;
-                if (batched == RISK_BATCH || (k + 1 == tile && a0 + tile == m && t + 1 == sr.start[qi + 1])) {
-                    risk_sums(&sr, term, batched, batch_actor, danger);
-                    batched = 0;
-                }
-            }
-        }
     }
     if (!eum_risk_exponents(n, danger, NULL, r)) {
         status = EUM_ROUND_EQUAL_DANGER;
