@@ -614,5 +614,6 @@ en_status en_sweep_result_write(const en_sweep_result *result, en_output_format 
 #include "entente/util.h"
 #include "entente/serve.h"
 #include "entente/assets.h"
+#include "entente/testctl.h"
 
 #endif /* ENTENTE_H */

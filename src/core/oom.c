@@ -23,6 +23,7 @@
  * the position-independent build (the allocators read it on every call). */
 #define EN_TLS _Thread_local __attribute__((tls_model("initial-exec")))
 EN_TLS en_oom_guard *en_oom_current;
+EN_TLS long en_oom_unguarded;
 static EN_TLS long inject_countdown; /* > 0: that many guarded allocations to go */
 static EN_TLS int inject_fired;
 static _Atomic long inject_any_countdown; /* the same across threads */
@@ -294,6 +295,13 @@ int en_oom_inject_any(long n)
     int fired = atomic_exchange(&inject_any_fired, 0);
     atomic_store(&inject_any_countdown, n > 0 ? n : 0);
     return fired;
+}
+
+long en_oom_unguarded_take(void)
+{
+    long n = en_oom_unguarded;
+    en_oom_unguarded = 0;
+    return n;
 }
 
 int en_oom_injected_now(void)

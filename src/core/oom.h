@@ -222,6 +222,11 @@ int en_oom_inject(long n);
  * allocation from now on, whichever thread makes it, fails; 0 turns it off. Returns whether
  * the last armed failure has happened since. Time complexity: O(1). */
 int en_oom_inject_any(long n);
+/* Allocations the checked helpers made outside any guard on this thread (each one would end
+ * the process if it failed): counted for the tests (en_test_control), taken and reset by
+ * en_oom_unguarded_take. Time complexity: O(1). */
+extern _Thread_local __attribute__((tls_model("initial-exec"))) long en_oom_unguarded;
+long en_oom_unguarded_take(void);
 /* Whether an armed failure is due now (counts one guarded allocation; call it only with a guard
  * open). Used by the checked allocators. Time complexity: O(1). */
 int en_oom_injected_now(void);

@@ -20,6 +20,7 @@ void *en_xmalloc(size_t size)
 {
     en_oom_guard *g = en_oom_current;
     if (!g) {
+        en_oom_unguarded++;
         void *p = malloc(size ? size : 1);
         if (!p) en_oom_fail(size);
         return p;
@@ -37,6 +38,7 @@ void *en_xcalloc(size_t count, size_t size)
 {
     en_oom_guard *g = en_oom_current;
     if (!g) {
+        en_oom_unguarded++;
         void *p = calloc(count ? count : 1, size ? size : 1);
         if (!p) en_oom_fail(count * size);
         return p;
@@ -57,6 +59,7 @@ void *en_xrealloc(void *ptr, size_t size)
     en_oom_guard *g = en_oom_current;
     int chained = en_oom_unchain(ptr);
     if (!g || (ptr && !chained)) {
+        if (!g) en_oom_unguarded++;
         void *p = realloc(ptr, size ? size : 1);
         if (!p) en_oom_fail(size); /* with a guard, `ptr` is not the call's: its owner's still */
         return p;
