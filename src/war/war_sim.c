@@ -100,10 +100,13 @@ void en_war_summary_free(en_war_summary *m)
                     m->patron_actor, m->explain_offer, m->explain_accept, m->explain_type_low,
                     m->explain_rejections, m->explain_patron, m->explain_pressure,
                     m->explain_renew_loss, m->explain_renew_basis, m->deal_by_days,
-                    m->explain_belief, m->explain_p_prevail, m->explain_days_decide, m->settled};
+                    m->explain_belief, m->explain_p_prevail, m->explain_days_decide, m->settled,
+                    m->median_term};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) en_free(ptrs[i]);
     en_free(m);
 }
+
+static double median_term(const en_war_summary *m, size_t issue);
 
 en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *o, en_war_summary **out,
                           en_error *err)
@@ -274,6 +277,9 @@ en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *
             return gathered;
         }
     }
+    /* The medians now, inside the call's guard, so the accessor allocates nothing. */
+    m->median_term = en_xcalloc(s->issue_count + 1, sizeof *m->median_term);
+    for (size_t i = 0; i < s->issue_count; i++) m->median_term[i] = median_term(m, i);
     *out = m;
     return EN_OK;
 }
@@ -284,7 +290,8 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double en_war_summary_median_term(const en_war_summary *m, size_t issue)
+/* The median term on `issue` over the runs that signed a deal (NaN: none did). */
+static double median_term(const en_war_summary *m, size_t issue)
 {
     size_t ni = m->scenario->issue_count, n = 0;
     double *v = en_xmalloc(((size_t)m->runs + 1) * sizeof *v);
@@ -328,4 +335,9 @@ double en_war_summary_p_deal_by(const en_war_summary *m, long day, int kind)
         n += m->first_deal[r] >= 0 && m->first_deal[r] <= step &&
              (kind == EN_WAR_KIND_ANY || m->deal_kind[r] == kind);
     return (double)n / (double)m->runs;
+}
+
+double en_war_summary_median_term(const en_war_summary *m, size_t issue)
+{
+    return issue < m->scenario->issue_count ? m->median_term[issue] : NAN;
 }
