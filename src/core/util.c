@@ -26,7 +26,7 @@ void *en_xmalloc(size_t size)
         return p;
     }
     size_t full = en_oom_chain_size(size);
-    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : malloc(full);
+    void *p = !full || ((!g->suspended || g->section) && en_oom_injected_now()) ? NULL : malloc(full);
     if (p) {
         en_oom_chain(g, p);
         return p;
@@ -44,7 +44,7 @@ void *en_xcalloc(size_t count, size_t size)
         return p;
     }
     size_t full = size && count > SIZE_MAX / size ? 0 : en_oom_chain_size(count * size);
-    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : calloc(1, full);
+    void *p = !full || ((!g->suspended || g->section) && en_oom_injected_now()) ? NULL : calloc(1, full);
     if (p) {
         en_oom_chain(g, p);
         return p;
@@ -65,7 +65,7 @@ void *en_xrealloc(void *ptr, size_t size)
         return p;
     }
     size_t full = en_oom_chain_size(size);
-    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : realloc(ptr, full);
+    void *p = !full || ((!g->suspended || g->section) && en_oom_injected_now()) ? NULL : realloc(ptr, full);
     if (p) {
         en_oom_chain(g, p);
         return p;

@@ -108,6 +108,18 @@ void en_war_summary_free(en_war_summary *m)
 
 static double median_term(const en_war_summary *m, size_t issue);
 
+/* The workers started (ids[1 .. count]), joined when the section ends or the call unwinds. */
+typedef struct war_threads {
+    pthread_t *ids;
+    int count;
+} war_threads;
+
+static void join_war_threads(void *data)
+{
+    war_threads *t = data;
+    for (int i = 1; i <= t->count; i++) pthread_join(t->ids[i], NULL);
+}
+
 en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *o, en_war_summary **out,
                           en_error *err)
 {
@@ -253,21 +265,19 @@ en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *
     pthread_mutex_init(&su.lock, NULL);
     int threads = o->threads;
     if (threads > o->runs) threads = (int)o->runs;
-    pthread_t *ids = en_xcalloc((size_t)threads, sizeof *ids);
-    int started = 0;
+    war_threads started = {en_xcalloc((size_t)threads, sizeof *started.ids), 0};
     /* No unwinding under the workers' feet; one out of memory fails the call once they are
      * joined (core/oom.h). */
     en_oom_section section;
     en_oom_thread job = {&section, worker, &su};
-    if (threads > 1) en_oom_section_begin(&section);
+    if (threads > 1) en_oom_section_begin(&section, join_war_threads, &started);
     for (int i = 1; i < threads; i++)
-        if (pthread_create(&ids[i], NULL, en_oom_thread_main, &job) == 0) started++;
+        if (pthread_create(&started.ids[i], NULL, en_oom_thread_main, &job) == 0) started.count++;
         else break;
     if (threads > 1) en_oom_thread_main(&job); /* the calling thread works too */
     else worker(&su);
-    for (int i = 1; i <= started; i++) pthread_join(ids[i], NULL);
-    if (threads > 1) en_oom_section_end(&section);
-    en_free(ids);
+    if (threads > 1) en_oom_section_end(&section); /* joins the workers */
+    en_free(started.ids);
     pthread_mutex_destroy(&su.lock);
     setup_free(&su);
     if (o->distributor && o->distributor->size > 1) {
