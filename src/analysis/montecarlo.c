@@ -638,6 +638,7 @@ static void *share_begin(void *context)
     w->sample = en_scenario_clone(c->engine->scenario);
     w->params = en_params_copy(c->run_params);
     w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!w->rng) en_oom_fail(sizeof(gsl_rng)); /* (GSL's handler switched off by the program) */
     worker_cache_alloc(w, c->engine->scenario->issue_count);
     return w;
 }
