@@ -946,13 +946,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    en_sources_free(F.sources, en_scenario_source_count(F.ukraine)); /* before the scenario */
     en_scenario_free(F.example), en_scenario_free(F.ukraine), en_scenario_free(F.war), en_scenario_free(F.outcomes);
     en_params_free(F.params), en_params_free(F.scratch), en_result_free(F.result), en_result_free(F.smp), en_mc_result_free(F.mc);
     en_sensitivity_result_free(F.sensitivity), en_sweep_result_free(F.sweep);
     en_forecast_result_free(F.forecast), en_backtest_free(F.backtest);
     en_war_summary_free(F.war_summary), en_war_summary_free(F.war_explained), en_node_free(F.node);
     en_ev_article_free(F.article), en_ev_article_free(F.segmented), en_ev_rules_free(F.rules);
-    en_sources_free(F.sources, en_scenario_source_count(F.ukraine));
     en_store_close(F.store);
     char side[128];
     static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
