@@ -175,8 +175,11 @@ void en_params_free(en_params *params);
  * the value of a name already there. Time complexity: O(parameters + length). */
 en_status en_params_parse(en_params *params, const char *assignment, en_error *err);
 en_status en_params_set(en_params *params, const char *name, const char *value, en_error *err);
+/* A copy of `params` (free with en_params_free), or NULL when memory runs out.
+ * Time complexity: O(parameters²) (each name is checked against those already copied). */
 en_params *en_params_copy(const en_params *params);
-/* The subset of `params` that `model` declares, plus the universal ones. */
+/* The subset of `params` that `model` declares, plus the universal ones; NULL when memory runs
+ * out. Time complexity: O(parameters × (model's parameters + parameters)). */
 en_params *en_params_for_model(const en_params *params, const en_model *model);
 
 /* ---- running and results ----------------------------------------------------------------- */
@@ -392,14 +395,22 @@ en_status en_forecast_write(const en_forecast_result *result, en_output_format f
 /* The effective scenario the forecast runs its models on: a copy of `scenario` in which each
  * client weighs its patrons' positions (weight patron_weight in [0, 1]) and each public stance
  * pulls the actor's bargaining position toward it (audience_cost >= 0); docs/models/forecast.md.
- * Free with en_scenario_free. Time complexity: O(actors² × issues). */
+ * Free with en_scenario_free; NULL when memory runs out (what the call had allocated released).
+ * Time complexity: O(actors² × issues). */
 en_scenario *en_scenario_effective(const en_scenario *scenario, double patron_weight, double audience_cost);
 /* The veto players of `scenario` that would reject the package `result` forecasts (each issue
  * the result has no forecast on counts as no agreement), judged as the forecast judges them;
- * writes their ids, comma-separated, to `out` and returns how many there are.
- * Time complexity: O(actors² × issues). */
+ * writes their ids, comma-separated, to `out` and returns how many there are. When memory runs
+ * out it returns (size_t)-1 with `out` empty (en_veto_rejections_checked reports it as an
+ * error instead). Time complexity: O(actors² × issues). */
 size_t en_veto_rejections(const en_scenario *scenario, const en_result *result, double patron_weight,
                           double audience_cost, char *out, size_t size);
+/* The same with the count in *count and an en_status: EN_OK, or EN_ERROR_NOMEM ("out of
+ * memory" in `err`, which may be NULL; *count 0, `out` empty, nothing kept). Since 0.1.0.
+ * Time complexity: O(actors² × issues). */
+en_status en_veto_rejections_checked(const en_scenario *scenario, const en_result *result,
+                                     double patron_weight, double audience_cost, char *out,
+                                     size_t size, size_t *count, en_error *err);
 
 /* ==== end of the forecast ==================================================================== */
 /* ==== accuracy on recorded outcomes: backtest (src/analysis/backtest.c) ======================
@@ -513,7 +524,8 @@ en_status en_war_simulate(const en_scenario *scenario, const en_war_options *opt
                           en_war_summary **out, en_error *err);
 void en_war_summary_free(en_war_summary *summary);
 
-/* Per issue: the median term of the signed deals (NaN if no run signed one). O(runs log runs). */
+/* Per issue: the median term of the signed deals (NaN if no run signed one, or `issue` out of
+ * range). Computed by en_war_simulate, so this allocates nothing. Time complexity: O(1). */
 double en_war_summary_median_term(const en_war_summary *summary, size_t issue);
 /* Share of runs in which a deal was signed by the end. O(1). */
 double en_war_summary_p_deal(const en_war_summary *summary);
@@ -614,5 +626,6 @@ en_status en_sweep_result_write(const en_sweep_result *result, en_output_format 
 #include "entente/util.h"
 #include "entente/serve.h"
 #include "entente/assets.h"
+#include "entente/testctl.h"
 
 #endif /* ENTENTE_H */

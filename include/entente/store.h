@@ -127,13 +127,15 @@ void en_store_sha256(const void *data, size_t length, char hex[65]);
 
 /* Reads a whole file (binary-safe) into a new NUL-terminated buffer the caller frees with
  * free(); *length (may be NULL) gets its size. Returns NULL when the file cannot be read or is
- * larger than the scenario loader accepts (64 MiB). Time complexity: O(file size). */
+ * larger than the scenario loader accepts (64 MiB), and NULL with errno ENOMEM when memory runs
+ * out (never a text cut short). Time complexity: O(file size). */
 char *en_store_read_file(const char *path, size_t *length);
 
 /* Texts of the scenario's sources, read as en_sources_read reads them (inside the scenario
  * file's folder, regular UTF-8 files of bounded size): en_scenario_source_count(scenario)
  * entries, NULL where the file cannot or may not be read. Problems are not reported (use
- * en_sources_read for them). Free with en_store_free_texts.
+ * en_sources_read for them). Free with en_store_free_texts. NULL (errno ENOMEM) when memory
+ * runs out.
  * Time complexity: O(total size of the files). */
 char **en_store_read_sources(const en_scenario *scenario);
 /* Frees `count` texts and the array; NULL is allowed. Time complexity: O(count). */

@@ -12,6 +12,7 @@
 
 #include "analysis/forecast_internal.h"
 #include "core/result.h"
+#include "core/oom.h"
 #include "core/util.h"
 
 /* A player accepts a package it strictly prefers to no agreement: surplus > FC_ACCEPT_TOL.
@@ -442,8 +443,8 @@ int fc_smallest_change(const fc_frame *f, size_t q, const double *y, double *out
     return fc_surplus(f, q, out) > FC_ACCEPT_TOL;
 }
 
-size_t en_veto_rejections(const en_scenario *s, const en_result *result, double patron_weight,
-                          double audience_cost, char *out, size_t size)
+static en_status veto_rejections(const en_scenario *s, const en_result *result, double patron_weight,
+                                 double audience_cost, char *out, size_t size, size_t *found)
 {
     size_t ni = s->issue_count;
     double *preference = en_xcalloc(s->actor_count * ni + 1, sizeof *preference);
@@ -476,5 +477,28 @@ size_t en_veto_rejections(const en_scenario *s, const en_result *result, double 
     en_free(package);
     fc_frame_free(&f);
     en_free(preference);
+    *found = count;
+    return EN_OK;
+}
+
+/* Under an out-of-memory guard (core/oom.h): the preference table, the effective scenario and
+ * the frame are released when memory runs out, and `out` is left empty. */
+en_status en_veto_rejections_checked(const en_scenario *s, const en_result *result,
+                                     double patron_weight, double audience_cost, char *out,
+                                     size_t size, size_t *count, en_error *err)
+{
+    en_status st;
+    *count = 0;
+    EN_GUARDED(st, err, (size ? (void)(out[0] = '\0') : (void)0),
+               veto_rejections(s, result, patron_weight, audience_cost, out, size, count));
+    return st;
+}
+
+size_t en_veto_rejections(const en_scenario *s, const en_result *result, double patron_weight,
+                          double audience_cost, char *out, size_t size)
+{
+    size_t count = 0;
+    if (en_veto_rejections_checked(s, result, patron_weight, audience_cost, out, size, &count, NULL) != EN_OK)
+        return (size_t)-1;
     return count;
 }

@@ -80,10 +80,22 @@ static void *item_worker(void *data)
     return NULL;
 }
 
+/* The item workers started (ids[0 .. count)), joined by the section (core/oom.h). */
+typedef struct item_threads {
+    pthread_t *ids;
+    size_t count;
+} item_threads;
+
+static void join_item_workers(void *data)
+{
+    item_threads *t = data;
+    for (size_t k = 0; k < t->count; k++) pthread_join(t->ids[k], NULL);
+}
+
 /* Runs items [first, last) of the job into `records` on up to job->threads threads. */
 static void compute_share(const en_item_job *job, size_t first, size_t last, unsigned char *records)
 {
-    item_pool pool = {job, first, last, records, 0, PTHREAD_MUTEX_INITIALIZER, 0, {NULL, 0}};
+    item_pool pool = {job, first, last, records, 0, PTHREAD_MUTEX_INITIALIZER, 0, {0}};
     atomic_init(&pool.next, 0);
     size_t items = last - first;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -93,15 +105,15 @@ static void compute_share(const en_item_job *job, size_t first, size_t last, uns
         if (items) item_work(&pool);
         return;
     }
-    pthread_t *ids = en_xcalloc(threads, sizeof *ids);
-    size_t started = 0;
-    en_oom_section_begin(&pool.section); /* no unwinding under the workers' feet (core/oom.h) */
+    item_threads started = {en_xcalloc(threads, sizeof *started.ids), 0};
+    /* No unwinding under the workers' feet: a thread out of memory (the calling one included)
+     * fails the call once they are joined (core/oom.h). */
+    en_oom_section_begin(&pool.section, join_item_workers, &started);
     for (size_t t = 1; t < threads; t++)
-        if (pthread_create(&ids[started], NULL, item_worker, &pool) == 0) started++;
+        if (pthread_create(&started.ids[started.count], NULL, item_worker, &pool) == 0) started.count++;
     item_worker(&pool); /* the calling thread works too; the pool finishes with any thread count */
-    for (size_t t = 0; t < started; t++) pthread_join(ids[t], NULL);
-    en_oom_section_end(&pool.section); /* unwinds the call if a thread ran out of memory */
-    en_free(ids);
+    en_oom_section_end(&pool.section); /* joins; unwinds the call if a thread ran out of memory */
+    en_free(started.ids);
 }
 
 en_status en_distribute_items(const en_item_job *job, const en_distributor *d,

@@ -320,6 +320,18 @@ static void draw_work(void *data)
     en_scenario_free(eff);
 }
 
+/* The draw workers started (ids[0 .. count)), joined by the section (core/oom.h). */
+typedef struct fc_threads {
+    pthread_t *ids;
+    unsigned count;
+} fc_threads;
+
+static void join_draw_workers(void *data)
+{
+    fc_threads *t = data;
+    for (unsigned k = 0; k < t->count; k++) pthread_join(t->ids[k], NULL);
+}
+
 static void *draw_worker(void *data)
 {
     fc_case *c = data;
@@ -523,14 +535,17 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     if (threads > blocks) threads = (unsigned)blocks;
     /* Under a distributor this process draws its share of the blocks; the rest arrive below. */
     en_distribute_share(o->distributor, blocks, &c.next_block, &c.last_block);
-    pthread_t *ids = en_xcalloc(threads + 1, sizeof *ids);
+    fc_threads started = {en_xcalloc(threads + 1, sizeof *started.ids), 0};
     c.threaded = threads > 1;
-    if (c.threaded) en_oom_section_begin(&c.section); /* no unwinding under the workers' feet */
-    for (unsigned t = 1; t < threads; t++) pthread_create(&ids[t], NULL, draw_worker, &c);
+    /* No unwinding under the workers' feet: a thread out of memory (the calling one included)
+     * fails the call once they are joined. */
+    if (c.threaded) en_oom_section_begin(&c.section, join_draw_workers, &started);
+    for (unsigned t = 1; t < threads; t++)
+        if (pthread_create(&started.ids[started.count], NULL, draw_worker, &c) == 0) started.count++;
     draw_worker(&c);
-    for (unsigned t = 1; t < threads; t++) pthread_join(ids[t], NULL);
-    if (c.threaded) en_oom_section_end(&c.section); /* unwinds the call if a thread ran out of memory */
-    en_free(ids);
+    if (c.threaded) en_oom_section_end(&c.section); /* joins; unwinds if a thread ran out of memory */
+    else join_draw_workers(&started);
+    en_free(started.ids);
     pthread_mutex_destroy(&c.lock);
     if (en_distribute_active(o->distributor) && exchange_draws(&c, o->distributor, blocks, err) != EN_OK) {
         en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots);

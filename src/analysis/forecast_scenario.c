@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/forecast_internal.h"
+#include "core/oom.h"
 #include "core/util.h"
 #include "core/war.h"
 
@@ -134,9 +135,20 @@ void fc_effective(const en_scenario *raw, double patron_weight, double audience_
     }
 }
 
-en_scenario *en_scenario_effective(const en_scenario *s, double patron_weight, double audience_cost)
+static en_status effective(const en_scenario *s, double patron_weight, double audience_cost,
+                           en_scenario **out)
 {
     en_scenario *eff = en_scenario_clone(s);
     fc_effective(s, patron_weight, audience_cost, eff, NULL);
-    return eff;
+    *out = eff;
+    return EN_OK;
+}
+
+/* Under an out-of-memory guard (core/oom.h): NULL when memory runs out, the copy released. */
+en_scenario *en_scenario_effective(const en_scenario *s, double patron_weight, double audience_cost)
+{
+    en_scenario *eff = NULL;
+    en_status st;
+    EN_GUARDED(st, NULL, (void)0, effective(s, patron_weight, audience_cost, &eff));
+    return st == EN_OK ? eff : NULL;
 }

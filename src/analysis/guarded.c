@@ -2,8 +2,8 @@
  * guarded.c — the public analysis entry points (Monte Carlo, sensitivity, sweep, forecast,
  * backtest) under an out-of-memory guard (core/oom.h): an allocation that fails on the calling
  * thread unwinds the call, which releases what it had allocated and returns EN_ERROR_NOMEM
- * with *out NULL. Sections where worker threads run suspend the guard (a failure there still
- * ends the process); with one thread the whole call is covered.
+ * with *out NULL. Where worker threads run, the call's parallel sections (core/oom.h) report a
+ * failure on any thread, the calling one included, the same way once the workers are joined.
  */
 #include "analysis/guarded.h"
 

@@ -467,6 +467,27 @@ static double monotonic_seconds(void)
 
 /* The calling thread waits here, turning the caller's cancel flag into the workers' stop flag
  * and reporting progress about ten times a second. */
+/* The workers started (workers[0 .. count)), joined by the section (core/oom.h). When the
+ * calling thread ran out of memory before supervising them, they are told to stop first. */
+typedef struct mc_threads {
+    mc_engine *engine;
+    mc_worker *workers;
+    size_t count;
+} mc_threads;
+
+static void join_mc_workers(void *data)
+{
+    mc_threads *t = data;
+    mc_engine *e = t->engine;
+    if (en_oom_section_failed(&e->section)) {
+        pthread_mutex_lock(&e->lock);
+        atomic_store(&e->stop, 1);
+        pthread_cond_broadcast(&e->changed);
+        pthread_mutex_unlock(&e->lock);
+    }
+    for (size_t k = 0; k < t->count; k++) pthread_join(t->workers[k].thread, NULL);
+}
+
 static void supervise(mc_engine *e)
 {
     const en_mc_options *o = e->options;
@@ -617,6 +638,7 @@ static void *share_begin(void *context)
     w->sample = en_scenario_clone(c->engine->scenario);
     w->params = en_params_copy(c->run_params);
     w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!w->rng) en_oom_fail(sizeof(gsl_rng)); /* (GSL's handler switched off by the program) */
     worker_cache_alloc(w, c->engine->scenario->issue_count);
     return w;
 }
@@ -805,9 +827,9 @@ en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario
     }
     /* ... then, from here to the joins, the workers share the call's state (and the signals
      * are blocked): no unwinding, a worker out of memory is reported when they are joined. */
-    en_oom_section_begin(&e.section);
+    mc_threads started = {&e, workers, 0};
+    en_oom_section_begin(&e.section, join_mc_workers, &started);
     pthread_sigmask(SIG_BLOCK, &block_signals, &old_mask);
-    size_t started = 0;
     for (size_t t = 0; t < threads; t++) {
         mc_worker *w = &workers[t];
         pthread_mutex_lock(&e.lock);
@@ -819,16 +841,15 @@ en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario
             pthread_mutex_unlock(&e.lock);
             break;
         }
-        started++;
+        started.count++;
     }
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-    if (started == 0) {
+    if (started.count == 0) {
         st = en_error_set(err, EN_ERROR_INTERNAL, "cannot start a worker thread: %s", strerror(errno));
     } else {
         supervise(&e);
-        for (size_t t = 0; t < started; t++) pthread_join(workers[t].thread, NULL);
     }
-    en_oom_section_end(&e.section); /* unwinds the call if a worker ran out of memory */
+    en_oom_section_end(&e.section); /* joins; unwinds the call if a worker ran out of memory */
     for (size_t t = 0; t < threads; t++) {
         en_scenario_free(workers[t].sample);
         en_params_free(workers[t].params);

@@ -19,6 +19,8 @@ void *cli_xrealloc(void *ptr, size_t size);
 char *cli_xstrdup(const char *text);
 char *cli_xprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 char *cli_xstrndup(const char *text, size_t length);
+/* en_params_for_model, exiting like the above when the library reports no memory (NULL). */
+en_params *cli_params_for_model(const en_params *params, const en_model *model);
 /* Text is built in en_buffer (include/entente/util.h), whose growth reports failure. */
 
 /* Exit statuses. */

@@ -13,7 +13,8 @@
 static void *checked(void *p, size_t size)
 {
     if (!p) {
-        fprintf(stderr, "entente: error: out of memory (allocating %zu bytes)\n", size);
+        if (size) fprintf(stderr, "entente: error: out of memory (allocating %zu bytes)\n", size);
+        else fprintf(stderr, "entente: error: out of memory\n"); /* a library call's NULL */
         exit(CLI_INTERNAL);
     }
     return p;
@@ -57,4 +58,9 @@ char *cli_xstrndup(const char *text, size_t length)
     memcpy(copy, text, n);
     copy[n] = '\0';
     return copy;
+}
+
+en_params *cli_params_for_model(const en_params *params, const en_model *model)
+{
+    return checked(en_params_for_model(params, model), 0);
 }

@@ -50,6 +50,10 @@ int cmd_compare(int argc, char **argv)
     }
     if (effective) {
         en_scenario *eff = en_scenario_effective(s, 0.5, 0.5);
+        if (!eff) {
+            fprintf(stderr, "entente: error: out of memory\n");
+            exit(CLI_INTERNAL);
+        }
         en_scenario_free(s);
         s = eff;
     }
@@ -68,7 +72,7 @@ int cmd_compare(int argc, char **argv)
         const en_model *model = en_model_at(m);
         if (!en_model_applies(model, s)) continue;
         /* Each model gets only the parameters it declares, so one --param can target one. */
-        en_params *copy = en_params_for_model(o.params, model);
+        en_params *copy = cli_params_for_model(o.params, model);
         en_error model_err = EN_ERROR_INIT;
         if (en_run(model, s, copy, &results[done], &model_err) == EN_OK) {
             done++;

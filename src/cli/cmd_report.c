@@ -83,7 +83,7 @@ static size_t run_models(const en_scenario *s, const en_params *params, en_resul
     size_t done = 0;
     for (size_t m = 0; m < en_model_count(); m++) {
         if (!en_model_applies(en_model_at(m), s)) continue;
-        en_params *copy = en_params_for_model(params, en_model_at(m));
+        en_params *copy = cli_params_for_model(params, en_model_at(m));
         en_error err = EN_ERROR_INIT;
         if (en_run(en_model_at(m), s, copy, &results[done], &err) == EN_OK) {
             done++;
@@ -121,7 +121,7 @@ static void run_analyses(const en_scenario *s, const cli_options *o, const repor
     if (err->code != EN_OK) return;
     const en_model *model = cli_model(o->model, "compromise", err);
     if (!model) return;
-    en_params *params = en_params_for_model(o->params, model);
+    en_params *params = cli_params_for_model(o->params, model);
     if (c->draws > 0) {
         en_mc_options mo;
         en_mc_options_init(&mo);

@@ -823,10 +823,8 @@ static int token_equal(const char *given, const char *token)
 /* Test-only hook (docs/serve.md): ENTENTE_SERVE_TEST_NOMEM=N, read once when the server
  * starts, makes the N-th allocation of the library calls made while answering the first API
  * request fail as if memory had run out, so a test can see the server answer 503 and go on.
- * en_oom_inject is the library's own test hook (core/oom.h, not a public header; the program
- * links the static library): it counts the guarded allocations of the calling thread, the
- * connection's thread here. */
-int en_oom_inject(long n);
+ * en_test_control(EN_TESTCTRL_FAIL_ALLOC, N) (entente/testctl.h) counts the guarded
+ * allocations of the calling thread, the connection's thread here. */
 static long test_nomem;
 static atomic_int test_nomem_used;
 
@@ -840,7 +838,7 @@ static void test_nomem_read(void)
 static int test_nomem_arm(void)
 {
     if (test_nomem <= 0 || atomic_exchange(&test_nomem_used, 1)) return 0;
-    en_oom_inject(test_nomem);
+    en_test_control(EN_TESTCTRL_FAIL_ALLOC, test_nomem);
     return 1;
 }
 
@@ -908,7 +906,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     int armed = test_nomem_arm();
     enum MHD_Result result = api_dispatch(server, c, r, method, url + 4, get, post);
-    if (armed) en_oom_inject(0);
+    if (armed) en_test_control(EN_TESTCTRL_FAIL_ALLOC, 0);
     return result;
 }
 

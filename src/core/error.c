@@ -94,17 +94,19 @@ void en_error_print(const en_error *err, FILE *out)
 {
     size_t n = 0;
     for (const en_error *e = err; e && e->code != EN_OK; e = e->next, n++) {
-        /* Messages quote names from the input: on a terminal their control codes are shown. */
-        en_buffer line = {0};
+        /* Messages quote names from the input: on a terminal their control codes are shown.
+         * The line is formatted on the stack (file and message are bounded), so printing an
+         * error needs no memory: "out of memory" itself gets out. */
+        char line[sizeof e->file + sizeof e->message + 64];
+        int n;
         if (e->file[0] && e->line > 0)
-            en_buffer_printf(&line, "%s:%d:%d: error: %s\n", e->file, e->line,
-                             e->column > 0 ? e->column : 1, e->message);
+            n = snprintf(line, sizeof line, "%s:%d:%d: error: %s\n", e->file, e->line,
+                         e->column > 0 ? e->column : 1, e->message);
         else if (e->file[0])
-            en_buffer_printf(&line, "%s: error: %s\n", e->file, e->message);
+            n = snprintf(line, sizeof line, "%s: error: %s\n", e->file, e->message);
         else
-            en_buffer_printf(&line, "entente: error: %s\n", e->message);
-        en_write_text(out, line.data, line.length);
-        en_buffer_free(&line);
+            n = snprintf(line, sizeof line, "entente: error: %s\n", e->message);
+        if (n > 0) en_write_text(out, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
     }
     if (n >= EN_ERROR_LIMIT) fprintf(out, "entente: note: stopped after %d problems\n", EN_ERROR_LIMIT);
 }

@@ -23,6 +23,7 @@
  * the position-independent build (the allocators read it on every call). */
 #define EN_TLS _Thread_local __attribute__((tls_model("initial-exec")))
 EN_TLS en_oom_guard *en_oom_current;
+EN_TLS long en_oom_unguarded;
 static EN_TLS long inject_countdown; /* > 0: that many guarded allocations to go */
 static EN_TLS int inject_fired;
 static _Atomic long inject_any_countdown; /* the same across threads */
@@ -71,6 +72,7 @@ void en_oom_enter(en_oom_guard *g)
     g->resource_count = g->resource_capacity = 0;
     g->suspended = 0;
     g->owner = NULL;
+    g->section = NULL;
     g->joined = en_oom_current != NULL;
     if (g->joined) return;
     en_oom_current = g;
@@ -139,19 +141,34 @@ void en_oom_leave(en_oom_guard *g)
 
 int en_oom_active(void) { return en_oom_current != NULL; }
 
-void en_oom_suspend(void)
+static void section_join(en_oom_section *section)
 {
-    if (en_oom_current) en_oom_current->suspended++;
+    if (section->joined) return;
+    section->joined = 1;
+    if (section->join) section->join(section->join_data);
 }
 
-void en_oom_resume(void)
+/* Closes the owner's side of a section: its guard resumes (when no other section is open). */
+static void section_close(en_oom_section *section)
 {
-    if (en_oom_current && en_oom_current->suspended) en_oom_current->suspended--;
+    en_oom_guard *g = section->owner;
+    if (!g) return;
+    g->section = section->outer;
+    g->suspended--;
 }
 
 _Noreturn void en_oom_fail(size_t size)
 {
-    if (en_oom_current && !en_oom_current->suspended) longjmp(en_oom_current->jump, 1);
+    en_oom_guard *g = en_oom_current;
+    /* The owner of parallel sections ran out of memory outside their jobs: the workers are
+     * stopped and joined first (innermost section first), then the call unwinds. */
+    while (g && g->suspended && g->section) {
+        en_oom_section *section = g->section;
+        atomic_store(&section->failed, 1);
+        section_join(section);
+        section_close(section);
+    }
+    if (g && !g->suspended) longjmp(g->jump, 1);
     fprintf(stderr, "entente: out of memory (allocating %zu bytes)\n", size);
     abort();
 }
@@ -231,11 +248,18 @@ en_status en_oom_unwind(en_oom_guard *g, en_error *err)
     return en_error_set(err, EN_ERROR_NOMEM, "out of memory");
 }
 
-void en_oom_section_begin(en_oom_section *section)
+void en_oom_section_begin(en_oom_section *section, void (*join)(void *data), void *data)
 {
-    section->owner = en_oom_current;
+    en_oom_guard *g = en_oom_current;
+    section->owner = g;
     atomic_store(&section->failed, 0);
-    en_oom_suspend();
+    section->join = join;
+    section->join_data = data;
+    section->joined = 0;
+    section->outer = g ? g->section : NULL;
+    if (!g) return;
+    g->section = section;
+    g->suspended++;
 }
 
 static void run_job(void (*job)(void *data), void *data) { job(data); }
@@ -277,7 +301,8 @@ int en_oom_section_failed(en_oom_section *section)
 
 void en_oom_section_end(en_oom_section *section)
 {
-    en_oom_resume();
+    section_join(section);
+    section_close(section);
     if (section->owner && atomic_load(&section->failed)) en_oom_fail(0);
 }
 
@@ -294,6 +319,13 @@ int en_oom_inject_any(long n)
     int fired = atomic_exchange(&inject_any_fired, 0);
     atomic_store(&inject_any_countdown, n > 0 ? n : 0);
     return fired;
+}
+
+long en_oom_unguarded_take(void)
+{
+    long n = en_oom_unguarded;
+    en_oom_unguarded = 0;
+    return n;
 }
 
 int en_oom_injected_now(void)

@@ -8,8 +8,8 @@
  * (longjmp), frees every block still chained and every resource recorded, and returns
  * EN_ERROR_NOMEM. When the guard closes normally the trailers are wiped: what the call
  * allocated now belongs to the objects that hold it, as plain malloc blocks. Outside any guard
- * (a worker thread a model starts, a model's parallel section) a failed allocation still ends
- * the process, with a message.
+ * (code running on a thread the library did not start work on through a parallel section, see
+ * below) a failed allocation still ends the process, with a message.
  *
  * Rules for library code: free blocks with en_free (core/util.h), never with free(), since a
  * chained block freed behind the guard's back would leave the chain pointing at freed memory;
@@ -50,11 +50,14 @@ typedef struct en_oom_resource {
     void (*destroy)(void *);
 } en_oom_resource;
 
+struct en_oom_section;
+
 typedef struct en_oom_guard {
     jmp_buf jump;
     int joined;    /* opened inside another guard of this thread: enter/leave do nothing */
     int suspended; /* en_oom_suspend depth: no unwinding while > 0 */
     struct en_oom_guard *owner; /* a worker's job guard: the owner's guard its blocks pass to */
+    struct en_oom_section *section; /* innermost parallel section this guard's thread owns */
     en_oom_tail chain; /* circular list of the chained blocks; `chain` itself is the sentinel */
     size_t count;      /* blocks chained */
     en_oom_resource *resources; /* other resources recorded (few: files, documents) */
@@ -77,12 +80,6 @@ int en_oom_active(void);
  * message and aborts. Never returns. */
 _Noreturn void en_oom_fail(size_t size);
 
-/* Around a section in which other threads share the call's state (a model's parallel
- * section): a failed allocation on this thread then ends the process instead of unwinding
- * under the workers' feet; blocks are still chained, under a lock. Nest freely; no-ops without
- * a guard. Time complexity: O(1). */
-void en_oom_suspend(void);
-void en_oom_resume(void);
 
 /* Records a resource (released with destroy, or free when destroy is NULL) to be released on
  * an unwind; nothing without a guard. Time complexity: O(1) amortised. */
@@ -128,14 +125,27 @@ void en_oom_untrack_fd(int fd);
  * whatever the thread count. A job that failed may leave the objects it was changing pointing
  * at released blocks: once a section failed nothing but the unwind may read them (workers
  * should stop at their next job; en_oom_section_failed tells them). Without a guard on the
- * owner, jobs run unguarded as before (a failure ends the process). */
+ * owner, jobs run unguarded as before (a failure ends the process).
+ *
+ * The owner's own allocations inside the section, outside a job, unwind too: the section
+ * knows how to join its workers (`join`, given when it opens), so an allocation that fails on
+ * the owner's thread marks the section failed, joins the workers through `join` (they stop at
+ * their next job, or finish their share), closes the section and only then unwinds the call.
+ * `join` must stop and join exactly the workers started so far (it is called once, by
+ * en_oom_section_end or by that unwind, whichever comes first), and take no lock the owner may
+ * hold when it allocates (the owner holds none across an allocation). */
 typedef struct en_oom_section {
     en_oom_guard *owner; /* the owner's guard (NULL: none) */
     _Atomic int failed;
+    void (*join)(void *data); /* stops and joins the workers started so far */
+    void *join_data;
+    int joined;
+    struct en_oom_section *outer; /* the section the owner's guard had open before */
 } en_oom_section;
 
-/* Opens a section on the owner's thread. Time complexity: O(1). */
-void en_oom_section_begin(en_oom_section *section);
+/* Opens a section on the owner's thread; join(data) joins its workers (above).
+ * Time complexity: O(1). */
+void en_oom_section_begin(en_oom_section *section, void (*join)(void *data), void *data);
 /* Runs job(data) on a worker of `section` (see above). Returns EN_OK or EN_ERROR_NOMEM.
  * Time complexity: that of the job, plus O(blocks it still holds at its end). */
 en_status en_oom_worker_run(en_oom_section *section, void (*job)(void *data), void *data);
@@ -150,9 +160,9 @@ typedef struct en_oom_thread {
 void *en_oom_thread_main(void *thread);
 /* Whether a job of the section ran out of memory. Time complexity: O(1). */
 int en_oom_section_failed(en_oom_section *section);
-/* Closes the section on the owner's thread, after the workers are joined: if a job ran out of
- * memory, unwinds the owner's call (does not return). Time complexity: O(1), or that of the
- * unwind. */
+/* Closes the section on the owner's thread: joins the workers (join, once), then, if a job
+ * ran out of memory, unwinds the owner's call (does not return). Time complexity: that of
+ * join, plus O(1) or the unwind. */
 void en_oom_section_end(en_oom_section *section);
 
 /* The guard open on this thread (NULL: none), for the allocators' hot path. */
@@ -222,6 +232,11 @@ int en_oom_inject(long n);
  * allocation from now on, whichever thread makes it, fails; 0 turns it off. Returns whether
  * the last armed failure has happened since. Time complexity: O(1). */
 int en_oom_inject_any(long n);
+/* Allocations the checked helpers made outside any guard on this thread (each one would end
+ * the process if it failed): counted for the tests (en_test_control), taken and reset by
+ * en_oom_unguarded_take. Time complexity: O(1). */
+extern _Thread_local __attribute__((tls_model("initial-exec"))) long en_oom_unguarded;
+long en_oom_unguarded_take(void);
 /* Whether an armed failure is due now (counts one guarded allocation; call it only with a guard
  * open). Used by the checked allocators. Time complexity: O(1). */
 int en_oom_injected_now(void);

@@ -3,6 +3,7 @@
  */
 #include "core/terminal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -36,14 +37,30 @@ int en_is_terminal(FILE *file)
     return fd >= 0 && isatty(fd);
 }
 
+/* Filtered straight onto the stream, run by run (the same output as en_terminal_filter), so
+ * that writing needs no memory of its own: a message still gets out when memory has run out. */
 int en_write_text(FILE *file, const char *text, size_t length)
 {
     if (!length) return 1;
     if (!en_is_terminal(file)) return fwrite(text, 1, length, file) == length;
-    en_buffer safe = {0};
-    en_terminal_filter(&safe, text, length);
-    int ok = fwrite(safe.data, 1, safe.length, file) == safe.length;
-    en_buffer_free(&safe);
+    const unsigned char *p = (const unsigned char *)text;
+    size_t start = 0;
+    int ok = 1;
+    for (size_t k = 0; k < length; k++) {
+        unsigned char c = p[k];
+        int c0 = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F;
+        int c1 = c == 0xC2 && k + 1 < length && p[k + 1] >= 0x80 && p[k + 1] <= 0x9F;
+        if (!c0 && !c1) continue;
+        if (k > start) ok &= fwrite(text + start, 1, k - start, file) == k - start;
+        if (c0) {
+            ok &= fprintf(file, "^%c", c == 0x7F ? '?' : c + 0x40) == 2;
+        } else {
+            ok &= fprintf(file, "<U+%04X>", (unsigned)p[k + 1]) == 8;
+            k++;
+        }
+        start = k + 1;
+    }
+    if (length > start) ok &= fwrite(text + start, 1, length - start, file) == length - start;
     return ok;
 }
 

@@ -20,12 +20,13 @@ void *en_xmalloc(size_t size)
 {
     en_oom_guard *g = en_oom_current;
     if (!g) {
+        en_oom_unguarded++;
         void *p = malloc(size ? size : 1);
         if (!p) en_oom_fail(size);
         return p;
     }
     size_t full = en_oom_chain_size(size);
-    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : malloc(full);
+    void *p = !full || ((!g->suspended || g->section) && en_oom_injected_now()) ? NULL : malloc(full);
     if (p) {
         en_oom_chain(g, p);
         return p;
@@ -37,12 +38,13 @@ void *en_xcalloc(size_t count, size_t size)
 {
     en_oom_guard *g = en_oom_current;
     if (!g) {
+        en_oom_unguarded++;
         void *p = calloc(count ? count : 1, size ? size : 1);
         if (!p) en_oom_fail(count * size);
         return p;
     }
     size_t full = size && count > SIZE_MAX / size ? 0 : en_oom_chain_size(count * size);
-    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : calloc(1, full);
+    void *p = !full || ((!g->suspended || g->section) && en_oom_injected_now()) ? NULL : calloc(1, full);
     if (p) {
         en_oom_chain(g, p);
         return p;
@@ -57,12 +59,13 @@ void *en_xrealloc(void *ptr, size_t size)
     en_oom_guard *g = en_oom_current;
     int chained = en_oom_unchain(ptr);
     if (!g || (ptr && !chained)) {
+        if (!g) en_oom_unguarded++;
         void *p = realloc(ptr, size ? size : 1);
         if (!p) en_oom_fail(size); /* with a guard, `ptr` is not the call's: its owner's still */
         return p;
     }
     size_t full = en_oom_chain_size(size);
-    void *p = !full || (!g->suspended && en_oom_injected_now()) ? NULL : realloc(ptr, full);
+    void *p = !full || ((!g->suspended || g->section) && en_oom_injected_now()) ? NULL : realloc(ptr, full);
     if (p) {
         en_oom_chain(g, p);
         return p;

@@ -168,6 +168,20 @@ static void *job_main(void *p)
     return NULL;
 }
 
+typedef struct eum_threads {
+    pthread_t *tid;
+    int *started;
+    int count;
+} eum_threads;
+
+/* Joins the threads started (the section's join, core/oom.h). */
+static void eum_join(void *data)
+{
+    eum_threads *t = data;
+    for (int k = 1; k < t->count; k++)
+        if (t->started[k]) pthread_join(t->tid[k], NULL);
+}
+
 static void run_parallel(eum_kernel fn, void *args, size_t size, int count)
 {
     pthread_t tid[EUM_MAX_THREADS];
@@ -176,16 +190,15 @@ static void run_parallel(eum_kernel fn, void *args, size_t size, int count)
     /* No unwinding while the workers run; a worker out of memory fails the call once they are
      * joined (core/oom.h). */
     en_oom_section section;
-    en_oom_section_begin(&section);
+    eum_threads threads = {tid, started, count};
+    en_oom_section_begin(&section, eum_join, &threads);
     for (int k = 1; k < count; k++) {
         jobs[k] = (eum_job){fn, (char *)args + (size_t)k * size, &section};
         started[k] = pthread_create(&tid[k], NULL, job_main, &jobs[k]) == 0;
         if (!started[k]) job_main(&jobs[k]); /* no thread: same work, same result */
     }
     job_main(&(eum_job){fn, args, &section});
-    for (int k = 1; k < count; k++)
-        if (started[k]) pthread_join(tid[k], NULL);
-    en_oom_section_end(&section);
+    en_oom_section_end(&section); /* joins the threads */
 }
 
 int eum_thread_count(int requested)

@@ -392,6 +392,7 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
     gsl_rng *rng = NULL;
     if (run.options.p > 0) {
         rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!rng) en_oom_fail(sizeof(gsl_rng)); /* (GSL's handler switched off by the program) */
         en_oom_track(rng, free_rng); /* released by an unwind should memory run out (core/oom.h) */
     }
     run.options.rng = rng;

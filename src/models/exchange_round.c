@@ -116,6 +116,20 @@ static void pair_of(size_t m, size_t index, size_t *p, size_t *q)
     *q = *p + 1 + (index - first);
 }
 
+/* The generation threads started, joined by the section (core/oom.h). */
+typedef struct ex_threads {
+    pthread_t *thread;
+    int *started;
+    int count;
+} ex_threads;
+
+static void ex_join(void *data)
+{
+    ex_threads *t = data;
+    for (int k = 1; k < t->count; k++)
+        if (t->started[k]) pthread_join(t->thread[k], NULL);
+}
+
 static void *generate_run(void *arg)
 {
     ex_gen *g = arg;
@@ -263,16 +277,15 @@ static void generate(ex_state *st, const ex_options *o, ex_round_record *rec)
      * out of memory fails the call once they are joined (core/oom.h). */
     en_oom_section section;
     en_oom_thread job[EX_MAX_THREADS];
-    en_oom_section_begin(&section);
+    ex_threads joiner = {thread, started, threads};
+    en_oom_section_begin(&section, ex_join, &joiner);
     for (int t = 0; t < threads; t++) job[t] = (en_oom_thread){&section, generate_run, &gen[t]};
     for (int t = 1; t < threads; t++)
         started[t] = pthread_create(&thread[t], NULL, en_oom_thread_main, &job[t]) == 0;
     en_oom_thread_main(&job[0]);
-    for (int t = 1; t < threads; t++) {
-        if (started[t]) pthread_join(thread[t], NULL);
-        else en_oom_thread_main(&job[t]); /* no thread: run it here */
-    }
-    en_oom_section_end(&section);
+    for (int t = 1; t < threads; t++)
+        if (!started[t]) en_oom_thread_main(&job[t]); /* no thread: run it here */
+    en_oom_section_end(&section); /* joins the threads */
     /* Concatenate the runs' lists, in generation order. */
     st->live = gen[0].live;
     st->live_keys = gen[0].live_keys;

@@ -73,10 +73,10 @@ int en_model_provide(const en_model *model);
 #define EN_PARAM_ROUNDS(default_text) \
     {"rounds", EN_PARAM_INTEGER, default_text, "number of rounds to run", 0, 100000, NULL}
 
-/* en_run without the out-of-memory guard (core/oom.h): for the many runs of Monte Carlo,
- * sensitivity, sweeps, forecasts and the war layer's settlements, where recording every block
- * would cost about 30 % per run. Out of memory there ends the process with a message, as
- * documented in docs/library.md. Same checks and guarantees as en_run otherwise.
+/* en_run without a guard of its own (core/oom.h): for the many runs of Monte Carlo,
+ * sensitivity, sweeps, forecasts and the war layer's settlements, which run inside their
+ * public call's guard (or a worker's job guard) already, so out of memory there unwinds that
+ * call. Same checks and guarantees as en_run otherwise.
  * Time complexity: that of the model. */
 en_status en_run_unguarded(const en_model *model, const en_scenario *scenario,
                            const en_params *params, en_result **out, en_error *err);

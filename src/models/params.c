@@ -49,11 +49,21 @@ void en_params_free(en_params *p)
     en_free(p);
 }
 
-en_params *en_params_copy(const en_params *p)
+static en_status params_copy(const en_params *p, en_params **out)
 {
     en_params *c = new_set();
     for (size_t i = 0; i < p->count; i++) params_set(c, p->names[i], p->values[i], NULL);
-    return c;
+    *out = c;
+    return EN_OK;
+}
+
+/* Under a guard (core/oom.h): NULL when memory runs out, the partial copy released. */
+en_params *en_params_copy(const en_params *p)
+{
+    en_params *c = NULL;
+    en_status st;
+    EN_GUARDED(st, NULL, (void)0, params_copy(p, &c));
+    return st == EN_OK ? c : NULL;
 }
 
 /* Every block is allocated before `p` changes, so an out-of-memory unwind leaves `p` as it was
@@ -309,11 +319,21 @@ int en_params_is_numeric(const en_params *p, const en_model *m, size_t i)
     return def && def->type != EN_PARAM_CHOICE;
 }
 
-en_params *en_params_for_model(const en_params *p, const en_model *m)
+static en_status params_for_model(const en_params *p, const en_model *m, en_params **out)
 {
     en_params *subset = new_set();
     for (size_t i = 0; i < p->count; i++)
         if (find_def(m, p->names[i]) || find_universal(p->names[i]))
             params_set(subset, p->names[i], p->values[i], NULL);
-    return subset;
+    *out = subset;
+    return EN_OK;
+}
+
+/* Under a guard, as en_params_copy. */
+en_params *en_params_for_model(const en_params *p, const en_model *m)
+{
+    en_params *subset = NULL;
+    en_status st;
+    EN_GUARDED(st, NULL, (void)0, params_for_model(p, m, &subset));
+    return st == EN_OK ? subset : NULL;
 }

@@ -278,6 +278,20 @@ static void *smp_job_main(void *p)
  * their own slots; every item is computed by the same code whichever task has it, so the
  * output is the same bits for any thread count. A thread that cannot start is replaced by
  * running its task here. */
+typedef struct smp_threads {
+    pthread_t *tid;
+    int *started;
+    size_t parts;
+} smp_threads;
+
+/* Joins the threads started (the section's join, core/oom.h). */
+static void smp_join(void *data)
+{
+    smp_threads *t = data;
+    for (size_t k = 1; k < t->parts; k++)
+        if (t->started[k]) pthread_join(t->tid[k], NULL);
+}
+
 static void smp_parallel(size_t parts, smp_task fn, void *ctx)
 {
     if (parts <= 1) {
@@ -290,16 +304,15 @@ static void smp_parallel(size_t parts, smp_task fn, void *ctx)
     /* No unwinding while the workers run; a worker out of memory fails the call once they are
      * joined (core/oom.h). */
     en_oom_section section;
-    en_oom_section_begin(&section);
+    smp_threads threads = {tid, started, parts};
+    en_oom_section_begin(&section, smp_join, &threads);
     for (size_t t = 1; t < parts; t++) {
         jobs[t] = (smp_job){fn, ctx, t, parts, &section};
         started[t] = pthread_create(&tid[t], NULL, smp_job_main, &jobs[t]) == 0;
         if (!started[t]) smp_job_main(&jobs[t]);
     }
     smp_job_main(&(smp_job){fn, ctx, 0, parts, &section});
-    for (size_t t = 1; t < parts; t++)
-        if (started[t]) pthread_join(tid[t], NULL);
-    en_oom_section_end(&section);
+    en_oom_section_end(&section); /* joins the threads */
 }
 
 /* Workers for a phase of `items` independent items of roughly `cost` operations each: one

@@ -3,6 +3,7 @@
  * (Nettle, Debian's nettle-dev: a real cryptographic hash, so a stored hash can be checked
  * against `sha256sum FILE`), and reading the scenario and its source files.
  */
+#include <errno.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,15 +50,20 @@ char *en_store_read_file(const char *path, size_t *length)
             en_buffer_free(&b);
             return NULL;
         }
-        en_buffer_append(&b, chunk, n);
+        if (en_buffer_append(&b, chunk, n) != EN_OK) break; /* out of memory: b.failed */
     }
     int failed = ferror(f);
     fclose(f);
+    if (!b.failed && !b.data) en_buffer_append(&b, "", 0);
+    if (b.failed) { /* never a text cut short */
+        en_buffer_free(&b);
+        errno = ENOMEM;
+        return NULL;
+    }
     if (failed) {
         en_buffer_free(&b);
         return NULL;
     }
-    if (!b.data) en_buffer_append(&b, "", 0);
     if (length) *length = b.length;
     return b.data;
 }
@@ -68,7 +74,10 @@ char **en_store_read_sources(const en_scenario *s)
     char **texts = NULL;
     en_error ignored = EN_ERROR_INIT;
     en_sources_read(s, NULL, &texts, &ignored);
+    int nomem = en_error_count(&ignored) && ignored.code == EN_ERROR_NOMEM;
+    for (const en_error *e = &ignored; e && !nomem; e = e->next) nomem = e->code == EN_ERROR_NOMEM;
     en_error_clear(&ignored);
+    if (nomem) errno = ENOMEM; /* texts is NULL */
     return texts;
 }
 

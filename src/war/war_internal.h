@@ -80,6 +80,8 @@ struct en_war_summary {
     long *settled;             /* per run: (10) step of the first settlement (also after a ceasefire), -1 */
     long *deal_by_days;        /* --deal-by */
     size_t deal_by_count;
+    double *median_term;       /* per issue: median term of the first deals (NaN: none), computed
+                                * when the simulation ends so the accessor needs no memory */
 };
 
 /* The set-up shared by all runs (read-only during the runs, but for the progress fields). */

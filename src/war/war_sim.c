@@ -100,9 +100,24 @@ void en_war_summary_free(en_war_summary *m)
                     m->patron_actor, m->explain_offer, m->explain_accept, m->explain_type_low,
                     m->explain_rejections, m->explain_patron, m->explain_pressure,
                     m->explain_renew_loss, m->explain_renew_basis, m->deal_by_days,
-                    m->explain_belief, m->explain_p_prevail, m->explain_days_decide, m->settled};
+                    m->explain_belief, m->explain_p_prevail, m->explain_days_decide, m->settled,
+                    m->median_term};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++) en_free(ptrs[i]);
     en_free(m);
+}
+
+static double median_term(const en_war_summary *m, size_t issue);
+
+/* The workers started (ids[1 .. count]), joined when the section ends or the call unwinds. */
+typedef struct war_threads {
+    pthread_t *ids;
+    int count;
+} war_threads;
+
+static void join_war_threads(void *data)
+{
+    war_threads *t = data;
+    for (int i = 1; i <= t->count; i++) pthread_join(t->ids[i], NULL);
 }
 
 en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *o, en_war_summary **out,
@@ -250,21 +265,19 @@ en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *
     pthread_mutex_init(&su.lock, NULL);
     int threads = o->threads;
     if (threads > o->runs) threads = (int)o->runs;
-    pthread_t *ids = en_xcalloc((size_t)threads, sizeof *ids);
-    int started = 0;
+    war_threads started = {en_xcalloc((size_t)threads, sizeof *started.ids), 0};
     /* No unwinding under the workers' feet; one out of memory fails the call once they are
      * joined (core/oom.h). */
     en_oom_section section;
     en_oom_thread job = {&section, worker, &su};
-    if (threads > 1) en_oom_section_begin(&section);
+    if (threads > 1) en_oom_section_begin(&section, join_war_threads, &started);
     for (int i = 1; i < threads; i++)
-        if (pthread_create(&ids[i], NULL, en_oom_thread_main, &job) == 0) started++;
+        if (pthread_create(&started.ids[i], NULL, en_oom_thread_main, &job) == 0) started.count++;
         else break;
     if (threads > 1) en_oom_thread_main(&job); /* the calling thread works too */
     else worker(&su);
-    for (int i = 1; i <= started; i++) pthread_join(ids[i], NULL);
-    if (threads > 1) en_oom_section_end(&section);
-    en_free(ids);
+    if (threads > 1) en_oom_section_end(&section); /* joins the workers */
+    en_free(started.ids);
     pthread_mutex_destroy(&su.lock);
     setup_free(&su);
     if (o->distributor && o->distributor->size > 1) {
@@ -274,6 +287,9 @@ en_status en_war_simulate_unguarded(const en_scenario *s, const en_war_options *
             return gathered;
         }
     }
+    /* The medians now, inside the call's guard, so the accessor allocates nothing. */
+    m->median_term = en_xcalloc(s->issue_count + 1, sizeof *m->median_term);
+    for (size_t i = 0; i < s->issue_count; i++) m->median_term[i] = median_term(m, i);
     *out = m;
     return EN_OK;
 }
@@ -284,7 +300,8 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double en_war_summary_median_term(const en_war_summary *m, size_t issue)
+/* The median term on `issue` over the runs that signed a deal (NaN: none did). */
+static double median_term(const en_war_summary *m, size_t issue)
 {
     size_t ni = m->scenario->issue_count, n = 0;
     double *v = en_xmalloc(((size_t)m->runs + 1) * sizeof *v);
@@ -328,4 +345,9 @@ double en_war_summary_p_deal_by(const en_war_summary *m, long day, int kind)
         n += m->first_deal[r] >= 0 && m->first_deal[r] <= step &&
              (kind == EN_WAR_KIND_ANY || m->deal_kind[r] == kind);
     return (double)n / (double)m->runs;
+}
+
+double en_war_summary_median_term(const en_war_summary *m, size_t issue)
+{
+    return issue < m->scenario->issue_count ? m->median_term[issue] : NAN;
 }

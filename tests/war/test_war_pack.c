@@ -53,7 +53,7 @@ static const field fields[] = {
     A(explain_renew_loss, PLAYER), A(explain_renew_basis, ISSUE),
     A(explain_belief, PLAYER), A(explain_p_prevail, PLAYER), A(explain_days_decide, PLAYER),
     A(settled, RUN),
-    F(deal_by_days, NOT_PER_RUN), F(deal_by_count, NOT_PER_RUN),
+    F(deal_by_days, NOT_PER_RUN), F(deal_by_count, NOT_PER_RUN), F(median_term, NOT_PER_RUN),
 };
 #define FIELD_COUNT (sizeof fields / sizeof fields[0])
 
