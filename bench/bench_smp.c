@@ -269,12 +269,17 @@ typedef struct timing {
     size_t states;
 } timing;
 
+static int bench_precision = SMP_PRECISION_EXACT; /* the path time_engine runs */
+static size_t bench_sample;                      /* its sample (0: auto) */
+
 static timing time_engine(const data *D, int reps, double *last, int max_rounds, int threads)
 {
     timing best = {1e30, 1e30, 0};
     smp_config c;
     smp_config_default(&c);
     c.record = 0;
+    c.precision = bench_precision;
+    c.sample = bench_sample;
     c.threads = threads;
     if (max_rounds) c.max_rounds = c.min_rounds = max_rounds;
     smp_input in = {D->n, D->d, D->c, D->x, D->s, NULL};
@@ -346,6 +351,8 @@ static int one_run(int argc, char **argv)
 {
     size_t n = (size_t)atol(argv[2]), d = argc > 3 ? (size_t)atol(argv[3]) : 6;
     int rounds = argc > 4 ? atoi(argv[4]) : 0, threads = argc > 5 ? atoi(argv[5]) : 1;
+    if (argc > 6) bench_precision = strcmp(argv[6], "fast") == 0 ? SMP_PRECISION_FAST : SMP_PRECISION_EXACT;
+    if (argc > 7) bench_sample = (size_t)atol(argv[7]);
     data D = synthetic(n, d, 7);
     double *a = malloc(n * d * sizeof(double));
     timing e = time_engine(&D, 1, a, rounds, threads);
