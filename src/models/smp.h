@@ -89,7 +89,10 @@ typedef struct smp_output {
  * default election, the utilities cost O(n² d) plus n² per bargain of a queue whose winner the
  * filter of smp_filter.h cannot prove), the target search O(n² log n) plus O(n) per target
  * it cannot rule out (at worst all: n³); queue elections add O(Σ_k q_k² × n) for queue sizes
- * q_k, and the winning probabilities one more n³ election per state with record. */
+ * q_k, and the winning probabilities one more n³ election per state with record. With
+ * config->precision = SMP_PRECISION_FAST and a sample of m actors (smp_sample.h): per round
+ * O(n²·(m + d) + K·n²) for K ≤ 96 exactly elected options, plus O(m) per target the bound
+ * cannot rule out (at worst n²·m). */
 en_status smp_solve(const smp_input *input, const smp_config *config, smp_output *out,
                     en_error *err);
 /* Tests: on = 1 makes smp_solve use its plain code paths (KTAB's scan over every target, no

@@ -14,6 +14,11 @@
  * without a trace, queue winners decided by a filter (smp_filter.c) from O(n²) bargain utilities
  * with a proven error bound. None of it changes a bit of the output; smp_use_plain_kernels turns
  * it off for the tests.
+ *
+ * The large-n path (config->precision = SMP_PRECISION_FAST; docs/models/smp.md, "Large-n
+ * path") is a separate approximation of the model: third parties from a fixed stratified sample
+ * (smp_sample.c) to rank targets, the best eight evaluated exactly; the large elections first
+ * with a sample of voters, then exactly for the options that can matter.
  */
 #include <math.h>
 #include <pthread.h>
