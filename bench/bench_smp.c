@@ -16,8 +16,12 @@
  *        bench_smp scale     (whole runs to KTAB's stop rule of 250, 500 and 1000 random actors
  *                             in 6 dimensions on one thread, the reference at 250 only, in one
  *                             run; CPU per round and its growth exponent)
- *        bench_smp run N D [ROUNDS [THREADS]]  (one engine run of N random actors in D
- *                             dimensions; CPU, wall, and a checksum of the last positions)
+ *        bench_smp run N D [ROUNDS [THREADS [exact|fast [SAMPLE]]]]  (one engine run of N random
+ *                             actors in D dimensions; CPU, wall, and a checksum of the last
+ *                             positions)
+ *        bench_smp paths     (whole runs of 250, 500 and 1000 random actors in 6 dimensions on
+ *                             the exact and the fast path: CPU, wall at 1 and 2 threads, the
+ *                             fast run's distance from the exact one, growth exponents)
  */
 #include <math.h>
 #include <stdint.h>
@@ -269,12 +273,17 @@ typedef struct timing {
     size_t states;
 } timing;
 
+static int bench_precision = SMP_PRECISION_EXACT; /* the path time_engine runs */
+static size_t bench_sample;                      /* its sample (0: auto) */
+
 static timing time_engine(const data *D, int reps, double *last, int max_rounds, int threads)
 {
     timing best = {1e30, 1e30, 0};
     smp_config c;
     smp_config_default(&c);
     c.record = 0;
+    c.precision = bench_precision;
+    c.sample = bench_sample;
     c.threads = threads;
     if (max_rounds) c.max_rounds = c.min_rounds = max_rounds;
     smp_input in = {D->n, D->d, D->c, D->x, D->s, NULL};
@@ -346,6 +355,8 @@ static int one_run(int argc, char **argv)
 {
     size_t n = (size_t)atol(argv[2]), d = argc > 3 ? (size_t)atol(argv[3]) : 6;
     int rounds = argc > 4 ? atoi(argv[4]) : 0, threads = argc > 5 ? atoi(argv[5]) : 1;
+    if (argc > 6) bench_precision = strcmp(argv[6], "fast") == 0 ? SMP_PRECISION_FAST : SMP_PRECISION_EXACT;
+    if (argc > 7) bench_sample = (size_t)atol(argv[7]);
     data D = synthetic(n, d, 7);
     double *a = malloc(n * d * sizeof(double));
     timing e = time_engine(&D, 1, a, rounds, threads);
@@ -361,8 +372,79 @@ static int one_run(int argc, char **argv)
     return 0;
 }
 
+/* The final positions of two runs as populations, 0–100 units: per dimension the mean |Δ|
+ * between their sorted coordinates, the largest over dimensions; and actor by actor, the mean
+ * |Δ| (test_smp_paths' measures). */
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void gaps(const double *x, const double *y, size_t n, size_t d, double *spread, double *mean)
+{
+    double *u = malloc(n * sizeof *u), *v = malloc(n * sizeof *v);
+    *spread = *mean = 0;
+    for (size_t k = 0; k < n * d; k++) *mean += 100.0 * fabs(x[k] - y[k]);
+    *mean /= (double)(n * d);
+    for (size_t k = 0; k < d; k++) {
+        double e = 0;
+        for (size_t i = 0; i < n; i++) u[i] = x[i * d + k], v[i] = y[i * d + k];
+        qsort(u, n, sizeof *u, by_value);
+        qsort(v, n, sizeof *v, by_value);
+        for (size_t i = 0; i < n; i++) e += 100.0 * fabs(u[i] - v[i]);
+        e /= (double)n;
+        if (e > *spread) *spread = e;
+    }
+    free(u), free(v);
+}
+
+/* bench_smp paths: whole runs at n = 250, 500, 1000 in 6 dimensions on the exact and the fast
+ * path (precision=fast, default sample): CPU (best of repeats) and wall on one thread, the fast
+ * path also on two threads; the fast run's distance from the exact one; growth exponents. */
+static int paths(void)
+{
+    const size_t sizes[] = {250, 500, 1000};
+    double lx[3], le[3], lf[3];
+    printf("smp whole runs, 6 dimensions, trace off: exact vs fast (CPU s best of repeats / wall s)\n");
+    printf("%6s %12s %18s %12s %18s %18s %8s %8s %8s\n", "actors", "exact turns", "exact 1 thread",
+           "fast turns", "fast 1 thread", "fast 2 threads", "ratio", "spread", "mean");
+    for (size_t k = 0; k < 3; k++) {
+        data D = synthetic(sizes[k], 6, 7);
+        size_t nd = D.n * D.d;
+        double *a = malloc(nd * sizeof(double)), *b = malloc(nd * sizeof(double));
+        bench_precision = SMP_PRECISION_EXACT;
+        timing e = time_engine(&D, k < 2 ? 2 : 1, a, 0, 1);
+        bench_precision = SMP_PRECISION_FAST;
+        timing f = time_engine(&D, 3, b, 0, 1);
+        timing f2 = time_engine(&D, 3, NULL, 0, 2);
+        double spread, mean;
+        gaps(a, b, D.n, D.d, &spread, &mean);
+        printf("%6zu %12zu %8.3f/%8.3f %12zu %8.3f/%8.3f %8.3f/%8.3f %7.1fx %8.3f %8.3f\n", D.n,
+               e.states - 1, e.cpu, e.wall, f.states - 1, f.cpu, f.wall, f2.cpu, f2.wall,
+               e.cpu / f.cpu, spread, mean);
+        fflush(stdout);
+        lx[k] = log((double)D.n);
+        le[k] = log(e.cpu / (double)(e.states - 1));
+        lf[k] = log(f.cpu / (double)(f.states - 1));
+        free(a), free(b), free(D.c), free(D.x), free(D.s);
+    }
+    double mx = (lx[0] + lx[1] + lx[2]) / 3, me = (le[0] + le[1] + le[2]) / 3;
+    double mf = (lf[0] + lf[1] + lf[2]) / 3, sxx = 0, sxe = 0, sxf = 0;
+    for (int k = 0; k < 3; k++) {
+        sxx += (lx[k] - mx) * (lx[k] - mx);
+        sxe += (lx[k] - mx) * (le[k] - me);
+        sxf += (lx[k] - mx) * (lf[k] - mf);
+    }
+    printf("growth of CPU per round, n = 250-1000 at 6 dims: exact n^%.2f, fast n^%.2f\n", sxe / sxx,
+           sxf / sxx);
+    bench_precision = SMP_PRECISION_EXACT;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "paths") == 0) return paths();
     if (argc > 1 && strcmp(argv[1], "scale") == 0) return scale();
     if (argc > 2 && strcmp(argv[1], "run") == 0) return one_run(argc, argv);
     int reps = argc > 1 && strcmp(argv[1], "quick") == 0 ? 1 : 3;

@@ -59,7 +59,9 @@
       var issueOf = {};
       R.S.issues.forEach(function (i) { issueOf[i.id] = i; });
       var label = function (id) { return issueOf[id].name || id; };
-      s.appendChild(R.el('h3', {text: 'Space ' + space.space + ': ' + dims.length + ' dimension(s), stop turn ' + space.stop_turn + ' (' + space.stop_rule + ')'}));
+      var precision = issueRun[dims[0]].precision; /* which path ran (docs/models/smp.md, "Large-n path") */
+      var path = precision === 'fast' ? ', large-n path (precision=fast, approximate)' : precision === 'exact' ? ', exact path' : '';
+      s.appendChild(R.el('h3', {text: 'Space ' + space.space + ': ' + dims.length + ' dimension(s), stop turn ' + space.stop_turn + ' (' + space.stop_rule + ')' + path}));
 
       /* positions by turn per dimension */
       var rows = [], actors = {};

@@ -18,6 +18,7 @@
 #include "core/util.h"
 #include "models/model.h"
 #include "models/smp.h"
+#include "models/smp_sample.h"
 
 #define VPM_CHOICES "linear|square|quartic|octic|binary"
 #define PCE_CHOICES "conditional|markov_incentive|markov_uniform"
@@ -65,6 +66,13 @@ static const en_param_def smp_params[] = {
      "id|file"},
     {"threads", EN_PARAM_INTEGER, "0",
      "worker threads (0: one per online core); results do not depend on it", 0, 256, NULL},
+    {"precision", EN_PARAM_CHOICE, "auto",
+     "exact: KTAB's model to the bit; fast: third parties and voters from a fixed stratified "
+     "sample, exact on the chosen challenges and the likely positions (large spaces); auto: "
+     "exact up to 350 actors in a space, fast above",
+     0, 0, "auto|exact|fast"},
+    {"sample", EN_PARAM_INTEGER, "0",
+     "fast path: actors in each stratified sample (0: 128)", 0, 1000000, NULL},
 };
 #define SMP_PARAM_COUNT (sizeof smp_params / sizeof smp_params[0])
 
@@ -126,6 +134,7 @@ static en_status read_config(const en_scenario *s, const en_param_values *params
         *choices[i].slot = k;
     }
     c->threads = (int)en_param_integer(params, "threads");
+    c->sample = (size_t)en_param_integer(params, "sample");
     const char *order = param_text(s, params, result, "actor_order");
     if (strcmp(order, "id") != 0 && strcmp(order, "file") != 0)
         return en_error_add(err, EN_ERROR_INPUT, s->path, 0, 0,
@@ -310,7 +319,8 @@ static void bargaining_order(const en_scenario *s, size_t *actor, size_t n, int 
 }
 
 static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_config *config,
-                           int by_file, en_result *result, en_error *err)
+                           const en_param_values *params, int by_file, en_result *result,
+                           en_error *err)
 {
     size_t d = sp->d;
     size_t *actor = en_xmalloc((s->actor_count + 1) * sizeof *actor), n = 0;
@@ -386,9 +396,10 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
                               s->actors[actor[i]].id, row);
     }
     smp_output o = {0};
+    const smp_path *path = smp_path_choose(n, en_param_choice(params, "precision"));
     if (st == EN_OK && n >= 2) {
         smp_input in = {n, d, cap, pos, sal, A};
-        st = smp_solve(&in, config, &o, err);
+        st = path->solve(&in, config, &o, err);
     } else if (st == EN_OK) { /* one actor or none: nothing to bargain over */
         o.n = n, o.d = d, o.state_count = 1, o.stop_reason = "single_actor";
         o.positions = en_xmalloc((n * d + 1) * sizeof(double));
@@ -422,6 +433,17 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
                          : (is->scale_min + is->scale_max) / 2;
             en_result_finish_issue(result, index0 + k, f, reason);
         }
+        /* which path ran, per issue (JSON, report) and in the story (text) */
+        for (size_t k = 0; k < d; k++)
+            en_node_set_string(en_issue_result_extra(&result->issues[index0 + k]), "precision",
+                               path->name);
+        if (path->precision == SMP_PRECISION_FAST)
+            en_result_say(result, 0, d == 1 ? (long)sp->issues[0] : -1,
+                          "%s: large-n path (precision=fast): %zu actors, third parties and "
+                          "voters from a stratified sample of %zu; approximate within the "
+                          "tolerances of docs/models/smp.md",
+                          sp->id ? sp->id : s->issues[sp->issues[0]].id, n,
+                          smp_sample_size(n, config->sample));
         if (config->record && n >= 2) {
             record_trace(s, sp, actor, &o, result);
             record_moves(s, sp, actor, &o, result, index0);
@@ -455,7 +477,7 @@ static en_status smp_run(const en_scenario *s, const en_param_values *params, en
             int same = j == i || (sp.id && s->issues[j].space && !strcmp(sp.id, s->issues[j].space));
             if (same) members[sp.d++] = j, done[j] = 1;
         }
-        st = run_space(s, &sp, &config, by_file, result, err);
+        st = run_space(s, &sp, &config, params, by_file, result, err);
     }
     en_free(done);
     en_free(members);

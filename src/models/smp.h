@@ -32,7 +32,13 @@ typedef struct smp_config {
     int record;                  /* 1: keep bargains, queue winners and win probabilities */
     int threads;                 /* worker threads (0: one per online core); the output does
                                     not depend on it */
+    int precision;               /* SMP_PRECISION_EXACT (KTAB's definition, to the bit) or
+                                    SMP_PRECISION_FAST (the large-n path, smp_paths.c) */
+    size_t sample;               /* fast path: actors in each stratified sample (0: auto,
+                                    smp_sample.h) */
 } smp_config;
+
+enum { SMP_PRECISION_EXACT, SMP_PRECISION_FAST };
 
 /* KTAB's defaults (SPEC of KTAB 3b5b063): Linear, Conditional, Deterministic, Prop, OneThird,
  * Mid, SemiCommit, S2P2, InitOnlyInterp; 2..100 rounds; 0.02; seed 0xD67CC16FE69C185C.
@@ -83,13 +89,57 @@ typedef struct smp_output {
  * default election, the utilities cost O(n² d) plus n² per bargain of a queue whose winner the
  * filter of smp_filter.h cannot prove), the target search O(n² log n) plus O(n) per target
  * it cannot rule out (at worst all: n³); queue elections add O(Σ_k q_k² × n) for queue sizes
- * q_k, and the winning probabilities one more n³ election per state with record. */
+ * q_k, and the winning probabilities one more n³ election per state with record. With
+ * config->precision = SMP_PRECISION_FAST and a sample of m actors (smp_sample.h): per round
+ * O(n²·(m + d) + K·n²) for K ≤ 96 exactly elected options, plus O(m) per target the bound
+ * cannot rule out (at worst n²·m). */
 en_status smp_solve(const smp_input *input, const smp_config *config, smp_output *out,
                     en_error *err);
 /* Tests: on = 1 makes smp_solve use its plain code paths (KTAB's scan over every target, no
  * SIMD kernels), the independent check of the fast ones; call it between runs, not during
  * one. Time complexity: O(1). */
 void smp_use_plain_kernels(int on);
+/* ---- the paths (smp_paths.c; docs/models/smp.md, "Large-n path") ---- */
+
+/* The fast path's tolerances against the exact run, in KTAB's 0–100 units, as test_smp_paths
+ * establishes them on random problems of 100–300 actors in 2–6 dimensions (docs/models/smp.md,
+ * "Large-n path"): the final positions as a population within SMP_FAST_TOLERANCE (per
+ * dimension, the mean distance between the two runs' sorted coordinates), actor by actor within
+ * SMP_FAST_MEAN_TOLERANCE on average, and the stop turn within SMP_FAST_TURN_TOLERANCE turns.
+ * The exact model itself moves by as much when its input moves by 0.01 (one step of KTAB's
+ * input grid): one changed challenge changes every later round. */
+#define SMP_FAST_TOLERANCE 6.0
+#define SMP_FAST_MEAN_TOLERANCE 6.0
+#define SMP_FAST_TURN_TOLERANCE 15
+
+/* One way to run the model. The exact entry is the definition (KTAB's, to the bit); the fast
+ * entry approximates it for large spaces and must stay within its tolerances of the exact
+ * entry's run (tests/models/test_smp_paths.c checks every entry on random problems). */
+typedef struct smp_path {
+    const char *name;      /* the `precision` parameter's value */
+    int precision;         /* SMP_PRECISION_EXACT or SMP_PRECISION_FAST */
+    size_t auto_from;      /* precision=auto takes it for spaces of at least this many actors
+                              (SIZE_MAX: never); the largest applicable wins */
+    size_t min_actors;     /* smallest space the tolerances are established for */
+    double tolerance;      /* final positions against the exact run's as a population, KTAB's
+                              0–100 units: per dimension the mean |Δ| between the two runs'
+                              sorted coordinates, the largest over dimensions (0: exact) */
+    double mean_tolerance; /* final positions actor by actor: the mean |Δ| */
+    int turn_tolerance;    /* the stop turn within this many turns of the exact run's */
+    en_status (*solve)(const smp_input *input, const smp_config *config, smp_output *out,
+                       en_error *err); /* smp_solve with the path's precision */
+} smp_path;
+
+/* The table, entry k (NULL past the end), an entry by name (NULL if none). Time complexity:
+ * O(entries). */
+size_t smp_path_count(void);
+const smp_path *smp_path_at(size_t k);
+const smp_path *smp_path_find(const char *name);
+/* The path for a space of n actors: the named entry unless `requested` is "auto" (or NULL or
+ * unknown), else the entry whose auto_from is the largest at most n. Never NULL.
+ * Time complexity: O(entries). */
+const smp_path *smp_path_choose(size_t n, const char *requested);
+
 /* Releases what smp_solve filled (NULL or an emptied output allowed). Time complexity: O(rounds). */
 void smp_output_free(smp_output *out);
 

@@ -14,6 +14,11 @@
  * without a trace, queue winners decided by a filter (smp_filter.c) from O(n²) bargain utilities
  * with a proven error bound. None of it changes a bit of the output; smp_use_plain_kernels turns
  * it off for the tests.
+ *
+ * The large-n path (config->precision = SMP_PRECISION_FAST; docs/models/smp.md, "Large-n
+ * path") is a separate approximation of the model: third parties from a fixed stratified sample
+ * (smp_sample.c) to rank targets, the best eight evaluated exactly; the large elections first
+ * with a sample of voters, then exactly for the options that can matter.
  */
 #include <math.h>
 #include <pthread.h>
@@ -29,6 +34,7 @@
 #include "core/util.h"
 #include "models/smp.h"
 #include "models/smp_filter.h"
+#include "models/smp_sample.h"
 #include "models/smp_screen.h"
 
 #if defined(__SSE2__)
@@ -181,6 +187,17 @@ typedef struct smp_work {
                                              or by the exact election */
     struct smp_scratch *scratch; /* one per worker */
     smp_rng rng;
+    /* the large-n path (precision=fast; docs/models/smp.md, "Large-n path"): fixed stratified
+       samples of third parties (by effective power) and of voters (by capability) */
+    int fast;
+    size_t tm, vm;               /* actors in the two samples */
+    size_t *t_member, *v_member; /* tm, vm: the sampled actors, ascending */
+    double *t_scale;             /* tm: a sampled third party's vote stands for its stratum's */
+    double *v_weight;            /* vm: a sampled voter's weight, its stratum's capability */
+    float *Dsf;                  /* n × tm: Dsf[j·tm + s] = D(t_member[s], j) in float */
+    struct smp_election *sampled; /* the sampled elections' tables */
+    double *lp;                  /* n: the sampled elections' log₂ products */
+    size_t *cand;                /* n: options whose product is computed from every voter */
 } smp_work;
 
 /* One election's tables; each worker owns one, so elections can run side by side. */
@@ -214,6 +231,9 @@ typedef struct smp_scratch {
     size_t *screen_list;              /* n: the targets being screened */
     size_t *perm_tmp;                 /* n: the sort's buffer */
     size_t challenges_evaluated, challenges_screened, screen_terms; /* statistics */
+    float *fsw, *fsui, *fsum, *fsrh, *fsf; /* tm each: the sampled third parties in one
+                                             perspective: power, U(m,i), U(m,m), risk, scale */
+    double *rows;                      /* 3 · SMP_FAST_GROUP · n: exact rows of the fast election */
 } smp_scratch;
 
 static void ensure_election(const smp_work *w, smp_election *e, size_t options)
@@ -716,6 +736,270 @@ static en_status elect(const smp_work *w, smp_election *e, size_t q, const doubl
     return condorcet(w, e, q, e->C, e->P, e->p, err);
 }
 
+/* ---- the large-n path's elections (precision=fast) ----
+ *
+ * An election over q options (the risk attitudes' over every position, the winning
+ * probabilities' over the distinct positions) costs q²·n/2 vote terms, n³/2 at n positions.
+ * The fast path first runs it with the fixed stratified sample of voters (w->v_member, each
+ * carrying its stratum's capability): q²·vm/2 terms. Under the conditional product only the
+ * options whose product comes near the largest one can matter (the others' probabilities are
+ * below 2^-SMP_FAST_MARGIN of the largest); those options (at least SMP_FAST_CAND_MIN, at most
+ * SMP_FAST_CAND_MAX, by the sample's ranking) get their rows of coalition strengths from every
+ * voter, summed exactly as the exact path sums them, so their products are the exact path's
+ * bits; the others keep the sample's products. docs/models/smp.md ("Large-n path"). */
+
+#define SMP_FAST_GROUP 4      /* options whose exact rows share one pass over the voters */
+#define SMP_FAST_CAND_MIN 32  /* options always given exact rows */
+#define SMP_FAST_CAND_MAX 96  /* at most this many */
+#define SMP_FAST_MARGIN 96.0  /* log₂ distance below the sample's largest product still exact */
+
+/* log₂ Π_j row[j] without underflow (rescaled every 16 factors; factors are > 10⁻¹³). */
+static double log2_product(const double *row, size_t q)
+{
+    double m = 1.0;
+    int e = 0;
+    for (size_t j = 0; j < q; j++) {
+        m *= row[j];
+        if ((j & 15) == 15) {
+            int x;
+            m = frexp(m, &x);
+            e += x;
+        }
+    }
+    if (!(m > 0)) return -INFINITY;
+    return (double)e + log2(m);
+}
+
+/* Victory odds of one pair from its two strengths: victory_probabilities' operations. */
+static void victory_pair(int model, double s1, double s2, double *p1, double *p2)
+{
+    double x1, x2;
+    if (model == SMP_VPM_BINARY) {
+        if (s1 >= SMP_BINARY_THRESHOLD * s2) x1 = 1, x2 = 1e-6;
+        else if (s2 >= SMP_BINARY_THRESHOLD * s1) x1 = 1e-6, x2 = 1;
+        else {
+            double r = s1 / (s1 + s2);
+            double t = (r * (SMP_BINARY_THRESHOLD + 1.0) - 1.0) / (SMP_BINARY_THRESHOLD - 1.0);
+            x1 = t, x2 = 1 - t;
+        }
+    } else {
+        x1 = victory_power(model, s1);
+        x2 = victory_power(model, s2);
+    }
+    double sum = x1 + x2;
+    *p1 = x1 / sum;
+    *p2 = x2 / sum;
+}
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* The proportional rule's exact rows of four candidates (their utilities cp[k·4 + c], voter k)
+ * against every option (panel: to_panels' layout of the q options), sixteen pairs in
+ * registers per pass over the voters, each pair adding its voters in ascending order with
+ * coalition_row_quad_avx2's operations: the same bits as coalitions(). pro and con receive
+ * 4 × q sums each (row c at c·q). */
+__attribute__((target("avx2"))) static void candidate_rows_avx2(const double *panel,
+                                                                 const double *cp, size_t voters,
+                                                                 size_t q, const double *weight,
+                                                                 double *pro, double *con)
+{
+    const __m256d floor = _mm256_set1_pd(SMP_COALITION_FLOOR), zero = _mm256_setzero_pd();
+    for (size_t j0 = 0; j0 < q; j0 += 4) {
+        const double *pj = &panel[(j0 / 4) * voters * 4];
+        __m256d p0 = floor, p1 = floor, p2 = floor, p3 = floor;
+        __m256d c0 = floor, c1 = floor, c2 = floor, c3 = floor;
+        for (size_t k = 0; k < voters; k++) {
+            const __m256d wk = _mm256_broadcast_sd(&weight[k]);
+            const __m256d b = _mm256_loadu_pd(&pj[k * 4]);
+            __m256d v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&cp[k * 4]), b));
+            p0 = _mm256_add_pd(p0, _mm256_max_pd(v, zero));
+            c0 = _mm256_sub_pd(c0, _mm256_min_pd(v, zero));
+            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&cp[k * 4 + 1]), b));
+            p1 = _mm256_add_pd(p1, _mm256_max_pd(v, zero));
+            c1 = _mm256_sub_pd(c1, _mm256_min_pd(v, zero));
+            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&cp[k * 4 + 2]), b));
+            p2 = _mm256_add_pd(p2, _mm256_max_pd(v, zero));
+            c2 = _mm256_sub_pd(c2, _mm256_min_pd(v, zero));
+            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&cp[k * 4 + 3]), b));
+            p3 = _mm256_add_pd(p3, _mm256_max_pd(v, zero));
+            c3 = _mm256_sub_pd(c3, _mm256_min_pd(v, zero));
+        }
+        double out[8][4];
+        _mm256_storeu_pd(out[0], p0), _mm256_storeu_pd(out[1], p1);
+        _mm256_storeu_pd(out[2], p2), _mm256_storeu_pd(out[3], p3);
+        _mm256_storeu_pd(out[4], c0), _mm256_storeu_pd(out[5], c1);
+        _mm256_storeu_pd(out[6], c2), _mm256_storeu_pd(out[7], c3);
+        size_t width = q - j0 < 4 ? q - j0 : 4;
+        for (size_t c = 0; c < 4; c++)
+            for (size_t l = 0; l < width; l++) {
+                pro[c * q + j0 + l] = out[c][l];
+                con[c * q + j0 + l] = out[4 + c][l];
+            }
+    }
+}
+#endif
+
+typedef struct fast_rows_task {
+    smp_work *w;
+    const double *u; /* n × q utilities, row per voter */
+    const double *panel; /* the same in to_panels' layout (NULL: the scalar loop) */
+    size_t q;
+    const size_t *cand;
+    size_t count;
+    double *prod, *lprod; /* count each: the exact product and its log₂ */
+} fast_rows_task;
+
+/* Exact rows of candidate options, SMP_FAST_GROUP per pass over the voters: option i's
+ * strength against every j, each adding the voters in ascending order as coalitions() does
+ * (C(i,j) for j > i is coalitions()'s "con" sum of row j, the same terms: w(u_j − u_i) is
+ * −w(u_i − u_j) exactly), then the product of its victory odds in the exact path's order. */
+static void fast_rows_task_fn(void *ctx, size_t part, size_t parts)
+{
+    fast_rows_task *t = ctx;
+    smp_work *w = t->w;
+    size_t n = w->n, q = t->q;
+    int rule = w->config->voting_rule, model = w->config->victory_prob_model;
+    double *pro = w->scratch[part].rows, *con = pro + SMP_FAST_GROUP * q;
+    for (size_t g0 = part * SMP_FAST_GROUP; g0 < t->count; g0 += parts * SMP_FAST_GROUP) {
+        size_t gn = t->count - g0 < SMP_FAST_GROUP ? t->count - g0 : SMP_FAST_GROUP;
+        int done = 0;
+#ifdef SMP_HAVE_AVX2_KERNEL
+        if (t->panel) {
+            double *cp = con + SMP_FAST_GROUP * q; /* n × 4: the candidates' utilities */
+            for (size_t k = 0; k < n; k++)
+                for (size_t c = 0; c < SMP_FAST_GROUP; c++)
+                    cp[k * 4 + c] = t->u[k * q + t->cand[g0 + (c < gn ? c : 0)]];
+            candidate_rows_avx2(t->panel, cp, n, q, w->capability, pro, con);
+            done = 1;
+        }
+#endif
+        if (!done)
+            for (size_t k = 0; k < gn * q; k++) pro[k] = con[k] = SMP_COALITION_FLOOR;
+        for (size_t k = 0; !done && k < n; k++) {
+            const double *row = &t->u[k * q];
+            double wk = w->capability[k];
+            for (size_t c = 0; c < gn; c++) {
+                double uki = row[t->cand[g0 + c]];
+                double *pc = &pro[c * q], *cc = &con[c * q];
+                if (rule == SMP_VR_PROP) {
+                    for (size_t j = 0; j < q; j++) {
+                        double v = wk * (uki - row[j]);
+                        pc[j] += v > 0 ? v : 0.0;
+                        cc[j] -= v < 0 ? v : 0.0;
+                    }
+                } else {
+                    for (size_t j = 0; j < q; j++) {
+                        double v = vote(rule, wk, uki, row[j]);
+                        pc[j] += v > 0 ? v : 0.0;
+                        cc[j] -= v < 0 ? v : 0.0;
+                    }
+                }
+            }
+        }
+        for (size_t c = 0; c < gn; c++) {
+            size_t i = t->cand[g0 + c];
+            double *P = &pro[c * q]; /* overwritten by the odds, j by j */
+            for (size_t j = 0; j < q; j++) {
+                double p1, p2;
+                if (j == i) {
+                    P[j] = 0.5;
+                    continue;
+                }
+                /* the pair's first option in victory_probabilities is the larger index */
+                if (j < i) victory_pair(model, P[j], con[c * q + j], &p1, &p2);
+                else victory_pair(model, con[c * q + j], P[j], &p2, &p1);
+                P[j] = p1;
+            }
+            double prod = 1.0;
+            for (size_t j = 0; j < q; j++) prod *= P[j];
+            t->prod[g0 + c] = prod;
+            t->lprod[g0 + c] = log2_product(P, q);
+        }
+    }
+}
+
+static const double *rank_key;
+static int by_rank(const void *a, const void *b) /* descending key, ties by index */
+{
+    double x = rank_key[*(const size_t *)a], y = rank_key[*(const size_t *)b];
+    if (x != y) return x > y ? -1 : 1;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct log_rows_task {
+    const double *P;
+    size_t q;
+    double *lp;
+} log_rows_task;
+
+static void log_rows_task_fn(void *ctx, size_t part, size_t parts)
+{
+    log_rows_task *t = ctx;
+    for (size_t i = part; i < t->q; i += parts) t->lp[i] = log2_product(&t->P[i * t->q], t->q);
+}
+
+/* The fast path's election over q options, utilities e->u (n × q) filled by the caller,
+ * capability weights; the option probabilities land in e->p. Small elections (q at most
+ * SMP_FAST_CAND_MAX, or every voter in the sample) are the exact election. */
+static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts, en_error *err)
+{
+    size_t vm = w->vm;
+    if (q <= 2 * SMP_FAST_CAND_MAX || vm >= w->n) return elect(w, e, q, w->capability, parts, err);
+    smp_election *s = w->sampled;
+    ensure_election(w, s, q);
+    for (size_t t = 0; t < vm; t++)
+        memcpy(&s->u[t * q], &e->u[w->v_member[t] * q], q * sizeof *s->u);
+    coalitions(w, s, vm, q, w->v_weight, parts);
+    victory_probabilities(w->config->victory_prob_model, q, s->C, s->P);
+    if (w->config->pce_model != SMP_PCE_CONDITIONAL) /* Markov chains: the sample's election */
+        return condorcet(w, s, q, s->C, s->P, e->p, err);
+    double *lp = w->lp;
+    log_rows_task lt = {s->P, q, lp};
+    smp_parallel(workers_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
+    size_t *order = w->cand;
+    for (size_t i = 0; i < q; i++) order[i] = i;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* qsort has no context */
+    pthread_mutex_lock(&lock);
+    rank_key = lp;
+    qsort(order, q, sizeof *order, by_rank);
+    pthread_mutex_unlock(&lock);
+    size_t count = 0;
+    while (count < q && count < SMP_FAST_CAND_MAX &&
+           (count < SMP_FAST_CAND_MIN || lp[order[count]] >= lp[order[0]] - SMP_FAST_MARGIN))
+        count++;
+    qsort(order, count, sizeof *order, by_index);
+    double *prod = s->q, *lprod = s->ct; /* q and q² entries: room for 2·count */
+    const double *panel = NULL;
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (w->config->voting_rule == SMP_VR_PROP && smp_avx2()) {
+        to_panels(w->n, q, e->u, e->panel);
+        panel = e->panel;
+    }
+#endif
+    fast_rows_task ft = {w, e->u, panel, q, order, count, prod, lprod};
+    size_t groups = (count + SMP_FAST_GROUP - 1) / SMP_FAST_GROUP;
+    smp_parallel(workers_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
+    /* the sample's products for the others, the exact ones for the candidates */
+    double *p = e->p, total = 0.0;
+    for (size_t i = 0; i < q; i++) p[i] = exp2(lp[i]);
+    for (size_t c = 0; c < count; c++) p[order[c]] = prod[c];
+    for (size_t i = 0; i < q; i++) total += p[i];
+    if (!(total > 0) || !isfinite(total)) { /* every product underflowed: in log₂ instead */
+        double top = -INFINITY;
+        for (size_t c = 0; c < count; c++) lp[order[c]] = lprod[c];
+        for (size_t i = 0; i < q; i++) top = lp[i] > top ? lp[i] : top;
+        total = 0.0;
+        for (size_t i = 0; i < q; i++) total += (p[i] = exp2(lp[i] - top));
+    }
+    for (size_t i = 0; i < q; i++) p[i] = p[i] / total;
+    return EN_OK;
+}
+
 /* ---- the state: distances and risk attitudes ---- */
 
 static void distance_rows_task(void *ctx, size_t part, size_t parts)
@@ -735,6 +1019,10 @@ static void distance_rows_task(void *ctx, size_t part, size_t parts)
 static void compute_distances(smp_work *w)
 {
     smp_parallel(workers_for(w, w->n, (double)(w->n * (w->d + 8))), distance_rows_task, w);
+    if (w->fast) /* the sampled third parties' distances to every target, row per target */
+        for (size_t j = 0; j < w->n; j++)
+            for (size_t s = 0; s < w->tm; s++)
+                w->Dsf[j * w->tm + s] = (float)w->distance_t[j * w->n + w->t_member[s]];
     int unit = 1;
     for (size_t k = 0; k < w->n * w->n; k++) unit &= w->distance[k] >= 0 && w->distance[k] <= 1;
     w->unit_distances = unit;
@@ -748,7 +1036,8 @@ static en_status compute_risk(smp_work *w, en_error *err)
     ensure_election(w, e, n);
     for (size_t k = 0; k < n; k++)
         for (size_t j = 0; j < n; j++) e->u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
-    en_status st = elect(w, e, n, w->capability, workers_for(w, n / 2, (double)n * n), err);
+    size_t parts = workers_for(w, n / 2, (double)n * n);
+    en_status st = w->fast ? elect_fast(w, e, n, parts, err) : elect(w, e, n, w->capability, parts, err);
     if (st != EN_OK) return st;
     double pmin = 1.0, pmax = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -1363,8 +1652,9 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
     for (size_t k = 0; k < n; k++)
         for (size_t u = 0; u < count; u++)
             e->u[k * count + u] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
-    en_status st = elect(w, e, count, w->capability,
-                         workers_for(w, count / 2, (double)n * count), err);
+    size_t parts = workers_for(w, count / 2, (double)n * count);
+    en_status st = w->fast ? elect_fast(w, e, count, parts, err)
+                           : elect(w, e, count, w->capability, parts, err);
     if (st == EN_OK)
         for (size_t a = 0; a < n; a++) out[a] = e->p[class_of[a]];
     en_free(unique);
@@ -1510,6 +1800,242 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
     return target;
 }
 
+/* ---- the large-n path's target search (precision=fast) ----
+ *
+ * Each challenge's third parties are the fixed stratified sample w->t_member, each sampled
+ * third party's vote multiplied by t_scale (its stratum's effective power over its own), so a
+ * challenge costs O(tm) instead of O(n). The sampled gain obeys the same bound as the exact one
+ * (Δ·(1 − 2·S_j·(1 − φ)) with φ in [0,1]), so targets whose bound cannot reach the best sampled
+ * gain less SMP_FAST_SLACK are never sampled. The SMP_FAST_FINALISTS best targets by sampled
+ * gain are then evaluated exactly (every third party, KTAB's order) and the best exact gain
+ * wins, ties to the smallest index; the bargain's φ and gain are always the exact ones. */
+
+#define SMP_FAST_FINALISTS 8
+#define SMP_FAST_SLACK 0.05 /* relative: sampled gains this far below the best are no finalists */
+
+/* The sampled third parties' sums of eight challenges of i (targets j[0..7], one per lane;
+ * lanes may repeat) under the proportional rule, in single precision: a[l] and b[l] receive the
+ * positive and the negative votes' totals. Only the ranking of targets depends on them (the
+ * finalists are evaluated exactly), so float suffices; each lane adds its third parties in
+ * sample order with smp_screen_vote8's operations, so the scalar loop gives the same bits as
+ * the AVX2 one (no FMA on either). */
+static void sampled_sides8_scalar(const smp_work *w, const smp_scratch *sc, const size_t j[8],
+                                  const float ci0[8], const float cj0[8], float a[8], float b[8])
+{
+    size_t tm = w->tm;
+    const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
+    const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
+    for (int l = 0; l < 8; l++) {
+        const float *dj = &w->Dsf[j[l] * tm];
+        float ci = ci0[l], cj = cj0[l], A = 0.0f, B = 0.0f;
+        for (size_t s = 0; s < tm; s++) {
+            if (w->t_member[s] == j[l]) continue; /* a principal is no third party */
+            float wm = sc->fsw[s], ui = sc->fsui[s], um = sc->fsum[s], dm = dj[s], r = sc->fsrh[s];
+            float uj = (1.0f - dm) * (1.0f + (dm < 1.0f ? dm : 1.0f) * r);
+            float v0 = wm * (ui - uj);
+            float cni = ci + (v0 > 0.0f ? v0 : 0.0f);
+            float cnj = cj - (v0 < 0.0f ? v0 : 0.0f);
+            float pi = cni / (cni + cnj);
+            float qi = 1.0f - pi;
+            float ui2 = ui + ui, uj2 = uj + uj;
+            float join_i_win = ui2 + (full ? ui : um);
+            float join_i_lose = uj2 + (none ? um : uj);
+            float join_j_lose = ui2 + (none ? um : ui);
+            float join_j_win = uj2 + (full ? uj : um);
+            float e_i = pi * join_i_win + qi * join_i_lose;
+            float e_j = pi * join_j_lose + qi * join_j_win;
+            float v = (wm * (e_i - e_j)) * sc->fsf[s];
+            A = A + (v > 0.0f ? v : 0.0f);
+            B = B - (v < 0.0f ? v : 0.0f);
+        }
+        a[l] = A, b[l] = B;
+    }
+}
+
+#ifdef SMP_HAVE_SCREEN8
+__attribute__((target("avx2"))) static void sampled_sides8_avx2(const smp_work *w,
+                                                                const smp_scratch *sc,
+                                                                const size_t j[8],
+                                                                const float ci0[8],
+                                                                const float cj0[8], float a[8],
+                                                                float b[8])
+{
+    size_t tm = w->tm;
+    const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
+    const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
+    const __m256 ci = _mm256_loadu_ps(ci0), cj = _mm256_loadu_ps(cj0), zero = _mm256_setzero_ps();
+    const __m256i idx = _mm256_set_epi32((int)j[7], (int)j[6], (int)j[5], (int)j[4], (int)j[3],
+                                         (int)j[2], (int)j[1], (int)j[0]);
+    const float *d[8];
+    for (int l = 0; l < 8; l++) d[l] = &w->Dsf[j[l] * tm];
+    __m256 A = zero, B = zero;
+    for (size_t s = 0; s < tm; s++) {
+        __m256 dm = _mm256_set_ps(d[7][s], d[6][s], d[5][s], d[4][s], d[3][s], d[2][s], d[1][s],
+                                  d[0][s]);
+        __m256 wm = _mm256_broadcast_ss(&sc->fsw[s]), ui = _mm256_broadcast_ss(&sc->fsui[s]);
+        __m256 um = _mm256_broadcast_ss(&sc->fsum[s]), r = _mm256_broadcast_ss(&sc->fsrh[s]);
+        __m256 v = smp_screen_vote8(dm, wm, ui, um, r, ci, cj, full, none);
+        v = _mm256_mul_ps(v, _mm256_broadcast_ss(&sc->fsf[s]));
+        __m256 principal = _mm256_castsi256_ps(
+            _mm256_cmpeq_epi32(idx, _mm256_set1_epi32((int)w->t_member[s])));
+        v = _mm256_andnot_ps(principal, v);
+        A = _mm256_add_ps(A, _mm256_max_ps(v, zero));
+        B = _mm256_sub_ps(B, _mm256_min_ps(v, zero));
+    }
+    _mm256_storeu_ps(a, A), _mm256_storeu_ps(b, B);
+}
+#endif
+
+/* The same sums for the other voting rules, in double, one target at a time. */
+static void sampled_sides_rule(const smp_work *w, const smp_scratch *sc, size_t j, double ci,
+                               double cj, double *a, double *b)
+{
+    size_t tm = w->tm;
+    const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
+    const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
+    int rule = w->config->voting_rule;
+    const float *dj = &w->Dsf[j * tm];
+    double A = 0, B = 0;
+    for (size_t s = 0; s < tm; s++) {
+        if (w->t_member[s] == j) continue;
+        double wm = sc->fsw[s], ui = sc->fsui[s], um = sc->fsum[s], r = sc->fsrh[s];
+        double uj = scalar_utility(dj[s], r);
+        double v0 = vote(rule, wm, ui, uj);
+        double cni = ci + (v0 > 0 ? v0 : 0.0), cnj = cj - (v0 < 0 ? v0 : 0.0);
+        double pi = cni / (cni + cnj), qi = 1.0 - pi;
+        double e_i = pi * ((ui + ui) + (full ? ui : um)) + qi * ((uj + uj) + (none ? um : uj));
+        double e_j = pi * ((ui + ui) + (none ? um : ui)) + qi * ((uj + uj) + (full ? uj : um));
+        double v = vote(rule, wm, e_i, e_j) * sc->fsf[s];
+        A += v > 0 ? v : 0.0;
+        B -= v < 0 ? v : 0.0;
+    }
+    *a = A, *b = B;
+}
+
+/* Sampled gains of i's challenges to j[0..7] into gain[0..7]. */
+static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const size_t j[8],
+                          double gain[8])
+{
+    double ci0[8], cj0[8], u_ii[8], u_ij[8], phi;
+    float fci[8], fcj[8], a[8], b[8];
+    for (int l = 0; l < 8; l++) {
+        challenge_start(w, sc, i, j[l], &ci0[l], &cj0[l], &u_ii[l], &u_ij[l]);
+        fci[l] = (float)ci0[l], fcj[l] = (float)cj0[l];
+    }
+    if (w->config->voting_rule != SMP_VR_PROP) {
+        for (int l = 0; l < 8; l++) {
+            double A, B;
+            sampled_sides_rule(w, sc, j[l], ci0[l], cj0[l], &A, &B);
+            challenge_finish(w, j[l], ci0[l] + A, cj0[l] + B, u_ii[l], u_ij[l], &phi, &gain[l]);
+        }
+        return;
+    }
+#ifdef SMP_HAVE_SCREEN8
+    if (smp_avx2()) sampled_sides8_avx2(w, sc, j, fci, fcj, a, b);
+    else
+#endif
+        sampled_sides8_scalar(w, sc, j, fci, fcj, a, b);
+    for (int l = 0; l < 8; l++)
+        challenge_finish(w, j[l], ci0[l] + (double)a[l], cj0[l] + (double)b[l], u_ii[l], u_ij[l],
+                         &phi, &gain[l]);
+}
+
+/* best_target on the large-n path (see above). */
+static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, double *gain_out,
+                             double *phi_out)
+{
+    size_t n = w->n, tm = w->tm;
+    perspective(w, sc, i, i);
+    for (size_t s = 0; s < tm; s++) {
+        size_t m = w->t_member[s];
+        sc->fsw[s] = (float)w->effective_power[m], sc->fsui[s] = (float)sc->uh_i[m];
+        sc->fsum[s] = (float)sc->uh_m[m], sc->fsrh[s] = (float)sc->rh[m];
+        sc->fsf[s] = m == i ? 0.0f : (float)w->t_scale[s]; /* nor is the initiator */
+    }
+    smp_candidate *cand = sc->candidates;
+    size_t count = 0;
+    double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
+    size_t top[5], tops = 0;
+    long hint = w->hint[i], hinted = -1;
+    for (size_t j = 0; j < n; j++) {
+        if (j == i) continue;
+        double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
+        double other = (1 - 2 * w->salience_total[j]) * delta;
+        double bound = (delta > other ? delta : other) + SMP_GAIN_MARGIN;
+        if (!(bound > SMP_MIN_GAIN)) continue;
+        cand[count].bound = bound, cand[count].j = j;
+        size_t at = tops < 4 ? tops++ : 4;
+        while (at > 0 && cand[top[at - 1]].bound < bound) {
+            if (at < 4) top[at] = top[at - 1];
+            at--;
+        }
+        if (at < 4) top[at] = count;
+        if ((long)j == hint) hinted = (long)count;
+        count++;
+    }
+    if (hinted >= 0) {
+        int known = 0;
+        for (size_t t = 0; t < tops; t++) known |= top[t] == (size_t)hinted;
+        if (!known) top[tops++] = (size_t)hinted;
+    }
+    /* finalists: the largest sampled gains, descending, ties to the smaller index */
+    size_t fin[SMP_FAST_FINALISTS];
+    double fgain[SMP_FAST_FINALISTS];
+    size_t nf = 0;
+    size_t batch[8], filled = 0;
+    for (size_t pass = 0; pass < 2; pass++) {
+        size_t limit = pass == 0 ? tops : count;
+        for (size_t c = 0; c <= limit; c++) {
+            if (c < limit) {
+                size_t k = pass == 0 ? top[c] : c;
+                double floor_gain = nf ? fgain[0] - SMP_FAST_SLACK * fabs(fgain[0]) : -INFINITY;
+                if (nf == SMP_FAST_FINALISTS && fgain[nf - 1] > floor_gain) floor_gain = fgain[nf - 1];
+                if (cand[k].bound < 0 || cand[k].bound < floor_gain) continue;
+                if (pass == 0) cand[k].bound = -1; /* done: not again in pass 1 */
+                batch[filled++] = cand[k].j;
+                if (filled < 8) continue;
+            }
+            if (!filled) continue;
+            size_t js[8];
+            double g[8];
+            for (size_t l = 0; l < 8; l++) js[l] = batch[l < filled ? l : filled - 1];
+            sampled_gains(w, sc, i, js, g);
+            for (size_t l = 0; l < filled; l++) {
+                size_t at = nf < SMP_FAST_FINALISTS ? nf++ : SMP_FAST_FINALISTS;
+                while (at > 0 && (g[l] > fgain[at - 1] || (g[l] == fgain[at - 1] && js[l] < fin[at - 1]))) {
+                    if (at < SMP_FAST_FINALISTS) fin[at] = fin[at - 1], fgain[at] = fgain[at - 1];
+                    at--;
+                }
+                if (at < SMP_FAST_FINALISTS) fin[at] = js[l], fgain[at] = g[l];
+            }
+            sc->challenges_screened += filled;
+            filled = 0;
+        }
+    }
+    /* the finalists' exact gains decide */
+    double best = -1, best_phi = 0;
+    long target = -1;
+    double phi[SMP_FAST_FINALISTS], gain[SMP_FAST_FINALISTS];
+    int four = 0;
+#ifdef SMP_HAVE_AVX2_KERNEL
+    four = nf > 1 && w->config->voting_rule == SMP_VR_PROP && smp_avx2();
+    for (size_t f0 = 0; four && f0 < nf; f0 += 4) { /* challenge()'s bits, four per pass */
+        size_t js[4];
+        for (size_t l = 0; l < 4; l++) js[l] = fin[f0 + l < nf ? f0 + l : nf - 1];
+        challenge4_avx2(w, sc, i, js, &phi[f0], &gain[f0]);
+    }
+#endif
+    for (size_t f = 0; f < nf; f++) {
+        if (!four) challenge(w, sc, i, fin[f], &phi[f], &gain[f]);
+        long j = (long)fin[f];
+        if (gain[f] > SMP_MIN_GAIN && (gain[f] > best || (gain[f] == best && j < target)))
+            best = gain[f], best_phi = phi[f], target = j;
+    }
+    sc->challenges_evaluated += nf;
+    *gain_out = best, *phi_out = best_phi;
+    return target;
+}
+
 /* ---- one round ---- */
 
 typedef struct smp_queue_entry {
@@ -1529,7 +2055,8 @@ static void target_rows_task(void *ctx, size_t part, size_t parts)
     smp_work *w = t->w;
     smp_scratch *sc = &w->scratch[part];
     for (size_t i = part; i < w->n; i += parts) {
-        long j = best_target(w, sc, i, &t->gain[i], &t->phi[i]);
+        long j = w->fast ? best_target_fast(w, sc, i, &t->gain[i], &t->phi[i])
+                         : best_target(w, sc, i, &t->gain[i], &t->phi[i]);
         t->target[i] = j;
         w->hint[i] = j;
         t->phi_receiver[i] = 0;
@@ -1824,7 +2351,9 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     ensure_bargain_tables(w, count ? count : 1);
     double *bu = w->bu;
     utility_task ut = {w, bargains, count, Tt, bu};
-    if (filtered)
+    /* The fast path takes the O(n²·d) utilities as they are, without the filter's proof
+     * (they are within ε of the exact ones, smp_filter.h), whatever the trace. */
+    if (filtered || w->fast)
         smp_parallel(workers_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
                      approx_utilities_task, &ut);
     else
@@ -2067,6 +2596,33 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         sc->screen_list = en_xmalloc(n * sizeof *sc->screen_list);
         sc->perm_tmp = en_xmalloc(n * sizeof *sc->perm_tmp);
     }
+    w.fast = config->precision == SMP_PRECISION_FAST;
+    if (w.fast) { /* the fixed samples (smp_sample.h), drawn once from the input */
+        uint64_t *key = en_xmalloc(n * sizeof *key);
+        for (size_t i = 0; i < n; i++)
+            key[i] = smp_sample_key(config->seed, in->capability[i], &in->position[i * d],
+                                    &in->salience[i * d], d);
+        w.tm = w.vm = smp_sample_size(n, config->sample);
+        w.t_member = en_xmalloc(w.tm * sizeof *w.t_member);
+        w.t_scale = en_xmalloc(w.tm * sizeof *w.t_scale);
+        w.v_member = en_xmalloc(w.vm * sizeof *w.v_member);
+        w.v_weight = en_xmalloc(w.vm * sizeof *w.v_weight);
+        smp_sample_strata(n, w.effective_power, key, w.tm, w.t_member, w.t_scale);
+        smp_sample_strata(n, in->capability, key, w.vm, w.v_member, w.v_weight);
+        for (size_t t = 0; t < w.vm; t++) w.v_weight[t] *= in->capability[w.v_member[t]];
+        w.Dsf = en_xmalloc(n * w.tm * sizeof *w.Dsf);
+        w.sampled = en_xcalloc(1, sizeof *w.sampled);
+        w.lp = en_xmalloc(n * sizeof *w.lp);
+        w.cand = en_xmalloc(n * sizeof *w.cand);
+        for (int t = 0; t < w.threads; t++) {
+            smp_scratch *sc = &w.scratch[t];
+            sc->fsw = en_xmalloc(5 * w.tm * sizeof(float));
+            sc->fsui = sc->fsw + w.tm, sc->fsum = sc->fsui + w.tm, sc->fsrh = sc->fsum + w.tm;
+            sc->fsf = sc->fsrh + w.tm;
+            sc->rows = en_xmalloc(3 * SMP_FAST_GROUP * n * sizeof(double));
+        }
+        en_free(key);
+    }
     smp_rng_seed(&w.rng, config->seed);
     memcpy(w.x, in->position, n * d * sizeof(double));
     memcpy(w.ideal, in->position, n * d * sizeof(double));
@@ -2149,9 +2705,14 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         en_free(sc->perm), en_free(sc->pw), en_free(sc->cap);
         en_free(sc->screen_state), en_free(sc->screen_list), en_free(sc->perm_tmp);
         en_free(sc->fw), en_free(sc->err_a), en_free(sc->uh_i_copy);
+        en_free(sc->fsw), en_free(sc->rows);
         election_free(&sc->el);
     }
     en_free(w.scratch);
+    en_free(w.t_member), en_free(w.t_scale), en_free(w.v_member), en_free(w.v_weight);
+    en_free(w.Dsf), en_free(w.lp), en_free(w.cand);
+    if (w.sampled) election_free(w.sampled);
+    en_free(w.sampled);
     if (st != EN_OK) smp_output_free(out);
     return st;
 }
