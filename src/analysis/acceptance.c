@@ -354,6 +354,65 @@ double fc_maximin(const fc_frame *f, fc_lp *lp, double *package)
     return min_surplus(f, package);
 }
 
+/* ---- the win-set's certificates ---- */
+
+void fc_hints_init(fc_hints *h, size_t issue_count)
+{
+    h->issue_count = issue_count;
+    h->count = 0;
+    /* one more row: the scratch of hints_front */
+    h->package = en_xcalloc((FC_HINTS + 1) * issue_count + 1, sizeof *h->package);
+}
+
+void fc_hints_free(fc_hints *h)
+{
+    en_free(h->package);
+    memset(h, 0, sizeof *h);
+}
+
+/* Moves hint `from` to the front, or (from == count) puts `package` there, dropping the last
+ * one when all FC_HINTS places are taken. */
+static void hints_front(fc_hints *h, size_t from, const double *package)
+{
+    size_t ni = h->issue_count;
+    double *keep = h->package + FC_HINTS * ni;
+    if (from < h->count) memcpy(keep, h->package + from * ni, ni * sizeof *keep);
+    else {
+        memcpy(keep, package, ni * sizeof *keep);
+        if (h->count < FC_HINTS) h->count++;
+        from = h->count - 1;
+    }
+    memmove(h->package + ni, h->package, from * ni * sizeof *keep);
+    memcpy(h->package, keep, ni * sizeof *keep);
+}
+
+void fc_hints_add(fc_hints *h, const double *package) { hints_front(h, h->count, package); }
+
+/* Every player's surplus from y above FC_WINSET_SURE (stops at the first that is not). */
+static int all_sure(const fc_frame *f, const double *y)
+{
+    for (size_t q = 0; q < f->player_count; q++)
+        if (!(fc_surplus(f, q, y) > FC_WINSET_SURE)) return 0;
+    return 1;
+}
+
+int fc_winset_nonempty(const fc_frame *f, fc_lp *lp, fc_hints *hints, double *package)
+{
+    /* A package every veto player takes with a surplus above FC_WINSET_SURE proves the win-set
+     * not empty, and the simplex says so too: its optimum is at least that package's smallest
+     * surplus, and its own package loses to rounding some 1e-15 of it, far less than the
+     * margin between FC_WINSET_SURE and the acceptance threshold. */
+    if (hints && f->player_count > 0)
+        for (size_t k = 0; k < hints->count; k++)
+            if (all_sure(f, hints->package + k * hints->issue_count)) {
+                if (k > 0) hints_front(hints, k, NULL);
+                return 1;
+            }
+    double best = fc_maximin(f, lp, package);
+    if (hints && best > FC_WINSET_SURE) fc_hints_add(hints, package);
+    return best > FC_ACCEPT_TOL;
+}
+
 void fc_pull_into_winset(const fc_frame *f, const double *from, const double *inside, double *out)
 {
     size_t ni = f->issue_count;

@@ -154,6 +154,7 @@ typedef struct fc_case {
     const en_params *params;  /* forecast-only parameters */
     const en_forecast_options *o;
     int mediation;
+    const double *winset_hint; /* the win-set's package at the point estimate (NULL: empty) */
     sample_slot *slots;
     size_t slot_count;
     size_t draws, ni, np;
@@ -228,6 +229,11 @@ static void draw_work(void *data)
     fc_frame frame;
     fc_frame_init(&frame, base, NULL, c->o->audience_cost);
     fc_lp *lp = fc_lp_new();
+    /* Certificates of non-empty win-sets, first the point estimate's maximin package; later
+     * draws add their own (fc_winset_nonempty: the answer is the simplex's either way). */
+    fc_hints hints;
+    fc_hints_init(&hints, ni);
+    if (c->winset_hint) fc_hints_add(&hints, c->winset_hint);
     /* The default forecaster's draws skip en_run (parameter set, result): its forecasts come
      * straight from en_ensemble_forecast_direct, the same bits. The per-draw seed is not among
      * the parameter values it reads. A draw it declines goes through en_run. */
@@ -303,7 +309,7 @@ static void draw_work(void *data)
                 all &= !no;
             }
             if (all) flags |= DRAW_ACCEPTED | DRAW_WINSET | DRAW_AGREED;
-            else if (fc_maximin(&frame, lp, package) > FC_TOL) {
+            else if (fc_winset_nonempty(&frame, lp, &hints, package)) {
                 flags |= DRAW_WINSET;
                 if (c->mediation) flags |= DRAW_AGREED;
             }
@@ -312,6 +318,7 @@ static void draw_work(void *data)
         if (c->progress) progress_add(c->progress, last - first);
     }
     en_param_values_free(direct);
+    fc_hints_free(&hints);
     fc_lp_free(lp);
     fc_frame_free(&frame);
     en_free(preference);
@@ -335,20 +342,50 @@ static unsigned thread_count(unsigned asked)
     return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of v[0, n) (k < n), left at v[k] with no larger value before it and no
+ * smaller one after it (Hoare's selection, median-of-three pivots): O(n) expected. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    long lo = 0, hi = (long)n - 1, target = (long)k;
+    while (lo < hi) {
+        long mid = lo + (hi - lo) / 2;
+        double t;
+#define FC_SWAP(a, b) (t = v[a], v[a] = v[b], v[b] = t)
+        if (v[mid] < v[lo]) FC_SWAP(mid, lo);
+        if (v[hi] < v[lo]) FC_SWAP(hi, lo);
+        if (v[hi] < v[mid]) FC_SWAP(hi, mid);
+        double pivot = v[mid];
+        long i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                FC_SWAP(i, j);
+                i++, j--;
+            }
+        }
+#undef FC_SWAP
+        /* v[lo, j] <= pivot <= v[i, hi], and what lies between equals the pivot */
+        if (target <= j) hi = j;
+        else if (target >= i) lo = i;
+        else break;
+    }
+    return v[k];
 }
 
-/* Quantile p of sorted values (linear interpolation between order statistics). */
-static double quantile(const double *sorted, size_t n, double p)
+/* fc_quantile (forecast_internal.h): the two order statistics are the same values whatever
+ * the algorithm finds them (equal values differ at most in the sign of a zero, which the
+ * interpolation's sum does not pass on), so the number is the one the sorted values give. */
+double fc_quantile(double *values, size_t n, double p)
 {
     if (n == 0) return NAN;
     double h = p * (double)(n - 1);
     size_t i = (size_t)floor(h);
-    if (i + 1 >= n) return sorted[n - 1];
-    return sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]);
+    if (i + 1 >= n) return select_kth(values, n, n - 1);
+    double low = select_kth(values, n, i), next = values[i + 1];
+    for (size_t k = i + 2; k < n; k++)
+        if (values[k] < next) next = values[k];
+    return low + (h - (double)i) * (next - low);
 }
 
 static int has_mediator(const en_scenario *s)
@@ -493,6 +530,8 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     answer->forecast_accepted_point = accepted;
     double best = fc_maximin(&frame, lp, package);
     answer->winset_empty_point = !(best > FC_TOL);
+    double *winset_point = en_xcalloc(ni + 1, sizeof *winset_point);
+    memcpy(winset_point, package, ni * sizeof *package);
     if (!accepted && !answer->winset_empty_point && mediation) fc_pull_into_winset(&frame, point, package, proposal);
     else memcpy(proposal, point, ni * sizeof *point);
     answer->model_rejected_by = en_xcalloc(pn->count + 1, sizeof *answer->model_rejected_by);
@@ -509,6 +548,9 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     fc_case c;
     memset(&c, 0, sizeof c);
     c.raw = raw, c.model = model, c.params = params, c.o = o, c.mediation = mediation;
+    /* The point estimate's maximin package is the draws' first certificate of a non-empty
+     * win-set (fc_winset_nonempty: the same answer as the simplex). */
+    c.winset_hint = answer->winset_empty_point ? NULL : winset_point;
     c.slots = collect_slots(raw, &c.slot_count);
     c.draws = o->draws, c.ni = ni, c.np = np;
     c.forecast = en_xcalloc(c.draws * ni + 1, sizeof *c.forecast);
@@ -534,7 +576,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     pthread_mutex_destroy(&c.lock);
     if (en_distribute_active(o->distributor) && exchange_draws(&c, o->distributor, blocks, err) != EN_OK) {
         en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots);
-        en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+        en_free(flag), en_free(winset_point), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
         en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
         return err->code;
     }
@@ -566,7 +608,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         en_status code = en_error_set(err, EN_ERROR_MODEL, "no Monte Carlo draw gave a forecast (first failure: %s)",
                                       c.first_failure[0] ? c.first_failure : "every draw had an issue whose weights were all zero");
         en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots), en_free(rejects);
-        en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+        en_free(flag), en_free(winset_point), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
         en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
         return code;
     }
@@ -591,9 +633,8 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         size_t n = 0;
         for (size_t d = 0; d < c.draws; d++)
             if (c.flags[d] & DRAW_OK) values[n++] = c.forecast[d * ni + k];
-        qsort(values, n, sizeof *values, cmp_double);
-        is->mc_lo = quantile(values, n, 0.1);
-        is->mc_hi = quantile(values, n, 0.9);
+        is->mc_lo = fc_quantile(values, n, 0.1);
+        is->mc_hi = fc_quantile(values, n, 0.9);
         /* Mixture: each model's answer carries the default forecaster's spread (equal weights). */
         n = 0;
         for (size_t m = 0; m < pn->count; m++) {
@@ -605,9 +646,8 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
                 values[n++] = x < issue->scale_min ? issue->scale_min : x > issue->scale_max ? issue->scale_max : x;
             }
         }
-        qsort(values, n, sizeof *values, cmp_double);
-        is->lo = quantile(values, n, 0.1);
-        is->hi = quantile(values, n, 0.9);
+        is->lo = fc_quantile(values, n, 0.1);
+        is->hi = fc_quantile(values, n, 0.9);
     }
     en_free(values);
     /* Blockers: veto players that reject the forecast package in some draw or at the point. */
@@ -658,7 +698,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     en_free(changed);
     en_free(rejects);
     en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots);
-    en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+    en_free(flag), en_free(winset_point), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
     en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
     return EN_OK;
 }
