@@ -291,10 +291,16 @@ double fc_maximin(const fc_frame *f, fc_lp *lp, double *package)
     for (size_t iter = 0; iter < limit; iter++) {
         long enter = -1;
         double sigma = 0;
+        /* Only t (column 0) has a cost, 1: the reduced cost cost_c − Σ_q cost_basis(q)·A_qc has
+         * one term that is not an exact zero, in t's row if t is basic (the zero terms leave
+         * the difference's bits as they are). */
+        long t_row = -1;
+        for (size_t q = 0; q < rows; q++)
+            if (lp->cost[lp->basis[q]] != 0) t_row = (long)q;
         for (size_t c = 0; c < cols; c++) {
             if (lp->is_basic[c]) continue;
             double d = lp->cost[c];
-            for (size_t q = 0; q < rows; q++) d -= lp->cost[lp->basis[q]] * A[q * cols + c];
+            if (t_row >= 0) d -= lp->cost[lp->basis[t_row]] * A[(size_t)t_row * cols + c];
             if (!lp->at_upper[c] && d > eps && lp->hi[c] > lp->lo[c]) { enter = (long)c, sigma = 1; break; }
             if (lp->at_upper[c] && d < -eps) { enter = (long)c, sigma = -1; break; }
         }
