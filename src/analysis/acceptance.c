@@ -292,10 +292,16 @@ double fc_maximin(const fc_frame *f, fc_lp *lp, double *package)
     for (size_t iter = 0; iter < limit; iter++) {
         long enter = -1;
         double sigma = 0;
+        /* Only t (column 0) has a cost, 1: the reduced cost cost_c − Σ_q cost_basis(q)·A_qc has
+         * one term that is not an exact zero, in t's row if t is basic (the zero terms leave
+         * the difference's bits as they are). */
+        long t_row = -1;
+        for (size_t q = 0; q < rows; q++)
+            if (lp->cost[lp->basis[q]] != 0) t_row = (long)q;
         for (size_t c = 0; c < cols; c++) {
             if (lp->is_basic[c]) continue;
             double d = lp->cost[c];
-            for (size_t q = 0; q < rows; q++) d -= lp->cost[lp->basis[q]] * A[q * cols + c];
+            if (t_row >= 0) d -= lp->cost[lp->basis[t_row]] * A[(size_t)t_row * cols + c];
             if (!lp->at_upper[c] && d > eps && lp->hi[c] > lp->lo[c]) { enter = (long)c, sigma = 1; break; }
             if (lp->at_upper[c] && d < -eps) { enter = (long)c, sigma = -1; break; }
         }
@@ -353,6 +359,65 @@ double fc_maximin(const fc_frame *f, fc_lp *lp, double *package)
         if (package[k] > f->high[k]) package[k] = f->high[k];
     }
     return min_surplus(f, package);
+}
+
+/* ---- the win-set's certificates ---- */
+
+void fc_hints_init(fc_hints *h, size_t issue_count)
+{
+    h->issue_count = issue_count;
+    h->count = 0;
+    /* one more row: the scratch of hints_front */
+    h->package = en_xcalloc((FC_HINTS + 1) * issue_count + 1, sizeof *h->package);
+}
+
+void fc_hints_free(fc_hints *h)
+{
+    en_free(h->package);
+    memset(h, 0, sizeof *h);
+}
+
+/* Moves hint `from` to the front, or (from == count) puts `package` there, dropping the last
+ * one when all FC_HINTS places are taken. */
+static void hints_front(fc_hints *h, size_t from, const double *package)
+{
+    size_t ni = h->issue_count;
+    double *keep = h->package + FC_HINTS * ni;
+    if (from < h->count) memcpy(keep, h->package + from * ni, ni * sizeof *keep);
+    else {
+        memcpy(keep, package, ni * sizeof *keep);
+        if (h->count < FC_HINTS) h->count++;
+        from = h->count - 1;
+    }
+    memmove(h->package + ni, h->package, from * ni * sizeof *keep);
+    memcpy(h->package, keep, ni * sizeof *keep);
+}
+
+void fc_hints_add(fc_hints *h, const double *package) { hints_front(h, h->count, package); }
+
+/* Every player's surplus from y above FC_WINSET_SURE (stops at the first that is not). */
+static int all_sure(const fc_frame *f, const double *y)
+{
+    for (size_t q = 0; q < f->player_count; q++)
+        if (!(fc_surplus(f, q, y) > FC_WINSET_SURE)) return 0;
+    return 1;
+}
+
+int fc_winset_nonempty(const fc_frame *f, fc_lp *lp, fc_hints *hints, double *package)
+{
+    /* A package every veto player takes with a surplus above FC_WINSET_SURE proves the win-set
+     * not empty, and the simplex says so too: its optimum is at least that package's smallest
+     * surplus, and its own package loses to rounding some 1e-15 of it, far less than the
+     * margin between FC_WINSET_SURE and the acceptance threshold. */
+    if (hints && f->player_count > 0)
+        for (size_t k = 0; k < hints->count; k++)
+            if (all_sure(f, hints->package + k * hints->issue_count)) {
+                if (k > 0) hints_front(hints, k, NULL);
+                return 1;
+            }
+    double best = fc_maximin(f, lp, package);
+    if (hints && best > FC_WINSET_SURE) fc_hints_add(hints, package);
+    return best > FC_ACCEPT_TOL;
 }
 
 void fc_pull_into_winset(const fc_frame *f, const double *from, const double *inside, double *out)

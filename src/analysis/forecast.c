@@ -154,6 +154,7 @@ typedef struct fc_case {
     const en_params *params;  /* forecast-only parameters */
     const en_forecast_options *o;
     int mediation;
+    const double *winset_hint; /* the win-set's package at the point estimate (NULL: empty) */
     sample_slot *slots;
     size_t slot_count;
     size_t draws, ni, np;
@@ -228,6 +229,11 @@ static void draw_work(void *data)
     fc_frame frame;
     fc_frame_init(&frame, base, NULL, c->o->audience_cost);
     fc_lp *lp = fc_lp_new();
+    /* Certificates of non-empty win-sets, first the point estimate's maximin package; later
+     * draws add their own (fc_winset_nonempty: the answer is the simplex's either way). */
+    fc_hints hints;
+    fc_hints_init(&hints, ni);
+    if (c->winset_hint) fc_hints_add(&hints, c->winset_hint);
     /* The default forecaster's draws skip en_run (parameter set, result): its forecasts come
      * straight from en_ensemble_forecast_direct, the same bits. The per-draw seed is not among
      * the parameter values it reads. A draw it declines goes through en_run. */
@@ -303,7 +309,7 @@ static void draw_work(void *data)
                 all &= !no;
             }
             if (all) flags |= DRAW_ACCEPTED | DRAW_WINSET | DRAW_AGREED;
-            else if (fc_maximin(&frame, lp, package) > FC_TOL) {
+            else if (fc_winset_nonempty(&frame, lp, &hints, package)) {
                 flags |= DRAW_WINSET;
                 if (c->mediation) flags |= DRAW_AGREED;
             }
@@ -312,6 +318,7 @@ static void draw_work(void *data)
         if (c->progress) progress_add(c->progress, last - first);
     }
     en_param_values_free(direct);
+    fc_hints_free(&hints);
     fc_lp_free(lp);
     fc_frame_free(&frame);
     en_free(preference);
@@ -347,20 +354,50 @@ static unsigned thread_count(unsigned asked)
     return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of v[0, n) (k < n), left at v[k] with no larger value before it and no
+ * smaller one after it (Hoare's selection, median-of-three pivots): O(n) expected. */
+static double select_kth(double *v, size_t n, size_t k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    long lo = 0, hi = (long)n - 1, target = (long)k;
+    while (lo < hi) {
+        long mid = lo + (hi - lo) / 2;
+        double t;
+#define FC_SWAP(a, b) (t = v[a], v[a] = v[b], v[b] = t)
+        if (v[mid] < v[lo]) FC_SWAP(mid, lo);
+        if (v[hi] < v[lo]) FC_SWAP(hi, lo);
+        if (v[hi] < v[mid]) FC_SWAP(hi, mid);
+        double pivot = v[mid];
+        long i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                FC_SWAP(i, j);
+                i++, j--;
+            }
+        }
+#undef FC_SWAP
+        /* v[lo, j] <= pivot <= v[i, hi], and what lies between equals the pivot */
+        if (target <= j) hi = j;
+        else if (target >= i) lo = i;
+        else break;
+    }
+    return v[k];
 }
 
-/* Quantile p of sorted values (linear interpolation between order statistics). */
-static double quantile(const double *sorted, size_t n, double p)
+/* fc_quantile (forecast_internal.h): the two order statistics are the same values whatever
+ * the algorithm finds them (equal values differ at most in the sign of a zero, which the
+ * interpolation's sum does not pass on), so the number is the one the sorted values give. */
+double fc_quantile(double *values, size_t n, double p)
 {
     if (n == 0) return NAN;
     double h = p * (double)(n - 1);
     size_t i = (size_t)floor(h);
-    if (i + 1 >= n) return sorted[n - 1];
-    return sorted[i] + (h - (double)i) * (sorted[i + 1] - sorted[i]);
+    if (i + 1 >= n) return select_kth(values, n, n - 1);
+    double low = select_kth(values, n, i), next = values[i + 1];
+    for (size_t k = i + 2; k < n; k++)
+        if (values[k] < next) next = values[k];
+    return low + (h - (double)i) * (next - low);
 }
 
 static int has_mediator(const en_scenario *s)
@@ -505,6 +542,8 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     answer->forecast_accepted_point = accepted;
     double best = fc_maximin(&frame, lp, package);
     answer->winset_empty_point = !(best > FC_TOL);
+    double *winset_point = en_xcalloc(ni + 1, sizeof *winset_point);
+    memcpy(winset_point, package, ni * sizeof *package);
     if (!accepted && !answer->winset_empty_point && mediation) fc_pull_into_winset(&frame, point, package, proposal);
     else memcpy(proposal, point, ni * sizeof *point);
     answer->model_rejected_by = en_xcalloc(pn->count + 1, sizeof *answer->model_rejected_by);
@@ -521,6 +560,9 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     fc_case c;
     memset(&c, 0, sizeof c);
     c.raw = raw, c.model = model, c.params = params, c.o = o, c.mediation = mediation;
+    /* The point estimate's maximin package is the draws' first certificate of a non-empty
+     * win-set (fc_winset_nonempty: the same answer as the simplex). */
+    c.winset_hint = answer->winset_empty_point ? NULL : winset_point;
     c.slots = collect_slots(raw, &c.slot_count);
     c.draws = o->draws, c.ni = ni, c.np = np;
     c.forecast = en_xcalloc(c.draws * ni + 1, sizeof *c.forecast);
@@ -549,7 +591,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     pthread_mutex_destroy(&c.lock);
     if (en_distribute_active(o->distributor) && exchange_draws(&c, o->distributor, blocks, err) != EN_OK) {
         en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots);
-        en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+        en_free(flag), en_free(winset_point), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
         en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
         return err->code;
     }
@@ -581,7 +623,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         en_status code = en_error_set(err, EN_ERROR_MODEL, "no Monte Carlo draw gave a forecast (first failure: %s)",
                                       c.first_failure[0] ? c.first_failure : "every draw had an issue whose weights were all zero");
         en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots), en_free(rejects);
-        en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+        en_free(flag), en_free(winset_point), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
         en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
         return code;
     }
@@ -606,9 +648,8 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
         size_t n = 0;
         for (size_t d = 0; d < c.draws; d++)
             if (c.flags[d] & DRAW_OK) values[n++] = c.forecast[d * ni + k];
-        qsort(values, n, sizeof *values, cmp_double);
-        is->mc_lo = quantile(values, n, 0.1);
-        is->mc_hi = quantile(values, n, 0.9);
+        is->mc_lo = fc_quantile(values, n, 0.1);
+        is->mc_hi = fc_quantile(values, n, 0.9);
         /* Mixture: each model's answer carries the default forecaster's spread (equal weights). */
         n = 0;
         for (size_t m = 0; m < pn->count; m++) {
@@ -620,9 +661,8 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
                 values[n++] = x < issue->scale_min ? issue->scale_min : x > issue->scale_max ? issue->scale_max : x;
             }
         }
-        qsort(values, n, sizeof *values, cmp_double);
-        is->lo = quantile(values, n, 0.1);
-        is->hi = quantile(values, n, 0.9);
+        is->lo = fc_quantile(values, n, 0.1);
+        is->hi = fc_quantile(values, n, 0.9);
     }
     en_free(values);
     /* Blockers: veto players that reject the forecast package in some draw or at the point. */
@@ -673,7 +713,7 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
     en_free(changed);
     en_free(rejects);
     en_free(c.forecast), en_free(c.reject), en_free(c.flags), en_free(c.slots);
-    en_free(flag), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
+    en_free(flag), en_free(winset_point), en_free(package), en_free(proposal), fc_lp_free(lp), fc_frame_free(&frame);
     en_free(answers), en_free(point), en_free(preference), en_scenario_free(eff);
     return EN_OK;
 }
@@ -699,118 +739,198 @@ static int by_score(const void *a, const void *b)
     return strcmp(x->input, y->input);
 }
 
-typedef struct driver_run {
+/* One input of the drivers: a slot (field, actor, issue) and the two values it is moved to. */
+typedef struct driver_input {
+    slot_field field;
+    long actor, issue;
+    double low, high;
+} driver_input;
+
+typedef struct driver_job {
+    const en_scenario *canonical;
     const en_model *model;
     const en_params *params;
     const en_forecast_options *o;
-    en_scenario *raw, *eff;
     const double *base;
-    fc_driver *list;
-    size_t count, capacity;
-} driver_run;
+    const driver_input *inputs;
+} driver_job;
 
-/* Moves one input (a slot: field, actor, issue) to `low` and `high` in turn, in the raw
- * scenario and its effective copy, re-running the forecast; keeps the direction with the larger
- * effect on any issue (as a share of its scale). */
-static void try_input(driver_run *r, slot_field field, long actor, long issue, double low, double high)
+/* A thread's scratch: the raw scenario and its effective copy, moved one input at a time and
+ * put back, and the forecaster's parameter values for its direct path. */
+typedef struct driver_state {
+    en_scenario *raw, *eff;
+    en_param_values *direct;
+    double *f;
+} driver_state;
+
+/* What one input gave: the direction with the larger effect (found: 0 if none). */
+typedef struct driver_record {
+    int found;
+    size_t issue;
+    double score, effect, from, to, value, moved;
+} driver_record;
+
+static void *driver_begin(void *context)
 {
-    static const char *const names[] = {"status_quo", "capability", "position", "salience", "public", "power"};
-    size_t ni = r->raw->issue_count;
-    sample_slot slot = {field, actor, issue, 0};
-    en_value *v = slot_value(r->raw, &slot), *mirror = slot_value(r->eff, &slot);
-    double saved = v->value;
-    double *f = en_xcalloc(ni + 1, sizeof *f);
-    fc_driver best = {0};
+    const driver_job *job = context;
+    driver_state *t = en_xcalloc(1, sizeof *t);
+    t->raw = en_scenario_clone(job->canonical);
+    t->eff = en_scenario_clone(job->canonical);
+    fc_effective(t->raw, job->o->patron_weight, job->o->audience_cost, t->eff, NULL);
+    t->f = en_xcalloc(job->canonical->issue_count + 1, sizeof *t->f);
+    /* The default forecaster's runs skip en_run, as the draws do (the same bits). */
+    if (job->model == en_model_find("ensemble")) {
+        en_error err = EN_ERROR_INIT;
+        if (en_param_values_build(job->model, job->params, &t->direct, &err) != EN_OK) t->direct = NULL;
+        en_error_clear(&err);
+    }
+    return t;
+}
+
+static void driver_end(void *state)
+{
+    driver_state *t = state;
+    en_param_values_free(t->direct);
+    en_free(t->f);
+    en_scenario_free(t->raw);
+    en_scenario_free(t->eff);
+    en_free(t);
+}
+
+/* Moves one input to `low` and `high` in turn, in the raw scenario and its effective copy,
+ * re-running the forecast; keeps the direction with the larger effect on any issue (as a share
+ * of its scale). */
+static void driver_compute(void *context, void *state, size_t item, unsigned char *record)
+{
+    const driver_job *job = context;
+    driver_state *t = state;
+    const driver_input *in = &job->inputs[item];
+    const en_forecast_options *o = job->o;
+    size_t ni = t->raw->issue_count;
+    sample_slot slot = {in->field, in->actor, in->issue, 0};
+    en_value *v = slot_value(t->raw, &slot), *mirror = slot_value(t->eff, &slot);
+    double saved = v->value, *f = t->f;
+    driver_record best = {0};
     best.score = -1;
-    const char *best_issue = NULL;
     for (int side = 0; side < 2; side++) {
-        double moved = side == 0 ? low : high;
+        double moved = side == 0 ? in->low : in->high;
         if (moved == saved) continue;
         v->value = moved;
         mirror->value = moved;
-        fc_effective(r->raw, r->o->patron_weight, r->o->audience_cost, r->eff, NULL);
-        en_error err = EN_ERROR_INIT;
-        if (run_model(r->model, r->eff, r->params, f, &err) != EN_OK) {
-            en_error_clear(&err);
-            continue;
+        fc_effective(t->raw, o->patron_weight, o->audience_cost, t->eff, NULL);
+        if (!t->direct || !en_ensemble_forecast_direct(t->eff, t->direct, f)) {
+            en_error err = EN_ERROR_INIT;
+            if (run_model(job->model, t->eff, job->params, f, &err) != EN_OK) {
+                en_error_clear(&err);
+                continue;
+            }
         }
         for (size_t k = 0; k < ni; k++) {
             if (isnan(f[k])) continue;
-            double width = r->raw->issues[k].scale_max - r->raw->issues[k].scale_min;
-            double effect = f[k] - r->base[k];
+            double width = t->raw->issues[k].scale_max - t->raw->issues[k].scale_min;
+            double effect = f[k] - job->base[k];
             double score = fabs(effect) / width;
             if (score <= 1e-9) continue;
             if (score > best.score) {
-                best.score = score, best.effect = effect, best.from = r->base[k], best.to = f[k];
-                best.value = saved, best.moved = moved, best_issue = r->raw->issues[k].id;
+                best.found = 1, best.issue = k;
+                best.score = score, best.effect = effect, best.from = job->base[k], best.to = f[k];
+                best.value = saved, best.moved = moved;
             }
         }
     }
     v->value = saved;
     mirror->value = saved;
-    fc_effective(r->raw, r->o->patron_weight, r->o->audience_cost, r->eff, NULL);
-    en_free(f);
-    if (best.score < 0) return;
-    EN_GROW(r->list, r->capacity, r->count + 1);
-    fc_driver *d = &r->list[r->count++];
-    *d = best;
-    const char *actor_id = actor >= 0 ? r->raw->actors[actor].id : NULL;
-    const char *issue_id = issue >= 0 ? r->raw->issues[issue].id : NULL;
-    d->issue = en_xstrdup(best_issue);
-    d->actor = actor_id ? en_xstrdup(actor_id) : NULL;
-    d->issue_input = issue_id ? en_xstrdup(issue_id) : NULL;
-    d->field = en_xstrdup(names[field]);
-    d->input = en_xprintf("%s%s%s%s%s", actor_id ? actor_id : "", actor_id ? "." : "", issue_id ? issue_id : "",
-                          issue_id ? "." : "", names[field]);
+    fc_effective(t->raw, o->patron_weight, o->audience_cost, t->eff, NULL);
+    memcpy(record, &best, sizeof best);
+}
+
+static void add_input(driver_input **list, size_t *count, size_t *capacity, slot_field field, long actor,
+                      long issue, double low, double high)
+{
+    EN_GROW(*list, *capacity, *count + 1);
+    (*list)[(*count)++] = (driver_input){field, actor, issue, low, high};
 }
 
 static void compute_drivers(const en_scenario *canonical, const en_model *model, const en_params *params,
                             const en_forecast_options *o, const fc_answer *base, en_forecast_result *out)
 {
+    static const char *const names[] = {"status_quo", "capability", "position", "salience", "public", "power"};
     size_t ni = canonical->issue_count;
-    driver_run r = {0};
-    r.model = model, r.params = params, r.o = o;
-    r.raw = en_scenario_clone(canonical);
-    r.eff = en_scenario_clone(canonical);
     double *f = en_xcalloc(ni + 1, sizeof *f);
     for (size_t k = 0; k < ni; k++) f[k] = base->issues[k].forecast;
-    r.base = f;
+    /* The inputs, in the order of the scenario. */
+    driver_input *inputs = NULL;
+    size_t input_count = 0, input_capacity = 0;
     double dl = o->delta;
     for (size_t k = 0; k < ni; k++) {
         const en_issue *issue = &canonical->issues[k];
         double w = issue->scale_max - issue->scale_min;
         if (!issue->has_status_quo) continue;
         double x = issue->status_quo.value;
-        try_input(&r, SLOT_STATUS_QUO, -1, (long)k, fmax(issue->scale_min, x - dl * w), fmin(issue->scale_max, x + dl * w));
+        add_input(&inputs, &input_count, &input_capacity, SLOT_STATUS_QUO, -1, (long)k,
+                  fmax(issue->scale_min, x - dl * w), fmin(issue->scale_max, x + dl * w));
     }
     for (size_t a = 0; a < canonical->actor_count; a++) {
         const en_actor *actor = &canonical->actors[a];
         double c = actor->capability.value;
-        try_input(&r, SLOT_CAPABILITY, (long)a, -1, fmax(0, c - dl * c), c + dl * c);
+        add_input(&inputs, &input_count, &input_capacity, SLOT_CAPABILITY, (long)a, -1, fmax(0, c - dl * c), c + dl * c);
         for (size_t k = 0; k < ni; k++) {
             const en_stance *st = &actor->stances[k];
             if (!st->present) continue;
             const en_issue *issue = &canonical->issues[k];
             double w = issue->scale_max - issue->scale_min, x = st->position.value, s = st->salience.value;
-            try_input(&r, SLOT_POSITION, (long)a, (long)k, fmax(issue->scale_min, x - dl * w), fmin(issue->scale_max, x + dl * w));
-            try_input(&r, SLOT_SALIENCE, (long)a, (long)k, fmax(0, s - dl), fmin(1, s + dl));
+            add_input(&inputs, &input_count, &input_capacity, SLOT_POSITION, (long)a, (long)k,
+                      fmax(issue->scale_min, x - dl * w), fmin(issue->scale_max, x + dl * w));
+            add_input(&inputs, &input_count, &input_capacity, SLOT_SALIENCE, (long)a, (long)k, fmax(0, s - dl),
+                      fmin(1, s + dl));
             if (st->has_public) {
                 double p = st->public_position.value;
-                try_input(&r, SLOT_PUBLIC, (long)a, (long)k, fmax(issue->scale_min, p - dl * w), fmin(issue->scale_max, p + dl * w));
+                add_input(&inputs, &input_count, &input_capacity, SLOT_PUBLIC, (long)a, (long)k,
+                          fmax(issue->scale_min, p - dl * w), fmin(issue->scale_max, p + dl * w));
             }
         }
     }
-    qsort(r.list, r.count, sizeof *r.list, by_score);
-    size_t keep = r.count < o->drivers ? r.count : o->drivers;
-    for (size_t k = keep; k < r.count; k++) {
-        en_free(r.list[k].input), en_free(r.list[k].actor), en_free(r.list[k].issue_input);
-        en_free(r.list[k].field), en_free(r.list[k].issue);
+    /* Each input on its own (threads; every process computes all of them): the records come
+     * back in input order whatever the thread count. */
+    driver_job job = {canonical, model, params, o, f, inputs};
+    en_item_job items = {0, input_count, sizeof(driver_record), thread_count(o->threads), &job,
+                         driver_begin, driver_compute, driver_end, NULL, NULL};
+    unsigned char *records = NULL;
+    en_error err = EN_ERROR_INIT;
+    if (input_count && en_distribute_items(&items, NULL, &records, &err) != EN_OK) records = NULL;
+    en_error_clear(&err);
+    fc_driver *list = NULL;
+    size_t count = 0, capacity = 0;
+    for (size_t n = 0; records && n < input_count; n++) {
+        driver_record best;
+        memcpy(&best, records + n * sizeof best, sizeof best);
+        if (!best.found) continue;
+        const driver_input *in = &inputs[n];
+        EN_GROW(list, capacity, count + 1);
+        fc_driver *d = &list[count++];
+        memset(d, 0, sizeof *d);
+        d->score = best.score, d->effect = best.effect, d->from = best.from, d->to = best.to;
+        d->value = best.value, d->moved = best.moved;
+        const char *actor_id = in->actor >= 0 ? canonical->actors[in->actor].id : NULL;
+        const char *issue_id = in->issue >= 0 ? canonical->issues[in->issue].id : NULL;
+        d->issue = en_xstrdup(canonical->issues[best.issue].id);
+        d->actor = actor_id ? en_xstrdup(actor_id) : NULL;
+        d->issue_input = issue_id ? en_xstrdup(issue_id) : NULL;
+        d->field = en_xstrdup(names[in->field]);
+        d->input = en_xprintf("%s%s%s%s%s", actor_id ? actor_id : "", actor_id ? "." : "", issue_id ? issue_id : "",
+                              issue_id ? "." : "", names[in->field]);
     }
-    out->drivers = r.list;
+    en_free(records);
+    en_free(inputs);
+    qsort(list, count, sizeof *list, by_score);
+    size_t keep = count < o->drivers ? count : o->drivers;
+    for (size_t k = keep; k < count; k++) {
+        en_free(list[k].input), en_free(list[k].actor), en_free(list[k].issue_input);
+        en_free(list[k].field), en_free(list[k].issue);
+    }
+    out->drivers = list;
     out->driver_count = keep;
     en_free(f);
-    en_scenario_free(r.raw);
-    en_scenario_free(r.eff);
 }
 
 /* ---- the war layer's "when" ---- */

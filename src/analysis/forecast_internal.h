@@ -89,6 +89,29 @@ void fc_lp_free(fc_lp *lp);
  * Time complexity: a simplex on P rows × (1 + I × (3P + 1)) columns, O(P × columns) a pivot. */
 double fc_maximin(const fc_frame *frame, fc_lp *lp, double *package);
 
+/* Packages that proved earlier draws' win-sets not empty, the most recently useful first (at
+ * most FC_HINTS): cheap certificates for the next draw's (fc_winset_nonempty). One per thread. */
+#define FC_HINTS 16
+#define FC_WINSET_SURE 1e-9
+typedef struct fc_hints {
+    size_t issue_count, count;
+    double *package; /* count × issue_count */
+} fc_hints;
+/* An empty list for packages of `issue_count` issues. Time complexity: O(FC_HINTS × I). */
+void fc_hints_init(fc_hints *hints, size_t issue_count);
+/* Puts `package` first (the last one goes when the list is full). Time complexity: O(FC_HINTS × I). */
+void fc_hints_add(fc_hints *hints, const double *package);
+void fc_hints_free(fc_hints *hints);
+
+/* Whether some package is strictly preferred to no agreement by every veto player: the answer
+ * of fc_maximin(frame, lp, package) > 1e-12, but where one of `hints` (may be NULL) gives every
+ * player a surplus above FC_WINSET_SURE the answer is yes without the simplex (that hint moves
+ * first; `package` is left as it was). Otherwise the simplex decides and writes its package,
+ * which joins the hints if it certifies the win-set. Which way the answer comes never changes
+ * it (tests/analysis/test_forecast_shortcuts.c compares with the simplex alone).
+ * Time complexity: O(FC_HINTS × P × I), plus fc_maximin's where no hint decides. */
+int fc_winset_nonempty(const fc_frame *frame, fc_lp *lp, fc_hints *hints, double *package);
+
 /* The mediator's proposal: the point nearest `from` on the segment from `from` to `inside`
  * (a package acceptable to all) that every veto player accepts, by bisection (the smallest
  * surplus is concave along the segment). Writes it to `out`. Time complexity: O(60 × P × I). */
@@ -101,6 +124,15 @@ void fc_pull_into_winset(const fc_frame *frame, const double *from, const double
  * Writes the changed package to `out`; returns 1 if found, 0 if no package wins p over (then
  * `out` is p's best package). Time complexity: O(I log I). */
 int fc_smallest_change(const fc_frame *frame, size_t p, const double *y, double *out);
+
+/* ---- summaries (forecast.c) ---- */
+
+/* Quantile p in [0, 1) of values[0, n) (linear interpolation between order statistics: h =
+ * p·(n − 1), x_(⌊h⌋) + (h − ⌊h⌋)·(x_(⌊h⌋+1) − x_(⌊h⌋)) in sorted order), found by selection
+ * without sorting; the values are reordered. NAN when n = 0; the values must not be NaN. The
+ * same bits as interpolating in the sorted values (tests/analysis/test_forecast_shortcuts.c).
+ * Time complexity: O(n) expected. */
+double fc_quantile(double *values, size_t n, double p);
 
 /* ---- what-if changes (whatif.c) ---- */
 

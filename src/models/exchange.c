@@ -8,6 +8,7 @@
  * See docs/models/exchange.md.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,6 +459,16 @@ static double default_number(const char *name)
     return 0;
 }
 
+static double default_tie_tol, default_knife_eps;
+static long default_rounds;
+
+static void read_defaults(void)
+{
+    default_tie_tol = default_number("tie_tolerance");
+    default_knife_eps = default_number("knife_edge");
+    default_rounds = (long)default_number("rounds");
+}
+
 static int forecast_direct(const en_scenario *s, double tie_tol, double knife_eps, long rounds,
                            double *forecast)
 {
@@ -509,8 +520,10 @@ static int forecast_direct(const en_scenario *s, double tie_tol, double knife_ep
 
 int en_exchange_forecast_direct(const en_scenario *s, double *forecast)
 {
-    return forecast_direct(s, default_number("tie_tolerance"), default_number("knife_edge"),
-                           (long)default_number("rounds"), forecast);
+    /* the defaults, read from the parameter table once (every forecast draw comes here) */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, read_defaults);
+    return forecast_direct(s, default_tie_tol, default_knife_eps, default_rounds, forecast);
 }
 
 extern const en_model en_model_exchange;

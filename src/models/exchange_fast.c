@@ -448,8 +448,8 @@ static inline __attribute__((always_inline)) void add_candidate(fx_state *st, do
     size_t m = st->m;
     size_t up = (size_t)u * m + (size_t)p, uq = (size_t)u * m + (size_t)q;
     size_t vp = (size_t)v * m + (size_t)p, vq = (size_t)v * m + (size_t)q;
-    /* §1.4: pairs the reference would divide by zero on are skipped. */
-    if (!(st->s[up] > 0 && st->s[uq] > 0 && st->s[vp] > 0 && st->s[vq] > 0)) return;
+    /* §1.4: pairs the reference would divide by zero on are skipped: generate() groups only
+     * actors with st->s > 0 on both issues (round_body's codes), so all four saliences are. */
     int i = u, j = v;
     if (st->s[up] / st->s[uq] < st->s[vp] / st->s[vq]) {
         i = v;
@@ -818,11 +818,12 @@ static inline __attribute__((always_inline)) void round_body(fx_state *st, const
 {
     size_t n = st->n, m = st->m, nm = n * m;
     for (size_t d = 0; d < m; d++) {
-        double O = outcome_of(st, st->x, d);
+        /* outcome_of's sum, formed once: S0 and the outcome */
         double sum = 0;
         for (size_t a = 0; a < n; a++)
             if (st->present[a * m + d]) sum += st->cs[a * m + d] * st->x[a * m + d];
         st->S0[d] = sum;
+        double O = st->W[d] == 0 ? 0 : sum / st->W[d];
         for (size_t a = 0; a < n; a++) {
             size_t k = a * m + d;
             int usable = st->present[k] && st->s[k] > 0;
