@@ -37,6 +37,7 @@
 #include "core/result.h"
 #include "analysis/guarded.h"
 #include "core/oom.h"
+#include "core/sample.h"
 #include "core/util.h"
 #include "models/exchange_forecast.h"
 #include "models/model.h"
@@ -637,8 +638,7 @@ static void *share_begin(void *context)
     w->engine = c->engine;
     w->sample = en_scenario_clone(c->engine->scenario);
     w->params = en_params_copy(c->run_params);
-    w->rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!w->rng) en_oom_fail(sizeof(gsl_rng)); /* (GSL's handler switched off by the program) */
+    w->rng = en_mc_rng_new(); /* checked allocation: freed by an unwind (core/sample.h) */
     worker_cache_alloc(w, c->engine->scenario->issue_count);
     return w;
 }
@@ -648,7 +648,7 @@ static void share_end(void *state)
     mc_worker *w = state;
     en_scenario_free(w->sample);
     en_params_free(w->params);
-    gsl_rng_free(w->rng);
+    en_mc_rng_free(w->rng);
     worker_cache_free(w);
     en_free(w);
 }
@@ -746,8 +746,6 @@ static en_status mc_finish(en_mc_result *r, const en_model *model, en_mc_result 
     return EN_OK;
 }
 
-static void release_rng(void *rng) { gsl_rng_free(rng); }
-
 en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario, const en_params *params,
                     const en_mc_options *options, en_mc_result **out, en_error *err)
 {
@@ -814,15 +812,13 @@ en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario
     sigaddset(&block_signals, SIGHUP);
     sigaddset(&block_signals, SIGQUIT);
     /* Every worker's state first, while running out of memory still unwinds the call (the
-     * generators recorded so that an unwind frees them, core/oom.h) ... */
+     * generators too: checked allocations an unwind frees, core/sample.h) ... */
     for (size_t t = 0; t < threads; t++) {
         mc_worker *w = &workers[t];
         w->engine = &e;
         w->sample = en_scenario_clone(scenario);
         w->params = en_params_copy(run_params);
-        w->rng = gsl_rng_alloc(gsl_rng_mt19937);
-        if (!w->rng) en_oom_fail(sizeof(gsl_rng));
-        en_oom_track(w->rng, release_rng);
+        w->rng = en_mc_rng_new();
         worker_cache_alloc(w, scenario->issue_count);
     }
     /* ... then, from here to the joins, the workers share the call's state (and the signals
@@ -853,8 +849,7 @@ en_status en_mc_run_unguarded(const en_model *model, const en_scenario *scenario
     for (size_t t = 0; t < threads; t++) {
         en_scenario_free(workers[t].sample);
         en_params_free(workers[t].params);
-        en_oom_untrack(workers[t].rng);
-        gsl_rng_free(workers[t].rng);
+        en_mc_rng_free(workers[t].rng);
         worker_cache_free(&workers[t]);
     }
     en_free(workers);

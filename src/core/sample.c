@@ -5,8 +5,26 @@
  */
 #include "core/sample.h"
 
+#include "core/util.h"
+
 #include <gsl/gsl_randist.h>
 #include <math.h>
+
+gsl_rng *en_mc_rng_new(void)
+{
+    gsl_rng *rng = en_xmalloc(sizeof *rng);
+    rng->type = gsl_rng_mt19937;
+    rng->state = en_xcalloc(1, gsl_rng_mt19937->size);
+    gsl_rng_set(rng, gsl_rng_default_seed);
+    return rng;
+}
+
+void en_mc_rng_free(gsl_rng *rng)
+{
+    if (!rng) return;
+    en_free(rng->state);
+    en_free(rng);
+}
 
 uint64_t en_mc_mix64(uint64_t x)
 {

@@ -11,6 +11,17 @@
 
 #include "core/scenario.h"
 
+/* A Mersenne Twister generator (gsl_rng_mt19937) made with the library's checked allocation
+ * instead of gsl_rng_alloc: GSL reports its own failed allocation to its error handler, whose
+ * default aborts the process, whereas a block from en_xmalloc unwinds the guarded call to
+ * EN_ERROR_NOMEM and is freed by the unwind like any other (so callers need not record it).
+ * The state is seeded with gsl_rng_default_seed, as gsl_rng_alloc seeds it. Free with
+ * en_mc_rng_free, never gsl_rng_free (the blocks may be chained to a guard, core/oom.h).
+ * Time complexity: O(1) (the generator's state, 5 KB). */
+gsl_rng *en_mc_rng_new(void);
+/* Frees a generator of en_mc_rng_new; NULL is ignored. Time complexity: O(1). */
+void en_mc_rng_free(gsl_rng *rng);
+
 /* Tries of the truncated normal before it falls back to clamping. */
 #define EN_MC_NORMAL_TRIES 64
 

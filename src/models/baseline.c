@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/oom.h"
 #include "core/util.h"
 
 en_status en_baseline_run(const en_scenario *s, const en_param_values *params, en_result *result,
@@ -85,6 +86,11 @@ int en_nash_solve(const double *positions, const double *weights, const double *
     }
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     gsl_root_fsolver *solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!solver) { /* GSL's handler is off here: its failed allocation comes back as NULL */
+        gsl_set_error_handler(old);
+        en_oom_fail(sizeof(gsl_root_fsolver));
+        return 0; /* not reached (en_oom_fail does not return) */
+    }
     double root = 0.5 * (a + b);
     if (gsl_root_fsolver_set(solver, &f, a, b) != GSL_SUCCESS) {
         gsl_root_fsolver_free(solver);

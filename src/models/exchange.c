@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 #include "core/oom.h"
+#include "core/sample.h"
 #include "core/util.h"
 #include "models/exchange.h"
 #include "models/exchange_fast.h"
@@ -350,8 +351,6 @@ static en_node *stats_node(const double *values, size_t count, size_t stride)
     return o;
 }
 
-static void free_rng(void *rng) { gsl_rng_free(rng); }
-
 static en_status exchange_run(const en_scenario *s, const en_param_values *params,
                               en_result *res, en_error *err)
 {
@@ -392,9 +391,7 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
      * do not pay for a generator. */
     gsl_rng *rng = NULL;
     if (run.options.p > 0) {
-        rng = gsl_rng_alloc(gsl_rng_mt19937);
-        if (!rng) en_oom_fail(sizeof(gsl_rng)); /* (GSL's handler switched off by the program) */
-        en_oom_track(rng, free_rng); /* released by an unwind should memory run out (core/oom.h) */
+        rng = en_mc_rng_new(); /* checked allocation: freed by an unwind (core/sample.h) */
     }
     run.options.rng = rng;
     for (long r = 0; r < distinct; r++) {
@@ -404,10 +401,7 @@ static en_status exchange_run(const en_scenario *s, const en_param_values *param
         run.voting = all_voting + (size_t)r * per_run;
         run_once(&run, index);
     }
-    if (rng) {
-        en_oom_untrack(rng);
-        gsl_rng_free(rng);
-    }
+    en_mc_rng_free(rng);
 
     if (!run.positions_only) {
         en_node *top = en_result_extra(res);

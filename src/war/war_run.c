@@ -106,19 +106,13 @@ struct war_run {
     double rate;          /* step_days / rate_days (1: rates are per step) */
 };
 
-static void release_rng(void *rng) { gsl_rng_free(rng); }
-
 war_run *war_run_new(const war_setup *su)
 {
     war_run *r = en_xcalloc(1, sizeof *r);
     size_t na = su->na, ni = su->ni, np = su->np ? su->np : 1, nb = su->nb ? su->nb : 1;
     size_t steps = (size_t)su->steps;
-    r->rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r->rng) en_oom_fail(sizeof(gsl_rng));
-    en_oom_track(r->rng, release_rng); /* freed by an unwind (core/oom.h) */
-    r->obs_rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r->obs_rng) en_oom_fail(sizeof(gsl_rng));
-    en_oom_track(r->obs_rng, release_rng);
+    r->rng = en_mc_rng_new(); /* checked allocation: freed by an unwind (core/sample.h) */
+    r->obs_rng = en_mc_rng_new();
     r->ws = en_war_window_ws_new();
     r->actor_par = en_xcalloc(na * WA_COUNT, sizeof(double));
     r->issue_par = en_xcalloc(ni * WI_COUNT, sizeof(double));
@@ -172,10 +166,8 @@ war_run *war_run_new(const war_setup *su)
 void war_run_free(war_run *r)
 {
     if (!r) return;
-    en_oom_untrack(r->rng);
-    en_oom_untrack(r->obs_rng);
-    gsl_rng_free(r->rng);
-    gsl_rng_free(r->obs_rng);
+    en_mc_rng_free(r->rng);
+    en_mc_rng_free(r->obs_rng);
     en_war_window_ws_free(r->ws);
     void *ptrs[] = {r->actor_par, r->issue_par, r->ideal, r->salience, r->stated, r->commitment,
                     r->capability, r->veto, r->stalled, r->flow_now, r->extra_aid, r->front_shift, r->alpha,
