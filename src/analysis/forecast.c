@@ -922,7 +922,7 @@ static void compute_drivers(const en_scenario *canonical, const en_model *model,
     }
     en_free(records);
     en_free(inputs);
-    qsort(list, count, sizeof *list, by_score);
+    if (count > 1) qsort(list, count, sizeof *list, by_score);
     size_t keep = count < o->drivers ? count : o->drivers;
     for (size_t k = keep; k < count; k++) {
         en_free(list[k].input), en_free(list[k].actor), en_free(list[k].issue_input);

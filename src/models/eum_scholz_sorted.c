@@ -418,7 +418,7 @@ SORTED_BODY int risk_phase(sorted_round *sr, const double *s, double *danger)
     double zpart[TILE] = {0};
     for (size_t y0 = 0; y0 < m; y0 += TILE) {
         const size_t tile = m - y0 < TILE ? m - y0 : TILE, y1 = y0 + tile;
-        double ulo[TILE], uclo[TILE], clo[TILE], We[TILE], Xe[TILE];
+        double ulo[TILE] = {0}, uclo[TILE] = {0}, clo[TILE] = {0}, We[TILE] = {0}, Xe[TILE] = {0};
         double sa[TILE] = {0}, sg[TILE] = {0}, sb[TILE] = {0};
         for (size_t k = 0; k < tile; k++) {
             const size_t e = start[y0 + k + 1];
