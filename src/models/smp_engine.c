@@ -518,7 +518,9 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
 {
     const double *pi = &panel[(i0 / 4) * voters * 4];
     const __m256d floor = _mm256_set1_pd(SMP_COALITION_FLOOR), zero = _mm256_setzero_pd();
-    for (size_t j0 = 0; j0 < i0; j0 += 4) {
+    /* j0 = i0 is the diagonal block: all sixteen lanes are summed, the six pairs j < i kept
+       (each lane's operations are pair_strengths', so the kept sums are its bits) */
+    for (size_t j0 = 0; j0 <= i0; j0 += 4) {
         const double *pj = &panel[(j0 / 4) * voters * 4];
         __m256d p0 = floor, p1 = floor, p2 = floor, p3 = floor;
         __m256d c0 = floor, c1 = floor, c2 = floor, c3 = floor;
@@ -539,6 +541,19 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
             c3 = _mm256_sub_pd(c3, _mm256_min_pd(v, zero));
         }
         double con[4][4];
+        if (j0 == i0) {
+            double pro[4][4];
+            _mm256_storeu_pd(pro[0], p0), _mm256_storeu_pd(pro[1], p1);
+            _mm256_storeu_pd(pro[2], p2), _mm256_storeu_pd(pro[3], p3);
+            _mm256_storeu_pd(con[0], c0), _mm256_storeu_pd(con[1], c1);
+            _mm256_storeu_pd(con[2], c2), _mm256_storeu_pd(con[3], c3);
+            for (size_t r = 0; r < 4; r++)
+                for (size_t l = 0; l < r; l++) {
+                    C[(i0 + r) * q + i0 + l] = pro[r][l];
+                    C[(i0 + l) * q + i0 + r] = con[r][l];
+                }
+            break;
+        }
         _mm256_storeu_pd(&C[i0 * q + j0], p0), _mm256_storeu_pd(&C[(i0 + 1) * q + j0], p1);
         _mm256_storeu_pd(&C[(i0 + 2) * q + j0], p2), _mm256_storeu_pd(&C[(i0 + 3) * q + j0], p3);
         _mm256_storeu_pd(con[0], c0), _mm256_storeu_pd(con[1], c1);
@@ -546,11 +561,7 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
         for (size_t r = 0; r < 4; r++)
             for (size_t l = 0; l < 4; l++) C[(j0 + l) * q + i0 + r] = con[r][l];
     }
-    for (size_t i = i0; i < i0 + 4; i++) {
-        for (size_t j = i0; j < i; j++)
-            pair_strengths(panel, voters, weight, i, j, &C[i * q + j], &C[j * q + i]);
-        C[i * q + i] = SMP_COALITION_FLOOR;
-    }
+    for (size_t i = i0; i < i0 + 4; i++) C[i * q + i] = SMP_COALITION_FLOOR;
 }
 
 static int smp_avx2(void)
@@ -863,8 +874,9 @@ static void pair_strengths_f(const float *fp, size_t voters, const float *wf, si
 }
 
 #ifdef SMP_HAVE_AVX2_KERNEL
-/* Rows i0..i0+3 (i0 a multiple of four) against the eight options j0..j0+7 (j0 a multiple of
- * eight, j0 + 8 <= i0): 32 pairs per pass over the voters. */
+/* Rows i0..i0+3 (i0 a multiple of four, i0 + 3 < q) against the eight options j0..j0+7 (j0 a
+ * multiple of eight, j0 <= i0): 32 pairs per pass over the voters; only the pairs j < i are
+ * stored (the block holding i0 also sums lanes j >= i, options past q read the panel's zeros). */
 __attribute__((target("avx2"))) static void coalition_block_f_avx2(const float *fp, size_t voters,
                                                                     const float *wf, size_t q,
                                                                     size_t i0, size_t j0, double *C)
@@ -896,7 +908,7 @@ __attribute__((target("avx2"))) static void coalition_block_f_avx2(const float *
     _mm256_storeu_ps(out[4], c0), _mm256_storeu_ps(out[5], c1);
     _mm256_storeu_ps(out[6], c2), _mm256_storeu_ps(out[7], c3);
     for (size_t r = 0; r < 4; r++)
-        for (size_t l = 0; l < 8; l++) {
+        for (size_t l = 0; l < 8 && j0 + l < i0 + r; l++) { /* the block holding i0: j < i only */
             C[(i0 + r) * q + j0 + l] = (double)out[r][l];
             C[(j0 + l) * q + i0 + r] = (double)out[4 + r][l];
         }
@@ -916,8 +928,10 @@ static void coalition_f_rows_task(void *ctx, size_t part, size_t parts)
     for (size_t r = part; 4 * r < q; r += parts) {
         size_t i0 = 4 * r, i1 = i0 + 4 < q ? i0 + 4 : q, j0 = 0;
 #ifdef SMP_HAVE_AVX2_KERNEL
-        if (i1 == i0 + 4 && smp_avx2())
-            for (; j0 + 8 <= i0; j0 += 8) coalition_block_f_avx2(t->fp, t->voters, t->wf, q, i0, j0, t->C);
+        if (i1 == i0 + 4 && smp_avx2()) {
+            for (; j0 <= i0; j0 += 8) coalition_block_f_avx2(t->fp, t->voters, t->wf, q, i0, j0, t->C);
+            j0 = i1; /* every pair done */
+        }
 #endif
         for (size_t i = i0; i < i1; i++) {
             for (size_t j = j0; j < i; j++) pair_strengths_f(t->fp, t->voters, t->wf, q, i, j, t->C);
