@@ -518,7 +518,9 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
 {
     const double *pi = &panel[(i0 / 4) * voters * 4];
     const __m256d floor = _mm256_set1_pd(SMP_COALITION_FLOOR), zero = _mm256_setzero_pd();
-    for (size_t j0 = 0; j0 < i0; j0 += 4) {
+    /* j0 = i0 is the diagonal block: all sixteen lanes are summed, the six pairs j < i kept
+       (each lane's operations are pair_strengths', so the kept sums are its bits) */
+    for (size_t j0 = 0; j0 <= i0; j0 += 4) {
         const double *pj = &panel[(j0 / 4) * voters * 4];
         __m256d p0 = floor, p1 = floor, p2 = floor, p3 = floor;
         __m256d c0 = floor, c1 = floor, c2 = floor, c3 = floor;
@@ -539,6 +541,19 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
             c3 = _mm256_sub_pd(c3, _mm256_min_pd(v, zero));
         }
         double con[4][4];
+        if (j0 == i0) {
+            double pro[4][4];
+            _mm256_storeu_pd(pro[0], p0), _mm256_storeu_pd(pro[1], p1);
+            _mm256_storeu_pd(pro[2], p2), _mm256_storeu_pd(pro[3], p3);
+            _mm256_storeu_pd(con[0], c0), _mm256_storeu_pd(con[1], c1);
+            _mm256_storeu_pd(con[2], c2), _mm256_storeu_pd(con[3], c3);
+            for (size_t r = 0; r < 4; r++)
+                for (size_t l = 0; l < r; l++) {
+                    C[(i0 + r) * q + i0 + l] = pro[r][l];
+                    C[(i0 + l) * q + i0 + r] = con[r][l];
+                }
+            break;
+        }
         _mm256_storeu_pd(&C[i0 * q + j0], p0), _mm256_storeu_pd(&C[(i0 + 1) * q + j0], p1);
         _mm256_storeu_pd(&C[(i0 + 2) * q + j0], p2), _mm256_storeu_pd(&C[(i0 + 3) * q + j0], p3);
         _mm256_storeu_pd(con[0], c0), _mm256_storeu_pd(con[1], c1);
@@ -546,11 +561,7 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
         for (size_t r = 0; r < 4; r++)
             for (size_t l = 0; l < 4; l++) C[(j0 + l) * q + i0 + r] = con[r][l];
     }
-    for (size_t i = i0; i < i0 + 4; i++) {
-        for (size_t j = i0; j < i; j++)
-            pair_strengths(panel, voters, weight, i, j, &C[i * q + j], &C[j * q + i]);
-        C[i * q + i] = SMP_COALITION_FLOOR;
-    }
+    for (size_t i = i0; i < i0 + 4; i++) C[i * q + i] = SMP_COALITION_FLOOR;
 }
 
 static int smp_avx2(void)
@@ -838,6 +849,118 @@ __attribute__((target("avx2"))) static void candidate_rows_avx2(const double *pa
 }
 #endif
 
+/* The sampled election's coalition strengths in single precision (proportional rule). The
+ * sample's products only rank the options (the ones that can matter get exact rows) and stand
+ * for options below 2^-SMP_FAST_MARGIN of the largest, so float sums suffice: 128 terms carry a
+ * relative error below 128·2⁻²⁴ ≈ 8·10⁻⁶, far inside the sample's own error. Each pair adds its
+ * voters in ascending order with the same float operations in the AVX2 kernel (eight pairs per
+ * instruction) and in the scalar loop (no FMA), so both give the same bits. The float panel
+ * holds the options in blocks of eight: fp[(b·voters + k)·8 + l] = u(k, 8b + l). */
+static inline float fpanel_at(const float *fp, size_t voters, size_t k, size_t o)
+{
+    return fp[((o / 8) * voters + k) * 8 + o % 8];
+}
+
+static void pair_strengths_f(const float *fp, size_t voters, const float *wf, size_t q, size_t i,
+                             size_t j, double *C)
+{
+    float a = (float)SMP_COALITION_FLOOR, b = (float)SMP_COALITION_FLOOR;
+    for (size_t k = 0; k < voters; k++) {
+        float v = wf[k] * (fpanel_at(fp, voters, k, i) - fpanel_at(fp, voters, k, j));
+        a += v > 0.0f ? v : 0.0f;
+        b -= v < 0.0f ? v : 0.0f;
+    }
+    C[i * q + j] = (double)a, C[j * q + i] = (double)b;
+}
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* Rows i0..i0+3 (i0 a multiple of four, i0 + 3 < q) against the eight options j0..j0+7 (j0 a
+ * multiple of eight, j0 <= i0): 32 pairs per pass over the voters; only the pairs j < i are
+ * stored (the block holding i0 also sums lanes j >= i, options past q read the panel's zeros). */
+__attribute__((target("avx2"))) static void coalition_block_f_avx2(const float *fp, size_t voters,
+                                                                    const float *wf, size_t q,
+                                                                    size_t i0, size_t j0, double *C)
+{
+    const float *pi = &fp[(i0 / 8) * voters * 8 + i0 % 8];
+    const float *pj = &fp[(j0 / 8) * voters * 8];
+    const __m256 floor = _mm256_set1_ps((float)SMP_COALITION_FLOOR), zero = _mm256_setzero_ps();
+    __m256 p0 = floor, p1 = floor, p2 = floor, p3 = floor;
+    __m256 c0 = floor, c1 = floor, c2 = floor, c3 = floor;
+    for (size_t k = 0; k < voters; k++) {
+        const __m256 wk = _mm256_broadcast_ss(&wf[k]);
+        const __m256 b = _mm256_loadu_ps(&pj[k * 8]);
+        __m256 v = _mm256_mul_ps(wk, _mm256_sub_ps(_mm256_broadcast_ss(&pi[k * 8]), b));
+        p0 = _mm256_add_ps(p0, _mm256_max_ps(v, zero));
+        c0 = _mm256_sub_ps(c0, _mm256_min_ps(v, zero));
+        v = _mm256_mul_ps(wk, _mm256_sub_ps(_mm256_broadcast_ss(&pi[k * 8 + 1]), b));
+        p1 = _mm256_add_ps(p1, _mm256_max_ps(v, zero));
+        c1 = _mm256_sub_ps(c1, _mm256_min_ps(v, zero));
+        v = _mm256_mul_ps(wk, _mm256_sub_ps(_mm256_broadcast_ss(&pi[k * 8 + 2]), b));
+        p2 = _mm256_add_ps(p2, _mm256_max_ps(v, zero));
+        c2 = _mm256_sub_ps(c2, _mm256_min_ps(v, zero));
+        v = _mm256_mul_ps(wk, _mm256_sub_ps(_mm256_broadcast_ss(&pi[k * 8 + 3]), b));
+        p3 = _mm256_add_ps(p3, _mm256_max_ps(v, zero));
+        c3 = _mm256_sub_ps(c3, _mm256_min_ps(v, zero));
+    }
+    float out[8][8];
+    _mm256_storeu_ps(out[0], p0), _mm256_storeu_ps(out[1], p1);
+    _mm256_storeu_ps(out[2], p2), _mm256_storeu_ps(out[3], p3);
+    _mm256_storeu_ps(out[4], c0), _mm256_storeu_ps(out[5], c1);
+    _mm256_storeu_ps(out[6], c2), _mm256_storeu_ps(out[7], c3);
+    for (size_t r = 0; r < 4; r++)
+        for (size_t l = 0; l < 8 && j0 + l < i0 + r; l++) { /* the block holding i0: j < i only */
+            C[(i0 + r) * q + j0 + l] = (double)out[r][l];
+            C[(j0 + l) * q + i0 + r] = (double)out[4 + r][l];
+        }
+}
+#endif
+
+typedef struct coalition_f_task {
+    const float *fp, *wf;
+    size_t voters, q;
+    double *C;
+} coalition_f_task;
+
+static void coalition_f_rows_task(void *ctx, size_t part, size_t parts)
+{
+    const coalition_f_task *t = ctx;
+    size_t q = t->q;
+    for (size_t r = part; 4 * r < q; r += parts) {
+        size_t i0 = 4 * r, i1 = i0 + 4 < q ? i0 + 4 : q, j0 = 0;
+#ifdef SMP_HAVE_AVX2_KERNEL
+        if (i1 == i0 + 4 && smp_avx2()) {
+            for (; j0 <= i0; j0 += 8) coalition_block_f_avx2(t->fp, t->voters, t->wf, q, i0, j0, t->C);
+            j0 = i1; /* every pair done */
+        }
+#endif
+        for (size_t i = i0; i < i1; i++) {
+            for (size_t j = j0; j < i; j++) pair_strengths_f(t->fp, t->voters, t->wf, q, i, j, t->C);
+            t->C[i * q + i] = SMP_COALITION_FLOOR;
+        }
+    }
+}
+
+/* The sampled election's strengths C (q × q) in float: voters the sampled w->v_member with
+ * weights w->v_weight, utilities rows of u (n × q); s->panel holds the float panel. */
+static void sampled_coalitions_f(const smp_work *w, smp_election *s, const double *u, size_t q,
+                                 size_t parts)
+{
+    size_t vm = w->vm, blocks = (q + 7) / 8;
+    float *fp = (float *)s->panel, *wf = fp + blocks * vm * 8;
+    for (size_t t = 0; t < vm; t++) wf[t] = (float)w->v_weight[t];
+    for (size_t b = 0; b < blocks; b++)
+        for (size_t t = 0; t < vm; t++) {
+            const double *row = &u[w->v_member[t] * q];
+            for (size_t l = 0; l < 8; l++) {
+                size_t o = 8 * b + l;
+                fp[(b * vm + t) * 8 + l] = o < q ? (float)row[o] : 0.0f;
+            }
+        }
+    coalition_f_task t = {fp, wf, vm, q, s->C};
+    size_t rows = (q + 3) / 4;
+    smp_parallel(parts < rows ? parts : rows, coalition_f_rows_task, &t);
+}
+
 typedef struct fast_rows_task {
     smp_work *w;
     const double *u; /* n × q utilities, row per voter */
@@ -952,9 +1075,13 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
     if (q <= 2 * SMP_FAST_CAND_MAX || vm >= w->n) return elect(w, e, q, w->capability, parts, err);
     smp_election *s = w->sampled;
     ensure_election(w, s, q);
-    for (size_t t = 0; t < vm; t++)
-        memcpy(&s->u[t * q], &e->u[w->v_member[t] * q], q * sizeof *s->u);
-    coalitions(w, s, vm, q, w->v_weight, parts);
+    if (w->config->voting_rule == SMP_VR_PROP) {
+        sampled_coalitions_f(w, s, e->u, q, parts);
+    } else {
+        for (size_t t = 0; t < vm; t++)
+            memcpy(&s->u[t * q], &e->u[w->v_member[t] * q], q * sizeof *s->u);
+        coalitions(w, s, vm, q, w->v_weight, parts);
+    }
     victory_probabilities(w->config->victory_prob_model, q, s->C, s->P);
     if (w->config->pce_model != SMP_PCE_CONDITIONAL) /* Markov chains: the sample's election */
         return condorcet(w, s, q, s->C, s->P, e->p, err);

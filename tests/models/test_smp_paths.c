@@ -240,6 +240,42 @@ static void test_fast_path_deterministic(void **state)
     release(&D);
 }
 
+/* The sampled elections' single-precision coalition sums (taken when an election has more than
+ * 192 options, so at least 193 actors): three rounds of 200 actors give the same bits on 1 and
+ * 3 threads and with the plain scalar kernels as with AVX2 (short enough for the sanitizers). */
+static void test_float_elections_deterministic(void **state)
+{
+    (void)state;
+    const smp_path *fast = smp_path_find("fast");
+    synthetic D = make(200, 2, 23);
+    smp_output o[3];
+    for (int k = 0; k < 3; k++) {
+        smp_config c;
+        smp_config_default(&c);
+        c.record = 0;
+        c.threads = k == 1 ? 3 : 1;
+        c.sample = 40;
+        c.max_rounds = 3;
+        smp_input in = {D.n, D.d, D.c, D.x, D.s, NULL};
+        en_error err = EN_ERROR_INIT;
+        if (k == 2) smp_use_plain_kernels(1);
+        en_status st = fast->solve(&in, &c, &o[k], &err);
+        smp_use_plain_kernels(0);
+        en_error_clear(&err);
+        assert_int_equal(st, EN_OK);
+    }
+    assert_int_equal(o[0].state_count, 4);
+    for (int k = 1; k < 3; k++) {
+        assert_int_equal(o[0].state_count, o[k].state_count);
+        assert_memory_equal(o[0].positions, o[k].positions,
+                            o[0].state_count * o[0].n * o[0].d * sizeof(double));
+    }
+    /* the run moved: an election decided something */
+    assert_memory_not_equal(o[0].positions, &o[0].positions[3 * D.n * D.d], D.n * D.d * sizeof(double));
+    for (int k = 0; k < 3; k++) smp_output_free(&o[k]);
+    release(&D);
+}
+
 /* The sample follows the actors, not their order: reversed input, the same actors drawn with
  * the same scales. */
 static void test_sample_independent_of_order(void **state)
@@ -294,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_choice),
         cmocka_unit_test(test_sample_independent_of_order),
         cmocka_unit_test(test_fast_path_deterministic),
+        cmocka_unit_test(test_float_elections_deterministic),
         cmocka_unit_test(test_every_path_within_tolerance),
         cmocka_unit_test(test_broken_sample_fails),
     };
