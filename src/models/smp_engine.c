@@ -508,6 +508,37 @@ static void coalition_row_pair(const double *panel, size_t voters, size_t q, con
 #define SMP_HAVE_AVX2_KERNEL 1
 #include <immintrin.h>
 
+/* Sixteen pairs' coalition sums (four rows a, interleaved per voter: a[k·4 + r], against four
+ * options, pj[k·4 + l]): p_r[l] adds max(v, 0) and c_r[l] subtracts min(v, 0) for
+ * v = w_k·(a_r − b_l), voters in ascending order, each starting at the floor — pair_strengths'
+ * operations lane by lane (no FMA: the target enables AVX2 only), so the same bits. */
+__attribute__((target("avx2"), always_inline)) static inline void
+block4x4_avx2(const double *a, const double *pj, const double *weight, size_t voters, __m256d *p0,
+              __m256d *p1, __m256d *p2, __m256d *p3, __m256d *c0, __m256d *c1, __m256d *c2,
+              __m256d *c3)
+{
+    const __m256d floor = _mm256_set1_pd(SMP_COALITION_FLOOR), zero = _mm256_setzero_pd();
+    __m256d q0 = floor, q1 = floor, q2 = floor, q3 = floor;
+    __m256d d0 = floor, d1 = floor, d2 = floor, d3 = floor;
+    for (size_t k = 0; k < voters; k++) {
+        const __m256d wk = _mm256_broadcast_sd(&weight[k]);
+        const __m256d b = _mm256_loadu_pd(&pj[k * 4]);
+        __m256d v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&a[k * 4]), b));
+        q0 = _mm256_add_pd(q0, _mm256_max_pd(v, zero));
+        d0 = _mm256_sub_pd(d0, _mm256_min_pd(v, zero));
+        v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&a[k * 4 + 1]), b));
+        q1 = _mm256_add_pd(q1, _mm256_max_pd(v, zero));
+        d1 = _mm256_sub_pd(d1, _mm256_min_pd(v, zero));
+        v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&a[k * 4 + 2]), b));
+        q2 = _mm256_add_pd(q2, _mm256_max_pd(v, zero));
+        d2 = _mm256_sub_pd(d2, _mm256_min_pd(v, zero));
+        v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&a[k * 4 + 3]), b));
+        q3 = _mm256_add_pd(q3, _mm256_max_pd(v, zero));
+        d3 = _mm256_sub_pd(d3, _mm256_min_pd(v, zero));
+    }
+    *p0 = q0, *p1 = q1, *p2 = q2, *p3 = q3, *c0 = d0, *c1 = d1, *c2 = d2, *c3 = d3;
+}
+
 /* Rows i0..i0+3 (i0 a multiple of four, all four < q) with AVX2: sixteen pairs (four options ×
  * four earlier options, one panel row each) per pass over the voters, the same operations
  * lane by lane as pair_strengths (no FMA: the target enables AVX2 only). */
@@ -517,29 +548,12 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
                                                                      size_t i0, double *C)
 {
     const double *pi = &panel[(i0 / 4) * voters * 4];
-    const __m256d floor = _mm256_set1_pd(SMP_COALITION_FLOOR), zero = _mm256_setzero_pd();
     /* j0 = i0 is the diagonal block: all sixteen lanes are summed, the six pairs j < i kept
        (each lane's operations are pair_strengths', so the kept sums are its bits) */
     for (size_t j0 = 0; j0 <= i0; j0 += 4) {
         const double *pj = &panel[(j0 / 4) * voters * 4];
-        __m256d p0 = floor, p1 = floor, p2 = floor, p3 = floor;
-        __m256d c0 = floor, c1 = floor, c2 = floor, c3 = floor;
-        for (size_t k = 0; k < voters; k++) {
-            const __m256d wk = _mm256_broadcast_sd(&weight[k]);
-            const __m256d b = _mm256_loadu_pd(&pj[k * 4]);
-            __m256d v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&pi[k * 4]), b));
-            p0 = _mm256_add_pd(p0, _mm256_max_pd(v, zero));
-            c0 = _mm256_sub_pd(c0, _mm256_min_pd(v, zero));
-            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&pi[k * 4 + 1]), b));
-            p1 = _mm256_add_pd(p1, _mm256_max_pd(v, zero));
-            c1 = _mm256_sub_pd(c1, _mm256_min_pd(v, zero));
-            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&pi[k * 4 + 2]), b));
-            p2 = _mm256_add_pd(p2, _mm256_max_pd(v, zero));
-            c2 = _mm256_sub_pd(c2, _mm256_min_pd(v, zero));
-            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&pi[k * 4 + 3]), b));
-            p3 = _mm256_add_pd(p3, _mm256_max_pd(v, zero));
-            c3 = _mm256_sub_pd(c3, _mm256_min_pd(v, zero));
-        }
+        __m256d p0, p1, p2, p3, c0, c1, c2, c3;
+        block4x4_avx2(pi, pj, weight, voters, &p0, &p1, &p2, &p3, &c0, &c1, &c2, &c3);
         double con[4][4];
         if (j0 == i0) {
             double pro[4][4];
@@ -813,27 +827,10 @@ __attribute__((target("avx2"))) static void candidate_rows_avx2(const double *pa
                                                                  size_t q, const double *weight,
                                                                  double *pro, double *con)
 {
-    const __m256d floor = _mm256_set1_pd(SMP_COALITION_FLOOR), zero = _mm256_setzero_pd();
     for (size_t j0 = 0; j0 < q; j0 += 4) {
         const double *pj = &panel[(j0 / 4) * voters * 4];
-        __m256d p0 = floor, p1 = floor, p2 = floor, p3 = floor;
-        __m256d c0 = floor, c1 = floor, c2 = floor, c3 = floor;
-        for (size_t k = 0; k < voters; k++) {
-            const __m256d wk = _mm256_broadcast_sd(&weight[k]);
-            const __m256d b = _mm256_loadu_pd(&pj[k * 4]);
-            __m256d v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&cp[k * 4]), b));
-            p0 = _mm256_add_pd(p0, _mm256_max_pd(v, zero));
-            c0 = _mm256_sub_pd(c0, _mm256_min_pd(v, zero));
-            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&cp[k * 4 + 1]), b));
-            p1 = _mm256_add_pd(p1, _mm256_max_pd(v, zero));
-            c1 = _mm256_sub_pd(c1, _mm256_min_pd(v, zero));
-            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&cp[k * 4 + 2]), b));
-            p2 = _mm256_add_pd(p2, _mm256_max_pd(v, zero));
-            c2 = _mm256_sub_pd(c2, _mm256_min_pd(v, zero));
-            v = _mm256_mul_pd(wk, _mm256_sub_pd(_mm256_broadcast_sd(&cp[k * 4 + 3]), b));
-            p3 = _mm256_add_pd(p3, _mm256_max_pd(v, zero));
-            c3 = _mm256_sub_pd(c3, _mm256_min_pd(v, zero));
-        }
+        __m256d p0, p1, p2, p3, c0, c1, c2, c3;
+        block4x4_avx2(cp, pj, weight, voters, &p0, &p1, &p2, &p3, &c0, &c1, &c2, &c3);
         double out[8][4];
         _mm256_storeu_pd(out[0], p0), _mm256_storeu_pd(out[1], p1);
         _mm256_storeu_pd(out[2], p2), _mm256_storeu_pd(out[3], p3);
