@@ -943,7 +943,9 @@ static void sampled_coalitions_f(const smp_work *w, smp_election *s, const doubl
                                  size_t parts)
 {
     size_t vm = w->vm, blocks = (q + 7) / 8;
-    float *fp = (float *)s->panel, *wf = fp + blocks * vm * 8;
+    /* The panel's allocated block reused for floats: its effective type is what is stored
+     * last (C11 6.5p6), so the floats written here are read as floats only. */
+    float *fp = (float *)(void *)s->panel, *wf = fp + blocks * vm * 8;
     for (size_t t = 0; t < vm; t++) wf[t] = (float)w->v_weight[t];
     for (size_t b = 0; b < blocks; b++)
         for (size_t t = 0; t < vm; t++) {
