@@ -99,6 +99,13 @@ en_status smp_solve(const smp_input *input, const smp_config *config, smp_output
  * SIMD kernels), the independent check of the fast ones; call it between runs, not during
  * one. Time complexity: O(1). */
 void smp_use_plain_kernels(int on);
+/* Instruction-set levels of the SIMD kernels (smp_limit_isa). */
+enum { SMP_ISA_SCALAR = 0, SMP_ISA_AVX2 = 1, SMP_ISA_AVX512 = 2 };
+/* Tests and benchmarks: caps the instruction sets smp_solve's kernels may use at `level`
+ * (SMP_ISA_SCALAR, SMP_ISA_AVX2 or SMP_ISA_AVX512, the default: whatever the processor has),
+ * so that one machine can check that every level gives the same bits. Call it between runs,
+ * not during one. Time complexity: O(1). */
+void smp_limit_isa(int level);
 /* ---- the paths (smp_paths.c; docs/models/smp.md, "Large-n path") ---- */
 
 /* The fast path's tolerances against the exact run, in KTAB's 0–100 units, as test_smp_paths

@@ -267,6 +267,11 @@ static int smp_plain;
 
 void smp_use_plain_kernels(int on) { __atomic_store_n(&smp_plain, on, __ATOMIC_RELAXED); }
 
+/* Set by smp_limit_isa (tests, benchmarks): the highest instruction-set level allowed. */
+static int smp_isa_limit = SMP_ISA_AVX512;
+
+void smp_limit_isa(int level) { __atomic_store_n(&smp_isa_limit, level, __ATOMIC_RELAXED); }
+
 /* ---- workers: a fixed partition, so results never depend on the thread count ---- */
 
 #define SMP_MAX_THREADS 64
@@ -578,18 +583,27 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
     for (size_t i = i0; i < i0 + 4; i++) C[i * q + i] = SMP_COALITION_FLOOR;
 }
 
-static int smp_avx2(void)
+/* The instruction-set level the kernels may use: what the processor has (AVX-512 counts with
+ * its F, VL, BW and DQ parts), capped by smp_limit_isa; SMP_ISA_SCALAR with plain kernels. */
+static int smp_isa(void)
 {
     static int known = -1; /* benign race: every thread stores the same value */
-    if (__atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) return 0;
+    if (__atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) return SMP_ISA_SCALAR;
     int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
     if (k < 0) {
         __builtin_cpu_init();
-        k = __builtin_cpu_supports("avx2") ? 1 : 0;
+        k = !__builtin_cpu_supports("avx2") ? SMP_ISA_SCALAR
+            : __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+                ? SMP_ISA_AVX512
+                : SMP_ISA_AVX2;
         __atomic_store_n(&known, k, __ATOMIC_RELAXED);
     }
-    return k;
+    int limit = __atomic_load_n(&smp_isa_limit, __ATOMIC_RELAXED);
+    return k < limit ? k : limit;
 }
+
+static int smp_avx2(void) { return smp_isa() >= SMP_ISA_AVX2; }
 #endif
 
 typedef struct coalition_task {
