@@ -1804,6 +1804,43 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
 
 /* ---- the choice of target ---- */
 
+/* i's candidate targets into sc->candidates, in index order: every j ≠ i whose gain bound
+ * max(Δ, (1 − 2·S_j)·Δ) + SMP_GAIN_MARGIN (Δ = U(i,i) − U(i,j), see best_target) exceeds
+ * SMP_MIN_GAIN; returns their number. top[0..*tops) receives the candidates (indices into
+ * sc->candidates) with the four largest bounds, descending (ties in index order), and then
+ * i's target of the previous round when it is a candidate and not among them, so that the best
+ * gain is high early. u_ii = U(i,i) and r = i's risk. Both target searches start here. */
+static size_t gather_candidates(const smp_work *w, smp_scratch *sc, size_t i, double u_ii,
+                                double r, size_t top[5], size_t *tops_out)
+{
+    size_t n = w->n, count = 0, tops = 0;
+    smp_candidate *cand = sc->candidates;
+    long hint = w->hint[i], hinted = -1; /* i's target in the previous round, a likely winner */
+    for (size_t j = 0; j < n; j++) {
+        if (j == i) continue;
+        double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
+        double other = (1 - 2 * w->salience_total[j]) * delta;
+        double bound = (delta > other ? delta : other) + SMP_GAIN_MARGIN;
+        if (!(bound > SMP_MIN_GAIN)) continue;
+        cand[count].bound = bound, cand[count].j = j;
+        size_t at = tops < 4 ? tops++ : 4;
+        while (at > 0 && cand[top[at - 1]].bound < bound) {
+            if (at < 4) top[at] = top[at - 1];
+            at--;
+        }
+        if (at < 4) top[at] = count;
+        if ((long)j == hint) hinted = (long)count;
+        count++;
+    }
+    if (hinted >= 0) {
+        int known = 0;
+        for (size_t t = 0; t < tops; t++) known |= top[t] == (size_t)hinted;
+        if (!known) top[tops++] = (size_t)hinted;
+    }
+    *tops_out = tops;
+    return count;
+}
+
 
 
 /* i's best challenge: the first j (ascending) with the largest expected gain above
@@ -1835,34 +1872,9 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
         return target;
     }
     smp_candidate *cand = sc->candidates;
-    size_t count = 0;
     double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
-    /* the four largest bounds, to seed the best gain */
-    size_t top[5];
-    size_t tops = 0;
-    long hint = w->hint[i], hinted = -1; /* i's target in the previous round, a likely winner */
-    for (size_t j = 0; j < n; j++) {
-        if (j == i) continue;
-        double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
-        double other = (1 - 2 * w->salience_total[j]) * delta;
-        double bound = (delta > other ? delta : other) + SMP_GAIN_MARGIN;
-        if (!(bound > SMP_MIN_GAIN)) continue;
-        cand[count].bound = bound, cand[count].j = j;
-        size_t at = tops < 4 ? tops++ : 4;
-        while (at > 0 && cand[top[at - 1]].bound < bound) {
-            if (at < 4) top[at] = top[at - 1];
-            at--;
-        }
-        if (at < 4) top[at] = count;
-        if ((long)j == hint) hinted = (long)count;
-        count++;
-    }
-    /* the hint joins the first targets evaluated, so that the best gain is high early */
-    if (hinted >= 0) {
-        int known = 0;
-        for (size_t t = 0; t < tops; t++) known |= top[t] == (size_t)hinted;
-        if (!known) top[tops++] = (size_t)hinted;
-    }
+    size_t top[5], tops = 0;
+    size_t count = gather_candidates(w, sc, i, u_ii, r, top, &tops);
     double best = -1, best_phi = 0;
     long target = -1;
     size_t evaluated = 0;
@@ -2093,31 +2105,9 @@ static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, doubl
         sc->fsf[s] = m == i ? 0.0f : (float)w->t_scale[s]; /* nor is the initiator */
     }
     smp_candidate *cand = sc->candidates;
-    size_t count = 0;
     double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
     size_t top[5], tops = 0;
-    long hint = w->hint[i], hinted = -1;
-    for (size_t j = 0; j < n; j++) {
-        if (j == i) continue;
-        double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
-        double other = (1 - 2 * w->salience_total[j]) * delta;
-        double bound = (delta > other ? delta : other) + SMP_GAIN_MARGIN;
-        if (!(bound > SMP_MIN_GAIN)) continue;
-        cand[count].bound = bound, cand[count].j = j;
-        size_t at = tops < 4 ? tops++ : 4;
-        while (at > 0 && cand[top[at - 1]].bound < bound) {
-            if (at < 4) top[at] = top[at - 1];
-            at--;
-        }
-        if (at < 4) top[at] = count;
-        if ((long)j == hint) hinted = (long)count;
-        count++;
-    }
-    if (hinted >= 0) {
-        int known = 0;
-        for (size_t t = 0; t < tops; t++) known |= top[t] == (size_t)hinted;
-        if (!known) top[tops++] = (size_t)hinted;
-    }
+    size_t count = gather_candidates(w, sc, i, u_ii, r, top, &tops);
     /* finalists: the largest sampled gains, descending, ties to the smaller index */
     size_t fin[SMP_FAST_FINALISTS];
     double fgain[SMP_FAST_FINALISTS];
