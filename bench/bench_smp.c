@@ -348,7 +348,7 @@ static int scale(void)
     return 0;
 }
 
-/* bench_smp run N D [ROUNDS [THREADS]]: one engine run on a synthetic set (ROUNDS 0: to the
+/* bench_smp run N D [ROUNDS [THREADS [PRECISION [SAMPLE]]]]: one engine run on a synthetic set (ROUNDS 0: to the
  * stop rule), its CPU and wall seconds and a checksum of the last positions' bits, to compare
  * two builds. */
 static int one_run(int argc, char **argv)
@@ -357,6 +357,9 @@ static int one_run(int argc, char **argv)
     int rounds = argc > 4 ? atoi(argv[4]) : 0, threads = argc > 5 ? atoi(argv[5]) : 1;
     if (argc > 6) bench_precision = strcmp(argv[6], "fast") == 0 ? SMP_PRECISION_FAST : SMP_PRECISION_EXACT;
     if (argc > 7) bench_sample = (size_t)atol(argv[7]);
+    /* ENTENTE_SMP_ISA=0|1|2 caps the kernels (scalar, AVX2, AVX-512), to compare the levels */
+    const char *isa = getenv("ENTENTE_SMP_ISA");
+    if (isa && *isa) smp_limit_isa(atoi(isa));
     data D = synthetic(n, d, 7);
     double *a = malloc(n * d * sizeof(double));
     timing e = time_engine(&D, 1, a, rounds, threads);

@@ -1371,7 +1371,149 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
     _mm256_storeu_pd(a, chij), _mm256_storeu_pd(b, chji);
     for (int l = 0; l < 4; l++) challenge_finish(w, j[l], a[l], b[l], u_ii[l], u_ij[l], &phi[l], &gain[l]);
 }
+
+#define SMP_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq")))
+
+/* third_party_vote4 in eight lanes (AVX-512): the same operations lane by lane, no FMA (the
+ * build turns contraction off), so every lane is challenge()'s double. */
+SMP_AVX512 __attribute__((always_inline)) static inline __m512d
+third_party_vote8(__m512d dm, __m512d wm, __m512d ui, __m512d um, __m512d r, __m512d ci,
+                  __m512d cj, int full, int none)
+{
+    const __m512d one = _mm512_set1_pd(1.0), zero = _mm512_setzero_pd();
+    __m512d uj = _mm512_mul_pd(_mm512_sub_pd(one, dm),
+                   _mm512_add_pd(one, _mm512_mul_pd(_mm512_min_pd(dm, one), r)));
+    __m512d v0 = _mm512_mul_pd(wm, _mm512_sub_pd(ui, uj));
+    __m512d cni = _mm512_add_pd(ci, _mm512_max_pd(v0, zero));
+    __m512d cnj = _mm512_sub_pd(cj, _mm512_min_pd(v0, zero));
+    __m512d pi = _mm512_div_pd(cni, _mm512_add_pd(cni, cnj));
+    __m512d qi = _mm512_sub_pd(one, pi);
+    __m512d ui2 = _mm512_add_pd(ui, ui), uj2 = _mm512_add_pd(uj, uj);
+    __m512d join_i_win = _mm512_add_pd(ui2, full ? ui : um);
+    __m512d join_i_lose = _mm512_add_pd(uj2, none ? um : uj);
+    __m512d join_j_lose = _mm512_add_pd(ui2, none ? um : ui);
+    __m512d join_j_win = _mm512_add_pd(uj2, full ? uj : um);
+    __m512d e_i = _mm512_add_pd(_mm512_mul_pd(pi, join_i_win), _mm512_mul_pd(qi, join_i_lose));
+    __m512d e_j = _mm512_add_pd(_mm512_mul_pd(pi, join_j_lose), _mm512_mul_pd(qi, join_j_win));
+    return _mm512_mul_pd(wm, _mm512_sub_pd(e_i, e_j));
+}
+
+/* Third party m's vote in eight challenges added to the two sides' sums; a lane not in `keep`
+ * (the principals) adds +0.0, which leaves the sums as they are. */
+SMP_AVX512 __attribute__((always_inline)) static inline void
+coalition8(__m512d dm, const smp_scratch *sc, const double *power, size_t m, __m512d ci,
+           __m512d cj, __mmask8 keep, int full, int none, __m512d *chij, __m512d *chji)
+{
+    const __m512d zero = _mm512_setzero_pd();
+    __m512d vm = third_party_vote8(dm, _mm512_set1_pd(power[m]), _mm512_set1_pd(sc->uh_i[m]),
+                                   _mm512_set1_pd(sc->uh_m[m]), _mm512_set1_pd(sc->rh[m]), ci, cj,
+                                   full, none);
+    vm = _mm512_maskz_mov_pd(keep, vm);
+    *chij = _mm512_add_pd(*chij, _mm512_max_pd(vm, zero));
+    *chji = _mm512_sub_pd(*chji, _mm512_min_pd(vm, zero));
+}
+
+/* challenge4_avx2 for eight targets j[0..7] (lanes may repeat) with AVX-512: the third parties
+ * in ascending order, a principal's term +0.0, so every lane is challenge()'s result to the
+ * bit. D(m, j) comes from the eight targets' rows of the transposed matrix, eight third
+ * parties at a time through an 8 × 8 transpose in registers (a gather is much slower). */
+SMP_AVX512 static void challenge8_avx512(const smp_work *w, const smp_scratch *sc, size_t i,
+                                         const size_t j[8], double phi[8], double gain[8])
+{
+    size_t n = w->n;
+    const smp_config *c = w->config;
+    const double *power = w->effective_power;
+    const int full = c->third_party_commit == SMP_TPC_FULL_COMMIT;
+    const int none = c->third_party_commit == SMP_TPC_NO_COMMIT;
+    double ci0[8], cj0[8], u_ii[8], u_ij[8];
+    long long jj[8];
+    const double *row[8];
+    for (int l = 0; l < 8; l++) {
+        challenge_start(w, sc, i, j[l], &ci0[l], &cj0[l], &u_ii[l], &u_ij[l]);
+        jj[l] = (long long)j[l], row[l] = &w->distance_t[j[l] * n];
+    }
+    const __m512d ci = _mm512_loadu_pd(ci0), cj = _mm512_loadu_pd(cj0);
+    const __m512i idx = _mm512_loadu_si512(jj);
+    const __m512i s2a = _mm512_setr_epi64(0, 1, 8, 9, 4, 5, 12, 13);
+    const __m512i s2b = _mm512_setr_epi64(2, 3, 10, 11, 6, 7, 14, 15);
+    const __m512i s3a = _mm512_setr_epi64(0, 1, 2, 3, 8, 9, 10, 11);
+    const __m512i s3b = _mm512_setr_epi64(4, 5, 6, 7, 12, 13, 14, 15);
+    __m512d chij = ci, chji = cj;
+    size_t m0 = 0;
+    for (; m0 + 8 <= n; m0 += 8) {
+        __m512d r0 = _mm512_loadu_pd(row[0] + m0), r1 = _mm512_loadu_pd(row[1] + m0);
+        __m512d r2 = _mm512_loadu_pd(row[2] + m0), r3 = _mm512_loadu_pd(row[3] + m0);
+        __m512d r4 = _mm512_loadu_pd(row[4] + m0), r5 = _mm512_loadu_pd(row[5] + m0);
+        __m512d r6 = _mm512_loadu_pd(row[6] + m0), r7 = _mm512_loadu_pd(row[7] + m0);
+        /* t_ab: rows a, b interleaved (columns 0,2,4,6 or 1,3,5,7) */
+        __m512d t01e = _mm512_unpacklo_pd(r0, r1), t01o = _mm512_unpackhi_pd(r0, r1);
+        __m512d t23e = _mm512_unpacklo_pd(r2, r3), t23o = _mm512_unpackhi_pd(r2, r3);
+        __m512d t45e = _mm512_unpacklo_pd(r4, r5), t45o = _mm512_unpackhi_pd(r4, r5);
+        __m512d t67e = _mm512_unpacklo_pd(r6, r7), t67o = _mm512_unpackhi_pd(r6, r7);
+        /* rows 0–3 (or 4–7) of columns k and k + 4 */
+        __m512d u0 = _mm512_permutex2var_pd(t01e, s2a, t23e), u2 = _mm512_permutex2var_pd(t01e, s2b, t23e);
+        __m512d u1 = _mm512_permutex2var_pd(t01o, s2a, t23o), u3 = _mm512_permutex2var_pd(t01o, s2b, t23o);
+        __m512d v0 = _mm512_permutex2var_pd(t45e, s2a, t67e), v2 = _mm512_permutex2var_pd(t45e, s2b, t67e);
+        __m512d v1 = _mm512_permutex2var_pd(t45o, s2a, t67o), v3 = _mm512_permutex2var_pd(t45o, s2b, t67o);
+        __m512d col[8];
+        col[0] = _mm512_permutex2var_pd(u0, s3a, v0), col[4] = _mm512_permutex2var_pd(u0, s3b, v0);
+        col[1] = _mm512_permutex2var_pd(u1, s3a, v1), col[5] = _mm512_permutex2var_pd(u1, s3b, v1);
+        col[2] = _mm512_permutex2var_pd(u2, s3a, v2), col[6] = _mm512_permutex2var_pd(u2, s3b, v2);
+        col[3] = _mm512_permutex2var_pd(u3, s3a, v3), col[7] = _mm512_permutex2var_pd(u3, s3b, v3);
+        for (size_t k = 0; k < 8; k++) {
+            size_t m = m0 + k;
+            __mmask8 keep = m == i ? 0 : (__mmask8)~_mm512_cmpeq_epi64_mask(idx, _mm512_set1_epi64((long long)m));
+            coalition8(col[k], sc, power, m, ci, cj, keep, full, none, &chij, &chji);
+        }
+    }
+    for (size_t m = m0; m < n; m++) {
+        __m512d dm = _mm512_setr_pd(row[0][m], row[1][m], row[2][m], row[3][m], row[4][m],
+                                    row[5][m], row[6][m], row[7][m]);
+        __mmask8 keep = m == i ? 0 : (__mmask8)~_mm512_cmpeq_epi64_mask(idx, _mm512_set1_epi64((long long)m));
+        coalition8(dm, sc, power, m, ci, cj, keep, full, none, &chij, &chji);
+    }
+    double a[8], b[8];
+    _mm512_storeu_pd(a, chij), _mm512_storeu_pd(b, chji);
+    for (int l = 0; l < 8; l++) challenge_finish(w, j[l], a[l], b[l], u_ii[l], u_ij[l], &phi[l], &gain[l]);
+}
 #endif
+
+static void challenge(const smp_work *w, smp_scratch *sc, size_t i, size_t j, double *phi,
+                      double *gain);
+
+/* Exact challenges of i to j[0..lanes) (lanes 1, 4 or 8, see challenge_lanes; a batch's
+ * unused lanes repeat its last target) into phi and gain: challenge()'s bits at every level. */
+static void challenges(const smp_work *w, smp_scratch *sc, size_t i, const size_t *j,
+                       size_t lanes, double *phi, double *gain)
+{
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (lanes == 8) {
+        challenge8_avx512(w, sc, i, j, phi, gain);
+        return;
+    }
+    if (lanes == 4) {
+        challenge4_avx2(w, sc, i, j, phi, gain);
+        return;
+    }
+#endif
+    for (size_t l = 0; l < lanes; l++) challenge(w, sc, i, j[l], &phi[l], &gain[l]);
+}
+
+/* How many exact challenges the kernels take at once: 8 with AVX-512, 4 with AVX2 (the
+ * proportional rule only), else 1. */
+static size_t challenge_lanes(const smp_work *w)
+{
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (w->config->voting_rule == SMP_VR_PROP) {
+        int isa = smp_isa();
+        if (isa >= SMP_ISA_AVX512) return 8;
+        if (isa >= SMP_ISA_AVX2) return 4;
+    }
+#else
+    (void)w;
+#endif
+    return 1;
+}
 
 #ifdef SMP_HAVE_AVX2_KERNEL
 /* ---- the screen of the target search ----
@@ -1878,14 +2020,12 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
     double best = -1, best_phi = 0;
     long target = -1;
     size_t evaluated = 0;
-    /* Four at a time where the kernel allows: a batch may evaluate a target a one-by-one scan
-     * would have skipped, which cannot change the choice (the maximum with ties to the
-     * smallest index does not depend on which losers were looked at). */
-    int four = 0;
-#ifdef SMP_HAVE_AVX2_KERNEL
-    four = w->config->voting_rule == SMP_VR_PROP && smp_avx2();
-#endif
-    size_t batch[4], filled = 0;
+    /* Four (AVX2) or eight (AVX-512) at a time where the kernels allow: a batch may evaluate a
+     * target a one-by-one scan would have skipped, which cannot change the choice (the maximum
+     * with ties to the smallest index does not depend on which losers were looked at). */
+    size_t lanes = challenge_lanes(w);
+    int four = lanes > 1;
+    size_t batch[8], filled = 0;
     size_t *list = sc->screen_list, listed = 0;
     int screen = 0; /* pass 1 leaves its targets to the screen (screen_targets) */
     /* First the targets with the four largest bounds, then, in index order, every other one
@@ -1924,16 +2064,13 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
                     continue;
                 }
                 batch[filled++] = k;
-                if (filled < (four ? 4u : 1u)) continue;
+                if (filled < lanes) continue;
             }
             if (!filled) continue;
-            size_t js[4];
-            double phi[4], gain[4];
-            for (size_t l = 0; l < 4; l++) js[l] = cand[batch[l < filled ? l : filled - 1]].j;
-#ifdef SMP_HAVE_AVX2_KERNEL
-            if (four) challenge4_avx2(w, sc, i, js, phi, gain);
-#endif
-            if (!four) challenge(w, sc, i, js[0], &phi[0], &gain[0]);
+            size_t js[8];
+            double phi[8], gain[8];
+            for (size_t l = 0; l < lanes; l++) js[l] = cand[batch[l < filled ? l : filled - 1]].j;
+            challenges(w, sc, i, js, lanes, phi, gain);
             for (size_t l = 0; l < filled; l++) {
                 long j = (long)js[l];
                 if (gain[l] > SMP_MIN_GAIN && (gain[l] > best || (gain[l] == best && j < target)))
@@ -1964,77 +2101,158 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
 
 #define SMP_FAST_FINALISTS 8
 #define SMP_FAST_SLACK 0.05 /* relative: sampled gains this far below the best are no finalists */
+/* Targets sampled before the ranking's floor is raised again. The batch decides which targets
+ * are sampled at all, so it is a constant, the same at every instruction-set level and
+ * thread count. */
+#define SMP_FAST_BATCH 16
 
-/* The sampled third parties' sums of eight challenges of i (targets j[0..7], one per lane;
- * lanes may repeat) under the proportional rule, in single precision: a[l] and b[l] receive the
- * positive and the negative votes' totals. Only the ranking of targets depends on them (the
- * finalists are evaluated exactly), so float suffices; each lane adds its third parties in
- * sample order with smp_screen_vote8's operations, so the scalar loop gives the same bits as
- * the AVX2 one (no FMA on either). */
-static void sampled_sides8_scalar(const smp_work *w, const smp_scratch *sc, const size_t j[8],
-                                  const float ci0[8], const float cj0[8], float a[8], float b[8])
+/* The sampled third parties' sums of i's challenge to j under the proportional rule, in single
+ * precision: *a and *b receive the positive and the negative votes' totals. Only the ranking of
+ * targets depends on them (the finalists are evaluated exactly), so float suffices. The sum is
+ * defined for SIMD: sampled third party s goes to partial sum s mod 16 (SMP_FAST_PARTS), in
+ * sample order, and the sixteen partial sums are added in a fixed tree (sum16); the vote is
+ * smp_screen_vote8's operations, no FMA. The AVX2 (two registers of eight) and AVX-512 (one of
+ * sixteen) kernels below do exactly this, so every level gives the same bits. `skip` is the
+ * principal j's place in the sample (tm when j is not sampled); the initiator's scale fsf is 0,
+ * and a term of +0.0 leaves the sums as they are. */
+#define SMP_FAST_PARTS 16
+
+/* p[0] + ... + p[15] as the SIMD kernels add them: halves, then quarters, then pairs. */
+static float sum16(const float p[SMP_FAST_PARTS])
+{
+    float q[8], r[4];
+    for (int k = 0; k < 8; k++) q[k] = p[k] + p[k + 8];
+    for (int k = 0; k < 4; k++) r[k] = q[k] + q[k + 4];
+    float t0 = r[0] + r[2], t1 = r[1] + r[3];
+    return t0 + t1;
+}
+
+static void sampled_sides_scalar(const smp_work *w, const smp_scratch *sc, size_t j, size_t skip,
+                                 float ci, float cj, float *a, float *b)
 {
     size_t tm = w->tm;
     const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
     const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
-    for (int l = 0; l < 8; l++) {
-        const float *dj = &w->Dsf[j[l] * tm];
-        float ci = ci0[l], cj = cj0[l], A = 0.0f, B = 0.0f;
-        for (size_t s = 0; s < tm; s++) {
-            if (w->t_member[s] == j[l]) continue; /* a principal is no third party */
-            float wm = sc->fsw[s], ui = sc->fsui[s], um = sc->fsum[s], dm = dj[s], r = sc->fsrh[s];
-            float uj = (1.0f - dm) * (1.0f + (dm < 1.0f ? dm : 1.0f) * r);
-            float v0 = wm * (ui - uj);
-            float cni = ci + (v0 > 0.0f ? v0 : 0.0f);
-            float cnj = cj - (v0 < 0.0f ? v0 : 0.0f);
-            float pi = cni / (cni + cnj);
-            float qi = 1.0f - pi;
-            float ui2 = ui + ui, uj2 = uj + uj;
-            float join_i_win = ui2 + (full ? ui : um);
-            float join_i_lose = uj2 + (none ? um : uj);
-            float join_j_lose = ui2 + (none ? um : ui);
-            float join_j_win = uj2 + (full ? uj : um);
-            float e_i = pi * join_i_win + qi * join_i_lose;
-            float e_j = pi * join_j_lose + qi * join_j_win;
-            float v = (wm * (e_i - e_j)) * sc->fsf[s];
-            A = A + (v > 0.0f ? v : 0.0f);
-            B = B - (v < 0.0f ? v : 0.0f);
-        }
-        a[l] = A, b[l] = B;
+    const float *dj = &w->Dsf[j * tm];
+    float A[SMP_FAST_PARTS] = {0}, B[SMP_FAST_PARTS] = {0};
+    for (size_t s = 0; s < tm; s++) {
+        if (s == skip) continue; /* a principal is no third party */
+        float wm = sc->fsw[s], ui = sc->fsui[s], um = sc->fsum[s], dm = dj[s], r = sc->fsrh[s];
+        float uj = (1.0f - dm) * (1.0f + (dm < 1.0f ? dm : 1.0f) * r);
+        float v0 = wm * (ui - uj);
+        float cni = ci + (v0 > 0.0f ? v0 : 0.0f);
+        float cnj = cj - (v0 < 0.0f ? v0 : 0.0f);
+        float pi = cni / (cni + cnj);
+        float qi = 1.0f - pi;
+        float ui2 = ui + ui, uj2 = uj + uj;
+        float join_i_win = ui2 + (full ? ui : um);
+        float join_i_lose = uj2 + (none ? um : uj);
+        float join_j_lose = ui2 + (none ? um : ui);
+        float join_j_win = uj2 + (full ? uj : um);
+        float e_i = pi * join_i_win + qi * join_i_lose;
+        float e_j = pi * join_j_lose + qi * join_j_win;
+        float v = (wm * (e_i - e_j)) * sc->fsf[s];
+        size_t k = s % SMP_FAST_PARTS;
+        A[k] = A[k] + (v > 0.0f ? v : 0.0f);
+        B[k] = B[k] - (v < 0.0f ? v : 0.0f);
     }
+    *a = sum16(A), *b = sum16(B);
 }
 
 #ifdef SMP_HAVE_SCREEN8
-__attribute__((target("avx2"))) static void sampled_sides8_avx2(const smp_work *w,
-                                                                const smp_scratch *sc,
-                                                                const size_t j[8],
-                                                                const float ci0[8],
-                                                                const float cj0[8], float a[8],
-                                                                float b[8])
+/* One block of sixteen sampled third parties from s0 on: pointers into the perspective's
+ * arrays and j's row of Dsf, or, for the last block when tm is no multiple of sixteen, into
+ * `pad` (zeros beyond tm; those lanes are masked out). */
+typedef struct sample_block {
+    const float *dm, *wm, *ui, *um, *r, *f;
+} sample_block;
+
+static size_t sample_block_at(const smp_work *w, const smp_scratch *sc, const float *dj,
+                              size_t s0, float pad[6][SMP_FAST_PARTS], sample_block *blk)
+{
+    size_t tm = w->tm, count = tm - s0 < SMP_FAST_PARTS ? tm - s0 : SMP_FAST_PARTS;
+    if (count == SMP_FAST_PARTS) {
+        *blk = (sample_block){dj + s0, sc->fsw + s0, sc->fsui + s0, sc->fsum + s0, sc->fsrh + s0,
+                              sc->fsf + s0};
+        return count;
+    }
+    const float *src[6] = {dj, sc->fsw, sc->fsui, sc->fsum, sc->fsrh, sc->fsf};
+    for (int k = 0; k < 6; k++)
+        for (size_t l = 0; l < SMP_FAST_PARTS; l++) pad[k][l] = l < count ? src[k][s0 + l] : 0.0f;
+    *blk = (sample_block){pad[0], pad[1], pad[2], pad[3], pad[4], pad[5]};
+    return count;
+}
+
+/* The rest of sum16 once its first halving q is done: q[0..3] + q[4..7], then pairs. */
+__attribute__((target("avx2"), always_inline)) static inline float sum8_avx(__m256 q)
+{
+    __m128 r = _mm_add_ps(_mm256_castps256_ps128(q), _mm256_extractf128_ps(q, 1));
+    __m128 t = _mm_add_ps(r, _mm_movehl_ps(r, r)); /* r0 + r2, r1 + r3 */
+    return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
+}
+
+/* sampled_sides_scalar with AVX2: partial sums 0–7 and 8–15 in two registers. */
+__attribute__((target("avx2"))) static void sampled_sides_avx2(const smp_work *w,
+                                                               const smp_scratch *sc, size_t j,
+                                                               size_t skip, float ci0, float cj0,
+                                                               float *a, float *b)
 {
     size_t tm = w->tm;
     const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
     const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
-    const __m256 ci = _mm256_loadu_ps(ci0), cj = _mm256_loadu_ps(cj0), zero = _mm256_setzero_ps();
-    const __m256i idx = _mm256_set_epi32((int)j[7], (int)j[6], (int)j[5], (int)j[4], (int)j[3],
-                                         (int)j[2], (int)j[1], (int)j[0]);
-    const float *d[8];
-    for (int l = 0; l < 8; l++) d[l] = &w->Dsf[j[l] * tm];
-    __m256 A = zero, B = zero;
-    for (size_t s = 0; s < tm; s++) {
-        __m256 dm = _mm256_set_ps(d[7][s], d[6][s], d[5][s], d[4][s], d[3][s], d[2][s], d[1][s],
-                                  d[0][s]);
-        __m256 wm = _mm256_broadcast_ss(&sc->fsw[s]), ui = _mm256_broadcast_ss(&sc->fsui[s]);
-        __m256 um = _mm256_broadcast_ss(&sc->fsum[s]), r = _mm256_broadcast_ss(&sc->fsrh[s]);
-        __m256 v = smp_screen_vote8(dm, wm, ui, um, r, ci, cj, full, none);
-        v = _mm256_mul_ps(v, _mm256_broadcast_ss(&sc->fsf[s]));
-        __m256 principal = _mm256_castsi256_ps(
-            _mm256_cmpeq_epi32(idx, _mm256_set1_epi32((int)w->t_member[s])));
-        v = _mm256_andnot_ps(principal, v);
-        A = _mm256_add_ps(A, _mm256_max_ps(v, zero));
-        B = _mm256_sub_ps(B, _mm256_min_ps(v, zero));
+    const float *dj = &w->Dsf[j * tm];
+    const __m256 ci = _mm256_set1_ps(ci0), cj = _mm256_set1_ps(cj0), zero = _mm256_setzero_ps();
+    const __m256i lane_lo = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i lane_hi = _mm256_add_epi32(lane_lo, _mm256_set1_epi32(8));
+    __m256 A[2] = {zero, zero}, B[2] = {zero, zero};
+    float pad[6][SMP_FAST_PARTS];
+    for (size_t s0 = 0; s0 < tm; s0 += SMP_FAST_PARTS) {
+        sample_block k;
+        size_t count = sample_block_at(w, sc, dj, s0, pad, &k);
+        /* lanes to keep: inside the sample and not the principal */
+        const __m256i cnt = _mm256_set1_epi32((int)count);
+        const __m256i sk = _mm256_set1_epi32(skip >= s0 && skip < s0 + count ? (int)(skip - s0) : -1);
+        for (int h = 0; h < 2; h++) {
+            const __m256i lane = h ? lane_hi : lane_lo;
+            __m256 keep = _mm256_castsi256_ps(_mm256_andnot_si256(
+                _mm256_cmpeq_epi32(lane, sk), _mm256_cmpgt_epi32(cnt, lane)));
+            size_t o = (size_t)h * 8;
+            __m256 v = smp_screen_vote8(_mm256_loadu_ps(k.dm + o), _mm256_loadu_ps(k.wm + o),
+                                        _mm256_loadu_ps(k.ui + o), _mm256_loadu_ps(k.um + o),
+                                        _mm256_loadu_ps(k.r + o), ci, cj, full, none);
+            v = _mm256_and_ps(keep, _mm256_mul_ps(v, _mm256_loadu_ps(k.f + o)));
+            A[h] = _mm256_add_ps(A[h], _mm256_max_ps(v, zero));
+            B[h] = _mm256_sub_ps(B[h], _mm256_min_ps(v, zero));
+        }
     }
-    _mm256_storeu_ps(a, A), _mm256_storeu_ps(b, B);
+    *a = sum8_avx(_mm256_add_ps(A[0], A[1])), *b = sum8_avx(_mm256_add_ps(B[0], B[1]));
+}
+
+/* sampled_sides_scalar with AVX-512: the sixteen partial sums in one register. */
+SMP_AVX512 static void sampled_sides_avx512(const smp_work *w, const smp_scratch *sc, size_t j,
+                                            size_t skip, float ci0, float cj0, float *a, float *b)
+{
+    size_t tm = w->tm;
+    const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
+    const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
+    const float *dj = &w->Dsf[j * tm];
+    const __m512 ci = _mm512_set1_ps(ci0), cj = _mm512_set1_ps(cj0), zero = _mm512_setzero_ps();
+    __m512 A = zero, B = zero;
+    float pad[6][SMP_FAST_PARTS];
+    for (size_t s0 = 0; s0 < tm; s0 += SMP_FAST_PARTS) {
+        sample_block k;
+        size_t count = sample_block_at(w, sc, dj, s0, pad, &k);
+        __mmask16 keep = (__mmask16)(count == SMP_FAST_PARTS ? 0xFFFFu : (1u << count) - 1u);
+        if (skip >= s0 && skip < s0 + count) keep &= (__mmask16)~(1u << (skip - s0));
+        __m512 v = smp_screen_vote16(_mm512_loadu_ps(k.dm), _mm512_loadu_ps(k.wm),
+                                     _mm512_loadu_ps(k.ui), _mm512_loadu_ps(k.um),
+                                     _mm512_loadu_ps(k.r), ci, cj, full, none);
+        v = _mm512_maskz_mov_ps(keep, _mm512_mul_ps(v, _mm512_loadu_ps(k.f)));
+        A = _mm512_add_ps(A, _mm512_max_ps(v, zero));
+        B = _mm512_sub_ps(B, _mm512_min_ps(v, zero));
+    }
+    *a = sum8_avx(_mm256_add_ps(_mm512_castps512_ps256(A), _mm512_extractf32x8_ps(A, 1)));
+    *b = sum8_avx(_mm256_add_ps(_mm512_castps512_ps256(B), _mm512_extractf32x8_ps(B, 1)));
 }
 #endif
 
@@ -2064,32 +2282,45 @@ static void sampled_sides_rule(const smp_work *w, const smp_scratch *sc, size_t 
     *a = A, *b = B;
 }
 
-/* Sampled gains of i's challenges to j[0..7] into gain[0..7]. */
-static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const size_t j[8],
-                          double gain[8])
+/* j's place in the sample (t_member is ascending), tm when j is not sampled. */
+static size_t sample_place(const smp_work *w, size_t j)
 {
-    double ci0[8], cj0[8], u_ii[8], u_ij[8], phi;
-    float fci[8], fcj[8], a[8], b[8];
-    for (int l = 0; l < 8; l++) {
-        challenge_start(w, sc, i, j[l], &ci0[l], &cj0[l], &u_ii[l], &u_ij[l]);
-        fci[l] = (float)ci0[l], fcj[l] = (float)cj0[l];
+    size_t lo = 0, hi = w->tm;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->t_member[mid] < j) lo = mid + 1;
+        else hi = mid;
     }
-    if (w->config->voting_rule != SMP_VR_PROP) {
-        for (int l = 0; l < 8; l++) {
-            double A, B;
-            sampled_sides_rule(w, sc, j[l], ci0[l], cj0[l], &A, &B);
-            challenge_finish(w, j[l], ci0[l] + A, cj0[l] + B, u_ii[l], u_ij[l], &phi, &gain[l]);
-        }
-        return;
-    }
+    return lo < w->tm && w->t_member[lo] == j ? lo : w->tm;
+}
+
+/* Sampled gains of i's challenges to j[0..filled) into gain[0..filled). */
+static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const size_t *j,
+                          size_t filled, double *gain)
+{
+    int rule = w->config->voting_rule;
 #ifdef SMP_HAVE_SCREEN8
-    if (smp_avx2()) sampled_sides8_avx2(w, sc, j, fci, fcj, a, b);
-    else
+    int isa = smp_isa();
 #endif
-        sampled_sides8_scalar(w, sc, j, fci, fcj, a, b);
-    for (int l = 0; l < 8; l++)
-        challenge_finish(w, j[l], ci0[l] + (double)a[l], cj0[l] + (double)b[l], u_ii[l], u_ij[l],
-                         &phi, &gain[l]);
+    for (size_t l = 0; l < filled; l++) {
+        double ci0, cj0, u_ii, u_ij, phi, A, B;
+        challenge_start(w, sc, i, j[l], &ci0, &cj0, &u_ii, &u_ij);
+        if (rule != SMP_VR_PROP) sampled_sides_rule(w, sc, j[l], ci0, cj0, &A, &B);
+        else {
+            size_t skip = sample_place(w, j[l]);
+            float a, b;
+#ifdef SMP_HAVE_SCREEN8
+            if (isa >= SMP_ISA_AVX512)
+                sampled_sides_avx512(w, sc, j[l], skip, (float)ci0, (float)cj0, &a, &b);
+            else if (isa >= SMP_ISA_AVX2)
+                sampled_sides_avx2(w, sc, j[l], skip, (float)ci0, (float)cj0, &a, &b);
+            else
+#endif
+                sampled_sides_scalar(w, sc, j[l], skip, (float)ci0, (float)cj0, &a, &b);
+            A = (double)a, B = (double)b;
+        }
+        challenge_finish(w, j[l], ci0 + A, cj0 + B, u_ii, u_ij, &phi, &gain[l]);
+    }
 }
 
 /* best_target on the large-n path (see above). */
@@ -2112,24 +2343,22 @@ static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, doubl
     size_t fin[SMP_FAST_FINALISTS];
     double fgain[SMP_FAST_FINALISTS];
     size_t nf = 0;
-    size_t batch[8], filled = 0;
+    size_t batch[SMP_FAST_BATCH], filled = 0;
+    double floor_gain = -INFINITY; /* rises after each batch */
     for (size_t pass = 0; pass < 2; pass++) {
         size_t limit = pass == 0 ? tops : count;
         for (size_t c = 0; c <= limit; c++) {
             if (c < limit) {
                 size_t k = pass == 0 ? top[c] : c;
-                double floor_gain = nf ? fgain[0] - SMP_FAST_SLACK * fabs(fgain[0]) : -INFINITY;
-                if (nf == SMP_FAST_FINALISTS && fgain[nf - 1] > floor_gain) floor_gain = fgain[nf - 1];
                 if (cand[k].bound < 0 || cand[k].bound < floor_gain) continue;
                 if (pass == 0) cand[k].bound = -1; /* done: not again in pass 1 */
                 batch[filled++] = cand[k].j;
-                if (filled < 8) continue;
+                if (filled < SMP_FAST_BATCH) continue;
             }
             if (!filled) continue;
-            size_t js[8];
-            double g[8];
-            for (size_t l = 0; l < 8; l++) js[l] = batch[l < filled ? l : filled - 1];
-            sampled_gains(w, sc, i, js, g);
+            const size_t *js = batch;
+            double g[SMP_FAST_BATCH];
+            sampled_gains(w, sc, i, js, filled, g);
             for (size_t l = 0; l < filled; l++) {
                 size_t at = nf < SMP_FAST_FINALISTS ? nf++ : SMP_FAST_FINALISTS;
                 while (at > 0 && (g[l] > fgain[at - 1] || (g[l] == fgain[at - 1] && js[l] < fin[at - 1]))) {
@@ -2138,25 +2367,25 @@ static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, doubl
                 }
                 if (at < SMP_FAST_FINALISTS) fin[at] = js[l], fgain[at] = g[l];
             }
+            floor_gain = fgain[0] - SMP_FAST_SLACK * fabs(fgain[0]);
+            if (nf == SMP_FAST_FINALISTS && fgain[nf - 1] > floor_gain) floor_gain = fgain[nf - 1];
             sc->challenges_screened += filled;
             filled = 0;
         }
     }
-    /* the finalists' exact gains decide */
+    /* the finalists' exact gains decide (challenge()'s bits at every level) */
     double best = -1, best_phi = 0;
     long target = -1;
     double phi[SMP_FAST_FINALISTS], gain[SMP_FAST_FINALISTS];
-    int four = 0;
-#ifdef SMP_HAVE_AVX2_KERNEL
-    four = nf > 1 && w->config->voting_rule == SMP_VR_PROP && smp_avx2();
-    for (size_t f0 = 0; four && f0 < nf; f0 += 4) { /* challenge()'s bits, four per pass */
-        size_t js[4];
-        for (size_t l = 0; l < 4; l++) js[l] = fin[f0 + l < nf ? f0 + l : nf - 1];
-        challenge4_avx2(w, sc, i, js, &phi[f0], &gain[f0]);
+    size_t lanes = nf > 1 ? challenge_lanes(w) : 1;
+    for (size_t f0 = 0; f0 < nf; f0 += lanes) {
+        size_t js[8];
+        for (size_t l = 0; l < lanes; l++) js[l] = fin[f0 + l < nf ? f0 + l : nf - 1];
+        double p8[8], g8[8];
+        challenges(w, sc, i, js, lanes, p8, g8);
+        for (size_t l = 0; l < lanes && f0 + l < nf; l++) phi[f0 + l] = p8[l], gain[f0 + l] = g8[l];
     }
-#endif
     for (size_t f = 0; f < nf; f++) {
-        if (!four) challenge(w, sc, i, fin[f], &phi[f], &gain[f]);
         long j = (long)fin[f];
         if (gain[f] > SMP_MIN_GAIN && (gain[f] > best || (gain[f] == best && j < target)))
             best = gain[f], best_phi = phi[f], target = j;
