@@ -2108,13 +2108,18 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
 
 /* The sampled third parties' sums of i's challenge to j under the proportional rule, in single
  * precision: *a and *b receive the positive and the negative votes' totals. Only the ranking of
- * targets depends on them (the finalists are evaluated exactly), so float suffices. The sum is
- * defined for SIMD: sampled third party s goes to partial sum s mod 16 (SMP_FAST_PARTS), in
- * sample order, and the sixteen partial sums are added in a fixed tree (sum16); the vote is
- * smp_screen_vote8's operations, no FMA. The AVX2 (two registers of eight) and AVX-512 (one of
+ * targets depends on them (the finalists are evaluated exactly), so float suffices, and the
+ * vote is written in its short form: under semi-commitment a third party m's vote is
+ *   w_m·(π·(u_m − u_i) + (1 − π)·(u_j − u_m)),  π = c'_i / (c'_i + c'_j),
+ * (u_i = U(m,i), u_m = U(m,m), u_j = U(m,j); c'_i, c'_j the principals' sums with m's own
+ * vote w_m·(u_i − u_j) on its side), which is challenge()'s expected-value difference with
+ * the equal terms cancelled; under full or no commitment those terms cancel entirely and every
+ * vote is 0 (so are the sums). The sum is defined for SIMD: sampled third party s goes to
+ * partial sum s mod 16 (SMP_FAST_PARTS), in sample order, and the sixteen partial sums are
+ * added in a fixed tree (sum16); no FMA. The AVX2 (two registers of eight) and AVX-512 (one of
  * sixteen) kernels below do exactly this, so every level gives the same bits. `skip` is the
- * principal j's place in the sample (tm when j is not sampled); the initiator's scale fsf is 0,
- * and a term of +0.0 leaves the sums as they are. */
+ * principal j's place in the sample (tm when j is not sampled); the initiator's scale fsf is
+ * 0, and a term of +0.0 leaves the sums as they are. */
 #define SMP_FAST_PARTS 16
 
 /* p[0] + ... + p[15] as the SIMD kernels add them: halves, then quarters, then pairs. */
@@ -2131,8 +2136,6 @@ static void sampled_sides_scalar(const smp_work *w, const smp_scratch *sc, size_
                                  float ci, float cj, float *a, float *b)
 {
     size_t tm = w->tm;
-    const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
-    const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
     const float *dj = &w->Dsf[j * tm];
     float A[SMP_FAST_PARTS] = {0}, B[SMP_FAST_PARTS] = {0};
     for (size_t s = 0; s < tm; s++) {
@@ -2144,14 +2147,7 @@ static void sampled_sides_scalar(const smp_work *w, const smp_scratch *sc, size_
         float cnj = cj - (v0 < 0.0f ? v0 : 0.0f);
         float pi = cni / (cni + cnj);
         float qi = 1.0f - pi;
-        float ui2 = ui + ui, uj2 = uj + uj;
-        float join_i_win = ui2 + (full ? ui : um);
-        float join_i_lose = uj2 + (none ? um : uj);
-        float join_j_lose = ui2 + (none ? um : ui);
-        float join_j_win = uj2 + (full ? uj : um);
-        float e_i = pi * join_i_win + qi * join_i_lose;
-        float e_j = pi * join_j_lose + qi * join_j_win;
-        float v = (wm * (e_i - e_j)) * sc->fsf[s];
+        float v = (wm * (pi * (um - ui) + qi * (uj - um))) * sc->fsf[s];
         size_t k = s % SMP_FAST_PARTS;
         A[k] = A[k] + (v > 0.0f ? v : 0.0f);
         B[k] = B[k] - (v < 0.0f ? v : 0.0f);
@@ -2160,35 +2156,42 @@ static void sampled_sides_scalar(const smp_work *w, const smp_scratch *sc, size_
 }
 
 #ifdef SMP_HAVE_SCREEN8
-/* One block of sixteen sampled third parties from s0 on: pointers into the perspective's
- * arrays and j's row of Dsf, or, for the last block when tm is no multiple of sixteen, into
- * `pad` (zeros beyond tm; those lanes are masked out). */
-typedef struct sample_block {
-    const float *dm, *wm, *ui, *um, *r, *f;
-} sample_block;
-
-static size_t sample_block_at(const smp_work *w, const smp_scratch *sc, const float *dj,
-                              size_t s0, float pad[6][SMP_FAST_PARTS], sample_block *blk)
-{
-    size_t tm = w->tm, count = tm - s0 < SMP_FAST_PARTS ? tm - s0 : SMP_FAST_PARTS;
-    if (count == SMP_FAST_PARTS) {
-        *blk = (sample_block){dj + s0, sc->fsw + s0, sc->fsui + s0, sc->fsum + s0, sc->fsrh + s0,
-                              sc->fsf + s0};
-        return count;
-    }
-    const float *src[6] = {dj, sc->fsw, sc->fsui, sc->fsum, sc->fsrh, sc->fsf};
-    for (int k = 0; k < 6; k++)
-        for (size_t l = 0; l < SMP_FAST_PARTS; l++) pad[k][l] = l < count ? src[k][s0 + l] : 0.0f;
-    *blk = (sample_block){pad[0], pad[1], pad[2], pad[3], pad[4], pad[5]};
-    return count;
-}
-
 /* The rest of sum16 once its first halving q is done: q[0..3] + q[4..7], then pairs. */
 __attribute__((target("avx2"), always_inline)) static inline float sum8_avx(__m256 q)
 {
     __m128 r = _mm_add_ps(_mm256_castps256_ps128(q), _mm256_extractf128_ps(q, 1));
     __m128 t = _mm_add_ps(r, _mm_movehl_ps(r, r)); /* r0 + r2, r1 + r3 */
     return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
+}
+
+/* The last block of sixteen sampled third parties when tm is no multiple of sixteen: the
+ * perspective's arrays and j's row of Dsf from s0 on, zeros beyond tm (masked out). */
+static void sample_pad(const smp_scratch *sc, const float *dj, size_t s0, size_t count,
+                       float pad[6][SMP_FAST_PARTS])
+{
+    const float *src[6] = {dj, sc->fsw, sc->fsui, sc->fsum, sc->fsrh, sc->fsf};
+    for (int k = 0; k < 6; k++)
+        for (size_t l = 0; l < SMP_FAST_PARTS; l++) pad[k][l] = l < count ? src[k][s0 + l] : 0.0f;
+}
+
+/* One sampled third party's vote in eight lanes (the scalar loop's operations). */
+__attribute__((target("avx2"), always_inline)) static inline __m256
+sampled_vote8(const float *dm_, const float *wm_, const float *ui_, const float *um_,
+              const float *r_, const float *f_, __m256 ci, __m256 cj)
+{
+    const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    __m256 dm = _mm256_loadu_ps(dm_), wm = _mm256_loadu_ps(wm_), ui = _mm256_loadu_ps(ui_);
+    __m256 um = _mm256_loadu_ps(um_), r = _mm256_loadu_ps(r_);
+    __m256 uj = _mm256_mul_ps(_mm256_sub_ps(one, dm),
+                              _mm256_add_ps(one, _mm256_mul_ps(_mm256_min_ps(dm, one), r)));
+    __m256 v0 = _mm256_mul_ps(wm, _mm256_sub_ps(ui, uj));
+    __m256 cni = _mm256_add_ps(ci, _mm256_max_ps(v0, zero));
+    __m256 cnj = _mm256_sub_ps(cj, _mm256_min_ps(v0, zero));
+    __m256 pi = _mm256_div_ps(cni, _mm256_add_ps(cni, cnj));
+    __m256 qi = _mm256_sub_ps(one, pi);
+    __m256 e = _mm256_add_ps(_mm256_mul_ps(pi, _mm256_sub_ps(um, ui)),
+                             _mm256_mul_ps(qi, _mm256_sub_ps(uj, um)));
+    return _mm256_mul_ps(_mm256_mul_ps(wm, e), _mm256_loadu_ps(f_));
 }
 
 /* sampled_sides_scalar with AVX2: partial sums 0–7 and 8–15 in two registers. */
@@ -2198,34 +2201,37 @@ __attribute__((target("avx2"))) static void sampled_sides_avx2(const smp_work *w
                                                                float *a, float *b)
 {
     size_t tm = w->tm;
-    const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
-    const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
     const float *dj = &w->Dsf[j * tm];
     const __m256 ci = _mm256_set1_ps(ci0), cj = _mm256_set1_ps(cj0), zero = _mm256_setzero_ps();
     const __m256i lane_lo = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i lane_hi = _mm256_add_epi32(lane_lo, _mm256_set1_epi32(8));
-    __m256 A[2] = {zero, zero}, B[2] = {zero, zero};
+    __m256 A0 = zero, A1 = zero, B0 = zero, B1 = zero;
     float pad[6][SMP_FAST_PARTS];
     for (size_t s0 = 0; s0 < tm; s0 += SMP_FAST_PARTS) {
-        sample_block k;
-        size_t count = sample_block_at(w, sc, dj, s0, pad, &k);
-        /* lanes to keep: inside the sample and not the principal */
-        const __m256i cnt = _mm256_set1_epi32((int)count);
-        const __m256i sk = _mm256_set1_epi32(skip >= s0 && skip < s0 + count ? (int)(skip - s0) : -1);
-        for (int h = 0; h < 2; h++) {
-            const __m256i lane = h ? lane_hi : lane_lo;
-            __m256 keep = _mm256_castsi256_ps(_mm256_andnot_si256(
-                _mm256_cmpeq_epi32(lane, sk), _mm256_cmpgt_epi32(cnt, lane)));
-            size_t o = (size_t)h * 8;
-            __m256 v = smp_screen_vote8(_mm256_loadu_ps(k.dm + o), _mm256_loadu_ps(k.wm + o),
-                                        _mm256_loadu_ps(k.ui + o), _mm256_loadu_ps(k.um + o),
-                                        _mm256_loadu_ps(k.r + o), ci, cj, full, none);
-            v = _mm256_and_ps(keep, _mm256_mul_ps(v, _mm256_loadu_ps(k.f + o)));
-            A[h] = _mm256_add_ps(A[h], _mm256_max_ps(v, zero));
-            B[h] = _mm256_sub_ps(B[h], _mm256_min_ps(v, zero));
+        size_t count = tm - s0 < SMP_FAST_PARTS ? tm - s0 : SMP_FAST_PARTS;
+        const float *dm = dj + s0, *wm = sc->fsw + s0, *ui = sc->fsui + s0, *um = sc->fsum + s0;
+        const float *r = sc->fsrh + s0, *f = sc->fsf + s0;
+        if (count < SMP_FAST_PARTS) {
+            sample_pad(sc, dj, s0, count, pad);
+            dm = pad[0], wm = pad[1], ui = pad[2], um = pad[3], r = pad[4], f = pad[5];
         }
+        __m256 v0 = sampled_vote8(dm, wm, ui, um, r, f, ci, cj);
+        __m256 v1 = sampled_vote8(dm + 8, wm + 8, ui + 8, um + 8, r + 8, f + 8, ci, cj);
+        if (count < SMP_FAST_PARTS || (skip >= s0 && skip < s0 + count)) {
+            /* lanes to keep: inside the sample and not the principal */
+            const __m256i cnt = _mm256_set1_epi32((int)count);
+            const __m256i sk = _mm256_set1_epi32(skip >= s0 && skip < s0 + count ? (int)(skip - s0) : -1);
+            v0 = _mm256_and_ps(v0, _mm256_castsi256_ps(_mm256_andnot_si256(
+                                       _mm256_cmpeq_epi32(lane_lo, sk), _mm256_cmpgt_epi32(cnt, lane_lo))));
+            v1 = _mm256_and_ps(v1, _mm256_castsi256_ps(_mm256_andnot_si256(
+                                       _mm256_cmpeq_epi32(lane_hi, sk), _mm256_cmpgt_epi32(cnt, lane_hi))));
+        }
+        A0 = _mm256_add_ps(A0, _mm256_max_ps(v0, zero));
+        B0 = _mm256_sub_ps(B0, _mm256_min_ps(v0, zero));
+        A1 = _mm256_add_ps(A1, _mm256_max_ps(v1, zero));
+        B1 = _mm256_sub_ps(B1, _mm256_min_ps(v1, zero));
     }
-    *a = sum8_avx(_mm256_add_ps(A[0], A[1])), *b = sum8_avx(_mm256_add_ps(B[0], B[1]));
+    *a = sum8_avx(_mm256_add_ps(A0, A1)), *b = sum8_avx(_mm256_add_ps(B0, B1));
 }
 
 /* sampled_sides_scalar with AVX-512: the sixteen partial sums in one register. */
@@ -2233,21 +2239,34 @@ SMP_AVX512 static void sampled_sides_avx512(const smp_work *w, const smp_scratch
                                             size_t skip, float ci0, float cj0, float *a, float *b)
 {
     size_t tm = w->tm;
-    const int full = w->config->third_party_commit == SMP_TPC_FULL_COMMIT;
-    const int none = w->config->third_party_commit == SMP_TPC_NO_COMMIT;
     const float *dj = &w->Dsf[j * tm];
     const __m512 ci = _mm512_set1_ps(ci0), cj = _mm512_set1_ps(cj0), zero = _mm512_setzero_ps();
+    const __m512 one = _mm512_set1_ps(1.0f);
     __m512 A = zero, B = zero;
     float pad[6][SMP_FAST_PARTS];
     for (size_t s0 = 0; s0 < tm; s0 += SMP_FAST_PARTS) {
-        sample_block k;
-        size_t count = sample_block_at(w, sc, dj, s0, pad, &k);
-        __mmask16 keep = (__mmask16)(count == SMP_FAST_PARTS ? 0xFFFFu : (1u << count) - 1u);
+        size_t count = tm - s0 < SMP_FAST_PARTS ? tm - s0 : SMP_FAST_PARTS;
+        const float *dm_ = dj + s0, *wm_ = sc->fsw + s0, *ui_ = sc->fsui + s0;
+        const float *um_ = sc->fsum + s0, *r_ = sc->fsrh + s0, *f_ = sc->fsf + s0;
+        __mmask16 keep = 0xFFFFu;
+        if (count < SMP_FAST_PARTS) {
+            sample_pad(sc, dj, s0, count, pad);
+            dm_ = pad[0], wm_ = pad[1], ui_ = pad[2], um_ = pad[3], r_ = pad[4], f_ = pad[5];
+            keep = (__mmask16)((1u << count) - 1u);
+        }
         if (skip >= s0 && skip < s0 + count) keep &= (__mmask16)~(1u << (skip - s0));
-        __m512 v = smp_screen_vote16(_mm512_loadu_ps(k.dm), _mm512_loadu_ps(k.wm),
-                                     _mm512_loadu_ps(k.ui), _mm512_loadu_ps(k.um),
-                                     _mm512_loadu_ps(k.r), ci, cj, full, none);
-        v = _mm512_maskz_mov_ps(keep, _mm512_mul_ps(v, _mm512_loadu_ps(k.f)));
+        __m512 dm = _mm512_loadu_ps(dm_), wm = _mm512_loadu_ps(wm_), ui = _mm512_loadu_ps(ui_);
+        __m512 um = _mm512_loadu_ps(um_), r = _mm512_loadu_ps(r_);
+        __m512 uj = _mm512_mul_ps(_mm512_sub_ps(one, dm),
+                                  _mm512_add_ps(one, _mm512_mul_ps(_mm512_min_ps(dm, one), r)));
+        __m512 v0 = _mm512_mul_ps(wm, _mm512_sub_ps(ui, uj));
+        __m512 cni = _mm512_add_ps(ci, _mm512_max_ps(v0, zero));
+        __m512 cnj = _mm512_sub_ps(cj, _mm512_min_ps(v0, zero));
+        __m512 pi = _mm512_div_ps(cni, _mm512_add_ps(cni, cnj));
+        __m512 qi = _mm512_sub_ps(one, pi);
+        __m512 e = _mm512_add_ps(_mm512_mul_ps(pi, _mm512_sub_ps(um, ui)),
+                                 _mm512_mul_ps(qi, _mm512_sub_ps(uj, um)));
+        __m512 v = _mm512_maskz_mov_ps(keep, _mm512_mul_ps(_mm512_mul_ps(wm, e), _mm512_loadu_ps(f_)));
         A = _mm512_add_ps(A, _mm512_max_ps(v, zero));
         B = _mm512_sub_ps(B, _mm512_min_ps(v, zero));
     }
@@ -2306,6 +2325,7 @@ static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const si
         double ci0, cj0, u_ii, u_ij, phi, A, B;
         challenge_start(w, sc, i, j[l], &ci0, &cj0, &u_ii, &u_ij);
         if (rule != SMP_VR_PROP) sampled_sides_rule(w, sc, j[l], ci0, cj0, &A, &B);
+        else if (w->config->third_party_commit != SMP_TPC_SEMI_COMMIT) A = B = 0; /* see above */
         else {
             size_t skip = sample_place(w, j[l]);
             float a, b;

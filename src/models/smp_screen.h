@@ -63,31 +63,6 @@ smp_screen_vote8(__m256 dm, __m256 wm, __m256 ui, __m256 um, __m256 r, __m256 ci
     __m256 e_j = _mm256_add_ps(_mm256_mul_ps(pi, join_j_lose), _mm256_mul_ps(qi, join_j_win));
     return _mm256_mul_ps(wm, _mm256_sub_ps(e_i, e_j));
 }
-
-/* smp_screen_vote8 in sixteen lanes (AVX-512): the same operations lane by lane, no FMA (the
- * build turns contraction off), so every lane is smp_screen_vote8's float and the scalar
- * twin's. Time complexity: O(1). */
-__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"), always_inline)) static inline __m512
-smp_screen_vote16(__m512 dm, __m512 wm, __m512 ui, __m512 um, __m512 r, __m512 ci, __m512 cj,
-                  int full, int none)
-{
-    const __m512 one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
-    __m512 uj = _mm512_mul_ps(_mm512_sub_ps(one, dm),
-                              _mm512_add_ps(one, _mm512_mul_ps(_mm512_min_ps(dm, one), r)));
-    __m512 v0 = _mm512_mul_ps(wm, _mm512_sub_ps(ui, uj));
-    __m512 cni = _mm512_add_ps(ci, _mm512_max_ps(v0, zero));
-    __m512 cnj = _mm512_sub_ps(cj, _mm512_min_ps(v0, zero));
-    __m512 pi = _mm512_div_ps(cni, _mm512_add_ps(cni, cnj));
-    __m512 qi = _mm512_sub_ps(one, pi);
-    __m512 ui2 = _mm512_add_ps(ui, ui), uj2 = _mm512_add_ps(uj, uj);
-    __m512 join_i_win = _mm512_add_ps(ui2, full ? ui : um);
-    __m512 join_i_lose = _mm512_add_ps(uj2, none ? um : uj);
-    __m512 join_j_lose = _mm512_add_ps(ui2, none ? um : ui);
-    __m512 join_j_win = _mm512_add_ps(uj2, full ? uj : um);
-    __m512 e_i = _mm512_add_ps(_mm512_mul_ps(pi, join_i_win), _mm512_mul_ps(qi, join_i_lose));
-    __m512 e_j = _mm512_add_ps(_mm512_mul_ps(pi, join_j_lose), _mm512_mul_ps(qi, join_j_win));
-    return _mm512_mul_ps(wm, _mm512_sub_ps(e_i, e_j));
-}
 #endif
 
 #endif
