@@ -1214,12 +1214,59 @@ static double estimated_risk(const smp_work *w, size_t h, size_t i)
     }
 }
 
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* perspective() four actors at a time: estimated_risk's formula for h ≠ m (h's own entry is
+ * set afterwards) and scalar_utility as (1 − D)·(1 + min(D, 1)·r), which is its value for
+ * D ≤ 1 and, as min(D, 1)·r = r exactly, for D > 1 too; lane-wise IEEE operations, no FMA,
+ * so the same bits. D(m, i) is read from the transposed matrix's row i. */
+__attribute__((target("avx2"))) static size_t perspective_avx2(const smp_work *w, smp_scratch *sc,
+                                                              size_t h, size_t i)
+{
+    size_t n = w->n, m = 0;
+    const double *di = &w->distance_t[i * n];
+    const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0);
+    const __m256d third = _mm256_set1_pd(3.0);
+    const __m256d rh = _mm256_set1_pd(w->risk[h]);
+    int adjust = w->config->bigr_adjust;
+    for (; m + 4 <= n; m += 4) {
+        __m256d ri = _mm256_loadu_pd(&w->risk[m]), r;
+        switch (adjust) {
+        case SMP_BIGR_NONE: r = rh; break;
+        case SMP_BIGR_HALF: r = _mm256_div_pd(_mm256_add_pd(rh, ri), two); break;
+        case SMP_BIGR_TWO_THIRDS: r = _mm256_div_pd(_mm256_add_pd(rh, _mm256_mul_pd(two, ri)), third); break;
+        case SMP_BIGR_FULL: r = ri; break;
+        default: r = _mm256_div_pd(_mm256_add_pd(_mm256_mul_pd(two, rh), ri), third); break;
+        }
+        __m256d d = _mm256_loadu_pd(&di[m]);
+        __m256d dd = _mm256_set_pd(w->distance[(m + 3) * n + m + 3], w->distance[(m + 2) * n + m + 2],
+                                   w->distance[(m + 1) * n + m + 1], w->distance[m * n + m]);
+        __m256d u = _mm256_mul_pd(_mm256_sub_pd(one, d),
+                                  _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(d, one), r)));
+        __m256d um = _mm256_mul_pd(_mm256_sub_pd(one, dd),
+                                   _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(dd, one), r)));
+        _mm256_storeu_pd(&sc->rh[m], r), _mm256_storeu_pd(&sc->uh_i[m], u);
+        _mm256_storeu_pd(&sc->uh_m[m], um);
+    }
+    return m;
+}
+#endif
+
 /* Fills sc->rh (h's estimates of everyone's risk), sc->uh_i (U^h(m,i) for every m) and
  * sc->uh_m (U^h(m,m)). */
 static void perspective(const smp_work *w, smp_scratch *sc, size_t h, size_t i)
 {
-    size_t n = w->n;
-    for (size_t m = 0; m < n; m++) {
+    size_t n = w->n, m = 0;
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (smp_avx2()) {
+        m = perspective_avx2(w, sc, h, i);
+        if (h < m) { /* h's own risk, as estimated_risk gives it */
+            sc->rh[h] = estimated_risk(w, h, h);
+            sc->uh_i[h] = scalar_utility(w->distance[h * n + i], sc->rh[h]);
+            sc->uh_m[h] = scalar_utility(w->distance[h * n + h], sc->rh[h]);
+        }
+    }
+#endif
+    for (; m < n; m++) {
         sc->rh[m] = estimated_risk(w, h, m);
         sc->uh_i[m] = scalar_utility(w->distance[m * n + i], sc->rh[m]);
         sc->uh_m[m] = scalar_utility(w->distance[m * n + m], sc->rh[m]);
@@ -1946,6 +1993,30 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
 
 /* ---- the choice of target ---- */
 
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* gather_candidates' bounds for j = 0, 1, ... four at a time (scalar_utility as in
+ * perspective_avx2; MAXPD(Δ, o) is Δ > o ? Δ : o); returns how many it filled. */
+__attribute__((target("avx2"))) static size_t candidate_bounds_avx2(const smp_work *w, size_t i,
+                                                                   double u_ii, double r,
+                                                                   double *bounds)
+{
+    size_t n = w->n, j = 0;
+    const double *di = &w->distance[i * n];
+    const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0), rr = _mm256_set1_pd(r);
+    const __m256d uii = _mm256_set1_pd(u_ii), margin = _mm256_set1_pd(SMP_GAIN_MARGIN);
+    for (; j + 4 <= n; j += 4) {
+        __m256d d = _mm256_loadu_pd(&di[j]);
+        __m256d u = _mm256_mul_pd(_mm256_sub_pd(one, d),
+                                  _mm256_add_pd(one, _mm256_mul_pd(_mm256_min_pd(d, one), rr)));
+        __m256d delta = _mm256_sub_pd(uii, u);
+        __m256d other = _mm256_mul_pd(
+            _mm256_sub_pd(one, _mm256_mul_pd(two, _mm256_loadu_pd(&w->salience_total[j]))), delta);
+        _mm256_storeu_pd(&bounds[j], _mm256_add_pd(_mm256_max_pd(delta, other), margin));
+    }
+    return j;
+}
+#endif
+
 /* i's candidate targets into sc->candidates, in index order: every j ≠ i whose gain bound
  * max(Δ, (1 − 2·S_j)·Δ) + SMP_GAIN_MARGIN (Δ = U(i,i) − U(i,j), see best_target) exceeds
  * SMP_MIN_GAIN; returns their number. top[0..*tops) receives the candidates (indices into
@@ -1958,11 +2029,19 @@ static size_t gather_candidates(const smp_work *w, smp_scratch *sc, size_t i, do
     size_t n = w->n, count = 0, tops = 0;
     smp_candidate *cand = sc->candidates;
     long hint = w->hint[i], hinted = -1; /* i's target in the previous round, a likely winner */
-    for (size_t j = 0; j < n; j++) {
-        if (j == i) continue;
+    double *bounds = sc->third_party_vote; /* n: every j's bound (challenge()'s scratch) */
+    size_t from = 0;
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (smp_avx2()) from = candidate_bounds_avx2(w, i, u_ii, r, bounds);
+#endif
+    for (size_t j = from; j < n; j++) {
         double delta = u_ii - scalar_utility(w->distance[i * n + j], r);
         double other = (1 - 2 * w->salience_total[j]) * delta;
-        double bound = (delta > other ? delta : other) + SMP_GAIN_MARGIN;
+        bounds[j] = (delta > other ? delta : other) + SMP_GAIN_MARGIN;
+    }
+    for (size_t j = 0; j < n; j++) {
+        if (j == i) continue;
+        double bound = bounds[j];
         if (!(bound > SMP_MIN_GAIN)) continue;
         cand[count].bound = bound, cand[count].j = j;
         size_t at = tops < 4 ? tops++ : 4;
