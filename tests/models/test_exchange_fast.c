@@ -38,16 +38,20 @@ static void problem_free(problem *p)
     free(p->c);
 }
 
+/* n actors on m issues, every entry absent and zero. */
+static problem problem_new(size_t n, size_t m)
+{
+    problem p = {n, m, calloc(n * m, 1), calloc(n * m, sizeof(double)), calloc(n * m, sizeof(double)),
+                 calloc(n * m, sizeof(double))};
+    assert_true(p.present && p.x && p.s && p.c);
+    return p;
+}
+
 static problem random_problem(gsl_rng *r)
 {
-    problem p;
-    p.n = 2 + gsl_rng_uniform_int(r, 11);
-    p.m = 2 + gsl_rng_uniform_int(r, 6);
+    size_t n = 2 + gsl_rng_uniform_int(r, 11);
+    problem p = problem_new(n, 2 + gsl_rng_uniform_int(r, 6));
     size_t nm = p.n * p.m;
-    p.present = calloc(nm, 1);
-    p.x = calloc(nm, sizeof *p.x);
-    p.s = calloc(nm, sizeof *p.s);
-    p.c = calloc(nm, sizeof *p.c);
     int grid = gsl_rng_uniform(r) < 0.5; /* coarse positions: ties and knife edges */
     for (size_t k = 0; k < nm; k++) {
         p.present[k] = gsl_rng_uniform(r) < 0.85;
@@ -155,13 +159,9 @@ static void simd_and_scalar_agree(void **state)
         if (t % 2) {
             /* larger: more actors, so more candidates a round */
             problem_free(&p);
-            p.n = 8 + gsl_rng_uniform_int(r, 17);
-            p.m = 3 + gsl_rng_uniform_int(r, 5);
+            size_t n = 8 + gsl_rng_uniform_int(r, 17);
+            p = problem_new(n, 3 + gsl_rng_uniform_int(r, 5));
             size_t nm = p.n * p.m;
-            p.present = calloc(nm, 1);
-            p.x = calloc(nm, sizeof *p.x);
-            p.s = calloc(nm, sizeof *p.s);
-            p.c = calloc(nm, sizeof *p.c);
             for (size_t k = 0; k < nm; k++) {
                 p.present[k] = gsl_rng_uniform(r) < 0.9;
                 p.x[k] = t % 4 == 1 ? 25.0 * (double)gsl_rng_uniform_int(r, 5) : 100 * gsl_rng_uniform(r);
@@ -216,12 +216,7 @@ static en_scenario *load(const char *relative)
 /* The model's own mapping to the internal scale (exchange.c), for the kernel-level check. */
 static problem scenario_problem(const en_scenario *s)
 {
-    problem p = {s->actor_count, s->issue_count, NULL, NULL, NULL, NULL};
-    size_t nm = p.n * p.m;
-    p.present = calloc(nm, 1);
-    p.x = calloc(nm, sizeof *p.x);
-    p.s = calloc(nm, sizeof *p.s);
-    p.c = calloc(nm, sizeof *p.c);
+    problem p = problem_new(s->actor_count, s->issue_count);
     for (size_t a = 0; a < p.n; a++)
         for (size_t d = 0; d < p.m; d++) {
             const en_stance *st = &s->actors[a].stances[d];
