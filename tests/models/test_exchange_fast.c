@@ -23,6 +23,7 @@
 #include "models/exchange_fast.h"
 #include "models/model.h"
 #include "models/params.h"
+#include "support/scenario_fixture.h"
 
 typedef struct problem {
     size_t n, m;
@@ -203,16 +204,6 @@ static void simd_and_scalar_agree(void **state)
     gsl_rng_free(r);
 }
 
-static en_scenario *load(const char *relative)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", ENTENTE_SOURCE_DIR, relative);
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    if (en_scenario_load(path, NULL, &s, &err) != EN_OK) fail_msg("%s: %s", path, err.message);
-    return s;
-}
-
 /* The model's own mapping to the internal scale (exchange.c), for the kernel-level check. */
 static problem scenario_problem(const en_scenario *s)
 {
@@ -242,7 +233,7 @@ static void decide_data_sets(void **state)
     ex_options_default(&o);
     o.threads = 1;
     for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
-        en_scenario *s = load(files[f]);
+        en_scenario *s = fixture_file(files[f]);
         problem p = scenario_problem(s);
         assert_true(same_rounds(&p, &o, 10) > 0);
         problem_free(&p);
@@ -267,7 +258,7 @@ static en_result *run_with(const en_scenario *s, const char *path, const char *t
 static void model_paths_agree(void **state)
 {
     (void)state;
-    en_scenario *s = load("scenarios/ukraine-2023.yaml");
+    en_scenario *s = fixture_file("scenarios/ukraine-2023.yaml");
     en_error err = EN_ERROR_INIT;
     en_result *a = run_with(s, "reference", "none", EN_OK, &err);
     en_result *b = run_with(s, "fast", "none", EN_OK, &err);
@@ -293,7 +284,7 @@ static void model_paths_agree(void **state)
 static void fast_refuses_what_it_cannot_do(void **state)
 {
     (void)state;
-    en_scenario *s = load("tests/data/decide/copenhagen.csv");
+    en_scenario *s = fixture_file("tests/data/decide/copenhagen.csv");
     en_error err = EN_ERROR_INIT;
     en_result *r = run_with(s, "fast", "summary", EN_ERROR_MODEL, &err);
     assert_null(r);
