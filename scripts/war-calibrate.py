@@ -12,13 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import war_questions as wq
 
 def main():
-    args = sys.argv[1:]
-    if not args:
-        sys.exit(__doc__)
-    binary, runs, seed = args[0], "2000", "1"
-    if "--runs" in args: runs = args[args.index("--runs") + 1]
-    if "--seed" in args: seed = args[args.index("--seed") + 1]
-    rows = wq.run_questions(binary, runs, seed, only=set(wq.DEV))
+    rows, runs, seed = wq.questions_from_command_line(__doc__, only=set(wq.DEV))
     ys = [r["answer"] for r in rows]
     for name, icpt in (("Platt, logistic(a + b logit p)", True), ("slope-only, logistic(b logit p)", False)):
         fa, fb = wq.fit(rows, intercept=icpt)

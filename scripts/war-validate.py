@@ -24,13 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import war_questions as wq
 
 def main():
-    args = sys.argv[1:]
-    if not args:
-        sys.exit(__doc__)
-    binary, runs, seed = args[0], "2000", "1"
-    if "--runs" in args: runs = args[args.index("--runs") + 1]
-    if "--seed" in args: seed = args[args.index("--seed") + 1]
-    rows = wq.run_questions(binary, runs, seed)
+    rows, _, _ = wq.questions_from_command_line(__doc__)
     dev = [r for r in rows if r["scenario"] in wq.DEV]
     blind = [r for r in rows if r["scenario"] not in wq.DEV]
     held, _ = wq.lowo(dev)

@@ -6,7 +6,7 @@ score, a proper scoring rule; Brier 1950), and its leave-one-war-out cross-valid
 
 DEV names the fifteen wars the mechanisms and the calibration are developed on; every other
 scenario of questions.csv is "blind" (coded after the freeze) and never enters a fit."""
-import csv, json, math, os, subprocess, tempfile
+import csv, json, math, os, subprocess, sys, tempfile
 from collections import defaultdict
 from datetime import date
 
@@ -78,6 +78,18 @@ def run_questions(binary, runs="2000", seed="1", only=None, params=None):
                         "answer": int(q["answer"]), "p": x[f], "p_cal": x.get(f + "_calibrated", x[f]),
                         "base": base})
     return out
+
+def questions_from_command_line(doc, only=None):
+    """The command line both scripts take, ENTENTE_BINARY [--runs N] [--seed S] (runs 2000 and
+    seed 1 unless given; with no binary, exits printing `doc`, the script's usage), then
+    run_questions on it with `only`. Returns (rows, runs, seed), runs and seed as given."""
+    args = sys.argv[1:]
+    if not args:
+        sys.exit(doc)
+    binary, runs, seed = args[0], "2000", "1"
+    if "--runs" in args: runs = args[args.index("--runs") + 1]
+    if "--seed" in args: seed = args[args.index("--seed") + 1]
+    return run_questions(binary, runs, seed, only=only), runs, seed
 
 def recalibrate(p, a, b, floor=FLOOR):
     """The map of src/war/war_calibrate.c."""

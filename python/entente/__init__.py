@@ -288,7 +288,20 @@ class _Params:
 Position = namedtuple("Position", "issue round actor position")
 
 
-class Result:
+class _Written:
+    """.text(), .json() and .csv(): what the CLI prints in that format (the class's write)."""
+
+    def text(self):
+        return self.write("text")
+
+    def json(self):
+        return self.write("json")
+
+    def csv(self):
+        return self.write("csv")
+
+
+class Result(_Written):
     """One model run. .model, .scenario, .issues (ids, in result order), .forecasts {issue:
     forecast}, .stop_reasons {issue: why the model stopped}, .rounds {issue: [{actor: position}
     per round, round 0 = the input]}, .positions (tidy rows). .text()/.json()/.csv() give
@@ -334,15 +347,6 @@ class Result:
     def write(self, format="text"):
         return _write(lib.en_result_write, self._handle, _format(format))
 
-    def text(self):
-        return self.write("text")
-
-    def json(self):
-        return self.write("json")
-
-    def csv(self):
-        return self.write("csv")
-
     def to_pandas(self):
         """The positions as a tidy DataFrame: columns issue, round, actor, position."""
         import pandas
@@ -371,7 +375,7 @@ def run(scenario, model="eum", rounds=None, **params):
     return _run(scenario, model, dict(params, rounds=rounds))
 
 
-class Comparison:
+class Comparison(_Written):
     """Several models on one scenario (`entente compare`). .results {model: Result},
     .forecasts {issue: {model: forecast}}; .text()/.json()/.csv() as the CLI prints them;
     .to_pandas(): a DataFrame indexed by issue, one column per model."""
@@ -388,15 +392,6 @@ class Comparison:
         array = (ctypes.c_void_p * len(handles))(*handles)
         return _write(lib.en_compare_write, self.scenario._handle, array, len(handles),
                       _format(format))
-
-    def text(self):
-        return self.write("text")
-
-    def json(self):
-        return self.write("json")
-
-    def csv(self):
-        return self.write("csv")
 
     def to_pandas(self):
         import pandas
@@ -428,7 +423,7 @@ def war(scenario, runs=None, seed=None, threads=None, settle_with=None, **params
 
 # ---- uncertainty ---------------------------------------------------------------------------
 
-class MonteCarlo:
+class MonteCarlo(_Written):
     """A Monte Carlo forecast (`entente mc`). .draws, .mean {issue: mean}, .quantile(issue, p),
     .quantiles {issue: {p: value}} for the p asked for; .text()/.json()/.csv();
     .to_pandas(): one row per issue."""
@@ -452,15 +447,6 @@ class MonteCarlo:
 
     def write(self, format="text"):
         return _write(lib.en_mc_result_write, self._handle, _format(format))
-
-    def text(self):
-        return self.write("text")
-
-    def json(self):
-        return self.write("json")
-
-    def csv(self):
-        return self.write("csv")
 
     def to_pandas(self):
         import pandas
@@ -552,7 +538,7 @@ def _whole(name, value, low, high):
 
 # ---- the forecast: one answer --------------------------------------------------------------
 
-class Forecast:
+class Forecast(_Written):
     """`entente forecast`'s answer. .p_agreement (the base case), .forecasts {issue: forecast},
     .intervals {issue: (low, high)} (the 80% interval), .model (the forecaster), .data (the JSON
     document parsed: blockers, drivers, what_if cases, ...), .what_if (data["what_if"]);
@@ -582,15 +568,6 @@ class Forecast:
 
     def write(self, format="text"):
         return _write(lib.en_forecast_write, self._handle, _format(format))
-
-    def text(self):
-        return self.write("text")
-
-    def json(self):
-        return self.write("json")
-
-    def csv(self):
-        return self.write("csv")
 
     def to_pandas(self):
         """One row per issue: forecast, low, high (the 80% interval)."""
@@ -633,7 +610,7 @@ def forecast(scenario, what_if=(), draws=10000, seed=1, threads=0, model=None,
 
 # ---- accuracy on recorded outcomes ---------------------------------------------------------
 
-class Backtest:
+class Backtest(_Written):
     """`entente backtest`'s scores. .models (names, compromise first), .mae {model: MAE},
     .scores {model: {n, mae, median_ae, rmse, within10, mae_ci95, diff_vs_compromise,
     diff_ci95}}, .issues (the scored issues: scenario, issue, outcome, forecasts), .cv_mae (NaN
@@ -668,15 +645,6 @@ class Backtest:
 
     def write(self, format="text"):
         return _write(lib.en_backtest_write, self._handle, _format(format))
-
-    def text(self):
-        return self.write("text")
-
-    def json(self):
-        return self.write("json")
-
-    def csv(self):
-        return self.write("csv")
 
     def to_pandas(self):
         """The scored issues: columns scenario, issue, outcome, one per model (its forecast)

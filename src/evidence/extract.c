@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/oom.h"
 #include "evidence/rules.h"
+#include "evidence/utf16.h"
 
 /* ---- tokens ---- */
 
@@ -40,18 +41,6 @@ typedef struct sentence_ctx {
     size_t quote_count;
 } sentence_ctx;
 
-static unsigned int decode(const char *t, size_t i, size_t end, size_t *len)
-{
-    const unsigned char *p = (const unsigned char *)t + i;
-    unsigned int c = p[0];
-    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (i + n > end) n = 1;
-    unsigned int cp = n == 1 ? c : n == 2 ? (c & 0x1Fu) : n == 3 ? (c & 0x0Fu) : (c & 0x07u);
-    for (size_t k = 1; k < n; k++) cp = (cp << 6) | (p[k] & 0x3Fu);
-    *len = n;
-    return cp;
-}
-
 static int in_quotes(const sentence_ctx *c, size_t pos)
 {
     for (size_t q = 0; q < c->quote_count; q++)
@@ -63,23 +52,9 @@ static void close_iterator(void *it) { ubrk_close(it); }
 
 static void tokenize(sentence_ctx *c)
 {
-    size_t bytes = c->end - c->start;
-    UChar *u = en_xmalloc((bytes + 1) * 2 * sizeof *u);
-    size_t *map = en_xmalloc((bytes * 2 + 2) * sizeof *map);
-    size_t n = 0;
-    for (size_t i = c->start; i < c->end;) {
-        size_t len;
-        unsigned int cp = decode(c->t, i, c->end, &len);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            map[n] = i, u[n++] = (UChar)(0xD800 + (cp >> 10));
-            map[n] = i, u[n++] = (UChar)(0xDC00 + (cp & 0x3FF));
-        } else {
-            map[n] = i, u[n++] = (UChar)cp;
-        }
-        i += len;
-    }
-    map[n] = c->end;
+    UChar *u;
+    size_t *map;
+    size_t n = en_ev_utf16(c->t, c->start, c->end, &u, &map);
     UErrorCode status = U_ZERO_ERROR;
     UBreakIterator *it = ubrk_open(UBRK_WORD, "en_US", u, (int32_t)n, &status);
     size_t cap = 0;
@@ -91,7 +66,7 @@ static void tokenize(sentence_ctx *c)
         for (int32_t to = ubrk_next(it); to != UBRK_DONE; from = to, to = ubrk_next(it)) {
             size_t s = map[from], e = map[to];
             size_t len;
-            unsigned int first = decode(c->t, s, e, &len);
+            unsigned int first = en_ev_utf8_decode(c->t, s, e, &len);
             if (u_isUWhiteSpace((UChar32)first)) continue;
             int word = ubrk_getRuleStatus(it) >= UBRK_WORD_NONE_LIMIT;
             /* hyphenated words ("then-British", "Commander-in-Chief") are one token */
@@ -197,12 +172,12 @@ static size_t find_word(const char *t, size_t start, size_t end, size_t from, co
             size_t k = i - 1;
             while (k > start && ((unsigned char)t[k] & 0xC0) == 0x80) k--;
             size_t l;
-            unsigned int cp = decode(t, k, end, &l);
+            unsigned int cp = en_ev_utf8_decode(t, k, end, &l);
             if (u_isalnum((UChar32)cp) || cp == '-' ) continue;
         }
         if (i + len < end) {
             size_t l;
-            unsigned int cp = decode(t, i + len, end, &l);
+            unsigned int cp = en_ev_utf8_decode(t, i + len, end, &l);
             if (u_isalnum((UChar32)cp)) continue;
         }
         return i;

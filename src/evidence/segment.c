@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/oom.h"
 #include "evidence/rules.h"
+#include "evidence/utf16.h"
 
 /* ---- reading ---- */
 
@@ -228,26 +229,9 @@ static en_status split_paragraph(en_ev_article *a, const en_ev_rules *rules, siz
                                  size_t paragraph, size_t *cap, en_error *err)
 {
     /* UTF-16 copy with a map from each code unit to its byte offset */
-    size_t bytes = end - start;
-    UChar *u = en_xmalloc((bytes + 1) * sizeof *u);
-    size_t *map = en_xmalloc((bytes + 2) * sizeof *map);
-    size_t n = 0;
-    for (size_t i = start; i < end;) {
-        const unsigned char *p = (const unsigned char *)a->text + i;
-        size_t len = utf8_length(p, end - i);
-        if (len == 0) len = 1; /* validated already; defensive */
-        unsigned int cp = len == 1 ? p[0] : len == 2 ? (p[0] & 0x1Fu) : len == 3 ? (p[0] & 0x0Fu) : (p[0] & 0x07u);
-        for (size_t k = 1; k < len; k++) cp = (cp << 6) | (p[k] & 0x3Fu);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            map[n] = i, u[n++] = (UChar)(0xD800 + (cp >> 10));
-            map[n] = i, u[n++] = (UChar)(0xDC00 + (cp & 0x3FF));
-        } else {
-            map[n] = i, u[n++] = (UChar)cp;
-        }
-        i += len;
-    }
-    map[n] = end;
+    UChar *u;
+    size_t *map;
+    size_t n = en_ev_utf16(a->text, start, end, &u, &map);
     UErrorCode status = U_ZERO_ERROR;
     UBreakIterator *it = ubrk_open(UBRK_SENTENCE, "en_US", u, (int32_t)n, &status);
     if (U_FAILURE(status)) {

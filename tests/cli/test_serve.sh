@@ -12,25 +12,8 @@ set -u
 entente=$1
 root=$2
 source "$(dirname "$0")/../lib/cli.bash"
-command -v curl >/dev/null || { echo "SKIP: curl not found"; exit 77; }
+source "$(dirname "$0")/../lib/serve.bash"
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-# start NAME ARGS...: starts a server, waits for its first line, sets base and token.
-start() {
-  local name=$1; shift
-  "$entente" serve --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=($!)
-  for _ in $(seq 1 100); do [ -s "$tmp/$name.out" ] && break; sleep 0.1; done
-  local url
-  url=$(head -1 "$tmp/$name.out")
-  if grep -q "built without libmicrohttpd" "$tmp/$name.err"; then echo "SKIP: built without libmicrohttpd"; exit 77; fi
-  [[ "$url" =~ ^http://127\.0\.0\.1:[0-9]+/\?token=[0-9a-f]{64}$ ]] || { fail "first line is not the URL with a token: '$url' $(cat "$tmp/$name.err")"; finish x; }
-  base=${url%%/\?token=*}
-  token=${url##*token=}
-}
 # call METHOD PATH [BODY-FILE] [CURL ARGS...]: sets code; the body is in $tmp/body.
 call() {
   local method=$1 path=$2; shift 2
@@ -52,7 +35,7 @@ poll() {
 }
 
 scenario="$root/scenarios/ukraine-2023.yaml"
-start main "$scenario" --db "$tmp/runs.db" --save "$tmp/saved.yaml" --max-body 65536
+serve_start main "$scenario" --db "$tmp/runs.db" --save "$tmp/saved.yaml" --max-body 65536
 pid_main=${pids[-1]}
 
 # The page, with its policy; the API needs the token; other origins and host names are refused.
@@ -219,7 +202,7 @@ finish_main() { kill "$pid_main"; wait "$pid_main" 2>/dev/null; }
 finish_main
 
 # Progress, cancel and the concurrency limit (timing-free: the machine may be loaded).
-start limits "$scenario" --max-runs 1 --max-run-seconds 120
+serve_start limits "$scenario" --max-runs 1 --max-run-seconds 120
 printf '{"command": "mc", "options": {"draws": 5000000, "threads": 1}, "wait": false}' >"$tmp/req"
 call POST /api/run "$tmp/req"
 [ "$code" = 202 ] || fail "async run: $code $(cat "$tmp/body")"
@@ -290,7 +273,7 @@ run_progress backtest "$tmp/small.yaml" '{"command": "backtest", "options": {"mi
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null
 
 # The time limit.
-start timeout "$scenario" --max-run-seconds 1
+serve_start timeout "$scenario" --max-run-seconds 1
 printf '{"command": "mc", "options": {"draws": 50000000, "threads": 1}}' >"$tmp/req"
 call POST /api/run "$tmp/req"
 [ "$code" = 504 ] || fail "a run past --max-run-seconds answered $code, expected 504"

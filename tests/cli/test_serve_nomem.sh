@@ -8,25 +8,11 @@ set -u
 entente=$1
 root=$2
 source "$(dirname "$0")/../lib/cli.bash"
-command -v curl >/dev/null || { echo "SKIP: curl not found"; exit 77; }
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"; }
-trap cleanup EXIT
+source "$(dirname "$0")/../lib/serve.bash"
 
 # start NAME N: a server on the bundled scenario whose first API request runs out of memory at
 # the library's N-th allocation; sets base and token.
-start() {
-  ENTENTE_SERVE_TEST_NOMEM=$2 "$entente" serve --port 0 "$root/scenarios/ukraine-2023.yaml" >"$tmp/$1.out" 2>"$tmp/$1.err" &
-  pids+=($!)
-  for _ in $(seq 1 100); do [ -s "$tmp/$1.out" ] && break; sleep 0.1; done
-  if grep -q "built without libmicrohttpd" "$tmp/$1.err"; then echo "SKIP: built without libmicrohttpd"; exit 77; fi
-  local url
-  url=$(head -1 "$tmp/$1.out")
-  [[ "$url" =~ ^http://127\.0\.0\.1:[0-9]+/\?token=[0-9a-f]{64}$ ]] || { fail "no URL: '$url' $(cat "$tmp/$1.err")"; finish x; }
-  base=${url%%/\?token=*}
-  token=${url##*token=}
-}
+start() { ENTENTE_SERVE_TEST_NOMEM=$2 serve_start "$1" "$root/scenarios/ukraine-2023.yaml"; }
 call() { # METHOD PATH [BODY]: sets code; the answer is in $tmp/body
   local data=()
   [ $# -gt 2 ] && data=(--data-binary "$3")

@@ -16,18 +16,6 @@
 #include "io/decide.h"
 #include "support/scenario_fixture.h"
 
-static en_scenario *load_file(const char *relative)
-{
-    en_error err = EN_ERROR_INIT;
-    en_scenario *s = NULL;
-    if (en_scenario_load(fixture_path(relative), NULL, &s, &err) != EN_OK) {
-        en_error_print(&err, stderr);
-        en_error_clear(&err);
-        fail_msg("%s did not load", relative);
-    }
-    return s;
-}
-
 static const en_stance *stance(const en_scenario *s, const char *actor, const char *issue)
 {
     long a = en_scenario_find_actor(s, actor), i = en_scenario_find_issue(s, issue);
@@ -38,7 +26,7 @@ static const en_stance *stance(const en_scenario *s, const char *actor, const ch
 static void copenhagen(void **state)
 {
     (void)state;
-    en_scenario *s = load_file("tests/data/decide/copenhagen.csv");
+    en_scenario *s = fixture_file("tests/data/decide/copenhagen.csv");
     assert_int_equal(s->format, EN_FORMAT_DECIDE);
     assert_int_equal(s->actor_count, 11);
     assert_int_equal(s->issue_count, 7);
@@ -60,7 +48,7 @@ static void copenhagen(void **state)
 static void sample_data_interval(void **state)
 {
     (void)state;
-    en_scenario *s = load_file("tests/data/decide/sample_data.txt");
+    en_scenario *s = fixture_file("tests/data/decide/sample_data.txt");
     assert_int_equal(s->actor_count, 10);
     assert_int_equal(s->issue_count, 6);
     long i = en_scenario_find_issue(s, "tol-hoogte");
@@ -73,7 +61,7 @@ static void sample_data_interval(void **state)
 static void cop21_and_synthetic(void **state)
 {
     (void)state;
-    en_scenario *s = load_file("tests/data/decide/cop21.csv");
+    en_scenario *s = fixture_file("tests/data/decide/cop21.csv");
     assert_int_equal(s->actor_count, 15);
     assert_int_equal(s->issue_count, 13);
     size_t rows = 0;
@@ -81,7 +69,7 @@ static void cop21_and_synthetic(void **state)
         for (size_t i = 0; i < s->issue_count; i++) rows += s->actors[a].stances[i].present;
     assert_int_equal(rows, 181);
     en_scenario_free(s);
-    s = load_file("tests/data/decide/synth-80x20.csv");
+    s = fixture_file("tests/data/decide/synth-80x20.csv");
     assert_int_equal(s->actor_count, 80);
     assert_int_equal(s->issue_count, 20);
     en_scenario_free(s);

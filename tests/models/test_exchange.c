@@ -298,14 +298,6 @@ static void zero_weights_are_skipped(void **state)
 
 /* ---- the randomized variant ---- */
 
-static en_scenario *load_data(const char *relative)
-{
-    en_error err = EN_ERROR_INIT;
-    en_scenario *s = NULL;
-    if (en_scenario_load(fixture_path(relative), NULL, &s, &err) != EN_OK) fail_msg("no data");
-    return s;
-}
-
 static void forecasts(const en_result *r, double *out)
 {
     for (size_t i = 0; i < r->issue_count; i++) out[i] = r->issues[i].forecast;
@@ -335,7 +327,7 @@ static void *run_job(void *arg)
 static void randomized_is_reproducible(void **state)
 {
     (void)state;
-    en_scenario *s = load_data("tests/data/decide/copenhagen.csv");
+    en_scenario *s = fixture_file("tests/data/decide/copenhagen.csv");
     const char *seed7[] = {"p=0.5", "seed=7", "repetitions=4", NULL};
     const char *seed8[] = {"p=0.5", "seed=8", "repetitions=4", NULL};
     const char *eg[] = {"p=0", NULL};
@@ -441,7 +433,7 @@ static void thread_count_does_not_change_results(void **state)
 {
     (void)state;
     /* 40 × 20: about 38 000 candidates a round, enough for threaded generation. */
-    en_scenario *s = load_data("tests/data/decide/synth-40x20.csv");
+    en_scenario *s = fixture_file("tests/data/decide/synth-40x20.csv");
     size_t n = s->actor_count, m = s->issue_count;
     enum { ROUNDS = 2 };
     static const double variants[] = {0, 0.5};
@@ -471,7 +463,7 @@ static void all_data_sets_run(void **state)
     for (size_t f = 0; files[f]; f++) {
         char path[256];
         snprintf(path, sizeof path, "tests/data/decide/%s", files[f]);
-        en_scenario *s = load_data(path);
+        en_scenario *s = fixture_file(path);
         const char *params[] = {"rounds=3", "p=1", "repetitions=2", NULL};
         for (int variant = 0; variant < 2; variant++) {
             en_result *r = fixture_run(s, "exchange", variant ? params : NULL);

@@ -23,6 +23,7 @@
 #include "models/exchange_fast.h"
 #include "models/model.h"
 #include "models/params.h"
+#include "support/scenario_fixture.h"
 
 typedef struct problem {
     size_t n, m;
@@ -38,16 +39,20 @@ static void problem_free(problem *p)
     free(p->c);
 }
 
+/* n actors on m issues, every entry absent and zero. */
+static problem problem_new(size_t n, size_t m)
+{
+    problem p = {n, m, calloc(n * m, 1), calloc(n * m, sizeof(double)), calloc(n * m, sizeof(double)),
+                 calloc(n * m, sizeof(double))};
+    assert_true(p.present && p.x && p.s && p.c);
+    return p;
+}
+
 static problem random_problem(gsl_rng *r)
 {
-    problem p;
-    p.n = 2 + gsl_rng_uniform_int(r, 11);
-    p.m = 2 + gsl_rng_uniform_int(r, 6);
+    size_t n = 2 + gsl_rng_uniform_int(r, 11);
+    problem p = problem_new(n, 2 + gsl_rng_uniform_int(r, 6));
     size_t nm = p.n * p.m;
-    p.present = calloc(nm, 1);
-    p.x = calloc(nm, sizeof *p.x);
-    p.s = calloc(nm, sizeof *p.s);
-    p.c = calloc(nm, sizeof *p.c);
     int grid = gsl_rng_uniform(r) < 0.5; /* coarse positions: ties and knife edges */
     for (size_t k = 0; k < nm; k++) {
         p.present[k] = gsl_rng_uniform(r) < 0.85;
@@ -155,13 +160,9 @@ static void simd_and_scalar_agree(void **state)
         if (t % 2) {
             /* larger: more actors, so more candidates a round */
             problem_free(&p);
-            p.n = 8 + gsl_rng_uniform_int(r, 17);
-            p.m = 3 + gsl_rng_uniform_int(r, 5);
+            size_t n = 8 + gsl_rng_uniform_int(r, 17);
+            p = problem_new(n, 3 + gsl_rng_uniform_int(r, 5));
             size_t nm = p.n * p.m;
-            p.present = calloc(nm, 1);
-            p.x = calloc(nm, sizeof *p.x);
-            p.s = calloc(nm, sizeof *p.s);
-            p.c = calloc(nm, sizeof *p.c);
             for (size_t k = 0; k < nm; k++) {
                 p.present[k] = gsl_rng_uniform(r) < 0.9;
                 p.x[k] = t % 4 == 1 ? 25.0 * (double)gsl_rng_uniform_int(r, 5) : 100 * gsl_rng_uniform(r);
@@ -203,25 +204,10 @@ static void simd_and_scalar_agree(void **state)
     gsl_rng_free(r);
 }
 
-static en_scenario *load(const char *relative)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", ENTENTE_SOURCE_DIR, relative);
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    if (en_scenario_load(path, NULL, &s, &err) != EN_OK) fail_msg("%s: %s", path, err.message);
-    return s;
-}
-
 /* The model's own mapping to the internal scale (exchange.c), for the kernel-level check. */
 static problem scenario_problem(const en_scenario *s)
 {
-    problem p = {s->actor_count, s->issue_count, NULL, NULL, NULL, NULL};
-    size_t nm = p.n * p.m;
-    p.present = calloc(nm, 1);
-    p.x = calloc(nm, sizeof *p.x);
-    p.s = calloc(nm, sizeof *p.s);
-    p.c = calloc(nm, sizeof *p.c);
+    problem p = problem_new(s->actor_count, s->issue_count);
     for (size_t a = 0; a < p.n; a++)
         for (size_t d = 0; d < p.m; d++) {
             const en_stance *st = &s->actors[a].stances[d];
@@ -247,7 +233,7 @@ static void decide_data_sets(void **state)
     ex_options_default(&o);
     o.threads = 1;
     for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
-        en_scenario *s = load(files[f]);
+        en_scenario *s = fixture_file(files[f]);
         problem p = scenario_problem(s);
         assert_true(same_rounds(&p, &o, 10) > 0);
         problem_free(&p);
@@ -272,7 +258,7 @@ static en_result *run_with(const en_scenario *s, const char *path, const char *t
 static void model_paths_agree(void **state)
 {
     (void)state;
-    en_scenario *s = load("scenarios/ukraine-2023.yaml");
+    en_scenario *s = fixture_file("scenarios/ukraine-2023.yaml");
     en_error err = EN_ERROR_INIT;
     en_result *a = run_with(s, "reference", "none", EN_OK, &err);
     en_result *b = run_with(s, "fast", "none", EN_OK, &err);
@@ -298,7 +284,7 @@ static void model_paths_agree(void **state)
 static void fast_refuses_what_it_cannot_do(void **state)
 {
     (void)state;
-    en_scenario *s = load("tests/data/decide/copenhagen.csv");
+    en_scenario *s = fixture_file("tests/data/decide/copenhagen.csv");
     en_error err = EN_ERROR_INIT;
     en_result *r = run_with(s, "fast", "summary", EN_ERROR_MODEL, &err);
     assert_null(r);

@@ -24,16 +24,7 @@
 #include "models/exchange_forecast.h"
 #include "models/model.h"
 #include "models/params.h"
-
-static en_scenario *load(const char *relative)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", ENTENTE_SOURCE_DIR, relative);
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    if (en_scenario_load(path, NULL, &s, &err) != EN_OK) fail_msg("%s: %s", path, err.message);
-    return s;
-}
+#include "support/scenario_fixture.h"
 
 /* en_run's forecasts with the reference kernel, trace=none, every other parameter default. */
 static double *reference_forecasts(const en_scenario *s)
@@ -79,7 +70,7 @@ static void direct_matches_reference(void **state)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 2023);
     for (size_t d = 0; d < sizeof data_sets / sizeof data_sets[0]; d++) {
-        en_scenario *s = load(data_sets[d]);
+        en_scenario *s = fixture_file(data_sets[d]);
         check_direct(s, data_sets[d]);
         en_scenario *draw = en_scenario_clone(s);
         for (int k = 0; k < 12; k++) {
@@ -100,7 +91,7 @@ static void ensemble_paths_agree(void **state)
 {
     (void)state;
     for (size_t d = 0; d < sizeof data_sets / sizeof data_sets[0]; d++) {
-        en_scenario *s = load(data_sets[d]);
+        en_scenario *s = fixture_file(data_sets[d]);
         size_t m = s->issue_count;
         double *ref = calloc(m + 1, sizeof *ref), *fast = calloc(m + 1, sizeof *fast),
                *rev = calloc(m + 1, sizeof *rev);
@@ -143,7 +134,7 @@ static void ensemble_direct_matches_en_run(void **state)
     gsl_rng_set(rng, 99);
     int compared = 0;
     for (size_t d = 0; d < sizeof data_sets / sizeof data_sets[0]; d++) {
-        en_scenario *s = load(data_sets[d]);
+        en_scenario *s = fixture_file(data_sets[d]);
         en_scenario *canonical = en_scenario_canonical(s);
         en_scenario *draw = en_scenario_clone(canonical);
         size_t m = s->issue_count;
@@ -213,7 +204,7 @@ static void direct_with_parameters(void **state)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 19);
     for (size_t d = 0; d < sizeof data_sets / sizeof data_sets[0]; d++) {
-        en_scenario *s = load(data_sets[d]);
+        en_scenario *s = fixture_file(data_sets[d]);
         en_scenario *draw = en_scenario_clone(s);
         for (size_t k = 0; k < sizeof settings / sizeof settings[0]; k++) {
             en_mc_sample_scenario(s, draw, rng, 0.1);

@@ -21,34 +21,11 @@
 #include "models/smp.h"
 #include "models/smp_sample.h"
 
-typedef struct synthetic {
-    size_t n, d;
-    double *c, *x, *s;
-} synthetic;
+#include "support/smp_synthetic.h"
 
-/* Random actors (a fixed LCG): capability 1-100, positions on a 1e-4 grid, saliences summing
- * to 0.9 (as bench_smp's synthetic sets). */
-static synthetic make(size_t n, size_t d, uint64_t seed)
-{
-    synthetic D = {n, d, malloc(n * sizeof(double)), malloc(n * d * sizeof(double)),
-                   malloc(n * d * sizeof(double))};
-    uint64_t g = seed;
-#define NEXT() (g = g * 6364136223846793005ull + 1442695040888963407ull, (double)(g >> 11) / 9007199254740992.0)
-    for (size_t i = 0; i < n; i++) {
-        D.c[i] = 1 + 99.0 * NEXT();
-        double total = 0;
-        for (size_t k = 0; k < d; k++) {
-            D.x[i * d + k] = (double)(int)(NEXT() * 10000.0) / 10000.0;
-            D.s[i * d + k] = 0.05 + NEXT();
-            total += D.s[i * d + k];
-        }
-        for (size_t k = 0; k < d; k++) D.s[i * d + k] *= 0.9 / total;
-    }
-#undef NEXT
-    return D;
-}
-
-static void release(synthetic *D) { free(D->c), free(D->x), free(D->s); }
+/* Random actors (tests/support/smp_synthetic.h), under this file's short names. */
+static synthetic make(size_t n, size_t d, uint64_t seed) { return synthetic_make(n, d, seed); }
+static void release(synthetic *D) { synthetic_release(D); }
 
 static void run(const synthetic *D, const smp_path *path, size_t sample, int threads,
                 smp_output *o)

@@ -25,18 +25,6 @@
 #include "entente.h"
 #include "support/scenario_fixture.h"
 
-static en_scenario *load(const char *relative)
-{
-    en_error err = EN_ERROR_INIT;
-    en_scenario *s = NULL;
-    en_load_options options = {0};
-    if (en_scenario_load(fixture_path(relative), &options, &s, &err) != EN_OK) {
-        en_error_print(&err, stderr);
-        fail();
-    }
-    return s;
-}
-
 /* params: NULL-terminated "NAME=VALUE" list, to which "trace=<trace>" is added. */
 static en_result *run_with(const en_scenario *s, const char *model, const char *const *params,
                            const char *trace)
@@ -122,7 +110,7 @@ static void test_eum_bdm_sheets(void **state)
     const char *const vector[] = {"rounds=50", "path=vector", NULL};
     const char *const masad[] = {"rounds=50", "variant=masad", NULL};
     for (size_t k = 0; k < sizeof sheets / sizeof sheets[0]; k++) {
-        en_scenario *s = load(sheets[k]);
+        en_scenario *s = fixture_file(sheets[k]);
         check_model(s, "eum", straight);
         check_model(s, "eum", fast);
         check_model(s, "eum", vector);
@@ -135,7 +123,7 @@ static void test_eum_bdm_sheets(void **state)
 static void test_eum_bundled_scenario(void **state)
 {
     (void)state;
-    en_scenario *s = load("scenarios/ukraine-2023.yaml");
+    en_scenario *s = fixture_file("scenarios/ukraine-2023.yaml");
     /* with 20 rounds or more several issues end in a two-round cycle */
     const char *const scholz[] = {"rounds=40", "path=straight", NULL};
     const char *const fast[] = {"rounds=40", "path=fast", NULL};
@@ -164,7 +152,7 @@ static void test_eum_bundled_scenario(void **state)
 static void test_exchange(void **state)
 {
     (void)state;
-    en_scenario *s = load("scenarios/ukraine-2023.yaml");
+    en_scenario *s = fixture_file("scenarios/ukraine-2023.yaml");
     const char *const equal_gain[] = {"rounds=12", NULL};
     const char *const randomized[] = {"rounds=6", "p=0.3", "repetitions=3", "seed=7", NULL};
     check_model(s, "exchange", equal_gain);
@@ -206,7 +194,7 @@ static char *sensitivity_json(const en_scenario *s, const char *model, const en_
 static void test_analyses_unchanged(void **state)
 {
     (void)state;
-    en_scenario *s = load("scenarios/ukraine-2023.yaml");
+    en_scenario *s = fixture_file("scenarios/ukraine-2023.yaml");
     const char *const models[] = {"eum", "exchange"};
     for (size_t m = 0; m < 2; m++) {
         en_params *rounds = en_params_new(), *summary = en_params_new();
@@ -235,7 +223,7 @@ static void test_analyses_unchanged(void **state)
 static void test_trace_values(void **state)
 {
     (void)state;
-    en_scenario *s = load("scenarios/ukraine-2023.yaml");
+    en_scenario *s = fixture_file("scenarios/ukraine-2023.yaml");
     en_params *p = en_params_new();
     en_params_set(p, "trace", "nothing", NULL);
     en_result *r = NULL;

@@ -105,3 +105,15 @@ const char *fixture_path(const char *relative)
     snprintf(path, sizeof path, "%s/%s", root, relative);
     return path;
 }
+
+en_scenario *fixture_file(const char *relative)
+{
+    en_error err = EN_ERROR_INIT;
+    en_scenario *s = NULL;
+    if (en_scenario_load(fixture_path(relative), NULL, &s, &err) != EN_OK) {
+        en_error_print(&err, stderr);
+        en_error_clear(&err);
+        fail_msg("%s did not load", relative);
+    }
+    return s;
+}

@@ -24,5 +24,8 @@ char *fixture_mc_text(const en_mc_result *r, en_output_format format);
 char *fixture_sensitivity_text(const en_sensitivity_result *r, en_output_format format);
 /* Path under the repository root (static buffer). */
 const char *fixture_path(const char *relative);
+/* Loads the file at `relative` under the repository root (format from its name); fails the test
+ * (with the loader's messages) if it does not load. */
+en_scenario *fixture_file(const char *relative);
 
 #endif

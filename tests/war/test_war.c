@@ -23,6 +23,8 @@
 #include "core/scenario.h"
 #include "core/war.h"
 
+#include "support/scenario_fixture.h"
+
 /* ---- closed forms ---- */
 
 static void test_fearon_range(void **state)
@@ -353,17 +355,6 @@ static const char scenario_text[] =
     "    - {date: 2022-09-01, type: aid_stall, actor: P}\n"
     "    - {date: 2023-01-01, type: channel_open}\n";
 
-static en_scenario *load_text(const char *text)
-{
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    en_status st = en_scenario_load_buffer(text, strlen(text), "test.yaml", NULL, &s, &err);
-    if (st != EN_OK) en_error_print(&err, stderr);
-    en_error_clear(&err);
-    assert_int_equal(st, EN_OK);
-    return s;
-}
-
 static char *simulate_json(const en_scenario *s, int threads, unsigned long seed)
 {
     en_war_options o;
@@ -386,7 +377,7 @@ static char *simulate_json(const en_scenario *s, int threads, unsigned long seed
 static void test_reproducible_across_threads(void **state)
 {
     (void)state;
-    en_scenario *s = load_text(scenario_text);
+    en_scenario *s = fixture_yaml(scenario_text);
     char *one = simulate_json(s, 1, 7), *three = simulate_json(s, 3, 7), *again = simulate_json(s, 2, 7);
     char *other = simulate_json(s, 1, 8);
     assert_string_equal(one, three);
@@ -403,7 +394,7 @@ static void test_reproducible_across_threads(void **state)
 static void test_simulation_clone_and_explain(void **state)
 {
     (void)state;
-    en_scenario *s = load_text(scenario_text);
+    en_scenario *s = fixture_yaml(scenario_text);
     en_scenario *c = en_scenario_clone(s);
     char *a = simulate_json(s, 1, 3), *b = simulate_json(c, 1, 3);
     assert_string_equal(a, b); /* the clone carries the war section */

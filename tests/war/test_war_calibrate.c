@@ -18,6 +18,9 @@
 #include "core/war.h"
 #include "war/war.h"
 
+#include "support/scenario_fixture.h"
+#include "support/war_fixture.h"
+
 static void test_map_by_hand(void **state)
 {
     (void)state;
@@ -40,24 +43,11 @@ static void test_map_by_hand(void **state)
 
 static en_scenario *load(const char *params, en_error *err, en_status *st)
 {
-    char text[2048];
-    snprintf(text, sizeof text,
-             "entente: 1\n"
-             "title: calibration\n"
-             "issues:\n"
-             "  - {id: land, scale: [0, 100], status_quo: 50}\n"
-             "actors:\n"
-             "  - {id: A, role: party, capability: 50, positions: {land: {position: 0, salience: 1}}}\n"
-             "  - {id: B, role: party, capability: 50, positions: {land: {position: 100, salience: 1}}}\n"
-             "war:\n"
-             "  start: 2022-01-01\n"
-             "  end: 2022-06-30\n"
-             "  belligerents: [A, B]\n"
-             "  territory: land\n"
-             "  parameters: {%s}\n",
-             params);
+    char tail[256], text[2048];
+    snprintf(tail, sizeof tail, "  parameters: {%s}\n", params);
+    war_fixture_duel(text, sizeof text, "calibration", tail);
     en_scenario *s = NULL;
-    *st = en_scenario_load_buffer(text, strlen(text), "cal.yaml", NULL, &s, err);
+    *st = fixture_load(text, "cal.yaml", &s, err);
     return s;
 }
 

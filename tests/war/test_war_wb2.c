@@ -38,6 +38,9 @@
 #include "core/scenario.h"
 #include "core/war.h"
 
+#include "support/scenario_fixture.h"
+#include "support/war_fixture.h"
+
 #define RUNS 4000
 
 /* Extra per-issue parameters of `bloc` in the next scenario() (", guarantee: 1"). */
@@ -124,13 +127,7 @@ static en_scenario *scenario(const char *params, const char *actor_params, const
              land_extra, bloc_extra,
              strstr(a_params, "ratify:") ? "" : ", ratify: 1", a_params,
              strstr(b_params, "ratify:") ? "" : ", ratify: 1", b_params, others, timeline ? timeline : "");
-    en_scenario *s = NULL;
-    en_error err = EN_ERROR_INIT;
-    en_status st = en_scenario_load_buffer(text, strlen(text), "wb2.yaml", NULL, &s, &err);
-    if (st != EN_OK) en_error_print(&err, stderr);
-    en_error_clear(&err);
-    assert_int_equal(st, EN_OK);
-    return s;
+    return fixture_yaml(text);
 }
 
 static en_war_summary *simulate(const en_scenario *s, long runs, int window_only, long as_of_day)
@@ -1182,28 +1179,15 @@ static void test_front_walk(void **state)
     for (size_t i = 0; i < 5; i++) {
         char params[200];
         snprintf(params, sizeof params, "jump_rate: 0, p_talk_open: 0, decisive_weight: 0, %s", cases[i]);
-        char text[2048];
-        snprintf(text, sizeof text,
-                 "entente: 1\n"
-                 "title: a lopsided war\n"
-                 "issues:\n"
-                 "  - {id: land, scale: [0, 100], status_quo: 50}\n"
-                 "actors:\n"
-                 "  - {id: A, role: party, capability: 50, positions: {land: {position: 0, salience: 1}}}\n"
-                 "  - {id: B, role: party, capability: 50, positions: {land: {position: 100, salience: 1}}}\n"
-                 "war:\n"
-                 "  start: 2022-01-01\n"
-                 "  end: 2022-06-30\n"
-                 "  belligerents: [A, B]\n"
-                 "  territory: land\n"
+        char tail[512], text[2048];
+        snprintf(tail, sizeof tail,
                  "  front: 0.5\n"
                  "  step_days: %d\n"
                  "  parameters: {%s}\n"
                  "  actors: {A: {power: 0, replenish: 0}}\n",
                  step[i], params);
-        en_scenario *s = NULL;
-        en_error err = EN_ERROR_INIT;
-        assert_int_equal(en_scenario_load_buffer(text, strlen(text), "walk.yaml", NULL, &s, &err), EN_OK);
+        war_fixture_duel(text, sizeof text, "a lopsided war", tail);
+        en_scenario *s = fixture_yaml(text);
         en_war_summary *m = simulate(s, 20, 1, 0);
         for (long r = 0; r < m->runs; r++) {
             const float *front = &m->front[(size_t)r * (size_t)m->steps];
