@@ -31,6 +31,7 @@
 
 #include "core/error.h"
 #include "core/oom.h"
+#include "core/pool.h"
 #include "core/util.h"
 #include "models/smp.h"
 #include "models/smp_filter.h"
@@ -176,6 +177,7 @@ typedef struct smp_work {
     long *hint;               /* n: each actor's target in the previous round (-1: none); it
                                  orders the target search, never decides it */
     int threads;              /* workers of the parallel phases (1: none) */
+    en_pool *pool;            /* their threads, kept for the run (NULL: none) */
     /* a round's tables, kept from round to round (fresh pages for them every round cost
        about a tenth of a round's time at 1,000 actors) */
     double *Tt;               /* n × n: Tt[m][a] = U^a(a, m) */
@@ -276,68 +278,13 @@ void smp_limit_isa(int level) { __atomic_store_n(&smp_isa_limit, level, __ATOMIC
 
 #define SMP_MAX_THREADS 64
 
-typedef void (*smp_task)(void *ctx, size_t part, size_t parts);
-
-typedef struct smp_job {
-    smp_task fn;
-    void *ctx;
-    size_t part, parts;
-    en_oom_section *section;
-} smp_job;
-
-static void smp_job_run(void *p)
+/* Runs fn(ctx, t, parts) for t < parts on the run's worker pool (core/pool.h; the caller is
+ * one of its threads). Each task handles the items t, t + parts, t + 2·parts, ... of its phase
+ * and writes only their own slots (and task t only scratch[t]); every item is computed by the
+ * same code whichever thread has it, so the output is the same bits for any thread count. */
+static void smp_parallel(const smp_work *w, size_t parts, en_pool_task fn, void *ctx)
 {
-    smp_job *job = p;
-    job->fn(job->ctx, job->part, job->parts);
-}
-
-static void *smp_job_main(void *p)
-{
-    smp_job *job = p;
-    en_oom_worker_run(job->section, smp_job_run, job);
-    return NULL;
-}
-
-/* Runs fn(ctx, t, parts) for t < parts, on up to `parts` threads (the caller is one of them).
- * Each task handles the items t, t + parts, t + 2·parts, ... of its phase and writes only
- * their own slots; every item is computed by the same code whichever task has it, so the
- * output is the same bits for any thread count. A thread that cannot start is replaced by
- * running its task here. */
-typedef struct smp_threads {
-    pthread_t *tid;
-    int *started;
-    size_t parts;
-} smp_threads;
-
-/* Joins the threads started (the section's join, core/oom.h). */
-static void smp_join(void *data)
-{
-    smp_threads *t = data;
-    for (size_t k = 1; k < t->parts; k++)
-        if (t->started[k]) pthread_join(t->tid[k], NULL);
-}
-
-static void smp_parallel(size_t parts, smp_task fn, void *ctx)
-{
-    if (parts <= 1) {
-        fn(ctx, 0, 1);
-        return;
-    }
-    pthread_t tid[SMP_MAX_THREADS];
-    smp_job jobs[SMP_MAX_THREADS];
-    int started[SMP_MAX_THREADS] = {0};
-    /* No unwinding while the workers run; a worker out of memory fails the call once they are
-     * joined (core/oom.h). */
-    en_oom_section section;
-    smp_threads threads = {tid, started, parts};
-    en_oom_section_begin(&section, smp_join, &threads);
-    for (size_t t = 1; t < parts; t++) {
-        jobs[t] = (smp_job){fn, ctx, t, parts, &section};
-        started[t] = pthread_create(&tid[t], NULL, smp_job_main, &jobs[t]) == 0;
-        if (!started[t]) smp_job_main(&jobs[t]);
-    }
-    smp_job_main(&(smp_job){fn, ctx, 0, parts, &section});
-    en_oom_section_end(&section); /* joins the threads */
+    en_pool_run(w->pool, parts, fn, ctx);
 }
 
 /* Workers for a phase of `items` independent items of roughly `cost` operations each: one
@@ -644,7 +591,7 @@ static void coalitions(const smp_work *w, smp_election *e, size_t voters, size_t
     to_panels(voters, q, e->u, e->panel);
     coalition_task t = {e->panel, weight, voters, q, e->C};
     size_t rows = (q + 3) / 4;
-    smp_parallel(parts < rows ? parts : rows, coalition_rows_task, &t);
+    smp_parallel(w, parts < rows ? parts : rows, coalition_rows_task, &t);
 }
 
 static double victory_power(int model, double s)
@@ -971,7 +918,7 @@ static void sampled_coalitions_f(const smp_work *w, smp_election *s, const doubl
         }
     coalition_f_task t = {fp, wf, vm, q, s->C};
     size_t rows = (q + 3) / 4;
-    smp_parallel(parts < rows ? parts : rows, coalition_f_rows_task, &t);
+    smp_parallel(w, parts < rows ? parts : rows, coalition_f_rows_task, &t);
 }
 
 typedef struct fast_rows_task {
@@ -1100,7 +1047,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
         return condorcet(w, s, q, s->C, s->P, e->p, err);
     double *lp = w->lp;
     log_rows_task lt = {s->P, q, lp};
-    smp_parallel(workers_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
+    smp_parallel(w, workers_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
     size_t *order = w->cand;
     for (size_t i = 0; i < q; i++) order[i] = i;
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* qsort has no context */
@@ -1123,7 +1070,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
 #endif
     fast_rows_task ft = {w, e->u, panel, q, order, count, prod, lprod};
     size_t groups = (count + SMP_FAST_GROUP - 1) / SMP_FAST_GROUP;
-    smp_parallel(workers_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
+    smp_parallel(w, workers_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
     /* the sample's products for the others, the exact ones for the candidates */
     double *p = e->p, total = 0.0;
     for (size_t i = 0; i < q; i++) p[i] = exp2(lp[i]);
@@ -1158,7 +1105,7 @@ static void distance_rows_task(void *ctx, size_t part, size_t parts)
 
 static void compute_distances(smp_work *w)
 {
-    smp_parallel(workers_for(w, w->n, (double)(w->n * (w->d + 8))), distance_rows_task, w);
+    smp_parallel(w, workers_for(w, w->n, (double)(w->n * (w->d + 8))), distance_rows_task, w);
     if (w->fast) /* the sampled third parties' distances to every target, row per target */
         for (size_t j = 0; j < w->n; j++)
             for (size_t s = 0; s < w->tm; s++)
@@ -2437,7 +2384,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     long *target = en_xmalloc(n * sizeof *target);
     double *tgain = en_xmalloc(3 * n * sizeof *tgain), *tphi = tgain + n, *tphi_j = tphi + n;
     target_task tt = {w, target, tgain, tphi, tphi_j};
-    smp_parallel(workers_for(w, n, (double)n * 64), target_rows_task, &tt);
+    smp_parallel(w, workers_for(w, n, (double)n * 64), target_rows_task, &tt);
     size_t count = 0;
     double *bi = en_xmalloc(2 * d * sizeof *bi), *bj = bi + d;
     for (size_t i = 0; i < n; i++) {
@@ -2494,10 +2441,10 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     /* The fast path takes the O(n²·d) utilities as they are, without the filter's proof
      * (they are within ε of the exact ones, smp_filter.h), whatever the trace. */
     if (filtered || w->fast)
-        smp_parallel(workers_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
+        smp_parallel(w, workers_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
                      approx_utilities_task, &ut);
     else
-        smp_parallel(workers_for(w, count, (double)n * n), utility_groups_task, &ut);
+        smp_parallel(w, workers_for(w, count, (double)n * n), utility_groups_task, &ut);
 
     /* Each actor's queue, canonical order: by initiator, the status quo before own proposals. */
     long *targeting = en_xmalloc((count ? count : 1) * sizeof *targeting);
@@ -2532,7 +2479,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     if (filtered) {
         pick = en_xmalloc(n * sizeof *pick);
         filter_task ft = {w, queues, start, pick};
-        smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
+        smp_parallel(w, workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
         /* The undecided queues: their bargains' exact utilities (the plain phase 2 on just
          * those bargains), then their exact elections. */
         size_t *undecided = en_xmalloc(n * sizeof *undecided), open = 0;
@@ -2554,20 +2501,20 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) subset[sub++] = bargains[b];
             utility_task xt = {w, subset, sub, Tt, exact};
-            smp_parallel(workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
+            smp_parallel(w, workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
             sub = 0;
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) memcpy(&bu[b * n], &exact[(sub++) * n], n * sizeof *bu);
             en_free(subset);
             en_free(exact);
             exact_queue_task et = {&qt, undecided, open};
-            smp_parallel(workers_for(w, open, mean_q * mean_q * (double)n + (double)n),
+            smp_parallel(w, workers_for(w, open, mean_q * mean_q * (double)n + (double)n),
                          exact_queues_task, &et);
         }
         en_free(undecided);
         en_free(needed);
     } else {
-        smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
+        smp_parallel(w, workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
     }
 
     /* The moves, actor by actor in order (a stochastic run draws in this order). */
@@ -2714,6 +2661,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     long cores = config->threads > 0 ? config->threads : sysconf(_SC_NPROCESSORS_ONLN);
     w.threads = cores < 1 ? 1 : cores > SMP_MAX_THREADS ? SMP_MAX_THREADS : (int)cores;
     w.scratch = en_xcalloc((size_t)w.threads, sizeof *w.scratch);
+    w.pool = w.threads > 1 ? en_pool_create(w.threads) : NULL; /* threads start when needed */
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
         sc->rh = en_xmalloc(n * sizeof(double));
@@ -2833,6 +2781,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
             w.scratch[0].challenges_screened, w.scratch[0].screen_terms);
 #endif
     en_free(next_x);
+    en_pool_destroy(w.pool);
     en_free(w.salience_total), en_free(w.salience_squares), en_free(w.effective_power);
     en_free(w.x), en_free(w.ideal), en_free(w.distance), en_free(w.distance_t), en_free(w.risk);
     en_free(w.distance_tf);
