@@ -173,6 +173,7 @@ typedef struct smp_work {
     double *x, *ideal, *distance, *distance_t, *risk; /* distance_t: transposed */
     float *distance_tf;       /* distance_t in float, for the screen (NULL: no screen) */
     int unit_distances;       /* every distance lies in [0,1] (a precondition of the screen) */
+    unsigned char *row_unit;  /* n: row i of the distances lies in [0,1] */
     double *sq_utility;       /* n: each actor's mean utility of the status quo */
     long *hint;               /* n: each actor's target in the previous round (-1: none); it
                                  orders the target search, never decides it */
@@ -277,6 +278,10 @@ void smp_limit_isa(int level) { __atomic_store_n(&smp_isa_limit, level, __ATOMIC
 /* ---- workers: a fixed partition, so results never depend on the thread count ---- */
 
 #define SMP_MAX_THREADS 64
+
+/* Rows of the n × n tables are dealt out in blocks of SMP_ROW_BLOCK (a block's column entries
+ * in the transposed tables fill whole cache lines, so no two threads write the same line). */
+#define SMP_ROW_BLOCK 16
 
 /* Runs fn(ctx, t, parts) for t < parts on the run's worker pool (core/pool.h; the caller is
  * one of its threads). Each task handles the items t, t + parts, t + 2·parts, ... of its phase
@@ -385,16 +390,33 @@ static inline v2d negative_part(v2d v)
 }
 
 /* Options in panels of four: panel b holds, voter after voter, the utilities of options
- * 4b..4b+3, so that a block of options is one sequential stream over the voters. */
-static void to_panels(size_t voters, size_t q, const double *u, double *panel)
+ * 4b..4b+3, so that a block of options is one sequential stream over the voters. Panels are
+ * dealt out to up to `parts` workers (plain copies: the same bits however they are shared). */
+typedef struct panel_task {
+    size_t voters, q;
+    const double *u;
+    double *panel;
+} panel_task;
+
+static void panel_rows_task(void *ctx, size_t part, size_t parts)
 {
-    size_t blocks = (q + 3) / 4;
-    for (size_t b = 0; b < blocks; b++)
+    const panel_task *t = ctx;
+    size_t blocks = (t->q + 3) / 4, voters = t->voters, q = t->q;
+    for (size_t b = part; b < blocks; b += parts)
         for (size_t k = 0; k < voters; k++)
             for (size_t l = 0; l < 4; l++) {
                 size_t o = 4 * b + l;
-                panel[(b * voters + k) * 4 + l] = o < q ? u[k * q + o] : 0.0;
+                t->panel[(b * voters + k) * 4 + l] = o < q ? t->u[k * q + o] : 0.0;
             }
+}
+
+static void to_panels(const smp_work *w, size_t parts, size_t voters, size_t q, const double *u,
+                      double *panel)
+{
+    panel_task t = {voters, q, u, panel};
+    size_t blocks = (q + 3) / 4;
+    if ((double)voters * (double)q < 262144.0) parts = 1; /* too small to share */
+    smp_parallel(w, parts < blocks ? parts : blocks, panel_rows_task, &t);
 }
 
 static inline double panel_at(const double *panel, size_t voters, size_t k, size_t o)
@@ -588,7 +610,7 @@ static void coalitions(const smp_work *w, smp_election *e, size_t voters, size_t
         coalitions_rowwise(w, e, voters, q, weight, e->u, e->C);
         return;
     }
-    to_panels(voters, q, e->u, e->panel);
+    to_panels(w, parts, voters, q, e->u, e->panel);
     coalition_task t = {e->panel, weight, voters, q, e->C};
     size_t rows = (q + 3) / 4;
     smp_parallel(w, parts < rows ? parts : rows, coalition_rows_task, &t);
@@ -604,30 +626,55 @@ static double victory_power(int model, double s)
     }
 }
 
-/* Pairwise victory probabilities P (q × q) from coalition strengths. */
-static void victory_probabilities(int model, size_t q, const double *C, double *P)
+/* Row i of the pairwise victory probabilities P (q × q) from coalition strengths: the pairs
+ * (i, j), j < i, and the diagonal. */
+static void victory_row(int model, size_t q, const double *C, double *P, size_t i)
 {
-    for (size_t i = 0; i < q; i++) {
-        for (size_t j = 0; j < i; j++) {
-            double s1 = C[i * q + j], s2 = C[j * q + i], x1, x2;
-            if (model == SMP_VPM_BINARY) {
-                if (s1 >= SMP_BINARY_THRESHOLD * s2) x1 = 1, x2 = 1e-6;
-                else if (s2 >= SMP_BINARY_THRESHOLD * s1) x1 = 1e-6, x2 = 1;
-                else {
-                    double r = s1 / (s1 + s2);
-                    double t = (r * (SMP_BINARY_THRESHOLD + 1.0) - 1.0) / (SMP_BINARY_THRESHOLD - 1.0);
-                    x1 = t, x2 = 1 - t;
-                }
-            } else {
-                x1 = victory_power(model, s1);
-                x2 = victory_power(model, s2);
+    for (size_t j = 0; j < i; j++) {
+        double s1 = C[i * q + j], s2 = C[j * q + i], x1, x2;
+        if (model == SMP_VPM_BINARY) {
+            if (s1 >= SMP_BINARY_THRESHOLD * s2) x1 = 1, x2 = 1e-6;
+            else if (s2 >= SMP_BINARY_THRESHOLD * s1) x1 = 1e-6, x2 = 1;
+            else {
+                double r = s1 / (s1 + s2);
+                double t = (r * (SMP_BINARY_THRESHOLD + 1.0) - 1.0) / (SMP_BINARY_THRESHOLD - 1.0);
+                x1 = t, x2 = 1 - t;
             }
-            double sum = x1 + x2;
-            P[i * q + j] = x1 / sum;
-            P[j * q + i] = x2 / sum;
+        } else {
+            x1 = victory_power(model, s1);
+            x2 = victory_power(model, s2);
         }
-        P[i * q + i] = 0.5;
+        double sum = x1 + x2;
+        P[i * q + j] = x1 / sum;
+        P[j * q + i] = x2 / sum;
     }
+    P[i * q + i] = 0.5;
+}
+
+typedef struct victory_task {
+    int model;
+    size_t q;
+    const double *C;
+    double *P;
+} victory_task;
+
+static void victory_rows_task(void *ctx, size_t part, size_t parts)
+{
+    const victory_task *t = ctx;
+    for (size_t i0 = part * SMP_ROW_BLOCK; i0 < t->q; i0 += parts * SMP_ROW_BLOCK)
+        for (size_t i = i0; i < i0 + SMP_ROW_BLOCK && i < t->q; i++)
+            victory_row(t->model, t->q, t->C, t->P, i);
+}
+
+/* Pairwise victory probabilities P (q × q) from coalition strengths, blocks of rows on up to
+ * `parts` workers (each entry is computed by the same code whichever worker has it). */
+static void victory_probabilities(const smp_work *w, size_t parts, int model, size_t q,
+                                  const double *C, double *P)
+{
+    victory_task t = {model, q, C, P};
+    size_t blocks = (q + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
+    if (q < 256) parts = 1; /* too small to share */
+    smp_parallel(w, parts < blocks ? parts : blocks, victory_rows_task, &t);
 }
 
 /* Probability of each option from P; p and the scratch hold q entries. */
@@ -718,7 +765,7 @@ static en_status elect(const smp_work *w, smp_election *e, size_t q, const doubl
                        size_t parts, en_error *err)
 {
     coalitions(w, e, w->n, q, weight, parts);
-    victory_probabilities(w->config->victory_prob_model, q, e->C, e->P);
+    victory_probabilities(w, parts, w->config->victory_prob_model, q, e->C, e->P);
     return condorcet(w, e, q, e->C, e->P, e->p, err);
 }
 
@@ -898,6 +945,28 @@ static void coalition_f_rows_task(void *ctx, size_t part, size_t parts)
     }
 }
 
+/* The sampled voters' utilities in float panels of eight options (blocks dealt out). */
+typedef struct float_panel_task {
+    const smp_work *w;
+    const double *u;
+    size_t q;
+    float *fp;
+} float_panel_task;
+
+static void float_panel_task_fn(void *ctx, size_t part, size_t parts)
+{
+    const float_panel_task *t = ctx;
+    size_t vm = t->w->vm, q = t->q, blocks = (q + 7) / 8;
+    for (size_t b = part; b < blocks; b += parts)
+        for (size_t k = 0; k < vm; k++) {
+            const double *row = &t->u[t->w->v_member[k] * q];
+            for (size_t l = 0; l < 8; l++) {
+                size_t o = 8 * b + l;
+                t->fp[(b * vm + k) * 8 + l] = o < q ? (float)row[o] : 0.0f;
+            }
+        }
+}
+
 /* The sampled election's strengths C (q × q) in float: voters the sampled w->v_member with
  * weights w->v_weight, utilities rows of u (n × q); s->panel holds the float panel. */
 static void sampled_coalitions_f(const smp_work *w, smp_election *s, const double *u, size_t q,
@@ -908,14 +977,8 @@ static void sampled_coalitions_f(const smp_work *w, smp_election *s, const doubl
      * last (C11 6.5p6), so the floats written here are read as floats only. */
     float *fp = (float *)(void *)s->panel, *wf = fp + blocks * vm * 8;
     for (size_t t = 0; t < vm; t++) wf[t] = (float)w->v_weight[t];
-    for (size_t b = 0; b < blocks; b++)
-        for (size_t t = 0; t < vm; t++) {
-            const double *row = &u[w->v_member[t] * q];
-            for (size_t l = 0; l < 8; l++) {
-                size_t o = 8 * b + l;
-                fp[(b * vm + t) * 8 + l] = o < q ? (float)row[o] : 0.0f;
-            }
-        }
+    float_panel_task ft = {w, u, q, fp};
+    smp_parallel(w, parts < blocks ? parts : blocks, float_panel_task_fn, &ft);
     coalition_f_task t = {fp, wf, vm, q, s->C};
     size_t rows = (q + 3) / 4;
     smp_parallel(w, parts < rows ? parts : rows, coalition_f_rows_task, &t);
@@ -1042,7 +1105,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
             memcpy(&s->u[t * q], &e->u[w->v_member[t] * q], q * sizeof *s->u);
         coalitions(w, s, vm, q, w->v_weight, parts);
     }
-    victory_probabilities(w->config->victory_prob_model, q, s->C, s->P);
+    victory_probabilities(w, parts, w->config->victory_prob_model, q, s->C, s->P);
     if (w->config->pce_model != SMP_PCE_CONDITIONAL) /* Markov chains: the sample's election */
         return condorcet(w, s, q, s->C, s->P, e->p, err);
     double *lp = w->lp;
@@ -1064,7 +1127,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
     const double *panel = NULL;
 #ifdef SMP_HAVE_AVX2_KERNEL
     if (w->config->voting_rule == SMP_VR_PROP && smp_avx2()) {
-        to_panels(w->n, q, e->u, e->panel);
+        to_panels(w, parts, w->n, q, e->u, e->panel);
         panel = e->panel;
     }
 #endif
@@ -1094,25 +1157,49 @@ static void distance_rows_task(void *ctx, size_t part, size_t parts)
     smp_work *w = ctx;
     size_t n = w->n, d = w->d;
     double *delta = w->scratch[part].delta;
-    for (size_t i = part; i < n; i += parts)
-        for (size_t j = 0; j < n; j++) {
-            for (size_t k = 0; k < d; k++) delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
-            double dist = weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
-            w->distance[i * n + j] = w->distance_t[j * n + i] = dist;
-            if (w->distance_tf) w->distance_tf[j * n + i] = (float)dist;
+    for (size_t i0 = part * SMP_ROW_BLOCK; i0 < n; i0 += parts * SMP_ROW_BLOCK)
+        for (size_t i = i0; i < i0 + SMP_ROW_BLOCK && i < n; i++) {
+            int unit = 1;
+            for (size_t j = 0; j < n; j++) {
+                for (size_t k = 0; k < d; k++) delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
+                double dist = weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
+                w->distance[i * n + j] = w->distance_t[j * n + i] = dist;
+                if (w->distance_tf) w->distance_tf[j * n + i] = (float)dist;
+                unit &= dist >= 0 && dist <= 1;
+            }
+            w->row_unit[i] = (unsigned char)unit;
         }
+}
+
+/* The sampled third parties' distances to every target, row per target (the fast path). */
+static void sampled_distance_task(void *ctx, size_t part, size_t parts)
+{
+    smp_work *w = ctx;
+    for (size_t j = part; j < w->n; j += parts)
+        for (size_t s = 0; s < w->tm; s++)
+            w->Dsf[j * w->tm + s] = (float)w->distance[w->t_member[s] * w->n + j];
 }
 
 static void compute_distances(smp_work *w)
 {
-    smp_parallel(w, workers_for(w, w->n, (double)(w->n * (w->d + 8))), distance_rows_task, w);
-    if (w->fast) /* the sampled third parties' distances to every target, row per target */
-        for (size_t j = 0; j < w->n; j++)
-            for (size_t s = 0; s < w->tm; s++)
-                w->Dsf[j * w->tm + s] = (float)w->distance_t[j * w->n + w->t_member[s]];
+    size_t blocks = (w->n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
+    smp_parallel(w, workers_for(w, blocks, (double)(SMP_ROW_BLOCK * w->n * (w->d + 8))),
+                 distance_rows_task, w);
+    if (w->fast)
+        smp_parallel(w, workers_for(w, w->n, (double)w->tm * 2), sampled_distance_task, w);
     int unit = 1;
-    for (size_t k = 0; k < w->n * w->n; k++) unit &= w->distance[k] >= 0 && w->distance[k] <= 1;
+    for (size_t i = 0; i < w->n; i++) unit &= w->row_unit[i];
     w->unit_distances = unit;
+}
+
+/* Risk-neutral utilities of every position, row per voter (the risk attitudes' election). */
+static void neutral_utility_task(void *ctx, size_t part, size_t parts)
+{
+    smp_work *w = ctx;
+    size_t n = w->n;
+    double *u = w->scratch[0].el.u;
+    for (size_t k = part; k < n; k += parts)
+        for (size_t j = 0; j < n; j++) u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
 }
 
 /* Risk attitudes from the election over all actors' positions with risk-neutral utilities. */
@@ -1121,8 +1208,7 @@ static en_status compute_risk(smp_work *w, en_error *err)
     size_t n = w->n;
     smp_election *e = &w->scratch[0].el;
     ensure_election(w, e, n);
-    for (size_t k = 0; k < n; k++)
-        for (size_t j = 0; j < n; j++) e->u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
+    smp_parallel(w, workers_for(w, n, (double)n * 4), neutral_utility_task, w);
     size_t parts = workers_for(w, n / 2, (double)n * n);
     en_status st = w->fast ? elect_fast(w, e, n, parts, err) : elect(w, e, n, w->capability, parts, err);
     if (st != EN_OK) return st;
@@ -2363,6 +2449,29 @@ static void exact_queues_task(void *ctx, size_t part, size_t parts)
     }
 }
 
+/* The round's true utilities, transposed (Tt[m][a] = U^a(a, m)), with each actor's ordered
+ * sum, sum of magnitudes and mean (the status quo's utility), actors in blocks of
+ * SMP_ROW_BLOCK. */
+static void true_utility_task(void *ctx, size_t part, size_t parts)
+{
+    smp_work *w = ctx;
+    size_t n = w->n;
+    double *Tt = w->Tt;
+    for (size_t a0 = part * SMP_ROW_BLOCK; a0 < n; a0 += parts * SMP_ROW_BLOCK)
+        for (size_t a = a0; a < a0 + SMP_ROW_BLOCK && a < n; a++) {
+            double s = 0.0, abs_s = 0.0;
+            for (size_t m = 0; m < n; m++) {
+                double t = scalar_utility(w->distance[a * n + m], w->risk[a]);
+                Tt[m * n + a] = t;
+                s += t;
+                abs_s += fabs(t);
+            }
+            w->row_sum[a] = s;
+            w->abs_sum[a] = abs_s;
+            w->sq_utility[a] = s / (double)n;
+        }
+}
+
 /* Room for `count` bargains' utilities in the round's tables. */
 static void ensure_bargain_tables(smp_work *w, size_t count)
 {
@@ -2423,18 +2532,8 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
                    c->pce_model == SMP_PCE_CONDITIONAL &&
                    c->victory_prob_model == SMP_VPM_LINEAR && c->voting_rule == SMP_VR_PROP;
     double *Tt = w->Tt;
-    for (size_t a = 0; a < n; a++) {
-        double s = 0.0, abs_s = 0.0;
-        for (size_t m = 0; m < n; m++) {
-            double t = scalar_utility(w->distance[a * n + m], w->risk[a]);
-            Tt[m * n + a] = t;
-            s += t;
-            abs_s += fabs(t);
-        }
-        w->row_sum[a] = s;
-        w->abs_sum[a] = abs_s;
-        w->sq_utility[a] = s / (double)n;
-    }
+    smp_parallel(w, workers_for(w, (n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK, (double)SMP_ROW_BLOCK * n * 8),
+                 true_utility_task, w);
     ensure_bargain_tables(w, count ? count : 1);
     double *bu = w->bu;
     utility_task ut = {w, bargains, count, Tt, bu};
@@ -2577,26 +2676,43 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
 
 /* ---- the run ---- */
 
-static void update_ideals(smp_work *w, const double *new_x)
+typedef struct ideal_task {
+    smp_work *w;
+    const double *new_x;
+    double *next;
+} ideal_task;
+
+/* Each actor's new ideal point: its accommodation-weighted mean of the new positions plus the
+ * lagging rest of its old ideal (rows dealt out: each row's sums keep their order). */
+static void ideal_rows_task(void *ctx, size_t part, size_t parts)
+{
+    ideal_task *t = ctx;
+    smp_work *w = t->w;
+    size_t n = w->n, d = w->d;
+    for (size_t i = part; i < n; i += parts) {
+        const double *A = &w->accommodation[i * n];
+        double *next = &t->next[i * d];
+        for (size_t k = 0; k < d; k++) next[k] = 0.0;
+        double row = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            row += A[j];
+            for (size_t k = 0; k < d; k++) next[k] += A[j] * t->new_x[j * d + k];
+        }
+        double lag = 1 - (row < 1 ? row : 1);
+        for (size_t k = 0; k < d; k++) next[k] += lag * w->ideal[i * d + k];
+    }
+}
+
+static void update_ideals(smp_work *w, const double *new_x, double *next)
 {
     size_t n = w->n, d = w->d;
     if (!w->accommodation) {
         memcpy(w->ideal, new_x, n * d * sizeof *new_x);
         return;
     }
-    double *next = en_xcalloc(n * d, sizeof *next);
-    for (size_t i = 0; i < n; i++) {
-        const double *A = &w->accommodation[i * n];
-        double row = 0.0;
-        for (size_t j = 0; j < n; j++) {
-            row += A[j];
-            for (size_t k = 0; k < d; k++) next[i * d + k] += A[j] * new_x[j * d + k];
-        }
-        double lag = 1 - (row < 1 ? row : 1);
-        for (size_t k = 0; k < d; k++) next[i * d + k] += lag * w->ideal[i * d + k];
-    }
+    ideal_task t = {w, new_x, next};
+    smp_parallel(w, workers_for(w, n, (double)n * (2.0 * (double)d + 1.0)), ideal_rows_task, &t);
     memcpy(w->ideal, next, n * d * sizeof *next);
-    en_free(next);
 }
 
 static void turn_free(smp_turn *t)
@@ -2657,6 +2773,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.row_sum = en_xmalloc(n * sizeof(double));
     w.abs_sum = en_xmalloc(n * sizeof(double));
     w.zeros = en_xcalloc(n, sizeof(double));
+    w.row_unit = en_xmalloc(n);
     for (size_t i = 0; i < n; i++) w.hint[i] = -1;
     long cores = config->threads > 0 ? config->threads : sysconf(_SC_NPROCESSORS_ONLN);
     w.threads = cores < 1 ? 1 : cores > SMP_MAX_THREADS ? SMP_MAX_THREADS : (int)cores;
@@ -2732,6 +2849,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     if (st == EN_OK && config->record) st = win_probabilities(&w, out->win_probability, err);
     double first_change = 0;
     double *next_x = en_xmalloc(n * d * sizeof(double));
+    double *next_ideal = en_xmalloc(n * d * sizeof(double)); /* update_ideals' buffer */
     for (int iter = 1; st == EN_OK; iter++) {
         if (out->state_count == capacity) {
             capacity *= 2;
@@ -2760,7 +2878,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         double ratio = change / first_change;
         if (turn) turn->change_ratio = ratio;
         memcpy(w.x, next_x, n * d * sizeof(double));
-        update_ideals(&w, next_x);
+        update_ideals(&w, next_x, next_ideal);
         compute_distances(&w);
         st = compute_risk(&w, err);
         double *wp = &out->win_probability[(out->state_count - 1) * n];
@@ -2780,11 +2898,11 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
             w.queues_filtered, w.queues_exact, w.scratch[0].challenges_evaluated,
             w.scratch[0].challenges_screened, w.scratch[0].screen_terms);
 #endif
-    en_free(next_x);
+    en_free(next_x), en_free(next_ideal);
     en_pool_destroy(w.pool);
     en_free(w.salience_total), en_free(w.salience_squares), en_free(w.effective_power);
     en_free(w.x), en_free(w.ideal), en_free(w.distance), en_free(w.distance_t), en_free(w.risk);
-    en_free(w.distance_tf);
+    en_free(w.distance_tf), en_free(w.row_unit);
     en_free(w.sq_utility), en_free(w.hint);
     en_free(w.Tt), en_free(w.row_sum), en_free(w.abs_sum), en_free(w.zeros), en_free(w.bu), en_free(w.bu_eps);
     for (int t = 0; t < w.threads; t++) {
