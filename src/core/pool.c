@@ -33,7 +33,7 @@ struct en_pool {
     en_pool_task fn;
     void *ctx;
     size_t parts;
-    en_oom_section *section;
+    en_oom_section section; /* the phase's (one phase at a time: nested phases run serially) */
     int active; /* workers taking part */
     int busy;   /* of those, still in the phase */
     atomic_size_t next; /* the next part to claim */
@@ -81,7 +81,7 @@ static void *worker_main(void *arg)
         if (p->stop) break;
         seen = p->generation;
         if (wk->index >= p->active) continue; /* not needed for this phase */
-        en_oom_section *section = p->section;
+        en_oom_section *section = &p->section;
         en_pool_task fn = p->fn;
         void *ctx = p->ctx;
         size_t parts = p->parts;
@@ -169,13 +169,12 @@ void en_pool_run(en_pool *pool, size_t parts, en_pool_task fn, void *ctx)
         for (size_t part = 0; part < parts; part++) fn(ctx, part, parts);
         return;
     }
-    en_oom_section section;
-    en_oom_section_begin(&section, wait_phase, pool);
+    en_oom_section *section = &pool->section;
+    en_oom_section_begin(section, wait_phase, pool); /* the workers are all waiting: no race */
     pthread_mutex_lock(&pool->lock);
     pool->fn = fn;
     pool->ctx = ctx;
     pool->parts = parts;
-    pool->section = &section;
     pool->active = (size_t)pool->workers < parts - 1 ? pool->workers : (int)(parts - 1);
     pool->busy = pool->active;
     atomic_store(&pool->next, 0);
@@ -183,9 +182,9 @@ void en_pool_run(en_pool *pool, size_t parts, en_pool_task fn, void *ctx)
     pthread_cond_broadcast(&pool->wake);
     pthread_mutex_unlock(&pool->lock);
     in_phase = 1;
-    claim_parts(pool, &section, fn, ctx, parts);
+    claim_parts(pool, section, fn, ctx, parts);
     in_phase = 0;
-    en_oom_section_end(&section); /* waits for the workers; unwinds if a part failed */
+    en_oom_section_end(section); /* waits for the workers; unwinds if a part failed */
 }
 
 void en_pool_destroy(en_pool *pool)
