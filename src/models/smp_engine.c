@@ -174,7 +174,8 @@ typedef struct smp_work {
     float *distance_tf;       /* distance_t in float, for the screen (NULL: no screen) */
     int unit_distances;       /* every distance lies in [0,1] (a precondition of the screen) */
     unsigned char *row_unit;  /* n: row i of the distances lies in [0,1] */
-    double *ideal_t, *salience_t; /* d × n: ideal points and saliences, dimension by dimension */
+    double *ideal_t, *salience_t, *x_t; /* d × n: ideal points, saliences and positions,
+                                           dimension by dimension */
     double *end_u;            /* threads × 2n: each worker's utilities of a bargain's two ends */
     double *sq_utility;       /* n: each actor's mean utility of the status quo */
     long *hint;               /* n: each actor's target in the previous round (-1: none); it
@@ -284,6 +285,7 @@ void smp_limit_isa(int level) { __atomic_store_n(&smp_isa_limit, level, __ATOMIC
 /* Rows of the n × n tables are dealt out in blocks of SMP_ROW_BLOCK (a block's column entries
  * in the transposed tables fill whole cache lines, so no two threads write the same line). */
 #define SMP_ROW_BLOCK 16
+#define SMP_END_LANES 16 /* actors side by side in the element-wise kernels */
 
 /* Runs fn(ctx, t, parts) for t < parts on the run's worker pool (core/pool.h; the caller is
  * one of its threads). Each task handles the items t, t + parts, t + 2·parts, ... of its phase
@@ -1154,18 +1156,83 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
 
 /* ---- the state: distances and risk attitudes ---- */
 
+/* Row i of the distances, sixteen positions j side by side from the dimension-wise copy of the
+ * positions: weighted_distance's operations lane by lane, dimensions in the same order, so the
+ * same bits at any vector width (compiled for SSE2, AVX2 and AVX-512, chosen by smp_isa()).
+ * Returns whether the row lies in [0,1]. */
+#define SMP_DISTANCE_ROW_BODY                                                                   \
+    size_t n = w->n, d = w->d, j0 = 0;                                                          \
+    const double *ideal = &w->ideal[i * d], *sal = &w->salience[i * d];                         \
+    double sq = w->salience_squares[i];                                                         \
+    double *row = &w->distance[i * n];                                                          \
+    for (; j0 + SMP_END_LANES <= n; j0 += SMP_END_LANES) {                                      \
+        double acc[SMP_END_LANES];                                                              \
+        for (size_t l = 0; l < SMP_END_LANES; l++) acc[l] = 0.0;                                \
+        for (size_t k = 0; k < d; k++) {                                                        \
+            const double *x = &w->x_t[k * n + j0];                                              \
+            double ik = ideal[k], sk = sal[k];                                                  \
+            for (size_t l = 0; l < SMP_END_LANES; l++) {                                        \
+                double ds = (ik - x[l]) * sk;                                                   \
+                acc[l] += ds * ds;                                                              \
+            }                                                                                   \
+        }                                                                                       \
+        for (size_t l = 0; l < SMP_END_LANES; l++) {                                            \
+            double z = sq <= 0 ? 0.0 : acc[l] / sq;                                             \
+            double r = sqrt(z);                                                                 \
+            row[j0 + l] = sq <= 0 ? 0.0 : r;                                                    \
+        }                                                                                       \
+    }                                                                                           \
+    for (size_t j = j0; j < n; j++) {                                                           \
+        for (size_t k = 0; k < d; k++) delta[k] = ideal[k] - w->x[j * d + k];                   \
+        row[j] = weighted_distance(delta, sal, d, sq);                                          \
+    }
+
+static void distance_row_plain(const smp_work *w, size_t i, double *delta)
+{
+    SMP_DISTANCE_ROW_BODY
+}
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+__attribute__((target("avx2"))) static void distance_row_avx2(const smp_work *w, size_t i,
+                                                              double *delta)
+{
+    SMP_DISTANCE_ROW_BODY
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) static void
+distance_row_avx512(const smp_work *w, size_t i, double *delta)
+{
+    SMP_DISTANCE_ROW_BODY
+}
+#endif
+
 static void distance_rows_task(void *ctx, size_t part, size_t parts)
 {
     smp_work *w = ctx;
     size_t n = w->n, d = w->d;
     double *delta = w->scratch[part].delta;
+#ifdef SMP_HAVE_AVX2_KERNEL
+    int isa = smp_isa();
+#endif
     for (size_t i0 = part * SMP_ROW_BLOCK; i0 < n; i0 += parts * SMP_ROW_BLOCK)
         for (size_t i = i0; i < i0 + SMP_ROW_BLOCK && i < n; i++) {
+            const double *row = &w->distance[i * n];
+            if (__atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) { /* the plain code */
+                for (size_t j = 0; j < n; j++) {
+                    for (size_t k = 0; k < d; k++) delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
+                    w->distance[i * n + j] =
+                        weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
+                }
+            }
+#ifdef SMP_HAVE_AVX2_KERNEL
+            else if (isa >= SMP_ISA_AVX512) distance_row_avx512(w, i, delta);
+            else if (isa >= SMP_ISA_AVX2) distance_row_avx2(w, i, delta);
+#endif
+            else distance_row_plain(w, i, delta);
             int unit = 1;
             for (size_t j = 0; j < n; j++) {
-                for (size_t k = 0; k < d; k++) delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
-                double dist = weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
-                w->distance[i * n + j] = w->distance_t[j * n + i] = dist;
+                double dist = row[j];
+                w->distance_t[j * n + i] = dist;
                 if (w->distance_tf) w->distance_tf[j * n + i] = (float)dist;
                 unit &= dist >= 0 && dist <= 1;
             }
@@ -1184,8 +1251,11 @@ static void sampled_distance_task(void *ctx, size_t part, size_t parts)
 
 static void compute_distances(smp_work *w)
 {
-    for (size_t i = 0; i < w->n; i++) /* the bargains' utilities read them dimension-wise */
-        for (size_t k = 0; k < w->d; k++) w->ideal_t[k * w->n + i] = w->ideal[i * w->d + k];
+    for (size_t i = 0; i < w->n; i++) /* the kernels read them dimension-wise */
+        for (size_t k = 0; k < w->d; k++) {
+            w->ideal_t[k * w->n + i] = w->ideal[i * w->d + k];
+            w->x_t[k * w->n + i] = w->x[i * w->d + k];
+        }
     size_t blocks = (w->n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
     smp_parallel(w, workers_for(w, blocks, (double)(SMP_ROW_BLOCK * w->n * (w->d + 8))),
                  distance_rows_task, w);
@@ -2264,18 +2334,6 @@ typedef struct utility_task {
     double *bu;
 } utility_task;
 
-/* sums[0..8) += Tt[m][a0..a0+8) for m in [m0, m1) */
-static inline void add_rows8(const double *Tt, size_t n, size_t a0, size_t m0, size_t m1,
-                             v2d acc[4])
-{
-    v2d s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
-    for (size_t m = m0; m < m1; m++) {
-        const double *row = &Tt[m * n + a0];
-        s0 += load2(row), s1 += load2(row + 2), s2 += load2(row + 4), s3 += load2(row + 6);
-    }
-    acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;
-}
-
 /* Actor a's utilities of the two positions bargain b would give its principals. */
 static void bargain_end_utilities(const smp_work *w, const smp_bargain *b, size_t a,
                                   double *delta, double *ui, double *ur)
@@ -2296,7 +2354,6 @@ static void bargain_end_utilities(const smp_work *w, const smp_bargain *b, size_
  * dimensions in the same order and rounds every step as the scalar code does (IEEE operations
  * without contraction), so the same bits at any vector width. Compiled three times (SSE2, AVX2,
  * AVX-512) and chosen by smp_isa(). */
-#define SMP_END_LANES 16
 #define SMP_END_UTILITIES_BODY                                                                  \
     size_t n = w->n, d = w->d, a0 = 0;                                                          \
     const double *pi = b->init_position, *pr = b->rcvr_position;                                \
@@ -2382,6 +2439,63 @@ static void end_utilities(const smp_work *w, const smp_bargain *b, double *delta
     end_utilities_plain(w, b, ui, ur);
 }
 
+/* The sums over the third parties m of every bargain's utilities, eight voters at a time
+ * (sums[a0..a0+8) += Tt[m][a0..a0+8), m ascending, the principals skipped), every block of
+ * eight voters for all of a worker's bargains before the next block. One eight-lane vector
+ * per block: four SSE2 registers, two AVX2 or one AVX-512 register, each lane adding its
+ * voter's terms in the same order, so the same bits at every width. */
+typedef double v8d __attribute__((vector_size(64)));
+
+#define SMP_GROUP_SUMS_BODY                                                                      \
+    size_t n = t->w->n, whole = n / SMP_BU_LANES * SMP_BU_LANES;                                 \
+    for (size_t a0 = 0; a0 < n; a0 += SMP_BU_LANES) {                                            \
+        for (size_t b = part; b < t->count; b += parts) {                                        \
+            size_t I = (size_t)t->bargains[b].initiator, J = (size_t)t->bargains[b].receiver;    \
+            size_t lo = I < J ? I : J, hi = I < J ? J : I;                                       \
+            double *sum = &t->bu[b * n];                                                         \
+            if (a0 < whole) {                                                                    \
+                v8d acc, row;                                                                    \
+                memcpy(&acc, &sum[a0], sizeof acc);                                              \
+                for (size_t m = 0; m < lo; m++) {                                                \
+                    memcpy(&row, &t->Tt[m * n + a0], sizeof row);                                \
+                    acc += row;                                                                  \
+                }                                                                                \
+                for (size_t m = lo + 1; m < hi; m++) {                                           \
+                    memcpy(&row, &t->Tt[m * n + a0], sizeof row);                                \
+                    acc += row;                                                                  \
+                }                                                                                \
+                for (size_t m = hi + 1; m < n; m++) {                                            \
+                    memcpy(&row, &t->Tt[m * n + a0], sizeof row);                                \
+                    acc += row;                                                                  \
+                }                                                                                \
+                memcpy(&sum[a0], &acc, sizeof acc);                                              \
+            } else {                                                                             \
+                for (size_t a = a0; a < n; a++)                                                  \
+                    for (size_t m = 0; m < n; m++)                                               \
+                        if (m != I && m != J) sum[a] += t->Tt[m * n + a];                        \
+            }                                                                                    \
+        }                                                                                        \
+    }
+
+static void group_sums_plain(const utility_task *t, size_t part, size_t parts)
+{
+    SMP_GROUP_SUMS_BODY
+}
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+__attribute__((target("avx2"))) static void group_sums_avx2(const utility_task *t, size_t part,
+                                                            size_t parts)
+{
+    SMP_GROUP_SUMS_BODY
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) static void
+group_sums_avx512(const utility_task *t, size_t part, size_t parts)
+{
+    SMP_GROUP_SUMS_BODY
+}
+#endif
+
 static void utility_groups_task(void *ctx, size_t part, size_t parts)
 {
     utility_task *t = ctx;
@@ -2398,27 +2512,13 @@ static void utility_groups_task(void *ctx, size_t part, size_t parts)
             sum[a] = s;
         }
     }
-    size_t whole = n / SMP_BU_LANES * SMP_BU_LANES;
-    for (size_t a0 = 0; a0 < n; a0 += SMP_BU_LANES) {
-        for (size_t b = part; b < t->count; b += parts) {
-            size_t I = (size_t)t->bargains[b].initiator, J = (size_t)t->bargains[b].receiver;
-            size_t lo = I < J ? I : J, hi = I < J ? J : I;
-            double *sum = &t->bu[b * n];
-            if (a0 < whole) {
-                v2d acc[4] = {load2(&sum[a0]), load2(&sum[a0 + 2]), load2(&sum[a0 + 4]),
-                              load2(&sum[a0 + 6])};
-                add_rows8(t->Tt, n, a0, 0, lo, acc);
-                add_rows8(t->Tt, n, a0, lo + 1, hi, acc);
-                add_rows8(t->Tt, n, a0, hi + 1, n, acc);
-                store2(&sum[a0], acc[0]), store2(&sum[a0 + 2], acc[1]);
-                store2(&sum[a0 + 4], acc[2]), store2(&sum[a0 + 6], acc[3]);
-            } else {
-                for (size_t a = a0; a < n; a++)
-                    for (size_t m = 0; m < n; m++)
-                        if (m != I && m != J) sum[a] += t->Tt[m * n + a];
-            }
-        }
-    }
+#ifdef SMP_HAVE_AVX2_KERNEL
+    int isa = smp_isa();
+    if (isa >= SMP_ISA_AVX512) group_sums_avx512(t, part, parts);
+    else if (isa >= SMP_ISA_AVX2) group_sums_avx2(t, part, parts);
+    else
+#endif
+        group_sums_plain(t, part, parts);
     for (size_t b = part; b < t->count; b += parts)
         for (size_t a = 0; a < n; a++) t->bu[b * n + a] = t->bu[b * n + a] / (double)n;
 }
@@ -2870,6 +2970,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.row_unit = en_xmalloc(n);
     w.salience_t = en_xmalloc(n * d * sizeof(double));
     w.ideal_t = en_xmalloc(n * d * sizeof(double));
+    w.x_t = en_xmalloc(n * d * sizeof(double));
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < d; k++) w.salience_t[k * n + i] = in->salience[i * d + k];
     for (size_t i = 0; i < n; i++) w.hint[i] = -1;
@@ -3002,6 +3103,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     en_free(w.salience_total), en_free(w.salience_squares), en_free(w.effective_power);
     en_free(w.x), en_free(w.ideal), en_free(w.distance), en_free(w.distance_t), en_free(w.risk);
     en_free(w.distance_tf), en_free(w.row_unit), en_free(w.salience_t), en_free(w.ideal_t);
+    en_free(w.x_t);
     en_free(w.end_u);
     en_free(w.sq_utility), en_free(w.hint);
     en_free(w.Tt), en_free(w.row_sum), en_free(w.abs_sum), en_free(w.zeros), en_free(w.bu), en_free(w.bu_eps);
