@@ -6,7 +6,7 @@ FUZZ_BUILD  ?= build-fuzz
 TSAN_BUILD  ?= build-tsan
 PREFIX      ?= /usr/local
 # The tests that run threads (Monte Carlo, the war window, the parallel model kernels).
-TSAN_TESTS  ?= test_oom|test_oom_sections|test_montecarlo|test_war|test_eum_fast|test_exchange|test_trace_none|test_mc|test_war_cli|test_smp_parallel
+TSAN_TESTS  ?= test_oom|test_oom_sections|test_montecarlo|test_war|test_eum_fast|test_exchange|test_trace_none|test_mc|test_war_cli|test_smp_parallel|test_pool|test_smp_pool
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 

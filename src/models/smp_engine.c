@@ -31,6 +31,7 @@
 
 #include "core/error.h"
 #include "core/oom.h"
+#include "core/pool.h"
 #include "core/util.h"
 #include "models/smp.h"
 #include "models/smp_filter.h"
@@ -172,10 +173,15 @@ typedef struct smp_work {
     double *x, *ideal, *distance, *distance_t, *risk; /* distance_t: transposed */
     float *distance_tf;       /* distance_t in float, for the screen (NULL: no screen) */
     int unit_distances;       /* every distance lies in [0,1] (a precondition of the screen) */
+    unsigned char *row_unit;  /* n: row i of the distances lies in [0,1] */
+    double *ideal_t, *salience_t, *x_t; /* d × n: ideal points, saliences and positions,
+                                           dimension by dimension */
+    double *end_u;            /* threads × 2n: each worker's utilities of a bargain's two ends */
     double *sq_utility;       /* n: each actor's mean utility of the status quo */
     long *hint;               /* n: each actor's target in the previous round (-1: none); it
                                  orders the target search, never decides it */
     int threads;              /* workers of the parallel phases (1: none) */
+    en_pool *pool;            /* their threads, kept for the run (NULL: none) */
     /* a round's tables, kept from round to round (fresh pages for them every round cost
        about a tenth of a round's time at 1,000 actors) */
     double *Tt;               /* n × n: Tt[m][a] = U^a(a, m) */
@@ -276,68 +282,18 @@ void smp_limit_isa(int level) { __atomic_store_n(&smp_isa_limit, level, __ATOMIC
 
 #define SMP_MAX_THREADS 64
 
-typedef void (*smp_task)(void *ctx, size_t part, size_t parts);
+/* Rows of the n × n tables are dealt out in blocks of SMP_ROW_BLOCK (a block's column entries
+ * in the transposed tables fill whole cache lines, so no two threads write the same line). */
+#define SMP_ROW_BLOCK 16
+#define SMP_END_LANES 16 /* actors side by side in the element-wise kernels */
 
-typedef struct smp_job {
-    smp_task fn;
-    void *ctx;
-    size_t part, parts;
-    en_oom_section *section;
-} smp_job;
-
-static void smp_job_run(void *p)
+/* Runs fn(ctx, t, parts) for t < parts on the run's worker pool (core/pool.h; the caller is
+ * one of its threads). Each task handles the items t, t + parts, t + 2·parts, ... of its phase
+ * and writes only their own slots (and task t only scratch[t]); every item is computed by the
+ * same code whichever thread has it, so the output is the same bits for any thread count. */
+static void smp_parallel(const smp_work *w, size_t parts, en_pool_task fn, void *ctx)
 {
-    smp_job *job = p;
-    job->fn(job->ctx, job->part, job->parts);
-}
-
-static void *smp_job_main(void *p)
-{
-    smp_job *job = p;
-    en_oom_worker_run(job->section, smp_job_run, job);
-    return NULL;
-}
-
-/* Runs fn(ctx, t, parts) for t < parts, on up to `parts` threads (the caller is one of them).
- * Each task handles the items t, t + parts, t + 2·parts, ... of its phase and writes only
- * their own slots; every item is computed by the same code whichever task has it, so the
- * output is the same bits for any thread count. A thread that cannot start is replaced by
- * running its task here. */
-typedef struct smp_threads {
-    pthread_t *tid;
-    int *started;
-    size_t parts;
-} smp_threads;
-
-/* Joins the threads started (the section's join, core/oom.h). */
-static void smp_join(void *data)
-{
-    smp_threads *t = data;
-    for (size_t k = 1; k < t->parts; k++)
-        if (t->started[k]) pthread_join(t->tid[k], NULL);
-}
-
-static void smp_parallel(size_t parts, smp_task fn, void *ctx)
-{
-    if (parts <= 1) {
-        fn(ctx, 0, 1);
-        return;
-    }
-    pthread_t tid[SMP_MAX_THREADS];
-    smp_job jobs[SMP_MAX_THREADS];
-    int started[SMP_MAX_THREADS] = {0};
-    /* No unwinding while the workers run; a worker out of memory fails the call once they are
-     * joined (core/oom.h). */
-    en_oom_section section;
-    smp_threads threads = {tid, started, parts};
-    en_oom_section_begin(&section, smp_join, &threads);
-    for (size_t t = 1; t < parts; t++) {
-        jobs[t] = (smp_job){fn, ctx, t, parts, &section};
-        started[t] = pthread_create(&tid[t], NULL, smp_job_main, &jobs[t]) == 0;
-        if (!started[t]) smp_job_main(&jobs[t]);
-    }
-    smp_job_main(&(smp_job){fn, ctx, 0, parts, &section});
-    en_oom_section_end(&section); /* joins the threads */
+    en_pool_run(w->pool, parts, fn, ctx);
 }
 
 /* Workers for a phase of `items` independent items of roughly `cost` operations each: one
@@ -438,16 +394,33 @@ static inline v2d negative_part(v2d v)
 }
 
 /* Options in panels of four: panel b holds, voter after voter, the utilities of options
- * 4b..4b+3, so that a block of options is one sequential stream over the voters. */
-static void to_panels(size_t voters, size_t q, const double *u, double *panel)
+ * 4b..4b+3, so that a block of options is one sequential stream over the voters. Panels are
+ * dealt out to up to `parts` workers (plain copies: the same bits however they are shared). */
+typedef struct panel_task {
+    size_t voters, q;
+    const double *u;
+    double *panel;
+} panel_task;
+
+static void panel_rows_task(void *ctx, size_t part, size_t parts)
 {
-    size_t blocks = (q + 3) / 4;
-    for (size_t b = 0; b < blocks; b++)
+    const panel_task *t = ctx;
+    size_t blocks = (t->q + 3) / 4, voters = t->voters, q = t->q;
+    for (size_t b = part; b < blocks; b += parts)
         for (size_t k = 0; k < voters; k++)
             for (size_t l = 0; l < 4; l++) {
                 size_t o = 4 * b + l;
-                panel[(b * voters + k) * 4 + l] = o < q ? u[k * q + o] : 0.0;
+                t->panel[(b * voters + k) * 4 + l] = o < q ? t->u[k * q + o] : 0.0;
             }
+}
+
+static void to_panels(const smp_work *w, size_t parts, size_t voters, size_t q, const double *u,
+                      double *panel)
+{
+    panel_task t = {voters, q, u, panel};
+    size_t blocks = (q + 3) / 4;
+    if ((double)voters * (double)q < 262144.0) parts = 1; /* too small to share */
+    smp_parallel(w, parts < blocks ? parts : blocks, panel_rows_task, &t);
 }
 
 static inline double panel_at(const double *panel, size_t voters, size_t k, size_t o)
@@ -641,10 +614,10 @@ static void coalitions(const smp_work *w, smp_election *e, size_t voters, size_t
         coalitions_rowwise(w, e, voters, q, weight, e->u, e->C);
         return;
     }
-    to_panels(voters, q, e->u, e->panel);
+    to_panels(w, parts, voters, q, e->u, e->panel);
     coalition_task t = {e->panel, weight, voters, q, e->C};
     size_t rows = (q + 3) / 4;
-    smp_parallel(parts < rows ? parts : rows, coalition_rows_task, &t);
+    smp_parallel(w, parts < rows ? parts : rows, coalition_rows_task, &t);
 }
 
 static double victory_power(int model, double s)
@@ -657,30 +630,55 @@ static double victory_power(int model, double s)
     }
 }
 
-/* Pairwise victory probabilities P (q × q) from coalition strengths. */
-static void victory_probabilities(int model, size_t q, const double *C, double *P)
+/* Row i of the pairwise victory probabilities P (q × q) from coalition strengths: the pairs
+ * (i, j), j < i, and the diagonal. */
+static void victory_row(int model, size_t q, const double *C, double *P, size_t i)
 {
-    for (size_t i = 0; i < q; i++) {
-        for (size_t j = 0; j < i; j++) {
-            double s1 = C[i * q + j], s2 = C[j * q + i], x1, x2;
-            if (model == SMP_VPM_BINARY) {
-                if (s1 >= SMP_BINARY_THRESHOLD * s2) x1 = 1, x2 = 1e-6;
-                else if (s2 >= SMP_BINARY_THRESHOLD * s1) x1 = 1e-6, x2 = 1;
-                else {
-                    double r = s1 / (s1 + s2);
-                    double t = (r * (SMP_BINARY_THRESHOLD + 1.0) - 1.0) / (SMP_BINARY_THRESHOLD - 1.0);
-                    x1 = t, x2 = 1 - t;
-                }
-            } else {
-                x1 = victory_power(model, s1);
-                x2 = victory_power(model, s2);
+    for (size_t j = 0; j < i; j++) {
+        double s1 = C[i * q + j], s2 = C[j * q + i], x1, x2;
+        if (model == SMP_VPM_BINARY) {
+            if (s1 >= SMP_BINARY_THRESHOLD * s2) x1 = 1, x2 = 1e-6;
+            else if (s2 >= SMP_BINARY_THRESHOLD * s1) x1 = 1e-6, x2 = 1;
+            else {
+                double r = s1 / (s1 + s2);
+                double t = (r * (SMP_BINARY_THRESHOLD + 1.0) - 1.0) / (SMP_BINARY_THRESHOLD - 1.0);
+                x1 = t, x2 = 1 - t;
             }
-            double sum = x1 + x2;
-            P[i * q + j] = x1 / sum;
-            P[j * q + i] = x2 / sum;
+        } else {
+            x1 = victory_power(model, s1);
+            x2 = victory_power(model, s2);
         }
-        P[i * q + i] = 0.5;
+        double sum = x1 + x2;
+        P[i * q + j] = x1 / sum;
+        P[j * q + i] = x2 / sum;
     }
+    P[i * q + i] = 0.5;
+}
+
+typedef struct victory_task {
+    int model;
+    size_t q;
+    const double *C;
+    double *P;
+} victory_task;
+
+static void victory_rows_task(void *ctx, size_t part, size_t parts)
+{
+    const victory_task *t = ctx;
+    for (size_t i0 = part * SMP_ROW_BLOCK; i0 < t->q; i0 += parts * SMP_ROW_BLOCK)
+        for (size_t i = i0; i < i0 + SMP_ROW_BLOCK && i < t->q; i++)
+            victory_row(t->model, t->q, t->C, t->P, i);
+}
+
+/* Pairwise victory probabilities P (q × q) from coalition strengths, blocks of rows on up to
+ * `parts` workers (each entry is computed by the same code whichever worker has it). */
+static void victory_probabilities(const smp_work *w, size_t parts, int model, size_t q,
+                                  const double *C, double *P)
+{
+    victory_task t = {model, q, C, P};
+    size_t blocks = (q + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
+    if (q < 256) parts = 1; /* too small to share */
+    smp_parallel(w, parts < blocks ? parts : blocks, victory_rows_task, &t);
 }
 
 /* Probability of each option from P; p and the scratch hold q entries. */
@@ -771,7 +769,7 @@ static en_status elect(const smp_work *w, smp_election *e, size_t q, const doubl
                        size_t parts, en_error *err)
 {
     coalitions(w, e, w->n, q, weight, parts);
-    victory_probabilities(w->config->victory_prob_model, q, e->C, e->P);
+    victory_probabilities(w, parts, w->config->victory_prob_model, q, e->C, e->P);
     return condorcet(w, e, q, e->C, e->P, e->p, err);
 }
 
@@ -951,6 +949,28 @@ static void coalition_f_rows_task(void *ctx, size_t part, size_t parts)
     }
 }
 
+/* The sampled voters' utilities in float panels of eight options (blocks dealt out). */
+typedef struct float_panel_task {
+    const smp_work *w;
+    const double *u;
+    size_t q;
+    float *fp;
+} float_panel_task;
+
+static void float_panel_task_fn(void *ctx, size_t part, size_t parts)
+{
+    const float_panel_task *t = ctx;
+    size_t vm = t->w->vm, q = t->q, blocks = (q + 7) / 8;
+    for (size_t b = part; b < blocks; b += parts)
+        for (size_t k = 0; k < vm; k++) {
+            const double *row = &t->u[t->w->v_member[k] * q];
+            for (size_t l = 0; l < 8; l++) {
+                size_t o = 8 * b + l;
+                t->fp[(b * vm + k) * 8 + l] = o < q ? (float)row[o] : 0.0f;
+            }
+        }
+}
+
 /* The sampled election's strengths C (q × q) in float: voters the sampled w->v_member with
  * weights w->v_weight, utilities rows of u (n × q); s->panel holds the float panel. */
 static void sampled_coalitions_f(const smp_work *w, smp_election *s, const double *u, size_t q,
@@ -961,17 +981,11 @@ static void sampled_coalitions_f(const smp_work *w, smp_election *s, const doubl
      * last (C11 6.5p6), so the floats written here are read as floats only. */
     float *fp = (float *)(void *)s->panel, *wf = fp + blocks * vm * 8;
     for (size_t t = 0; t < vm; t++) wf[t] = (float)w->v_weight[t];
-    for (size_t b = 0; b < blocks; b++)
-        for (size_t t = 0; t < vm; t++) {
-            const double *row = &u[w->v_member[t] * q];
-            for (size_t l = 0; l < 8; l++) {
-                size_t o = 8 * b + l;
-                fp[(b * vm + t) * 8 + l] = o < q ? (float)row[o] : 0.0f;
-            }
-        }
+    float_panel_task ft = {w, u, q, fp};
+    smp_parallel(w, parts < blocks ? parts : blocks, float_panel_task_fn, &ft);
     coalition_f_task t = {fp, wf, vm, q, s->C};
     size_t rows = (q + 3) / 4;
-    smp_parallel(parts < rows ? parts : rows, coalition_f_rows_task, &t);
+    smp_parallel(w, parts < rows ? parts : rows, coalition_f_rows_task, &t);
 }
 
 typedef struct fast_rows_task {
@@ -1095,12 +1109,12 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
             memcpy(&s->u[t * q], &e->u[w->v_member[t] * q], q * sizeof *s->u);
         coalitions(w, s, vm, q, w->v_weight, parts);
     }
-    victory_probabilities(w->config->victory_prob_model, q, s->C, s->P);
+    victory_probabilities(w, parts, w->config->victory_prob_model, q, s->C, s->P);
     if (w->config->pce_model != SMP_PCE_CONDITIONAL) /* Markov chains: the sample's election */
         return condorcet(w, s, q, s->C, s->P, e->p, err);
     double *lp = w->lp;
     log_rows_task lt = {s->P, q, lp};
-    smp_parallel(workers_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
+    smp_parallel(w, workers_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
     size_t *order = w->cand;
     for (size_t i = 0; i < q; i++) order[i] = i;
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* qsort has no context */
@@ -1117,13 +1131,13 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
     const double *panel = NULL;
 #ifdef SMP_HAVE_AVX2_KERNEL
     if (w->config->voting_rule == SMP_VR_PROP && smp_avx2()) {
-        to_panels(w->n, q, e->u, e->panel);
+        to_panels(w, parts, w->n, q, e->u, e->panel);
         panel = e->panel;
     }
 #endif
     fast_rows_task ft = {w, e->u, panel, q, order, count, prod, lprod};
     size_t groups = (count + SMP_FAST_GROUP - 1) / SMP_FAST_GROUP;
-    smp_parallel(workers_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
+    smp_parallel(w, workers_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
     /* the sample's products for the others, the exact ones for the candidates */
     double *p = e->p, total = 0.0;
     for (size_t i = 0; i < q; i++) p[i] = exp2(lp[i]);
@@ -1142,30 +1156,124 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
 
 /* ---- the state: distances and risk attitudes ---- */
 
+/* Row i of the distances, sixteen positions j side by side from the dimension-wise copy of the
+ * positions: weighted_distance's operations lane by lane, dimensions in the same order, so the
+ * same bits at any vector width (compiled for SSE2, AVX2 and AVX-512, chosen by smp_isa()).
+ * Returns whether the row lies in [0,1]. */
+#define SMP_DISTANCE_ROW_BODY                                                                   \
+    size_t n = w->n, d = w->d, j0 = 0;                                                          \
+    const double *ideal = &w->ideal[i * d], *sal = &w->salience[i * d];                         \
+    double sq = w->salience_squares[i];                                                         \
+    double *row = &w->distance[i * n];                                                          \
+    for (; j0 + SMP_END_LANES <= n; j0 += SMP_END_LANES) {                                      \
+        double acc[SMP_END_LANES];                                                              \
+        for (size_t l = 0; l < SMP_END_LANES; l++) acc[l] = 0.0;                                \
+        for (size_t k = 0; k < d; k++) {                                                        \
+            const double *x = &w->x_t[k * n + j0];                                              \
+            double ik = ideal[k], sk = sal[k];                                                  \
+            for (size_t l = 0; l < SMP_END_LANES; l++) {                                        \
+                double ds = (ik - x[l]) * sk;                                                   \
+                acc[l] += ds * ds;                                                              \
+            }                                                                                   \
+        }                                                                                       \
+        for (size_t l = 0; l < SMP_END_LANES; l++) {                                            \
+            double z = sq <= 0 ? 0.0 : acc[l] / sq;                                             \
+            double r = sqrt(z);                                                                 \
+            row[j0 + l] = sq <= 0 ? 0.0 : r;                                                    \
+        }                                                                                       \
+    }                                                                                           \
+    for (size_t j = j0; j < n; j++) {                                                           \
+        for (size_t k = 0; k < d; k++) delta[k] = ideal[k] - w->x[j * d + k];                   \
+        row[j] = weighted_distance(delta, sal, d, sq);                                          \
+    }
+
+static void distance_row_plain(const smp_work *w, size_t i, double *delta)
+{
+    SMP_DISTANCE_ROW_BODY
+}
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+__attribute__((target("avx2"))) static void distance_row_avx2(const smp_work *w, size_t i,
+                                                              double *delta)
+{
+    SMP_DISTANCE_ROW_BODY
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) static void
+distance_row_avx512(const smp_work *w, size_t i, double *delta)
+{
+    SMP_DISTANCE_ROW_BODY
+}
+#endif
+
 static void distance_rows_task(void *ctx, size_t part, size_t parts)
 {
     smp_work *w = ctx;
     size_t n = w->n, d = w->d;
     double *delta = w->scratch[part].delta;
-    for (size_t i = part; i < n; i += parts)
-        for (size_t j = 0; j < n; j++) {
-            for (size_t k = 0; k < d; k++) delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
-            double dist = weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
-            w->distance[i * n + j] = w->distance_t[j * n + i] = dist;
-            if (w->distance_tf) w->distance_tf[j * n + i] = (float)dist;
+#ifdef SMP_HAVE_AVX2_KERNEL
+    int isa = smp_isa();
+#endif
+    for (size_t i0 = part * SMP_ROW_BLOCK; i0 < n; i0 += parts * SMP_ROW_BLOCK)
+        for (size_t i = i0; i < i0 + SMP_ROW_BLOCK && i < n; i++) {
+            const double *row = &w->distance[i * n];
+            if (__atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) { /* the plain code */
+                for (size_t j = 0; j < n; j++) {
+                    for (size_t k = 0; k < d; k++) delta[k] = w->ideal[i * d + k] - w->x[j * d + k];
+                    w->distance[i * n + j] =
+                        weighted_distance(delta, &w->salience[i * d], d, w->salience_squares[i]);
+                }
+            }
+#ifdef SMP_HAVE_AVX2_KERNEL
+            else if (isa >= SMP_ISA_AVX512) distance_row_avx512(w, i, delta);
+            else if (isa >= SMP_ISA_AVX2) distance_row_avx2(w, i, delta);
+#endif
+            else distance_row_plain(w, i, delta);
+            int unit = 1;
+            for (size_t j = 0; j < n; j++) {
+                double dist = row[j];
+                w->distance_t[j * n + i] = dist;
+                if (w->distance_tf) w->distance_tf[j * n + i] = (float)dist;
+                unit &= dist >= 0 && dist <= 1;
+            }
+            w->row_unit[i] = (unsigned char)unit;
         }
+}
+
+/* The sampled third parties' distances to every target, row per target (the fast path). */
+static void sampled_distance_task(void *ctx, size_t part, size_t parts)
+{
+    smp_work *w = ctx;
+    for (size_t j = part; j < w->n; j += parts)
+        for (size_t s = 0; s < w->tm; s++)
+            w->Dsf[j * w->tm + s] = (float)w->distance[w->t_member[s] * w->n + j];
 }
 
 static void compute_distances(smp_work *w)
 {
-    smp_parallel(workers_for(w, w->n, (double)(w->n * (w->d + 8))), distance_rows_task, w);
-    if (w->fast) /* the sampled third parties' distances to every target, row per target */
-        for (size_t j = 0; j < w->n; j++)
-            for (size_t s = 0; s < w->tm; s++)
-                w->Dsf[j * w->tm + s] = (float)w->distance_t[j * w->n + w->t_member[s]];
+    for (size_t i = 0; i < w->n; i++) /* the kernels read them dimension-wise */
+        for (size_t k = 0; k < w->d; k++) {
+            w->ideal_t[k * w->n + i] = w->ideal[i * w->d + k];
+            w->x_t[k * w->n + i] = w->x[i * w->d + k];
+        }
+    size_t blocks = (w->n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
+    smp_parallel(w, workers_for(w, blocks, (double)(SMP_ROW_BLOCK * w->n * (w->d + 8))),
+                 distance_rows_task, w);
+    if (w->fast)
+        smp_parallel(w, workers_for(w, w->n, (double)w->tm * 2), sampled_distance_task, w);
     int unit = 1;
-    for (size_t k = 0; k < w->n * w->n; k++) unit &= w->distance[k] >= 0 && w->distance[k] <= 1;
+    for (size_t i = 0; i < w->n; i++) unit &= w->row_unit[i];
     w->unit_distances = unit;
+}
+
+/* Risk-neutral utilities of every position, row per voter (the risk attitudes' election). */
+static void neutral_utility_task(void *ctx, size_t part, size_t parts)
+{
+    smp_work *w = ctx;
+    size_t n = w->n;
+    double *u = w->scratch[0].el.u;
+    for (size_t k = part; k < n; k += parts)
+        for (size_t j = 0; j < n; j++) u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
 }
 
 /* Risk attitudes from the election over all actors' positions with risk-neutral utilities. */
@@ -1174,8 +1282,7 @@ static en_status compute_risk(smp_work *w, en_error *err)
     size_t n = w->n;
     smp_election *e = &w->scratch[0].el;
     ensure_election(w, e, n);
-    for (size_t k = 0; k < n; k++)
-        for (size_t j = 0; j < n; j++) e->u[k * n + j] = scalar_utility(w->distance[k * n + j], 0);
+    smp_parallel(w, workers_for(w, n, (double)n * 4), neutral_utility_task, w);
     size_t parts = workers_for(w, n / 2, (double)n * n);
     en_status st = w->fast ? elect_fast(w, e, n, parts, err) : elect(w, e, n, w->capability, parts, err);
     if (st != EN_OK) return st;
@@ -2545,18 +2652,6 @@ typedef struct utility_task {
     double *bu;
 } utility_task;
 
-/* sums[0..8) += Tt[m][a0..a0+8) for m in [m0, m1) */
-static inline void add_rows8(const double *Tt, size_t n, size_t a0, size_t m0, size_t m1,
-                             v2d acc[4])
-{
-    v2d s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
-    for (size_t m = m0; m < m1; m++) {
-        const double *row = &Tt[m * n + a0];
-        s0 += load2(row), s1 += load2(row + 2), s2 += load2(row + 4), s3 += load2(row + 6);
-    }
-    acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;
-}
-
 /* Actor a's utilities of the two positions bargain b would give its principals. */
 static void bargain_end_utilities(const smp_work *w, const smp_bargain *b, size_t a,
                                   double *delta, double *ui, double *ur)
@@ -2571,44 +2666,177 @@ static void bargain_end_utilities(const smp_work *w, const smp_bargain *b, size_
                          w->risk[a]);
 }
 
+/* Every actor's utilities of the two positions bargain b would give its principals (ui, ur:
+ * n each): bargain_end_utilities' operations for sixteen actors side by side, from the
+ * dimension-by-dimension copies of the ideal points and saliences; each lane adds its
+ * dimensions in the same order and rounds every step as the scalar code does (IEEE operations
+ * without contraction), so the same bits at any vector width. Compiled three times (SSE2, AVX2,
+ * AVX-512) and chosen by smp_isa(). */
+#define SMP_END_UTILITIES_BODY                                                                  \
+    size_t n = w->n, d = w->d, a0 = 0;                                                          \
+    const double *pi = b->init_position, *pr = b->rcvr_position;                                \
+    for (; a0 + SMP_END_LANES <= n; a0 += SMP_END_LANES) {                                      \
+        double acc_i[SMP_END_LANES], acc_r[SMP_END_LANES];                                      \
+        for (size_t l = 0; l < SMP_END_LANES; l++) acc_i[l] = acc_r[l] = 0.0;                   \
+        for (size_t k = 0; k < d; k++) {                                                        \
+            const double *x = &w->ideal_t[k * n + a0], *sa = &w->salience_t[k * n + a0];        \
+            double xi = pi[k], xr = pr[k];                                                      \
+            for (size_t l = 0; l < SMP_END_LANES; l++) {                                        \
+                double di = (x[l] - xi) * sa[l], dr = (x[l] - xr) * sa[l];                      \
+                acc_i[l] += di * di;                                                            \
+                acc_r[l] += dr * dr;                                                            \
+            }                                                                                   \
+        }                                                                                       \
+        for (size_t l = 0; l < SMP_END_LANES; l++) {                                            \
+            double sq = w->salience_squares[a0 + l], risk = w->risk[a0 + l];                    \
+            double qi = acc_i[l] / sq, qr = acc_r[l] / sq;                                      \
+            double zi = sq <= 0 ? 0.0 : qi, zr = sq <= 0 ? 0.0 : qr;                            \
+            double si = sqrt(zi), sr = sqrt(zr);                                                \
+            double di = sq <= 0 ? 0.0 : si, dr = sq <= 0 ? 0.0 : sr;                            \
+            ui[a0 + l] = (1 - di) * (di <= 1 ? 1 + di * risk : 1 + risk);                       \
+            ur[a0 + l] = (1 - dr) * (dr <= 1 ? 1 + dr * risk : 1 + risk);                       \
+        }                                                                                       \
+    }                                                                                           \
+    for (size_t a = a0; a < n; a++) end_utilities_one(w, b, a, &ui[a], &ur[a]);
+
+static void end_utilities_one(const smp_work *w, const smp_bargain *b, size_t a, double *ui,
+                              double *ur)
+{
+    size_t n = w->n, d = w->d;
+    double acc_i = 0.0, acc_r = 0.0;
+    for (size_t k = 0; k < d; k++) {
+        double x = w->ideal_t[k * n + a], sa = w->salience_t[k * n + a];
+        double di = (x - b->init_position[k]) * sa, dr = (x - b->rcvr_position[k]) * sa;
+        acc_i += di * di;
+        acc_r += dr * dr;
+    }
+    double sq = w->salience_squares[a];
+    double di = sq <= 0 ? 0.0 : sqrt(acc_i / sq), dr = sq <= 0 ? 0.0 : sqrt(acc_r / sq);
+    *ui = scalar_utility(di, w->risk[a]);
+    *ur = scalar_utility(dr, w->risk[a]);
+}
+
+static void end_utilities_plain(const smp_work *w, const smp_bargain *b, double *ui, double *ur)
+{
+    SMP_END_UTILITIES_BODY
+}
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+__attribute__((target("avx2"))) static void end_utilities_avx2(const smp_work *w,
+                                                               const smp_bargain *b, double *ui,
+                                                               double *ur)
+{
+    SMP_END_UTILITIES_BODY
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) static void
+end_utilities_avx512(const smp_work *w, const smp_bargain *b, double *ui, double *ur)
+{
+    SMP_END_UTILITIES_BODY
+}
+#endif
+
+static void end_utilities(const smp_work *w, const smp_bargain *b, double *delta, double *ui,
+                          double *ur)
+{
+    if (__atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) { /* the plain code, actor by actor */
+        for (size_t a = 0; a < w->n; a++) bargain_end_utilities(w, b, a, delta, &ui[a], &ur[a]);
+        return;
+    }
+#ifdef SMP_HAVE_AVX2_KERNEL
+    int isa = smp_isa();
+    if (isa >= SMP_ISA_AVX512) {
+        end_utilities_avx512(w, b, ui, ur);
+        return;
+    }
+    if (isa >= SMP_ISA_AVX2) {
+        end_utilities_avx2(w, b, ui, ur);
+        return;
+    }
+#endif
+    end_utilities_plain(w, b, ui, ur);
+}
+
+/* The sums over the third parties m of every bargain's utilities, eight voters at a time
+ * (sums[a0..a0+8) += Tt[m][a0..a0+8), m ascending, the principals skipped), every block of
+ * eight voters for all of a worker's bargains before the next block. One eight-lane vector
+ * per block: four SSE2 registers, two AVX2 or one AVX-512 register, each lane adding its
+ * voter's terms in the same order, so the same bits at every width. */
+typedef double v8d __attribute__((vector_size(64)));
+
+#define SMP_GROUP_SUMS_BODY                                                                      \
+    size_t n = t->w->n, whole = n / SMP_BU_LANES * SMP_BU_LANES;                                 \
+    for (size_t a0 = 0; a0 < n; a0 += SMP_BU_LANES) {                                            \
+        for (size_t b = part; b < t->count; b += parts) {                                        \
+            size_t I = (size_t)t->bargains[b].initiator, J = (size_t)t->bargains[b].receiver;    \
+            size_t lo = I < J ? I : J, hi = I < J ? J : I;                                       \
+            double *sum = &t->bu[b * n];                                                         \
+            if (a0 < whole) {                                                                    \
+                v8d acc, row;                                                                    \
+                memcpy(&acc, &sum[a0], sizeof acc);                                              \
+                for (size_t m = 0; m < lo; m++) {                                                \
+                    memcpy(&row, &t->Tt[m * n + a0], sizeof row);                                \
+                    acc += row;                                                                  \
+                }                                                                                \
+                for (size_t m = lo + 1; m < hi; m++) {                                           \
+                    memcpy(&row, &t->Tt[m * n + a0], sizeof row);                                \
+                    acc += row;                                                                  \
+                }                                                                                \
+                for (size_t m = hi + 1; m < n; m++) {                                            \
+                    memcpy(&row, &t->Tt[m * n + a0], sizeof row);                                \
+                    acc += row;                                                                  \
+                }                                                                                \
+                memcpy(&sum[a0], &acc, sizeof acc);                                              \
+            } else {                                                                             \
+                for (size_t a = a0; a < n; a++)                                                  \
+                    for (size_t m = 0; m < n; m++)                                               \
+                        if (m != I && m != J) sum[a] += t->Tt[m * n + a];                        \
+            }                                                                                    \
+        }                                                                                        \
+    }
+
+static void group_sums_plain(const utility_task *t, size_t part, size_t parts)
+{
+    SMP_GROUP_SUMS_BODY
+}
+
+#ifdef SMP_HAVE_AVX2_KERNEL
+__attribute__((target("avx2"))) static void group_sums_avx2(const utility_task *t, size_t part,
+                                                            size_t parts)
+{
+    SMP_GROUP_SUMS_BODY
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) static void
+group_sums_avx512(const utility_task *t, size_t part, size_t parts)
+{
+    SMP_GROUP_SUMS_BODY
+}
+#endif
+
 static void utility_groups_task(void *ctx, size_t part, size_t parts)
 {
     utility_task *t = ctx;
     smp_work *w = t->w;
     size_t n = w->n;
-    double *delta = w->scratch[part].delta;
+    double *ui = &w->end_u[2 * n * part], *ur = ui + n;
     for (size_t b = part; b < t->count; b += parts) {
         double *sum = &t->bu[b * n];
+        end_utilities(w, &t->bargains[b], w->scratch[part].delta, ui, ur);
         for (size_t a = 0; a < n; a++) {
-            double ui, ur;
-            bargain_end_utilities(w, &t->bargains[b], a, delta, &ui, &ur);
             double s = 0.0;
-            s += ui;
-            s += ur;
+            s += ui[a];
+            s += ur[a];
             sum[a] = s;
         }
     }
-    size_t whole = n / SMP_BU_LANES * SMP_BU_LANES;
-    for (size_t a0 = 0; a0 < n; a0 += SMP_BU_LANES) {
-        for (size_t b = part; b < t->count; b += parts) {
-            size_t I = (size_t)t->bargains[b].initiator, J = (size_t)t->bargains[b].receiver;
-            size_t lo = I < J ? I : J, hi = I < J ? J : I;
-            double *sum = &t->bu[b * n];
-            if (a0 < whole) {
-                v2d acc[4] = {load2(&sum[a0]), load2(&sum[a0 + 2]), load2(&sum[a0 + 4]),
-                              load2(&sum[a0 + 6])};
-                add_rows8(t->Tt, n, a0, 0, lo, acc);
-                add_rows8(t->Tt, n, a0, lo + 1, hi, acc);
-                add_rows8(t->Tt, n, a0, hi + 1, n, acc);
-                store2(&sum[a0], acc[0]), store2(&sum[a0 + 2], acc[1]);
-                store2(&sum[a0 + 4], acc[2]), store2(&sum[a0 + 6], acc[3]);
-            } else {
-                for (size_t a = a0; a < n; a++)
-                    for (size_t m = 0; m < n; m++)
-                        if (m != I && m != J) sum[a] += t->Tt[m * n + a];
-            }
-        }
-    }
+#ifdef SMP_HAVE_AVX2_KERNEL
+    int isa = smp_isa();
+    if (isa >= SMP_ISA_AVX512) group_sums_avx512(t, part, parts);
+    else if (isa >= SMP_ISA_AVX2) group_sums_avx2(t, part, parts);
+    else
+#endif
+        group_sums_plain(t, part, parts);
     for (size_t b = part; b < t->count; b += parts)
         for (size_t a = 0; a < n; a++) t->bu[b * n + a] = t->bu[b * n + a] / (double)n;
 }
@@ -2665,18 +2893,17 @@ static void approx_utilities_task(void *ctx, size_t part, size_t parts)
     utility_task *t = ctx;
     smp_work *w = t->w;
     size_t n = w->n;
-    double *delta = w->scratch[part].delta;
+    double *ui = &w->end_u[2 * n * part], *ur = ui + n;
     for (size_t b = part; b < t->count; b += parts) {
         const double *tI = &t->Tt[(size_t)t->bargains[b].initiator * n];
         const double *tJ = &t->Tt[(size_t)t->bargains[b].receiver * n];
         double *sum = &t->bu[b * n], *eps = &w->bu_eps[b * n];
+        end_utilities(w, &t->bargains[b], w->scratch[part].delta, ui, ur);
         for (size_t a = 0; a < n; a++) {
-            double ui, ur;
-            bargain_end_utilities(w, &t->bargains[b], a, delta, &ui, &ur);
             double rest = (w->row_sum[a] - tI[a]) - tJ[a];
-            sum[a] = ((ui + ur) + rest) / (double)n;
-            eps[a] = smp_filter_utility_eps(n, ui, ur, w->abs_sum[a]);
+            sum[a] = ((ui[a] + ur[a]) + rest) / (double)n;
         }
+        for (size_t a = 0; a < n; a++) eps[a] = smp_filter_utility_eps(n, ui[a], ur[a], w->abs_sum[a]);
     }
 }
 
@@ -2734,6 +2961,29 @@ static void exact_queues_task(void *ctx, size_t part, size_t parts)
     }
 }
 
+/* The round's true utilities, transposed (Tt[m][a] = U^a(a, m)), with each actor's ordered
+ * sum, sum of magnitudes and mean (the status quo's utility), actors in blocks of
+ * SMP_ROW_BLOCK. */
+static void true_utility_task(void *ctx, size_t part, size_t parts)
+{
+    smp_work *w = ctx;
+    size_t n = w->n;
+    double *Tt = w->Tt;
+    for (size_t a0 = part * SMP_ROW_BLOCK; a0 < n; a0 += parts * SMP_ROW_BLOCK)
+        for (size_t a = a0; a < a0 + SMP_ROW_BLOCK && a < n; a++) {
+            double s = 0.0, abs_s = 0.0;
+            for (size_t m = 0; m < n; m++) {
+                double t = scalar_utility(w->distance[a * n + m], w->risk[a]);
+                Tt[m * n + a] = t;
+                s += t;
+                abs_s += fabs(t);
+            }
+            w->row_sum[a] = s;
+            w->abs_sum[a] = abs_s;
+            w->sq_utility[a] = s / (double)n;
+        }
+}
+
 /* Room for `count` bargains' utilities in the round's tables. */
 static void ensure_bargain_tables(smp_work *w, size_t count)
 {
@@ -2755,7 +3005,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     long *target = en_xmalloc(n * sizeof *target);
     double *tgain = en_xmalloc(3 * n * sizeof *tgain), *tphi = tgain + n, *tphi_j = tphi + n;
     target_task tt = {w, target, tgain, tphi, tphi_j};
-    smp_parallel(workers_for(w, n, (double)n * 64), target_rows_task, &tt);
+    smp_parallel(w, workers_for(w, n, (double)n * 64), target_rows_task, &tt);
     size_t count = 0;
     double *bi = en_xmalloc(2 * d * sizeof *bi), *bj = bi + d;
     for (size_t i = 0; i < n; i++) {
@@ -2794,28 +3044,18 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
                    c->pce_model == SMP_PCE_CONDITIONAL &&
                    c->victory_prob_model == SMP_VPM_LINEAR && c->voting_rule == SMP_VR_PROP;
     double *Tt = w->Tt;
-    for (size_t a = 0; a < n; a++) {
-        double s = 0.0, abs_s = 0.0;
-        for (size_t m = 0; m < n; m++) {
-            double t = scalar_utility(w->distance[a * n + m], w->risk[a]);
-            Tt[m * n + a] = t;
-            s += t;
-            abs_s += fabs(t);
-        }
-        w->row_sum[a] = s;
-        w->abs_sum[a] = abs_s;
-        w->sq_utility[a] = s / (double)n;
-    }
+    smp_parallel(w, workers_for(w, (n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK, (double)SMP_ROW_BLOCK * n * 8),
+                 true_utility_task, w);
     ensure_bargain_tables(w, count ? count : 1);
     double *bu = w->bu;
     utility_task ut = {w, bargains, count, Tt, bu};
     /* The fast path takes the O(n²·d) utilities as they are, without the filter's proof
      * (they are within ε of the exact ones, smp_filter.h), whatever the trace. */
     if (filtered || w->fast)
-        smp_parallel(workers_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
+        smp_parallel(w, workers_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
                      approx_utilities_task, &ut);
     else
-        smp_parallel(workers_for(w, count, (double)n * n), utility_groups_task, &ut);
+        smp_parallel(w, workers_for(w, count, (double)n * n), utility_groups_task, &ut);
 
     /* Each actor's queue, canonical order: by initiator, the status quo before own proposals. */
     long *targeting = en_xmalloc((count ? count : 1) * sizeof *targeting);
@@ -2850,7 +3090,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     if (filtered) {
         pick = en_xmalloc(n * sizeof *pick);
         filter_task ft = {w, queues, start, pick};
-        smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
+        smp_parallel(w, workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
         /* The undecided queues: their bargains' exact utilities (the plain phase 2 on just
          * those bargains), then their exact elections. */
         size_t *undecided = en_xmalloc(n * sizeof *undecided), open = 0;
@@ -2872,20 +3112,20 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) subset[sub++] = bargains[b];
             utility_task xt = {w, subset, sub, Tt, exact};
-            smp_parallel(workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
+            smp_parallel(w, workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
             sub = 0;
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) memcpy(&bu[b * n], &exact[(sub++) * n], n * sizeof *bu);
             en_free(subset);
             en_free(exact);
             exact_queue_task et = {&qt, undecided, open};
-            smp_parallel(workers_for(w, open, mean_q * mean_q * (double)n + (double)n),
+            smp_parallel(w, workers_for(w, open, mean_q * mean_q * (double)n + (double)n),
                          exact_queues_task, &et);
         }
         en_free(undecided);
         en_free(needed);
     } else {
-        smp_parallel(workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
+        smp_parallel(w, workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
     }
 
     /* The moves, actor by actor in order (a stochastic run draws in this order). */
@@ -2948,26 +3188,43 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
 
 /* ---- the run ---- */
 
-static void update_ideals(smp_work *w, const double *new_x)
+typedef struct ideal_task {
+    smp_work *w;
+    const double *new_x;
+    double *next;
+} ideal_task;
+
+/* Each actor's new ideal point: its accommodation-weighted mean of the new positions plus the
+ * lagging rest of its old ideal (rows dealt out: each row's sums keep their order). */
+static void ideal_rows_task(void *ctx, size_t part, size_t parts)
+{
+    ideal_task *t = ctx;
+    smp_work *w = t->w;
+    size_t n = w->n, d = w->d;
+    for (size_t i = part; i < n; i += parts) {
+        const double *A = &w->accommodation[i * n];
+        double *next = &t->next[i * d];
+        for (size_t k = 0; k < d; k++) next[k] = 0.0;
+        double row = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            row += A[j];
+            for (size_t k = 0; k < d; k++) next[k] += A[j] * t->new_x[j * d + k];
+        }
+        double lag = 1 - (row < 1 ? row : 1);
+        for (size_t k = 0; k < d; k++) next[k] += lag * w->ideal[i * d + k];
+    }
+}
+
+static void update_ideals(smp_work *w, const double *new_x, double *next)
 {
     size_t n = w->n, d = w->d;
     if (!w->accommodation) {
         memcpy(w->ideal, new_x, n * d * sizeof *new_x);
         return;
     }
-    double *next = en_xcalloc(n * d, sizeof *next);
-    for (size_t i = 0; i < n; i++) {
-        const double *A = &w->accommodation[i * n];
-        double row = 0.0;
-        for (size_t j = 0; j < n; j++) {
-            row += A[j];
-            for (size_t k = 0; k < d; k++) next[i * d + k] += A[j] * new_x[j * d + k];
-        }
-        double lag = 1 - (row < 1 ? row : 1);
-        for (size_t k = 0; k < d; k++) next[i * d + k] += lag * w->ideal[i * d + k];
-    }
+    ideal_task t = {w, new_x, next};
+    smp_parallel(w, workers_for(w, n, (double)n * (2.0 * (double)d + 1.0)), ideal_rows_task, &t);
     memcpy(w->ideal, next, n * d * sizeof *next);
-    en_free(next);
 }
 
 static void turn_free(smp_turn *t)
@@ -3028,10 +3285,18 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.row_sum = en_xmalloc(n * sizeof(double));
     w.abs_sum = en_xmalloc(n * sizeof(double));
     w.zeros = en_xcalloc(n, sizeof(double));
+    w.row_unit = en_xmalloc(n);
+    w.salience_t = en_xmalloc(n * d * sizeof(double));
+    w.ideal_t = en_xmalloc(n * d * sizeof(double));
+    w.x_t = en_xmalloc(n * d * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++) w.salience_t[k * n + i] = in->salience[i * d + k];
     for (size_t i = 0; i < n; i++) w.hint[i] = -1;
     long cores = config->threads > 0 ? config->threads : sysconf(_SC_NPROCESSORS_ONLN);
     w.threads = cores < 1 ? 1 : cores > SMP_MAX_THREADS ? SMP_MAX_THREADS : (int)cores;
     w.scratch = en_xcalloc((size_t)w.threads, sizeof *w.scratch);
+    w.pool = w.threads > 1 ? en_pool_create(w.threads) : NULL; /* threads start when needed */
+    w.end_u = en_xmalloc((size_t)w.threads * 2 * n * sizeof(double));
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
         sc->rh = en_xmalloc(n * sizeof(double));
@@ -3102,6 +3367,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     if (st == EN_OK && config->record) st = win_probabilities(&w, out->win_probability, err);
     double first_change = 0;
     double *next_x = en_xmalloc(n * d * sizeof(double));
+    double *next_ideal = en_xmalloc(n * d * sizeof(double)); /* update_ideals' buffer */
     for (int iter = 1; st == EN_OK; iter++) {
         if (out->state_count == capacity) {
             capacity *= 2;
@@ -3130,7 +3396,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         double ratio = change / first_change;
         if (turn) turn->change_ratio = ratio;
         memcpy(w.x, next_x, n * d * sizeof(double));
-        update_ideals(&w, next_x);
+        update_ideals(&w, next_x, next_ideal);
         compute_distances(&w);
         st = compute_risk(&w, err);
         double *wp = &out->win_probability[(out->state_count - 1) * n];
@@ -3150,10 +3416,13 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
             w.queues_filtered, w.queues_exact, w.scratch[0].challenges_evaluated,
             w.scratch[0].challenges_screened, w.scratch[0].screen_terms);
 #endif
-    en_free(next_x);
+    en_free(next_x), en_free(next_ideal);
+    en_pool_destroy(w.pool);
     en_free(w.salience_total), en_free(w.salience_squares), en_free(w.effective_power);
     en_free(w.x), en_free(w.ideal), en_free(w.distance), en_free(w.distance_t), en_free(w.risk);
-    en_free(w.distance_tf);
+    en_free(w.distance_tf), en_free(w.row_unit), en_free(w.salience_t), en_free(w.ideal_t);
+    en_free(w.x_t);
+    en_free(w.end_u);
     en_free(w.sq_utility), en_free(w.hint);
     en_free(w.Tt), en_free(w.row_sum), en_free(w.abs_sum), en_free(w.zeros), en_free(w.bu), en_free(w.bu_eps);
     for (int t = 0; t < w.threads; t++) {
