@@ -21,6 +21,12 @@ en_node *en_node_bool(int value);
 /* Object and array building; they take ownership of `child` and return it. */
 en_node *en_node_set(en_node *object, const char *key, en_node *child);
 en_node *en_node_push(en_node *array, en_node *child);
+/* en_node_set for a key the caller knows `object` does not hold yet: no scan of the members,
+ * so building an object of m members costs O(m) instead of O(m^2) key comparisons. A key
+ * already present would appear twice. Time complexity: O(1) amortised plus the key's length. */
+en_node *en_node_append(en_node *object, const char *key, en_node *child);
+void en_node_append_number(en_node *object, const char *key, double value);
+void en_node_append_string(en_node *object, const char *key, const char *text);
 /* Shorthands. */
 void en_node_set_number(en_node *object, const char *key, double value);
 void en_node_set_string(en_node *object, const char *key, const char *text);

@@ -172,12 +172,15 @@ typedef struct smp_space {
     size_t d;
 } smp_space;
 
+/* The trace's objects are built with en_node_append: their keys are fixed names, issue ids of
+ * one space or actor ids, all distinct (the scenario rejects duplicate ids), so a scan for an
+ * existing key would only cost O(n^2) comparisons per round on large actor sets. */
 static en_node *position_node(const double *x, const smp_space *sp, const en_scenario *s)
 {
     en_node *o = en_node_new(EN_NODE_OBJECT);
     for (size_t k = 0; k < sp->d; k++) {
         const en_issue *is = &s->issues[sp->issues[k]];
-        en_node_set_number(o, is->id, is->scale_min + x[k] * (is->scale_max - is->scale_min));
+        en_node_append_number(o, is->id, is->scale_min + x[k] * (is->scale_max - is->scale_min));
     }
     return o;
 }
@@ -204,14 +207,14 @@ static void record_moves(const en_scenario *s, const smp_space *sp, const size_t
                                         "moves", en_node_new(EN_NODE_ARRAY));
                 en_node *m = en_node_push(moves, en_node_new(EN_NODE_OBJECT));
                 int initiated = (size_t)b->initiator == a;
-                en_node_set_string(m, "actor", s->actors[actor[a]].id);
-                en_node_set_string(m, "type", initiated ? "its challenge accepted" : "accepted a challenge");
-                en_node_set_string(m, "with", s->actors[actor[initiated ? b->receiver : b->initiator]].id);
-                en_node_set_number(m, "bargain", turn->winner[a]);
-                en_node_set_number(m, "from", from);
-                en_node_set_number(m, "to", to);
-                en_node_set_number(m, "initiator_win_probability", b->win_probability);
-                en_node_set_number(m, "queue_probability", turn->winner_probability[a]);
+                en_node_append_string(m, "actor", s->actors[actor[a]].id);
+                en_node_append_string(m, "type", initiated ? "its challenge accepted" : "accepted a challenge");
+                en_node_append_string(m, "with", s->actors[actor[initiated ? b->receiver : b->initiator]].id);
+                en_node_append_number(m, "bargain", turn->winner[a]);
+                en_node_append_number(m, "from", from);
+                en_node_append_number(m, "to", to);
+                en_node_append_number(m, "initiator_win_probability", b->win_probability);
+                en_node_append_number(m, "queue_probability", turn->winner_probability[a]);
             }
         }
     }
@@ -225,39 +228,39 @@ static void record_trace(const en_scenario *s, const smp_space *sp, const size_t
     en_node *spaces = en_node_get(top, "spaces");
     if (!spaces) spaces = en_node_set(top, "spaces", en_node_new(EN_NODE_ARRAY));
     en_node *node = en_node_push(spaces, en_node_new(EN_NODE_OBJECT));
-    en_node_set_string(node, "space", sp->id ? sp->id : s->issues[sp->issues[0]].id);
-    en_node *dims = en_node_set(node, "issues", en_node_new(EN_NODE_ARRAY));
+    en_node_append_string(node, "space", sp->id ? sp->id : s->issues[sp->issues[0]].id);
+    en_node *dims = en_node_append(node, "issues", en_node_new(EN_NODE_ARRAY));
     for (size_t k = 0; k < d; k++) en_node_push(dims, en_node_string(s->issues[sp->issues[k]].id));
-    en_node_set_number(node, "stop_turn", (double)(o->state_count - 1));
-    en_node_set_string(node, "stop_rule", o->stop_reason);
-    en_node *rounds = en_node_set(node, "rounds", en_node_new(EN_NODE_ARRAY));
+    en_node_append_number(node, "stop_turn", (double)(o->state_count - 1));
+    en_node_append_string(node, "stop_rule", o->stop_reason);
+    en_node *rounds = en_node_append(node, "rounds", en_node_new(EN_NODE_ARRAY));
     for (size_t t = 0; t < o->state_count; t++) {
         en_node *r = en_node_push(rounds, en_node_new(EN_NODE_OBJECT));
-        en_node_set_number(r, "round", (double)t);
-        en_node *wp = en_node_set(r, "win_probability", en_node_new(EN_NODE_OBJECT));
+        en_node_append_number(r, "round", (double)t);
+        en_node *wp = en_node_append(r, "win_probability", en_node_new(EN_NODE_OBJECT));
         for (size_t a = 0; a < n; a++)
-            en_node_set_number(wp, s->actors[actor[a]].id, o->win_probability[t * n + a]);
+            en_node_append_number(wp, s->actors[actor[a]].id, o->win_probability[t * n + a]);
         if (t == 0 || !o->turns) continue;
         const smp_turn *turn = &o->turns[t];
-        en_node_set_number(r, "change_ratio", turn->change_ratio);
-        en_node *bl = en_node_set(r, "bargains", en_node_new(EN_NODE_ARRAY));
+        en_node_append_number(r, "change_ratio", turn->change_ratio);
+        en_node *bl = en_node_append(r, "bargains", en_node_new(EN_NODE_ARRAY));
         for (size_t b = 0; b < turn->bargain_count; b++) {
             const smp_bargain *bg = &turn->bargains[b];
             en_node *bn = en_node_push(bl, en_node_new(EN_NODE_OBJECT));
-            en_node_set_number(bn, "id", (double)b);
-            en_node_set_string(bn, "initiator", s->actors[actor[bg->initiator]].id);
-            en_node_set_string(bn, "receiver", s->actors[actor[bg->receiver]].id);
-            en_node_set_number(bn, "initiator_win_probability", bg->win_probability);
-            en_node_set_number(bn, "initiator_gain", bg->gain);
-            en_node_set(bn, "initiator_position", position_node(bg->init_position, sp, s));
-            en_node_set(bn, "receiver_position", position_node(bg->rcvr_position, sp, s));
+            en_node_append_number(bn, "id", (double)b);
+            en_node_append_string(bn, "initiator", s->actors[actor[bg->initiator]].id);
+            en_node_append_string(bn, "receiver", s->actors[actor[bg->receiver]].id);
+            en_node_append_number(bn, "initiator_win_probability", bg->win_probability);
+            en_node_append_number(bn, "initiator_gain", bg->gain);
+            en_node_append(bn, "initiator_position", position_node(bg->init_position, sp, s));
+            en_node_append(bn, "receiver_position", position_node(bg->rcvr_position, sp, s));
         }
-        en_node *qw = en_node_set(r, "queue_winners", en_node_new(EN_NODE_OBJECT));
+        en_node *qw = en_node_append(r, "queue_winners", en_node_new(EN_NODE_OBJECT));
         for (size_t a = 0; a < n; a++) {
-            en_node *w = en_node_set(qw, s->actors[actor[a]].id, en_node_new(EN_NODE_OBJECT));
-            if (turn->winner[a] < 0) en_node_set_string(w, "bargain", "status_quo");
-            else en_node_set_number(w, "bargain", turn->winner[a]);
-            en_node_set_number(w, "probability", turn->winner_probability[a]);
+            en_node *w = en_node_append(qw, s->actors[actor[a]].id, en_node_new(EN_NODE_OBJECT));
+            if (turn->winner[a] < 0) en_node_append_string(w, "bargain", "status_quo");
+            else en_node_append_number(w, "bargain", turn->winner[a]);
+            en_node_append_number(w, "probability", turn->winner_probability[a]);
         }
     }
 }

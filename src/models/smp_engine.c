@@ -36,6 +36,7 @@
 #include "models/smp.h"
 #include "models/smp_filter.h"
 #include "models/smp_sample.h"
+#include "models/smp_classes.h"
 #include "models/smp_screen.h"
 
 #if defined(__SSE2__)
@@ -2059,30 +2060,7 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
     size_t n = w->n, d = w->d;
     size_t *unique = en_xmalloc(n * sizeof *unique), count = 0;
     size_t *class_of = en_xmalloc(n * sizeof *class_of);
-    for (size_t a = 0; a < n; a++) {
-        long match = -1;
-        for (size_t u = 0; u < count; u++) {
-            double s = 0.0;
-            for (size_t k = 0; k < d; k++) {
-                double diff = w->x[a * d + k] - w->x[unique[u] * d + k];
-                s += diff * diff;
-            }
-            if (sqrt(s) < SMP_POSITION_TOLERANCE) match = (long)u;
-        }
-        if (match < 0) unique[count] = a, match = (long)count++;
-        class_of[a] = (size_t)match;
-    }
-    /* the last matching distinct position, as KTAB reports it */
-    for (size_t a = 0; a < n; a++) {
-        for (size_t u = 0; u < count; u++) {
-            double s = 0.0;
-            for (size_t k = 0; k < d; k++) {
-                double diff = w->x[a * d + k] - w->x[unique[u] * d + k];
-                s += diff * diff;
-            }
-            if (sqrt(s) < SMP_POSITION_TOLERANCE) class_of[a] = u;
-        }
-    }
+    smp_position_classes(w->x, n, d, SMP_POSITION_TOLERANCE, unique, &count, class_of);
     smp_election *e = &w->scratch[0].el;
     ensure_election(w, e, count);
     for (size_t k = 0; k < n; k++)
