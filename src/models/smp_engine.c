@@ -1188,6 +1188,16 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
         row[j] = weighted_distance(delta, sal, d, sq);                                          \
     }
 
+/* The AVX-512 builds of the element-wise loops: GCC is told to use 512-bit registers for them
+ * (its default for AVX-512 code is 256); clang knows no such target option and picks the width
+ * itself. Either way each lane performs the scalar operations, so the bits do not change. */
+#if defined(__clang__)
+#define SMP_AVX512_LOOP __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq")))
+#else
+#define SMP_AVX512_LOOP                                                                            \
+    __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512")))
+#endif
+
 static void distance_row_plain(const smp_work *w, size_t i, double *delta)
 {
     SMP_DISTANCE_ROW_BODY
@@ -1200,7 +1210,7 @@ __attribute__((target("avx2"))) static void distance_row_avx2(const smp_work *w,
     SMP_DISTANCE_ROW_BODY
 }
 
-__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) static void
+SMP_AVX512_LOOP static void
 distance_row_avx512(const smp_work *w, size_t i, double *delta)
 {
     SMP_DISTANCE_ROW_BODY
@@ -2707,7 +2717,7 @@ __attribute__((target("avx2"))) static void end_utilities_avx2(const smp_work *w
     SMP_END_UTILITIES_BODY
 }
 
-__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) static void
+SMP_AVX512_LOOP static void
 end_utilities_avx512(const smp_work *w, const smp_bargain *b, double *ui, double *ur)
 {
     SMP_END_UTILITIES_BODY
@@ -2785,7 +2795,7 @@ __attribute__((target("avx2"))) static void group_sums_avx2(const utility_task *
     SMP_GROUP_SUMS_BODY
 }
 
-__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,prefer-vector-width=512"))) static void
+SMP_AVX512_LOOP static void
 group_sums_avx512(const utility_task *t, size_t part, size_t parts)
 {
     SMP_GROUP_SUMS_BODY
