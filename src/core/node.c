@@ -24,16 +24,12 @@ en_node *en_node_number(double value)
     return node;
 }
 
-/* A string node and its text share one allocation (the text right after the node), which
- * halves the allocations of a trace; en_node_free recognises the inline text by its address. */
+/* The text is an allocation of its own: en_node's fields are public, and a caller may replace
+ * a string node's text (freeing the old one), so the two must not share a block. */
 en_node *en_node_string(const char *text)
 {
-    if (!text) text = "";
-    size_t len = strlen(text);
-    en_node *node = en_xcalloc(1, sizeof *node + len + 1);
-    node->type = EN_NODE_STRING;
-    node->string = (char *)(node + 1);
-    memcpy(node->string, text, len + 1);
+    en_node *node = en_node_new(EN_NODE_STRING);
+    node->string = en_xstrdup(text ? text : "");
     return node;
 }
 
@@ -53,7 +49,7 @@ void en_node_free(en_node *node)
     }
     en_free(node->items);
     en_free(node->keys);
-    if (node->string != (char *)(node + 1)) en_free(node->string);
+    en_free(node->string);
     en_free(node);
 }
 
