@@ -14,7 +14,9 @@
   'use strict';
   var GRID = 41; /* landscape points per dimension */
   var MAX_TRAJECTORY_ACTORS = 40; /* beyond this, trajectories lose their legend */
+  var MAX_POSITION_POINTS = 6000; /* beyond this, positions by turn are lines without points */
   var MAX_PAIRS = 6;
+  var MAX_PAIR_POINTS = 6000; /* beyond this, pairs mark only the first and last turn */
 
   /* The probability that each of the grid points beats all the others (probabilistic Condorcet
    * election: proportional votes, linear victory odds, conditional product, as the model's
@@ -51,6 +53,17 @@
       'Positions by turn per dimension; the effective-power landscape (how likely a position at each ' +
       'point of a dimension is to win, with the actors\' effective power where they stand); and pairs of ' +
       'dimensions as a scatter by turn.');
+    /* A large run comes cut to a bounded number of actors (the entente binary chose them,
+     * src/report/smp_view.c): say which and how many were left out. */
+    var cut = run.report_cut;
+    if (cut && Array.isArray(cut.actor_ids)) {
+      s.appendChild(R.el('p', {'class': 'note', id: 'smp-cut',
+        text: 'This run has ' + cut.actors + ' actors; the charts of positions, of the actors\' effective power and of ' +
+          'pairs of dimensions (and the trajectories above) draw ' + cut.drawn + ' of them and leave out ' +
+          (cut.actors - cut.drawn) + ': ' + cut.rule + ' (at most ' + cut.point_budget + ' positions by turn and ' +
+          'dimension in all). The landscapes count every actor. The whole run: entente run --model smp --format json, ' +
+          'or entente trace. Drawn: ' + cut.actor_ids.map(R.actorName).join(', ') + '.'}));
+    }
     var issueRun = {};
     run.issues.forEach(function (ir) { issueRun[ir.id] = ir; });
     run.spaces.forEach(function (space, si) {
@@ -74,13 +87,14 @@
         });
       });
       var many = Object.keys(actors).length > MAX_TRAJECTORY_ACTORS;
+      var dotted = !many && rows.length <= MAX_POSITION_POINTS;
       R.chart(s, 'smp-positions-' + si, 'Positions by turn, per dimension', {
         data: {values: rows},
         facet: {field: 'dimension', type: 'nominal', title: null, sort: dims.map(label)},
         columns: Math.min(3, dims.length),
         spec: {
           width: 260, height: 180,
-          mark: {type: 'line', point: !many, strokeWidth: many ? 0.6 : 1.5, opacity: many ? 0.5 : 1},
+          mark: {type: 'line', point: dotted, strokeWidth: many ? 0.6 : 1.5, opacity: many ? 0.5 : 1},
           encoding: {
             x: {field: 'round', type: 'quantitative', title: 'turn', axis: {tickMinStep: 1}},
             y: {field: 'position', type: 'quantitative', title: 'position'},
@@ -101,6 +115,10 @@
         for (var g = 0; g < GRID; g++) grid.push(g / (GRID - 1));
         [first, last].forEach(function (t) {
           var r = issueRun[id].rounds[t], voters = [];
+          /* A cut run carries every actor's effective power summed per bin of the grid, at
+           * the bin's mean position: the same votes as every actor (docs/models/smp.md). */
+          var binned = space.report_voters && space.report_voters[id] && space.report_voters[id][t === first ? 'first' : 'last'];
+          if (binned) binned.forEach(function (v) { voters.push({x: (v.x - lo) / span, w: v.w}); });
           Object.keys(r.positions).forEach(function (a) {
             var actor = R.actorById(a);
             var st = actor && actor.stances && actor.stances[id];
@@ -108,7 +126,7 @@
             dims.forEach(function (k) { var x = actor && actor.stances && actor.stances[k]; if (x) total += x.salience; });
             var sal = st ? st.salience / (total > 1 ? total : 1) : 0;
             var w = (actor ? actor.capability : 0) * sal;
-            voters.push({x: (r.positions[a] - lo) / span, w: w});
+            if (!binned) voters.push({x: (r.positions[a] - lo) / span, w: w});
             if (t === last) standing.push({dimension: label(id), actor: R.actorName(a), position: r.positions[a], power: w});
           });
           var p = landscape(voters, grid);
@@ -165,7 +183,16 @@
           });
         });
       });
-      R.chart(s, 'smp-pairs-' + si, 'Pairs of dimensions by turn (first named dimension across, second up)', {
+      /* Many points: every path stays a line, but points mark only the first and the last
+       * turn (a chart of tens of thousands of circles takes the browser minutes). */
+      var dots = {mark: {type: 'circle', size: 30},
+                  encoding: {x: {field: 'x', type: 'quantitative'}, y: {field: 'y', type: 'quantitative'},
+                             color: {field: 'round', type: 'quantitative', title: 'turn', scale: {scheme: 'viridis'}},
+                             tooltip: [{field: 'actor'}, {field: 'round'}, {field: 'x', format: '.2f'}, {field: 'y', format: '.2f'}]}};
+      var lastTurn = issueRun[pairs[0][0]].rounds.length ? issueRun[pairs[0][0]].rounds[issueRun[pairs[0][0]].rounds.length - 1].round : 0;
+      if (scatter.length > MAX_PAIR_POINTS) dots.transform = [{filter: 'datum.round === 0 || datum.round === ' + lastTurn}];
+      R.chart(s, 'smp-pairs-' + si, 'Pairs of dimensions by turn (first named dimension across, second up)' +
+              (dots.transform ? '; points at turn 0 and turn ' + lastTurn + ' only' : ''), {
         data: {values: scatter},
         facet: {field: 'pair', type: 'nominal', title: null},
         columns: Math.min(3, pairs.length),
@@ -176,10 +203,7 @@
              encoding: {x: {field: 'x', type: 'quantitative', title: null}, y: {field: 'y', type: 'quantitative', title: null},
                         detail: {field: 'actor', type: 'nominal'}, order: {field: 'round', type: 'quantitative'},
                         color: {value: '#999'}}},
-            {mark: {type: 'circle', size: 30},
-             encoding: {x: {field: 'x', type: 'quantitative'}, y: {field: 'y', type: 'quantitative'},
-                        color: {field: 'round', type: 'quantitative', title: 'turn', scale: {scheme: 'viridis'}},
-                        tooltip: [{field: 'actor'}, {field: 'round'}, {field: 'x', format: '.2f'}, {field: 'y', format: '.2f'}]}}
+            dots
           ]
         }
       });

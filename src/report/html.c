@@ -34,6 +34,7 @@
 #include "core/war.h"
 #include "report/assets.h"
 #include "report/report.h"
+#include "report/smp_view.h"
 
 void en_html_append_script_safe(en_buffer *out, const char *json, size_t length)
 {
@@ -216,7 +217,10 @@ static void write_scenario(en_buffer *out, const en_scenario *s, char *const *te
 static en_status write_result(en_buffer *out, const en_result *r, en_error *err)
 {
     en_buffer text = {0};
-    en_result_json(r, &text);
+    /* A large smp run: the page's bounded cut of it (report/smp_view.h). */
+    en_result *view = en_smp_view_new(r);
+    en_result_json(view ? view : r, &text);
+    en_smp_view_free(view);
     size_t size = text.length;
     while (size && (text.data[size - 1] == '\n' || text.data[size - 1] == ' ')) size--;
     en_buffer_append(out, text.data ? text.data : "", size);
