@@ -44,9 +44,28 @@
     return p.map(function (x) { return total > 0 ? x / total : 0; });
   }
 
+  /* How many of a cut run's actors the page draws, which, and where the whole record is. */
+  function cutNote(R, s, cut, traced) {
+    if (!Array.isArray(cut.actor_ids)) return;
+    s.appendChild(R.el('p', {'class': 'note', id: 'smp-cut',
+      text: 'This run has ' + cut.actors + ' actors; the page draws the positions by turn of ' + cut.drawn +
+        ' of them (in every chart of this run, the position trajectories above included) and leaves out ' +
+        (cut.actors - cut.drawn) + ': ' + cut.rule + ' (at most ' + cut.point_budget + ' positions by turn and ' +
+        'dimension in all). ' + (traced ? 'The landscapes count every actor. ' : '') +
+        'The whole run: entente run --model smp --format json' + (traced ? ', or entente trace' : '') +
+        '. Drawn: ' + cut.actor_ids.map(R.actorName).join(', ') + '.'}));
+  }
+
   function build(R) {
     var runs = (R.D.models || []).filter(function (m) { return m.model === 'smp' && Array.isArray(m.spaces) && m.spaces.length; });
-    if (!runs.length) return;
+    if (!runs.length) {
+      /* A cut run without a trace (trace=none): no section, but the trajectories above still
+       * draw only some of its actors, and the page says which. */
+      var bare = (R.D.models || []).filter(function (m) { return m.model === 'smp' && m.report_cut; })[0];
+      if (bare) cutNote(R, R.section('smp', 'Spatial bargaining (smp)',
+        'The run recorded no trace (trace=none): no landscape and no pairs of dimensions.'), bare.report_cut, false);
+      return;
+    }
     var run = runs[0];
     var s = R.section('smp', 'Spatial bargaining (smp)',
       'KTAB\'s spatial model of politics: actors challenge each other, bargain and move turn by turn. ' +
@@ -55,15 +74,7 @@
       'dimensions as a scatter by turn.');
     /* A large run comes cut to a bounded number of actors (the entente binary chose them,
      * src/report/smp_view.c): say which and how many were left out. */
-    var cut = run.report_cut;
-    if (cut && Array.isArray(cut.actor_ids)) {
-      s.appendChild(R.el('p', {'class': 'note', id: 'smp-cut',
-        text: 'This run has ' + cut.actors + ' actors; the charts of positions, of the actors\' effective power and of ' +
-          'pairs of dimensions (and the trajectories above) draw ' + cut.drawn + ' of them and leave out ' +
-          (cut.actors - cut.drawn) + ': ' + cut.rule + ' (at most ' + cut.point_budget + ' positions by turn and ' +
-          'dimension in all). The landscapes count every actor. The whole run: entente run --model smp --format json, ' +
-          'or entente trace. Drawn: ' + cut.actor_ids.map(R.actorName).join(', ') + '.'}));
-    }
+    if (run.report_cut) cutNote(R, s, run.report_cut, true);
     var issueRun = {};
     run.issues.forEach(function (ir) { issueRun[ir.id] = ir; });
     run.spaces.forEach(function (space, si) {
