@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_report_smp_large.sh ENTENTE REPO — the report of a large smp run stays bounded and
-# useful: a run of 300 random actors in 3 dimensions over 20 turns (more position points than
+# useful: a run of 200 random actors in 3 dimensions over 20 turns (more position points than
 # the page's budget) is recorded in a run store and reported. Checked against the run's own
 # full JSON (`run --format json`) with an independent implementation of the documented rule
 # (docs/models/smp.md, "Report"): the number of actors drawn, which ones, that every embedded
@@ -15,7 +15,7 @@ repo=$2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 "$repo/bench/smp_scenario.py" 300 3 5 > "$work/big.yaml"
+python3 "$repo/bench/smp_scenario.py" 200 3 5 > "$work/big.yaml"
 run=("$entente" run "$work/big.yaml" --model smp --rounds 20 --param min_rounds=20)
 "${run[@]}" --format json -o "$work/run.json"
 "${run[@]}" --db "$work/runs.db" > /dev/null 2>&1
@@ -145,6 +145,6 @@ grep -q '<ul id="entente-errors"><li' "$tmp/page.dom" && fail "the page recorded
 for chart in smp-positions-0 smp-landscape-0 smp-power-0 smp-pairs-0; do
   grep -q "data-chart=\"$chart\"[^>]*data-rendered=\"1\"" "$tmp/page.dom" || fail "chart $chart not rendered"
 done
-grep -q 'id="smp-cut"[^>]*>This run has 300 actors; the page draws the positions by turn of [0-9]* of them.* leaves out [0-9]*:' "$tmp/page.dom" || fail "no note on the actors left out"
+grep -q 'id="smp-cut"[^>]*>This run has 200 actors; the page draws the positions by turn of [0-9]* of them.* leaves out [0-9]*:' "$tmp/page.dom" || fail "no note on the actors left out"
 if [ "$failures" -gt 0 ]; then echo "$failures failed"; exit 1; fi
 echo "large smp report: rendered"
