@@ -353,7 +353,8 @@ en_result *en_smp_view_new(const en_result *r)
     en_node_append_number(cut, "actors", (double)actors);
     en_node_append_number(cut, "drawn", (double)limit);
     en_node_append_number(cut, "point_budget", EN_SMP_VIEW_POINT_BUDGET);
-    en_node_append_string(cut, "rule", "the most likely positions in the last turn, then the most capable");
+    en_node_append_string(cut, "rule", spaces ? "the most likely positions in the last turn, then the most capable"
+                                               : "the most capable (the run recorded no winning probabilities)");
     en_node *ids = en_node_new(EN_NODE_ARRAY);
     for (size_t k = 0; k < limit; k++) en_node_push(ids, en_node_string(rank[k].id));
     en_node_append(cut, "actor_ids", ids);
