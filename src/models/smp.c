@@ -5,7 +5,8 @@
  * (smp_engine.c: positions to [0,1], saliences, capabilities, the accommodation matrix, the
  * settings a KTAB XML file carries), runs it and fills the result: every round's positions per
  * issue, the forecast (the most likely position at the end), and with trace=summary|full the
- * winning probabilities, bargains and queue winners of every round (docs/models/smp.md).
+ * winning probabilities, bargains and queue winners of every round, with trace=full also each
+ * issue's per-round `moves` (docs/models/smp.md).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -448,8 +449,15 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
                           sp->id ? sp->id : s->issues[sp->issues[0]].id, n,
                           smp_sample_size(n, config->sample));
         if (config->record && n >= 2) {
-            record_trace(s, sp, actor, &o, result);
-            record_moves(s, sp, actor, &o, result, index0);
+            /* output=text prints the story only: the trace's tree (about 25k nodes per round
+             * at 1,000 actors) would be built and freed unseen. trace=summary keeps the
+             * per-space record; the per-issue `moves` repeat it once per dimension and come
+             * with trace=full only (a reader derives them from the spaces, docs/models/smp.md). */
+            const char *level = en_param_choice(params, "trace");
+            if (strcmp(en_param_choice(params, "output"), "text") != 0) {
+                record_trace(s, sp, actor, &o, result);
+                if (strcmp(level, "full") == 0) record_moves(s, sp, actor, &o, result, index0);
+            }
             tell_story(s, sp, actor, &o, result);
         }
     }
