@@ -266,6 +266,7 @@
       ir.rounds.forEach(function (r) { walk(extraOf(r, ['round', 'positions', 'mean', 'median']), r.round, ir.id, 'move'); });
     });
     walk(extraOf(model, ['entente', 'scenario', 'model', 'params', 'issues', 'story', 'war']), null, null, 'exchange');
+    smpMovesFromSpaces(model, add);
     (model.story || []).forEach(function (line) {
       S.actors.forEach(function (a) {
         if (line.text.indexOf(a.id) >= 0 || line.text.indexOf(a.name) >= 0)
@@ -278,6 +279,64 @@
     return why;
   }
 
+  /* The smp model's moves of a run without per-issue `moves` (trace=summary keeps only the
+   * per-space record): each actor whose queue a bargain won moved by it; the bargain names the
+   * initiator and the receiver, the issues' rounds give where the actor was and where it went.
+   * The text is the one a trace=full run's `moves` give (the same fields in the same order). */
+  function smpMovesFromSpaces(model, add) {
+    var byId = {};
+    model.issues.forEach(function (ir) { byId[ir.id] = ir; });
+    function positionsAt(ir, round) {
+      var r = ir.rounds.filter(function (x) { return x.round === round; })[0];
+      return r ? r.positions : null;
+    }
+    (Array.isArray(model.spaces) ? model.spaces : []).forEach(function (space) {
+      var issues = (space.issues || []).map(function (id) { return byId[id]; }).filter(Boolean);
+      /* a trace=full run carries the moves itself */
+      var recorded = issues.some(function (ir) { return ir.rounds.some(function (r) { return Array.isArray(r.moves); }); });
+      if (recorded || !issues.length) return;
+      (space.rounds || []).forEach(function (r) {
+        if (typeof r.round !== 'number' || r.round < 1 || !r.queue_winners || !Array.isArray(r.bargains)) return;
+        var bargains = {};
+        r.bargains.forEach(function (b) { bargains[b.id] = b; });
+        Object.keys(r.queue_winners).forEach(function (actor) {
+          var qw = r.queue_winners[actor], b = bargains[qw.bargain];
+          if (typeof qw.bargain !== 'number' || !b) return;
+          var initiated = b.initiator === actor;
+          issues.forEach(function (ir) {
+            var before = positionsAt(ir, r.round - 1), after = positionsAt(ir, r.round);
+            if (!before || !after || typeof before[actor] !== 'number' || typeof after[actor] !== 'number') return;
+            var move = {actor: actor, type: initiated ? 'its challenge accepted' : 'accepted a challenge',
+                        'with': initiated ? b.receiver : b.initiator, bargain: qw.bargain,
+                        from: before[actor], to: after[actor],
+                        initiator_win_probability: b.initiator_win_probability,
+                        queue_probability: qw.probability};
+            add(actor, r.round, ir.id, move.type + ' with ' + actorName(move['with']) + ': ' + scalarSummary(move));
+          });
+        });
+      });
+    });
+  }
+
+  /* A short digest (32-bit FNV-1a, hex) of a chart's hover texts in order: the browser test
+   * compares a trace=summary run's explanations with a trace=full run's through it. */
+  function whyDigest(rows) {
+    var h = 0x811c9dc5;
+    rows.forEach(function (row) {
+      var text = row.actor + '|' + row.round + '|' + row.why + '\n';
+      for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    });
+    return ('0000000' + h.toString(16)).slice(-8);
+  }
+
+  /* The model a link asks the trajectories to show first (PAGE#trajectories=MODEL), else
+   * `fallback`. */
+  function linkedModel(models, fallback) {
+    var m = /(?:^#|&)trajectories=([A-Za-z0-9_-]+)/.exec(String(window.location.hash || ''));
+    for (var k = 0; m && k < models.length; k++) if (models[k].model === m[1]) return k;
+    return fallback;
+  }
+
   /* ---- 3. trajectories ---- */
   (function () {
     var s = section('trajectories', 'Position trajectories',
@@ -286,6 +345,7 @@
     var pick = el('select', {id: 'trajectory-model'});
     var preferred = 0;
     models.forEach(function (m, k) { pick.appendChild(el('option', {value: String(k), text: m.model})); if (m.model === 'eum') preferred = k; });
+    preferred = linkedModel(models, preferred);
     pick.value = String(preferred);
     s.appendChild(el('label', {'class': 'pick'}, ['model ', pick]));
     var grid = el('div', {'class': 'grid'});
@@ -327,6 +387,7 @@
         div.setAttribute('data-model', m.model);
         if (Charts.scaleNote(issue)) div.parentNode.appendChild(el('p', {'class': 'scale-note', text: 'scale: ' + Charts.scaleNote(issue)}));
         div.setAttribute('data-explained', String(explained));
+        div.setAttribute('data-why-digest', whyDigest(rows));
       });
     }
     pick.addEventListener('change', draw);

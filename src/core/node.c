@@ -10,10 +10,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* From malloc, every field set: a result's trace holds millions of nodes, and clearing each
+ * block first only to overwrite it costs a pass over the memory. */
 en_node *en_node_new(en_node_type type)
 {
-    en_node *node = en_xcalloc(1, sizeof *node);
+    en_node *node = en_xmalloc(sizeof *node);
     node->type = type;
+    node->number = 0;
+    node->string = NULL;
+    node->items = NULL;
+    node->keys = NULL;
+    node->count = 0;
+    node->capacity = 0;
+    return node;
+}
+
+en_node *en_node_new_sized(en_node_type type, size_t capacity)
+{
+    en_node *node = en_node_new(type);
+    if (capacity && (type == EN_NODE_ARRAY || type == EN_NODE_OBJECT)) {
+        node->items = en_xmalloc(capacity * sizeof *node->items);
+        if (type == EN_NODE_OBJECT) node->keys = en_xmalloc(capacity * sizeof *node->keys);
+        node->capacity = capacity;
+    }
     return node;
 }
 

@@ -14,6 +14,12 @@
 #include "entente/node.h"
 
 en_node *en_node_new(en_node_type type);
+/* An empty array or object with room for `capacity` children (its items, and for an object its
+ * keys, allocated once): a builder that knows the member count saves the arrays' regrowth.
+ * More children than that still fit (the arrays grow as usual). Other types ignore
+ * `capacity`. Errors: none (allocation failure unwinds as every en_x* allocation does, see
+ * core/oom.h). Time complexity: O(1). */
+en_node *en_node_new_sized(en_node_type type, size_t capacity);
 en_node *en_node_number(double value);
 en_node *en_node_string(const char *text);
 en_node *en_node_bool(int value);

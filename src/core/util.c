@@ -262,6 +262,25 @@ int en_parse_long(const char *text, long min, long max, long *out)
 
 void en_format_double(char *out, size_t size, double value)
 {
+    /* A whole number below 10^15 in magnitude (ids, rounds, counts, exact zeros: much of a
+     * large JSON document) is what "%.15g" prints for it, its digits, and reads back exactly:
+     * written directly, without the printf and strtod round trip. -0 takes the general path. */
+    if (value > -1e15 && value < 1e15 && size >= 18 && value == (double)(long long)value &&
+        !(value == 0 && signbit(value))) {
+        long long v = (long long)value;
+        char digits[20];
+        size_t k = 0;
+        unsigned long long u = v < 0 ? (unsigned long long)(-v) : (unsigned long long)v;
+        do {
+            digits[k++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        size_t at = 0;
+        if (v < 0) out[at++] = '-';
+        while (k) out[at++] = digits[--k];
+        out[at] = '\0';
+        return;
+    }
     for (int precision = 15; precision <= 17; precision++) {
         snprintf(out, size, "%.*g", precision, value);
         if (strtod(out, NULL) == value) return;

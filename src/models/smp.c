@@ -5,7 +5,8 @@
  * (smp_engine.c: positions to [0,1], saliences, capabilities, the accommodation matrix, the
  * settings a KTAB XML file carries), runs it and fills the result: every round's positions per
  * issue, the forecast (the most likely position at the end), and with trace=summary|full the
- * winning probabilities, bargains and queue winners of every round (docs/models/smp.md).
+ * winning probabilities, bargains and queue winners of every round, with trace=full also each
+ * issue's per-round `moves` (docs/models/smp.md).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -177,7 +178,7 @@ typedef struct smp_space {
  * existing key would only cost O(n^2) comparisons per round on large actor sets. */
 static en_node *position_node(const double *x, const smp_space *sp, const en_scenario *s)
 {
-    en_node *o = en_node_new(EN_NODE_OBJECT);
+    en_node *o = en_node_new_sized(EN_NODE_OBJECT, sp->d);
     for (size_t k = 0; k < sp->d; k++) {
         const en_issue *is = &s->issues[sp->issues[k]];
         en_node_append_number(o, is->id, is->scale_min + x[k] * (is->scale_max - is->scale_min));
@@ -193,6 +194,8 @@ static void record_moves(const en_scenario *s, const smp_space *sp, const size_t
     size_t n = o->n, d = o->d;
     for (size_t t = 1; o->turns && t < o->state_count; t++) {
         const smp_turn *turn = &o->turns[t];
+        size_t moved = 0;
+        for (size_t a = 0; a < n; a++) moved += turn->winner[a] >= 0;
         for (size_t k = 0; k < d; k++) {
             const en_issue *is = &s->issues[sp->issues[k]];
             double lo = is->scale_min, span = is->scale_max - is->scale_min;
@@ -204,8 +207,8 @@ static void record_moves(const en_scenario *s, const smp_space *sp, const size_t
                 double to = lo + o->positions[(t * n + a) * d + k] * span;
                 if (!moves)
                     moves = en_node_set(en_round_extra(&result->issues[index0 + k].rounds[t]),
-                                        "moves", en_node_new(EN_NODE_ARRAY));
-                en_node *m = en_node_push(moves, en_node_new(EN_NODE_OBJECT));
+                                        "moves", en_node_new_sized(EN_NODE_ARRAY, moved));
+                en_node *m = en_node_push(moves, en_node_new_sized(EN_NODE_OBJECT, 8));
                 int initiated = (size_t)b->initiator == a;
                 en_node_append_string(m, "actor", s->actors[actor[a]].id);
                 en_node_append_string(m, "type", initiated ? "its challenge accepted" : "accepted a challenge");
@@ -227,26 +230,26 @@ static void record_trace(const en_scenario *s, const smp_space *sp, const size_t
     en_node *top = en_result_extra(result);
     en_node *spaces = en_node_get(top, "spaces");
     if (!spaces) spaces = en_node_set(top, "spaces", en_node_new(EN_NODE_ARRAY));
-    en_node *node = en_node_push(spaces, en_node_new(EN_NODE_OBJECT));
+    en_node *node = en_node_push(spaces, en_node_new_sized(EN_NODE_OBJECT, 5));
     en_node_append_string(node, "space", sp->id ? sp->id : s->issues[sp->issues[0]].id);
-    en_node *dims = en_node_append(node, "issues", en_node_new(EN_NODE_ARRAY));
+    en_node *dims = en_node_append(node, "issues", en_node_new_sized(EN_NODE_ARRAY, d));
     for (size_t k = 0; k < d; k++) en_node_push(dims, en_node_string(s->issues[sp->issues[k]].id));
     en_node_append_number(node, "stop_turn", (double)(o->state_count - 1));
     en_node_append_string(node, "stop_rule", o->stop_reason);
-    en_node *rounds = en_node_append(node, "rounds", en_node_new(EN_NODE_ARRAY));
+    en_node *rounds = en_node_append(node, "rounds", en_node_new_sized(EN_NODE_ARRAY, o->state_count));
     for (size_t t = 0; t < o->state_count; t++) {
-        en_node *r = en_node_push(rounds, en_node_new(EN_NODE_OBJECT));
+        en_node *r = en_node_push(rounds, en_node_new_sized(EN_NODE_OBJECT, t == 0 || !o->turns ? 2 : 5));
         en_node_append_number(r, "round", (double)t);
-        en_node *wp = en_node_append(r, "win_probability", en_node_new(EN_NODE_OBJECT));
+        en_node *wp = en_node_append(r, "win_probability", en_node_new_sized(EN_NODE_OBJECT, n));
         for (size_t a = 0; a < n; a++)
             en_node_append_number(wp, s->actors[actor[a]].id, o->win_probability[t * n + a]);
         if (t == 0 || !o->turns) continue;
         const smp_turn *turn = &o->turns[t];
         en_node_append_number(r, "change_ratio", turn->change_ratio);
-        en_node *bl = en_node_append(r, "bargains", en_node_new(EN_NODE_ARRAY));
+        en_node *bl = en_node_append(r, "bargains", en_node_new_sized(EN_NODE_ARRAY, turn->bargain_count));
         for (size_t b = 0; b < turn->bargain_count; b++) {
             const smp_bargain *bg = &turn->bargains[b];
-            en_node *bn = en_node_push(bl, en_node_new(EN_NODE_OBJECT));
+            en_node *bn = en_node_push(bl, en_node_new_sized(EN_NODE_OBJECT, 7));
             en_node_append_number(bn, "id", (double)b);
             en_node_append_string(bn, "initiator", s->actors[actor[bg->initiator]].id);
             en_node_append_string(bn, "receiver", s->actors[actor[bg->receiver]].id);
@@ -255,9 +258,9 @@ static void record_trace(const en_scenario *s, const smp_space *sp, const size_t
             en_node_append(bn, "initiator_position", position_node(bg->init_position, sp, s));
             en_node_append(bn, "receiver_position", position_node(bg->rcvr_position, sp, s));
         }
-        en_node *qw = en_node_append(r, "queue_winners", en_node_new(EN_NODE_OBJECT));
+        en_node *qw = en_node_append(r, "queue_winners", en_node_new_sized(EN_NODE_OBJECT, n));
         for (size_t a = 0; a < n; a++) {
-            en_node *w = en_node_append(qw, s->actors[actor[a]].id, en_node_new(EN_NODE_OBJECT));
+            en_node *w = en_node_append(qw, s->actors[actor[a]].id, en_node_new_sized(EN_NODE_OBJECT, 2));
             if (turn->winner[a] < 0) en_node_append_string(w, "bargain", "status_quo");
             else en_node_append_number(w, "bargain", turn->winner[a]);
             en_node_append_number(w, "probability", turn->winner_probability[a]);
@@ -448,8 +451,15 @@ static en_status run_space(const en_scenario *s, const smp_space *sp, const smp_
                           sp->id ? sp->id : s->issues[sp->issues[0]].id, n,
                           smp_sample_size(n, config->sample));
         if (config->record && n >= 2) {
-            record_trace(s, sp, actor, &o, result);
-            record_moves(s, sp, actor, &o, result, index0);
+            /* output=text prints the story only: the trace's tree (about 25k nodes per round
+             * at 1,000 actors) would be built and freed unseen. trace=summary keeps the
+             * per-space record; the per-issue `moves` repeat it once per dimension and come
+             * with trace=full only (a reader derives them from the spaces, docs/models/smp.md). */
+            const char *level = en_param_choice(params, "trace");
+            if (strcmp(en_param_choice(params, "output"), "text") != 0) {
+                record_trace(s, sp, actor, &o, result);
+                if (strcmp(level, "full") == 0) record_moves(s, sp, actor, &o, result, index0);
+            }
             tell_story(s, sp, actor, &o, result);
         }
     }

@@ -2,13 +2,16 @@
  * test_node.c — en_node_equal (include/entente/node.h) against hand-written pairs of values:
  * each pair is written out in JSON and the expected answer is stated beside it, so the test
  * checks the comparison against a reading of the documents, not against another comparison.
- * Trees built by hand cover what JSON cannot spell (a NaN, a NULL string, NULL nodes).
+ * Trees built by hand cover what JSON cannot spell (a NaN, a NULL string, NULL nodes), and
+ * objects and arrays made with room for their members (en_node_new_sized) against parsed text.
  */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "core/node.h"
@@ -108,6 +111,48 @@ static void trees_built_by_hand(void **state)
     en_node_free(one);
 }
 
+/* Objects and arrays made with room for their members: the same documents as the parsed text,
+ * whether the members fit the room given, overflow it or leave part of it unused; a caller may
+ * replace a key or a string of such a tree (each is a block of its own). */
+static void sized_nodes(void **state)
+{
+    (void)state;
+    en_node *fresh = en_node_new(EN_NODE_OBJECT);
+    assert_null(fresh->items);
+    assert_null(fresh->keys);
+    assert_null(fresh->string);
+    assert_int_equal(fresh->count, 0);
+    assert_int_equal(fresh->capacity, 0);
+    assert_true(fresh->number == 0);
+    en_node_free(fresh);
+    en_node *o = en_node_new_sized(EN_NODE_OBJECT, 2);
+    assert_int_equal(o->capacity, 2);
+    en_node_append_number(o, "a", 1);
+    en_node_append_string(o, "b", "x");
+    en_node *list = en_node_append(o, "c", en_node_new_sized(EN_NODE_ARRAY, 1)); /* third: grows */
+    for (int k = 0; k < 5; k++) en_node_push_number(list, k); /* past its room of 1 */
+    en_node_append(o, "d", en_node_new_sized(EN_NODE_ARRAY, 8));   /* room left unused */
+    en_node_append(o, "e", en_node_new_sized(EN_NODE_OBJECT, 0));
+    en_node_append(o, "f", en_node_new_sized(EN_NODE_NUMBER, 4)); /* no children: ignored */
+    en_node *parsed = en_json_parse("{\"a\": 1, \"b\": \"x\", \"c\": [0, 1, 2, 3, 4], \"d\": [], "
+                                    "\"e\": {}, \"f\": 0}");
+    assert_non_null(parsed);
+    assert_int_equal(en_node_equal(o, parsed), 1);
+    char *text = en_json_text(o);
+    assert_string_equal(text, "{\"a\": 1, \"b\": \"x\", \"c\": [0, 1, 2, 3, 4], \"d\": [], \"e\": {}, \"f\": 0}");
+    free(text);
+    /* keys and strings are the tree's own blocks: replacing them is allowed */
+    free(o->keys[0]);
+    o->keys[0] = strdup("z");
+    free(o->items[1]->string);
+    o->items[1]->string = strdup("y");
+    text = en_json_text(o);
+    assert_string_equal(text, "{\"z\": 1, \"b\": \"y\", \"c\": [0, 1, 2, 3, 4], \"d\": [], \"e\": {}, \"f\": 0}");
+    free(text);
+    en_node_free(parsed);
+    en_node_free(o);
+}
+
 /* A number beyond a double's range is no JSON value entente can hold: refused, not infinity. */
 static void out_of_range_numbers_refused(void **state)
 {
@@ -128,6 +173,7 @@ int main(void)
         cmocka_unit_test(different_values),
         cmocka_unit_test(trees_built_by_hand),
         cmocka_unit_test(out_of_range_numbers_refused),
+        cmocka_unit_test(sized_nodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * KTAB's 4 printed decimals), for the CSV and XML inputs, default and non-default parameters
  * and a non-identity accommodation matrix; the parameter precedence (command line over file);
  * KTAB's random-number generator against the C++ standard's check value; determinism of the
- * stochastic variant; and the model on a YAML scenario with two spaces.
+ * stochastic variant; the model on a YAML scenario with two spaces; and what each trace level
+ * records.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -335,6 +336,80 @@ static void turn1_challenges_match_ktab_log(void **state)
     free(log);
 }
 
+/* trace=summary records the per-space rounds only; trace=full records the same spaces plus
+ * each issue's per-round `moves`, which agree with the spaces' queue winners and bargains and
+ * with the rounds' positions; output=text (what text output shows) records no trace tree but
+ * tells the same story. */
+static void trace_levels(void **state)
+{
+    (void)state;
+    en_scenario *s = load_input("dummyData_3Dim.csv");
+    const char *summary_params[] = {"trace=summary", NULL}, *full_params[] = {"trace=full", NULL};
+    const char *text_params[] = {"trace=summary", "output=text", NULL};
+    en_result *summary = fixture_run(s, "smp", summary_params);
+    en_result *full = fixture_run(s, "smp", full_params);
+    en_result *text = fixture_run(s, "smp", text_params);
+    en_node *spaces = en_node_get(full->extra, "spaces");
+    assert_non_null(spaces);
+    assert_true(en_node_equal(en_node_get(summary->extra, "spaces"), spaces));
+    assert_null(en_node_get(text->extra, "spaces"));
+    assert_int_equal(summary->story_count, full->story_count);
+    assert_int_equal(text->story_count, full->story_count);
+    for (size_t i = 0; i < full->story_count; i++) {
+        assert_string_equal(summary->story[i].text, full->story[i].text);
+        assert_string_equal(text->story[i].text, full->story[i].text);
+    }
+    en_node *rounds = en_node_get(spaces->items[0], "rounds");
+    size_t moved_total = 0;
+    for (size_t k = 0; k < en_result_issue_count(full); k++) {
+        const en_issue_result *ir = &full->issues[k];
+        assert_int_equal(ir->round_count, rounds->count);
+        for (size_t t = 0; t < ir->round_count; t++) {
+            assert_null(en_node_get(summary->issues[k].rounds[t].extra, "moves"));
+            assert_null(en_node_get(text->issues[k].rounds[t].extra, "moves"));
+            en_node *moves = en_node_get(ir->rounds[t].extra, "moves");
+            if (t == 0) {
+                assert_null(moves);
+                continue;
+            }
+            en_node *winners = en_node_get(rounds->items[t], "queue_winners");
+            en_node *bargains = en_node_get(rounds->items[t], "bargains");
+            size_t moved = 0, m = 0;
+            for (size_t a = 0; a < winners->count; a++) {
+                en_node *bargain = en_node_get(winners->items[a], "bargain");
+                if (bargain->type == EN_NODE_STRING) continue; /* status_quo */
+                moved++;
+                assert_non_null(moves);
+                en_node *mv = moves->items[m++];
+                const char *actor = winners->keys[a];
+                assert_string_equal(en_node_get(mv, "actor")->string, actor);
+                assert_true(en_node_get(mv, "bargain")->number == bargain->number);
+                en_node *bg = bargains->items[(size_t)bargain->number];
+                int initiated = strcmp(en_node_get(bg, "initiator")->string, actor) == 0;
+                assert_string_equal(en_node_get(mv, "with")->string,
+                                    en_node_get(bg, initiated ? "receiver" : "initiator")->string);
+                assert_string_equal(en_node_get(mv, "type")->string,
+                                    initiated ? "its challenge accepted" : "accepted a challenge");
+                double from, to;
+                size_t index = actor_index(s, actor);
+                assert_true(en_result_position(full, k, t - 1, index, &from));
+                assert_true(en_result_position(full, k, t, index, &to));
+                assert_true(en_node_get(mv, "from")->number == from);
+                assert_true(en_node_get(mv, "to")->number == to);
+                assert_true(en_node_get(mv, "queue_probability")->number ==
+                            en_node_get(winners->items[a], "probability")->number);
+            }
+            assert_int_equal(moves ? moves->count : 0, moved);
+            moved_total += moved;
+        }
+    }
+    assert_true(moved_total > 0);
+    en_result_free(text);
+    en_result_free(full);
+    en_result_free(summary);
+    en_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +422,7 @@ int main(void)
         cmocka_unit_test(two_actor_bargain_by_hand),
         cmocka_unit_test(spaces_are_bargained_jointly),
         cmocka_unit_test(turn1_challenges_match_ktab_log),
+        cmocka_unit_test(trace_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,6 +80,27 @@ if grep -qx quadrant <<<"$(printf '%s\n' "${expected[@]}")"; then
   [ "${explained:-0}" -gt 0 ] && echo "eum trajectories: $explained points explain a move" || fail "no eum trajectory point explains a move"
 fi
 
+# 3b. The smp trajectories explain moves too, and a trace=summary run (no per-issue `moves`,
+# the page derives them from the spaces' bargains and queue winners) gives every point the same
+# hover text as a trace=full run (which records the moves): same digest of the texts per chart.
+if "$entente" models | grep -q '^ *smp\b'; then
+  smp_input="$repo/tests/golden/ktab/inputs/dummyData_3Dim.csv"
+  for level in summary full; do
+    "$entente" report "$smp_input" --model smp --mc-draws 0 --no-sensitivity --param trace=$level \
+      -o "$tmp/smp-$level.html" 2>/dev/null
+    render "$tmp/smp-$level.html#trajectories=smp" "$tmp/smp-$level.dom"
+    grep -o 'data-chart="trajectory-[^"]*"[^>]*data-model="smp"[^>]*' "$tmp/smp-$level.dom" \
+      | grep -o 'data-chart="[^"]*"\|data-explained="[0-9]*"\|data-why-digest="[0-9a-f]*"' > "$tmp/smp-$level.why"
+  done
+  # (queue_probability: a field of smp's moves only; the other models' records have moves too)
+  grep -q '"queue_probability"' "$tmp/smp-summary.html" && fail "smp trace=summary run carries per-issue moves"
+  grep -q '"queue_probability"' "$tmp/smp-full.html" || fail "smp trace=full run carries no per-issue moves"
+  explained=$(grep -o 'data-explained="[0-9]*"' "$tmp/smp-summary.why" | grep -o '[0-9]*' | awk '{ s += $1 } END { print s + 0 }')
+  [ "${explained:-0}" -gt 0 ] && echo "smp trajectories (trace=summary): $explained points explain a move" || fail "no smp trajectory point explains a move"
+  [ "$(grep -c digest "$tmp/smp-summary.why")" -ge 3 ] || fail "smp: fewer than 3 trajectory charts with a digest"
+  cmp -s "$tmp/smp-summary.why" "$tmp/smp-full.why" || fail "smp: summary and full runs explain moves differently: $(diff "$tmp/smp-summary.why" "$tmp/smp-full.why" | head -6)"
+fi
+
 # 4. A war scenario: the war model's window-open probability and P(deal by date) are drawn.
 war_scenario="$repo/scenarios/ukraine-war-2022.yaml"
 if [ -f "$war_scenario" ] && "$entente" models | grep -q '^ *war\b'; then
