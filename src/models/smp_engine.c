@@ -642,6 +642,57 @@ static int smp_isa(void)
 static int smp_avx2(void) { return smp_isa() >= SMP_ISA_AVX2; }
 #endif
 
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* The proportional-rule strengths of a small election (2 ≤ q ≤ 8 options: the bargain
+ * queues) with AVX-512, in one pass over the voters: the q(q − 1)/2 pairs (x > y) fill the
+ * lanes of G registers, each voter's q utilities loaded once and spread over the lanes by a
+ * permutation. Every lane adds its voters in ascending order from the floor with
+ * coalitions_rowwise's operations (MAXPD/MINPD against 0 are its comparisons; no FMA), so the
+ * same bits. */
+SMP_AVX512 __attribute__((always_inline)) static inline void
+small_pairs_avx512(size_t voters, size_t q, const double *weight, const double *u,
+                   const __m512i *ix, const __m512i *iy, int G, __m512d *pro, __m512d *con)
+{
+    const __m512d floor = _mm512_set1_pd(SMP_COALITION_FLOOR), zero = _mm512_setzero_pd();
+    const __mmask8 load = (__mmask8)((1u << q) - 1u);
+    __m512d p[4], c[4];
+    for (int g = 0; g < G; g++) p[g] = c[g] = floor;
+    for (size_t k = 0; k < voters; k++) {
+        const __m512d row = _mm512_maskz_loadu_pd(load, &u[k * q]), wk = _mm512_set1_pd(weight[k]);
+        for (int g = 0; g < G; g++) {
+            __m512d v = _mm512_mul_pd(wk, _mm512_sub_pd(_mm512_permutexvar_pd(ix[g], row),
+                                                        _mm512_permutexvar_pd(iy[g], row)));
+            p[g] = _mm512_add_pd(p[g], _mm512_max_pd(v, zero));
+            c[g] = _mm512_sub_pd(c[g], _mm512_min_pd(v, zero));
+        }
+    }
+    for (int g = 0; g < G; g++) pro[g] = p[g], con[g] = c[g];
+}
+
+SMP_AVX512 static void coalitions_small_avx512(size_t voters, size_t q, const double *weight,
+                                               const double *u, double *C)
+{
+    long long x[32] = {0}, y[32] = {0};
+    size_t pairs = 0;
+    for (size_t i = 1; i < q; i++)
+        for (size_t j = 0; j < i; j++) x[pairs] = (long long)i, y[pairs] = (long long)j, pairs++;
+    int G = (int)((pairs + 7) / 8);
+    __m512i ix[4], iy[4];
+    for (int g = 0; g < G; g++) ix[g] = _mm512_loadu_si512(&x[8 * g]), iy[g] = _mm512_loadu_si512(&y[8 * g]);
+    __m512d pro[4], con[4];
+    switch (G) { /* a constant G each, so the sums stay in registers */
+    case 1: small_pairs_avx512(voters, q, weight, u, ix, iy, 1, pro, con); break;
+    case 2: small_pairs_avx512(voters, q, weight, u, ix, iy, 2, pro, con); break;
+    case 3: small_pairs_avx512(voters, q, weight, u, ix, iy, 3, pro, con); break;
+    default: small_pairs_avx512(voters, q, weight, u, ix, iy, 4, pro, con); break;
+    }
+    double P[32], N[32];
+    for (int g = 0; g < G; g++) _mm512_storeu_pd(&P[8 * g], pro[g]), _mm512_storeu_pd(&N[8 * g], con[g]);
+    for (size_t l = 0; l < pairs; l++) C[x[l] * q + y[l]] = P[l], C[y[l] * q + x[l]] = N[l];
+    for (size_t i = 0; i < q; i++) C[i * q + i] = SMP_COALITION_FLOOR;
+}
+#endif
+
 typedef struct coalition_task {
     const double *panel, *weight;
     size_t voters, q;
@@ -675,6 +726,12 @@ static void coalition_rows_task(void *ctx, size_t part, size_t parts)
 static void coalitions(const smp_work *w, smp_election *e, size_t voters, size_t q,
                        const double *weight, size_t parts)
 {
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (w->config->voting_rule == SMP_VR_PROP && q >= 2 && q < 8 && smp_isa() >= SMP_ISA_AVX512) {
+        coalitions_small_avx512(voters, q, weight, e->u, e->C);
+        return;
+    }
+#endif
     if (w->config->voting_rule != SMP_VR_PROP || q < 8 || __atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) {
         coalitions_rowwise(w, e, voters, q, weight, e->u, e->C);
         return;
@@ -1177,6 +1234,11 @@ size_t smp_check_coalition_kernels(size_t voters, size_t q, uint64_t seed, size_
         coalition_f_task ft = {fp, wf, voters, q, C};
         coalition_f_rows_task(&ft, 0, 1);
         for (size_t k = 0; k < q * q; k++, seen++) bad += memcmp(&C[k], &Rf[k], sizeof *C) != 0;
+        if (level >= SMP_ISA_AVX512 && q >= 2 && q < 8) { /* the small elections' kernel */
+            for (size_t k = 0; k < q * q; k++) C[k] = NAN;
+            coalitions_small_avx512(voters, q, weight, u, C);
+            for (size_t k = 0; k < q * q; k++, seen++) bad += memcmp(&C[k], &R[k], sizeof *C) != 0;
+        }
         /* the candidates' rows: four options spread over the range, against every option */
         size_t cand[4] = {0, q / 3, q / 2, q - 1};
         for (size_t k = 0; k < voters; k++)

@@ -152,7 +152,7 @@ static void test_exact_path_every_level(void **state)
 static void test_coalition_kernels(void **state)
 {
     (void)state;
-    const size_t sizes[][2] = {{37, 8}, {50, 12}, {29, 20}, {61, 27}, {45, 36}, {33, 53}, {19, 70}};
+    const size_t sizes[][2] = {{41, 2}, {23, 5}, {77, 7}, {37, 8}, {50, 12}, {29, 20}, {61, 27}, {45, 36}, {33, 53}, {19, 70}};
     size_t total = 0;
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         size_t checked = 0;
