@@ -200,6 +200,7 @@ typedef struct smp_work {
     size_t tm, vm;               /* actors in the two samples */
     size_t *t_member, *v_member; /* tm, vm: the sampled actors, ascending */
     double *t_scale;             /* tm: a sampled third party's vote stands for its stratum's */
+    size_t *t_place;             /* n: j's place in t_member, tm when j is not sampled */
     double *v_weight;            /* vm: a sampled voter's weight, its stratum's capability */
     float *Dsf;                  /* n × tm: Dsf[j·tm + s] = D(t_member[s], j) in float */
     struct smp_election *sampled; /* the sampled elections' tables */
@@ -2748,17 +2749,8 @@ static void sampled_sides_rule(const smp_work *w, const smp_scratch *sc, size_t 
     *a = A, *b = B;
 }
 
-/* j's place in the sample (t_member is ascending), tm when j is not sampled. */
-static size_t sample_place(const smp_work *w, size_t j)
-{
-    size_t lo = 0, hi = w->tm;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (w->t_member[mid] < j) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < w->tm && w->t_member[lo] == j ? lo : w->tm;
-}
+/* j's place in the sample, tm when j is not sampled. */
+static size_t sample_place(const smp_work *w, size_t j) { return w->t_place[j]; }
 
 /* Sampled gains of i's challenges to j[0..filled) into gain[0..filled). */
 static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const size_t *j,
@@ -2790,6 +2782,53 @@ static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const si
     }
 }
 
+/* The bit mask of the targets j0 + l (l < width, b = bounds + j0) still to sample: a
+ * candidate's bound (above SMP_MIN_GAIN; the others are marked off with −1) that reaches the
+ * floor. The AVX-512 comparisons are the scalar ones (ordered: a NaN bound is no candidate). */
+#ifdef SMP_HAVE_AVX2_KERNEL
+SMP_AVX512 static unsigned target_mask_avx512(const double *b, size_t width, double floor_gain)
+{
+    __mmask8 in = (__mmask8)((1u << width) - 1u);
+    __m512d v = _mm512_maskz_loadu_pd(in, b);
+    __mmask8 m = _mm512_mask_cmp_pd_mask(in, v, _mm512_set1_pd(SMP_MIN_GAIN), _CMP_GT_OQ);
+    return (unsigned)_mm512_mask_cmp_pd_mask(m, v, _mm512_set1_pd(floor_gain), _CMP_GE_OQ);
+}
+#endif
+
+static unsigned target_mask(const double *b, size_t width, double floor_gain)
+{
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (smp_isa() >= SMP_ISA_AVX512) return target_mask_avx512(b, width, floor_gain);
+#endif
+    unsigned m = 0;
+    for (size_t l = 0; l < width; l++)
+        m |= (unsigned)(b[l] > SMP_MIN_GAIN && b[l] >= floor_gain) << l;
+    return m;
+}
+
+/* The sampled gains of i's challenges to js[0..filled) into the ranking: fin/fgain[0..*nf)
+ * hold the largest sampled gains so far, descending, ties to the smaller index; the floor
+ * rises to the largest gain less SMP_FAST_SLACK, or to the eighth-largest when that is
+ * higher. */
+static void rank_batch(const smp_work *w, smp_scratch *sc, size_t i, const size_t *js,
+                       size_t filled, size_t *fin, double *fgain, size_t *nf, double *floor_gain)
+{
+    double g[SMP_FAST_BATCH];
+    sampled_gains(w, sc, i, js, filled, g);
+    for (size_t l = 0; l < filled; l++) {
+        size_t at = *nf < SMP_FAST_FINALISTS ? (*nf)++ : SMP_FAST_FINALISTS;
+        while (at > 0 && (g[l] > fgain[at - 1] || (g[l] == fgain[at - 1] && js[l] < fin[at - 1]))) {
+            if (at < SMP_FAST_FINALISTS) fin[at] = fin[at - 1], fgain[at] = fgain[at - 1];
+            at--;
+        }
+        if (at < SMP_FAST_FINALISTS) fin[at] = js[l], fgain[at] = g[l];
+    }
+    double f = fgain[0] - SMP_FAST_SLACK * fabs(fgain[0]);
+    if (*nf == SMP_FAST_FINALISTS && fgain[*nf - 1] > f) f = fgain[*nf - 1];
+    *floor_gain = f;
+    sc->challenges_screened += filled;
+}
+
 /* best_target on the large-n path (see above). */
 static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, double *gain_out,
                              double *phi_out)
@@ -2805,41 +2844,43 @@ static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, doubl
     smp_candidate *cand = sc->candidates;
     double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
     size_t top[5], tops = 0;
-    size_t count = gather_candidates(w, sc, i, u_ii, r, top, &tops);
+    (void)gather_candidates(w, sc, i, u_ii, r, top, &tops);
     /* finalists: the largest sampled gains, descending, ties to the smaller index */
     size_t fin[SMP_FAST_FINALISTS];
     double fgain[SMP_FAST_FINALISTS];
     size_t nf = 0;
     size_t batch[SMP_FAST_BATCH], filled = 0;
     double floor_gain = -INFINITY; /* rises after each batch */
-    for (size_t pass = 0; pass < 2; pass++) {
-        size_t limit = pass == 0 ? tops : count;
-        for (size_t c = 0; c <= limit; c++) {
-            if (c < limit) {
-                size_t k = pass == 0 ? top[c] : c;
-                if (cand[k].bound < 0 || cand[k].bound < floor_gain) continue;
-                if (pass == 0) cand[k].bound = -1; /* done: not again in pass 1 */
-                batch[filled++] = cand[k].j;
-                if (filled < SMP_FAST_BATCH) continue;
+    /* First the targets with the four largest bounds and the hint, one batch of their own;
+     * then every other candidate in index order whose bound reaches the floor when its turn
+     * comes. The second pass reads gather_candidates' bounds (indexed by target; the first
+     * batch's targets and i itself marked off) eight at a time as a bit mask; when a batch
+     * fills and the floor rises, the rest of the eight is tested again against the new floor,
+     * so the batches are the ones a test of one target after the other gives. */
+    double *bounds = sc->third_party_vote;
+    bounds[i] = -1;
+    for (size_t t = 0; t < tops; t++) {
+        size_t j = cand[top[t]].j;
+        bounds[j] = -1; /* done: not again below */
+        batch[filled++] = j;
+    }
+    if (filled) rank_batch(w, sc, i, batch, filled, fin, fgain, &nf, &floor_gain);
+    filled = 0;
+    for (size_t j0 = 0; j0 < n; j0 += 8) {
+        size_t width = n - j0 < 8 ? n - j0 : 8;
+        unsigned pending = target_mask(bounds + j0, width, floor_gain);
+        while (pending) {
+            unsigned l = (unsigned)__builtin_ctz(pending);
+            pending &= pending - 1;
+            batch[filled++] = j0 + l;
+            if (filled == SMP_FAST_BATCH) {
+                rank_batch(w, sc, i, batch, filled, fin, fgain, &nf, &floor_gain);
+                filled = 0;
+                pending &= target_mask(bounds + j0, width, floor_gain);
             }
-            if (!filled) continue;
-            const size_t *js = batch;
-            double g[SMP_FAST_BATCH];
-            sampled_gains(w, sc, i, js, filled, g);
-            for (size_t l = 0; l < filled; l++) {
-                size_t at = nf < SMP_FAST_FINALISTS ? nf++ : SMP_FAST_FINALISTS;
-                while (at > 0 && (g[l] > fgain[at - 1] || (g[l] == fgain[at - 1] && js[l] < fin[at - 1]))) {
-                    if (at < SMP_FAST_FINALISTS) fin[at] = fin[at - 1], fgain[at] = fgain[at - 1];
-                    at--;
-                }
-                if (at < SMP_FAST_FINALISTS) fin[at] = js[l], fgain[at] = g[l];
-            }
-            floor_gain = fgain[0] - SMP_FAST_SLACK * fabs(fgain[0]);
-            if (nf == SMP_FAST_FINALISTS && fgain[nf - 1] > floor_gain) floor_gain = fgain[nf - 1];
-            sc->challenges_screened += filled;
-            filled = 0;
         }
     }
+    if (filled) rank_batch(w, sc, i, batch, filled, fin, fgain, &nf, &floor_gain);
     /* the finalists' exact gains decide (challenge()'s bits at every level) */
     double best = -1, best_phi = 0;
     long target = -1;
@@ -3592,6 +3633,9 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         w.v_member = en_xmalloc(w.vm * sizeof *w.v_member);
         w.v_weight = en_xmalloc(w.vm * sizeof *w.v_weight);
         smp_sample_strata(n, w.effective_power, key, w.tm, w.t_member, w.t_scale);
+        w.t_place = en_xmalloc(n * sizeof *w.t_place);
+        for (size_t j = 0; j < n; j++) w.t_place[j] = w.tm;
+        for (size_t t = 0; t < w.tm; t++) w.t_place[w.t_member[t]] = t;
         smp_sample_strata(n, in->capability, key, w.vm, w.v_member, w.v_weight);
         for (size_t t = 0; t < w.vm; t++) w.v_weight[t] *= in->capability[w.v_member[t]];
         w.Dsf = en_xmalloc(n * w.tm * sizeof *w.Dsf);
@@ -3697,7 +3741,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         election_free(&sc->el);
     }
     en_free(w.scratch);
-    en_free(w.t_member), en_free(w.t_scale), en_free(w.v_member), en_free(w.v_weight);
+    en_free(w.t_member), en_free(w.t_place), en_free(w.t_scale), en_free(w.v_member), en_free(w.v_weight);
     en_free(w.Dsf), en_free(w.lp), en_free(w.cand);
     if (w.sampled) election_free(w.sampled);
     en_free(w.sampled);
