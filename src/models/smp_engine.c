@@ -242,8 +242,6 @@ typedef struct smp_scratch {
     float *fsw, *fsui, *fsum, *fsrh, *fsf; /* tm each: the sampled third parties in one
                                              perspective: power, U(m,i), U(m,m), risk, scale */
     double *rows;                      /* 3 · SMP_FAST_GROUP · n: exact rows of the fast election */
-    double *fs_rest;                   /* tm/16 + 1: caps on the sampled sums' remaining blocks */
-    int fs_cut;                        /* fs_rest holds for this perspective (sampled_gains) */
 } smp_scratch;
 
 static void ensure_election(const smp_work *w, smp_election *e, size_t options)
@@ -2684,20 +2682,9 @@ __attribute__((target("avx2"))) static void sampled_sides_avx2(const smp_work *w
     *a = sum8_avx(_mm256_add_ps(A0, A1)), *b = sum8_avx(_mm256_add_ps(B0, B1));
 }
 
-/* What the AVX-512 kernel needs to give up on a target early (sampled_gains): the
- * principals' sums and utilities of challenge_start, j's salience and the gain to beat. */
-typedef struct smp_cut {
-    double ci0, cj0, u_ii, u_ij, thr;
-} smp_cut;
-
-/* sampled_sides_scalar with AVX-512: the sixteen partial sums in one register. With `cut`
- * (a ranking whose eighth place is taken, sampled_gains) it returns 1 without finishing when
- * the sums so far and the caps on the remaining blocks (sc->fs_rest) prove that the target's
- * sampled gain stays below cut->thr, so it could not enter the ranking; the sums it does
- * finish are the same operations whether or not it looked. */
-SMP_AVX512 static int sampled_sides_avx512(const smp_work *w, const smp_scratch *sc, size_t j,
-                                           size_t skip, float ci0, float cj0, float *a, float *b,
-                                           const smp_cut *cut)
+/* sampled_sides_scalar with AVX-512: the sixteen partial sums in one register. */
+SMP_AVX512 static void sampled_sides_avx512(const smp_work *w, const smp_scratch *sc, size_t j,
+                                            size_t skip, float ci0, float cj0, float *a, float *b)
 {
     size_t tm = w->tm;
     const float *dj = &w->Dsf[j * tm];
@@ -2705,22 +2692,7 @@ SMP_AVX512 static int sampled_sides_avx512(const smp_work *w, const smp_scratch 
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 A = zero, B = zero;
     float pad[6][SMP_FAST_PARTS];
-    size_t block = 0;
-    for (size_t s0 = 0; s0 < tm; s0 += SMP_FAST_PARTS, block++) {
-        if (cut && block >= 2 && !(block & 1)) {
-            /* Every lane and the final sum add non-negative floats: with g = (tm/16 + 4)·2⁻²⁴
-             * (below 10⁻⁵ for the sample sizes the cut is used with) the final a is at most
-             * (1 + g)² times the exact sum of the lanes so far plus the remaining terms, each
-             * below its cap, and the final b at least (1 − g)² times the lanes' sum so far.
-             * The gain grows with a and falls with b (Δ·S_j ≥ 0, checked by the caller), so
-             * challenge_finish at these bounds, plus SMP_GAIN_MARGIN for its own round-off,
-             * bounds the sampled gain. 10⁻⁴ is far above g. */
-            double ap = (double)_mm512_reduce_add_ps(A), bp = (double)_mm512_reduce_add_ps(B);
-            double hi_a = ap * (1.0 + 1e-4) + sc->fs_rest[block], lo_b = bp * (1.0 - 1e-4);
-            double phi, g;
-            challenge_finish(w, j, cut->ci0 + hi_a, cut->cj0 + lo_b, cut->u_ii, cut->u_ij, &phi, &g);
-            if (g + SMP_GAIN_MARGIN < cut->thr) return 1;
-        }
+    for (size_t s0 = 0; s0 < tm; s0 += SMP_FAST_PARTS) {
         size_t count = tm - s0 < SMP_FAST_PARTS ? tm - s0 : SMP_FAST_PARTS;
         const float *dm_ = dj + s0, *wm_ = sc->fsw + s0, *ui_ = sc->fsui + s0;
         const float *um_ = sc->fsum + s0, *r_ = sc->fsrh + s0, *f_ = sc->fsf + s0;
@@ -2748,7 +2720,6 @@ SMP_AVX512 static int sampled_sides_avx512(const smp_work *w, const smp_scratch 
     }
     *a = sum8_avx(_mm256_add_ps(_mm512_castps512_ps256(A), _mm512_extractf32x8_ps(A, 1)));
     *b = sum8_avx(_mm256_add_ps(_mm512_castps512_ps256(B), _mm512_extractf32x8_ps(B, 1)));
-    return 0;
 }
 #endif
 
@@ -2781,44 +2752,13 @@ static void sampled_sides_rule(const smp_work *w, const smp_scratch *sc, size_t 
 /* j's place in the sample, tm when j is not sampled. */
 static size_t sample_place(const smp_work *w, size_t j) { return w->t_place[j]; }
 
-/* The caps behind sampled_sides_avx512's cut: sc->fs_rest[k] bounds the sum of the sampled
- * votes' positive parts from block k (third parties 16k, ...) on. Third party m's vote is
- * w_m·f_m·(π·(u_m − u_i) + (1 − π)·(u_j − u_m)) with π in [0,1], so its positive part is at
- * most w_m·f_m·max(u_m − u_i, 1 − u_m, 0) when u_j ≤ 1, which holds when m's estimated risk is
- * in [−1, 1] (u_j = (1 − d)(1 + min(d,1)·r), d ≥ 0) and w_m, f_m ≥ 0. The float evaluation adds a few roundings:
- * a relative 10⁻⁵ and an absolute 10⁻⁶ (u_j may round to 1 + 2⁻²³) cover them. Without those
- * conditions (a risk above 1, a sample too large for the cut's bound, NaN) there is no cut. */
-static void sample_caps(const smp_work *w, smp_scratch *sc)
-{
-    size_t tm = w->tm, blocks = (tm + 15) / 16;
-    int ok = tm <= 16384;
-    double rest = 0.0;
-    sc->fs_rest[blocks] = 0.0;
-    for (size_t k = blocks; k-- > 0;) {
-        for (size_t s = 16 * k; s < tm && s < 16 * k + 16; s++) {
-            double um = sc->fsum[s], ui = sc->fsui[s], c = um - ui;
-            if (1.0 - um > c) c = 1.0 - um;
-            if (c < 0.0) c = 0.0;
-            ok &= sc->fsrh[s] <= 1.0f && sc->fsrh[s] >= -1.0f; /* (r < −1 with d > 1: u_j > 1) */
-            ok &= sc->fsw[s] >= 0.0f && sc->fsf[s] >= 0.0f;
-            rest += (double)sc->fsw[s] * (double)sc->fsf[s] * (c + 1e-6) * (1.0 + 1e-5);
-        }
-        sc->fs_rest[k] = rest;
-    }
-    sc->fs_cut = ok && isfinite(rest) && rest >= 0.0;
-}
-
-/* Sampled gains of i's challenges to j[0..filled) into gain[0..filled). With a finite `thr`
- * (the ranking's eighth gain) a target whose sampled gain is proven below it may get −∞
- * instead (sampled_sides_avx512's cut): it would not have entered the ranking either. */
+/* Sampled gains of i's challenges to j[0..filled) into gain[0..filled). */
 static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const size_t *j,
-                          size_t filled, double *gain, double thr)
+                          size_t filled, double *gain)
 {
     int rule = w->config->voting_rule;
 #ifdef SMP_HAVE_SCREEN8
     int isa = smp_isa();
-#else
-    (void)thr;
 #endif
     for (size_t l = 0; l < filled; l++) {
         double ci0, cj0, u_ii, u_ij, phi, A, B;
@@ -2829,17 +2769,9 @@ static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const si
             size_t skip = sample_place(w, j[l]);
             float a, b;
 #ifdef SMP_HAVE_SCREEN8
-            if (isa >= SMP_ISA_AVX512) {
-                /* the gain grows with the initiator's side only when Δ·S_j ≥ 0 */
-                smp_cut cut = {ci0, cj0, u_ii, u_ij, thr};
-                int may = sc->fs_cut && thr > -INFINITY &&
-                          (u_ii - u_ij) * w->salience_total[j[l]] >= 0;
-                if (sampled_sides_avx512(w, sc, j[l], skip, (float)ci0, (float)cj0, &a, &b,
-                                         may ? &cut : NULL)) {
-                    gain[l] = -INFINITY;
-                    continue;
-                }
-            } else if (isa >= SMP_ISA_AVX2)
+            if (isa >= SMP_ISA_AVX512)
+                sampled_sides_avx512(w, sc, j[l], skip, (float)ci0, (float)cj0, &a, &b);
+            else if (isa >= SMP_ISA_AVX2)
                 sampled_sides_avx2(w, sc, j[l], skip, (float)ci0, (float)cj0, &a, &b);
             else
 #endif
@@ -2882,8 +2814,7 @@ static void rank_batch(const smp_work *w, smp_scratch *sc, size_t i, const size_
                        size_t filled, size_t *fin, double *fgain, size_t *nf, double *floor_gain)
 {
     double g[SMP_FAST_BATCH];
-    sampled_gains(w, sc, i, js, filled, g,
-                  *nf == SMP_FAST_FINALISTS ? fgain[SMP_FAST_FINALISTS - 1] : -INFINITY);
+    sampled_gains(w, sc, i, js, filled, g);
     for (size_t l = 0; l < filled; l++) {
         size_t at = *nf < SMP_FAST_FINALISTS ? (*nf)++ : SMP_FAST_FINALISTS;
         while (at > 0 && (g[l] > fgain[at - 1] || (g[l] == fgain[at - 1] && js[l] < fin[at - 1]))) {
@@ -2910,7 +2841,6 @@ static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, doubl
         sc->fsum[s] = (float)sc->uh_m[m], sc->fsrh[s] = (float)sc->rh[m];
         sc->fsf[s] = m == i ? 0.0f : (float)w->t_scale[s]; /* nor is the initiator */
     }
-    sample_caps(w, sc);
     smp_candidate *cand = sc->candidates;
     double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
     size_t top[5], tops = 0;
@@ -3718,7 +3648,6 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
             sc->fsui = sc->fsw + w.tm, sc->fsum = sc->fsui + w.tm, sc->fsrh = sc->fsum + w.tm;
             sc->fsf = sc->fsrh + w.tm;
             sc->rows = en_xmalloc(3 * SMP_FAST_GROUP * n * sizeof(double));
-            sc->fs_rest = en_xmalloc((w.tm / 16 + 2) * sizeof(double));
         }
         en_free(key);
     }
@@ -3808,7 +3737,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         en_free(sc->perm), en_free(sc->pw), en_free(sc->cap);
         en_free(sc->screen_state), en_free(sc->screen_list), en_free(sc->perm_tmp);
         en_free(sc->fw), en_free(sc->err_a), en_free(sc->uh_i_copy);
-        en_free(sc->fsw), en_free(sc->rows), en_free(sc->fs_rest);
+        en_free(sc->fsw), en_free(sc->rows);
         election_free(&sc->el);
     }
     en_free(w.scratch);
