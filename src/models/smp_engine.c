@@ -597,11 +597,14 @@ block4x8_avx512(const double *a, const double *pj0, const double *pj1, const dou
     p[0] = q0, p[1] = q1, p[2] = q2, p[3] = q3, c[0] = d0, c[1] = d1, c[2] = d2, c[3] = d3;
 }
 
-/* coalition_row_quad_avx2 with AVX-512: the blocks of eight earlier options wholly below the
- * diagonal block in one pass each, the rest (at most two blocks of four, the diagonal one
- * among them) as the AVX2 kernel does them. */
+/* coalition_row_quad_avx2 with AVX-512 for rows i0 .. i0 + rows − 1 (rows ≤ 4; fewer only in
+ * the last quad, whose panel holds zeros past q and whose lanes beyond q are not stored): the
+ * blocks of eight earlier options wholly below the diagonal block in one pass each, the rest
+ * (at most two blocks of four, the diagonal one among them) as the AVX2 kernel does them, or
+ * pair by pair in a last partial quad. */
 SMP_AVX512 static void coalition_row_quad_avx512(const double *panel, size_t voters, size_t q,
-                                                 const double *weight, size_t i0, double *C)
+                                                 const double *weight, size_t i0, size_t rows,
+                                                 double *C)
 {
     const double *pi = &panel[(i0 / 4) * voters * 4];
     size_t j0 = 0;
@@ -610,14 +613,22 @@ SMP_AVX512 static void coalition_row_quad_avx512(const double *panel, size_t vot
         block4x8_avx512(pi, &panel[(j0 / 4) * voters * 4], &panel[(j0 / 4 + 1) * voters * 4],
                         weight, voters, p, c);
         double con[4][8];
-        for (size_t r = 0; r < 4; r++) {
+        for (size_t r = 0; r < rows; r++) {
             _mm512_storeu_pd(&C[(i0 + r) * q + j0], p[r]);
             _mm512_storeu_pd(con[r], c[r]);
         }
-        for (size_t r = 0; r < 4; r++)
+        for (size_t r = 0; r < rows; r++)
             for (size_t l = 0; l < 8; l++) C[(j0 + l) * q + i0 + r] = con[r][l];
     }
-    coalition_row_quad_from_avx2(panel, voters, q, weight, i0, j0, C);
+    if (rows == 4) {
+        coalition_row_quad_from_avx2(panel, voters, q, weight, i0, j0, C);
+        return;
+    }
+    for (size_t i = i0; i < i0 + rows; i++) {
+        for (size_t j = j0; j < i; j++)
+            pair_strengths(panel, voters, weight, i, j, &C[i * q + j], &C[j * q + i]);
+        C[i * q + i] = SMP_COALITION_FLOOR;
+    }
 }
 
 /* The instruction-set level the kernels may use: what the processor has (AVX-512 counts with
@@ -707,8 +718,9 @@ static void coalition_rows_task(void *ctx, size_t part, size_t parts)
     if (smp_avx2()) { /* quads of rows; a last partial quad in pairs */
         for (size_t r = part; 4 * r < t->q; r += parts) {
             size_t i0 = 4 * r;
-            if (i0 + 4 <= t->q && smp_isa() >= SMP_ISA_AVX512)
-                coalition_row_quad_avx512(t->panel, t->voters, t->q, t->weight, i0, t->C);
+            if (smp_isa() >= SMP_ISA_AVX512)
+                coalition_row_quad_avx512(t->panel, t->voters, t->q, t->weight, i0,
+                                          t->q - i0 < 4 ? t->q - i0 : 4, t->C);
             else if (i0 + 4 <= t->q)
                 coalition_row_quad_avx2(t->panel, t->voters, t->q, t->weight, i0, t->C);
             else
@@ -1219,18 +1231,13 @@ size_t smp_check_coalition_kernels(size_t voters, size_t q, uint64_t seed, size_
         }
 #ifdef SMP_HAVE_AVX2_KERNEL
     for (int level = SMP_ISA_AVX2; level <= smp_isa(); level++) {
-        /* the double quads (every whole quad of rows) and the float blocks, as the tasks run them */
+        /* the double rows as coalition_rows_task deals them (quads, a last partial quad) and the float blocks */
         int saved = __atomic_load_n(&smp_isa_limit, __ATOMIC_RELAXED);
         smp_limit_isa(level);
         for (size_t k = 0; k < q * q; k++) C[k] = NAN;
-        for (size_t i0 = 0; i0 + 4 <= q; i0 += 4) {
-            if (level >= SMP_ISA_AVX512) coalition_row_quad_avx512(panel, voters, q, weight, i0, C);
-            else coalition_row_quad_avx2(panel, voters, q, weight, i0, C);
-        }
-        for (size_t i = 0; i < q / 4 * 4; i++)
-            for (size_t j = 0; j <= i; j++, seen += 2)
-                bad += memcmp(&C[i * q + j], &R[i * q + j], sizeof *C) != 0,
-                    bad += memcmp(&C[j * q + i], &R[j * q + i], sizeof *C) != 0;
+        coalition_task ct = {panel, weight, voters, q, C};
+        coalition_rows_task(&ct, 0, 1);
+        for (size_t k = 0; k < q * q; k++, seen++) bad += memcmp(&C[k], &R[k], sizeof *C) != 0;
         for (size_t k = 0; k < q * q; k++) C[k] = NAN;
         coalition_f_task ft = {fp, wf, voters, q, C};
         coalition_f_rows_task(&ft, 0, 1);
