@@ -106,6 +106,13 @@ enum { SMP_ISA_SCALAR = 0, SMP_ISA_AVX2 = 1, SMP_ISA_AVX512 = 2 };
  * so that one machine can check that every level gives the same bits. Call it between runs,
  * not during one. Time complexity: O(1). */
 void smp_limit_isa(int level);
+/* Tests: the proportional rule's coalition kernels (the double quads of rows, the candidates'
+ * exact rows, the single-precision blocks) at every level the processor has, up to the cap of
+ * smp_limit_isa, against the plain pair-by-pair sums, on random utilities of `voters` voters
+ * over q options (a fixed generator seeded with `seed`). Returns how many sums differ in any
+ * bit; *checked receives how many were compared by a SIMD kernel (0 when the processor has no
+ * AVX2). Time complexity: O(q²·voters). */
+size_t smp_check_coalition_kernels(size_t voters, size_t q, uint64_t seed, size_t *checked);
 /* ---- the paths (smp_paths.c; docs/models/smp.md, "Large-n path") ---- */
 
 /* The fast path's tolerances against the exact run, in KTAB's 0–100 units, as test_smp_paths

@@ -200,6 +200,7 @@ typedef struct smp_work {
     size_t tm, vm;               /* actors in the two samples */
     size_t *t_member, *v_member; /* tm, vm: the sampled actors, ascending */
     double *t_scale;             /* tm: a sampled third party's vote stands for its stratum's */
+    size_t *t_place;             /* n: j's place in t_member, tm when j is not sampled */
     double *v_weight;            /* vm: a sampled voter's weight, its stratum's capability */
     float *Dsf;                  /* n × tm: Dsf[j·tm + s] = D(t_member[s], j) in float */
     struct smp_election *sampled; /* the sampled elections' tables */
@@ -487,6 +488,8 @@ static void coalition_row_pair(const double *panel, size_t voters, size_t q, con
 #define SMP_HAVE_AVX2_KERNEL 1
 #include <immintrin.h>
 
+#define SMP_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq")))
+
 /* Sixteen pairs' coalition sums (four rows a, interleaved per voter: a[k·4 + r], against four
  * options, pj[k·4 + l]): p_r[l] adds max(v, 0) and c_r[l] subtracts min(v, 0) for
  * v = w_k·(a_r − b_l), voters in ascending order, each starting at the floor — pair_strengths'
@@ -521,15 +524,14 @@ block4x4_avx2(const double *a, const double *pj, const double *weight, size_t vo
 /* Rows i0..i0+3 (i0 a multiple of four, all four < q) with AVX2: sixteen pairs (four options ×
  * four earlier options, one panel row each) per pass over the voters, the same operations
  * lane by lane as pair_strengths (no FMA: the target enables AVX2 only). */
-__attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double *panel,
-                                                                     size_t voters, size_t q,
-                                                                     const double *weight,
-                                                                     size_t i0, double *C)
+__attribute__((target("avx2"), always_inline)) static inline void
+coalition_row_quad_from_avx2(const double *panel, size_t voters, size_t q, const double *weight,
+                             size_t i0, size_t from, double *C)
 {
     const double *pi = &panel[(i0 / 4) * voters * 4];
     /* j0 = i0 is the diagonal block: all sixteen lanes are summed, the six pairs j < i kept
        (each lane's operations are pair_strengths', so the kept sums are its bits) */
-    for (size_t j0 = 0; j0 <= i0; j0 += 4) {
+    for (size_t j0 = from; j0 <= i0; j0 += 4) {
         const double *pj = &panel[(j0 / 4) * voters * 4];
         __m256d p0, p1, p2, p3, c0, c1, c2, c3;
         block4x4_avx2(pi, pj, weight, voters, &p0, &p1, &p2, &p3, &c0, &c1, &c2, &c3);
@@ -557,6 +559,78 @@ __attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double
     for (size_t i = i0; i < i0 + 4; i++) C[i * q + i] = SMP_COALITION_FLOOR;
 }
 
+__attribute__((target("avx2"))) static void coalition_row_quad_avx2(const double *panel,
+                                                                     size_t voters, size_t q,
+                                                                     const double *weight,
+                                                                     size_t i0, double *C)
+{
+    coalition_row_quad_from_avx2(panel, voters, q, weight, i0, 0, C);
+}
+
+/* block4x4_avx2 with AVX-512 against eight options, the two panels pj0 (options j0..j0+3) and
+ * pj1 (j0+4..j0+7) side by side in one register: thirty-two pairs per pass over the voters,
+ * each lane with the same operations in the same order (no FMA), so the same bits. */
+SMP_AVX512 __attribute__((always_inline)) static inline void
+block4x8_avx512(const double *a, const double *pj0, const double *pj1, const double *weight,
+                size_t voters, __m512d p[4], __m512d c[4])
+{
+    const __m512d floor = _mm512_set1_pd(SMP_COALITION_FLOOR), zero = _mm512_setzero_pd();
+    __m512d q0 = floor, q1 = floor, q2 = floor, q3 = floor;
+    __m512d d0 = floor, d1 = floor, d2 = floor, d3 = floor;
+    for (size_t k = 0; k < voters; k++) {
+        const __m512d wk = _mm512_set1_pd(weight[k]);
+        const __m512d b = _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd(&pj0[k * 4])),
+                                             _mm256_loadu_pd(&pj1[k * 4]), 1);
+        __m512d v = _mm512_mul_pd(wk, _mm512_sub_pd(_mm512_set1_pd(a[k * 4]), b));
+        q0 = _mm512_add_pd(q0, _mm512_max_pd(v, zero));
+        d0 = _mm512_sub_pd(d0, _mm512_min_pd(v, zero));
+        v = _mm512_mul_pd(wk, _mm512_sub_pd(_mm512_set1_pd(a[k * 4 + 1]), b));
+        q1 = _mm512_add_pd(q1, _mm512_max_pd(v, zero));
+        d1 = _mm512_sub_pd(d1, _mm512_min_pd(v, zero));
+        v = _mm512_mul_pd(wk, _mm512_sub_pd(_mm512_set1_pd(a[k * 4 + 2]), b));
+        q2 = _mm512_add_pd(q2, _mm512_max_pd(v, zero));
+        d2 = _mm512_sub_pd(d2, _mm512_min_pd(v, zero));
+        v = _mm512_mul_pd(wk, _mm512_sub_pd(_mm512_set1_pd(a[k * 4 + 3]), b));
+        q3 = _mm512_add_pd(q3, _mm512_max_pd(v, zero));
+        d3 = _mm512_sub_pd(d3, _mm512_min_pd(v, zero));
+    }
+    p[0] = q0, p[1] = q1, p[2] = q2, p[3] = q3, c[0] = d0, c[1] = d1, c[2] = d2, c[3] = d3;
+}
+
+/* coalition_row_quad_avx2 with AVX-512 for rows i0 .. i0 + rows − 1 (rows ≤ 4; fewer only in
+ * the last quad, whose panel holds zeros past q and whose lanes beyond q are not stored): the
+ * blocks of eight earlier options wholly below the diagonal block in one pass each, the rest
+ * (at most two blocks of four, the diagonal one among them) as the AVX2 kernel does them, or
+ * pair by pair in a last partial quad. */
+SMP_AVX512 static void coalition_row_quad_avx512(const double *panel, size_t voters, size_t q,
+                                                 const double *weight, size_t i0, size_t rows,
+                                                 double *C)
+{
+    const double *pi = &panel[(i0 / 4) * voters * 4];
+    size_t j0 = 0;
+    for (; j0 + 8 <= i0; j0 += 8) {
+        __m512d p[4], c[4];
+        block4x8_avx512(pi, &panel[(j0 / 4) * voters * 4], &panel[(j0 / 4 + 1) * voters * 4],
+                        weight, voters, p, c);
+        double con[4][8];
+        for (size_t r = 0; r < rows; r++) {
+            _mm512_storeu_pd(&C[(i0 + r) * q + j0], p[r]);
+            _mm512_storeu_pd(con[r], c[r]);
+        }
+        for (size_t r = 0; r < rows; r++)
+            for (size_t l = 0; l < 8; l++) C[(j0 + l) * q + i0 + r] = con[r][l];
+    }
+    if (rows == 4) {
+        coalition_row_quad_from_avx2(panel, voters, q, weight, i0, j0, C);
+        return;
+    }
+    for (size_t i = i0; i < i0 + rows; i++) {
+        for (size_t j = j0; j < i; j++)
+            pair_strengths(panel, voters, weight, i, j, &C[i * q + j], &C[j * q + i]);
+        C[i * q + i] = SMP_COALITION_FLOOR;
+    }
+}
+
 /* The instruction-set level the kernels may use: what the processor has (AVX-512 counts with
  * its F, VL, BW and DQ parts), capped by smp_limit_isa; SMP_ISA_SCALAR with plain kernels. */
 static int smp_isa(void)
@@ -580,6 +654,57 @@ static int smp_isa(void)
 static int smp_avx2(void) { return smp_isa() >= SMP_ISA_AVX2; }
 #endif
 
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* The proportional-rule strengths of a small election (2 ≤ q ≤ 8 options: the bargain
+ * queues) with AVX-512, in one pass over the voters: the q(q − 1)/2 pairs (x > y) fill the
+ * lanes of G registers, each voter's q utilities loaded once and spread over the lanes by a
+ * permutation. Every lane adds its voters in ascending order from the floor with
+ * coalitions_rowwise's operations (MAXPD/MINPD against 0 are its comparisons; no FMA), so the
+ * same bits. */
+SMP_AVX512 __attribute__((always_inline)) static inline void
+small_pairs_avx512(size_t voters, size_t q, const double *weight, const double *u,
+                   const __m512i *ix, const __m512i *iy, int G, __m512d *pro, __m512d *con)
+{
+    const __m512d floor = _mm512_set1_pd(SMP_COALITION_FLOOR), zero = _mm512_setzero_pd();
+    const __mmask8 load = (__mmask8)((1u << q) - 1u);
+    __m512d p[4], c[4];
+    for (int g = 0; g < G; g++) p[g] = c[g] = floor;
+    for (size_t k = 0; k < voters; k++) {
+        const __m512d row = _mm512_maskz_loadu_pd(load, &u[k * q]), wk = _mm512_set1_pd(weight[k]);
+        for (int g = 0; g < G; g++) {
+            __m512d v = _mm512_mul_pd(wk, _mm512_sub_pd(_mm512_permutexvar_pd(ix[g], row),
+                                                        _mm512_permutexvar_pd(iy[g], row)));
+            p[g] = _mm512_add_pd(p[g], _mm512_max_pd(v, zero));
+            c[g] = _mm512_sub_pd(c[g], _mm512_min_pd(v, zero));
+        }
+    }
+    for (int g = 0; g < G; g++) pro[g] = p[g], con[g] = c[g];
+}
+
+SMP_AVX512 static void coalitions_small_avx512(size_t voters, size_t q, const double *weight,
+                                               const double *u, double *C)
+{
+    long long x[32] = {0}, y[32] = {0};
+    size_t pairs = 0;
+    for (size_t i = 1; i < q; i++)
+        for (size_t j = 0; j < i; j++) x[pairs] = (long long)i, y[pairs] = (long long)j, pairs++;
+    int G = (int)((pairs + 7) / 8);
+    __m512i ix[4], iy[4];
+    for (int g = 0; g < G; g++) ix[g] = _mm512_loadu_si512(&x[8 * g]), iy[g] = _mm512_loadu_si512(&y[8 * g]);
+    __m512d pro[4], con[4];
+    switch (G) { /* a constant G each, so the sums stay in registers */
+    case 1: small_pairs_avx512(voters, q, weight, u, ix, iy, 1, pro, con); break;
+    case 2: small_pairs_avx512(voters, q, weight, u, ix, iy, 2, pro, con); break;
+    case 3: small_pairs_avx512(voters, q, weight, u, ix, iy, 3, pro, con); break;
+    default: small_pairs_avx512(voters, q, weight, u, ix, iy, 4, pro, con); break;
+    }
+    double P[32], N[32];
+    for (int g = 0; g < G; g++) _mm512_storeu_pd(&P[8 * g], pro[g]), _mm512_storeu_pd(&N[8 * g], con[g]);
+    for (size_t l = 0; l < pairs; l++) C[x[l] * q + y[l]] = P[l], C[y[l] * q + x[l]] = N[l];
+    for (size_t i = 0; i < q; i++) C[i * q + i] = SMP_COALITION_FLOOR;
+}
+#endif
+
 typedef struct coalition_task {
     const double *panel, *weight;
     size_t voters, q;
@@ -593,7 +718,10 @@ static void coalition_rows_task(void *ctx, size_t part, size_t parts)
     if (smp_avx2()) { /* quads of rows; a last partial quad in pairs */
         for (size_t r = part; 4 * r < t->q; r += parts) {
             size_t i0 = 4 * r;
-            if (i0 + 4 <= t->q)
+            if (smp_isa() >= SMP_ISA_AVX512)
+                coalition_row_quad_avx512(t->panel, t->voters, t->q, t->weight, i0,
+                                          t->q - i0 < 4 ? t->q - i0 : 4, t->C);
+            else if (i0 + 4 <= t->q)
                 coalition_row_quad_avx2(t->panel, t->voters, t->q, t->weight, i0, t->C);
             else
                 for (size_t i = i0; i < t->q; i += 2)
@@ -611,6 +739,12 @@ static void coalition_rows_task(void *ctx, size_t part, size_t parts)
 static void coalitions(const smp_work *w, smp_election *e, size_t voters, size_t q,
                        const double *weight, size_t parts)
 {
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (w->config->voting_rule == SMP_VR_PROP && q >= 2 && q < 8 && smp_isa() >= SMP_ISA_AVX512) {
+        coalitions_small_avx512(voters, q, weight, e->u, e->C);
+        return;
+    }
+#endif
     if (w->config->voting_rule != SMP_VR_PROP || q < 8 || __atomic_load_n(&smp_plain, __ATOMIC_RELAXED)) {
         coalitions_rowwise(w, e, voters, q, weight, e->u, e->C);
         return;
@@ -835,12 +969,11 @@ static void victory_pair(int model, double s1, double s2, double *p1, double *p2
  * registers per pass over the voters, each pair adding its voters in ascending order with
  * coalition_row_quad_avx2's operations: the same bits as coalitions(). pro and con receive
  * 4 × q sums each (row c at c·q). */
-__attribute__((target("avx2"))) static void candidate_rows_avx2(const double *panel,
-                                                                 const double *cp, size_t voters,
-                                                                 size_t q, const double *weight,
-                                                                 double *pro, double *con)
+__attribute__((target("avx2"), always_inline)) static inline void
+candidate_rows_from_avx2(const double *panel, const double *cp, size_t voters, size_t q,
+                         const double *weight, size_t from, double *pro, double *con)
 {
-    for (size_t j0 = 0; j0 < q; j0 += 4) {
+    for (size_t j0 = from; j0 < q; j0 += 4) {
         const double *pj = &panel[(j0 / 4) * voters * 4];
         __m256d p0, p1, p2, p3, c0, c1, c2, c3;
         block4x4_avx2(cp, pj, weight, voters, &p0, &p1, &p2, &p3, &c0, &c1, &c2, &c3);
@@ -856,6 +989,34 @@ __attribute__((target("avx2"))) static void candidate_rows_avx2(const double *pa
                 con[c * q + j0 + l] = out[4 + c][l];
             }
     }
+}
+
+__attribute__((target("avx2"))) static void candidate_rows_avx2(const double *panel,
+                                                                 const double *cp, size_t voters,
+                                                                 size_t q, const double *weight,
+                                                                 double *pro, double *con)
+{
+    candidate_rows_from_avx2(panel, cp, voters, q, weight, 0, pro, con);
+}
+
+/* candidate_rows_avx2 with AVX-512: eight options per pass while two whole panels of four
+ * remain (block4x8_avx512, the same bits lane by lane), the last block of four or fewer as
+ * the AVX2 kernel does it. */
+SMP_AVX512 static void candidate_rows_avx512(const double *panel, const double *cp,
+                                             size_t voters, size_t q, const double *weight,
+                                             double *pro, double *con)
+{
+    size_t j0 = 0;
+    for (; j0 + 8 <= q; j0 += 8) {
+        __m512d p[4], c[4];
+        block4x8_avx512(cp, &panel[(j0 / 4) * voters * 4], &panel[(j0 / 4 + 1) * voters * 4],
+                        weight, voters, p, c);
+        for (size_t r = 0; r < 4; r++) {
+            _mm512_storeu_pd(&pro[r * q + j0], p[r]);
+            _mm512_storeu_pd(&con[r * q + j0], c[r]);
+        }
+    }
+    candidate_rows_from_avx2(panel, cp, voters, q, weight, j0, pro, con);
 }
 #endif
 
@@ -925,6 +1086,50 @@ __attribute__((target("avx2"))) static void coalition_block_f_avx2(const float *
 }
 #endif
 
+#ifdef SMP_HAVE_AVX2_KERNEL
+/* coalition_block_f_avx2 with AVX-512 against the sixteen options j0..j0+15 (j0 a multiple of
+ * eight; the two float panels j0/8 and j0/8 + 1 side by side in one register, the second no
+ * later than the panel holding i0): 64 pairs per pass over the voters, each lane with the
+ * same float operations in the same order (no FMA), so the same bits; only the pairs j < i
+ * are stored. */
+SMP_AVX512 static void coalition_block_f_avx512(const float *fp, size_t voters, const float *wf,
+                                                size_t q, size_t i0, size_t j0, double *C)
+{
+    const float *pi = &fp[(i0 / 8) * voters * 8 + i0 % 8];
+    const float *pj0 = &fp[(j0 / 8) * voters * 8], *pj1 = pj0 + voters * 8;
+    const __m512 floor = _mm512_set1_ps((float)SMP_COALITION_FLOOR), zero = _mm512_setzero_ps();
+    __m512 p0 = floor, p1 = floor, p2 = floor, p3 = floor;
+    __m512 c0 = floor, c1 = floor, c2 = floor, c3 = floor;
+    for (size_t k = 0; k < voters; k++) {
+        const __m512 wk = _mm512_set1_ps(wf[k]);
+        const __m512 b = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(&pj0[k * 8])),
+                                            _mm256_loadu_ps(&pj1[k * 8]), 1);
+        __m512 v = _mm512_mul_ps(wk, _mm512_sub_ps(_mm512_set1_ps(pi[k * 8]), b));
+        p0 = _mm512_add_ps(p0, _mm512_max_ps(v, zero));
+        c0 = _mm512_sub_ps(c0, _mm512_min_ps(v, zero));
+        v = _mm512_mul_ps(wk, _mm512_sub_ps(_mm512_set1_ps(pi[k * 8 + 1]), b));
+        p1 = _mm512_add_ps(p1, _mm512_max_ps(v, zero));
+        c1 = _mm512_sub_ps(c1, _mm512_min_ps(v, zero));
+        v = _mm512_mul_ps(wk, _mm512_sub_ps(_mm512_set1_ps(pi[k * 8 + 2]), b));
+        p2 = _mm512_add_ps(p2, _mm512_max_ps(v, zero));
+        c2 = _mm512_sub_ps(c2, _mm512_min_ps(v, zero));
+        v = _mm512_mul_ps(wk, _mm512_sub_ps(_mm512_set1_ps(pi[k * 8 + 3]), b));
+        p3 = _mm512_add_ps(p3, _mm512_max_ps(v, zero));
+        c3 = _mm512_sub_ps(c3, _mm512_min_ps(v, zero));
+    }
+    float out[8][16];
+    _mm512_storeu_ps(out[0], p0), _mm512_storeu_ps(out[1], p1);
+    _mm512_storeu_ps(out[2], p2), _mm512_storeu_ps(out[3], p3);
+    _mm512_storeu_ps(out[4], c0), _mm512_storeu_ps(out[5], c1);
+    _mm512_storeu_ps(out[6], c2), _mm512_storeu_ps(out[7], c3);
+    for (size_t r = 0; r < 4; r++)
+        for (size_t l = 0; l < 16 && j0 + l < i0 + r; l++) { /* the block holding i0: j < i only */
+            C[(i0 + r) * q + j0 + l] = (double)out[r][l];
+            C[(j0 + l) * q + i0 + r] = (double)out[4 + r][l];
+        }
+}
+#endif
+
 typedef struct coalition_f_task {
     const float *fp, *wf;
     size_t voters, q;
@@ -939,6 +1144,9 @@ static void coalition_f_rows_task(void *ctx, size_t part, size_t parts)
         size_t i0 = 4 * r, i1 = i0 + 4 < q ? i0 + 4 : q, j0 = 0;
 #ifdef SMP_HAVE_AVX2_KERNEL
         if (i1 == i0 + 4 && smp_avx2()) {
+            if (smp_isa() >= SMP_ISA_AVX512) /* sixteen options while two panels remain */
+                for (; j0 / 8 + 1 <= i0 / 8; j0 += 16)
+                    coalition_block_f_avx512(t->fp, t->voters, t->wf, q, i0, j0, t->C);
             for (; j0 <= i0; j0 += 8) coalition_block_f_avx2(t->fp, t->voters, t->wf, q, i0, j0, t->C);
             j0 = i1; /* every pair done */
         }
@@ -989,6 +1197,78 @@ static void sampled_coalitions_f(const smp_work *w, smp_election *s, const doubl
     smp_parallel(w, parts < rows ? parts : rows, coalition_f_rows_task, &t);
 }
 
+/* smp_check_coalition_kernels (smp.h): every SIMD kernel's sums against pair_strengths and
+ * pair_strengths_f, bit for bit. */
+size_t smp_check_coalition_kernels(size_t voters, size_t q, uint64_t seed, size_t *checked)
+{
+    size_t bad = 0, seen = 0, blocks4 = (q + 3) / 4, blocks8 = (q + 7) / 8;
+    double *u = en_xmalloc(voters * q * sizeof *u), *weight = en_xmalloc(voters * sizeof *weight);
+    double *panel = en_xmalloc(blocks4 * 4 * voters * sizeof *panel);
+    float *fp = en_xmalloc(blocks8 * 8 * voters * sizeof *fp), *wf = en_xmalloc(voters * sizeof *wf);
+    double *C = en_xmalloc(q * q * sizeof *C), *R = en_xmalloc(q * q * sizeof *R);
+    double *Rf = en_xmalloc(q * q * sizeof *Rf);
+    double *cp = en_xmalloc(voters * 4 * sizeof *cp), *pro = en_xmalloc(8 * q * sizeof *pro);
+    double *con = pro + 4 * q;
+    uint64_t g = seed;
+#define SMP_CHECK_NEXT() \
+    (g = g * 6364136223846793005ull + 1442695040888963407ull, (double)(g >> 11) / 9007199254740992.0)
+    for (size_t k = 0; k < voters * q; k++) u[k] = SMP_CHECK_NEXT();
+    for (size_t k = 0; k < voters; k++) weight[k] = 1 + 99 * SMP_CHECK_NEXT(), wf[k] = (float)weight[k];
+#undef SMP_CHECK_NEXT
+    panel_task pt = {voters, q, u, panel};
+    panel_rows_task(&pt, 0, 1);
+    for (size_t b = 0; b < blocks8; b++)
+        for (size_t k = 0; k < voters; k++)
+            for (size_t l = 0; l < 8; l++)
+                fp[(b * voters + k) * 8 + l] = 8 * b + l < q ? (float)u[k * q + 8 * b + l] : 0.0f;
+    for (size_t i = 0; i < q; i++)
+        for (size_t j = 0; j < q; j++) {
+            if (j < i) {
+                pair_strengths(panel, voters, weight, i, j, &R[i * q + j], &R[j * q + i]);
+                pair_strengths_f(fp, voters, wf, q, i, j, Rf);
+            }
+            if (j == i) R[i * q + i] = Rf[i * q + i] = SMP_COALITION_FLOOR;
+        }
+#ifdef SMP_HAVE_AVX2_KERNEL
+    for (int level = SMP_ISA_AVX2; level <= smp_isa(); level++) {
+        /* the double rows as coalition_rows_task deals them (quads, a last partial quad) and the float blocks */
+        int saved = __atomic_load_n(&smp_isa_limit, __ATOMIC_RELAXED);
+        smp_limit_isa(level);
+        for (size_t k = 0; k < q * q; k++) C[k] = NAN;
+        coalition_task ct = {panel, weight, voters, q, C};
+        coalition_rows_task(&ct, 0, 1);
+        for (size_t k = 0; k < q * q; k++, seen++) bad += memcmp(&C[k], &R[k], sizeof *C) != 0;
+        for (size_t k = 0; k < q * q; k++) C[k] = NAN;
+        coalition_f_task ft = {fp, wf, voters, q, C};
+        coalition_f_rows_task(&ft, 0, 1);
+        for (size_t k = 0; k < q * q; k++, seen++) bad += memcmp(&C[k], &Rf[k], sizeof *C) != 0;
+        if (level >= SMP_ISA_AVX512 && q >= 2 && q < 8) { /* the small elections' kernel */
+            for (size_t k = 0; k < q * q; k++) C[k] = NAN;
+            coalitions_small_avx512(voters, q, weight, u, C);
+            for (size_t k = 0; k < q * q; k++, seen++) bad += memcmp(&C[k], &R[k], sizeof *C) != 0;
+        }
+        /* the candidates' rows: four options spread over the range, against every option */
+        size_t cand[4] = {0, q / 3, q / 2, q - 1};
+        for (size_t k = 0; k < voters; k++)
+            for (size_t c = 0; c < 4; c++) cp[k * 4 + c] = u[k * q + cand[c]];
+        if (level >= SMP_ISA_AVX512) candidate_rows_avx512(panel, cp, voters, q, weight, pro, con);
+        else candidate_rows_avx2(panel, cp, voters, q, weight, pro, con);
+        for (size_t c = 0; c < 4; c++)
+            for (size_t j = 0; j < q; j++, seen += 2) {
+                double a, b;
+                pair_strengths(panel, voters, weight, cand[c], j, &a, &b);
+                bad += memcmp(&pro[c * q + j], &a, sizeof a) != 0;
+                bad += memcmp(&con[c * q + j], &b, sizeof b) != 0;
+            }
+        smp_limit_isa(saved);
+    }
+#endif
+    en_free(u), en_free(weight), en_free(panel), en_free(fp), en_free(wf), en_free(C), en_free(R);
+    en_free(Rf), en_free(cp), en_free(pro);
+    *checked = seen;
+    return bad;
+}
+
 typedef struct fast_rows_task {
     smp_work *w;
     const double *u; /* n × q utilities, row per voter */
@@ -1019,7 +1299,10 @@ static void fast_rows_task_fn(void *ctx, size_t part, size_t parts)
             for (size_t k = 0; k < n; k++)
                 for (size_t c = 0; c < SMP_FAST_GROUP; c++)
                     cp[k * 4 + c] = t->u[k * q + t->cand[g0 + (c < gn ? c : 0)]];
-            candidate_rows_avx2(t->panel, cp, n, q, w->capability, pro, con);
+            if (smp_isa() >= SMP_ISA_AVX512)
+                candidate_rows_avx512(t->panel, cp, n, q, w->capability, pro, con);
+            else
+                candidate_rows_avx2(t->panel, cp, n, q, w->capability, pro, con);
             done = 1;
         }
 #endif
@@ -1536,8 +1819,6 @@ __attribute__((target("avx2"))) static void challenge4_avx2(const smp_work *w,
     _mm256_storeu_pd(a, chij), _mm256_storeu_pd(b, chji);
     for (int l = 0; l < 4; l++) challenge_finish(w, j[l], a[l], b[l], u_ii[l], u_ij[l], &phi[l], &gain[l]);
 }
-
-#define SMP_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq")))
 
 /* third_party_vote4 in eight lanes (AVX-512): the same operations lane by lane, no FMA (the
  * build turns contraction off), so every lane is challenge()'s double. */
@@ -2475,17 +2756,8 @@ static void sampled_sides_rule(const smp_work *w, const smp_scratch *sc, size_t 
     *a = A, *b = B;
 }
 
-/* j's place in the sample (t_member is ascending), tm when j is not sampled. */
-static size_t sample_place(const smp_work *w, size_t j)
-{
-    size_t lo = 0, hi = w->tm;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (w->t_member[mid] < j) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < w->tm && w->t_member[lo] == j ? lo : w->tm;
-}
+/* j's place in the sample, tm when j is not sampled. */
+static size_t sample_place(const smp_work *w, size_t j) { return w->t_place[j]; }
 
 /* Sampled gains of i's challenges to j[0..filled) into gain[0..filled). */
 static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const size_t *j,
@@ -2517,6 +2789,53 @@ static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const si
     }
 }
 
+/* The bit mask of the targets j0 + l (l < width, b = bounds + j0) still to sample: a
+ * candidate's bound (above SMP_MIN_GAIN; the others are marked off with −1) that reaches the
+ * floor. The AVX-512 comparisons are the scalar ones (ordered: a NaN bound is no candidate). */
+#ifdef SMP_HAVE_AVX2_KERNEL
+SMP_AVX512 static unsigned target_mask_avx512(const double *b, size_t width, double floor_gain)
+{
+    __mmask8 in = (__mmask8)((1u << width) - 1u);
+    __m512d v = _mm512_maskz_loadu_pd(in, b);
+    __mmask8 m = _mm512_mask_cmp_pd_mask(in, v, _mm512_set1_pd(SMP_MIN_GAIN), _CMP_GT_OQ);
+    return (unsigned)_mm512_mask_cmp_pd_mask(m, v, _mm512_set1_pd(floor_gain), _CMP_GE_OQ);
+}
+#endif
+
+static unsigned target_mask(const double *b, size_t width, double floor_gain)
+{
+#ifdef SMP_HAVE_AVX2_KERNEL
+    if (smp_isa() >= SMP_ISA_AVX512) return target_mask_avx512(b, width, floor_gain);
+#endif
+    unsigned m = 0;
+    for (size_t l = 0; l < width; l++)
+        m |= (unsigned)(b[l] > SMP_MIN_GAIN && b[l] >= floor_gain) << l;
+    return m;
+}
+
+/* The sampled gains of i's challenges to js[0..filled) into the ranking: fin/fgain[0..*nf)
+ * hold the largest sampled gains so far, descending, ties to the smaller index; the floor
+ * rises to the largest gain less SMP_FAST_SLACK, or to the eighth-largest when that is
+ * higher. */
+static void rank_batch(const smp_work *w, smp_scratch *sc, size_t i, const size_t *js,
+                       size_t filled, size_t *fin, double *fgain, size_t *nf, double *floor_gain)
+{
+    double g[SMP_FAST_BATCH];
+    sampled_gains(w, sc, i, js, filled, g);
+    for (size_t l = 0; l < filled; l++) {
+        size_t at = *nf < SMP_FAST_FINALISTS ? (*nf)++ : SMP_FAST_FINALISTS;
+        while (at > 0 && (g[l] > fgain[at - 1] || (g[l] == fgain[at - 1] && js[l] < fin[at - 1]))) {
+            if (at < SMP_FAST_FINALISTS) fin[at] = fin[at - 1], fgain[at] = fgain[at - 1];
+            at--;
+        }
+        if (at < SMP_FAST_FINALISTS) fin[at] = js[l], fgain[at] = g[l];
+    }
+    double f = fgain[0] - SMP_FAST_SLACK * fabs(fgain[0]);
+    if (*nf == SMP_FAST_FINALISTS && fgain[*nf - 1] > f) f = fgain[*nf - 1];
+    *floor_gain = f;
+    sc->challenges_screened += filled;
+}
+
 /* best_target on the large-n path (see above). */
 static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, double *gain_out,
                              double *phi_out)
@@ -2532,41 +2851,43 @@ static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, doubl
     smp_candidate *cand = sc->candidates;
     double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
     size_t top[5], tops = 0;
-    size_t count = gather_candidates(w, sc, i, u_ii, r, top, &tops);
+    (void)gather_candidates(w, sc, i, u_ii, r, top, &tops);
     /* finalists: the largest sampled gains, descending, ties to the smaller index */
     size_t fin[SMP_FAST_FINALISTS];
     double fgain[SMP_FAST_FINALISTS];
     size_t nf = 0;
     size_t batch[SMP_FAST_BATCH], filled = 0;
     double floor_gain = -INFINITY; /* rises after each batch */
-    for (size_t pass = 0; pass < 2; pass++) {
-        size_t limit = pass == 0 ? tops : count;
-        for (size_t c = 0; c <= limit; c++) {
-            if (c < limit) {
-                size_t k = pass == 0 ? top[c] : c;
-                if (cand[k].bound < 0 || cand[k].bound < floor_gain) continue;
-                if (pass == 0) cand[k].bound = -1; /* done: not again in pass 1 */
-                batch[filled++] = cand[k].j;
-                if (filled < SMP_FAST_BATCH) continue;
+    /* First the targets with the four largest bounds and the hint, one batch of their own;
+     * then every other candidate in index order whose bound reaches the floor when its turn
+     * comes. The second pass reads gather_candidates' bounds (indexed by target; the first
+     * batch's targets and i itself marked off) eight at a time as a bit mask; when a batch
+     * fills and the floor rises, the rest of the eight is tested again against the new floor,
+     * so the batches are the ones a test of one target after the other gives. */
+    double *bounds = sc->third_party_vote;
+    bounds[i] = -1;
+    for (size_t t = 0; t < tops; t++) {
+        size_t j = cand[top[t]].j;
+        bounds[j] = -1; /* done: not again below */
+        batch[filled++] = j;
+    }
+    if (filled) rank_batch(w, sc, i, batch, filled, fin, fgain, &nf, &floor_gain);
+    filled = 0;
+    for (size_t j0 = 0; j0 < n; j0 += 8) {
+        size_t width = n - j0 < 8 ? n - j0 : 8;
+        unsigned pending = target_mask(bounds + j0, width, floor_gain);
+        while (pending) {
+            unsigned l = (unsigned)__builtin_ctz(pending);
+            pending &= pending - 1;
+            batch[filled++] = j0 + l;
+            if (filled == SMP_FAST_BATCH) {
+                rank_batch(w, sc, i, batch, filled, fin, fgain, &nf, &floor_gain);
+                filled = 0;
+                pending &= target_mask(bounds + j0, width, floor_gain);
             }
-            if (!filled) continue;
-            const size_t *js = batch;
-            double g[SMP_FAST_BATCH];
-            sampled_gains(w, sc, i, js, filled, g);
-            for (size_t l = 0; l < filled; l++) {
-                size_t at = nf < SMP_FAST_FINALISTS ? nf++ : SMP_FAST_FINALISTS;
-                while (at > 0 && (g[l] > fgain[at - 1] || (g[l] == fgain[at - 1] && js[l] < fin[at - 1]))) {
-                    if (at < SMP_FAST_FINALISTS) fin[at] = fin[at - 1], fgain[at] = fgain[at - 1];
-                    at--;
-                }
-                if (at < SMP_FAST_FINALISTS) fin[at] = js[l], fgain[at] = g[l];
-            }
-            floor_gain = fgain[0] - SMP_FAST_SLACK * fabs(fgain[0]);
-            if (nf == SMP_FAST_FINALISTS && fgain[nf - 1] > floor_gain) floor_gain = fgain[nf - 1];
-            sc->challenges_screened += filled;
-            filled = 0;
         }
     }
+    if (filled) rank_batch(w, sc, i, batch, filled, fin, fgain, &nf, &floor_gain);
     /* the finalists' exact gains decide (challenge()'s bits at every level) */
     double best = -1, best_phi = 0;
     long target = -1;
@@ -3319,6 +3640,9 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         w.v_member = en_xmalloc(w.vm * sizeof *w.v_member);
         w.v_weight = en_xmalloc(w.vm * sizeof *w.v_weight);
         smp_sample_strata(n, w.effective_power, key, w.tm, w.t_member, w.t_scale);
+        w.t_place = en_xmalloc(n * sizeof *w.t_place);
+        for (size_t j = 0; j < n; j++) w.t_place[j] = w.tm;
+        for (size_t t = 0; t < w.tm; t++) w.t_place[w.t_member[t]] = t;
         smp_sample_strata(n, in->capability, key, w.vm, w.v_member, w.v_weight);
         for (size_t t = 0; t < w.vm; t++) w.v_weight[t] *= in->capability[w.v_member[t]];
         w.Dsf = en_xmalloc(n * w.tm * sizeof *w.Dsf);
@@ -3424,7 +3748,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         election_free(&sc->el);
     }
     en_free(w.scratch);
-    en_free(w.t_member), en_free(w.t_scale), en_free(w.v_member), en_free(w.v_weight);
+    en_free(w.t_member), en_free(w.t_place), en_free(w.t_scale), en_free(w.v_member), en_free(w.v_weight);
     en_free(w.Dsf), en_free(w.lp), en_free(w.cand);
     if (w.sampled) election_free(w.sampled);
     en_free(w.sampled);
