@@ -698,7 +698,7 @@ SMP_AVX512 static void coalitions_small_avx512(size_t voters, size_t q, const do
     case 3: small_pairs_avx512(voters, q, weight, u, ix, iy, 3, pro, con); break;
     default: small_pairs_avx512(voters, q, weight, u, ix, iy, 4, pro, con); break;
     }
-    double P[32], N[32];
+    double P[32] = {0}, N[32] = {0}; /* (cppcheck cannot see that G >= 1 when pairs >= 1) */
     for (int g = 0; g < G; g++) _mm512_storeu_pd(&P[8 * g], pro[g]), _mm512_storeu_pd(&N[8 * g], con[g]);
     for (size_t l = 0; l < pairs; l++) C[x[l] * q + y[l]] = P[l], C[y[l] * q + x[l]] = N[l];
     for (size_t i = 0; i < q; i++) C[i * q + i] = SMP_COALITION_FLOOR;
