@@ -40,3 +40,25 @@ void synthetic_release(synthetic *D)
     free(D->x);
     free(D->s);
 }
+
+void smp_assert_same_run(const smp_output *a, const smp_output *b)
+{
+    assert_int_equal(a->state_count, b->state_count);
+    size_t n = a->n, d = a->d;
+    assert_memory_equal(a->positions, b->positions, a->state_count * n * d * sizeof(double));
+    assert_memory_equal(a->win_probability, b->win_probability, a->state_count * n * sizeof(double));
+    for (size_t t = 1; a->turns && t < a->state_count; t++) {
+        const smp_turn *x = &a->turns[t], *y = &b->turns[t];
+        assert_int_equal(x->bargain_count, y->bargain_count);
+        assert_memory_equal(x->winner, y->winner, n * sizeof(int));
+        assert_memory_equal(x->winner_probability, y->winner_probability, n * sizeof(double));
+        for (size_t k = 0; k < x->bargain_count; k++) {
+            assert_int_equal(x->bargains[k].initiator, y->bargains[k].initiator);
+            assert_int_equal(x->bargains[k].receiver, y->bargains[k].receiver);
+            assert_memory_equal(&x->bargains[k].win_probability, &y->bargains[k].win_probability,
+                                sizeof(double));
+            assert_memory_equal(x->bargains[k].init_position, y->bargains[k].init_position,
+                                d * sizeof(double));
+        }
+    }
+}
