@@ -170,6 +170,7 @@ typedef struct fc_case {
     char first_failure[512];
     struct fc_progress *progress; /* NULL: nobody asked */
     int threaded;             /* workers run: a thread out of memory fails the call (core/oom.h) */
+    int same;                 /* no draw can differ: each worker computes one and repeats it */
     en_oom_section section;
 } fc_case;
 
@@ -218,6 +219,41 @@ static en_status run_model(const en_model *model, const en_scenario *eff, const 
     return EN_OK;
 }
 
+/* A worker's first draw when no draw can differ (fc_case.same): its outcome, repeated for the
+ * worker's other draws as if each had been computed. */
+typedef struct fc_first {
+    int kind;              /* 0 none yet, 1 a forecast, 2 an issue without weight, 3 refused */
+    double *forecast;      /* ni */
+    unsigned char *reject; /* np */
+    unsigned char *unweighted; /* ni: the issues counted in zero_weight */
+    unsigned char flags;
+    char failure[512];
+} fc_first;
+
+/* Draw d's outcome from the worker's first draw: the same writes and counts the computation
+ * of draw d would make (it would give the same numbers: no value is sampled, and the model's
+ * answer does not depend on the per-draw seed). */
+static void repeat_first(fc_case *c, const fc_first *first, size_t d)
+{
+    if (first->kind == 1) {
+        memcpy(c->forecast + d * c->ni, first->forecast, c->ni * sizeof *first->forecast);
+        memcpy(c->reject + d * c->np, first->reject, c->np);
+        c->flags[d] = first->flags;
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    if (first->kind == 2) {
+        for (size_t k = 0; k < c->ni; k++) c->zero_weight[k] += first->unweighted[k];
+    } else {
+        c->failed++;
+        if (c->first_failed < 0 || (long)d < c->first_failed) {
+            c->first_failed = (long)d;
+            snprintf(c->first_failure, sizeof c->first_failure, "%s", first->failure);
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
 static void draw_work(void *data)
 {
     fc_case *c = data;
@@ -243,6 +279,7 @@ static void draw_work(void *data)
         if (en_param_values_build(c->model, c->params, &direct, &err) != EN_OK) direct = NULL;
         en_error_clear(&err);
     }
+    fc_first first_draw = {0, en_xcalloc(ni + 1, sizeof(double)), en_xcalloc(np + 1, 1), en_xcalloc(ni + 1, 1), 0, ""};
     for (;;) {
         pthread_mutex_lock(&c->lock);
         size_t block = c->next_block++;
@@ -252,6 +289,10 @@ static void draw_work(void *data)
         if (c->threaded && en_oom_section_failed(&c->section)) break; /* the call unwinds */
         size_t last = first + EN_MC_BLOCK < c->draws ? first + EN_MC_BLOCK : c->draws;
         for (size_t d = first; d < last; d++) {
+            if (c->same && first_draw.kind) {
+                repeat_first(c, &first_draw, d);
+                continue;
+            }
             for (size_t n = 0; n < c->slot_count; n++) {
                 const sample_slot *slot = &c->slots[n];
                 double u = unit_variate(c->o->seed, slot->key, d);
@@ -269,9 +310,11 @@ static void draw_work(void *data)
                 if (!unweighted) pthread_mutex_lock(&c->lock);
                 unweighted = 1;
                 c->zero_weight[k]++;
+                first_draw.unweighted[k] = 1;
             }
             if (unweighted) {
                 pthread_mutex_unlock(&c->lock);
+                first_draw.kind = 2;
                 continue;
             }
             double *f = c->forecast + d * ni;
@@ -297,6 +340,9 @@ static void draw_work(void *data)
                              st != EN_OK ? err.message : "the model gave no forecast on an issue");
                 }
                 pthread_mutex_unlock(&c->lock);
+                snprintf(first_draw.failure, sizeof first_draw.failure, "%s",
+                         st != EN_OK ? err.message : "the model gave no forecast on an issue");
+                first_draw.kind = 3;
                 en_error_clear(&err);
                 continue;
             }
@@ -314,9 +360,16 @@ static void draw_work(void *data)
                 if (c->mediation) flags |= DRAW_AGREED;
             }
             c->flags[d] = flags;
+            if (c->same) {
+                memcpy(first_draw.forecast, f, ni * sizeof *f);
+                memcpy(first_draw.reject, c->reject + d * np, np);
+                first_draw.flags = flags;
+                first_draw.kind = 1;
+            }
         }
         if (c->progress) progress_add(c->progress, last - first);
     }
+    en_free(first_draw.forecast), en_free(first_draw.reject), en_free(first_draw.unweighted);
     en_param_values_free(direct);
     fc_hints_free(&hints);
     fc_lp_free(lp);
@@ -564,6 +617,10 @@ static en_status compute_case(const en_scenario *raw, const en_model *model, con
      * win-set (fc_winset_nonempty: the same answer as the simplex). */
     c.winset_hint = answer->winset_empty_point ? NULL : winset_point;
     c.slots = collect_slots(raw, &c.slot_count);
+    /* Nothing sampled and a model that ignores the seed: every draw is the point scenario's
+     * (ENTENTE_MC_REUSE=0 computes each all the same, as for `mc`). */
+    const char *reuse = getenv("ENTENTE_MC_REUSE");
+    c.same = c.slot_count == 0 && !(reuse && strcmp(reuse, "0") == 0) && en_model_seed_free(model, params);
     c.draws = o->draws, c.ni = ni, c.np = np;
     c.forecast = en_xcalloc(c.draws * ni + 1, sizeof *c.forecast);
     c.reject = en_xcalloc(c.draws * np + 1, 1);

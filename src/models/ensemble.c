@@ -206,5 +206,7 @@ const en_model en_model_ensemble = {
     "ensemble",
     "default forecaster: weighted mean of the procedural compromise and the exchange model",
     ensemble_params, sizeof ensemble_params / sizeof ensemble_params[0], ensemble_run, NULL,
-    NULL, /* seed_free: not claimed */
+    /* seed_free: neither part draws random numbers (the exchange part runs with p = 0, the
+     * equal-gain model, whatever the ensemble's parameters) */
+    en_model_seed_free_always,
 };

@@ -129,5 +129,5 @@ const en_model en_model_procedural = {
     "procedural",
     "compromise weighted by procedure: agenda setter, co-legislator, Council votes, salience^b",
     procedural_params, sizeof procedural_params / sizeof procedural_params[0], procedural_run, NULL,
-    NULL, /* seed_free: not claimed */
+    en_model_seed_free_always, /* a closed form: no random numbers */
 };

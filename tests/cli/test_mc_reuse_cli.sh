@@ -41,6 +41,8 @@ for format in text json csv; do
   same "cop21 exchange $format" mc "$cop21" --model exchange --draws 150 --seed 5 --threads 2 --format $format --quiet
 done
 same "cop21 eum json" mc "$cop21" --model eum --draws 100 --format json --quiet
+same "cop21 ensemble json" mc "$cop21" --model ensemble --draws 100 --threads 2 --format json --quiet
+same "cop21 procedural csv" mc "$cop21" --model procedural --draws 100 --format csv --quiet
 same "uncertain exchange json" mc "$tmp/uncertain.yaml" --model exchange --draws 300 --format json --quiet
 same "uncertain compromise text" mc "$tmp/uncertain.yaml" --draws 300 --quiet
 
