@@ -161,15 +161,19 @@ void en_json_write_string(en_buffer *out, const char *text)
 {
     en_buffer_append(out, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        /* A run of characters written as they are (keys, names: all of them, mostly) goes in
+         * one append rather than one call per byte. */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\') p++;
+        if (p > run) en_buffer_append(out, (const char *)run, (size_t)(p - run));
+        if (!*p) break;
         switch (*p) {
         case '"': en_buffer_puts(out, "\\\""); break;
         case '\\': en_buffer_puts(out, "\\\\"); break;
         case '\n': en_buffer_puts(out, "\\n"); break;
         case '\r': en_buffer_puts(out, "\\r"); break;
         case '\t': en_buffer_puts(out, "\\t"); break;
-        default:
-            if (*p < 0x20) en_buffer_printf(out, "\\u%04x", *p);
-            else en_buffer_append(out, (const char *)p, 1);
+        default: en_buffer_printf(out, "\\u%04x", *p); break; /* the other controls */
         }
     }
     en_buffer_append(out, "\"", 1);

@@ -4,12 +4,15 @@
  * checks the comparison against a reading of the documents, not against another comparison.
  * Trees built by hand cover what JSON cannot spell (a NaN, a NULL string, NULL nodes), and
  * objects and arrays made with room for their members (en_node_new_sized) against parsed text.
+ * en_json_quote (the string writer of every JSON document) against hand-escaped strings and
+ * a byte-by-byte reference escaper written here, over random byte strings.
  */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -166,6 +169,69 @@ static void out_of_range_numbers_refused(void **state)
     en_node_free(tiny);
 }
 
+/* The JSON escaping rule, one byte at a time: '"', '\\', \n, \r, \t by name, other bytes below
+ * 0x20 as \\u00XX, every other byte (UTF-8 included) as it is. */
+static void reference_quote(char *out, const unsigned char *text, size_t length)
+{
+    size_t at = 0;
+    out[at++] = '"';
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = text[i];
+        const char *named = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+                          : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+        if (named) {
+            memcpy(out + at, named, 2);
+            at += 2;
+        } else if (c < 0x20) {
+            at += (size_t)sprintf(out + at, "\\u%04x", c);
+        } else {
+            out[at++] = (char)c;
+        }
+    }
+    out[at++] = '"';
+    out[at] = '\0';
+}
+
+static void quoted_strings(void **state)
+{
+    (void)state;
+    const char *cases[][2] = {
+        {"", "\"\""},
+        {"A0001", "\"A0001\""},
+        {"say \"no\"", "\"say \\\"no\\\"\""},
+        {"a\\b", "\"a\\\\b\""},
+        {"\n", "\"\\n\""},
+        {"tab\there\r\n", "\"tab\\there\\r\\n\""},
+        {"\x01x\x1f", "\"\\u0001x\\u001f\""},
+        {"\"\"", "\"\\\"\\\"\""},
+        {"caf\xc3\xa9 \x7f", "\"caf\xc3\xa9 \x7f\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *quoted = en_json_quote(cases[i][0]);
+        assert_non_null(quoted);
+        assert_string_equal(quoted, cases[i][1]);
+        free(quoted);
+    }
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int n = 0; n < 20000; n++) {
+        unsigned char text[40];
+        size_t length = (size_t)(n % 39);
+        for (size_t i = 0; i < length; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* mostly plain characters, with controls, quotes and backslashes among them */
+            unsigned v = (unsigned)(x >> 56);
+            text[i] = v % 4 == 0 ? (unsigned char)"\"\\\n\x01\x1f\t\r"[v / 4 % 7] : (unsigned char)v;
+        }
+        text[length] = '\0';
+        char expected[40 * 6 + 3];
+        reference_quote(expected, text, length);
+        char *quoted = en_json_quote((const char *)text);
+        assert_non_null(quoted);
+        assert_string_equal(quoted, expected);
+        free(quoted);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +240,7 @@ int main(void)
         cmocka_unit_test(trees_built_by_hand),
         cmocka_unit_test(out_of_range_numbers_refused),
         cmocka_unit_test(sized_nodes),
+        cmocka_unit_test(quoted_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
