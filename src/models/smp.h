@@ -113,6 +113,13 @@ void smp_limit_isa(int level);
  * bit; *checked receives how many were compared by a SIMD kernel (0 when the processor has no
  * AVX2). Time complexity: O(q²·voters). */
 size_t smp_check_coalition_kernels(size_t voters, size_t q, uint64_t seed, size_t *checked);
+/* Tests: the bargains' exact utilities (both ends' utilities, one-ended when a bargain's two
+ * positions are the same, and the ordered sums over the third parties, four bargains at a
+ * time) at every level the processor has, up to the cap of smp_limit_isa, on 1 to 3 workers'
+ * shares, against plain loops, on `count` random bargains among n random actors in d
+ * dimensions (a fixed generator seeded with `seed`; n >= 2). Returns how many utilities differ
+ * in any bit; *checked receives how many were compared. Time complexity: O(count·n²). */
+size_t smp_check_bargain_kernels(size_t n, size_t d, size_t count, uint64_t seed, size_t *checked);
 /* ---- the paths (smp_paths.c; docs/models/smp.md, "Large-n path") ---- */
 
 /* The fast path's tolerances against the exact run, in KTAB's 0–100 units, as test_smp_paths

@@ -187,9 +187,11 @@ typedef struct smp_work {
        about a tenth of a round's time at 1,000 actors) */
     double *Tt;               /* n × n: Tt[m][a] = U^a(a, m) */
     double *row_sum, *abs_sum; /* n: Σ_m U^a(a, m) in order, Σ_m |U^a(a, m)| */
-    double *zeros;            /* n zeros: the status quo's error bounds */
-    double *bu, *bu_eps;      /* bargains × n: utilities of the bargains, their error bounds */
+    double *bu;               /* bargains × n: utilities of the bargains */
+    double *bu_err;           /* bargains: Σ_a c_a ε_a of each bargain's error bounds ε_a */
     size_t bu_capacity;       /* bargains the two hold */
+    size_t bargains_total, bargains_exact, bargains_same_ends; /* statistics: bargains, those
+                                             summed exactly, those with one position */
     size_t queues_filtered, queues_exact; /* statistics: queue winners decided by the filter
                                              or by the exact election */
     struct smp_scratch *scratch; /* one per worker */
@@ -2959,6 +2961,7 @@ typedef struct utility_task {
     size_t count;
     const double *Tt;
     double *bu;
+    int bounds; /* approx_utilities_task: also each bargain's weighted error bound (bu_err) */
 } utility_task;
 
 /* Actor a's utilities of the two positions bargain b would give its principals. */
@@ -3008,6 +3011,38 @@ static void bargain_end_utilities(const smp_work *w, const smp_bargain *b, size_
     }                                                                                           \
     for (size_t a = a0; a < n; a++) end_utilities_one(w, b, a, &ui[a], &ur[a]);
 
+/* The same for a bargain whose two ends are one position (the same bits in every
+ * coordinate: most bargains, KTAB's interpolation rounding both ends to four decimals): every
+ * actor's utility of it once, the operations of the two-ended body's first end, so the same
+ * bits; the caller copies them to the second end (u: n utilities). */
+#define SMP_END_UTILITY_BODY                                                                    \
+    size_t n = w->n, d = w->d, a0 = 0;                                                          \
+    const double *p = b->init_position;                                                         \
+    for (; a0 + SMP_END_LANES <= n; a0 += SMP_END_LANES) {                                      \
+        double acc[SMP_END_LANES];                                                              \
+        for (size_t l = 0; l < SMP_END_LANES; l++) acc[l] = 0.0;                                \
+        for (size_t k = 0; k < d; k++) {                                                        \
+            const double *x = &w->ideal_t[k * n + a0], *sa = &w->salience_t[k * n + a0];        \
+            double xp = p[k];                                                                   \
+            for (size_t l = 0; l < SMP_END_LANES; l++) {                                        \
+                double dp = (x[l] - xp) * sa[l];                                                \
+                acc[l] += dp * dp;                                                              \
+            }                                                                                   \
+        }                                                                                       \
+        for (size_t l = 0; l < SMP_END_LANES; l++) {                                            \
+            double sq = w->salience_squares[a0 + l], risk = w->risk[a0 + l];                    \
+            double qp = acc[l] / sq;                                                            \
+            double zp = sq <= 0 ? 0.0 : qp;                                                     \
+            double sp = sqrt(zp);                                                               \
+            double dp = sq <= 0 ? 0.0 : sp;                                                     \
+            u[a0 + l] = (1 - dp) * (dp <= 1 ? 1 + dp * risk : 1 + risk);                        \
+        }                                                                                       \
+    }                                                                                           \
+    for (size_t a = a0; a < n; a++) {                                                           \
+        double unused;                                                                          \
+        end_utilities_one(w, b, a, &u[a], &unused);                                             \
+    }
+
 static void end_utilities_one(const smp_work *w, const smp_bargain *b, size_t a, double *ui,
                               double *ur)
 {
@@ -3030,6 +3065,11 @@ static void end_utilities_plain(const smp_work *w, const smp_bargain *b, double 
     SMP_END_UTILITIES_BODY
 }
 
+static void end_utility_plain(const smp_work *w, const smp_bargain *b, double *u)
+{
+    SMP_END_UTILITY_BODY
+}
+
 #ifdef SMP_HAVE_AVX2_KERNEL
 __attribute__((target("avx2"))) static void end_utilities_avx2(const smp_work *w,
                                                                const smp_bargain *b, double *ui,
@@ -3043,6 +3083,18 @@ end_utilities_avx512(const smp_work *w, const smp_bargain *b, double *ui, double
 {
     SMP_END_UTILITIES_BODY
 }
+
+__attribute__((target("avx2"))) static void end_utility_avx2(const smp_work *w,
+                                                             const smp_bargain *b, double *u)
+{
+    SMP_END_UTILITY_BODY
+}
+
+SMP_AVX512_LOOP static void
+end_utility_avx512(const smp_work *w, const smp_bargain *b, double *u)
+{
+    SMP_END_UTILITY_BODY
+}
 #endif
 
 static void end_utilities(const smp_work *w, const smp_bargain *b, double *delta, double *ui,
@@ -3054,6 +3106,18 @@ static void end_utilities(const smp_work *w, const smp_bargain *b, double *delta
     }
 #ifdef SMP_HAVE_AVX2_KERNEL
     int isa = smp_isa();
+#endif
+    if (!memcmp(b->init_position, b->rcvr_position, w->d * sizeof *b->init_position)) {
+#ifdef SMP_HAVE_AVX2_KERNEL
+        if (isa >= SMP_ISA_AVX512) end_utility_avx512(w, b, ui);
+        else if (isa >= SMP_ISA_AVX2) end_utility_avx2(w, b, ui);
+        else
+#endif
+            end_utility_plain(w, b, ui);
+        memcpy(ur, ui, w->n * sizeof *ur);
+        return;
+    }
+#ifdef SMP_HAVE_AVX2_KERNEL
     if (isa >= SMP_ISA_AVX512) {
         end_utilities_avx512(w, b, ui, ur);
         return;
@@ -3070,13 +3134,54 @@ static void end_utilities(const smp_work *w, const smp_bargain *b, double *delta
  * (sums[a0..a0+8) += Tt[m][a0..a0+8), m ascending, the principals skipped), every block of
  * eight voters for all of a worker's bargains before the next block. One eight-lane vector
  * per block: four SSE2 registers, two AVX2 or one AVX-512 register, each lane adding its
- * voter's terms in the same order, so the same bits at every width. */
+ * voter's terms in the same order, so the same bits at every width. One bargain's sum is a
+ * chain of n dependent additions, bound by the adder's latency; so the worker's bargains go
+ * four at a time, four independent chains over the same rows of Tt: the rows between the
+ * group's (sorted) principals are added to all four, a principal's row to the bargains it is
+ * no principal of. Each sum still adds exactly its own terms in ascending m. */
 typedef double v8d __attribute__((vector_size(64)));
 
 #define SMP_GROUP_SUMS_BODY                                                                      \
     size_t n = t->w->n, whole = n / SMP_BU_LANES * SMP_BU_LANES;                                 \
     for (size_t a0 = 0; a0 < n; a0 += SMP_BU_LANES) {                                            \
-        for (size_t b = part; b < t->count; b += parts) {                                        \
+        size_t b = part;                                                                         \
+        for (; a0 < whole && b + 3 * parts < t->count; b += 4 * parts) {                         \
+            size_t I[4], J[4], skip[8];                                                          \
+            double *sum[4];                                                                      \
+            for (size_t k = 0; k < 4; k++) {                                                     \
+                const smp_bargain *g = &t->bargains[b + k * parts];                              \
+                I[k] = (size_t)g->initiator, J[k] = (size_t)g->receiver;                         \
+                skip[2 * k] = I[k], skip[2 * k + 1] = J[k];                                      \
+                sum[k] = &t->bu[(b + k * parts) * n + a0];                                       \
+            }                                                                                    \
+            for (size_t x = 1; x < 8; x++) /* insertion sort of the eight principals */          \
+                for (size_t y = x; y > 0 && skip[y - 1] > skip[y]; y--) {                        \
+                    size_t tmp = skip[y];                                                        \
+                    skip[y] = skip[y - 1], skip[y - 1] = tmp;                                    \
+                }                                                                                \
+            v8d acc0, acc1, acc2, acc3, row;                                                     \
+            memcpy(&acc0, sum[0], sizeof acc0), memcpy(&acc1, sum[1], sizeof acc1);              \
+            memcpy(&acc2, sum[2], sizeof acc2), memcpy(&acc3, sum[3], sizeof acc3);              \
+            size_t m = 0;                                                                        \
+            for (size_t x = 0; x <= 8; x++) {                                                    \
+                size_t end = x < 8 ? skip[x] : n;                                                \
+                for (; m < end; m++) {                                                           \
+                    memcpy(&row, &t->Tt[m * n + a0], sizeof row);                                \
+                    acc0 += row, acc1 += row, acc2 += row, acc3 += row;                          \
+                }                                                                                \
+                if (x < 8 && m == end) { /* a principal's row, once even if shared */            \
+                    memcpy(&row, &t->Tt[m * n + a0], sizeof row);                                \
+                    if (m != I[0] && m != J[0]) acc0 += row;                                     \
+                    if (m != I[1] && m != J[1]) acc1 += row;                                     \
+                    if (m != I[2] && m != J[2]) acc2 += row;                                     \
+                    if (m != I[3] && m != J[3]) acc3 += row;                                     \
+                    m++;                                                                         \
+                }                                                                                \
+            }                                                                                    \
+            memcpy(sum[0], &acc0, sizeof acc0), memcpy(sum[1], &acc1, sizeof acc1);              \
+            memcpy(sum[2], &acc2, sizeof acc2), memcpy(sum[3], &acc3, sizeof acc3);              \
+        }                                                                                        \
+        for (; b < t->count; b += parts) {                                                       \
             size_t I = (size_t)t->bargains[b].initiator, J = (size_t)t->bargains[b].receiver;    \
             size_t lo = I < J ? I : J, hi = I < J ? J : I;                                       \
             double *sum = &t->bu[b * n];                                                         \
@@ -3150,6 +3255,83 @@ static void utility_groups_task(void *ctx, size_t part, size_t parts)
         for (size_t a = 0; a < n; a++) t->bu[b * n + a] = t->bu[b * n + a] / (double)n;
 }
 
+/* smp_check_bargain_kernels (smp.h): utility_groups_task (the end utilities, one- and
+ * two-ended, and the grouped sums over the third parties) at every level against
+ * bargain_end_utilities and a plain loop over m, bit for bit. */
+size_t smp_check_bargain_kernels(size_t n, size_t d, size_t count, uint64_t seed, size_t *checked)
+{
+    size_t bad = 0, seen = 0, max_parts = 3;
+    smp_work w;
+    memset(&w, 0, sizeof w);
+    w.n = n, w.d = d;
+    double *salience = en_xmalloc(n * d * sizeof *salience); /* w.salience is read-only */
+    w.ideal = en_xmalloc(n * d * sizeof *w.ideal), w.salience = salience;
+    w.ideal_t = en_xmalloc(n * d * sizeof *w.ideal_t), w.salience_t = en_xmalloc(n * d * sizeof *w.salience_t);
+    w.salience_squares = en_xmalloc(n * sizeof *w.salience_squares), w.risk = en_xmalloc(n * sizeof *w.risk);
+    w.end_u = en_xmalloc(2 * n * max_parts * sizeof *w.end_u);
+    w.scratch = en_xcalloc(max_parts, sizeof *w.scratch);
+    double *Tt = en_xmalloc(n * n * sizeof *Tt), *bu = en_xmalloc(count * n * sizeof *bu);
+    double *ref = en_xmalloc(count * n * sizeof *ref), *delta = en_xmalloc(d * sizeof *delta);
+    double *coords = en_xmalloc(count * 2 * d * sizeof *coords);
+    smp_bargain *bargains = en_xcalloc(count, sizeof *bargains);
+    uint64_t g = seed;
+#define SMP_CHECK_NEXT() \
+    (g = g * 6364136223846793005ull + 1442695040888963407ull, (double)(g >> 11) / 9007199254740992.0)
+    for (size_t a = 0; a < n; a++) {
+        double s2 = 0.0;
+        for (size_t k = 0; k < d; k++) {
+            double x = SMP_CHECK_NEXT(), sa = a == 1 ? 0.0 : SMP_CHECK_NEXT(); /* actor 1 cares about nothing */
+            w.ideal[a * d + k] = w.ideal_t[k * n + a] = x;
+            salience[a * d + k] = w.salience_t[k * n + a] = sa;
+            s2 += sa * sa;
+        }
+        w.salience_squares[a] = s2;
+        w.risk[a] = 2 * SMP_CHECK_NEXT() - 1;
+    }
+    for (size_t k = 0; k < n * n; k++) Tt[k] = 3 * SMP_CHECK_NEXT() - 2;
+    for (size_t b = 0; b < count; b++) {
+        /* principals at the ends of the range, shared, next to each other, or anywhere */
+        size_t I = (size_t)(SMP_CHECK_NEXT() * (double)n), J = (I + 1 + (size_t)(SMP_CHECK_NEXT() * (double)(n - 1))) % n;
+        if (b % 5 == 0) I = 0, J = n - 1;
+        if (b % 5 == 1) I = n - 1, J = 0;
+        if (b % 5 == 2) J = (I + 1) % n;
+        bargains[b].initiator = (int)I, bargains[b].receiver = (int)J;
+        bargains[b].init_position = &coords[b * 2 * d], bargains[b].rcvr_position = &coords[b * 2 * d + d];
+        for (size_t k = 0; k < d; k++) {
+            /* some ends farther than 1 from some ideals (the utility's other branch) */
+            bargains[b].init_position[k] = 3 * SMP_CHECK_NEXT() - 1;
+            /* every other bargain with one position at both ends (end_utilities' shortcut) */
+            bargains[b].rcvr_position[k] = b % 2 ? bargains[b].init_position[k] : 3 * SMP_CHECK_NEXT() - 1;
+        }
+        for (size_t a = 0; a < n; a++) {
+            double ui, ur, sum = 0.0;
+            bargain_end_utilities(&w, &bargains[b], a, delta, &ui, &ur);
+            sum += ui;
+            sum += ur;
+            for (size_t m = 0; m < n; m++)
+                if (m != I && m != J) sum += Tt[m * n + a];
+            ref[b * n + a] = sum / (double)n;
+        }
+    }
+#undef SMP_CHECK_NEXT
+    int saved = __atomic_load_n(&smp_isa_limit, __ATOMIC_RELAXED);
+    for (int level = SMP_ISA_SCALAR; level <= smp_isa(); level++) {
+        smp_limit_isa(level);
+        for (size_t parts = 1; parts <= max_parts; parts++) {
+            for (size_t k = 0; k < count * n; k++) bu[k] = NAN;
+            utility_task t = {&w, bargains, count, Tt, bu, 0};
+            for (size_t part = 0; part < parts; part++) utility_groups_task(&t, part, parts);
+            for (size_t k = 0; k < count * n; k++, seen++) bad += memcmp(&bu[k], &ref[k], sizeof *bu) != 0;
+        }
+        smp_limit_isa(saved);
+    }
+    en_free(w.ideal), en_free(salience), en_free(w.ideal_t), en_free(w.salience_t);
+    en_free(w.salience_squares), en_free(w.risk), en_free(w.end_u), en_free(w.scratch);
+    en_free(Tt), en_free(bu), en_free(ref), en_free(delta), en_free(coords), en_free(bargains);
+    *checked = seen;
+    return bad;
+}
+
 /* Phase 3: one election per actor's queue; the option probabilities go to prob at the queue's
  * offset, the status to status[k]. */
 typedef struct queue_task {
@@ -3194,9 +3376,12 @@ static void queue_rows_task(void *ctx, size_t part, size_t parts)
 
 /* Phase 2 without a trace: each bargain's utility to every actor in O(n) instead of O(n²),
  * ((ui + ur) + ((S_a − T_aI) − T_aJ)) / n with S_a the ordered sum of actor a's utilities of
- * all positions, and a bound on its distance from the exact, KTAB-ordered value
+ * all positions, and a bound ε_a on its distance from the exact, KTAB-ordered value
  * (smp_filter_utility_eps). Only the queue elections' winners are decided from these; a
- * winner the bound cannot prove is decided again from the exact values. */
+ * winner the bound cannot prove is decided again from the exact values. The filter needs the
+ * bounds only as the sum Σ_a c_a ε_a (c: capabilities, the votes' weights), and a bargain
+ * enters two queues (its initiator's and its receiver's): so the sum is taken here, once per
+ * bargain, and the n bounds are never stored. */
 static void approx_utilities_task(void *ctx, size_t part, size_t parts)
 {
     utility_task *t = ctx;
@@ -3206,13 +3391,17 @@ static void approx_utilities_task(void *ctx, size_t part, size_t parts)
     for (size_t b = part; b < t->count; b += parts) {
         const double *tI = &t->Tt[(size_t)t->bargains[b].initiator * n];
         const double *tJ = &t->Tt[(size_t)t->bargains[b].receiver * n];
-        double *sum = &t->bu[b * n], *eps = &w->bu_eps[b * n];
+        double *sum = &t->bu[b * n];
         end_utilities(w, &t->bargains[b], w->scratch[part].delta, ui, ur);
         for (size_t a = 0; a < n; a++) {
             double rest = (w->row_sum[a] - tI[a]) - tJ[a];
             sum[a] = ((ui[a] + ur[a]) + rest) / (double)n;
         }
-        for (size_t a = 0; a < n; a++) eps[a] = smp_filter_utility_eps(n, ui[a], ur[a], w->abs_sum[a]);
+        if (t->bounds) w->bu_err[b] = smp_filter_weighted_eps(n, w->capability, ui, ur, w->abs_sum);
+#ifdef SMP_STATS
+        if (!memcmp(t->bargains[b].init_position, t->bargains[b].rcvr_position, w->d * sizeof(double)))
+            __atomic_fetch_add(&w->bargains_same_ends, 1, __ATOMIC_RELAXED);
+#endif
     }
 }
 
@@ -3237,16 +3426,17 @@ static void queue_filter_task(void *ctx, size_t part, size_t parts)
         t->pick[k] = 0;
         if (q < 2) continue;
         ensure_election(w, e, q);
-        const double **eps = e->rows;
-        for (size_t o = 0; o < q; o++) { /* the status quo's utilities are exact */
-            int sq = queue[o] < 0;
-            eps[o] = sq ? w->zeros : &w->bu_eps[(size_t)queue[o] * n];
-            for (size_t a = 0; a < n; a++)
-                e->u[a * q + o] = sq ? w->sq_utility[a] : w->bu[(size_t)queue[o] * n + a];
+        /* option by option: one row read straight through, its column of u written */
+        for (size_t o = 0; o < q; o++) {
+            const double *row = queue[o] < 0 ? w->sq_utility : &w->bu[(size_t)queue[o] * n];
+            double *col = &e->u[o];
+            for (size_t a = 0; a < n; a++) col[a * q] = row[a];
         }
         /* the coalitions from the approximate utilities by the engine's own kernels */
         coalitions(w, e, n, q, w->capability, 1);
-        t->pick[k] = smp_filter_queue_winner(n, q, w->capability, eps, e->C, e->filter);
+        double *err = e->p; /* the status quo's utilities are exact: no error */
+        for (size_t o = 0; o < q; o++) err[o] = queue[o] < 0 ? 0.0 : w->bu_err[queue[o]];
+        t->pick[k] = smp_filter_queue_winner_sums(n, q, w->capability, err, e->C, e->filter);
     }
 }
 
@@ -3297,9 +3487,9 @@ static void true_utility_task(void *ctx, size_t part, size_t parts)
 static void ensure_bargain_tables(smp_work *w, size_t count)
 {
     if (count <= w->bu_capacity) return;
-    en_free(w->bu), en_free(w->bu_eps);
+    en_free(w->bu), en_free(w->bu_err);
     w->bu = en_xmalloc(count * w->n * sizeof *w->bu);
-    w->bu_eps = en_xmalloc(count * w->n * sizeof *w->bu_eps);
+    w->bu_err = en_xmalloc(count * sizeof *w->bu_err);
     w->bu_capacity = count;
 }
 
@@ -3357,7 +3547,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
                  true_utility_task, w);
     ensure_bargain_tables(w, count ? count : 1);
     double *bu = w->bu;
-    utility_task ut = {w, bargains, count, Tt, bu};
+    utility_task ut = {w, bargains, count, Tt, bu, filtered};
     /* The fast path takes the O(n²·d) utilities as they are, without the filter's proof
      * (they are within ε of the exact ones, smp_filter.h), whatever the trace. */
     if (filtered || w->fast)
@@ -3411,16 +3601,17 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             for (size_t o = start[k]; o < start[k + 1]; o++)
                 if (queues[o] >= 0) needed[queues[o]] = 1;
         }
-        w->queues_filtered += n - open, w->queues_exact += open;
+        w->queues_filtered += n - open, w->queues_exact += open, w->bargains_total += count;
         if (open) {
             size_t sub = 0;
             for (size_t b = 0; b < count; b++) sub += needed[b];
+            w->bargains_exact += sub;
             smp_bargain *subset = en_xmalloc(sub * sizeof *subset);
             double *exact = en_xmalloc(sub * n * sizeof *exact);
             sub = 0;
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) subset[sub++] = bargains[b];
-            utility_task xt = {w, subset, sub, Tt, exact};
+            utility_task xt = {w, subset, sub, Tt, exact, 0};
             smp_parallel(w, workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
             sub = 0;
             for (size_t b = 0; b < count; b++)
@@ -3593,7 +3784,6 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     w.Tt = en_xmalloc(n * n * sizeof(double));
     w.row_sum = en_xmalloc(n * sizeof(double));
     w.abs_sum = en_xmalloc(n * sizeof(double));
-    w.zeros = en_xcalloc(n, sizeof(double));
     w.row_unit = en_xmalloc(n);
     w.salience_t = en_xmalloc(n * d * sizeof(double));
     w.ideal_t = en_xmalloc(n * d * sizeof(double));
@@ -3724,6 +3914,8 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     if (st == EN_OK && !config->record)
         st = win_probabilities(&w, &out->win_probability[(out->state_count - 1) * n], err);
 #ifdef SMP_STATS /* counts for docs/performance.md: build with -DSMP_STATS (one thread) */
+    fprintf(stderr, "bargains %zu, summed exactly %zu, one position at both ends %zu; ",
+            w.bargains_total, w.bargains_exact, w.bargains_same_ends);
     fprintf(stderr, "queues filtered %zu exact %zu; challenges evaluated %zu screened %zu, screen terms %zu\n",
             w.queues_filtered, w.queues_exact, w.scratch[0].challenges_evaluated,
             w.scratch[0].challenges_screened, w.scratch[0].screen_terms);
@@ -3736,7 +3928,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     en_free(w.x_t);
     en_free(w.end_u);
     en_free(w.sq_utility), en_free(w.hint);
-    en_free(w.Tt), en_free(w.row_sum), en_free(w.abs_sum), en_free(w.zeros), en_free(w.bu), en_free(w.bu_eps);
+    en_free(w.Tt), en_free(w.row_sum), en_free(w.abs_sum), en_free(w.bu), en_free(w.bu_err);
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
         en_free(sc->rh), en_free(sc->uh_i), en_free(sc->uh_m), en_free(sc->third_party_vote), en_free(sc->delta);

@@ -8,6 +8,7 @@
  * Notation: u = 2^-53 (a double's unit round-off), γ_k = k·u / (1 − k·u), the classical bound
  * on the relative error of a sum of k + 1 non-negative terms added one by one.
  */
+#include <float.h>
 #include <math.h>
 
 #include "models/smp_filter.h"
@@ -77,8 +78,31 @@ void smp_filter_coalitions(size_t voters, size_t q, const double *weight,
     }
 }
 
+double smp_filter_weighted_eps(size_t n, const double *weight, const double *ui,
+                               const double *ur, const double *abs_sum)
+{
+    double e = 0.0;
+    for (size_t a = 0; a < n; a++) e += weight[a] * smp_filter_utility_eps(n, ui[a], ur[a], abs_sum[a]);
+    return e;
+}
+
 long smp_filter_queue_winner(size_t voters, size_t q, const double *weight,
                              const double *const *eps, const double *Chat, double *scratch)
+{
+    if (q < 2) return -1;
+    /* E_x = Σ_a w_a ε_ax, voters in ascending order, at the end of the scratch, where
+     * smp_filter_queue_winner_sums leaves it be */
+    double *E = scratch + 2 * q * q + 2 * q;
+    for (size_t x = 0; x < q; x++) {
+        double e = 0.0;
+        for (size_t a = 0; a < voters; a++) e += weight[a] * eps[x][a];
+        E[x] = e;
+    }
+    return smp_filter_queue_winner_sums(voters, q, weight, E, Chat, scratch);
+}
+
+long smp_filter_queue_winner_sums(size_t voters, size_t q, const double *weight,
+                                  const double *E, const double *Chat, double *scratch)
 {
     if (q < 2) return -1;
     const double s = bound_scale;
@@ -89,18 +113,15 @@ long smp_filter_queue_winner(size_t voters, size_t q, const double *weight,
     const double g = s * 4.0 * ((double)voters + 8.0) * SMP_FILTER_U;
     const double tiny = s * SMP_FILTER_TINY;
     if (g >= 0.01) return -1;
-    for (size_t a = 0; a < voters; a++)
-        if (!(weight[a] >= 0) || !isfinite(weight[a])) return -1;
+    /* every weight finite and >= 0 (false for NaN), tested without a branch per voter */
+    int bad = 0;
+    for (size_t a = 0; a < voters; a++) bad |= !(weight[a] >= 0 && weight[a] <= DBL_MAX);
+    if (bad) return -1;
     double *clo = scratch, *chi = clo + q * q, *lo = chi + q * q, *hi = lo + q;
-    /* E_x = Σ_a w_a ε_ax: the pair's dd below is E_x + E_y, a sum of the same non-negative
-     * terms as Σ_a w_a (ε_ax + ε_ay), so within the same γ of the real one */
-    double *E = hi + q;
-    for (size_t x = 0; x < q; x++) {
-        double e = 0.0;
-        for (size_t a = 0; a < voters; a++) e += weight[a] * eps[x][a];
-        if (!isfinite(e)) return -1;
-        E[x] = e;
-    }
+    /* E_x = Σ_a w_a ε_ax (any order): the pair's dd below is E_x + E_y, a sum of the same
+     * non-negative terms as Σ_a w_a (ε_ax + ε_ay), so within the same γ of the real one */
+    for (size_t x = 0; x < q; x++)
+        if (!isfinite(E[x])) return -1;
     for (size_t x = 0; x < q; x++) {
         for (size_t y = 0; y < x; y++) {
             /* Ĉ(x:y), Ĉ(y:x) (summed in any order), and dd = Σ_a w_a (ε_ax + ε_ay). The

@@ -22,6 +22,14 @@
 long smp_filter_queue_winner(size_t voters, size_t q, const double *weight,
                              const double *const *eps, const double *Chat, double *scratch);
 
+/* smp_filter_queue_winner with each option's error bounds given as one weighted sum,
+ * E[o] = Σ_a weight[a]·eps[o][a] (the terms added in any order; 0 for exact utilities), so
+ * that a caller whose options appear in several elections sums each option's bounds once.
+ * Returns what smp_filter_queue_winner returns for those bounds (-1 also for a non-finite
+ * E[o]). scratch: smp_filter_scratch_size(q) doubles. Time complexity: O(voters + q²). */
+long smp_filter_queue_winner_sums(size_t voters, size_t q, const double *weight,
+                                  const double *E, const double *Chat, double *scratch);
+
 /* The coalition strengths Chat of smp_filter_queue_winner from utility rows u[o][a], in a
  * simple loop (tests, and a reference for the engine's kernels). Time complexity: O(q² × voters). */
 void smp_filter_coalitions(size_t voters, size_t q, const double *weight,
@@ -41,5 +49,12 @@ double smp_filter_bound_scale(void);
  * ((ui + ur) + ((S − T_I) − T_J)) / n, with S the ordered sum of all n terms T_m and
  * A = Σ_m |T_m|, differ by at most this. Time complexity: O(1). */
 double smp_filter_utility_eps(size_t n, double ui, double ur, double abs_sum);
+
+/* Σ_a weight[a]·smp_filter_utility_eps(n, ui[a], ur[a], abs_sum[a]) over the n voters, added
+ * in ascending order from 0: a bargain's E for smp_filter_queue_winner_sums, the bargain's
+ * error bounds never stored. Errors: none (non-finite input gives a non-finite sum, which the
+ * filter refuses). Time complexity: O(n). */
+double smp_filter_weighted_eps(size_t n, const double *weight, const double *ui,
+                               const double *ur, const double *abs_sum);
 
 #endif

@@ -4,7 +4,8 @@
  * election's pick, on random elections and on adversarial near-ties where the approximate
  * utilities lean the wrong way by as much as their bound allows. Ignoring the bounds (scale 0)
  * must make these tests fail, which shows they can; and the bound on the bargain utilities'
- * shortcut must hold for sums of a thousand terms.
+ * shortcut must hold for sums of a thousand terms. Both entries are tested: error bounds as
+ * rows (smp_filter_queue_winner) and as one weighted sum per option (..._sums).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -59,11 +60,15 @@ static size_t exact_pick(size_t voters, size_t q, const double *w, const double 
 
 static double scratch[2 * 16 * 16 + 3 * 16];
 
+/* 1: the tests call smp_filter_queue_winner_sums, with each option's weighted error bounds
+ * summed here, voters in descending order (the filter allows any order). */
+static int use_sums;
+
 /* The filter takes one row per option; the tests build voter-major tables (u[a·q + o]). */
 static long filter(size_t voters, size_t q, const double *w, const double *u, const double *eps)
 {
     double *cols = malloc(2 * voters * q * sizeof *cols);
-    const double *urow[16], *erow[16];
+    const double *urow[16] = {0}, *erow[16] = {0};
     for (size_t o = 0; o < q; o++) {
         for (size_t a = 0; a < voters; a++) {
             cols[o * voters + a] = u[a * q + o];
@@ -73,7 +78,17 @@ static long filter(size_t voters, size_t q, const double *w, const double *u, co
     }
     double C[16 * 16];
     smp_filter_coalitions(voters, q, w, urow, C);
-    long got = smp_filter_queue_winner(voters, q, w, erow, C, scratch);
+    long got;
+    if (use_sums) {
+        double E[16];
+        for (size_t o = 0; o < q; o++) {
+            E[o] = 0.0;
+            for (size_t a = voters; a-- > 0;) E[o] += w[a] * erow[o][a];
+        }
+        got = smp_filter_queue_winner_sums(voters, q, w, E, C, scratch);
+    } else {
+        got = smp_filter_queue_winner(voters, q, w, erow, C, scratch);
+    }
     free(cols);
     return got;
 }
@@ -152,10 +167,13 @@ static void filter_matches_exact_election(void **state)
 {
     (void)state;
     smp_filter_set_bound_scale(1.0);
-    int decided;
-    assert_int_equal(random_elections(400, &decided), 0);
-    assert_true(decided >= 360); /* it decides the clear cases: the point of the filter */
-    assert_int_equal(near_ties(400, &decided), 0);
+    for (use_sums = 0; use_sums <= 1; use_sums++) {
+        int decided;
+        assert_int_equal(random_elections(400, &decided), 0);
+        assert_true(decided >= 360); /* it decides the clear cases: the point of the filter */
+        assert_int_equal(near_ties(400, &decided), 0);
+    }
+    use_sums = 0;
 }
 
 /* The mutation: without the bounds the filter decides near-ties the wrong way. */
@@ -165,8 +183,12 @@ static void ignoring_the_bound_is_detected(void **state)
     int decided;
     smp_filter_set_bound_scale(0.0);
     int wrong = near_ties(400, &decided);
+    use_sums = 1;
+    int wrong_sums = near_ties(400, &decided);
+    use_sums = 0;
     smp_filter_set_bound_scale(1.0);
     assert_true(wrong > 0);
+    assert_true(wrong_sums > 0);
 }
 
 /* Degenerate input is left to the exact election. */
@@ -178,9 +200,40 @@ static void undecidable_input(void **state)
     assert_int_equal(filter(2, 1, w, u, eps), -1); /* one option */
     double bad[2] = {1, NAN}, u2[4] = {0.9, 0.1, 0.9, 0.1};
     assert_int_equal(filter(2, 2, bad, u2, eps), -1);
-    double neg[2] = {1, -1};
+    double neg[2] = {1, -1}, inf[2] = {1, INFINITY};
     assert_int_equal(filter(2, 2, neg, u2, eps), -1);
+    assert_int_equal(filter(2, 2, inf, u2, eps), -1);
     assert_int_equal(filter(2, 2, w, u2, eps), 0); /* clear */
+    /* a non-finite error sum */
+    double C[4], E[2] = {0.0, INFINITY};
+    const double o0[2] = {0.9, 0.9}, o1[2] = {0.1, 0.1}, *urow[2] = {o0, o1}; /* u2 by option */
+    smp_filter_coalitions(2, 2, w, urow, C);
+    assert_int_equal(smp_filter_queue_winner_sums(2, 2, w, (const double[]){0.0, 0.0}, C, scratch), 0);
+    assert_int_equal(smp_filter_queue_winner_sums(2, 2, w, E, C, scratch), -1);
+    E[1] = NAN;
+    assert_int_equal(smp_filter_queue_winner_sums(2, 2, w, E, C, scratch), -1);
+}
+
+/* A bargain's weighted error sum, Σ_a w_a ε_a from the n voters' bounds, is the plain loop over
+ * smp_filter_utility_eps, voters in ascending order, bit for bit (the engine takes it once per
+ * bargain instead of once per queue: the filter's decisions must not change). */
+static void weighted_eps_is_the_plain_sum(void **state)
+{
+    (void)state;
+    for (int t = 0; t < 20; t++) {
+        size_t n = 1 + (size_t)(uniform() * 1200);
+        double *w = malloc(n * sizeof *w), *ui = malloc(n * sizeof *ui);
+        double *ur = malloc(n * sizeof *ur), *A = malloc(n * sizeof *A);
+        for (size_t a = 0; a < n; a++) {
+            w[a] = 1 + 99 * uniform(), ui[a] = -2 + 3 * uniform(), ur[a] = -2 + 3 * uniform();
+            A[a] = (double)n * 2 * uniform();
+        }
+        double plain = 0.0;
+        for (size_t a = 0; a < n; a++) plain += w[a] * smp_filter_utility_eps(n, ui[a], ur[a], A[a]);
+        double got = smp_filter_weighted_eps(n, w, ui, ur, A);
+        assert_memory_equal(&got, &plain, sizeof got);
+        free(w), free(ui), free(ur), free(A);
+    }
 }
 
 /* The shortcut of a bargain's utility against the ordered sum, n = 1000 terms in [−2, 1]
@@ -225,6 +278,7 @@ int main(void)
         cmocka_unit_test(ignoring_the_bound_is_detected),
         cmocka_unit_test(undecidable_input),
         cmocka_unit_test(utility_shortcut_bound),
+        cmocka_unit_test(weighted_eps_is_the_plain_sum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
  * multiple of sixteen or eight (the kernels' last blocks), and the exact path, whose every level
  * must also equal the plain scan over every target (smp_use_plain_kernels), KTAB's definition.
  * The coalition kernels of the elections are also compared one by one with the plain
- * pair-by-pair sums. Levels the processor lacks are skipped (they would run the next level
+ * pair-by-pair sums, and the bargains' utilities with plain loops. Levels the processor lacks are skipped (they would run the next level
  * down).
  */
 #include <setjmp.h>
@@ -163,10 +163,26 @@ static void test_coalition_kernels(void **state)
     if (has_level(SMP_ISA_AVX2)) assert_true(total > 0);
 }
 
+/* The bargains' exact utilities (end utilities one- and two-ended, the third parties' sums
+ * four bargains at a time) against plain loops, bit for bit: actors no multiple of eight or
+ * sixteen (the kernels' last blocks) and a multiple, bargains no multiple of four per worker. */
+static void test_bargain_kernels(void **state)
+{
+    (void)state;
+    const size_t sizes[][3] = {{2, 1, 3}, {37, 3, 13}, {64, 6, 9}, {101, 6, 26}, {45, 2, 4}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t checked = 0;
+        size_t bad = smp_check_bargain_kernels(sizes[k][0], sizes[k][1], sizes[k][2], 2000 + k, &checked);
+        assert_int_equal(bad, 0);
+        assert_true(checked >= 3 * sizes[k][0] * sizes[k][2]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_coalition_kernels),
+        cmocka_unit_test(test_bargain_kernels),
         cmocka_unit_test(test_fast_path_every_level),
         cmocka_unit_test(test_exact_path_every_level),
     };
