@@ -291,12 +291,16 @@ void smp_limit_isa(int level) { __atomic_store_n(&smp_isa_limit, level, __ATOMIC
 
 /* Runs fn(ctx, t, parts) for t < parts on the run's worker pool (core/pool.h; the caller is
  * one of its threads). Each task handles the items t, t + parts, t + 2·parts, ... of its phase
- * and writes only their own slots (and task t only scratch[t]); every item is computed by the
- * same code whichever thread has it, so the output is the same bits for any thread count. */
+ * (or a contiguous range of them) and writes only their own slots, and its scratch is that of
+ * its thread's slot (smp_slot); every item is computed by the same code whichever thread and
+ * part have it, so the output is the same bits for any thread count. */
 static void smp_parallel(const smp_work *w, size_t parts, en_pool_task fn, void *ctx)
 {
     en_pool_run(w->pool, parts, fn, ctx);
 }
+
+/* The scratch slot (w->scratch[], w->end_u) of the thread running the calling part. */
+static size_t smp_slot(const smp_work *w) { return (size_t)en_pool_slot(w->pool); }
 
 /* Workers for a phase of `items` independent items of roughly `cost` operations each: one
  * thread per ~2^20 operations at most, so small runs stay on one thread. */
@@ -308,6 +312,21 @@ static size_t workers_for(const smp_work *w, size_t items, double cost)
     if (k > by_work) k = by_work;
     if (k > items) k = items;
     return k ? k : 1;
+}
+
+/* Parts for such a phase: SMP_PARTS_PER_THREAD per worker when it has more than one (at most
+ * one per item). With one part per thread a phase ends with its slowest part: a worker that
+ * wakes late, or items of uneven cost, leave the other thread idle (at 1,000 actors × 6 on two
+ * threads that was about a tenth of the wall time); with small parts claimed in turn, the
+ * thread that is free takes the next. */
+#define SMP_PARTS_PER_THREAD 16
+
+static size_t parts_for(const smp_work *w, size_t items, double cost)
+{
+    size_t k = workers_for(w, items, cost);
+    if (k < 2) return 1;
+    k *= SMP_PARTS_PER_THREAD;
+    return k < items ? k : items;
 }
 
 /* Two doubles in one SIMD register (GCC/clang vector extension; SSE2 on x86-64). Element-wise
@@ -396,8 +415,10 @@ static inline v2d negative_part(v2d v)
 }
 
 /* Options in panels of four: panel b holds, voter after voter, the utilities of options
- * 4b..4b+3, so that a block of options is one sequential stream over the voters. Panels are
- * dealt out to up to `parts` workers (plain copies: the same bits however they are shared). */
+ * 4b..4b+3, so that a block of options is one sequential stream over the voters. Each part
+ * makes a contiguous range of panels (plain copies: the same bits however they are shared):
+ * a cache line of u holds eight options, so panels dealt out in turn would have two threads
+ * each read every line of u for half of it, twice the memory traffic of one thread. */
 typedef struct panel_task {
     size_t voters, q;
     const double *u;
@@ -408,7 +429,7 @@ static void panel_rows_task(void *ctx, size_t part, size_t parts)
 {
     const panel_task *t = ctx;
     size_t blocks = (t->q + 3) / 4, voters = t->voters, q = t->q;
-    for (size_t b = part; b < blocks; b += parts)
+    for (size_t b = blocks * part / parts; b < blocks * (part + 1) / parts; b++)
         for (size_t k = 0; k < voters; k++)
             for (size_t l = 0; l < 4; l++) {
                 size_t o = 4 * b + l;
@@ -1289,7 +1310,7 @@ static void fast_rows_task_fn(void *ctx, size_t part, size_t parts)
     smp_work *w = t->w;
     size_t n = w->n, q = t->q;
     int rule = w->config->voting_rule, model = w->config->victory_prob_model;
-    double *pro = w->scratch[part].rows, *con = pro + SMP_FAST_GROUP * q;
+    double *pro = w->scratch[smp_slot(w)].rows, *con = pro + SMP_FAST_GROUP * q;
     for (size_t g0 = part * SMP_FAST_GROUP; g0 < t->count; g0 += parts * SMP_FAST_GROUP) {
         size_t gn = t->count - g0 < SMP_FAST_GROUP ? t->count - g0 : SMP_FAST_GROUP;
         int done = 0;
@@ -1398,7 +1419,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
         return condorcet(w, s, q, s->C, s->P, e->p, err);
     double *lp = w->lp;
     log_rows_task lt = {s->P, q, lp};
-    smp_parallel(w, workers_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
+    smp_parallel(w, parts_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
     size_t *order = w->cand;
     for (size_t i = 0; i < q; i++) order[i] = i;
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* qsort has no context */
@@ -1421,7 +1442,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
 #endif
     fast_rows_task ft = {w, e->u, panel, q, order, count, prod, lprod};
     size_t groups = (count + SMP_FAST_GROUP - 1) / SMP_FAST_GROUP;
-    smp_parallel(w, workers_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
+    smp_parallel(w, parts_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
     /* the sample's products for the others, the exact ones for the candidates */
     double *p = e->p, total = 0.0;
     for (size_t i = 0; i < q; i++) p[i] = exp2(lp[i]);
@@ -1504,7 +1525,7 @@ static void distance_rows_task(void *ctx, size_t part, size_t parts)
 {
     smp_work *w = ctx;
     size_t n = w->n, d = w->d;
-    double *delta = w->scratch[part].delta;
+    double *delta = w->scratch[smp_slot(w)].delta;
 #ifdef SMP_HAVE_AVX2_KERNEL
     int isa = smp_isa();
 #endif
@@ -1551,10 +1572,10 @@ static void compute_distances(smp_work *w)
             w->x_t[k * w->n + i] = w->x[i * w->d + k];
         }
     size_t blocks = (w->n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
-    smp_parallel(w, workers_for(w, blocks, (double)(SMP_ROW_BLOCK * w->n * (w->d + 8))),
+    smp_parallel(w, parts_for(w, blocks, (double)(SMP_ROW_BLOCK * w->n * (w->d + 8))),
                  distance_rows_task, w);
     if (w->fast)
-        smp_parallel(w, workers_for(w, w->n, (double)w->tm * 2), sampled_distance_task, w);
+        smp_parallel(w, parts_for(w, w->n, (double)w->tm * 2), sampled_distance_task, w);
     int unit = 1;
     for (size_t i = 0; i < w->n; i++) unit &= w->row_unit[i];
     w->unit_distances = unit;
@@ -1576,8 +1597,8 @@ static en_status compute_risk(smp_work *w, en_error *err)
     size_t n = w->n;
     smp_election *e = &w->scratch[0].el;
     ensure_election(w, e, n);
-    smp_parallel(w, workers_for(w, n, (double)n * 4), neutral_utility_task, w);
-    size_t parts = workers_for(w, n / 2, (double)n * n);
+    smp_parallel(w, parts_for(w, n, (double)n * 4), neutral_utility_task, w);
+    size_t parts = parts_for(w, n / 2, (double)n * n);
     en_status st = w->fast ? elect_fast(w, e, n, parts, err) : elect(w, e, n, w->capability, parts, err);
     if (st != EN_OK) return st;
     double pmin = 1.0, pmax = 0.0;
@@ -2357,7 +2378,7 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
     for (size_t k = 0; k < n; k++)
         for (size_t u = 0; u < count; u++)
             e->u[k * count + u] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
-    size_t parts = workers_for(w, count / 2, (double)n * count);
+    size_t parts = parts_for(w, count / 2, (double)n * count);
     en_status st = w->fast ? elect_fast(w, e, count, parts, err)
                            : elect(w, e, count, w->capability, parts, err);
     if (st == EN_OK)
@@ -2927,7 +2948,7 @@ static void target_rows_task(void *ctx, size_t part, size_t parts)
 {
     target_task *t = ctx;
     smp_work *w = t->w;
-    smp_scratch *sc = &w->scratch[part];
+    smp_scratch *sc = &w->scratch[smp_slot(w)];
     for (size_t i = part; i < w->n; i += parts) {
         long j = w->fast ? best_target_fast(w, sc, i, &t->gain[i], &t->phi[i])
                          : best_target(w, sc, i, &t->gain[i], &t->phi[i]);
@@ -3128,10 +3149,11 @@ static void utility_groups_task(void *ctx, size_t part, size_t parts)
     utility_task *t = ctx;
     smp_work *w = t->w;
     size_t n = w->n;
-    double *ui = &w->end_u[2 * n * part], *ur = ui + n;
+    size_t slot = smp_slot(w);
+    double *ui = &w->end_u[2 * n * slot], *ur = ui + n;
     for (size_t b = part; b < t->count; b += parts) {
         double *sum = &t->bu[b * n];
-        end_utilities(w, &t->bargains[b], w->scratch[part].delta, ui, ur);
+        end_utilities(w, &t->bargains[b], w->scratch[slot].delta, ui, ur);
         for (size_t a = 0; a < n; a++) {
             double s = 0.0;
             s += ui[a];
@@ -3185,7 +3207,7 @@ static void queue_rows_task(void *ctx, size_t part, size_t parts)
         /* a stochastic run draws for every queue, even the status quo alone */
         if (q > 1 || stochastic) {
             en_error local = EN_ERROR_INIT;
-            t->status[k] = queue_election(w, &w->scratch[part].el, &t->queue[t->start[k]], q,
+            t->status[k] = queue_election(w, &w->scratch[smp_slot(w)].el, &t->queue[t->start[k]], q,
                                           t->bu, &t->prob[t->start[k]], &local);
             en_error_clear(&local);
         }
@@ -3202,12 +3224,13 @@ static void approx_utilities_task(void *ctx, size_t part, size_t parts)
     utility_task *t = ctx;
     smp_work *w = t->w;
     size_t n = w->n;
-    double *ui = &w->end_u[2 * n * part], *ur = ui + n;
+    size_t slot = smp_slot(w);
+    double *ui = &w->end_u[2 * n * slot], *ur = ui + n;
     for (size_t b = part; b < t->count; b += parts) {
         const double *tI = &t->Tt[(size_t)t->bargains[b].initiator * n];
         const double *tJ = &t->Tt[(size_t)t->bargains[b].receiver * n];
         double *sum = &t->bu[b * n], *eps = &w->bu_eps[b * n];
-        end_utilities(w, &t->bargains[b], w->scratch[part].delta, ui, ur);
+        end_utilities(w, &t->bargains[b], w->scratch[slot].delta, ui, ur);
         for (size_t a = 0; a < n; a++) {
             double rest = (w->row_sum[a] - tI[a]) - tJ[a];
             sum[a] = ((ui[a] + ur[a]) + rest) / (double)n;
@@ -3230,7 +3253,7 @@ static void queue_filter_task(void *ctx, size_t part, size_t parts)
     filter_task *t = ctx;
     smp_work *w = t->w;
     size_t n = w->n;
-    smp_election *e = &w->scratch[part].el;
+    smp_election *e = &w->scratch[smp_slot(w)].el;
     for (size_t k = part; k < n; k += parts) {
         size_t q = t->start[k + 1] - t->start[k];
         const long *queue = &t->queue[t->start[k]];
@@ -3264,7 +3287,7 @@ static void exact_queues_task(void *ctx, size_t part, size_t parts)
     for (size_t x = part; x < t->count; x += parts) {
         size_t k = t->list[x], q = qt->start[k + 1] - qt->start[k];
         en_error local = EN_ERROR_INIT;
-        qt->status[k] = queue_election(qt->w, &qt->w->scratch[part].el, &qt->queue[qt->start[k]],
+        qt->status[k] = queue_election(qt->w, &qt->w->scratch[smp_slot(qt->w)].el, &qt->queue[qt->start[k]],
                                        q, qt->bu, &qt->prob[qt->start[k]], &local);
         en_error_clear(&local);
     }
@@ -3314,7 +3337,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     long *target = en_xmalloc(n * sizeof *target);
     double *tgain = en_xmalloc(3 * n * sizeof *tgain), *tphi = tgain + n, *tphi_j = tphi + n;
     target_task tt = {w, target, tgain, tphi, tphi_j};
-    smp_parallel(w, workers_for(w, n, (double)n * 64), target_rows_task, &tt);
+    smp_parallel(w, parts_for(w, n, (double)n * 64), target_rows_task, &tt);
     size_t count = 0;
     double *bi = en_xmalloc(2 * d * sizeof *bi), *bj = bi + d;
     for (size_t i = 0; i < n; i++) {
@@ -3353,7 +3376,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
                    c->pce_model == SMP_PCE_CONDITIONAL &&
                    c->victory_prob_model == SMP_VPM_LINEAR && c->voting_rule == SMP_VR_PROP;
     double *Tt = w->Tt;
-    smp_parallel(w, workers_for(w, (n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK, (double)SMP_ROW_BLOCK * n * 8),
+    smp_parallel(w, parts_for(w, (n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK, (double)SMP_ROW_BLOCK * n * 8),
                  true_utility_task, w);
     ensure_bargain_tables(w, count ? count : 1);
     double *bu = w->bu;
@@ -3361,10 +3384,10 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     /* The fast path takes the O(n²·d) utilities as they are, without the filter's proof
      * (they are within ε of the exact ones, smp_filter.h), whatever the trace. */
     if (filtered || w->fast)
-        smp_parallel(w, workers_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
+        smp_parallel(w, parts_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
                      approx_utilities_task, &ut);
     else
-        smp_parallel(w, workers_for(w, count, (double)n * n), utility_groups_task, &ut);
+        smp_parallel(w, parts_for(w, count, (double)n * n), utility_groups_task, &ut);
 
     /* Each actor's queue, canonical order: by initiator, the status quo before own proposals. */
     long *targeting = en_xmalloc((count ? count : 1) * sizeof *targeting);
@@ -3399,7 +3422,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     if (filtered) {
         pick = en_xmalloc(n * sizeof *pick);
         filter_task ft = {w, queues, start, pick};
-        smp_parallel(w, workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
+        smp_parallel(w, parts_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
         /* The undecided queues: their bargains' exact utilities (the plain phase 2 on just
          * those bargains), then their exact elections. */
         size_t *undecided = en_xmalloc(n * sizeof *undecided), open = 0;
@@ -3421,20 +3444,20 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) subset[sub++] = bargains[b];
             utility_task xt = {w, subset, sub, Tt, exact};
-            smp_parallel(w, workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
+            smp_parallel(w, parts_for(w, sub, (double)n * n), utility_groups_task, &xt);
             sub = 0;
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) memcpy(&bu[b * n], &exact[(sub++) * n], n * sizeof *bu);
             en_free(subset);
             en_free(exact);
             exact_queue_task et = {&qt, undecided, open};
-            smp_parallel(w, workers_for(w, open, mean_q * mean_q * (double)n + (double)n),
+            smp_parallel(w, parts_for(w, open, mean_q * mean_q * (double)n + (double)n),
                          exact_queues_task, &et);
         }
         en_free(undecided);
         en_free(needed);
     } else {
-        smp_parallel(w, workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
+        smp_parallel(w, parts_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
     }
 
     /* The moves, actor by actor in order (a stochastic run draws in this order). */
@@ -3532,7 +3555,7 @@ static void update_ideals(smp_work *w, const double *new_x, double *next)
         return;
     }
     ideal_task t = {w, new_x, next};
-    smp_parallel(w, workers_for(w, n, (double)n * (2.0 * (double)d + 1.0)), ideal_rows_task, &t);
+    smp_parallel(w, parts_for(w, n, (double)n * (2.0 * (double)d + 1.0)), ideal_rows_task, &t);
     memcpy(w->ideal, next, n * d * sizeof *next);
 }
 
