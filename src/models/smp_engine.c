@@ -315,7 +315,7 @@ static size_t workers_for(const smp_work *w, size_t items, double cost)
 }
 
 /* Parts for such a phase: SMP_PARTS_PER_THREAD per worker when it has more than one (at most
- * one per item). With one part per thread a phase ends with its slowest part: a worker that
+ * one per item; phases whose parts share reads across their items keep workers_for). With one part per thread a phase ends with its slowest part: a worker that
  * wakes late, or items of uneven cost, leave the other thread idle (at 1,000 actors × 6 on two
  * threads that was about a tenth of the wall time); with small parts claimed in turn, the
  * thread that is free takes the next. */
@@ -3387,7 +3387,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
         smp_parallel(w, parts_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
                      approx_utilities_task, &ut);
     else
-        smp_parallel(w, parts_for(w, count, (double)n * n), utility_groups_task, &ut);
+        smp_parallel(w, workers_for(w, count, (double)n * n), utility_groups_task, &ut);
 
     /* Each actor's queue, canonical order: by initiator, the status quo before own proposals. */
     long *targeting = en_xmalloc((count ? count : 1) * sizeof *targeting);
@@ -3444,7 +3444,8 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) subset[sub++] = bargains[b];
             utility_task xt = {w, subset, sub, Tt, exact};
-            smp_parallel(w, parts_for(w, sub, (double)n * n), utility_groups_task, &xt);
+            /* one part per worker: a part reads each block of Tt once for all its bargains */
+            smp_parallel(w, workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
             sub = 0;
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) memcpy(&bu[b * n], &exact[(sub++) * n], n * sizeof *bu);
