@@ -315,10 +315,11 @@ static size_t workers_for(const smp_work *w, size_t items, double cost)
 }
 
 /* Parts for such a phase: SMP_PARTS_PER_THREAD per worker when it has more than one (at most
- * one per item; phases whose parts share reads across their items keep workers_for). With one part per thread a phase ends with its slowest part: a worker that
- * wakes late, or items of uneven cost, leave the other thread idle (at 1,000 actors × 6 on two
- * threads that was about a tenth of the wall time); with small parts claimed in turn, the
- * thread that is free takes the next. */
+ * one per item; phases whose parts share reads across their items keep workers_for). With one
+ * part per thread a phase ends with its slowest part: a worker that wakes late, or items of
+ * uneven cost, leave the other thread idle (at 1,000 actors × 6 on two threads that was about
+ * a tenth of the wall time on a busy machine); with small parts claimed in turn, the thread
+ * that is free takes the next. */
 #define SMP_PARTS_PER_THREAD 16
 
 static size_t parts_for(const smp_work *w, size_t items, double cost)
@@ -334,8 +335,9 @@ static size_t parts_for(const smp_work *w, size_t items, double cost)
  * neighbouring rows on different threads, whose column entries then share a cache line in
  * every column, written by both threads at once. Contiguous shares leave one shared line per
  * column at each share's end. At most `shares` shares (shares_of: SMP_SHARES_PER_THREAD per
- * thread; a part beyond them gets none). heavy_last: item i costs about i (a triangle); part 0 then takes the last
- * share, so the costly shares are claimed first and the cheap ones even out the end. */
+ * thread; a part beyond them gets none). heavy_last: item i costs about i (a triangle); part 0
+ * then takes the last share, so the costly shares are claimed first and the cheap ones even
+ * out the end. */
 #define SMP_SHARES_PER_THREAD 4
 
 static size_t shares_of(const smp_work *w) { return (size_t)w->threads * SMP_SHARES_PER_THREAD; }
@@ -1586,8 +1588,8 @@ static void distance_rows_task(void *ctx, size_t part, size_t parts)
  * of the distances (SMP_TRANSPOSE_TILE sources at a time, so the block's lines of them stay in
  * the first-level cache). Written from distance_rows_task, column entry by column entry, the
  * rows of two neighbouring blocks of sources shared cache lines of the transposed tables in
- * every column: at 1,000 actors the distances then took 0.91 s of CPU on two threads against
- * 0.44 s on one. */
+ * every column: at 1,000 actors the distances then took 0.9-1.0 s of CPU on two threads
+ * against 0.44 s on one. */
 #define SMP_TRANSPOSE_TILE 64
 
 static void distance_columns_task(void *ctx, size_t part, size_t parts)
@@ -1625,8 +1627,8 @@ static void compute_distances(smp_work *w)
     size_t blocks = (w->n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
     smp_parallel(w, parts_for(w, blocks, (double)(SMP_ROW_BLOCK * w->n * (w->d + 2))),
                  distance_rows_task, w);
-    smp_parallel(w, parts_for(w, blocks, (double)SMP_ROW_BLOCK * ((double)w->n * 4 + (double)w->tm * 2)),
-                 distance_columns_task, w);
+    double column_cost = (double)SMP_ROW_BLOCK * ((double)w->n * 4 + (double)w->tm * 2);
+    smp_parallel(w, parts_for(w, blocks, column_cost), distance_columns_task, w);
     int unit = 1;
     for (size_t i = 0; i < w->n; i++) unit &= w->row_unit[i];
     w->unit_distances = unit;
@@ -3338,33 +3340,34 @@ static void exact_queues_task(void *ctx, size_t part, size_t parts)
     for (size_t x = part; x < t->count; x += parts) {
         size_t k = t->list[x], q = qt->start[k + 1] - qt->start[k];
         en_error local = EN_ERROR_INIT;
-        qt->status[k] = queue_election(qt->w, &qt->w->scratch[smp_slot(qt->w)].el, &qt->queue[qt->start[k]],
-                                       q, qt->bu, &qt->prob[qt->start[k]], &local);
+        qt->status[k] = queue_election(qt->w, &qt->w->scratch[smp_slot(qt->w)].el,
+                                       &qt->queue[qt->start[k]], q, qt->bu, &qt->prob[qt->start[k]],
+                                       &local);
         en_error_clear(&local);
     }
 }
 
 /* The round's true utilities, transposed (Tt[m][a] = U^a(a, m)), with each actor's ordered
- * sum, sum of magnitudes and mean (the status quo's utility), actors in contiguous shares
- * (part_share: a part writes columns of Tt). */
+ * sum, sum of magnitudes and mean (the status quo's utility), actors in blocks of
+ * SMP_ROW_BLOCK. */
 static void true_utility_task(void *ctx, size_t part, size_t parts)
 {
     smp_work *w = ctx;
-    size_t n = w->n, a0, a1;
+    size_t n = w->n;
     double *Tt = w->Tt;
-    part_share(shares_of(w), n, part, parts, 0, &a0, &a1);
-    for (size_t a = a0; a < a1; a++) {
-        double s = 0.0, abs_s = 0.0;
-        for (size_t m = 0; m < n; m++) {
-            double t = scalar_utility(w->distance[a * n + m], w->risk[a]);
-            Tt[m * n + a] = t;
-            s += t;
-            abs_s += fabs(t);
+    for (size_t a0 = part * SMP_ROW_BLOCK; a0 < n; a0 += parts * SMP_ROW_BLOCK)
+        for (size_t a = a0; a < a0 + SMP_ROW_BLOCK && a < n; a++) {
+            double s = 0.0, abs_s = 0.0;
+            for (size_t m = 0; m < n; m++) {
+                double t = scalar_utility(w->distance[a * n + m], w->risk[a]);
+                Tt[m * n + a] = t;
+                s += t;
+                abs_s += fabs(t);
+            }
+            w->row_sum[a] = s;
+            w->abs_sum[a] = abs_s;
+            w->sq_utility[a] = s / (double)n;
         }
-        w->row_sum[a] = s;
-        w->abs_sum[a] = abs_s;
-        w->sq_utility[a] = s / (double)n;
-    }
 }
 
 /* Room for `count` bargains' utilities in the round's tables. */
@@ -3427,8 +3430,8 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
                    c->pce_model == SMP_PCE_CONDITIONAL &&
                    c->victory_prob_model == SMP_VPM_LINEAR && c->voting_rule == SMP_VR_PROP;
     double *Tt = w->Tt;
-    size_t tu_parts = parts_for(w, (n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK, (double)SMP_ROW_BLOCK * n * 8);
-    smp_parallel(w, tu_parts < shares_of(w) ? tu_parts : shares_of(w), true_utility_task, w);
+    smp_parallel(w, parts_for(w, (n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK, (double)SMP_ROW_BLOCK * n * 8),
+                 true_utility_task, w);
     ensure_bargain_tables(w, count ? count : 1);
     double *bu = w->bu;
     utility_task ut = {w, bargains, count, Tt, bu};
