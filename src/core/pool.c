@@ -45,6 +45,10 @@ struct en_pool {
  * worker waiting for its own pool would never return). */
 static _Thread_local int in_phase;
 
+/* The pool whose worker this thread is, and its slot there (en_pool_slot). */
+static _Thread_local const en_pool *slot_pool;
+static _Thread_local int slot_index;
+
 typedef struct part_call {
     en_pool_task fn;
     void *ctx;
@@ -75,6 +79,8 @@ static void *worker_main(void *arg)
     en_pool *p = wk->pool;
     unsigned long seen = 0;
     in_phase = 1;
+    slot_pool = p;
+    slot_index = wk->index + 1;
     pthread_mutex_lock(&p->lock);
     for (;;) {
         while (!p->stop && p->generation == seen) pthread_cond_wait(&p->wake, &p->lock);
@@ -133,6 +139,8 @@ en_pool *en_pool_create(int threads)
     }
     return p;
 }
+
+int en_pool_slot(const en_pool *pool) { return pool && slot_pool == pool ? slot_index : 0; }
 
 int en_pool_threads(const en_pool *pool) { return pool ? pool->threads : 1; }
 

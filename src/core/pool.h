@@ -41,6 +41,14 @@ en_pool *en_pool_create(int threads);
  * parts divided among the threads, plus O(threads) to wake and wait for the workers. */
 void en_pool_run(en_pool *pool, size_t parts, en_pool_task fn, void *ctx);
 
+/* The calling thread's slot in `pool`: 0 on the thread that calls en_pool_run (and on any
+ * thread that is not one of the pool's workers), 1 .. threads-1 on the pool's workers. Threads
+ * running parts of one phase at the same time never share a slot, so a phase may have more
+ * parts than threads (they are then balanced by whichever thread is free) and still give each
+ * part scratch of its own: the scratch of its thread's slot, used by one part after another.
+ * Time complexity: O(1). */
+int en_pool_slot(const en_pool *pool);
+
 /* The threads the pool may use, the caller included (1 for NULL). Time complexity: O(1). */
 int en_pool_threads(const en_pool *pool);
 

@@ -293,12 +293,16 @@ void smp_limit_isa(int level) { __atomic_store_n(&smp_isa_limit, level, __ATOMIC
 
 /* Runs fn(ctx, t, parts) for t < parts on the run's worker pool (core/pool.h; the caller is
  * one of its threads). Each task handles the items t, t + parts, t + 2·parts, ... of its phase
- * and writes only their own slots (and task t only scratch[t]); every item is computed by the
- * same code whichever thread has it, so the output is the same bits for any thread count. */
+ * (or a contiguous range of them) and writes only their own slots, and its scratch is that of
+ * its thread's slot (smp_slot); every item is computed by the same code whichever thread and
+ * part have it, so the output is the same bits for any thread count. */
 static void smp_parallel(const smp_work *w, size_t parts, en_pool_task fn, void *ctx)
 {
     en_pool_run(w->pool, parts, fn, ctx);
 }
+
+/* The scratch slot (w->scratch[], w->end_u) of the thread running the calling part. */
+static size_t smp_slot(const smp_work *w) { return (size_t)en_pool_slot(w->pool); }
 
 /* Workers for a phase of `items` independent items of roughly `cost` operations each: one
  * thread per ~2^20 operations at most, so small runs stay on one thread. */
@@ -310,6 +314,45 @@ static size_t workers_for(const smp_work *w, size_t items, double cost)
     if (k > by_work) k = by_work;
     if (k > items) k = items;
     return k ? k : 1;
+}
+
+/* Parts for such a phase: SMP_PARTS_PER_THREAD per worker when it has more than one (at most
+ * one per item; phases whose parts share reads across their items keep workers_for). With one
+ * part per thread a phase ends with its slowest part: a worker that wakes late, or items of
+ * uneven cost, leave the other thread idle (at 1,000 actors × 6 on two threads that was about
+ * a tenth of the wall time on a busy machine); with small parts claimed in turn, the thread
+ * that is free takes the next. */
+#define SMP_PARTS_PER_THREAD 16
+
+static size_t parts_for(const smp_work *w, size_t items, double cost)
+{
+    size_t k = workers_for(w, items, cost);
+    if (k < 2) return 1;
+    k *= SMP_PARTS_PER_THREAD;
+    return k < items ? k : items;
+}
+
+/* Part `part`'s contiguous share [*lo, *hi) of `items` items, for the phases that write
+ * columns of a table (row i's entries C[j][i] for every j): parts dealt items in turn put
+ * neighbouring rows on different threads, whose column entries then share a cache line in
+ * every column, written by both threads at once. Contiguous shares leave one shared line per
+ * column at each share's end. At most `shares` shares (shares_of: SMP_SHARES_PER_THREAD per
+ * thread; a part beyond them gets none). heavy_last: item i costs about i (a triangle); part 0
+ * then takes the last share, so the costly shares are claimed first and the cheap ones even
+ * out the end. */
+#define SMP_SHARES_PER_THREAD 4
+
+static size_t shares_of(const smp_work *w) { return (size_t)w->threads * SMP_SHARES_PER_THREAD; }
+
+static void part_share(size_t shares, size_t items, size_t part, size_t parts, int heavy_last,
+                       size_t *lo, size_t *hi)
+{
+    if (shares > parts) shares = parts;
+    *lo = *hi = 0;
+    if (part >= shares) return;
+    size_t k = heavy_last ? shares - 1 - part : part;
+    *lo = items * k / shares;
+    *hi = items * (k + 1) / shares;
 }
 
 /* Two doubles in one SIMD register (GCC/clang vector extension; SSE2 on x86-64). Element-wise
@@ -398,8 +441,10 @@ static inline v2d negative_part(v2d v)
 }
 
 /* Options in panels of four: panel b holds, voter after voter, the utilities of options
- * 4b..4b+3, so that a block of options is one sequential stream over the voters. Panels are
- * dealt out to up to `parts` workers (plain copies: the same bits however they are shared). */
+ * 4b..4b+3, so that a block of options is one sequential stream over the voters. Each part
+ * makes a contiguous range of panels (plain copies: the same bits however they are shared):
+ * a cache line of u holds eight options, so panels dealt out in turn would have two threads
+ * each read every line of u for half of it, twice the memory traffic of one thread. */
 typedef struct panel_task {
     size_t voters, q;
     const double *u;
@@ -410,7 +455,7 @@ static void panel_rows_task(void *ctx, size_t part, size_t parts)
 {
     const panel_task *t = ctx;
     size_t blocks = (t->q + 3) / 4, voters = t->voters, q = t->q;
-    for (size_t b = part; b < blocks; b += parts)
+    for (size_t b = blocks * part / parts; b < blocks * (part + 1) / parts; b++)
         for (size_t k = 0; k < voters; k++)
             for (size_t l = 0; l < 4; l++) {
                 size_t o = 4 * b + l;
@@ -794,7 +839,7 @@ static void victory_row(int model, size_t q, const double *C, double *P, size_t 
 
 typedef struct victory_task {
     int model;
-    size_t q;
+    size_t q, shares;
     const double *C;
     double *P;
 } victory_task;
@@ -802,20 +847,22 @@ typedef struct victory_task {
 static void victory_rows_task(void *ctx, size_t part, size_t parts)
 {
     const victory_task *t = ctx;
-    for (size_t i0 = part * SMP_ROW_BLOCK; i0 < t->q; i0 += parts * SMP_ROW_BLOCK)
-        for (size_t i = i0; i < i0 + SMP_ROW_BLOCK && i < t->q; i++)
-            victory_row(t->model, t->q, t->C, t->P, i);
+    size_t i0, i1;
+    part_share(t->shares, t->q, part, parts, 1, &i0, &i1);
+    for (size_t i = i0; i < i1; i++) victory_row(t->model, t->q, t->C, t->P, i);
 }
 
-/* Pairwise victory probabilities P (q × q) from coalition strengths, blocks of rows on up to
- * `parts` workers (each entry is computed by the same code whichever worker has it). */
+/* Pairwise victory probabilities P (q × q) from coalition strengths, contiguous shares of rows
+ * (part_share) on up to `parts` parts (each entry is computed by the same code whichever worker
+ * has it). */
 static void victory_probabilities(const smp_work *w, size_t parts, int model, size_t q,
                                   const double *C, double *P)
 {
-    victory_task t = {model, q, C, P};
+    victory_task t = {model, q, shares_of(w), C, P};
     size_t blocks = (q + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
     if (q < 256) parts = 1; /* too small to share */
-    smp_parallel(w, parts < blocks ? parts : blocks, victory_rows_task, &t);
+    if (parts > blocks) parts = blocks;
+    smp_parallel(w, parts < t.shares ? parts : t.shares, victory_rows_task, &t);
 }
 
 /* Probability of each option from P; p and the scratch hold q entries. */
@@ -1133,6 +1180,7 @@ SMP_AVX512 static void coalition_block_f_avx512(const float *fp, size_t voters, 
 #endif
 
 typedef struct coalition_f_task {
+    size_t shares; /* part_share's */
     const float *fp, *wf;
     size_t voters, q;
     double *C;
@@ -1141,8 +1189,9 @@ typedef struct coalition_f_task {
 static void coalition_f_rows_task(void *ctx, size_t part, size_t parts)
 {
     const coalition_f_task *t = ctx;
-    size_t q = t->q;
-    for (size_t r = part; 4 * r < q; r += parts) {
+    size_t q = t->q, r0, r1;
+    part_share(t->shares, (q + 3) / 4, part, parts, 1, &r0, &r1);
+    for (size_t r = r0; r < r1; r++) {
         size_t i0 = 4 * r, i1 = i0 + 4 < q ? i0 + 4 : q, j0 = 0;
 #ifdef SMP_HAVE_AVX2_KERNEL
         if (i1 == i0 + 4 && smp_avx2()) {
@@ -1194,9 +1243,10 @@ static void sampled_coalitions_f(const smp_work *w, smp_election *s, const doubl
     for (size_t t = 0; t < vm; t++) wf[t] = (float)w->v_weight[t];
     float_panel_task ft = {w, u, q, fp};
     smp_parallel(w, parts < blocks ? parts : blocks, float_panel_task_fn, &ft);
-    coalition_f_task t = {fp, wf, vm, q, s->C};
+    coalition_f_task t = {shares_of(w), fp, wf, vm, q, s->C};
     size_t rows = (q + 3) / 4;
-    smp_parallel(w, parts < rows ? parts : rows, coalition_f_rows_task, &t);
+    if (parts > rows) parts = rows;
+    smp_parallel(w, parts < t.shares ? parts : t.shares, coalition_f_rows_task, &t);
 }
 
 /* smp_check_coalition_kernels (smp.h): every SIMD kernel's sums against pair_strengths and
@@ -1241,7 +1291,7 @@ size_t smp_check_coalition_kernels(size_t voters, size_t q, uint64_t seed, size_
         coalition_rows_task(&ct, 0, 1);
         for (size_t k = 0; k < q * q; k++, seen++) bad += memcmp(&C[k], &R[k], sizeof *C) != 0;
         for (size_t k = 0; k < q * q; k++) C[k] = NAN;
-        coalition_f_task ft = {fp, wf, voters, q, C};
+        coalition_f_task ft = {1, fp, wf, voters, q, C};
         coalition_f_rows_task(&ft, 0, 1);
         for (size_t k = 0; k < q * q; k++, seen++) bad += memcmp(&C[k], &Rf[k], sizeof *C) != 0;
         if (level >= SMP_ISA_AVX512 && q >= 2 && q < 8) { /* the small elections' kernel */
@@ -1291,7 +1341,7 @@ static void fast_rows_task_fn(void *ctx, size_t part, size_t parts)
     smp_work *w = t->w;
     size_t n = w->n, q = t->q;
     int rule = w->config->voting_rule, model = w->config->victory_prob_model;
-    double *pro = w->scratch[part].rows, *con = pro + SMP_FAST_GROUP * q;
+    double *pro = w->scratch[smp_slot(w)].rows, *con = pro + SMP_FAST_GROUP * q;
     for (size_t g0 = part * SMP_FAST_GROUP; g0 < t->count; g0 += parts * SMP_FAST_GROUP) {
         size_t gn = t->count - g0 < SMP_FAST_GROUP ? t->count - g0 : SMP_FAST_GROUP;
         int done = 0;
@@ -1400,7 +1450,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
         return condorcet(w, s, q, s->C, s->P, e->p, err);
     double *lp = w->lp;
     log_rows_task lt = {s->P, q, lp};
-    smp_parallel(w, workers_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
+    smp_parallel(w, parts_for(w, q, (double)q * 2), log_rows_task_fn, &lt);
     size_t *order = w->cand;
     for (size_t i = 0; i < q; i++) order[i] = i;
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* qsort has no context */
@@ -1423,7 +1473,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
 #endif
     fast_rows_task ft = {w, e->u, panel, q, order, count, prod, lprod};
     size_t groups = (count + SMP_FAST_GROUP - 1) / SMP_FAST_GROUP;
-    smp_parallel(w, workers_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
+    smp_parallel(w, parts_for(w, groups, (double)w->n * q * SMP_FAST_GROUP), fast_rows_task_fn, &ft);
     /* the sample's products for the others, the exact ones for the candidates */
     double *p = e->p, total = 0.0;
     for (size_t i = 0; i < q; i++) p[i] = exp2(lp[i]);
@@ -1506,7 +1556,7 @@ static void distance_rows_task(void *ctx, size_t part, size_t parts)
 {
     smp_work *w = ctx;
     size_t n = w->n, d = w->d;
-    double *delta = w->scratch[part].delta;
+    double *delta = w->scratch[smp_slot(w)].delta;
 #ifdef SMP_HAVE_AVX2_KERNEL
     int isa = smp_isa();
 #endif
@@ -1528,21 +1578,45 @@ static void distance_rows_task(void *ctx, size_t part, size_t parts)
             int unit = 1;
             for (size_t j = 0; j < n; j++) {
                 double dist = row[j];
-                w->distance_t[j * n + i] = dist;
-                if (w->distance_tf) w->distance_tf[j * n + i] = (float)dist;
                 unit &= dist >= 0 && dist <= 1;
             }
             w->row_unit[i] = (unsigned char)unit;
         }
 }
 
-/* The sampled third parties' distances to every target, row per target (the fast path). */
-static void sampled_distance_task(void *ctx, size_t part, size_t parts)
+/* The column-wise copies of the distances, SMP_ROW_BLOCK targets j per block, blocks dealt
+ * out: distance_t and distance_tf row j (D(·, j)) and, on the fast path, the sampled third
+ * parties' distances to j (Dsf row j). Each part writes whole rows of its own, reading columns
+ * of the distances (SMP_TRANSPOSE_TILE sources at a time, so the block's lines of them stay in
+ * the first-level cache). Written from distance_rows_task, column entry by column entry, the
+ * rows of two neighbouring blocks of sources shared cache lines of the transposed tables in
+ * every column: at 1,000 actors the distances then took 0.9-1.0 s of CPU on two threads
+ * against 0.44 s on one. */
+#define SMP_TRANSPOSE_TILE 64
+
+static void distance_columns_task(void *ctx, size_t part, size_t parts)
 {
     smp_work *w = ctx;
-    for (size_t j = part; j < w->n; j += parts)
-        for (size_t s = 0; s < w->tm; s++)
-            w->Dsf[j * w->tm + s] = (float)w->distance[w->t_member[s] * w->n + j];
+    size_t n = w->n;
+    const double *D = w->distance;
+    for (size_t j0 = part * SMP_ROW_BLOCK; j0 < n; j0 += parts * SMP_ROW_BLOCK) {
+        size_t j1 = j0 + SMP_ROW_BLOCK < n ? j0 + SMP_ROW_BLOCK : n;
+        for (size_t i0 = 0; i0 < n; i0 += SMP_TRANSPOSE_TILE) {
+            size_t i1 = i0 + SMP_TRANSPOSE_TILE < n ? i0 + SMP_TRANSPOSE_TILE : n;
+            for (size_t j = j0; j < j1; j++) {
+                double *dt = &w->distance_t[j * n];
+                for (size_t i = i0; i < i1; i++) dt[i] = D[i * n + j];
+                if (w->distance_tf) {
+                    float *tf = &w->distance_tf[j * n];
+                    for (size_t i = i0; i < i1; i++) tf[i] = (float)D[i * n + j];
+                }
+            }
+        }
+        if (w->fast)
+            for (size_t j = j0; j < j1; j++)
+                for (size_t s = 0; s < w->tm; s++)
+                    w->Dsf[j * w->tm + s] = (float)D[w->t_member[s] * n + j];
+    }
 }
 
 static void compute_distances(smp_work *w)
@@ -1553,10 +1627,10 @@ static void compute_distances(smp_work *w)
             w->x_t[k * w->n + i] = w->x[i * w->d + k];
         }
     size_t blocks = (w->n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK;
-    smp_parallel(w, workers_for(w, blocks, (double)(SMP_ROW_BLOCK * w->n * (w->d + 8))),
+    smp_parallel(w, parts_for(w, blocks, (double)(SMP_ROW_BLOCK * w->n * (w->d + 2))),
                  distance_rows_task, w);
-    if (w->fast)
-        smp_parallel(w, workers_for(w, w->n, (double)w->tm * 2), sampled_distance_task, w);
+    double column_cost = (double)SMP_ROW_BLOCK * ((double)w->n * 4 + (double)w->tm * 2);
+    smp_parallel(w, parts_for(w, blocks, column_cost), distance_columns_task, w);
     int unit = 1;
     for (size_t i = 0; i < w->n; i++) unit &= w->row_unit[i];
     w->unit_distances = unit;
@@ -1578,8 +1652,8 @@ static en_status compute_risk(smp_work *w, en_error *err)
     size_t n = w->n;
     smp_election *e = &w->scratch[0].el;
     ensure_election(w, e, n);
-    smp_parallel(w, workers_for(w, n, (double)n * 4), neutral_utility_task, w);
-    size_t parts = workers_for(w, n / 2, (double)n * n);
+    smp_parallel(w, parts_for(w, n, (double)n * 4), neutral_utility_task, w);
+    size_t parts = parts_for(w, n / 2, (double)n * n);
     en_status st = w->fast ? elect_fast(w, e, n, parts, err) : elect(w, e, n, w->capability, parts, err);
     if (st != EN_OK) return st;
     double pmin = 1.0, pmax = 0.0;
@@ -2359,7 +2433,7 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
     for (size_t k = 0; k < n; k++)
         for (size_t u = 0; u < count; u++)
             e->u[k * count + u] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
-    size_t parts = workers_for(w, count / 2, (double)n * count);
+    size_t parts = parts_for(w, count / 2, (double)n * count);
     en_status st = w->fast ? elect_fast(w, e, count, parts, err)
                            : elect(w, e, count, w->capability, parts, err);
     if (st == EN_OK)
@@ -2929,7 +3003,7 @@ static void target_rows_task(void *ctx, size_t part, size_t parts)
 {
     target_task *t = ctx;
     smp_work *w = t->w;
-    smp_scratch *sc = &w->scratch[part];
+    smp_scratch *sc = &w->scratch[smp_slot(w)];
     for (size_t i = part; i < w->n; i += parts) {
         long j = w->fast ? best_target_fast(w, sc, i, &t->gain[i], &t->phi[i])
                          : best_target(w, sc, i, &t->gain[i], &t->phi[i]);
@@ -3233,10 +3307,11 @@ static void utility_groups_task(void *ctx, size_t part, size_t parts)
     utility_task *t = ctx;
     smp_work *w = t->w;
     size_t n = w->n;
-    double *ui = &w->end_u[2 * n * part], *ur = ui + n;
+    size_t slot = smp_slot(w);
+    double *ui = &w->end_u[2 * n * slot], *ur = ui + n;
     for (size_t b = part; b < t->count; b += parts) {
         double *sum = &t->bu[b * n];
-        end_utilities(w, &t->bargains[b], w->scratch[part].delta, ui, ur);
+        end_utilities(w, &t->bargains[b], w->scratch[slot].delta, ui, ur);
         for (size_t a = 0; a < n; a++) {
             double s = 0.0;
             s += ui[a];
@@ -3367,7 +3442,7 @@ static void queue_rows_task(void *ctx, size_t part, size_t parts)
         /* a stochastic run draws for every queue, even the status quo alone */
         if (q > 1 || stochastic) {
             en_error local = EN_ERROR_INIT;
-            t->status[k] = queue_election(w, &w->scratch[part].el, &t->queue[t->start[k]], q,
+            t->status[k] = queue_election(w, &w->scratch[smp_slot(w)].el, &t->queue[t->start[k]], q,
                                           t->bu, &t->prob[t->start[k]], &local);
             en_error_clear(&local);
         }
@@ -3387,12 +3462,13 @@ static void approx_utilities_task(void *ctx, size_t part, size_t parts)
     utility_task *t = ctx;
     smp_work *w = t->w;
     size_t n = w->n;
-    double *ui = &w->end_u[2 * n * part], *ur = ui + n;
+    size_t slot = smp_slot(w);
+    double *ui = &w->end_u[2 * n * slot], *ur = ui + n;
     for (size_t b = part; b < t->count; b += parts) {
         const double *tI = &t->Tt[(size_t)t->bargains[b].initiator * n];
         const double *tJ = &t->Tt[(size_t)t->bargains[b].receiver * n];
         double *sum = &t->bu[b * n];
-        end_utilities(w, &t->bargains[b], w->scratch[part].delta, ui, ur);
+        end_utilities(w, &t->bargains[b], w->scratch[slot].delta, ui, ur);
         for (size_t a = 0; a < n; a++) {
             double rest = (w->row_sum[a] - tI[a]) - tJ[a];
             sum[a] = ((ui[a] + ur[a]) + rest) / (double)n;
@@ -3419,7 +3495,7 @@ static void queue_filter_task(void *ctx, size_t part, size_t parts)
     filter_task *t = ctx;
     smp_work *w = t->w;
     size_t n = w->n;
-    smp_election *e = &w->scratch[part].el;
+    smp_election *e = &w->scratch[smp_slot(w)].el;
     for (size_t k = part; k < n; k += parts) {
         size_t q = t->start[k + 1] - t->start[k];
         const long *queue = &t->queue[t->start[k]];
@@ -3454,8 +3530,9 @@ static void exact_queues_task(void *ctx, size_t part, size_t parts)
     for (size_t x = part; x < t->count; x += parts) {
         size_t k = t->list[x], q = qt->start[k + 1] - qt->start[k];
         en_error local = EN_ERROR_INIT;
-        qt->status[k] = queue_election(qt->w, &qt->w->scratch[part].el, &qt->queue[qt->start[k]],
-                                       q, qt->bu, &qt->prob[qt->start[k]], &local);
+        qt->status[k] = queue_election(qt->w, &qt->w->scratch[smp_slot(qt->w)].el,
+                                       &qt->queue[qt->start[k]], q, qt->bu, &qt->prob[qt->start[k]],
+                                       &local);
         en_error_clear(&local);
     }
 }
@@ -3504,7 +3581,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     long *target = en_xmalloc(n * sizeof *target);
     double *tgain = en_xmalloc(3 * n * sizeof *tgain), *tphi = tgain + n, *tphi_j = tphi + n;
     target_task tt = {w, target, tgain, tphi, tphi_j};
-    smp_parallel(w, workers_for(w, n, (double)n * 64), target_rows_task, &tt);
+    smp_parallel(w, parts_for(w, n, (double)n * 64), target_rows_task, &tt);
     size_t count = 0;
     double *bi = en_xmalloc(2 * d * sizeof *bi), *bj = bi + d;
     for (size_t i = 0; i < n; i++) {
@@ -3543,7 +3620,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
                    c->pce_model == SMP_PCE_CONDITIONAL &&
                    c->victory_prob_model == SMP_VPM_LINEAR && c->voting_rule == SMP_VR_PROP;
     double *Tt = w->Tt;
-    smp_parallel(w, workers_for(w, (n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK, (double)SMP_ROW_BLOCK * n * 8),
+    smp_parallel(w, parts_for(w, (n + SMP_ROW_BLOCK - 1) / SMP_ROW_BLOCK, (double)SMP_ROW_BLOCK * n * 8),
                  true_utility_task, w);
     ensure_bargain_tables(w, count ? count : 1);
     double *bu = w->bu;
@@ -3551,7 +3628,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     /* The fast path takes the O(n²·d) utilities as they are, without the filter's proof
      * (they are within ε of the exact ones, smp_filter.h), whatever the trace. */
     if (filtered || w->fast)
-        smp_parallel(w, workers_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
+        smp_parallel(w, parts_for(w, count, (double)n * (4.0 * (double)d + 16.0)),
                      approx_utilities_task, &ut);
     else
         smp_parallel(w, workers_for(w, count, (double)n * n), utility_groups_task, &ut);
@@ -3589,7 +3666,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
     if (filtered) {
         pick = en_xmalloc(n * sizeof *pick);
         filter_task ft = {w, queues, start, pick};
-        smp_parallel(w, workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
+        smp_parallel(w, parts_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_filter_task, &ft);
         /* The undecided queues: their bargains' exact utilities (the plain phase 2 on just
          * those bargains), then their exact elections. */
         size_t *undecided = en_xmalloc(n * sizeof *undecided), open = 0;
@@ -3612,6 +3689,7 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) subset[sub++] = bargains[b];
             utility_task xt = {w, subset, sub, Tt, exact, 0};
+            /* one part per worker: a part reads each block of Tt once for all its bargains */
             smp_parallel(w, workers_for(w, sub, (double)n * n), utility_groups_task, &xt);
             sub = 0;
             for (size_t b = 0; b < count; b++)
@@ -3619,13 +3697,13 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             en_free(subset);
             en_free(exact);
             exact_queue_task et = {&qt, undecided, open};
-            smp_parallel(w, workers_for(w, open, mean_q * mean_q * (double)n + (double)n),
+            smp_parallel(w, parts_for(w, open, mean_q * mean_q * (double)n + (double)n),
                          exact_queues_task, &et);
         }
         en_free(undecided);
         en_free(needed);
     } else {
-        smp_parallel(w, workers_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
+        smp_parallel(w, parts_for(w, n, mean_q * mean_q * (double)n + (double)n), queue_rows_task, &qt);
     }
 
     /* The moves, actor by actor in order (a stochastic run draws in this order). */
@@ -3723,7 +3801,7 @@ static void update_ideals(smp_work *w, const double *new_x, double *next)
         return;
     }
     ideal_task t = {w, new_x, next};
-    smp_parallel(w, workers_for(w, n, (double)n * (2.0 * (double)d + 1.0)), ideal_rows_task, &t);
+    smp_parallel(w, parts_for(w, n, (double)n * (2.0 * (double)d + 1.0)), ideal_rows_task, &t);
     memcpy(w->ideal, next, n * d * sizeof *next);
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_pool.c — the worker pool (core/pool.h): every part of every phase runs exactly once and
  * writes what a plain loop writes, whatever the thread count; phases reuse the same workers;
- * a nested phase runs serially; running out of memory in a part (on any thread) or on the
+ * a nested phase runs serially; each thread has a slot of its own (en_pool_slot), kept in
+ * nested phases; running out of memory in a part (on any thread) or on the
  * caller between phases fails the guarded call with EN_ERROR_NOMEM, releases what it
  * allocated (the ASan build's leak checker) and leaves no worker thread behind.
  */
@@ -153,6 +154,74 @@ static void nested_phases_run_serially(void **state)
     en_pool_destroy(n.pool);
 }
 
+/* Slots: the thread behind each slot, and the slots in use at this moment. A part marks its
+ * slot busy while it works; two threads in one slot at once, a slot out of range, or one
+ * slot seen from two threads are counted as faults (asserted on the caller's thread). */
+typedef struct slots {
+    en_pool *pool, *other;
+    int threads;
+    pthread_t owner[8];
+    atomic_int owned[8], busy[8];
+    atomic_int faults, other_faults, nested_faults;
+} slots;
+
+typedef struct slot_nest {
+    slots *s;
+    int slot;
+    atomic_int *faults;
+} slot_nest;
+
+static void slot_nested_task(void *ctx, size_t part, size_t parts)
+{
+    (void)part, (void)parts;
+    slot_nest *n = ctx;
+    if (en_pool_slot(n->s->pool) != n->slot) atomic_fetch_add(n->faults, 1);
+}
+
+static void slot_task(void *ctx, size_t part, size_t parts)
+{
+    slots *s = ctx;
+    (void)parts;
+    int slot = en_pool_slot(s->pool);
+    if (slot < 0 || slot >= s->threads) {
+        atomic_fetch_add(&s->faults, 1);
+        return;
+    }
+    if (atomic_exchange(&s->busy[slot], 1)) atomic_fetch_add(&s->faults, 1);
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&s->owned[slot], &expected, 1)) s->owner[slot] = pthread_self();
+    else if (!pthread_equal(s->owner[slot], pthread_self())) atomic_fetch_add(&s->faults, 1);
+    if (en_pool_slot(s->other) != 0) atomic_fetch_add(&s->other_faults, 1); /* not its worker */
+    slot_nest n = {s, slot, &s->nested_faults};
+    en_pool_run(s->pool, 3, slot_nested_task, &n); /* nested: serial, the same slot */
+    volatile uint64_t x = 0;
+    for (size_t i = 0; i < 2000; i++) x += item_value(i, (unsigned)part); /* some overlap */
+    atomic_store(&s->busy[slot], 0);
+}
+
+static void slots_are_private_to_a_thread(void **state)
+{
+    (void)state;
+    assert_int_equal(en_pool_slot(NULL), 0);
+    for (int threads = 1; threads <= 4; threads++) {
+        static slots s;
+        memset(&s, 0, sizeof s);
+        s.threads = threads;
+        s.pool = en_pool_create(threads);
+        s.other = en_pool_create(2);
+        assert_non_null(s.pool);
+        for (unsigned phase = 0; phase < 50; phase++) en_pool_run(s.pool, 64, slot_task, &s);
+        assert_int_equal(atomic_load(&s.faults), 0);
+        assert_int_equal(atomic_load(&s.other_faults), 0);
+        assert_int_equal(atomic_load(&s.nested_faults), 0);
+        assert_int_equal(atomic_load(&s.owned[0]), 1); /* the caller works too, in slot 0 */
+        assert_true(pthread_equal(s.owner[0], pthread_self()));
+        assert_int_equal(en_pool_slot(s.pool), 0);
+        en_pool_destroy(s.other);
+        en_pool_destroy(s.pool);
+    }
+}
+
 /* ---- out of memory -------------------------------------------------------------------------- */
 
 typedef struct alloc_phase {
@@ -239,6 +308,7 @@ int main(void)
         cmocka_unit_test(parts_run_once_and_match_a_plain_loop),
         cmocka_unit_test(small_phases_start_no_thread),
         cmocka_unit_test(nested_phases_run_serially),
+        cmocka_unit_test(slots_are_private_to_a_thread),
         cmocka_unit_test(out_of_memory_fails_the_call),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
