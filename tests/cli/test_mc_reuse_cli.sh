@@ -8,7 +8,7 @@
 set -u
 entente=$1
 root=$2
-# tmp, fail, expect STATUS CMD..., finish MESSAGE
+# tmp, fail, expect STATUS CMD..., finish MESSAGE, same_without_reuse NAME CMD...
 source "$(dirname "$0")/../lib/cli.bash"
 cop21="$root/tests/data/decide/cop21.csv"
 
@@ -28,23 +28,15 @@ actors:
       tax: {position: 60, salience: 0.3}
 YAML
 
-# same NAME CMD...: the output with the shortcut equals the output without it.
-same() {
-  local name=$1; shift
-  "$entente" "$@" >"$tmp/on" 2>"$tmp/on.err" || { fail "$name: failed: $(head -3 "$tmp/on.err")"; return; }
-  ENTENTE_MC_REUSE=0 "$entente" "$@" >"$tmp/off" 2>"$tmp/off.err" || { fail "$name: ENTENTE_MC_REUSE=0 failed: $(head -3 "$tmp/off.err")"; return; }
-  [ -s "$tmp/on" ] || fail "$name: no output"
-  cmp -s "$tmp/on" "$tmp/off" || fail "$name: output differs without the shortcut ($(cmp "$tmp/on" "$tmp/off" | head -1))"
-}
 
 for format in text json csv; do
-  same "cop21 exchange $format" mc "$cop21" --model exchange --draws 150 --seed 5 --threads 2 --format $format --quiet
+  same_without_reuse "cop21 exchange $format" mc "$cop21" --model exchange --draws 150 --seed 5 --threads 2 --format $format --quiet
 done
-same "cop21 eum json" mc "$cop21" --model eum --draws 100 --format json --quiet
-same "cop21 ensemble json" mc "$cop21" --model ensemble --draws 100 --threads 2 --format json --quiet
-same "cop21 procedural csv" mc "$cop21" --model procedural --draws 100 --format csv --quiet
-same "uncertain exchange json" mc "$tmp/uncertain.yaml" --model exchange --draws 300 --format json --quiet
-same "uncertain compromise text" mc "$tmp/uncertain.yaml" --draws 300 --quiet
+same_without_reuse "cop21 eum json" mc "$cop21" --model eum --draws 100 --format json --quiet
+same_without_reuse "cop21 ensemble json" mc "$cop21" --model ensemble --draws 100 --threads 2 --format json --quiet
+same_without_reuse "cop21 procedural csv" mc "$cop21" --model procedural --draws 100 --format csv --quiet
+same_without_reuse "uncertain exchange json" mc "$tmp/uncertain.yaml" --model exchange --draws 300 --format json --quiet
+same_without_reuse "uncertain compromise text" mc "$tmp/uncertain.yaml" --draws 300 --quiet
 
 # Under mpirun: the shortcut on every rank gives the bytes of one process computing every draw.
 if command -v mpirun >/dev/null 2>&1; then
