@@ -120,6 +120,13 @@ size_t smp_check_coalition_kernels(size_t voters, size_t q, uint64_t seed, size_
  * dimensions (a fixed generator seeded with `seed`; n >= 2). Returns how many utilities differ
  * in any bit; *checked receives how many were compared. Time complexity: O(count·n²). */
 size_t smp_check_bargain_kernels(size_t n, size_t d, size_t count, uint64_t seed, size_t *checked);
+/* Tests: the large-n ranking's coarse-pass sums (sixteen sampled third parties per target, in
+ * batches of up to sixteen targets) at every level the processor has, up to the cap of
+ * smp_limit_isa (scalar included), against a plain loop, on `count` random targets with
+ * random perspectives and principals' places (a fixed generator seeded with `seed`). Returns
+ * how many sums differ in any bit; *checked receives how many were compared. Time
+ * complexity: O(count). */
+size_t smp_check_coarse_kernels(size_t count, uint64_t seed, size_t *checked);
 /* ---- the paths (smp_paths.c; docs/models/smp.md, "Large-n path") ---- */
 
 /* The fast path's tolerances against the exact run, in KTAB's 0–100 units, as test_smp_paths

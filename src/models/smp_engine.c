@@ -60,6 +60,10 @@
 #define SMP_SCREEN_CHUNK 16       /* targets screened before the best gain is updated */
 #define SMP_SCREEN_STEP 16        /* third parties between two looks at the screen's bound */
 #define SMP_SCREEN_STATE 6        /* doubles the screen keeps per target */
+/* The large-n ranking's coarse pass: sampled third parties in it (one AVX-512 register of
+ * floats), and the smallest sample that has one (two sampled parties per coarse one). */
+#define SMP_FAST_COARSE 16
+#define SMP_FAST_COARSE_MIN_SAMPLE 32
 
 void smp_config_default(smp_config *c)
 {
@@ -205,6 +209,13 @@ typedef struct smp_work {
     size_t *t_place;             /* n: j's place in t_member, tm when j is not sampled */
     double *v_weight;            /* vm: a sampled voter's weight, its stratum's capability */
     float *Dsf;                  /* n × tm: Dsf[j·tm + s] = D(t_member[s], j) in float */
+    /* the ranking's coarse pass (best_target_fast): SMP_FAST_COARSE of the sampled third
+       parties, spread evenly over the sample; tc = 0 when there is none */
+    size_t tc;
+    size_t c_at[SMP_FAST_COARSE]; /* coarse place k's place in the sample */
+    double c_weight;             /* a coarse party stands for tm / SMP_FAST_COARSE sampled ones */
+    unsigned char *c_skip;       /* n: j's coarse place, SMP_FAST_COARSE when j has none */
+    float *Dcf;                  /* n × SMP_FAST_COARSE: Dcf[j·16 + k] = Dsf[j·tm + c_at[k]] */
     struct smp_election *sampled; /* the sampled elections' tables */
     double *lp;                  /* n: the sampled elections' log₂ products */
     size_t *cand;                /* n: options whose product is computed from every voter */
@@ -241,8 +252,12 @@ typedef struct smp_scratch {
     size_t *screen_list;              /* n: the targets being screened */
     size_t *perm_tmp;                 /* n: the sort's buffer */
     size_t challenges_evaluated, challenges_screened, screen_terms; /* statistics */
+    size_t coarse_tested, coarse_pruned; /* statistics of the ranking's coarse pass */
+    size_t sampled_negative;          /* statistics: sampled gains below 0 */
     float *fsw, *fsui, *fsum, *fsrh, *fsf; /* tm each: the sampled third parties in one
                                              perspective: power, U(m,i), U(m,m), risk, scale */
+    float fcw[SMP_FAST_COARSE], fcui[SMP_FAST_COARSE], fcum[SMP_FAST_COARSE]; /* the same of */
+    float fcrh[SMP_FAST_COARSE], fcf[SMP_FAST_COARSE]; /* the coarse parties (scale × c_weight) */
     double *rows;                      /* 3 · SMP_FAST_GROUP · n: exact rows of the fast election */
 } smp_scratch;
 
@@ -1613,9 +1628,12 @@ static void distance_columns_task(void *ctx, size_t part, size_t parts)
             }
         }
         if (w->fast)
-            for (size_t j = j0; j < j1; j++)
+            for (size_t j = j0; j < j1; j++) {
                 for (size_t s = 0; s < w->tm; s++)
                     w->Dsf[j * w->tm + s] = (float)D[w->t_member[s] * n + j];
+                for (size_t k = 0; k < w->tc; k++)
+                    w->Dcf[j * SMP_FAST_COARSE + k] = w->Dsf[j * w->tm + w->c_at[k]];
+            }
     }
 }
 
@@ -2636,6 +2654,9 @@ static long best_target(const smp_work *w, smp_scratch *sc, size_t i, double *ga
  * are sampled at all, so it is a constant, the same at every instruction-set level and
  * thread count. */
 #define SMP_FAST_BATCH 16
+/* The coarse pass (coarse_pass): a target whose coarse gain plus this share of |Δ| stays
+ * below the ranking's floor is not sampled. */
+#define SMP_FAST_COARSE_MARGIN 0.5
 
 /* The sampled third parties' sums of i's challenge to j under the proportional rule, in single
  * precision: *a and *b receive the positive and the negative votes' totals. Only the ranking of
@@ -2806,6 +2827,105 @@ SMP_AVX512 static void sampled_sides_avx512(const smp_work *w, const smp_scratch
 }
 #endif
 
+/* The coarse pass's sums of i's challenges to js[0..count) (count <= SMP_FAST_BATCH): the
+ * sampled_sides sums over the SMP_FAST_COARSE coarse parties only (sc->fc*, j's row of Dcf;
+ * their scale fcf already multiplied by c_weight, 0 for the initiator), coarse party k in
+ * partial sum k, the same vote in the same float operations, the principal j's coarse place
+ * c_skip[j] giving +0.0, and the sixteen added by sum16's tree. The AVX2 and AVX-512 twins
+ * below give the same bits; ci, cj are the principals' sums per target. */
+static void coarse_sides_scalar(const smp_work *w, const smp_scratch *sc, const size_t *js,
+                                size_t count, const float *ci, const float *cj, float *a, float *b)
+{
+    for (size_t l = 0; l < count; l++) {
+        const float *dj = &w->Dcf[js[l] * SMP_FAST_COARSE];
+        size_t skip = w->c_skip[js[l]];
+        float A[SMP_FAST_COARSE], B[SMP_FAST_COARSE];
+        for (size_t k = 0; k < SMP_FAST_COARSE; k++) {
+            float wm = sc->fcw[k], ui = sc->fcui[k], um = sc->fcum[k], dm = dj[k], r = sc->fcrh[k];
+            float uj = (1.0f - dm) * (1.0f + (dm < 1.0f ? dm : 1.0f) * r);
+            float v0 = wm * (ui - uj);
+            float cni = ci[l] + (v0 > 0.0f ? v0 : 0.0f);
+            float cnj = cj[l] - (v0 < 0.0f ? v0 : 0.0f);
+            float pi = cni / (cni + cnj);
+            float qi = 1.0f - pi;
+            float v = (wm * (pi * (um - ui) + qi * (uj - um))) * sc->fcf[k];
+            if (k == skip) v = 0.0f; /* a principal is no third party */
+            A[k] = v > 0.0f ? v : 0.0f;
+            B[k] = 0.0f - (v < 0.0f ? v : 0.0f);
+        }
+        a[l] = sum16(A), b[l] = sum16(B);
+    }
+}
+
+#ifdef SMP_HAVE_SCREEN8
+/* coarse_sides_scalar with AVX2: coarse parties 0–7 and 8–15 in two registers. */
+__attribute__((target("avx2"))) static void coarse_sides_avx2(const smp_work *w,
+                                                              const smp_scratch *sc,
+                                                              const size_t *js, size_t count,
+                                                              const float *ci, const float *cj,
+                                                              float *a, float *b)
+{
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256i lane_lo = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i lane_hi = _mm256_add_epi32(lane_lo, _mm256_set1_epi32(8));
+    for (size_t l = 0; l < count; l++) {
+        const float *dj = &w->Dcf[js[l] * SMP_FAST_COARSE];
+        const __m256 c_i = _mm256_set1_ps(ci[l]), c_j = _mm256_set1_ps(cj[l]);
+        __m256 v0 = sampled_vote8(dj, sc->fcw, sc->fcui, sc->fcum, sc->fcrh, sc->fcf, c_i, c_j);
+        __m256 v1 = sampled_vote8(dj + 8, sc->fcw + 8, sc->fcui + 8, sc->fcum + 8, sc->fcrh + 8,
+                                  sc->fcf + 8, c_i, c_j);
+        const __m256i sk = _mm256_set1_epi32((int)w->c_skip[js[l]]);
+        v0 = _mm256_andnot_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(lane_lo, sk)), v0);
+        v1 = _mm256_andnot_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(lane_hi, sk)), v1);
+        __m256 A0 = _mm256_max_ps(v0, zero), A1 = _mm256_max_ps(v1, zero);
+        __m256 B0 = _mm256_sub_ps(zero, _mm256_min_ps(v0, zero));
+        __m256 B1 = _mm256_sub_ps(zero, _mm256_min_ps(v1, zero));
+        a[l] = sum8_avx(_mm256_add_ps(A0, A1)), b[l] = sum8_avx(_mm256_add_ps(B0, B1));
+    }
+}
+
+/* coarse_sides_scalar with AVX-512: the sixteen coarse parties in one register, the
+ * perspective's five registers loaded once for the batch. */
+SMP_AVX512 static void coarse_sides_avx512(const smp_work *w, const smp_scratch *sc,
+                                           const size_t *js, size_t count, const float *ci,
+                                           const float *cj, float *a, float *b)
+{
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+    const __m512 wm = _mm512_loadu_ps(sc->fcw), ui = _mm512_loadu_ps(sc->fcui);
+    const __m512 um = _mm512_loadu_ps(sc->fcum), r = _mm512_loadu_ps(sc->fcrh);
+    const __m512 f = _mm512_loadu_ps(sc->fcf), um_ui = _mm512_sub_ps(um, ui);
+    for (size_t l = 0; l < count; l++) {
+        __m512 dm = _mm512_loadu_ps(&w->Dcf[js[l] * SMP_FAST_COARSE]);
+        __mmask16 keep = (__mmask16)~(1u << w->c_skip[js[l]]); /* bit 16 and up: none */
+        __m512 uj = _mm512_mul_ps(_mm512_sub_ps(one, dm),
+                                  _mm512_add_ps(one, _mm512_mul_ps(_mm512_min_ps(dm, one), r)));
+        __m512 v0 = _mm512_mul_ps(wm, _mm512_sub_ps(ui, uj));
+        __m512 cni = _mm512_add_ps(_mm512_set1_ps(ci[l]), _mm512_max_ps(v0, zero));
+        __m512 cnj = _mm512_sub_ps(_mm512_set1_ps(cj[l]), _mm512_min_ps(v0, zero));
+        __m512 pi = _mm512_div_ps(cni, _mm512_add_ps(cni, cnj));
+        __m512 qi = _mm512_sub_ps(one, pi);
+        __m512 e = _mm512_add_ps(_mm512_mul_ps(pi, um_ui), _mm512_mul_ps(qi, _mm512_sub_ps(uj, um)));
+        __m512 v = _mm512_maskz_mov_ps(keep, _mm512_mul_ps(_mm512_mul_ps(wm, e), f));
+        __m512 A = _mm512_max_ps(v, zero), B = _mm512_sub_ps(zero, _mm512_min_ps(v, zero));
+        a[l] = sum8_avx(_mm256_add_ps(_mm512_castps512_ps256(A), _mm512_extractf32x8_ps(A, 1)));
+        b[l] = sum8_avx(_mm256_add_ps(_mm512_castps512_ps256(B), _mm512_extractf32x8_ps(B, 1)));
+    }
+}
+#endif
+
+/* coarse_sides at the instruction-set level in force. */
+static void coarse_sides(const smp_work *w, const smp_scratch *sc, const size_t *js, size_t count,
+                         const float *ci, const float *cj, float *a, float *b)
+{
+#ifdef SMP_HAVE_SCREEN8
+    int isa = smp_isa();
+    if (isa >= SMP_ISA_AVX512) coarse_sides_avx512(w, sc, js, count, ci, cj, a, b);
+    else if (isa >= SMP_ISA_AVX2) coarse_sides_avx2(w, sc, js, count, ci, cj, a, b);
+    else
+#endif
+        coarse_sides_scalar(w, sc, js, count, ci, cj, a, b);
+}
+
 /* The same sums for the other voting rules, in double, one target at a time. */
 static void sampled_sides_rule(const smp_work *w, const smp_scratch *sc, size_t j, double ci,
                                double cj, double *a, double *b)
@@ -2834,6 +2954,71 @@ static void sampled_sides_rule(const smp_work *w, const smp_scratch *sc, size_t 
 
 /* j's place in the sample, tm when j is not sampled. */
 static size_t sample_place(const smp_work *w, size_t j) { return w->t_place[j]; }
+
+/* smp_check_coarse_kernels (smp.h): coarse_sides at every level against a plain loop that
+ * adds the sixteen parties by halving (8, 4, 2, 1 apart: sum16's tree), bit for bit. */
+size_t smp_check_coarse_kernels(size_t count, uint64_t seed, size_t *checked)
+{
+    smp_work w;
+    smp_scratch sc;
+    memset(&w, 0, sizeof w), memset(&sc, 0, sizeof sc);
+    size_t *js = en_xmalloc(count * sizeof *js), bad = 0, seen = 0;
+    float *ci = en_xmalloc(4 * count * sizeof *ci), *cj = ci + count, *ra = cj + count, *rb = ra + count;
+    float a[SMP_FAST_BATCH], b[SMP_FAST_BATCH];
+    float *dcf = en_xmalloc(count * SMP_FAST_COARSE * sizeof *dcf);
+    unsigned char *skip = en_xmalloc(count * sizeof *skip);
+    w.Dcf = dcf, w.c_skip = skip;
+    uint64_t g = seed;
+#define SMP_CHECK_NEXT() \
+    (g = g * 6364136223846793005ull + 1442695040888963407ull, (double)(g >> 11) / 9007199254740992.0)
+    for (size_t k = 0; k < SMP_FAST_COARSE; k++) {
+        sc.fcw[k] = (float)(2 * SMP_CHECK_NEXT()), sc.fcui[k] = (float)SMP_CHECK_NEXT();
+        sc.fcum[k] = (float)SMP_CHECK_NEXT(), sc.fcrh[k] = (float)(2 * SMP_CHECK_NEXT() - 1);
+        sc.fcf[k] = k == 3 ? 0.0f : (float)(20 * SMP_CHECK_NEXT()); /* 3: the initiator */
+    }
+    for (size_t t = 0; t < count; t++) {
+        js[t] = count - 1 - t; /* rows read out of order */
+        skip[t] = (unsigned char)(t % (SMP_FAST_COARSE + 1)); /* 16: no coarse place */
+        for (size_t k = 0; k < SMP_FAST_COARSE; k++)
+            dcf[t * SMP_FAST_COARSE + k] = (float)(1.3 * SMP_CHECK_NEXT());
+        ci[t] = (float)(1e-10 + 3 * SMP_CHECK_NEXT()), cj[t] = (float)(1e-10 + 3 * SMP_CHECK_NEXT());
+    }
+#undef SMP_CHECK_NEXT
+    for (size_t t = 0; t < count; t++) { /* the plain loop */
+        float pa[SMP_FAST_COARSE], pb[SMP_FAST_COARSE];
+        const float *dj = &dcf[js[t] * SMP_FAST_COARSE];
+        for (size_t k = 0; k < SMP_FAST_COARSE; k++) {
+            float dm = dj[k], uj = (1.0f - dm) * (1.0f + (dm > 1.0f ? 1.0f : dm) * sc.fcrh[k]);
+            float v0 = sc.fcw[k] * (sc.fcui[k] - uj);
+            float cni = ci[t] + (v0 > 0.0f ? v0 : 0.0f), cnj = cj[t] + (v0 < 0.0f ? -v0 : 0.0f);
+            float pi = cni / (cni + cnj);
+            float v = (sc.fcw[k] * (pi * (sc.fcum[k] - sc.fcui[k]) + (1.0f - pi) * (uj - sc.fcum[k]))) * sc.fcf[k];
+            if (k == skip[js[t]]) v = 0.0f;
+            pa[k] = v > 0.0f ? v : 0.0f, pb[k] = v < 0.0f ? -v : 0.0f;
+        }
+        for (size_t h = SMP_FAST_COARSE / 2; h >= 1; h /= 2)
+            for (size_t k = 0; k < h; k++) pa[k] = pa[k] + pa[k + h], pb[k] = pb[k] + pb[k + h];
+        ra[t] = pa[0], rb[t] = pb[0];
+    }
+    int top = SMP_ISA_SCALAR;
+#ifdef SMP_HAVE_SCREEN8
+    top = smp_isa();
+#endif
+    int saved = __atomic_load_n(&smp_isa_limit, __ATOMIC_RELAXED);
+    for (int level = SMP_ISA_SCALAR; level <= top; level++) {
+        smp_limit_isa(level);
+        for (size_t t0 = 0; t0 < count; t0 += SMP_FAST_BATCH) {
+            size_t c = count - t0 < SMP_FAST_BATCH ? count - t0 : SMP_FAST_BATCH;
+            coarse_sides(&w, &sc, js + t0, c, ci + t0, cj + t0, a, b);
+            for (size_t l = 0; l < c; l++, seen += 2)
+                bad += (memcmp(&a[l], &ra[t0 + l], sizeof *a) != 0) + (memcmp(&b[l], &rb[t0 + l], sizeof *b) != 0);
+        }
+    }
+    smp_limit_isa(saved);
+    en_free(js), en_free(ci), en_free(dcf), en_free(skip);
+    *checked = seen;
+    return bad;
+}
 
 /* Sampled gains of i's challenges to j[0..filled) into gain[0..filled). */
 static void sampled_gains(const smp_work *w, smp_scratch *sc, size_t i, const size_t *j,
@@ -2889,6 +3074,31 @@ static unsigned target_mask(const double *b, size_t width, double floor_gain)
     return m;
 }
 
+/* The coarse pass over a batch of targets js[0..filled): each target's coarse gain, its gain
+ * with the coarse sums (coarse_sides) for the third parties' sums, and kept[0..returned) the
+ * targets whose coarse gain plus SMP_FAST_COARSE_MARGIN·|U(i,i) − U(i,j)| reaches the floor,
+ * in batch order; the others are not sampled. */
+static size_t coarse_pass(const smp_work *w, smp_scratch *sc, size_t i, const size_t *js,
+                          size_t filled, double floor_gain, size_t *kept)
+{
+    double ci0[SMP_FAST_BATCH], cj0[SMP_FAST_BATCH], u_ii[SMP_FAST_BATCH], u_ij[SMP_FAST_BATCH];
+    float ci[SMP_FAST_BATCH] = {0}, cj[SMP_FAST_BATCH] = {0}, a[SMP_FAST_BATCH], b[SMP_FAST_BATCH];
+    for (size_t l = 0; l < filled; l++) {
+        challenge_start(w, sc, i, js[l], &ci0[l], &cj0[l], &u_ii[l], &u_ij[l]);
+        ci[l] = (float)ci0[l], cj[l] = (float)cj0[l];
+    }
+    coarse_sides(w, sc, js, filled, ci, cj, a, b);
+    size_t k = 0;
+    for (size_t l = 0; l < filled; l++) {
+        double phi, gain;
+        challenge_finish(w, js[l], ci0[l] + (double)a[l], cj0[l] + (double)b[l], u_ii[l], u_ij[l],
+                         &phi, &gain);
+        if (gain + SMP_FAST_COARSE_MARGIN * fabs(u_ii[l] - u_ij[l]) >= floor_gain) kept[k++] = js[l];
+    }
+    sc->coarse_tested += filled, sc->coarse_pruned += filled - k;
+    return k;
+}
+
 /* The sampled gains of i's challenges to js[0..filled) into the ranking: fin/fgain[0..*nf)
  * hold the largest sampled gains so far, descending, ties to the smaller index; the floor
  * rises to the largest gain less SMP_FAST_SLACK, or to the eighth-largest when that is
@@ -2897,7 +3107,16 @@ static void rank_batch(const smp_work *w, smp_scratch *sc, size_t i, const size_
                        size_t filled, size_t *fin, double *fgain, size_t *nf, double *floor_gain)
 {
     double g[SMP_FAST_BATCH];
+    size_t kept[SMP_FAST_BATCH];
+    if (w->tc && *floor_gain > -INFINITY && w->config->voting_rule == SMP_VR_PROP &&
+        w->config->third_party_commit == SMP_TPC_SEMI_COMMIT) {
+        filled = coarse_pass(w, sc, i, js, filled, *floor_gain, kept);
+        js = kept;
+    }
     sampled_gains(w, sc, i, js, filled, g);
+#ifdef SMP_STATS
+    for (size_t l = 0; l < filled; l++) sc->sampled_negative += g[l] < 0;
+#endif
     for (size_t l = 0; l < filled; l++) {
         size_t at = *nf < SMP_FAST_FINALISTS ? (*nf)++ : SMP_FAST_FINALISTS;
         while (at > 0 && (g[l] > fgain[at - 1] || (g[l] == fgain[at - 1] && js[l] < fin[at - 1]))) {
@@ -2923,6 +3142,12 @@ static long best_target_fast(const smp_work *w, smp_scratch *sc, size_t i, doubl
         sc->fsw[s] = (float)w->effective_power[m], sc->fsui[s] = (float)sc->uh_i[m];
         sc->fsum[s] = (float)sc->uh_m[m], sc->fsrh[s] = (float)sc->rh[m];
         sc->fsf[s] = m == i ? 0.0f : (float)w->t_scale[s]; /* nor is the initiator */
+    }
+    for (size_t k = 0; k < w->tc; k++) {
+        size_t s = w->c_at[k], m = w->t_member[s];
+        sc->fcw[k] = sc->fsw[s], sc->fcui[k] = sc->fsui[s], sc->fcum[k] = sc->fsum[s];
+        sc->fcrh[k] = sc->fsrh[s];
+        sc->fcf[k] = m == i ? 0.0f : (float)(w->t_scale[s] * w->c_weight);
     }
     smp_candidate *cand = sc->candidates;
     double r = w->risk[i], u_ii = scalar_utility(w->distance[i * n + i], r);
@@ -3914,6 +4139,17 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         smp_sample_strata(n, in->capability, key, w.vm, w.v_member, w.v_weight);
         for (size_t t = 0; t < w.vm; t++) w.v_weight[t] *= in->capability[w.v_member[t]];
         w.Dsf = en_xmalloc(n * w.tm * sizeof *w.Dsf);
+        /* the coarse pass's parties: places ⌊(k + 1)·tm/16⌋ − 1 (7, 15, ..., 127 of 128); none
+           when the sample is every actor (the ranking then has no sampling error to spare) */
+        w.tc = w.tm >= SMP_FAST_COARSE_MIN_SAMPLE && w.tm < n ? SMP_FAST_COARSE : 0;
+        w.c_weight = (double)w.tm / SMP_FAST_COARSE;
+        w.c_skip = en_xmalloc(n * sizeof *w.c_skip);
+        memset(w.c_skip, SMP_FAST_COARSE, n * sizeof *w.c_skip);
+        for (size_t k = 0; k < w.tc; k++) {
+            w.c_at[k] = (k + 1) * w.tm / SMP_FAST_COARSE - 1;
+            w.c_skip[w.t_member[w.c_at[k]]] = (unsigned char)k;
+        }
+        w.Dcf = en_xmalloc(n * SMP_FAST_COARSE * sizeof *w.Dcf);
         w.sampled = en_xcalloc(1, sizeof *w.sampled);
         w.lp = en_xmalloc(n * sizeof *w.lp);
         w.cand = en_xmalloc(n * sizeof *w.cand);
@@ -3997,6 +4233,8 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     fprintf(stderr, "queues filtered %zu exact %zu; challenges evaluated %zu screened %zu, screen terms %zu\n",
             w.queues_filtered, w.queues_exact, w.scratch[0].challenges_evaluated,
             w.scratch[0].challenges_screened, w.scratch[0].screen_terms);
+    fprintf(stderr, "coarse pass: targets tested %zu, pruned %zu; sampled gains below 0 %zu\n",
+            w.scratch[0].coarse_tested, w.scratch[0].coarse_pruned, w.scratch[0].sampled_negative);
 #endif
     en_free(next_x), en_free(next_ideal);
     en_pool_destroy(w.pool);
@@ -4019,7 +4257,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     }
     en_free(w.scratch);
     en_free(w.t_member), en_free(w.t_place), en_free(w.t_scale), en_free(w.v_member), en_free(w.v_weight);
-    en_free(w.Dsf), en_free(w.lp), en_free(w.cand);
+    en_free(w.Dsf), en_free(w.Dcf), en_free(w.c_skip), en_free(w.lp), en_free(w.cand);
     if (w.sampled) election_free(w.sampled);
     en_free(w.sampled);
     if (st != EN_OK) smp_output_free(out);

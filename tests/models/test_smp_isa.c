@@ -6,7 +6,8 @@
  * multiple of sixteen or eight (the kernels' last blocks), and the exact path, whose every level
  * must also equal the plain scan over every target (smp_use_plain_kernels), KTAB's definition.
  * The coalition kernels of the elections are also compared one by one with the plain
- * pair-by-pair sums, and the bargains' utilities with plain loops. Levels the processor lacks are skipped (they would run the next level
+ * pair-by-pair sums, the bargains' utilities and the target ranking's coarse-pass sums with
+ * plain loops. Levels the processor lacks are skipped (they would run the next level
  * down).
  */
 #include <setjmp.h>
@@ -178,9 +179,28 @@ static void test_bargain_kernels(void **state)
     }
 }
 
+/* The large-n ranking's coarse-pass sums against a plain loop, bit for bit, at every level
+ * (scalar included): batches of sixteen targets and a last partial one, the principal at each
+ * coarse place and at none. */
+static void test_coarse_kernels(void **state)
+{
+    (void)state;
+    const size_t counts[] = {1, 16, 37, 100};
+    int top = 0;
+    for (int level = SMP_ISA_SCALAR; level <= SMP_ISA_AVX512; level++)
+        if (has_level(level)) top = level;
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+        size_t checked = 0;
+        size_t bad = smp_check_coarse_kernels(counts[k], 3000 + k, &checked);
+        assert_int_equal(bad, 0);
+        assert_int_equal(checked, 2 * counts[k] * (size_t)(top + 1));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_coarse_kernels),
         cmocka_unit_test(test_coalition_kernels),
         cmocka_unit_test(test_bargain_kernels),
         cmocka_unit_test(test_fast_path_every_level),
