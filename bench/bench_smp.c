@@ -19,6 +19,8 @@
  *        bench_smp run N D [ROUNDS [THREADS [exact|fast [SAMPLE]]]]  (one engine run of N random
  *                             actors in D dimensions; CPU, wall, and a checksum of the last
  *                             positions)
+ *        bench_smp elections N D  (one fast run of N random actors in D dimensions with every
+ *                             election also run exactly: the largest gap, winner misses)
  *        bench_smp paths     (whole runs of 250, 500 and 1000 random actors in 6 dimensions on
  *                             the exact and the fast path: CPU, wall at 1 and 2 threads, the
  *                             fast run's distance from the exact one, growth exponents)
@@ -375,6 +377,34 @@ static int one_run(int argc, char **argv)
     return 0;
 }
 
+/* bench_smp elections N D: one run of N random actors in D dimensions on the fast path with
+ * the record on (the risk attitudes' election and the winning probabilities' election of
+ * every turn), each fast election held against the exact one (smp_check_fast_elections): how
+ * many, the largest |Δp| of an option, how often the most likely option differs. */
+static int elections(int argc, char **argv)
+{
+    size_t n = (size_t)atol(argv[2]), d = argc > 3 ? (size_t)atol(argv[3]) : 6;
+    data D = synthetic(n, d, 7);
+    smp_config c;
+    smp_config_default(&c);
+    c.record = 1;
+    c.precision = SMP_PRECISION_FAST;
+    smp_input in = {D.n, D.d, D.c, D.x, D.s, NULL};
+    smp_output o;
+    en_error err = EN_ERROR_INIT;
+    smp_check_fast_elections(1);
+    if (smp_solve(&in, &c, &o, &err) != EN_OK) bench_die(&err);
+    double gap;
+    size_t misses, checked = smp_fast_election_record(&gap, &misses);
+    smp_check_fast_elections(0);
+    printf("%zu x %zu: %zu turns, %zu fast elections checked against the exact ones: largest |dp| "
+           "%.3g, most likely option different in %zu\n",
+           n, d, o.state_count - 1, checked, gap, misses);
+    smp_output_free(&o);
+    free(D.c), free(D.x), free(D.s);
+    return 0;
+}
+
 /* The final positions of two runs as populations, 0–100 units: per dimension the mean |Δ|
  * between their sorted coordinates, the largest over dimensions; and actor by actor, the mean
  * |Δ| (test_smp_paths' measures). */
@@ -450,6 +480,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "paths") == 0) return paths();
     if (argc > 1 && strcmp(argv[1], "scale") == 0) return scale();
     if (argc > 2 && strcmp(argv[1], "run") == 0) return one_run(argc, argv);
+    if (argc > 2 && strcmp(argv[1], "elections") == 0) return elections(argc, argv);
     int reps = argc > 1 && strcmp(argv[1], "quick") == 0 ? 1 : 3;
     const char *files[] = {"dummyData-a040.csv", "dummyData-a080.csv", "dummyData-a160.csv",
                            "dummyData_6Dim.csv"};

@@ -99,6 +99,15 @@ en_status smp_solve(const smp_input *input, const smp_config *config, smp_output
  * SIMD kernels), the independent check of the fast ones; call it between runs, not during
  * one. Time complexity: O(1). */
 void smp_use_plain_kernels(int on);
+/* Tests and benchmarks: on = 1 makes every election of the fast path's conditional product
+ * (the risk attitudes' and the winning probabilities', precision=fast) also run exactly (the
+ * model's definition, n voters) and keeps, over the elections since the call, the largest
+ * |Δp| of an option and how often the most likely option differs; the run's output is
+ * unchanged. Costs one exact election (q²·n/2 vote terms) per fast one. Call it between runs,
+ * not during one; smp_fast_election_record reads the record (returns the elections checked).
+ * Time complexity: O(1). */
+void smp_check_fast_elections(int on);
+size_t smp_fast_election_record(double *largest_gap, size_t *winner_misses);
 /* Instruction-set levels of the SIMD kernels (smp_limit_isa). */
 enum { SMP_ISA_SCALAR = 0, SMP_ISA_AVX2 = 1, SMP_ISA_AVX512 = 2 };
 /* Tests and benchmarks: caps the instruction sets smp_solve's kernels may use at `level`

@@ -297,6 +297,31 @@ static int smp_isa_limit = SMP_ISA_AVX512;
 
 void smp_limit_isa(int level) { __atomic_store_n(&smp_isa_limit, level, __ATOMIC_RELAXED); }
 
+/* Set by smp_check_fast_elections (tests, benchmarks): each fast election is also held
+ * against the exact one, and the largest gap and the winner misses kept here. */
+static int smp_election_check;
+static pthread_mutex_t smp_election_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t smp_elections_checked, smp_election_misses;
+static double smp_election_gap;
+
+void smp_check_fast_elections(int on)
+{
+    pthread_mutex_lock(&smp_election_lock);
+    smp_elections_checked = smp_election_misses = 0;
+    smp_election_gap = 0.0;
+    pthread_mutex_unlock(&smp_election_lock);
+    __atomic_store_n(&smp_election_check, on, __ATOMIC_RELAXED);
+}
+
+size_t smp_fast_election_record(double *largest_gap, size_t *winner_misses)
+{
+    pthread_mutex_lock(&smp_election_lock);
+    size_t checked = smp_elections_checked;
+    *largest_gap = smp_election_gap, *winner_misses = smp_election_misses;
+    pthread_mutex_unlock(&smp_election_lock);
+    return checked;
+}
+
 /* ---- workers: a fixed partition, so results never depend on the thread count ---- */
 
 #define SMP_MAX_THREADS 64
@@ -1447,6 +1472,36 @@ static void log_rows_task_fn(void *ctx, size_t part, size_t parts)
 /* The fast path's election over q options, utilities e->u (n × q) filled by the caller,
  * capability weights; the option probabilities land in e->p. Small elections (q at most
  * SMP_FAST_CAND_MAX, or every voter in the sample) are the exact election. */
+/* smp_check_fast_elections: the exact election over the same utilities (elect, the model's
+ * definition) against the fast one's probabilities in e->p, which it leaves as they are. The
+ * record: the largest |Δp| over the options, and whether the most likely option (ties to the
+ * smaller index) is the same. */
+static en_status check_fast_election(smp_work *w, smp_election *e, size_t q, size_t parts,
+                                     en_error *err)
+{
+    double *fast = en_xmalloc(q * sizeof *fast);
+    memcpy(fast, e->p, q * sizeof *fast);
+    en_status st = elect(w, e, q, w->capability, parts, err);
+    if (st == EN_OK) {
+        size_t top_fast = 0, top_exact = 0;
+        double gap = 0.0;
+        for (size_t i = 0; i < q; i++) {
+            top_fast = fast[i] > fast[top_fast] ? i : top_fast;
+            top_exact = e->p[i] > e->p[top_exact] ? i : top_exact;
+            double g = fabs(fast[i] - e->p[i]);
+            gap = g > gap ? g : gap;
+        }
+        pthread_mutex_lock(&smp_election_lock);
+        smp_elections_checked++;
+        smp_election_misses += top_fast != top_exact;
+        smp_election_gap = gap > smp_election_gap ? gap : smp_election_gap;
+        pthread_mutex_unlock(&smp_election_lock);
+        memcpy(e->p, fast, q * sizeof *fast);
+    }
+    en_free(fast);
+    return st;
+}
+
 static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts, en_error *err)
 {
     size_t vm = w->vm;
@@ -1502,6 +1557,7 @@ static en_status elect_fast(smp_work *w, smp_election *e, size_t q, size_t parts
         for (size_t i = 0; i < q; i++) total += (p[i] = exp2(lp[i] - top));
     }
     for (size_t i = 0; i < q; i++) p[i] = p[i] / total;
+    if (__atomic_load_n(&smp_election_check, __ATOMIC_RELAXED)) return check_fast_election(w, e, q, parts, err);
     return EN_OK;
 }
 

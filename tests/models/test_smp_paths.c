@@ -253,6 +253,61 @@ static void test_float_elections_deterministic(void **state)
     release(&D);
 }
 
+/* The fast path's elections against the exact ones (the model's definition over the same
+ * utilities, smp_check_fast_elections): over four rounds with the record on (each round's risk
+ * election and winning-probability election, 290 and 330 actors, so more than 192 options and
+ * the sampled election runs), the most likely option is the exact one's and no option's
+ * probability is off by more than SMP_FAST_ELECTION_GAP (docs/models/smp.md, "Risk attitudes
+ * and winning probabilities"). With a sample of two voters (the approximation broken) the
+ * elections must miss. */
+#define SMP_FAST_ELECTION_GAP 1e-3
+
+static void fast_elections(size_t n, size_t d, uint64_t seed, size_t sample, double *gap, size_t *misses,
+                           size_t *checked)
+{
+    synthetic D = make(n, d, seed);
+    smp_config c;
+    smp_config_default(&c);
+    c.record = 1;
+    c.sample = sample;
+    c.max_rounds = 4;
+    smp_input in = {D.n, D.d, D.c, D.x, D.s, NULL};
+    smp_output o;
+    en_error err = EN_ERROR_INIT;
+    smp_check_fast_elections(1);
+    en_status st = smp_path_find("fast")->solve(&in, &c, &o, &err);
+    *checked = smp_fast_election_record(gap, misses);
+    smp_check_fast_elections(0);
+    en_error_clear(&err);
+    assert_int_equal(st, EN_OK);
+    smp_output_free(&o);
+    release(&D);
+}
+
+static void test_fast_elections_near_exact(void **state)
+{
+    (void)state;
+    const struct { size_t n, d; uint64_t seed; } cases[] = {{290, 3, 41}, {330, 6, 43}};
+    size_t broken = 0;
+    for (size_t k = 0; k < 2; k++) {
+        double gap;
+        size_t misses, checked;
+        fast_elections(cases[k].n, cases[k].d, cases[k].seed, 0, &gap, &misses, &checked);
+        if (getenv("ENTENTE_SMP_PATHS_REPORT"))
+            fprintf(stderr, "elections %zu x %zu: %zu checked, largest |dp| %.3g, winner misses %zu\n",
+                    cases[k].n, cases[k].d, checked, gap, misses);
+        assert_true(checked >= 8); /* two elections per round, the final state's one more */
+        assert_int_equal(misses, 0);
+        assert_true(gap <= SMP_FAST_ELECTION_GAP);
+        fast_elections(cases[k].n, cases[k].d, cases[k].seed, 2, &gap, &misses, &checked);
+        if (getenv("ENTENTE_SMP_PATHS_REPORT"))
+            fprintf(stderr, "elections %zu x %zu, sample of 2: largest |dp| %.3g, winner misses %zu\n",
+                    cases[k].n, cases[k].d, gap, misses);
+        broken += misses > 0 || gap > SMP_FAST_ELECTION_GAP;
+    }
+    assert_true(broken > 0);
+}
+
 /* The sample follows the actors, not their order: reversed input, the same actors drawn with
  * the same scales. */
 static void test_sample_independent_of_order(void **state)
@@ -308,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_sample_independent_of_order),
         cmocka_unit_test(test_fast_path_deterministic),
         cmocka_unit_test(test_float_elections_deterministic),
+        cmocka_unit_test(test_fast_elections_near_exact),
         cmocka_unit_test(test_every_path_within_tolerance),
         cmocka_unit_test(test_broken_sample_fails),
     };
