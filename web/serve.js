@@ -97,6 +97,10 @@
 
   /* ---- the tables ---- */
   var cells = []; /* grid of inputs for paste: cells[row][col] */
+  /* The actors table shows ACTOR_PAGE rows at a time (a scenario of a thousand actors would
+   * otherwise be some 30,000 inputs, and every edit would lay all of them out again); the pager
+   * above it moves between pages or finds an actor. Pasted blocks and messages reach every row. */
+  var ACTOR_PAGE = 100, actorPage = 0;
   function input(path, value, kind, row, col, grid, setter) {
     var box = el('input', {type: 'text', 'data-path': path, 'aria-label': path, value: cellText(value)});
     box.value = cellText(value);
@@ -111,16 +115,26 @@
     var td = el('td', {'class': 'cell', 'data-path': path}, [box]);
     return td;
   }
-  /* A block copied from a spreadsheet (tab-separated lines) fills the cells from this one on. */
+  /* A block copied from a spreadsheet (tab-separated lines) fills the cells from this one on.
+   * In the actors table the rows below the page shown are filled too (actorCell), as if the
+   * whole table were on the screen. */
   function pasteBlock(grid, row, col, text) {
+    var offPage = false;
     text.replace(/\r/g, '').replace(/\n$/, '').split('\n').forEach(function (line, r) {
       line.split('\t').forEach(function (value, c) {
         var box = grid[row + r] && grid[row + r][col + c];
-        if (!box) return;
+        if (!box) {
+          var spot = grid === cells ? actorCell(row + r, col + c) : null;
+          if (!spot) return;
+          spot.set(parseCell(value, getAt(spot.path), spot.kind));
+          offPage = true;
+          return;
+        }
         box.value = value;
         box.dispatchEvent(new Event('input'));
       });
     });
+    if (offPage) scheduleValidate();
   }
   function getAt(path) {
     var node = doc;
@@ -130,6 +144,75 @@
   function setIn(object, key, value) {
     if (value === undefined) delete object[key];
     else object[key] = value;
+  }
+
+  /* The actors table's columns: the actor's own fields, then per issue its position, public
+   * stance, salience and sources. Each knows its JSON pointer, how to read and write it and how
+   * its text is parsed, so a pasted block can fill rows that are not on the page. */
+  function actorColumns(issues) {
+    var own = [['id', 'text'], ['name', 'text'], ['role', 'text'], ['capability', 'number'], ['veto', 'list'], ['patron_of', 'list']];
+    var columns = own.map(function (f) {
+      return {field: f[0], kind: f[1],
+              path: function (r) { return ['actors', r, f[0]]; },
+              get: function (a) { return a[f[0]]; },
+              set: function (a, v) { setIn(a, f[0], f[0] === 'patron_of' && Array.isArray(v) && v.length === 1 ? v[0] : v); }};
+    });
+    issues.forEach(function (is) {
+      ['position', 'public', 'salience', 'cite'].forEach(function (f) {
+        columns.push({field: f, issue: is.id, kind: f === 'cite' ? 'list' : 'number',
+                      path: function (r) { return ['actors', r, 'positions', is.id, f]; },
+                      get: function (a) { return a.positions && a.positions[is.id] ? a.positions[is.id][f] : undefined; },
+                      set: function (a, v) {
+                        a.positions = a.positions || {};
+                        if (!a.positions[is.id]) {
+                          if (v === undefined) return;
+                          a.positions[is.id] = {};
+                        }
+                        setIn(a.positions[is.id], f, v);
+                      }});
+      });
+    });
+    return columns;
+  }
+  /* Row `row`, column `col` of the actors table whether or not its page is shown: its pointer,
+   * kind and a setter; null outside the table. */
+  function actorCell(row, col) {
+    var actors = doc.actors || [], columns = actorColumns(doc.issues || []);
+    if (row < 0 || row >= actors.length || col < 0 || col >= columns.length) return null;
+    var column = columns[col], a = actors[row];
+    return {path: ptr(column.path(row)), kind: column.kind, set: function (v) { column.set(a, v); }};
+  }
+  /* Shows the page holding actor row `row`. */
+  function showActorRow(row) {
+    var page = Math.floor(row / ACTOR_PAGE);
+    if (page === actorPage) return;
+    actorPage = page;
+    drawTables();
+  }
+  function pager(actors, from, to, pages) {
+    var prev = el('button', {type: 'button', id: 'actors-prev', text: '‹ previous'});
+    var next = el('button', {type: 'button', id: 'actors-next', text: 'next ›'});
+    prev.disabled = actorPage === 0;
+    next.disabled = actorPage >= pages - 1;
+    prev.addEventListener('click', function () { actorPage--; drawTables(); });
+    next.addEventListener('click', function () { actorPage++; drawTables(); });
+    var find = el('input', {type: 'text', id: 'actors-find', placeholder: 'find an actor (id or name)', size: '24'});
+    var said = el('span', {id: 'actors-found'});
+    find.addEventListener('change', function () {
+      var q = find.value.trim().toLowerCase();
+      if (!q) return;
+      var hit = -1;
+      actors.forEach(function (a, r) { if (hit < 0 && String(a.id).toLowerCase() === q) hit = r; });
+      actors.forEach(function (a, r) {
+        if (hit < 0 && (String(a.id).toLowerCase().indexOf(q) >= 0 || String(a.name || '').toLowerCase().indexOf(q) >= 0)) hit = r;
+      });
+      if (hit < 0) { said.textContent = 'no actor matches "' + find.value.trim() + '"'; return; }
+      showActorRow(hit);
+      var box = document.querySelector('td.cell[data-path="' + CSS.escape(ptr(['actors', hit, 'id'])) + '"] input');
+      if (box) box.focus();
+    });
+    return el('p', {id: 'actors-pager', 'data-page': String(actorPage + 1), 'data-pages': String(pages)},
+              [prev, ' ', el('span', {id: 'actors-range', text: 'actors ' + (from + 1) + '–' + to + ' of ' + actors.length}), ' ', next, ' ', find, ' ', said]);
   }
 
   function drawTables() {
@@ -181,33 +264,24 @@
       ['position', 'public', 'salience', 'cite'].forEach(function (f) { h2.appendChild(el('th', {'class': 'sub', text: f})); });
     });
     var body = el('tbody');
-    actors.forEach(function (a, r) {
-      var tr = el('tr', {'data-actor': String(a.id)});
-      var col = 0;
-      tr.appendChild(input(ptr(['actors', r, 'id']), a.id, 'text', r, col++, cells, function (v) { setIn(a, 'id', v); }));
-      tr.appendChild(input(ptr(['actors', r, 'name']), a.name, 'text', r, col++, cells, function (v) { setIn(a, 'name', v); }));
-      tr.appendChild(input(ptr(['actors', r, 'role']), a.role, 'text', r, col++, cells, function (v) { setIn(a, 'role', v); }));
-      tr.appendChild(input(ptr(['actors', r, 'capability']), a.capability, 'number', r, col++, cells, function (v) { setIn(a, 'capability', v); }));
-      tr.appendChild(input(ptr(['actors', r, 'veto']), a.veto, 'list', r, col++, cells, function (v) { setIn(a, 'veto', v); }));
-      tr.appendChild(input(ptr(['actors', r, 'patron_of']), a.patron_of, 'list', r, col++, cells, function (v) { setIn(a, 'patron_of', Array.isArray(v) && v.length === 1 ? v[0] : v); }));
-      issues.forEach(function (is) {
-        ['position', 'public', 'salience', 'cite'].forEach(function (f) {
-          var st = a.positions && a.positions[is.id];
-          var td = input(ptr(['actors', r, 'positions', is.id, f]), st ? st[f] : undefined, f === 'cite' ? 'list' : 'number', r, col++, cells, function (v) {
-            a.positions = a.positions || {};
-            if (!a.positions[is.id]) {
-              if (v === undefined) return;
-              a.positions[is.id] = {};
-            }
-            setIn(a.positions[is.id], f, v);
-          });
+    var pages = Math.max(1, Math.ceil(actors.length / ACTOR_PAGE));
+    if (actorPage >= pages) actorPage = pages - 1;
+    var from = actorPage * ACTOR_PAGE, to = Math.min(actors.length, from + ACTOR_PAGE);
+    if (actors.length > ACTOR_PAGE) holder.appendChild(pager(actors, from, to, pages));
+    for (var r = from; r < to; r++) {
+      var tr = el('tr', {'data-actor': String(actors[r].id)});
+      actorColumns(issues).forEach(function (column, col) {
+        var a = actors[r], row = r;
+        var td = input(ptr(column.path(row)), column.get(a), column.kind, row, col, cells, function (v) { column.set(a, v); });
+        if (column.issue !== undefined) {
+          var st = a.positions && a.positions[column.issue];
           if (!st) td.classList.add('absent');
-          if (f === 'cite' && st && (st.quote || st.note)) td.title = st.quote || st.note;
-          tr.appendChild(td);
-        });
+          if (column.field === 'cite' && st && (st.quote || st.note)) td.title = st.quote || st.note;
+        }
+        tr.appendChild(td);
       });
       body.appendChild(tr);
-    });
+    }
     holder.appendChild(el('div', {'class': 'scroll'}, [el('table', {id: 'actors-table', 'class': 'grid-table'}, [el('thead', null, [h1, h2]), body])]));
     showMessages(lastMessages);
   }
@@ -332,7 +406,16 @@
         td.appendChild(el('div', {'class': 'cell-message', text: m.message}));
       }
       /* The place as the table shows it (the line of the YAML the table converts to means little here). */
-      list.appendChild(el('li', {text: (m.path ? m.path.slice(1).replace(/\//g, ' › ') + ': ' : (m.line ? m.file + ':' + m.line + ':' + m.column + ': ' : '')) + m.message}));
+      var li = el('li', {text: (m.path ? m.path.slice(1).replace(/\//g, ' › ') + ': ' : (m.line ? m.file + ':' + m.line + ':' + m.column + ': ' : '')) + m.message});
+      /* An actor on another page of the table: a button that shows it. */
+      var onRow = /^\/actors\/(\d+)(\/|$)/.exec(m.path || '');
+      if (onRow && !td) {
+        var show = el('button', {type: 'button', 'class': 'show-row', text: 'show'});
+        show.addEventListener('click', function () { showActorRow(Number(onRow[1])); });
+        li.appendChild(document.createTextNode(' '));
+        li.appendChild(show);
+      }
+      list.appendChild(li);
     });
   }
 
@@ -345,6 +428,10 @@
     if (draws && (cmd === 'forecast' || cmd === 'mc')) o.draws = Number(draws);
     if (cmd === 'war' && draws) o.runs = Number(draws);
     if (cmd === 'forecast') o['war-runs'] = 200;
+    /* A run's round-by-round trace (bargains, queues) is not drawn here; for a scenario of more
+     * than a page of actors it is most of the answer (36 of 43 MB for smp at 1,000 x 6), so the
+     * page leaves it out there. */
+    if (cmd === 'run' && doc && (doc.actors || []).length > ACTOR_PAGE) o.trace = 'none';
     var whatIf = document.getElementById('run-whatif').value.trim();
     if (whatIf && cmd === 'forecast') o['what-if'] = [whatIf];
     return {command: cmd, options: o};
@@ -362,7 +449,7 @@
     var progress = document.getElementById('progress');
     progress.textContent = 'starting ' + req.command + '…';
     api('POST', '/api/run', req).then(function (r) {
-      if (r.status !== 202) { finishRun(req.command, r); return; }
+      if (r.status !== 202) { finishRun(req.command, r, undefined, req.options); return; }
       runId = r.data.id;
       (function poll() {
         api('GET', '/api/runs/' + runId).then(function (s) {
@@ -372,7 +459,7 @@
             showFraction(p.progress);
             setTimeout(poll, 300);
           } else {
-            api('GET', '/api/runs/' + runId + '/result').then(function (res) { finishRun(req.command, res, p); });
+            api('GET', '/api/runs/' + runId + '/result').then(function (res) { finishRun(req.command, res, p, req.options); });
           }
         });
       })();
@@ -390,7 +477,7 @@
   }
   function cancel() { if (runId) api('POST', '/api/runs/' + runId + '/cancel'); }
   /* `status` is the run's last state (GET /api/runs/ID), undefined for an answer that came at once. */
-  function finishRun(command, r, status) {
+  function finishRun(command, r, status, options) {
     setRunning(false);
     runId = null;
     var progress = document.getElementById('progress');
@@ -403,7 +490,7 @@
       progress.textContent = command + ' done' + (status ? ' in ' + fmt(status.elapsed, 1) + ' s' + doneText(status.progress) : '');
     }
     if (status) showFraction(status.progress);
-    var result = {command: command, data: r.data, scenario: JSON.parse(JSON.stringify(doc))};
+    var result = {command: command, data: r.data, scenario: JSON.parse(JSON.stringify(doc)), options: options || {}};
     if (!base || base.command !== command) base = result;
     latest = result;
     drawResults();
@@ -501,7 +588,30 @@
       bt.appendChild(bb);
       parent.appendChild(bt);
     }
-    parent.appendChild(el('details', null, [el('summary', {text: 'JSON (as `entente ' + cmd + ' --format json` prints it)'}), el('pre', {'class': 'json', text: JSON.stringify(d, null, 1)})]));
+    parent.appendChild(jsonDetails(d, cmd, result.options));
+  }
+  /* The answer's JSON, written out only when the reader opens it: a large run's answer is tens of
+   * megabytes, and laying that text out would hold the page for seconds after every run. Past
+   * JSON_SHOWN characters the page shows the beginning and offers the whole as a download. */
+  var JSON_SHOWN = 1000000;
+  function jsonDetails(d, cmd, options) {
+    var pre = el('pre', {'class': 'json'});
+    var args = Object.keys(options || {}).map(function (k) {
+      var v = options[k];
+      return (Array.isArray(v) ? v : [v]).map(function (x) { return '--' + k + (x === true ? '' : ' ' + x); }).join(' ');
+    }).join(' ');
+    var box = el('details', {'class': 'answer-json'}, [el('summary', {text: 'JSON (as `entente ' + cmd + (args ? ' ' + args : '') + ' --format json` prints it)'}), pre]);
+    box.addEventListener('toggle', function () {
+      if (!box.open || box.getAttribute('data-filled')) return;
+      var text = JSON.stringify(d, null, 1);
+      box.setAttribute('data-filled', '1');
+      if (text.length <= JSON_SHOWN) { pre.textContent = text; return; }
+      pre.textContent = text.slice(0, JSON_SHOWN) + '\n…';
+      var url = URL.createObjectURL(new Blob([text], {type: 'application/json'}));
+      box.insertBefore(el('p', {'class': 'note'}, ['the first ' + JSON_SHOWN.toLocaleString('en') + ' of ' + text.length.toLocaleString('en') + ' characters; ',
+                                                   el('a', {href: url, download: cmd + '.json', text: 'download the whole answer'})]), pre);
+    });
+    return box;
   }
   function drawResults() {
     var holder = document.getElementById('result');
@@ -532,6 +642,7 @@
     document.getElementById('subtitle').textContent = name + ' · entente workbench';
     document.title = 'entente — ' + ((doc && doc.title) || name);
     base = latest = null;
+    actorPage = 0;
     drawTables();
     drawResults();
     document.body.setAttribute('data-opened', name);

@@ -30,7 +30,7 @@ static const char usage[] =
     "                       open its runs\n"
     "  --save FILE          where Save writes the scenario (default: nowhere; Save then only\n"
     "                       keeps it in the server and the page offers it as a download)\n"
-    "  --max-body BYTES     largest request body (default 1048576)\n"
+    "  --max-body BYTES     largest request body (default 8388608)\n"
     "  --max-upload BYTES   largest uploaded scenario (default 8388608)\n"
     "  --max-runs N         runs at the same time (default 2)\n"
     "  --max-run-seconds S  a run is stopped after S seconds (default 600)\n"
@@ -88,7 +88,7 @@ int cmd_serve(int argc, char **argv)
     serve_server server;
     memset(&server, 0, sizeof server);
     server.host = "127.0.0.1";
-    server.max_body = 1 << 20;
+    server.max_body = (size_t)8 << 20; /* as --max-upload: a file that opens can be edited and run */
     server.max_upload = 8 << 20;
     server.max_output = 256u << 20;
     server.max_runs = 2;

@@ -9,6 +9,8 @@
  * table (and the labels) are the same; removes the issue; moves an issue up (the columns follow,
  * the order survives save and reload) and back down; opens the war scenario and runs war, opens a
  * small file with outcomes and runs backtest (progress line and answers shown); opens a scenario
+ * of 250 actors (the table in pages of 100: pager, find, a paste across a page's foot, a message's
+ * "show"; a run without its trace, its JSON written out when opened); opens a scenario
  * whose names are markup and checks they stay text. Prints "ok" or throws.
  */
 'use strict';
@@ -214,6 +216,75 @@ function check(cond, message) { if (!cond) throw new Error(message); }
     check(/^backtest done .* (\d+) of \1 model runs$/.test(said), 'backtest\'s progress line: ' + said);
     const scores = await page.$$eval('#result-latest table.result-table tbody tr', l => l.map(x => x.textContent));
     check(scores.some(x => /^compromise2/.test(x)), 'the backtest table has no compromise row over the two issues: ' + scores.join(' | '));
+
+    /* A scenario of 250 actors: the actors table shows a page of 100 at a time; the pager moves
+     * and finds an actor; a block pasted at the foot of a page fills the rows of the next one; a
+     * message about an actor on another page offers to show it; a run leaves out the trace, and
+     * its JSON is written out only when opened. */
+    const many = path.join(os.tmpdir(), `entente-many-${process.pid}.yaml`);
+    let text = 'entente: 1\ntitle: many actors\nissues:\n  - {id: a, scale: [0, 100]}\n  - {id: b, scale: [0, 100]}\nactors:\n';
+    for (let i = 0; i < 250; i++)
+      text += `  - {id: M${String(i).padStart(3, '0')}, capability: ${1 + i % 7}, positions: {a: {position: ${(i * 37) % 101}, salience: 0.5}, b: {position: ${(i * 53) % 101}, salience: 0.4}}}\n`;
+    fs.writeFileSync(many, text);
+    try {
+      await openFile(many, path.basename(many));
+    } finally {
+      fs.unlinkSync(many);
+    }
+    const rows = () => page.$$eval('#actors-table tbody tr', l => l.map(x => x.getAttribute('data-actor')));
+    const range = () => page.$eval('#actors-range', e => e.textContent);
+    let shown = await rows();
+    check(shown.length === 100 && shown[0] === 'M000' && shown[99] === 'M099', 'the first page is not actors 1-100: ' + shown.length + ' ' + shown[0]);
+    check(await range() === 'actors 1–100 of 250', 'the pager says ' + await range());
+    check(await page.$eval('#actors-prev', e => e.disabled), 'previous is enabled on the first page');
+    const lastRow = 'td.cell[data-path="/actors/99/positions/a/position"] input';
+    await page.$eval(lastRow, e => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '11\t\t0.25\n12\t\t0.35\n13\n');
+      e.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    });
+    await page.waitForSelector('body[data-validated="1"]');
+    check(await page.$eval(lastRow, e => e.value) === '11', 'the paste did not fill its first cell');
+    await page.click('#actors-next');
+    shown = await rows();
+    check(shown[0] === 'M100' && shown.length === 100 && await range() === 'actors 101–200 of 250', 'next did not show actors 101-200: ' + shown[0]);
+    const cellValue = p => page.$eval(`td.cell[data-path="${p}"] input`, e => e.value);
+    check(await cellValue('/actors/100/positions/a/position') === '12' && await cellValue('/actors/100/positions/a/salience') === '0.35' &&
+          await cellValue('/actors/101/positions/a/position') === '13', 'the paste did not reach the next page\'s rows');
+    await page.click('#actors-next');
+    check((await rows()).length === 50 && await page.$eval('#actors-next', e => e.disabled), 'the last page is not actors 201-250');
+    await page.click('#actors-find', {clickCount: 3});
+    await page.keyboard.type('m042');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('actors-range').textContent === 'actors 1–100 of 250');
+    /* A bad value on another page: the message's "show" button brings its row into view. */
+    const far = 'td.cell[data-path="/actors/230/capability"]';
+    await page.click('#actors-next');
+    await page.click('#actors-next');
+    await page.click(far + ' input', {clickCount: 3});
+    await page.keyboard.type('-3');
+    await page.waitForSelector(far + '.invalid');
+    await page.click('#actors-prev');
+    await page.click('#actors-prev');
+    await page.waitForSelector('body[data-validated="1"]');
+    check(await range() === 'actors 1–100 of 250', 'the pager did not go back to the first page');
+    await page.click('#messages button.show-row');
+    await page.waitForSelector(far + '.invalid');
+    check(await range() === 'actors 201–250 of 250', 'show did not bring the page of actor 231');
+    await page.click(far + ' input', {clickCount: 3});
+    await page.keyboard.type('4');
+    await page.waitForFunction(c => !document.querySelector(c + '.invalid'), {}, far);
+    await page.waitForSelector('body[data-validated="1"]');
+    await page.select('#run-model', 'compromise');
+    said = await runCommand('run', '');
+    const label = await page.$eval('#result-latest details.answer-json summary', e => e.textContent);
+    check(label === 'JSON (as `entente run --model compromise --trace none --format json` prints it)', 'the JSON\'s label: ' + label);
+    check(await page.$eval('#result-latest details.answer-json pre', e => e.textContent) === '', 'the JSON was written out before it was opened');
+    await page.click('#result-latest details.answer-json summary');
+    await page.waitForFunction(() => document.querySelector('#result-latest details.answer-json pre').textContent.length > 0);
+    const runAnswer = JSON.parse(await page.$eval('#result-latest details.answer-json pre', e => e.textContent));
+    check(runAnswer.model === 'compromise' && runAnswer.issues.length === 2, 'the opened JSON is not the run\'s answer');
+    await page.select('#run-model', '');
 
     /* Names that are markup stay text. */
     const hostile = '"><img src=x onerror="document.body.dataset.pwned=1"><script>document.body.dataset.pwned=1</script>';

@@ -31,4 +31,4 @@ NODE_PATH="$root/web/node_modules" ENTENTE_CHROMIUM="$browser" timeout 300 node 
 kill -0 $pid || fail "the server died"
 kill $pid; wait $pid 2>/dev/null
 grep -q "Sanitizer\|runtime error" "$tmp/serve.err" && fail "sanitizer report: $(head -20 "$tmp/serve.err")"
-finish "serve in chromium: forecast, salience change, message on the cell, add an issue and forecast on it, save and reload, remove the issue, move an issue, war and backtest with progress, names as text"
+finish "serve in chromium: forecast, salience change, message on the cell, add an issue and forecast on it, save and reload, remove the issue, move an issue, war and backtest with progress, 250 actors in pages, names as text"
