@@ -2,6 +2,7 @@
  * util.c — checked allocation, strings, the text buffer, number parsing and formatting, and
  * the did-you-mean suggestion (Levenshtein distance) used in error messages.
  */
+#define _DEFAULT_SOURCE /* madvise and MADV_HUGEPAGE (sys/mman.h) */
 #include "core/util.h"
 #include "core/oom.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* A failed allocation resumes the public call's out-of-memory guard (core/oom.h), which
  * returns EN_ERROR_NOMEM; without a guard it ends the process with a message. Inside a guard
@@ -33,6 +35,30 @@ void *en_xmalloc(size_t size)
         return p;
     }
     en_oom_fail(size);
+}
+
+/* 2 MiB: x86-64's (and arm64's, with 4 KiB pages) transparent huge page. */
+#define EN_HUGE_PAGE ((size_t)2 << 20)
+
+void *en_xmalloc_large(size_t size)
+{
+    size_t align = size >= EN_HUGE_PAGE ? EN_HUGE_PAGE : 64;
+    en_oom_guard *g = en_oom_current;
+    size_t full = g ? en_oom_chain_size(size) : (size ? size : 1);
+    /* whole huge pages: the last one, part table and part slack, is then the block's own */
+    if (align == EN_HUGE_PAGE && full)
+        full = full > SIZE_MAX - EN_HUGE_PAGE ? 0 : (full + EN_HUGE_PAGE - 1) & ~(EN_HUGE_PAGE - 1);
+    void *p = NULL;
+    if (!g) en_oom_unguarded++;
+    if (!full || (g && (!g->suspended || g->section) && en_oom_injected_now()) ||
+        posix_memalign(&p, align, full) != 0)
+        en_oom_fail(size);
+    if (g) en_oom_chain(g, p);
+#ifdef MADV_HUGEPAGE
+    /* advice only: where it is refused the block stays in small pages */
+    if (align == EN_HUGE_PAGE) (void)madvise(p, full, MADV_HUGEPAGE);
+#endif
+    return p;
 }
 
 void *en_xcalloc(size_t count, size_t size)

@@ -194,6 +194,8 @@ typedef struct smp_work {
     double *bu;               /* bargains × n: utilities of the bargains */
     double *bu_err;           /* bargains: Σ_a c_a ε_a of each bargain's error bounds ε_a */
     size_t bu_capacity;       /* bargains the two hold */
+    double *exact;            /* bargains × n: exact utilities of the undecided queues' bargains */
+    size_t exact_capacity;    /* bargains it holds */
     size_t bargains_total, bargains_exact, bargains_same_ends; /* statistics: bargains, those
                                              summed exactly, those with one position */
     size_t queues_filtered, queues_exact; /* statistics: queue winners decided by the filter
@@ -264,19 +266,23 @@ typedef struct smp_scratch {
 static void ensure_election(const smp_work *w, smp_election *e, size_t options)
 {
     if (options <= e->capacity) return;
+    /* twice the room at least: the queues' lengths creep up over a run, and each new block is
+       fresh pages to fault in (the tables are packed by `options`, so room not used is never
+       touched) */
     size_t cap = options < 16 ? 16 : options;
+    if (cap < 2 * e->capacity) cap = 2 * e->capacity;
     size_t cap4 = (cap + 3) / 4 * 4;
     en_free(e->C), en_free(e->P), en_free(e->p), en_free(e->q), en_free(e->ct), en_free(e->u), en_free(e->panel);
     en_free(e->filter), en_free(e->rows);
     e->rows = en_xmalloc(cap * sizeof *e->rows);
     e->filter = en_xmalloc(smp_filter_scratch_size(cap) * sizeof *e->filter);
-    e->C = en_xmalloc(cap * cap * sizeof *e->C);
-    e->P = en_xmalloc(cap * cap * sizeof *e->P);
-    e->ct = en_xmalloc(cap * cap * sizeof *e->ct);
+    e->C = en_xmalloc_large(cap * cap * sizeof *e->C);
+    e->P = en_xmalloc_large(cap * cap * sizeof *e->P);
+    e->ct = en_xmalloc_large(cap * cap * sizeof *e->ct);
     e->p = en_xmalloc(cap * sizeof *e->p);
     e->q = en_xmalloc(cap * sizeof *e->q);
-    e->u = en_xmalloc(w->n * cap * sizeof *e->u);
-    e->panel = en_xmalloc(w->n * cap4 * sizeof *e->panel);
+    e->u = en_xmalloc_large(w->n * cap * sizeof *e->u);
+    e->panel = en_xmalloc_large(w->n * cap4 * sizeof *e->panel);
     e->capacity = cap;
 }
 
@@ -2494,6 +2500,27 @@ static double state_distance(const double *a, const double *b, size_t n, size_t 
     return total;
 }
 
+/* The utilities of the winning-probability election: rows k of u (each actor's utility of
+ * every distinct position), in contiguous shares, so a line of u is written by two threads at
+ * most at a share's end. */
+typedef struct win_utility_task {
+    const smp_work *w;
+    const size_t *unique;
+    size_t count;
+    double *u;
+} win_utility_task;
+
+static void win_utility_task_fn(void *ctx, size_t part, size_t parts)
+{
+    const win_utility_task *t = ctx;
+    const smp_work *w = t->w;
+    size_t n = w->n, count = t->count, lo, hi;
+    part_share(parts, n, part, parts, 0, &lo, &hi);
+    for (size_t k = lo; k < hi; k++)
+        for (size_t u = 0; u < count; u++)
+            t->u[k * count + u] = scalar_utility(w->distance[k * n + t->unique[u]], w->risk[k]);
+}
+
 /* Winning probabilities of the state (KTAB's end-of-run table): each actor's true utilities
  * over the distinct positions, one election; an actor gets its position's probability. */
 static en_status win_probabilities(smp_work *w, double *out, en_error *err)
@@ -2504,9 +2531,8 @@ static en_status win_probabilities(smp_work *w, double *out, en_error *err)
     smp_position_classes(w->x, n, d, SMP_POSITION_TOLERANCE, unique, &count, class_of);
     smp_election *e = &w->scratch[0].el;
     ensure_election(w, e, count);
-    for (size_t k = 0; k < n; k++)
-        for (size_t u = 0; u < count; u++)
-            e->u[k * count + u] = scalar_utility(w->distance[k * n + unique[u]], w->risk[k]);
+    win_utility_task ut = {w, unique, count, e->u};
+    smp_parallel(w, parts_for(w, n, (double)count * 8), win_utility_task_fn, &ut);
     size_t parts = parts_for(w, count / 2, (double)n * count);
     en_status st = w->fast ? elect_fast(w, e, count, parts, err)
                            : elect(w, e, count, w->capability, parts, err);
@@ -3841,12 +3867,14 @@ static void true_utility_task(void *ctx, size_t part, size_t parts)
         }
 }
 
-/* Room for `count` bargains' utilities in the round's tables. */
+/* Room for `count` bargains' utilities in the round's tables (by half again at least: the
+ * count changes from round to round, and each new block is fresh pages to fault in). */
 static void ensure_bargain_tables(smp_work *w, size_t count)
 {
     if (count <= w->bu_capacity) return;
+    if (count < w->bu_capacity + w->bu_capacity / 2) count = w->bu_capacity + w->bu_capacity / 2;
     en_free(w->bu), en_free(w->bu_err);
-    w->bu = en_xmalloc(count * w->n * sizeof *w->bu);
+    w->bu = en_xmalloc_large(count * w->n * sizeof *w->bu);
     w->bu_err = en_xmalloc(count * sizeof *w->bu_err);
     w->bu_capacity = count;
 }
@@ -3965,7 +3993,12 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             for (size_t b = 0; b < count; b++) sub += needed[b];
             w->bargains_exact += sub;
             smp_bargain *subset = en_xmalloc(sub * sizeof *subset);
-            double *exact = en_xmalloc(sub * n * sizeof *exact);
+            if (sub > w->exact_capacity) { /* kept for the run: fresh pages every round cost */
+                en_free(w->exact);
+                w->exact_capacity = sub + sub / 2;
+                w->exact = en_xmalloc_large(w->exact_capacity * n * sizeof *w->exact);
+            }
+            double *exact = w->exact;
             sub = 0;
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) subset[sub++] = bargains[b];
@@ -3976,7 +4009,6 @@ static en_status bargaining_round(smp_work *w, double *next_x, smp_turn *turn, e
             for (size_t b = 0; b < count; b++)
                 if (needed[b]) memcpy(&bu[b * n], &exact[(sub++) * n], n * sizeof *bu);
             en_free(subset);
-            en_free(exact);
             exact_queue_task et = {&qt, undecided, open};
             smp_parallel(w, parts_for(w, open, mean_q * mean_q * (double)n + (double)n),
                          exact_queues_task, &et);
@@ -4134,13 +4166,13 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     }
     w.x = en_xmalloc(n * d * sizeof(double));
     w.ideal = en_xmalloc(n * d * sizeof(double));
-    w.distance = en_xmalloc(n * n * sizeof(double));
-    w.distance_t = en_xmalloc(n * n * sizeof(double));
-    if (n >= 64) w.distance_tf = en_xmalloc(n * n * sizeof(float)); /* the screen's */
+    w.distance = en_xmalloc_large(n * n * sizeof(double));
+    w.distance_t = en_xmalloc_large(n * n * sizeof(double));
+    if (n >= 64) w.distance_tf = en_xmalloc_large(n * n * sizeof(float)); /* the screen's */
     w.risk = en_xmalloc(n * sizeof(double));
     w.sq_utility = en_xmalloc(n * sizeof(double));
     w.hint = en_xmalloc(n * sizeof *w.hint);
-    w.Tt = en_xmalloc(n * n * sizeof(double));
+    w.Tt = en_xmalloc_large(n * n * sizeof(double));
     w.row_sum = en_xmalloc(n * sizeof(double));
     w.abs_sum = en_xmalloc(n * sizeof(double));
     w.row_unit = en_xmalloc(n);
@@ -4194,7 +4226,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
         for (size_t t = 0; t < w.tm; t++) w.t_place[w.t_member[t]] = t;
         smp_sample_strata(n, in->capability, key, w.vm, w.v_member, w.v_weight);
         for (size_t t = 0; t < w.vm; t++) w.v_weight[t] *= in->capability[w.v_member[t]];
-        w.Dsf = en_xmalloc(n * w.tm * sizeof *w.Dsf);
+        w.Dsf = en_xmalloc_large(n * w.tm * sizeof *w.Dsf);
         /* the coarse pass's parties: places ⌊(k + 1)·tm/16⌋ − 1 (7, 15, ..., 127 of 128); none
            when the sample is every actor (the ranking then has no sampling error to spare) */
         w.tc = w.tm >= SMP_FAST_COARSE_MIN_SAMPLE && w.tm < n ? SMP_FAST_COARSE : 0;
@@ -4301,6 +4333,7 @@ en_status smp_solve(const smp_input *in, const smp_config *config, smp_output *o
     en_free(w.end_u);
     en_free(w.sq_utility), en_free(w.hint);
     en_free(w.Tt), en_free(w.row_sum), en_free(w.abs_sum), en_free(w.bu), en_free(w.bu_err);
+    en_free(w.exact);
     for (int t = 0; t < w.threads; t++) {
         smp_scratch *sc = &w.scratch[t];
         en_free(sc->rh), en_free(sc->uh_i), en_free(sc->uh_m), en_free(sc->third_party_vote), en_free(sc->delta);

@@ -87,6 +87,49 @@ static void outside_blocks_are_not_released(void **state)
     en_oom_fail(1);
 }
 
+/* en_xmalloc_large: blocks on a 64-byte line, from 2 MiB on a 2 MiB boundary, wholly usable;
+ * inside a guard chained like any block (en_free unchains it, an unwind releases it, and an
+ * injected failure unwinds); outside one plain blocks that free() takes. */
+static void large_blocks_are_aligned_and_chained(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {1, 100, 4096, ((size_t)2 << 20) - 8, (size_t)2 << 20, 3000000};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        unsigned char *p = en_xmalloc_large(sizes[k]);
+        size_t align = sizes[k] >= ((size_t)2 << 20) ? (size_t)2 << 20 : 64;
+        assert_int_equal((uintptr_t)p % align, 0);
+        memset(p, 0xA5, sizes[k]);
+        assert_int_equal(p[sizes[k] - 1], 0xA5);
+        (free)(p);
+    }
+    void *volatile kept = NULL; /* changed after setjmp: volatile */
+    en_oom_guard guard;
+    en_oom_enter(&guard);
+    if (setjmp(guard.jump)) {
+        en_error err = EN_ERROR_INIT;
+        assert_true(en_oom_inject(0)); /* the armed failure is what unwound */
+        assert_int_equal(en_oom_unwind(&guard, &err), EN_ERROR_NOMEM); /* releases `kept` */
+        assert_string_equal(err.message, "out of memory");
+        en_error_clear(&err);
+        assert_non_null(kept);
+        return;
+    }
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        unsigned char *p = en_xmalloc_large(sizes[k]);
+        size_t align = sizes[k] >= ((size_t)2 << 20) ? (size_t)2 << 20 : 64;
+        assert_int_equal((uintptr_t)p % align, 0);
+        memset(p, 0x5A, sizes[k]); /* the trailer lies after the caller's bytes */
+        assert_int_equal(guard.count, 1);
+        en_free(p);
+        assert_int_equal(guard.count, 0);
+    }
+    kept = en_xmalloc_large(3000000);
+    assert_int_equal(guard.count, 1);
+    en_oom_inject(1);
+    (void)en_xmalloc_large(64); /* fails: the unwind above */
+    fail();
+}
+
 static void check_failure(en_status st, const en_error *err)
 {
     assert_int_equal(st, EN_ERROR_NOMEM);
@@ -1211,6 +1254,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(record_matches_live_blocks),
         cmocka_unit_test(outside_blocks_are_not_released),
+        cmocka_unit_test(large_blocks_are_aligned_and_chained),
         cmocka_unit_test(load_fails_cleanly),
         cmocka_unit_test(earlier_problems_are_kept),
         cmocka_unit_test(run_fails_cleanly),
