@@ -358,6 +358,11 @@ typedef struct en_forecast_options {
                            * only the forecast package counts */
     double delta;         /* drivers: share of each input's range it is moved by (default 0.1) */
     size_t drivers;       /* drivers listed (default 5) */
+    long drivers_screen;  /* drivers: -1 (default): automatic, every input is re-run unless
+                           * there are more than 2,000 inputs, then only the 150 with the largest
+                           * first-order leverage on the capability × salience-weighted mean
+                           * (plus every status quo); 0: every input; K > 0: the K with the
+                           * largest leverage (plus every status quo). docs/models/forecast.md §4 */
     long war_runs;        /* runs of the war layer for "when" (default 1000) */
     const char *model;    /* the forecaster; NULL (default): en_default_forecaster() */
     const en_distributor *distributor; /* optional: split the Monte Carlo draws of each case
@@ -377,7 +382,8 @@ void en_forecast_options_init(en_forecast_options *options);
  * "--what-if:1:COL"), a model that refuses the scenario. The result refers to the scenario.
  * Time complexity: (1 + what-ifs) × draws × (one run of the default forecaster + O(P × I), plus
  * a small linear programme where the forecast package is rejected and a mediator takes part),
- * plus one run of each model and O(A × I) runs for the drivers. */
+ * plus one run of each model and O(A × I) runs for the drivers (at most 2 × (K + status quos)
+ * where the drivers are screened, plus O(A × I + A × I log(A × I)) for the screen). */
 en_status en_forecast_run(const en_scenario *scenario, const en_params *params,
                           const en_forecast_options *options, const char *const *what_ifs,
                           size_t what_if_count, en_forecast_result **out, en_error *err);
