@@ -358,11 +358,6 @@ typedef struct en_forecast_options {
                            * only the forecast package counts */
     double delta;         /* drivers: share of each input's range it is moved by (default 0.1) */
     size_t drivers;       /* drivers listed (default 5) */
-    long drivers_screen;  /* drivers: -1 (default): automatic, every input is re-run unless
-                           * there are more than 2,000 inputs, then only the 150 with the largest
-                           * first-order leverage on the capability × salience-weighted mean
-                           * (plus every status quo); 0: every input; K > 0: the K with the
-                           * largest leverage (plus every status quo). docs/models/forecast.md §4 */
     long war_runs;        /* runs of the war layer for "when" (default 1000) */
     const char *model;    /* the forecaster; NULL (default): en_default_forecaster() */
     const en_distributor *distributor; /* optional: split the Monte Carlo draws of each case
@@ -371,6 +366,12 @@ typedef struct en_forecast_options {
                            * ten times a second, from one worker thread at a time; not called
                            * under a distributor; never changes the output */
     void *progress_data;
+    long drivers_screen;  /* drivers: -1 (default): automatic, every input is re-run unless
+                           * there are more than 2,000 inputs, then only the 150 with the largest
+                           * first-order leverage on the capability × salience-weighted mean
+                           * (plus every status quo); 0: every input; K > 0: the K with the
+                           * largest leverage (plus every status quo). docs/models/forecast.md §4;
+                           * last, so the fields before keep their offsets */
 } en_forecast_options;
 
 /* Fills `options` with the defaults above. Time complexity: O(1). */
