@@ -366,6 +366,12 @@ typedef struct en_forecast_options {
                            * ten times a second, from one worker thread at a time; not called
                            * under a distributor; never changes the output */
     void *progress_data;
+    long drivers_screen;  /* drivers: -1 (default): automatic, every input is re-run unless
+                           * there are more than 2,000 inputs, then only the 150 with the largest
+                           * first-order leverage on the capability × salience-weighted mean
+                           * (plus every status quo); 0: every input; K > 0: the K with the
+                           * largest leverage (plus every status quo). docs/models/forecast.md §4;
+                           * last, so the fields before keep their offsets */
 } en_forecast_options;
 
 /* Fills `options` with the defaults above. Time complexity: O(1). */
@@ -377,7 +383,8 @@ void en_forecast_options_init(en_forecast_options *options);
  * "--what-if:1:COL"), a model that refuses the scenario. The result refers to the scenario.
  * Time complexity: (1 + what-ifs) × draws × (one run of the default forecaster + O(P × I), plus
  * a small linear programme where the forecast package is rejected and a mediator takes part),
- * plus one run of each model and O(A × I) runs for the drivers. */
+ * plus one run of each model and O(A × I) runs for the drivers (at most 2 × (K + status quos)
+ * where the drivers are screened, plus O(A × I + A × I log(A × I)) for the screen). */
 en_status en_forecast_run(const en_scenario *scenario, const en_params *params,
                           const en_forecast_options *options, const char *const *what_ifs,
                           size_t what_if_count, en_forecast_result **out, en_error *err);

@@ -578,11 +578,13 @@ class Forecast(_Written):
 
 
 def forecast(scenario, what_if=(), draws=10000, seed=1, threads=0, model=None,
-             patron_weight=0.5, audience_cost=0.5, mediation=False, war_runs=1000, **params):
+             patron_weight=0.5, audience_cost=0.5, mediation=False, war_runs=1000, drivers_screen=None,
+             **params):
     """One answer for a scenario (`entente forecast`): what deal, will they agree, who blocks,
     what would change it and, with a war: section, when. what_if: a list of --what-if
     expressions (a single string is one expression); model: the forecaster (None: the default
-    forecaster); params go to the forecaster. Raises InputError (file:line:col; a bad what-if
+    forecaster); drivers_screen: K of `--drivers-screen` (None: automatic, 0: every input);
+    params go to the forecaster. Raises InputError (file:line:col; a bad what-if
     as --what-if:LINE:COL, or --what-if #N:LINE:COL with several) or ModelError."""
     s = _scenario(scenario)
     if isinstance(what_if, (str, bytes)):
@@ -596,6 +598,8 @@ def forecast(scenario, what_if=(), draws=10000, seed=1, threads=0, model=None,
     opts.threads = _whole("threads", threads, 0, 1024)
     opts.patron_weight, opts.audience_cost = float(patron_weight), float(audience_cost)
     opts.mediation, opts.war_runs = 1 if mediation else 0, _whole("war_runs", war_runs, 1, 1000000)
+    if drivers_screen is not None:
+        opts.drivers_screen = _whole("drivers_screen", drivers_screen, 0, 100000000)
     name = None
     if model is not None:
         name = str(model).encode()

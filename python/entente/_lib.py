@@ -73,6 +73,7 @@ class _ForecastOptions(ctypes.Structure):
         ("distributor", ctypes.c_void_p),
         ("progress", ctypes.c_void_p),
         ("progress_data", ctypes.c_void_p),
+        ("drivers_screen", ctypes.c_long),
     ]
 
 

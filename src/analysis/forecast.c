@@ -47,12 +47,11 @@ void en_forecast_options_init(en_forecast_options *o)
     o->mediation = 0; /* P(agreement) is the forecast package's acceptance unless asked */
     o->delta = 0.1;
     o->drivers = 5;
+    o->drivers_screen = -1; /* automatic: screened above FC_SCREEN_THRESHOLD inputs */
     o->war_runs = 1000;
 }
 
 /* ---- counter-based sampling ---- */
-
-typedef enum slot_field { SLOT_STATUS_QUO, SLOT_CAPABILITY, SLOT_POSITION, SLOT_SALIENCE, SLOT_PUBLIC, SLOT_POWER } slot_field;
 
 typedef struct sample_slot {
     slot_field field;
@@ -796,13 +795,6 @@ static int by_score(const void *a, const void *b)
     return strcmp(x->input, y->input);
 }
 
-/* One input of the drivers: a slot (field, actor, issue) and the two values it is moved to. */
-typedef struct driver_input {
-    slot_field field;
-    long actor, issue;
-    double low, high;
-} driver_input;
-
 typedef struct driver_job {
     const en_scenario *canonical;
     const en_model *model;
@@ -908,17 +900,12 @@ static void add_input(driver_input **list, size_t *count, size_t *capacity, slot
     (*list)[(*count)++] = (driver_input){field, actor, issue, low, high};
 }
 
-static void compute_drivers(const en_scenario *canonical, const en_model *model, const en_params *params,
-                            const en_forecast_options *o, const fc_answer *base, en_forecast_result *out)
+size_t fc_driver_inputs(const en_scenario *canonical, double delta, driver_input **out)
 {
-    static const char *const names[] = {"status_quo", "capability", "position", "salience", "public", "power"};
     size_t ni = canonical->issue_count;
-    double *f = en_xcalloc(ni + 1, sizeof *f);
-    for (size_t k = 0; k < ni; k++) f[k] = base->issues[k].forecast;
-    /* The inputs, in the order of the scenario. */
     driver_input *inputs = NULL;
     size_t input_count = 0, input_capacity = 0;
-    double dl = o->delta;
+    double dl = delta;
     for (size_t k = 0; k < ni; k++) {
         const en_issue *issue = &canonical->issues[k];
         double w = issue->scale_max - issue->scale_min;
@@ -946,6 +933,142 @@ static void compute_drivers(const en_scenario *canonical, const en_model *model,
                           fmax(issue->scale_min, p - dl * w), fmin(issue->scale_max, p + dl * w));
             }
         }
+    }
+    *out = inputs;
+    return input_count;
+}
+
+void fc_driver_leverage(const en_scenario *canonical, double patron_weight, double audience_cost,
+                        const driver_input *inputs, size_t count, double *leverage)
+{
+    size_t na = canonical->actor_count, ni = canonical->issue_count;
+    /* The effective positions, each issue's total weight and compromise, and per client and
+     * issue the weight its patrons commit (the patrons' pull of fc_effective). */
+    en_scenario *eff = en_scenario_clone(canonical);
+    fc_effective(canonical, patron_weight, audience_cost, eff, NULL);
+    double *total = en_xcalloc(ni + 1, sizeof *total), *mean = en_xcalloc(ni + 1, sizeof *mean);
+    double *patrons = en_xcalloc(na * ni + 1, sizeof *patrons);
+    for (size_t a = 0; a < na; a++)
+        for (size_t k = 0; k < ni; k++) {
+            if (!canonical->actors[a].stances[k].present) continue;
+            double w = en_scenario_weight(canonical, a, k);
+            total[k] += w;
+            mean[k] += w * eff->actors[a].stances[k].position.value;
+            long client = canonical->actors[a].patron_of;
+            if (client >= 0 && (size_t)client < na && canonical->actors[client].stances[k].present)
+                patrons[(size_t)client * ni + k] += w;
+        }
+    for (size_t k = 0; k < ni; k++) mean[k] = total[k] > 0 ? mean[k] / total[k] : 0;
+    /* What share of its own position the effective position keeps (the patrons pull the rest,
+     * a public stance holds 1/(1+α) of what is left), and ω: one patron's pull per unit weight. */
+    double public_keeps = audience_cost > 0 ? 1 / (1 + audience_cost) : 1;
+#define FC_KEEPS(a, k) (canonical->actors[a].stances[k].has_public ? public_keeps : 1.0)
+    for (size_t n = 0; n < count; n++) {
+        const driver_input *in = &inputs[n];
+        double lev = 0;
+        if (in->field == SLOT_STATUS_QUO) {
+            leverage[n] = INFINITY;
+            continue;
+        }
+        size_t a = (size_t)in->actor;
+        for (size_t k = 0; k < ni; k++) {
+            if (in->issue >= 0 && (size_t)in->issue != k) continue;
+            const en_stance *st = &canonical->actors[a].stances[k];
+            if (!st->present || !(total[k] > 0)) continue;
+            const en_issue *issue = &canonical->issues[k];
+            double norm = total[k] * (issue->scale_max - issue->scale_min);
+            double w = en_scenario_weight(canonical, a, k), gap = fabs(eff->actors[a].stances[k].position.value - mean[k]);
+            double value = in->field == SLOT_CAPABILITY ? canonical->actors[a].capability.value
+                           : in->field == SLOT_POSITION ? st->position.value
+                           : in->field == SLOT_SALIENCE ? st->salience.value
+                           : st->public_position.value;
+            double d = fmax(fabs(in->low - value), fabs(in->high - value)), slope = 0;
+            switch (in->field) {
+            case SLOT_POSITION: {
+                double own = w, pulled = patrons[a * ni + k];
+                double keeps = patron_weight > 0 && own + pulled > own ? 1 - patron_weight * pulled / (own + pulled) : 1;
+                slope = w * keeps * FC_KEEPS(a, k);
+                long client = canonical->actors[a].patron_of;
+                if (patron_weight > 0 && client >= 0 && (size_t)client < na && canonical->actors[client].stances[k].present) {
+                    size_t j = (size_t)client;
+                    double wj = en_scenario_weight(canonical, j, k), all = wj + patrons[j * ni + k];
+                    if (all > wj) slope += wj * (patron_weight * w / all) * FC_KEEPS(j, k);
+                }
+                break;
+            }
+            case SLOT_PUBLIC: slope = audience_cost > 0 ? w * audience_cost / (1 + audience_cost) : 0; break;
+            case SLOT_SALIENCE: slope = en_stance_capability(canonical, a, k) * gap; break;
+            case SLOT_CAPABILITY: slope = st->has_power ? 0 : st->salience.value * gap; break;
+            default: break;
+            }
+            double here = d * slope / norm;
+            if (here > lev) lev = here;
+        }
+        leverage[n] = lev;
+    }
+#undef FC_KEEPS
+    en_free(patrons), en_free(mean), en_free(total);
+    en_scenario_free(eff);
+}
+
+/* Screen order: larger leverage first, then the earlier input. */
+typedef struct screen_entry {
+    double leverage;
+    size_t index;
+} screen_entry;
+
+static int by_leverage(const void *a, const void *b)
+{
+    const screen_entry *x = a, *y = b;
+    if (x->leverage != y->leverage) return x->leverage > y->leverage ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+size_t fc_screen_inputs(const double *leverage, size_t count, size_t keep, size_t *chosen)
+{
+    screen_entry *order = en_xcalloc(count + 1, sizeof *order);
+    size_t others = 0, n = 0;
+    for (size_t k = 0; k < count; k++) {
+        if (isinf(leverage[k])) chosen[n++] = k;
+        /* a NaN leverage (no number to rank by) ranks last */
+        else order[others++] = (screen_entry){isnan(leverage[k]) ? -INFINITY : leverage[k], k};
+    }
+    qsort(order, others, sizeof *order, by_leverage);
+    for (size_t k = 0; k < others && k < keep; k++) chosen[n++] = order[k].index;
+    en_free(order);
+    qsort(chosen, n, sizeof *chosen, by_index);
+    return n;
+}
+
+static void compute_drivers(const en_scenario *canonical, const en_model *model, const en_params *params,
+                            const en_forecast_options *o, const fc_answer *base, en_forecast_result *out)
+{
+    static const char *const names[] = {"status_quo", "capability", "position", "salience", "public", "power"};
+    size_t ni = canonical->issue_count;
+    double *f = en_xcalloc(ni + 1, sizeof *f);
+    for (size_t k = 0; k < ni; k++) f[k] = base->issues[k].forecast;
+    /* The inputs, in the order of the scenario. */
+    driver_input *inputs = NULL;
+    size_t input_count = fc_driver_inputs(canonical, o->delta, &inputs);
+    /* The screen (docs/models/forecast.md §4): with many inputs the forecaster re-runs only on
+     * those with the largest first-order leverage, and every status quo. */
+    long screen = o->drivers_screen < 0 ? (input_count > FC_SCREEN_THRESHOLD ? FC_SCREEN_DEFAULT : 0) : o->drivers_screen;
+    if (screen > 0 && input_count) {
+        double *leverage = en_xcalloc(input_count, sizeof *leverage);
+        size_t *chosen = en_xcalloc(input_count, sizeof *chosen);
+        fc_driver_leverage(canonical, o->patron_weight, o->audience_cost, inputs, input_count, leverage);
+        size_t kept = fc_screen_inputs(leverage, input_count, (size_t)screen, chosen);
+        for (size_t n = 0; n < kept; n++) inputs[n] = inputs[chosen[n]];
+        out->screen_inputs = input_count;
+        out->screen_evaluated = kept;
+        input_count = kept;
+        en_free(chosen), en_free(leverage);
     }
     /* Each input on its own (threads; every process computes all of them): the records come
      * back in input order whatever the thread count. */

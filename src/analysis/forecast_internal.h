@@ -125,6 +125,57 @@ void fc_pull_into_winset(const fc_frame *frame, const double *from, const double
  * `out` is p's best package). Time complexity: O(I log I). */
 int fc_smallest_change(const fc_frame *frame, size_t p, const double *y, double *out);
 
+/* ---- drivers (forecast.c) ---- */
+
+/* The inputs the forecast samples and moves: a status quo, a capability, or an actor's position,
+ * salience, public position or power on an issue. */
+typedef enum slot_field { SLOT_STATUS_QUO, SLOT_CAPABILITY, SLOT_POSITION, SLOT_SALIENCE, SLOT_PUBLIC, SLOT_POWER } slot_field;
+
+/* One input of the drivers: a slot (field, actor, issue; -1 where none) and the two values it
+ * is moved to. */
+typedef struct driver_input {
+    slot_field field;
+    long actor, issue;
+    double low, high;
+} driver_input;
+
+/* The inputs of the drivers of `canonical`, in its order: each status quo, then per actor its
+ * capability (moved by ±delta of its value, not below 0) and per issue it takes part in its
+ * position (±delta of the scale, within it), salience (±delta, within [0, 1]) and public
+ * position (as the position). Writes a new array to *out (en_free) and returns its length.
+ * Time complexity: O(A × I). */
+size_t fc_driver_inputs(const en_scenario *canonical, double delta, driver_input **out);
+
+/* Above this many inputs the drivers are screened unless the caller says otherwise
+ * (en_forecast_options.drivers_screen < 0): the forecaster re-runs only on the
+ * FC_SCREEN_DEFAULT inputs with the largest first-order leverage, plus every status quo. Every
+ * bundled scenario, KTAB sample and DEU III development case has fewer (at most 480), so theirs are
+ * exhaustive. */
+#define FC_SCREEN_THRESHOLD 2000
+#define FC_SCREEN_DEFAULT 150
+
+/* The first-order leverage of each input of `inputs` on the compromise (the mean of the
+ * effective positions weighted by capability × salience, w_jk = c_jk s_jk, on each issue,
+ * F_k = Σ_j w_jk x̃_jk / Σ_j w_jk), as a share of the issue's scale, for the input's larger move
+ * d (to `low` or `high`), the largest over issues:
+ *   position x_ik:   d (w_ik g_ik + w_jk ω_ijk p_jk) / (Σ w_k × width_k), g_ik = (1 − Σ_p ω_pik) p_ik
+ *                    (the share the effective position keeps: patrons pull part of it, a public
+ *                    stance p_ik = 1/(1+α) of it), the second term where i is patron of client j
+ *   public π_ik:     d w_ik α/(1+α) / (Σ w_k × width_k)
+ *   salience s_ik:   d c_ik |x̃_ik − F_k| / (Σ w_k × width_k)
+ *   capability c_i:  d s_ik |x̃_ik − F_k| / (Σ w_k × width_k) on each issue without a stance power
+ *   status quo:      +inf (never screened out)
+ * with λ = patron_weight, α = audience_cost, effective positions x̃ from fc_effective. How
+ * capability and salience change the patrons' pull is left out (second order for a client).
+ * Writes leverage[0 .. count). Time complexity: O(A × I + count). */
+void fc_driver_leverage(const en_scenario *canonical, double patron_weight, double audience_cost,
+                        const driver_input *inputs, size_t count, double *leverage);
+
+/* The inputs kept by the screen: every input with infinite leverage (the status quos) and the
+ * `keep` others with the largest leverage, ties to the earlier input; writes their indexes to
+ * `chosen` in increasing order and returns how many. Time complexity: O(count log count). */
+size_t fc_screen_inputs(const double *leverage, size_t count, size_t keep, size_t *chosen);
+
 /* ---- summaries (forecast.c) ---- */
 
 /* Quantile p in [0, 1) of values[0, n) (linear interpolation between order statistics: h =
@@ -240,6 +291,8 @@ struct en_forecast_result {
     fc_answer base;
     fc_driver *drivers;
     size_t driver_count;
+    size_t screen_inputs;        /* drivers screened: inputs in all (0: not screened) */
+    size_t screen_evaluated;     /* and the inputs the forecaster re-ran on */
     fc_whatif_answer *what_ifs;
     size_t what_if_count;
     en_node *war;                /* the war layer's summary node, NULL without a war: section */

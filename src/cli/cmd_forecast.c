@@ -14,6 +14,7 @@
 static const char usage[] =
     "usage: entente forecast [FILE] [--what-if EXPR]... [--draws N] [--seed S] [--threads T]\n"
     "                        [--patron-weight W] [--audience-cost A] [--mediation] [--war-runs N]\n"
+    "                        [--drivers-screen K]\n"
     "                        [--param NAME=VALUE]... [--format text|json|csv] [-o FILE]\n"
     "                        [--input-format F] [--scale MIN,MAX] [--db FILE]\n\n"
     "One answer for FILE (default: the bundled Russia-Ukraine scenario), in plain words first:\n"
@@ -37,6 +38,10 @@ static const char usage[] =
     "                     every veto player accepts (P(agreement) then an upper bound; default: off,\n"
     "                     P(agreement) is the forecast package's acceptance)\n"
     "  --war-runs N       runs of the war layer for \"when\" (default 1000)\n"
+    "  --drivers-screen K the drivers: re-run the forecaster only on the K inputs with the largest\n"
+    "                     first-order leverage on the capability x salience-weighted mean (and on\n"
+    "                     every status quo); 0: on every input (default: every input up to 2000\n"
+    "                     inputs, above that K = 150); the answer says when it screened\n"
     "  --model NAME       forecast with NAME instead of the default forecaster ('entente models')\n"
     "  --param NAME=VALUE goes to the forecaster\n"
     "--input-format F forces the input format: yaml, csv, decide, deu, ktab-csv or ktab-xml.\n"
@@ -60,7 +65,7 @@ static int forecast_extra(int argc, char **argv, int index, void *state)
         return 1;
     }
     static const char *const names[] = {"--what-if", "--draws", "--seed", "--threads", "--patron-weight",
-                                        "--audience-cost", "--war-runs"};
+                                        "--audience-cost", "--war-runs", "--drivers-screen"};
     size_t k;
     const char *value;
     int used = cli_named_value(argc, argv, index, "forecast", names, sizeof names / sizeof names[0], &k, &value);
@@ -96,9 +101,13 @@ static int forecast_extra(int argc, char **argv, int index, void *state)
             if (!en_parse_double(value, &real) || real < 0 || real > 100) return cli_bad_value("forecast", names[k], value, "a number in [0, 100]");
             c->options.audience_cost = real;
             break;
-        default:
+        case 6:
             if (!cli_long_value("forecast", names[k], value, 1, 1000000L, &number)) return -1;
             c->options.war_runs = number;
+            break;
+        default:
+            if (!cli_long_value("forecast", names[k], value, 0, 100000000L, &number)) return -1;
+            c->options.drivers_screen = number;
             break;
         }
         return used;

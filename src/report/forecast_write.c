@@ -159,6 +159,10 @@ static void plain_answer(const en_forecast_result *r, en_buffer *out)
         put_labelled(out, issue, dr->from);
     }
     en_buffer_puts(out, r->driver_count ? ".\n" : "\n");
+    /* Said whenever the drivers above are the best of a screened subset (docs/models/forecast.md §4). */
+    if (r->screen_inputs)
+        en_buffer_printf(out, "drivers screened: the forecaster re-ran on the %zu of %zu inputs with the largest "
+                              "first-order leverage\n", r->screen_evaluated, r->screen_inputs);
     en_buffer_puts(out, "\nWhen: ");
     if (!r->war) en_buffer_puts(out, "the scenario has no war: section, so entente says nothing about timing.\n");
     else {
@@ -361,6 +365,11 @@ static en_node *result_node(const en_forecast_result *r)
         long k = en_scenario_find_issue(r->canonical, dr->issue);
         en_node_set(row, "label", label_node(&r->canonical->issues[k], dr->to));
     }
+    if (r->screen_inputs) {
+        en_node *screen = en_node_set(root, "drivers_screen", en_node_new(EN_NODE_OBJECT));
+        en_node_set_number(screen, "inputs", (double)r->screen_inputs);
+        en_node_set_number(screen, "evaluated", (double)r->screen_evaluated);
+    }
     en_node *what_if = en_node_set(root, "what_if", en_node_new(EN_NODE_ARRAY));
     for (size_t w = 0; w < r->what_if_count; w++) {
         en_node *row = answer_node(r, &r->what_ifs[w].answer, 0);
@@ -480,6 +489,10 @@ static void write_csv(const en_forecast_result *r, en_buffer *out)
         long k = en_scenario_find_issue(r->canonical, dr->issue);
         const en_label *label = en_nearest_label(&r->canonical->issues[k], dr->to);
         csv_row(out, "base", "driver", dr->input, dr->issue, dr->effect, dr->from, dr->to, label ? label->text : NULL);
+    }
+    if (r->screen_inputs) {
+        csv_row(out, "base", "drivers_screen", "inputs", NULL, (double)r->screen_inputs, NAN, NAN, NULL);
+        csv_row(out, "base", "drivers_screen", "evaluated", NULL, (double)r->screen_evaluated, NAN, NAN, NULL);
     }
     for (size_t w = 0; w < r->what_if_count; w++) csv_answer(r, &r->what_ifs[w].answer, r->what_ifs[w].text, out);
 }

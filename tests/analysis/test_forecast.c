@@ -4,8 +4,9 @@
  * the piecewise-linear surpluses, the smallest change that wins the blocker over), an empty
  * win-set, the patron and audience-cost transformation, the mediator's proposal; independence
  * from the order of actors and issues and from the thread count (bit for bit); the progress
- * callback (draws done, the same answer with it); and the --what-if language's errors, located
- * by column.
+ * callback (draws done, the same answer with it); the --what-if language's errors, located
+ * by column; and the drivers' screen (its leverage by hand, and the screened drivers against the
+ * exhaustive ones).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -465,6 +466,150 @@ static void test_what_if_errors(void **state)
     en_scenario_free(s);
 }
 
+/* The screen's first-order leverage, by hand (docs/models/forecast.md §4). Issue a, scale
+ * [0, 100], status quo 50, α = 1, δ = 0.1; weights w = c·s: P 2·0.5 = 1, Q 1·1 = 1, R 1·0.5 = 0.5,
+ * Σw = 2.5. R's effective position (50 + 90)/2 = 70, so F = (20 + 80 + 0.5·70)/2.5 = 54 and the
+ * leverages (share of the scale, Σw × 100 = 250 below) are
+ *   P.capability  0.2·0.5·|20 − 54|/250 = 0.0136    P.a.position 10·1/250 = 0.04
+ *   P.a.salience  0.1·2·34/250 = 0.0272             Q.capability 0.1·1·26/250 = 0.0104
+ *   Q.a.position  10·1/250 = 0.04                   Q.a.salience 0.1 (1 → 0.9)·1·26/250 = 0.0104
+ *   R.capability  0.1·0.5·16/250 = 0.0032           R.a.position 10·0.5·(1/2)/250 = 0.01
+ *   R.a.salience  0.1·1·16/250 = 0.0064             R.a.public   10·0.5·(1/2)/250 = 0.01
+ * and the status quo +inf. Ties go to the earlier input. */
+static void test_driver_leverage(void **state)
+{
+    (void)state;
+    en_scenario *raw = fixture_yaml("entente: 1\ntitle: leverage\nissues:\n  - {id: a, scale: [0, 100], status_quo: 50}\n"
+                                    "actors:\n"
+                                    "  - {id: R, capability: 1, positions: {a: {position: 50, public: 90, salience: 0.5}}}\n"
+                                    "  - {id: Q, capability: 1, positions: {a: {position: 80, salience: 1}}}\n"
+                                    "  - {id: P, capability: 2, positions: {a: {position: 20, salience: 0.5}}}\n");
+    en_scenario *s = fc_canonical_copy(raw, NULL);
+    driver_input *in = NULL;
+    size_t n = fc_driver_inputs(s, 0.1, &in);
+    assert_int_equal(n, 11);
+    double lev[11];
+    fc_driver_leverage(s, 0.5, 1, in, n, lev);
+    /* canonical order: the status quo, then P, Q, R (capability, position, salience[, public]) */
+    const double expected[11] = {INFINITY, 0.0136, 0.04, 0.0272, 0.0104, 0.04, 0.0104, 0.0032, 0.01, 0.0064, 0.01};
+    const slot_field fields[11] = {SLOT_STATUS_QUO, SLOT_CAPABILITY, SLOT_POSITION, SLOT_SALIENCE, SLOT_CAPABILITY,
+                                   SLOT_POSITION, SLOT_SALIENCE, SLOT_CAPABILITY, SLOT_POSITION, SLOT_SALIENCE, SLOT_PUBLIC};
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(in[k].field, fields[k]);
+        if (isinf(expected[k])) assert_true(isinf(lev[k]) && lev[k] > 0);
+        else assert_near(lev[k], expected[k], 1e-15);
+    }
+    /* Keep 4: the status quo, P.a.position and Q.a.position (tied, both in), P.a.salience,
+     * P.capability. Keep 5: Q.capability wins its tie with Q.a.salience (earlier). */
+    size_t chosen[11];
+    assert_int_equal(fc_screen_inputs(lev, n, 4, chosen), 5);
+    const size_t four[] = {0, 1, 2, 3, 5};
+    for (size_t k = 0; k < 5; k++) assert_int_equal(chosen[k], four[k]);
+    assert_int_equal(fc_screen_inputs(lev, n, 5, chosen), 6);
+    const size_t five[] = {0, 1, 2, 3, 4, 5};
+    for (size_t k = 0; k < 6; k++) assert_int_equal(chosen[k], five[k]);
+    assert_int_equal(fc_screen_inputs(lev, n, 100, chosen), 11);
+    en_free(in);
+    en_scenario_free(s);
+    en_scenario_free(raw);
+
+    /* A patron's pull (λ = 0.5): client C (1, at 0, salience 1) and its patron D (1, at 100, 1):
+     * ω = 0.5·1/(1 + 1) = 0.25, x'_C = 25, F = (25 + 100)/2 = 62.5. Moving D by 10 moves F by
+     * (10 + 0.25·10)/2 = 6.25 (0.0625 of the scale); moving C by 10 moves it by 0.75·10/2 = 3.75. */
+    raw = fixture_yaml("entente: 1\ntitle: patron\nissues:\n  - {id: a, scale: [0, 100]}\nactors:\n"
+                       "  - {id: C, capability: 1, positions: {a: {position: 0, salience: 1}}}\n"
+                       "  - {id: D, capability: 1, role: patron, patron_of: C, positions: {a: {position: 100, salience: 1}}}\n");
+    s = fc_canonical_copy(raw, NULL);
+    n = fc_driver_inputs(s, 0.1, &in);
+    assert_int_equal(n, 6);
+    fc_driver_leverage(s, 0.5, 0.5, in, n, lev);
+    assert_int_equal(in[1].field, SLOT_POSITION);
+    assert_near(lev[1], 0.0375, 1e-15);
+    assert_int_equal(in[4].field, SLOT_POSITION);
+    assert_near(lev[4], 0.0625, 1e-15);
+    /* salience of C: 0.1·1·|25 − 62.5|/200 */
+    assert_near(lev[2], 0.01875, 1e-15);
+    en_free(in);
+    en_scenario_free(s);
+    en_scenario_free(raw);
+}
+
+static en_forecast_result *screened(const en_scenario *s, unsigned threads, long screen, size_t drivers)
+{
+    en_forecast_options o;
+    en_forecast_options_init(&o);
+    o.draws = 200;
+    o.threads = threads;
+    o.war_runs = 20;
+    o.model = "compromise";
+    o.drivers = drivers;
+    o.drivers_screen = screen;
+    en_forecast_result *r = NULL;
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_forecast_run(s, NULL, &o, NULL, 0, &r, &err), EN_OK);
+    return r;
+}
+
+/* The screen on the bundled scenario: with K = every input the drivers are the exhaustive ones
+ * (bit for bit, though reported as screened); with K = 10 they are the exhaustive list
+ * restricted to the 10 inputs of largest leverage and the status quos (the oracle: every
+ * driver of the exhaustive run, filtered), whatever the order of the file and the thread count. */
+static void test_driver_screen(void **state)
+{
+    (void)state;
+    en_scenario *s = NULL;
+    en_error err = EN_ERROR_INIT;
+    assert_int_equal(en_scenario_load(fixture_path("scenarios/ukraine-2023.yaml"), NULL, &s, &err), EN_OK);
+    en_forecast_result *all = screened(s, 2, 0, 100000);
+    assert_int_equal(all->screen_inputs, 0);
+    driver_input *in = NULL;
+    size_t n = fc_driver_inputs(all->canonical, 0.1, &in);
+    assert_true(n > 100 && n <= FC_SCREEN_THRESHOLD); /* the default keeps it exhaustive */
+    en_forecast_result *every = screened(s, 2, (long)n, 100000);
+    assert_int_equal(every->screen_inputs, n);
+    assert_int_equal(every->screen_evaluated, n);
+    assert_int_equal(every->driver_count, all->driver_count);
+    for (size_t d = 0; d < all->driver_count; d++) {
+        assert_string_equal(every->drivers[d].input, all->drivers[d].input);
+        assert_same_bits(every->drivers[d].effect, all->drivers[d].effect);
+    }
+    /* K = 10: the names of the chosen inputs, from the leverage */
+    double *lev = en_xcalloc(n, sizeof *lev);
+    size_t *chosen = en_xcalloc(n, sizeof *chosen);
+    fc_driver_leverage(all->canonical, 0.5, 0.5, in, n, lev);
+    size_t kept = fc_screen_inputs(lev, n, 10, chosen);
+    en_scenario *back = reversed(s);
+    en_forecast_result *r1 = screened(s, 1, 10, 100000), *r3 = screened(back, 3, 10, 100000);
+    assert_int_equal(r1->screen_inputs, n);
+    assert_int_equal(r1->screen_evaluated, kept);
+    size_t matched = 0;
+    for (size_t d = 0; d < all->driver_count; d++) {
+        const fc_driver *dr = &all->drivers[d];
+        int in_screen = 0;
+        for (size_t c = 0; c < kept; c++) {
+            const driver_input *x = &in[chosen[c]];
+            const char *names[] = {"status_quo", "capability", "position", "salience", "public", "power"};
+            in_screen |= strcmp(names[x->field], dr->field) == 0 &&
+                         (x->actor < 0 ? !dr->actor : dr->actor && strcmp(all->canonical->actors[x->actor].id, dr->actor) == 0) &&
+                         (x->issue < 0 ? !dr->issue_input : dr->issue_input && strcmp(all->canonical->issues[x->issue].id, dr->issue_input) == 0);
+        }
+        if (!in_screen) continue;
+        assert_true(matched < r1->driver_count);
+        assert_string_equal(r1->drivers[matched].input, dr->input);
+        assert_same_bits(r1->drivers[matched].effect, dr->effect);
+        matched++;
+    }
+    assert_int_equal(matched, r1->driver_count);
+    assert_true(matched > 0);
+    assert_same_answer(r1, r3);
+    assert_int_equal(r3->screen_evaluated, r1->screen_evaluated);
+    en_free(lev), en_free(chosen), en_free(in);
+    en_forecast_result_free(r1), en_forecast_result_free(r3);
+    en_forecast_result_free(every), en_forecast_result_free(all);
+    en_scenario_free(back);
+    en_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +622,8 @@ int main(void)
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_what_if_directions),
         cmocka_unit_test(test_what_if_errors),
+        cmocka_unit_test(test_driver_leverage),
+        cmocka_unit_test(test_driver_screen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
